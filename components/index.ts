@@ -1,0 +1,5 @@
+/**
+ * Outpost components: Lit web components an app composes.
+ * @module
+ */
+export { VERSION } from '../runtime/version.js';

@@ -1,0 +1,11 @@
+// Demo app entry. A placeholder page until the mail client lands.
+import './welcome.js';
+
+if (import.meta.env.DEV) {
+  // Dev builds never run under a service worker: drop one left by a production build so edits show.
+  void navigator.serviceWorker?.getRegistrations().then((regs) => regs.forEach((r) => void r.unregister()));
+  if (import.meta.env.LIVE_RELOAD_URL) {
+    // esbuild announces each rebuild; reload to pick it up.
+    new EventSource(import.meta.env.LIVE_RELOAD_URL).addEventListener('change', () => location.reload());
+  }
+}

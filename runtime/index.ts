@@ -1,0 +1,8 @@
+/**
+ * Outpost runtime: the client core of an Outpost app.
+ *
+ * Later layers (store, sync, router, service-worker client) are re-exported from here so an app
+ * imports everything it needs from `outpost`.
+ * @module
+ */
+export { VERSION } from './version.js';

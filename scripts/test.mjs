@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// `npm test`: typecheck, lint, build, Node tests, then browser tests in Chromium and Firefox.
+// Ends with one plain line for the whole suite: `N passed, N failed, N skipped`.
+// `--only node|browser|static` runs one stage; extra arguments after `--` go to that stage.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, statSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const tmp = join(root, '.tmp');
+mkdirSync(tmp, { recursive: true });
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let stageFailed = false;
+
+function run(label, cmd, cmdArgs, env = {}) {
+  console.log(`\n▶ ${label}`);
+  const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', cwd: root, env: { ...process.env, ...env } });
+  if (r.status !== 0) {
+    console.error(`✖ ${label} failed (exit ${r.status ?? r.signal})`);
+    stageFailed = true;
+  }
+  return r.status === 0;
+}
+
+function files(dir, suffix) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return files(path, suffix);
+    return name.endsWith(suffix) ? [path] : [];
+  });
+}
+
+function addCounts(file, label) {
+  if (!existsSync(file)) {
+    console.error(`✖ ${label}: no results were written (${file}); counting the stage as one failure.`);
+    totals.failed++;
+    return;
+  }
+  const c = JSON.parse(readFileSync(file, 'utf8'));
+  totals.passed += c.passed;
+  totals.failed += c.failed;
+  totals.skipped += c.skipped;
+  console.log(`  ${label}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${c.browsers ? ` (${c.browsers.join(', ')})` : ''}`);
+}
+
+const npx = (bin) => join(root, 'node_modules/.bin', bin);
+
+if (!only || only === 'static') {
+  run('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+  run('lint', 'npm', ['run', '--silent', 'lint']);
+}
+
+if (!only || only === 'node' || only === 'browser') run('build', process.execPath, [join(root, 'scripts/build.mjs')]);
+
+if (!only || only === 'node') {
+  const nodeTests = files(join(root, 'test'), '.node.test.ts');
+  const out = join(tmp, 'node-summary.json');
+  rmSync(out, { force: true });
+  run('node tests', process.execPath, [
+    '--import', 'tsx',
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=./scripts/node-counting-reporter.mjs', `--test-reporter-destination=${out}`,
+    ...nodeTests,
+  ]);
+  addCounts(out, 'node');
+}
+
+if (!only || only === 'browser') {
+  const out = join(tmp, 'wtr-summary.json');
+  rmSync(out, { force: true });
+  run('browser tests', npx('web-test-runner'), ['--config', 'web-test-runner.config.mjs'], { OUTPOST_WTR_SUMMARY: out });
+  addCounts(out, 'browser');
+}
+
+const failed = totals.failed + (stageFailed && totals.failed === 0 ? 1 : 0);
+console.log(`\n${totals.passed} passed, ${failed} failed, ${totals.skipped} skipped`);
+process.exit(stageFailed || failed ? 1 : 0);

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'node:http';
+import { startStub } from '../../server-stub/index.js';
+
+function site() {
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-static-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>app</title>');
+  writeFileSync(join(dir, 'sw.js'), 'self.x=1');
+  writeFileSync(join(dir, 'assets/main-ABCD1234.js'), 'export {}');
+  writeFileSync(join(dir, 'secret-outside.txt'), 'no');
+  return dir;
+}
+
+/** A raw GET that keeps `..` segments as typed (fetch would normalise them away). */
+function rawGet(url: string, path: string, accept = 'text/html'): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, { headers: { accept } }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('static hosting serves hashed assets immutable and HTML/sw.js no-cache with correct MIME types', async (t) => {
+  const stub = await startStub({ port: 0, staticDir: site() });
+  t.after(() => stub.close());
+  const asset = await fetch(`${stub.url}/assets/main-ABCD1234.js`);
+  assert.equal(asset.status, 200);
+  assert.match(asset.headers.get('content-type')!, /^text\/javascript/);
+  assert.match(asset.headers.get('cache-control')!, /immutable/);
+  const sw = await fetch(`${stub.url}/sw.js`);
+  assert.equal(sw.headers.get('cache-control'), 'no-cache');
+  assert.equal(sw.headers.get('service-worker-allowed'), '/');
+  const html = await fetch(`${stub.url}/`);
+  assert.match(html.headers.get('content-type')!, /^text\/html/);
+  assert.equal(html.headers.get('cache-control'), 'no-cache');
+});
+
+test('static hosting falls back to index.html for client-side routes but 404s missing files', async (t) => {
+  const stub = await startStub({ port: 0, staticDir: site() });
+  t.after(() => stub.close());
+  const deep = await fetch(`${stub.url}/u/0/inbox/thread-1`, { headers: { accept: 'text/html' } });
+  assert.equal(deep.status, 200);
+  assert.match(await deep.text(), /<title>app<\/title>/);
+  const missing = await fetch(`${stub.url}/assets/missing-ZZZZ9999.js`);
+  assert.equal(missing.status, 404);
+  assert.equal((await missing.json()).error.code, 'not-found');
+});
+
+test('static hosting never serves files outside its folder, however the path is spelled', async (t) => {
+  const dir = site();
+  const stub = await startStub({ port: 0, staticDir: join(dir, 'assets') });
+  t.after(() => stub.close());
+  for (const path of ['/../secret-outside.txt', '/%2e%2e/secret-outside.txt', '/..%2fsecret-outside.txt', '/%2e%2e%2fsecret-outside.txt']) {
+    const res = await rawGet(stub.url, path, '*/*');
+    assert.notEqual(res.body, 'no', `${path} leaked a file outside the static folder`);
+  }
+});
+
+test('GET /healthz answers { ok: true }', async (t) => {
+  const stub = await startStub({ port: 0 });
+  t.after(() => stub.close());
+  const res = await fetch(`${stub.url}/healthz`);
+  assert.deepEqual(await res.json(), { ok: true });
+});

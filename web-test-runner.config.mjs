@@ -1,0 +1,72 @@
+// Browser tests: real Chromium and Firefox ESR from Debian, no browser downloads.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
+import { defaultReporter, summaryReporter } from '@web/test-runner';
+import { existsSync } from 'node:fs';
+import { outpostStubPlugin } from './dist/testing/index.js';
+import { countingReporter } from './scripts/wtr-counting-reporter.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const FIREFOX = process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr';
+
+// Flags that let Debian's Chromium run headless as root on a machine with no outside network.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+  '--no-default-browser-check',
+];
+
+/** OUTPOST_BROWSERS=chromium (or firefox) narrows a local run to one browser. */
+const wanted = (process.env.OUTPOST_BROWSERS ?? 'chromium,firefox').split(',');
+
+const browsers = [];
+if (wanted.includes('chromium')) {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run 'apt-get install -y chromium' or set CHROMIUM_BIN.`);
+  browsers.push(
+    chromeLauncher({
+      // Passing puppeteer-core names the launcher after the browser ("Chromium"/"Firefox") in reports.
+      puppeteer: puppeteerCore,
+      launchOptions: { browser: 'chrome', executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS },
+    }),
+  );
+}
+if (wanted.includes('firefox')) {
+  if (!existsSync(FIREFOX)) throw new Error(`Firefox not found at ${FIREFOX}: run 'apt-get install -y firefox-esr' or set FIREFOX_BIN.`);
+  browsers.push(
+    chromeLauncher({
+      puppeteer: puppeteerCore,
+      launchOptions: { browser: 'firefox', executablePath: FIREFOX, headless: true },
+    }),
+  );
+}
+
+export default {
+  files: process.env.OUTPOST_TEST_FILES ? process.env.OUTPOST_TEST_FILES.split(',') : ['test/**/*.browser.test.ts'],
+  nodeResolve: { exportConditions: ['source', 'browser'] },
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  browsers,
+  staticLogging: true,
+  testFramework: { config: { timeout: 20000 } },
+  testsFinishTimeout: 300000,
+  browserStartTimeout: 60000,
+  plugins: [
+    // `es2022` (not `auto`): it lowers decorators, which no browser runs natively yet.
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
+    outpostStubPlugin(),
+  ],
+  middleware: [
+    // Lets a test register a service worker kept in test/fixtures at root scope.
+    function serviceWorkerAllowed(ctx, next) {
+      ctx.set('Service-Worker-Allowed', '/');
+      return next();
+    },
+  ],
+  reporters: [defaultReporter(), summaryReporter({ flatten: false }), countingReporter(process.env.OUTPOST_WTR_SUMMARY)],
+};
