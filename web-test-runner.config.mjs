@@ -3,8 +3,11 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { existsSync } from 'node:fs';
-import { outpostStubPlugin } from './dist/testing/index.js';
+import { tsImport } from 'tsx/esm/api';
 import { countingReporter } from './scripts/wtr-counting-reporter.mjs';
+
+// The testing kit is loaded from source, so browser tests need no prior build.
+const { outpostStubPlugin } = await tsImport('./testing/index.ts', import.meta.url);
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const FIREFOX = process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr';

@@ -47,7 +47,8 @@ export async function buildLibrary() {
 async function main() {
   const dev = process.argv.includes('--dev');
   const started = Date.now();
-  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  // Only the app folder is wiped (stale hashed chunks); library files are overwritten in place.
+  rmSync(join(root, 'dist/demo-app'), { recursive: true, force: true });
   mkdirSync(join(root, 'dist'), { recursive: true });
   await buildLibrary();
   await buildApp({ root, dev });

@@ -53,7 +53,7 @@ if (!only || only === 'static') {
   run('lint', 'npm', ['run', '--silent', 'lint']);
 }
 
-if (!only || only === 'node' || only === 'browser') run('build', process.execPath, [join(root, 'scripts/build.mjs')]);
+if (!only || only === 'build') run('build', process.execPath, [join(root, 'scripts/build.mjs')]);
 
 if (!only || only === 'node') {
   const nodeTests = files(join(root, 'test'), '.node.test.ts');
