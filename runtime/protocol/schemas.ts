@@ -1,0 +1,142 @@
+// Valibot schemas for protocol v1 bodies. Servers validate every request with them; clients may
+// validate responses. Each schema is typed against the hand-written wire types in types.ts, so the
+// two cannot drift apart.
+import * as v from 'valibot';
+import { MAX_MUTATIONS_PER_PUSH, PROTOCOL_VERSION } from './version.js';
+import type {
+  BuiltinMutationName,
+  LoginRequest,
+  LoginResponse,
+  Mutation,
+  PokeEvent,
+  PullRequest,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+} from './types.js';
+
+const BUILTIN_NAMES: ReadonlySet<string> = new Set<BuiltinMutationName>(['put', 'patch', 'delete', 'addToSet', 'removeFromSet']);
+
+const name = (what: string, max: number) =>
+  v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`), v.maxLength(max, `${what} must be at most ${max} characters`));
+
+const collection = v.pipe(name('collection', 64), v.regex(/^[A-Za-z0-9_.-]+$/, 'collection may only use letters, digits, _ . -'));
+const key = name('key', 512);
+const clientId = name('clientId', 128);
+const mutationId = v.pipe(v.number('id must be a number'), v.safeInteger('id must be an integer'), v.minValue(1, 'id must be at least 1'));
+const rev = v.pipe(v.number('baseRev must be a number'), v.safeInteger('baseRev must be an integer'), v.minValue(0, 'baseRev must be 0 or more'));
+// valibot's record() accepts arrays (as objects with index keys), so refuse them first.
+const documentValue = v.pipe(
+  v.custom<unknown>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'value must be a JSON object, not an array or a primitive'),
+  v.record(v.string(), v.unknown()),
+);
+const protocol = v.literal(PROTOCOL_VERSION, `protocol must be ${PROTOCOL_VERSION}`);
+
+const put = v.object({ id: mutationId, name: v.literal('put'), collection, key, baseRev: rev, value: documentValue });
+const patch = v.object({ id: mutationId, name: v.literal('patch'), collection, key, baseRev: rev, patch: documentValue });
+const del = v.object({ id: mutationId, name: v.literal('delete'), collection, key, baseRev: rev });
+const setOp = v.object({
+  id: mutationId,
+  name: v.picklist(['addToSet', 'removeFromSet']),
+  collection,
+  key,
+  field: name('field', 128),
+  values: v.pipe(v.array(v.union([v.string(), v.number()]), 'values must be an array of strings or numbers'), v.maxLength(1000)),
+});
+const custom = v.object({
+  id: mutationId,
+  name: v.pipe(
+    name('name', 128),
+    v.check((n) => !BUILTIN_NAMES.has(n), 'built-in mutation has the wrong fields'),
+  ),
+  args: v.optional(v.unknown()),
+});
+
+/** One mutation: a built-in (`put`, `patch`, `delete`, `addToSet`, `removeFromSet`) or a custom one. */
+export const MutationSchema: v.GenericSchema<unknown, Mutation> = v.variant('name', [put, patch, del, setOp, custom]);
+
+/** Body of `POST /sync/v1/push`: mutation ids must be strictly increasing within the push. */
+export const PushRequestSchema: v.GenericSchema<unknown, PushRequest> = v.object({
+  protocol,
+  clientId,
+  mutations: v.pipe(
+    v.array(MutationSchema, 'mutations must be an array'),
+    v.maxLength(MAX_MUTATIONS_PER_PUSH, `a push may carry at most ${MAX_MUTATIONS_PER_PUSH} mutations; split it`),
+  ),
+});
+
+/** Body of `POST /sync/v1/pull`. */
+export const PullRequestSchema: v.GenericSchema<unknown, PullRequest> = v.object({
+  protocol,
+  clientId,
+  cursor: v.nullable(v.pipe(v.string('cursor must be a string or null'), v.maxLength(256))),
+  limit: v.optional(v.pipe(v.number('limit must be a number'), v.safeInteger('limit must be an integer'), v.minValue(1, 'limit must be at least 1'))),
+});
+
+/** Body of `POST /auth/v1/login`. */
+export const LoginRequestSchema: v.GenericSchema<unknown, LoginRequest> = v.object({
+  protocol: v.optional(protocol),
+  user: name('user', 128),
+  password: v.pipe(v.string('password must be a string'), v.maxLength(1024)),
+});
+
+const current = v.union([
+  v.object({ rev: v.number(), value: documentValue }),
+  v.object({ rev: v.number(), deleted: v.literal(true) }),
+]);
+const protocolError = v.object({ code: v.string(), message: v.string() });
+
+/** Response of `POST /sync/v1/push` (for clients that check what a server sends). */
+export const PushResponseSchema: v.GenericSchema<unknown, PushResponse> = v.object({
+  results: v.array(
+    v.variant('status', [
+      v.object({ id: v.number(), status: v.literal('applied'), rev: v.number() }),
+      v.object({ id: v.number(), status: v.literal('conflict'), current }),
+      v.object({ id: v.number(), status: v.literal('rejected'), error: protocolError }),
+      v.object({ id: v.number(), status: v.literal('duplicate') }),
+    ]),
+  ),
+  lastMutationId: v.number(),
+});
+
+/** Response of `POST /sync/v1/pull`. */
+export const PullResponseSchema: v.GenericSchema<unknown, PullResponse> = v.object({
+  changes: v.array(
+    v.union([
+      v.object({ collection: v.string(), key: v.string(), rev: v.number(), value: documentValue, deleted: v.optional(v.undefined()) }),
+      v.object({ collection: v.string(), key: v.string(), rev: v.number(), deleted: v.literal(true), value: v.optional(v.undefined()) }),
+    ]),
+  ),
+  cursor: v.string(),
+  hasMore: v.boolean(),
+  lastMutationIds: v.record(v.string(), v.number()),
+});
+
+/** Response of `POST /auth/v1/login`. */
+export const LoginResponseSchema: v.GenericSchema<unknown, LoginResponse> = v.object({ token: v.string(), user: v.string() });
+
+/** Data of a `poke` event. */
+export const PokeEventSchema: v.GenericSchema<unknown, PokeEvent> = v.object({ cursor: v.string() });
+
+/** The result of {@link parseProtocol}: the typed value, or a message naming every problem. */
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/**
+ * Checks `input` against a protocol schema and explains every problem in one message, each with
+ * the path of the offending field.
+ *
+ * @example
+ * const r = parseProtocol(PushRequestSchema, JSON.parse(body));
+ * if (!r.ok) return reply(400, { error: { code: 'invalid-request', message: r.message } });
+ */
+export function parseProtocol<T>(schema: v.GenericSchema<unknown, T>, input: unknown): ParseResult<T> {
+  const result = v.safeParse(schema, input);
+  if (result.success) return { ok: true, value: result.output };
+  const message = result.issues
+    .map((issue) => {
+      const path = v.getDotPath(issue);
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+  return { ok: false, message };
+}
