@@ -2,16 +2,25 @@
 // `outpost-stub`: start the reference sync server from the command line.
 import { parseArgs } from 'node:util';
 import { startStub } from './server.js';
+import { parseUsers, type StubUser } from './auth.js';
+import { parseDuration } from './duration.js';
 
 const HELP = `Usage: outpost-stub [options]
 
-Starts the Outpost reference sync server.
+Starts the Outpost reference sync server (protocol v1, see docs/protocol.md).
 
 Options:
-  --port <n>       TCP port to listen on (default 8787; 0 picks a free one)
-  --host <addr>    interface to listen on (default 127.0.0.1)
-  --static <dir>   also serve a built app from <dir> (e.g. dist/demo-app)
-  --help           show this help
+  --port <n>                 TCP port to listen on (default 8787; 0 picks a free one)
+  --host <addr>              interface to listen on (default 127.0.0.1)
+  --data <dir>               where the SQLite database lives (default .outpost-data)
+  --static <dir>             also serve a built app from <dir> (e.g. dist/demo-app)
+  --app <module>             the app's server code: a module default-exporting
+                             { mutations, seeds, users } (see defineStubApp)
+  --seed <name>              run the app module's seed <name> (once per data dir)
+  --users <list>             users that can sign in, e.g. alice:alice,bob:bob
+                             (default: the app module's users, else alice:alice,bob:bob)
+  --tombstone-retention <t>  keep tombstones this long, e.g. 30d, 12h, 500ms (default 30d)
+  --help                     show this help
 `;
 
 async function main(): Promise<void> {
@@ -21,7 +30,12 @@ async function main(): Promise<void> {
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
+        data: { type: 'string' },
         static: { type: 'string' },
+        app: { type: 'string' },
+        seed: { type: 'string' },
+        users: { type: 'string' },
+        'tombstone-retention': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -34,14 +48,33 @@ async function main(): Promise<void> {
     return;
   }
   const port = values.port === undefined ? 8787 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  if (values.port === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
     fail(`--port must be a whole number from 0 to 65535, got '${values.port}'.`);
   }
-  const stub = await startStub({ port, host: values.host, staticDir: values.static }).catch((err: NodeJS.ErrnoException) => {
+  if (values.seed !== undefined && values.app === undefined) fail(`--seed ${values.seed} needs --app <module>: seeds are defined by the app's server code.`);
+  let users: StubUser[] | undefined;
+  let tombstoneRetentionMs: number | undefined;
+  try {
+    users = values.users === undefined ? undefined : parseUsers(values.users);
+    tombstoneRetentionMs = values['tombstone-retention'] === undefined ? undefined : parseDuration(values['tombstone-retention'], '--tombstone-retention');
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const stub = await startStub({
+    port,
+    host: values.host,
+    staticDir: values.static,
+    dataDir: values.data,
+    app: values.app,
+    seed: values.seed,
+    users,
+    tombstoneRetentionMs,
+  }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE') fail(`port ${port} is already in use. Stop the other server or pass --port <another>.`);
-    throw err;
+    fail(err.message);
   });
   console.log(`outpost-stub: listening on ${stub.url}`);
+  console.log(`outpost-stub: data in ${values.data ?? '.outpost-data'}`);
   if (values.static) console.log(`outpost-stub: serving ${values.static} — open ${stub.url}/`);
   const stop = () => {
     console.log('outpost-stub: shutting down');

@@ -1,6 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { createStaticHandler } from './static.js';
+import { openDb } from './db.js';
+import { Documents } from './documents.js';
+import { Auth, DEFAULT_USERS, type StubUser } from './auth.js';
+import { EventHub } from './events.js';
+import { HttpError, sendError, sendJson } from './http.js';
+import { handleRoute, type RouteDeps } from './routes.js';
+import { loadApp, type StubApp } from './app.js';
+import { runSeed } from './seed.js';
 
 /** Options for {@link startStub}. */
 export interface StubOptions {
@@ -10,57 +19,115 @@ export interface StubOptions {
   host?: string;
   /** Folder of a built app to serve beside the API (e.g. `dist/demo-app`). */
   staticDir?: string;
+  /** Where the SQLite database lives. Default `.outpost-data`; `':memory:'` keeps nothing on disk. */
+  dataDir?: string;
+  /** The app's server code: a {@link StubApp} or the path of a module default-exporting one. */
+  app?: StubApp | string;
+  /** Name of one of the app's seeds to run (once per data directory). */
+  seed?: string;
+  /** Users that can sign in; default the app's `users`, else alice/alice and bob/bob. */
+  users?: StubUser[];
+  /** How long tombstones are kept before compaction (ms). Default 30 days; `Infinity` keeps them forever. */
+  tombstoneRetentionMs?: number;
+  /** Interval of SSE heartbeat comments (ms). Default 15 000. */
+  heartbeatMs?: number;
+  /** Where server errors are reported. Default `console.error`. */
+  logError?: (message: string, err: unknown) => void;
 }
 
 /** A stub that is listening. */
 export interface RunningStub {
   /** Base URL, e.g. `http://127.0.0.1:8787`. */
   url: string;
-  /** Stops accepting connections and resolves once open ones are closed. */
+  /** The port it listens on (useful after `port: 0`). */
+  port: number;
+  /** Stops accepting connections, ends event streams and closes the database. */
   close(): Promise<void>;
 }
 
+/** Default tombstone retention: 30 days. */
+export const DEFAULT_TOMBSTONE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
 /**
- * Starts the stub server.
+ * Starts the stub server: protocol v1 routes backed by SQLite, plus optional static hosting.
  *
  * @example
- * const stub = await startStub({ port: 0 });
- * await fetch(`${stub.url}/healthz`);
+ * const stub = await startStub({ port: 0, dataDir: ':memory:' });
+ * const { token } = await (await fetch(`${stub.url}/auth/v1/login`, {
+ *   method: 'POST', headers: { 'Content-Type': 'application/json' },
+ *   body: JSON.stringify({ user: 'alice', password: 'alice' }),
+ * })).json();
  * await stub.close();
  */
 export async function startStub(options: StubOptions = {}): Promise<RunningStub> {
+  const app = typeof options.app === 'string' ? await loadApp(options.app) : (options.app ?? {});
+  const logError = options.logError ?? ((message: string, err: unknown) => console.error(`outpost-stub: ${message}`, err));
+  const { db, epoch } = openDb(options.dataDir ?? '.outpost-data');
+  const docs = new Documents(db);
+  const auth = new Auth(db, options.users ?? app.users ?? DEFAULT_USERS);
+  try {
+    if (options.seed !== undefined) runSeed(db, docs, app, options.seed, auth.users);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const events = new EventHub(options.heartbeatMs ?? 15_000);
+  const deps: RouteDeps = {
+    db,
+    docs,
+    epoch,
+    app,
+    auth,
+    events,
+    users: auth.users,
+    log: logError,
+    tombstoneRetentionMs: options.tombstoneRetentionMs ?? DEFAULT_TOMBSTONE_RETENTION_MS,
+  };
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined;
+
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (await handleRoute(deps, req, res, url, requestId)) return;
+    if (serveStatic && (await serveStatic(req, res))) return;
+    req.resume();
+    throw new HttpError('not-found', `No route for ${req.method} ${url.pathname}. The sync routes are under /sync/v1/ and /auth/v1/ (see docs/protocol.md).`);
+  }
+
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      console.error('outpost-stub: request failed', err);
-      if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'Internal server error' } });
-      else res.destroy();
+    const requestId = randomBytes(6).toString('hex');
+    res.setHeader('X-Request-Id', requestId);
+    handle(req, res, requestId).catch((err: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof HttpError) return sendError(res, err);
+      logError(`request ${requestId} (${req.method} ${req.url}) failed`, err);
+      sendJson(res, 500, { error: { code: 'internal', message: `Internal server error (request ${requestId}); see the server log.` } });
     });
   });
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/healthz') return sendJson(res, 200, { ok: true });
-    if (serveStatic && (await serveStatic(req, res))) return;
-    sendJson(res, 404, { error: { code: 'not-found', message: `No route for ${req.method} ${path}` } });
-  }
+  // A client that sends headers or a body too slowly must not hold a connection forever.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => {
+      db.close();
+      events.close();
+      reject(err);
+    });
     server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => resolve());
   });
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
+  let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
+    port,
     close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
+      (closing ??= new Promise<void>((resolve) => {
+        events.close();
+        server.close(() => {
+          db.close();
+          resolve();
+        });
         server.closeAllConnections();
-      }),
+      })),
   };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
 }

@@ -30,7 +30,7 @@ function rawGet(url: string, path: string, accept = 'text/html'): Promise<{ stat
 }
 
 test('static hosting serves hashed assets immutable and HTML/sw.js no-cache with correct MIME types', async (t) => {
-  const stub = await startStub({ port: 0, staticDir: site() });
+  const stub = await startStub({ port: 0, dataDir: ':memory:', staticDir: site() });
   t.after(() => stub.close());
   const asset = await fetch(`${stub.url}/assets/main-ABCD1234.js`);
   assert.equal(asset.status, 200);
@@ -45,7 +45,7 @@ test('static hosting serves hashed assets immutable and HTML/sw.js no-cache with
 });
 
 test('static hosting falls back to index.html for client-side routes but 404s missing files', async (t) => {
-  const stub = await startStub({ port: 0, staticDir: site() });
+  const stub = await startStub({ port: 0, dataDir: ':memory:', staticDir: site() });
   t.after(() => stub.close());
   const deep = await fetch(`${stub.url}/u/0/inbox/thread-1`, { headers: { accept: 'text/html' } });
   assert.equal(deep.status, 200);
@@ -57,7 +57,7 @@ test('static hosting falls back to index.html for client-side routes but 404s mi
 
 test('static hosting never serves files outside its folder, however the path is spelled', async (t) => {
   const dir = site();
-  const stub = await startStub({ port: 0, staticDir: join(dir, 'assets') });
+  const stub = await startStub({ port: 0, dataDir: ':memory:', staticDir: join(dir, 'assets') });
   t.after(() => stub.close());
   for (const path of ['/../secret-outside.txt', '/%2e%2e/secret-outside.txt', '/..%2fsecret-outside.txt', '/%2e%2e%2fsecret-outside.txt']) {
     const res = await rawGet(stub.url, path, '*/*');
@@ -66,7 +66,7 @@ test('static hosting never serves files outside its folder, however the path is 
 });
 
 test('GET /healthz answers { ok: true }', async (t) => {
-  const stub = await startStub({ port: 0 });
+  const stub = await startStub({ port: 0, dataDir: ':memory:' });
   t.after(() => stub.close());
   const res = await fetch(`${stub.url}/healthz`);
   assert.deepEqual(await res.json(), { ok: true });

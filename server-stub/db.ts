@@ -1,0 +1,76 @@
+// Opens the stub's SQLite database and brings its schema up to date.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** An open better-sqlite3 database. */
+export type Db = Database.Database;
+
+// Each entry moves the schema one version up; PRAGMA user_version records how far a file got.
+// Never edit a shipped migration: append a new one.
+const MIGRATIONS: string[] = [
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   -- seq: the user's last change number (the cursor); compacted_seq: highest seq of a removed tombstone.
+   CREATE TABLE user_log (user TEXT PRIMARY KEY, seq INTEGER NOT NULL, compacted_seq INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE documents (
+     user TEXT NOT NULL, collection TEXT NOT NULL, key TEXT NOT NULL,
+     rev INTEGER NOT NULL, seq INTEGER NOT NULL, deleted INTEGER NOT NULL, value TEXT, changed_at INTEGER NOT NULL,
+     PRIMARY KEY (user, collection, key)
+   ) WITHOUT ROWID;
+   CREATE UNIQUE INDEX documents_by_seq ON documents (user, seq);
+   CREATE INDEX tombstones_by_age ON documents (user, changed_at) WHERE deleted = 1;
+   CREATE TABLE clients (client_id TEXT PRIMARY KEY, user TEXT NOT NULL, last_mutation_id INTEGER NOT NULL);
+   CREATE INDEX clients_by_user ON clients (user);
+   CREATE TABLE sessions (token TEXT PRIMARY KEY, user TEXT NOT NULL, created_at INTEGER NOT NULL);
+   CREATE TABLE seeds (name TEXT PRIMARY KEY, ran_at INTEGER NOT NULL);`,
+];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Opens (creating if needed) `<dataDir>/outpost.sqlite`, or an in-memory database for `':memory:'`.
+ * WAL with `synchronous = FULL`: a committed transaction is on disk before the commit returns, so an
+ * acknowledged push survives SIGKILL or power loss.
+ */
+export function openDb(dataDir: string): { db: Db; epoch: string; file: string } {
+  let file = ':memory:';
+  if (dataDir !== ':memory:') {
+    mkdirSync(dataDir, { recursive: true });
+    file = join(resolve(dataDir), 'outpost.sqlite');
+  }
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  // Another process holding a write lock (e.g. a second stub on the same dir) waits instead of failing at once.
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return { db, epoch: epochOf(db), file };
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `The data directory was written by a newer Outpost stub (schema ${current}, this one knows ${SCHEMA_VERSION}). Upgrade outpost or use another --data dir.`,
+    );
+  }
+  for (let v = current; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+// The epoch is fixed when a data store is created: cursors carry it, so a cursor from a data store
+// that was wiped and recreated is recognised as stale (410) instead of silently skipping changes.
+function epochOf(db: Db): string {
+  const row = db.prepare(`SELECT value FROM meta WHERE key = 'epoch'`).get() as { value: string } | undefined;
+  if (row) return row.value;
+  const epoch = BigInt('0x' + randomBytes(6).toString('hex')).toString(36);
+  db.prepare(`INSERT INTO meta (key, value) VALUES ('epoch', ?)`).run(epoch);
+  return epoch;
+}

@@ -1,0 +1,91 @@
+// HTTP plumbing for the sync routes: JSON replies, typed errors, bounded body reading.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ERROR_STATUS, MAX_BODY_BYTES, PROTOCOL_VERSION, type ErrorCode } from '../runtime/protocol/index.js';
+
+/** An error that becomes a JSON `{ error: { code, message } }` reply with the code's status. */
+export class HttpError extends Error {
+  readonly code: ErrorCode;
+  readonly headers: Record<string, string>;
+  constructor(code: ErrorCode, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.code = code;
+    this.headers = headers;
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+/** Writes a JSON reply. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-store',
+  });
+  res.end(text);
+}
+
+/** Writes an {@link HttpError} as JSON. */
+export function sendError(res: ServerResponse, err: HttpError): void {
+  sendJson(res, err.status, { error: { code: err.code, message: err.message } }, err.headers);
+}
+
+// Past this much, a client is not merely oversized but flooding us: drop the connection.
+const DRAIN_CAP = 16 * MAX_BODY_BYTES;
+
+/**
+ * Reads a JSON request body: 415 unless `application/json`, 413 beyond 1 MiB, 400 if not JSON.
+ * An oversized body is drained (up to a cap) before answering, so the client reads the 413 instead
+ * of a connection reset.
+ */
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    req.resume();
+    throw new HttpError('unsupported-media-type', `Send the body as JSON with 'Content-Type: application/json' (got '${type || 'none'}').`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > DRAIN_CAP) {
+      req.destroy();
+      break;
+    }
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  }
+  if (size > MAX_BODY_BYTES) {
+    throw new HttpError('body-too-large', `The request body is ${size} bytes; the limit is ${MAX_BODY_BYTES} (1 MiB). Send fewer mutations per push.`, {
+      Connection: 'close',
+    });
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new HttpError('malformed-json', `The request body is not valid JSON (${(err as Error).message}).`);
+  }
+}
+
+/** 426 when the body names a protocol version other than ours (a missing one is a schema error, 400). */
+export function checkProtocol(body: unknown): void {
+  if (body && typeof body === 'object' && 'protocol' in body && body.protocol !== undefined && body.protocol !== PROTOCOL_VERSION) {
+    throw new HttpError(
+      'unsupported-protocol',
+      `This server speaks sync protocol ${PROTOCOL_VERSION}, the request asked for ${JSON.stringify(body.protocol)}. Update the client or the server so they match.`,
+    );
+  }
+}
+
+/** The bearer token of a request: from the Authorization header, or `?token=` (EventSource cannot set headers). */
+export function bearerToken(req: IncomingMessage, url: URL, allowQuery: boolean): string | undefined {
+  const header = req.headers.authorization;
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    return m ? m[1] : undefined;
+  }
+  return allowQuery ? (url.searchParams.get('token') ?? undefined) : undefined;
+}

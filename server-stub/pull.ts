@@ -1,0 +1,62 @@
+// Answers a pull: the user's changes after a cursor, one page, with the clients' last mutation ids.
+import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, type PullRequest, type PullResponse } from '../runtime/protocol/index.js';
+import type { Db } from './db.js';
+import type { Documents } from './documents.js';
+import { HttpError } from './http.js';
+
+/** Everything pull needs. */
+export interface PullDeps {
+  db: Db;
+  docs: Documents;
+  epoch: string;
+  tombstoneRetentionMs: number;
+}
+
+// Cursors are `<epoch>.<seq>` inside; clients treat them as opaque strings.
+const CURSOR = /^([0-9a-z]+)\.(\d{1,15})$/;
+
+/** The wire cursor for a sequence number of this data store. */
+export function formatCursor(epoch: string, seq: number): string {
+  return `${epoch}.${seq}`;
+}
+
+/** The sequence number in `cursor`; 400 for a cursor this server never issues, 410 for one from a reset store. */
+function parseCursor(epoch: string, cursor: string): number {
+  const m = CURSOR.exec(cursor);
+  if (!m) throw new HttpError('invalid-cursor', `'${cursor}' is not a cursor this server issued. Send back the cursor of a previous pull unchanged, or null to start over.`);
+  if (m[1] !== epoch) {
+    throw new HttpError('cursor-expired', 'The cursor comes from a data store that has since been reset. Clear synced data and pull again from cursor null (keep the outbox).');
+  }
+  return Number(m[2]);
+}
+
+/** Reads one page of changes for `user`. */
+export function applyPull(deps: PullDeps, user: string, request: PullRequest): PullResponse {
+  const { db, docs, epoch } = deps;
+  const after = request.cursor === null ? 0 : parseCursor(epoch, request.cursor);
+  docs.compact(user, deps.tombstoneRetentionMs);
+  const limit = Math.min(request.limit ?? DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT);
+  // One read transaction: the page, the cursor and lastMutationIds come from the same snapshot.
+  return db.transaction((): PullResponse => {
+    const { seq, compactedSeq } = docs.position(user);
+    if (after > seq) {
+      throw new HttpError('invalid-cursor', `The cursor is ahead of this server's data for '${user}'. Send back a cursor from this server, or null to start over.`);
+    }
+    if (request.cursor !== null && after < compactedSeq) {
+      throw new HttpError('cursor-expired', 'The cursor is older than the tombstone retention window, so some deletes can no longer be sent. Clear synced data and pull again from cursor null (keep the outbox).');
+    }
+    const rows = docs.changesAfter(user, after, limit + 1);
+    const hasMore = rows.length > limit;
+    const page = hasMore ? rows.slice(0, limit) : rows;
+    const lastMutationIds: Record<string, number> = {};
+    for (const c of db.prepare<[string], { client_id: string; last_mutation_id: number }>('SELECT client_id, last_mutation_id FROM clients WHERE user = ?').all(user)) {
+      lastMutationIds[c.client_id] = c.last_mutation_id;
+    }
+    return {
+      changes: page.map((r) => r.change),
+      cursor: formatCursor(epoch, hasMore ? page[page.length - 1]!.seq : seq),
+      hasMore,
+      lastMutationIds,
+    };
+  })();
+}

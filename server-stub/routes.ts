@@ -1,0 +1,85 @@
+// The protocol's HTTP routes: method and auth checks, body validation, then push/pull/events.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  LoginRequestSchema,
+  PROTOCOL_VERSION,
+  PullRequestSchema,
+  PushRequestSchema,
+  SYNC_PATHS,
+  parseProtocol,
+} from '../runtime/protocol/index.js';
+import type { Auth } from './auth.js';
+import type { EventHub } from './events.js';
+import { HttpError, bearerToken, checkProtocol, readJson, sendJson } from './http.js';
+import { applyPull, formatCursor, type PullDeps } from './pull.js';
+import { applyPush, type PushDeps } from './push.js';
+
+/** What the routes need from the running stub. */
+export interface RouteDeps extends PushDeps, PullDeps {
+  auth: Auth;
+  events: EventHub;
+}
+
+const METHODS: Record<string, string> = {
+  [SYNC_PATHS.push]: 'POST',
+  [SYNC_PATHS.pull]: 'POST',
+  [SYNC_PATHS.login]: 'POST',
+  [SYNC_PATHS.events]: 'GET',
+  [SYNC_PATHS.health]: 'GET',
+};
+
+/** Handles a protocol route; returns false for paths that are not one (static hosting may answer). */
+export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<boolean> {
+  const method = METHODS[url.pathname];
+  if (!method) return false;
+  if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) {
+    req.resume();
+    throw new HttpError('method-not-allowed', `${url.pathname} takes ${method}, not ${req.method}.`, { Allow: method });
+  }
+  switch (url.pathname) {
+    case SYNC_PATHS.health:
+      sendJson(res, 200, { ok: true });
+      return true;
+    case SYNC_PATHS.login: {
+      const body = await readJson(req);
+      checkProtocol(body);
+      const login = valid(parseProtocol(LoginRequestSchema, body));
+      const token = deps.auth.login(login.user, login.password);
+      sendJson(res, 200, { token, user: login.user });
+      return true;
+    }
+    case SYNC_PATHS.push: {
+      const user = deps.auth.userFor(bearerToken(req, url, false));
+      const body = await readJson(req);
+      checkProtocol(body);
+      const push = valid(parseProtocol(PushRequestSchema, body));
+      deps.docs.changedUsers.clear();
+      const response = applyPush(deps, user, push, requestId);
+      // Committed: now tell every affected user's open streams (custom handlers may write to others).
+      for (const changed of deps.docs.changedUsers) deps.events.poke(changed, formatCursor(deps.epoch, deps.docs.position(changed).seq));
+      deps.docs.changedUsers.clear();
+      sendJson(res, 200, response);
+      return true;
+    }
+    case SYNC_PATHS.pull: {
+      const user = deps.auth.userFor(bearerToken(req, url, false));
+      const body = await readJson(req);
+      checkProtocol(body);
+      sendJson(res, 200, applyPull(deps, user, valid(parseProtocol(PullRequestSchema, body))));
+      return true;
+    }
+    case SYNC_PATHS.events: {
+      const protocol = url.searchParams.get('protocol');
+      if (protocol !== null && protocol !== String(PROTOCOL_VERSION)) checkProtocol({ protocol });
+      const user = deps.auth.userFor(bearerToken(req, url, true));
+      deps.events.open(req, res, user, formatCursor(deps.epoch, deps.docs.position(user).seq), requestId);
+      return true;
+    }
+  }
+  return false;
+}
+
+function valid<T>(result: { ok: true; value: T } | { ok: false; message: string }): T {
+  if (!result.ok) throw new HttpError('invalid-request', `The request body does not match sync protocol v1: ${result.message}. See docs/protocol.md.`);
+  return result.value;
+}

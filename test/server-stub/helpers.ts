@@ -1,0 +1,69 @@
+// Shared helpers for the stub's Node tests: a started stub in a temp dir and a tiny typed client.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { startStub, type StubOptions, type RunningStub } from '../../server-stub/index.js';
+
+export function tempDir(prefix = 'outpost-stub-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Starts a stub on a free port with its own data dir; closes it when the test ends. */
+export async function stubFor(t: TestContext, options: StubOptions = {}): Promise<RunningStub & { dataDir: string }> {
+  const dataDir = options.dataDir ?? tempDir();
+  const stub = await startStub({ port: 0, dataDir, ...options });
+  t.after(() => stub.close());
+  return { ...stub, dataDir };
+}
+
+export interface Reply<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** POSTs JSON (or raw text with `raw`) and parses the JSON reply. */
+export async function post(url: string, body: unknown, init: { token?: string; raw?: boolean; contentType?: string } = {}): Promise<Reply> {
+  const headers: Record<string, string> = { 'Content-Type': init.contentType ?? 'application/json' };
+  if (init.token) headers.Authorization = `Bearer ${init.token}`;
+  const res = await fetch(url, { method: 'POST', headers, body: init.raw ? (body as string) : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}
+
+export async function login(url: string, user = 'alice', password = user): Promise<string> {
+  const r = await post(`${url}/auth/v1/login`, { user, password });
+  if (r.status !== 200) throw new Error(`login failed: ${JSON.stringify(r.body)}`);
+  return r.body.token as string;
+}
+
+/** A client of one user: push and pull with its own clientId and increasing mutation ids. */
+export function client(url: string, token: string, clientId = `c-${Math.random().toString(36).slice(2)}`) {
+  let nextId = 1;
+  return {
+    clientId,
+    /** Pushes mutations given without ids; assigns the next ids. */
+    push(...mutations: Array<Record<string, unknown>>) {
+      const withIds = mutations.map((m) => ({ id: nextId++, ...m }));
+      return post(`${url}/sync/v1/push`, { protocol: 1, clientId, mutations: withIds }, { token });
+    },
+    pushRaw(mutations: Array<Record<string, unknown>>) {
+      return post(`${url}/sync/v1/push`, { protocol: 1, clientId, mutations }, { token });
+    },
+    pull(cursor: string | null = null, limit?: number) {
+      return post(`${url}/sync/v1/pull`, { protocol: 1, clientId, cursor, ...(limit ? { limit } : {}) }, { token });
+    },
+    /** Pulls every page from `cursor`; returns all changes and the final cursor. */
+    async pullAll(cursor: string | null = null, limit?: number) {
+      const changes: any[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+      for (;;) {
+        const r = await this.pull(cursor, limit);
+        if (r.status !== 200) throw new Error(`pull failed: ${r.status} ${JSON.stringify(r.body)}`);
+        changes.push(...r.body.changes);
+        cursor = r.body.cursor;
+        if (!r.body.hasMore) return { changes, cursor: cursor!, lastMutationIds: r.body.lastMutationIds };
+      }
+    },
+  };
+}
