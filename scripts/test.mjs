@@ -61,6 +61,8 @@ if (!only || only === 'node') {
   rmSync(out, { force: true });
   run('node tests', process.execPath, [
     '--import', 'tsx',
+    // Resolve `outpost/*` self-imports to the TypeScript sources, like the build and wtr do.
+    '--conditions=source',
     '--test',
     '--test-concurrency=1',
     '--test-reporter=spec', '--test-reporter-destination=stdout',

@@ -1,0 +1,76 @@
+// The demo mail client's data model, shared by the browser app and its server code.
+
+/** A mailbox participant. */
+export interface Address {
+  name: string;
+  email: string;
+}
+
+/** Attachment metadata (the demo stores no attachment bytes). */
+export interface Attachment {
+  name: string;
+  size: number;
+  mime: string;
+}
+
+/** System labels; user labels are ids of documents in the `labels` collection. */
+export const SYSTEM_LABELS = ['INBOX', 'SENT', 'DRAFT', 'TRASH', 'STARRED', 'UNREAD'] as const;
+export type SystemLabel = (typeof SYSTEM_LABELS)[number];
+
+/** One message, a document of the `messages` collection keyed by `id`. */
+export interface MailMessage {
+  id: string;
+  threadId: string;
+  from: Address;
+  to: Address[];
+  cc: Address[];
+  subject: string;
+  snippet: string;
+  text: string;
+  /** Untrusted HTML body; the client sanitises it before display. */
+  html?: string;
+  /** Milliseconds since the epoch. */
+  date: number;
+  /** System labels and user label ids, used as a set. */
+  labels: string[];
+  attachments: Attachment[];
+}
+
+/** A user label, a document of the `labels` collection keyed by `id`. */
+export interface MailLabel {
+  id: string;
+  name: string;
+  color: string;
+}
+
+/** Arguments of the custom `send` mutation. */
+export interface SendArgs {
+  /** Client-chosen message id, so the optimistic copy and the server's are the same document. */
+  id: string;
+  threadId: string;
+  to: string[];
+  cc?: string[];
+  subject: string;
+  text: string;
+  /** Draft to delete once sent. */
+  draftId?: string;
+}
+
+/** The demo's mail domain: `<user>@outpost.test` is a local user. */
+export const MAIL_DOMAIN = 'outpost.test';
+
+/** The address of a local user. */
+export function addressOf(user: string): Address {
+  return { name: user[0].toUpperCase() + user.slice(1), email: `${user}@${MAIL_DOMAIN}` };
+}
+
+/** The local user an address belongs to, or undefined for a foreign or malformed address. */
+export function localUser(email: string): string | undefined {
+  const m = /^([a-z0-9._-]+)@([a-z0-9.-]+)$/i.exec(email.trim());
+  return m && m[2].toLowerCase() === MAIL_DOMAIN ? m[1].toLowerCase() : undefined;
+}
+
+/** The first line-ish of a body, as shown in lists. */
+export function snippetOf(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 120);
+}
