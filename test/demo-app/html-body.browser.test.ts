@@ -1,0 +1,76 @@
+import { expect } from '@open-wc/testing';
+import { EMAIL_SANDBOX, isolatedEmailDocument, sanitizeEmailHtml } from '../../demo-app/mail/html-body.js';
+
+// Each vector, if it ran, would set a flag on the top window.
+const VECTORS = [
+  `<script>top.__xss = 1</script>`,
+  `<img src=x onerror="top.__xss = 2">`,
+  `<svg onload="top.__xss = 3"></svg>`,
+  `<a href="javascript:top.__xss = 4" id="js-link">click</a>`,
+  `<iframe src="javascript:top.__xss = 5"></iframe>`,
+  `<iframe srcdoc="<script>top.__xss = 6</script>"></iframe>`,
+  `<body onload="top.__xss = 7">`,
+  `<details open ontoggle="top.__xss = 8">`,
+  `<math><mtext><table><mglyph><style><img src=x onerror="top.__xss = 9">`,
+  `<form><button formaction="javascript:top.__xss = 10">x</button></form>`,
+  `<object data="javascript:top.__xss = 11"></object>`,
+  `<embed src="javascript:top.__xss = 12">`,
+  `<meta http-equiv="refresh" content="0;url=javascript:top.__xss = 13">`,
+  `<div style="background:url(javascript:top.__xss = 14)">x</div>`,
+  `<noscript><p title="</noscript><img src=x onerror=top.__xss=15>">`,
+  `<a href="&#106;avascript:top.__xss=16">enc</a>`,
+  `<img src="x" onerror="top.__xss=17"//`,
+  `<video><source onerror="top.__xss = 18"></video>`,
+  `<input autofocus onfocus="top.__xss = 19">`,
+  `<base href="javascript:top.__xss = 20//">`,
+];
+
+declare global {
+  interface Window {
+    __xss?: number;
+  }
+}
+
+describe('HTML email bodies', () => {
+  beforeEach(() => delete window.__xss);
+
+  it('sanitising removes scripts, handlers and javascript: URLs from every vector', () => {
+    for (const v of VECTORS) {
+      const { html } = sanitizeEmailHtml(v);
+      expect(html, v).not.to.match(/<script|onerror|onload|ontoggle|onfocus|javascript:|<iframe|<object|<embed|<form|<meta|<base/i);
+    }
+  });
+
+  it('no vector executes when rendered in the sandboxed iframe, even unsanitised', async () => {
+    const frames = VECTORS.flatMap((v) =>
+      // Rendered both sanitised and raw: the sandbox alone must already stop scripts.
+      [sanitizeEmailHtml(v).html, v].map((body) => {
+        const frame = document.createElement('iframe');
+        frame.setAttribute('sandbox', EMAIL_SANDBOX);
+        frame.srcdoc = isolatedEmailDocument(body);
+        document.body.append(frame);
+        return new Promise<HTMLIFrameElement>((resolve) => frame.addEventListener('load', () => resolve(frame), { once: true }));
+      }),
+    );
+    const loaded = await Promise.all(frames);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(window.__xss).to.equal(undefined);
+    loaded.forEach((f) => f.remove());
+  });
+
+  it('links open in a new tab with rel=noopener and remote images wait for "show images"', () => {
+    const dirty = `<p><a href="https://example.com">site</a><img src="https://tracker.example.com/p.gif"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></p>`;
+    const blocked = sanitizeEmailHtml(dirty);
+    const doc = new DOMParser().parseFromString(blocked.html, 'text/html');
+    const a = doc.querySelector('a')!;
+    expect(a.getAttribute('target')).to.equal('_blank');
+    expect(a.getAttribute('rel')).to.equal('noopener noreferrer');
+    expect(blocked.blockedImages).to.equal(1);
+    const imgs = doc.querySelectorAll('img');
+    expect(imgs[0].hasAttribute('src')).to.equal(false);
+    expect(imgs[1].getAttribute('src')).to.match(/^data:/);
+    const shown = sanitizeEmailHtml(dirty, { showImages: true });
+    expect(shown.blockedImages).to.equal(0);
+    expect(shown.html).to.contain('https://tracker.example.com/p.gif');
+  });
+});
