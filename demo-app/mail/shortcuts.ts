@@ -1,0 +1,74 @@
+// Gmail-style keyboard shortcuts: single keys, Shift combos and two-key sequences ("g i").
+
+/** Everything a shortcut can ask the mail UI to do. */
+export type MailCommand =
+  | 'next' | 'previous' | 'open' | 'back' | 'archive' | 'delete' | 'star'
+  | 'mark-read' | 'mark-unread' | 'compose' | 'reply' | 'reply-all' | 'forward'
+  | 'search' | 'go-inbox' | 'go-starred' | 'go-sent' | 'undo' | 'help' | 'select';
+
+/** The shortcut table, as shown in the help dialog. Keys are `KeyboardEvent.key` values. */
+export const SHORTCUTS: ReadonlyArray<{ keys: string; command: MailCommand; label: string }> = [
+  { keys: 'j', command: 'next', label: 'Next conversation' },
+  { keys: 'k', command: 'previous', label: 'Previous conversation' },
+  { keys: 'o', command: 'open', label: 'Open conversation' },
+  { keys: 'Enter', command: 'open', label: 'Open conversation' },
+  { keys: 'x', command: 'select', label: 'Select conversation' },
+  { keys: 'u', command: 'back', label: 'Back to the list' },
+  { keys: 'e', command: 'archive', label: 'Archive' },
+  { keys: '#', command: 'delete', label: 'Delete' },
+  { keys: 's', command: 'star', label: 'Star / unstar' },
+  { keys: 'Shift+I', command: 'mark-read', label: 'Mark as read' },
+  { keys: 'Shift+U', command: 'mark-unread', label: 'Mark as unread' },
+  { keys: 'c', command: 'compose', label: 'Compose' },
+  { keys: 'r', command: 'reply', label: 'Reply' },
+  { keys: 'a', command: 'reply-all', label: 'Reply all' },
+  { keys: 'f', command: 'forward', label: 'Forward' },
+  { keys: '/', command: 'search', label: 'Search mail' },
+  { keys: 'g i', command: 'go-inbox', label: 'Go to Inbox' },
+  { keys: 'g s', command: 'go-starred', label: 'Go to Starred' },
+  { keys: 'g t', command: 'go-sent', label: 'Go to Sent' },
+  { keys: 'z', command: 'undo', label: 'Undo last action' },
+  { keys: '?', command: 'help', label: 'Show keyboard shortcuts' },
+];
+
+/** How long the second key of a sequence may follow the first. */
+const SEQUENCE_MS = 1500;
+
+function keyName(e: KeyboardEvent): string {
+  // Shift is part of the character for symbols (#, ?), so only letters get a "Shift+" prefix.
+  return e.shiftKey && /^[a-z]$/i.test(e.key) ? `Shift+${e.key.toUpperCase()}` : e.key;
+}
+
+/** True when the event comes from somewhere the user types text. */
+function isTyping(e: KeyboardEvent): boolean {
+  const target = (e.composedPath()[0] ?? e.target) as HTMLElement | null;
+  if (!target || !('tagName' in target)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+/**
+ * Listens for shortcuts on `target` and calls `onCommand`. Ignores keys typed into fields and
+ * keys pressed with Ctrl, Alt or Meta (the browser's own shortcuts). Returns a function that stops
+ * listening.
+ */
+export function listenForShortcuts(target: EventTarget, onCommand: (command: MailCommand) => void): () => void {
+  let pending: { key: string; at: number } | undefined;
+  const table = new Map(SHORTCUTS.map((s) => [s.keys, s.command]));
+  const listener = (event: Event) => {
+    const e = event as KeyboardEvent;
+    if (e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey || isTyping(e)) return;
+    const key = keyName(e);
+    const now = performance.now();
+    const sequence = pending && now - pending.at < SEQUENCE_MS ? table.get(`${pending.key} ${key}`) : undefined;
+    pending = undefined;
+    const command = sequence ?? table.get(key);
+    if (command) {
+      e.preventDefault();
+      onCommand(command);
+    } else if (SHORTCUTS.some((s) => s.keys.startsWith(`${key} `))) {
+      pending = { key, at: now };
+    }
+  };
+  target.addEventListener('keydown', listener);
+  return () => target.removeEventListener('keydown', listener);
+}

@@ -1,0 +1,58 @@
+import { expect } from '@open-wc/testing';
+import { listenForShortcuts, type MailCommand } from '../../demo-app/mail/shortcuts.js';
+
+function press(target: EventTarget, key: string, init: KeyboardEventInit = {}) {
+  target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true, ...init }));
+}
+
+describe('mail keyboard shortcuts', () => {
+  let seen: MailCommand[];
+  let stop: () => void;
+  let host: HTMLDivElement;
+  beforeEach(() => {
+    seen = [];
+    host = document.createElement('div');
+    document.body.append(host);
+    stop = listenForShortcuts(document, (c) => seen.push(c));
+  });
+  afterEach(() => {
+    stop();
+    host.remove();
+  });
+
+  it('maps single keys, Shift combos and symbols to commands', () => {
+    for (const key of ['j', 'k', 'o', 'Enter', 'u', 'e', '#', 's', 'c', 'r', 'a', 'f', '/', 'z', '?']) press(host, key, { shiftKey: key === '#' || key === '?' });
+    press(host, 'I', { shiftKey: true });
+    press(host, 'U', { shiftKey: true });
+    expect(seen).to.deep.equal(['next', 'previous', 'open', 'open', 'back', 'archive', 'delete', 'star', 'compose', 'reply', 'reply-all', 'forward', 'search', 'undo', 'help', 'mark-read', 'mark-unread']);
+  });
+
+  it('understands two-key sequences g i, g s and g t', () => {
+    press(host, 'g');
+    press(host, 'i');
+    press(host, 'g');
+    press(host, 's');
+    press(host, 'g');
+    press(host, 't');
+    expect(seen).to.deep.equal(['go-inbox', 'go-starred', 'go-sent']);
+  });
+
+  it('stays quiet while the user types in a field, including inside shadow roots', () => {
+    const input = document.createElement('input');
+    host.append(input);
+    press(input, 'j');
+    const shadowHost = document.createElement('div');
+    host.append(shadowHost);
+    const textarea = document.createElement('textarea');
+    shadowHost.attachShadow({ mode: 'open' }).append(textarea);
+    press(textarea, 'e');
+    press(host, 'j', { ctrlKey: true });
+    expect(seen).to.deep.equal([]);
+  });
+
+  it('stops listening when asked', () => {
+    stop();
+    press(host, 'j');
+    expect(seen).to.deep.equal([]);
+  });
+});
