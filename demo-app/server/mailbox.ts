@@ -74,7 +74,9 @@ export function generateMailbox(user: string, size: number, now: number): MailMe
     const other = person(rnd);
     const length = Math.min(1 + Math.floor(rnd() * 6), size - messages.length);
     const label = rnd() < 0.3 ? pick(rnd, DEMO_LABELS).id : undefined;
-    for (let i = 0; i < length; i++) {
+    // Newest first overall, so the thread's last reply comes first and its opening message last.
+    for (let j = 0; j < length; j++) {
+      const i = length - 1 - j;
       const fromMe = rnd() < 1 / 6;
       const text = body(rnd);
       const labels = fromMe ? ['SENT'] : ['INBOX'];
