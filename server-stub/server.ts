@@ -96,6 +96,18 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
   const server = createServer((req, res) => {
     const requestId = randomBytes(6).toString('hex');
     res.setHeader('X-Request-Id', requestId);
+    // Apps and test pages are often served from another origin (dev server, test runner). Auth is a
+    // bearer token, never a cookie, so allowing any origin exposes nothing.
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'Access-Control-Allow-Methods': 'GET, POST',
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type, Last-Event-ID',
+        'Access-Control-Max-Age': '600',
+      });
+      return void res.end();
+    }
     handle(req, res, requestId).catch((err: unknown) => {
       if (res.headersSent) return void res.destroy();
       if (err instanceof HttpError) return sendError(res, err);

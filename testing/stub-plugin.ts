@@ -1,32 +1,79 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
-import { startStub, type RunningStub, type StubOptions } from '../server-stub/index.js';
+import { StubProcess } from './stub-process.js';
+import { setPageOffline } from './network.js';
 
 /** Options for {@link outpostStubPlugin}. */
-export type OutpostStubPluginOptions = Omit<StubOptions, 'port' | 'host'>;
+export interface OutpostStubPluginOptions {
+  /** Extra `outpost-stub` CLI arguments, e.g. `['--app', 'server/app.js', '--seed', 'demo', '--tombstone-retention', '2s']`. */
+  args?: string[];
+}
 
 /**
- * A `@web/test-runner` plugin that starts the Outpost stub on a free 127.0.0.1 port for the run
- * and answers the `outpost-stub-url` server command with its base URL.
+ * The server commands the plugin answers, called from tests with `executeServerCommand(name, payload)`
+ * (or the typed helpers in `outpost/testing/commands`):
+ *
+ * | command | payload | does | returns |
+ * |---|---|---|---|
+ * | `outpost-stub-url` | — | — | the stub's base URL |
+ * | `outpost-stub-kill` | — | SIGKILL the stub process; waits until it is gone | `true` |
+ * | `outpost-stub-start` | — | start it again (same port, same data) if not running | the URL |
+ * | `outpost-stub-restart` | `{ graceful?: boolean }` | SIGKILL (or SIGTERM when graceful), then start on the same port and data | the URL |
+ * | `outpost-stub-reset` | — | SIGKILL, switch to a fresh empty data dir, start on the same port (tokens and cursors become invalid: log in again; old cursors answer 410) | the URL |
+ * | `outpost-network-offline` | — | take the test page offline (`navigator.onLine` false, `offline` event, fetches fail) | `true` |
+ * | `outpost-network-online` | — | take it back online | `true` |
+ */
+export const STUB_COMMANDS = [
+  'outpost-stub-url',
+  'outpost-stub-kill',
+  'outpost-stub-start',
+  'outpost-stub-restart',
+  'outpost-stub-reset',
+  'outpost-network-offline',
+  'outpost-network-online',
+] as const;
+
+/**
+ * A `@web/test-runner` plugin that runs the Outpost stub as a child process on a free 127.0.0.1 port
+ * with a fresh temporary data directory, and answers the server commands in {@link STUB_COMMANDS}:
+ * get its URL, kill/restart/reset it (real SIGKILL, same port and data dir), and take the test page
+ * offline/online. The stub is shared by every test file of the run (files run one at a time).
  *
  * @example
  * // web-test-runner.config.mjs
  * import { outpostStubPlugin } from 'outpost/testing';
- * export default { plugins: [outpostStubPlugin()] };
+ * export default { plugins: [outpostStubPlugin({ args: ['--users', 'alice:alice'] })] };
  */
 export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestRunnerPlugin {
-  let stub: RunningStub | undefined;
+  const stub = new StubProcess({ args: options.args });
   return {
     name: 'outpost-stub',
     async serverStart() {
-      stub = await startStub({ ...options, port: 0, host: '127.0.0.1' });
+      await stub.start();
     },
     async serverStop() {
-      await stub?.close();
+      await stub.dispose();
     },
-    executeCommand({ command }) {
-      if (command !== 'outpost-stub-url') return undefined;
-      if (!stub) throw new Error('outpost-stub-url: the stub is not running yet; the plugin starts it at serverStart.');
-      return stub.url;
+    async executeCommand({ command, payload, session }) {
+      switch (command) {
+        case 'outpost-stub-url':
+          if (!stub.url) throw new Error('outpost-stub-url: the stub has not started; the plugin starts it at serverStart.');
+          return stub.url;
+        case 'outpost-stub-kill':
+          await stub.kill();
+          return true;
+        case 'outpost-stub-start':
+          return stub.start();
+        case 'outpost-stub-restart':
+          return stub.restart(Boolean((payload as { graceful?: boolean } | undefined)?.graceful));
+        case 'outpost-stub-reset':
+          return stub.reset();
+        case 'outpost-network-offline':
+        case 'outpost-network-online':
+          await setPageOffline(session, command === 'outpost-network-offline');
+          return true;
+        default:
+          return undefined;
+      }
     },
   };
 }

@@ -1,0 +1,99 @@
+import { expect } from '@open-wc/testing';
+import { stubUrl, killStub, startStubAgain, restartStub, resetStub, goOffline, goOnline } from '../../testing/commands.js';
+
+async function login(url: string): Promise<string> {
+  const res = await fetch(`${url}/auth/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: 'alice', password: 'alice' }) });
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function call(url: string, path: string, token: string, body: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+const clientId = `browser-${Math.random().toString(36).slice(2)}`;
+let nextId = 1;
+
+describe('outpost testing kit commands', () => {
+  afterEach(async () => {
+    await goOnline();
+    await startStubAgain();
+  });
+
+  it('stubUrl() gives a stub this page can reach (CORS allowed)', async () => {
+    const url = await stubUrl();
+    expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await fetch(`${url}/healthz`);
+    expect(await res.json()).to.deep.equal({ ok: true });
+  });
+
+  it('killStub() makes requests fail; startStubAgain() brings it back on the same URL with the acknowledged data', async () => {
+    const url = await stubUrl();
+    const token = await login(url);
+    const key = `k-${nextId}`;
+    const pushed = await call(url, '/sync/v1/push', token, { protocol: 1, clientId, mutations: [{ id: nextId++, name: 'put', collection: 'notes', key, baseRev: 0, value: { text: 'kept' } }] });
+    expect(pushed.body.results[0].status).to.equal('applied');
+    await killStub();
+    let failed = false;
+    try {
+      await fetch(`${url}/healthz`);
+    } catch {
+      failed = true;
+    }
+    expect(failed, 'the stub is really down').to.equal(true);
+    expect(await startStubAgain()).to.equal(url);
+    const pulled = await call(url, '/sync/v1/pull', token, { protocol: 1, clientId, cursor: null });
+    expect(pulled.body.changes.find((c: { key: string }) => c.key === key).value).to.deep.equal({ text: 'kept' });
+  });
+
+  it('restartStub() keeps the URL and the data', async () => {
+    const url = await stubUrl();
+    const token = await login(url);
+    expect(await restartStub()).to.equal(url);
+    expect(await restartStub({ graceful: true })).to.equal(url);
+    const pulled = await call(url, '/sync/v1/pull', token, { protocol: 1, clientId, cursor: null });
+    expect(pulled.status).to.equal(200);
+  });
+
+  it('resetStub() starts from empty data: old tokens are refused and old cursors expire (410)', async () => {
+    const url = await stubUrl();
+    const token = await login(url);
+    await call(url, '/sync/v1/push', token, { protocol: 1, clientId, mutations: [{ id: nextId++, name: 'put', collection: 'notes', key: 'before-reset', baseRev: 0, value: {} }] });
+    const { body } = await call(url, '/sync/v1/pull', token, { protocol: 1, clientId, cursor: null });
+    expect(await resetStub()).to.equal(url);
+    expect((await call(url, '/sync/v1/pull', token, { protocol: 1, clientId, cursor: null })).status).to.equal(401);
+    const fresh = await login(url);
+    const expired = await call(url, '/sync/v1/pull', fresh, { protocol: 1, clientId, cursor: body.cursor });
+    expect(expired.status).to.equal(410);
+    expect(expired.body.error.code).to.equal('cursor-expired');
+    const empty = await call(url, '/sync/v1/pull', fresh, { protocol: 1, clientId, cursor: null });
+    expect(empty.body.changes).to.deep.equal([]);
+  });
+
+  it('goOffline() flips navigator.onLine, fires offline and makes fetches fail; goOnline() undoes it', async () => {
+    const url = await stubUrl();
+    const seen: string[] = [];
+    const onEvent = (e: Event) => seen.push(e.type);
+    window.addEventListener('offline', onEvent);
+    window.addEventListener('online', onEvent);
+    try {
+      await goOffline();
+      expect(navigator.onLine).to.equal(false);
+      let failed = false;
+      try {
+        await fetch(`${url}/healthz`, { cache: 'no-store' });
+      } catch {
+        failed = true;
+      }
+      expect(failed, 'fetch fails while offline').to.equal(true);
+      await goOnline();
+      expect(navigator.onLine).to.equal(true);
+      expect(await (await fetch(`${url}/healthz`, { cache: 'no-store' })).json()).to.deep.equal({ ok: true });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(seen).to.deep.equal(['offline', 'online']);
+    } finally {
+      window.removeEventListener('offline', onEvent);
+      window.removeEventListener('online', onEvent);
+    }
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Browser-side helpers for tests run with {@link outpostStubPlugin}: typed wrappers around the
+ * plugin's server commands. Import from test files only (they talk to the test runner).
+ *
+ * @example
+ * import { stubUrl, killStub, startStubAgain, goOffline, goOnline } from 'outpost/testing/commands';
+ * const url = await stubUrl();
+ * await killStub();        // the server process dies (SIGKILL)
+ * await startStubAgain();  // same port, same data: acknowledged pushes are still there
+ * await goOffline();       // navigator.onLine === false, fetches fail
+ * await goOnline();
+ * @module
+ */
+import { executeServerCommand } from '@web/test-runner-commands';
+
+/** The stub's base URL, e.g. `http://127.0.0.1:41234`. */
+export function stubUrl(): Promise<string> {
+  return executeServerCommand<string, undefined>('outpost-stub-url');
+}
+
+/** SIGKILLs the stub process and resolves once it is gone; requests to it fail until {@link startStubAgain}. */
+export async function killStub(): Promise<void> {
+  await executeServerCommand<boolean, undefined>('outpost-stub-kill');
+}
+
+/** Starts the stub again after {@link killStub}, on the same port with the same data; resolves with its URL. */
+export function startStubAgain(): Promise<string> {
+  return executeServerCommand<string, undefined>('outpost-stub-start');
+}
+
+/**
+ * Kills the stub (SIGKILL, or SIGTERM when `graceful`) and starts it again on the same port and data.
+ * Resolves with its URL once it listens.
+ */
+export function restartStub(options: { graceful?: boolean } = {}): Promise<string> {
+  return executeServerCommand<string, { graceful?: boolean }>('outpost-stub-restart', options);
+}
+
+/**
+ * Restarts the stub on the same port with a fresh, empty data directory. Earlier tokens are unknown
+ * afterwards (log in again) and earlier cursors answer 410 `cursor-expired`.
+ */
+export function resetStub(): Promise<string> {
+  return executeServerCommand<string, undefined>('outpost-stub-reset');
+}
+
+/** Takes this page offline: `navigator.onLine` becomes false, `offline` fires, network requests fail. */
+export async function goOffline(): Promise<void> {
+  await executeServerCommand<boolean, undefined>('outpost-network-offline');
+}
+
+/** Brings this page back online (`online` fires). */
+export async function goOnline(): Promise<void> {
+  await executeServerCommand<boolean, undefined>('outpost-network-online');
+}

@@ -1,0 +1,77 @@
+// Takes a wtr test page offline and back, through the puppeteer page the chrome launcher drives.
+
+interface CdpSession {
+  send(method: string, params?: object): Promise<unknown>;
+}
+interface InterceptedRequest {
+  url(): string;
+  abort(reason: string): Promise<void>;
+  continue(): Promise<void>;
+  isInterceptResolutionHandled(): boolean;
+}
+interface PuppeteerPage {
+  url(): string;
+  setRequestInterception(enabled: boolean): Promise<void>;
+  on(event: 'request', handler: (request: InterceptedRequest) => void): unknown;
+  off(event: 'request', handler: (request: InterceptedRequest) => void): unknown;
+  createCDPSession(): Promise<CdpSession>;
+  setOfflineMode(enabled: boolean): Promise<void>;
+  browser(): { protocol?: string };
+}
+
+const cdpSessions = new WeakMap<PuppeteerPage, Promise<CdpSession>>();
+const offlinePages = new WeakMap<PuppeteerPage, (request: InterceptedRequest) => void>();
+
+/**
+ * Sets the test page's network offline or online while keeping the test runner's own connection up
+ * (the runner drives the page over a WebSocket on its origin; cutting it aborts the run, which is
+ * what CDP `Network.emulateNetworkConditions` and its by-rule successor do).
+ *
+ * - Requests from the page to any origin but the runner's fail as `internetdisconnected` (puppeteer
+ *   request interception: CDP Fetch in Chromium, WebDriver BiDi network intercepts in Firefox).
+ * - `navigator.onLine` flips and `offline`/`online` fire: CDP `Network.overrideNetworkState` in
+ *   Chromium; BiDi `emulation.setNetworkConditions` (puppeteer `setOfflineMode`) in Firefox, which
+ *   also fails new requests but leaves the runner's open WebSocket alone.
+ * - Requests made by a service worker are not intercepted (they belong to another target).
+ */
+export async function setPageOffline(session: { id: string; browser: unknown }, offline: boolean): Promise<void> {
+  const command = `outpost-network-${offline ? 'offline' : 'online'}`;
+  const launcher = session.browser as { getPage?: (id: string) => PuppeteerPage; name?: string };
+  if (typeof launcher.getPage !== 'function') {
+    throw new Error(`${command}: the '${launcher.name ?? 'unknown'}' launcher has no puppeteer page. Use chromeLauncher from @web/test-runner-chrome (it drives Chromium and Firefox).`);
+  }
+  const page = launcher.getPage(session.id);
+  try {
+    const previous = offlinePages.get(page);
+    if (offline && !previous) {
+      const runner = new URL(page.url()).origin;
+      const cut = (request: InterceptedRequest) => {
+        if (request.isInterceptResolutionHandled()) return;
+        const sameAsRunner = (() => {
+          try {
+            return new URL(request.url()).origin === runner;
+          } catch {
+            return true; // data:, blob: and the like never touch the network
+          }
+        })();
+        void (sameAsRunner ? request.continue() : request.abort('internetdisconnected')).catch(() => undefined);
+      };
+      offlinePages.set(page, cut);
+      page.on('request', cut);
+      await page.setRequestInterception(true);
+    } else if (!offline && previous) {
+      offlinePages.delete(page);
+      await page.setRequestInterception(false);
+      page.off('request', previous);
+    }
+    if (page.browser().protocol === 'webDriverBiDi') {
+      await page.setOfflineMode(offline);
+    } else {
+      let cdp = cdpSessions.get(page);
+      if (!cdp) cdpSessions.set(page, (cdp = page.createCDPSession()));
+      await (await cdp).send('Network.overrideNetworkState', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    }
+  } catch (err) {
+    throw new Error(`${command}: ${launcher.name ?? 'the browser'} refused to change the network state (${(err as Error).message}).`, { cause: err });
+  }
+}

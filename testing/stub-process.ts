@@ -1,0 +1,146 @@
+// Runs the stub CLI in a child process, so tests can SIGKILL it for real and start it again on the
+// same port and data directory.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Options for {@link StubProcess}. */
+export interface StubProcessOptions {
+  /** Port for the first start; 0 (default) picks a free one, which later starts then reuse. */
+  port?: number;
+  /** Data directory; default a fresh temporary one (removed by {@link StubProcess.dispose}). */
+  dataDir?: string;
+  /** Extra `outpost-stub` arguments, e.g. `['--app', 'server/app.js', '--seed', 'demo']`. */
+  args?: string[];
+  /** Called with every line the child writes to stderr (default: forwarded to this process's stderr). */
+  onStderr?: (line: string) => void;
+}
+
+// From source (tests, wtr) the CLI is TypeScript and needs tsx; from dist it is plain JS.
+const FROM_SOURCE = new URL(import.meta.url).pathname.endsWith('.ts');
+const CLI = fileURLToPath(new URL(`../server-stub/cli.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url));
+
+/**
+ * The `outpost-stub` CLI as a child process.
+ *
+ * @example
+ * const stub = new StubProcess();
+ * await stub.start();              // → 'http://127.0.0.1:41234'
+ * await stub.kill();               // SIGKILL: no chance to flush or clean up
+ * await stub.start();              // same port, same data
+ * await stub.dispose();
+ */
+export class StubProcess {
+  #child: ChildProcess | undefined;
+  #exited: Promise<void> = Promise.resolve();
+  #port: number;
+  #ownsDataDir: boolean;
+  #dataDir: string;
+  readonly #options: StubProcessOptions;
+
+  constructor(options: StubProcessOptions = {}) {
+    this.#options = options;
+    this.#port = options.port ?? 0;
+    this.#ownsDataDir = options.dataDir === undefined;
+    this.#dataDir = options.dataDir ?? freshDir();
+  }
+
+  /** Base URL once started (kept while the process is down, so tests can expect failures there). */
+  url = '';
+
+  /** The port: fixed after the first start. */
+  get port(): number {
+    return this.#port;
+  }
+
+  /** The data directory in use. */
+  get dataDir(): string {
+    return this.#dataDir;
+  }
+
+  /** True while the child process is alive. */
+  get running(): boolean {
+    return this.#child !== undefined;
+  }
+
+  /** The child's process id while running. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** Starts the child (if not running) and resolves with its URL once it listens. */
+  async start(): Promise<string> {
+    if (this.#child) return this.url;
+    const args = [...(FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : []), CLI, '--port', String(this.#port), '--data', this.#dataDir, ...(this.#options.args ?? [])];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = child;
+    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    void this.#exited.then(() => {
+      if (this.#child === child) this.#child = undefined;
+    });
+    const onStderr = this.#options.onStderr ?? ((line: string) => process.stderr.write(`[outpost-stub ${child.pid}] ${line}\n`));
+    lines(child.stderr!, onStderr);
+    this.url = await new Promise<string>((resolve, reject) => {
+      const output: string[] = [];
+      lines(child.stdout!, (line) => {
+        output.push(line);
+        const m = /listening on (http:\/\/\S+)/.exec(line);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code, signal) =>
+        reject(new Error(`outpost-stub exited (${signal ?? `code ${code}`}) before listening on port ${this.#port}. Its output:\n${output.join('\n')}`)),
+      );
+      child.once('error', reject);
+    });
+    this.#port = Number(new URL(this.url).port);
+    return this.url;
+  }
+
+  /** Sends a signal (default SIGKILL: the process dies mid-whatever) and waits until it is gone. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    child.kill(signal);
+    await this.#exited;
+  }
+
+  /** Kills (SIGKILL, or SIGTERM when `graceful`) and starts again on the same port and data. */
+  async restart(graceful = false): Promise<string> {
+    await this.kill(graceful ? 'SIGTERM' : 'SIGKILL');
+    return this.start();
+  }
+
+  /** Kills, switches to a fresh empty data directory and starts again on the same port. */
+  async reset(): Promise<string> {
+    await this.kill();
+    if (this.#ownsDataDir) rmSync(this.#dataDir, { recursive: true, force: true });
+    this.#dataDir = freshDir();
+    this.#ownsDataDir = true;
+    return this.start();
+  }
+
+  /** Stops the child and removes a data directory this object created. */
+  async dispose(): Promise<void> {
+    await this.kill('SIGTERM');
+    if (this.#ownsDataDir) rmSync(this.#dataDir, { recursive: true, force: true });
+  }
+}
+
+function freshDir(): string {
+  return mkdtempSync(join(tmpdir(), 'outpost-stub-data-'));
+}
+
+function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let buffered = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    buffered += chunk;
+    let nl;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      onLine(buffered.slice(0, nl));
+      buffered = buffered.slice(nl + 1);
+    }
+  });
+}
