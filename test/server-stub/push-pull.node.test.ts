@@ -135,7 +135,7 @@ test('set operations never conflict, keep elements unique and treat missing/dele
   assert.match(results[5].error.message, /labels/);
   assert.deepEqual(results[8], { id: 9, status: 'applied', rev: 2 }, 'set op on a tombstone is a no-op');
   const { changes } = await c.pullAll();
-  const byKey = Object.fromEntries(changes.map((x: { key: string }) => [x.key, x]));
+  const byKey = Object.fromEntries(changes.map((x) => [x.key, x]));
   assert.deepEqual(byKey.m.value, { labels: ['work', 'star'] });
   assert.equal(byKey.missing, undefined);
   assert.deepEqual(byKey.gone, { collection: 'mail', key: 'gone', rev: 2, deleted: true });

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { stubFor, login, client, tempDir } from './helpers.js';
+import { startStub } from '../../server-stub/index.js';
+
+const APP = fileURLToPath(new URL('./fixtures/test-app.mjs', import.meta.url));
+
+test("custom mutations run on the server and may write other users' documents in the same push", async (t) => {
+  const stub = await stubFor(t, { app: APP });
+  const alice = client(stub.url, await login(stub.url, 'alice'));
+  const bob = client(stub.url, await login(stub.url, 'bob'));
+  const r = await alice.push({ name: 'sendNote', args: { id: 'n1', to: 'bob', text: 'hi bob' } });
+  assert.deepEqual(r.body.results, [{ id: 1, status: 'applied', rev: 0 }]);
+  assert.deepEqual((await bob.pullAll()).changes, [{ collection: 'inbox', key: 'n1', rev: 1, value: { from: 'alice', text: 'hi bob' } }]);
+  assert.deepEqual((await alice.pullAll()).changes, [{ collection: 'sent', key: 'n1', rev: 1, value: { to: 'bob', text: 'hi bob' } }]);
+});
+
+test('unknown custom mutations, ctx.reject() and handler crashes answer rejected and leave no partial writes', async (t) => {
+  const errors: unknown[] = [];
+  const stub = await stubFor(t, { app: APP, logError: (_m, err) => errors.push(err) });
+  const alice = client(stub.url, await login(stub.url));
+  const r = await alice.push(
+    { name: 'noSuchThing', args: {} },
+    { name: 'sendNote', args: { id: 'n1', to: 'mallory', text: 'x' } },
+    { name: 'explode' },
+    { name: 'put', collection: 'notes', key: 'after', baseRev: 0, value: {} },
+  );
+  const [unknown, refused, crashed, after] = r.body.results;
+  assert.equal(unknown.status, 'rejected');
+  assert.equal(unknown.error.code, 'unknown-mutation');
+  assert.match(unknown.error.message, /noSuchThing/);
+  assert.deepEqual(refused, { id: 2, status: 'rejected', error: { code: 'invalid-args', message: "No user 'mallory'." } });
+  assert.equal(crashed.status, 'rejected');
+  assert.equal(crashed.error.code, 'mutation-failed');
+  assert.match(crashed.error.message, /explode.*boom/);
+  assert.equal(errors.length, 1, 'the crash was logged');
+  assert.deepEqual(after, { id: 4, status: 'applied', rev: 1 }, 'the rest of the push still commits');
+  assert.equal(r.body.lastMutationId, 4);
+  assert.deepEqual((await alice.pullAll()).changes.map((c: { key: string }) => c.key), ['after'], 'no half-written document');
+});
+
+test('an app without handlers rejects every custom mutation with unknown-mutation', async (t) => {
+  const stub = await stubFor(t);
+  const alice = client(stub.url, await login(stub.url));
+  const r = await alice.push({ name: 'sendNote', args: {} });
+  assert.equal(r.body.results[0].error.code, 'unknown-mutation');
+});
+
+test('a seed runs once per data directory; an unknown seed fails start-up naming the known ones', async () => {
+  const dataDir = tempDir();
+  const first = await startStub({ port: 0, dataDir, app: APP, seed: 'demo' });
+  const bob = client(first.url, await login(first.url, 'bob'));
+  assert.deepEqual((await bob.pullAll()).changes, [{ collection: 'inbox', key: 'welcome', rev: 1, value: { text: 'Welcome, bob' } }]);
+  await first.close();
+  const second = await startStub({ port: 0, dataDir, app: APP, seed: 'demo' });
+  const again = client(second.url, await login(second.url, 'bob'));
+  assert.equal((await again.pullAll()).changes[0].rev, 1, 'the seed did not run twice');
+  await second.close();
+  await assert.rejects(startStub({ port: 0, dataDir: ':memory:', app: APP, seed: 'nope' }), /Unknown seed 'nope'.*demo/);
+});
+
+test('--app modules with the wrong shape fail with a message naming the module', async () => {
+  await assert.rejects(startStub({ port: 0, dataDir: ':memory:', app: '/nonexistent/app.mjs' }), /Could not load the --app module/);
+});

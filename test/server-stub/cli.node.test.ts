@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../../server-stub/cli.ts', import.meta.url));
+const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: 20000 });
+
+test('outpost-stub --help lists every option', () => {
+  const r = run('--help');
+  assert.equal(r.status, 0);
+  for (const flag of ['--port', '--host', '--data', '--static', '--app', '--seed', '--users', '--tombstone-retention']) assert.ok(r.stdout.includes(flag), flag);
+});
+
+test('outpost-stub refuses bad arguments with exit code 2 and a message naming the fix', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['--port', 'abc'], /--port must be a whole number/],
+    [['--port', '70000'], /--port must be a whole number/],
+    [['--bogus'], /Unknown option '--bogus'.*--help/],
+    [['--seed', 'demo'], /--seed demo needs --app/],
+    [['--users', 'alice'], /must look like name:password/],
+    [['--tombstone-retention', 'soon'], /--tombstone-retention must be a duration/],
+  ];
+  for (const [args, message] of cases) {
+    const r = run(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+});

@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { stubFor, login, client } from './helpers.js';
+
+const APP = fileURLToPath(new URL('./fixtures/test-app.mjs', import.meta.url));
+
+/** Opens an event stream and hands out its raw text blocks (events and comments) one by one. */
+async function openStream(url: string, headers: Record<string, string> = {}) {
+  const controller = new AbortController();
+  const res = await fetch(url, { headers, signal: controller.signal });
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  return {
+    res,
+    async next(timeoutMs = 3000): Promise<string> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          return block;
+        }
+        const chunk = await Promise.race([reader.read(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no event in time')), Math.max(0, deadline - Date.now())))]);
+        if (chunk.done) throw new Error('stream ended');
+        buffer += chunk.value;
+      }
+    },
+    async nextPoke(): Promise<{ id: string; cursor: string }> {
+      for (;;) {
+        const block = await this.next();
+        if (!block.includes('event: poke')) continue;
+        const id = /^id: (.*)$/m.exec(block)![1]!;
+        const data = JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as { cursor: string };
+        return { id, cursor: data.cursor };
+      }
+    },
+    close: () => controller.abort(),
+  };
+}
+
+test('the event stream pokes with the newest cursor at once and after every change of the user', async (t) => {
+  const stub = await stubFor(t);
+  const token = await login(stub.url);
+  const stream = await openStream(`${stub.url}/sync/v1/events`, { Authorization: `Bearer ${token}` });
+  t.after(() => stream.close());
+  assert.equal(stream.res.status, 200);
+  assert.match(stream.res.headers.get('content-type')!, /^text\/event-stream/);
+  assert.equal(await stream.next(), 'retry: 1000');
+  const first = await stream.nextPoke();
+  assert.equal(first.id, first.cursor);
+  const c = client(stub.url, token);
+  await c.push({ name: 'put', collection: 'n', key: 'k', baseRev: 0, value: {} });
+  const second = await stream.nextPoke();
+  assert.notEqual(second.cursor, first.cursor);
+  const pulled = await c.pull(first.cursor);
+  assert.equal(pulled.body.cursor, second.cursor, 'the poke carries the cursor a pull reaches');
+});
+
+test("another user's custom mutation pokes the recipient; Last-Event-ID skips the initial poke; ?token= works", async (t) => {
+  const stub = await stubFor(t, { app: APP });
+  const bobToken = await login(stub.url, 'bob');
+  const bob = client(stub.url, bobToken);
+  const current = (await bob.pull(null)).body.cursor as string;
+  const stream = await openStream(`${stub.url}/sync/v1/events?token=${encodeURIComponent(bobToken)}&protocol=1`, { 'Last-Event-ID': current });
+  t.after(() => stream.close());
+  assert.equal(stream.res.status, 200);
+  assert.equal(await stream.next(), 'retry: 1000');
+  const alice = client(stub.url, await login(stub.url, 'alice'));
+  await alice.push({ name: 'sendNote', args: { id: 'x', to: 'bob', text: 'hey' } });
+  const poke = await stream.nextPoke();
+  assert.notEqual(poke.cursor, current, 'the first poke is the new change, not the cursor bob already had');
+  assert.deepEqual((await bob.pullAll(current)).changes.map((c: { key: string }) => c.key), ['x']);
+});
+
+test('heartbeat comments keep the stream alive; a bad protocol or token is refused', async (t) => {
+  const stub = await stubFor(t, { heartbeatMs: 50 });
+  const token = await login(stub.url);
+  const stream = await openStream(`${stub.url}/sync/v1/events?token=${token}`);
+  t.after(() => stream.close());
+  await stream.next();
+  await stream.nextPoke();
+  assert.equal(await stream.next(), ': heartbeat');
+  const old = await fetch(`${stub.url}/sync/v1/events?token=${token}&protocol=0`);
+  assert.equal(old.status, 426);
+  const bad = await fetch(`${stub.url}/sync/v1/events?token=nope`);
+  assert.equal(bad.status, 401);
+  assert.equal((await bad.json()).error.code, 'unauthorized');
+});
