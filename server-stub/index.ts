@@ -9,3 +9,5 @@ export type { StubApp, MutationContext, MutationHandler, SeedContext, SeedFuncti
 export type { UserDocuments, StoredDocument } from './documents.js';
 export { DEFAULT_USERS } from './auth.js';
 export type { StubUser } from './auth.js';
+export { runConformance, CONFORMANCE_CHECKS } from './conformance/run.js';
+export type { ConformanceOptions, ConformanceReport, CheckResult } from './conformance/run.js';

@@ -12,28 +12,32 @@ export interface PullDeps {
   tombstoneRetentionMs: number;
 }
 
-// Cursors are `<epoch>.<seq>` inside; clients treat them as opaque strings.
-const CURSOR = /^([0-9a-z]+)\.(\d{1,15})$/;
+// Inside, a cursor is `<epoch>.<seq>.<base>` (clients treat it as opaque): `seq` is the position in
+// the user's change order; `base` is the highest compacted tombstone the holder is known to be safe
+// from — every tombstone compacted up to it was either pulled by the holder or gone before the
+// holder's sync began (so it never saw the live document). Without `base`, a first sync paging from
+// null after any compaction would expire on its own second page.
+const CURSOR = /^([0-9a-z]+)\.(\d{1,15})\.(\d{1,15})$/;
 
-/** The wire cursor for a sequence number of this data store. */
-export function formatCursor(epoch: string, seq: number): string {
-  return `${epoch}.${seq}`;
+/** The wire cursor for a position in this data store. */
+export function formatCursor(epoch: string, seq: number, base: number): string {
+  return `${epoch}.${seq}.${base}`;
 }
 
-/** The sequence number in `cursor`; 400 for a cursor this server never issues, 410 for one from a reset store. */
-function parseCursor(epoch: string, cursor: string): number {
+/** The position in `cursor`; 400 for a cursor this server never issues, 410 for one from a reset store. */
+function parseCursor(epoch: string, cursor: string): { seq: number; base: number } {
   const m = CURSOR.exec(cursor);
-  if (!m) throw new HttpError('invalid-cursor', `'${cursor}' is not a cursor this server issued. Send back the cursor of a previous pull unchanged, or null to start over.`);
+  if (!m) throw new HttpError('invalid-cursor', `'${cursor.slice(0, 80)}' is not a cursor this server issued. Send back the cursor of a previous pull unchanged, or null to start over.`);
   if (m[1] !== epoch) {
     throw new HttpError('cursor-expired', 'The cursor comes from a data store that has since been reset. Clear synced data and pull again from cursor null (keep the outbox).');
   }
-  return Number(m[2]);
+  return { seq: Number(m[2]), base: Number(m[3]) };
 }
 
 /** Reads one page of changes for `user`. */
 export function applyPull(deps: PullDeps, user: string, request: PullRequest): PullResponse {
   const { db, docs, epoch } = deps;
-  const after = request.cursor === null ? 0 : parseCursor(epoch, request.cursor);
+  const { seq: after, base } = request.cursor === null ? { seq: 0, base: 0 } : parseCursor(epoch, request.cursor);
   docs.compact(user, deps.tombstoneRetentionMs);
   const limit = Math.min(request.limit ?? DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT);
   // One read transaction: the page, the cursor and lastMutationIds come from the same snapshot.
@@ -42,7 +46,8 @@ export function applyPull(deps: PullDeps, user: string, request: PullRequest): P
     if (after > seq) {
       throw new HttpError('invalid-cursor', `The cursor is ahead of this server's data for '${user}'. Send back a cursor from this server, or null to start over.`);
     }
-    if (request.cursor !== null && after < compactedSeq) {
+    // A tombstone the holder may have needed was compacted after its sync began: it cannot be sent.
+    if (request.cursor !== null && compactedSeq > Math.max(after, base)) {
       throw new HttpError('cursor-expired', 'The cursor is older than the tombstone retention window, so some deletes can no longer be sent. Clear synced data and pull again from cursor null (keep the outbox).');
     }
     const rows = docs.changesAfter(user, after, limit + 1);
@@ -54,7 +59,8 @@ export function applyPull(deps: PullDeps, user: string, request: PullRequest): P
     }
     return {
       changes: page.map((r) => r.change),
-      cursor: formatCursor(epoch, hasMore ? page[page.length - 1]!.seq : seq),
+      // Not expired, so every compacted tombstone is one the holder saw or never needed: base = compactedSeq.
+      cursor: formatCursor(epoch, hasMore ? page[page.length - 1]!.seq : seq, compactedSeq),
       hasMore,
       lastMutationIds,
     };

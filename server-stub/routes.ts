@@ -56,7 +56,7 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
       deps.docs.changedUsers.clear();
       const response = applyPush(deps, user, push, requestId);
       // Committed: now tell every affected user's open streams (custom handlers may write to others).
-      for (const changed of deps.docs.changedUsers) deps.events.poke(changed, formatCursor(deps.epoch, deps.docs.position(changed).seq));
+      for (const changed of deps.docs.changedUsers) deps.events.poke(changed, headCursor(deps, changed));
       deps.docs.changedUsers.clear();
       sendJson(res, 200, response);
       return true;
@@ -72,11 +72,17 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
       const protocol = url.searchParams.get('protocol');
       if (protocol !== null && protocol !== String(PROTOCOL_VERSION)) checkProtocol({ protocol });
       const user = deps.auth.userFor(bearerToken(req, url, true));
-      deps.events.open(req, res, user, formatCursor(deps.epoch, deps.docs.position(user).seq), requestId);
+      deps.events.open(req, res, user, headCursor(deps, user), requestId);
       return true;
     }
   }
   return false;
+}
+
+/** The cursor a caught-up pull would return now: what pokes carry. */
+function headCursor(deps: RouteDeps, user: string): string {
+  const { seq, compactedSeq } = deps.docs.position(user);
+  return formatCursor(deps.epoch, seq, compactedSeq);
 }
 
 function valid<T>(result: { ok: true; value: T } | { ok: false; message: string }): T {

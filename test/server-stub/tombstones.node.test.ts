@@ -37,3 +37,26 @@ test('with the default retention, tombstones are kept', async (t) => {
   await new Promise((r) => setTimeout(r, 60));
   assert.equal((await c.pull(before)).status, 200);
 });
+
+test('a first sync paging from null after a compaction completes without 410', async (t) => {
+  const stub = await stubFor(t, { tombstoneRetentionMs: 20 });
+  const c = client(stub.url, await login(stub.url));
+  const puts = Array.from({ length: 30 }, (_, i) => ({ name: 'put', collection: 'n', key: `k${i}`, baseRev: 0, value: {} }));
+  await c.push(...puts);
+  await c.push({ name: 'delete', collection: 'n', key: 'k29', baseRev: 1 });
+  await new Promise((r) => setTimeout(r, 60));
+  const { changes } = await c.pullAll(null, 7);
+  assert.equal(changes.length, 29);
+});
+
+test('a delete compacted in the middle of a paged sync, of a document the client already has, expires its cursor', async (t) => {
+  const stub = await stubFor(t, { tombstoneRetentionMs: 20 });
+  const c = client(stub.url, await login(stub.url));
+  await c.push(...Array.from({ length: 10 }, (_, i) => ({ name: 'put', collection: 'n', key: `k${i}`, baseRev: 0, value: {} })));
+  const page1 = await c.pull(null, 5);
+  assert.ok(page1.body.changes.some((x: { key: string }) => x.key === 'k0'));
+  await c.push({ name: 'delete', collection: 'n', key: 'k0', baseRev: 1 });
+  await new Promise((r) => setTimeout(r, 60));
+  const page2 = await c.pull(page1.body.cursor, 5);
+  assert.equal(page2.status, 410, 'the client holds k0 and can no longer learn it was deleted');
+});
