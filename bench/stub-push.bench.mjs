@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Push throughput and latency of the stub under 50 concurrent clients, beside a bare Node http
+// server that parses the same JSON bodies and answers a same-shaped reply without validation or
+// storage (the ceiling this machine and load generator allow). Both servers run as child processes
+// so the load generator (autocannon, in this process) does not share their event loop.
+//
+//   node bench/stub-push.bench.mjs [--duration 5] [--runs 3] [--connections 50]
+//
+// Writes rows { name, browser: 'node', outpost, raw, unit, runs } to bench/results/stub-push.json
+// (medians over the runs) for the bench harness to merge into bench/results/latest.json.
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { tsImport } from 'tsx/esm/api';
+
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, runs: { type: 'string', default: '3' }, connections: { type: 'string', default: '50' } } });
+const DURATION = Number(values.duration);
+const RUNS = Number(values.runs);
+const CONNECTIONS = Number(values.connections);
+
+const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
+
+// The bare server: read body, JSON.parse, answer { results, lastMutationId } like a push would.
+const RAW_SERVER = `
+import { createServer } from 'node:http';
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const text = JSON.stringify({ results: body.mutations.map((m) => ({ id: m.id, status: 'applied', rev: 1 })), lastMutationId: body.mutations.at(-1).id });
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
+`;
+
+async function startRaw() {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', RAW_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d) => {
+      const m = /listening on (\S+)/.exec(d);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`raw server exited ${code}`)));
+  });
+  return { url, stop: () => child.kill('SIGKILL') };
+}
+
+// ~330-byte email-like put: a unique client and key per request (every push is a real write).
+let counter = 0;
+function pushBody() {
+  const n = ++counter;
+  return JSON.stringify({
+    protocol: 1,
+    clientId: `bench-${process.pid}-${n}`,
+    mutations: [{ id: 1, name: 'put', collection: 'messages', key: `m${n}`, baseRev: 0, value: { subject: `Quarterly report ${n}`, from: 'alice@example.test', to: ['bob@example.test'], snippet: 'Please find attached the numbers for the last quarter, as discussed on Monday.', labels: ['INBOX', 'UNREAD'], date: 1764000000000 + n } }],
+  });
+}
+
+async function load(url, headers) {
+  const result = await autocannon({
+    url: `${url}/sync/v1/push`,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, setupRequest: (req) => ({ ...req, body: pushBody() }) }],
+  });
+  if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const stub = new StubProcess({ onStderr: (l) => process.stderr.write(`[stub] ${l}\n`) });
+const stubUrl = await stub.start();
+const login = await fetch(`${stubUrl}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'alice', password: 'alice' }) });
+const { token } = await login.json();
+const raw = await startRaw();
+const samples = { outpost: [], raw: [] };
+try {
+  for (let run = 1; run <= RUNS; run++) {
+    // Alternate the order so neither server always runs on a warmer (or more throttled) machine.
+    const order = run % 2 ? ['outpost', 'raw'] : ['raw', 'outpost'];
+    for (const which of order) {
+      const r = which === 'outpost' ? await load(stubUrl, { authorization: `Bearer ${token}` }) : await load(raw.url, {});
+      samples[which].push(r);
+      console.log(`run ${run} ${which.padEnd(7)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`);
+    }
+  }
+} finally {
+  raw.stop();
+  await stub.dispose();
+}
+
+const pick = (which, key) => median(samples[which].map((s) => s[key]));
+const rows = [
+  { name: `stub push throughput, ${CONNECTIONS} clients, 1 put per push`, browser: 'node', outpost: Math.round(pick('outpost', 'rps')), raw: Math.round(pick('raw', 'rps')), unit: 'req/s', runs: RUNS },
+  { name: `stub push p50 latency, ${CONNECTIONS} clients`, browser: 'node', outpost: pick('outpost', 'p50'), raw: pick('raw', 'p50'), unit: 'ms', runs: RUNS },
+  { name: `stub push p99 latency, ${CONNECTIONS} clients`, browser: 'node', outpost: pick('outpost', 'p99'), raw: pick('raw', 'p99'), unit: 'ms', runs: RUNS },
+];
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results/stub-push.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), node: process.version, durationS: DURATION, rows }, null, 2) + '\n');
+console.table(rows);
