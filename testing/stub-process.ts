@@ -81,9 +81,12 @@ export class StubProcess {
       if (this.#child === child) this.#child = undefined;
     });
     const onStderr = this.#options.onStderr ?? ((line: string) => process.stderr.write(`[outpost-stub ${child.pid}] ${line}\n`));
-    lines(child.stderr!, onStderr);
+    const output: string[] = [];
+    lines(child.stderr!, (line) => {
+      output.push(line);
+      onStderr(line);
+    });
     this.url = await new Promise<string>((resolve, reject) => {
-      const output: string[] = [];
       lines(child.stdout!, (line) => {
         output.push(line);
         const m = /listening on (http:\/\/\S+)/.exec(line);

@@ -88,3 +88,21 @@ test('heartbeat comments keep the stream alive; a bad protocol or token is refus
   assert.equal(bad.status, 401);
   assert.equal((await bad.json()).error.code, 'unauthorized');
 });
+
+test('more than 32 open event streams for one user answer 429 with Retry-After', async (t) => {
+  const stub = await stubFor(t);
+  const token = await login(stub.url);
+  const streams: Array<Awaited<ReturnType<typeof openStream>>> = [];
+  for (let i = 0; i < 32; i++) streams.push(await openStream(`${stub.url}/sync/v1/events?token=${token}`));
+  t.after(() => streams.forEach((s) => s.close()));
+  assert.ok(streams.every((s) => s.res.status === 200));
+  const extra = await fetch(`${stub.url}/sync/v1/events?token=${token}`);
+  assert.equal(extra.status, 429);
+  assert.equal(extra.headers.get('retry-after'), '5');
+  assert.equal((await extra.json()).error.code, 'too-many-requests');
+  streams.pop()!.close();
+  await new Promise((r) => setTimeout(r, 100));
+  const again = await openStream(`${stub.url}/sync/v1/events?token=${token}`);
+  streams.push(again);
+  assert.equal(again.res.status, 200, 'a closed stream frees its slot');
+});
