@@ -96,7 +96,8 @@ export async function loadApp(path: string): Promise<StubApp> {
   try {
     mod = (await import(url)) as { default?: unknown };
   } catch (err) {
-    throw new Error(`Could not load the --app module '${path}': ${(err as Error).message}`, { cause: err });
+    const hint = (err as NodeJS.ErrnoException).code === 'ERR_UNKNOWN_FILE_EXTENSION' ? ' Point --app at built JavaScript, or run the stub with `node --import tsx` to load TypeScript.' : '';
+    throw new Error(`Could not load the --app module '${path}': ${(err as Error).message}.${hint}`, { cause: err });
   }
   const app = mod.default;
   if (!app || typeof app !== 'object') {
