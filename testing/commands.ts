@@ -44,7 +44,11 @@ export function resetStub(): Promise<string> {
   return executeServerCommand<string, undefined>('outpost-stub-reset');
 }
 
-/** Takes this page offline: `navigator.onLine` becomes false, `offline` fires, network requests fail. */
+/**
+ * Takes this page offline: `navigator.onLine` becomes false, `offline` fires, new requests to any
+ * origin but the test runner's fail (Chromium and Firefox). Already-open connections (an
+ * EventSource) and service-worker requests are not cut; see `setPageOffline` in testing/network.ts.
+ */
 export async function goOffline(): Promise<void> {
   await executeServerCommand<boolean, undefined>('outpost-network-offline');
 }

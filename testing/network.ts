@@ -33,6 +33,9 @@ const offlinePages = new WeakMap<PuppeteerPage, (request: InterceptedRequest) =>
  *   Chromium; BiDi `emulation.setNetworkConditions` (puppeteer `setOfflineMode`) in Firefox, which
  *   also fails new requests but leaves the runner's open WebSocket alone.
  * - Requests made by a service worker are not intercepted (they belong to another target).
+ * - Connections already open stay open in both browsers (measured: an `EventSource` stream keeps
+ *   `readyState` 1 and would still get pokes). Close streams on `offline`, or use `killStub()` to
+ *   cut the server side too.
  */
 export async function setPageOffline(session: { id: string; browser: unknown }, offline: boolean): Promise<void> {
   const command = `outpost-network-${offline ? 'offline' : 'online'}`;
