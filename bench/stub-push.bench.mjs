@@ -6,6 +6,9 @@
 //
 //   node bench/stub-push.bench.mjs [--duration 5] [--runs 3] [--connections 50]
 //
+// Two scenarios: one put per push (latency-bound: one fsync'd transaction each) and ten puts per
+// push (an outbox flushed in one request), reported in pushes/s and mutations/s.
+//
 // Writes rows { name, browser: 'node', outpost, raw, unit, runs } to bench/results/stub-push.json
 // (medians over the runs) for the bench harness to merge into bench/results/latest.json.
 import autocannon from 'autocannon';
@@ -50,23 +53,25 @@ async function startRaw() {
   return { url, stop: () => child.kill('SIGKILL') };
 }
 
-// ~330-byte email-like put: a unique client and key per request (every push is a real write).
+// ~330-byte email-like puts: a unique client and keys per request (every push is a real write).
+// autocannon resets per-connection context between requests, so each push is its own client.
 let counter = 0;
-function pushBody() {
+function pushBody(batch) {
   const n = ++counter;
-  return JSON.stringify({
-    protocol: 1,
-    clientId: `bench-${process.pid}-${n}`,
-    mutations: [{ id: 1, name: 'put', collection: 'messages', key: `m${n}`, baseRev: 0, value: { subject: `Quarterly report ${n}`, from: 'alice@example.test', to: ['bob@example.test'], snippet: 'Please find attached the numbers for the last quarter, as discussed on Monday.', labels: ['INBOX', 'UNREAD'], date: 1764000000000 + n } }],
-  });
+  const mutations = [];
+  for (let i = 1; i <= batch; i++) {
+    const k = `${n}-${i}`;
+    mutations.push({ id: i, name: 'put', collection: 'messages', key: `m${k}`, baseRev: 0, value: { subject: `Quarterly report ${k}`, from: 'alice@example.test', to: ['bob@example.test'], snippet: 'Please find attached the numbers for the last quarter, as discussed on Monday.', labels: ['INBOX', 'UNREAD'], date: 1764000000000 + n } });
+  }
+  return JSON.stringify({ protocol: 1, clientId: `bench-${process.pid}-${n}`, mutations });
 }
 
-async function load(url, headers) {
+async function load(url, headers, batch) {
   const result = await autocannon({
     url: `${url}/sync/v1/push`,
     connections: CONNECTIONS,
     duration: DURATION,
-    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, setupRequest: (req) => ({ ...req, body: pushBody() }) }],
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, setupRequest: (req) => ({ ...req, body: pushBody(batch) }) }],
   });
   if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
@@ -79,15 +84,18 @@ const stubUrl = await stub.start();
 const login = await fetch(`${stubUrl}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'alice', password: 'alice' }) });
 const { token } = await login.json();
 const raw = await startRaw();
-const samples = { outpost: [], raw: [] };
+const BATCHES = [1, 10];
+const samples = Object.fromEntries(BATCHES.map((b) => [b, { outpost: [], raw: [] }]));
 try {
   for (let run = 1; run <= RUNS; run++) {
-    // Alternate the order so neither server always runs on a warmer (or more throttled) machine.
-    const order = run % 2 ? ['outpost', 'raw'] : ['raw', 'outpost'];
-    for (const which of order) {
-      const r = which === 'outpost' ? await load(stubUrl, { authorization: `Bearer ${token}` }) : await load(raw.url, {});
-      samples[which].push(r);
-      console.log(`run ${run} ${which.padEnd(7)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`);
+    for (const batch of BATCHES) {
+      // Alternate the order so neither server always runs on a warmer (or more throttled) machine.
+      const order = run % 2 ? ['outpost', 'raw'] : ['raw', 'outpost'];
+      for (const which of order) {
+        const r = which === 'outpost' ? await load(stubUrl, { authorization: `Bearer ${token}` }, batch) : await load(raw.url, {}, batch);
+        samples[batch][which].push(r);
+        console.log(`run ${run} batch ${String(batch).padStart(2)} ${which.padEnd(7)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`);
+      }
     }
   }
 } finally {
@@ -95,11 +103,21 @@ try {
   await stub.dispose();
 }
 
-const pick = (which, key) => median(samples[which].map((s) => s[key]));
+const pick = (batch, which, key) => median(samples[batch][which].map((s) => s[key]));
+const row = (name, batch, key, unit, scale = 1) => ({
+  name,
+  browser: 'node',
+  outpost: Math.round(pick(batch, 'outpost', key) * scale),
+  raw: Math.round(pick(batch, 'raw', key) * scale),
+  unit,
+  runs: RUNS,
+});
 const rows = [
-  { name: `stub push throughput, ${CONNECTIONS} clients, 1 put per push`, browser: 'node', outpost: Math.round(pick('outpost', 'rps')), raw: Math.round(pick('raw', 'rps')), unit: 'req/s', runs: RUNS },
-  { name: `stub push p50 latency, ${CONNECTIONS} clients`, browser: 'node', outpost: pick('outpost', 'p50'), raw: pick('raw', 'p50'), unit: 'ms', runs: RUNS },
-  { name: `stub push p99 latency, ${CONNECTIONS} clients`, browser: 'node', outpost: pick('outpost', 'p99'), raw: pick('raw', 'p99'), unit: 'ms', runs: RUNS },
+  row(`stub push throughput, ${CONNECTIONS} clients, 1 put per push`, 1, 'rps', 'req/s'),
+  row(`stub push p50 latency, ${CONNECTIONS} clients, 1 put per push`, 1, 'p50', 'ms'),
+  row(`stub push p99 latency, ${CONNECTIONS} clients, 1 put per push`, 1, 'p99', 'ms'),
+  row(`stub push throughput, ${CONNECTIONS} clients, 10 puts per push`, 10, 'rps', 'mutations/s', 10),
+  row(`stub push p99 latency, ${CONNECTIONS} clients, 10 puts per push`, 10, 'p99', 'ms'),
 ];
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/stub-push.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), node: process.version, durationS: DURATION, rows }, null, 2) + '\n');
