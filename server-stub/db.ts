@@ -46,8 +46,13 @@ export function openDb(dataDir: string): { db: Db; epoch: string; file: string }
   db.pragma('foreign_keys = ON');
   // Another process holding a write lock (e.g. a second stub on the same dir) waits instead of failing at once.
   db.pragma('busy_timeout = 5000');
-  migrate(db);
-  return { db, epoch: epochOf(db), file };
+  try {
+    migrate(db);
+    return { db, epoch: epochOf(db), file };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
 }
 
 function migrate(db: Db): void {

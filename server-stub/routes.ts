@@ -32,7 +32,7 @@ const METHODS: Record<string, string> = {
 export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<boolean> {
   const method = METHODS[url.pathname];
   if (!method) return false;
-  if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) {
+  if (req.method !== method && !(url.pathname === SYNC_PATHS.health && req.method === 'HEAD')) {
     req.resume();
     throw new HttpError('method-not-allowed', `${url.pathname} takes ${method}, not ${req.method}.`, { Allow: method });
   }
