@@ -76,7 +76,15 @@ export class StubProcess {
     const args = [...(FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : []), CLI, '--port', String(this.#port), '--data', this.#dataDir, ...(this.#options.args ?? [])];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
-    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    // A test runner that exits without dispose() (Ctrl-C, a crash) must not leave the stub running.
+    const orphanGuard = () => child.kill('SIGKILL');
+    process.once('exit', orphanGuard);
+    this.#exited = new Promise((resolve) =>
+      child.once('exit', () => {
+        process.off('exit', orphanGuard);
+        resolve();
+      }),
+    );
     void this.#exited.then(() => {
       if (this.#child === child) this.#child = undefined;
     });
