@@ -6,3 +6,5 @@
  * @module
  */
 export { VERSION } from './version.js';
+/** Sync protocol v1 wire types, valibot schemas and constants (docs/protocol.md). */
+export * as protocol from './protocol/index.js';
