@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `outpost-stub`: start the reference sync server from the command line.
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startStub } from './server.js';
 import { parseUsers, type StubUser } from './auth.js';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   if (values.port === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
     fail(`--port must be a whole number from 0 to 65535, got '${values.port}'.`);
   }
+  if (values.static !== undefined && !isDirectory(values.static)) fail(`--static ${values.static} is not a folder. Build the app first (npm run build) or fix the path.`);
   if (values.seed !== undefined && values.app === undefined) fail(`--seed ${values.seed} needs --app <module>: seeds are defined by the app's server code.`);
   let users: StubUser[] | undefined;
   let tombstoneRetentionMs: number | undefined;
@@ -82,6 +84,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function fail(message: string): never {

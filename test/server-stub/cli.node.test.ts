@@ -18,6 +18,7 @@ test('outpost-stub refuses bad arguments with exit code 2 and a message naming t
     [['--port', '70000'], /--port must be a whole number/],
     [['--bogus'], /Unknown option '--bogus'.*--help/],
     [['--seed', 'demo'], /--seed demo needs --app/],
+    [['--static', '/nonexistent/dist'], /--static \/nonexistent\/dist is not a folder/],
     [['--users', 'alice'], /must look like name:password/],
     [['--tombstone-retention', 'soon'], /--tombstone-retention must be a duration/],
   ];
