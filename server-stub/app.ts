@@ -38,6 +38,8 @@ export interface SeedContext {
   forUser(user: string): UserDocuments;
   /** Milliseconds since the epoch. */
   readonly now: number;
+  /** How much data the seed should make, from `--seed-size <n>`; undefined means the seed's default. */
+  readonly size?: number;
 }
 
 /** A seed: fills a fresh data store with sample data. Runs once per data directory, in one transaction. */

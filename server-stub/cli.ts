@@ -18,6 +18,7 @@ Options:
   --app <module>             the app's server code: a module default-exporting
                              { mutations, seeds, users } (see defineStubApp)
   --seed <name>              run the app module's seed <name> (once per data dir)
+  --seed-size <n>            how much the seed makes (e.g. messages per user)
   --users <list>             users that can sign in, e.g. alice:alice,bob:bob
                              (default: the app module's users, else alice:alice,bob:bob)
   --tombstone-retention <t>  keep tombstones this long, e.g. 30d, 12h, 500ms (default 30d)
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
         static: { type: 'string' },
         app: { type: 'string' },
         seed: { type: 'string' },
+        'seed-size': { type: 'string' },
         users: { type: 'string' },
         'tombstone-retention': { type: 'string' },
         help: { type: 'boolean' },
@@ -54,6 +56,9 @@ async function main(): Promise<void> {
   }
   if (values.static !== undefined && !isDirectory(values.static)) fail(`--static ${values.static} is not a folder. Build the app first (npm run build) or fix the path.`);
   if (values.seed !== undefined && values.app === undefined) fail(`--seed ${values.seed} needs --app <module>: seeds are defined by the app's server code.`);
+  const seedSize = values['seed-size'] === undefined ? undefined : Number(values['seed-size']);
+  if (seedSize !== undefined && (!Number.isInteger(seedSize) || seedSize < 1)) fail(`--seed-size must be a whole number of 1 or more, got '${values['seed-size']}'.`);
+  if (seedSize !== undefined && values.seed === undefined) fail(`--seed-size needs --seed <name>: it sizes the seed's data.`);
   let users: StubUser[] | undefined;
   let tombstoneRetentionMs: number | undefined;
   try {
@@ -69,6 +74,7 @@ async function main(): Promise<void> {
     dataDir: values.data,
     app: values.app,
     seed: values.seed,
+    seedSize,
     users,
     tombstoneRetentionMs,
   }).catch((err: NodeJS.ErrnoException) => {

@@ -25,6 +25,8 @@ export interface StubOptions {
   app?: StubApp | string;
   /** Name of one of the app's seeds to run (once per data directory). */
   seed?: string;
+  /** Passed to the seed as `ctx.size` (e.g. messages per user); the seed's default when absent. */
+  seedSize?: number;
   /** Users that can sign in; default the app's `users`, else alice/alice and bob/bob. */
   users?: StubUser[];
   /** How long tombstones are kept before compaction (ms). Default 30 days; `Infinity` keeps them forever. */
@@ -66,7 +68,7 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
   const docs = new Documents(db);
   const auth = new Auth(db, options.users ?? app.users ?? DEFAULT_USERS);
   try {
-    if (options.seed !== undefined) runSeed(db, docs, app, options.seed, auth.users);
+    if (options.seed !== undefined) runSeed(db, docs, app, options.seed, auth.users, options.seedSize);
   } catch (err) {
     db.close();
     throw err;

@@ -89,7 +89,7 @@ export default defineStubApp({
   mutations: { send },
   seeds: {
     demo(ctx) {
-      const size = (ctx as { size?: number }).size ?? DEFAULT_MAILBOX_SIZE;
+      const size = ctx.size ?? DEFAULT_MAILBOX_SIZE;
       for (const user of ctx.users) {
         const docs = ctx.forUser(user);
         for (const label of DEMO_LABELS) docs.put('labels', label.id, { ...label });

@@ -10,8 +10,8 @@ import type { MailMessage } from '../../demo-app/model.js';
 
 type Change = { collection: string; key: string; rev: number; value?: Record<string, unknown>; deleted?: true };
 
-async function demoStub(t: import('node:test').TestContext, seed?: string) {
-  const stub = await startStub({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'outpost-demo-')), app: demoApp, seed });
+async function demoStub(t: import('node:test').TestContext, seed?: string, seedSize?: number) {
+  const stub = await startStub({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'outpost-demo-')), app: demoApp, seed, seedSize });
   t.after(() => stub.close());
   const login = async (user: string) => {
     const res = await fetch(`${stub.url}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, password: user }) });
@@ -57,6 +57,12 @@ test('seed demo gives alice and bob their own mailbox and labels', async (t) => 
   assert.equal([...bob.values()].filter((c) => c.collection === 'messages').length, 2000);
   assert.ok(alice.has('labels/label-work'));
   assert.ok(!aliceMessages.some((c) => bob.has(`messages/${c.key}`)), 'no message id is shared between the two mailboxes');
+});
+
+test('seed demo honours --seed-size', async (t) => {
+  const { login, pullAll } = await demoStub(t, 'demo', 120);
+  const alice = await pullAll(await login('alice'));
+  assert.equal([...alice.values()].filter((c) => c.collection === 'messages').length, 120);
 });
 
 test('send delivers one SENT copy to the sender and one INBOX copy to each local recipient', async (t) => {

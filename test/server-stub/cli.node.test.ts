@@ -9,7 +9,7 @@ const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx
 test('outpost-stub --help lists every option', () => {
   const r = run('--help');
   assert.equal(r.status, 0);
-  for (const flag of ['--port', '--host', '--data', '--static', '--app', '--seed', '--users', '--tombstone-retention']) assert.ok(r.stdout.includes(flag), flag);
+  for (const flag of ['--port', '--host', '--data', '--static', '--app', '--seed', '--seed-size', '--users', '--tombstone-retention']) assert.ok(r.stdout.includes(flag), flag);
 });
 
 test('outpost-stub refuses bad arguments with exit code 2 and a message naming the fix', () => {
@@ -20,6 +20,8 @@ test('outpost-stub refuses bad arguments with exit code 2 and a message naming t
     [['--seed', 'demo'], /--seed demo needs --app/],
     [['--static', '/nonexistent/dist'], /--static \/nonexistent\/dist is not a folder/],
     [['--users', 'alice'], /must look like name:password/],
+    [['--app', 'x.js', '--seed', 'demo', '--seed-size', 'lots'], /--seed-size must be a whole number/],
+    [['--seed-size', '10'], /--seed-size needs --seed/],
     [['--tombstone-retention', 'soon'], /--tombstone-retention must be a duration/],
   ];
   for (const [args, message] of cases) {
