@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Bundle size, min+gzip, of what an app ships: Outpost's runtime core, each component, the floor
+// (lit + @lit-labs/router + idb + workbox-window alone) and peers bundled the same way.
+// Sizes are deterministic, so test/bench/bundle-budget.node.test.ts enforces the core budget.
+import { build } from 'esbuild';
+import { gzipSync } from 'node:zlib';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+
+/** The runtime core may ship at most this many bytes, min+gzip (issue: core ≤ 20 KB). */
+export const CORE_BUDGET_BYTES = 20_000;
+
+// Each entry keeps what it imports alive (assigned to globalThis) so nothing is tree-shaken away
+// that an app using it would ship.
+const FLOOR = `import { LitElement, html, css } from 'lit'; import { Router } from '@lit-labs/router'; import { openDB } from 'idb'; import { Workbox } from 'workbox-window'; globalThis.k = [LitElement, html, css, Router, openDB, Workbox];`;
+
+/** Every measured bundle: name → entry source. */
+export function entries() {
+  const list = {
+    // The whole `outpost` entry point: store, sync, router, app, SW client and their dependencies.
+    'outpost core (all of `outpost`)': `import * as outpost from 'outpost'; globalThis.k = outpost;`,
+    'floor: lit + @lit-labs/router + idb + workbox-window': FLOOR,
+    'peer: dexie': `import Dexie from 'dexie'; globalThis.k = Dexie;`,
+    'peer: replicache': `import { Replicache } from 'replicache'; globalThis.k = Replicache;`,
+    'peer: pouchdb-browser': `import PouchDB from 'pouchdb-browser'; globalThis.k = PouchDB;`,
+  };
+  for (const file of readdirSync(join(root, 'components')).sort()) {
+    if (!file.endsWith('.ts') || file === 'index.ts' || file.endsWith('.d.ts')) continue;
+    list[`component: ${file.replace(/\.ts$/, '')}`] = `import * as c from './components/${file.replace(/\.ts$/, '.js')}'; globalThis.k = c;`;
+  }
+  return list;
+}
+
+/** Minified, bundled and gzipped size of one entry source, in bytes. */
+export async function measure(source) {
+  const result = await build({
+    stdin: { contents: source, resolveDir: root, loader: 'ts', sourcefile: 'entry.ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    conditions: ['source'],
+    write: false,
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  const code = result.outputFiles[0].contents;
+  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
+}
+
+/** Measures every entry; rows are `{ name, min, gzip }` in bytes. */
+export async function measureAll() {
+  const rows = [];
+  for (const [name, source] of Object.entries(entries())) rows.push({ name, ...(await measure(source)) });
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rows = await measureAll();
+  for (const r of rows) console.log(`${(r.gzip / 1000).toFixed(1).padStart(6)} KB gz  ${(r.min / 1000).toFixed(1).padStart(7)} KB min  ${r.name}`);
+}
