@@ -8,3 +8,5 @@
 export { VERSION } from './version.js';
 /** Sync protocol v1 wire types, valibot schemas and constants (docs/protocol.md). */
 export * as protocol from './protocol/index.js';
+export * from './store/index.js';
+export { LiveQueryController } from './store/live-query-controller.js';

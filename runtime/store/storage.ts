@@ -1,0 +1,41 @@
+import { deleteDB } from 'idb';
+import { StoreError } from './errors.js';
+
+/**
+ * Deletes a store's database and everything in it (e.g. on sign-out). Other stores are untouched.
+ * Close open connections first; others (other tabs) get `store-outdated` and step aside.
+ */
+export async function deleteStore(name: string, options: { blockedTimeoutMs?: number } = {}): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const blocked = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreError('version-blocked', `Store '${name}' cannot be deleted: a connection to it stays open. Close it (store.close()) or reload the other tabs.`)), options.blockedTimeoutMs ?? 5000);
+  });
+  try {
+    await Promise.race([deleteDB(name), blocked]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The database name for one signed-in account, so accounts live side by side and signing one
+ * out deletes only its data: `accountStoreName('mail', 'alice')` → `'mail:alice'`.
+ */
+export function accountStoreName(app: string, account: string): string {
+  if (!app || !account) throw new TypeError('accountStoreName: app and account must be non-empty strings.');
+  return `${app}:${encodeURIComponent(account)}`;
+}
+
+/** Asks the browser to keep this origin's data under storage pressure; resolves to whether it will. */
+export async function persistStorage(): Promise<boolean> {
+  if (typeof navigator === 'undefined' || !navigator.storage?.persist) return false;
+  if (await navigator.storage.persisted()) return true;
+  return navigator.storage.persist();
+}
+
+/** How much storage this origin uses and may use, in bytes (undefined where unsupported). */
+export async function storageEstimate(): Promise<{ usage: number; quota: number; persisted: boolean } | undefined> {
+  if (typeof navigator === 'undefined' || !navigator.storage?.estimate) return undefined;
+  const [{ usage = 0, quota = 0 }, persisted] = await Promise.all([navigator.storage.estimate(), navigator.storage.persisted?.() ?? false]);
+  return { usage, quota, persisted };
+}

@@ -1,0 +1,251 @@
+import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { Collection, type Scope } from './collection.js';
+import { StoreError, toStoreError } from './errors.js';
+import { Observer, type ChangeMessage, type ChangeSet } from './observers.js';
+import type { Key } from './query.js';
+import { upgrade, type StoreSchema } from './schema.js';
+
+/** Options for {@link openStore} besides the schema. */
+export interface OpenStoreOptions {
+  /** How long an upgrade may wait for other tabs to close their connection (default 5000 ms). */
+  blockedTimeoutMs?: number;
+}
+
+/** The collections of one transaction, see {@link Store.transaction}. */
+export interface StoreTransaction {
+  collection<T extends Record<string, unknown> = Record<string, unknown>>(name: string): Collection<T>;
+  /** The underlying idb transaction, for what the collection API does not cover. */
+  readonly raw: IDBPTransaction<unknown, string[], IDBTransactionMode>;
+}
+
+/**
+ * An open store: collections of records in one IndexedDB database. Fires `store-outdated` when
+ * another tab upgrades the database (this connection is closed; prompt the user to reload).
+ */
+export class Store extends EventTarget {
+  /** The database name. */
+  readonly name: string;
+  /** The declared schema. */
+  readonly schema: StoreSchema;
+  #db: IDBPDatabase<unknown> | undefined;
+  #opening: Promise<IDBPDatabase<unknown>> | undefined;
+  #outdated = false;
+  #closed = false;
+  readonly #observers = new Set<Observer<unknown>>();
+  readonly #channel: BroadcastChannel | undefined;
+  readonly #options: OpenStoreOptions;
+
+  /** @internal Use {@link openStore}. */
+  constructor(schema: StoreSchema, options: OpenStoreOptions) {
+    super();
+    this.name = schema.name;
+    this.schema = schema;
+    this.#options = options;
+    if (typeof BroadcastChannel !== 'undefined') {
+      this.#channel = new BroadcastChannel(`outpost-store:${schema.name}`);
+      this.#channel.onmessage = (e: MessageEvent<ChangeMessage>) => this.#notify(new Map(e.data.changes), false);
+    }
+  }
+
+  /** @internal Opens (or reopens) the connection. */
+  connect(): Promise<IDBPDatabase<unknown>> {
+    if (this.#outdated) {
+      return Promise.reject(new StoreError('connection-closed', `Store '${this.name}' was closed because another tab upgraded it to a newer version. Reload the page to use the new version.`));
+    }
+    if (this.#closed) return Promise.reject(new StoreError('connection-closed', `Store '${this.name}' is closed. Open it again with openStore().`));
+    if (this.#db) return Promise.resolve(this.#db);
+    this.#opening ??= this.#open().finally(() => (this.#opening = undefined));
+    return this.#opening;
+  }
+
+  #open(): Promise<IDBPDatabase<unknown>> {
+    const { schema } = this;
+    return new Promise<IDBPDatabase<unknown>>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let gaveUp = false;
+      openDB(schema.name, schema.version, {
+        upgrade: (db, oldVersion, newVersion, tx) => {
+          void upgrade(db, tx as IDBPTransaction<unknown, string[], 'versionchange'>, schema, oldVersion, newVersion ?? schema.version).catch((err) => {
+            tx.abort();
+            reject(err);
+          });
+        },
+        blocked: () => {
+          timer ??= setTimeout(() => {
+            gaveUp = true;
+            reject(new StoreError('version-blocked', `Store '${schema.name}' cannot upgrade to version ${schema.version}: another tab keeps the old version open. Close or reload the other tabs of this app.`));
+          }, this.#options.blockedTimeoutMs ?? 5000);
+        },
+        // Another tab wants a newer version: step aside so it never hangs, and tell the app.
+        blocking: () => {
+          this.#db?.close();
+          this.#db = undefined;
+          this.#outdated = true;
+          this.dispatchEvent(new Event('store-outdated'));
+        },
+        // The browser closed the connection (e.g. storage cleared): the next operation reopens.
+        terminated: () => {
+          this.#db = undefined;
+        },
+      }).then(
+        (db) => {
+          clearTimeout(timer);
+          if (gaveUp || this.#closed) {
+            db.close();
+            return;
+          }
+          this.#db = db;
+          resolve(db);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(toStoreError(err, undefined));
+        },
+      );
+    });
+  }
+
+  #assertCollection(name: string): void {
+    if (!Object.hasOwn(this.schema.collections, name)) {
+      throw new StoreError('unknown-collection', `Store '${this.name}' has no collection '${name}'. Declared: ${Object.keys(this.schema.collections).join(', ')}. Add it to the schema and raise the version.`, { collection: name });
+    }
+  }
+
+  /** Starts a transaction, reopening once if the browser closed the connection under us. */
+  async #begin(names: string[], mode: IDBTransactionMode) {
+    try {
+      return (await this.connect()).transaction(names, mode);
+    } catch (err) {
+      if (!(err instanceof DOMException && err.name === 'InvalidStateError')) throw err;
+      this.#db = undefined;
+      return (await this.connect()).transaction(names, mode);
+    }
+  }
+
+  /** A collection; each of its calls runs in its own transaction. */
+  collection<T extends Record<string, unknown> = Record<string, unknown>>(name: string): Collection<T> {
+    this.#assertCollection(name);
+    const scope: Scope = {
+      run: async (collection, mode, fn) => {
+        const tx = await this.#begin([collection], mode);
+        const result = await fn(tx.objectStore(collection));
+        await tx.done;
+        return result;
+      },
+      changed: (collection, keys) => this.#notify(new Map([[collection, keys]]), true),
+    };
+    return new Collection<T>(name, this.schema.collections[name], scope);
+  }
+
+  /**
+   * Runs `fn` in one transaction over `names`: all its writes commit together or none do (a
+   * throw aborts). Inside, await only store calls: awaiting anything else (fetch, timers) lets
+   * IndexedDB auto-commit the transaction early.
+   *
+   * @example
+   * await store.transaction(['messages', 'threads'], 'readwrite', async (tx) => {
+   *   await tx.collection('messages').put(message);
+   *   await tx.collection('threads').put(thread);
+   * });
+   */
+  async transaction<R>(names: string[], mode: IDBTransactionMode, fn: (tx: StoreTransaction) => Promise<R> | R): Promise<R> {
+    names.forEach((n) => this.#assertCollection(n));
+    const tx = await this.#begin(names, mode);
+    const changes: ChangeSet = new Map();
+    const scope: Scope = {
+      run: async (collection, _mode, op) => {
+        if (!names.includes(collection)) {
+          throw new StoreError('unknown-collection', `Collection '${collection}' is not part of this transaction (${names.join(', ')}). List it in store.transaction([...]).`, { collection });
+        }
+        return op(tx.objectStore(collection));
+      },
+      changed: (collection, keys) => changes.set(collection, [...(changes.get(collection) ?? []), ...keys]),
+    };
+    let result: R;
+    try {
+      result = await fn({ collection: (name) => new Collection(name, this.schema.collections[name], scope), raw: tx });
+    } catch (err) {
+      try {
+        tx.abort();
+      } catch {
+        // Already aborted by the failing request.
+      }
+      await tx.done.catch(() => undefined);
+      throw toStoreError(err, undefined);
+    }
+    try {
+      await tx.done;
+    } catch (err) {
+      throw toStoreError(err, undefined);
+    }
+    if (changes.size) this.#notify(changes, true);
+    return result;
+  }
+
+  /**
+   * Re-runs `run` whenever a committed write (in this tab or another) touches one of
+   * `collections`, and once at the start. Returns a function that stops it.
+   *
+   * @example
+   * const stop = store.observe(['messages'], () => inbox.query({ index: 'byDate', direction: 'prev', limit: 50 }), render);
+   */
+  observe<R>(collections: string[], run: () => Promise<R>, onResult: (result: R) => void, onError: (error: unknown) => void = (e) => console.error(e)): () => void {
+    collections.forEach((c) => this.#assertCollection(c));
+    const observer = new Observer(collections, run, onResult, onError);
+    this.#observers.add(observer as Observer<unknown>);
+    observer.trigger();
+    return () => {
+      observer.stop();
+      this.#observers.delete(observer as Observer<unknown>);
+    };
+  }
+
+  #notify(changes: ChangeSet, local: boolean): void {
+    for (const observer of this.#observers) {
+      for (const collection of changes.keys()) {
+        if (observer.collections.has(collection)) {
+          observer.trigger();
+          break;
+        }
+      }
+    }
+    if (local) this.#channel?.postMessage({ changes: [...changes] } satisfies ChangeMessage);
+    this.dispatchEvent(new CustomEvent<ChangeSet>('change', { detail: changes }));
+  }
+
+  /** Closes the connection and stops live queries. */
+  close(): void {
+    this.#closed = true;
+    this.#db?.close();
+    this.#db = undefined;
+    this.#channel?.close();
+    for (const o of this.#observers) o.stop();
+    this.#observers.clear();
+  }
+}
+
+/**
+ * Opens (creating or upgrading) a store with the declared collections.
+ *
+ * @example
+ * const store = await openStore({
+ *   name: 'mail', version: 1,
+ *   collections: { messages: { keyPath: 'id', indexes: { byDate: 'date', byLabel: 'labels*' }, words: ['subject'] } },
+ * });
+ * await store.collection('messages').put({ id: 'm1', date: Date.now(), labels: ['INBOX'], subject: 'Hi' });
+ */
+export async function openStore(schema: StoreSchema, options: OpenStoreOptions = {}): Promise<Store> {
+  if (!Number.isInteger(schema.version) || schema.version < 1) {
+    throw new TypeError(`openStore: version must be a positive integer, got ${schema.version}.`);
+  }
+  const store = new Store(schema, options);
+  try {
+    await store.connect();
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  return store;
+}
+
+export type { Key };

@@ -1,0 +1,18 @@
+/** Hidden field holding a record's word tokens, indexed multiEntry for prefix search. */
+export const WORDS_FIELD = '$words';
+
+/** Lower-cased, Unicode-aware words of `text`, e.g. "Ünïcode wörds!" → ["ünïcode", "wörds"]. */
+export function tokenize(text: string): string[] {
+  return text.toLocaleLowerCase().normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** The distinct words of the listed fields of `value` (strings, or arrays of strings). */
+export function wordsOf(value: Record<string, unknown>, fields: readonly string[]): string[] {
+  const words = new Set<string>();
+  for (const field of fields) {
+    const v = value[field];
+    const parts = Array.isArray(v) ? v : [v];
+    for (const p of parts) if (typeof p === 'string') for (const w of tokenize(p)) words.add(w);
+  }
+  return [...words];
+}

@@ -1,0 +1,93 @@
+import { expect } from '@open-wc/testing';
+import { deleteStore, type Store } from '../../../runtime/store/index.js';
+import { mail, openMail, uniqueName, type Mail } from './helpers.js';
+
+describe('store collections', () => {
+  let store: Store;
+  let name: string;
+  beforeEach(async () => {
+    name = uniqueName();
+    store = await openMail(name);
+  });
+  afterEach(async () => {
+    store.close();
+    await deleteStore(name);
+  });
+
+  it('put, get, getMany, delete and count round-trip records', async () => {
+    const messages = store.collection<Mail>('messages');
+    expect(await messages.put(mail(1))).to.equal('m0001');
+    await messages.put(mail(2));
+    expect(await messages.get('m0001')).to.deep.equal(mail(1));
+    expect(await messages.getMany(['m0002', 'nope', 'm0001'])).to.deep.equal([mail(2), undefined, mail(1)]);
+    expect(await messages.count()).to.equal(2);
+    await messages.delete('m0001');
+    expect(await messages.get('m0001')).to.equal(undefined);
+    expect(await messages.count()).to.equal(1);
+  });
+
+  it('bulkPut and bulkDelete write many records in one go', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut(Array.from({ length: 500 }, (_, i) => mail(i)));
+    expect(await messages.count()).to.equal(500);
+    await messages.bulkDelete(Array.from({ length: 100 }, (_, i) => mail(i).id));
+    expect(await messages.count()).to.equal(400);
+    expect(await messages.get('m0050')).to.equal(undefined);
+    expect(await messages.get('m0150')).to.deep.equal(mail(150));
+  });
+
+  it('queries a plain index with equals, between, startsWith, direction and limit', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut(Array.from({ length: 30 }, (_, i) => mail(i)));
+    expect((await messages.query({ index: 'byDate', equals: 1005 })).map((m) => m.id)).to.deep.equal(['m0005']);
+    expect((await messages.query({ index: 'byDate', between: [1010, 1012] })).map((m) => m.date)).to.deep.equal([1010, 1011, 1012]);
+    expect((await messages.query({ index: 'byDate', direction: 'prev', limit: 3 })).map((m) => m.date)).to.deep.equal([1029, 1028, 1027]);
+    expect((await messages.query({ index: 'bySubject', startsWith: 'Subject 2' })).map((m) => m.subject)).to.deep.equal(['Subject 2', 'Subject 20', 'Subject 21', 'Subject 22', 'Subject 23', 'Subject 24', 'Subject 25', 'Subject 26', 'Subject 27', 'Subject 28', 'Subject 29']);
+    expect(await messages.count({ index: 'byDate', between: [1000, 1009] })).to.equal(10);
+  });
+
+  it('queries a compound index and a multiEntry index', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut(Array.from({ length: 20 }, (_, i) => mail(i)));
+    const thread = await messages.query({ index: 'byThread', between: [['t3', 0], ['t3', Infinity]], direction: 'prev' });
+    expect(thread.map((m) => m.id)).to.deep.equal(['m0018', 'm0013', 'm0008', 'm0003']);
+    expect(await messages.count({ index: 'byLabel', equals: 'STARRED' })).to.equal(10);
+    expect(await messages.count({ index: 'byLabel', equals: 'INBOX' })).to.equal(20);
+  });
+
+  it('pages with after: each page continues where the last ended, with no gaps or repeats', async () => {
+    const messages = store.collection<Mail>('messages');
+    // Equal index keys (same label) across pages are the hard case: the token carries the primary key.
+    await messages.bulkPut(Array.from({ length: 47 }, (_, i) => mail(i, { labels: ['INBOX'] })));
+    for (const direction of ['next', 'prev'] as const) {
+      const seen: string[] = [];
+      let page = await messages.page({ index: 'byLabel', equals: 'INBOX', limit: 10, direction });
+      seen.push(...page.items.map((m) => m.id));
+      while (page.next) {
+        page = await messages.page({ index: 'byLabel', equals: 'INBOX', limit: 10, direction, after: page.next });
+        seen.push(...page.items.map((m) => m.id));
+      }
+      const expected = Array.from({ length: 47 }, (_, i) => mail(i).id);
+      expect(seen).to.deep.equal(direction === 'next' ? expected : expected.reverse());
+    }
+    // Primary-key paging too.
+    const first = await messages.page({ limit: 20 });
+    const second = await messages.page({ limit: 20, after: first.next });
+    expect(second.items[0].id).to.equal('m0020');
+  });
+
+  it('word search finds records whose words start with every typed prefix, Unicode-aware', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut([
+      mail(1, { subject: 'Invoice for March', body: 'Total due' }),
+      mail(2, { subject: 'Investment ideas', body: 'Invoice attached' }),
+      mail(3, { subject: 'Lunch', body: 'Crème brûlée at noon' }),
+    ]);
+    expect((await messages.query({ words: 'inv' })).map((m) => m.id).sort()).to.deep.equal(['m0001', 'm0002']);
+    expect((await messages.query({ words: 'INVOICE march' })).map((m) => m.id)).to.deep.equal(['m0001']);
+    expect((await messages.query({ words: 'brû' })).map((m) => m.id)).to.deep.equal(['m0003']);
+    expect(await messages.query({ words: 'zebra' })).to.deep.equal([]);
+    // The hidden word field never leaks into records.
+    expect(Object.keys((await messages.get('m0001'))!)).not.to.include('$words');
+  });
+});
