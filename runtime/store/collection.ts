@@ -87,13 +87,13 @@ export class Collection<T extends StoredRecord = StoredRecord> {
   }
 
   /** Inserts or replaces a record; resolves to its key. */
-  put(value: T): Promise<Key> {
+  async put(value: T): Promise<Key> {
     const { record, key } = this.#prepare(value);
     return this.#write((os) => os.put(record), [key], value);
   }
 
   /** Inserts or replaces many records in one transaction (all or none). */
-  bulkPut(values: T[]): Promise<void> {
+  async bulkPut(values: T[]): Promise<void> {
     const prepared = values.map((v) => this.#prepare(v));
     return this.#write(async (os) => {
       // Requests are queued without awaiting each: IndexedDB runs them in order in one transaction.

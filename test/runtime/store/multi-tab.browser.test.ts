@@ -1,0 +1,122 @@
+import { expect } from '@open-wc/testing';
+import { deleteStore, openStore, StoreError, type Store } from '../../../runtime/store/index.js';
+import { mail, mailSchema, openMail, uniqueName, waitFor, type Mail } from './helpers.js';
+
+describe('live queries and several connections (tabs)', () => {
+  let name: string;
+  const opened: Store[] = [];
+  const open = async (version = 1) => {
+    const s = await openStore(mailSchema(name, version), { blockedTimeoutMs: 1000 });
+    opened.push(s);
+    return s;
+  };
+  beforeEach(() => {
+    name = uniqueName();
+  });
+  afterEach(async () => {
+    opened.splice(0).forEach((s) => s.close());
+    await deleteStore(name);
+  });
+
+  it('a live query runs at once and again after each committed write it can see', async () => {
+    const store = await open();
+    const results: string[][] = [];
+    const stop = store.observe(['messages'], () => store.collection<Mail>('messages').query({ index: 'byDate', direction: 'prev', limit: 2 }), (r) => results.push(r.map((m) => m.id)));
+    await waitFor(results, (r) => r.length === 0);
+    await store.collection<Mail>('messages').put(mail(1));
+    await waitFor(results, (r) => r.join() === 'm0001');
+    await store.transaction(['messages'], 'readwrite', async (tx) => {
+      await tx.collection<Mail>('messages').bulkPut([mail(2), mail(3)]);
+    });
+    await waitFor(results, (r) => r.join() === 'm0003,m0002');
+    // A write to another collection does not re-run it.
+    const before = results.length;
+    await store.collection('threads').put({ id: 't1' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(results.length).to.equal(before);
+    stop();
+    await store.collection<Mail>('messages').put(mail(4));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(results.length).to.equal(before);
+  });
+
+  it('a write in one connection updates a live query in another (cross-tab via BroadcastChannel)', async () => {
+    const tabA = await open();
+    const tabB = await open();
+    const seen: number[] = [];
+    tabB.observe(['messages'], () => tabB.collection('messages').count(), (n) => seen.push(n));
+    await waitFor(seen, (n) => n === 0);
+    await tabA.collection<Mail>('messages').bulkPut([mail(1), mail(2)]);
+    await waitFor(seen, (n) => n === 2);
+  });
+
+  it('an aborted transaction notifies no live query', async () => {
+    const store = await open();
+    const seen: number[] = [];
+    store.observe(['messages'], () => store.collection('messages').count(), (n) => seen.push(n));
+    await waitFor(seen, (n) => n === 0);
+    await store
+      .transaction(['messages'], 'readwrite', async (tx) => {
+        await tx.collection<Mail>('messages').put(mail(1));
+        throw new Error('nope');
+      })
+      .catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen).to.deep.equal([0]);
+  });
+
+  it('an upgrade from a newer tab closes the old connection with store-outdated, and nothing hangs', async () => {
+    const oldTab = await open(1);
+    let outdated = 0;
+    oldTab.addEventListener('store-outdated', () => outdated++);
+    await oldTab.collection<Mail>('messages').put(mail(1));
+    const newTab = await open(2);
+    expect(outdated).to.equal(1);
+    expect(await newTab.collection('messages').get('m0001')).to.deep.equal(mail(1));
+    const err = await oldTab.collection('messages').get('m0001').then(() => undefined, (e: StoreError) => e);
+    expect(err).to.be.instanceOf(StoreError);
+    expect(err!.code).to.equal('connection-closed');
+    expect(err!.message).to.contain('Reload');
+  });
+
+  it('an upgrade blocked by a connection that will not close fails with version-blocked instead of hanging', async () => {
+    // A raw connection that ignores versionchange, like a tab running foreign code.
+    await (await open(1)).close();
+    const stubborn = await new Promise<IDBDatabase>((resolve) => {
+      const req = indexedDB.open(name, 1);
+      req.onsuccess = () => resolve(req.result);
+    });
+    const err = await open(2).then(() => undefined, (e: StoreError) => e);
+    expect(err).to.be.instanceOf(StoreError);
+    expect(err!.code).to.equal('version-blocked');
+    stubborn.close();
+  });
+
+  it('the browser closing the connection is survived: the next operation reopens', async () => {
+    const store = await open();
+    await store.collection<Mail>('messages').put(mail(1));
+    // Simulate the browser dropping the connection by closing the idb handle underneath.
+    (await store.connect()).close();
+    expect(await store.collection('messages').get('m0001')).to.deep.equal(mail(1));
+  });
+});
+
+describe('per-account stores', () => {
+  it('each account has its own database and deleting one leaves the other intact', async () => {
+    const { accountStoreName } = await import('../../../runtime/store/index.js');
+    const app = uniqueName('mail');
+    const alice = await openMail(accountStoreName(app, 'alice'));
+    const bob = await openMail(accountStoreName(app, 'bob'));
+    await alice.collection<Mail>('messages').put(mail(1));
+    await bob.collection<Mail>('messages').put(mail(2));
+    alice.close();
+    await deleteStore(accountStoreName(app, 'alice'));
+    const aliceAgain = await openMail(accountStoreName(app, 'alice'));
+    expect(await aliceAgain.collection('messages').count()).to.equal(0);
+    expect(await bob.collection('messages').get('m0002')).to.deep.equal(mail(2));
+    aliceAgain.close();
+    bob.close();
+    await deleteStore(accountStoreName(app, 'alice'));
+    await deleteStore(accountStoreName(app, 'bob'));
+  });
+});

@@ -1,0 +1,108 @@
+import { expect } from '@open-wc/testing';
+import { deleteStore, openStore, StoreError, type Store } from '../../../runtime/store/index.js';
+import { mail, mailSchema, openMail, uniqueName, type Mail } from './helpers.js';
+
+async function rejection(p: Promise<unknown>): Promise<StoreError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as StoreError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('store transactions, migrations and errors', () => {
+  let store: Store;
+  let name: string;
+  beforeEach(async () => {
+    name = uniqueName();
+    store = await openMail(name);
+  });
+  afterEach(async () => {
+    store.close();
+    await deleteStore(name);
+  });
+
+  it('a multi-collection transaction commits every write together', async () => {
+    await store.transaction(['messages', 'threads'], 'readwrite', async (tx) => {
+      await tx.collection<Mail>('messages').put(mail(1));
+      await tx.collection('threads').put({ id: 't1', count: 1 });
+    });
+    expect(await store.collection('messages').get('m0001')).to.deep.equal(mail(1));
+    expect(await store.collection('threads').get('t1')).to.deep.equal({ id: 't1', count: 1 });
+  });
+
+  it('a throw inside a transaction leaves no partial write', async () => {
+    const boom = new Error('boom');
+    const err = await rejection(
+      store.transaction(['messages', 'threads'], 'readwrite', async (tx) => {
+        await tx.collection<Mail>('messages').put(mail(1));
+        await tx.collection('threads').put({ id: 't1' });
+        throw boom;
+      }),
+    );
+    expect(err).to.equal(boom);
+    expect(await store.collection('messages').count()).to.equal(0);
+    expect(await store.collection('threads').count()).to.equal(0);
+  });
+
+  it('a constraint violation aborts the whole transaction with code constraint', async () => {
+    const err = await rejection(
+      store.transaction(['unique', 'threads'], 'readwrite', async (tx) => {
+        await tx.collection('threads').put({ id: 't1' });
+        await tx.collection('unique').put({ id: 'a', email: 'x@example.com' });
+        await tx.collection('unique').put({ id: 'b', email: 'x@example.com' });
+      }),
+    );
+    expect(err).to.be.instanceOf(StoreError);
+    expect(err.code).to.equal('constraint');
+    expect(await store.collection('threads').count()).to.equal(0);
+    expect(await store.collection('unique').count()).to.equal(0);
+  });
+
+  it('a record without its key is refused with missing-key naming the collection and field', async () => {
+    const err = await rejection(store.collection('messages').put({ subject: 'no id' }));
+    expect(err.code).to.equal('missing-key');
+    expect(err.message).to.contain("'messages'").and.contain("'id'");
+  });
+
+  it('a value that cannot be cloned is refused with not-cloneable naming the path', async () => {
+    const err = await rejection(store.collection('messages').put({ ...mail(1), meta: { onOpen: () => 1 } }));
+    expect(err.code).to.equal('not-cloneable');
+    expect(err.message).to.contain('meta.onOpen');
+    expect(await store.collection('messages').count()).to.equal(0);
+  });
+
+  it('unknown collections and indexes are refused with their own codes', async () => {
+    expect(() => store.collection('nope')).to.throw(StoreError).with.property('code', 'unknown-collection');
+    const err = await rejection(store.collection('messages').query({ index: 'byColour' }));
+    expect(err.code).to.equal('unknown-index');
+    expect(err.message).to.contain('byDate');
+  });
+
+  it('an upgrade adds declared collections and indexes and runs migrations in order over existing data', async () => {
+    await store.collection<Mail>('messages').bulkPut([mail(1), mail(2)]);
+    store.close();
+    const v2 = mailSchema(name, 3);
+    v2.collections.drafts = { keyPath: 'id' };
+    v2.collections.messages.indexes = { ...v2.collections.messages.indexes, byLabelCount: 'labelCount' };
+    const order: number[] = [];
+    v2.migrations = {
+      3: async (tx) => {
+        order.push(3);
+        const os = tx.objectStore('messages');
+        for (const m of (await os.getAll()) as Mail[]) await os.put({ ...m, labelCount: m.labels.length });
+      },
+      2: () => {
+        order.push(2);
+      },
+      1: () => {
+        order.push(1);
+      },
+    };
+    store = await openStore(v2);
+    expect(order).to.deep.equal([2, 3]);
+    expect(await store.collection('drafts').count()).to.equal(0);
+    expect((await store.collection('messages').query({ index: 'byLabelCount', equals: 2 })).map((m) => m.id)).to.deep.equal(['m0002']);
+  });
+});
