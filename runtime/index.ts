@@ -10,3 +10,6 @@ export { VERSION } from './version.js';
 export * as protocol from './protocol/index.js';
 export * from './store/index.js';
 export { LiveQueryController } from './store/live-query-controller.js';
+export * from './sync/index.js';
+export { SyncStatusController } from './sync/sync-status-controller.js';
+export type { SyncStatusSource } from './sync/sync-status-controller.js';

@@ -1,0 +1,429 @@
+// The network side of sync: one leader per store (Web Locks) pushes the outbox and pulls pages;
+// other tabs hand it their pushes over a BroadcastChannel. Runs in pages and service workers.
+import type { Store } from '../store/index.js';
+import type { DocumentValue, SetElement } from '../protocol/index.js';
+import { DEFAULT_PULL_LIMIT } from '../protocol/index.js';
+import { Outbox, type ConflictPolicy, type MutationOutcome, type Mutator } from './outbox.js';
+import { docId, type OutboxEntry } from './schema.js';
+import { StatusCell, type SyncStatus } from './status.js';
+import { SyncRequestError, listenForPokes, pull, push, type TokenSource } from './transport.js';
+
+/** Options for {@link createSync}. */
+export interface SyncOptions {
+  /** The store; its schema must include `...syncCollections`. */
+  store: Store;
+  /** Base URL of the sync server, e.g. `http://127.0.0.1:8787`. */
+  url: string;
+  /** The bearer token, or a function returning it (called before each request). */
+  auth: { token?: string } | TokenSource;
+  /** The synced collections and their conflict policy (default `merge`). */
+  collections: Record<string, { conflict?: ConflictPolicy }>;
+  /** Optimistic effects of custom mutations, by name. */
+  mutators?: Record<string, Mutator>;
+  /** Use this client id instead of a generated one (kept in the store either way). */
+  clientId?: string;
+  /** Changes per pull page (default 500). */
+  pullLimit?: number;
+  /** Mutations per push (default 100). */
+  pushBatch?: number;
+  /** Fallback sync interval (default 30 s). */
+  periodicMs?: number;
+  /** Delay that gathers a burst of local mutations into one push (default 30 ms). */
+  debounceMs?: number;
+  /** Listen for server pokes over Server-Sent Events (default true). */
+  events?: boolean;
+}
+
+/** A mutation just written locally. */
+export interface MutationHandle {
+  /** Its id, increasing per client. */
+  readonly id: number;
+  /** `pending` until pushed, `sent` while in flight, then its outcome. */
+  readonly status: 'pending' | 'sent' | MutationOutcome['status'];
+  /** Resolves with the outcome once the server has decided (a conflict resubmitted waits for the resubmission). */
+  readonly acked: Promise<MutationOutcome>;
+}
+
+type ChannelMessage = { type: 'push' } | { type: 'result'; id: number; outcome: MutationOutcome } | { type: 'forward'; from: number; to: number };
+
+interface Tracker {
+  status: MutationHandle['status'];
+  resolve: (o: MutationOutcome) => void;
+  promise: Promise<MutationOutcome>;
+}
+
+const hasWindow = typeof document !== 'undefined';
+
+/**
+ * The sync engine for one store and one user. Mutations are written locally at once and pushed
+ * in order; pulled changes are applied in pages with pending mutations rebased on top.
+ * Events: `status`, `progress` ({ received, pages }), `auth-required`, `update-required`.
+ */
+export class Sync extends EventTarget {
+  readonly #o: Required<Omit<SyncOptions, 'clientId' | 'mutators' | 'auth'>> & { clientId?: string };
+  readonly #outbox: Outbox;
+  readonly #status = new StatusCell();
+  readonly #trackers = new Map<number, Tracker>();
+  readonly #forwards = new Map<number, number>();
+  #token: TokenSource;
+  #clientId = '';
+  #channel: BroadcastChannel | undefined;
+  #leader = false;
+  #closed = false;
+  #paused = false;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #failures = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #interval: ReturnType<typeof setInterval> | undefined;
+  #releaseLock: (() => void) | undefined;
+  readonly #abort = new AbortController();
+  readonly #cleanups: Array<() => void> = [];
+
+  /** @internal Use {@link createSync}. */
+  constructor(options: SyncOptions) {
+    super();
+    this.#o = { pullLimit: DEFAULT_PULL_LIMIT, pushBatch: 100, periodicMs: 30_000, debounceMs: 30, events: true, ...options };
+    this.#token = typeof options.auth === 'function' ? options.auth : () => (options.auth as { token?: string }).token;
+    const keyPaths: Record<string, string> = {};
+    const policies: Record<string, ConflictPolicy> = {};
+    for (const [name, c] of Object.entries(options.collections)) {
+      const schema = options.store.schema.collections[name];
+      if (!schema) throw new Error(`createSync: collection '${name}' is not in store '${options.store.name}'. Declare it in openStore({ collections }).`);
+      keyPaths[name] = schema.keyPath;
+      if (c.conflict) policies[name] = c.conflict;
+    }
+    for (const own of ['$outbox', '$meta', '$revs', '$conflicts', '$rejected']) {
+      if (!options.store.schema.collections[own]) throw new Error(`createSync: store '${options.store.name}' lacks '${own}'. Spread syncCollections into its collections: { ...yours, ...syncCollections }.`);
+    }
+    this.#outbox = new Outbox({ store: options.store, keyPaths, policies, mutators: options.mutators ?? {} });
+  }
+
+  /** The current status. */
+  get status(): SyncStatus {
+    return this.#status.value;
+  }
+
+  /** Calls `fn` with the status now and on every change; returns an unsubscribe function. */
+  subscribe(fn: (status: SyncStatus) => void): () => void {
+    return this.#status.subscribe(fn);
+  }
+
+  /** This client's id (after `start()`). */
+  get clientId(): string {
+    return this.#clientId;
+  }
+
+  /** @internal Loads the client id, joins the tab group and starts competing for leadership. */
+  async start(): Promise<void> {
+    this.#clientId = await this.#outbox.clientId(this.#o.clientId);
+    this.#status.subscribe((s) => this.dispatchEvent(new CustomEvent('status', { detail: s })));
+    this.#cleanups.push(this.#o.store.observe(['$outbox'], () => this.#o.store.collection('$outbox').count(), (pending) => this.#status.set({ pending })));
+    if (typeof BroadcastChannel !== 'undefined') {
+      this.#channel = new BroadcastChannel(`outpost-sync:${this.#o.store.name}`);
+      this.#channel.onmessage = (e: MessageEvent<ChannelMessage>) => this.#onMessage(e.data);
+    }
+    const lockName = `outpost-sync:${this.#o.store.name}`;
+    if (typeof navigator !== 'undefined' && navigator.locks) {
+      // The lock is held for this instance's lifetime; a closed or crashed holder releases it.
+      void navigator.locks
+        .request(lockName, { signal: this.#abort.signal }, () => new Promise<void>((resolve) => {
+          this.#releaseLock = resolve;
+          this.#becomeLeader();
+        }))
+        .catch(() => undefined);
+    } else {
+      this.#becomeLeader();
+    }
+  }
+
+  #becomeLeader(): void {
+    if (this.#closed) return this.#releaseLock?.();
+    this.#leader = true;
+    this.#status.set({ leader: true });
+    const schedule = () => this.schedule(0);
+    if (hasWindow) {
+      const onOffline = () => this.#status.set({ state: 'offline' });
+      const onVisible = () => document.visibilityState === 'visible' && schedule();
+      addEventListener('online', schedule);
+      addEventListener('offline', onOffline);
+      addEventListener('focus', schedule);
+      document.addEventListener('visibilitychange', onVisible);
+      this.#cleanups.push(() => {
+        removeEventListener('online', schedule);
+        removeEventListener('offline', onOffline);
+        removeEventListener('focus', schedule);
+        document.removeEventListener('visibilitychange', onVisible);
+      });
+    }
+    this.#interval = setInterval(schedule, this.#o.periodicMs);
+    if (this.#o.events) void this.#listen();
+    schedule();
+  }
+
+  #onMessage(m: ChannelMessage): void {
+    if (m.type === 'push' && this.#leader) this.schedule(this.#o.debounceMs);
+    if (m.type === 'result') this.#settle(m.id, m.outcome, false);
+    if (m.type === 'forward') this.#forward(m.from, m.to, false);
+  }
+
+  #tracker(id: number): Tracker {
+    let t = this.#trackers.get(id);
+    if (!t) {
+      let resolve!: (o: MutationOutcome) => void;
+      const promise = new Promise<MutationOutcome>((r) => (resolve = r));
+      t = { status: 'pending', resolve, promise };
+      this.#trackers.set(id, t);
+    }
+    return t;
+  }
+
+  #settle(id: number, outcome: MutationOutcome, broadcast: boolean): void {
+    // A resubmitted conflict settles the handle of the mutation it replaced.
+    const original = this.#forwards.get(id);
+    this.#forwards.delete(id);
+    const t = this.#trackers.get(original ?? id);
+    if (t) {
+      t.status = outcome.status;
+      t.resolve(outcome);
+      this.#trackers.delete(original ?? id);
+    }
+    if (broadcast) this.#channel?.postMessage({ type: 'result', id, outcome } satisfies ChannelMessage);
+  }
+
+  #forward(from: number, to: number, broadcast: boolean): void {
+    this.#forwards.set(to, from);
+    if (broadcast) this.#channel?.postMessage({ type: 'forward', from, to } satisfies ChannelMessage);
+  }
+
+  async #mutate(input: { name: string } & Record<string, unknown>): Promise<MutationHandle> {
+    const id = await this.#outbox.enqueue(input as never);
+    const t = this.#tracker(id);
+    if (this.#leader) this.schedule(this.#o.debounceMs);
+    else this.#channel?.postMessage({ type: 'push' } satisfies ChannelMessage);
+    return {
+      id,
+      get status() {
+        return t.status;
+      },
+      acked: t.promise,
+    };
+  }
+
+  /** Creates or replaces a document (its key is read from the collection's key path). */
+  put(collection: string, value: DocumentValue): Promise<MutationHandle> {
+    const keyPath = this.#o.store.schema.collections[collection]?.keyPath;
+    const key = keyPath ? value[keyPath] : undefined;
+    if (typeof key !== 'string') return Promise.reject(new TypeError(`sync.put('${collection}'): the value needs a string '${keyPath}' (its key).`));
+    return this.#mutate({ name: 'put', collection, key, value });
+  }
+
+  /** Sets some top-level fields of a document. */
+  patch(collection: string, key: string, patch: DocumentValue): Promise<MutationHandle> {
+    return this.#mutate({ name: 'patch', collection, key, patch });
+  }
+
+  /** Deletes a document. */
+  delete(collection: string, key: string): Promise<MutationHandle> {
+    return this.#mutate({ name: 'delete', collection, key });
+  }
+
+  /** Adds elements to an array field used as a set (never conflicts). */
+  addToSet(collection: string, key: string, field: string, values: SetElement[]): Promise<MutationHandle> {
+    return this.#mutate({ name: 'addToSet', collection, key, field, values });
+  }
+
+  /** Removes elements from an array field used as a set (never conflicts). */
+  removeFromSet(collection: string, key: string, field: string, values: SetElement[]): Promise<MutationHandle> {
+    return this.#mutate({ name: 'removeFromSet', collection, key, field, values });
+  }
+
+  /** An app-defined mutation; its registered mutator (if any) applies its optimistic effect. */
+  custom(name: string, args?: unknown): Promise<MutationHandle> {
+    return this.#mutate({ name, args });
+  }
+
+  /** How many mutations of a document are not yet acknowledged ("sending…" badges). */
+  async pendingFor(collection: string, key: string): Promise<number> {
+    return this.#o.store.collection('$outbox').count({ index: 'byDoc', equals: docId(collection, key) });
+  }
+
+  /** Replaces the token after `auth-required` and resumes syncing. */
+  setAuth(auth: { token?: string } | TokenSource): void {
+    this.#token = typeof auth === 'function' ? auth : () => auth.token;
+    this.#paused = false;
+    this.#failures = 0;
+    this.schedule(0);
+  }
+
+  /** Runs a sync cycle after `delayMs` (the leader only; other tabs ask the leader). */
+  schedule(delayMs = 0): void {
+    if (this.#closed || this.#paused) return;
+    if (!this.#leader) {
+      this.#channel?.postMessage({ type: 'push' } satisfies ChannelMessage);
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.syncNow().catch(() => undefined), delayMs);
+  }
+
+  /** Pushes the outbox and pulls until up to date; resolves when that cycle ends. */
+  syncNow(): Promise<void> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = this.#cycle().finally(() => {
+      this.#running = undefined;
+      if (this.#again && !this.#closed) {
+        this.#again = false;
+        this.schedule(0);
+      }
+    });
+    return this.#running;
+  }
+
+  async #cycle(): Promise<void> {
+    if (this.#closed || this.#paused) return;
+    this.#status.set({ state: this.#status.value.lastSyncedAt ? 'syncing' : 'connecting' });
+    try {
+      await this.#pushAll();
+      await this.#pullAll();
+      this.#failures = 0;
+      this.#status.set({ state: 'idle', lastSyncedAt: Date.now(), lastError: undefined });
+    } catch (err) {
+      this.#onFailure(err);
+    }
+  }
+
+  #onFailure(err: unknown): void {
+    const e = err instanceof SyncRequestError ? err : new SyncRequestError('retry', (err as Error)?.message ?? String(err));
+    if (e.kind === 'auth') {
+      this.#paused = true;
+      this.#status.set({ state: 'error', lastError: `Signed out by the server (${e.message}). Sign in again; pending changes are kept.` });
+      this.dispatchEvent(new Event('auth-required'));
+      return;
+    }
+    if (e.kind === 'upgrade') {
+      this.#paused = true;
+      this.#status.set({ state: 'error', lastError: `The server needs a newer app version (${e.message}). Update the app; pending changes are kept.` });
+      this.dispatchEvent(new Event('update-required'));
+      return;
+    }
+    this.#failures++;
+    this.#status.set({ state: e.kind === 'network' ? 'offline' : 'error', lastError: e.message });
+    // Exponential backoff with full jitter, capped at 30 s; the server's Retry-After wins.
+    const backoff = Math.random() * Math.min(30_000, 250 * 2 ** this.#failures);
+    this.schedule(e.retryAfterMs ?? backoff);
+  }
+
+  async #pushAll(): Promise<void> {
+    let batchSize = this.#o.pushBatch;
+    for (;;) {
+      const entries = await this.#outbox.pending(batchSize);
+      if (!entries.length || this.#closed) return;
+      // One mutation per document per push: a later edit's baseRev is the earlier one's result.
+      const batch: OutboxEntry[] = [];
+      const docs = new Set<string>();
+      for (const e of entries) {
+        if (e.doc && docs.has(e.doc)) break;
+        if (e.doc) docs.add(e.doc);
+        batch.push(e);
+      }
+      batch.forEach((e) => this.#tracker(e.id).status === 'pending' && (this.#tracker(e.id).status = 'sent'));
+      let res;
+      try {
+        res = await push(this.#o.url, { clientId: this.#clientId, mutations: batch.map((e) => e.mutation) }, this.#token);
+      } catch (err) {
+        if (err instanceof SyncRequestError && err.kind === 'invalid') {
+          // The server refuses the request itself: find the culprit alone and drop only it.
+          if (batch.length > 1) {
+            batchSize = 1;
+            continue;
+          }
+          await this.#outbox.rejectLocally(batch[0], { code: `http-${err.status}`, message: err.message });
+          this.#settle(batch[0].id, { status: 'rejected', error: { code: `http-${err.status}`, message: err.message } }, true);
+          continue;
+        }
+        throw err;
+      }
+      const outcomes = await this.#outbox.applyResults(batch, res.results);
+      for (const [id, outcome] of outcomes) {
+        if (outcome.resubmittedAs !== undefined) this.#forward(id, outcome.resubmittedAs, true);
+        else this.#settle(id, outcome, true);
+      }
+    }
+  }
+
+  async #pullAll(): Promise<void> {
+    let received = 0;
+    let pages = 0;
+    for (;;) {
+      if (this.#closed) return;
+      const cursor = (await this.#outbox.meta<string>('cursor')) ?? null;
+      let page;
+      try {
+        page = await pull(this.#o.url, this.#clientId, cursor, this.#o.pullLimit, this.#token);
+      } catch (err) {
+        if (err instanceof SyncRequestError && err.kind === 'expired') {
+          await this.#outbox.resetForResync();
+          continue;
+        }
+        throw err;
+      }
+      const acked = await this.#outbox.applyPage(page.changes, page.cursor, page.lastMutationIds[this.#clientId] ?? 0);
+      // Applied by the server but whose push response was lost (crash, network): now known.
+      for (const id of acked) this.#settle(id, { status: 'applied' }, true);
+      received += page.changes.length;
+      pages++;
+      this.dispatchEvent(new CustomEvent('progress', { detail: { received, pages, done: !page.hasMore } }));
+      if (!page.hasMore) return;
+      // Let the page render between chunks of a large initial sync.
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  }
+
+  async #listen(): Promise<void> {
+    let failures = 0;
+    while (!this.#closed) {
+      try {
+        await listenForPokes(this.#o.url, this.#token, async (cursor) => {
+          failures = 0;
+          if (cursor !== (await this.#outbox.meta<string>('cursor'))) this.schedule(0);
+        }, this.#abort.signal);
+      } catch {
+        // Reconnect below; pulls still run on the other triggers meanwhile.
+      }
+      if (this.#closed) return;
+      failures++;
+      await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** failures) * (0.5 + Math.random() / 2)));
+    }
+  }
+
+  /** Stops syncing and hands leadership to another tab. Pending mutations stay in the outbox. */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    clearInterval(this.#interval);
+    this.#abort.abort();
+    this.#releaseLock?.();
+    this.#channel?.close();
+    this.#cleanups.splice(0).forEach((f) => f());
+    this.#leader = false;
+  }
+}
+
+/**
+ * Creates and starts the sync engine for a store.
+ *
+ * @example
+ * const store = await openStore({ name: 'todo', version: 1, collections: { todos: { keyPath: 'id' }, ...syncCollections } });
+ * const sync = await createSync({ store, url: 'http://127.0.0.1:8787', auth: { token }, collections: { todos: {} } });
+ * const handle = await sync.put('todos', { id: 't1', title: 'Write docs', done: false });
+ * await handle.acked; // { status: 'applied', rev: 1 }
+ */
+export async function createSync(options: SyncOptions): Promise<Sync> {
+  const sync = new Sync(options);
+  await sync.start();
+  return sync;
+}

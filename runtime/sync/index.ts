@@ -1,0 +1,12 @@
+/**
+ * The Outpost sync engine: local-first mutations with an outbox, pull with rebase, conflict
+ * policies, one network leader per store across tabs. No DOM or Lit dependency in the core.
+ * @module
+ */
+export { createSync, Sync } from './engine.js';
+export type { MutationHandle, SyncOptions } from './engine.js';
+export type { ConflictPolicy, MutationOutcome, Mutator, MutatorTransaction } from './outbox.js';
+export { syncCollections } from './schema.js';
+export type { OutboxEntry, StoredConflict, StoredRejection } from './schema.js';
+export type { SyncState, SyncStatus } from './status.js';
+export { mergeFields } from './apply.js';

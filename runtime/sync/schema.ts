@@ -1,0 +1,61 @@
+import type { CollectionSchema } from '../store/index.js';
+import type { DocumentValue, Mutation, ProtocolError } from '../protocol/index.js';
+
+/**
+ * The sync engine's own collections. Spread them into the store's schema:
+ * `openStore({ name, version, collections: { ...appCollections, ...syncCollections } })`.
+ */
+export const syncCollections: Record<string, CollectionSchema> = {
+  /** Pending mutations in push order. */
+  $outbox: { keyPath: 'id', indexes: { byDoc: 'doc' } },
+  /** Client id, next mutation id, pull cursor and other engine state. */
+  $meta: { keyPath: 'key' },
+  /** The server rev last seen for each document (`collection/key`). */
+  $revs: { keyPath: 'doc' },
+  /** Conflicts the policy could not resolve, for the UI. */
+  $conflicts: { keyPath: 'id' },
+  /** Mutations the server refused, with its reason. */
+  $rejected: { keyPath: 'id' },
+};
+
+/** A mutation waiting in the outbox. */
+export interface OutboxEntry {
+  [field: string]: unknown;
+  /** The mutation id (also the outbox order). */
+  id: number;
+  mutation: Mutation;
+  /** `collection/key` of the document a built-in mutation changes; '' for custom mutations. */
+  doc: string;
+  /** The document's value before this mutation (undefined when it did not exist). */
+  base?: DocumentValue;
+  createdAt: number;
+}
+
+/** A conflict the policy could not resolve, kept in `$conflicts`. */
+export interface StoredConflict {
+  [field: string]: unknown;
+  id: string;
+  collection: string;
+  key: string;
+  mutationId: number;
+  base?: DocumentValue;
+  mine?: DocumentValue;
+  /** The server's version (undefined when it deleted the document). */
+  theirs?: DocumentValue;
+  theirsRev: number;
+  /** Fields both sides changed differently. */
+  fields: string[];
+  at: number;
+}
+
+/** A mutation the server refused, kept in `$rejected`. */
+export interface StoredRejection {
+  [field: string]: unknown;
+  id: number;
+  mutation: Mutation;
+  error: ProtocolError;
+  at: number;
+}
+
+/** `collection/key`, the id of a document across collections. */
+export const docId = (collection: string, key: string) => `${collection}/${key}`;

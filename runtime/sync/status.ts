@@ -1,0 +1,38 @@
+/** What the sync engine is doing. */
+export type SyncState = 'offline' | 'connecting' | 'syncing' | 'idle' | 'error';
+
+/** A snapshot of the engine's status, for badges and inspectors. */
+export interface SyncStatus {
+  state: SyncState;
+  /** Mutations not yet acknowledged by the server. */
+  pending: number;
+  /** When the last full push + pull finished (ms since epoch). */
+  lastSyncedAt?: number;
+  /** The last error, as a message a person can act on; cleared by the next success. */
+  lastError?: string;
+  /** True in the one tab (or worker) that talks to the server. */
+  leader: boolean;
+}
+
+/** A value with subscribers, the engine's observable status. */
+export class StatusCell {
+  #value: SyncStatus = { state: 'connecting', pending: 0, leader: false };
+  readonly #subscribers = new Set<(s: SyncStatus) => void>();
+
+  get value(): SyncStatus {
+    return this.#value;
+  }
+
+  set(patch: Partial<SyncStatus>): void {
+    const next = { ...this.#value, ...patch };
+    if (JSON.stringify(next) === JSON.stringify(this.#value)) return;
+    this.#value = next;
+    for (const s of this.#subscribers) s(next);
+  }
+
+  subscribe(fn: (s: SyncStatus) => void): () => void {
+    this.#subscribers.add(fn);
+    fn(this.#value);
+    return () => this.#subscribers.delete(fn);
+  }
+}

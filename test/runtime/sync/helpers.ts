@@ -1,0 +1,67 @@
+import { openStore, deleteStore, type Store } from '../../../runtime/store/index.js';
+import { createSync, syncCollections, type Sync, type SyncOptions } from '../../../runtime/sync/index.js';
+import { stubUrl } from '../../../testing/commands.js';
+import type { Change } from '../../../runtime/protocol/index.js';
+
+export const unique = (p: string) => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+export async function login(user = 'alice'): Promise<string> {
+  const url = await stubUrl();
+  const res = await fetch(`${url}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, password: user }) });
+  if (!res.ok) throw new Error(`login ${user}: ${res.status}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+export interface Client {
+  store: Store;
+  sync: Sync;
+  name: string;
+  token: string;
+}
+
+const opened: Client[] = [];
+
+/** A client: its own store (database) and sync engine against the test stub. */
+export async function client(options: { user?: string; name?: string; token?: string; sync?: Partial<SyncOptions> } = {}): Promise<Client> {
+  const url = await stubUrl();
+  const token = options.token ?? (await login(options.user));
+  const name = options.name ?? unique('sync');
+  const store = await openStore({ name, version: 1, collections: { notes: { keyPath: 'id' }, tasks: { keyPath: 'id' }, ...syncCollections } });
+  const sync = await createSync({ store, url, auth: { token }, collections: { notes: {}, tasks: {} }, events: false, ...options.sync });
+  const c = { store, sync, name, token };
+  opened.push(c);
+  return c;
+}
+
+/** Closes a client's sync and store, like a tab closing (pending mutations stay stored). */
+export function closeClient(c: Client): void {
+  c.sync.close();
+  c.store.close();
+}
+
+export async function closeAll(): Promise<void> {
+  for (const c of opened.splice(0)) {
+    closeClient(c);
+    await deleteStore(c.name).catch(() => undefined);
+  }
+}
+
+/** Every document of `user` on the server whose key starts with `prefix`, by `collection/key`. */
+export async function serverDocs(prefix: string, user = 'alice'): Promise<Map<string, Change>> {
+  const url = await stubUrl();
+  const token = await login(user);
+  const docs = new Map<string, Change>();
+  let cursor: string | null = null;
+  for (;;) {
+    const res = await fetch(`${url}/sync/v1/pull`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ protocol: 1, clientId: unique('reader'), cursor, limit: 1000 }) });
+    const page = (await res.json()) as { changes: Change[]; cursor: string; hasMore: boolean };
+    for (const c of page.changes) if (c.key.startsWith(prefix)) docs.set(`${c.collection}/${c.key}`, c);
+    cursor = page.cursor;
+    if (!page.hasMore) return docs;
+  }
+}
+
+/** Local documents of a collection whose key starts with `prefix`, sorted by key. */
+export async function localDocs(c: Client, collection: string, prefix: string): Promise<Record<string, unknown>[]> {
+  return (await c.store.collection(collection).query({ startsWith: prefix })) as Record<string, unknown>[];
+}

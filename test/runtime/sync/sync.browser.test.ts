@@ -1,0 +1,125 @@
+import { expect } from '@open-wc/testing';
+import { closeAll, closeClient, client, localDocs, serverDocs, unique } from './helpers.js';
+import { goOffline, goOnline, killStub, startStubAgain } from '../../../testing/commands.js';
+
+describe('sync engine: mutations, push and pull', () => {
+  afterEach(async () => {
+    await goOnline();
+    await closeAll();
+  });
+
+  it('a mutation is visible locally at once and acked by the server with its rev', async () => {
+    const a = await client();
+    const id = unique('n');
+    const h = await a.sync.put('notes', { id, text: 'hello' });
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, text: 'hello' });
+    expect(await a.sync.pendingFor('notes', id)).to.be.at.most(1);
+    const outcome = await h.acked;
+    expect(outcome).to.include({ status: 'applied', rev: 1 });
+    expect(h.status).to.equal('applied');
+    expect((await serverDocs(id)).get(`notes/${id}`)!.value).to.deep.equal({ id, text: 'hello' });
+    expect(await a.sync.pendingFor('notes', id)).to.equal(0);
+  });
+
+  it('offline edits survive a reload and are applied exactly once', async () => {
+    const id = unique('n');
+    const first = await client();
+    await goOffline();
+    await first.sync.put('notes', { id, v: 1 });
+    await first.sync.patch('notes', id, { v: 2 });
+    await first.sync.patch('notes', id, { v: 3, title: 'three' });
+    closeClient(first);
+    await goOnline();
+    // "Reload": the same database, a new engine.
+    const again = await client({ name: first.name, token: first.token });
+    expect(again.sync.clientId).to.equal(first.sync.clientId);
+    await again.sync.syncNow();
+    const doc = (await serverDocs(id)).get(`notes/${id}`)!;
+    expect(doc.value).to.deep.equal({ id, v: 3, title: 'three' });
+    // Three writes, three revs: none was applied twice.
+    expect(doc.rev).to.equal(3);
+    expect(await again.store.collection('$outbox').count()).to.equal(0);
+  });
+
+  it('two clients converge on the same data', async () => {
+    const prefix = unique('c');
+    const a = await client();
+    const b = await client();
+    await a.sync.put('notes', { id: `${prefix}-1`, text: 'from a' });
+    await b.sync.put('notes', { id: `${prefix}-2`, text: 'from b' });
+    await a.sync.syncNow();
+    await b.sync.syncNow();
+    await b.sync.delete('notes', `${prefix}-1`);
+    await b.sync.syncNow();
+    await a.sync.syncNow();
+    expect(await localDocs(a, 'notes', prefix)).to.deep.equal([{ id: `${prefix}-2`, text: 'from b' }]);
+    expect(await localDocs(b, 'notes', prefix)).to.deep.equal(await localDocs(a, 'notes', prefix));
+  });
+
+  it('set operations from two clients on the same document both survive', async () => {
+    const id = unique('s');
+    const a = await client();
+    const b = await client();
+    await (await a.sync.put('notes', { id, labels: ['inbox'] })).acked;
+    await b.sync.syncNow();
+    await a.sync.addToSet('notes', id, 'labels', ['work']);
+    await b.sync.addToSet('notes', id, 'labels', ['travel']);
+    await b.sync.removeFromSet('notes', id, 'labels', ['inbox']);
+    await a.sync.syncNow();
+    await b.sync.syncNow();
+    await a.sync.syncNow();
+    const labels = ((await a.store.collection('notes').get(id)) as { labels: string[] }).labels;
+    expect([...labels].sort()).to.deep.equal(['travel', 'work']);
+    expect(await b.store.collection('notes').get(id)).to.deep.equal(await a.store.collection('notes').get(id));
+  });
+
+  it('a rejected mutation rolls back its optimistic change and is kept with its reason', async () => {
+    const id = unique('r');
+    const a = await client();
+    await (await a.sync.put('notes', { id, labels: 'not-a-list' })).acked;
+    const h = await a.sync.addToSet('notes', id, 'labels', ['x']);
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, labels: ['x'] });
+    const outcome = await h.acked;
+    expect(outcome.status).to.equal('rejected');
+    expect(outcome.error!.code).to.equal('not-a-set');
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, labels: 'not-a-list' });
+    const rejected = (await a.store.collection('$rejected').query()) as Array<{ error: { code: string } }>;
+    expect(rejected.map((r) => r.error.code)).to.deep.equal(['not-a-set']);
+    expect(await a.store.collection('$outbox').count()).to.equal(0);
+  });
+
+  it('the stub killed and restarted mid-push loses nothing and applies each mutation once', async () => {
+    const prefix = unique('k');
+    const a = await client();
+    await killStub();
+    const handles = [];
+    for (let i = 0; i < 5; i++) handles.push(await a.sync.put('notes', { id: `${prefix}-${i}`, i }));
+    await a.sync.syncNow();
+    expect(a.sync.status.state).to.be.oneOf(['offline', 'error']);
+    await startStubAgain();
+    await a.sync.syncNow();
+    const outcomes = await Promise.all(handles.map((h) => h.acked));
+    expect(outcomes.map((o) => o.status)).to.deep.equal(['applied', 'applied', 'applied', 'applied', 'applied']);
+    const docs = await serverDocs(prefix);
+    expect(docs.size).to.equal(5);
+    for (const d of docs.values()) expect(d.rev).to.equal(1);
+  });
+
+  it('a follower hands its mutations to the leader; when the leader closes another takes over', async () => {
+    const id = unique('l');
+    const leader = await client();
+    const follower = await client({ name: leader.name, token: leader.token });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(leader.sync.status.leader).to.equal(true);
+    expect(follower.sync.status.leader).to.equal(false);
+    const h1 = await follower.sync.put('notes', { id, n: 1 });
+    expect(await h1.acked).to.include({ status: 'applied' });
+    closeClient(leader);
+    const h2 = await follower.sync.patch('notes', id, { n: 2 });
+    expect(await h2.acked).to.include({ status: 'applied' });
+    expect(follower.sync.status.leader).to.equal(true);
+    const doc = (await serverDocs(id)).get(`notes/${id}`)!;
+    expect(doc.value).to.deep.equal({ id, n: 2 });
+    expect(doc.rev).to.equal(2);
+  });
+});
