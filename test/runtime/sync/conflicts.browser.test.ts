@@ -1,0 +1,112 @@
+import { expect } from '@open-wc/testing';
+import { closeAll, client, login, serverDocs, unique, type Client } from './helpers.js';
+import { goOffline, goOnline, resetStub } from '../../../testing/commands.js';
+import type { ConflictPolicy } from '../../../runtime/sync/index.js';
+
+/** Two clients that both saw `doc` at rev 1; returns them with b offline-edited after a's edit applied. */
+async function race(policy: ConflictPolicy, mine: Record<string, unknown>, theirs: Record<string, unknown>) {
+  const id = unique('x');
+  const base = { id, title: 'base', body: 'base', color: 'red' };
+  const sync = { collections: { notes: { conflict: policy }, tasks: {} } };
+  const a: Client = await client({ sync });
+  const b: Client = await client({ sync });
+  await (await a.sync.put('notes', base)).acked;
+  await b.sync.syncNow();
+  await (await a.sync.patch('notes', id, theirs)).acked;
+  const h = await b.sync.patch('notes', id, mine);
+  const outcome = await h.acked;
+  await b.sync.syncNow();
+  return { id, a, b, outcome, server: (await serverDocs(id)).get(`notes/${id}`)! };
+}
+
+describe('sync engine: conflicts', () => {
+  afterEach(async () => {
+    await goOnline();
+    await closeAll();
+  });
+
+  it('merge (the default) combines edits of different fields', async () => {
+    const { id, b, outcome, server } = await race('merge', { body: 'mine' }, { title: 'theirs' });
+    expect(outcome).to.include({ status: 'applied' });
+    expect(server.value).to.deep.equal({ id, title: 'theirs', body: 'mine', color: 'red' });
+    expect(await b.store.collection('notes').get(id)).to.deep.equal(server.value);
+  });
+
+  it('merge stores a conflict on the same field and keeps the server version', async () => {
+    const { id, b, outcome, server } = await race('merge', { title: 'mine' }, { title: 'theirs' });
+    expect(outcome).to.include({ status: 'conflict', resolution: 'stored' });
+    expect(server.value).to.include({ title: 'theirs' });
+    expect(await b.store.collection('notes').get(id)).to.deep.equal(server.value);
+    const conflicts = (await b.store.collection('$conflicts').query()) as Array<{ key: string; fields: string[]; mine: { title: string }; theirs: { title: string } }>;
+    expect(conflicts).to.have.length(1);
+    expect(conflicts[0]).to.include({ key: id });
+    expect(conflicts[0].fields).to.deep.equal(['title']);
+    expect(conflicts[0].mine.title).to.equal('mine');
+    expect(conflicts[0].theirs.title).to.equal('theirs');
+  });
+
+  it('server-wins drops the local edit', async () => {
+    const { id, b, outcome, server } = await race('server-wins', { title: 'mine' }, { title: 'theirs' });
+    expect(outcome).to.include({ status: 'conflict', resolution: 'server' });
+    expect(server.value).to.include({ title: 'theirs' });
+    expect(await b.store.collection('notes').get(id)).to.deep.equal(server.value);
+    expect(await b.store.collection('$conflicts').count()).to.equal(0);
+  });
+
+  it('client-wins resubmits the local version on the new rev', async () => {
+    const { id, b, outcome, server } = await race('client-wins', { title: 'mine' }, { title: 'theirs', color: 'blue' });
+    expect(outcome).to.include({ status: 'applied' });
+    expect(server.value).to.deep.equal({ id, title: 'mine', body: 'base', color: 'red' });
+    expect(server.rev).to.equal(3);
+    expect(await b.store.collection('notes').get(id)).to.deep.equal(server.value);
+  });
+
+  it('a policy function decides the merged value', async () => {
+    const policy: ConflictPolicy = ({ mine, theirs }) => ({ ...theirs!, title: `${(theirs as { title: string }).title}+${(mine as { title: string }).title}` });
+    const { id, server } = await race(policy, { title: 'mine' }, { title: 'theirs' });
+    expect(server.value).to.deep.equal({ id, title: 'theirs+mine', body: 'base', color: 'red' });
+  });
+});
+
+describe('sync engine: resets and auth', () => {
+  afterEach(async () => {
+    await goOnline();
+    await closeAll();
+  });
+
+  it('410 cursor-expired resyncs from scratch and keeps the outbox', async () => {
+    const id = unique('z');
+    const a = await client();
+    await (await a.sync.put('notes', { id: `${id}-old`, v: 1 })).acked;
+    await a.sync.syncNow(); // a pull has stored a cursor of the old server data
+    await goOffline();
+    const pending = await a.sync.put('notes', { id, v: 'queued' });
+    // A fresh server data store: the old token is refused (401) and the old cursor expired (410).
+    await resetStub();
+    await goOnline();
+    let authRequired = 0;
+    a.sync.addEventListener('auth-required', () => authRequired++);
+    await a.sync.syncNow();
+    expect(authRequired).to.equal(1);
+    expect(a.sync.status.state).to.equal('error');
+    expect(await a.store.collection('$outbox').count()).to.equal(1);
+    a.sync.setAuth({ token: await login() });
+    expect(await pending.acked).to.include({ status: 'applied' });
+    await a.sync.syncNow();
+    // The old document is gone with the old server data; the queued one survived the reset.
+    expect(await a.store.collection('notes').get(`${id}-old`)).to.equal(undefined);
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, v: 'queued' });
+    expect((await serverDocs(id)).get(`notes/${id}`)!.value).to.deep.equal({ id, v: 'queued' });
+  });
+
+  it('a server poke makes an open client pull another client\'s change without being asked', async () => {
+    const id = unique('p');
+    const reader = await client({ sync: { events: true } });
+    const writer = await client();
+    await reader.sync.syncNow();
+    await (await writer.sync.put('notes', { id, text: 'poked' })).acked;
+    const started = Date.now();
+    while (!(await reader.store.collection('notes').get(id)) && Date.now() - started < 8000) await new Promise((r) => setTimeout(r, 50));
+    expect(await reader.store.collection('notes').get(id)).to.deep.equal({ id, text: 'poked' });
+  });
+});
