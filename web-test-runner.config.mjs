@@ -59,6 +59,13 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 300000,
   browserStartTimeout: 60000,
+  // `npm run test:soak` runs the randomized sync convergence test many more times.
+  ...(process.env.OUTPOST_SOAK_RUNS
+    ? {
+        testRunnerHtml: (testFramework) =>
+          `<html><body><script>window.__OUTPOST_SOAK_RUNS = ${Number(process.env.OUTPOST_SOAK_RUNS)};</script><script type="module" src="${testFramework}"></script></body></html>`,
+      }
+    : {}),
   plugins: [
     // `es2022` (not `auto`): it lowers decorators, which no browser runs natively yet.
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
