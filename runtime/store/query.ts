@@ -1,4 +1,4 @@
-import type { IDBPIndex, IDBPObjectStore } from 'idb';
+import { unwrap, type IDBPIndex, type IDBPObjectStore } from 'idb';
 import { StoreError } from './errors.js';
 import { WORDS_FIELD, tokenize } from './words.js';
 
@@ -82,51 +82,70 @@ export async function runQuery(source: Source, q: Query, wantNext = false): Prom
     if (!wantNext || rows.length < limit || rows.length === 0) return { rows };
     return { rows, next: await positionAfter(source, range, rows.length) };
   }
-  const rows: unknown[] = [];
-  const seen = words && words.length > 0 ? new Set<unknown>() : undefined;
-  let cursor = await source.openCursor(range, direction);
-  if (cursor && q.after) cursor = await skipTo(cursor, q.after, direction, 'index' in source);
-  let last: PageToken | undefined;
-  while (cursor && rows.length < limit) {
-    last = { key: cursor.key, primaryKey: cursor.primaryKey };
-    const value = cursor.value as Record<string, unknown>;
-    const pk = JSON.stringify(cursor.primaryKey);
-    if (!seen || (!seen.has(pk) && matchesRest(value, words!))) {
-      seen?.add(pk);
-      rows.push(value);
-    }
-    cursor = await cursor.continue();
+  const raw = (unwrap as (x: unknown) => unknown)(source) as IDBObjectStore | IDBIndex;
+  if (!words && !q.after && !wantNext && direction === 'prev' && 'getAllRecords' in raw) {
+    // Newer browsers read a reversed range in one call (IndexedDB getAllRecords with direction).
+    const getAllRecords = (raw as unknown as { getAllRecords(o: object): IDBRequest<Array<{ value: unknown }>> }).getAllRecords.bind(raw);
+    const records = await new Promise<Array<{ value: unknown }>>((resolve, reject) => {
+      const r = getAllRecords({ query: range ?? null, count: Number.isFinite(limit) ? limit : 0, direction: 'prev' });
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    return { rows: records.map((r) => r.value) };
   }
-  return { rows, next: rows.length >= limit && cursor ? last : undefined };
+  return walk(raw, range, direction, limit, q.after, words);
+}
+
+/**
+ * Walks a raw cursor with plain request callbacks: a promise per step (idb's cursor wrapper)
+ * costs several times more on long walks. Starts after `after` in one step, dedupes multiEntry
+ * word hits and filters the remaining words.
+ */
+function walk(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, direction: IDBCursorDirection, limit: number, after: PageToken | undefined, words: string[] | undefined): Promise<{ rows: unknown[]; next?: PageToken }> {
+  const isStore = source instanceof IDBObjectStore;
+  return new Promise((resolve, reject) => {
+    const rows: unknown[] = [];
+    const seen = words ? new Set<string>() : undefined;
+    let last: PageToken | undefined;
+    // 'start': first row, maybe before `after`; 'jumped': landed by a jump to `after`; 'walking'.
+    let state: 'start' | 'jumped' | 'walking' = after ? 'start' : 'walking';
+    const sign = direction === 'next' || direction === 'nextunique' ? 1 : -1;
+    const request = source.openCursor(range, direction);
+    request.onerror = () => reject(request.error);
+    request.onsuccess = () => {
+      const cursor = request.result;
+      if (!cursor) return resolve({ rows });
+      if (state !== 'walking') {
+        const jumped = state === 'jumped';
+        state = 'walking';
+        // Position relative to the token in walking order: < 0 before it, 0 on it, > 0 past it.
+        let rel = sign * indexedDB.cmp(cursor.key, after!.key);
+        if (rel === 0 && !isStore) rel = sign * indexedDB.cmp(cursor.primaryKey, after!.primaryKey);
+        if (rel === 0) return cursor.continue();
+        if (rel < 0 && !jumped) {
+          state = 'jumped';
+          if (isStore) return cursor.continue(after!.key);
+          return (cursor as IDBCursorWithValue).continuePrimaryKey(after!.key, after!.primaryKey);
+        }
+      }
+      if (rows.length >= limit) return resolve({ rows, next: last });
+      last = { key: cursor.key, primaryKey: cursor.primaryKey };
+      const value = (cursor as IDBCursorWithValue).value as Record<string, unknown>;
+      if (seen) {
+        const pk = JSON.stringify(cursor.primaryKey);
+        if (!seen.has(pk) && matchesRest(value, words!)) {
+          seen.add(pk);
+          rows.push(value);
+        }
+      } else rows.push(value);
+      cursor.continue();
+    };
+  });
 }
 
 function matchesRest(value: Record<string, unknown>, words: string[]): boolean {
   const have = (value[WORDS_FIELD] as string[] | undefined) ?? [];
   return words.slice(1).every((w) => have.some((h) => h.startsWith(w)));
-}
-
-type AnyCursor = Awaited<ReturnType<Source['openCursor']>>;
-
-/** Moves a fresh cursor past `after` in one step (no row before it is read). */
-// An object store has an `index()` method; an index does not.
-async function skipTo(cursor: NonNullable<AnyCursor>, after: PageToken, direction: 'next' | 'prev', isStore: boolean): Promise<AnyCursor> {
-  const cmp = indexedDB.cmp(cursor.key, after.key);
-  const before = direction === 'next' ? cmp < 0 : cmp > 0;
-  if (isStore) {
-    if (before || cmp === 0) {
-      let c: AnyCursor = before ? await cursor.continue(after.key) : cursor;
-      if (c && indexedDB.cmp(c.key, after.key) === 0) c = await c.continue();
-      return c;
-    }
-    return cursor;
-  }
-  if (before || cmp === 0) {
-    const c = await cursor.continuePrimaryKey(after.key, after.primaryKey);
-    // continuePrimaryKey lands ON the position; the page starts after it.
-    if (c && indexedDB.cmp(c.key, after.key) === 0 && indexedDB.cmp(c.primaryKey, after.primaryKey) === 0) return c.continue();
-    return c;
-  }
-  return cursor;
 }
 
 /** The position of the `n`-th row of a range (for a page read with getAll). */

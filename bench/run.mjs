@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick] [--out file] [--browsers chromium,firefox]`: runs the browser
+// benchmarks in headless Chromium and Firefox, adds bundle sizes and the stub's recorded figures,
+// writes bench/results/latest.json (rows `{ name, browser, outpost, raw, dexie, unit, runs }`,
+// medians) and the tables in docs/benchmarks.md. `--quick` is a small smoke run that writes only
+// to --out (default .tmp/bench-quick.json) and leaves the recorded results alone.
+import { build } from 'esbuild';
+import { createServer } from 'node:http';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { cpus, totalmem } from 'node:os';
+import { launch } from 'puppeteer-core';
+import { measureAll } from './bundle-size.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const out = opt('--out', quick ? join(root, '.tmp/bench-quick.json') : join(root, 'bench/results/latest.json'));
+const browsers = opt('--browsers', 'chromium,firefox').split(',');
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--no-default-browser-check'];
+const LAUNCH = {
+  chromium: { browser: 'chrome', executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+  firefox: { browser: 'firefox', executablePath: process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr' },
+};
+
+/** Browser-page benchmark modules: each exposes `globalThis[fn]({ quick })` → rows. */
+const PAGES = [{ entry: 'bench/store.bench.ts', fn: 'runStoreBench', section: 'store' }];
+
+async function serve(dir) {
+  const server = createServer((req, res) => {
+    const path = req.url === '/' ? '/index.html' : req.url.split('?')[0];
+    try {
+      const body = readFileSync(join(dir, path));
+      res.writeHead(200, { 'content-type': path.endsWith('.js') ? 'text/javascript' : 'text/html' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+async function runPages() {
+  const dir = join(root, '.tmp/bench-page');
+  mkdirSync(dir, { recursive: true });
+  await build({
+    entryPoints: PAGES.map((p) => join(root, p.entry)),
+    outdir: dir,
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    conditions: ['source'],
+    logLevel: 'warning',
+  });
+  writeFileSync(join(dir, 'index.html'), `<!doctype html><title>bench</title>${PAGES.map((p) => `<script type="module" src="/${p.entry.split('/').pop().replace('.ts', '.js')}"></script>`).join('')}`);
+  const server = await serve(dir);
+  const rows = [];
+  const versions = {};
+  try {
+    for (const name of browsers) {
+      const browser = await launch({ headless: true, ...LAUNCH[name] });
+      versions[name] = await browser.version();
+      try {
+        const page = await browser.newPage();
+        page.setDefaultTimeout(600_000);
+        await page.goto(server.url);
+        for (const p of PAGES) {
+          await page.waitForFunction((fn) => typeof globalThis[fn] === 'function', {}, p.fn);
+          console.log(`bench: ${p.section} in ${name}…`);
+          const pageRows = await page.evaluate((fn, q) => globalThis[fn]({ quick: q }), p.fn, quick);
+          for (const r of pageRows) rows.push({ ...r, browser: name, section: p.section });
+        }
+      } finally {
+        await browser.close();
+      }
+    }
+  } finally {
+    server.close();
+  }
+  return { rows, versions };
+}
+
+function fmt(v) {
+  if (v === null || v === undefined) return '—';
+  return v >= 100 ? Math.round(v).toString() : v.toFixed(v >= 10 ? 1 : 2);
+}
+
+function ratio(a, b) {
+  return a && b ? `${(a / b).toFixed(2)}×` : '—';
+}
+
+function storeTable(rows) {
+  const lines = ['| workload | browser | outpost | raw IndexedDB | Dexie | outpost / raw | outpost / Dexie | unit | runs |', '|---|---|---|---|---|---|---|---|---|'];
+  for (const r of rows) lines.push(`| ${r.name} | ${r.browser} | ${fmt(r.outpost)} | ${fmt(r.raw)} | ${fmt(r.dexie)} | ${ratio(r.outpost, r.raw)} | ${ratio(r.outpost, r.dexie)} | ${r.unit} | ${r.runs} |`);
+  return lines.join('\n');
+}
+
+function sizeTable(sizes) {
+  const lines = ['| bundle | min+gzip | minified |', '|---|---|---|'];
+  for (const s of sizes) lines.push(`| ${s.name} | ${(s.gzip / 1000).toFixed(1)} KB | ${(s.min / 1000).toFixed(1)} KB |`);
+  return lines.join('\n');
+}
+
+/** Replaces the text between `<!-- name:start -->` and `<!-- name:end -->` (appending it when absent). */
+function replaceSection(doc, name, body) {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const block = `${start}\n${body}\n${end}`;
+  const i = doc.indexOf(start);
+  const j = doc.indexOf(end);
+  return i >= 0 && j > i ? doc.slice(0, i) + block + doc.slice(j + end.length) : `${doc.trimEnd()}\n\n${block}\n`;
+}
+
+const started = Date.now();
+const { rows, versions } = await runPages();
+const sizes = await measureAll();
+const sizeRows = sizes.map((s) => ({ name: `bundle: ${s.name}`, browser: 'none', outpost: s.gzip, raw: null, dexie: null, unit: 'bytes min+gzip', runs: 1, section: 'size' }));
+const stubFile = join(root, 'bench/results/stub-push.json');
+const stubRows = existsSync(stubFile) ? JSON.parse(readFileSync(stubFile, 'utf8')).rows.map((r) => ({ ...r, section: 'stub' })) : [];
+const all = [...rows, ...sizeRows, ...stubRows];
+mkdirSync(join(out, '..'), { recursive: true });
+writeFileSync(out, JSON.stringify(all, null, 2) + '\n');
+console.log(`bench: ${all.length} rows → ${out} in ${Math.round((Date.now() - started) / 1000)} s`);
+
+if (!quick) {
+  const docPath = join(root, 'docs/benchmarks.md');
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const when = new Date().toISOString().slice(0, 10);
+  const header = `Recorded ${when} by \`npm run bench\` on ${machine}; browsers: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}. Medians, milliseconds; each workload on a fresh database, all three libraries in the same page and run.`;
+  let doc = readFileSync(docPath, 'utf8');
+  doc = replaceSection(doc, 'store', `## Store (\`bench/store.bench.ts\`)\n\n${header}\n\n${storeTable(rows.filter((r) => r.section === 'store'))}`);
+  doc = replaceSection(doc, 'size', `## Bundle size (\`bench/bundle-size.mjs\`)\n\nmin+gzip (level 9) of an esbuild bundle of each entry, measured ${when}. The core budget (20 KB) is enforced by \`test/bench/bundle-budget.node.test.ts\`.\n\n${sizeTable(sizes)}`);
+  writeFileSync(docPath, doc);
+  console.log('bench: docs/benchmarks.md updated');
+}

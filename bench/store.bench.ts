@@ -1,0 +1,246 @@
+// Store workloads, each measured for Outpost, raw IndexedDB and Dexie in the same page, each on a
+// fresh database. Run by bench/run.mjs in headless Chromium and Firefox.
+import { Dexie, liveQuery } from 'dexie';
+import { deleteStore, openStore, type Store } from '../runtime/store/index.js';
+import { tokenize } from '../runtime/store/words.js';
+
+interface Row {
+  name: string;
+  outpost: number;
+  raw: number | null;
+  dexie: number | null;
+  unit: string;
+  runs: number;
+}
+
+interface Mail {
+  [k: string]: unknown;
+  id: string;
+  threadId: string;
+  date: number;
+  labels: string[];
+  subject: string;
+  body: string;
+  words?: string[];
+}
+
+const WORDS = 'invoice meeting project budget travel lunch review release report hiring design offsite security update receipt flight agenda draft notes plan'.split(' ');
+
+function record(i: number): Mail {
+  const w = (k: number) => WORDS[(i * 7 + k * 13) % WORDS.length];
+  const body = `${w(1)} ${w(2)} ${w(3)} `.repeat(40).slice(0, 900);
+  return { id: `m${String(i).padStart(7, '0')}`, threadId: `t${Math.floor(i / 4)}`, date: 1_700_000_000_000 + i * 60_000, labels: i % 3 ? ['INBOX'] : ['INBOX', 'STARRED'], subject: `${w(0)} ${w(4)} #${i}`, body };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+const OUTPOST_SCHEMA = (name: string) => ({
+  name,
+  version: 1,
+  collections: { messages: { keyPath: 'id', indexes: { byThread: 'threadId', byLabel: 'labels*', byDate: 'date' }, words: ['subject'] } },
+});
+
+async function outpostDb(): Promise<{ store: Store; name: string }> {
+  const name = `bench-outpost-${Math.random()}`;
+  return { store: await openStore(OUTPOST_SCHEMA(name)), name };
+}
+
+function rawDb(): Promise<{ db: IDBDatabase; name: string }> {
+  const name = `bench-raw-${Math.random()}`;
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(name, 1);
+    req.onupgradeneeded = () => {
+      const os = req.result.createObjectStore('messages', { keyPath: 'id' });
+      os.createIndex('byThread', 'threadId');
+      os.createIndex('byLabel', 'labels', { multiEntry: true });
+      os.createIndex('byDate', 'date');
+      os.createIndex('words', 'words', { multiEntry: true });
+    };
+    req.onsuccess = () => resolve({ db: req.result, name });
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function dexieDb(): Dexie {
+  const db = new Dexie(`bench-dexie-${Math.random()}`);
+  db.version(1).stores({ messages: 'id, threadId, *labels, date, *words' });
+  return db;
+}
+
+// Raw and Dexie store the same word tokens Outpost derives, so every side does equal work.
+const withWords = (m: Mail): Mail => ({ ...m, words: [...new Set(tokenize(m.subject))] });
+
+function rawPutAll(db: IDBDatabase, rows: Mail[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction('messages', 'readwrite');
+    const os = tx.objectStore('messages');
+    for (const r of rows) os.put(r);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+function req<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+function rawCursor(source: IDBIndex | IDBObjectStore, range: IDBKeyRange | null, dir: IDBCursorDirection, skip: number, take: number, distinct = false): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const out: unknown[] = [];
+    const seen = new Set<IDBValidKey>();
+    let skipped = false;
+    const r = source.openCursor(range, dir);
+    r.onsuccess = () => {
+      const c = r.result;
+      if (!c || out.length >= take) return resolve(out);
+      if (!skipped && skip > 0) {
+        skipped = true;
+        return c.advance(skip);
+      }
+      if (!distinct || !seen.has(c.primaryKey)) {
+        seen.add(c.primaryKey);
+        out.push(c.value);
+      }
+      c.continue();
+    };
+    r.onerror = () => reject(r.error);
+  });
+}
+
+/** Runs every store workload; `n` records for writes, `big` for the read workloads. */
+export async function runStoreBench({ quick }: { quick: boolean }): Promise<Row[]> {
+  const n = quick ? 1000 : 10_000;
+  const big = quick ? 5000 : 100_000;
+  const runs = quick ? 1 : 5;
+  const rows: Row[] = [];
+  const writeSet = Array.from({ length: n }, (_, i) => record(i));
+
+  // 1. Bulk write in one transaction, fresh database each run.
+  const bw = { outpost: [] as number[], raw: [] as number[], dexie: [] as number[] };
+  for (let r = 0; r < runs; r++) {
+    const o = await outpostDb();
+    bw.outpost.push(await time(() => o.store.collection<Mail>('messages').bulkPut(writeSet)));
+    o.store.close();
+    await deleteStore(o.name);
+    const raw = await rawDb();
+    bw.raw.push(await time(() => rawPutAll(raw.db, writeSet.map(withWords))));
+    raw.db.close();
+    indexedDB.deleteDatabase(raw.name);
+    const d = dexieDb();
+    await d.open();
+    bw.dexie.push(await time(() => d.table('messages').bulkPut(writeSet.map(withWords))));
+    await d.delete();
+  }
+  rows.push({ name: `bulk write ${n} records, one transaction`, outpost: median(bw.outpost), raw: median(bw.raw), dexie: median(bw.dexie), unit: 'ms', runs });
+
+  // 2. Load `big` records (once per side) and keep the databases for the read workloads.
+  const bigSet = Array.from({ length: big }, (_, i) => record(i));
+  const o = await outpostDb();
+  const raw = await rawDb();
+  const d = dexieDb();
+  await d.open();
+  const load = {
+    outpost: await time(async () => {
+      for (let i = 0; i < big; i += 10_000) await o.store.collection<Mail>('messages').bulkPut(bigSet.slice(i, i + 10_000));
+    }),
+    raw: await time(async () => {
+      for (let i = 0; i < big; i += 10_000) await rawPutAll(raw.db, bigSet.slice(i, i + 10_000).map(withWords));
+    }),
+    dexie: await time(async () => {
+      for (let i = 0; i < big; i += 10_000) await d.table('messages').bulkPut(bigSet.slice(i, i + 10_000).map(withWords));
+    }),
+  };
+  rows.push({ name: `load ${big} records (chunks of 10k)`, ...load, unit: 'ms', runs: 1 });
+
+  const messages = o.store.collection<Mail>('messages');
+  const measure = async (name: string, fns: { outpost: () => Promise<unknown>; raw: () => Promise<unknown>; dexie: () => Promise<unknown> }) => {
+    const t = { outpost: [] as number[], raw: [] as number[], dexie: [] as number[] };
+    for (let r = 0; r < Math.max(runs, 3); r++) for (const k of ['outpost', 'raw', 'dexie'] as const) t[k].push(await time(fns[k]));
+    rows.push({ name, outpost: median(t.outpost), raw: median(t.raw), dexie: median(t.dexie), unit: 'ms', runs: Math.max(runs, 3) });
+  };
+  const rawStore = () => raw.db.transaction('messages').objectStore('messages');
+
+  await measure(`newest 50 of ${big} by date index`, {
+    outpost: () => messages.query({ index: 'byDate', direction: 'prev', limit: 50 }),
+    raw: () => rawCursor(rawStore().index('byDate'), null, 'prev', 0, 50),
+    dexie: () => d.table('messages').orderBy('date').reverse().limit(50).toArray(),
+  });
+  const page1 = await messages.page({ index: 'byLabel', equals: 'STARRED', limit: 50 });
+  const page2 = await messages.page({ index: 'byLabel', equals: 'STARRED', limit: 50, after: page1.next });
+  await measure(`page 3 (50 per page) of a label query over ${big}`, {
+    // Outpost pages with the token page 2 handed out (what a scrolling list holds), so no skipped row is read.
+    outpost: () => messages.page({ index: 'byLabel', equals: 'STARRED', limit: 50, after: page2.next }),
+    raw: () => rawCursor(rawStore().index('byLabel'), IDBKeyRange.only('STARRED'), 'next', 100, 50),
+    dexie: () => d.table('messages').where('labels').equals('STARRED').offset(100).limit(50).toArray(),
+  });
+  await measure(`count ${big}`, {
+    outpost: () => messages.count(),
+    raw: () => req(rawStore().count()),
+    dexie: () => d.table('messages').count(),
+  });
+  await measure(`word-prefix search "inv" over ${big} (first 50)`, {
+    outpost: () => messages.query({ words: 'inv', limit: 50 }),
+    raw: () => rawCursor(rawStore().index('words'), IDBKeyRange.bound('inv', 'inv\uffff'), 'next', 0, 50, true),
+    dexie: () => d.table('messages').where('words').startsWith('inv').distinct().limit(50).toArray(),
+  });
+
+  // Live query: write → callback with the new result. Raw has no live queries: its figure is the
+  // write's own commit, the floor any notification sits on.
+  const lq = { outpost: [] as number[], raw: [] as number[], dexie: [] as number[] };
+  for (let r = 0; r < Math.max(runs, 10); r++) {
+    const id = `live-${r}`;
+    lq.outpost.push(
+      await new Promise<number>((resolve) => {
+        let t0 = 0;
+        const stop = o.store.observe(['messages'], () => messages.get(id), (v) => {
+          if (v) {
+            stop();
+            resolve(performance.now() - t0);
+          }
+        });
+        setTimeout(() => {
+          t0 = performance.now();
+          void messages.put(record(big + r * 2));
+          void messages.put({ ...record(big + r * 2 + 1), id });
+        }, 20);
+      }),
+    );
+    lq.raw.push(await time(() => rawPutAll(raw.db, [withWords({ ...record(big + r), id })])));
+    lq.dexie.push(
+      await new Promise<number>((resolve) => {
+        let t0 = 0;
+        const sub = liveQuery(() => d.table('messages').get(id)).subscribe((v) => {
+          if (v) {
+            sub.unsubscribe();
+            resolve(performance.now() - t0);
+          }
+        });
+        setTimeout(() => {
+          t0 = performance.now();
+          void d.table('messages').put(withWords({ ...record(big + r), id }));
+        }, 20);
+      }),
+    );
+  }
+  const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+  rows.push({ name: 'live query: write → callback, median', outpost: median(lq.outpost), raw: median(lq.raw), dexie: median(lq.dexie), unit: 'ms', runs: lq.outpost.length });
+  rows.push({ name: 'live query: write → callback, p95', outpost: p95(lq.outpost), raw: p95(lq.raw), dexie: p95(lq.dexie), unit: 'ms', runs: lq.outpost.length });
+
+  o.store.close();
+  await deleteStore(o.name);
+  raw.db.close();
+  indexedDB.deleteDatabase(raw.name);
+  await d.delete();
+  return rows;
+}
+
+(globalThis as { runStoreBench?: typeof runStoreBench }).runStoreBench = runStoreBench;

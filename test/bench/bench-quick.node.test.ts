@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+test('npm run bench -- --quick runs every benchmark in both browsers and writes well-formed rows (timings unchecked)', () => {
+  const out = `${root}.tmp/bench-quick-test.json`;
+  rmSync(out, { force: true });
+  const r = spawnSync(process.execPath, ['bench/run.mjs', '--quick', '--out', out], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const rows = JSON.parse(readFileSync(out, 'utf8')) as Array<{ name: string; browser: string; outpost: number; raw: number | null; dexie?: number | null; unit: string; runs: number }>;
+  for (const browser of ['chromium', 'firefox']) {
+    const mine = rows.filter((x) => x.browser === browser);
+    assert.ok(mine.length >= 8, `${browser}: ${mine.length} rows`);
+    for (const x of mine) {
+      for (const side of ['outpost', 'raw', 'dexie'] as const) assert.ok(typeof x[side] === 'number' && x[side]! >= 0, `${browser} ${x.name}: ${side} = ${x[side]}`);
+      assert.ok(x.runs >= 1 && x.unit === 'ms');
+    }
+  }
+  assert.ok(rows.some((x) => x.name.startsWith('bundle: outpost core') && x.outpost > 0));
+});
