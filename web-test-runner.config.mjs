@@ -7,7 +7,7 @@ import { tsImport } from 'tsx/esm/api';
 import { countingReporter } from './scripts/wtr-counting-reporter.mjs';
 
 // The testing kit is loaded from source, so browser tests need no prior build.
-const { outpostStubPlugin } = await tsImport('./testing/index.ts', import.meta.url);
+const { outpostStubPlugin, storageCommandsPlugin } = await tsImport('./testing/index.ts', import.meta.url);
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const FIREFOX = process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr';
@@ -70,6 +70,7 @@ export default {
     // `es2022` (not `auto`): it lowers decorators, which no browser runs natively yet.
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     outpostStubPlugin(),
+    storageCommandsPlugin(),
   ],
   middleware: [
     // Lets a test register a service worker kept in test/fixtures at root scope.

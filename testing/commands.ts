@@ -57,3 +57,11 @@ export async function goOffline(): Promise<void> {
 export async function goOnline(): Promise<void> {
   await executeServerCommand<boolean, undefined>('outpost-network-online');
 }
+
+/**
+ * Overrides the test page origin's storage quota (Chromium only; `null` restores it). Resolves
+ * false where the browser has no such control (Firefox), so a test can say what it could not check.
+ */
+export function setStorageQuota(bytes: number | null): Promise<boolean> {
+  return executeServerCommand<boolean, { bytes: number | null }>('outpost-storage-quota', { bytes });
+}

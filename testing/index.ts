@@ -7,3 +7,4 @@ export { outpostStubPlugin, STUB_COMMANDS } from './stub-plugin.js';
 export type { OutpostStubPluginOptions } from './stub-plugin.js';
 export { StubProcess } from './stub-process.js';
 export type { StubProcessOptions } from './stub-process.js';
+export { storageCommandsPlugin } from './storage-commands.js';
