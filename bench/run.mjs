@@ -6,7 +6,7 @@
 // to --out (default .tmp/bench-quick.json) and leaves the recorded results alone.
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { cpus, totalmem } from 'node:os';
@@ -27,7 +27,32 @@ const LAUNCH = {
 };
 
 /** Browser-page benchmark modules: each exposes `globalThis[fn]({ quick })` → rows. */
-const PAGES = [{ entry: 'bench/store.bench.ts', fn: 'runStoreBench', section: 'store' }];
+const PAGES = [
+  { entry: 'bench/store.bench.ts', fn: 'runStoreBench', section: 'store' },
+  { entry: 'bench/sync.bench.ts', fn: 'runSyncBench', section: 'sync' },
+];
+
+/** Documents the stub is seeded with for the initial-sync workload. */
+const SYNC_DOCS = quick ? 2000 : 50_000;
+
+/** A stub in this process with `SYNC_DOCS` ~1 KB email-like documents for alice. */
+async function benchStub() {
+  const { tsImport } = await import('tsx/esm/api');
+  const { startStub } = await tsImport('../server-stub/index.ts', import.meta.url);
+  const dataDir = join(root, '.tmp/bench-stub');
+  rmSync(dataDir, { recursive: true, force: true });
+  const app = {
+    seeds: {
+      docs(ctx) {
+        const docs = ctx.forUser('alice');
+        for (let i = 0; i < (ctx.size ?? 1000); i++) {
+          docs.put('messages', `m${i}`, { id: `m${i}`, threadId: `t${i >> 2}`, date: 1_700_000_000_000 + i, labels: ['INBOX'], subject: `Message ${i}`, text: 'lorem ipsum dolor sit amet '.repeat(34) });
+        }
+      },
+    },
+  };
+  return startStub({ port: 0, dataDir, app, seed: 'docs', seedSize: SYNC_DOCS });
+}
 
 async function serve(dir) {
   const server = createServer((req, res) => {
@@ -59,6 +84,7 @@ async function runPages() {
   });
   writeFileSync(join(dir, 'index.html'), `<!doctype html><title>bench</title>${PAGES.map((p) => `<script type="module" src="/${p.entry.split('/').pop().replace('.ts', '.js')}"></script>`).join('')}`);
   const server = await serve(dir);
+  const stub = await benchStub();
   const rows = [];
   const versions = {};
   try {
@@ -72,7 +98,7 @@ async function runPages() {
         for (const p of PAGES) {
           await page.waitForFunction((fn) => typeof globalThis[fn] === 'function', {}, p.fn);
           console.log(`bench: ${p.section} in ${name}…`);
-          const pageRows = await page.evaluate((fn, q) => globalThis[fn]({ quick: q }), p.fn, quick);
+          const pageRows = await page.evaluate((fn, opts) => globalThis[fn](opts), p.fn, { quick, url: stub.url, docs: SYNC_DOCS });
           for (const r of pageRows) rows.push({ ...r, browser: name, section: p.section });
         }
       } finally {
@@ -81,6 +107,7 @@ async function runPages() {
     }
   } finally {
     server.close();
+    await stub.close();
   }
   return { rows, versions };
 }
@@ -134,6 +161,7 @@ if (!quick) {
   const header = `Recorded ${when} by \`npm run bench\` on ${machine}; browsers: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}. Medians, milliseconds; each workload on a fresh database, all three libraries in the same page and run.`;
   let doc = readFileSync(docPath, 'utf8');
   doc = replaceSection(doc, 'store', `## Store (\`bench/store.bench.ts\`)\n\n${header}\n\n${storeTable(rows.filter((r) => r.section === 'store'))}`);
+  doc = replaceSection(doc, 'sync', `## Sync (\`bench/sync.bench.ts\`)\n\n${header} The stub runs in the bench process (SQLite, synchronous = FULL) on 127.0.0.1. The raw column of the initial sync is the floor: the same pages fetched and put with raw IndexedDB, one transaction per page, nothing else.\n\n${storeTable(rows.filter((r) => r.section === 'sync'))}`);
   doc = replaceSection(doc, 'size', `## Bundle size (\`bench/bundle-size.mjs\`)\n\nmin+gzip (level 9) of an esbuild bundle of each entry, measured ${when}. The core budget (20 KB) is enforced by \`test/bench/bundle-budget.node.test.ts\`.\n\n${sizeTable(sizes)}`);
   writeFileSync(docPath, doc);
   console.log('bench: docs/benchmarks.md updated');

@@ -6,17 +6,20 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-test('npm run bench -- --quick runs every benchmark in both browsers and writes well-formed rows (timings unchecked)', () => {
+test('npm run bench -- --quick runs the store and sync benchmarks in both browsers and writes well-formed rows (timings unchecked)', () => {
   const out = `${root}.tmp/bench-quick-test.json`;
   rmSync(out, { force: true });
   const r = spawnSync(process.execPath, ['bench/run.mjs', '--quick', '--out', out], { cwd: root, encoding: 'utf8', timeout: 240_000 });
   assert.equal(r.status, 0, r.stderr);
-  const rows = JSON.parse(readFileSync(out, 'utf8')) as Array<{ name: string; browser: string; outpost: number; raw: number | null; dexie?: number | null; unit: string; runs: number }>;
+  const rows = JSON.parse(readFileSync(out, 'utf8')) as Array<{ name: string; browser: string; section: string; outpost: number; raw: number | null; dexie?: number | null; unit: string; runs: number }>;
   for (const browser of ['chromium', 'firefox']) {
     const mine = rows.filter((x) => x.browser === browser);
-    assert.ok(mine.length >= 8, `${browser}: ${mine.length} rows`);
+    assert.ok(mine.filter((x) => x.section === 'store').length >= 8, `${browser}: store rows`);
+    assert.ok(mine.some((x) => x.section === 'sync' && x.name.startsWith('initial sync') && typeof x.raw === 'number'), `${browser}: initial sync beside its floor`);
     for (const x of mine) {
-      for (const side of ['outpost', 'raw', 'dexie'] as const) assert.ok(typeof x[side] === 'number' && x[side]! >= 0, `${browser} ${x.name}: ${side} = ${x[side]}`);
+      // Store rows have all three sides; sync rows have a floor (raw) or none.
+      const sides = x.section === 'store' ? (['outpost', 'raw', 'dexie'] as const) : (['outpost'] as const);
+      for (const side of sides) assert.ok(typeof x[side] === 'number' && x[side]! >= 0, `${browser} ${x.name}: ${side} = ${x[side]}`);
       assert.ok(x.runs >= 1 && x.unit === 'ms');
     }
   }

@@ -1,0 +1,119 @@
+// Sync workloads against a real stub: mutation → live query / durable, and initial sync of many
+// ~1 KB documents beside the floor (fetching the same pages + raw IndexedDB puts) in the same run.
+import { deleteStore, openStore } from '../runtime/store/index.js';
+import { createSync, syncCollections } from '../runtime/sync/index.js';
+import type { Change } from '../runtime/protocol/index.js';
+
+interface Row {
+  name: string;
+  outpost: number;
+  raw: number | null;
+  dexie: null;
+  unit: string;
+  runs: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+
+async function login(url: string, user = 'alice'): Promise<string> {
+  const res = await fetch(`${url}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, password: user }) });
+  return ((await res.json()) as { token: string }).token;
+}
+
+const schema = (name: string) => ({ name, version: 1, collections: { messages: { keyPath: 'id', indexes: { byDate: 'date', byLabel: 'labels*' } }, ...syncCollections } });
+
+/** Floor: pull the same pages with fetch and put them with raw IndexedDB, one transaction per page. */
+async function floor(url: string, token: string): Promise<number> {
+  const name = `bench-floor-${Math.random()}`;
+  const db = await new Promise<IDBDatabase>((resolve) => {
+    const r = indexedDB.open(name, 1);
+    r.onupgradeneeded = () => {
+      const os = r.result.createObjectStore('messages', { keyPath: 'id' });
+      os.createIndex('byDate', 'date');
+      os.createIndex('byLabel', 'labels', { multiEntry: true });
+    };
+    r.onsuccess = () => resolve(r.result);
+  });
+  const t0 = performance.now();
+  let cursor: string | null = null;
+  for (;;) {
+    const res = await fetch(`${url}/sync/v1/pull`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ protocol: 1, clientId: `floor-${name}`, cursor, limit: 500 }) });
+    const page = (await res.json()) as { changes: Change[]; cursor: string; hasMore: boolean };
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('messages', 'readwrite');
+      for (const c of page.changes) if (c.value) tx.objectStore('messages').put(c.value);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    cursor = page.cursor;
+    if (!page.hasMore) break;
+  }
+  const ms = performance.now() - t0;
+  db.close();
+  indexedDB.deleteDatabase(name);
+  return ms;
+}
+
+/** Runs the sync workloads against the stub at `url` (seeded with `docs` messages for alice). */
+export async function runSyncBench({ quick, url, docs }: { quick: boolean; url: string; docs: number }): Promise<Row[]> {
+  const token = await login(url);
+  const rows: Row[] = [];
+  const runs = quick ? 1 : 3;
+
+  const initial: number[] = [];
+  const floors: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    floors.push(await floor(url, token));
+    const name = `bench-sync-${Math.random()}`;
+    const store = await openStore(schema(name));
+    const t0 = performance.now();
+    const sync = await createSync({ store, url, auth: { token }, collections: { messages: {} }, events: false });
+    await new Promise<void>((resolve) => sync.addEventListener('progress', (e) => (e as CustomEvent<{ done: boolean }>).detail.done && resolve()));
+    initial.push(performance.now() - t0);
+    if ((await store.collection('messages').count()) !== docs) throw new Error(`initial sync stored ${await store.collection('messages').count()} of ${docs}`);
+    sync.close();
+    store.close();
+    await deleteStore(name);
+  }
+  rows.push({ name: `initial sync of ${docs} ~1 KB documents (floor: fetch same pages + raw IDB puts)`, outpost: median(initial), raw: median(floors), dexie: null, unit: 'ms', runs });
+
+  // Mutation latency: to the live-query callback and to the local commit (durable in IndexedDB).
+  // As bob, so alice's seeded data stays the same for the next browser's initial sync.
+  const bob = await login(url, 'bob');
+  const name = `bench-mut-${Math.random()}`;
+  const store = await openStore(schema(name));
+  const sync = await createSync({ store, url, auth: { token: bob }, collections: { messages: {} }, events: false, periodicMs: 3_600_000 });
+  await sync.syncNow();
+  const toLive: number[] = [];
+  const toDurable: number[] = [];
+  const n = quick ? 10 : 50;
+  for (let i = 0; i < n; i++) {
+    const id = `bench-m-${i}-${Math.random()}`;
+    let t0 = 0;
+    const seen = new Promise<number>((resolve) => {
+      const stop = store.observe(['messages'], () => store.collection('messages').get(id), (v) => {
+        if (v) {
+          stop();
+          resolve(performance.now() - t0);
+        }
+      });
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    t0 = performance.now();
+    await sync.put('messages', { id, date: Date.now(), labels: ['INBOX'], subject: 'bench', text: 'x'.repeat(900) });
+    toDurable.push(performance.now() - t0);
+    toLive.push(await seen);
+  }
+  rows.push({ name: 'mutation → live-query callback, p50', outpost: median(toLive), raw: null, dexie: null, unit: 'ms', runs: n });
+  rows.push({ name: 'mutation → live-query callback, p95', outpost: p95(toLive), raw: null, dexie: null, unit: 'ms', runs: n });
+  rows.push({ name: 'mutation → durable (outbox + document committed), p50', outpost: median(toDurable), raw: null, dexie: null, unit: 'ms', runs: n });
+  rows.push({ name: 'mutation → durable (outbox + document committed), p95', outpost: p95(toDurable), raw: null, dexie: null, unit: 'ms', runs: n });
+  await sync.syncNow();
+  sync.close();
+  store.close();
+  await deleteStore(name);
+  return rows;
+}
+
+(globalThis as { runSyncBench?: typeof runSyncBench }).runSyncBench = runSyncBench;
