@@ -1,0 +1,78 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { LitElement } from 'lit';
+import { closeAll, client, serverDocs, unique } from './helpers.js';
+import { SyncStatusController } from '../../../runtime/sync/sync-status-controller.js';
+import type { Sync } from '../../../runtime/sync/index.js';
+
+describe('sync engine: custom mutations', () => {
+  afterEach(() => closeAll());
+
+  it('a custom mutation applies its mutator at once; the server rejecting it does not stall the queue', async () => {
+    const id = unique('u');
+    const a = await client({
+      sync: {
+        mutators: {
+          pin: async (tx, args) => {
+            const { key } = args as { key: string };
+            await tx.put('notes', { id: key, pinned: true });
+          },
+        },
+      },
+    });
+    const custom = await a.sync.custom('pin', { key: id });
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, pinned: true });
+    const after = await a.sync.put('notes', { id: `${id}-next`, n: 1 });
+    // The default stub has no 'pin' handler: it answers rejected/unknown-mutation.
+    const outcome = await custom.acked;
+    expect(outcome.status).to.equal('rejected');
+    expect(outcome.error!.code).to.equal('unknown-mutation');
+    expect(await after.acked).to.include({ status: 'applied' });
+    expect((await serverDocs(`${id}-next`)).size).to.equal(1);
+  });
+
+  it('a mutator that throws fails only its own mutation: nothing is written or queued, later ones go through', async () => {
+    const id = unique('t');
+    const a = await client({ sync: { mutators: { broken: () => Promise.reject(new Error('mutator bug')) } } });
+    const failed = await a.sync.custom('broken', {}).then(() => undefined, (e: Error) => e);
+    expect(failed?.message).to.equal('mutator bug');
+    expect(await a.store.collection('$outbox').count()).to.equal(0);
+    expect(await (await a.sync.put('notes', { id })).acked).to.include({ status: 'applied' });
+  });
+});
+
+class StatusBadge extends LitElement {
+  sync!: Sync;
+  status?: SyncStatusController;
+  override connectedCallback() {
+    this.status ??= new SyncStatusController(this, this.sync);
+    super.connectedCallback();
+  }
+  /** Every distinct text the badge showed, so a state that lasts one frame is still seen. */
+  readonly shown: string[] = [];
+  override render() {
+    return `${this.status?.value?.state}:${this.status?.value?.pending}`;
+  }
+  override updated() {
+    const text = this.shadowRoot!.textContent!.trim();
+    if (this.shown.at(-1) !== text) this.shown.push(text);
+  }
+}
+customElements.define('test-status-badge', StatusBadge);
+
+describe('sync status', () => {
+  afterEach(() => closeAll());
+
+  it('SyncStatusController renders the engine state and pending count as they change', async () => {
+    const a = await client();
+    await a.sync.syncNow();
+    const el = await fixture<StatusBadge>(html`<test-status-badge .sync=${a.sync}></test-status-badge>`);
+    expect(el.shown.at(-1)).to.equal('idle:0');
+    const from = el.shown.length;
+    await (await a.sync.put('notes', { id: unique('s') })).acked;
+    for (let i = 0; i < 300 && el.shown.at(-1) !== 'idle:0'; i++) await new Promise((r) => setTimeout(r, 10));
+    const seen = el.shown.slice(from);
+    expect(seen.some((t) => t.endsWith(':1')), `rendered ${seen.join(' → ')}`).to.equal(true);
+    expect(seen.at(-1)).to.equal('idle:0');
+    expect(a.sync.status.lastSyncedAt).to.be.a('number');
+  });
+});
