@@ -1,0 +1,260 @@
+import { LitElement, css, html, type TemplateResult } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
+import type { RangeChangedEvent, VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
+import { base } from './theme.js';
+
+/** Detail of the `open` event: the item the user opened (Enter or click). */
+export interface VirtualListOpenDetail<T> {
+  item: T;
+  index: number;
+  key: unknown;
+}
+
+/** Detail of the `selection-change` event: the keys now selected. */
+export interface VirtualListSelectionDetail {
+  selection: Set<unknown>;
+}
+
+/**
+ * A keyboard-operable, virtualized list box on `@lit-labs/virtualizer`: only the rows near the
+ * viewport are in the DOM, so 100k items scroll smoothly.
+ *
+ * Keyboard (roving tabindex: the list is one Tab stop): ArrowUp/ArrowDown, Home/End, PageUp/PageDown
+ * move focus; Space or `x` toggles the focused row's selection; Enter opens it; Ctrl/⌘+A selects all.
+ * Mouse: click focuses and opens a row, Ctrl/⌘+click toggles its selection.
+ *
+ * Rows are `role="option"` with `aria-selected`, `aria-setsize` and `aria-posinset` (screen readers
+ * learn the full length although few rows exist). What `renderItem` returns is the option's
+ * content: keep it non-interactive (no buttons or links inside an option).
+ *
+ * Events: `open` ({@link VirtualListOpenDetail}), `selection-change` ({@link VirtualListSelectionDetail}).
+ * Parts: `list`, `option` (plus `selected` and `active` on those rows).
+ * Custom properties: `--outpost-virtual-list-height` (default 100%), `--outpost-virtual-list-row-padding`,
+ * `--outpost-virtual-list-selected-bg`, `--outpost-virtual-list-active-bg`.
+ *
+ * @example
+ * <outpost-virtual-list label="Inbox" style="height: 70vh"
+ *   .items=${messages}
+ *   .keyFunction=${(m) => m.id}
+ *   .renderItem=${(m) => html`<strong>${m.from}</strong> ${m.subject}`}
+ *   @open=${(e) => router.go(`/mail/${e.detail.key}`)}
+ *   @selection-change=${(e) => (this.selected = e.detail.selection)}
+ * ></outpost-virtual-list>
+ */
+@customElement('outpost-virtual-list')
+export class OutpostVirtualList<T = unknown> extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+        height: var(--outpost-virtual-list-height, 100%);
+        min-height: 0;
+      }
+      [role='listbox'] {
+        height: 100%;
+        outline: none;
+      }
+      [role='listbox']:focus-visible {
+        outline: 2px solid var(--outpost-focus-ring, #0b57d0);
+        outline-offset: -2px;
+      }
+      [role='option'] {
+        display: block;
+        width: 100%;
+        padding: var(--outpost-virtual-list-row-padding, 0.5rem 0.75rem);
+        border-bottom: 1px solid var(--outpost-color-border-subtle, #d8dee4);
+        cursor: default;
+      }
+      [role='option'][aria-selected='true'] {
+        background: var(--outpost-virtual-list-selected-bg, #d3e3fd);
+      }
+      [role='option'].active {
+        background: var(--outpost-virtual-list-active-bg, #eef3fc);
+      }
+      [role='option'][aria-selected='true'].active {
+        background: var(--outpost-virtual-list-selected-bg, #d3e3fd);
+      }
+      [role='option']:focus-visible {
+        outline: 2px solid var(--outpost-focus-ring, #0b57d0);
+        outline-offset: -2px;
+      }
+    `,
+  ];
+
+  /** The items, in display order. */
+  @property({ attribute: false }) accessor items: T[] = [];
+
+  /** Renders one item's content (inside its `role="option"` row). */
+  @property({ attribute: false }) accessor renderItem: (item: T, index: number) => TemplateResult | string = (item) => String(item);
+
+  /** A stable key per item: used to keep rows and the selection across changes of `items`. */
+  @property({ attribute: false }) accessor keyFunction: (item: T, index: number) => unknown = (item) => item;
+
+  /** The list's accessible name (e.g. "Inbox"). */
+  @property() accessor label = 'Items';
+
+  /** Keys of the selected items. Replace the Set (do not mutate it) to change the selection. */
+  @property({ attribute: false }) accessor selection: Set<unknown> = new Set();
+
+  /** Index of the row that holds the Tab stop (the focused row while the list has focus). */
+  @state() accessor activeIndex = 0;
+
+  // Whether the active row is rendered: when it is not, the list box itself takes the Tab stop.
+  @state() accessor #activeRendered = true;
+
+  @query('[role=listbox]') accessor #listbox!: VirtualizerHostElement;
+
+  #visible = { first: 0, last: 0 };
+  #rendered = { first: 0, last: -1 };
+
+  /** Moves focus to the row at `index` (clamped), scrolling it into view. */
+  async focusIndex(index: number): Promise<void> {
+    if (!this.items.length) return;
+    const i = Math.max(0, Math.min(this.items.length - 1, index));
+    this.activeIndex = i;
+    await this.updateComplete;
+    const row = this.#row(i);
+    if (row && this.#inView(row)) {
+      row.focus();
+      return;
+    }
+    this.#listbox[virtualizerRef]?.element(i)?.scrollIntoView({ block: 'nearest' });
+    // The virtualizer renders the target row after it scrolls; wait for it (a few frames at most).
+    for (let frame = 0; frame < 60; frame++) {
+      await new Promise((r) => requestAnimationFrame(r));
+      const target = this.#row(i);
+      if (target) {
+        target.focus({ preventScroll: this.#inView(target) });
+        return;
+      }
+    }
+  }
+
+  #row(index: number): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>(`[data-index="${index}"]`);
+  }
+
+  #inView(row: HTMLElement): boolean {
+    const list = this.#listbox.getBoundingClientRect();
+    const r = row.getBoundingClientRect();
+    return r.top >= list.top - 1 && r.bottom <= list.bottom + 1;
+  }
+
+  #toggle(index: number): void {
+    const key = this.keyFunction(this.items[index], index);
+    const next = new Set(this.selection);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    this.#select(next);
+  }
+
+  #select(next: Set<unknown>): void {
+    this.selection = next;
+    this.dispatchEvent(new CustomEvent<VirtualListSelectionDetail>('selection-change', { detail: { selection: next }, bubbles: true, composed: true }));
+  }
+
+  #open(index: number): void {
+    const item = this.items[index];
+    this.dispatchEvent(new CustomEvent<VirtualListOpenDetail<T>>('open', { detail: { item, index, key: this.keyFunction(item, index) }, bubbles: true, composed: true }));
+  }
+
+  #onKeyDown = (e: KeyboardEvent) => {
+    if (!this.items.length) return;
+    const page = Math.max(1, this.#visible.last - this.#visible.first);
+    const moves: Record<string, number> = {
+      ArrowDown: this.activeIndex + 1,
+      ArrowUp: this.activeIndex - 1,
+      Home: 0,
+      End: this.items.length - 1,
+      PageDown: this.activeIndex + page,
+      PageUp: this.activeIndex - page,
+    };
+    if (e.key in moves && !e.altKey) {
+      e.preventDefault();
+      void this.focusIndex(moves[e.key]);
+    } else if (e.key === ' ' || e.key === 'x') {
+      e.preventDefault();
+      this.#toggle(this.activeIndex);
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      this.#open(this.activeIndex);
+    } else if (e.key === 'a' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      this.#select(new Set(this.items.map((item, i) => this.keyFunction(item, i))));
+    }
+  };
+
+  #onClick = (e: MouseEvent) => {
+    const row = (e.target as Element).closest<HTMLElement>('[role=option]');
+    if (!row) return;
+    const index = Number(row.dataset.index);
+    this.activeIndex = index;
+    row.focus();
+    if (e.ctrlKey || e.metaKey) this.#toggle(index);
+    else this.#open(index);
+  };
+
+  #onFocusIn = (e: FocusEvent) => {
+    const target = e.target as HTMLElement;
+    // Tab landed on the list box itself (the active row is scrolled away): bring the row back.
+    if (target === this.#listbox) void this.focusIndex(this.activeIndex);
+    // However a row got focus (keys, click, script), it now holds the Tab stop.
+    else if (target.dataset.index !== undefined) this.activeIndex = Number(target.dataset.index);
+  };
+
+  #onRange = (e: RangeChangedEvent) => {
+    this.#rendered = { first: e.first, last: e.last };
+    this.#activeRendered = this.activeIndex >= e.first && this.activeIndex <= e.last;
+  };
+
+  #onVisibility = (e: VisibilityChangedEvent) => {
+    this.#visible = { first: e.first, last: e.last };
+  };
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('items') && this.activeIndex >= this.items.length) this.activeIndex = Math.max(0, this.items.length - 1);
+    if (changed.has('activeIndex') || changed.has('items')) {
+      this.#activeRendered = this.activeIndex >= this.#rendered.first && this.activeIndex <= this.#rendered.last;
+    }
+  }
+
+  #renderRow = (item: T, index: number) => {
+    const selected = this.selection.has(this.keyFunction(item, index));
+    const active = index === this.activeIndex;
+    return html`<div
+      role="option"
+      part="option${selected ? ' selected' : ''}${active ? ' active' : ''}"
+      class=${active ? 'active' : ''}
+      data-index=${index}
+      tabindex=${active ? 0 : -1}
+      aria-selected=${selected ? 'true' : 'false'}
+      aria-setsize=${this.items.length}
+      aria-posinset=${index + 1}
+    >${this.renderItem(item, index)}</div>`;
+  };
+
+  override render() {
+    return html`<div
+      role="listbox"
+      part="list"
+      aria-label=${this.label}
+      aria-multiselectable="true"
+      tabindex=${this.#activeRendered || !this.items.length ? -1 : 0}
+      @keydown=${this.#onKeyDown}
+      @click=${this.#onClick}
+      @focusin=${this.#onFocusIn}
+      @rangeChanged=${this.#onRange}
+      @visibilityChanged=${this.#onVisibility}
+    >
+      ${virtualize({ scroller: true, items: this.items, renderItem: this.#renderRow, keyFunction: this.keyFunction })}
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'outpost-virtual-list': OutpostVirtualList;
+  }
+}

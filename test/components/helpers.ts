@@ -1,0 +1,33 @@
+import { expect } from '@open-wc/testing';
+// axe-core is a UMD bundle: imported for its side effect, it sets `window.axe`.
+import 'axe-core';
+import type { AxeResults, Result } from 'axe-core';
+
+type Axe = { run(context: Element, options?: object): Promise<AxeResults> };
+
+/** Runs axe-core on `el` (shadow DOM included) and fails on any serious or critical violation. */
+export async function expectAccessible(el: Element): Promise<void> {
+  const axe = (window as unknown as { axe: Axe }).axe;
+  const results = await axe.run(el, { resultTypes: ['violations'] });
+  const bad = results.violations.filter((v: Result) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad.map((v) => `${v.id} (${v.impact}): ${v.help} → ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('\n');
+  expect(bad.length, report).to.equal(0);
+}
+
+/** The element focused now, looking inside shadow roots. */
+export function deepActive(): Element | null {
+  let el = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el;
+}
+
+/** Resolves once `check` returns truthy (polling each frame), or rejects after `ms` with `what`. */
+export async function until<T>(check: () => T | undefined | null | false, what: string, ms = 5000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() - started > ms) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+  }
+}
