@@ -7,6 +7,9 @@ interface Page {
   browser(): { protocol?: string };
 }
 
+type CdpSession = { send(method: string, params?: object): Promise<unknown> };
+const sessions = new WeakMap<Page, Promise<CdpSession>>();
+
 /**
  * A web-test-runner plugin answering `outpost-storage-quota` with payload `{ bytes }` (or
  * `{ bytes: null }` to restore): it overrides the page origin's storage quota through Chromium's
@@ -23,8 +26,11 @@ export function storageCommandsPlugin(): TestRunnerPlugin {
       const page = launcher.getPage(session.id);
       if (page.browser().protocol === 'webDriverBiDi') return false;
       const { bytes } = (payload ?? {}) as { bytes?: number | null };
-      const cdp = await page.createCDPSession();
-      await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, ...(typeof bytes === 'number' ? { quotaSize: bytes } : {}) });
+      // One DevTools session per page both sets and clears the override (Chromium keeps an
+      // override per session).
+      let cdp = sessions.get(page);
+      if (!cdp) sessions.set(page, (cdp = page.createCDPSession()));
+      await (await cdp).send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, ...(typeof bytes === 'number' ? { quotaSize: bytes } : {}) });
       return true;
     },
   };

@@ -37,7 +37,8 @@ describe('store quota errors', () => {
         err = await messages.bulkPut(rows).then(() => undefined, (e: StoreError) => e);
         if (!err) await new Promise((r) => setTimeout(r, 250));
       }
-      expect(err, 'writing past a 512 KiB quota should fail').to.be.instanceOf(StoreError);
+      const est = await navigator.storage.estimate();
+      expect(err, `writing past a 512 KiB quota should fail (estimate ${JSON.stringify(est)}, batches ${batch})`).to.be.instanceOf(StoreError);
       expect(err!.code).to.equal('quota');
       const refused = Array.from({ length: 16 }, (_, i) => mail((batch - 1) * 16 + i).id);
       expect((await messages.getMany(refused)).filter(Boolean)).to.have.length(0);
