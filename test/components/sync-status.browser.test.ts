@@ -1,0 +1,75 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../components/sync-status.js';
+import type { OutpostSyncStatus } from '../../components/sync-status.js';
+import { goOffline, goOnline } from '../../testing/commands.js';
+import { client, closeAll, unique } from '../runtime/sync/helpers.js';
+import { expectAccessible, until } from './helpers.js';
+
+const label = (el: OutpostSyncStatus) => el.shadowRoot!.querySelector('[part=label]')!.textContent!.trim();
+const live = (el: OutpostSyncStatus) => el.shadowRoot!.querySelector('[role=status]')!;
+
+describe('<outpost-sync-status>', () => {
+  afterEach(async () => {
+    await goOnline();
+    await closeAll();
+  });
+
+  it('follows a real sync engine: up to date, offline with pending changes, back in sync', async () => {
+    const c = await client();
+    await c.sync.syncNow();
+    const el = await fixture<OutpostSyncStatus>(html`<outpost-sync-status .sync=${c.sync}></outpost-sync-status>`);
+    await until(() => label(el) === 'Up to date', '"Up to date"');
+    expect(el.getAttribute('state')).to.equal('idle');
+    expect(live(el).getAttribute('aria-live')).to.equal('polite');
+    expect(live(el).textContent).to.contain('All changes synced.');
+    await expectAccessible(el);
+
+    await goOffline();
+    await until(() => el.state === 'offline', 'the offline state');
+    const id = unique('n');
+    await c.sync.put('notes', { id, title: 'written offline' });
+    await until(() => label(el) === 'Offline · 1 pending', '"Offline · 1 pending"');
+    expect(el.getAttribute('pending')).to.equal('1');
+    expect(live(el).textContent).to.contain('1 change will sync when you are back online.');
+    await expectAccessible(el);
+
+    await goOnline();
+    await c.sync.syncNow();
+    await until(() => label(el) === 'Up to date', '"Up to date" again');
+    expect(live(el).textContent).to.contain('All changes synced.');
+  });
+
+  it('shows the engine\'s error with its message when the server refuses the token', async () => {
+    const c = await client({ token: 'not-a-valid-token' });
+    const el = await fixture<OutpostSyncStatus>(html`<outpost-sync-status .sync=${c.sync}></outpost-sync-status>`);
+    await c.sync.syncNow();
+    await until(() => el.state === 'error', 'the error state');
+    await el.updateComplete;
+    expect(label(el)).to.equal('Sync error');
+    const error = el.shadowRoot!.querySelector('[part=error]')!.textContent!;
+    expect(error).to.contain('Sign in again');
+    expect(live(el).textContent).to.contain('Sync error:');
+    await expectAccessible(el);
+  });
+
+  it('does not announce the periodic syncing blip, and stops listening when removed', async () => {
+    let push!: (s: { state: 'idle' | 'syncing'; pending: number; leader: boolean }) => void;
+    let subscribed = 0;
+    const source = {
+      subscribe(fn: typeof push) {
+        subscribed++;
+        push = fn;
+        fn({ state: 'idle', pending: 0, leader: true });
+        return () => subscribed--;
+      },
+    };
+    const el = await fixture<OutpostSyncStatus>(html`<outpost-sync-status .sync=${source}></outpost-sync-status>`);
+    expect(subscribed).to.equal(1);
+    push({ state: 'syncing', pending: 0, leader: true });
+    await el.updateComplete;
+    expect(label(el)).to.equal('Syncing…');
+    expect(live(el).textContent).to.equal('All changes synced.');
+    el.remove();
+    expect(subscribed).to.equal(0);
+  });
+});

@@ -1,0 +1,62 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../components/toaster.js';
+import type { OutpostToaster } from '../../components/toaster.js';
+import { deepActive, expectAccessible } from './helpers.js';
+
+const text = (el: OutpostToaster) => el.shadowRoot!.querySelector('[part=message]')?.textContent ?? null;
+
+describe('<outpost-toaster>', () => {
+  it('shows toasts one at a time from a queue in a polite status region', async () => {
+    const el = await fixture<OutpostToaster>(html`<outpost-toaster></outpost-toaster>`);
+    const region = el.shadowRoot!.querySelector('[part=region]')!;
+    expect(region.getAttribute('role')).to.equal('status');
+    const first = el.show({ message: 'Archived', timeoutMs: 0 });
+    const second = el.show({ message: 'Moved to Spam', timeoutMs: 20 });
+    await el.updateComplete;
+    expect(text(el)).to.equal('Archived');
+    expect(el.queued).to.equal(1);
+    await expectAccessible(el);
+
+    first.dismiss();
+    expect(await first.closed).to.equal('dismissed');
+    await el.updateComplete;
+    expect(text(el)).to.equal('Moved to Spam');
+    expect(await second.closed).to.equal('timeout');
+    await el.updateComplete;
+    expect(text(el)).to.equal(null);
+  });
+
+  it('runs the action (Undo) from the keyboard and closes the toast', async () => {
+    const el = await fixture<OutpostToaster>(html`<outpost-toaster></outpost-toaster>`);
+    let undone = 0;
+    const toast = el.show({ message: 'Deleted 3 notes', action: { label: 'Undo', run: () => undone++ }, timeoutMs: 0 });
+    await el.updateComplete;
+    const action = el.shadowRoot!.querySelector<HTMLButtonElement>('[part=action-button]')!;
+    expect(action.textContent).to.equal('Undo');
+    const closeEvent = oneEvent(el, 'toast-close');
+    action.focus();
+    await sendKeys({ press: 'Enter' });
+    expect(await toast.closed).to.equal('action');
+    expect((await closeEvent).detail).to.deep.equal({ id: toast.id, reason: 'action' });
+    expect(undone).to.equal(1);
+  });
+
+  it('keeps a toast while focus is on it, and Escape dismisses it', async () => {
+    const el = await fixture<OutpostToaster>(html`<outpost-toaster></outpost-toaster>`);
+    const toast = el.show({ message: 'Sent', action: { label: 'Undo', run: () => undefined }, timeoutMs: 30 });
+    await el.updateComplete;
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part=action-button]')!.focus();
+    let settled: string | undefined;
+    void toast.closed.then((r) => (settled = r));
+    // Well past its timeout: it must still be shown because focus holds it.
+    await new Promise((r) => setTimeout(r, 150));
+    expect(settled).to.equal(undefined);
+    expect(text(el)).to.equal('Sent');
+    const dismiss = el.shadowRoot!.querySelector<HTMLButtonElement>('[part=dismiss-button]')!;
+    expect(dismiss.getAttribute('aria-label')).to.equal('Dismiss');
+    expect(deepActive()?.getAttribute('part')).to.equal('action-button');
+    await sendKeys({ press: 'Escape' });
+    expect(await toast.closed).to.equal('dismissed');
+  });
+});
