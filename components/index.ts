@@ -16,3 +16,6 @@ export { OutpostInstallButton } from './install-button.js';
 export type { InstallOutcome, InstallSource } from './install-button.js';
 export { OutpostToaster } from './toaster.js';
 export type { ToastCloseReason, ToastHandle, ToastOptions } from './toaster.js';
+export { OutpostShell } from './shell.js';
+export { OutpostConflictInbox } from './conflict-inbox.js';
+export type { ConflictResolution, ConflictResolvedDetail, ConflictSync } from './conflict-inbox.js';

@@ -1,0 +1,237 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { Store, StoredConflict, Sync } from '../runtime/index.js';
+import { base } from './theme.js';
+import { conflictRows, mergedValue, type Side } from './conflict-diff.js';
+
+/** How a conflict was resolved. */
+export type ConflictResolution = 'mine' | 'theirs' | 'merge';
+
+/** Detail of the `conflict-resolved` event. */
+export interface ConflictResolvedDetail {
+  conflict: StoredConflict;
+  resolution: ConflictResolution;
+}
+
+/** What the inbox needs from the sync engine to write a resolution. */
+export type ConflictSync = Pick<Sync, 'put' | 'delete'>;
+
+/**
+ * Lists the conflicts the sync engine stored (`$conflicts`: both sides edited the same field, or
+ * one side deleted) with a field-by-field diff, and resolves each: keep mine (writes my version
+ * with `sync.put`, or `sync.delete` when mine was a delete), take theirs (the local document is
+ * already the server's, so only the conflict record goes), or merge (pick a side per field, then
+ * `sync.put` the result). The list is live: conflicts stored by another tab appear too.
+ *
+ * Properties: `store` (the app's Store), `sync` (the engine), `heading`.
+ * Events: `conflict-resolved` ({@link ConflictResolvedDetail}).
+ * Parts: `heading`, `empty`, `conflict`, `diff`, `actions`, `merge`, `error`.
+ * Custom properties: `--outpost-conflict-inbox-changed-bg` (rows both sides changed).
+ *
+ * @example
+ * <outpost-conflict-inbox .store=${store} .sync=${sync}></outpost-conflict-inbox>
+ */
+@customElement('outpost-conflict-inbox')
+export class OutpostConflictInbox extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 1rem;
+      }
+      li {
+        border: 1px solid var(--outpost-color-border-subtle, #d8dee4);
+        border-radius: var(--outpost-radius, 6px);
+        padding: 0.75rem 1rem;
+      }
+      h3 {
+        margin: 0 0 0.25rem;
+        font-size: 1rem;
+      }
+      table {
+        border-collapse: collapse;
+        width: 100%;
+        margin: 0.5rem 0;
+      }
+      th,
+      td {
+        text-align: left;
+        padding: 0.25rem 0.5rem;
+        border-bottom: 1px solid var(--outpost-color-border-subtle, #d8dee4);
+        vertical-align: top;
+        word-break: break-word;
+      }
+      tr.both td {
+        background: var(--outpost-conflict-inbox-changed-bg, #fff8c5);
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+      }
+      fieldset {
+        margin: 0.5rem 0;
+      }
+      .error {
+        color: var(--outpost-color-danger, #a40e26);
+      }
+    `,
+  ];
+
+  /** The store whose `$conflicts` are listed. */
+  @property({ attribute: false }) accessor store: Store | undefined;
+
+  /** The sync engine used to write resolutions. */
+  @property({ attribute: false }) accessor sync: ConflictSync | undefined;
+
+  /** The heading text (the count is appended). */
+  @property() accessor heading = 'Conflicts';
+
+  @state() accessor #conflicts: StoredConflict[] = [];
+  @state() accessor #merging: string | undefined;
+  @state() accessor #picks = new Map<string, Side>();
+  @state() accessor #busy: string | undefined;
+  @state() accessor #error = '';
+
+  #stop: (() => void) | undefined;
+  #observed: Store | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#observe();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#stop?.();
+    this.#stop = this.#observed = undefined;
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('store')) this.#observe();
+  }
+
+  #observe(): void {
+    if (!this.isConnected || this.#observed === this.store) return;
+    this.#stop?.();
+    this.#observed = this.store;
+    const store = this.store;
+    this.#stop = store?.observe(
+      ['$conflicts'],
+      () => store.collection<StoredConflict>('$conflicts').query(),
+      (rows) => (this.#conflicts = [...rows].sort((a, b) => a.at - b.at)),
+      (err) => (this.#error = `Could not read conflicts from store '${store.name}': ${(err as Error)?.message ?? err}`),
+    );
+  }
+
+  async #resolve(conflict: StoredConflict, resolution: ConflictResolution): Promise<void> {
+    const { store, sync } = this;
+    if (!store || !sync) {
+      this.#error = 'Set both .store and .sync on <outpost-conflict-inbox> to resolve conflicts.';
+      return;
+    }
+    this.#busy = conflict.id;
+    this.#error = '';
+    try {
+      // Write the chosen version first, then drop the record: a crash in between keeps the conflict.
+      if (resolution === 'mine') {
+        if (conflict.mine) await sync.put(conflict.collection, conflict.mine);
+        else await sync.delete(conflict.collection, conflict.key);
+      } else if (resolution === 'merge') {
+        await sync.put(conflict.collection, mergedValue(conflict, this.#picks));
+      }
+      await store.collection('$conflicts').delete(conflict.id);
+      this.#merging = undefined;
+      this.dispatchEvent(new CustomEvent<ConflictResolvedDetail>('conflict-resolved', { detail: { conflict, resolution }, bubbles: true, composed: true }));
+    } catch (err) {
+      this.#error = `Could not resolve the conflict on ${conflict.collection}/${conflict.key}: ${(err as Error)?.message ?? err}. Nothing was lost; try again.`;
+    } finally {
+      this.#busy = undefined;
+    }
+  }
+
+  #startMerge(conflict: StoredConflict): void {
+    this.#merging = conflict.id;
+    this.#picks = new Map(conflictRows(conflict).map((r) => [r.field, r.suggested]));
+  }
+
+  #pick(field: string, side: Side): void {
+    this.#picks = new Map(this.#picks).set(field, side);
+  }
+
+  #renderMerge(c: StoredConflict, i: number) {
+    const rows = conflictRows(c);
+    return html`<div part="merge">
+      ${rows.map(
+        (r, j) => html`<fieldset>
+          <legend>${r.field}</legend>
+          ${(['mine', 'theirs'] as const).map(
+            (side) => html`<label>
+              <input type="radio" name="pick-${i}-${j}" .checked=${this.#picks.get(r.field) === side} @change=${() => this.#pick(r.field, side)} />
+              ${side === 'mine' ? 'Mine' : 'Theirs'}: ${r[side]}
+            </label> `,
+          )}
+        </fieldset>`,
+      )}
+      <div class="actions" role="group" aria-label="Merge">
+        <button class="primary" ?disabled=${!!this.#busy} @click=${() => this.#resolve(c, 'merge')}>Save merge</button>
+        <button ?disabled=${!!this.#busy} @click=${() => (this.#merging = undefined)}>Cancel</button>
+      </div>
+    </div>`;
+  }
+
+  #renderConflict(c: StoredConflict, i: number) {
+    const rows = conflictRows(c);
+    const title = `${c.collection} / ${c.key}`;
+    const what = !c.theirs ? 'Deleted on the server while you edited it.' : !c.mine ? 'Edited on the server while you deleted it.' : 'Edited on the server and by you.';
+    const busy = !!this.#busy;
+    return html`<li part="conflict" aria-labelledby="c${i}">
+      <h3 id="c${i}">${title}</h3>
+      <p>${what} <time datetime=${new Date(c.at).toISOString()}>${new Date(c.at).toLocaleString()}</time></p>
+      <table part="diff">
+        <caption class="visually-hidden">Differences in ${title}</caption>
+        <thead>
+          <tr><th scope="col">Field</th><th scope="col">Mine</th><th scope="col">Theirs</th></tr>
+        </thead>
+        <tbody>
+          ${rows.map(
+            (r) => html`<tr class=${r.both ? 'both' : ''}>
+              <th scope="row">${r.field}${r.both ? html` <span class="visually-hidden">(changed on both sides)</span><span aria-hidden="true">⚠</span>` : nothing}</th>
+              <td>${r.mine}</td>
+              <td>${r.theirs}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+      ${this.#merging === c.id
+        ? this.#renderMerge(c, i)
+        : html`<div class="actions" part="actions" role="group" aria-labelledby="c${i}">
+            <button ?disabled=${busy} @click=${() => this.#resolve(c, 'mine')}>Keep mine</button>
+            <button ?disabled=${busy} @click=${() => this.#resolve(c, 'theirs')}>Take theirs</button>
+            ${c.mine && c.theirs ? html`<button ?disabled=${busy} @click=${() => this.#startMerge(c)}>Merge…</button>` : nothing}
+          </div>`}
+    </li>`;
+  }
+
+  override render() {
+    const n = this.#conflicts.length;
+    return html`<section aria-labelledby="heading">
+      <h2 id="heading" part="heading">${this.heading} (${n})</h2>
+      ${this.#error ? html`<p class="error" part="error" role="alert">${this.#error}</p>` : nothing}
+      ${n ? html`<ul>${this.#conflicts.map((c, i) => this.#renderConflict(c, i))}</ul>` : html`<p part="empty">No conflicts: every change has been reconciled.</p>`}
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'outpost-conflict-inbox': OutpostConflictInbox;
+  }
+}
