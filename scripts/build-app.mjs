@@ -2,6 +2,7 @@
 import { build, context } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync, cpSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { buildDemoServer } from './build-demo-server.mjs';
 
 /**
  * esbuild options shared by the one-shot build and the dev watcher.
@@ -74,6 +75,7 @@ export function swOptions({ root, dev }) {
 
 /** One-shot production (or dev) build of the app and its service worker. */
 export async function buildApp({ root, dev }) {
+  await buildDemoServer({ root });
   await build(appOptions({ root, dev }));
   await build(swOptions({ root, dev }));
 }

@@ -1,5 +1,6 @@
 // The demo's server code, loaded by the stub: `outpost-stub --app <built app.js> --seed demo`.
-import { defineStubApp, type MutationContext } from 'outpost/server-stub';
+// Types only: the module has no run-time dependency, so the stub loads it from source (tsx) or built.
+import type { MutationContext, StubApp } from 'outpost/server-stub';
 import { addressOf, localUser, snippetOf, type MailMessage, type SendArgs } from '../model.js';
 import { DEMO_LABELS, generateMailbox } from './mailbox.js';
 
@@ -81,7 +82,7 @@ function send(ctx: MutationContext, args: unknown): void {
   }
 }
 
-export default defineStubApp({
+export default {
   users: [
     { user: 'alice', password: 'alice' },
     { user: 'bob', password: 'bob' },
@@ -97,4 +98,4 @@ export default defineStubApp({
       }
     },
   },
-});
+} satisfies StubApp;
