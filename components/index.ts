@@ -19,3 +19,5 @@ export type { ToastCloseReason, ToastHandle, ToastOptions } from './toaster.js';
 export { OutpostShell } from './shell.js';
 export { OutpostConflictInbox } from './conflict-inbox.js';
 export type { ConflictResolution, ConflictResolvedDetail, ConflictSync } from './conflict-inbox.js';
+export { OutpostInspector } from './inspector.js';
+export type { InspectorServiceWorker } from './inspector.js';
