@@ -1,6 +1,8 @@
 // Reads what <outpost-inspector> shows. Kept apart from rendering: plain async functions over the
 // store, the Cache Storage and the StorageManager, each tolerant of what a browser lacks.
-import { storageEstimate, type OutboxEntry, type Store, type StoredRejection } from '../runtime/index.js';
+// Deep import of the one function: the `outpost` entry would bundle the protocol schemas too.
+import { storageEstimate } from '../runtime/store/storage.js';
+import type { OutboxEntry, Store, StoredRejection } from '../runtime/index.js';
 
 /** What the inspector shows about the store. */
 export interface StoreSnapshot {

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { persistStorage, type Store, type SyncStatus } from '../runtime/index.js';
+import { persistStorage } from '../runtime/store/storage.js';
+import type { Store, SyncStatus } from '../runtime/index.js';
 import type { SyncStatusLike } from './sync-status.js';
 import { formatBytes, readBrowser, readStore, type BrowserSnapshot, type StoreSnapshot } from './inspector-data.js';
 import { base } from './theme.js';
