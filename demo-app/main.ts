@@ -1,5 +1,5 @@
-// Demo app entry. A placeholder page until the mail client lands.
-import './welcome.js';
+// Demo app entry: the mail client, on the page's origin (where the stub serves it and syncs).
+import './ui/mail-app.js';
 
 if (import.meta.env.DEV) {
   // Dev builds never run under a service worker: drop one left by a production build so edits show.

@@ -1,0 +1,120 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { MailDraft, MailSession } from '../app/mail-store.js';
+
+/** Splits a recipients field ("a@x.test, b@y.test") into addresses. */
+export function parseRecipients(field: string): string[] {
+  return field.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The compose panel. Every keystroke updates the draft; the draft is saved to the synced `drafts`
+ * collection shortly after typing pauses (and on close), so it survives reloads and reaches other
+ * devices. Fires `send-draft` (detail: the draft) when the user sends, `close` when done.
+ */
+@customElement('mail-compose')
+export class MailCompose extends LitElement {
+  static override styles = css`
+    :host { position: fixed; right: 1rem; bottom: 0; z-index: 10; width: min(34rem, calc(100vw - 2rem)); background: #fff; border: 1px solid #dadce0; border-radius: 8px 8px 0 0; box-shadow: 0 4px 16px rgb(0 0 0 / 0.25); }
+    header { display: flex; align-items: center; justify-content: space-between; padding: 0.5rem 0.75rem; background: #f2f6fc; border-radius: 8px 8px 0 0; }
+    h2 { font-size: 0.95rem; margin: 0; }
+    form { display: grid; gap: 0.25rem; padding: 0.5rem 0.75rem 0.75rem; }
+    label { display: grid; grid-template-columns: 4.5rem 1fr; align-items: center; font-size: 0.85rem; color: #3c4043; border-bottom: 1px solid #e0e0e0; }
+    input, textarea { font: inherit; border: 0; padding: 0.4rem 0; outline-offset: 2px; }
+    textarea { min-height: 12rem; resize: vertical; grid-column: 1 / 3; }
+    .body { grid-template-columns: 1fr; }
+    .row { display: flex; gap: 0.5rem; align-items: center; margin-top: 0.5rem; }
+    .send { font: inherit; padding: 0.45rem 1.25rem; border: 0; border-radius: 1rem; background: #0b57d0; color: #fff; cursor: pointer; }
+    .plain { font: inherit; background: none; border: 0; color: #3c4043; cursor: pointer; padding: 0.4rem; }
+    .saved { margin-left: auto; font-size: 0.8rem; color: #5f6368; }
+    .error { color: #b3261e; font-size: 0.85rem; margin: 0; }
+    @media (max-width: 640px) { :host { right: 0; width: 100vw; height: 100dvh; border-radius: 0; } }
+  `;
+
+  /** The account writing. */
+  @property({ attribute: false }) accessor session: MailSession | undefined;
+  /** The draft being edited (its id stays the same across saves). */
+  @property({ attribute: false }) accessor draft: MailDraft | undefined;
+
+  @state() accessor #saved: 'saved' | 'saving' | '' = '';
+  @state() accessor #error = '';
+  @query('input[name=to]') accessor #to: HTMLInputElement | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  override firstUpdated(): void {
+    (this.draft?.to ? this.renderRoot.querySelector('textarea') : this.#to)?.focus();
+  }
+
+  #edit(field: 'to' | 'cc' | 'subject' | 'text', value: string) {
+    if (!this.draft) return;
+    this.draft = { ...this.draft, [field]: value, updatedAt: Date.now() };
+    this.#saved = 'saving';
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.save(), 600);
+  }
+
+  /** Saves the draft now (autosave calls this after a pause in typing). */
+  async save(): Promise<void> {
+    clearTimeout(this.#timer);
+    if (!this.session || !this.draft) return;
+    await this.session.sync.put('drafts', { ...this.draft });
+    this.#saved = 'saved';
+  }
+
+  async #close() {
+    if (this.#saved === 'saving') await this.save();
+    this.dispatchEvent(new CustomEvent('close'));
+  }
+
+  async #discard() {
+    clearTimeout(this.#timer);
+    if (this.session && this.draft) {
+      const existing = await this.session.store.collection('drafts').get(this.draft.id);
+      if (existing) await this.session.sync.delete('drafts', this.draft.id);
+    }
+    this.dispatchEvent(new CustomEvent('close'));
+  }
+
+  async #send(e: SubmitEvent) {
+    e.preventDefault();
+    const draft = this.draft;
+    if (!draft) return;
+    const to = parseRecipients(draft.to);
+    const bad = [...to, ...parseRecipients(draft.cc)].filter((a) => !EMAIL.test(a));
+    if (!to.length) return void (this.#error = 'Add at least one recipient in To, e.g. bob@outpost.test.');
+    if (bad.length) return void (this.#error = `These are not email addresses: ${bad.join(', ')}. Fix them or remove them.`);
+    await this.save();
+    this.dispatchEvent(new CustomEvent<MailDraft>('send-draft', { detail: draft }));
+  }
+
+  override render() {
+    const d = this.draft;
+    if (!d) return '';
+    return html`<section aria-labelledby="compose-title">
+      <header>
+        <h2 id="compose-title">${d.subject || 'New message'}</h2>
+        <button class="plain" aria-label="Save draft and close" @click=${this.#close}>✕</button>
+      </header>
+      <form @submit=${this.#send}>
+        <label>To <input name="to" .value=${d.to} @input=${(e: InputEvent) => this.#edit('to', (e.target as HTMLInputElement).value)} autocomplete="off" /></label>
+        <label>Cc <input name="cc" .value=${d.cc} @input=${(e: InputEvent) => this.#edit('cc', (e.target as HTMLInputElement).value)} autocomplete="off" /></label>
+        <label>Subject <input name="subject" .value=${d.subject} @input=${(e: InputEvent) => this.#edit('subject', (e.target as HTMLInputElement).value)} /></label>
+        <label class="body"><span class="visually-hidden" hidden>Message</span><textarea name="text" aria-label="Message" .value=${d.text} @input=${(e: InputEvent) => this.#edit('text', (e.target as HTMLTextAreaElement).value)}></textarea></label>
+        ${this.#error ? html`<p class="error" role="alert">${this.#error}</p>` : ''}
+        <div class="row">
+          <button class="send" type="submit">Send</button>
+          <button class="plain" type="button" @click=${this.#discard}>Discard</button>
+          <span class="saved" aria-live="polite">${this.#saved === 'saved' ? 'Draft saved' : this.#saved === 'saving' ? 'Saving…' : ''}</span>
+        </div>
+      </form>
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mail-compose': MailCompose;
+  }
+}

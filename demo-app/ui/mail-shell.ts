@@ -1,0 +1,258 @@
+import { LitElement, html, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import 'outpost/components';
+import type { OutpostToaster } from 'outpost/components';
+import type { MailLabel } from '../model.js';
+import { SHORTCUTS, listenForShortcuts, type MailCommand } from '../mail/shortcuts.js';
+import type { Account } from '../app/accounts.js';
+import { ACTIONS, addLabel, removeLabel, threadMessages, type ActionResult } from '../app/actions.js';
+import { draftFor, sendArgsOf } from '../app/drafts.js';
+import type { MailDraft, MailSession } from '../app/mail-store.js';
+import { mailPath, mailboxTitle, type Mailbox } from '../app/routes.js';
+import { parseRecipients, type MailCompose } from './compose-panel.js';
+import { shellStyles } from './shell-styles.js';
+import type { MailThreadList } from './thread-list.js';
+import type { ComposeRequest, MailThreadView } from './thread-view.js';
+import { renderNav, renderToolbar } from './shell-parts.js';
+import './compose-panel.js';
+import './drafts-list.js';
+import './thread-list.js';
+import './thread-view.js';
+
+/**
+ * One signed-in account's mail: header (search, sync status, accounts), mailbox navigation, the
+ * thread list or a thread, compose, toasts with Undo, keyboard shortcuts and their help dialog.
+ * Fires `navigate` (detail: path) and `sign-out` (detail: user).
+ */
+@customElement('mail-shell')
+export class MailShell extends LitElement {
+  static override styles = shellStyles;
+
+  /** The account shown. */
+  @property({ attribute: false }) accessor session!: MailSession;
+  /** Its `/u/<n>` index. */
+  @property({ type: Number }) accessor account = 0;
+  /** Every signed-in account (for the switcher). */
+  @property({ attribute: false }) accessor accounts: Account[] = [];
+  /** The mailbox listed. */
+  @property({ attribute: false }) accessor mailbox: Mailbox = { kind: 'system', id: 'inbox' };
+  /** The open conversation, if any. */
+  @property() accessor threadId: string | undefined;
+  /** How long "Undo" can stop a send (ms). */
+  @property({ type: Number }) accessor undoSendMs = 5000;
+
+  @state() accessor labels: MailLabel[] = [];
+  @state() accessor draft: MailDraft | undefined;
+  @state() accessor helpOpen = false;
+  @state() accessor authLost = false;
+  @state() accessor navOpen = false;
+  @state() accessor conflictsOpen = false;
+
+  #lastUndo: (() => Promise<void>) | undefined;
+  #stops: Array<() => void> = [];
+
+  @query('mail-thread-list') accessor list: MailThreadList | null = null;
+  @query('mail-thread-view') accessor thread: MailThreadView | null = null;
+  @query('outpost-toaster') accessor toasts!: OutpostToaster;
+  @query('mail-compose') accessor compose: MailCompose | null = null;
+  @query('input[type=search]') accessor #search!: HTMLInputElement;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#stops.push(listenForShortcuts(document, (c) => void this.run(c)));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#stops.splice(0).forEach((f) => f());
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!changed.has('session')) return;
+    this.#stops.splice(1).forEach((f) => f());
+    const session = this.session;
+    const onAuth = () => (this.authLost = true);
+    session.sync.addEventListener('auth-required', onAuth);
+    this.authLost = false;
+    this.#stops.push(
+      () => session.sync.removeEventListener('auth-required', onAuth),
+      session.store.observe(['labels'], () => session.store.collection<MailLabel & Record<string, unknown>>('labels').query({}), (l) => (this.labels = l.sort((a, b) => a.name.localeCompare(b.name)))),
+    );
+  }
+
+  /** Goes to a path of the app. */
+  go(path: string): void {
+    this.dispatchEvent(new CustomEvent('navigate', { detail: path, bubbles: true, composed: true }));
+  }
+
+  /** The user's address. */
+  get me(): string {
+    return `${this.session.user}@outpost.test`;
+  }
+
+  /** Thread ids an action applies to: the open thread, else the list's selection or focused row. */
+  targets(): string[] {
+    if (this.threadId) return [this.threadId];
+    return this.list?.targetIds() ?? [];
+  }
+
+  /** Runs an action on the targets and offers Undo in a toast. */
+  async act(run: (s: MailSession, ids: string[]) => Promise<ActionResult>, leaveThread = false): Promise<void> {
+    const ids = this.targets();
+    if (!ids.length) return;
+    const result = await run(this.session, ids);
+    if (this.list) this.list.selection = new Set();
+    if (leaveThread && this.threadId) this.go(mailPath(this.account, this.mailbox));
+    const undo = result.undo;
+    this.#lastUndo = undo;
+    this.toasts.show({
+      message: result.message,
+      action: undo ? { label: 'Undo', run: () => this.undo() } : undefined,
+    });
+  }
+
+  /** Reverses the last undoable action (z, or the toast's Undo). */
+  async undo(): Promise<void> {
+    const undo = this.#lastUndo;
+    this.#lastUndo = undefined;
+    if (!undo) return;
+    await undo();
+    this.toasts.show({ message: 'Action undone.', timeoutMs: 4000 });
+  }
+
+  async #toggleStar(): Promise<void> {
+    const messages = await threadMessages(this.session, this.targets());
+    const starred = messages.some((m) => m.labels.includes('STARRED'));
+    await this.act(starred ? ACTIONS.unstar : ACTIONS.star);
+  }
+
+  /** Adds (or with `remove`, takes off) a user label on the targets. */
+  async applyLabel(labelId: string, remove = false): Promise<void> {
+    const label = this.labels.find((l) => l.id === labelId);
+    if (!label) return;
+    await this.act((s, ids) => (remove ? removeLabel : addLabel)(s, ids, label.id, label.name));
+  }
+
+  /** Opens the compose panel: new, or answering the open thread's newest message. */
+  openCompose(request: ComposeRequest): void {
+    this.draft = draftFor(request.kind, this.me, request.message);
+  }
+
+  /** Sends a draft after the undo window; offline it waits in the outbox ("Queued"). */
+  sendDraft(draft: MailDraft): void {
+    this.draft = undefined;
+    const args = sendArgsOf(draft, parseRecipients(draft.to), parseRecipients(draft.cc));
+    const session = this.session;
+    const timer = setTimeout(() => {
+      toast.dismiss();
+      void session.sync.custom('send', args).then(() => {
+        this.toasts.show({ message: navigator.onLine ? 'Message sent.' : 'You are offline: the message is queued and goes out when you are back online.' });
+      });
+    }, this.undoSendMs);
+    const toast = this.toasts.show({
+      message: 'Sending…',
+      timeoutMs: this.undoSendMs,
+      action: { label: 'Undo', run: () => { clearTimeout(timer); this.draft = draft; } },
+    });
+    this.#lastUndo = async () => {
+      clearTimeout(timer);
+      toast.dismiss();
+      this.draft = draft;
+    };
+  }
+
+  /** Runs a keyboard command. */
+  async run(command: MailCommand): Promise<void> {
+    if (this.helpOpen && command !== 'help') return;
+    const inList = !this.threadId;
+    switch (command) {
+      case 'next': return inList ? this.list?.move(1) : undefined;
+      case 'previous': return inList ? this.list?.move(-1) : undefined;
+      case 'select': return inList ? this.list?.toggleFocused() : undefined;
+      case 'open': {
+        const t = inList ? this.list?.focusedThread() : undefined;
+        return t ? this.go(mailPath(this.account, this.mailbox, t.threadId)) : undefined;
+      }
+      case 'back': return this.threadId ? this.go(mailPath(this.account, this.mailbox)) : undefined;
+      case 'archive': return this.act(ACTIONS.archive, true);
+      case 'delete': return this.act(ACTIONS.trash, true);
+      case 'star': return this.#toggleStar();
+      case 'mark-read': return this.act(ACTIONS.markRead);
+      case 'mark-unread': return this.act(ACTIONS.markUnread, true);
+      case 'compose': return this.openCompose({ kind: 'new' });
+      case 'reply':
+      case 'reply-all':
+      case 'forward': return this.thread?.compose(command);
+      case 'search': return this.#search.focus();
+      case 'go-inbox': return this.go(mailPath(this.account, { kind: 'system', id: 'inbox' }));
+      case 'go-starred': return this.go(mailPath(this.account, { kind: 'system', id: 'starred' }));
+      case 'go-sent': return this.go(mailPath(this.account, { kind: 'system', id: 'sent' }));
+      case 'undo': return this.undo();
+      case 'help': this.helpOpen = !this.helpOpen; return;
+    }
+  }
+
+  #submitSearch(e: SubmitEvent) {
+    e.preventDefault();
+    const q = this.#search.value.trim();
+    if (q) this.go(mailPath(this.account, { kind: 'search', query: q }));
+  }
+
+  override render() {
+    const title = mailboxTitle(this.mailbox, this.labels.find((l) => this.mailbox.kind === 'label' && l.id === this.mailbox.id)?.name);
+    const searchValue = this.mailbox.kind === 'search' ? this.mailbox.query : '';
+    return html`
+      <header>
+        <button class="icon menu" aria-label="Menu" aria-expanded=${this.navOpen} @click=${() => (this.navOpen = !this.navOpen)}>☰</button>
+        <span class="brand">Outpost Mail</span>
+        <form role="search" @submit=${this.#submitSearch}>
+          <input type="search" aria-label="Search mail" placeholder="Search mail (from: to: subject: label: is:unread has:attachment before: after:)" .value=${searchValue} />
+        </form>
+        <outpost-sync-status class="sync" .sync=${this.session.sync}></outpost-sync-status>
+        <details class="accounts">
+          <summary aria-label=${`Account ${this.session.user}`}>${this.session.user}</summary>
+          <div class="menu-panel">
+            <ul>${this.accounts.map((a, i) => html`<li><a href=${mailPath(i, { kind: 'system', id: 'inbox' })} data-nav aria-current=${i === this.account ? 'page' : 'false'}>${a.user}@outpost.test</a></li>`)}</ul>
+            <a href="/signin" data-nav>Add another account</a>
+            <button @click=${() => (this.conflictsOpen = true)}>Sync conflicts</button>
+            <button @click=${() => this.dispatchEvent(new CustomEvent('sign-out', { detail: this.session.user, bubbles: true, composed: true }))}>Sign out ${this.session.user}</button>
+          </div>
+        </details>
+        <button class="icon" aria-label="Keyboard shortcuts" @click=${() => (this.helpOpen = true)}>?</button>
+      </header>
+      ${this.authLost ? html`<p class="banner" role="alert">The server signed ${this.session.user} out. Your changes are kept on this device; <a href="/signin" data-nav>sign in again</a> to sync them.</p>` : ''}
+      <div class="body">
+        ${renderNav(this, this.navOpen)}
+        <main aria-label=${title}>
+          <outpost-sync-progress .sync=${this.session.sync} label="Downloading your mail"></outpost-sync-progress>
+          ${renderToolbar(this, title)}
+          ${this.mailbox.kind === 'system' && this.mailbox.id === 'drafts' && !this.threadId
+            ? html`<mail-drafts-list .session=${this.session} @open-draft=${(e: CustomEvent<MailDraft>) => (this.draft = e.detail)}></mail-drafts-list>`
+            : this.threadId
+              ? html`<mail-thread-view .session=${this.session} .threadId=${this.threadId} .labels=${this.labels} @compose=${(e: CustomEvent<ComposeRequest>) => this.openCompose(e.detail)}></mail-thread-view>`
+              : html`<mail-thread-list .session=${this.session} .mailbox=${this.mailbox} .labels=${this.labels} .label=${title}
+                  @open-thread=${(e: CustomEvent<string>) => this.go(mailPath(this.account, this.mailbox, e.detail))}></mail-thread-list>`}
+        </main>
+      </div>
+      ${this.draft
+        ? html`<mail-compose .session=${this.session} .draft=${this.draft} @close=${() => (this.draft = undefined)} @send-draft=${(e: CustomEvent<MailDraft>) => this.sendDraft(e.detail)}></mail-compose>`
+        : ''}
+      <outpost-toaster></outpost-toaster>
+      <outpost-dialog label="Sync conflicts" .open=${this.conflictsOpen} @close=${() => (this.conflictsOpen = false)}>
+        ${this.conflictsOpen ? html`<outpost-conflict-inbox .store=${this.session.store} .sync=${this.session.sync}></outpost-conflict-inbox>` : ''}
+      </outpost-dialog>
+      <outpost-dialog label="Keyboard shortcuts" .open=${this.helpOpen} @close=${() => (this.helpOpen = false)}>
+        <table class="shortcuts">
+          <thead><tr><th scope="col">Key</th><th scope="col">Action</th></tr></thead>
+          <tbody>${SHORTCUTS.map((s) => html`<tr><td><kbd>${s.keys}</kbd></td><td>${s.label}</td></tr>`)}</tbody>
+        </table>
+      </outpost-dialog>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mail-shell': MailShell;
+  }
+}

@@ -1,0 +1,164 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import 'outpost/components';
+import type { OutpostVirtualList, VirtualListOpenDetail, VirtualListSelectionDetail } from 'outpost/components';
+import type { MailLabel } from '../model.js';
+import { groupThreads, type ThreadSummary } from '../mail/threads.js';
+import type { MailSession } from '../app/mail-store.js';
+import { mailboxMessages, pendingKeys } from '../app/queries.js';
+import type { Mailbox } from '../app/routes.js';
+import { shortDate } from './format.js';
+
+/**
+ * A mailbox as a list of conversations, read through live queries: it follows every local write,
+ * pulled change and other tab's edit. Only the rows near the viewport exist in the DOM.
+ * Fires `open-thread` (detail: thread id).
+ */
+@customElement('mail-thread-list')
+export class MailThreadList extends LitElement {
+  static override styles = css`
+    :host { display: block; min-height: 0; }
+    outpost-virtual-list { height: 100%; --outpost-virtual-list-row-padding: 0.45rem 0.75rem; }
+    .row { display: grid; grid-template-columns: 1.2rem minmax(6rem, 12rem) 1fr auto; gap: 0.5rem; align-items: baseline; font-size: 0.9rem; color: #3c4043; }
+    .row.unread { font-weight: 700; color: #202124; }
+    .star { color: #5f6368; }
+    .star.on { color: #b06000; }
+    .senders, .text { overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
+    .snippet { color: #5f6368; font-weight: 400; }
+    .date { font-size: 0.8rem; white-space: nowrap; }
+    .chip { display: inline-block; font-size: 0.75rem; font-weight: 500; padding: 0 0.35rem; margin-right: 0.25rem; border-radius: 4px; background: #f1f3f4; color: #202124; border-left: 4px solid var(--chip, #5f6368); }
+    .badge { font-size: 0.75rem; font-weight: 500; padding: 0 0.35rem; border-radius: 4px; background: #fef7e0; color: #7a4100; margin-right: 0.25rem; }
+    .empty { padding: 2rem; color: #5f6368; }
+    @media (max-width: 640px) {
+      .row { grid-template-columns: 1.2rem 1fr auto; }
+      .text { grid-column: 2 / 4; }
+    }
+  `;
+
+  /** The signed-in account. */
+  @property({ attribute: false }) accessor session: MailSession | undefined;
+  /** The mailbox to list. */
+  @property({ attribute: false }) accessor mailbox: Mailbox = { kind: 'system', id: 'inbox' };
+  /** The account's user labels (for chips and `label:` search). */
+  @property({ attribute: false }) accessor labels: MailLabel[] = [];
+  /** The list's accessible name. */
+  @property() accessor label = 'Conversations';
+
+  /** The conversations shown, newest first (undefined until the first read). */
+  @state() accessor threads: ThreadSummary[] | undefined;
+  /** Thread ids the user selected. */
+  @state() accessor selection = new Set<unknown>();
+  @state() accessor #pending = new Map<string, 'send' | 'change'>();
+
+  @query('outpost-virtual-list') accessor #list: OutpostVirtualList<ThreadSummary> | null = null;
+
+  #stops: Array<() => void> = [];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#watch();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unwatch();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('session') || changed.has('mailbox') || changed.has('labels')) {
+      if (changed.has('session') || changed.has('mailbox')) this.selection = new Set();
+      this.#watch();
+    }
+  }
+
+  #unwatch() {
+    this.#stops.splice(0).forEach((stop) => stop());
+  }
+
+  #watch() {
+    this.#unwatch();
+    const session = this.session;
+    if (!session || !this.isConnected) return;
+    const mailbox = this.mailbox;
+    const me = `${session.user}@outpost.test`;
+    this.#stops.push(
+      session.store.observe(['messages'], () => mailboxMessages(session, mailbox, this.labels), (messages) => {
+        this.threads = groupThreads(messages, me);
+      }),
+      session.store.observe(['$outbox'], () => pendingKeys(session), (keys) => (this.#pending = keys)),
+    );
+  }
+
+  /** The ids the toolbar and keyboard act on: the selection, else the focused row's thread. */
+  targetIds(): string[] {
+    if (this.selection.size) return [...this.selection] as string[];
+    const focused = this.focusedThread();
+    return focused ? [focused.threadId] : [];
+  }
+
+  /** The conversation under the keyboard focus (the list's active row). */
+  focusedThread(): ThreadSummary | undefined {
+    return this.threads?.[this.#list?.activeIndex ?? 0];
+  }
+
+  /** Moves the keyboard focus `delta` rows (j/k). */
+  move(delta: number): void {
+    const list = this.#list;
+    if (list) void list.focusIndex(list.activeIndex + delta);
+  }
+
+  /** Toggles selection of the focused row (x). */
+  toggleFocused(): void {
+    const t = this.focusedThread();
+    if (!t) return;
+    const next = new Set(this.selection);
+    if (next.has(t.threadId)) next.delete(t.threadId);
+    else next.add(t.threadId);
+    this.selection = next;
+  }
+
+  /** Selects every listed conversation, or none when all are selected. */
+  toggleAll(): void {
+    const all = this.threads ?? [];
+    this.selection = this.selection.size === all.length ? new Set() : new Set(all.map((t) => t.threadId));
+  }
+
+  #renderRow = (t: ThreadSummary) => {
+    const chips = t.labels.map((id) => this.labels.find((l) => l.id === id)).filter((l): l is MailLabel => !!l);
+    const kinds = t.messageIds.map((id) => this.#pending.get(id));
+    const pending = kinds.some(Boolean);
+    const queued = kinds.includes('send');
+    return html`<div class="row ${t.unread ? 'unread' : ''}" data-thread=${t.threadId}>
+      <span class="star ${t.starred ? 'on' : ''}" aria-label=${t.starred ? 'Starred' : 'Not starred'} role="img">${t.starred ? '★' : '☆'}</span>
+      <span class="senders">${t.senders.join(', ')}${t.messageIds.length > 1 ? html` <span class="snippet">${t.messageIds.length}</span>` : nothing}</span>
+      <span class="text">
+        ${pending ? html`<span class="badge" title="Not yet on the server">${queued ? 'Queued' : 'Syncing'}</span>` : nothing}
+        ${chips.map((l) => html`<span class="chip" style="--chip:${l.color}">${l.name}</span>`)}
+        <span class="subject">${t.subject || '(no subject)'}</span>
+        <span class="snippet"> — ${t.snippet}</span>
+      </span>
+      <span class="date">${shortDate(t.date)}</span>
+    </div>`;
+  };
+
+  override render() {
+    if (!this.threads) return html`<p class="empty">Loading…</p>`;
+    if (!this.threads.length) return html`<p class="empty">No conversations here.</p>`;
+    return html`<outpost-virtual-list
+      .label=${this.label}
+      .items=${this.threads}
+      .keyFunction=${(t: ThreadSummary) => t.threadId}
+      .renderItem=${this.#renderRow}
+      .selection=${this.selection}
+      @selection-change=${(e: CustomEvent<VirtualListSelectionDetail>) => (this.selection = e.detail.selection)}
+      @open=${(e: CustomEvent<VirtualListOpenDetail<ThreadSummary>>) =>
+        this.dispatchEvent(new CustomEvent('open-thread', { detail: e.detail.item.threadId, bubbles: true, composed: true }))}
+    ></outpost-virtual-list>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mail-thread-list': MailThreadList;
+  }
+}

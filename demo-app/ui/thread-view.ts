@@ -1,0 +1,135 @@
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { MailLabel, MailMessage } from '../model.js';
+import type { MailSession, StoredMessage } from '../app/mail-store.js';
+import { relabel } from '../app/actions.js';
+import { longDate } from './format.js';
+import './message-body.js';
+
+/** What "reply", "reply all" and "forward" ask the compose panel for. */
+export interface ComposeRequest {
+  kind: 'new' | 'reply' | 'reply-all' | 'forward';
+  message?: MailMessage;
+}
+
+/**
+ * One conversation, oldest message first, read live from the store. The newest and the unread
+ * messages start expanded; a header click toggles one. Opening the thread marks it read.
+ * Fires `compose` (detail: {@link ComposeRequest}) for reply / reply all / forward.
+ */
+@customElement('mail-thread-view')
+export class MailThreadView extends LitElement {
+  static override styles = css`
+    :host { display: block; overflow: auto; padding: 0 1rem 2rem; }
+    h2 { font-size: 1.3rem; font-weight: 400; margin: 1rem 0; display: flex; gap: 0.5rem; align-items: baseline; flex-wrap: wrap; }
+    .chip { font-size: 0.75rem; padding: 0 0.35rem; border-radius: 4px; background: #f1f3f4; color: #202124; border-left: 4px solid var(--chip, #5f6368); }
+    article { border-top: 1px solid #dadce0; padding: 0.5rem 0; }
+    .head { display: flex; gap: 0.75rem; align-items: baseline; width: 100%; text-align: left; background: none; border: 0; font: inherit; padding: 0.25rem 0; cursor: pointer; color: #202124; }
+    .from { font-weight: 600; }
+    .snippet, .date, .to { color: #5f6368; font-size: 0.85rem; }
+    .snippet { overflow: hidden; white-space: nowrap; text-overflow: ellipsis; flex: 1; }
+    .date { margin-left: auto; white-space: nowrap; }
+    .actions { display: flex; gap: 0.5rem; margin-top: 1rem; flex-wrap: wrap; }
+    .actions button { font: inherit; padding: 0.4rem 1rem; border: 1px solid #747775; border-radius: 1rem; background: #fff; color: #202124; cursor: pointer; }
+    .pending { font-size: 0.75rem; background: #fef7e0; color: #7a4100; padding: 0 0.35rem; border-radius: 4px; }
+  `;
+
+  /** The signed-in account. */
+  @property({ attribute: false }) accessor session: MailSession | undefined;
+  /** The conversation to show. */
+  @property() accessor threadId = '';
+  /** The account's user labels. */
+  @property({ attribute: false }) accessor labels: MailLabel[] = [];
+
+  @state() accessor messages: MailMessage[] | undefined;
+  @state() accessor #expanded = new Set<string>();
+  @state() accessor #pending = new Set<string>();
+  #stop: (() => void) | undefined;
+  #markedRead = '';
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#stop?.();
+    this.#stop = undefined;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.session && this.threadId && !this.#stop) this.#watch();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('session') || changed.has('threadId')) this.#watch();
+  }
+
+  #watch() {
+    this.#stop?.();
+    this.messages = undefined;
+    const session = this.session;
+    const threadId = this.threadId;
+    if (!session || !threadId || !this.isConnected) return;
+    this.#stop = session.store.observe(
+      ['messages', '$outbox'],
+      async () => {
+        const messages = await session.store.collection<StoredMessage>('messages').query({ index: 'byThread', between: [[threadId, -Infinity], [threadId, Infinity]] });
+        const pending = new Set<string>();
+        for (const m of messages) if (await session.sync.pendingFor('messages', m.id)) pending.add(m.id);
+        return { messages, pending };
+      },
+      ({ messages, pending }) => {
+        if (!this.messages) this.#expanded = new Set(messages.filter((m, i) => i === messages.length - 1 || m.labels.includes('UNREAD')).map((m) => m.id));
+        this.messages = messages;
+        this.#pending = pending;
+        if (this.#markedRead !== threadId && messages.some((m) => m.labels.includes('UNREAD'))) {
+          this.#markedRead = threadId;
+          void relabel(session, [threadId], [], ['UNREAD']);
+        }
+      },
+    );
+  }
+
+  #toggle(id: string) {
+    const next = new Set(this.#expanded);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    this.#expanded = next;
+  }
+
+  /** Asks for a reply, reply all or forward of the newest message. */
+  compose(kind: ComposeRequest['kind']): void {
+    const message = this.messages?.at(-1);
+    this.dispatchEvent(new CustomEvent<ComposeRequest>('compose', { detail: { kind, message }, bubbles: true, composed: true }));
+  }
+
+  override render() {
+    if (!this.messages) return html`<p>Loading…</p>`;
+    if (!this.messages.length) return html`<p>This conversation is not here any more (deleted, or not synced yet).</p>`;
+    const labels = [...new Set(this.messages.flatMap((m) => m.labels))].map((id) => this.labels.find((l) => l.id === id)).filter((l): l is MailLabel => !!l);
+    return html`
+      <h2>${this.messages[0].subject || '(no subject)'} ${labels.map((l) => html`<span class="chip" style="--chip:${l.color}">${l.name}</span>`)}</h2>
+      ${this.messages.map((m) => {
+        const open = this.#expanded.has(m.id);
+        return html`<article aria-label=${`Message from ${m.from.name}`}>
+          <button class="head" aria-expanded=${open} @click=${() => this.#toggle(m.id)}>
+            <span class="from">${m.from.name}</span>
+            ${this.#pending.has(m.id) ? html`<span class="pending">${m.labels.includes('SENT') ? 'Queued' : 'Syncing'}</span>` : ''}
+            ${open ? html`<span class="to">to ${[...m.to, ...m.cc].map((a) => a.name).join(', ')}</span>` : html`<span class="snippet">${m.snippet}</span>`}
+            <span class="date">${longDate(m.date)}</span>
+          </button>
+          ${open ? html`<mail-message-body .message=${m}></mail-message-body>` : ''}
+        </article>`;
+      })}
+      <div class="actions">
+        <button @click=${() => this.compose('reply')}>Reply</button>
+        <button @click=${() => this.compose('reply-all')}>Reply all</button>
+        <button @click=${() => this.compose('forward')}>Forward</button>
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mail-thread-view': MailThreadView;
+  }
+}
