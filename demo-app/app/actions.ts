@@ -77,3 +77,12 @@ export async function addLabel(s: MailSession, ids: string[], labelId: string, l
 export async function removeLabel(s: MailSession, ids: string[], labelId: string, labelName: string): Promise<ActionResult> {
   return { message: `Label "${labelName}" removed.`, undo: await relabel(s, ids, [], [labelId]) };
 }
+
+/**
+ * Moves the threads to a mailbox, gmail style: into a user label or Trash (out of the Inbox), or
+ * back to the Inbox (out of Trash).
+ */
+export async function moveTo(s: MailSession, ids: string[], target: { id: string; name: string }): Promise<ActionResult> {
+  const [add, remove] = target.id === 'INBOX' ? [['INBOX'], ['TRASH']] : [[target.id], ['INBOX']];
+  return { message: plural(ids.length, `moved to ${target.name}`), undo: await relabel(s, ids, add, remove) };
+}

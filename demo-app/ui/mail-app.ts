@@ -1,5 +1,6 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import type { InstallSource, UpdateSource } from 'outpost/components';
 import { AccountList, type Account } from '../app/accounts.js';
 import { historyLocation, type AppLocation } from '../app/location.js';
 import { openMailSession, wipeMailStore, type MailSession } from '../app/mail-store.js';
@@ -31,6 +32,10 @@ export class MailApp extends LitElement {
   @property({ attribute: false }) accessor accountList = new AccountList();
   /** How long "Undo" can stop a send (ms). */
   @property({ type: Number }) accessor undoSendMs = 5000;
+  /** The service worker, for the update prompt (production builds). */
+  @property({ attribute: false }) accessor sw: UpdateSource | undefined;
+  /** The install prompt, for the install button. */
+  @property({ attribute: false }) accessor install: InstallSource | undefined;
 
   @state() accessor route: Route = { page: 'signin' };
   @state() accessor accounts: Account[] = [];
@@ -93,6 +98,8 @@ export class MailApp extends LitElement {
           if (!this.isConnected) return s.close();
           this.#sessions.set(user, s);
           this.requestUpdate();
+          // main.ts hands each account's sync to the service worker (Background Sync when offline).
+          this.dispatchEvent(new CustomEvent<MailSession>('session-open', { detail: s }));
         },
         (err: Error) => (this.#error = `Could not open ${user}'s mail on this device: ${err.message}`),
       );
@@ -146,6 +153,8 @@ export class MailApp extends LitElement {
       .mailbox=${route.mailbox}
       .threadId=${route.threadId}
       .undoSendMs=${this.undoSendMs}
+      .sw=${this.sw}
+      .install=${this.install}
       @navigate=${(e: CustomEvent<string>) => this.location.go(e.detail)}
       @sign-out=${(e: CustomEvent<string>) => void this.signOut(e.detail)}
     ></mail-shell>`;

@@ -1,7 +1,7 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import 'outpost/components';
-import type { OutpostToaster } from 'outpost/components';
+import type { InstallSource, OutpostToaster, UpdateSource } from 'outpost/components';
 import type { MailLabel } from '../model.js';
 import { SHORTCUTS, listenForShortcuts, type MailCommand } from '../mail/shortcuts.js';
 import type { Account } from '../app/accounts.js';
@@ -40,6 +40,10 @@ export class MailShell extends LitElement {
   @property() accessor threadId: string | undefined;
   /** How long "Undo" can stop a send (ms). */
   @property({ type: Number }) accessor undoSendMs = 5000;
+  /** The service worker, for the update prompt. */
+  @property({ attribute: false }) accessor sw: UpdateSource | undefined;
+  /** The install prompt, for the install button. */
+  @property({ attribute: false }) accessor install: InstallSource | undefined;
 
   @state() accessor labels: MailLabel[] = [];
   @state() accessor draft: MailDraft | undefined;
@@ -195,7 +199,10 @@ export class MailShell extends LitElement {
   #submitSearch(e: SubmitEvent) {
     e.preventDefault();
     const q = this.#search.value.trim();
-    if (q) this.go(mailPath(this.account, { kind: 'search', query: q }));
+    if (!q) return;
+    // Leave the field so j/k and the other shortcuts work on the results straight away.
+    this.#search.blur();
+    this.go(mailPath(this.account, { kind: 'search', query: q }));
   }
 
   override render() {
@@ -218,8 +225,10 @@ export class MailShell extends LitElement {
             <button @click=${() => this.dispatchEvent(new CustomEvent('sign-out', { detail: this.session.user, bubbles: true, composed: true }))}>Sign out ${this.session.user}</button>
           </div>
         </details>
+        <outpost-install-button class="install" .install=${this.install}>Install</outpost-install-button>
         <button class="icon" aria-label="Keyboard shortcuts" @click=${() => (this.helpOpen = true)}>?</button>
       </header>
+      <outpost-update-prompt .sw=${this.sw} message="A new version of Outpost Mail is ready."></outpost-update-prompt>
       ${this.authLost ? html`<p class="banner" role="alert">The server signed ${this.session.user} out. Your changes are kept on this device; <a href="/signin" data-nav>sign in again</a> to sync them.</p>` : ''}
       <div class="body">
         ${renderNav(this, this.navOpen)}

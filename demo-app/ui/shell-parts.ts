@@ -1,7 +1,7 @@
 // The shell's navigation column and toolbar, as render functions over the shell's state (kept out
 // of mail-shell.ts so each file stays about one thing).
 import { html } from 'lit';
-import { ACTIONS } from '../app/actions.js';
+import { ACTIONS, moveTo } from '../app/actions.js';
 import { createLabel, deleteLabel, updateLabel, LABEL_COLORS } from '../app/labels.js';
 import { mailPath, type Mailbox } from '../app/routes.js';
 import type { MailShell } from './mail-shell.js';
@@ -54,6 +54,12 @@ export function renderToolbar(shell: MailShell, title: string) {
     select.value = '';
     if (id) void shell.applyLabel(id, op === 'remove');
   };
+  const onMove = (e: Event) => {
+    const select = e.target as HTMLSelectElement;
+    const target = [{ id: 'INBOX', name: 'Inbox' }, { id: 'TRASH', name: 'Trash' }, ...shell.labels].find((t) => t.id === select.value);
+    select.value = '';
+    if (target) void shell.act((s, ids) => moveTo(s, ids, target), true);
+  };
   const labelSettings = label
     ? html`<span class="label-settings">
         <button @click=${() => {
@@ -85,6 +91,12 @@ export function renderToolbar(shell: MailShell, title: string) {
       <option value="">Label…</option>
       ${shell.labels.map((l) => html`<option value=${`add:${l.id}`}>Add “${l.name}”</option>`)}
       ${shell.labels.map((l) => html`<option value=${`remove:${l.id}`}>Remove “${l.name}”</option>`)}
+    </select>
+    <select aria-label="Move to" @change=${onMove}>
+      <option value="">Move to…</option>
+      <option value="INBOX">Inbox</option>
+      <option value="TRASH">Trash</option>
+      ${shell.labels.map((l) => html`<option value=${l.id}>${l.name}</option>`)}
     </select>
     ${labelSettings}
   </div>`;

@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import 'outpost/components';
 import type { OutpostVirtualList, VirtualListOpenDetail, VirtualListSelectionDetail } from 'outpost/components';
@@ -7,7 +7,7 @@ import { groupThreads, type ThreadSummary } from '../mail/threads.js';
 import type { MailSession } from '../app/mail-store.js';
 import { mailboxMessages, pendingKeys } from '../app/queries.js';
 import type { Mailbox } from '../app/routes.js';
-import { shortDate } from './format.js';
+import './thread-row.js';
 
 /**
  * A mailbox as a list of conversations, read through live queries: it follows every local write,
@@ -19,20 +19,7 @@ export class MailThreadList extends LitElement {
   static override styles = css`
     :host { display: block; min-height: 0; }
     outpost-virtual-list { height: 100%; --outpost-virtual-list-row-padding: 0.45rem 0.75rem; }
-    .row { display: grid; grid-template-columns: 1.2rem minmax(6rem, 12rem) 1fr auto; gap: 0.5rem; align-items: baseline; font-size: 0.9rem; color: #3c4043; }
-    .row.unread { font-weight: 700; color: #202124; }
-    .star { color: #5f6368; }
-    .star.on { color: #b06000; }
-    .senders, .text { overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
-    .snippet { color: #5f6368; font-weight: 400; }
-    .date { font-size: 0.8rem; white-space: nowrap; }
-    .chip { display: inline-block; font-size: 0.75rem; font-weight: 500; padding: 0 0.35rem; margin-right: 0.25rem; border-radius: 4px; background: #f1f3f4; color: #202124; border-left: 4px solid var(--chip, #5f6368); }
-    .badge { font-size: 0.75rem; font-weight: 500; padding: 0 0.35rem; border-radius: 4px; background: #fef7e0; color: #7a4100; margin-right: 0.25rem; }
     .empty { padding: 2rem; color: #5f6368; }
-    @media (max-width: 640px) {
-      .row { grid-template-columns: 1.2rem 1fr auto; }
-      .text { grid-column: 2 / 4; }
-    }
   `;
 
   /** The signed-in account. */
@@ -126,19 +113,8 @@ export class MailThreadList extends LitElement {
   #renderRow = (t: ThreadSummary) => {
     const chips = t.labels.map((id) => this.labels.find((l) => l.id === id)).filter((l): l is MailLabel => !!l);
     const kinds = t.messageIds.map((id) => this.#pending.get(id));
-    const pending = kinds.some(Boolean);
-    const queued = kinds.includes('send');
-    return html`<div class="row ${t.unread ? 'unread' : ''}" data-thread=${t.threadId}>
-      <span class="star ${t.starred ? 'on' : ''}" aria-label=${t.starred ? 'Starred' : 'Not starred'} role="img">${t.starred ? '★' : '☆'}</span>
-      <span class="senders">${t.senders.join(', ')}${t.messageIds.length > 1 ? html` <span class="snippet">${t.messageIds.length}</span>` : nothing}</span>
-      <span class="text">
-        ${pending ? html`<span class="badge" title="Not yet on the server">${queued ? 'Queued' : 'Syncing'}</span>` : nothing}
-        ${chips.map((l) => html`<span class="chip" style="--chip:${l.color}">${l.name}</span>`)}
-        <span class="subject">${t.subject || '(no subject)'}</span>
-        <span class="snippet"> — ${t.snippet}</span>
-      </span>
-      <span class="date">${shortDate(t.date)}</span>
-    </div>`;
+    const pending = kinds.includes('send') ? 'send' : kinds.some(Boolean) ? 'change' : '';
+    return html`<mail-thread-row .thread=${t} .chips=${chips} pending=${pending}></mail-thread-row>`;
   };
 
   override render() {
