@@ -13,3 +13,5 @@ export { LiveQueryController } from './store/live-query-controller.js';
 export * from './sync/index.js';
 export { SyncStatusController } from './sync/sync-status-controller.js';
 export type { SyncStatusSource } from './sync/sync-status-controller.js';
+export * from './sw-client/index.js';
+export { InstallPrompt, watchInstallPrompt } from './install/install-prompt.js';

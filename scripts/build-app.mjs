@@ -3,6 +3,7 @@ import { build, context } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync, cpSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildDemoServer } from './build-demo-server.mjs';
+import { buildServiceWorker, writeWebManifest } from './build-sw.mjs';
 
 /**
  * esbuild options shared by the one-shot build and the dev watcher.
@@ -56,31 +57,37 @@ function htmlPlugin({ root, outdir }) {
   };
 }
 
-/** esbuild options for the service worker: one classic-script-compatible file at the scope root. */
-export function swOptions({ root, dev }) {
-  return {
-    entryPoints: [join(root, 'sw/service-worker.ts')],
-    outfile: join(root, 'dist/demo-app/sw.js'),
-    bundle: true,
-    format: 'iife',
-    conditions: ['source'],
-    platform: 'browser',
-    target: 'es2022',
-    minify: !dev,
-    sourcemap: true,
-    logLevel: 'warning',
-    define: { 'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production') },
-  };
-}
+/** The demo's web app manifest: what makes it installable. */
+export const DEMO_MANIFEST = {
+  name: 'Outpost Mail',
+  short_name: 'Mail',
+  description: 'A gmail-style mail client that works offline, built on Outpost.',
+  start_url: '/',
+  scope: '/',
+  display: 'standalone',
+  theme_color: '#1a73e8',
+  background_color: '#ffffff',
+  icons: [
+    { src: '/icons/icon-192.png', sizes: '192x192' },
+    { src: '/icons/icon-512.png', sizes: '512x512' },
+    { src: '/icons/maskable-512.png', sizes: '512x512', purpose: 'maskable' },
+  ],
+};
 
-/** One-shot production (or dev) build of the app and its service worker. */
+/**
+ * One-shot production (or dev) build of the app, its web manifest and, last (it precaches what
+ * the others wrote), its service worker.
+ */
 export async function buildApp({ root, dev }) {
   await buildDemoServer({ root });
+  const outDir = join(root, 'dist/demo-app');
   await build(appOptions({ root, dev }));
-  await build(swOptions({ root, dev }));
+  writeWebManifest({ outDir, manifest: DEMO_MANIFEST });
+  const version = dev ? 'dev' : `${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}+${Date.now().toString(36)}`;
+  await buildServiceWorker({ entry: join(root, 'demo-app/service-worker.sw.ts'), outDir, dev, define: { APP_VERSION: JSON.stringify(version) } });
 }
 
-/** Watch-mode contexts for `npm run dev`. */
+/** Watch-mode context for `npm run dev` (dev pages run without a service worker). */
 export async function appContexts({ root, liveReloadUrl }) {
-  return [await context(appOptions({ root, dev: true, liveReloadUrl })), await context(swOptions({ root, dev: true }))];
+  return [await context(appOptions({ root, dev: true, liveReloadUrl }))];
 }

@@ -12,8 +12,8 @@ const port = Number(process.env.PORT ?? 8787);
 const reloadPort = port + 1;
 
 await buildLibrary();
-const [app, sw] = await appContexts({ root, liveReloadUrl: `http://127.0.0.1:${reloadPort}/esbuild` });
-await Promise.all([app.watch(), sw.watch()]);
+const [app] = await appContexts({ root, liveReloadUrl: `http://127.0.0.1:${reloadPort}/esbuild` });
+await app.watch();
 // esbuild's server is used only for its `/esbuild` change events; the stub serves the files.
 await app.serve({ host: '127.0.0.1', port: reloadPort, servedir: join(root, 'dist/demo-app'), cors: { origin: `http://127.0.0.1:${port}` } });
 
@@ -23,7 +23,7 @@ const stub = spawn(process.execPath, [join(root, 'dist/server-stub/cli.js'), '--
 console.log(`outpost dev: watching sources; edits rebuild and reload http://127.0.0.1:${port}/`);
 const stop = async () => {
   stub.kill('SIGTERM');
-  await Promise.all([app.dispose(), sw.dispose()]);
+  await app.dispose();
   process.exit(0);
 };
 process.once('SIGINT', stop);

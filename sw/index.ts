@@ -1,5 +1,24 @@
 /**
  * Outpost service-worker building blocks, imported by an app's own service worker entry.
+ *
+ * @example
+ * declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
+ * handleLifecycle(self, { version: BUILD_VERSION });
+ * precacheAppShell(self, self.__WB_MANIFEST);
+ * cacheMedia();
+ * handleBackgroundSync(self, () => syncEveryAccount());
  * @module
  */
-export { handleLifecycle } from './lifecycle.js';
+export { handleLifecycle, SKIP_WAITING } from './lifecycle.js';
+export { precacheAppShell, SYNC_ROUTE } from './precache.js';
+export type { AppShellOptions } from './precache.js';
+export { cacheMedia } from './runtime-caching.js';
+export type { MediaCacheOptions } from './runtime-caching.js';
+export { handleBackgroundSync } from './background-sync.js';
+export { installKillSwitch } from './kill-switch.js';
+export { SYNC_TAG } from '../runtime/sw-client/messages.js';
+// The engine core the worker runs when woken: the same modules the tabs use, free of DOM globals.
+export { openStore, accountStoreName } from '../runtime/store/index.js';
+export type { StoreSchema } from '../runtime/store/index.js';
+export { syncOnce } from '../runtime/sync/index.js';
+export type { SyncOnceResult, SyncOptions } from '../runtime/sync/index.js';

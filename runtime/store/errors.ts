@@ -36,7 +36,9 @@ function uncloneablePath(value: unknown, path = '', seen = new Set<unknown>()): 
   if (typeof value === 'function' || typeof value === 'symbol') return path || '(the value itself)';
   if (value === null || typeof value !== 'object' || seen.has(value)) return undefined;
   seen.add(value);
-  if (typeof Node !== 'undefined' && value instanceof Node) return path || '(the value itself)';
+  // `Node` exists only in windows; this module also runs in the service worker.
+  const DomNode = (globalThis as { Node?: abstract new () => object }).Node;
+  if (DomNode && value instanceof DomNode) return path || '(the value itself)';
   for (const [k, v] of Object.entries(value)) {
     const found = uncloneablePath(v, Array.isArray(value) ? `${path}[${k}]` : path ? `${path}.${k}` : k, seen);
     if (found) return found;

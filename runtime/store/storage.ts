@@ -28,9 +28,13 @@ export function accountStoreName(app: string, account: string): string {
 
 /** Asks the browser to keep this origin's data under storage pressure; resolves to whether it will. */
 export async function persistStorage(): Promise<boolean> {
-  if (typeof navigator === 'undefined' || !navigator.storage?.persist) return false;
-  if (await navigator.storage.persisted()) return true;
-  return navigator.storage.persist();
+  // `persist()` is window-only; typed structurally so this module also compiles for workers.
+  const storage = (typeof navigator === 'undefined' ? undefined : navigator.storage) as
+    | (StorageManager & { persist?: () => Promise<boolean> })
+    | undefined;
+  if (!storage?.persist) return false;
+  if (await storage.persisted()) return true;
+  return storage.persist();
 }
 
 /** How much storage this origin uses and may use, in bytes (undefined where unsupported). */

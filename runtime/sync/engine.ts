@@ -52,7 +52,8 @@ interface Tracker {
   promise: Promise<MutationOutcome>;
 }
 
-const hasWindow = typeof document !== 'undefined';
+/** The page's document, absent in a service worker (typed structurally: this module compiles for both). */
+const page = (globalThis as { document?: { visibilityState: string } & Pick<EventTarget, 'addEventListener' | 'removeEventListener'> }).document;
 
 /**
  * The sync engine for one store and one user. Mutations are written locally at once and pushed
@@ -114,8 +115,8 @@ export class Sync extends EventTarget {
     return this.#clientId;
   }
 
-  /** @internal Loads the client id, joins the tab group and starts competing for leadership. */
-  async start(): Promise<void> {
+  /** @internal Loads the client id and joins the tab group, without competing for leadership. */
+  async prepare(): Promise<void> {
     this.#clientId = await this.#outbox.clientId(this.#o.clientId);
     this.#status.subscribe((s) => this.dispatchEvent(new CustomEvent('status', { detail: s })));
     this.#cleanups.push(this.#o.store.observe(['$outbox'], () => this.#o.store.collection('$outbox').count(), (pending) => this.#status.set({ pending })));
@@ -123,7 +124,12 @@ export class Sync extends EventTarget {
       this.#channel = new BroadcastChannel(`outpost-sync:${this.#o.store.name}`);
       this.#channel.onmessage = (e: MessageEvent<ChannelMessage>) => this.#onMessage(e.data);
     }
-    const lockName = `outpost-sync:${this.#o.store.name}`;
+  }
+
+  /** @internal Loads the client id, joins the tab group and starts competing for leadership. */
+  async start(): Promise<void> {
+    await this.prepare();
+    const lockName = lockNameOf(this.#o.store);
     if (typeof navigator !== 'undefined' && navigator.locks) {
       // The lock is held for this instance's lifetime; a closed or crashed holder releases it.
       void navigator.locks
@@ -142,18 +148,18 @@ export class Sync extends EventTarget {
     this.#leader = true;
     this.#status.set({ leader: true });
     const schedule = () => this.schedule(0);
-    if (hasWindow) {
+    if (page) {
       const onOffline = () => this.#status.set({ state: 'offline' });
-      const onVisible = () => document.visibilityState === 'visible' && schedule();
+      const onVisible = () => page.visibilityState === 'visible' && schedule();
       addEventListener('online', schedule);
       addEventListener('offline', onOffline);
       addEventListener('focus', schedule);
-      document.addEventListener('visibilitychange', onVisible);
+      page.addEventListener('visibilitychange', onVisible);
       this.#cleanups.push(() => {
         removeEventListener('online', schedule);
         removeEventListener('offline', onOffline);
         removeEventListener('focus', schedule);
-        document.removeEventListener('visibilitychange', onVisible);
+        page.removeEventListener('visibilitychange', onVisible);
       });
     }
     this.#interval = setInterval(schedule, this.#o.periodicMs);
@@ -411,6 +417,40 @@ export class Sync extends EventTarget {
     this.#cleanups.splice(0).forEach((f) => f());
     this.#leader = false;
   }
+}
+
+function lockNameOf(store: Store): string {
+  return `outpost-sync:${store.name}`;
+}
+
+/** What {@link syncOnce} did. */
+export type SyncOnceResult = 'synced' | 'leader-busy';
+
+/**
+ * One sync cycle (push the outbox, pull until up to date) without staying around: what a service
+ * worker runs when woken by Background Sync. It takes the same Web Lock as the tab leader, and
+ * leaves the work to that leader if one holds it (`leader-busy`). Rejects when the cycle fails, so
+ * a Background Sync event is retried by the browser later.
+ *
+ * @example
+ * // in a service worker
+ * self.addEventListener('sync', (e) => e.waitUntil(syncOnce({ store, url, auth, collections })));
+ */
+export async function syncOnce(options: SyncOptions): Promise<SyncOnceResult> {
+  const run = async (): Promise<SyncOnceResult> => {
+    const sync = new Sync({ ...options, events: false });
+    try {
+      await sync.prepare();
+      await sync.syncNow();
+      const { state, lastError } = sync.status;
+      if (state !== 'idle') throw new Error(`syncOnce('${options.store.name}'): the sync cycle ended ${state}: ${lastError ?? 'no detail'}. Pending changes stay in the outbox and are pushed on the next try.`);
+      return 'synced';
+    } finally {
+      sync.close();
+    }
+  };
+  if (typeof navigator === 'undefined' || !navigator.locks) return run();
+  return navigator.locks.request(lockNameOf(options.store), { ifAvailable: true }, (lock) => (lock ? run() : 'leader-busy'));
 }
 
 /**

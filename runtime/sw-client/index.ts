@@ -1,0 +1,11 @@
+/**
+ * The page side of an Outpost service worker (on workbox-window): registration, update flow,
+ * Background Sync requests, storage persistence and stale-chunk recovery.
+ * @module
+ */
+export { registerServiceWorker, ServiceWorkerClient } from './service-worker-client.js';
+export type { ServiceWorkerOptions, SyncLike } from './service-worker-client.js';
+export { requestPersistence } from './persistence.js';
+export type { StorageReport } from './persistence.js';
+export { isChunkLoadError, recoverFromStaleChunk } from './stale-chunk.js';
+export { SYNC_TAG } from './messages.js';

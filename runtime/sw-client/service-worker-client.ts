@@ -1,0 +1,228 @@
+// The page side of the service worker: registration, update flow and background-sync requests,
+// on workbox-window.
+import { Workbox } from 'workbox-window';
+import { CLIENT_READY, GET_VERSION, SYNC_NOW, SYNC_TAG } from './messages.js';
+
+/** Options for {@link registerServiceWorker}. */
+export interface ServiceWorkerOptions {
+  /** Registration scope (default: the script's folder). */
+  scope?: string;
+  /** How often to check for a new version while the app is open (default 1 hour; 0 turns it off). */
+  updateIntervalMs?: number;
+  /** Reload this tab when a new version takes over after {@link ServiceWorkerClient.applyUpdate} (default true). */
+  reloadOnUpdate?: boolean;
+}
+
+/** Sync engines the client watches: a `426` answer asks for the update; an offline outbox asks for Background Sync. */
+export interface SyncLike extends EventTarget {
+  readonly status: { state: string; pending: number };
+  subscribe(fn: (status: { state: string; pending: number }) => void): () => void;
+}
+
+interface SyncManagerLike {
+  register(tag: string): Promise<void>;
+}
+
+/**
+ * A registered service worker, as the app sees it. Events (vite-plugin-pwa's names):
+ * `offline-ready` (first install done: the app now starts with no network), `update-available`
+ * (a new version waits; call {@link applyUpdate} when the user agrees), `controlling` (a new
+ * version took over this tab).
+ */
+export class ServiceWorkerClient extends EventTarget {
+  readonly #wb: Workbox;
+  readonly #reload: boolean;
+  #registration: ServiceWorkerRegistration | undefined;
+  #updateAvailable = false;
+  #offlineReady = false;
+  #reloading = false;
+  readonly #cleanups: Array<() => void> = [];
+
+  /** @internal Use {@link registerServiceWorker}. */
+  constructor(readonly scriptUrl: string, options: ServiceWorkerOptions) {
+    super();
+    this.#wb = new Workbox(scriptUrl, options.scope ? { scope: options.scope } : {});
+    this.#reload = options.reloadOnUpdate ?? true;
+  }
+
+  /** The browser's registration (after {@link registerServiceWorker} resolved). */
+  get registration(): ServiceWorkerRegistration | undefined {
+    return this.#registration;
+  }
+
+  /** True while a new version waits to take over. */
+  get updateAvailable(): boolean {
+    return this.#updateAvailable;
+  }
+
+  /** True once a service worker controls the app, so it starts with no network. */
+  get offlineReady(): boolean {
+    return this.#offlineReady;
+  }
+
+  /** @internal */
+  async start(options: ServiceWorkerOptions): Promise<void> {
+    let wasControlled = !!navigator.serviceWorker.controller;
+    this.#wb.addEventListener('waiting', () => this.#setUpdateAvailable());
+    this.#wb.addEventListener('installed', (e) => {
+      if (!e.isUpdate) this.#setOfflineReady();
+    });
+    // Every open tab reloads once when a new version takes over, so no tab keeps running old code
+    // against a new precache; the first install (no previous controller) needs no reload.
+    const onControllerChange = () => {
+      this.dispatchEvent(new Event('controlling'));
+      const replaced = wasControlled;
+      wasControlled = true;
+      if (replaced && this.#reload && !this.#reloading) {
+        this.#reloading = true;
+        reloadPage();
+      }
+    };
+    navigator.serviceWorker.addEventListener('controllerchange', onControllerChange);
+    this.#cleanups.push(() => navigator.serviceWorker.removeEventListener('controllerchange', onControllerChange));
+    this.#registration = await this.#wb.register({ immediate: true });
+    if (!this.#registration) throw new Error(`registerServiceWorker('${this.scriptUrl}'): the browser refused the registration. Serve the app over https or from localhost, and the worker from the app's origin.`);
+    if (this.#registration.waiting && navigator.serviceWorker.controller) this.#setUpdateAvailable();
+    if (navigator.serviceWorker.controller) {
+      this.#setOfflineReady();
+      navigator.serviceWorker.controller.postMessage({ type: CLIENT_READY });
+    }
+    const interval = options.updateIntervalMs ?? 60 * 60 * 1000;
+    if (interval > 0) {
+      const timer = setInterval(() => void this.update(), interval);
+      const onFocus = () => void this.update();
+      addEventListener('focus', onFocus);
+      this.#cleanups.push(() => clearInterval(timer), () => removeEventListener('focus', onFocus));
+    }
+  }
+
+  #setUpdateAvailable(): void {
+    if (this.#updateAvailable) return;
+    this.#updateAvailable = true;
+    this.dispatchEvent(new Event('update-available'));
+  }
+
+  #setOfflineReady(): void {
+    if (this.#offlineReady) return;
+    this.#offlineReady = true;
+    this.dispatchEvent(new Event('offline-ready'));
+  }
+
+  /** Asks the server for a new version now; resolves with whether one waits. */
+  async update(): Promise<boolean> {
+    try {
+      await this.#wb.update();
+      await installed(this.#registration?.installing);
+    } catch {
+      // Offline or the worker script is unreachable: the next check tries again.
+    }
+    if (this.#registration?.waiting && navigator.serviceWorker.controller) this.#setUpdateAvailable();
+    return this.#updateAvailable;
+  }
+
+  /**
+   * Lets the waiting version take over; every open tab then reloads once on it. Pending changes
+   * are safe: the outbox lives in IndexedDB, not in the page.
+   */
+  async applyUpdate(): Promise<void> {
+    if (!this.#registration?.waiting) await this.update();
+    this.#wb.messageSkipWaiting();
+  }
+
+  /** The version string the controlling worker reports, if it answers. */
+  async version(): Promise<string | undefined> {
+    const sw = navigator.serviceWorker.controller;
+    if (!sw) return undefined;
+    const { port1, port2 } = new MessageChannel();
+    const answer = new Promise<{ version?: string }>((resolve) => {
+      port1.onmessage = (e: MessageEvent<{ version?: string }>) => resolve(e.data);
+      setTimeout(() => resolve({}), 2000);
+    });
+    sw.postMessage({ type: GET_VERSION }, [port2]);
+    return (await answer).version;
+  }
+
+  /**
+   * Asks the worker to push pending changes even if every tab closes: a Background Sync
+   * registration where the browser has it (Chromium), else nothing (tabs push on their next
+   * start, focus or `online`). Resolves with whether the browser took the request.
+   */
+  async requestBackgroundSync(): Promise<boolean> {
+    const reg = this.#registration as (ServiceWorkerRegistration & { sync?: SyncManagerLike }) | undefined;
+    if (!reg?.sync) return false;
+    try {
+      await reg.sync.register(SYNC_TAG);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Asks the controlling worker to run a sync cycle now; resolves with its answer. */
+  async syncInWorker(): Promise<{ ok: boolean; error?: string }> {
+    const sw = navigator.serviceWorker.controller;
+    if (!sw) return { ok: false, error: 'No service worker controls this page yet.' };
+    const { port1, port2 } = new MessageChannel();
+    const answer = new Promise<{ ok: boolean; error?: string }>((resolve) => (port1.onmessage = (e) => resolve(e.data)));
+    sw.postMessage({ type: SYNC_NOW }, [port2]);
+    return answer;
+  }
+
+  /**
+   * Watches a sync engine: pending changes while offline ask for Background Sync, and a server
+   * that needs a newer app (`update-required`, HTTP 426) checks for the update.
+   */
+  watch(sync: SyncLike): () => void {
+    const unsubscribe = sync.subscribe((s) => {
+      if (s.pending > 0 && (s.state === 'offline' || s.state === 'error')) void this.requestBackgroundSync();
+    });
+    const onUpdateRequired = () => void this.update();
+    sync.addEventListener('update-required', onUpdateRequired);
+    const stop = () => {
+      unsubscribe();
+      sync.removeEventListener('update-required', onUpdateRequired);
+    };
+    this.#cleanups.push(stop);
+    return stop;
+  }
+
+  /** Stops the periodic update checks and watchers (the registration stays). */
+  dispose(): void {
+    this.#cleanups.splice(0).forEach((f) => f());
+  }
+}
+
+/** Resolves once an installing worker has installed (or failed to). */
+function installed(worker: ServiceWorker | null | undefined): Promise<void> {
+  if (!worker) return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = () => {
+      if (worker.state !== 'installing') {
+        worker.removeEventListener('statechange', check);
+        resolve();
+      }
+    };
+    worker.addEventListener('statechange', check);
+    check();
+  });
+}
+
+/**
+ * Registers the app's service worker and follows its lifecycle.
+ *
+ * @example
+ * const sw = await registerServiceWorker('/sw.js');
+ * sw.addEventListener('update-available', () => showPrompt(() => sw.applyUpdate()));
+ * sw.watch(sync);
+ */
+export async function registerServiceWorker(scriptUrl = '/sw.js', options: ServiceWorkerOptions = {}): Promise<ServiceWorkerClient> {
+  if (!('serviceWorker' in navigator)) throw new Error(`registerServiceWorker('${scriptUrl}'): this browser context has no service workers (private mode or an insecure origin). The app still runs, online only.`);
+  const client = new ServiceWorkerClient(scriptUrl, options);
+  await client.start(options);
+  return client;
+}
+
+/** Reloads the page (typed structurally: `Location.reload` is window-only and this module is also type-checked for workers). */
+export function reloadPage(): void {
+  (location as unknown as { reload(): void }).reload();
+}

@@ -1,0 +1,71 @@
+/// <reference lib="webworker" />
+// The app shell in the precache: hashed chunks from the manifest workbox-build injects, the shell
+// for every navigation, and old entries kept until no open page runs the old build.
+import { PrecacheController, PrecacheRoute, type PrecacheEntry } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { CLIENT_READY } from '../runtime/sw-client/messages.js';
+import { SYNC_PATHS } from '../runtime/protocol/index.js';
+
+/** Options for {@link precacheAppShell}. */
+export interface AppShellOptions {
+  /** The page every navigation gets (default `/index.html`): deep links work offline. */
+  shell?: string;
+  /** Navigations that must reach the network (sync and auth routes are always added). */
+  networkOnly?: RegExp[];
+}
+
+/**
+ * Paths of the sync protocol. No Outpost route answers them, so the browser sends them straight to
+ * the network: never from a cache, and a long-lived event stream does not hold the worker (an
+ * in-flight fetch event would delay the next version's activation).
+ */
+export const SYNC_ROUTE = new RegExp(`^(${Object.values(SYNC_PATHS).map((p) => p.replace(/\//g, '\\/')).join('|')})(\\/|$)`);
+
+/**
+ * Precaches the build's files and answers navigations with the app shell.
+ *
+ * A new build's worker installs its files next to the old ones. Old entries are removed only once
+ * every open page runs the new build (each page says so with `CLIENT_READY`), so a tab still on
+ * the old build can load its lazy chunks while the update rolls out.
+ *
+ * @example
+ * precacheAppShell(self, self.__WB_MANIFEST);
+ */
+export function precacheAppShell(scope: ServiceWorkerGlobalScope, manifest: Array<PrecacheEntry | string>, options: AppShellOptions = {}): PrecacheController {
+  const controller = new PrecacheController();
+  controller.addToCacheList(manifest);
+  scope.addEventListener('install', (event) => void controller.install(event));
+  registerRoute(new PrecacheRoute(controller, { cleanURLs: false }));
+  // Files of an older build still in the cache (a tab on the old build asks for its lazy chunk).
+  registerRoute(
+    ({ url, request }) => url.origin === scope.location.origin && request.mode !== 'navigate' && !SYNC_ROUTE.test(url.pathname),
+    async ({ request }) => (await caches.match(request, { ignoreSearch: true })) ?? fetch(request),
+  );
+  const shell = options.shell ?? '/index.html';
+  registerRoute(new NavigationRoute(controller.createHandlerBoundToURL(shell), { denylist: [SYNC_ROUTE, ...(options.networkOnly ?? [])] }));
+
+  const ready = new Set<string>();
+  scope.addEventListener('message', (event) => {
+    if ((event.data as { type?: unknown } | null)?.type !== CLIENT_READY) return;
+    const source = event.source as Client | null;
+    if (source) ready.add(source.id);
+    event.waitUntil(
+      (async () => {
+        // Pages reload as this worker activates, so their message can come before it is done.
+        await activated(scope);
+        if (scope.registration.waiting) return;
+        const windows = await scope.clients.matchAll({ type: 'window' });
+        if (windows.every((c) => ready.has(c.id))) await controller.activate(event);
+      })(),
+    );
+  });
+  return controller;
+}
+
+function activated(scope: ServiceWorkerGlobalScope): Promise<void> {
+  return new Promise((resolve) => {
+    const sw = scope.registration.active;
+    if (!sw || sw.state === 'activated') return resolve();
+    sw.addEventListener('statechange', () => sw.state === 'activated' && resolve());
+  });
+}

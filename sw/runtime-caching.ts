@@ -1,0 +1,31 @@
+/// <reference lib="webworker" />
+// Caches for what the build does not know: images and attachments, bounded by count and age.
+import { registerRoute } from 'workbox-routing';
+import { CacheFirst } from 'workbox-strategies';
+import { ExpirationPlugin } from 'workbox-expiration';
+
+/** Options for {@link cacheMedia}. */
+export interface MediaCacheOptions {
+  /** Cache name (default `outpost-media`). */
+  cacheName?: string;
+  /** Most entries kept (default 200); the least recently used go first. */
+  maxEntries?: number;
+  /** Oldest entry kept, in seconds (default 30 days). */
+  maxAgeSeconds?: number;
+}
+
+/**
+ * Images (and other media) cache-first with expiration; a quota error empties this cache first.
+ *
+ * @example
+ * cacheMedia({ maxEntries: 500 });
+ */
+export function cacheMedia(options: MediaCacheOptions = {}): void {
+  registerRoute(
+    ({ request }) => request.destination === 'image' || request.destination === 'video' || request.destination === 'audio',
+    new CacheFirst({
+      cacheName: options.cacheName ?? 'outpost-media',
+      plugins: [new ExpirationPlugin({ maxEntries: options.maxEntries ?? 200, maxAgeSeconds: options.maxAgeSeconds ?? 30 * 24 * 3600, purgeOnQuotaError: true })],
+    }),
+  );
+}

@@ -1,0 +1,87 @@
+// The offline build steps: the service worker's injected precache manifest, its size limit and
+// the web manifest's icon checks.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+// @ts-expect-error -- build scripts are plain JavaScript without declarations.
+import { buildServiceWorker, writeWebManifest } from '../../scripts/build-sw.mjs';
+// @ts-expect-error -- build scripts are plain JavaScript without declarations.
+import { envelope } from '../../scripts/make-icons.mjs';
+
+const ENTRY = fileURLToPath(new URL('../fixtures/sw-app/service-worker.sw.ts', import.meta.url));
+const define = { APP_VERSION: '"test"' };
+
+function outDir(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-build-sw-'));
+  for (const [name, body] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), body);
+  }
+  return dir;
+}
+
+const manifest = (icons: Array<{ src: string; sizes: string; purpose?: string }>) => ({ name: 'Test app', short_name: 'Test', theme_color: '#000000', background_color: '#ffffff', icons });
+const goodIcons = [
+  { src: '/icons/a.png', sizes: '192x192' },
+  { src: '/icons/b.png', sizes: '512x512' },
+  { src: '/icons/c.png', sizes: '512x512', purpose: 'maskable' },
+];
+
+describe('buildServiceWorker', () => {
+  test('injects every built file, lazy chunks included, into the worker with hashed files unrevisioned', async () => {
+    const dir = outDir({ 'index.html': '<!doctype html>', 'assets/main-ABCDEFGH.js': 'x', 'assets/chunk-IJKLMNOP.js': 'y' });
+    try {
+      const { count } = await buildServiceWorker({ entry: ENTRY, outDir: dir, define });
+      assert.equal(count, 3);
+      const sw = readFileSync(join(dir, 'sw.js'), 'utf8');
+      assert.ok(!sw.includes('__WB_MANIFEST'), 'the placeholder was replaced');
+      const injected = JSON.parse(/\[\{"revision"[^\]]*\]/.exec(sw)?.[0] ?? '[]') as Array<{ url: string; revision: string | null }>;
+      const byUrl = Object.fromEntries(injected.map((e) => [e.url, e.revision]));
+      assert.deepEqual(Object.keys(byUrl).sort(), ['assets/chunk-IJKLMNOP.js', 'assets/main-ABCDEFGH.js', 'index.html']);
+      assert.equal(byUrl['assets/chunk-IJKLMNOP.js'], null, 'hashed names need no revision');
+      assert.match(byUrl['index.html'] ?? '', /^[0-9a-f]{32}$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('fails the build, naming the file and the fix, when a file is over the precache limit', async () => {
+    const dir = outDir({ 'index.html': '<!doctype html>', 'assets/huge-ABCDEFGH.js': 'x'.repeat(5000) });
+    try {
+      await assert.rejects(buildServiceWorker({ entry: ENTRY, outDir: dir, define, maxFileBytes: 1000 }), /precache limit of 1000 bytes[\s\S]*huge-ABCDEFGH\.js[\s\S]*lazy route chunk/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('writeWebManifest', () => {
+  test('writes an installable manifest when the icons exist with their stated sizes', () => {
+    const dir = outDir({ 'icons/a.png': envelope(192), 'icons/b.png': envelope(512), 'icons/c.png': envelope(512, 0.28) });
+    try {
+      writeWebManifest({ outDir: dir, manifest: manifest(goodIcons) });
+      const written = JSON.parse(readFileSync(join(dir, 'manifest.webmanifest'), 'utf8')) as { display: string; start_url: string; icons: Array<{ type: string }> };
+      assert.equal(written.display, 'standalone');
+      assert.equal(written.start_url, '/');
+      assert.deepEqual(written.icons.map((i) => i.type), ['image/png', 'image/png', 'image/png']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('refuses an icon whose pixels differ from its stated size, a missing icon and a missing maskable one', () => {
+    const dir = outDir({ 'icons/a.png': envelope(128), 'icons/b.png': envelope(512) });
+    try {
+      assert.throws(
+        () => writeWebManifest({ outDir: dir, manifest: manifest(goodIcons) }),
+        (e: Error) => /icon \/icons\/a\.png is 128x128, the manifest says 192x192/.test(e.message) && /icon \/icons\/c\.png is missing/.test(e.message),
+      );
+      assert.throws(() => writeWebManifest({ outDir: dir, manifest: manifest([{ src: '/icons/b.png', sizes: '512x512' }]) }), /no 192x192 icon; no maskable icon/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
