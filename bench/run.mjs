@@ -5,8 +5,9 @@
 // medians) and the tables in docs/benchmarks.md. `--quick` is a small smoke run that writes only
 // to --out (default .tmp/bench-quick.json) and leaves the recorded results alone.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { cpus, totalmem } from 'node:os';
@@ -112,6 +113,27 @@ async function runPages() {
   return { rows, versions };
 }
 
+/**
+ * Server-side benchmarks, each a script of its own (it spawns its servers as child processes):
+ * `--quick` runs each for a second into .tmp/, a full run records into bench/results/.
+ */
+const NODE_BENCHES = [
+  { script: 'bench/stub-push.bench.mjs', out: 'stub-push.json', quickArgs: ['--duration', '1', '--runs', '1'] },
+  { script: 'bench/stub-load.bench.mjs', out: 'stub-load.json', quickArgs: ['--duration', '1', '--runs', '1'] },
+];
+
+async function runNodeBenches() {
+  const rows = [];
+  for (const b of NODE_BENCHES) {
+    const file = quick ? join(root, '.tmp', `quick-${b.out}`) : join(root, 'bench/results', b.out);
+    console.log(`bench: ${b.script}…`);
+    const r = spawnSync(process.execPath, [join(root, b.script), '--out', file, ...(quick ? b.quickArgs : [])], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status !== 0) throw new Error(`${b.script} failed (exit ${r.status ?? r.signal})`);
+    rows.push(...JSON.parse(readFileSync(file, 'utf8')).rows.map((x) => ({ dexie: null, ...x, section: 'stub' })));
+  }
+  return rows;
+}
+
 function fmt(v) {
   if (v === null || v === undefined) return '—';
   return v >= 100 ? Math.round(v).toString() : v.toFixed(v >= 10 ? 1 : 2);
@@ -124,6 +146,13 @@ function ratio(a, b) {
 function storeTable(rows) {
   const lines = ['| workload | browser | outpost | raw IndexedDB | Dexie | outpost / raw | outpost / Dexie | unit | runs |', '|---|---|---|---|---|---|---|---|---|'];
   for (const r of rows) lines.push(`| ${r.name} | ${r.browser} | ${fmt(r.outpost)} | ${fmt(r.raw)} | ${fmt(r.dexie)} | ${ratio(r.outpost, r.raw)} | ${ratio(r.outpost, r.dexie)} | ${r.unit} | ${r.runs} |`);
+  return lines.join('\n');
+}
+
+/** Rows measured beside one anchor (a floor or a ceiling) rather than beside Dexie. */
+function anchorTable(rows, anchor) {
+  const lines = [`| measure | browser | outpost | ${anchor} | outpost / ${anchor} | unit | runs |`, '|---|---|---|---|---|---|---|'];
+  for (const r of rows) lines.push(`| ${r.name} | ${r.browser} | ${fmt(r.outpost)} | ${fmt(r.raw)} | ${ratio(r.outpost, r.raw)} | ${r.unit} | ${r.runs} |`);
   return lines.join('\n');
 }
 
@@ -147,8 +176,7 @@ const started = Date.now();
 const { rows, versions } = await runPages();
 const sizes = await measureAll();
 const sizeRows = sizes.map((s) => ({ name: `bundle: ${s.name}`, browser: 'none', outpost: s.gzip, raw: null, dexie: null, unit: 'bytes min+gzip', runs: 1, section: 'size' }));
-const stubFile = join(root, 'bench/results/stub-push.json');
-const stubRows = existsSync(stubFile) ? JSON.parse(readFileSync(stubFile, 'utf8')).rows.map((r) => ({ ...r, section: 'stub' })) : [];
+const stubRows = await runNodeBenches();
 const all = [...rows, ...sizeRows, ...stubRows];
 mkdirSync(join(out, '..'), { recursive: true });
 writeFileSync(out, JSON.stringify(all, null, 2) + '\n');
@@ -163,6 +191,7 @@ if (!quick) {
   doc = replaceSection(doc, 'store', `## Store (\`bench/store.bench.ts\`)\n\n${header}\n\n${storeTable(rows.filter((r) => r.section === 'store'))}`);
   doc = replaceSection(doc, 'sync', `## Sync (\`bench/sync.bench.ts\`)\n\n${header} The stub runs in the bench process (SQLite, synchronous = FULL) on 127.0.0.1. The raw column of the initial sync is the floor: the same pages fetched and put with raw IndexedDB, one transaction per page, nothing else.\n\n${storeTable(rows.filter((r) => r.section === 'sync'))}`);
   doc = replaceSection(doc, 'size', `## Bundle size (\`bench/bundle-size.mjs\`)\n\nmin+gzip (level 9) of an esbuild bundle of each entry, measured ${when}. The core budget (20 KB) is enforced by \`test/bench/bundle-budget.node.test.ts\`.\n\n${sizeTable(sizes)}`);
+  doc = replaceSection(doc, 'stub', `## Stub (\`bench/stub-push.bench.mjs\`, \`bench/stub-load.bench.mjs\`)\n\nRecorded ${when} by \`npm run bench\` on ${machine}. The anchor is a bare \`node:http\` server in a child process answering the same requests with same-shaped replies from memory (no validation, no SQLite, no fsync): the ceiling of this machine and load generator.\n\n${anchorTable(stubRows, 'bare http')}`);
   writeFileSync(docPath, doc);
   console.log('bench: docs/benchmarks.md updated');
 }

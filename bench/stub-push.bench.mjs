@@ -4,7 +4,7 @@
 // storage (the ceiling this machine and load generator allow). Both servers run as child processes
 // so the load generator (autocannon, in this process) does not share their event loop.
 //
-//   node bench/stub-push.bench.mjs [--duration 5] [--runs 3] [--connections 50]
+//   node bench/stub-push.bench.mjs [--duration 5] [--runs 3] [--connections 50] [--out file]
 //
 // Two scenarios: one put per push (latency-bound: one fsync'd transaction each) and ten puts per
 // push (an outbox flushed in one request), reported in pushes/s and mutations/s.
@@ -14,10 +14,11 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, runs: { type: 'string', default: '3' }, connections: { type: 'string', default: '50' } } });
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, runs: { type: 'string', default: '3' }, connections: { type: 'string', default: '50' }, out: { type: 'string', default: new URL('./results/stub-push.json', import.meta.url).pathname } } });
 const DURATION = Number(values.duration);
 const RUNS = Number(values.runs);
 const CONNECTIONS = Number(values.connections);
@@ -119,6 +120,6 @@ const rows = [
   row(`stub push throughput, ${CONNECTIONS} clients, 10 puts per push`, 10, 'rps', 'mutations/s', 10),
   row(`stub push p99 latency, ${CONNECTIONS} clients, 10 puts per push`, 10, 'p99', 'ms'),
 ];
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/stub-push.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), node: process.version, durationS: DURATION, rows }, null, 2) + '\n');
+mkdirSync(dirname(values.out), { recursive: true });
+writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), node: process.version, durationS: DURATION, rows }, null, 2) + '\n');
 console.table(rows);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-test('npm run bench -- --quick runs the store and sync benchmarks in both browsers and writes well-formed rows (timings unchecked)', () => {
+test('npm run bench -- --quick runs the store and sync benchmarks in both browsers, the stub benchmarks and writes well-formed rows (timings unchecked)', () => {
   const out = `${root}.tmp/bench-quick-test.json`;
   rmSync(out, { force: true });
   const r = spawnSync(process.execPath, ['bench/run.mjs', '--quick', '--out', out], { cwd: root, encoding: 'utf8', timeout: 240_000 });
@@ -24,4 +24,10 @@ test('npm run bench -- --quick runs the store and sync benchmarks in both browse
     }
   }
   assert.ok(rows.some((x) => x.name.startsWith('bundle: outpost core') && x.outpost > 0));
+  // The stub rows: push throughput (50 clients) and the 200-client push + pull load, each beside the bare-http anchor.
+  const stub = rows.filter((x) => x.section === 'stub');
+  assert.ok(stub.some((x) => x.name.startsWith('stub push throughput')), 'stub push rows');
+  const load = stub.filter((x) => x.name.startsWith('stub load, 200 clients'));
+  assert.ok(load.some((x) => x.unit === 'req/s') && load.some((x) => x.unit === 'MiB'), 'stub load rows: throughput and memory');
+  for (const x of stub) assert.ok(typeof x.outpost === 'number' && typeof x.raw === 'number', `${x.name}: outpost ${x.outpost}, anchor ${x.raw}`);
 });
