@@ -55,6 +55,41 @@ async function floor(url: string, token: string): Promise<number> {
   return ms;
 }
 
+const whenDone = (sync: EventTarget, atLeast = Infinity) =>
+  new Promise<void>((resolve) =>
+    sync.addEventListener('progress', (e) => {
+      const { received, done } = (e as CustomEvent<{ received: number; done: boolean }>).detail;
+      if (done || received >= atLeast) resolve();
+    }),
+  );
+
+/**
+ * Starts an initial sync, stops it once half the documents are in (the engine closed and the
+ * database connection dropped, as a reload leaves them), opens both again on the same database and
+ * returns the time from the new engine's creation to the end of the sync.
+ */
+async function resumeFromMiddle(url: string, token: string, docs: number): Promise<number> {
+  const name = `bench-resume-${Math.random()}`;
+  const first = await openStore(schema(name));
+  const interrupted = await createSync({ store: first, url, auth: { token }, collections: { messages: {} }, events: false });
+  await whenDone(interrupted, docs / 2);
+  interrupted.close();
+  first.close();
+  const store = await openStore(schema(name));
+  const before = await store.collection('messages').count();
+  if (before >= docs) throw new Error(`the sync finished (${before} of ${docs}) before it could be interrupted`);
+  const t0 = performance.now();
+  const sync = await createSync({ store, url, auth: { token }, collections: { messages: {} }, events: false });
+  await whenDone(sync);
+  const ms = performance.now() - t0;
+  const after = await store.collection('messages').count();
+  if (after !== docs) throw new Error(`resumed sync stored ${after} of ${docs}`);
+  sync.close();
+  store.close();
+  await deleteStore(name);
+  return ms;
+}
+
 /** Runs the sync workloads against the stub at `url` (seeded with `docs` messages for alice). */
 export async function runSyncBench({ quick, url, docs }: { quick: boolean; url: string; docs: number }): Promise<Row[]> {
   const token = await login(url);
@@ -77,6 +112,10 @@ export async function runSyncBench({ quick, url, docs }: { quick: boolean; url: 
     await deleteStore(name);
   }
   rows.push({ name: `initial sync of ${docs} ~1 KB documents (floor: fetch same pages + raw IDB puts)`, outpost: median(initial), raw: median(floors), dexie: null, unit: 'ms', runs });
+
+  const resumed: number[] = [];
+  for (let r = 0; r < runs; r++) resumed.push(await resumeFromMiddle(url, token, docs));
+  rows.push({ name: `initial sync of ${docs}: resume after a reload at half way, time to finish (beside: the whole sync from zero)`, outpost: median(resumed), raw: median(initial), dexie: null, unit: 'ms', runs });
 
   // Mutation latency: to the live-query callback and to the local commit (durable in IndexedDB).
   // As bob, so alice's seeded data stays the same for the next browser's initial sync.
