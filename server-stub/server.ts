@@ -31,6 +31,8 @@ export interface StubOptions {
   users?: StubUser[];
   /** How long tombstones are kept before compaction (ms). Default 30 days; `Infinity` keeps them forever. */
   tombstoneRetentionMs?: number;
+  /** The clock for change timestamps and tombstone retention (ms since epoch); tests pass one they control. Default `Date.now`. */
+  now?: () => number;
   /** Interval of SSE heartbeat comments (ms). Default 15 000. */
   heartbeatMs?: number;
   /** Where server errors are reported. Default `console.error`. */
@@ -65,7 +67,7 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
   const app = typeof options.app === 'string' ? await loadApp(options.app) : (options.app ?? {});
   const logError = options.logError ?? ((message: string, err: unknown) => console.error(`outpost-stub: ${message}`, err));
   const { db, epoch } = openDb(options.dataDir ?? '.outpost-data');
-  const docs = new Documents(db);
+  const docs = new Documents(db, options.now);
   const auth = new Auth(db, options.users ?? app.users ?? DEFAULT_USERS);
   try {
     if (options.seed !== undefined) runSeed(db, docs, app, options.seed, auth.users, options.seedSize);
