@@ -1,0 +1,72 @@
+// After an in-app navigation nothing tells assistive technology that the "page" changed: move
+// focus to the new view's heading and announce its title, as a full page load would.
+
+/** The first `h1` under `root`, looking inside open shadow roots (views are often custom elements). */
+export function findHeading(root: ParentNode): HTMLElement | undefined {
+  const direct = root.querySelector<HTMLElement>('h1');
+  if (direct) return direct;
+  for (const el of root.querySelectorAll('*')) {
+    if (el.shadowRoot) {
+      const found = findHeading(el.shadowRoot);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Resolves once every Lit element under `root` (shadow roots included) has rendered. */
+export async function settled(root: ParentNode): Promise<void> {
+  for (let round = 0; round < 5; round++) {
+    const pending: Promise<unknown>[] = [];
+    const visit = (node: ParentNode) => {
+      for (const el of node.querySelectorAll('*')) {
+        const update = (el as { updateComplete?: Promise<unknown> }).updateComplete;
+        if (update) pending.push(update);
+        if (el.shadowRoot) visit(el.shadowRoot);
+      }
+    };
+    visit(root);
+    if (pending.length === 0) return;
+    const results = await Promise.all(pending);
+    // `updateComplete` resolves false when another update was queued meanwhile: look again.
+    if (results.every((r) => r !== false)) return;
+  }
+}
+
+/** Focuses `heading` without scrolling; a heading is not focusable by itself, so it gets tabindex=-1. */
+export function focusHeading(heading: HTMLElement): void {
+  if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+  heading.focus({ preventScroll: true });
+}
+
+/**
+ * A visually hidden polite live region on `document.body`, shared by every router of the page
+ * (screen readers track one region better than a new one per message).
+ */
+export class Announcer {
+  static #region: HTMLElement | undefined;
+  static #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The live region element (created on first use). */
+  static get region(): HTMLElement {
+    if (!Announcer.#region?.isConnected) {
+      const region = document.createElement('div');
+      region.setAttribute('aria-live', 'polite');
+      region.setAttribute('aria-atomic', 'true');
+      region.setAttribute('data-outpost-announcer', '');
+      region.style.cssText = 'position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0';
+      document.body.append(region);
+      Announcer.#region = region;
+    }
+    return Announcer.#region;
+  }
+
+  /** Announces `message` politely. */
+  static announce(message: string): void {
+    const region = Announcer.region;
+    // Clearing first makes a repeated message (same title twice) count as a change.
+    region.textContent = '';
+    clearTimeout(Announcer.#timer);
+    Announcer.#timer = setTimeout(() => (region.textContent = message), 50);
+  }
+}

@@ -1,0 +1,49 @@
+// A route's live data: the first result is read from IndexedDB before the view renders (so it
+// never flashes empty), later results re-render it.
+import type { Store } from '../store/index.js';
+import type { LiveQuery } from './types.js';
+
+/** A running live query of the current route. */
+export interface RouteData {
+  value: unknown;
+  error: unknown;
+  stop(): void;
+}
+
+/**
+ * Starts `query` on `store`; resolves once the first result (or error) is in. `onChange` is called
+ * for every later result.
+ */
+export function startRouteData(store: Store, query: LiveQuery<unknown>, onChange: () => void): Promise<RouteData> {
+  return new Promise((resolve) => {
+    let first = true;
+    const data: RouteData = { value: undefined, error: undefined, stop: () => undefined };
+    const settle = () => {
+      if (first) {
+        first = false;
+        resolve(data);
+      } else {
+        onChange();
+      }
+    };
+    try {
+      data.stop = store.observe(
+        query.collections,
+        query.run,
+        (value) => {
+          data.value = value;
+          data.error = undefined;
+          settle();
+        },
+        (error) => {
+          data.error = error;
+          settle();
+        },
+      );
+    } catch (error) {
+      // An unknown collection: the store names it and the fix.
+      data.error = error;
+      settle();
+    }
+  });
+}

@@ -1,0 +1,380 @@
+// The navigation layer over @lit-labs/router's `Routes`: `Routes` matches paths with URLPattern and
+// renders the outlet; this adds history, the base path, query strings, guards, lazy modules, live
+// route data, link interception, scroll restoration and focus management.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { Routes, type RouteConfig as LitRouteConfig } from '@lit-labs/router/routes.js';
+import type { Store } from '../store/index.js';
+import { recoverFromStaleChunk } from '../sw-client/stale-chunk.js';
+import { Announcer, findHeading, focusHeading, settled } from './a11y.js';
+import { appPath, appUrl, ensureURLPattern, interceptableAnchor, normalizeBase } from './location.js';
+import { startRouteData, type RouteData } from './route-data.js';
+import type { ErrorViewContext, FallbackRoute, Guard, GuardContext, RouteConfig, RouteContext, RouteLocation, RouteParams } from './types.js';
+import { defaultErrorView, notFoundRoute } from './views.js';
+
+/** Options for {@link Router}. */
+export interface RouterOptions {
+  /** The path the app is served under, e.g. `/app/` (default `/`). Route paths are relative to it. */
+  base?: string;
+  /** The 404 route (default: a "Page not found" view with a link home). */
+  fallback?: FallbackRoute;
+  /** A guard run before every route's own, e.g. signed-out → `/login`. */
+  guard?: Guard;
+  /** The view for a route whose `load` or guard failed (default: a message and a Retry button). */
+  errorView?: (ctx: ErrorViewContext) => unknown;
+  /** The store route `data` reads from. */
+  store?: Store;
+  /**
+   * When a lazy chunk fails to load, first try {@link recoverFromStaleChunk} (update the service
+   * worker and reload once a minute at most: the tab may run a build the server no longer has).
+   * Default true.
+   */
+  recoverStaleChunks?: boolean;
+  /** The element that scrolls the views, when it is not the window (e.g. `<outpost-shell>`'s main). */
+  scrollContainer?: () => Element | null | undefined;
+}
+
+/** Options for {@link Router.navigate}. */
+export interface NavigateOptions {
+  /** Replace the current history entry instead of adding one. */
+  replace?: boolean;
+}
+
+type NavigationKind = 'push' | 'replace' | 'pop' | 'initial';
+
+interface Navigation {
+  id: number;
+  url: URL;
+  path: string;
+  kind: NavigationKind;
+  redirects: string[];
+}
+
+interface Current {
+  navigation: Navigation;
+  route: RouteConfig | FallbackRoute;
+  location: RouteLocation;
+  module: unknown;
+  error: unknown;
+  data: RouteData | undefined;
+}
+
+interface EntryState {
+  outpostKey?: string;
+  outpostScroll?: [number, number];
+}
+
+const newKey = () => Math.random().toString(36).slice(2, 10);
+const MAX_REDIRECTS = 10;
+
+/**
+ * The app's router: a Lit reactive controller on the element that renders `router.outlet()`.
+ * Events: `navigate` (after a view rendered; `detail` is the {@link RouteLocation}).
+ *
+ * @example
+ * class TodoApp extends LitElement {
+ *   router = new Router(this, [
+ *     { path: '/', title: 'To-dos', render: () => html`<todo-list></todo-list>` },
+ *     { path: '/todos/:id', load: () => import('./todo-view.js'), render: ({ params }) => html`<todo-view .id=${params.id}></todo-view>` },
+ *   ], { base: '/app/', guard: ({ path }) => signedIn() || path === '/login' || '/login' });
+ *   render() { return this.router.outlet(); }
+ * }
+ */
+export class Router extends EventTarget implements ReactiveController {
+  /** The base path, normalized: `''` for the site root, else like `/app`. */
+  readonly base: string;
+  /** The routes, in match order. */
+  readonly routes: readonly RouteConfig[];
+  readonly #host: ReactiveControllerHost & EventTarget;
+  readonly #inner: Routes;
+  readonly #options: RouterOptions;
+  readonly #fallback: FallbackRoute;
+  readonly #modules = new Map<RouteConfig, unknown>();
+  readonly #positions = new Map<string, [number, number]>();
+  readonly #ready = ensureURLPattern();
+  #pending: Navigation | undefined;
+  #current: Current | undefined;
+  #navId = 0;
+  #key = '';
+  #scrollTarget: EventTarget | undefined;
+
+  constructor(host: ReactiveControllerHost & EventTarget, routes: RouteConfig[], options: RouterOptions = {}) {
+    super();
+    this.#host = host;
+    this.#options = options;
+    this.base = normalizeBase(options.base);
+    this.routes = routes;
+    this.#fallback = options.fallback ?? notFoundRoute;
+    const litRoutes: LitRouteConfig[] = routes.map((route) => ({
+      path: route.path,
+      name: route.name,
+      enter: (params) => this.#enter(route, params),
+      render: () => this.#render(),
+    }));
+    // Routes only dispatches events on its host and reads nothing HTMLElement-specific from it.
+    this.#inner = new Routes(host as ReactiveControllerHost & HTMLElement, litRoutes, {
+      fallback: { enter: (params) => this.#enter(this.#fallback, params), render: () => this.#render() },
+    });
+    host.addController(this);
+  }
+
+  /** Where the app is now (undefined before the first navigation finished). */
+  get location(): RouteLocation | undefined {
+    return this.#current?.location;
+  }
+
+  /** The route rendered now: one of `routes`, or the fallback. */
+  get route(): RouteConfig | FallbackRoute | undefined {
+    return this.#current?.route;
+  }
+
+  /** The URL of an app path under the base path, for `<a href>`: `href('/todos?done=1')` → `/app/todos?done=1`. */
+  href(path: string): string {
+    const url = appUrl(path, this.base);
+    return url.pathname + url.search + url.hash;
+  }
+
+  /** Every collection the routes declare they need offline (`route.collections`), deduplicated. */
+  collections(): string[] {
+    return [...new Set(this.routes.flatMap((r) => r.collections ?? []))];
+  }
+
+  /**
+   * Goes to an app path (relative to the base; may carry `?query` and `#hash`). Resolves once the
+   * new view rendered, or the navigation was redirected, cancelled or superseded.
+   */
+  navigate(path: string, options: NavigateOptions = {}): Promise<void> {
+    return this.#go(appUrl(path, this.base), options.replace ? 'replace' : 'push', []);
+  }
+
+  /** Runs the current navigation again, e.g. after a lazy module failed to load. */
+  retry(): Promise<void> {
+    const url = this.#current?.location.url ?? new URL(location.href);
+    return this.#go(url, 'replace', []);
+  }
+
+  /** What the host renders where the view goes. */
+  outlet(): unknown {
+    return this.#inner.outlet();
+  }
+
+  hostConnected(): void {
+    this.#host.addEventListener('click', this.#onClick);
+    addEventListener('popstate', this.#onPopState);
+    addEventListener('pagehide', this.#saveScroll);
+    // The router restores positions itself, after the view rendered (the browser would do it too early).
+    history.scrollRestoration = 'manual';
+    void this.#go(new URL(location.href), 'initial', []);
+  }
+
+  hostDisconnected(): void {
+    this.#host.removeEventListener('click', this.#onClick);
+    removeEventListener('popstate', this.#onPopState);
+    removeEventListener('pagehide', this.#saveScroll);
+    this.#scrollTarget?.removeEventListener('scroll', this.#onScroll);
+    this.#scrollTarget = undefined;
+    this.#current?.data?.stop();
+    this.#navId++;
+  }
+
+  #onClick = (event: Event): void => {
+    const anchor = interceptableAnchor(event as MouseEvent, this.base);
+    if (!anchor) return;
+    event.preventDefault();
+    const url = new URL(anchor instanceof HTMLAnchorElement ? anchor.href : anchor.href.baseVal, document.baseURI);
+    void this.#go(url, url.href === location.href ? 'replace' : 'push', []);
+  };
+
+  #onPopState = (): void => {
+    void this.#go(new URL(location.href), 'pop', []);
+  };
+
+  #onScroll = (): void => {
+    this.#positions.set(this.#key, this.#scrollPosition());
+  };
+
+  #saveScroll = (): void => {
+    const state = (history.state ?? {}) as EntryState;
+    history.replaceState({ ...state, outpostKey: this.#key, outpostScroll: this.#scrollPosition() } satisfies EntryState, '');
+  };
+
+  #container(): Element | undefined {
+    return this.#options.scrollContainer?.() ?? undefined;
+  }
+
+  #scrollPosition(): [number, number] {
+    const el = this.#container();
+    return el ? [el.scrollLeft, el.scrollTop] : [scrollX, scrollY];
+  }
+
+  #scrollTo([x, y]: [number, number]): void {
+    const el = this.#container();
+    if (el) el.scrollTo(x, y);
+    else scrollTo(x, y);
+  }
+
+  async #go(url: URL, kind: NavigationKind, redirects: string[]): Promise<void> {
+    await this.#ready;
+    const id = ++this.#navId;
+    const path = appPath(url.pathname, this.base) ?? url.pathname;
+    this.#pending = { id, url, path, kind, redirects };
+    await this.#inner.goto(path);
+    const current = this.#current;
+    if (current?.navigation.id !== id) return;
+    await this.#afterRender(current);
+  }
+
+  #context(route: RouteConfig | FallbackRoute, navigation: Navigation, params: RouteParams): GuardContext {
+    const { url, path } = navigation;
+    return { path, url, params, query: new URLSearchParams(url.search), route, store: this.#options.store, href: (p) => this.href(p) };
+  }
+
+  /** `Routes` calls this before rendering a route; false cancels (stale, redirected or blocked). */
+  async #enter(route: RouteConfig | FallbackRoute, params: RouteParams): Promise<boolean> {
+    const navigation = this.#pending;
+    if (!navigation) return false;
+    const stale = () => navigation.id !== this.#navId;
+    const ctx = this.#context(route, navigation, params);
+    let module: unknown;
+    let error: unknown;
+    let data: RouteData | undefined;
+
+    for (const guard of [this.#options.guard, 'guard' in route ? route.guard : undefined]) {
+      if (!guard || error) continue;
+      let verdict: Awaited<ReturnType<Guard>>;
+      try {
+        verdict = await guard(ctx);
+      } catch (e) {
+        error = e;
+        break;
+      }
+      if (stale()) return false;
+      if (typeof verdict === 'string') return this.#redirect(navigation, verdict);
+      if (verdict === false) {
+        if (navigation.kind === 'push' || navigation.kind === 'replace') return false;
+        // The address bar already shows the blocked path: render the 404 rather than nothing.
+        return this.#commit(navigation, this.#fallback, this.#context(this.#fallback, navigation, {}), undefined, undefined, undefined);
+      }
+    }
+
+    if (!error && 'load' in route && route.load) {
+      try {
+        module = await this.#load(route);
+      } catch (e) {
+        if (this.#options.recoverStaleChunks !== false && (await recoverFromStaleChunk(e))) return false;
+        error = e;
+      }
+      if (stale()) return false;
+    }
+
+    if (!error && 'data' in route && route.data) {
+      const store = this.#options.store;
+      if (!store) {
+        error = new Error(`Route '${route.path}' declares data, but the router has no store. Pass { store } to new Router() or createApp().`);
+      } else {
+        let query;
+        try {
+          query = route.data(ctx);
+        } catch (e) {
+          error = e;
+        }
+        if (query) data = await startRouteData(store, query, () => this.#current?.data === data && this.#host.requestUpdate());
+        if (stale()) {
+          data?.stop();
+          return false;
+        }
+      }
+    }
+    return this.#commit(navigation, route, ctx, module, error, data);
+  }
+
+  async #load(route: RouteConfig): Promise<unknown> {
+    if (this.#modules.has(route)) return this.#modules.get(route);
+    // Only a success is kept: Retry calls `load` again.
+    const module = await route.load!();
+    this.#modules.set(route, module);
+    return module;
+  }
+
+  #redirect(from: Navigation, to: string): boolean {
+    const redirects = [...from.redirects, from.path];
+    if (redirects.length > MAX_REDIRECTS) {
+      const error = new Error(`Too many redirects: ${[...redirects, to].join(' → ')}. A guard keeps sending the router in a loop; make it return true for the path it redirects to.`);
+      return this.#commit(from, this.#fallback, this.#context(this.#fallback, from, {}), undefined, error, undefined);
+    }
+    void this.#go(appUrl(to, this.base), from.kind === 'push' ? 'push' : 'replace', redirects);
+    return false;
+  }
+
+  #commit(navigation: Navigation, route: RouteConfig | FallbackRoute, ctx: GuardContext, module: unknown, error: unknown, data: RouteData | undefined): boolean {
+    if (navigation.id !== this.#navId) {
+      data?.stop();
+      return false;
+    }
+    const { url, kind } = navigation;
+    const state = (history.state ?? {}) as EntryState;
+    if (kind === 'push') {
+      this.#saveScroll();
+      this.#key = newKey();
+      history.pushState({ outpostKey: this.#key } satisfies EntryState, '', url);
+    } else if (kind === 'replace' || kind === 'initial') {
+      this.#key = kind === 'replace' && this.#key ? this.#key : (state.outpostKey ?? newKey());
+      history.replaceState({ ...state, outpostKey: this.#key } satisfies EntryState, '', url);
+    } else {
+      this.#key = state.outpostKey ?? newKey();
+      if (!state.outpostKey) history.replaceState({ ...state, outpostKey: this.#key } satisfies EntryState, '');
+    }
+    if (this.#current?.data !== data) this.#current?.data?.stop();
+    this.#current = { navigation, route, location: { path: ctx.path, url: ctx.url, params: ctx.params, query: ctx.query }, module, error, data };
+    return true;
+  }
+
+  #render(): unknown {
+    const current = this.#current;
+    if (!current) return undefined;
+    const ctx = this.#renderContext(current);
+    if (current.error !== undefined) {
+      return (this.#options.errorView ?? defaultErrorView)({ error: current.error, path: current.location.path, retry: () => this.retry() });
+    }
+    return current.route.render(ctx);
+  }
+
+  #renderContext(current: Current): RouteContext {
+    const base = this.#context(current.route, current.navigation, current.location.params);
+    return { ...base, module: current.module, data: current.data?.value, dataError: current.data?.error };
+  }
+
+  async #afterRender(current: Current): Promise<void> {
+    await this.#host.updateComplete;
+    const root = (this.#host as { renderRoot?: ParentNode }).renderRoot ?? (this.#host as unknown as ParentNode);
+    await settled(root);
+    if (this.#current !== current) return;
+    const { kind, url } = current.navigation;
+    const heading = findHeading(root);
+    const { title } = current.route;
+    const text = (current.error !== undefined ? undefined : typeof title === 'function' ? title(this.#renderContext(current)) : title) ?? heading?.textContent?.trim() ?? document.title;
+    if (title && current.error === undefined) document.title = text;
+
+    const target = this.#container() ?? window;
+    if (this.#scrollTarget !== target) {
+      this.#scrollTarget?.removeEventListener('scroll', this.#onScroll);
+      target.addEventListener('scroll', this.#onScroll, { passive: true });
+      this.#scrollTarget = target;
+    }
+    if (kind === 'pop') {
+      const saved = this.#positions.get(this.#key) ?? ((history.state ?? {}) as EntryState).outpostScroll;
+      this.#scrollTo(saved ?? [0, 0]);
+    } else if (kind === 'push') {
+      const anchor = url.hash ? root.querySelector(`[id="${CSS.escape(decodeURIComponent(url.hash.slice(1)))}"]`) : null;
+      if (anchor) anchor.scrollIntoView();
+      else this.#scrollTo([0, 0]);
+    }
+    this.#positions.set(this.#key, this.#scrollPosition());
+
+    // A first load is announced by the browser itself; moving focus then would skip the page's start.
+    if (kind !== 'initial') {
+      if (heading) focusHeading(heading);
+      Announcer.announce(text);
+    }
+    this.dispatchEvent(new CustomEvent<RouteLocation>('navigate', { detail: current.location }));
+  }
+}

@@ -1,0 +1,355 @@
+import { expect } from '@open-wc/testing';
+import { html, LitElement } from 'lit';
+import { liveQuery, route, RouteController } from '../../../runtime/router/index.js';
+import { ensureURLPattern } from '../../../runtime/router/location.js';
+import { deleteStore, openStore, type Store } from '../../../runtime/store/index.js';
+import { deepActive, until } from '../../components/helpers.js';
+import { BASE, mount, nextNavigation, text, unmountAll } from './helpers.js';
+
+describe('Router', () => {
+  afterEach(() => {
+    unmountAll();
+    sessionStorage.removeItem('outpost:stale-chunk-reload');
+  });
+
+  it('matches path parameters and parses the query string', async () => {
+    const host = await mount(
+      [
+        { path: '/', render: () => html`<h1>Home</h1>` },
+        { path: '/todos/:id', render: ({ params, query }) => html`<h1>Todo ${params.id}</h1><p class="tab">${query.get('tab')}</p>` },
+      ],
+      {},
+      '/todos/42?tab=notes',
+    );
+    expect(text(host, 'h1')).to.equal('Todo 42');
+    expect(text(host, '.tab')).to.equal('notes');
+    expect(host.router.location?.params).to.deep.include({ id: '42' });
+
+    await host.router.navigate('/todos/7?tab=history');
+    expect(location.pathname).to.equal(`${BASE}/todos/7`);
+    expect(location.search).to.equal('?tab=history');
+    expect(text(host, 'h1')).to.equal('Todo 7');
+    expect(text(host, '.tab')).to.equal('history');
+    expect(host.router.location?.query.get('tab')).to.equal('history');
+  });
+
+  it('serves the app under a base path: routes are relative to it, href() adds it', async () => {
+    const host = await mount(
+      [
+        { path: '/', render: () => html`<h1>Start</h1>` },
+        { path: '/about', render: () => html`<h1>About</h1>` },
+      ],
+      {},
+      '',
+    );
+    expect(location.pathname).to.equal(BASE);
+    expect(text(host, 'h1')).to.equal('Start');
+    expect(host.router.base).to.equal(BASE);
+    expect(host.router.href('/about?x=1')).to.equal(`${BASE}/about?x=1`);
+
+    const before = history.length;
+    await host.router.navigate('/about');
+    expect(location.pathname).to.equal(`${BASE}/about`);
+    expect(history.length).to.equal(before + 1);
+    await host.router.navigate('/', { replace: true });
+    expect(location.pathname).to.equal(`${BASE}/`);
+    expect(history.length).to.equal(before + 1);
+    expect(text(host, 'h1')).to.equal('Start');
+  });
+
+  it('redirects through an async guard (signed out → /login) and lets the navigation through once allowed', async () => {
+    let signedIn = false;
+    const seen: string[] = [];
+    const routes = [
+      { path: '/login', render: () => html`<h1>Sign in</h1>` },
+      { path: '/inbox', render: () => html`<h1>Inbox</h1>` },
+      { path: '/admin', guard: () => false, render: () => html`<h1>Admin</h1>` },
+    ];
+    const before = history.length;
+    const host = await mount(
+      routes,
+      {
+        guard: async ({ path }) => {
+          seen.push(path);
+          await new Promise((r) => setTimeout(r, 10));
+          return signedIn || path === '/login' || '/login';
+        },
+      },
+      '/inbox',
+    );
+    expect(text(host, 'h1')).to.equal('Sign in');
+    expect(location.pathname).to.equal(`${BASE}/login`);
+    expect(seen).to.deep.equal(['/inbox', '/login']);
+    // The first load's redirect replaced the entry: Back does not return to the guarded page.
+    expect(history.length).to.equal(before);
+
+    signedIn = true;
+    await host.router.navigate('/inbox');
+    expect(text(host, 'h1')).to.equal('Inbox');
+    expect(location.pathname).to.equal(`${BASE}/inbox`);
+
+    // A route guard answering false cancels a navigation: the view and the address bar stay.
+    await host.router.navigate('/admin');
+    expect(text(host, 'h1')).to.equal('Inbox');
+    expect(location.pathname).to.equal(`${BASE}/inbox`);
+  });
+
+  it('shows an error view with Retry when a lazy route chunk fails to load, and Retry loads it', async () => {
+    // As right after a stale-chunk recovery reload: the router must show the error, not reload again.
+    sessionStorage.setItem('outpost:stale-chunk-reload', String(Date.now()));
+    let attempts = 0;
+    const missing = `${BASE}/assets/missing-${Date.now()}.js`;
+    const host = await mount([
+      { path: '/', render: () => html`<h1>Home</h1>` },
+      {
+        path: '/lazy',
+        title: 'Lazy',
+        load: () => (attempts++ === 0 ? import(/* @vite-ignore */ missing) : import('./fixtures/lazy-view.js')),
+        render: ({ module }) => html`<router-lazy-view data-loaded=${String(!!module)}></router-lazy-view>`,
+      },
+    ]);
+    await host.router.navigate('/lazy');
+    const error = host.querySelector('[data-outpost-view=error]');
+    expect(error !== null, 'error view').to.equal(true);
+    expect(error!.getAttribute('role')).to.equal('alert');
+    expect(text(host, 'h1')).to.equal("This page didn't load");
+    expect(error!.textContent).to.contain('could not be downloaded');
+    expect(location.pathname).to.equal(`${BASE}/lazy`);
+    expect(deepActive() === host.querySelector('h1'), 'focus on the error heading').to.equal(true);
+
+    const retried = nextNavigation(host.router);
+    host.querySelector<HTMLButtonElement>('button')!.click();
+    await retried;
+    expect(attempts).to.equal(2);
+    const view = host.querySelector('router-lazy-view');
+    expect(view !== null, 'lazy view').to.equal(true);
+    expect(view!.getAttribute('data-loaded')).to.equal('true');
+    expect(host.querySelector('[data-outpost-view=error]') === null, 'error view gone').to.equal(true);
+    // Focus moved to the heading inside the lazy view's shadow root.
+    expect(deepActive()?.textContent).to.equal('Lazy view');
+  });
+
+  it('restores the scroll position on back and forward', async () => {
+    const tall = (name: string) => html`<h1>${name}</h1><div style="height: 5000px">${name} content</div>`;
+    const host = await mount(
+      [
+        { path: '/long', render: () => tall('Long') },
+        { path: '/other', render: () => tall('Other') },
+      ],
+      {},
+      '/long',
+    );
+    const scrolled = () => new Promise((r) => addEventListener('scroll', r, { once: true }));
+    let s = scrolled();
+    scrollTo(0, 1500);
+    await s;
+    await host.router.navigate('/other');
+    expect(scrollY).to.equal(0);
+    s = scrolled();
+    scrollTo(0, 300);
+    await s;
+
+    let nav = nextNavigation(host.router);
+    history.back();
+    expect((await nav).path).to.equal('/long');
+    expect(text(host, 'h1')).to.equal('Long');
+    expect(scrollY).to.equal(1500);
+
+    nav = nextNavigation(host.router);
+    history.forward();
+    expect((await nav).path).to.equal('/other');
+    expect(scrollY).to.equal(300);
+  });
+
+  it('moves focus to the new view\'s h1 and announces its title politely', async () => {
+    const host = await mount([
+      { path: '/', render: ({ href }) => html`<h1>Home</h1><a href=${href('/second')}>Second</a>` },
+      { path: '/second', title: 'Second page · Test', render: () => html`<h1>Second page</h1>` },
+      { path: '/third', render: () => html`<h1>Third page</h1>` },
+    ]);
+    // No focus move on first load (the browser announces the page itself).
+    expect(host.querySelector('h1')!.hasAttribute('tabindex')).to.equal(false);
+
+    const nav = nextNavigation(host.router);
+    host.querySelector('a')!.click();
+    await nav;
+    const h1 = host.querySelector('h1')!;
+    expect(h1.textContent).to.equal('Second page');
+    expect(h1.getAttribute('tabindex')).to.equal('-1');
+    expect(document.activeElement === h1, 'focus on the new h1').to.equal(true);
+    expect(document.title).to.equal('Second page · Test');
+    const region = document.querySelector('[data-outpost-announcer]')!;
+    expect(region.getAttribute('aria-live')).to.equal('polite');
+    await until(() => region.textContent === 'Second page · Test', 'the title announcement');
+
+    // Without a title, the heading's text is announced.
+    await host.router.navigate('/third');
+    expect(document.activeElement === host.querySelector('h1'), 'focus on the third h1').to.equal(true);
+    await until(() => region.textContent === 'Third page', 'the heading announcement');
+  });
+
+  it('renders the 404 route for unknown paths, the default one or the app\'s own', async () => {
+    const host = await mount([{ path: '/', render: () => html`<h1>Home</h1>` }], {}, '/no/such/page');
+    expect(text(host, 'h1')).to.equal('Page not found');
+    expect(host.textContent).to.contain('/no/such/page');
+    expect(host.querySelector('a')!.getAttribute('href')).to.equal(`${BASE}/`);
+    unmountAll();
+
+    const custom = await mount([{ path: '/', render: () => html`<h1>Home</h1>` }], { fallback: { render: ({ path }) => html`<h1>Lost: ${path}</h1>` } }, '/nowhere');
+    expect(text(custom, 'h1')).to.equal('Lost: /nowhere');
+    await custom.router.navigate('/');
+    expect(text(custom, 'h1')).to.equal('Home');
+  });
+
+  it('intercepts same-origin link clicks inside the app, and leaves the others to the browser', async () => {
+    class ShadowLink extends LitElement {
+      override render() {
+        return html`<a href="${BASE}/from-shadow">In a shadow root</a>`;
+      }
+    }
+    if (!customElements.get('router-shadow-link')) customElements.define('router-shadow-link', ShadowLink);
+    const host = await mount([
+      {
+        path: '/',
+        render: () => html`<h1>Links</h1>
+          <a id="inside" href="${BASE}/target?from=link">inside</a>
+          <a id="blank" href="${BASE}/target" target="_blank">new tab</a>
+          <a id="download" href="${BASE}/target" download>download</a>
+          <a id="external-rel" href="${BASE}/target" rel="external">rel external</a>
+          <a id="other-origin" href="https://example.invalid/target">other origin</a>
+          <a id="outside-base" href="/somewhere-else">outside the base</a>
+          <a id="hash" href="#section">same page</a>
+          <router-shadow-link></router-shadow-link>`,
+      },
+      { path: '/target', render: ({ query }) => html`<h1>Target ${query.get('from')}</h1>` },
+      { path: '/from-shadow', render: () => html`<h1>From shadow</h1>` },
+    ]);
+    // Records whether the router took the click, then stops the browser from leaving the test page.
+    const taken = new Map<string, boolean>();
+    const record = (e: MouseEvent) => {
+      const a = e.composedPath().find((n) => n instanceof HTMLAnchorElement) as HTMLAnchorElement | undefined;
+      if (a) taken.set(a.id || a.textContent!, e.defaultPrevented);
+      e.preventDefault();
+    };
+    addEventListener('click', record);
+    try {
+      const click = (a: Element, init: MouseEventInit = {}) => a.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true, button: 0, ...init }));
+      for (const id of ['blank', 'download', 'external-rel', 'other-origin', 'outside-base', 'hash']) click(host.querySelector(`#${id}`)!);
+      click(host.querySelector('#inside')!, { ctrlKey: true });
+      const ctrl = taken.get('inside');
+      click(host.querySelector('#inside')!, { button: 1 });
+      const middle = taken.get('inside');
+      expect(Object.fromEntries(taken)).to.deep.equal({ blank: false, download: false, 'external-rel': false, 'other-origin': false, 'outside-base': false, hash: false, inside: false });
+      expect([ctrl, middle]).to.deep.equal([false, false]);
+      expect(text(host, 'h1')).to.equal('Links');
+
+      let nav = nextNavigation(host.router);
+      click(host.querySelector('#inside')!);
+      await nav;
+      expect(taken.get('inside')).to.equal(true);
+      expect(location.pathname + location.search).to.equal(`${BASE}/target?from=link`);
+      expect(text(host, 'h1')).to.equal('Target link');
+
+      nav = nextNavigation(host.router);
+      history.back();
+      await nav;
+      nav = nextNavigation(host.router);
+      const shadowLink = host.querySelector('router-shadow-link')!;
+      await (shadowLink as LitElement).updateComplete;
+      click(shadowLink.shadowRoot!.querySelector('a')!);
+      await nav;
+      expect(location.pathname).to.equal(`${BASE}/from-shadow`);
+      expect(text(host, 'h1')).to.equal('From shadow');
+    } finally {
+      removeEventListener('click', record);
+    }
+  });
+
+  describe('route data from the store', () => {
+    type Todo = { id: string; title: string };
+    let store: Store;
+    const name = `router-data-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+
+    beforeEach(async () => {
+      store = await openStore({ name, version: 1, collections: { todos: { keyPath: 'id' } } });
+      await store.collection<Todo>('todos').put({ id: 't1', title: 'Stored before the view' });
+    });
+    afterEach(async () => {
+      store.close();
+      await deleteStore(name);
+    });
+
+    it('renders the first result from IndexedDB before the view shows, then live updates', async () => {
+      let renders = 0;
+      const todos = route({
+        path: '/todos/:id',
+        collections: ['todos'],
+        data: ({ store, params }) => liveQuery(['todos'], () => store!.collection<Todo>('todos').get(params.id!)),
+        render: ({ data }) => {
+          renders++;
+          return html`<h1>${data?.title ?? 'missing'}</h1>`;
+        },
+      });
+      const host = await mount([todos], { store }, '/todos/t1');
+      // The very first render already had the stored record: no empty flash.
+      expect(renders).to.equal(1);
+      expect(text(host, 'h1')).to.equal('Stored before the view');
+      expect(host.router.collections()).to.deep.equal(['todos']);
+
+      await store.collection<Todo>('todos').put({ id: 't1', title: 'Edited' });
+      await until(() => text(host, 'h1') === 'Edited', 'the live update');
+
+      // Leaving the route stops its query: a write to another record renders nothing new.
+      await store.collection<Todo>('todos').put({ id: 't2', title: 'Second' });
+      await host.router.navigate('/todos/t2');
+      expect(text(host, 'h1')).to.equal('Second');
+    });
+
+    it('names the fix when a route declares data but the router has no store', async () => {
+      const host = await mount([{ path: '/', data: () => liveQuery(['todos'], async () => 1), render: () => html`<h1>never</h1>` }]);
+      expect(host.querySelector('[data-outpost-view=error]') !== null, 'error view').to.equal(true);
+      expect(host.textContent).to.contain('Pass { store } to new Router() or createApp()');
+    });
+  });
+
+  it('loads the URLPattern polyfill only where URLPattern is missing', async () => {
+    const native = (globalThis as { URLPattern?: unknown }).URLPattern;
+    await ensureURLPattern();
+    expect((globalThis as { URLPattern?: unknown }).URLPattern === native, 'native URLPattern kept').to.equal(native !== undefined);
+    delete (globalThis as { URLPattern?: unknown }).URLPattern;
+    try {
+      await ensureURLPattern();
+      const Pattern = (globalThis as unknown as { URLPattern: typeof URLPattern }).URLPattern;
+      expect(typeof Pattern).to.equal('function');
+      expect(new Pattern({ pathname: '/todos/:id' }).exec({ pathname: '/todos/9' })?.pathname.groups.id).to.equal('9');
+    } finally {
+      (globalThis as { URLPattern?: unknown }).URLPattern = native;
+    }
+  });
+
+  it('RouteController re-renders its host with the current path, params and query', async () => {
+    const host = await mount([
+      { path: '/', render: () => html`<h1>Home</h1>` },
+      { path: '/list/:kind', render: () => html`<h1>List</h1>` },
+    ]);
+    class NavBar extends LitElement {
+      route = new RouteController(this, host.router);
+      override render() {
+        return html`<span>${this.route.path}|${this.route.params.kind ?? ''}|${this.route.query.get('sort') ?? ''}</span>`;
+      }
+    }
+    customElements.define('router-test-nav-bar', NavBar);
+    const bar = document.createElement('router-test-nav-bar') as NavBar;
+    document.body.append(bar);
+    try {
+      await bar.updateComplete;
+      expect(bar.shadowRoot!.textContent).to.equal('/||');
+      await bar.route.navigate('/list/done?sort=date');
+      await bar.updateComplete;
+      expect(bar.shadowRoot!.textContent).to.equal('/list/done|done|date');
+      expect(bar.route.route === host.router.routes[1], 'the matched route config').to.equal(true);
+    } finally {
+      bar.remove();
+    }
+  });
+});
