@@ -12,6 +12,9 @@ const root = new URL('..', import.meta.url).pathname;
 /** The runtime core may ship at most this many bytes, min+gzip (issue: core ≤ 20 KB). */
 export const CORE_BUDGET_BYTES = 20_000;
 
+/** Name of the core as an app ships it (outpost with lit and the router). */
+export const SHIPPED_CORE = 'outpost core as an app ships it (`outpost` + lit + @lit-labs/router)';
+
 // Each entry keeps what it imports alive (assigned to globalThis) so nothing is tree-shaken away
 // that an app using it would ship.
 const FLOOR = `import { LitElement, html, css } from 'lit'; import { Router } from '@lit-labs/router'; import { openDB } from 'idb'; import { Workbox } from 'workbox-window'; globalThis.k = [LitElement, html, css, Router, openDB, Workbox];`;
@@ -21,6 +24,10 @@ export function entries() {
   const list = {
     // The whole `outpost` entry point: store, sync, router, app, SW client and their dependencies.
     'outpost core (all of `outpost`)': `import * as outpost from 'outpost'; globalThis.k = outpost;`,
+    // What an app ships for the core: all of `outpost` plus the Lit and router code every Outpost
+    // app runs (the `outpost` entry only imports Lit's types). The issue's 20 KB core budget is
+    // meant for this row; the budget test still checks the row above (see docs/benchmarks.md).
+    [SHIPPED_CORE]: `import * as outpost from 'outpost'; import { LitElement, html, css } from 'lit'; import { Router } from '@lit-labs/router'; globalThis.k = [outpost, LitElement, html, css, Router];`,
     'floor: lit + @lit-labs/router + idb + workbox-window': FLOOR,
     'peer: dexie': `import Dexie from 'dexie'; globalThis.k = Dexie;`,
     'peer: replicache': `import { Replicache } from 'replicache'; globalThis.k = Replicache;`,
@@ -51,14 +58,24 @@ export async function measure(source) {
   return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
 }
 
-/** Measures every entry; rows are `{ name, min, gzip }` in bytes. */
+/**
+ * Measures every entry; rows are `{ name, min, gzip }` in bytes. Components also get `added`: what
+ * the component adds, min+gzip, to an app that already ships the core (Lit included), since a
+ * component bundled alone is mostly Lit.
+ */
 export async function measureAll() {
   const rows = [];
-  for (const [name, source] of Object.entries(entries())) rows.push({ name, ...(await measure(source)) });
+  const all = entries();
+  const core = await measure(all[SHIPPED_CORE]);
+  for (const [name, source] of Object.entries(all)) {
+    const row = { name, ...(await measure(source)) };
+    if (name.startsWith('component: ')) row.added = (await measure(`${all[SHIPPED_CORE]}\n${source.replace('globalThis.k = c;', 'globalThis.c = c;')}`)).gzip - core.gzip;
+    rows.push(row);
+  }
   return rows;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = await measureAll();
-  for (const r of rows) console.log(`${(r.gzip / 1000).toFixed(1).padStart(6)} KB gz  ${(r.min / 1000).toFixed(1).padStart(7)} KB min  ${r.name}`);
+  for (const r of rows) console.log(`${(r.gzip / 1000).toFixed(1).padStart(6)} KB gz  ${(r.min / 1000).toFixed(1).padStart(7)} KB min  ${r.added === undefined ? '' : `+${(r.added / 1000).toFixed(1)} KB gz on the core  `}${r.name}`);
 }
