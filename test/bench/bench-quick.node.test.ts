@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-test('npm run bench -- --quick runs the store and sync benchmarks in both browsers, the stub benchmarks and writes well-formed rows (timings unchecked)', () => {
+test('npm run bench -- --quick runs the store and sync benchmarks in both browsers, the stub benchmarks and the demo benchmarks and writes well-formed rows (timings unchecked)', () => {
   const out = `${root}.tmp/bench-quick-test.json`;
   rmSync(out, { force: true });
-  const r = spawnSync(process.execPath, ['bench/run.mjs', '--quick', '--out', out], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+  const r = spawnSync(process.execPath, ['bench/run.mjs', '--quick', '--out', out], { cwd: root, encoding: 'utf8', timeout: 420_000 });
   assert.equal(r.status, 0, r.stderr);
   const rows = JSON.parse(readFileSync(out, 'utf8')) as Array<{ name: string; browser: string; section: string; outpost: number; raw: number | null; dexie?: number | null; unit: string; runs: number }>;
   for (const browser of ['chromium', 'firefox']) {
@@ -30,4 +30,10 @@ test('npm run bench -- --quick runs the store and sync benchmarks in both browse
   const load = stub.filter((x) => x.name.startsWith('stub load, 200 clients'));
   assert.ok(load.some((x) => x.unit === 'req/s') && load.some((x) => x.unit === 'MiB'), 'stub load rows: throughput and memory');
   for (const x of stub) assert.ok(typeof x.outpost === 'number' && typeof x.raw === 'number', `${x.name}: outpost ${x.outpost}, anchor ${x.raw}`);
+  // The whole-app rows on the built demo: cold offline start beside the blank page, and each interaction.
+  const app = rows.filter((x) => x.section === 'app');
+  assert.ok(app.some((x) => x.name.startsWith('cold offline start') && typeof x.outpost === 'number' && typeof x.raw === 'number'), 'cold offline start beside the blank Lit page');
+  for (const what of ['first sync after sign-in', 'open a thread', 'archive 1 thread', 'search from:', 'threads selected']) {
+    assert.ok(app.some((x) => x.name.includes(what) && typeof x.outpost === 'number'), `demo row: ${what}`);
+  }
 });

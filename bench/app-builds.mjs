@@ -1,0 +1,38 @@
+// Builds the two apps of the cold-start benchmark into a directory of their own (never dist/,
+// which other builds and tests share): the demo with the real build steps of scripts/build-app.mjs,
+// and the blank Lit anchor (bench/blank-app) the same way, with the same service-worker blocks.
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { appOptions, DEMO_MANIFEST } from '../scripts/build-app.mjs';
+import { buildServiceWorker, writeWebManifest } from '../scripts/build-sw.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+
+/** esbuild's output file for `entry` in a metafile. */
+function outputOf(metafile, entry) {
+  return Object.entries(metafile.outputs).find(([, o]) => o.entryPoint?.endsWith(entry))[0];
+}
+
+/** Bundles `entryFile` (hashed chunks), writes index.html from `htmlFile`, icons, manifest and the service worker. */
+async function buildOne({ outDir, entryFile, htmlFile, swEntry, name }) {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const options = { ...appOptions({ root, dev: false }), entryPoints: { main: entryFile }, outdir: join(outDir, 'assets'), sourcemap: false, plugins: [] };
+  const result = await build(options);
+  const entry = '/' + relative(outDir, join(root, outputOf(result.metafile, relative(root, entryFile))));
+  writeFileSync(join(outDir, 'index.html'), readFileSync(htmlFile, 'utf8').replace('%ENTRY%', entry));
+  cpSync(join(root, 'demo-app/public'), outDir, { recursive: true });
+  writeWebManifest({ outDir, manifest: { ...DEMO_MANIFEST, name, short_name: name } });
+  await buildServiceWorker({ entry: swEntry, outDir, define: { APP_VERSION: JSON.stringify(`bench-${Date.now().toString(36)}`) } });
+}
+
+/** Builds the demo (production) into `outDir`. */
+export function buildDemo(outDir) {
+  return buildOne({ outDir, entryFile: join(root, 'demo-app/main.ts'), htmlFile: join(root, 'demo-app/index.html'), swEntry: join(root, 'demo-app/service-worker.sw.ts'), name: 'Outpost Mail' });
+}
+
+/** Builds the blank Lit anchor app into `outDir`. */
+export function buildBlank(outDir) {
+  return buildOne({ outDir, entryFile: join(root, 'bench/blank-app/main.ts'), htmlFile: join(root, 'bench/blank-app/index.html'), swEntry: join(root, 'bench/blank-app/service-worker.sw.ts'), name: 'Blank' });
+}

@@ -1,0 +1,303 @@
+#!/usr/bin/env node
+// Whole-app benchmarks on the demo mail client (Chromium, puppeteer-core), built by
+// bench/app-builds.mjs and served by the real stub (in a child process, durable on disk) with the
+// demo seed at --size messages per user:
+//
+// - first sync: sign-in click → all of alice's messages stored, with the UI live;
+// - cold offline start: the browser relaunched on the same profile with the stub killed (nothing
+//   answers on the port, as offline), navigation start → first inbox rows painted; beside a blank
+//   Lit page (bench/blank-app) built with the same service-worker blocks and started the same way;
+// - interaction on the full mailbox: open a thread, archive 1 and 500 threads, search `from:` —
+//   from the trusted input event to the frame that paints the result.
+//
+//   node bench/demo.bench.mjs [--size 50000] [--runs 5] [--many 500] [--many-timeout 300] [--out file]
+//
+// Writes rows { name, browser: 'chromium', outpost, raw, dexie: null, unit, runs } (medians); raw
+// is the anchor where there is one (the blank page), else null. Extra per-row fields: `samples`.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import puppeteer from 'puppeteer-core';
+import { tsImport } from 'tsx/esm/api';
+import { buildBlank, buildDemo } from './app-builds.mjs';
+import { PAGE_KIT, firstRowsProbe } from './page-probe.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const { values } = parseArgs({ options: { size: { type: 'string', default: '50000' }, runs: { type: 'string', default: '5' }, many: { type: 'string', default: '500' }, 'many-timeout': { type: 'string', default: '300' }, out: { type: 'string', default: join(root, 'bench/results/demo.json') } } });
+const SIZE = Number(values.size);
+const RUNS = Number(values.runs);
+/** Conversations in the bulk archive, and how long (s) it may take before it is recorded as unfinished. */
+const MANY = Number(values.many);
+const MANY_TIMEOUT_MS = Number(values['many-timeout']) * 1000;
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--no-default-browser-check'];
+
+const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const log = (...a) => console.log('demo-bench:', ...a);
+
+const work = mkdtempSync(join(tmpdir(), 'outpost-bench-demo-'));
+const launch = (profile) => puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, userDataDir: profile, protocolTimeout: 600_000 });
+
+/** A page of `browser`, 1280×800, with the probe kit installed (and `extra` source after it). */
+async function probePage(browser, extra = '') {
+  const page = (await browser.pages())[0] ?? (await browser.newPage());
+  await page.setViewport({ width: 1280, height: 800 });
+  page.setDefaultTimeout(600_000);
+  await page.evaluateOnNewDocument(PAGE_KIT + extra);
+  return page;
+}
+
+/** Messages stored in the page's IndexedDB database whose name mentions `user`. */
+function storedMessages(page, user) {
+  return page.evaluate(async (u) => {
+    const info = (await indexedDB.databases()).find((d) => d.name?.includes(u) && d.name.includes('mail'));
+    if (!info) return 0;
+    const db = await new Promise((resolve, reject) => {
+      const r = indexedDB.open(info.name);
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    try {
+      if (!db.objectStoreNames.contains('messages')) return 0;
+      return await new Promise((resolve) => {
+        const r = db.transaction('messages').objectStore('messages').count();
+        r.onsuccess = () => resolve(r.result);
+      });
+    } finally {
+      db.close();
+    }
+  }, user);
+}
+
+async function waitFor(check, what, ms = 900_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > until) throw new Error(`demo bench: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** First visit: the app installs its service worker (and for the demo: sign-in and the first sync). */
+async function firstVisit(url, profile, demo) {
+  const browser = await launch(profile);
+  try {
+    const page = await probePage(browser);
+    let syncMs = null;
+    if (demo) {
+      await page.goto(`${url}/signin`);
+      await page.locator('>>> mail-sign-in >>> input[name=user]').fill('alice');
+      await page.locator('>>> mail-sign-in >>> input[name=password]').fill('alice');
+      const t0 = Date.now();
+      await page.locator('>>> mail-sign-in >>> button').click();
+      await waitFor(async () => (await storedMessages(page, 'alice')) >= SIZE, `alice's ${SIZE} messages in IndexedDB`);
+      syncMs = Date.now() - t0;
+      await page.evaluate(() => window.__bench.frameWhen(() => window.__bench.all('mail-thread-row').some(window.__bench.rendered)));
+    } else {
+      await page.goto(`${url}/`);
+    }
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller, { timeout: 60_000 });
+    // Let the worker finish precaching and the app settle before the profile is closed.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await new Promise((r) => setTimeout(r, SIZE >= 10_000 ? 1000 : 200));
+    return syncMs;
+  } finally {
+    await browser.close();
+  }
+}
+
+/** One cold start: relaunch on the profile, open `path`, time to the first painted `tag`. */
+async function coldStart(url, profile, path, tag) {
+  const browser = await launch(profile);
+  try {
+    const page = await probePage(browser, firstRowsProbe(tag));
+    await page.goto(`${url}${path}`, { waitUntil: 'domcontentloaded' });
+    const rows = await page.evaluate(() => window.__firstRows);
+    const nav = await page.evaluate(() => {
+      const n = performance.getEntriesByType('navigation')[0];
+      return { controlled: !!navigator.serviceWorker.controller, responseEnd: n?.responseEnd, domContentLoaded: n?.domContentLoadedEventEnd };
+    });
+    if (!nav.controlled) throw new Error(`${path}: the page was not served by the service worker`);
+    return { rows, ...nav };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Interaction workloads on the demo, online, with the full mailbox in the store. */
+async function interactions(url, profile) {
+  const browser = await launch(profile);
+  const out = { open: [], archive1: [], archiveMany: [], search: [] };
+  try {
+    const page = await probePage(browser);
+    await page.goto(`${url}/u/0/inbox`);
+    await page.evaluate(() => window.__bench.frameWhen(() => window.__bench.all('mail-thread-row').some(window.__bench.rendered)));
+    // Let the first pull after the start settle (a small smoke run needs no wait).
+    await new Promise((r) => setTimeout(r, SIZE >= 10_000 ? 2000 : 200));
+    const inboxRows = () => page.evaluate(() => window.__bench.frameWhen(() => {
+      const list = window.__bench.find('mail-thread-list');
+      return list?.mailbox.kind === 'system' && window.__bench.all('mail-thread-row').some(window.__bench.rendered);
+    }));
+    /** Clicks (a real, trusted click) the centre of the element `locate()` returns in the page. */
+    const clickOn = async (locate, arg) => {
+      const box = await page.evaluate(locate, arg);
+      if (!box) throw new Error(`demo bench: nothing to click (${locate.toString().slice(0, 80)})`);
+      await page.mouse.click(box.x, box.y);
+    };
+    const elapsed = (check, arg, timeoutMs) => page.evaluate(async (src, a, ms) => {
+      // The check travels as source text (see below).
+      const painted = await window.__bench.frameWhen(() => new Function('a', src)(a), ms);
+      return painted - window.__bench.lastInput;
+    }, check, arg, timeoutMs);
+    const archiveButton = () => {
+      const b = window.__bench.all('button').find((x) => x.textContent.trim() === 'Archive' && x.closest('.toolbar'));
+      const r = b?.getBoundingClientRect();
+      return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    };
+    // Checks are function bodies as text: they run in the page's rAF loop, with `a` their argument.
+    const GONE = `const list = window.__bench.find('mail-thread-list'); const ids = new Set(a);
+      return !!list.threads && !list.threads.some((t) => ids.has(t.threadId)) && !window.__bench.all('mail-thread-row').some((r) => ids.has(r.thread?.threadId)) && window.__bench.all('mail-thread-row').some(window.__bench.rendered);`;
+
+    for (let i = 0; i < RUNS; i++) {
+      // Open the thread in row i (click), then back to the inbox.
+      await clickOn((n) => {
+        const row = window.__bench.all('mail-thread-row')[n];
+        row?.scrollIntoView({ block: 'center' });
+        const r = row?.getBoundingClientRect();
+        return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      }, i);
+      out.open.push(await elapsed(`const v = window.__bench.find('mail-thread-view'); return !!v?.shadowRoot?.querySelector('article');`));
+      await page.evaluate(() => history.back());
+      await inboxRows();
+
+      // Archive one conversation: select it, click Archive.
+      const one = await page.evaluate(async () => {
+        const list = window.__bench.find('mail-thread-list');
+        const id = list.threads[0].threadId;
+        list.selection = new Set([id]);
+        await list.updateComplete;
+        return [id];
+      });
+      await clickOn(archiveButton);
+      out.archive1.push(await elapsed(GONE, one));
+    }
+    for (let i = 0; i < RUNS; i++) {
+      // Search `from:<first name>` of a sender in the list: type it, press Enter.
+      const who = await page.evaluate((n) => {
+        const list = window.__bench.find('mail-thread-list');
+        const names = list.threads.flatMap((t) => t.senders).filter((s) => s && s !== 'me');
+        return names[(n * 7) % names.length].split(' ')[0].toLowerCase();
+      }, i);
+      await clickOn(() => {
+        const input = window.__bench.all('input').find((x) => x.type === 'search');
+        const r = input?.getBoundingClientRect();
+        return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      });
+      await page.keyboard.type(`from:${who}`);
+      const before = await page.evaluateHandle(() => window.__bench.find('mail-thread-list').threads);
+      await page.evaluate((b) => (window.__bench.before = b), before);
+      await page.keyboard.press('Enter');
+      out.search.push(await elapsed(`const list = window.__bench.find('mail-thread-list');
+        return list?.mailbox.kind === 'search' && !!list.threads && list.threads !== window.__bench.before && window.__bench.all('mail-thread-row').some((r) => window.__bench.rendered(r) && list.threads.includes(r.thread));`));
+      await before.dispose();
+      await page.evaluate(() => history.back());
+      await inboxRows();
+    }
+    // Last: a bulk archive that does not finish in time leaves the app busy for what would follow.
+    for (let i = 0; i < Math.min(RUNS, 3); i++) {
+      // The newest MANY conversations selected (as select-all selects what is listed), then Archive.
+      const many = await page.evaluate(async (n) => {
+        const list = window.__bench.find('mail-thread-list');
+        const ids = list.threads.slice(0, n).map((t) => t.threadId);
+        list.selection = new Set(ids);
+        await list.updateComplete;
+        return ids;
+      }, MANY);
+      out.archiveManyCount = many.length;
+      await clickOn(archiveButton);
+      try {
+        out.archiveMany.push(await elapsed(GONE, many, MANY_TIMEOUT_MS));
+      } catch {
+        out.archiveManyTimedOut = true;
+        break;
+      }
+    }
+    return out;
+  } finally {
+    await browser.close();
+  }
+}
+
+const rows = [];
+const row = (name, samples, anchor, unit = 'ms') => ({ name, browser: 'chromium', outpost: samples.length ? Math.round(median(samples)) : null, raw: anchor?.length ? Math.round(median(anchor)) : null, dexie: null, unit, runs: samples.length, samples: samples.map(Math.round), ...(anchor?.length ? { anchorSamples: anchor.map(Math.round) } : {}) });
+const started = Date.now();
+const demoDir = join(work, 'demo');
+const blankDir = join(work, 'blank');
+await buildDemo(demoDir);
+await buildBlank(blankDir);
+const demoStub = new StubProcess({ args: ['--app', join(root, 'demo-app/server/app.ts'), '--seed', 'demo', '--seed-size', String(SIZE), '--static', demoDir], dataDir: join(work, 'demo-data'), onStderr: () => {} });
+const blankStub = new StubProcess({ args: ['--static', blankDir], dataDir: join(work, 'blank-data'), onStderr: () => {} });
+const demoProfile = join(work, 'demo-profile');
+const blankProfile = join(work, 'blank-profile');
+mkdirSync(demoProfile);
+mkdirSync(blankProfile);
+const errors = [];
+const notes = [];
+try {
+  const url = await demoStub.start();
+  const blankUrl = await blankStub.start();
+  log(`stub seeded with ${SIZE} messages per user in ${Math.round((Date.now() - started) / 1000)} s (incl. builds)`);
+  const syncMs = await firstVisit(url, demoProfile, true);
+  rows.push(row(`demo: first sync after sign-in, ${SIZE} messages (click → all stored, UI live)`, [syncMs]));
+  log(`first sync ${syncMs} ms`);
+  await firstVisit(blankUrl, blankProfile, false);
+
+  // Offline: both servers gone, nothing listens on their ports.
+  await demoStub.kill();
+  await blankStub.kill();
+  const demo = [];
+  const blank = [];
+  const phases = { demo: { responseEnd: [], domContentLoaded: [] }, blank: { responseEnd: [], domContentLoaded: [] } };
+  for (let i = 0; i < RUNS; i++) {
+    // Alternate which app starts first, so neither always runs on a warmer machine.
+    for (const which of i % 2 ? ['blank', 'demo'] : ['demo', 'blank']) {
+      const r = which === 'demo' ? await coldStart(url, demoProfile, '/u/0/inbox', 'mail-thread-row') : await coldStart(blankUrl, blankProfile, '/', 'blank-row');
+      (which === 'demo' ? demo : blank).push(r.rows);
+      phases[which].responseEnd.push(r.responseEnd);
+      phases[which].domContentLoaded.push(r.domContentLoaded);
+      log(`cold offline start ${which}: rows painted at ${Math.round(r.rows)} ms (response end ${Math.round(r.responseEnd)} ms, DOMContentLoaded ${Math.round(r.domContentLoaded)} ms)`);
+    }
+  }
+  const phaseMedians = (p) => ({ responseEnd: Math.round(median(p.responseEnd)), domContentLoaded: Math.round(median(p.domContentLoaded)) });
+  rows.push({ ...row(`cold offline start, ${SIZE}-message mailbox: navigation → first inbox rows painted (beside: blank Lit page, same SW)`, demo, blank), phases: { outpost: phaseMedians(phases.demo), raw: phaseMedians(phases.blank) } });
+
+  await demoStub.start();
+  try {
+    const it = await interactions(url, demoProfile);
+    if (it.archiveManyTimedOut) notes.push(`archive of ${MANY} threads unfinished after ${MANY_TIMEOUT_MS} ms`);
+    rows.push(row(`interaction, ${SIZE} messages: open a thread (click → messages painted)`, it.open));
+    rows.push(row(`interaction, ${SIZE} messages: archive 1 thread (click → list painted without it)`, it.archive1));
+    rows.push(row(`interaction, ${SIZE} messages: search from:<name> (Enter → results painted)`, it.search));
+    rows.push({
+      ...row(`interaction, ${SIZE} messages: archive ${MANY} threads selected (click → list painted without them)`, it.archiveMany),
+      ...(it.archiveManyTimedOut ? { unfinishedAfterMs: MANY_TIMEOUT_MS } : {}),
+      ...(it.archiveManyCount !== MANY ? { threads: it.archiveManyCount } : {}),
+    });
+    log('interactions', JSON.stringify(it));
+  } catch (err) {
+    // The demo UI is still changing: record what ran and say what did not.
+    errors.push(`interaction: ${err.message}`);
+    console.error(`demo bench: interaction workloads failed: ${err.stack}`);
+  }
+} finally {
+  await demoStub.dispose();
+  await blankStub.dispose();
+  rmSync(work, { recursive: true, force: true });
+}
+mkdirSync(dirname(values.out), { recursive: true });
+writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), size: SIZE, errors, notes, rows }, null, 2) + '\n');
+console.table(rows.map(({ samples: _s, anchorSamples: _a, ...r }) => r));
+log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
+if (errors.length) process.exitCode = 1;

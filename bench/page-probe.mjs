@@ -1,0 +1,46 @@
+// Page-side helpers of the whole-app benchmarks, installed as source text before any page script
+// runs (page.evaluateOnNewDocument), so they see the page from navigation start.
+//
+// Paint is observed the way a user sees it: `frameWhen(check)` tests `check` in every animation
+// frame callback and resolves with performance.now() of the first frame in which it holds — the
+// frame that paints it (rAF callbacks run just before that frame's style, layout and paint).
+// performance.now() counts from navigation start; input events keep their own timeStamp on the
+// same clock, so `lastInput` → frame time is user event → next paint.
+
+/** Source text that defines `window.__bench` (see the comment above). */
+export const PAGE_KIT = `(() => {
+  const all = (name, root = document, out = []) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.localName === name) out.push(el);
+      if (el.shadowRoot) all(name, el.shadowRoot, out);
+    }
+    return out;
+  };
+  const bench = {
+    all,
+    find: (name) => all(name)[0],
+    /** A custom element that has rendered content into its shadow root. */
+    rendered: (el) => !!el.shadowRoot && el.shadowRoot.childElementCount > 0,
+    lastInput: 0,
+    frameWhen(check, timeoutMs = 300000) {
+      return new Promise((resolve, reject) => {
+        const until = performance.now() + timeoutMs;
+        const tick = () => {
+          let ok = false;
+          try { ok = check(); } catch { ok = false; }
+          if (ok) resolve(performance.now());
+          else if (performance.now() > until) reject(new Error('frameWhen: timed out'));
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      });
+    },
+  };
+  window.__bench = bench;
+  for (const type of ['click', 'keydown']) addEventListener(type, (e) => { if (e.isTrusted) bench.lastInput = e.timeStamp; }, true);
+})();`;
+
+/** Source text that, with {@link PAGE_KIT}, records the first frame showing a rendered `<tag>` in `window.__firstRows`. */
+export function firstRowsProbe(tag) {
+  return `window.__firstRows = window.__bench.frameWhen(() => window.__bench.all(${JSON.stringify(tag)}).some(window.__bench.rendered));`;
+}
