@@ -25,6 +25,8 @@ describe('<outpost-sync-status>', () => {
     await expectAccessible(el);
 
     await goOffline();
+    // Firefox does not always fire `offline` under emulation; a failed cycle tells the engine too.
+    await c.sync.syncNow();
     await until(() => el.state === 'offline', 'the offline state');
     const id = unique('n');
     await c.sync.put('notes', { id, title: 'written offline' });
