@@ -15,3 +15,5 @@ export { SyncStatusController } from './sync/sync-status-controller.js';
 export type { SyncStatusSource } from './sync/sync-status-controller.js';
 export * from './sw-client/index.js';
 export { InstallPrompt, watchInstallPrompt } from './install/install-prompt.js';
+export * from './router/index.js';
+export * from './app/index.js';

@@ -1,0 +1,67 @@
+// A reactive controller host for a plain element: createApp renders the app into the element the
+// page gives it (light DOM), without defining a custom element of its own.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { render } from 'lit/html.js';
+
+/** Renders `template()` into `renderRoot` whenever a controller asks for an update. */
+export class RootHost implements ReactiveControllerHost, EventTarget {
+  readonly #controllers = new Set<ReactiveController>();
+  #update: Promise<boolean> | undefined;
+  #connected = false;
+
+  constructor(
+    readonly renderRoot: HTMLElement,
+    readonly template: () => unknown,
+  ) {}
+
+  addController(controller: ReactiveController): void {
+    this.#controllers.add(controller);
+    if (this.#connected) controller.hostConnected?.();
+  }
+
+  removeController(controller: ReactiveController): void {
+    this.#controllers.delete(controller);
+  }
+
+  requestUpdate(): void {
+    this.#update ??= Promise.resolve().then(() => {
+      this.#update = undefined;
+      if (!this.#connected) return true;
+      this.#controllers.forEach((c) => c.hostUpdate?.());
+      render(this.template(), this.renderRoot);
+      this.#controllers.forEach((c) => c.hostUpdated?.());
+      return true;
+    });
+  }
+
+  get updateComplete(): Promise<boolean> {
+    return this.#update ?? Promise.resolve(true);
+  }
+
+  /** Connects the controllers and renders. */
+  connect(): void {
+    this.#connected = true;
+    this.#controllers.forEach((c) => c.hostConnected?.());
+    this.requestUpdate();
+  }
+
+  /** Disconnects the controllers and clears what was rendered. */
+  disconnect(): void {
+    this.#connected = false;
+    this.#controllers.forEach((c) => c.hostDisconnected?.());
+    render(null, this.renderRoot);
+  }
+
+  // Events (link clicks, route connections) are the element's.
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: AddEventListenerOptions | boolean): void {
+    if (listener) this.renderRoot.addEventListener(type, listener, options);
+  }
+
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: EventListenerOptions | boolean): void {
+    if (listener) this.renderRoot.removeEventListener(type, listener, options);
+  }
+
+  dispatchEvent(event: Event): boolean {
+    return this.renderRoot.dispatchEvent(event);
+  }
+}

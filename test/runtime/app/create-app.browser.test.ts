@@ -1,0 +1,163 @@
+import { expect } from '@open-wc/testing';
+import { html } from 'lit';
+import { createApp, type App } from '../../../runtime/app/index.js';
+import { liveQuery, route } from '../../../runtime/router/index.js';
+import { deleteStore, openStore, type Store } from '../../../runtime/store/index.js';
+import { createSync, syncCollections } from '../../../runtime/sync/index.js';
+import { killStub, startStubAgain, stubUrl } from '../../../testing/commands.js';
+import { until } from '../../components/helpers.js';
+import { client, closeAll, closeClient, login, unique } from '../sync/helpers.js';
+
+const BASE = '/app-test';
+const SW_SCOPE = '/outpost-app-test-scope/';
+type Task = { id: string; title: string };
+
+describe('createApp', () => {
+  const runnerUrl = location.href;
+  let app: App | undefined;
+  let root: HTMLElement;
+  const stores: string[] = [];
+
+  beforeEach(() => {
+    history.replaceState(null, '', `${BASE}/`);
+    root = document.createElement('div');
+    document.body.append(root);
+  });
+
+  afterEach(async () => {
+    app?.dispose();
+    app = undefined;
+    root.remove();
+    history.replaceState(null, '', runnerUrl);
+    await startStubAgain();
+    await closeAll();
+    for (const name of stores.splice(0)) await deleteStore(name).catch(() => undefined);
+    for (const reg of await navigator.serviceWorker.getRegistrations()) await reg.unregister();
+  });
+
+  // Firefox answers persist() only after a permission prompt nobody clicks in a headless run, so the
+  // browser's answer is stubbed; what is tested is when the app asks.
+  const storage = navigator.storage as StorageManager & { persist(): Promise<boolean>; persisted(): Promise<boolean> };
+  let persistRequests = 0;
+  before(() => {
+    Object.defineProperty(storage, 'persisted', { configurable: true, value: () => Promise.resolve(false) });
+    Object.defineProperty(storage, 'persist', { configurable: true, value: () => Promise.resolve(++persistRequests > 0) });
+  });
+  after(() => {
+    delete (storage as Partial<typeof storage>).persist;
+    delete (storage as Partial<typeof storage>).persisted;
+  });
+
+  const items = () => [...root.querySelectorAll('li')].map((li) => li.textContent);
+
+  it('renders from the store before any network, then syncs once the server is up', async () => {
+    const prefix = unique('task');
+    const token = await login();
+    // Another device of the same user already put a task on the server.
+    const other = await client({ token });
+    await (await other.sync.put('tasks', { id: `${prefix}-server`, title: 'From the server' })).acked;
+    closeClient(other);
+
+    const name = unique('app');
+    stores.push(name);
+    const store = await openStore({ name, version: 1, collections: { tasks: { keyPath: 'id' }, ...syncCollections } });
+    await store.collection<Task>('tasks').put({ id: `${prefix}-local`, title: 'Stored locally' });
+
+    const url = await stubUrl();
+    await killStub();
+    const steps: string[] = [];
+    app = await createApp({
+      root,
+      store: Promise.resolve(store),
+      sync: (s: Store) => {
+        steps.push('sync');
+        return createSync({ store: s, url, auth: { token }, collections: { tasks: {} }, events: false });
+      },
+      serviceWorker: { url: '/test/fixtures/sw-smoke.js', scope: SW_SCOPE, updateIntervalMs: 0 },
+      manifest: '/test/fixtures/app.webmanifest',
+      router: { base: BASE },
+      routes: [
+        route({
+          path: '/',
+          title: 'Tasks',
+          collections: ['tasks'],
+          data: ({ store }) => liveQuery(['tasks'], () => store!.collection<Task>('tasks').query({ startsWith: prefix })),
+          render: ({ data }) => {
+            steps.push('render');
+            return html`<h1>Tasks</h1>
+              <ul>
+                ${data?.map((t) => html`<li>${t.title}</li>`)}
+              </ul>`;
+          },
+        }),
+      ],
+    });
+
+    // createApp resolved with the local data on screen; sync started only after that first render.
+    expect(steps[0]).to.equal('render');
+    expect(items()).to.deep.equal(['Stored locally']);
+    expect(document.querySelector('link[rel=manifest]')?.getAttribute('href')).to.equal('/test/fixtures/app.webmanifest');
+
+    await app.ready;
+    expect(steps.indexOf('sync')).to.be.greaterThan(0);
+    expect(app.sync, 'sync started').to.not.equal(undefined);
+    expect(app.sw?.registration?.scope).to.equal(`${location.origin}${SW_SCOPE}`);
+
+    // The server is down: the app keeps showing local data and has never synced.
+    await app.sync!.syncNow();
+    expect(app.sync!.status.lastSyncedAt).to.equal(undefined);
+    expect(app.sync!.status.state).to.not.equal('idle');
+    expect(items()).to.deep.equal(['Stored locally']);
+    expect(persistRequests, 'persistence asked before the first sync').to.equal(0);
+
+    await startStubAgain();
+    await app.sync!.syncNow();
+    await until(() => items().includes('From the server'), 'the pulled task in the view');
+    expect(items()).to.have.members(['Stored locally', 'From the server']);
+    expect(app.sync!.status.lastSyncedAt).to.be.a('number');
+    // After the first complete sync the app asked to keep its data.
+    const report = await app.persistence;
+    expect(report.persisted).to.equal(true);
+    expect(persistRequests).to.equal(1);
+
+    app.dispose();
+    expect(root.querySelector('h1')).to.equal(null);
+    expect(document.querySelector('link[rel=manifest]')).to.equal(null);
+    app = undefined;
+  });
+
+  it('works without store or sync, wraps the outlet in a layout, and names the fix for bad options', async () => {
+    app = await createApp({
+      root: root,
+      router: { base: BASE },
+      layout: (outlet) => html`<div class="frame">${outlet}</div>`,
+      routes: [{ path: '/', render: () => html`<h1>Plain</h1>` }],
+    });
+    expect(root.querySelector('.frame h1')?.textContent).to.equal('Plain');
+    await app.router.navigate('/nothing-here');
+    expect(root.querySelector('.frame h1')?.textContent).to.equal('Page not found');
+    app.dispose();
+    app = undefined;
+
+    let error: Error | undefined;
+    try {
+      await createApp({ root: '#no-such-root', routes: [] });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).to.contain("root '#no-such-root' matches no element");
+
+    const name = unique('app');
+    stores.push(name);
+    const store = await openStore({ name, version: 1, collections: { tasks: { keyPath: 'id' } } });
+    error = undefined;
+    try {
+      await createApp({ root, store, routes: [{ path: '/', collections: ['notes'], render: () => html`<h1>x</h1>` }] });
+    } catch (e) {
+      error = e as Error;
+    }
+    store.close();
+    expect(error?.message).to.contain("route '/' needs collection 'notes'");
+    expect(error?.message).to.contain('Add it to openStore({ collections })');
+  });
+});
