@@ -101,8 +101,7 @@ export class MailShell extends LitElement {
   }
 
   /** Runs an action on the targets and offers Undo in a toast. */
-  async act(run: (s: MailSession, ids: string[]) => Promise<ActionResult>, leaveThread = false): Promise<void> {
-    const ids = this.targets();
+  async act(run: (s: MailSession, ids: string[]) => Promise<ActionResult>, leaveThread = false, ids = this.targets()): Promise<void> {
     if (!ids.length) return;
     const result = await run(this.session, ids);
     if (this.list) this.list.selection = new Set();
@@ -125,9 +124,11 @@ export class MailShell extends LitElement {
   }
 
   async #toggleStar(): Promise<void> {
-    const messages = await threadMessages(this.session, this.targets());
+    // The targets are read before the first await: the focus may move on while the store answers.
+    const ids = this.targets();
+    const messages = await threadMessages(this.session, ids);
     const starred = messages.some((m) => m.labels.includes('STARRED'));
-    await this.act(starred ? ACTIONS.unstar : ACTIONS.star);
+    await this.act(starred ? ACTIONS.unstar : ACTIONS.star, false, ids);
   }
 
   /** Adds (or with `remove`, takes off) a user label on the targets. */

@@ -1,0 +1,235 @@
+// Shared by the demo's end-to-end tests: the built demo (dist/demo-app) served by the real stub
+// with the demo seed, Chromium through puppeteer-core, and readers for the page and the server.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { StubProcess } from '../../testing/index.js';
+import type { Change } from '../../runtime/protocol/index.js';
+import type { ThreadSummary } from '../../demo-app/mail/threads.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--no-default-browser-check'];
+
+/** Messages per user: enough for a scrolling list and every kind of thread, small enough to sync fast. */
+export const SEED_SIZE = 60;
+
+/** Starts the stub serving the built demo, seeded with `SEED_SIZE` messages per user. */
+export async function startDemoServer(): Promise<StubProcess> {
+  const app = join(root, 'dist/demo-server/app.js');
+  const site = join(root, 'dist/demo-app');
+  for (const file of [app, join(site, 'index.html'), join(site, 'sw.js')]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: the demo end-to-end tests run against the build. Run npm run build first.`);
+  }
+  const stub = new StubProcess({ args: ['--app', app, '--seed', 'demo', '--seed-size', String(SEED_SIZE), '--static', site], onStderr: () => {} });
+  await stub.start();
+  return stub;
+}
+
+// Page-side helpers, installed as source text: tsx compiles functions passed to page.evaluate with
+// esbuild's keepNames, whose `__name` wrapper does not exist in the page, so the evaluated
+// callbacks below stay free of named inner functions and call these instead.
+const PAGE_HELPERS = `
+window.__e2e = {
+  find(name, root = document) {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.localName === name) return el;
+      const inner = el.shadowRoot && window.__e2e.find(name, el.shadowRoot);
+      if (inner) return inner;
+    }
+    return undefined;
+  },
+  all(selector, root = document, out = []) {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.matches(selector)) out.push(el);
+      if (el.shadowRoot) window.__e2e.all(selector, el.shadowRoot, out);
+    }
+    return out;
+  },
+  blur() {
+    let el = document.activeElement;
+    while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+    if (el) el.blur();
+  },
+};`;
+
+/** What {@link PAGE_HELPERS} puts on `window`. */
+interface E2eHelpers {
+  find(name: string, root?: Document | ShadowRoot): Element | undefined;
+  all(selector: string): Element[];
+  blur(): void;
+}
+declare global {
+  interface Window {
+    __e2e: E2eHelpers;
+  }
+}
+
+/** Debian's Chromium, headless. */
+export function launchChromium(): Promise<Browser> {
+  return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+}
+
+/**
+ * A page in a fresh browser context (its own storage, like another device), 1280×800, with page
+ * errors collected in `errors` so a test can assert there were none.
+ */
+export async function freshPage(browser: Browser): Promise<Page & { errors: string[] }> {
+  const context = await browser.createBrowserContext();
+  const page = Object.assign(await context.newPage(), { errors: [] as string[] });
+  await page.setViewport({ width: 1280, height: 800 });
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (e) => page.errors.push((e as Error).message));
+  await page.evaluateOnNewDocument(PAGE_HELPERS);
+  return page;
+}
+
+/** Polls `check` until it returns something other than undefined, or fails after `ms` naming `what`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, ms = 20_000): Promise<T> {
+  const until = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until) throw new Error(`Timed out after ${ms} ms waiting for ${what}.${last ? ` Last error: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** Opens the app at `url` and signs in; resolves once the inbox lists conversations. */
+export async function signIn(page: Page, url: string, user: string): Promise<void> {
+  await page.goto(`${url}/signin`);
+  await page.locator('>>> mail-sign-in >>> input[name=user]').fill(user);
+  await page.locator('>>> mail-sign-in >>> input[name=password]').fill(user);
+  await page.locator('>>> mail-sign-in >>> button').click();
+  await eventually(async () => ((await threads(page))?.length ? true : undefined), `${user}'s inbox to list conversations`);
+}
+
+/** The conversations the list holds (all of them, not only the rendered rows), or undefined. */
+export function threads(page: Page): Promise<ThreadSummary[] | undefined> {
+  return page.evaluate(() => (window.__e2e.find('mail-thread-list') as (Element & { threads?: ThreadSummary[] }) | undefined)?.threads);
+}
+
+/** Waits until the list shows a conversation whose subject is `subject` and returns it. */
+export function threadBySubject(page: Page, subject: string, what = `a conversation "${subject}" in the list`): Promise<ThreadSummary> {
+  return eventually(async () => (await threads(page))?.find((t) => t.subject === subject), what);
+}
+
+/** Text of every element matching `selector` (of its shadow root when it has one), looking through shadow roots. */
+export function deepTexts(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((sel) => window.__e2e.all(sel).map((el) => ((el.shadowRoot ?? el).textContent ?? '').replace(/\s+/g, ' ').trim()), selector);
+}
+
+/** The path of the page's URL. */
+export const pathOf = (page: Page) => new URL(page.url()).pathname;
+
+/** Moves keyboard focus out of any field, so single-key shortcuts reach the app. */
+export async function focusPage(page: Page): Promise<void> {
+  await page.evaluate(() => window.__e2e.blur());
+}
+
+/** Types shortcut keys in order, e.g. `keys(page, 'g', 'i')`. */
+export async function keys(page: Page, ...sequence: string[]): Promise<void> {
+  for (const k of sequence) {
+    if (k.startsWith('Shift+')) {
+      await page.keyboard.down('Shift');
+      await page.keyboard.press(k.slice(6) as 'I');
+      await page.keyboard.up('Shift');
+    } else await page.keyboard.press(k as 'j');
+  }
+}
+
+/** Signs in at the server directly (not through a page); returns the bearer token. */
+export async function token(url: string, user: string): Promise<string> {
+  const res = await fetch(`${url}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, password: user }) });
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** Every live document of `user` on the server, by `collection/key`. */
+export async function serverDocs(url: string, user: string): Promise<Map<string, Change>> {
+  const auth = await token(url, user);
+  const docs = new Map<string, Change>();
+  let cursor: string | null = null;
+  for (;;) {
+    const res = await fetch(`${url}/sync/v1/pull`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: JSON.stringify({ protocol: 1, clientId: 'e2e-reader', cursor, limit: 1000 }) });
+    const page = (await res.json()) as { changes: Change[]; cursor: string; hasMore: boolean };
+    for (const c of page.changes) {
+      if (c.deleted) docs.delete(`${c.collection}/${c.key}`);
+      else docs.set(`${c.collection}/${c.key}`, c);
+    }
+    cursor = page.cursor;
+    if (!page.hasMore) return docs;
+  }
+}
+
+/** Writes documents as `user` through the sync protocol (a `put` each, as a new document). */
+export async function serverPut(url: string, user: string, collection: string, values: Array<{ id: string } & Record<string, unknown>>): Promise<void> {
+  const auth = await token(url, user);
+  const mutations = values.map((value, i) => ({ id: i + 1, name: 'put', collection, key: value.id, baseRev: 0, value }));
+  const res = await fetch(`${url}/sync/v1/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: JSON.stringify({ protocol: 1, clientId: `e2e-writer-${crypto.randomUUID()}`, mutations }) });
+  const body = (await res.json()) as { results: Array<{ status: string }> };
+  const bad = body.results.filter((r) => r.status !== 'applied');
+  if (bad.length) throw new Error(`serverPut: ${JSON.stringify(bad)}`);
+}
+
+/** Runs axe-core on the page (shadow DOM included); returns serious and critical violations. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  await page.addScriptTag({ path: axePath });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact?: string; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const results = await axe.run(document, { resultTypes: ['violations'] });
+    return results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} → ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  });
+}
+
+/** Puts the list's keyboard focus on the conversation `threadId` (as j/k would), so shortcuts act on it. */
+export async function focusThread(page: Page, threadId: string): Promise<void> {
+  const ok = await page.evaluate(async (id) => {
+    const list = window.__e2e.find('mail-thread-list') as (Element & { threads?: Array<{ threadId: string }> }) | undefined;
+    const index = list?.threads?.findIndex((t) => t.threadId === id) ?? -1;
+    const vlist = list?.shadowRoot && (window.__e2e.find('outpost-virtual-list', list.shadowRoot) as (Element & { focusIndex(i: number): Promise<void> }) | undefined);
+    if (index < 0 || !vlist) return false;
+    await vlist.focusIndex(index);
+    return true;
+  }, threadId);
+  if (!ok) throw new Error(`focusThread: ${threadId} is not in the list`);
+}
+
+/** Sets a property of the `<mail-app>` element (e.g. a shorter undo-send window for a test). */
+export async function setAppProperty(page: Page, name: string, value: unknown): Promise<void> {
+  await page.evaluate((n, v) => Object.assign(document.querySelector('mail-app')!, { [n]: v }), name, value as never);
+}
+
+/** Awaits `work`, naming `what` in its error (puppeteer's locator timeouts do not say which one). */
+export async function step<T>(what: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    throw new Error(`${what}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Composes and sends a message through the UI (c, fill the form, Send). */
+export async function composeAndSend(page: Page, to: string, subject: string, text: string): Promise<void> {
+  await focusPage(page);
+  await keys(page, 'c');
+  await step('the compose panel to open on c', page.locator('>>> mail-compose >>> input[name=to]').fill(to));
+  await page.locator('>>> mail-compose >>> input[name=subject]').fill(subject);
+  await page.locator('>>> mail-compose >>> textarea').fill(text);
+  await page.locator('>>> mail-compose >>> button.send').click();
+}
+
+/** The sync badge of each rendered row: thread id → '' (synced), 'change' or 'send' (queued). */
+export function rowPending(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() =>
+    Object.fromEntries(window.__e2e.all('mail-thread-row').map((r) => [(r as Element & { thread: { threadId: string } }).thread.threadId, (r as Element & { pending: string }).pending])),
+  );
+}

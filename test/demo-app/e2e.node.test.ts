@@ -1,0 +1,192 @@
+// The demo mail client end to end in Chromium: the production build served by the real stub with
+// the demo seed. Accounts side by side, offline work that survives a reload and reaches the server
+// exactly once, and live delivery between two users.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'puppeteer-core';
+import type { StubProcess } from '../../testing/index.js';
+import { accountStoreName } from '../../runtime/store/storage.js';
+import type { MailMessage } from '../../demo-app/model.js';
+import {
+  composeAndSend, deepTexts, rowPending, eventually, focusPage, focusThread, freshPage, keys, launchChromium, pathOf,
+  serverDocs, setAppProperty, signIn, step, startDemoServer, threadBySubject, threads,
+} from './e2e-kit.js';
+
+const databases = (page: import('puppeteer-core').Page) => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
+
+/** The server's messages of `user`, with their revs. */
+async function serverMessages(url: string, user: string): Promise<Array<MailMessage & { rev: number }>> {
+  return [...(await serverDocs(url, user)).values()].filter((c) => c.collection === 'messages').map((c) => ({ ...(c.value as unknown as MailMessage), rev: c.rev }));
+}
+
+describe('demo mail client in Chromium (built demo on the stub)', { timeout: 240_000 }, () => {
+  let stub: StubProcess;
+  let url: string;
+  let browser: Browser;
+
+  before(async () => {
+    stub = await startDemoServer();
+    url = stub.url;
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stub?.dispose();
+  });
+
+  test('alice and bob signed in side by side at /u/0 and /u/1, each with a store; signing bob out wipes only his', async () => {
+    const page = await freshPage(browser);
+    await signIn(page, url, 'alice');
+    assert.equal(pathOf(page), '/u/0/inbox');
+    const aliceThreads = (await threads(page))!.map((t) => t.threadId);
+    assert.ok(aliceThreads.every((id) => id.startsWith('alice-')), 'alice sees her own mailbox');
+
+    await signIn(page, url, 'bob');
+    assert.equal(pathOf(page), '/u/1/inbox');
+    assert.ok((await threads(page))!.every((t) => t.threadId.startsWith('bob-')), 'bob sees his own mailbox');
+    const names = await databases(page);
+    assert.ok(names.includes(accountStoreName('mail', 'alice')) && names.includes(accountStoreName('mail', 'bob')), `one store per account, got ${names.join(', ')}`);
+
+    // Back to alice through the account menu's link (in-app navigation, no page load).
+    await page.locator('>>> details.accounts summary').click();
+    await page.locator('>>> details.accounts a[href="/u/0/inbox"]').click();
+    await eventually(async () => ((await threads(page))?.[0]?.threadId.startsWith('alice-') ? true : undefined), "alice's inbox again");
+
+    await page.goto(`${url}/u/1/inbox`);
+    await eventually(async () => ((await threads(page))?.[0]?.threadId.startsWith('bob-') ? true : undefined), "bob's inbox at /u/1");
+    await page.locator('>>> details.accounts summary').click();
+    await page.locator('>>> details.accounts button::-p-text(Sign out bob)').click();
+    await eventually(async () => (pathOf(page) === '/u/0/inbox' ? true : undefined), 'the app to go to the remaining account');
+    const after = await eventually(async () => {
+      const n = await databases(page);
+      return n.includes(accountStoreName('mail', 'bob')) ? undefined : n;
+    }, "bob's store to be deleted");
+    assert.ok(after.includes(accountStoreName('mail', 'alice')), "alice's store is kept");
+    assert.deepEqual(await page.evaluate(() => JSON.parse(localStorage.getItem('outpost-mail:accounts') ?? '[]').map((a: { user: string }) => a.user)), ['alice']);
+    assert.deepEqual(page.errors, []);
+    await page.browserContext().close();
+  });
+
+  test('offline: archive, star, label and send; reload offline shows it all; back online the server has each change exactly once', async () => {
+    const page = await freshPage(browser);
+    await signIn(page, url, 'alice');
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller, { timeout: 20_000 });
+    await setAppProperty(page, 'undoSendMs', 300);
+    const list = (await threads(page))!;
+    const [archived, starred, labelled] = [list[1], list.find((t, i) => i > 1 && !t.starred)!, [...list].reverse().find((t) => list.indexOf(t) > 1 && !t.labels.includes('label-work') && !t.starred)!];
+    assert.ok(archived && starred && labelled && starred.threadId !== labelled.threadId);
+    const before = new Map((await serverMessages(url, 'alice')).map((m) => [m.id, m]));
+
+    const subject = `Offline hello ${Date.now()}`;
+    // Offline for real: the server is gone and the page has no network.
+    await stub.kill();
+    try {
+    await page.setOfflineMode(true);
+    await focusPage(page);
+    await focusThread(page, archived.threadId);
+    await keys(page, 'e');
+    // Each change shows before the next one: the list's focus moves as archived rows leave it.
+    await eventually(async () => ((await threads(page))?.some((t) => t.threadId === archived.threadId) ? undefined : true), 'the archived thread to leave the inbox');
+    await focusThread(page, starred.threadId);
+    await keys(page, 's');
+    await eventually(async () => ((await threads(page))?.find((t) => t.threadId === starred.threadId)?.starred ? true : undefined), 'the star');
+    await focusThread(page, labelled.threadId);
+    await page.locator('>>> select[aria-label="Labels"]').fill('add:label-work');
+    await composeAndSend(page, 'bob@outpost.test', subject, 'Written on a plane.');
+
+    const check = async (what: string) => {
+      await eventually(async () => {
+        const now = await threads(page);
+        if (!now || now.some((t) => t.threadId === archived.threadId)) return undefined;
+        const s = now.find((t) => t.threadId === starred.threadId);
+        const l = now.find((t) => t.threadId === labelled.threadId);
+        return s?.starred && l?.labels.includes('label-work') ? true : undefined;
+      }, `the inbox to show the offline changes (${what})`);
+      await keys(page, 'g', 't');
+      const sent = await threadBySubject(page, subject, `the queued message in Sent (${what})`);
+      await eventually(async () => ((await rowPending(page))[sent.threadId] === 'send' ? true : undefined), `a Queued badge on the sent message (${what})`);
+      assert.ok((await deepTexts(page, 'mail-thread-row')).length, 'rows rendered');
+      assert.ok((await deepTexts(page, '.badge')).includes('Queued'), 'the row says Queued');
+      assert.equal(sent.senders[0], 'me');
+      await keys(page, 'g', 'i');
+      await eventually(async () => (pathOf(page) === '/u/0/inbox' ? true : undefined), 'the inbox');
+    };
+    await check('before the reload');
+    await page.reload();
+    await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the app to start offline');
+    await focusPage(page);
+    await check('after an offline reload');
+
+    } finally {
+      await page.setOfflineMode(false);
+      await stub.start();
+    }
+    const done = await eventually(async () => {
+      const msgs = await serverMessages(url, 'alice');
+      const sent = msgs.filter((m) => m.subject === subject);
+      const bobs = (await serverMessages(url, 'bob')).filter((m) => m.subject === subject);
+      return sent.length && bobs.length ? { msgs, sent, bobs } : undefined;
+    }, 'the queued send to reach the server');
+    await eventually(async () => ((await deepTexts(page, 'outpost-sync-status')).some((t) => t.includes('Up to date')) ? true : undefined), 'the outbox to drain');
+    const final = await serverMessages(url, 'alice');
+    const byId = new Map(final.map((m) => [m.id, m]));
+    assert.equal(done.sent.length, 1, 'one SENT copy');
+    assert.equal(final.filter((m) => m.subject === subject).length, 1, 'still one SENT copy once the outbox drained');
+    assert.equal(done.bobs.length, 1, 'one copy delivered to bob');
+    assert.ok(done.bobs[0].labels.includes('INBOX'));
+    for (const [thread, label, has] of [[archived, 'INBOX', false], [starred, 'STARRED', true], [labelled, 'label-work', true]] as const) {
+      for (const id of thread.messageIds) {
+        const was = before.get(id)!;
+        const now = byId.get(id)!;
+        assert.equal(now.labels.includes(label), has, `${id} ${has ? 'has' : 'lacks'} ${label}`);
+        assert.equal(new Set(now.labels).size, now.labels.length, `${id}: no label twice`);
+        // One applied mutation per message that needed the change, no more (a replayed one would add a rev).
+        const changed = was.labels.includes(label) !== has ? 1 : 0;
+        assert.equal(now.rev, was.rev + changed, `${id}: rev ${was.rev} → ${now.rev}`);
+      }
+    }
+    assert.deepEqual(page.errors, []);
+    await page.browserContext().close();
+  });
+
+  test("alice sends to bob: bob's open tab shows it without a reload; undo send keeps a message from going", async () => {
+    // Bob on a browser of his own (another device): a second tab in one browser is a background
+    // tab, which gets no animation frames, and puppeteer's locators wait for those.
+    const bobBrowser = await launchChromium();
+    const alice = await freshPage(browser);
+    const bob = await freshPage(bobBrowser);
+    await signIn(alice, url, 'alice');
+    await signIn(bob, url, 'bob');
+    await bob.evaluate(() => Object.assign(window, { sameDocument: true }));
+
+    // Undo within the window: the compose panel comes back and nothing is sent.
+    const undone = `Never mind ${Date.now()}`;
+    await composeAndSend(alice, 'bob@outpost.test', undone, 'Oops');
+    await step('the Undo button of the sending toast', alice.locator('>>> outpost-toaster >>> button.action').click());
+    const undoneAt = Date.now();
+    await step('the compose panel to come back', alice.locator('>>> mail-compose >>> input[name=subject]').wait());
+    assert.equal(await alice.$eval('>>> mail-compose >>> input[name=subject]', (i) => (i as HTMLInputElement).value), undone);
+    await step('Discard', alice.locator('>>> mail-compose >>> button[type=button]').click());
+
+    await setAppProperty(alice, 'undoSendMs', 300);
+    const subject = `Lunch? ${Date.now()}`;
+    await composeAndSend(alice, 'bob@outpost.test', subject, 'At noon, https://example.com/menu');
+    const got = await threadBySubject(bob, subject, "alice's message in bob's open inbox");
+    assert.ok(got.unread);
+    assert.deepEqual(got.senders, ['Alice']);
+    assert.equal(await bob.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument), true, 'no reload happened');
+    // The undone message never reached the server, so bob never got it (checked once its window is over).
+    await new Promise((r) => setTimeout(r, Math.max(0, undoneAt + 5500 - Date.now())));
+    assert.ok(!(await serverMessages(url, 'bob')).some((m) => m.subject === undone));
+    assert.ok(!(await threads(bob))!.some((t) => t.subject === undone));
+
+    // Bob opens it: plain text is escaped and the URL becomes a safe link.
+    await bob.goto(`${url}/u/0/inbox/t/${encodeURIComponent(got.threadId)}`);
+    const link = await step('the link in the message body', bob.locator('>>> mail-message-body >>> a').waitHandle());
+    assert.deepEqual(await link.evaluate((a) => [a.getAttribute('href'), a.getAttribute('target'), a.getAttribute('rel')]), ['https://example.com/menu', '_blank', 'noopener noreferrer']);
+    assert.deepEqual([...alice.errors, ...bob.errors], []);
+    await alice.browserContext().close();
+    await bobBrowser.close();
+  });
+});
