@@ -15,10 +15,10 @@ function outputOf(metafile, entry) {
 }
 
 /** Bundles `entryFile` (hashed chunks), writes index.html from `htmlFile`, icons, manifest and the service worker. */
-async function buildOne({ outDir, entryFile, htmlFile, swEntry, name }) {
+async function buildOne({ outDir, entryFile, htmlFile, swEntry, name, minify = true }) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const options = { ...appOptions({ root, dev: false }), entryPoints: { main: entryFile }, outdir: join(outDir, 'assets'), sourcemap: false, plugins: [] };
+  const options = { ...appOptions({ root, dev: false }), entryPoints: { main: entryFile }, outdir: join(outDir, 'assets'), sourcemap: false, minify, plugins: [] };
   const result = await build(options);
   const entry = '/' + relative(outDir, join(root, outputOf(result.metafile, relative(root, entryFile))));
   writeFileSync(join(outDir, 'index.html'), readFileSync(htmlFile, 'utf8').replace('%ENTRY%', entry));
@@ -27,9 +27,9 @@ async function buildOne({ outDir, entryFile, htmlFile, swEntry, name }) {
   await buildServiceWorker({ entry: swEntry, outDir, define: { APP_VERSION: JSON.stringify(`bench-${Date.now().toString(36)}`) } });
 }
 
-/** Builds the demo (production) into `outDir`. */
-export function buildDemo(outDir) {
-  return buildOne({ outDir, entryFile: join(root, 'demo-app/main.ts'), htmlFile: join(root, 'demo-app/index.html'), swEntry: join(root, 'demo-app/service-worker.sw.ts'), name: 'Outpost Mail' });
+/** Builds the demo (production; `minify: false` keeps names readable in a CPU profile) into `outDir`. */
+export function buildDemo(outDir, { minify = true } = {}) {
+  return buildOne({ outDir, entryFile: join(root, 'demo-app/main.ts'), htmlFile: join(root, 'demo-app/index.html'), swEntry: join(root, 'demo-app/service-worker.sw.ts'), name: 'Outpost Mail', minify });
 }
 
 /** Builds the blank Lit anchor app into `outDir`. */

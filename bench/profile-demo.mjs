@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// CPU profile of one slow path of the demo (an unminified build, so names read), to find what the
+// whole-app figures point at. Prints the functions with the most self time and writes the
+// .cpuprofile (open it in Chromium DevTools → Performance).
+//
+//   node bench/profile-demo.mjs [--size 5000] [--action archive|start] [--threads 20] [--out .tmp/demo.cpuprofile]
+//
+// archive: select the newest --threads conversations, click Archive, profile until they are gone.
+// start: reload the inbox (online, service worker in control), profile until the first rows paint.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import puppeteer from 'puppeteer-core';
+import { tsImport } from 'tsx/esm/api';
+import { buildDemo } from './app-builds.mjs';
+import { PAGE_KIT, firstRowsProbe } from './page-probe.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const { values } = parseArgs({ options: { size: { type: 'string', default: '5000' }, action: { type: 'string', default: 'archive' }, threads: { type: 'string', default: '20' }, out: { type: 'string', default: join(root, '.tmp/demo.cpuprofile') } } });
+const SIZE = Number(values.size);
+const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
+
+const work = mkdtempSync(join(tmpdir(), 'outpost-profile-demo-'));
+const site = join(work, 'demo');
+await buildDemo(site, { minify: false });
+const stub = new StubProcess({ args: ['--app', join(root, 'demo-app/server/app.ts'), '--seed', 'demo', '--seed-size', String(SIZE), '--static', site], dataDir: join(work, 'data'), onStderr: () => {} });
+const url = await stub.start();
+const browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'], protocolTimeout: 900_000 });
+try {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 800 });
+  page.setDefaultTimeout(900_000);
+  await page.evaluateOnNewDocument(PAGE_KIT + firstRowsProbe('mail-thread-row'));
+  await page.goto(`${url}/signin`);
+  await page.locator('>>> mail-sign-in >>> input[name=user]').fill('alice');
+  await page.locator('>>> mail-sign-in >>> input[name=password]').fill('alice');
+  await page.locator('>>> mail-sign-in >>> button').click();
+  // The first sync is done when the progress bar is gone and the list holds every inbox thread.
+  await page.waitForFunction(() => !window.__bench.find('outpost-sync-progress')?.shadowRoot?.querySelector('progress'), { polling: 500 });
+  await page.evaluate(() => window.__firstRows);
+  await new Promise((r) => setTimeout(r, 3000));
+  const cdp = await page.createCDPSession();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  let ms;
+  if (values.action === 'start') {
+    await cdp.send('Profiler.start');
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    ms = await page.evaluate(() => window.__firstRows);
+  } else {
+    const ids = await page.evaluate(async (n) => {
+      const list = window.__bench.find('mail-thread-list');
+      const chosen = list.threads.slice(0, n).map((t) => t.threadId);
+      list.selection = new Set(chosen);
+      await list.updateComplete;
+      return chosen;
+    }, Number(values.threads));
+    const box = await page.evaluate(() => {
+      const r = window.__bench.all('button').find((x) => x.textContent.trim() === 'Archive' && x.closest('.toolbar')).getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    });
+    await cdp.send('Profiler.start');
+    await page.mouse.click(box.x, box.y);
+    ms = await page.evaluate(async (a) => {
+      const ids = new Set(a);
+      const t = await window.__bench.frameWhen(() => !window.__bench.find('mail-thread-list').threads.some((x) => ids.has(x.threadId)), 900_000);
+      return t - window.__bench.lastInput;
+    }, ids);
+  }
+  const { profile } = await cdp.send('Profiler.stop');
+  mkdirSync(dirname(values.out), { recursive: true });
+  writeFileSync(values.out, JSON.stringify(profile));
+  // Self time per function: samples × their intervals, summed by node.
+  const self = new Map();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  for (let i = 0; i < profile.samples.length; i++) {
+    const n = byId.get(profile.samples[i]);
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  console.log(`${values.action} (${SIZE} messages): ${Math.round(ms)} ms to the painted result; profile ${Math.round(total)} ms → ${values.out}`);
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${v.toFixed(0).padStart(7)} ms ${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
+} finally {
+  await browser.close();
+  await stub.dispose();
+  rmSync(work, { recursive: true, force: true });
+}
