@@ -1,0 +1,173 @@
+// The demo's reading surface end to end in Chromium: HTML email safety against an XSS corpus,
+// search operators answered from IndexedDB, keyboard shortcuts, and axe on the main views.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'puppeteer-core';
+import type { StubProcess } from '../../testing/index.js';
+import type { MailMessage } from '../../demo-app/model.js';
+import { axeViolations, eventually, focusPage, freshPage, keys, launchChromium, pathOf, serverDocs, serverPut, signIn, startDemoServer, step, threads } from './e2e-kit.js';
+
+/** Vectors that must never run; each reports to /xss/<n> and sets top.xss if it does. */
+function xssCorpus(url: string): string[] {
+  const hit = (n: number) => `top.xss=${n};fetch('${url}/xss/${n}')`;
+  return [
+    `<script>${hit(1)}</script>`,
+    `<img src=x onerror="${hit(2)}">`,
+    `<svg onload="${hit(3)}"><script>${hit(3)}</script></svg>`,
+    `<a href="javascript:${hit(4)}">click me</a>`,
+    `<iframe src="javascript:${hit(5)}"></iframe>`,
+    `<iframe srcdoc="<script>${hit(6)}</script>"></iframe>`,
+    `<object data="data:text/html,<script>${hit(7)}</script>"></object>`,
+    `<body onload="${hit(8)}">body</body>`,
+    `<math><mtext><table><mglyph><style><img src=x onerror="${hit(9)}">`,
+    `<details open ontoggle="${hit(10)}">details</details>`,
+    `<form action="javascript:${hit(11)}"><button>go</button></form>`,
+    `<meta http-equiv="refresh" content="0;url=javascript:${hit(12)}">`,
+    `<noscript><p title="</noscript><img src=x onerror=${hit(13)}>"></noscript>`,
+    `<video><source onerror="${hit(14)}"></video>`,
+    `<input autofocus onfocus="${hit(15)}">`,
+    `<div style="background:url('${url}/xss/16')">styled</div>`,
+    `<p>Safe link: <a href="https://example.com/ok">example</a> <img src="https://images.example.com/pixel.png" alt="pixel"></p>`,
+  ];
+}
+
+const message = (i: number, html: string, threadId: string): MailMessage & { [k: string]: unknown } => ({
+  id: `xss-${i}`, threadId, from: { name: 'Mallory', email: 'mallory@example.com' }, to: [{ name: 'Alice', email: 'alice@outpost.test' }], cc: [],
+  subject: 'Totally safe newsletter', snippet: 'Hello', text: 'Hello', html, date: Date.UTC(2026, 0, 1) + i * 60_000, labels: ['INBOX', 'UNREAD'], attachments: [],
+});
+
+const threadIdsOf = async (page: Page) => new Set((await threads(page))?.map((t) => t.threadId));
+
+describe('demo mail client reading surface in Chromium', { timeout: 240_000 }, () => {
+  let stub: StubProcess;
+  let url: string;
+  let browser: Browser;
+  let page: Page & { errors: string[] };
+
+  before(async () => {
+    stub = await startDemoServer();
+    url = stub.url;
+    const corpus = xssCorpus(url);
+    await serverPut(url, 'alice', 'messages', corpus.map((html, i) => message(i, html, 'xss-thread')));
+    browser = await launchChromium();
+    page = await freshPage(browser);
+    await signIn(page, url, 'alice');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stub?.dispose();
+  });
+
+  test('HTML bodies from an XSS corpus never run script; links open in a new tab; remote images wait for "Show images"', async () => {
+    const hits: string[] = [];
+    page.on('request', (r) => void (r.url().includes('/xss/') && hits.push(r.url())));
+    page.on('dialog', (d) => void (hits.push(`dialog: ${d.message()}`), d.dismiss()));
+    await page.goto(`${url}/u/0/inbox/t/xss-thread`);
+    const docs = await eventually(async () => {
+      const list = await page.evaluate(() => window.__e2e.all('mail-message-body iframe, iframe').map((f) => f.getAttribute('sandbox') + '\n' + ((f as HTMLIFrameElement).srcdoc ?? '')));
+      return list.length === xssCorpus(url).length ? list : undefined;
+    }, 'every message body in its iframe');
+    for (const doc of docs) {
+      const [sandbox] = doc.split('\n', 1);
+      assert.ok(!sandbox.includes('allow-scripts') && !sandbox.includes('allow-same-origin'), `sandbox: ${sandbox}`);
+    }
+    const found = await page.evaluate((srcdocs) => srcdocs.map((d) => {
+      const parsed = new DOMParser().parseFromString(d.slice(d.indexOf('\n') + 1), 'text/html');
+      const body = parsed.body;
+      return {
+        scripts: body.querySelectorAll('script, iframe, object, embed, form, svg, math, meta, style').length,
+        handlers: [...body.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => a.name.startsWith('on') || /javascript:/i.test(a.value)).map((a) => a.name)),
+        styled: body.querySelectorAll('[style]').length,
+        links: [...body.querySelectorAll('a[href]')].map((a) => [a.getAttribute('target'), a.getAttribute('rel')]),
+        remote: [...body.querySelectorAll('img[src^="http"]')].length,
+      };
+    }), docs);
+    for (const f of found) {
+      assert.equal(f.scripts, 0);
+      assert.deepEqual(f.handlers, []);
+      assert.equal(f.styled, 0);
+      for (const [target, rel] of f.links) assert.ok(target === '_blank' && rel?.includes('noopener'), `link target=${target} rel=${rel}`);
+      assert.equal(f.remote, 0, 'remote images are held back');
+    }
+    assert.ok(found.some((f) => f.links.length === 1), 'the safe link survives');
+    await step('the Show images button', page.locator('>>> mail-message-body >>> button').click());
+    await eventually(async () => (await page.evaluate(() => window.__e2e.all('iframe').some((f) => (f as HTMLIFrameElement).srcdoc.includes('src="https://images.example.com/pixel.png"'))) ? true : undefined), 'the image to be shown');
+    assert.equal(await page.evaluate(() => (window as unknown as { xss?: number }).xss), undefined);
+    assert.deepEqual(hits, []);
+  });
+
+  test('search operators are answered from the local store', async () => {
+    const all = [...(await serverDocs(url, 'alice')).values()].filter((c) => c.collection === 'messages').map((c) => c.value as unknown as MailMessage).filter((m) => !m.labels.includes('TRASH'));
+    const expect = (pred: (m: MailMessage) => boolean) => new Set(all.filter(pred).map((m) => m.threadId));
+    const sender = all.find((m) => m.from.email !== 'alice@outpost.test')!.from.name.split(' ')[1].toLowerCase();
+    const cases: Array<[string, Set<string>]> = [
+      ['subject:invoice', expect((m) => /\binvoice/i.test(m.subject))],
+      ['is:starred', expect((m) => m.labels.includes('STARRED'))],
+      ['has:attachment', expect((m) => m.attachments.length > 0)],
+      ['label:work', expect((m) => m.labels.includes('label-work'))],
+      [`from:${sender} is:unread`, expect((m) => `${m.from.name} ${m.from.email}`.toLowerCase().includes(sender) && m.labels.includes('UNREAD'))],
+      ['before:2000/01/01', new Set()],
+    ];
+    for (const [query, expected] of cases) {
+      await focusPage(page);
+      await keys(page, '/');
+      await page.keyboard.type(query);
+      await page.keyboard.press('Enter');
+      await eventually(async () => (pathOf(page) === `/u/0/search/${encodeURIComponent(query)}` ? true : undefined), `the search page for ${query}`);
+      const got = await eventually(async () => {
+        const ids = (await threads(page)) ? await threadIdsOf(page) : undefined;
+        return ids && [...ids].sort().join() === [...expected].sort().join() ? ids : undefined;
+      }, `${query} to list ${expected.size} conversations`).catch(async (err: Error) => {
+        throw new Error(`${err.message} Got ${[...(await threadIdsOf(page))].join(', ')}; expected ${[...expected].join(', ')}`, { cause: err });
+      });
+      assert.equal(got.size, expected.size, query);
+      await page.evaluate(() => ((window.__e2e.find('mail-shell')?.shadowRoot?.querySelector('input[type=search]') as HTMLInputElement | null)!.value = ''));
+    }
+  });
+
+  test('keyboard shortcuts: j/k, o, u, g i/s/t, c (and typing is not a shortcut), ?, #, z', async () => {
+    await page.goto(`${url}/u/0/inbox`);
+    await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
+    await focusPage(page);
+    const list = (await threads(page))!;
+    await keys(page, 'j', 'j', 'k', 'o');
+    await eventually(async () => (pathOf(page) === `/u/0/inbox/t/${list[1].threadId}` ? true : undefined), 'o to open the second conversation');
+    await keys(page, 'u');
+    await eventually(async () => (pathOf(page) === '/u/0/inbox' ? true : undefined), 'u back to the list');
+    for (const [key, path] of [['s', '/u/0/starred'], ['t', '/u/0/sent'], ['i', '/u/0/inbox']]) {
+      await keys(page, 'g', key);
+      await eventually(async () => (pathOf(page) === path ? true : undefined), `g ${key} → ${path}`);
+    }
+    await keys(page, 'c');
+    await step('compose on c', page.locator('>>> mail-compose >>> input[name=to]').click());
+    await page.keyboard.type('jk#e');
+    assert.equal(await page.$eval('>>> mail-compose >>> input[name=to]', (i) => (i as HTMLInputElement).value), 'jk#e');
+    assert.equal(pathOf(page), '/u/0/inbox', 'typing in a field runs no shortcut');
+    await step('discard', page.locator('>>> mail-compose >>> button[type=button]').click());
+    await focusPage(page);
+    await keys(page, '?');
+    await step('the help dialog', page.locator('>>> outpost-dialog[label="Keyboard shortcuts"] >>> dialog[open]').wait());
+    await page.keyboard.press('Escape');
+    await focusPage(page);
+    const first = (await threads(page))![0];
+    await keys(page, '#');
+    await eventually(async () => ((await threads(page))?.some((t) => t.threadId === first.threadId) ? undefined : true), '# to move the conversation to Trash');
+    await keys(page, 'z');
+    await eventually(async () => ((await threads(page))?.some((t) => t.threadId === first.threadId) ? true : undefined), 'z to undo the delete');
+  });
+
+  test('axe: sign-in, inbox and a conversation have no serious or critical violations', async () => {
+    await page.goto(`${url}/u/0/inbox`);
+    await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
+    assert.deepEqual(await axeViolations(page), [], 'inbox');
+    await page.goto(`${url}/u/0/inbox/t/${(await threads(page))![0].threadId}`);
+    await page.locator('>>> mail-thread-view >>> article').wait();
+    assert.deepEqual(await axeViolations(page), [], 'conversation');
+    const other = await freshPage(browser);
+    await other.goto(`${url}/signin`);
+    await other.locator('>>> mail-sign-in >>> input[name=user]').wait();
+    assert.deepEqual(await axeViolations(other), [], 'sign-in');
+    assert.deepEqual([...page.errors, ...other.errors], []);
+  });
+});
