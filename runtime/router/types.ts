@@ -116,8 +116,9 @@ export function liveQuery<R>(collections: string[], run: () => Promise<R>): Live
 }
 
 /**
- * Declares a route, inferring the type of its `data` for `render` (an identity function: a plain
- * object works too, with `data` typed `unknown`).
+ * Declares a route, inferring the type of its `data` for `render` and `title` (an identity
+ * function: a plain object works too, with `data` typed `unknown`). Write `data` before `title`
+ * and `render`: TypeScript infers from an object literal's members in order.
  *
  * @example
  * route({

@@ -1,0 +1,67 @@
+import { expect } from '@open-wc/testing';
+import { deleteStore, type App } from '../../runtime/index.js';
+import { startTodoApp } from '../../docs/examples/todo/todo-app.js';
+import { goOffline, goOnline, stubUrl } from '../../testing/commands.js';
+import { expectAccessible, until } from '../components/helpers.js';
+import { login, serverDocs } from '../runtime/sync/helpers.js';
+
+// The guide's app (docs/guide.md pastes docs/examples/todo/todo-app.ts), run as written.
+describe('the guide\'s to-do app', () => {
+  const runnerUrl = location.href;
+  let app: App | undefined;
+  let root: HTMLElement;
+
+  afterEach(async () => {
+    app?.dispose();
+    root.remove();
+    history.replaceState(null, '', runnerUrl);
+    await goOnline();
+    await deleteStore('todo:alice').catch(() => undefined);
+  });
+
+  it('adds, completes and opens to-dos, keeps working offline and syncs them', async () => {
+    history.replaceState(null, '', '/todo-guide/');
+    root = document.createElement('div');
+    document.body.append(root);
+    app = await startTodoApp({ root, url: await stubUrl(), token: await login('alice'), user: 'alice', base: '/todo-guide/' });
+    const items = () => [...root.querySelectorAll('li a')].map((a) => a.textContent);
+    const add = async (title: string) => {
+      (root.querySelector('input[name=title]') as HTMLInputElement).value = title;
+      root.querySelector<HTMLButtonElement>('form button')!.click();
+      await until(() => items().includes(title), `"${title}" in the list`);
+    };
+    const title = `Write the guide ${Date.now()}`;
+    await add(title);
+    expect(root.querySelector('h1')!.textContent).to.equal('To-dos');
+    expect(root.textContent).to.contain('1 left');
+    await expectAccessible(root);
+
+    root.querySelector<HTMLInputElement>('li input[type=checkbox]')!.click();
+    await until(() => root.textContent!.includes('0 left'), '"0 left"');
+    let nav = new Promise((r) => app!.router.addEventListener('navigate', r, { once: true }));
+    root.querySelector<HTMLAnchorElement>('a[href="/todo-guide/?show=open"]')!.click();
+    await nav;
+    expect(items()).to.deep.equal([]);
+
+    nav = new Promise((r) => app!.router.addEventListener('navigate', r, { once: true }));
+    root.querySelector<HTMLAnchorElement>('a[href="/todo-guide/?show=done"]')!.click();
+    await nav;
+    expect(items()).to.deep.equal([title]);
+    nav = new Promise((r) => app!.router.addEventListener('navigate', r, { once: true }));
+    root.querySelector<HTMLAnchorElement>('li a')!.click();
+    await nav;
+    expect(root.querySelector('h1')!.textContent).to.equal(title);
+    expect(document.title).to.equal(title);
+    expect(root.textContent).to.contain('Done, added');
+
+    await app.router.navigate('/');
+    await goOffline();
+    await add('Written offline');
+    await until(() => app!.sync!.status.pending > 0 || app!.sync!.status.state === 'offline', 'the offline state');
+    await goOnline();
+    await app.sync!.syncNow();
+    await until(() => app!.sync!.status.pending === 0, 'the outbox to drain');
+    const titles = [...(await serverDocs('')).values()].filter((c) => c.collection === 'todos').map((c) => c.value?.title);
+    expect(titles).to.include.members([title, 'Written offline']);
+  });
+});
