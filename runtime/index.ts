@@ -6,8 +6,9 @@
  * @module
  */
 export { VERSION } from './version.js';
-/** Sync protocol v1 wire types, valibot schemas and constants (docs/protocol.md). */
-export * as protocol from './protocol/index.js';
+// The protocol's valibot schemas live in `outpost/protocol` (servers validate with them); the
+// client only needs its types, so they stay out of what every app ships.
+export type * as protocol from './protocol/index.js';
 export * from './store/index.js';
 export { LiveQueryController } from './store/live-query-controller.js';
 export * from './sync/index.js';

@@ -20,5 +20,5 @@ export { SYNC_TAG } from '../runtime/sw-client/messages.js';
 // The engine core the worker runs when woken: the same modules the tabs use, free of DOM globals.
 export { openStore, accountStoreName } from '../runtime/store/index.js';
 export type { StoreSchema } from '../runtime/store/index.js';
-export { syncOnce } from '../runtime/sync/index.js';
-export type { SyncOnceResult, SyncOptions } from '../runtime/sync/index.js';
+export { syncOnce } from '../runtime/sync/engine.js';
+export type { SyncOnceResult, SyncOptions } from '../runtime/sync/engine.js';

@@ -4,7 +4,7 @@
 import { PrecacheController, PrecacheRoute, type PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CLIENT_READY } from '../runtime/sw-client/messages.js';
-import { SYNC_PATHS } from '../runtime/protocol/index.js';
+import { SYNC_PATHS } from '../runtime/protocol/version.js';
 
 /** Options for {@link precacheAppShell}. */
 export interface AppShellOptions {

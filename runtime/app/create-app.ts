@@ -1,7 +1,8 @@
 // One lifecycle for every Outpost app: local data first, the network after.
 import type { Store } from '../store/index.js';
 import type { Sync } from '../sync/index.js';
-import { registerServiceWorker, type ServiceWorkerClient, type ServiceWorkerOptions } from '../sw-client/service-worker-client.js';
+import { registerServiceWorker } from '../sw-client/register.js';
+import type { ServiceWorkerClient, ServiceWorkerOptions } from '../sw-client/service-worker-client.js';
 import { requestPersistence, type StorageReport } from '../sw-client/persistence.js';
 import { Router, type RouterOptions } from '../router/router.js';
 import type { RouteConfig } from '../router/types.js';

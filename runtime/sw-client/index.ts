@@ -3,8 +3,8 @@
  * Background Sync requests, storage persistence and stale-chunk recovery.
  * @module
  */
-export { registerServiceWorker, ServiceWorkerClient } from './service-worker-client.js';
-export type { ServiceWorkerOptions, SyncLike } from './service-worker-client.js';
+export { registerServiceWorker } from './register.js';
+export type { ServiceWorkerClient, ServiceWorkerOptions, SyncLike } from './service-worker-client.js';
 export { requestPersistence } from './persistence.js';
 export type { StorageReport } from './persistence.js';
 export { isChunkLoadError, recoverFromStaleChunk } from './stale-chunk.js';

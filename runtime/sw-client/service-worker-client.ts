@@ -2,6 +2,7 @@
 // on workbox-window.
 import { Workbox } from 'workbox-window';
 import { CLIENT_READY, GET_VERSION, SYNC_NOW, SYNC_TAG } from './messages.js';
+import { reloadPage } from './reload.js';
 
 /** Options for {@link registerServiceWorker}. */
 export interface ServiceWorkerOptions {
@@ -38,7 +39,7 @@ export class ServiceWorkerClient extends EventTarget {
   #reloading = false;
   readonly #cleanups: Array<() => void> = [];
 
-  /** @internal Use {@link registerServiceWorker}. */
+  /** @internal Use `registerServiceWorker()`. */
   constructor(readonly scriptUrl: string, options: ServiceWorkerOptions) {
     super();
     this.#wb = new Workbox(scriptUrl, options.scope ? { scope: options.scope } : {});
@@ -205,24 +206,4 @@ function installed(worker: ServiceWorker | null | undefined): Promise<void> {
     worker.addEventListener('statechange', check);
     check();
   });
-}
-
-/**
- * Registers the app's service worker and follows its lifecycle.
- *
- * @example
- * const sw = await registerServiceWorker('/sw.js');
- * sw.addEventListener('update-available', () => showPrompt(() => sw.applyUpdate()));
- * sw.watch(sync);
- */
-export async function registerServiceWorker(scriptUrl = '/sw.js', options: ServiceWorkerOptions = {}): Promise<ServiceWorkerClient> {
-  if (!('serviceWorker' in navigator)) throw new Error(`registerServiceWorker('${scriptUrl}'): this browser context has no service workers (private mode or an insecure origin). The app still runs, online only.`);
-  const client = new ServiceWorkerClient(scriptUrl, options);
-  await client.start(options);
-  return client;
-}
-
-/** Reloads the page (typed structurally: `Location.reload` is window-only and this module is also type-checked for workers). */
-export function reloadPage(): void {
-  (location as unknown as { reload(): void }).reload();
 }

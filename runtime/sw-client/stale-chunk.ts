@@ -2,7 +2,7 @@
 // The fix is to move the tab to the new build once, never to retry in a loop.
 
 import { SKIP_WAITING } from './messages.js';
-import { reloadPage } from './service-worker-client.js';
+import { reloadPage } from './reload.js';
 
 const KEY = 'outpost:stale-chunk-reload';
 

@@ -2,11 +2,15 @@
 // other tabs hand it their pushes over a BroadcastChannel. Runs in pages and service workers.
 import type { Store } from '../store/index.js';
 import type { DocumentValue, SetElement } from '../protocol/index.js';
-import { DEFAULT_PULL_LIMIT } from '../protocol/index.js';
+import { DEFAULT_PULL_LIMIT } from '../protocol/version.js';
 import { Outbox, type ConflictPolicy, type MutationOutcome, type Mutator } from './outbox.js';
 import { docId, type OutboxEntry } from './schema.js';
 import { StatusCell, type SyncStatus } from './status.js';
-import { SyncRequestError, listenForPokes, pull, push, type TokenSource } from './transport.js';
+import { SyncRequestError } from './request-error.js';
+import type { TokenSource } from './transport.js';
+
+// HTTP loads with the first sync cycle, after the app has rendered from IndexedDB.
+const transport = () => import('./transport.js');
 
 /** Options for {@link createSync}. */
 export interface SyncOptions {
@@ -339,7 +343,7 @@ export class Sync extends EventTarget {
       batch.forEach((e) => this.#tracker(e.id).status === 'pending' && (this.#tracker(e.id).status = 'sent'));
       let res;
       try {
-        res = await push(this.#o.url, { clientId: this.#clientId, mutations: batch.map((e) => e.mutation) }, this.#token);
+        res = await (await transport()).push(this.#o.url, { clientId: this.#clientId, mutations: batch.map((e) => e.mutation) }, this.#token);
       } catch (err) {
         if (err instanceof SyncRequestError && err.kind === 'invalid') {
           // The server refuses the request itself: find the culprit alone and drop only it.
@@ -369,7 +373,7 @@ export class Sync extends EventTarget {
       const cursor = (await this.#outbox.meta<string>('cursor')) ?? null;
       let page;
       try {
-        page = await pull(this.#o.url, this.#clientId, cursor, this.#o.pullLimit, this.#token);
+        page = await (await transport()).pull(this.#o.url, this.#clientId, cursor, this.#o.pullLimit, this.#token);
       } catch (err) {
         if (err instanceof SyncRequestError && err.kind === 'expired') {
           await this.#outbox.resetForResync();
@@ -393,7 +397,7 @@ export class Sync extends EventTarget {
     let failures = 0;
     while (!this.#closed) {
       try {
-        await listenForPokes(this.#o.url, this.#token, async (cursor) => {
+        await (await transport()).listenForPokes(this.#o.url, this.#token, async (cursor) => {
           failures = 0;
           if (cursor !== (await this.#outbox.meta<string>('cursor'))) this.schedule(0);
         }, this.#abort.signal);

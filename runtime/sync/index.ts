@@ -3,8 +3,8 @@
  * policies, one network leader per store across tabs. No DOM or Lit dependency in the core.
  * @module
  */
-export { createSync, Sync, syncOnce } from './engine.js';
-export type { MutationHandle, SyncOnceResult, SyncOptions } from './engine.js';
+export { createSync, Sync } from './engine.js';
+export type { MutationHandle, SyncOptions } from './engine.js';
 export type { ConflictPolicy, MutationOutcome, Mutator, MutatorTransaction } from './outbox.js';
 export { syncCollections } from './schema.js';
 export type { OutboxEntry, StoredConflict, StoredRejection } from './schema.js';

@@ -1,20 +1,9 @@
 // HTTP for the sync protocol: one place that turns responses into outcomes the engine acts on.
-import { PROTOCOL_VERSION, SYNC_PATHS, type PullResponse, type PushRequest, type PushResponse, type Cursor } from '../protocol/index.js';
+import { PROTOCOL_VERSION, SYNC_PATHS } from '../protocol/version.js';
+import type { PullResponse, PushRequest, PushResponse, Cursor } from '../protocol/types.js';
+import { SyncRequestError } from './request-error.js';
 
-/** Why a request did not succeed, as the engine needs to know it. */
-export class SyncRequestError extends Error {
-  override readonly name = 'SyncRequestError';
-  constructor(
-    /** `network` (no response), `auth` (401), `expired` (410), `upgrade` (426), `retry` (429/5xx), `invalid` (other 4xx). */
-    readonly kind: 'network' | 'auth' | 'expired' | 'upgrade' | 'retry' | 'invalid',
-    message: string,
-    readonly status = 0,
-    /** Milliseconds the server asked us to wait (Retry-After). */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
-}
+export { SyncRequestError };
 
 /** How the engine gets a bearer token. */
 export type TokenSource = () => string | undefined | Promise<string | undefined>;

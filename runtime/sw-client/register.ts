@@ -1,0 +1,19 @@
+// The entry an app calls at start. The client and workbox-window load on that call, after the
+// app's first render from IndexedDB, so they are not part of what the browser parses to show it.
+import type { ServiceWorkerClient, ServiceWorkerOptions } from './service-worker-client.js';
+
+/**
+ * Registers the app's service worker and follows its lifecycle.
+ *
+ * @example
+ * const sw = await registerServiceWorker('/sw.js');
+ * sw.addEventListener('update-available', () => showPrompt(() => sw.applyUpdate()));
+ * sw.watch(sync);
+ */
+export async function registerServiceWorker(scriptUrl = '/sw.js', options: ServiceWorkerOptions = {}): Promise<ServiceWorkerClient> {
+  if (!('serviceWorker' in navigator)) throw new Error(`registerServiceWorker('${scriptUrl}'): this browser context has no service workers (private mode or an insecure origin). The app still runs, online only.`);
+  const { ServiceWorkerClient } = await import('./service-worker-client.js');
+  const client = new ServiceWorkerClient(scriptUrl, options);
+  await client.start(options);
+  return client;
+}
