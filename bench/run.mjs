@@ -90,7 +90,8 @@ async function runPages() {
   const versions = {};
   try {
     for (const name of browsers) {
-      const browser = await launch({ headless: true, ...LAUNCH[name] });
+      // A whole page of workloads is one evaluate call: minutes on a loaded machine.
+      const browser = await launch({ headless: true, protocolTimeout: 3_600_000, ...LAUNCH[name] });
       versions[name] = await browser.version();
       try {
         const page = await browser.newPage();
