@@ -1,0 +1,84 @@
+import { expect } from '@open-wc/testing';
+import { registerServiceWorker, type ServiceWorkerClient, type SyncLike } from '../../../runtime/index.js';
+
+/** A sync engine as the client sees it, driven by the test. */
+function fakeSync(): SyncLike & { set(s: { state: string; pending: number }): void } {
+  const target = new EventTarget();
+  let status = { state: 'idle', pending: 0 };
+  const listeners = new Set<(s: typeof status) => void>();
+  return Object.assign(target, {
+    get status() {
+      return status;
+    },
+    subscribe(fn: (s: typeof status) => void) {
+      listeners.add(fn);
+      fn(status);
+      return () => listeners.delete(fn);
+    },
+    set(s: typeof status) {
+      status = s;
+      listeners.forEach((fn) => fn(s));
+    },
+  });
+}
+
+describe('ServiceWorkerClient', () => {
+  let sw: ServiceWorkerClient | undefined;
+
+  afterEach(async () => {
+    sw?.dispose();
+    for (const reg of await navigator.serviceWorker.getRegistrations()) await reg.unregister();
+  });
+
+  it('registers the worker, reports offline-ready once it controls the page, and answers no version for a worker without one', async () => {
+    sw = await registerServiceWorker('/test/fixtures/sw-smoke.js', { scope: '/', updateIntervalMs: 0, reloadOnUpdate: false });
+    expect(sw.registration?.scope).to.equal(`${location.origin}/`);
+    if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    expect(navigator.serviceWorker.controller?.scriptURL).to.contain('sw-smoke.js');
+    expect(sw.updateAvailable).to.equal(false);
+  });
+
+  it('checks for an update when the sync engine reports the server needs a newer app (HTTP 426)', async () => {
+    sw = await registerServiceWorker('/test/fixtures/sw-smoke.js', { scope: '/', updateIntervalMs: 0, reloadOnUpdate: false });
+    const reg = sw.registration!;
+    let checks = 0;
+    const update = reg.update.bind(reg);
+    reg.update = () => {
+      checks++;
+      return update();
+    };
+    const sync = fakeSync();
+    const stop = sw.watch(sync);
+    sync.dispatchEvent(new Event('update-required'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(checks).to.equal(1);
+    stop();
+    sync.dispatchEvent(new Event('update-required'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(checks, 'no check once the watch stopped').to.equal(1);
+  });
+
+  it('asks for Background Sync when changes are pending offline, where the browser has it', async () => {
+    sw = await registerServiceWorker('/test/fixtures/sw-smoke.js', { scope: '/', updateIntervalMs: 0, reloadOnUpdate: false });
+    await navigator.serviceWorker.ready;
+    const reg = sw.registration as ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } };
+    const tags: string[] = [];
+    if (reg.sync) {
+      // Online, Chromium fires a registered sync at once and forgets the tag: record the requests.
+      const register = reg.sync.register.bind(reg.sync);
+      reg.sync.register = (tag: string) => (tags.push(tag), register(tag));
+    }
+    const sync = fakeSync();
+    sw.watch(sync);
+    sync.set({ state: 'idle', pending: 2 });
+    expect(tags, 'online with pending changes: the tab pushes them itself').to.deep.equal([]);
+    sync.set({ state: 'offline', pending: 2 });
+    await new Promise((r) => setTimeout(r, 300));
+    if (reg.sync) {
+      expect(tags).to.deep.equal(['outpost-sync']);
+    } else {
+      // Firefox: no Background Sync; pending changes go out on the next start, online or focus.
+      expect(await sw.requestBackgroundSync()).to.equal(false);
+    }
+  });
+});
