@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'puppeteer-core';
 import type { StubProcess } from '../../testing/index.js';
 import type { MailMessage } from '../../demo-app/model.js';
-import { axeViolations, eventually, focusPage, freshPage, keys, launchChromium, pathOf, serverDocs, serverPut, signIn, startDemoServer, step, threads } from './e2e-kit.js';
+import { axeViolations, eventually, focusPage, freshPage, keys, launchChromium, pathOf, serverDocs, serverPut, signIn, startDemoServer, step, threads, inShadow } from './e2e-kit.js';
 
 /** Vectors that must never run; each reports to /xss/<n> and sets top.xss if it does. */
 function xssCorpus(url: string): string[] {
@@ -140,15 +140,19 @@ describe('demo mail client reading surface in Chromium', { timeout: 240_000 }, (
       await eventually(async () => (pathOf(page) === path ? true : undefined), `g ${key} → ${path}`);
     }
     await keys(page, 'c');
-    await step('compose on c', page.locator('>>> mail-compose >>> input[name=to]').click());
+    await eventually(() => page.evaluate(() => (window.__e2e.find('mail-compose')?.shadowRoot?.querySelector('input[name=to]') ? true : undefined)), 'compose on c');
+    await page.evaluate(() => (window.__e2e.find('mail-compose')!.shadowRoot!.querySelector('input[name=to]') as HTMLInputElement).focus());
     await page.keyboard.type('jk#e');
-    assert.equal(await page.$eval('>>> mail-compose >>> input[name=to]', (i) => (i as HTMLInputElement).value), 'jk#e');
+    assert.equal(await page.evaluate(() => (window.__e2e.find('mail-compose')!.shadowRoot!.querySelector('input[name=to]') as HTMLInputElement).value), 'jk#e');
     assert.equal(pathOf(page), '/u/0/inbox', 'typing in a field runs no shortcut');
-    await step('discard', page.locator('>>> mail-compose >>> button[type=button]').click());
+    await inShadow(page, 'mail-compose', { click: 'button[type=button]' });
+    await eventually(async () => ((await page.evaluate(() => !!window.__e2e.find('mail-compose'))) ? undefined : true), 'the compose panel to close');
     await focusPage(page);
     await keys(page, '?');
-    await step('the help dialog', page.locator('>>> outpost-dialog[label="Keyboard shortcuts"] >>> dialog[open]').wait());
+    const helpOpen = () => page.evaluate(() => !!window.__e2e.all('outpost-dialog[label="Keyboard shortcuts"]')[0]?.shadowRoot?.querySelector('dialog[open]'));
+    await eventually(async () => ((await helpOpen()) ? true : undefined), 'the help dialog on ?');
     await page.keyboard.press('Escape');
+    await eventually(async () => ((await helpOpen()) ? undefined : true), 'Escape to close the help dialog');
     await focusPage(page);
     const first = (await threads(page))![0];
     await keys(page, '#');
