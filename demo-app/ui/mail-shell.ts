@@ -103,11 +103,15 @@ export class MailShell extends LitElement {
   /** Runs an action on the targets and offers Undo in a toast. */
   async act(run: (s: MailSession, ids: string[]) => Promise<ActionResult>, leaveThread = false, ids = this.targets()): Promise<void> {
     if (!ids.length) return;
-    const result = await run(this.session, ids);
+    const pending = run(this.session, ids);
+    // z pressed while the action's writes are still going in must undo this action, not the last one.
+    const undoPending = async () => (await pending).undo?.();
+    this.#lastUndo = undoPending;
+    const result = await pending;
     if (this.list) this.list.selection = new Set();
     if (leaveThread && this.threadId) this.go(mailPath(this.account, this.mailbox));
     const undo = result.undo;
-    this.#lastUndo = undo;
+    if (this.#lastUndo === undoPending) this.#lastUndo = undo;
     this.toasts.show({
       message: result.message,
       action: undo ? { label: 'Undo', run: () => this.undo() } : undefined,
