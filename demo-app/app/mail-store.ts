@@ -1,10 +1,8 @@
 // One account's local mail: its IndexedDB store (`mail:<user>`) and the sync engine that keeps it
 // in step with the server, including the optimistic effect of the custom `send` mutation.
-import { accountStoreName, createSync, deleteStore, openStore, syncCollections, type Mutator, type Store, type Sync } from 'outpost';
-import { addressOf, localUser, snippetOf, type MailMessage, type SendArgs } from '../model.js';
-
-/** Schema version of the mail store. */
-const VERSION = 1;
+import { accountStoreName, createSync, deleteStore, openStore, syncCollections, type Store, type Sync } from 'outpost';
+import type { MailMessage } from '../model.js';
+import { MAIL_STORE_VERSION, mailCollections, sendMutator, syncedMailCollections, type SessionRecord } from './mail-schema.js';
 
 /** A draft being written, a document of the synced `drafts` collection. */
 export interface MailDraft {
@@ -21,39 +19,11 @@ export interface MailDraft {
 /** A message as the store holds it (store records are open objects). */
 export type StoredMessage = MailMessage & Record<string, unknown>;
 
-/** `send` arguments plus the client's clock, so the optimistic copy has a stable date. */
-export type SendMutationArgs = SendArgs & { sentAt: number };
+export type { SendMutationArgs } from './mail-schema.js';
 
 /** The store name of a user's mail. */
 export function mailStoreName(user: string): string {
   return accountStoreName('mail', user);
-}
-
-/** The optimistic SENT copy: what the server will write, minus its clock. */
-function sendMutator(user: string): Mutator {
-  return async (tx, raw) => {
-    const args = raw as SendMutationArgs;
-    const address = (email: string) => {
-      const local = localUser(email);
-      return local ? addressOf(local) : { name: email, email };
-    };
-    const toSelf = [...args.to, ...(args.cc ?? [])].some((e) => localUser(e) === user);
-    const message: MailMessage = {
-      id: args.id,
-      threadId: args.threadId,
-      from: addressOf(user),
-      to: args.to.map(address),
-      cc: (args.cc ?? []).map(address),
-      subject: args.subject,
-      snippet: snippetOf(args.text),
-      text: args.text,
-      date: args.sentAt,
-      labels: toSelf ? ['SENT', 'INBOX'] : ['SENT'],
-      attachments: [],
-    };
-    await tx.put('messages', { ...message });
-    if (args.draftId) await tx.delete('drafts', args.draftId);
-  };
 }
 
 /** A signed-in account's open store and running sync. */
@@ -70,21 +40,24 @@ export interface MailSession {
  * and the engine retries the network on its own.
  */
 export async function openMailSession(options: { user: string; server: string; token: () => string | undefined }): Promise<MailSession> {
-  const store = await openStore({
-    name: mailStoreName(options.user),
-    version: VERSION,
-    collections: {
-      messages: { keyPath: 'id', indexes: { byDate: 'date', byLabel: 'labels*', byThread: ['threadId', 'date'] } },
-      labels: { keyPath: 'id' },
-      drafts: { keyPath: 'id', indexes: { byUpdated: 'updatedAt' } },
-      ...syncCollections,
-    },
-  });
+  const store = await openStore({ name: mailStoreName(options.user), version: MAIL_STORE_VERSION, collections: { ...mailCollections, ...syncCollections } });
+  // The service worker reads the token from the store (it has no localStorage) to push the
+  // outbox when no tab is open; keep its copy current whenever the engine asks for the token.
+  let remembered: string | undefined;
+  const token = () => {
+    const t = options.token();
+    if (t && t !== remembered) {
+      remembered = t;
+      void store.collection<SessionRecord>('session').put({ id: 'auth', token: t }).catch(() => (remembered = undefined));
+    }
+    return t;
+  };
+  token();
   const sync = await createSync({
     store,
     url: options.server,
-    auth: options.token,
-    collections: { messages: {}, labels: {}, drafts: {} },
+    auth: token,
+    collections: syncedMailCollections,
     mutators: { send: sendMutator(options.user) },
   });
   return {

@@ -1,0 +1,59 @@
+// The mail store's shape and sync configuration, shared by the page and the service worker
+// (which syncs signed-in accounts with no tab open). It imports only types, from `outpost/sw`, so
+// neither bundle pulls in the other's code.
+import type { CollectionSchema, Mutator } from 'outpost/sw';
+import { addressOf, localUser, snippetOf, type MailMessage, type SendArgs } from '../model.js';
+
+/** Schema version of the mail store (2 added `session`, the token the worker syncs with). */
+export const MAIL_STORE_VERSION = 2;
+
+/** Prefix of every account's store name (`accountStoreName('mail', user)`). */
+export const MAIL_STORE_PREFIX = 'mail:';
+
+/** The app's own collections; each store adds `syncCollections`. `session` is local-only. */
+export const mailCollections: Record<string, CollectionSchema> = {
+  messages: { keyPath: 'id', indexes: { byDate: 'date', byLabel: 'labels*', byThread: ['threadId', 'date'] } },
+  labels: { keyPath: 'id' },
+  drafts: { keyPath: 'id', indexes: { byUpdated: 'updatedAt' } },
+  session: { keyPath: 'id' },
+};
+
+/** The collections the server syncs. */
+export const syncedMailCollections = { messages: {}, labels: {}, drafts: {} };
+
+/** The record in `session` holding the account's bearer token, for the service worker. */
+export interface SessionRecord {
+  [field: string]: unknown;
+  id: 'auth';
+  token: string;
+}
+
+/** `send` arguments plus the client's clock, so the optimistic copy has a stable date. */
+export type SendMutationArgs = SendArgs & { sentAt: number };
+
+/** The optimistic SENT copy: what the server will write, minus its clock. */
+export function sendMutator(user: string): Mutator {
+  return async (tx, raw) => {
+    const args = raw as SendMutationArgs;
+    const address = (email: string) => {
+      const local = localUser(email);
+      return local ? addressOf(local) : { name: email, email };
+    };
+    const toSelf = [...args.to, ...(args.cc ?? [])].some((e) => localUser(e) === user);
+    const message: MailMessage = {
+      id: args.id,
+      threadId: args.threadId,
+      from: addressOf(user),
+      to: args.to.map(address),
+      cc: (args.cc ?? []).map(address),
+      subject: args.subject,
+      snippet: snippetOf(args.text),
+      text: args.text,
+      date: args.sentAt,
+      labels: toSelf ? ['SENT', 'INBOX'] : ['SENT'],
+      attachments: [],
+    };
+    await tx.put('messages', { ...message });
+    if (args.draftId) await tx.delete('drafts', args.draftId);
+  };
+}
