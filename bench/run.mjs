@@ -154,7 +154,11 @@ function storeTable(rows) {
 /** Rows measured beside one anchor (a floor or a ceiling) rather than beside Dexie. */
 function anchorTable(rows, anchor) {
   const lines = [`| measure | browser | outpost | ${anchor} | outpost / ${anchor} | unit | runs |`, '|---|---|---|---|---|---|---|'];
-  for (const r of rows) lines.push(`| ${r.name} | ${r.browser} | ${fmt(r.outpost)} | ${fmt(r.raw)} | ${ratio(r.outpost, r.raw)} | ${r.unit} | ${r.runs} |`);
+  for (const r of rows) {
+    // A step that did not finish has no median: say how long it ran.
+    const outpost = r.outpost === null && r.unfinishedAfterMs ? `> ${r.unfinishedAfterMs} (unfinished)` : fmt(r.outpost);
+    lines.push(`| ${r.name.replaceAll('<', '&lt;')} | ${r.browser} | ${outpost} | ${fmt(r.raw)} | ${ratio(r.outpost, r.raw)} | ${r.unit} | ${r.runs} |`);
+  }
   return lines.join('\n');
 }
 
