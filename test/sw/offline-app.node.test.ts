@@ -17,6 +17,7 @@ interface FixtureWindow {
     lazy: string;
     store: { collection(name: string): { count(): Promise<number>; get(key: string): Promise<unknown> } };
     sync: { put(c: string, v: object): Promise<{ id: number }>; status: { pending: number } };
+    recover(error: unknown): Promise<boolean>;
     sw: { update(): Promise<boolean>; applyUpdate(): Promise<void>; requestBackgroundSync(): Promise<boolean>; version(): Promise<string | undefined> };
   };
 }
@@ -153,6 +154,19 @@ describe('service worker: an app built and served for real (Chromium)', () => {
     assert.equal((await serverDoc(url, 'notes', 'pushed-by-worker'))!.rev, 1);
     await again.close();
     await blank.close();
+  });
+
+  test('a lazy chunk gone after a deploy leads to one update-and-reload, then to the error instead of a reload loop', async () => {
+    const page = await openApp(browser, `${url}/`);
+    await controlled(page);
+    const chunkError = () => window.app.recover(new TypeError('Failed to fetch dynamically imported module: /assets/chunk-GONE1234.js'));
+    assert.equal(await page.evaluate(() => window.app.recover(new Error('some other failure'))), false, 'not a chunk error: no reload');
+    const reloaded = page.waitForNavigation();
+    await page.evaluate(chunkError).catch(() => undefined); // the reload may end the evaluation
+    await reloaded;
+    await appReady(page);
+    assert.equal(await page.evaluate(chunkError), false, 'a second failure within a minute shows the error instead of reloading again');
+    await page.close();
   });
 
   test('the kill switch unregisters the worker and clears its caches, keeping IndexedDB', async () => {
