@@ -2,8 +2,8 @@
 // `npm test`: typecheck, lint, build, Node tests, then browser tests in Chromium and Firefox.
 // Ends with one plain line for the whole suite: `N passed, N failed, N skipped`.
 // `--only node|browser|static` runs one stage; extra arguments after `--` go to that stage.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync, rmSync, existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, readdirSync, statSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -22,6 +22,28 @@ function run(label, cmd, cmdArgs, env = {}) {
     stageFailed = true;
   }
   return r.status === 0;
+}
+
+/** Like {@link run}, in the background: output goes to `logFile` and is printed when it ends. */
+function runInBackground(label, cmd, cmdArgs, logFile) {
+  console.log(`\n▶ ${label} (in the background; output follows the browser tests)`);
+  const log = createWriteStream(logFile);
+  const child = spawn(cmd, cmdArgs, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      log.end(() => {
+        console.log(`\n▶ ${label} (output)`);
+        process.stdout.write(readFileSync(logFile, 'utf8'));
+        if (code !== 0) {
+          console.error(`✖ ${label} failed (exit ${code ?? signal})`);
+          stageFailed = true;
+        }
+        resolve();
+      });
+    });
+  });
 }
 
 function files(dir, suffix) {
@@ -55,21 +77,27 @@ if (!only || only === 'static') {
 
 if (!only || only === 'build') run('build', process.execPath, [join(root, 'scripts/build.mjs')]);
 
+// The Node tests and the browser tests run side by side (each is mostly one process waiting on
+// browsers and the stub): CI stays under 10 minutes on 2 cores. The Node tests' output is kept and
+// printed after the browser tests so the two logs do not interleave.
+const nodeOut = join(tmp, 'node-summary.json');
+const nodeLog = join(tmp, 'node-tests.log');
+let nodeStage;
 if (!only || only === 'node') {
   const nodeTests = files(join(root, 'test'), '.node.test.ts');
-  const out = join(tmp, 'node-summary.json');
-  rmSync(out, { force: true });
-  run('node tests', process.execPath, [
+  rmSync(nodeOut, { force: true });
+  const args = [
     '--import', 'tsx',
     // Resolve `outpost/*` self-imports to the TypeScript sources, like the build and wtr do.
     '--conditions=source',
     '--test',
     '--test-concurrency=1',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=./scripts/node-counting-reporter.mjs', `--test-reporter-destination=${out}`,
+    '--test-reporter=./scripts/node-counting-reporter.mjs', `--test-reporter-destination=${nodeOut}`,
     ...nodeTests,
-  ]);
-  addCounts(out, 'node');
+  ];
+  if (only === 'node') run('node tests', process.execPath, args);
+  else nodeStage = runInBackground('node tests', process.execPath, args, nodeLog);
 }
 
 if (!only || only === 'browser') {
@@ -78,6 +106,9 @@ if (!only || only === 'browser') {
   run('browser tests', npx('web-test-runner'), ['--config', 'web-test-runner.config.mjs'], { OUTPOST_WTR_SUMMARY: out });
   addCounts(out, 'browser');
 }
+
+if (nodeStage) await nodeStage;
+if (!only || only === 'node') addCounts(nodeOut, 'node');
 
 const failed = totals.failed + (stageFailed && totals.failed === 0 ? 1 : 0);
 console.log(`\n${totals.passed} passed, ${failed} failed, ${totals.skipped} skipped`);

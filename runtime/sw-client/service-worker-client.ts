@@ -1,7 +1,7 @@
 // The page side of the service worker: registration, update flow and background-sync requests,
 // on workbox-window.
 import { Workbox } from 'workbox-window';
-import { CLIENT_READY, GET_VERSION, SYNC_NOW, SYNC_TAG } from './messages.js';
+import { CLIENT_READY, GET_VERSION, SKIP_WAITING, SYNC_NOW, SYNC_TAG } from './messages.js';
 import { reloadPage } from './reload.js';
 
 /** Options for {@link registerServiceWorker}. */
@@ -128,6 +128,19 @@ export class ServiceWorkerClient extends EventTarget {
   async applyUpdate(): Promise<void> {
     if (!this.#registration?.waiting) await this.update();
     this.#wb.messageSkipWaiting();
+    void this.#askAgain(this.#registration?.waiting);
+  }
+
+  /**
+   * A message to a worker that is starting up can be dropped (seen in Chromium with the tab in the
+   * background): ask again while the same worker still waits, a few times at most.
+   */
+  async #askAgain(waiting: ServiceWorker | null | undefined): Promise<void> {
+    for (let i = 0; i < 5 && waiting; i++) {
+      await new Promise((r) => setTimeout(r, 2000));
+      if (this.#registration?.waiting !== waiting || this.#reloading) return;
+      waiting.postMessage({ type: SKIP_WAITING });
+    }
   }
 
   /** The version string the controlling worker reports, if it answers. */
