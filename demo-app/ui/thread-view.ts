@@ -44,6 +44,8 @@ export class MailThreadView extends LitElement {
   @state() accessor messages: MailMessage[] | undefined;
   @state() accessor #expanded = new Set<string>();
   @state() accessor #pending = new Set<string>();
+  /** Why the conversation could not be read, shown instead of a silent "Loading…". */
+  @state() accessor #error: string | undefined;
   #stop: (() => void) | undefined;
   #markedRead = '';
 
@@ -65,6 +67,7 @@ export class MailThreadView extends LitElement {
   #watch() {
     this.#stop?.();
     this.messages = undefined;
+    this.#error = undefined;
     const session = this.session;
     const threadId = this.threadId;
     if (!session || !threadId || !this.isConnected) return;
@@ -85,6 +88,10 @@ export class MailThreadView extends LitElement {
           void relabel(session, [threadId], [], ['UNREAD']);
         }
       },
+      (err) => {
+        console.error(err);
+        this.#error = `This conversation could not be read from this device's storage (${(err as Error)?.message ?? err}). Reload the page to try again.`;
+      },
     );
   }
 
@@ -102,6 +109,7 @@ export class MailThreadView extends LitElement {
   }
 
   override render() {
+    if (this.#error) return html`<p role="alert">${this.#error}</p>`;
     if (!this.messages) return html`<p>Loading…</p>`;
     if (!this.messages.length) return html`<p>This conversation is not here any more (deleted, or not synced yet).</p>`;
     const labels = [...new Set(this.messages.flatMap((m) => m.labels))].map((id) => this.labels.find((l) => l.id === id)).filter((l): l is MailLabel => !!l);

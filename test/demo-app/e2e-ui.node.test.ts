@@ -166,8 +166,9 @@ describe('demo mail client reading surface in Chromium', { timeout: 240_000 }, (
     await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
     assert.deepEqual(await axeViolations(page), [], 'inbox');
     await page.goto(`${url}/u/0/inbox/t/${(await threads(page))![0].threadId}`);
-    // Generous: on a loaded CI machine a cold deep link boots the app before it opens the thread.
-    await page.locator('>>> mail-thread-view >>> article').setTimeout(45_000).wait();
+    // Polled with evaluate: puppeteer's locators wait on animation frames and timed out here in
+    // full runs although the conversation had rendered.
+    await eventually(async () => ((await page.evaluate(() => window.__e2e.all('article').length)) ? true : undefined), 'the conversation to render', 45_000);
     assert.deepEqual(await axeViolations(page), [], 'conversation');
     const other = await freshPage(browser);
     await other.goto(`${url}/signin`);

@@ -9,7 +9,7 @@ import { accountStoreName } from '../../runtime/store/storage.js';
 import type { MailMessage } from '../../demo-app/model.js';
 import {
   composeAndSend, deepTexts, rowPending, eventually, focusPage, focusThread, freshPage, keys, launchChromium, pathOf,
-  inShadow, serverDocs, setAppProperty, signIn, step, startDemoServer, threadBySubject, threads,
+  inShadow, serverDocs, setAppProperty, signIn, startDemoServer, threadBySubject, threads,
 } from './e2e-kit.js';
 
 const databases = (page: import('puppeteer-core').Page) => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
@@ -194,8 +194,14 @@ describe('demo mail client in Chromium (built demo on the stub)', { timeout: 240
 
     // Bob opens it: plain text is escaped and the URL becomes a safe link.
     await bob.goto(`${url}/u/0/inbox/t/${encodeURIComponent(got.threadId)}`);
-    const link = await step('the link in the message body', bob.locator('>>> mail-message-body >>> a').waitHandle());
-    assert.deepEqual(await link.evaluate((a) => [a.getAttribute('href'), a.getAttribute('target'), a.getAttribute('rel')]), ['https://example.com/menu', '_blank', 'noopener noreferrer']);
+    // Polled with evaluate: puppeteer's locators wait on animation frames and timed out here in
+    // full runs although the message had rendered.
+    const link = await eventually(
+      () => bob.evaluate(() => window.__e2e.all('a').filter((a) => (a.getRootNode() as ShadowRoot).host?.localName === 'mail-message-body').map((a) => [a.getAttribute('href'), a.getAttribute('target'), a.getAttribute('rel')])[0]),
+      'the link in the message body',
+      45_000,
+    );
+    assert.deepEqual(link, ['https://example.com/menu', '_blank', 'noopener noreferrer']);
     assert.deepEqual([...alice.errors, ...bob.errors], []);
     await alice.browserContext().close();
   });
