@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync, mkdirSync, cpSync, existsSync } from 'node
 import { join, relative } from 'node:path';
 import { buildDemoServer } from './build-demo-server.mjs';
 import { buildServiceWorker, writeWebManifest } from './build-sw.mjs';
+import { ICONS } from './make-icons.mjs';
 
 /**
  * esbuild options shared by the one-shot build and the dev watcher.
@@ -67,11 +68,8 @@ export const DEMO_MANIFEST = {
   display: 'standalone',
   theme_color: '#1a73e8',
   background_color: '#ffffff',
-  icons: [
-    { src: '/icons/icon-192.png', sizes: '192x192' },
-    { src: '/icons/icon-512.png', sizes: '512x512' },
-    { src: '/icons/maskable-512.png', sizes: '512x512', purpose: 'maskable' },
-  ],
+  // Files in demo-app/public/icons, made by `node scripts/make-icons.mjs`.
+  icons: ICONS,
 };
 
 /**

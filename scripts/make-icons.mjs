@@ -3,7 +3,7 @@
 // library: `node scripts/make-icons.mjs <outDir>`. The output is committed; rerun to change it.
 import { deflateSync, crc32 } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 function chunk(type, data) {
   const out = Buffer.alloc(12 + data.length);
@@ -45,11 +45,24 @@ export function envelope(size, inset = 0.18) {
   });
 }
 
+/** The icons an installable app needs, as web manifest entries (files under `/icons/`). */
+export const ICONS = [
+  { src: '/icons/icon-192.png', sizes: '192x192' },
+  { src: '/icons/icon-512.png', sizes: '512x512' },
+  { src: '/icons/maskable-512.png', sizes: '512x512', purpose: 'maskable' },
+];
+
+/** Writes the envelope mark as each of {@link ICONS} into `dir` (maskable ones inset into the safe zone). */
+export function writeIcons(dir) {
+  mkdirSync(dir, { recursive: true });
+  for (const icon of ICONS) {
+    const size = Number(icon.sizes.split('x')[0]);
+    writeFileSync(join(dir, basename(icon.src)), icon.purpose === 'maskable' ? envelope(size, 0.28) : envelope(size));
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const outDir = process.argv[2] ?? 'demo-app/public/icons';
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'icon-192.png'), envelope(192));
-  writeFileSync(join(outDir, 'icon-512.png'), envelope(512));
-  writeFileSync(join(outDir, 'maskable-512.png'), envelope(512, 0.28));
+  writeIcons(outDir);
   console.log(`icons written to ${outDir}`);
 }

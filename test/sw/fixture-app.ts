@@ -1,13 +1,13 @@
 // Builds test/fixtures/sw-app the way an app is built: esbuild (hashed chunks), icons, web
 // manifest, then the service worker with its injected precache manifest.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error -- build scripts are plain JavaScript without declarations.
 import { buildServiceWorker, writeWebManifest } from '../../scripts/build-sw.mjs';
 // @ts-expect-error -- build scripts are plain JavaScript without declarations.
-import { envelope } from '../../scripts/make-icons.mjs';
+import { ICONS, writeIcons } from '../../scripts/make-icons.mjs';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/sw-app/', import.meta.url));
 
@@ -34,11 +34,8 @@ export async function buildFixtureApp(outDir: string, version: string, options: 
     define,
   });
   const entry = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint?.endsWith('main.ts'))![0];
-  mkdirSync(join(outDir, 'icons'), { recursive: true });
   writeFileSync(join(outDir, 'index.html'), readFileSync(join(FIXTURE, 'index.html'), 'utf8').replace('%ENTRY%', '/' + relative(outDir, entry)));
-  writeFileSync(join(outDir, 'icons/icon-192.png'), envelope(192));
-  writeFileSync(join(outDir, 'icons/icon-512.png'), envelope(512));
-  writeFileSync(join(outDir, 'icons/maskable-512.png'), envelope(512, 0.28));
+  writeIcons(join(outDir, 'icons'));
   writeWebManifest({
     outDir,
     manifest: {
@@ -46,11 +43,7 @@ export async function buildFixtureApp(outDir: string, version: string, options: 
       short_name: 'Fixture',
       theme_color: '#1a73e8',
       background_color: '#ffffff',
-      icons: [
-        { src: '/icons/icon-192.png', sizes: '192x192' },
-        { src: '/icons/icon-512.png', sizes: '512x512' },
-        { src: '/icons/maskable-512.png', sizes: '512x512', purpose: 'maskable' },
-      ],
+      icons: ICONS,
     },
   });
   await buildServiceWorker({ entry: join(FIXTURE, 'service-worker.sw.ts'), outDir, define, });
