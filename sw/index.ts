@@ -19,7 +19,7 @@ export { installKillSwitch } from './kill-switch.js';
 export { SYNC_TAG } from '../runtime/sw-client/messages.js';
 // The engine core the worker runs when woken: the same modules the tabs use, free of DOM globals.
 export { openStore, accountStoreName } from '../runtime/store/index.js';
-export type { CollectionSchema, StoreSchema } from '../runtime/store/index.js';
+export type { CollectionSchema, ComputedIndex, StoreSchema } from '../runtime/store/index.js';
 export { syncOnce } from '../runtime/sync/engine.js';
 export { syncCollections } from '../runtime/sync/schema.js';
 export type { SyncOnceResult, SyncOptions } from '../runtime/sync/engine.js';

@@ -2,7 +2,7 @@ import type { IDBPObjectStore } from 'idb';
 import { StoreError, toStoreError } from './errors.js';
 import { rangeOf, runQuery, sourceOf, type Key, type Page, type Query } from './query.js';
 import type { CollectionSchema } from './schema.js';
-import { WORDS_FIELD, wordsOf } from './words.js';
+import { prepareRecord, stripRecord } from './derived.js';
 
 /** The object store a collection operation works on. */
 export type ObjectStore = IDBPObjectStore<unknown, string[], string, IDBTransactionMode>;
@@ -41,9 +41,7 @@ export class Collection<T extends StoredRecord = StoredRecord> {
   }
 
   #strip(value: unknown): T {
-    if (!this.#schema.words || value === undefined) return value as T;
-    const { [WORDS_FIELD]: _words, ...rest } = value as StoredRecord;
-    return rest as T;
+    return stripRecord(value as T, this.#schema);
   }
 
   #prepare(value: T): { record: StoredRecord; key: Key } {
@@ -54,8 +52,7 @@ export class Collection<T extends StoredRecord = StoredRecord> {
     if (key === undefined || key === null) {
       throw new StoreError('missing-key', `Record for collection '${this.name}' has no '${this.#schema.keyPath}' (its key field). Set ${this.#schema.keyPath} before storing it.`, { collection: this.name });
     }
-    const record = this.#schema.words?.length ? { ...value, [WORDS_FIELD]: wordsOf(value, this.#schema.words) } : value;
-    return { record, key: key as Key };
+    return { record: prepareRecord(value, this.#schema), key: key as Key };
   }
 
   async #write<R>(fn: (os: WritableStore) => Promise<R>, keys: Key[], value?: unknown): Promise<R> {

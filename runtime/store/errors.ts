@@ -8,7 +8,8 @@ export type StoreErrorCode =
   | 'quota'
   | 'connection-closed'
   | 'version-blocked'
-  | 'aborted';
+  | 'aborted'
+  | 'invalid-schema';
 
 /**
  * The one error type the store throws. `code` says what went wrong; the message names the

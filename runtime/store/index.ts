@@ -10,7 +10,7 @@ export { Collection } from './collection.js';
 export type { StoredRecord } from './collection.js';
 export { StoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
-export type { CollectionSchema, IndexSpec, Migration, StoreSchema } from './schema.js';
+export type { CollectionSchema, ComputedIndex, IndexSpec, Migration, StoreSchema } from './schema.js';
 export type { Key, Page, PageToken, Query } from './query.js';
 export type { ChangeSet } from './observers.js';
 export { tokenize } from './words.js';

@@ -66,6 +66,8 @@ export class Store extends EventTarget {
       openDB(schema.name, schema.version, {
         upgrade: (db, oldVersion, newVersion, tx) => {
           void upgrade(db, tx as IDBPTransaction<unknown, string[], 'versionchange'>, schema, oldVersion, newVersion ?? schema.version).catch((err) => {
+            // The open request reports the abort; idb's `done` promise would reject unobserved.
+            tx.done.catch(() => undefined);
             tx.abort();
             reject(err);
           });

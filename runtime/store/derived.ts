@@ -1,0 +1,48 @@
+// Hidden fields the store derives from each record so IndexedDB can index them: the word index
+// and computed indexes. Filled on every write, removed on every read.
+import type { CollectionSchema, ComputedIndex } from './schema.js';
+import { WORDS_FIELD, wordsOf } from './words.js';
+
+/** Hidden field holding the values of a record's computed indexes, keyed by index name. */
+export const COMPUTED_FIELD = '$computed';
+
+const computedCache = new WeakMap<CollectionSchema, Array<[string, ComputedIndex]>>();
+
+function computedOf(schema: CollectionSchema): Array<[string, ComputedIndex]> {
+  let found = computedCache.get(schema);
+  if (!found) {
+    found = Object.entries(schema.indexes ?? {}).filter((e): e is [string, ComputedIndex] => typeof e[1] === 'object' && 'compute' in e[1]);
+    computedCache.set(schema, found);
+  }
+  return found;
+}
+
+/** Whether records of this collection carry hidden fields. */
+export function hasDerived(schema: CollectionSchema): boolean {
+  return !!schema.words?.length || computedOf(schema).length > 0;
+}
+
+/** `value` with its hidden fields (re)computed, for writing. */
+export function prepareRecord(value: Record<string, unknown>, schema: CollectionSchema): Record<string, unknown> {
+  if (!hasDerived(schema)) return value;
+  const { [WORDS_FIELD]: _w, [COMPUTED_FIELD]: _c, ...plain } = value;
+  const record: Record<string, unknown> = { ...plain };
+  if (schema.words?.length) record[WORDS_FIELD] = wordsOf(plain, schema.words);
+  const computed = computedOf(schema);
+  if (computed.length) {
+    const values: Record<string, unknown> = {};
+    for (const [name, index] of computed) {
+      const key = index.compute(plain);
+      if (key !== undefined) values[name] = key;
+    }
+    record[COMPUTED_FIELD] = values;
+  }
+  return record;
+}
+
+/** `value` without its hidden fields, as the app stored it. */
+export function stripRecord<T>(value: T, schema: CollectionSchema): T {
+  if (value === undefined || !hasDerived(schema)) return value;
+  const { [WORDS_FIELD]: _w, [COMPUTED_FIELD]: _c, ...plain } = value as Record<string, unknown>;
+  return plain as T;
+}
