@@ -4,7 +4,7 @@
  * @module
  */
 export { createSync, Sync } from './engine.js';
-export type { MutationHandle, SyncOptions } from './engine.js';
+export type { MutationBatch, MutationHandle, SyncOptions } from './engine.js';
 export type { ConflictPolicy, MutationOutcome, Mutator, MutatorTransaction } from './outbox.js';
 export { syncCollections } from './schema.js';
 export type { OutboxEntry, StoredConflict, StoredRejection } from './schema.js';

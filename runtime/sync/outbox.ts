@@ -96,15 +96,20 @@ export class Outbox {
   }
 
   /**
-   * Writes a mutation's local effect and its outbox entry in one transaction and returns its id.
-   * The id comes from `$meta` inside the same transaction, so tabs share one ordered outbox.
+   * Writes mutations' local effects and their outbox entries in one transaction (all or none) and
+   * returns their ids, consecutive and in order. The ids come from `$meta` inside the same
+   * transaction, so tabs share one ordered outbox.
    */
-  async enqueue(input: Omit<Mutation, 'id' | 'baseRev'> & { name: string }): Promise<number> {
+  async enqueue(inputs: Array<Omit<Mutation, 'id' | 'baseRev'> & { name: string }>): Promise<number[]> {
     return this.#c.store.transaction(this.#all, 'readwrite', async (tx) => {
-      const id = ((await this.meta<number>('nextId', tx)) ?? 1);
-      await tx.collection(META).put({ key: 'nextId', value: id + 1 });
-      await this.#write(tx, id, input as Mutation);
-      return id;
+      const first = (await this.meta<number>('nextId', tx)) ?? 1;
+      await tx.collection(META).put({ key: 'nextId', value: first + inputs.length });
+      const ids: number[] = [];
+      for (const input of inputs) {
+        ids.push(first + ids.length);
+        await this.#write(tx, ids[ids.length - 1], input as Mutation);
+      }
+      return ids;
     });
   }
 
