@@ -5,7 +5,7 @@
 export { VERSION } from '../runtime/version.js';
 export { OutpostDialog } from './dialog.js';
 export { OutpostVirtualList } from './virtual-list.js';
-export type { VirtualListOpenDetail, VirtualListSelectionDetail } from './virtual-list.js';
+export type { VirtualListOpenDetail, VirtualListRangeDetail, VirtualListSelectionDetail } from './virtual-list.js';
 export { OutpostSyncStatus } from './sync-status.js';
 export type { SyncStatusLike } from './sync-status.js';
 export { OutpostSyncProgress } from './sync-progress.js';

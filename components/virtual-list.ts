@@ -16,6 +16,12 @@ export interface VirtualListSelectionDetail {
   selection: Set<unknown>;
 }
 
+/** Detail of the `visible-range-change` event: indexes of the first and last rows in view. */
+export interface VirtualListRangeDetail {
+  first: number;
+  last: number;
+}
+
 /**
  * A keyboard-operable, virtualized list box on `@lit-labs/virtualizer`: only the rows near the
  * viewport are in the DOM, so 100k items scroll smoothly.
@@ -28,7 +34,8 @@ export interface VirtualListSelectionDetail {
  * learn the full length although few rows exist). What `renderItem` returns is the option's
  * content: keep it non-interactive (no buttons or links inside an option).
  *
- * Events: `open` ({@link VirtualListOpenDetail}), `selection-change` ({@link VirtualListSelectionDetail}).
+ * Events: `open` ({@link VirtualListOpenDetail}), `selection-change` ({@link VirtualListSelectionDetail}),
+ * `visible-range-change` ({@link VirtualListRangeDetail}; e.g. to load the next page near the end).
  * Parts: `list`, `option` (plus `selected` and `active` on those rows).
  * Custom properties: `--outpost-virtual-list-height` (default 100%), `--outpost-virtual-list-row-padding`,
  * `--outpost-virtual-list-selected-bg`, `--outpost-virtual-list-active-bg`.
@@ -211,6 +218,7 @@ export class OutpostVirtualList<T = unknown> extends LitElement {
 
   #onVisibility = (e: VisibilityChangedEvent) => {
     this.#visible = { first: e.first, last: e.last };
+    this.dispatchEvent(new CustomEvent<VirtualListRangeDetail>('visible-range-change', { detail: { ...this.#visible }, bubbles: true, composed: true }));
   };
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {

@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { setupIgnoreWindowResizeObserverLoopErrors } from '@lit-labs/virtualizer/support/resize-observer-errors.js';
 import '../../components/virtual-list.js';
-import type { OutpostVirtualList, VirtualListOpenDetail, VirtualListSelectionDetail } from '../../components/virtual-list.js';
+import type { OutpostVirtualList, VirtualListOpenDetail, VirtualListRangeDetail, VirtualListSelectionDetail } from '../../components/virtual-list.js';
 import { deepActive, expectAccessible, until } from './helpers.js';
 
 interface Row {
@@ -48,6 +48,17 @@ describe('<outpost-virtual-list>', () => {
     // Roving tabindex: exactly one row is a Tab stop.
     expect(rendered.filter((o) => o.tabIndex === 0).map((o) => o.dataset.index)).to.deep.equal(['0']);
     await expectAccessible(el);
+  });
+
+  it('reports the rows in view as the list scrolls (visible-range-change), so an app can load the next page', async () => {
+    const el = await list(rows.slice(0, 300));
+    const ranges: VirtualListRangeDetail[] = [];
+    el.addEventListener('visible-range-change', (e) => ranges.push((e as CustomEvent<VirtualListRangeDetail>).detail));
+    await el.focusIndex(299);
+    await until(() => ranges.some((r) => r.last === 299), 'the last row to be reported in view');
+    const last = ranges[ranges.length - 1];
+    expect(last.first).to.be.greaterThan(200);
+    expect(last.first).to.be.lessThan(299);
   });
 
   it('arrow keys, PageDown, End and Home move focus; the DOM stays small at the end of 100k', async () => {
