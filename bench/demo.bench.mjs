@@ -229,8 +229,10 @@ async function interactions(url, profile) {
     }
     for (let i = 0; i < Math.min(RUNS, 3) && archived; i++) {
       // The newest MANY conversations selected (as select-all selects what is listed), then Archive.
+      // The list reads a page at a time: first list MANY (what scrolling down does), untimed.
       const many = await page.evaluate(async (n) => {
         const list = window.__bench.find('mail-thread-list');
+        while (list.more && list.threads.length < n) await list.loadMore(n - list.threads.length);
         const ids = list.threads.slice(0, n).map((t) => t.threadId);
         list.selection = new Set(ids);
         await list.updateComplete;

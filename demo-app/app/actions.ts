@@ -1,7 +1,7 @@
 // Label changes on whole conversations, as set operations (concurrent edits from two devices both
 // survive). Each action returns how to undo exactly what it changed.
-import type { MailMessage } from '../model.js';
-import type { MailSession, StoredMessage } from './mail-store.js';
+import type { MailSession } from './mail-store.js';
+import { threadMessages } from './queries.js';
 
 /** What an action did, and how to take it back. */
 export interface ActionResult {
@@ -11,34 +11,29 @@ export interface ActionResult {
   undo?: () => Promise<void>;
 }
 
-/** The messages of the given threads, read from the local store. */
-export async function threadMessages(session: MailSession, threadIds: Iterable<string>): Promise<MailMessage[]> {
-  const messages = session.store.collection<StoredMessage>('messages');
-  const out: MailMessage[] = [];
-  for (const t of threadIds) out.push(...(await messages.query({ index: 'byThread', between: [[t, -Infinity], [t, Infinity]] })));
-  return out;
-}
-
 /**
- * Adds and removes labels on every message of the threads. Only real changes become mutations,
- * so undo reverts those and nothing else.
+ * Adds and removes labels on every message of the threads, as one batch (one local transaction,
+ * however many conversations). Only real changes become mutations, so undo reverts those and
+ * nothing else.
  */
 export async function relabel(session: MailSession, threadIds: Iterable<string>, add: string[], remove: string[]): Promise<(() => Promise<void>) | undefined> {
   const changes: Array<{ id: string; added: string[]; removed: string[] }> = [];
   for (const m of await threadMessages(session, threadIds)) {
     const added = add.filter((l) => !m.labels.includes(l));
     const removed = remove.filter((l) => m.labels.includes(l));
-    if (added.length) await session.sync.addToSet('messages', m.id, 'labels', added);
-    if (removed.length) await session.sync.removeFromSet('messages', m.id, 'labels', removed);
     if (added.length || removed.length) changes.push({ id: m.id, added, removed });
   }
   if (!changes.length) return undefined;
-  return async () => {
-    for (const c of changes) {
-      if (c.added.length) await session.sync.removeFromSet('messages', c.id, 'labels', c.added);
-      if (c.removed.length) await session.sync.addToSet('messages', c.id, 'labels', c.removed);
-    }
-  };
+  const apply = (forward: boolean) =>
+    session.sync.batch((b) => {
+      for (const c of changes) {
+        const [plus, minus] = forward ? [c.added, c.removed] : [c.removed, c.added];
+        if (plus.length) b.addToSet('messages', c.id, 'labels', plus);
+        if (minus.length) b.removeFromSet('messages', c.id, 'labels', minus);
+      }
+    });
+  await apply(true);
+  return async () => void (await apply(false));
 }
 
 const plural = (n: number, one: string) => (n === 1 ? `Conversation ${one}.` : `${n} conversations ${one}.`);

@@ -2,6 +2,7 @@
 import type { MailLabel } from '../model.js';
 import { relabel } from './actions.js';
 import type { MailSession, StoredMessage } from './mail-store.js';
+import { labelQuery } from './queries.js';
 
 /** Colours offered for labels: each readable as a chip edge on a light background. */
 export const LABEL_COLORS: ReadonlyArray<{ name: string; value: string }> = [
@@ -27,7 +28,7 @@ export async function updateLabel(session: MailSession, id: string, patch: Parti
 
 /** Deletes a label and takes it off every message that has it. */
 export async function deleteLabel(session: MailSession, id: string): Promise<void> {
-  const tagged = await session.store.collection<StoredMessage>('messages').query({ index: 'byLabel', equals: id });
+  const tagged = await session.store.collection<StoredMessage>('messages').query({ ...labelQuery(id), direction: 'next' });
   await relabel(session, new Set(tagged.map((m) => m.threadId)), [], [id]);
   await session.sync.delete('labels', id);
 }

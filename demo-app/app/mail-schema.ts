@@ -4,15 +4,26 @@
 import type { CollectionSchema, Mutator } from 'outpost/sw';
 import { addressOf, localUser, snippetOf, type MailMessage, type SendArgs } from '../model.js';
 
-/** Schema version of the mail store (2 added `session`, the token the worker syncs with). */
-export const MAIL_STORE_VERSION = 2;
+/**
+ * Schema version of the mail store (2 added `session`, the token the worker syncs with; 3 lists
+ * labels newest first through `byLabelDate`, replacing `byLabel`).
+ */
+export const MAIL_STORE_VERSION = 3;
 
 /** Prefix of every account's store name (`accountStoreName('mail', user)`). */
 export const MAIL_STORE_PREFIX = 'mail:';
 
 /** The app's own collections; each store adds `syncCollections`. `session` is local-only. */
 export const mailCollections: Record<string, CollectionSchema> = {
-  messages: { keyPath: 'id', indexes: { byDate: 'date', byLabel: 'labels*', byThread: ['threadId', 'date'] } },
+  messages: {
+    keyPath: 'id',
+    indexes: {
+      byDate: 'date',
+      byThread: ['threadId', 'date'],
+      // One [label, date] entry per label: a mailbox's newest messages are the end of its range.
+      byLabelDate: { compute: (m) => (m.labels as string[]).map((label) => [label, m.date as number]), multiEntry: true },
+    },
+  },
   labels: { keyPath: 'id' },
   drafts: { keyPath: 'id', indexes: { byUpdated: 'updatedAt' } },
   session: { keyPath: 'id' },

@@ -1,29 +1,83 @@
-// What each mailbox shows, read from the local store (so every view works offline).
-import type { OutboxEntry } from 'outpost';
+// What each mailbox shows, read from the local store (so every view works offline). A mailbox is
+// read newest first from an index and only as far as the list needs: the first screen of a 50k
+// mailbox costs a few hundred records, not the whole mailbox.
+import type { OutboxEntry, Query } from 'outpost';
 import type { MailLabel, MailMessage } from '../model.js';
 import { matchesSearch } from '../mail/match.js';
 import { parseSearch } from '../mail/search-query.js';
+import { groupThreads, type ThreadSummary } from '../mail/threads.js';
 import type { MailSession, StoredMessage } from './mail-store.js';
 import type { Mailbox } from './routes.js';
 
 const SYSTEM_LABEL: Record<string, string> = { inbox: 'INBOX', starred: 'STARRED', sent: 'SENT', trash: 'TRASH' };
 
-/** The messages a mailbox lists (any order; the list groups them into threads). */
-export async function mailboxMessages(session: MailSession, mailbox: Mailbox, labels: readonly MailLabel[]): Promise<MailMessage[]> {
-  const messages = session.store.collection<StoredMessage>('messages');
+/** A query over messages with one label, newest first. */
+export function labelQuery(label: string): Query {
+  return { index: 'byLabelDate', between: [[label, -Infinity], [label, Infinity]], direction: 'prev' };
+}
+
+/** Where a mailbox's messages come from (newest first) and which of them it lists. */
+function sourceOf(mailbox: Mailbox, labels: readonly MailLabel[]): { query: Query; keep: (m: MailMessage) => boolean; chunk: number } | undefined {
   const notTrash = (m: MailMessage) => !m.labels.includes('TRASH');
   if (mailbox.kind === 'search') {
     const q = parseSearch(mailbox.query);
     // Like gmail, search skips Trash unless the query asks for it.
     const wantsTrash = q.labels.some((l) => l.toLowerCase() === 'trash');
-    return (await messages.query({})).filter((m) => (wantsTrash || notTrash(m)) && matchesSearch(m, q, labels));
+    // Matches may be sparse: read big chunks of the whole mailbox.
+    return { query: { index: 'byDate', direction: 'prev' }, keep: (m) => (wantsTrash || notTrash(m)) && matchesSearch(m, q, labels), chunk: 2000 };
   }
-  if (mailbox.kind === 'label') return (await messages.query({ index: 'byLabel', equals: mailbox.id })).filter(notTrash);
-  if (mailbox.id === 'all') return (await messages.query({})).filter(notTrash);
-  if (mailbox.id === 'drafts') return [];
-  const label = SYSTEM_LABEL[mailbox.id];
-  const rows = await messages.query({ index: 'byLabel', equals: label });
-  return label === 'TRASH' ? rows : rows.filter(notTrash);
+  if (mailbox.id === 'all') return { query: { index: 'byDate', direction: 'prev' }, keep: notTrash, chunk: 400 };
+  const label = mailbox.kind === 'label' ? mailbox.id : SYSTEM_LABEL[mailbox.id];
+  if (!label) return undefined; // drafts have their own list
+  // A conversation is summarised from its messages with the label (its order is theirs too).
+  return { query: labelQuery(label), keep: (m) => m.labels.includes(label) && (label === 'TRASH' || notTrash(m)), chunk: 400 };
+}
+
+/** The first `limit` conversations of a mailbox, newest first, and whether more follow. */
+export interface MailboxPage {
+  threads: ThreadSummary[];
+  more: boolean;
+}
+
+/**
+ * The newest `limit` conversations of a mailbox. Walks the mailbox's index newest first until it
+ * has seen `limit` threads, then reads those threads' messages (one transaction) to summarise
+ * each from the messages the mailbox lists.
+ */
+export async function mailboxThreads(session: MailSession, mailbox: Mailbox, labels: readonly MailLabel[], limit: number): Promise<MailboxPage> {
+  const source = sourceOf(mailbox, labels);
+  if (!source) return { threads: [], more: false };
+  const messages = session.store.collection<StoredMessage>('messages');
+  const threadIds = new Set<string>();
+  let more = false;
+  let after: Query['after'];
+  walk: for (;;) {
+    const page = await messages.page({ ...source.query, limit: source.chunk, after });
+    for (const m of page.items) {
+      if (threadIds.has(m.threadId) || !source.keep(m)) continue;
+      if (threadIds.size === limit) {
+        more = true;
+        break walk;
+      }
+      threadIds.add(m.threadId);
+    }
+    if (!page.next) break;
+    after = page.next;
+  }
+  const members = await threadMessages(session, threadIds);
+  return { threads: groupThreads(members.filter(source.keep), `${session.user}@outpost.test`), more };
+}
+
+/** Every message of the given threads, read in one transaction. */
+export async function threadMessages(session: MailSession, threadIds: Iterable<string>): Promise<MailMessage[]> {
+  const ids = [...threadIds];
+  if (!ids.length) return [];
+  const lists = await session.store.transaction(['messages'], 'readonly', (tx) => {
+    const messages = tx.collection<StoredMessage>('messages');
+    // Requests are queued together; IndexedDB answers them in order within the transaction.
+    return Promise.all(ids.map((t) => messages.query({ index: 'byThread', between: [[t, -Infinity], [t, Infinity]] })));
+  });
+  return lists.flat();
 }
 
 /**

@@ -5,7 +5,8 @@ import type { InstallSource, OutpostToaster, UpdateSource } from 'outpost/compon
 import type { MailLabel } from '../model.js';
 import { SHORTCUTS, listenForShortcuts, type MailCommand } from '../mail/shortcuts.js';
 import type { Account } from '../app/accounts.js';
-import { ACTIONS, addLabel, removeLabel, threadMessages, type ActionResult } from '../app/actions.js';
+import { ACTIONS, addLabel, removeLabel, type ActionResult } from '../app/actions.js';
+import { threadMessages } from '../app/queries.js';
 import { draftFor, sendArgsOf } from '../app/drafts.js';
 import type { MailDraft, MailSession } from '../app/mail-store.js';
 import { mailPath, mailboxTitle, type Mailbox } from '../app/routes.js';

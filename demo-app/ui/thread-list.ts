@@ -1,18 +1,22 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import 'outpost/components';
-import type { OutpostVirtualList, VirtualListOpenDetail, VirtualListSelectionDetail } from 'outpost/components';
+import type { OutpostVirtualList, VirtualListOpenDetail, VirtualListRangeDetail, VirtualListSelectionDetail } from 'outpost/components';
 import type { MailLabel } from '../model.js';
-import { groupThreads, type ThreadSummary } from '../mail/threads.js';
+import type { ThreadSummary } from '../mail/threads.js';
 import type { MailSession } from '../app/mail-store.js';
-import { mailboxMessages, pendingKeys } from '../app/queries.js';
+import { mailboxThreads, pendingKeys } from '../app/queries.js';
 import type { Mailbox } from '../app/routes.js';
 import './thread-row.js';
 
+/** Conversations read at first, and added each time the user scrolls near the end of them. */
+const PAGE = 100;
+
 /**
  * A mailbox as a list of conversations, read through live queries: it follows every local write,
- * pulled change and other tab's edit. Only the rows near the viewport exist in the DOM.
- * Fires `open-thread` (detail: thread id).
+ * pulled change and other tab's edit. It reads the newest {@link PAGE} conversations and the next
+ * page as the user scrolls near the end, so opening a 50k mailbox reads a few hundred messages.
+ * Only the rows near the viewport exist in the DOM. Fires `open-thread` (detail: thread id).
  */
 @customElement('mail-thread-list')
 export class MailThreadList extends LitElement {
@@ -33,6 +37,10 @@ export class MailThreadList extends LitElement {
 
   /** The conversations shown, newest first (undefined until the first read). */
   @state() accessor threads: ThreadSummary[] | undefined;
+  /** Whether the mailbox has more conversations than those read so far. */
+  @state() accessor more = false;
+  /** How many conversations to read (grows by a page as the user scrolls). */
+  #limit = PAGE;
   /** Thread ids the user selected. */
   @state() accessor selection = new Set<unknown>();
   @state() accessor #pending = new Map<string, 'send' | 'change'>();
@@ -53,28 +61,42 @@ export class MailThreadList extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('session') || changed.has('mailbox') || changed.has('labels')) {
-      if (changed.has('session') || changed.has('mailbox')) this.selection = new Set();
+      if (changed.has('session') || changed.has('mailbox')) {
+        this.selection = new Set();
+        this.#limit = PAGE;
+      }
       this.#watch();
     }
   }
 
   #unwatch() {
     this.#stops.splice(0).forEach((stop) => stop());
+    this.#stopThreads?.();
+    this.#stopThreads = undefined;
   }
 
   #watch() {
     this.#unwatch();
     const session = this.session;
     if (!session || !this.isConnected) return;
-    const mailbox = this.mailbox;
-    const me = `${session.user}@outpost.test`;
-    this.#stops.push(
-      session.store.observe(['messages'], () => mailboxMessages(session, mailbox, this.labels), (messages) => {
-        this.threads = groupThreads(messages, me);
-      }),
-      session.store.observe(['$outbox'], () => pendingKeys(session), (keys) => (this.#pending = keys)),
-    );
+    this.#watchThreads();
+    this.#stops.push(session.store.observe(['$outbox'], () => pendingKeys(session), (keys) => (this.#pending = keys)));
   }
+
+  /** (Re)starts the live query of the first `#limit` conversations. */
+  #watchThreads() {
+    this.#stopThreads?.();
+    const session = this.session!;
+    const mailbox = this.mailbox;
+    this.#stopThreads = session.store.observe(['messages'], () => mailboxThreads(session, mailbox, this.labels, this.#limit), (page) => {
+      this.threads = page.threads;
+      this.more = page.more;
+      this.#listed?.();
+    });
+  }
+
+  #stopThreads: (() => void) | undefined;
+  #listed: (() => void) | undefined;
 
   /** The ids the toolbar and keyboard act on: the selection, else the focused row's thread. */
   targetIds(): string[] {
@@ -104,6 +126,28 @@ export class MailThreadList extends LitElement {
     this.selection = next;
   }
 
+  /**
+   * Reads `count` more conversations (the next page), e.g. before selecting many. Resolves once
+   * they are listed, or at once when the mailbox has no more.
+   */
+  async loadMore(count = PAGE): Promise<void> {
+    if (!this.more || !this.#stopThreads) return;
+    this.#limit = (this.threads?.length ?? 0) + count;
+    const listed = new Promise<void>((resolve) => (this.#listed = resolve));
+    this.#watchThreads();
+    await listed;
+  }
+
+  #onRange = (e: CustomEvent<VirtualListRangeDetail>) => {
+    const shown = this.threads?.length ?? 0;
+    if (this.more && !this.#loading && e.detail.last >= shown - PAGE / 4) {
+      this.#loading = true;
+      void this.loadMore().finally(() => (this.#loading = false));
+    }
+  };
+
+  #loading = false;
+
   /** Selects every listed conversation, or none when all are selected. */
   toggleAll(): void {
     const all = this.threads ?? [];
@@ -127,6 +171,7 @@ export class MailThreadList extends LitElement {
       .renderItem=${this.#renderRow}
       .selection=${this.selection}
       @selection-change=${(e: CustomEvent<VirtualListSelectionDetail>) => (this.selection = e.detail.selection)}
+      @visible-range-change=${this.#onRange}
       @open=${(e: CustomEvent<VirtualListOpenDetail<ThreadSummary>>) =>
         this.dispatchEvent(new CustomEvent('open-thread', { detail: e.detail.item.threadId, bubbles: true, composed: true }))}
     ></outpost-virtual-list>`;

@@ -161,6 +161,45 @@ describe('demo mail client reading surface in Chromium', { timeout: 240_000 }, (
     await eventually(async () => ((await threads(page))?.some((t) => t.threadId === first.threadId) ? true : undefined), 'z to undo the delete');
   });
 
+  test('a mailbox bigger than a page: the newest 100 conversations first, the next page on scrolling to the end; Select all + Archive takes every listed one out of the inbox once', async () => {
+    const base = Date.UTC(2025, 5, 1);
+    await serverPut(url, 'alice', 'messages', Array.from({ length: 240 }, (_, i) => ({ ...message(100 + i, '<p>bulk</p>', `bulk-${i}`), id: `bulk-${i}`, subject: `Bulk ${i}`, date: base + i * 60_000, labels: ['INBOX'] })));
+    /** Dates of the inbox's conversations, newest first, from the server's copy. */
+    const inboxDates = async () => {
+      const newest = new Map<string, number>();
+      for (const c of (await serverDocs(url, 'alice')).values()) {
+        const m = c.value as unknown as MailMessage;
+        if (c.collection !== 'messages' || !m || !m.labels.includes('INBOX') || m.labels.includes('TRASH')) continue;
+        newest.set(m.threadId, Math.max(newest.get(m.threadId) ?? 0, m.date));
+      }
+      return [...newest.values()].sort((a, b) => b - a);
+    };
+    const expected = await inboxDates();
+    assert.ok(expected.length > 200, `the inbox has ${expected.length} conversations`);
+    await page.goto(`${url}/u/0/inbox`);
+    const first = await eventually(async () => {
+      const listed = await threads(page);
+      return listed?.length === 100 && listed.some((t) => t.threadId.startsWith('bulk-')) ? listed : undefined;
+    }, 'the first page of 100 conversations, bulk ones included');
+    assert.deepEqual(first.map((t) => t.date), expected.slice(0, 100));
+    // Scroll to the last listed row: the list reads the next page.
+    await page.evaluate(() => (window.__e2e.find('mail-thread-list')!.shadowRoot!.querySelector('outpost-virtual-list') as Element & { focusIndex(i: number): Promise<void> }).focusIndex(99));
+    const more = await eventually(async () => ((await threads(page))!.length > 100 ? (await threads(page))! : undefined), 'the next page after scrolling to the end');
+    assert.deepEqual(more.map((t) => t.date), expected.slice(0, more.length));
+    await page.evaluate(() => (window.__e2e.find('mail-thread-list') as Element & { toggleAll(): void }).toggleAll());
+    const archived = new Set(more.map((t) => t.threadId));
+    const archive = await page.evaluate(() => {
+      const b = window.__e2e.all('button').find((x) => x.textContent!.trim() === 'Archive') as HTMLButtonElement;
+      b.click();
+      return true;
+    });
+    assert.ok(archive);
+    await eventually(async () => ((await threads(page))?.some((t) => archived.has(t.threadId)) ? undefined : true), 'the archived conversations to leave the list');
+    await eventually(async () => ((await inboxDates()).length === expected.length - archived.size ? true : undefined), 'the server to hold every archive', 30_000);
+    assert.deepEqual(await inboxDates(), expected.slice(archived.size));
+    assert.deepEqual((await threads(page))!.map((t) => t.date), expected.slice(archived.size, archived.size + (await threads(page))!.length));
+  });
+
   test('axe: sign-in, inbox and a conversation have no serious or critical violations', async () => {
     await page.goto(`${url}/u/0/inbox`);
     await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
