@@ -128,9 +128,8 @@ export class MailShell extends LitElement {
     this.toasts.show({ message: 'Action undone.', timeoutMs: 4000 });
   }
 
-  async #toggleStar(): Promise<void> {
+  async #toggleStar(ids = this.targets()): Promise<void> {
     // The targets are read before the first await: the focus may move on while the store answers.
-    const ids = this.targets();
     const messages = await threadMessages(this.session, ids);
     const starred = messages.some((m) => m.labels.includes('STARRED'));
     await this.act(starred ? ACTIONS.unstar : ACTIONS.star, false, ids);
@@ -246,7 +245,8 @@ export class MailShell extends LitElement {
             : this.threadId
               ? html`<mail-thread-view .session=${this.session} .threadId=${this.threadId} .labels=${this.labels} @compose=${(e: CustomEvent<ComposeRequest>) => this.openCompose(e.detail)}></mail-thread-view>`
               : html`<mail-thread-list .session=${this.session} .mailbox=${this.mailbox} .labels=${this.labels} .label=${title}
-                  @open-thread=${(e: CustomEvent<string>) => this.go(mailPath(this.account, this.mailbox, e.detail))}></mail-thread-list>`}
+                  @open-thread=${(e: CustomEvent<string>) => this.go(mailPath(this.account, this.mailbox, e.detail))}
+                  @row-star=${(e: CustomEvent<string>) => void this.#toggleStar([e.detail])}></mail-thread-list>`}
         </main>
       </div>
       ${this.draft

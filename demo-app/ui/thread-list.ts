@@ -119,10 +119,13 @@ export class MailThreadList extends LitElement {
   /** Toggles selection of the focused row (x). */
   toggleFocused(): void {
     const t = this.focusedThread();
-    if (!t) return;
+    if (t) this.#toggle(t.threadId);
+  }
+
+  #toggle(threadId: string): void {
     const next = new Set(this.selection);
-    if (next.has(t.threadId)) next.delete(t.threadId);
-    else next.add(t.threadId);
+    if (next.has(threadId)) next.delete(threadId);
+    else next.add(threadId);
     this.selection = next;
   }
 
@@ -158,7 +161,8 @@ export class MailThreadList extends LitElement {
     const chips = t.labels.map((id) => this.labels.find((l) => l.id === id)).filter((l): l is MailLabel => !!l);
     const kinds = t.messageIds.map((id) => this.#pending.get(id));
     const pending = kinds.includes('send') ? 'send' : kinds.some(Boolean) ? 'change' : '';
-    return html`<mail-thread-row .thread=${t} .chips=${chips} pending=${pending}></mail-thread-row>`;
+    return html`<mail-thread-row .thread=${t} .chips=${chips} pending=${pending} ?selected=${this.selection.has(t.threadId)}
+      @row-select=${() => this.#toggle(t.threadId)}></mail-thread-row>`;
   };
 
   override render() {

@@ -1,0 +1,122 @@
+// The demo on other screens and devices, in Chromium: phone width, the rows' pointer shortcuts
+// (check box, star), and one account edited offline on two devices at once.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'puppeteer-core';
+import type { StubProcess } from '../../testing/index.js';
+import type { MailMessage } from '../../demo-app/model.js';
+import { axeViolations, eventually, focusThread, freshPage, launchChromium, pathOf, serverDocs, signIn, startDemoServer, threads } from './e2e-kit.js';
+
+/** Clicks (a real click) the centre of `selector` inside the row of `threadId`. */
+async function clickInRow(page: Page, threadId: string, selector: string): Promise<void> {
+  await focusThread(page, threadId);
+  const box = await page.evaluate((id, sel) => {
+    const row = window.__e2e.all('mail-thread-row').find((r) => (r as Element & { thread: { threadId: string } }).thread.threadId === id);
+    const r = row?.shadowRoot?.querySelector(sel)?.getBoundingClientRect();
+    return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  }, threadId, selector);
+  if (!box) throw new Error(`clickInRow: no ${selector} in the row of ${threadId}`);
+  await page.mouse.click(box.x, box.y);
+}
+
+/** Applies a user label to the conversation `threadId` through the toolbar's Labels menu. */
+async function addLabel(page: Page, threadId: string, labelId: string): Promise<void> {
+  await focusThread(page, threadId);
+  await page.evaluate((value) => {
+    const select = window.__e2e.all('select[aria-label="Labels"]')[0] as HTMLSelectElement;
+    select.value = value;
+    select.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+  }, `add:${labelId}`);
+}
+
+const labelsOf = async (page: Page, threadId: string) => (await threads(page))?.find((t) => t.threadId === threadId)?.labels ?? [];
+
+describe('demo mail client on phones and on two devices (Chromium)', { timeout: 240_000 }, () => {
+  let stub: StubProcess;
+  let url: string;
+  let browser: Browser;
+
+  before(async () => {
+    stub = await startDemoServer();
+    url = stub.url;
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stub?.dispose();
+  });
+
+  test('at phone width (375 px) the inbox fits the screen, the menu opens the mailboxes, a conversation opens, axe finds nothing serious', async () => {
+    const page = await freshPage(browser);
+    await page.setViewport({ width: 375, height: 740, isMobile: true, hasTouch: true });
+    await signIn(page, url, 'alice');
+    const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    assert.ok(await fits(), 'no horizontal scrolling in the inbox');
+    const navShown = () => page.evaluate(() => {
+      const nav = window.__e2e.find('mail-shell')!.shadowRoot!.querySelector('nav')!;
+      return getComputedStyle(nav).display !== 'none';
+    });
+    assert.equal(await navShown(), false, 'the mailboxes hide behind the menu');
+    await page.evaluate(() => (window.__e2e.find('mail-shell')!.shadowRoot!.querySelector('button.menu') as HTMLButtonElement).click());
+    await eventually(async () => ((await navShown()) ? true : undefined), 'the menu to show the mailboxes');
+    await page.evaluate(() => (window.__e2e.find('mail-shell')!.shadowRoot!.querySelector('button.menu') as HTMLButtonElement).click());
+    const first = (await threads(page))![0];
+    await clickInRow(page, first.threadId, '.text');
+    await eventually(async () => (pathOf(page) === `/u/0/inbox/t/${first.threadId}` ? true : undefined), 'a tap to open the conversation');
+    await eventually(async () => ((await page.evaluate(() => window.__e2e.all('article').length)) ? true : undefined), 'the conversation to render');
+    assert.ok(await fits(), 'no horizontal scrolling in a conversation');
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(page.errors, []);
+    await page.browserContext().close();
+  });
+
+  test("a row's star stars its conversation and its check box selects it, neither opens it", async () => {
+    const page = await freshPage(browser);
+    await signIn(page, url, 'alice');
+    const target = (await threads(page))!.find((t) => !t.starred)!;
+    await clickInRow(page, target.threadId, '.star');
+    await eventually(async () => ((await threads(page))?.find((t) => t.threadId === target.threadId)?.starred ? true : undefined), 'the star');
+    await clickInRow(page, target.threadId, '.check');
+    const selected = () => page.evaluate(() => [...(window.__e2e.find('mail-thread-list') as Element & { selection: Set<string> }).selection]);
+    await eventually(async () => ((await selected()).join() === target.threadId ? true : undefined), 'the check box to select the row');
+    assert.equal(pathOf(page), '/u/0/inbox', 'still on the list');
+    await clickInRow(page, target.threadId, '.check');
+    await eventually(async () => ((await selected()).length === 0 ? true : undefined), 'a second click to deselect it');
+    await clickInRow(page, target.threadId, '.star');
+    await eventually(async () => ((await threads(page))?.find((t) => t.threadId === target.threadId)?.starred === false ? true : undefined), 'the star to come off');
+    await eventually(async () => {
+      const now = [...(await serverDocs(url, 'alice')).values()].map((c) => c.value as unknown as MailMessage).filter((m) => m?.threadId === target.threadId);
+      return now.length && now.every((m) => !m.labels.includes('STARRED')) ? true : undefined;
+    }, 'the server to hold the unstarred conversation');
+    assert.deepEqual(page.errors, []);
+    await page.browserContext().close();
+  });
+
+  test('two devices label the same conversation while offline: both labels survive on both devices and on the server', async () => {
+    const [laptop, phone] = [await freshPage(browser), await freshPage(browser)];
+    await signIn(laptop, url, 'alice');
+    await signIn(phone, url, 'alice');
+    const thread = (await threads(laptop))!.find((t) => !t.labels.includes('label-work') && !t.labels.includes('label-travel'))!;
+    await eventually(async () => ((await threads(phone))?.some((t) => t.threadId === thread.threadId) ? true : undefined), 'the phone to list the conversation');
+    await laptop.setOfflineMode(true);
+    await phone.setOfflineMode(true);
+    await addLabel(laptop, thread.threadId, 'label-work');
+    await addLabel(phone, thread.threadId, 'label-travel');
+    await eventually(async () => ((await labelsOf(laptop, thread.threadId)).includes('label-work') ? true : undefined), 'the laptop to show Work');
+    await eventually(async () => ((await labelsOf(phone, thread.threadId)).includes('label-travel') ? true : undefined), 'the phone to show Travel');
+    await laptop.setOfflineMode(false);
+    await phone.setOfflineMode(false);
+    for (const [name, page] of [['laptop', laptop], ['phone', phone]] as const) {
+      await eventually(async () => {
+        const labels = await labelsOf(page, thread.threadId);
+        return labels.includes('label-work') && labels.includes('label-travel') ? true : undefined;
+      }, `the ${name} to show both labels`, 45_000);
+    }
+    const messages = [...(await serverDocs(url, 'alice')).values()].map((c) => c.value as unknown as MailMessage).filter((m) => m?.threadId === thread.threadId);
+    for (const m of messages) assert.ok(m.labels.includes('label-work') && m.labels.includes('label-travel'), `${m.id}: ${m.labels.join(', ')}`);
+    assert.deepEqual([...laptop.errors, ...phone.errors], []);
+    await laptop.browserContext().close();
+    await phone.browserContext().close();
+  });
+});
