@@ -51,6 +51,7 @@ try {
   } else {
     const ids = await page.evaluate(async (n) => {
       const list = window.__bench.find('mail-thread-list');
+      while (list.more && list.threads.length < n) await list.loadMore(n - list.threads.length);
       const chosen = list.threads.slice(0, n).map((t) => t.threadId);
       list.selection = new Set(chosen);
       await list.updateComplete;

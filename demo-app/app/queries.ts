@@ -47,26 +47,32 @@ export interface MailboxPage {
 export async function mailboxThreads(session: MailSession, mailbox: Mailbox, labels: readonly MailLabel[], limit: number): Promise<MailboxPage> {
   const source = sourceOf(mailbox, labels);
   if (!source) return { threads: [], more: false };
-  const messages = session.store.collection<StoredMessage>('messages');
-  const threadIds = new Set<string>();
-  let more = false;
-  let after: Query['after'];
-  walk: for (;;) {
-    const page = await messages.page({ ...source.query, limit: source.chunk, after });
-    for (const m of page.items) {
-      if (threadIds.has(m.threadId) || !source.keep(m)) continue;
-      if (threadIds.size === limit) {
-        more = true;
-        break walk;
+  // One transaction for the whole read: between separate ones, a burst of sync writes (each
+  // waiting its turn) could hold the list back for seconds.
+  return session.store.transaction(['messages'], 'readonly', async (tx) => {
+    const messages = tx.collection<StoredMessage>('messages');
+    const threadIds = new Set<string>();
+    let more = false;
+    let after: Query['after'];
+    walk: for (;;) {
+      const page = await messages.page({ ...source.query, limit: source.chunk, after });
+      for (const m of page.items) {
+        if (threadIds.has(m.threadId) || !source.keep(m)) continue;
+        if (threadIds.size === limit) {
+          more = true;
+          break walk;
+        }
+        threadIds.add(m.threadId);
       }
-      threadIds.add(m.threadId);
+      if (!page.next) break;
+      after = page.next;
     }
-    if (!page.next) break;
-    after = page.next;
-  }
-  const members = await threadMessages(session, threadIds);
-  return { threads: groupThreads(members.filter(source.keep), `${session.user}@outpost.test`), more };
+    const members = (await Promise.all([...threadIds].map((t) => messages.query(threadQuery(t))))).flat();
+    return { threads: groupThreads(members.filter(source.keep), `${session.user}@outpost.test`), more };
+  });
 }
+
+const threadQuery = (threadId: string): Query => ({ index: 'byThread', between: [[threadId, -Infinity], [threadId, Infinity]] });
 
 /** Every message of the given threads, read in one transaction. */
 export async function threadMessages(session: MailSession, threadIds: Iterable<string>): Promise<MailMessage[]> {
@@ -75,7 +81,7 @@ export async function threadMessages(session: MailSession, threadIds: Iterable<s
   const lists = await session.store.transaction(['messages'], 'readonly', (tx) => {
     const messages = tx.collection<StoredMessage>('messages');
     // Requests are queued together; IndexedDB answers them in order within the transaction.
-    return Promise.all(ids.map((t) => messages.query({ index: 'byThread', between: [[t, -Infinity], [t, Infinity]] })));
+    return Promise.all(ids.map((t) => messages.query(threadQuery(t))));
   });
   return lists.flat();
 }

@@ -104,11 +104,20 @@ export class Outbox {
     return this.#c.store.transaction(this.#all, 'readwrite', async (tx) => {
       const first = (await this.meta<number>('nextId', tx)) ?? 1;
       await tx.collection(META).put({ key: 'nextId', value: first + inputs.length });
-      const ids: number[] = [];
-      for (const input of inputs) {
-        ids.push(first + ids.length);
-        await this.#write(tx, ids[ids.length - 1], input as Mutation);
-      }
+      const ids = inputs.map((_, i) => first + i);
+      // A custom mutator may touch any document: keep strict order. Built-ins touch only their
+      // own document, so documents proceed side by side (requests in flight together rather than
+      // one round trip each), each document's mutations still in order.
+      const strict = inputs.some((x) => !BUILTIN.has(x.name));
+      const lanes = new Map<string, number[]>();
+      inputs.forEach((input, i) => {
+        const { collection, key } = input as unknown as { collection: string; key: string };
+        const lane = strict ? '' : docId(collection, key);
+        lanes.set(lane, [...(lanes.get(lane) ?? []), i]);
+      });
+      await Promise.all([...lanes.values()].map(async (lane) => {
+        for (const i of lane) await this.#write(tx, ids[i], inputs[i] as Mutation);
+      }));
       return ids;
     });
   }
@@ -168,11 +177,14 @@ export class Outbox {
     const outcomes = new Map<number, MutationOutcome & { resubmittedAs?: number }>();
     await this.#c.store.transaction(this.#all, 'readwrite', async (tx) => {
       const outbox = tx.collection<OutboxEntry>('$outbox');
+      const sent = new Map(batch.map((e) => [e.id, e]));
       for (const r of results) {
-        const entry = batch.find((e) => e.id === r.id);
+        const entry = sent.get(r.id);
         if (!entry) continue;
         await outbox.delete(entry.id);
-        const rest = (await outbox.query()).filter((e) => e.doc && e.doc === entry.doc);
+        // Only this document's later entries (by index, in id order): reading the whole outbox
+        // per result made a 700-mutation push quadratic (seconds per push).
+        const rest = entry.doc ? await outbox.query({ index: 'byDoc', equals: entry.doc }) : [];
         const [collection, ...keyParts] = entry.doc.split('/');
         const key = keyParts.join('/');
         if (r.status === 'applied' || r.status === 'duplicate') {
