@@ -2,6 +2,9 @@ import { LitElement, css, html, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
 import type { RangeChangedEvent, VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
+// Named, not left to the virtualizer's default: that one loads with a dynamic import after the
+// first items arrive, one more round trip before the first rows paint.
+import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import { base } from './theme.js';
 
 /** Detail of the `open` event: the item the user opened (Enter or click). */
@@ -21,6 +24,8 @@ export interface VirtualListRangeDetail {
   first: number;
   last: number;
 }
+
+const FLOW = flow();
 
 /**
  * A keyboard-operable, virtualized list box on `@lit-labs/virtualizer`: only the rows near the
@@ -256,7 +261,7 @@ export class OutpostVirtualList<T = unknown> extends LitElement {
       @rangeChanged=${this.#onRange}
       @visibilityChanged=${this.#onVisibility}
     >
-      ${virtualize({ scroller: true, items: this.items, renderItem: this.#renderRow, keyFunction: this.keyFunction })}
+      ${virtualize({ scroller: true, layout: FLOW, items: this.items, renderItem: this.#renderRow, keyFunction: this.keyFunction })}
     </div>`;
   }
 }

@@ -16,7 +16,10 @@ export function labelQuery(label: string): Query {
   return { index: 'byLabelDate', between: [[label, -Infinity], [label, Infinity]], direction: 'prev' };
 }
 
-/** Where a mailbox's messages come from (newest first) and which of them it lists. */
+/**
+ * Where a mailbox's messages come from (newest first), which of them it lists, and how many to
+ * read at a time once the first chunk falls short.
+ */
 function sourceOf(mailbox: Mailbox, labels: readonly MailLabel[]): { query: Query; keep: (m: MailMessage) => boolean; chunk: number } | undefined {
   const notTrash = (m: MailMessage) => !m.labels.includes('TRASH');
   if (mailbox.kind === 'search') {
@@ -54,8 +57,11 @@ export async function mailboxThreads(session: MailSession, mailbox: Mailbox, lab
     const threadIds = new Set<string>();
     let more = false;
     let after: Query['after'];
+    // About 1.2 messages per conversation: the first chunk usually covers the whole page.
+    let chunk = Math.min(source.chunk, Math.ceil(limit * 1.5));
     walk: for (;;) {
-      const page = await messages.page({ ...source.query, limit: source.chunk, after });
+      const page = await messages.page({ ...source.query, limit: chunk, after });
+      chunk = source.chunk;
       for (const m of page.items) {
         if (threadIds.has(m.threadId) || !source.keep(m)) continue;
         if (threadIds.size === limit) {

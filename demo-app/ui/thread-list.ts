@@ -9,8 +9,11 @@ import { mailboxThreads, pendingKeys } from '../app/queries.js';
 import type { Mailbox } from '../app/routes.js';
 import './thread-row.js';
 
-/** Conversations read at first, and added each time the user scrolls near the end of them. */
-const PAGE = 100;
+/**
+ * Conversations read at first (two screens, so the first paint waits for little), and added each
+ * time the user scrolls within half a page of the end of them.
+ */
+const PAGE = 50;
 
 /**
  * A mailbox as a list of conversations, read through live queries: it follows every local write,
@@ -51,7 +54,8 @@ export class MailThreadList extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#watch();
+    // The first update starts watching (willUpdate); this resumes after a move in the DOM.
+    if (this.hasUpdated) this.#watch();
   }
 
   override disconnectedCallback(): void {
@@ -60,7 +64,9 @@ export class MailThreadList extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('session') || changed.has('mailbox') || changed.has('labels')) {
+    // Labels matter to the query only in search (`label:`); elsewhere they only colour chips.
+    const labelsMatter = changed.has('labels') && this.mailbox.kind === 'search';
+    if (changed.has('session') || changed.has('mailbox') || labelsMatter) {
       if (changed.has('session') || changed.has('mailbox')) {
         this.selection = new Set();
         this.#limit = PAGE;
@@ -143,7 +149,7 @@ export class MailThreadList extends LitElement {
 
   #onRange = (e: CustomEvent<VirtualListRangeDetail>) => {
     const shown = this.threads?.length ?? 0;
-    if (this.more && !this.#loading && e.detail.last >= shown - PAGE / 4) {
+    if (this.more && !this.#loading && e.detail.last >= shown - PAGE / 2) {
       this.#loading = true;
       void this.loadMore().finally(() => (this.#loading = false));
     }

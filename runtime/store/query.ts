@@ -83,17 +83,49 @@ export async function runQuery(source: Source, q: Query, wantNext = false): Prom
     return { rows, next: await positionAfter(source, range, rows.length) };
   }
   const raw = (unwrap as (x: unknown) => unknown)(source) as IDBObjectStore | IDBIndex;
-  if (!words && !q.after && !wantNext && direction === 'prev' && 'getAllRecords' in raw) {
-    // Newer browsers read a reversed range in one call (IndexedDB getAllRecords with direction).
-    const getAllRecords = (raw as unknown as { getAllRecords(o: object): IDBRequest<Array<{ value: unknown }>> }).getAllRecords.bind(raw);
-    const records = await new Promise<Array<{ value: unknown }>>((resolve, reject) => {
-      const r = getAllRecords({ query: range ?? null, count: Number.isFinite(limit) ? limit : 0, direction: 'prev' });
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    return { rows: records.map((r) => r.value) };
+  if (!words && direction === 'prev' && 'getAllRecords' in raw) {
+    const read = await readBackwards(raw, range, limit, q.after);
+    if (read) return wantNext ? read : { rows: read.rows };
   }
   return walk(raw, range, direction, limit, q.after, words);
+}
+
+interface RawRecord {
+  key: Key;
+  primaryKey: Key;
+  value: unknown;
+}
+
+/**
+ * Reads a page backwards in one call where the browser has IndexedDB `getAllRecords` (a cursor
+ * costs a round trip per row: ~2 ms each on a cold start). Browsers disagree on the order of
+ * equal keys read backwards (Firefox 153 returns them in ascending primary-key order), so when
+ * any two neighbouring keys are equal it returns undefined and the caller walks a cursor.
+ */
+async function readBackwards(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, limit: number, after: PageToken | undefined): Promise<{ rows: unknown[]; next?: PageToken } | undefined> {
+  let query = range ?? null;
+  if (after) {
+    // Up to and including the token's key: the token's own row comes first and is dropped.
+    const lower = range?.lower as Key | undefined;
+    query = lower === undefined ? IDBKeyRange.upperBound(after.key) : IDBKeyRange.bound(lower, after.key, range!.lowerOpen, false);
+  }
+  const skip = after ? 1 : 0;
+  const getAllRecords = (source as unknown as { getAllRecords(o: object): IDBRequest<RawRecord[]> }).getAllRecords.bind(source);
+  const records = await new Promise<RawRecord[]>((resolve, reject) => {
+    // One row past the page says whether another follows (and shows a tie at the cut).
+    const r = getAllRecords({ query, count: Number.isFinite(limit) ? limit + 1 + skip : 0, direction: 'prev' });
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  for (let i = 1; i < records.length; i++) if (indexedDB.cmp(records[i - 1].key, records[i].key) === 0) return undefined;
+  if (after && records.length && indexedDB.cmp(records[0].key, after.key) === 0) {
+    // The token's own row comes first; another row with its key means a tie: walk.
+    if (indexedDB.cmp(records[0].primaryKey, after.primaryKey) !== 0) return undefined;
+    records.shift();
+  }
+  const page = records.length > limit ? records.slice(0, limit) : records;
+  const last = page[page.length - 1];
+  return { rows: page.map((r) => r.value), next: records.length > limit && last ? { key: last.key, primaryKey: last.primaryKey } : undefined };
 }
 
 /**
