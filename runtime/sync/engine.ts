@@ -11,6 +11,7 @@ import type { TokenSource } from './transport.js';
 
 // HTTP loads with the first sync cycle, after the app has rendered from IndexedDB.
 const transport = () => import('./transport.js');
+const results = () => import('./server-results.js');
 
 /** Options for {@link createSync}. */
 export interface SyncOptions {
@@ -407,13 +408,13 @@ export class Sync extends EventTarget {
             batchSize = 1;
             continue;
           }
-          await this.#outbox.rejectLocally(batch[0], { code: `http-${err.status}`, message: err.message });
+          await (await results()).rejectLocally(this.#outbox, batch[0], { code: `http-${err.status}`, message: err.message });
           this.#settle(batch[0].id, { status: 'rejected', error: { code: `http-${err.status}`, message: err.message } }, true);
           continue;
         }
         throw err;
       }
-      const outcomes = await this.#outbox.applyResults(batch, res.results);
+      const outcomes = await (await results()).applyResults(this.#outbox, batch, res.results);
       for (const [id, outcome] of outcomes) {
         if (outcome.resubmittedAs !== undefined) this.#forward(id, outcome.resubmittedAs, true);
         else this.#settle(id, outcome, true);
@@ -432,12 +433,12 @@ export class Sync extends EventTarget {
         page = await (await transport()).pull(this.#o.url, this.#clientId, cursor, this.#o.pullLimit, this.#token);
       } catch (err) {
         if (err instanceof SyncRequestError && err.kind === 'expired') {
-          await this.#outbox.resetForResync();
+          await (await results()).resetForResync(this.#outbox);
           continue;
         }
         throw err;
       }
-      const acked = await this.#outbox.applyPage(page.changes, page.cursor, page.lastMutationIds[this.#clientId] ?? 0);
+      const acked = await (await results()).applyPage(this.#outbox, page.changes, page.cursor, page.lastMutationIds[this.#clientId] ?? 0);
       // Applied by the server but whose push response was lost (crash, network): now known.
       for (const id of acked) this.#settle(id, { status: 'applied' }, true);
       received += page.changes.length;

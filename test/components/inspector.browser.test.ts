@@ -22,6 +22,8 @@ describe('<outpost-inspector>', () => {
     await goOnline();
     await closeAll();
   });
+  // A test that fails while offline must not leave the next one offline.
+  afterEach(() => goOnline());
 
   it('shows live collection counts, pending outbox entries, sync cursor, caches and storage; passes axe', async () => {
     const c = await client();
@@ -56,8 +58,10 @@ describe('<outpost-inspector>', () => {
     await c.sync.put('notes', { id: `${id}-b`, title: 'offline' });
     await c.sync.delete('notes', `${id}-a`);
     await until(() => cell(el, '$outbox') === '2', 'two outbox entries');
-    const rows = [...section(el, 'h-outbox').querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim()));
-    expect(rows.map((r) => [r[1], r[2], r[4]])).to.deep.equal([
+    const outboxRows = () => [...section(el, 'h-outbox').querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim()));
+    // The writes start a cycle ("sending") that fails offline; then the entries wait.
+    await until(() => outboxRows().length === 2 && outboxRows().every((r) => r[4] === 'waiting (offline)'), 'the entries to wait for the network');
+    expect(outboxRows().map((r) => [r[1], r[2], r[4]])).to.deep.equal([
       ['put', `notes/${id}-b`, 'waiting (offline)'],
       ['delete', `notes/${id}-a`, 'waiting (offline)'],
     ]);

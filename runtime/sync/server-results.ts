@@ -1,0 +1,153 @@
+// What the server answered, applied locally: push results (acks, rejections, conflicts settled
+// by policy) and pulled pages with pending mutations rebased on top. Loaded with the network code,
+// after the app has rendered from IndexedDB.
+import type { StoreTransaction } from '../store/index.js';
+import type { Change, CurrentDocument, DocumentValue, Mutation, MutationResult, ProtocolError } from '../protocol/index.js';
+import { applyMutation, mergeFields } from './apply.js';
+import type { MutationOutcome, Outbox } from './outbox.js';
+import { docId, type OutboxEntry, type StoredConflict, type StoredRejection } from './schema.js';
+
+type Tx = StoreTransaction;
+type Rec = Record<string, unknown>;
+const META = '$meta';
+
+/** Sets a document to `server` (undefined = gone) with pending mutations re-applied on top. */
+async function rebuild(o: Outbox, tx: Tx, collection: string, key: string, server: DocumentValue | undefined, pending: OutboxEntry[]): Promise<void> {
+  let value = server;
+  for (const e of pending) if (e.doc === docId(collection, key)) value = applyMutation(value, e.mutation, o.c.keyPaths[collection]);
+  if (value === undefined) await tx.collection(collection).delete(key);
+  else await tx.collection(collection).put(value);
+}
+
+async function rerunCustom(o: Outbox, tx: Tx, pending: OutboxEntry[]): Promise<void> {
+  for (const e of pending) {
+    const mutator = e.doc ? undefined : o.c.mutators[e.mutation.name];
+    if (!mutator) continue;
+    try {
+      await mutator(o.mutatorTx(tx), (e.mutation as { args?: unknown }).args);
+    } catch {
+      // A mutator that fails on rebase only loses its own optimistic effect; the server decides.
+    }
+  }
+}
+
+/**
+ * Applies one push's results in one transaction and returns each mutation's outcome.
+ * Conflicts are settled by the collection's policy; a resubmission gets a new id.
+ */
+export async function applyResults(o: Outbox, batch: OutboxEntry[], results: MutationResult[]): Promise<Map<number, MutationOutcome & { resubmittedAs?: number }>> {
+  const outcomes = new Map<number, MutationOutcome & { resubmittedAs?: number }>();
+  await o.c.store.transaction(o.all, 'readwrite', async (tx) => {
+    const outbox = tx.collection<OutboxEntry>('$outbox');
+    const sent = new Map(batch.map((e) => [e.id, e]));
+    for (const r of results) {
+      const entry = sent.get(r.id);
+      if (!entry) continue;
+      await outbox.delete(entry.id);
+      // Only this document's later entries (by index, in id order): reading the whole outbox
+      // per result made a 700-mutation push quadratic (seconds per push).
+      const rest = entry.doc ? await outbox.query({ index: 'byDoc', equals: entry.doc }) : [];
+      const [collection, ...keyParts] = entry.doc.split('/');
+      const key = keyParts.join('/');
+      if (r.status === 'applied' || r.status === 'duplicate') {
+        const rev = r.status === 'applied' ? r.rev : undefined;
+        if (entry.doc && rev) {
+          await tx.collection('$revs').put({ doc: entry.doc, rev });
+          // Later edits of this document were made on top of this one: they now base on its rev.
+          for (const e of rest) if ('baseRev' in e.mutation) await outbox.put({ ...e, mutation: { ...e.mutation, baseRev: rev } as Mutation });
+        }
+        outcomes.set(entry.id, { status: 'applied', rev });
+      } else if (r.status === 'rejected') {
+        if (entry.doc) await rebuild(o, tx, collection, key, entry.base, rest);
+        await tx.collection('$rejected').put({ id: entry.id, mutation: entry.mutation, error: r.error, at: Date.now() } satisfies StoredRejection);
+        outcomes.set(entry.id, { status: 'rejected', error: r.error });
+      } else {
+        outcomes.set(entry.id, await settle(o, tx, entry, r.current, collection, key, rest));
+      }
+    }
+  });
+  return outcomes;
+}
+
+async function settle(o: Outbox, tx: Tx, entry: OutboxEntry, current: CurrentDocument, collection: string, key: string, rest: OutboxEntry[]): Promise<MutationOutcome & { resubmittedAs?: number }> {
+  const theirs = 'value' in current ? current.value : undefined;
+  await tx.collection('$revs').put({ doc: entry.doc, rev: current.rev });
+  const mine = applyMutation(entry.base, entry.mutation, o.c.keyPaths[collection]);
+  const policy = o.c.policies[collection] ?? 'merge';
+  let resolved: DocumentValue | undefined | 'delete';
+  let fields: string[] = [];
+  if (policy === 'server-wins') resolved = undefined;
+  else if (policy === 'client-wins') resolved = mine ?? 'delete';
+  else if (policy === 'merge') {
+    if (mine && theirs) {
+      const m = mergeFields(entry.base, mine, theirs);
+      if (m.ok) resolved = m.value;
+      else fields = m.fields;
+    } else fields = ['(deleted)'];
+  } else resolved = policy({ collection, key, base: entry.base, mine, theirs });
+  if (resolved === undefined) {
+    await rebuild(o, tx, collection, key, theirs, rest);
+    if (policy !== 'server-wins') {
+      const conflict: StoredConflict = { id: `${entry.doc}#${entry.id}`, collection, key, mutationId: entry.id, base: entry.base, mine, theirs, theirsRev: current.rev, fields, at: Date.now() };
+      await tx.collection('$conflicts').put(conflict);
+      return { status: 'conflict', resolution: 'stored' };
+    }
+    return { status: 'conflict', resolution: 'server' };
+  }
+  // Resubmit the settled value on the server's rev, as a new mutation at the end of the outbox.
+  const id = ((await o.meta<number>('nextId', tx)) ?? 1);
+  await tx.collection(META).put({ key: 'nextId', value: id + 1 });
+  const again = resolved === 'delete' ? { name: 'delete', collection, key } : { name: 'put', collection, key, value: resolved };
+  // The local document first becomes the server's, so the new entry's base is what the server has.
+  await rebuild(o, tx, collection, key, theirs, []);
+  await o.write(tx, id, again as Mutation, current.rev);
+  const pendingNow = (await tx.collection<OutboxEntry>('$outbox').query()).filter((e) => e.doc === entry.doc && e.id !== id);
+  if (pendingNow.length) await rebuild(o, tx, collection, key, resolved === 'delete' ? undefined : resolved, pendingNow);
+  return { status: 'conflict', resolution: 'resubmitted', resubmittedAs: id };
+}
+
+/** Drops a mutation the server can never accept (e.g. malformed), rolling back its effect. */
+export async function rejectLocally(o: Outbox, entry: OutboxEntry, error: ProtocolError): Promise<void> {
+  await applyResults(o, [entry], [{ id: entry.id, status: 'rejected', error }]);
+}
+
+/**
+ * Applies one pulled page in one transaction with the cursor, so a reload resumes after it.
+ * Entries the server already applied (per `lastMutationId`) leave the outbox; returns their ids.
+ */
+export async function applyPage(o: Outbox, changes: Change[], cursor: string, lastMutationId: number): Promise<number[]> {
+  return o.c.store.transaction(o.all, 'readwrite', async (tx) => {
+    const outbox = tx.collection<OutboxEntry>('$outbox');
+    const all = await outbox.query();
+    const acked = all.filter((e) => e.id <= lastMutationId);
+    if (acked.length) await outbox.bulkDelete(acked.map((e) => e.id));
+    const pending = all.filter((e) => e.id > lastMutationId);
+    const revs = tx.collection('$revs');
+    await Promise.all(
+      changes.map(async (c) => {
+        if (!o.synced.includes(c.collection)) return;
+        await revs.put({ doc: docId(c.collection, c.key), rev: c.rev });
+        await rebuild(o, tx, c.collection, c.key, c.deleted ? undefined : (c.value as Rec), pending);
+      }),
+    );
+    if (changes.length) await rerunCustom(o, tx, pending);
+    await tx.collection(META).put({ key: 'cursor', value: cursor });
+    return acked.map((e) => e.id);
+  });
+}
+
+/** After `410 cursor-expired`: drop synced data but keep the outbox, re-applied over nothing. */
+export async function resetForResync(o: Outbox): Promise<void> {
+  await o.c.store.transaction(o.all, 'readwrite', async (tx) => {
+    for (const c of o.synced) await tx.collection(c).clear();
+    await tx.collection('$revs').clear();
+    await tx.collection(META).delete('cursor');
+    const pending = await tx.collection<OutboxEntry>('$outbox').query();
+    const docs = new Set(pending.filter((e) => e.doc).map((e) => e.doc));
+    for (const d of docs) {
+      const [collection, ...k] = d.split('/');
+      await rebuild(o, tx, collection, k.join('/'), undefined, pending);
+    }
+    await rerunCustom(o, tx, pending);
+  });
+}
