@@ -186,14 +186,16 @@ function writeDocs(all, docPath) {
   const versions = Object.fromEntries(all.filter((r) => r.browserVersion).map((r) => [r.browser, r.browserVersion]));
   const sizes = all.filter((r) => r.section === 'size').map((r) => ({ name: r.name.replace(/^bundle: /, ''), gzip: r.outpost, min: r.min, lazyGzip: r.lazyGzip, added: r.added }));
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const when = new Date().toISOString().slice(0, 10);
+  // Rows keep the date they were measured (a partial re-run leaves the others' dates alone).
+  const dateOf = (section) => all.filter((r) => r.section === section && r.recordedAt).map((r) => r.recordedAt).sort().at(-1) ?? new Date().toISOString().slice(0, 10);
+  const when = dateOf('store');
   const header = `Recorded ${when} by \`npm run bench\` on ${machine}; browsers: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}. Medians, milliseconds; each workload on a fresh database, all three libraries in the same page and run.`;
   let doc = readFileSync(docPath, 'utf8');
   doc = replaceSection(doc, 'store', `## Store (\`bench/store.bench.ts\`)\n\n${header}\n\n${storeTable(rows.filter((r) => r.section === 'store'))}`);
   doc = replaceSection(doc, 'sync', `## Sync (\`bench/sync.bench.ts\`)\n\n${header} The stub runs in the bench process (SQLite, synchronous = FULL) on 127.0.0.1. The raw column of the initial sync is the floor: the same pages fetched and put with raw IndexedDB, one transaction per page, nothing else.\n\n${storeTable(rows.filter((r) => r.section === 'sync'))}`);
-  doc = replaceSection(doc, 'size', `## Bundle size (\`bench/bundle-size.mjs\`)\n\nmin+gzip (level 9) of an esbuild bundle of each entry (minified, ES2022, production, code splitting as an app builds), measured ${when}: what loads at start; lazy chunks (dynamic imports) apart. Components alone include Lit; the last column is what each adds to an app that already ships the core with Lit and the router. The core budget (20 KB) is enforced by \`test/bench/bundle-budget.node.test.ts\` on the \`outpost\` entry.\n\n${sizeTable(sizes)}`);
-  doc = replaceSection(doc, 'app', `## Whole app: demo mail client (\`bench/demo.bench.mjs\`)\n\nRecorded ${when} by \`npm run bench\` on ${machine}; ${versions.chromium ?? 'Chromium'}. Medians, milliseconds. The built demo on the stub (child process, durable on disk) seeded with the demo mailboxes; the anchor of the cold start is a blank Lit page built with the same service-worker blocks and started the same way.\n\n${anchorTable(stubRows.filter((r) => r.section === 'app'), 'anchor')}`);
-  doc = replaceSection(doc, 'stub', `## Stub (\`bench/stub-push.bench.mjs\`, \`bench/stub-load.bench.mjs\`)\n\nRecorded ${when} by \`npm run bench\` on ${machine}. The anchor is a bare \`node:http\` server in a child process answering the same requests with same-shaped replies from memory (no validation, no SQLite, no fsync): the ceiling of this machine and load generator.\n\n${anchorTable(stubRows.filter((r) => r.section === 'stub'), 'bare http')}`);
+  doc = replaceSection(doc, 'size', `## Bundle size (\`bench/bundle-size.mjs\`)\n\nmin+gzip (level 9) of an esbuild bundle of each entry (minified, ES2022, production, code splitting as an app builds), measured ${dateOf('size')}: what loads at start; lazy chunks (dynamic imports) apart. Components alone include Lit; the last column is what each adds to an app that already ships the core with Lit and the router. The core budget (20 KB) is enforced by \`test/bench/bundle-budget.node.test.ts\` on the \`outpost\` entry.\n\n${sizeTable(sizes)}`);
+  doc = replaceSection(doc, 'app', `## Whole app: demo mail client (\`bench/demo.bench.mjs\`)\n\nRecorded ${dateOf('app')} by \`npm run bench\` on ${machine}; ${versions.chromium ?? 'Chromium'}. Medians, milliseconds. The built demo on the stub (child process, durable on disk) seeded with the demo mailboxes; the anchor of the cold start is a blank Lit page built with the same service-worker blocks and started the same way.\n\n${anchorTable(stubRows.filter((r) => r.section === 'app'), 'anchor')}`);
+  doc = replaceSection(doc, 'stub', `## Stub (\`bench/stub-push.bench.mjs\`, \`bench/stub-load.bench.mjs\`)\n\nRecorded ${dateOf('stub')} by \`npm run bench\` on ${machine}. The anchor is a bare \`node:http\` server in a child process answering the same requests with same-shaped replies from memory (no validation, no SQLite, no fsync): the ceiling of this machine and load generator.\n\n${anchorTable(stubRows.filter((r) => r.section === 'stub'), 'bare http')}`);
   writeFileSync(docPath, doc);
   console.log(`bench: ${docPath} updated`);
 }
@@ -210,7 +212,8 @@ const { rows, versions } = await runPages();
 const sizes = await measureAll();
 const sizeRows = sizes.map((s) => ({ name: `bundle: ${s.name}`, browser: 'none', outpost: s.gzip, raw: null, dexie: null, unit: 'bytes min+gzip', runs: 1, section: 'size', min: s.min, lazyGzip: s.lazyGzip, ...(s.added === undefined ? {} : { added: s.added }) }));
 const stubRows = await runNodeBenches();
-const all = [...rows.map((r) => ({ ...r, browserVersion: versions[r.browser] })), ...sizeRows, ...stubRows.map((r) => (r.browser === 'chromium' && versions.chromium ? { ...r, browserVersion: versions.chromium } : r))];
+const recordedAt = new Date().toISOString().slice(0, 10);
+const all = [...rows.map((r) => ({ ...r, browserVersion: versions[r.browser] })), ...sizeRows, ...stubRows.map((r) => (r.browser === 'chromium' && versions.chromium ? { ...r, browserVersion: versions.chromium } : r))].map((r) => ({ ...r, recordedAt }));
 mkdirSync(join(out, '..'), { recursive: true });
 writeFileSync(out, JSON.stringify(all, null, 2) + '\n');
 console.log(`bench: ${all.length} rows → ${out} in ${Math.round((Date.now() - started) / 1000)} s`);
