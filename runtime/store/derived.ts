@@ -25,18 +25,17 @@ export function hasDerived(schema: CollectionSchema): boolean {
 /** `value` with its hidden fields (re)computed, for writing. */
 export function prepareRecord(value: Record<string, unknown>, schema: CollectionSchema): Record<string, unknown> {
   if (!hasDerived(schema)) return value;
-  const { [WORDS_FIELD]: _w, [COMPUTED_FIELD]: _c, ...plain } = value;
-  const record: Record<string, unknown> = { ...plain };
-  if (schema.words?.length) record[WORDS_FIELD] = wordsOf(plain, schema.words);
+  // A fresh object without stale hidden fields; they are derived from it before being added.
+  const record: Record<string, unknown> = stripRecord(value, schema);
+  const words = schema.words?.length ? wordsOf(record, schema.words) : undefined;
   const computed = computedOf(schema);
-  if (computed.length) {
-    const values: Record<string, unknown> = {};
-    for (const [name, index] of computed) {
-      const key = index.compute(plain);
-      if (key !== undefined) values[name] = key;
-    }
-    record[COMPUTED_FIELD] = values;
+  const values: Record<string, unknown> = {};
+  for (const [name, index] of computed) {
+    const key = index.compute(record);
+    if (key !== undefined) values[name] = key;
   }
+  if (words) record[WORDS_FIELD] = words;
+  if (computed.length) record[COMPUTED_FIELD] = values;
   return record;
 }
 

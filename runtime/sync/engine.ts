@@ -239,49 +239,56 @@ export class Sync extends EventTarget {
     });
   }
 
-  async #one(input: MutationInput): Promise<MutationHandle> {
-    return (await this.#mutate([input]))[0];
+  /** A batch whose every call records its mutation into `inputs` (checks run as it is called). */
+  #recorder(inputs: MutationInput[]): MutationBatch {
+    const add = (input: MutationInput) => void inputs.push(input);
+    return {
+      put: (collection, value) => {
+        const keyPath = this.#o.store.schema.collections[collection]?.keyPath;
+        const key = keyPath ? value[keyPath] : undefined;
+        if (typeof key !== 'string') throw new TypeError(`sync.put('${collection}'): the value needs a string '${keyPath}' (its key).`);
+        add({ name: 'put', collection, key, value });
+      },
+      patch: (collection, key, patch) => add({ name: 'patch', collection, key, patch }),
+      delete: (collection, key) => add({ name: 'delete', collection, key }),
+      addToSet: (collection, key, field, values) => add({ name: 'addToSet', collection, key, field, values }),
+      removeFromSet: (collection, key, field, values) => add({ name: 'removeFromSet', collection, key, field, values }),
+      custom: (name, args) => add({ name, args }),
+    };
   }
 
-  #putInput(collection: string, value: DocumentValue): MutationInput {
-    const keyPath = this.#o.store.schema.collections[collection]?.keyPath;
-    const key = keyPath ? value[keyPath] : undefined;
-    if (typeof key !== 'string') throw new TypeError(`sync.put('${collection}'): the value needs a string '${keyPath}' (its key).`);
-    return { name: 'put', collection, key, value };
+  async #one(record: (batch: MutationBatch) => void): Promise<MutationHandle> {
+    return (await this.batch(record))[0];
   }
 
   /** Creates or replaces a document (its key is read from the collection's key path). */
   put(collection: string, value: DocumentValue): Promise<MutationHandle> {
-    try {
-      return this.#one(this.#putInput(collection, value));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return this.#one((b) => b.put(collection, value));
   }
 
   /** Sets some top-level fields of a document. */
   patch(collection: string, key: string, patch: DocumentValue): Promise<MutationHandle> {
-    return this.#one({ name: 'patch', collection, key, patch });
+    return this.#one((b) => b.patch(collection, key, patch));
   }
 
   /** Deletes a document. */
   delete(collection: string, key: string): Promise<MutationHandle> {
-    return this.#one({ name: 'delete', collection, key });
+    return this.#one((b) => b.delete(collection, key));
   }
 
   /** Adds elements to an array field used as a set (never conflicts). */
   addToSet(collection: string, key: string, field: string, values: SetElement[]): Promise<MutationHandle> {
-    return this.#one({ name: 'addToSet', collection, key, field, values });
+    return this.#one((b) => b.addToSet(collection, key, field, values));
   }
 
   /** Removes elements from an array field used as a set (never conflicts). */
   removeFromSet(collection: string, key: string, field: string, values: SetElement[]): Promise<MutationHandle> {
-    return this.#one({ name: 'removeFromSet', collection, key, field, values });
+    return this.#one((b) => b.removeFromSet(collection, key, field, values));
   }
 
   /** An app-defined mutation; its registered mutator (if any) applies its optimistic effect. */
   custom(name: string, args?: unknown): Promise<MutationHandle> {
-    return this.#one({ name, args });
+    return this.#one((b) => b.custom(name, args));
   }
 
   /**
@@ -296,14 +303,7 @@ export class Sync extends EventTarget {
   batch(build: (batch: MutationBatch) => void): Promise<MutationHandle[]> {
     const inputs: MutationInput[] = [];
     try {
-      build({
-        put: (collection, value) => void inputs.push(this.#putInput(collection, value)),
-        patch: (collection, key, patch) => void inputs.push({ name: 'patch', collection, key, patch }),
-        delete: (collection, key) => void inputs.push({ name: 'delete', collection, key }),
-        addToSet: (collection, key, field, values) => void inputs.push({ name: 'addToSet', collection, key, field, values }),
-        removeFromSet: (collection, key, field, values) => void inputs.push({ name: 'removeFromSet', collection, key, field, values }),
-        custom: (name, args) => void inputs.push({ name, args }),
-      });
+      build(this.#recorder(inputs));
     } catch (err) {
       return Promise.reject(err);
     }

@@ -50,12 +50,12 @@ type Tx = StoreTransaction;
  */
 export class Outbox {
   /** @internal */
-  readonly c: OutboxConfig;
+  readonly config: OutboxConfig;
   /** @internal The synced collections' names. */
   readonly synced: string[];
 
   constructor(config: OutboxConfig) {
-    this.c = config;
+    this.config = config;
     this.synced = Object.keys(config.keyPaths);
   }
 
@@ -66,13 +66,13 @@ export class Outbox {
 
   /** Reads a `$meta` value. */
   async meta<T>(key: string, tx?: Tx): Promise<T | undefined> {
-    const rec = await (tx ? tx.collection(META) : this.c.store.collection(META)).get(key);
+    const rec = await (tx ? tx.collection(META) : this.config.store.collection(META)).get(key);
     return rec?.value as T | undefined;
   }
 
   /** The persisted client id, created on first use. */
   async clientId(preferred?: string): Promise<string> {
-    return this.c.store.transaction([META], 'readwrite', async (tx) => {
+    return this.config.store.transaction([META], 'readwrite', async (tx) => {
       const existing = await this.meta<string>('clientId', tx);
       if (existing) return existing;
       const id = preferred ?? crypto.randomUUID();
@@ -108,7 +108,7 @@ export class Outbox {
    * transaction, so tabs share one ordered outbox.
    */
   async enqueue(inputs: Array<Omit<Mutation, 'id' | 'baseRev'> & { name: string }>): Promise<number[]> {
-    return this.c.store.transaction(this.all, 'readwrite', async (tx) => {
+    return this.config.store.transaction(this.all, 'readwrite', async (tx) => {
       const first = (await this.meta<number>('nextId', tx)) ?? 1;
       await tx.collection(META).put({ key: 'nextId', value: first + inputs.length });
       const ids = inputs.map((_, i) => first + i);
@@ -120,7 +120,9 @@ export class Outbox {
       inputs.forEach((input, i) => {
         const { collection, key } = input as unknown as { collection: string; key: string };
         const lane = strict ? '' : docId(collection, key);
-        lanes.set(lane, [...(lanes.get(lane) ?? []), i]);
+        const list = lanes.get(lane);
+        if (list) list.push(i);
+        else lanes.set(lane, [i]);
       });
       await Promise.all([...lanes.values()].map(async (lane) => {
         for (const i of lane) await this.write(tx, ids[i], inputs[i] as Mutation);
@@ -140,13 +142,13 @@ export class Outbox {
       const doc = docId(collection, key);
       const rev = baseRevOverride ?? ((await tx.collection('$revs').get(doc))?.rev as number | undefined) ?? 0;
       if (input.name === 'put' || input.name === 'patch' || input.name === 'delete') (entry.mutation as { baseRev: number }).baseRev = rev;
-      const after = applyMutation(base, entry.mutation, this.c.keyPaths[collection]);
+      const after = applyMutation(base, entry.mutation, this.config.keyPaths[collection]);
       if (after === undefined) await col.delete(key);
       else await col.put(after);
       entry.doc = doc;
       if (base !== undefined) entry.base = base;
     } else {
-      const mutator = this.c.mutators[input.name];
+      const mutator = this.config.mutators[input.name];
       if (mutator) await mutator(this.mutatorTx(tx), (input as { args?: unknown }).args);
     }
     await tx.collection('$outbox').put(entry);
@@ -154,7 +156,7 @@ export class Outbox {
 
   /** Pending entries in push order. */
   pending(limit?: number): Promise<OutboxEntry[]> {
-    return this.c.store.collection<OutboxEntry>('$outbox').query({ limit });
+    return this.config.store.collection<OutboxEntry>('$outbox').query({ limit });
   }
 
 }

@@ -13,15 +13,16 @@ const META = '$meta';
 
 /** Sets a document to `server` (undefined = gone) with pending mutations re-applied on top. */
 async function rebuild(o: Outbox, tx: Tx, collection: string, key: string, server: DocumentValue | undefined, pending: OutboxEntry[]): Promise<void> {
+  const doc = docId(collection, key);
   let value = server;
-  for (const e of pending) if (e.doc === docId(collection, key)) value = applyMutation(value, e.mutation, o.c.keyPaths[collection]);
+  for (const e of pending) if (e.doc === doc) value = applyMutation(value, e.mutation, o.config.keyPaths[collection]);
   if (value === undefined) await tx.collection(collection).delete(key);
   else await tx.collection(collection).put(value);
 }
 
 async function rerunCustom(o: Outbox, tx: Tx, pending: OutboxEntry[]): Promise<void> {
   for (const e of pending) {
-    const mutator = e.doc ? undefined : o.c.mutators[e.mutation.name];
+    const mutator = e.doc ? undefined : o.config.mutators[e.mutation.name];
     if (!mutator) continue;
     try {
       await mutator(o.mutatorTx(tx), (e.mutation as { args?: unknown }).args);
@@ -37,7 +38,7 @@ async function rerunCustom(o: Outbox, tx: Tx, pending: OutboxEntry[]): Promise<v
  */
 export async function applyResults(o: Outbox, batch: OutboxEntry[], results: MutationResult[]): Promise<Map<number, MutationOutcome & { resubmittedAs?: number }>> {
   const outcomes = new Map<number, MutationOutcome & { resubmittedAs?: number }>();
-  await o.c.store.transaction(o.all, 'readwrite', async (tx) => {
+  await o.config.store.transaction(o.all, 'readwrite', async (tx) => {
     const outbox = tx.collection<OutboxEntry>('$outbox');
     const sent = new Map(batch.map((e) => [e.id, e]));
     for (const r of results) {
@@ -72,8 +73,8 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
 async function settle(o: Outbox, tx: Tx, entry: OutboxEntry, current: CurrentDocument, collection: string, key: string, rest: OutboxEntry[]): Promise<MutationOutcome & { resubmittedAs?: number }> {
   const theirs = 'value' in current ? current.value : undefined;
   await tx.collection('$revs').put({ doc: entry.doc, rev: current.rev });
-  const mine = applyMutation(entry.base, entry.mutation, o.c.keyPaths[collection]);
-  const policy = o.c.policies[collection] ?? 'merge';
+  const mine = applyMutation(entry.base, entry.mutation, o.config.keyPaths[collection]);
+  const policy = o.config.policies[collection] ?? 'merge';
   let resolved: DocumentValue | undefined | 'delete';
   let fields: string[] = [];
   if (policy === 'server-wins') resolved = undefined;
@@ -116,7 +117,7 @@ export async function rejectLocally(o: Outbox, entry: OutboxEntry, error: Protoc
  * Entries the server already applied (per `lastMutationId`) leave the outbox; returns their ids.
  */
 export async function applyPage(o: Outbox, changes: Change[], cursor: string, lastMutationId: number): Promise<number[]> {
-  return o.c.store.transaction(o.all, 'readwrite', async (tx) => {
+  return o.config.store.transaction(o.all, 'readwrite', async (tx) => {
     const outbox = tx.collection<OutboxEntry>('$outbox');
     const all = await outbox.query();
     const acked = all.filter((e) => e.id <= lastMutationId);
@@ -138,7 +139,7 @@ export async function applyPage(o: Outbox, changes: Change[], cursor: string, la
 
 /** After `410 cursor-expired`: drop synced data but keep the outbox, re-applied over nothing. */
 export async function resetForResync(o: Outbox): Promise<void> {
-  await o.c.store.transaction(o.all, 'readwrite', async (tx) => {
+  await o.config.store.transaction(o.all, 'readwrite', async (tx) => {
     for (const c of o.synced) await tx.collection(c).clear();
     await tx.collection('$revs').clear();
     await tx.collection(META).delete('cursor');
