@@ -28,7 +28,7 @@ export async function updateLabel(session: MailSession, id: string, patch: Parti
 
 /** Deletes a label and takes it off every message that has it. */
 export async function deleteLabel(session: MailSession, id: string): Promise<void> {
-  const tagged = await session.store.collection<StoredMessage>('messages').query({ ...labelQuery(id), direction: 'next' });
+  const tagged = await session.store.collection<StoredMessage>('messages').query(labelQuery(id));
   await relabel(session, new Set(tagged.map((m) => m.threadId)), [], [id]);
   await session.sync.delete('labels', id);
 }

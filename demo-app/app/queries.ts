@@ -1,7 +1,7 @@
 // What each mailbox shows, read from the local store (so every view works offline). A mailbox is
 // read newest first from an index and only as far as the list needs: the first screen of a 50k
 // mailbox costs a few hundred records, not the whole mailbox.
-import type { OutboxEntry, Query } from 'outpost';
+import type { Collection, OutboxEntry, Query } from 'outpost';
 import type { MailLabel, MailMessage } from '../model.js';
 import { matchesSearch } from '../mail/match.js';
 import { parseSearch } from '../mail/search-query.js';
@@ -73,23 +73,21 @@ export async function mailboxThreads(session: MailSession, mailbox: Mailbox, lab
       if (!page.next) break;
       after = page.next;
     }
-    const members = (await Promise.all([...threadIds].map((t) => messages.query(threadQuery(t))))).flat();
+    const members = await messagesOf(messages, threadIds);
     return { threads: groupThreads(members.filter(source.keep), `${session.user}@outpost.test`), more };
   });
 }
 
-const threadQuery = (threadId: string): Query => ({ index: 'byThread', between: [[threadId, -Infinity], [threadId, Infinity]] });
+/** Every message of the threads, from `messages` (a collection of a transaction). */
+async function messagesOf(messages: Collection<StoredMessage>, threadIds: Iterable<string>): Promise<MailMessage[]> {
+  // Requests are queued together; IndexedDB answers them in order within the transaction.
+  const lists = await Promise.all([...threadIds].map((t) => messages.query({ index: 'byThread', between: [[t, -Infinity], [t, Infinity]] })));
+  return lists.flat();
+}
 
 /** Every message of the given threads, read in one transaction. */
-export async function threadMessages(session: MailSession, threadIds: Iterable<string>): Promise<MailMessage[]> {
-  const ids = [...threadIds];
-  if (!ids.length) return [];
-  const lists = await session.store.transaction(['messages'], 'readonly', (tx) => {
-    const messages = tx.collection<StoredMessage>('messages');
-    // Requests are queued together; IndexedDB answers them in order within the transaction.
-    return Promise.all(ids.map((t) => messages.query(threadQuery(t))));
-  });
-  return lists.flat();
+export function threadMessages(session: MailSession, threadIds: Iterable<string>): Promise<MailMessage[]> {
+  return session.store.transaction(['messages'], 'readonly', (tx) => messagesOf(tx.collection<StoredMessage>('messages'), threadIds));
 }
 
 /**

@@ -50,8 +50,6 @@ export class MailThreadList extends LitElement {
 
   @query('outpost-virtual-list') accessor #list: OutpostVirtualList<ThreadSummary> | null = null;
 
-  #stops: Array<() => void> = [];
-
   override connectedCallback(): void {
     super.connectedCallback();
     // The first update starts watching (willUpdate); this resumes after a move in the DOM.
@@ -76,9 +74,9 @@ export class MailThreadList extends LitElement {
   }
 
   #unwatch() {
-    this.#stops.splice(0).forEach((stop) => stop());
+    this.#stopPending?.();
     this.#stopThreads?.();
-    this.#stopThreads = undefined;
+    this.#stopPending = this.#stopThreads = undefined;
   }
 
   #watch() {
@@ -86,7 +84,7 @@ export class MailThreadList extends LitElement {
     const session = this.session;
     if (!session || !this.isConnected) return;
     this.#watchThreads();
-    this.#stops.push(session.store.observe(['$outbox'], () => pendingKeys(session), (keys) => (this.#pending = keys)));
+    this.#stopPending = session.store.observe(['$outbox'], () => pendingKeys(session), (keys) => (this.#pending = keys));
   }
 
   /** (Re)starts the live query of the first `#limit` conversations. */
@@ -102,6 +100,7 @@ export class MailThreadList extends LitElement {
   }
 
   #stopThreads: (() => void) | undefined;
+  #stopPending: (() => void) | undefined;
   #listed: (() => void) | undefined;
 
   /** The ids the toolbar and keyboard act on: the selection, else the focused row's thread. */
