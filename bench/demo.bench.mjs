@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import puppeteer from 'puppeteer-core';
 import { tsImport } from 'tsx/esm/api';
 import { buildBlank, buildDemo } from './app-builds.mjs';
-import { PAGE_KIT, firstRowsProbe } from './page-probe.mjs';
+import { PAGE_KIT, firstRowsProbe, selectNewest } from './page-probe.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({ options: { size: { type: 'string', default: '50000' }, runs: { type: 'string', default: '5' }, many: { type: 'string', default: '500' }, 'many-timeout': { type: 'string', default: '300' }, 'step-timeout': { type: 'string', default: '120' }, out: { type: 'string', default: join(root, 'bench/results/demo.json') } } });
@@ -230,14 +230,7 @@ async function interactions(url, profile) {
     for (let i = 0; i < Math.min(RUNS, 3) && archived; i++) {
       // The newest MANY conversations selected (as select-all selects what is listed), then Archive.
       // The list reads a page at a time: first list MANY (what scrolling down does), untimed.
-      const many = await page.evaluate(async (n) => {
-        const list = window.__bench.find('mail-thread-list');
-        while (list.more && list.threads.length < n) await list.loadMore(n - list.threads.length);
-        const ids = list.threads.slice(0, n).map((t) => t.threadId);
-        list.selection = new Set(ids);
-        await list.updateComplete;
-        return ids;
-      }, MANY);
+      const many = await page.evaluate(selectNewest, MANY);
       out.archiveManyCount = many.length;
       await clickOn(archiveButton);
       archived = await timed('archiveMany', GONE, many, MANY_TIMEOUT_MS);

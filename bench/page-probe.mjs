@@ -44,3 +44,16 @@ export const PAGE_KIT = `(() => {
 export function firstRowsProbe(tag) {
   return `window.__firstRows = window.__bench.frameWhen(() => window.__bench.all(${JSON.stringify(tag)}).some(window.__bench.rendered));`;
 }
+
+/**
+ * Page-side (pass it to `page.evaluate`): lists at least `n` conversations in the demo's thread
+ * list (what scrolling down does), selects the newest `n` and resolves to their thread ids.
+ */
+export async function selectNewest(n) {
+  const list = window.__bench.find('mail-thread-list');
+  if (list.more && list.threads.length < n) await list.loadMore(n - list.threads.length);
+  const ids = list.threads.slice(0, n).map((t) => t.threadId);
+  list.selection = new Set(ids);
+  await list.updateComplete;
+  return ids;
+}

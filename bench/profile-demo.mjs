@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import puppeteer from 'puppeteer-core';
 import { tsImport } from 'tsx/esm/api';
 import { buildDemo } from './app-builds.mjs';
-import { PAGE_KIT, firstRowsProbe } from './page-probe.mjs';
+import { PAGE_KIT, firstRowsProbe, selectNewest } from './page-probe.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({ options: { size: { type: 'string', default: '5000' }, action: { type: 'string', default: 'archive' }, threads: { type: 'string', default: '20' }, out: { type: 'string', default: join(root, '.tmp/demo.cpuprofile') } } });
@@ -49,14 +49,7 @@ try {
     await page.reload({ waitUntil: 'domcontentloaded' });
     ms = await page.evaluate(() => window.__firstRows);
   } else {
-    const ids = await page.evaluate(async (n) => {
-      const list = window.__bench.find('mail-thread-list');
-      while (list.more && list.threads.length < n) await list.loadMore(n - list.threads.length);
-      const chosen = list.threads.slice(0, n).map((t) => t.threadId);
-      list.selection = new Set(chosen);
-      await list.updateComplete;
-      return chosen;
-    }, Number(values.threads));
+    const ids = await page.evaluate(selectNewest, Number(values.threads));
     const box = await page.evaluate(() => {
       const r = window.__bench.all('button').find((x) => x.textContent.trim() === 'Archive' && x.closest('.toolbar')).getBoundingClientRect();
       return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
