@@ -64,6 +64,8 @@ export interface MutationBatch {
 
 type MutationInput = { name: string } & Record<string, unknown>;
 
+const nothing = () => undefined;
+
 type ChannelMessage = { type: 'push' } | { type: 'result'; id: number; outcome: MutationOutcome } | { type: 'forward'; from: number; to: number };
 
 interface Tracker {
@@ -93,7 +95,7 @@ export class Sync extends EventTarget {
   #closed = false;
   #paused = false;
   #running: Promise<void> | undefined;
-  #again = false;
+  #queued: Promise<void> | undefined;
   #failures = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #interval: ReturnType<typeof setInterval> | undefined;
@@ -334,19 +336,21 @@ export class Sync extends EventTarget {
     this.#timer = setTimeout(() => void this.syncNow().catch(() => undefined), delayMs);
   }
 
-  /** Pushes the outbox and pulls until up to date; resolves when that cycle ends. */
+  /**
+   * Pushes the outbox and pulls until up to date; resolves when a cycle that started after this
+   * call ends (so a mutation made before the call has been pushed).
+   */
   syncNow(): Promise<void> {
     if (this.#running) {
-      this.#again = true;
-      return this.#running;
+      // The running cycle may have read the outbox before this call: follow it with one more,
+      // shared by every call made meanwhile.
+      this.#queued ??= this.#running.then(nothing, nothing).then(() => {
+        this.#queued = undefined;
+        return this.#closed ? undefined : this.syncNow();
+      });
+      return this.#queued;
     }
-    this.#running = this.#cycle().finally(() => {
-      this.#running = undefined;
-      if (this.#again && !this.#closed) {
-        this.#again = false;
-        this.schedule(0);
-      }
-    });
+    this.#running = this.#cycle().finally(() => (this.#running = undefined));
     return this.#running;
   }
 
