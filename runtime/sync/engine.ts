@@ -95,7 +95,11 @@ export class Sync extends EventTarget {
   #closed = false;
   #paused = false;
   #running: Promise<void> | undefined;
+  #again = false;
   #queued: Promise<void> | undefined;
+  // Mutations this tab has written, and how many there were when the running cycle started.
+  #mutations = 0;
+  #mutationsAtStart = 0;
   #failures = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #interval: ReturnType<typeof setInterval> | undefined;
@@ -227,6 +231,7 @@ export class Sync extends EventTarget {
   async #mutate(inputs: MutationInput[]): Promise<MutationHandle[]> {
     if (!inputs.length) return [];
     const ids = await this.#outbox.enqueue(inputs as never);
+    this.#mutations++;
     if (this.#leader) this.schedule(this.#o.debounceMs);
     else this.#channel?.postMessage({ type: 'push' } satisfies ChannelMessage);
     return ids.map((id) => {
@@ -337,20 +342,30 @@ export class Sync extends EventTarget {
   }
 
   /**
-   * Pushes the outbox and pulls until up to date; resolves when a cycle that started after this
-   * call ends (so a mutation made before the call has been pushed).
+   * Pushes the outbox and pulls until up to date; resolves when that cycle ends. Called during a
+   * cycle, it resolves with that cycle, unless this tab made a mutation after the cycle started:
+   * then with the cycle that follows (the running one may have read the outbox before it).
    */
   syncNow(): Promise<void> {
     if (this.#running) {
-      // The running cycle may have read the outbox before this call: follow it with one more,
-      // shared by every call made meanwhile.
+      if (this.#mutationsAtStart === this.#mutations) {
+        this.#again = true;
+        return this.#running;
+      }
       this.#queued ??= this.#running.then(nothing, nothing).then(() => {
         this.#queued = undefined;
         return this.#closed ? undefined : this.syncNow();
       });
       return this.#queued;
     }
-    this.#running = this.#cycle().finally(() => (this.#running = undefined));
+    this.#mutationsAtStart = this.#mutations;
+    this.#running = this.#cycle().finally(() => {
+      this.#running = undefined;
+      if (this.#again && !this.#closed) {
+        this.#again = false;
+        this.schedule(0);
+      }
+    });
     return this.#running;
   }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'puppeteer-core';
 import type { StubProcess } from '../../testing/index.js';
 import type { MailMessage } from '../../demo-app/model.js';
-import { axeViolations, eventually, focusPage, freshPage, keys, launchChromium, pathOf, serverDocs, serverPut, signIn, startDemoServer, step, threads, inShadow } from './e2e-kit.js';
+import { axeViolations, deepTexts, eventually, focusPage, freshPage, keys, launchChromium, pathOf, serverDocs, serverPut, signIn, startDemoServer, step, threads, inShadow } from './e2e-kit.js';
 
 /** Vectors that must never run; each reports to /xss/<n> and sets top.xss if it does. */
 function xssCorpus(url: string): string[] {
@@ -162,6 +162,8 @@ describe('demo mail client reading surface in Chromium', { timeout: 240_000 }, (
   });
 
   test('a mailbox bigger than a page: the newest 50 conversations first, the next page on scrolling to the end; Select all + Archive takes every listed one out of the inbox once', async () => {
+    // The previous test's last change (an undo) must be on the server before it is compared.
+    await eventually(async () => ((await deepTexts(page, 'outpost-sync-status')).some((t) => t.includes('Up to date')) ? true : undefined), 'earlier changes to reach the server');
     const base = Date.UTC(2025, 5, 1);
     await serverPut(url, 'alice', 'messages', Array.from({ length: 240 }, (_, i) => ({ ...message(100 + i, '<p>bulk</p>', `bulk-${i}`), id: `bulk-${i}`, subject: `Bulk ${i}`, date: base + i * 60_000, labels: ['INBOX'] })));
     /** Dates of the inbox's conversations, newest first, from the server's copy. */
