@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 // Wakes the sync engine in the worker: Background Sync, Periodic Background Sync (Chromium) and
 // a page's request. The engine's own Web Lock keeps it from pushing beside a tab leader.
-import { SYNC_NOW, SYNC_TAG } from '../runtime/sw-client/messages.js';
+import { SYNC_NOW, SYNC_TAG } from '../runtime/protocol/sw-messages.js';
 
 interface SyncEventLike extends ExtendableEvent {
   readonly tag: string;

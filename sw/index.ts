@@ -16,7 +16,7 @@ export { cacheMedia } from './runtime-caching.js';
 export type { MediaCacheOptions } from './runtime-caching.js';
 export { handleBackgroundSync } from './background-sync.js';
 export { installKillSwitch } from './kill-switch.js';
-export { SYNC_TAG } from '../runtime/sw-client/messages.js';
+export { SYNC_TAG } from '../runtime/protocol/sw-messages.js';
 // The engine core the worker runs when woken: the same modules the tabs use, free of DOM globals.
 export { openStore, accountStoreName } from '../runtime/store/index.js';
 export type { CollectionSchema, ComputedIndex, StoreSchema } from '../runtime/store/index.js';

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { GET_VERSION, SKIP_WAITING } from '../runtime/sw-client/messages.js';
+import { GET_VERSION, SKIP_WAITING } from '../runtime/protocol/sw-messages.js';
 
 export { SKIP_WAITING };
 

@@ -3,7 +3,7 @@
 // for every navigation, and old entries kept until no open page runs the old build.
 import { PrecacheController, PrecacheRoute, type PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
-import { CLIENT_READY } from '../runtime/sw-client/messages.js';
+import { CLIENT_READY } from '../runtime/protocol/sw-messages.js';
 import { SYNC_PATHS } from '../runtime/protocol/version.js';
 
 /** Options for {@link precacheAppShell}. */

@@ -8,4 +8,4 @@ export type { ServiceWorkerClient, ServiceWorkerOptions, SyncLike } from './serv
 export { requestPersistence } from './persistence.js';
 export type { StorageReport } from './persistence.js';
 export { isChunkLoadError, recoverFromStaleChunk } from './stale-chunk.js';
-export { SYNC_TAG } from './messages.js';
+export { SYNC_TAG } from '../protocol/sw-messages.js';

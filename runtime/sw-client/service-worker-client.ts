@@ -1,7 +1,7 @@
 // The page side of the service worker: registration, update flow and background-sync requests,
 // on workbox-window.
 import { Workbox } from 'workbox-window';
-import { CLIENT_READY, GET_VERSION, SKIP_WAITING, SYNC_NOW, SYNC_TAG } from './messages.js';
+import { CLIENT_READY, GET_VERSION, SKIP_WAITING, SYNC_NOW, SYNC_TAG } from '../protocol/sw-messages.js';
 import { reloadPage } from './reload.js';
 
 /** Options for {@link registerServiceWorker}. */

@@ -1,7 +1,7 @@
 // A tab still on an old build asks for a lazy chunk the server no longer has (a deploy happened).
 // The fix is to move the tab to the new build once, never to retry in a loop.
 
-import { SKIP_WAITING } from './messages.js';
+import { SKIP_WAITING } from '../protocol/sw-messages.js';
 import { reloadPage } from './reload.js';
 
 const KEY = 'outpost:stale-chunk-reload';

@@ -1,5 +1,9 @@
-// Messages between pages and an Outpost service worker. Plain strings, so the service worker
-// (bundled separately) and the page agree without sharing code beyond this file.
+/**
+ * Message names between pages and an Outpost service worker. Plain strings in the protocol module,
+ * so the page side (runtime/sw-client/) and the worker (sw/, bundled separately) share them without
+ * importing each other.
+ * @module
+ */
 
 /** Page → waiting worker: take over now (workbox-window's `messageSkipWaiting` sends the same). */
 export const SKIP_WAITING = 'SKIP_WAITING';
