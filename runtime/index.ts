@@ -1,17 +1,14 @@
 /**
  * Outpost runtime: the client core of an Outpost app.
  *
- * Later layers (store, sync, router, service-worker client) are re-exported from here so an app
- * imports everything it needs from `outpost`.
+ * Everything of `outpost/core` (store, sync, protocol types) plus the layers pages use (Lit
+ * controllers, router, app, service-worker client, install prompt), so an app imports everything
+ * it needs from `outpost`.
  * @module
  */
-export { VERSION } from './version.js';
-// The protocol's valibot schemas live in `outpost/protocol` (servers validate with them); the
-// client only needs its types, so they stay out of what every app ships.
-export type * as protocol from './protocol/index.js';
-export * from './store/index.js';
+// The DOM-free part (store, sync, protocol types) is `outpost/core`; this entry adds what pages use.
+export * from './core.js';
 export { LiveQueryController } from './store/live-query-controller.js';
-export * from './sync/index.js';
 export { SyncStatusController } from './sync/sync-status-controller.js';
 export type { SyncStatusSource } from './sync/sync-status-controller.js';
 export * from './sw-client/index.js';

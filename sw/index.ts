@@ -17,10 +17,8 @@ export type { MediaCacheOptions } from './runtime-caching.js';
 export { handleBackgroundSync } from './background-sync.js';
 export { installKillSwitch } from './kill-switch.js';
 export { SYNC_TAG } from '../runtime/protocol/sw-messages.js';
-// The engine core the worker runs when woken: the same modules the tabs use, free of DOM globals.
-export { openStore, accountStoreName } from '../runtime/store/index.js';
-export type { CollectionSchema, ComputedIndex, StoreSchema } from '../runtime/store/index.js';
+// The engine core the worker runs when woken: the same modules the tabs use, from `outpost/core`.
+export { openStore, accountStoreName, syncCollections } from '../runtime/core.js';
+export type { CollectionSchema, ComputedIndex, Mutator, StoreSchema, SyncOptions } from '../runtime/core.js';
 export { syncOnce } from '../runtime/sync/engine.js';
-export { syncCollections } from '../runtime/sync/schema.js';
-export type { SyncOnceResult, SyncOptions } from '../runtime/sync/engine.js';
-export type { Mutator } from '../runtime/sync/outbox.js';
+export type { SyncOnceResult } from '../runtime/sync/engine.js';

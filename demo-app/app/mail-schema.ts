@@ -1,7 +1,7 @@
 // The mail store's shape and sync configuration, shared by the page and the service worker
-// (which syncs signed-in accounts with no tab open). It imports only types, from `outpost/sw`, so
-// neither bundle pulls in the other's code.
-import type { CollectionSchema, Mutator } from 'outpost/sw';
+// (which syncs signed-in accounts with no tab open). It imports only types, from the DOM-free
+// `outpost/core`, so neither bundle pulls in the other's code.
+import type { CollectionSchema, Mutator } from 'outpost/core';
 import { addressOf, localUser, snippetOf, type MailMessage, type SendArgs } from '../model.js';
 
 /**
