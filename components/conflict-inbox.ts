@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { Store, StoredConflict, Sync } from '../runtime/index.js';
+import type { StoredConflict, Sync } from '../runtime/index.js';
 import { base } from './theme.js';
 import { conflictRows, mergedValue, type Side } from './conflict-diff.js';
 
@@ -13,23 +13,24 @@ export interface ConflictResolvedDetail {
   resolution: ConflictResolution;
 }
 
-/** What the inbox needs from the sync engine to write a resolution. */
-export type ConflictSync = Pick<Sync, 'put' | 'delete'>;
+/** What the inbox needs from the sync engine: its conflicts API (live list and resolve). */
+export type ConflictSync = Pick<Sync, 'conflicts'>;
 
 /**
- * Lists the conflicts the sync engine stored (`$conflicts`: both sides edited the same field, or
- * one side deleted) with a field-by-field diff, and resolves each: keep mine (writes my version
- * with `sync.put`, or `sync.delete` when mine was a delete), take theirs (the local document is
- * already the server's, so only the conflict record goes), or merge (pick a side per field, then
- * `sync.put` the result). The list is live: conflicts stored by another tab appear too.
+ * Lists the conflicts the sync engine could not settle (`sync.conflicts`: both sides edited the
+ * same field, or one side deleted) with a field-by-field diff, and resolves each through
+ * `sync.conflicts.resolve`: keep mine (my version is written again, or deleted when mine was a
+ * delete), take theirs (the local document is already the server's, so only the conflict goes), or
+ * merge (pick a side per field; the merged document is written). The list is live: conflicts
+ * stored by another tab appear too.
  *
- * Properties: `store` (the app's Store), `sync` (the engine), `heading`.
+ * Properties: `sync` (the engine), `heading`.
  * Events: `conflict-resolved` ({@link ConflictResolvedDetail}).
  * Parts: `heading`, `empty`, `conflict`, `diff`, `actions`, `merge`, `error`.
  * Custom properties: `--outpost-conflict-inbox-changed-bg` (rows both sides changed).
  *
  * @example
- * <outpost-conflict-inbox .store=${store} .sync=${sync}></outpost-conflict-inbox>
+ * <outpost-conflict-inbox .sync=${sync}></outpost-conflict-inbox>
  */
 @customElement('outpost-conflict-inbox')
 export class OutpostConflictInbox extends LitElement {
@@ -85,10 +86,7 @@ export class OutpostConflictInbox extends LitElement {
     `,
   ];
 
-  /** The store whose `$conflicts` are listed. */
-  @property({ attribute: false }) accessor store: Store | undefined;
-
-  /** The sync engine used to write resolutions. */
+  /** The sync engine whose conflicts are listed and resolved. */
   @property({ attribute: false }) accessor sync: ConflictSync | undefined;
 
   /** The heading text (the count is appended). */
@@ -101,7 +99,7 @@ export class OutpostConflictInbox extends LitElement {
   @state() accessor #error = '';
 
   #stop: (() => void) | undefined;
-  #observed: Store | undefined;
+  #observed: ConflictSync | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -115,39 +113,30 @@ export class OutpostConflictInbox extends LitElement {
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('store')) this.#observe();
+    if (changed.has('sync')) this.#observe();
   }
 
   #observe(): void {
-    if (!this.isConnected || this.#observed === this.store) return;
+    if (!this.isConnected || this.#observed === this.sync) return;
     this.#stop?.();
-    this.#observed = this.store;
-    const store = this.store;
-    this.#stop = store?.observe(
-      ['$conflicts'],
-      () => store.collection<StoredConflict>('$conflicts').query(),
-      (rows) => (this.#conflicts = [...rows].sort((a, b) => a.at - b.at)),
-      (err) => (this.#error = `Could not read conflicts from store '${store.name}': ${(err as Error)?.message ?? err}`),
+    this.#observed = this.sync;
+    this.#conflicts = [];
+    this.#stop = this.sync?.conflicts.observe(
+      (list) => (this.#conflicts = list),
+      (err) => (this.#error = `Could not read the stored conflicts: ${(err as Error)?.message ?? err}`),
     );
   }
 
   async #resolve(conflict: StoredConflict, resolution: ConflictResolution): Promise<void> {
-    const { store, sync } = this;
-    if (!store || !sync) {
-      this.#error = 'Set both .store and .sync on <outpost-conflict-inbox> to resolve conflicts.';
+    const { sync } = this;
+    if (!sync) {
+      this.#error = 'Set .sync on <outpost-conflict-inbox> to resolve conflicts.';
       return;
     }
     this.#busy = conflict.id;
     this.#error = '';
     try {
-      // Write the chosen version first, then drop the record: a crash in between keeps the conflict.
-      if (resolution === 'mine') {
-        if (conflict.mine) await sync.put(conflict.collection, conflict.mine);
-        else await sync.delete(conflict.collection, conflict.key);
-      } else if (resolution === 'merge') {
-        await sync.put(conflict.collection, mergedValue(conflict, this.#picks));
-      }
-      await store.collection('$conflicts').delete(conflict.id);
+      await sync.conflicts.resolve(conflict, resolution === 'merge' ? { merged: mergedValue(conflict, this.#picks) } : resolution);
       this.#merging = undefined;
       this.dispatchEvent(new CustomEvent<ConflictResolvedDetail>('conflict-resolved', { detail: { conflict, resolution }, bubbles: true, composed: true }));
     } catch (err) {

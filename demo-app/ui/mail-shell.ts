@@ -254,7 +254,7 @@ export class MailShell extends LitElement {
         : ''}
       <outpost-toaster></outpost-toaster>
       <outpost-dialog label="Sync conflicts" .open=${this.conflictsOpen} @close=${() => (this.conflictsOpen = false)}>
-        ${this.conflictsOpen ? html`<outpost-conflict-inbox .store=${this.session.store} .sync=${this.session.sync}></outpost-conflict-inbox>` : ''}
+        ${this.conflictsOpen ? html`<outpost-conflict-inbox .sync=${this.session.sync}></outpost-conflict-inbox>` : ''}
       </outpost-dialog>
       <outpost-dialog label="Keyboard shortcuts" .open=${this.helpOpen} @close=${() => (this.helpOpen = false)}>
         <table class="shortcuts">

@@ -4,6 +4,7 @@ import type { Store } from '../store/index.js';
 import type { DocumentValue, SetElement } from '../protocol/index.js';
 import { DEFAULT_PULL_LIMIT } from '../protocol/version.js';
 import { Outbox, type ConflictPolicy, type MutationOutcome, type Mutator } from './outbox.js';
+import { SyncConflicts } from './conflicts.js';
 import { docId, type OutboxEntry } from './schema.js';
 import { StatusCell, type SyncStatus } from './status.js';
 import { SyncRequestError } from './request-error.js';
@@ -106,6 +107,8 @@ export class Sync extends EventTarget {
   #releaseLock: (() => void) | undefined;
   readonly #abort = new AbortController();
   readonly #cleanups: Array<() => void> = [];
+  /** The conflicts the policy could not settle: a live list and `resolve` ({@link SyncConflicts}). */
+  readonly conflicts: SyncConflicts;
 
   /** @internal Use {@link createSync}. */
   constructor(options: SyncOptions) {
@@ -124,6 +127,7 @@ export class Sync extends EventTarget {
       if (!options.store.schema.collections[own]) throw new Error(`createSync: store '${options.store.name}' lacks '${own}'. Spread syncCollections into its collections: { ...yours, ...syncCollections }.`);
     }
     this.#outbox = new Outbox({ store: options.store, keyPaths, policies, mutators: options.mutators ?? {} });
+    this.conflicts = new SyncConflicts(options.store, this);
   }
 
   /** The current status. */

@@ -10,3 +10,6 @@ export { syncCollections } from './schema.js';
 export type { OutboxEntry, StoredConflict, StoredRejection } from './schema.js';
 export type { SyncState, SyncStatus } from './status.js';
 export { mergeFields } from './apply.js';
+export type { ConflictChoice, ConflictWriter, SyncConflicts } from './conflicts.js';
+// A type only: the class loads with the first resolve (check `err.code`, or `instanceof` after it).
+export type { ConflictError, ConflictErrorCode } from './conflict-resolve.js';

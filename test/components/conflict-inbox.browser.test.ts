@@ -19,7 +19,7 @@ async function conflicted(): Promise<{ id: string; b: Client }> {
 }
 
 async function inbox(b: Client) {
-  const el = await fixture<OutpostConflictInbox>(html`<outpost-conflict-inbox .store=${b.store} .sync=${b.sync}></outpost-conflict-inbox>`);
+  const el = await fixture<OutpostConflictInbox>(html`<outpost-conflict-inbox .sync=${b.sync}></outpost-conflict-inbox>`);
   await until(() => el.shadowRoot!.querySelector('[part=conflict]'), 'the stored conflict to be listed');
   return el;
 }
