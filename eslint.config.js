@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.tmp/', '.outpost-data/', 'bench/results/'] },
+  { ignores: ['dist/', '**/dist/', 'node_modules/', '.tmp/', '.outpost-data/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,7 +4,7 @@
 // live reload; see scripts/dev.mjs.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync, rmSync, mkdirSync } from 'node:fs';
+import { readdirSync, statSync, rmSync, mkdirSync, cpSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './build-app.mjs';
 
@@ -44,6 +44,18 @@ export async function buildLibrary() {
   }
 }
 
+/**
+ * Lays out the server package (`outpost-server`, the server-stub/ workspace): its compiled files
+ * and, from the client side, only the protocol module it shares, at the same relative paths so
+ * its imports (`../runtime/protocol/index.js`) resolve unchanged.
+ */
+export function packServer() {
+  const out = join(root, 'server-stub/dist');
+  rmSync(out, { recursive: true, force: true });
+  for (const dir of ['server-stub', 'runtime/protocol']) cpSync(join(root, 'dist', dir), join(out, dir), { recursive: true });
+  for (const bin of ['server-stub/cli.js', 'server-stub/conformance/cli.js']) chmodSync(join(out, bin), 0o755);
+}
+
 async function main() {
   const dev = process.argv.includes('--dev');
   const started = Date.now();
@@ -51,6 +63,7 @@ async function main() {
   rmSync(join(root, 'dist/demo-app'), { recursive: true, force: true });
   mkdirSync(join(root, 'dist'), { recursive: true });
   await buildLibrary();
+  packServer();
   await buildApp({ root, dev });
   console.log(`outpost: built dist/ in ${Date.now() - started} ms`);
 }

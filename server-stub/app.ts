@@ -50,7 +50,7 @@ export type SeedFunction = (ctx: SeedContext) => void;
  *
  * @example
  * // server/app.js — outpost-stub --app server/app.js --seed demo
- * import { defineStubApp } from 'outpost/server-stub';
+ * import { defineStubApp } from 'outpost-server';
  * export default defineStubApp({
  *   users: [{ user: 'alice', password: 'alice' }, { user: 'bob', password: 'bob' }],
  *   mutations: {

@@ -18,9 +18,20 @@ export interface StubProcessOptions {
   onStderr?: (line: string) => void;
 }
 
-// From source (tests, wtr) the CLI is TypeScript and needs tsx; from dist it is plain JS.
+// From source (tests, wtr) the CLI is TypeScript and needs tsx; from dist it is the installed
+// `outpost-server` package's, which an app installs next to `outpost` (a dev dependency).
 const FROM_SOURCE = new URL(import.meta.url).pathname.endsWith('.ts');
-const CLI = fileURLToPath(new URL(`../server-stub/cli.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url));
+
+/** Path of the `outpost-stub` CLI script. */
+function stubCli(): string {
+  if (FROM_SOURCE) return fileURLToPath(new URL('../server-stub/cli.ts', import.meta.url));
+  try {
+    return fileURLToPath(import.meta.resolve('outpost-server/cli'));
+  } catch (cause) {
+    const error = new Error("outpost/testing: the sync server package 'outpost-server' is not installed, so the stub cannot start. Install it: npm install -D outpost-server", { cause });
+    throw Object.assign(error, { code: 'OUTPOST_SERVER_MISSING' });
+  }
+}
 
 /**
  * The `outpost-stub` CLI as a child process.
@@ -73,7 +84,7 @@ export class StubProcess {
   /** Starts the child (if not running) and resolves with its URL once it listens. */
   async start(): Promise<string> {
     if (this.#child) return this.url;
-    const args = [...(FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : []), CLI, '--port', String(this.#port), '--data', this.#dataDir, ...(this.#options.args ?? [])];
+    const args = [...(FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : []), stubCli(), '--port', String(this.#port), '--data', this.#dataDir, ...(this.#options.args ?? [])];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
     // A test runner that exits without dispose() (Ctrl-C, a crash) must not leave the stub running.

@@ -1,6 +1,6 @@
 // The demo's server code, loaded by the stub: `outpost-stub --app <built app.js> --seed demo`.
 // Types only: the module has no run-time dependency, so the stub loads it from source (tsx) or built.
-import type { MutationContext, StubApp } from 'outpost/server-stub';
+import type { MutationContext, StubApp } from 'outpost-server';
 import { addressOf, localUser, snippetOf, type MailMessage, type SendArgs } from '../model.js';
 import { DEMO_LABELS, generateMailbox } from './mailbox.js';
 

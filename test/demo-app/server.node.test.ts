@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startStub } from 'outpost/server-stub';
+import { startStub } from 'outpost-server';
 import demoApp from '../../demo-app/server/app.js';
 import { generateMailbox } from '../../demo-app/server/mailbox.js';
 import type { MailMessage } from '../../demo-app/model.js';
