@@ -181,7 +181,7 @@ export class OutpostInspector extends LitElement {
       <dt>State</dt><dd>${st?.state ?? '—'}${st ? (st.leader ? ' (this tab talks to the server)' : ' (another tab talks to the server)') : ''}</dd>
       <dt>Pending</dt><dd>${st?.pending ?? s?.outboxTotal ?? '—'}</dd>
       <dt>Last synced</dt><dd>${time(st?.lastSyncedAt)}</dd>
-      <dt>Last error</dt><dd class=${st?.lastError ? 'error' : ''}>${st?.lastError ?? 'none'}</dd>
+      <dt>Last error</dt><dd class=${st?.lastError ? 'error' : ''}>${st?.lastError ? `${st.lastError.code}: ${st.lastError.message}` : 'none'}</dd>
       <dt>Cursor</dt><dd>${s?.cursor ?? 'none (first sync not done)'}</dd>
       <dt>Client id</dt><dd>${s?.clientId ?? '—'}</dd>
     </dl>`;

@@ -29,7 +29,7 @@ function describe(s: SyncStatus): string {
  */
 function announcement(s: SyncStatus): string {
   if (s.state === 'offline') return s.pending ? `Offline. ${plural(s.pending, 'change')} will sync when you are back online.` : 'Offline. Changes you make will sync later.';
-  if (s.state === 'error') return `Sync error: ${s.lastError ?? 'unknown error'}`;
+  if (s.state === 'error') return `Sync error: ${s.lastError?.message ?? 'unknown error'}`;
   if (s.pending) return `${plural(s.pending, 'change')} pending.`;
   return s.state === 'idle' ? 'All changes synced.' : '';
 }
@@ -134,7 +134,7 @@ export class OutpostSyncStatus extends LitElement {
       <span class="badge" part="badge" title=${title}>
         <span class="dot" part="dot" aria-hidden="true"></span>
         <span part="label">${s ? describe(s) : 'Sync not started'}</span>
-        ${s?.state === 'error' && s.lastError ? html`<span class="visually-hidden">:</span><span class="error" part="error">${s.lastError}</span>` : nothing}
+        ${s?.state === 'error' && s.lastError ? html`<span class="visually-hidden">:</span><span class="error" part="error">${s.lastError.message}</span>` : nothing}
       </span>
       <span class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#announced}</span>
     `;

@@ -12,6 +12,9 @@
  * @module
  */
 import { executeServerCommand } from '@web/test-runner-commands';
+import type { ProxyCounts, ProxyRule } from './fault-proxy.js';
+
+export type { ProxyCounts, ProxyFault, ProxyRule } from './fault-proxy.js';
 
 /** The stub's base URL, e.g. `http://127.0.0.1:41234`. */
 export function stubUrl(): Promise<string> {
@@ -64,4 +67,31 @@ export async function goOnline(): Promise<void> {
  */
 export function setStorageQuota(bytes: number | null): Promise<boolean> {
   return executeServerCommand<boolean, { bytes: number | null }>('outpost-storage-quota', { bytes });
+}
+
+/** The base URL of the fault proxy in front of the stub: point a client at it to meet {@link setProxyRules}' faults. */
+export function proxyUrl(): Promise<string> {
+  return executeServerCommand<string, undefined>('outpost-proxy-url');
+}
+
+/**
+ * Makes the proxy fail chosen requests from now on; `[]` heals it. Resolves with the requests
+ * seen under the previous rules.
+ *
+ * @example
+ * await setProxyRules([{ route: 'push', fault: { respond: { status: 403 } } }]); // an HTML 403 on every push
+ * await setProxyRules([{ route: 'push', times: 1, fault: { forwardThenCut: true } }]); // the next push's answer is lost
+ */
+export function setProxyRules(rules: ProxyRule[]): Promise<ProxyCounts> {
+  return executeServerCommand<ProxyCounts, ProxyRule[]>('outpost-proxy-rules', rules);
+}
+
+/** Requests per route the proxy has seen since the rules were last set. */
+export function proxyCounts(): Promise<ProxyCounts> {
+  return executeServerCommand<ProxyCounts, undefined>('outpost-proxy-counts');
+}
+
+/** Cuts every event stream open through the proxy; resolves with how many. */
+export function dropEventStreams(): Promise<number> {
+  return executeServerCommand<number, undefined>('outpost-proxy-drop-streams');
 }

@@ -7,4 +7,6 @@ export { outpostStubPlugin, STUB_COMMANDS } from './stub-plugin.js';
 export type { OutpostStubPluginOptions } from './stub-plugin.js';
 export { StubProcess } from './stub-process.js';
 export type { StubProcessOptions } from './stub-process.js';
+export { FaultProxy } from './fault-proxy.js';
+export type { ProxyCounts, ProxyFault, ProxyRule } from './fault-proxy.js';
 export { storageCommandsPlugin } from './storage-commands.js';

@@ -1,6 +1,7 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
 import { StubProcess } from './stub-process.js';
 import { setPageOffline } from './network.js';
+import { FaultProxy, type ProxyRule } from './fault-proxy.js';
 
 /** Options for {@link outpostStubPlugin}. */
 export interface OutpostStubPluginOptions {
@@ -21,6 +22,10 @@ export interface OutpostStubPluginOptions {
  * | `outpost-stub-reset` | — | SIGKILL, switch to a fresh empty data dir, start on the same port (tokens and cursors become invalid: log in again; old cursors answer 410) | the URL |
  * | `outpost-network-offline` | — | take the test page offline (`navigator.onLine` false, `offline` event, fetches fail) | `true` |
  * | `outpost-network-online` | — | take it back online | `true` |
+ * | `outpost-proxy-url` | — | — | the base URL of a proxy in front of the stub ({@link FaultProxy}) |
+ * | `outpost-proxy-rules` | `ProxyRule[]` | fail chosen requests from now on (`[]` heals) | the counts since the last call |
+ * | `outpost-proxy-counts` | — | — | requests per route since the rules were set |
+ * | `outpost-proxy-drop-streams` | — | cut every open event stream through the proxy | how many |
  */
 export const STUB_COMMANDS = [
   'outpost-stub-url',
@@ -30,6 +35,10 @@ export const STUB_COMMANDS = [
   'outpost-stub-reset',
   'outpost-network-offline',
   'outpost-network-online',
+  'outpost-proxy-url',
+  'outpost-proxy-rules',
+  'outpost-proxy-counts',
+  'outpost-proxy-drop-streams',
 ] as const;
 
 /**
@@ -45,12 +54,15 @@ export const STUB_COMMANDS = [
  */
 export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestRunnerPlugin {
   const stub = new StubProcess({ args: options.args });
+  const proxy = new FaultProxy(() => stub.url, () => stub.kill());
   return {
     name: 'outpost-stub',
     async serverStart() {
       await stub.start();
+      await proxy.start();
     },
     async serverStop() {
+      await proxy.close();
       await stub.dispose();
     },
     async executeCommand({ command, payload, session }) {
@@ -71,6 +83,14 @@ export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestR
         case 'outpost-network-online':
           await setPageOffline(session, command === 'outpost-network-offline');
           return true;
+        case 'outpost-proxy-url':
+          return proxy.url;
+        case 'outpost-proxy-rules':
+          return proxy.setRules((payload as ProxyRule[] | undefined) ?? []);
+        case 'outpost-proxy-counts':
+          return proxy.counts;
+        case 'outpost-proxy-drop-streams':
+          return proxy.dropStreams();
         default:
           return undefined;
       }

@@ -173,5 +173,19 @@ export const ERROR_STATUS = {
 /** An error code a server answers with. */
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * The error answers that are final for a request (docs/protocol.md, "Final errors"): sending the
+ * same request again can never succeed. A client acts on one only when the sync server answered it
+ * (a JSON `{ error: { code } }` whose code has this status in {@link ERROR_STATUS}); every other
+ * answer (a proxy's HTML page, an unknown code) is temporary and retried, keeping the outbox.
+ * - `push`: the batch holds a mutation the server refuses as such; narrow the batch down to that
+ *   one mutation and record it as rejected.
+ * - `pull`: the cursor is unusable; clear synced state and pull from `null`, keeping the outbox.
+ */
+export const FINAL_ERRORS = {
+  push: ['invalid-request', 'body-too-large'],
+  pull: ['invalid-cursor', 'cursor-expired'],
+} as const satisfies Record<'push' | 'pull', readonly ErrorCode[]>;
+
 /** Codes of `rejected` mutation results. Apps may add their own from custom handlers. */
 export type RejectionCode = 'unknown-mutation' | 'invalid-args' | 'not-a-set' | 'mutation-failed' | (string & {});

@@ -81,7 +81,8 @@ const page = (globalThis as { document?: { visibilityState: string } & Pick<Even
 /**
  * The sync engine for one store and one user. Mutations are written locally at once and pushed
  * in order; pulled changes are applied in pages with pending mutations rebased on top.
- * Events: `status`, `progress` ({ received, pages }), `auth-required`, `update-required`.
+ * Events: `status`, `progress` ({ received, pages }), `error` ({ code, message }, after every
+ * failed cycle), `auth-required`, `update-required`.
  */
 export class Sync extends EventTarget {
   readonly #o: Required<Omit<SyncOptions, 'clientId' | 'mutators' | 'auth'>> & { clientId?: string };
@@ -387,21 +388,15 @@ export class Sync extends EventTarget {
   }
 
   #onFailure(err: unknown): void {
-    const e = err instanceof SyncRequestError ? err : new SyncRequestError('retry', (err as Error)?.message ?? String(err));
-    if (e.kind === 'auth') {
+    const e = err instanceof SyncRequestError ? err : new SyncRequestError('local-failure', `A sync step failed on this device: ${(err as Error)?.message ?? String(err)}. Retrying; pending changes are kept.`);
+    this.#status.set({ state: e.code === 'network' ? 'offline' : 'error', lastError: e.info });
+    this.dispatchEvent(new CustomEvent('error', { detail: e.info }));
+    if (e.code === 'auth-required' || e.code === 'update-required') {
       this.#paused = true;
-      this.#status.set({ state: 'error', lastError: `Signed out by the server (${e.message}). Sign in again; pending changes are kept.` });
-      this.dispatchEvent(new Event('auth-required'));
-      return;
-    }
-    if (e.kind === 'upgrade') {
-      this.#paused = true;
-      this.#status.set({ state: 'error', lastError: `The server needs a newer app version (${e.message}). Update the app; pending changes are kept.` });
-      this.dispatchEvent(new Event('update-required'));
+      this.dispatchEvent(new Event(e.code));
       return;
     }
     this.#failures++;
-    this.#status.set({ state: e.kind === 'network' ? 'offline' : 'error', lastError: e.message });
     // Exponential backoff with full jitter, capped at 30 s; the server's Retry-After wins.
     const backoff = Math.random() * Math.min(30_000, 250 * 2 ** this.#failures);
     this.schedule(e.retryAfterMs ?? backoff);
@@ -425,14 +420,16 @@ export class Sync extends EventTarget {
       try {
         res = await (await transport()).push(this.#o.url, { clientId: this.#clientId, mutations: batch.map((e) => e.mutation) }, this.#token);
       } catch (err) {
-        if (err instanceof SyncRequestError && err.kind === 'invalid') {
-          // The server refuses the request itself: find the culprit alone and drop only it.
+        if (err instanceof SyncRequestError && err.code === 'request-refused') {
+          // The sync server refuses the request as such (a final protocol error): find the
+          // culprit alone and drop only it. Any other failure keeps the whole outbox.
           if (batch.length > 1) {
             batchSize = 1;
             continue;
           }
-          await (await results()).rejectLocally(this.#outbox, batch[0], { code: `http-${err.status}`, message: err.message });
-          this.#settle(batch[0].id, { status: 'rejected', error: { code: `http-${err.status}`, message: err.message } }, true);
+          const error = { code: err.protocolCode ?? `http-${err.status}`, message: err.message };
+          await (await results()).rejectLocally(this.#outbox, batch[0], error);
+          this.#settle(batch[0].id, { status: 'rejected', error }, true);
           continue;
         }
         throw err;
@@ -455,7 +452,7 @@ export class Sync extends EventTarget {
       try {
         page = await (await transport()).pull(this.#o.url, this.#clientId, cursor, this.#o.pullLimit, this.#token);
       } catch (err) {
-        if (err instanceof SyncRequestError && err.kind === 'expired') {
+        if (err instanceof SyncRequestError && err.code === 'cursor-expired') {
           await (await results()).resetForResync(this.#outbox);
           continue;
         }
@@ -527,7 +524,7 @@ export async function syncOnce(options: SyncOptions): Promise<SyncOnceResult> {
       await sync.prepare();
       await sync.syncNow();
       const { state, lastError } = sync.status;
-      if (state !== 'idle') throw new Error(`syncOnce('${options.store.name}'): the sync cycle ended ${state}: ${lastError ?? 'no detail'}. Pending changes stay in the outbox and are pushed on the next try.`);
+      if (state !== 'idle') throw new Error(`syncOnce('${options.store.name}'): the sync cycle ended ${state}: ${lastError?.message ?? 'no detail'}. Pending changes stay in the outbox and are pushed on the next try.`);
       return 'synced';
     } finally {
       sync.close();

@@ -9,6 +9,8 @@ export type { ConflictPolicy, MutationOutcome, Mutator, MutatorTransaction } fro
 export { syncCollections } from './schema.js';
 export type { OutboxEntry, StoredConflict, StoredRejection } from './schema.js';
 export type { SyncState, SyncStatus } from './status.js';
+export { SyncRequestError } from './request-error.js';
+export type { SyncErrorCode, SyncErrorInfo } from './request-error.js';
 export { mergeFields } from './apply.js';
 export type { ConflictChoice, ConflictWriter, SyncConflicts } from './conflicts.js';
 // A type only: the class loads with the first resolve (check `err.code`, or `instanceof` after it).

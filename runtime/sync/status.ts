@@ -1,3 +1,5 @@
+import type { SyncErrorInfo } from './request-error.js';
+
 /** What the sync engine is doing. */
 export type SyncState = 'offline' | 'connecting' | 'syncing' | 'idle' | 'error';
 
@@ -8,8 +10,8 @@ export interface SyncStatus {
   pending: number;
   /** When the last full push + pull finished (ms since epoch). */
   lastSyncedAt?: number;
-  /** The last error, as a message a person can act on; cleared by the next success. */
-  lastError?: string;
+  /** The last error: a code for programs and a message a person can act on; cleared by the next success. */
+  lastError?: SyncErrorInfo;
   /** True in the one tab (or worker) that talks to the server. */
   leader: boolean;
 }

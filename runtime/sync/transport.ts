@@ -1,6 +1,6 @@
 // HTTP for the sync protocol: one place that turns responses into outcomes the engine acts on.
 import { PROTOCOL_VERSION, SYNC_PATHS } from '../protocol/version.js';
-import type { PullResponse, PushRequest, PushResponse, Cursor } from '../protocol/types.js';
+import { ERROR_STATUS, FINAL_ERRORS, type ErrorCode, type PullResponse, type PushRequest, type PushResponse, type Cursor, type ProtocolError } from '../protocol/types.js';
 import { SyncRequestError } from './request-error.js';
 
 export { SyncRequestError };
@@ -17,41 +17,91 @@ function retryAfter(res: Response): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-/** POSTs JSON to a sync route and classifies the outcome. */
-export async function postJson<T>(base: string, path: string, body: unknown, token: TokenSource, signal?: AbortSignal): Promise<T> {
+type Route = keyof typeof FINAL_ERRORS;
+
+// Enough of an unexpected body to recognise a proxy's or portal's page, not enough to flood a log.
+const SNIPPET = 120;
+
+function snippet(text: string): string {
+  const s = text.replace(/\s+/g, ' ').trim();
+  return s.length > SNIPPET ? `${s.slice(0, SNIPPET)}…` : s;
+}
+
+/** The protocol error in a body, when the sync server answered one (its code has this status). */
+function protocolError(status: number, text: string): ProtocolError | undefined {
+  try {
+    const e = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown } }).error;
+    if (!e || typeof e.code !== 'string' || !Object.hasOwn(ERROR_STATUS, e.code)) return undefined;
+    if (ERROR_STATUS[e.code as ErrorCode] !== status) return undefined;
+    return { code: e.code, message: typeof e.message === 'string' ? e.message : '' };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Turns a failed answer into a coded error. Only the sync server's own protocol error whose code
+ * docs/protocol.md defines as final for this route becomes final (`request-refused`,
+ * `cursor-expired`); anything else, such as a proxy's HTML 403, is retried and loses nothing.
+ */
+async function failure(res: Response, url: URL, route: Route): Promise<SyncRequestError> {
+  const s = res.status;
+  const text = await res.text().catch(() => '');
+  const p = protocolError(s, text);
+  const where = `POST ${url.href} answered ${s}${res.statusText ? ` ${res.statusText}` : ''}`;
+  const said = p ? `${p.code}: ${p.message}` : `"${snippet(text)}"`;
+  if (s === 401) return new SyncRequestError('auth-required', `${where} (${said}): the token was refused. Sign in again; pending changes are kept.`, s);
+  if (s === 426) return new SyncRequestError('update-required', `${where} (${said}): the server needs a newer app version. Update the app; pending changes are kept.`, s);
+  if (s === 429 || s >= 500) return new SyncRequestError('server-busy', `${where} (${said}). Retrying later; pending changes are kept.`, s, retryAfter(res), p?.code);
+  if (!p) {
+    return new SyncRequestError(
+      'unexpected-response',
+      `${where} with a body that is not the sync protocol's (${said}): a proxy, captive portal or wrong sync URL is in the way. Pending changes are kept and retried; check the network and the sync URL.`,
+      s,
+      undefined,
+    );
+  }
+  if ((FINAL_ERRORS[route] as readonly string[]).includes(p.code)) {
+    return new SyncRequestError(route === 'pull' ? 'cursor-expired' : 'request-refused', `${where} (${said}).`, s, undefined, p.code);
+  }
+  return new SyncRequestError('protocol-error', `${where} (${said}). Pending changes are kept and retried.`, s, undefined, p.code);
+}
+
+/** POSTs JSON to a sync route and classifies the outcome; `valid` checks a 200 body's shape. */
+async function postJson<T>(base: string, route: Route, body: unknown, token: TokenSource, valid: (body: T) => boolean): Promise<T> {
+  const url = new URL(SYNC_PATHS[route], base);
   const t = await token();
   let res: Response;
   try {
-    res = await fetch(new URL(path, base), {
+    res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(t ? { authorization: `Bearer ${t}` } : {}) },
       body: JSON.stringify(body),
-      signal,
     });
   } catch (err) {
-    throw new SyncRequestError('network', `Could not reach the sync server at ${base}: ${(err as Error).message}`);
+    throw new SyncRequestError('network', `Could not reach the sync server at ${base} (POST ${url.href}: ${(err as Error).message}). Pending changes are kept and sent when it answers.`);
   }
-  if (res.ok) return (await res.json()) as T;
-  let message = `${res.status} ${res.statusText}`;
+  if (!res.ok) throw await failure(res, url, route);
+  let text = '';
   try {
-    const j = (await res.json()) as { error?: { code?: string; message?: string } };
-    if (j.error?.message) message = `${j.error.code ?? res.status}: ${j.error.message}`;
-  } catch {
-    // Not JSON: keep the status line.
+    text = await res.text();
+    const parsed = JSON.parse(text) as T;
+    if (parsed && typeof parsed === 'object' && valid(parsed)) return parsed;
+  } catch (err) {
+    // A connection cut while reading the body is a network failure, not a strange answer.
+    if (!(err instanceof SyntaxError)) throw new SyncRequestError('network', `The answer to POST ${url.href} was cut off (${(err as Error).message}). Pending changes are kept and retried.`);
   }
-  const s = res.status;
-  const kind = s === 401 ? 'auth' : s === 410 ? 'expired' : s === 426 ? 'upgrade' : s === 429 || s >= 500 ? 'retry' : 'invalid';
-  throw new SyncRequestError(kind, message, s, retryAfter(res));
+  throw new SyncRequestError('unexpected-response', `POST ${url.href} answered ${res.status} with a body that is not a sync ${route} response ("${snippet(text)}"): a proxy, captive portal or wrong sync URL is in the way. Pending changes are kept and retried.`, res.status);
 }
 
 /** `POST /sync/v1/push`. */
 export function push(base: string, body: Omit<PushRequest, 'protocol'>, token: TokenSource): Promise<PushResponse> {
-  return postJson(base, SYNC_PATHS.push, { protocol: PROTOCOL_VERSION, ...body }, token);
+  return postJson<PushResponse>(base, 'push', { protocol: PROTOCOL_VERSION, ...body }, token, (r) => Array.isArray(r.results));
 }
 
 /** `POST /sync/v1/pull`. */
 export function pull(base: string, clientId: string, cursor: Cursor | null, limit: number, token: TokenSource): Promise<PullResponse> {
-  return postJson(base, SYNC_PATHS.pull, { protocol: PROTOCOL_VERSION, clientId, cursor, limit }, token);
+  return postJson<PullResponse>(base, 'pull', { protocol: PROTOCOL_VERSION, clientId, cursor, limit }, token, (r) => Array.isArray(r.changes) && typeof r.cursor === 'string' && typeof r.lastMutationIds === 'object');
 }
 
 /**
@@ -62,7 +112,7 @@ export function pull(base: string, clientId: string, cursor: Cursor | null, limi
 export async function listenForPokes(base: string, token: TokenSource, onPoke: (cursor: string) => void, signal: AbortSignal): Promise<void> {
   const t = await token();
   const res = await fetch(new URL(SYNC_PATHS.events, base), { headers: { accept: 'text/event-stream', ...(t ? { authorization: `Bearer ${t}` } : {}) }, signal });
-  if (!res.ok || !res.body) throw new SyncRequestError(res.status === 401 ? 'auth' : 'retry', `Event stream answered ${res.status}`, res.status);
+  if (!res.ok || !res.body) throw new SyncRequestError(res.status === 401 ? 'auth-required' : 'unexpected-response', `GET ${res.url} (event stream) answered ${res.status}`, res.status);
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {

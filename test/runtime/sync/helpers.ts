@@ -65,3 +65,15 @@ export async function serverDocs(prefix: string, user = 'alice'): Promise<Map<st
 export async function localDocs(c: Client, collection: string, prefix: string): Promise<Record<string, unknown>[]> {
   return (await c.store.collection(collection).query({ startsWith: prefix })) as Record<string, unknown>[];
 }
+
+/**
+ * Resolves once `condition` holds (checked every 20 ms); fails after `timeoutMs` naming `what` and
+ * what `detail` says then (e.g. the engine's status).
+ */
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000, detail?: () => unknown): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > until) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${detail ? ` (${JSON.stringify(detail())})` : ''}.`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,180 @@
+// Faults from between the client and the server, injected by the testing kit's proxy: each test
+// proves pending changes survive them and the engine reports, retries and recovers.
+import { expect } from '@open-wc/testing';
+import { closeAll, client, login, serverDocs, unique, waitFor, type Client } from './helpers.js';
+import { goOffline, goOnline, proxyCounts, proxyUrl, setProxyRules, startStubAgain, dropEventStreams } from '../../../testing/commands.js';
+import type { SyncErrorInfo, SyncStatus } from '../../../runtime/sync/index.js';
+
+/** A client whose sync traffic goes through the fault proxy. */
+async function proxied(options: Parameters<typeof client>[0] = {}): Promise<Client> {
+  return client({ ...options, sync: { url: await proxyUrl(), ...options.sync } });
+}
+
+/** Every status the engine reports from now on. */
+function recordStatus(c: Client): SyncStatus[] {
+  const seen: SyncStatus[] = [];
+  c.sync.subscribe((s) => seen.push(s));
+  return seen;
+}
+
+describe('sync engine: faults between client and server', () => {
+  afterEach(async () => {
+    await setProxyRules([]);
+    await goOnline();
+    await startStubAgain();
+    await closeAll();
+  });
+
+  for (const status of [403, 404, 405, 409, 413]) {
+    it(`an HTML ${status} from a proxy during pushes loses nothing: status error naming it, then idle once healed`, async () => {
+      const prefix = unique(`p${status}`);
+      const a = await proxied();
+      await a.sync.syncNow();
+      const errors: SyncErrorInfo[] = [];
+      a.sync.addEventListener('error', (e) => errors.push((e as CustomEvent<SyncErrorInfo>).detail));
+      await setProxyRules([{ route: 'push', fault: { respond: { status } } }]);
+      const handles = [];
+      for (let i = 0; i < 3; i++) handles.push(await a.sync.put('notes', { id: `${prefix}-${i}`, i }));
+      await waitFor(() => a.sync.status.state === 'error', 'status error');
+      const { lastError } = a.sync.status;
+      expect(lastError!.code).to.equal('unexpected-response');
+      expect(lastError!.message).to.include(`answered ${status}`).and.include('/sync/v1/push').and.include('Blocked by proxy');
+      expect(errors[0]).to.deep.equal(lastError);
+      expect(await a.store.collection('$outbox').count()).to.equal(3);
+      expect(await a.store.collection('$rejected').count()).to.equal(0);
+      expect((await a.store.collection('notes').query({ startsWith: prefix })).length).to.equal(3);
+      await setProxyRules([]);
+      // The engine's own retry (backoff), not a syncNow() from here, heals it.
+      await waitFor(() => a.sync.status.state === 'idle' && a.sync.status.pending === 0, 'idle with nothing pending', 20_000);
+      expect((await Promise.all(handles.map((h) => h.acked))).map((o) => o.status)).to.deep.equal(['applied', 'applied', 'applied']);
+      expect(a.sync.status.lastError).to.equal(undefined);
+      expect((await serverDocs(prefix)).size).to.equal(3);
+    });
+  }
+
+  it('a JSON error with a code the protocol does not define (a 403 from a gateway) is not final either', async () => {
+    const id = unique('g');
+    const a = await proxied();
+    await setProxyRules([{ route: 'push', times: 1, fault: { respond: { status: 403, contentType: 'application/json', body: '{"error":{"code":"forbidden","message":"WAF rule 942100"}}' } } }]);
+    const h = await a.sync.put('notes', { id });
+    expect(await h.acked).to.include({ status: 'applied', rev: 1 });
+    expect((await proxyCounts()).push).to.be.at.least(2);
+  });
+
+  it('a push the server applied but whose answer was lost is applied once and acknowledged', async () => {
+    const id = unique('lost');
+    const a = await proxied();
+    await a.sync.syncNow();
+    const seen = recordStatus(a);
+    await setProxyRules([{ route: 'push', times: 1, fault: { forwardThenCut: true } }]);
+    const h = await a.sync.put('notes', { id, v: 1 });
+    expect(await h.acked).to.include({ status: 'applied' });
+    expect(seen.some((s) => s.lastError?.code === 'network'), 'the lost answer was seen as a failure').to.equal(true);
+    const doc = (await serverDocs(id)).get(`notes/${id}`)!;
+    expect(doc.rev, 'applied exactly once').to.equal(1);
+    expect(await a.store.collection('$outbox').count()).to.equal(0);
+  });
+
+  it('the stub SIGKILLed while a push is in flight loses nothing and applies it once after restart', async () => {
+    const prefix = unique('kill');
+    const a = await proxied();
+    await a.sync.syncNow();
+    await setProxyRules([{ route: 'push', times: 1, fault: { killStub: true } }]);
+    const handles = await a.sync.batch((b) => [0, 1, 2].forEach((i) => b.put('notes', { id: `${prefix}-${i}`, i })));
+    await waitFor(() => a.sync.status.state === 'offline' || a.sync.status.state === 'error', 'the push to fail', 10_000, () => a.sync.status);
+    expect(await a.store.collection('$rejected').count()).to.equal(0);
+    await startStubAgain();
+    await waitFor(() => a.sync.status.state === 'idle' && a.sync.status.pending === 0, 'idle after the restart', 15_000, () => a.sync.status);
+    const outcomes = await Promise.all(handles.map((h) => h.acked));
+    expect(outcomes.map((o) => o.status)).to.deep.equal(['applied', 'applied', 'applied']);
+    const docs = await serverDocs(prefix);
+    expect([...docs.values()].map((d) => d.rev)).to.deep.equal([1, 1, 1]);
+  });
+
+  for (const status of [429, 503]) {
+    it(`a ${status} with Retry-After is retried no sooner than the server asked`, async () => {
+      const id = unique(`r${status}`);
+      const a = await proxied();
+      await a.sync.syncNow();
+      let failedAt = 0;
+      a.sync.addEventListener('error', () => (failedAt ||= performance.now()));
+      await setProxyRules([{ route: 'push', times: 1, fault: { respond: { status, headers: { 'Retry-After': '2' } } } }]);
+      const h = await a.sync.put('notes', { id });
+      expect(await h.acked).to.include({ status: 'applied' });
+      await waitFor(() => a.sync.status.state === 'idle', 'idle');
+      // Without Retry-After the first retry comes within 500 ms (backoff with jitter).
+      expect(performance.now() - failedAt).to.be.at.least(1900);
+      expect(a.sync.status.lastError).to.equal(undefined);
+    });
+  }
+
+  it('426 from the server pauses syncing with update-required and keeps the outbox', async () => {
+    const a = await proxied();
+    await a.sync.syncNow();
+    let updateRequired = 0;
+    a.sync.addEventListener('update-required', () => updateRequired++);
+    await setProxyRules([{ route: 'push', fault: { respond: { status: 426, contentType: 'application/json', body: '{"error":{"code":"unsupported-protocol","message":"This server speaks sync protocol 2."}}' } } }]);
+    await a.sync.put('notes', { id: unique('u') });
+    await waitFor(() => updateRequired === 1, 'update-required');
+    expect(a.sync.status.lastError!.code).to.equal('update-required');
+    await a.sync.syncNow();
+    expect((await proxyCounts()).push, 'paused: no more pushes').to.equal(1);
+    expect(await a.store.collection('$outbox').count()).to.equal(1);
+  });
+
+  it('a token source function is asked before each request; a revoked token pauses with auth-required until setAuth', async () => {
+    const prefix = unique('tok');
+    const tokens = [await login(), await login()];
+    let calls = 0;
+    let revoked = false;
+    await setProxyRules([]);
+    const a = await proxied({ sync: { auth: () => (revoked ? 'revoked' : tokens[calls++ % 2]) } });
+    await (await a.sync.put('notes', { id: `${prefix}-0` })).acked;
+    await (await a.sync.put('notes', { id: `${prefix}-1` })).acked;
+    await waitFor(() => a.sync.status.state === 'idle', 'idle');
+    const counts = await proxyCounts();
+    expect(calls, 'one call per request').to.equal(counts.push + counts.pull);
+    let authRequired = 0;
+    a.sync.addEventListener('auth-required', () => authRequired++);
+    revoked = true;
+    await a.sync.put('notes', { id: `${prefix}-2` });
+    await waitFor(() => authRequired === 1, 'auth-required');
+    expect(a.sync.status.lastError!.code).to.equal('auth-required');
+    expect(await a.store.collection('$outbox').count()).to.equal(1);
+    a.sync.setAuth(() => tokens[0]);
+    await waitFor(() => a.sync.status.state === 'idle' && a.sync.status.pending === 0, 'resumed');
+    expect((await serverDocs(prefix)).size).to.equal(3);
+  });
+
+  it('a dropped event stream is re-established and its pokes still bring other clients\' changes', async () => {
+    const id = unique('sse');
+    const a = await proxied({ sync: { events: true, periodicMs: 3_600_000 } });
+    await waitFor(async () => (await proxyCounts()).events >= 1, 'the event stream');
+    await a.sync.syncNow();
+    expect(await dropEventStreams()).to.be.at.least(1);
+    await waitFor(async () => (await proxyCounts()).events >= 2, 'the event stream re-established');
+    const b = await client();
+    await (await b.sync.put('notes', { id, from: 'b' })).acked;
+    await waitFor(async () => (await a.store.collection('notes').get(id)) !== undefined, 'the poke to pull b\'s change', 15_000);
+  });
+
+  it('online, focus and visibility each trigger a sync', async () => {
+    const prefix = unique('trig');
+    const a = await client({ sync: { periodicMs: 3_600_000 } });
+    const b = await client();
+    await a.sync.syncNow();
+    const pulled = (key: string) => async () => (await a.store.collection('notes').get(key)) !== undefined;
+    // Both clients share this page's network, so b writes before it goes offline.
+    await (await b.sync.put('notes', { id: `${prefix}-online` })).acked;
+    await goOffline();
+    await waitFor(() => a.sync.status.state === 'offline', 'offline');
+    await goOnline();
+    await waitFor(pulled(`${prefix}-online`), 'a sync on online');
+    await (await b.sync.put('notes', { id: `${prefix}-focus` })).acked;
+    dispatchEvent(new Event('focus'));
+    await waitFor(pulled(`${prefix}-focus`), 'a sync on focus');
+    await (await b.sync.put('notes', { id: `${prefix}-visible` })).acked;
+    document.dispatchEvent(new Event('visibilitychange'));
+    await waitFor(pulled(`${prefix}-visible`), 'a sync on visibilitychange');
+  });
+});

@@ -1,0 +1,137 @@
+// An HTTP proxy in front of the stub that fails the requests a test asks it to: what a corporate
+// proxy, captive portal, load balancer or flaky connection does to a sync client.
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { SYNC_PATHS } from '../runtime/protocol/version.js';
+
+/** What the proxy does to a matching request. */
+export type ProxyFault =
+  /** Answers itself, never reaching the stub (an HTML 403 from a proxy, a 503 with Retry-After…). */
+  | { respond: { status: number; body?: string; contentType?: string; headers?: Record<string, string> } }
+  /** Forwards the request, lets the stub answer, then cuts the client's connection: the answer is lost. */
+  | { forwardThenCut: true }
+  /** Forwards the request and SIGKILLs the stub as soon as the request has reached it. */
+  | { killStub: true };
+
+/** A fault for the next `times` requests (default: until cleared) to one sync route. */
+export interface ProxyRule {
+  route: 'push' | 'pull' | 'events';
+  times?: number;
+  fault: ProxyFault;
+}
+
+/** Requests seen per route, and how many a rule failed. */
+export interface ProxyCounts {
+  push: number;
+  pull: number;
+  events: number;
+  faulted: number;
+}
+
+const ROUTES = { [SYNC_PATHS.push]: 'push', [SYNC_PATHS.pull]: 'pull', [SYNC_PATHS.events]: 'events' } as Record<string, ProxyRule['route']>;
+
+/**
+ * A proxy on a free 127.0.0.1 port forwarding to the stub, with rules that fail chosen requests.
+ * CORS preflights always pass through; fault answers carry `Access-Control-Allow-Origin: *` so
+ * the page can read them, as it could behind a same-origin proxy.
+ */
+export class FaultProxy {
+  #server: Server | undefined;
+  #rules: Array<ProxyRule & { left: number }> = [];
+  readonly #streams = new Set<ServerResponse>();
+  readonly #sockets = new Set<Socket>();
+  #counts: ProxyCounts = { push: 0, pull: 0, events: 0, faulted: 0 };
+  url = '';
+
+  readonly #target: () => string;
+  readonly #killStub: () => Promise<void>;
+
+  /** `target` gives the stub's URL; `killStub` SIGKILLs it (for the `killStub` fault). */
+  constructor(target: () => string, killStub: () => Promise<void>) {
+    this.#target = target;
+    this.#killStub = killStub;
+  }
+
+  /** Starts listening (once) and resolves with the proxy's base URL. */
+  async start(): Promise<string> {
+    if (this.#server) return this.url;
+    const server = createServer((req, res) => void this.#handle(req, res));
+    server.on('connection', (s) => {
+      this.#sockets.add(s);
+      s.once('close', () => this.#sockets.delete(s));
+    });
+    this.#server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    return this.url;
+  }
+
+  /** Replaces the rules (an empty list heals the network) and resets the counts. */
+  setRules(rules: ProxyRule[]): ProxyCounts {
+    const before = this.#counts;
+    this.#rules = rules.map((r) => ({ ...r, left: r.times ?? Infinity }));
+    this.#counts = { push: 0, pull: 0, events: 0, faulted: 0 };
+    return before;
+  }
+
+  /** Requests seen since the rules were last set. */
+  get counts(): ProxyCounts {
+    return { ...this.#counts };
+  }
+
+  /** Cuts every open event stream (the server side stays up); clients must reconnect. */
+  dropStreams(): number {
+    const n = this.#streams.size;
+    for (const res of this.#streams) res.socket?.destroy();
+    this.#streams.clear();
+    return n;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.#sockets) s.destroy();
+    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+    this.#server = undefined;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const route = ROUTES[new URL(req.url ?? '/', 'http://x').pathname];
+    if (route && req.method !== 'OPTIONS') this.#counts[route]++;
+    const rule = route && req.method !== 'OPTIONS' ? this.#rules.find((r) => r.route === route && r.left > 0) : undefined;
+    if (rule) {
+      rule.left--;
+      this.#counts.faulted++;
+    }
+    const fault = rule?.fault;
+    if (fault && 'respond' in fault) {
+      req.resume();
+      const r = fault.respond;
+      res.writeHead(r.status, { 'Content-Type': r.contentType ?? 'text/html; charset=utf-8', 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': '*', ...r.headers });
+      res.end(r.body ?? `<html><head><title>${r.status}</title></head><body><h1>Blocked by proxy</h1></body></html>`);
+      return;
+    }
+    const upstream = request(new URL(req.url ?? '/', this.#target()), { method: req.method, headers: { ...req.headers, host: new URL(this.#target()).host } });
+    const cut = () => res.socket?.destroy();
+    upstream.on('error', cut);
+    upstream.on('response', (up) => {
+      if (fault && 'forwardThenCut' in fault) {
+        // The stub has answered (so it committed); the client hears only the start of a status
+        // line, so the browser cannot silently resend the request on a fresh connection.
+        up.resume();
+        up.on('end', () => res.socket?.end('HTTP/1.1 200 OK\r\n', cut));
+        return;
+      }
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      if (route === 'events') {
+        this.#streams.add(res);
+        res.once('close', () => this.#streams.delete(res));
+      }
+      up.pipe(res);
+      up.on('error', cut);
+    });
+    req.on('error', () => upstream.destroy());
+    res.on('close', () => upstream.destroy());
+    if (fault && 'killStub' in fault) upstream.on('finish', () => void this.#killStub());
+    req.pipe(upstream);
+  }
+}
