@@ -8,10 +8,10 @@ import { ICONS } from './make-icons.mjs';
 
 /**
  * esbuild options shared by the one-shot build and the dev watcher.
- * @param {{ root: string, dev: boolean, liveReloadUrl?: string }} opts
+ * @param {{ root: string, dev: boolean, liveReloadUrl?: string, outdir?: string }} opts
+ *   `outdir` defaults to dist/demo-app (`npm run dev --out` builds elsewhere).
  */
-export function appOptions({ root, dev, liveReloadUrl }) {
-  const outdir = join(root, 'dist/demo-app');
+export function appOptions({ root, dev, liveReloadUrl, outdir = join(root, 'dist/demo-app') }) {
   return {
     entryPoints: { main: join(root, 'demo-app/main.ts') },
     outdir: join(outdir, 'assets'),
@@ -86,6 +86,6 @@ export async function buildApp({ root, dev }) {
 }
 
 /** Watch-mode context for `npm run dev` (dev pages run without a service worker). */
-export async function appContexts({ root, liveReloadUrl }) {
-  return [await context(appOptions({ root, dev: true, liveReloadUrl }))];
+export async function appContexts({ root, liveReloadUrl, outdir }) {
+  return [await context(appOptions({ root, dev: true, liveReloadUrl, outdir }))];
 }

@@ -1,0 +1,58 @@
+// `npm run dev` (scripts/dev.mjs) on an origin whose browser last ran a production build.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually, freshPage, launchChromium, signIn, startDemoServer } from '../demo-app/e2e-kit.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+test('npm run dev after a production build on the same origin: the tab drops the precached shell, runs the dev build and signs in against the seeded server code', async (t) => {
+  const prod = await startDemoServer();
+  const browser = await launchChromium();
+  const tmp = mkdtempSync(join(tmpdir(), 'outpost-dev-'));
+  let dev: ReturnType<typeof spawn> | undefined;
+  t.after(async () => {
+    await browser.close();
+    await prod.dispose();
+    if (dev && dev.exitCode === null) {
+      const exited = new Promise((r) => dev!.once('exit', r));
+      dev.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  // The production build, visited until its worker controls the tab and has precached the shell.
+  const page = await freshPage(browser);
+  await page.goto(`${prod.url}/signin`);
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await eventually(() => page.evaluate(() => (navigator.serviceWorker.controller ? true : undefined)), 'the production worker to control the tab');
+  assert.ok((await page.evaluate(() => caches.keys())).length > 0, 'the production worker precached the shell');
+  await prod.kill();
+
+  // Dev on the same port (same origin); its own output and data folders.
+  dev = spawn(process.execPath, [join(root, 'scripts/dev.mjs'), '--port', String(prod.port), '--data', join(tmp, 'data'), '--out', join(tmp, 'out'), '--seed-size', '5'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  dev.stdout!.setEncoding('utf8').on('data', (s: string) => (output += s));
+  dev.stderr!.setEncoding('utf8').on('data', (s: string) => (output += s));
+  await eventually(async () => (/listening on/.test(output) ? true : dev!.exitCode !== null ? Promise.reject(new Error(output)) : undefined), `npm run dev to serve on ${prod.url}`, 60_000);
+  const devEntry = /src="([^"]+)"/.exec(readFileSync(join(tmp, 'out/demo-app/index.html'), 'utf8'))![1];
+
+  // The old worker answers this navigation from its precache; the dev origin's /sw.js retires it.
+  await page.goto(`${prod.url}/signin`);
+  await eventually(async () => {
+    const state = await page.evaluate(async () => ({
+      controlled: !!navigator.serviceWorker.controller,
+      registrations: (await navigator.serviceWorker.getRegistrations()).length,
+      caches: (await caches.keys()).length,
+      entry: document.querySelector('script[type=module]')?.getAttribute('src'),
+    }));
+    return !state.controlled && state.registrations === 0 && state.caches === 0 && state.entry === devEntry ? true : undefined;
+  }, 'the tab to run the dev build with no worker and no precache', 30_000);
+  // The dev server runs the app's server code and seed: alice signs in and her inbox has mail.
+  await signIn(page, prod.url, 'alice');
+  assert.deepEqual(page.errors, []);
+});
