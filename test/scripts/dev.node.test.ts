@@ -13,7 +13,7 @@ test('npm run dev after a production build on the same origin: the tab drops the
   const prod = await startDemoServer();
   const browser = await launchChromium();
   const tmp = mkdtempSync(join(tmpdir(), 'outpost-dev-'));
-  let dev: ReturnType<typeof spawn> | undefined;
+  let dev: ReturnType<typeof spawn> | undefined = undefined;
   t.after(async () => {
     await browser.close();
     await prod.dispose();
