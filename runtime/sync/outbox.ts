@@ -3,7 +3,7 @@
 import type { Store, StoreTransaction } from '../store/index.js';
 import type { DocumentValue, Mutation, ProtocolError } from '../protocol/index.js';
 import { applyMutation } from './apply.js';
-import { docId, type OutboxEntry } from './schema.js';
+import { docId, type CustomWrite, type OutboxEntry } from './schema.js';
 
 /** How a collection settles a compare-and-swap conflict. */
 export type ConflictPolicy =
@@ -81,8 +81,8 @@ export class Outbox {
     });
   }
 
-  /** @internal */
-  mutatorTx(tx: Tx): MutatorTransaction {
+  /** @internal `beforeWrite` is awaited before each write, with the document it is about to change. */
+  mutatorTx(tx: Tx, beforeWrite?: (collection: string, key: string) => Promise<void>): MutatorTransaction {
     const check = (c: string) => {
       if (!this.synced.includes(c)) throw new Error(`A mutator wrote to '${c}', which is not a synced collection. List it in createSync({ collections }).`);
     };
@@ -93,10 +93,13 @@ export class Outbox {
       },
       put: async (c, value) => {
         check(c);
+        const key = value[this.config.keyPaths[c]];
+        if (beforeWrite && typeof key === 'string') await beforeWrite(c, key);
         await tx.collection(c).put(value);
       },
       delete: async (c, key) => {
         check(c);
+        await beforeWrite?.(c, key);
         await tx.collection(c).delete(key);
       },
     };
@@ -149,7 +152,18 @@ export class Outbox {
       if (base !== undefined) entry.base = base;
     } else {
       const mutator = this.config.mutators[input.name];
-      if (mutator) await mutator(this.mutatorTx(tx), (input as { args?: unknown }).args);
+      if (mutator) {
+        // What each written document was before, so a rejection can roll the effect back.
+        const writes = new Map<string, CustomWrite>();
+        const record = async (c: string, key: string) => {
+          const doc = docId(c, key);
+          if (writes.has(doc)) return;
+          const base = (await tx.collection(c).get(key)) as DocumentValue | undefined;
+          writes.set(doc, base === undefined ? { doc } : { doc, base });
+        };
+        await mutator(this.mutatorTx(tx, record), (input as { args?: unknown }).args);
+        if (writes.size) entry.writes = [...writes.values()];
+      }
     }
     await tx.collection('$outbox').put(entry);
   }

@@ -28,7 +28,16 @@ export interface OutboxEntry {
   doc: string;
   /** The document's value before this mutation (undefined when it did not exist). */
   base?: DocumentValue;
+  /** For a custom mutation: the documents its mutator wrote, each with its value before. */
+  writes?: CustomWrite[];
   createdAt: number;
+}
+
+/** A document a custom mutator wrote (`collection/key`) and its value before (absent: none). */
+export interface CustomWrite {
+  [field: string]: unknown;
+  doc: string;
+  base?: DocumentValue;
 }
 
 /** A conflict the policy could not resolve, kept in `$conflicts`. */

@@ -33,6 +33,22 @@ async function rerunCustom(o: Outbox, tx: Tx, pending: OutboxEntry[]): Promise<v
 }
 
 /**
+ * Undoes a rejected custom mutation's optimistic writes: each document it wrote goes back to its
+ * value before, with the pending mutations made after it re-applied on top (built-ins on that
+ * document, and custom mutators that wrote it too).
+ */
+async function rollBackCustom(o: Outbox, tx: Tx, entry: OutboxEntry): Promise<void> {
+  const outbox = tx.collection<OutboxEntry>('$outbox');
+  const docs = new Set(entry.writes!.map((w) => w.doc));
+  for (const w of entry.writes!) {
+    const [collection, ...k] = w.doc.split('/');
+    await rebuild(o, tx, collection, k.join('/'), w.base, await outbox.query({ index: 'byDoc', equals: w.doc }));
+  }
+  const later = (await outbox.query()).filter((e) => e.id > entry.id && !e.doc && e.writes?.some((w) => docs.has(w.doc)));
+  await rerunCustom(o, tx, later);
+}
+
+/**
  * Applies one push's results in one transaction and returns each mutation's outcome.
  * Conflicts are settled by the collection's policy; a resubmission gets a new id.
  */
@@ -60,6 +76,7 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
         outcomes.set(entry.id, { status: 'applied', rev });
       } else if (r.status === 'rejected') {
         if (entry.doc) await rebuild(o, tx, collection, key, entry.base, rest);
+        else if (entry.writes?.length) await rollBackCustom(o, tx, entry);
         await tx.collection('$rejected').put({ id: entry.id, mutation: entry.mutation, error: r.error, at: Date.now() } satisfies StoredRejection);
         outcomes.set(entry.id, { status: 'rejected', error: r.error });
       } else {

@@ -30,6 +30,34 @@ describe('sync engine: custom mutations', () => {
     expect((await serverDocs(`${id}-next`)).size).to.equal(1);
   });
 
+  it('a rejected custom mutation\'s optimistic writes are rolled back, keeping later pending edits of those documents', async () => {
+    const id = unique('rb');
+    const a = await client({
+      sync: {
+        mutators: {
+          // Pins a note and files a copy: one update and one new document.
+          pinAndFile: async (tx, args) => {
+            const { key } = args as { key: string };
+            const note = await tx.get('notes', key);
+            await tx.put('notes', { ...note, id: key, pinned: true });
+            await tx.put('tasks', { id: `${key}-task`, about: key });
+          },
+        },
+      },
+    });
+    await (await a.sync.put('notes', { id, text: 'a' })).acked;
+    const custom = await a.sync.custom('pinAndFile', { key: id });
+    const later = await a.sync.patch('notes', id, { text: 'b' });
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, text: 'b', pinned: true });
+    expect(await a.store.collection('tasks').get(`${id}-task`)).to.deep.equal({ id: `${id}-task`, about: id });
+    // The default stub has no 'pinAndFile' handler: rejected with unknown-mutation.
+    expect((await custom.acked).status).to.equal('rejected');
+    expect(await a.store.collection('notes').get(id), 'the pin undone, the later edit kept').to.deep.equal({ id, text: 'b' });
+    expect(await a.store.collection('tasks').get(`${id}-task`), 'the filed copy undone').to.equal(undefined);
+    expect(await later.acked).to.include({ status: 'applied' });
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, text: 'b' });
+  });
+
   it('a mutator that throws fails only its own mutation: nothing is written or queued, later ones go through', async () => {
     const id = unique('t');
     const a = await client({ sync: { mutators: { broken: () => Promise.reject(new Error('mutator bug')) } } });
