@@ -22,6 +22,12 @@ Options:
   --users <list>             users that can sign in, e.g. alice:alice,bob:bob
                              (default: the app module's users, else alice:alice,bob:bob)
   --tombstone-retention <t>  keep tombstones this long, e.g. 30d, 12h, 500ms (default 30d)
+  --cors-origin <list>       origins whose pages may call the API, comma-separated, e.g.
+                             https://app.example.com (default none: same origin only)
+  --allowed-host <list>      more Host names to answer while listening on loopback
+                             (e.g. the name your reverse proxy forwards)
+  --source-maps              also serve *.map files from --static (default: refused)
+  --csp <policy>             Content-Security-Policy of served HTML (default: see docs/security.md)
   --help                     show this help
 `;
 
@@ -39,6 +45,10 @@ async function main(): Promise<void> {
         'seed-size': { type: 'string' },
         users: { type: 'string' },
         'tombstone-retention': { type: 'string' },
+        'cors-origin': { type: 'string' },
+        'allowed-host': { type: 'string' },
+        'source-maps': { type: 'boolean' },
+        csp: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -77,6 +87,10 @@ async function main(): Promise<void> {
     seedSize,
     users,
     tombstoneRetentionMs,
+    corsOrigins: list(values['cors-origin']),
+    allowedHosts: list(values['allowed-host']),
+    sourceMaps: values['source-maps'],
+    contentSecurityPolicy: values.csp,
   }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE') fail(`port ${port} is already in use. Stop the other server or pass --port <another>.`);
     fail(err.message);
@@ -90,6 +104,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 function isDirectory(path: string): boolean {

@@ -80,12 +80,18 @@ export function checkProtocol(body: unknown): void {
   }
 }
 
-/** The bearer token of a request: from the Authorization header, or `?token=` (EventSource cannot set headers). */
-export function bearerToken(req: IncomingMessage, url: URL, allowQuery: boolean): string | undefined {
-  const header = req.headers.authorization;
-  if (header) {
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    return m ? m[1] : undefined;
+/**
+ * The bearer token of a request, from the Authorization header only: a token in a URL ends up in
+ * logs, history and Referer headers, so `?token=` is refused with a message saying so.
+ */
+export function bearerToken(req: IncomingMessage, url: URL): string | undefined {
+  if (url.searchParams.has('token')) {
+    throw new HttpError('unauthorized', 'Tokens in URLs (?token=) are not accepted: they leak into logs and history. Send Authorization: Bearer <token> (the event stream too: read it with fetch, not EventSource).', {
+      'WWW-Authenticate': 'Bearer',
+    });
   }
-  return allowQuery ? (url.searchParams.get('token') ?? undefined) : undefined;
+  const header = req.headers.authorization;
+  if (!header) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  return m ? m[1] : undefined;
 }

@@ -49,7 +49,7 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
       return true;
     }
     case SYNC_PATHS.push: {
-      const user = deps.auth.userFor(bearerToken(req, url, false));
+      const user = deps.auth.userFor(bearerToken(req, url));
       const body = await readJson(req);
       checkProtocol(body);
       const push = valid(parseProtocol(PushRequestSchema, body));
@@ -62,7 +62,7 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
       return true;
     }
     case SYNC_PATHS.pull: {
-      const user = deps.auth.userFor(bearerToken(req, url, false));
+      const user = deps.auth.userFor(bearerToken(req, url));
       const body = await readJson(req);
       checkProtocol(body);
       sendJson(res, 200, applyPull(deps, user, valid(parseProtocol(PullRequestSchema, body))));
@@ -71,7 +71,7 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
     case SYNC_PATHS.events: {
       const protocol = url.searchParams.get('protocol');
       if (protocol !== null && protocol !== String(PROTOCOL_VERSION)) checkProtocol({ protocol });
-      const user = deps.auth.userFor(bearerToken(req, url, true));
+      const user = deps.auth.userFor(bearerToken(req, url));
       deps.events.open(req, res, user, headCursor(deps, user), requestId);
       return true;
     }

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createStaticHandler } from './static.js';
+import { checkStaticDir } from './static-dir.js';
+import { BASE_HEADERS, allowedOrigin, hostName, isLoopback, loopbackHostHeader, parseOrigins } from './headers.js';
 import { openDb } from './db.js';
 import { Documents } from './documents.js';
 import { Auth, DEFAULT_USERS, type StubUser } from './auth.js';
@@ -35,6 +37,20 @@ export interface StubOptions {
   now?: () => number;
   /** Interval of SSE heartbeat comments (ms). Default 15 000. */
   heartbeatMs?: number;
+  /**
+   * Origins (`https://app.example.com`) whose pages may call the API from another origin (CORS).
+   * Default none: only pages served by this server (same origin). `*` is refused.
+   */
+  corsOrigins?: string[];
+  /**
+   * More Host names to answer when listening on loopback (e.g. the public name a reverse proxy on
+   * this machine forwards with). Loopback names are always allowed.
+   */
+  allowedHosts?: string[];
+  /** Serve source maps (`*.map`) from `staticDir`. Default false: they reveal the app's source. */
+  sourceMaps?: boolean;
+  /** Content-Security-Policy of served HTML pages. Default `DEFAULT_CSP` (see docs/security.md). */
+  contentSecurityPolicy?: string;
   /** Where server errors are reported. Default `console.error`. */
   logError?: (message: string, err: unknown) => void;
 }
@@ -65,8 +81,15 @@ export const DEFAULT_TOMBSTONE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
  */
 export async function startStub(options: StubOptions = {}): Promise<RunningStub> {
   const app = typeof options.app === 'string' ? await loadApp(options.app) : (options.app ?? {});
+  const dataDir = options.dataDir ?? '.outpost-data';
+  if (options.staticDir) checkStaticDir(options.staticDir, dataDir);
+  const corsOrigins = parseOrigins(options.corsOrigins ?? []);
+  const listenHost = options.host ?? '127.0.0.1';
+  // Bound to loopback, only loopback Host names are real: any other is a DNS-rebinding page.
+  const checkHost = isLoopback(listenHost);
+  const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
   const logError = options.logError ?? ((message: string, err: unknown) => console.error(`outpost-stub: ${message}`, err));
-  const { db, epoch } = openDb(options.dataDir ?? '.outpost-data');
+  const { db, epoch } = openDb(dataDir);
   const docs = new Documents(db, options.now);
   const auth = new Auth(db, options.users ?? app.users ?? DEFAULT_USERS);
   try {
@@ -87,7 +110,9 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
     log: logError,
     tombstoneRetentionMs: options.tombstoneRetentionMs ?? DEFAULT_TOMBSTONE_RETENTION_MS,
   };
-  const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined;
+  const serveStatic = options.staticDir
+    ? createStaticHandler(options.staticDir, { sourceMaps: options.sourceMaps, contentSecurityPolicy: options.contentSecurityPolicy })
+    : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -100,10 +125,28 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
   const server = createServer((req, res) => {
     const requestId = randomBytes(6).toString('hex');
     res.setHeader('X-Request-Id', requestId);
-    // Apps and test pages are often served from another origin (dev server, test runner). Auth is a
-    // bearer token, never a cookie, so allowing any origin exposes nothing.
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After');
+    for (const [header, value] of Object.entries(BASE_HEADERS)) res.setHeader(header, value);
+    if (checkHost && !loopbackHostHeader(req) && !allowedHosts.has(hostName(req))) {
+      req.resume();
+      return sendError(
+        res,
+        new HttpError('host-not-allowed', `This server listens on loopback and answers only Host localhost/127.0.0.1/[::1], not '${String(req.headers.host ?? '')}'. A page reaching it under another name is a DNS-rebinding attack; to serve a real host name, listen on it (--host) behind your reverse proxy.`),
+      );
+    }
+    // CORS only for configured origins: a page of any other origin cannot read replies, and a
+    // cross-origin request carrying Origin is refused outright (no signing in from another site).
+    const origin = allowedOrigin(req, corsOrigins);
+    if (origin) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After');
+    } else if (crossOrigin(req)) {
+      req.resume();
+      return sendError(
+        res,
+        new HttpError('origin-not-allowed', `Requests from pages of origin '${String(req.headers.origin)}' are refused. If that is your app, start the server with --cors-origin ${String(req.headers.origin)}.`, { Vary: 'Origin' }),
+      );
+    }
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
         'Access-Control-Allow-Methods': 'GET, POST',
@@ -115,7 +158,8 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
     handle(req, res, requestId).catch((err: unknown) => {
       if (res.headersSent) return void res.destroy();
       if (err instanceof HttpError) return sendError(res, err);
-      logError(`request ${requestId} (${req.method} ${req.url}) failed`, err);
+      // The path only: a query string may carry secrets, and the log must not.
+      logError(`request ${requestId} (${req.method} ${pathOf(req)}) failed`, err);
       sendJson(res, 500, { error: { code: 'internal', message: `Internal server error (request ${requestId}); see the server log.` } });
     });
   });
@@ -128,7 +172,7 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
       events.close();
       reject(err);
     });
-    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 8787, listenHost, () => resolve());
   });
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
@@ -146,4 +190,21 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
         server.closeAllConnections();
       })),
   };
+}
+
+/** True when the request comes from a page of another origin than the one it addresses. */
+function crossOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  try {
+    return new URL(origin).host !== req.headers.host;
+  } catch {
+    return true; // `null` (sandboxed frames, file: pages) and garbage are not this origin
+  }
+}
+
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
 }

@@ -1,7 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { open, realpath, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep, isAbsolute, extname } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { DEFAULT_CSP, htmlSecurityHeaders } from './headers.js';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -26,13 +28,27 @@ const MIME: Record<string, string> = {
 // esbuild names hashed files `<name>-<HASH>.<ext>`, HASH being 8 upper-case base32 characters.
 const HASHED = /-[A-Z0-9]{8}\.[a-z0-9]+$/;
 
+/** Options for {@link createStaticHandler}. */
+export interface StaticOptions {
+  /** Serve `*.map` files (source maps reveal the app's source). Default false. */
+  sourceMaps?: boolean;
+  /** The service worker's path under the folder, the only file sent `Service-Worker-Allowed: /`. Default `/sw.js`. */
+  serviceWorker?: string;
+  /** Content-Security-Policy for HTML responses. Default {@link DEFAULT_CSP}. */
+  contentSecurityPolicy?: string;
+}
+
 /**
  * Serves a built app: hashed assets cached forever, HTML and the service worker never cached,
- * navigations without a file fall back to `index.html` so deep links work.
+ * navigations without a file fall back to `index.html` so deep links work. Never serves dotfiles,
+ * source maps (unless asked) or anything whose real path (symlinks resolved) is outside the folder.
  * Returns false when the request is not one it serves (so API routes can answer instead).
  */
-export function createStaticHandler(dir: string) {
-  const base = resolve(dir);
+export function createStaticHandler(dir: string, options: StaticOptions = {}) {
+  // Resolved once: the folder itself may sit behind a symlink; what it contains may not leave it.
+  const base = realpathSync(resolve(dir));
+  const worker = options.serviceWorker ?? '/sw.js';
+  const csp = options.contentSecurityPolicy ?? DEFAULT_CSP;
   return async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     let pathname: string;
@@ -41,27 +57,64 @@ export function createStaticHandler(dir: string) {
     } catch {
       return false;
     }
-    if (pathname.includes('\0')) return false;
+    if (pathname.includes('\0') || !servable(pathname, options.sourceMaps === true)) return false;
     const file = resolve(join(base, pathname));
-    // Refuse anything that resolves outside the served folder (`..`, encoded or not).
-    if (file !== base && !file.startsWith(base + sep)) return false;
-    const found = await fileAt(file);
-    if (found) return send(req, res, found);
+    if (!inside(base, file)) return false;
+    const found = await openInside(base, file);
+    if (found) return send(req, res, found, { worker: pathname === worker, csp });
     // A navigation (no extension) to an unknown path is a client-side route.
     if (!extname(pathname) && acceptsHtml(req)) {
-      const index = await fileAt(join(base, 'index.html'));
-      if (index) return send(req, res, index);
+      const index = await openInside(base, join(base, 'index.html'));
+      if (index) return send(req, res, index, { worker: false, csp });
     }
     return false;
   };
 }
 
-async function fileAt(path: string): Promise<{ path: string; size: number } | undefined> {
+/** No dotfiles (`/.env`, `/.git/…`; `/.well-known/` aside) and no source maps unless asked. */
+function servable(pathname: string, sourceMaps: boolean): boolean {
+  const segments = pathname.split(/[/\\]/);
+  if (segments.some((s, i) => s.startsWith('.') && !(i === 1 && s === '.well-known'))) return false;
+  return sourceMaps || extname(pathname) !== '.map';
+}
+
+function inside(base: string, path: string): boolean {
+  const rel = relative(base, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && !rel.startsWith(sep));
+}
+
+interface OpenFile {
+  handle: FileHandle;
+  path: string;
+  size: number;
+}
+
+/**
+ * Opens a regular file (or a folder's index.html) whose real path is inside `base`. The size comes
+ * from the open handle, so a file replaced or removed after the check can neither crash the server
+ * nor be read past its end; undefined when there is nothing servable.
+ */
+async function openInside(base: string, path: string, depth = 0): Promise<OpenFile | undefined> {
+  let real: string;
   try {
-    const s = await stat(path);
-    if (s.isDirectory()) return fileAt(join(path, 'index.html'));
-    return s.isFile() ? { path, size: s.size } : undefined;
+    real = await realpath(path);
   } catch {
+    return undefined;
+  }
+  if (!inside(base, real)) return undefined;
+  let handle: FileHandle;
+  try {
+    handle = await open(real, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const s = await handle.stat();
+    if (s.isFile()) return { handle, path: real, size: s.size };
+    await handle.close();
+    return s.isDirectory() && depth === 0 ? openInside(base, join(real, 'index.html'), 1) : undefined;
+  } catch {
+    await handle.close().catch(() => {});
     return undefined;
   }
 }
@@ -71,20 +124,32 @@ function acceptsHtml(req: IncomingMessage): boolean {
   return accept === '' || accept.includes('text/html') || accept.includes('*/*');
 }
 
-function send(req: IncomingMessage, res: ServerResponse, file: { path: string; size: number }): boolean {
+function send(req: IncomingMessage, res: ServerResponse, file: OpenFile, how: { worker: boolean; csp: string }): boolean {
   const ext = extname(file.path);
   const name = file.path.split(sep).pop() ?? '';
   res.setHeader('Content-Type', MIME[ext] ?? 'application/octet-stream');
   res.setHeader('Content-Length', file.size);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Service-Worker-Allowed', '/');
-  const revalidate = ext === '.html' || name === 'sw.js' || ext === '.webmanifest' || !HASHED.test(name);
+  if (ext === '.html') for (const [header, value] of Object.entries(htmlSecurityHeaders(how.csp))) res.setHeader(header, value);
+  if (how.worker) res.setHeader('Service-Worker-Allowed', '/');
+  const revalidate = ext === '.html' || how.worker || ext === '.webmanifest' || !HASHED.test(name);
   res.setHeader('Cache-Control', revalidate ? 'no-cache' : 'public, max-age=31536000, immutable');
   res.statusCode = 200;
   if (req.method === 'HEAD') {
     res.end();
+    void file.handle.close().catch(() => {});
     return true;
   }
-  createReadStream(file.path).pipe(res);
+  // The stream owns the handle and closes it however the response ends (finished, aborted, failed);
+  // an aborted download is a normal event, not a server error.
+  if (file.size === 0) {
+    res.end();
+    void file.handle.close().catch(() => {});
+    return true;
+  }
+  const stream = file.handle.createReadStream({ start: 0, end: file.size - 1, autoClose: true });
+  pipeline(stream, res).catch(() => {
+    if (!res.headersSent) res.statusCode = 500;
+    res.destroy();
+  });
   return true;
 }

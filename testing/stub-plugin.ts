@@ -53,11 +53,14 @@ export const STUB_COMMANDS = [
  * export default { plugins: [outpostStubPlugin({ args: ['--users', 'alice:alice'] })] };
  */
 export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestRunnerPlugin {
-  const stub = new StubProcess({ args: options.args });
+  const args = [...(options.args ?? [])];
+  const stub = new StubProcess({ args });
   const proxy = new FaultProxy(() => stub.url, () => stub.kill());
   return {
     name: 'outpost-stub',
-    async serverStart() {
+    async serverStart({ config }) {
+      // Test pages come from the test runner's origin: the only one (besides the stub's own) that may call it.
+      args.push('--cors-origin', `http://${config.hostname ?? 'localhost'}:${config.port}`);
       await stub.start();
       await proxy.start();
     },

@@ -58,12 +58,12 @@ test('the event stream pokes with the newest cursor at once and after every chan
   assert.equal(pulled.body.cursor, second.cursor, 'the poke carries the cursor a pull reaches');
 });
 
-test("another user's custom mutation pokes the recipient; Last-Event-ID skips the initial poke; ?token= works", async (t) => {
+test("another user's custom mutation pokes the recipient; Last-Event-ID skips the initial poke", async (t) => {
   const stub = await stubFor(t, { app: APP });
   const bobToken = await login(stub.url, 'bob');
   const bob = client(stub.url, bobToken);
   const current = (await bob.pull(null)).body.cursor as string;
-  const stream = await openStream(`${stub.url}/sync/v1/events?token=${encodeURIComponent(bobToken)}&protocol=1`, { 'Last-Event-ID': current });
+  const stream = await openStream(`${stub.url}/sync/v1/events?protocol=1`, { 'Last-Event-ID': current, Authorization: `Bearer ${bobToken}` });
   t.after(() => stream.close());
   assert.equal(stream.res.status, 200);
   assert.equal(await stream.next(), 'retry: 1000');
@@ -77,14 +77,14 @@ test("another user's custom mutation pokes the recipient; Last-Event-ID skips th
 test('heartbeat comments keep the stream alive; a bad protocol or token is refused', async (t) => {
   const stub = await stubFor(t, { heartbeatMs: 50 });
   const token = await login(stub.url);
-  const stream = await openStream(`${stub.url}/sync/v1/events?token=${token}`);
+  const stream = await openStream(`${stub.url}/sync/v1/events`, { Authorization: `Bearer ${token}` });
   t.after(() => stream.close());
   await stream.next();
   await stream.nextPoke();
   assert.equal(await stream.next(), ': heartbeat');
-  const old = await fetch(`${stub.url}/sync/v1/events?token=${token}&protocol=0`);
+  const old = await fetch(`${stub.url}/sync/v1/events?protocol=0`, { headers: { Authorization: `Bearer ${token}` } });
   assert.equal(old.status, 426);
-  const bad = await fetch(`${stub.url}/sync/v1/events?token=nope`);
+  const bad = await fetch(`${stub.url}/sync/v1/events`, { headers: { Authorization: 'Bearer nope' } });
   assert.equal(bad.status, 401);
   assert.equal((await bad.json()).error.code, 'unauthorized');
 });
@@ -93,16 +93,16 @@ test('more than 32 open event streams for one user answer 429 with Retry-After',
   const stub = await stubFor(t);
   const token = await login(stub.url);
   const streams: Array<Awaited<ReturnType<typeof openStream>>> = [];
-  for (let i = 0; i < 32; i++) streams.push(await openStream(`${stub.url}/sync/v1/events?token=${token}`));
+  for (let i = 0; i < 32; i++) streams.push(await openStream(`${stub.url}/sync/v1/events`, { Authorization: `Bearer ${token}` }));
   t.after(() => streams.forEach((s) => s.close()));
   assert.ok(streams.every((s) => s.res.status === 200));
-  const extra = await fetch(`${stub.url}/sync/v1/events?token=${token}`);
+  const extra = await fetch(`${stub.url}/sync/v1/events`, { headers: { Authorization: `Bearer ${token}` } });
   assert.equal(extra.status, 429);
   assert.equal(extra.headers.get('retry-after'), '5');
   assert.equal((await extra.json()).error.code, 'too-many-requests');
   streams.pop()!.close();
   await new Promise((r) => setTimeout(r, 100));
-  const again = await openStream(`${stub.url}/sync/v1/events?token=${token}`);
+  const again = await openStream(`${stub.url}/sync/v1/events`, { Authorization: `Bearer ${token}` });
   streams.push(again);
   assert.equal(again.res.status, 200, 'a closed stream frees its slot');
 });
