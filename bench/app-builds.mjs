@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { appOptions, DEMO_MANIFEST } from '../scripts/build-app.mjs';
-import { buildServiceWorker, writeWebManifest } from '../scripts/build-sw.mjs';
+import { buildServiceWorker, writeWebManifest } from '../build-tools/index.js';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -24,7 +24,7 @@ async function buildOne({ outDir, entryFile, htmlFile, swEntry, name, minify = t
   writeFileSync(join(outDir, 'index.html'), readFileSync(htmlFile, 'utf8').replace('%ENTRY%', entry));
   cpSync(join(root, 'demo-app/public'), outDir, { recursive: true });
   writeWebManifest({ outDir, manifest: { ...DEMO_MANIFEST, name, short_name: name } });
-  await buildServiceWorker({ entry: swEntry, outDir, define: { APP_VERSION: JSON.stringify(`bench-${Date.now().toString(36)}`) } });
+  await buildServiceWorker({ entry: swEntry, outDir, conditions: ['source'], define: { APP_VERSION: JSON.stringify(`bench-${Date.now().toString(36)}`) } });
 }
 
 /** Builds the demo (production; `minify: false` keeps names readable in a CPU profile) into `outDir`. */

@@ -1,6 +1,6 @@
 // The demo's service worker: the app shell offline, media cached, sync routes never cached, and
 // every signed-in account's outbox pushed when the browser wakes the worker (Background Sync).
-// Built by scripts/build-app.mjs (esbuild + workbox-build injectManifest) to dist/demo-app/sw.js.
+// Built by scripts/build-app.mjs with outpost-build (build-tools/: esbuild + workbox-build injectManifest) to dist/demo-app/sw.js.
 import { cacheMedia, handleBackgroundSync, handleLifecycle, openStore, precacheAppShell, syncCollections, syncOnce } from 'outpost/sw';
 import type { PrecacheEntry } from 'workbox-precaching';
 import { MAIL_STORE_PREFIX, MAIL_STORE_VERSION, mailCollections, sendMutator, syncedMailCollections, type SessionRecord } from './app/mail-schema.js';

@@ -1,61 +1,33 @@
-// Bundles an Outpost app (the demo) into hashed chunks plus its service worker.
-import { build, context } from 'esbuild';
-import { readFileSync, writeFileSync, mkdirSync, cpSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// Builds the demo app with Outpost's app build (build-tools/, the `outpost-build` package authors
+// use): hashed chunks, index.html, icons, web manifest and service worker in dist/demo-app.
+import { context } from 'esbuild';
+import { appBuildOptions, buildApp as buildOutpostApp } from '../build-tools/index.js';
 import { buildDemoServer } from './build-demo-server.mjs';
-import { buildServiceWorker, writeWebManifest } from './build-sw.mjs';
 import { ICONS } from './make-icons.mjs';
+
+/** The demo's build options, relative to the repository root. */
+function demoOptions({ root, dev, liveReloadUrl, outdir = 'dist/demo-app' }) {
+  return {
+    root,
+    entry: 'demo-app/main.ts',
+    html: 'demo-app/index.html',
+    publicDir: 'demo-app/public',
+    outDir: outdir,
+    serviceWorker: 'demo-app/service-worker.sw.ts',
+    dev,
+    // Resolve `outpost/*` self-imports to the TypeScript sources (see package.json exports).
+    conditions: ['source'],
+    define: { 'import.meta.env.LIVE_RELOAD_URL': JSON.stringify(liveReloadUrl ?? '') },
+  };
+}
 
 /**
  * esbuild options shared by the one-shot build and the dev watcher.
  * @param {{ root: string, dev: boolean, liveReloadUrl?: string, outdir?: string }} opts
  *   `outdir` defaults to dist/demo-app (`npm run dev --out` builds elsewhere).
  */
-export function appOptions({ root, dev, liveReloadUrl, outdir = join(root, 'dist/demo-app') }) {
-  return {
-    entryPoints: { main: join(root, 'demo-app/main.ts') },
-    outdir: join(outdir, 'assets'),
-    entryNames: '[name]-[hash]',
-    chunkNames: 'chunk-[hash]',
-    assetNames: '[name]-[hash]',
-    bundle: true,
-    splitting: true,
-    // Resolve `outpost/*` self-imports to the TypeScript sources (see package.json exports).
-    conditions: ['source'],
-    format: 'esm',
-    platform: 'browser',
-    // `auto`/esnext targets leave decorators to the browser; es2022 lowers them.
-    target: 'es2022',
-    minify: !dev,
-    sourcemap: true,
-    metafile: true,
-    logLevel: 'warning',
-    define: {
-      'import.meta.env.DEV': JSON.stringify(dev),
-      'import.meta.env.LIVE_RELOAD_URL': JSON.stringify(liveReloadUrl ?? ''),
-    },
-    plugins: [htmlPlugin({ root, outdir })],
-  };
-}
-
-/** Writes index.html pointing at the hashed entry after every (re)build. */
-function htmlPlugin({ root, outdir }) {
-  return {
-    name: 'outpost-html',
-    setup(b) {
-      b.onEnd((result) => {
-        if (result.errors.length || !result.metafile) return;
-        const entry = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint?.endsWith('demo-app/main.ts'));
-        if (!entry) return;
-        const src = '/' + relative(outdir, join(root, entry[0]));
-        const html = readFileSync(join(root, 'demo-app/index.html'), 'utf8').replace('%ENTRY%', src);
-        mkdirSync(outdir, { recursive: true });
-        writeFileSync(join(outdir, 'index.html'), html);
-        const pub = join(root, 'demo-app/public');
-        if (existsSync(pub)) cpSync(pub, outdir, { recursive: true });
-      });
-    },
-  };
+export function appOptions(opts) {
+  return appBuildOptions(demoOptions(opts));
 }
 
 /** The demo's web app manifest: what makes it installable. */
@@ -73,16 +45,12 @@ export const DEMO_MANIFEST = {
 };
 
 /**
- * One-shot production (or dev) build of the app, its web manifest and, last (it precaches what
- * the others wrote), its service worker.
+ * One-shot production (or dev) build of the demo's server code, then the app, its web manifest
+ * and, last (it precaches what the others wrote), its service worker.
  */
 export async function buildApp({ root, dev }) {
   await buildDemoServer({ root });
-  const outDir = join(root, 'dist/demo-app');
-  await build(appOptions({ root, dev }));
-  writeWebManifest({ outDir, manifest: DEMO_MANIFEST });
-  const version = dev ? 'dev' : `${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}+${Date.now().toString(36)}`;
-  await buildServiceWorker({ entry: join(root, 'demo-app/service-worker.sw.ts'), outDir, dev, define: { APP_VERSION: JSON.stringify(version) } });
+  await buildOutpostApp({ ...demoOptions({ root, dev }), manifest: DEMO_MANIFEST });
 }
 
 /** Watch-mode context for `npm run dev` (dev pages run without a service worker). */

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appContexts } from './build-app.mjs';
 import { demoServerOptions } from './build-demo-server.mjs';
-import { buildServiceWorker } from './build-sw.mjs';
+import { buildServiceWorker } from '../build-tools/index.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error -- build scripts are plain JavaScript without declarations.
-import { buildServiceWorker, writeWebManifest } from '../../scripts/build-sw.mjs';
+import { buildServiceWorker, writeWebManifest } from '../../build-tools/index.js';
 // @ts-expect-error -- build scripts are plain JavaScript without declarations.
 import { ICONS, writeIcons } from '../../scripts/make-icons.mjs';
 

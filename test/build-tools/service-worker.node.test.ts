@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error -- build scripts are plain JavaScript without declarations.
-import { buildServiceWorker, writeWebManifest } from '../../scripts/build-sw.mjs';
+import { buildServiceWorker, writeWebManifest } from '../../build-tools/index.js';
 // @ts-expect-error -- build scripts are plain JavaScript without declarations.
 import { envelope } from '../../scripts/make-icons.mjs';
 

@@ -1,0 +1,110 @@
+// The build of an Outpost app: the page's code bundled into hashed chunks (lazy routes split out),
+// index.html pointing at the entry, public files copied, then the web manifest and, last (it
+// precaches what the others wrote), the service worker.
+import { build } from 'esbuild';
+import { readFileSync, writeFileSync, mkdirSync, cpSync, existsSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { buildServiceWorker } from './service-worker.js';
+import { writeWebManifest } from './manifest.js';
+
+/** What the page's `<script type="module">` in the HTML template is replaced with. */
+export const ENTRY_PLACEHOLDER = '%ENTRY%';
+
+/**
+ * @typedef {object} AppBuildOptions
+ * @property {string} [root] The app's folder; other paths are relative to it (default: the current directory).
+ * @property {string} [entry] The page's entry module (default `src/main.ts`).
+ * @property {string} [html] The HTML template; its `%ENTRY%` becomes the hashed entry's URL (default `index.html`).
+ * @property {string} [publicDir] Files copied as they are, e.g. icons (default `public`; skipped when missing).
+ * @property {string} [outDir] Where the build goes; emptied first (default `dist`).
+ * @property {string | null} [serviceWorker] The worker's entry, built to `<outDir>/sw.js` (default `src/sw.ts`; `null`: none).
+ * @property {Parameters<typeof writeWebManifest>[0]['manifest']} [manifest] Written to `<outDir>/manifest.webmanifest` after its icons are checked.
+ * @property {boolean} [dev] Unminified, `import.meta.env.DEV` true, worker version `dev`.
+ * @property {string} [version] The app version the worker reports (`APP_VERSION`; default `<package.json version>+<build time>`).
+ * @property {Record<string, string>} [define] More esbuild `define`s for both bundles.
+ * @property {string[]} [conditions] Extra package export conditions.
+ * @property {number} [maxFileBytes] Per-file precache limit (see `buildServiceWorker`).
+ */
+
+/**
+ * esbuild options for the page bundle, shared by {@link buildApp} and watch mode (`esbuild.context`).
+ * @param {AppBuildOptions} options
+ */
+export function appBuildOptions({ root = process.cwd(), entry = 'src/main.ts', html = 'index.html', publicDir = 'public', outDir = 'dist', dev = false, define = {}, conditions = [] } = {}) {
+  const out = resolve(root, outDir);
+  const entryPath = resolve(root, entry);
+  return {
+    absWorkingDir: resolve(root),
+    entryPoints: { main: entryPath },
+    outdir: join(out, 'assets'),
+    entryNames: '[name]-[hash]',
+    chunkNames: 'chunk-[hash]',
+    assetNames: '[name]-[hash]',
+    bundle: true,
+    // Lazy routes (`import()`) and the URLPattern polyfill become chunks loaded on demand.
+    splitting: true,
+    conditions,
+    format: 'esm',
+    platform: 'browser',
+    // es2022 lowers decorators, which no browser runs natively yet.
+    target: 'es2022',
+    minify: !dev,
+    sourcemap: true,
+    metafile: true,
+    logLevel: 'warning',
+    define: { 'import.meta.env.DEV': JSON.stringify(dev), ...define },
+    plugins: [htmlPlugin({ root: resolve(root), entryPath, out, html: resolve(root, html), publicDir: resolve(root, publicDir) })],
+  };
+}
+
+/** Writes index.html pointing at the hashed entry, and copies the public files, after every (re)build. */
+function htmlPlugin({ root, entryPath, out, html, publicDir }) {
+  return {
+    name: 'outpost-html',
+    setup(b) {
+      b.onEnd((result) => {
+        if (result.errors.length || !result.metafile) return;
+        const entry = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint && resolve(root, o.entryPoint) === entryPath);
+        if (!entry) return;
+        const template = readFileSync(html, 'utf8');
+        if (!template.includes(ENTRY_PLACEHOLDER)) {
+          throw new Error(`outpost build: ${html} has no ${ENTRY_PLACEHOLDER}. Add <script type="module" src="${ENTRY_PLACEHOLDER}"></script> where the app's script goes.`);
+        }
+        mkdirSync(out, { recursive: true });
+        writeFileSync(join(out, 'index.html'), template.replace(ENTRY_PLACEHOLDER, '/' + relative(out, resolve(root, entry[0]))));
+        if (existsSync(publicDir)) cpSync(publicDir, out, { recursive: true });
+      });
+    },
+  };
+}
+
+/** `<version>+<build time>` from the app's package.json (`0.0.0` without one). */
+function defaultVersion(root) {
+  const file = join(root, 'package.json');
+  const version = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).version ?? '0.0.0' : '0.0.0';
+  // A new value per build: the worker's bytes change, so browsers see an update to offer.
+  return `${version}+${Date.now().toString(36)}`;
+}
+
+/**
+ * Builds the app into `outDir`: page bundle, index.html, public files, web manifest, service worker.
+ *
+ * @param {AppBuildOptions} [options]
+ * @returns {Promise<{ outDir: string, version: string, precached: { count: number, size: number } }>}
+ * @example
+ * import { buildApp } from 'outpost-build';
+ * await buildApp({ entry: 'src/main.ts', serviceWorker: 'src/sw.ts', manifest: { name: 'To-do', … } });
+ */
+export async function buildApp(options = {}) {
+  const { root = process.cwd(), outDir = 'dist', serviceWorker = 'src/sw.ts', manifest, dev = false, define = {}, conditions = [], maxFileBytes } = options;
+  const out = resolve(root, outDir);
+  // Emptied first: stale hashed chunks would otherwise be precached forever.
+  rmSync(out, { recursive: true, force: true });
+  await build(appBuildOptions({ ...options, root, outDir }));
+  if (manifest) writeWebManifest({ outDir: out, manifest });
+  const version = options.version ?? (dev ? 'dev' : defaultVersion(root));
+  const precached = serviceWorker
+    ? await buildServiceWorker({ entry: resolve(root, serviceWorker), outDir: out, dev, conditions, maxFileBytes, define: { APP_VERSION: JSON.stringify(version), ...define } })
+    : { count: 0, size: 0 };
+  return { outDir: out, version, precached };
+}

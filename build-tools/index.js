@@ -1,0 +1,9 @@
+/**
+ * Outpost's build tooling for apps: the page bundle, the web manifest and the precaching service
+ * worker, as an API (this module) and a CLI (`outpost build`, see cli.js).
+ * @module
+ */
+export { buildApp, appBuildOptions, ENTRY_PLACEHOLDER } from './app.js';
+export { buildServiceWorker, MAX_PRECACHE_FILE_BYTES } from './service-worker.js';
+export { writeWebManifest, pngSize } from './manifest.js';
+export { loadConfig, CONFIG_FILES } from './config.js';

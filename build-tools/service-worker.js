@@ -1,0 +1,64 @@
+// The service-worker build of an Outpost app: esbuild bundles the app's worker entry (which
+// composes `outpost/sw`), then workbox-build's injectManifest lists every built file in it.
+import { build } from 'esbuild';
+import { injectManifest } from 'workbox-build';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Default per-file precache limit: a bigger file is a build error, not a silent miss. */
+export const MAX_PRECACHE_FILE_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Bundles `entry` into `<outDir>/<swName>` and injects the precache manifest of every file already
+ * in `outDir` (hashed chunks, lazy route chunks, HTML, CSS, icons, the web manifest). Run it after
+ * the app's own build. Throws when a file is over the precache size limit.
+ *
+ * @param {{ entry: string, outDir: string, swName?: string, dev?: boolean,
+ *   define?: Record<string, string>, maxFileBytes?: number, precache?: boolean, conditions?: string[] }} options
+ *   `precache: false` builds a worker with no manifest (a kill switch). `conditions`: extra package
+ *   export conditions (Outpost's own repository builds from its sources with `['source']`).
+ * @returns {Promise<{ count: number, size: number }>}
+ * @example
+ * await buildServiceWorker({ entry: 'src/sw.ts', outDir: 'dist', define: { APP_VERSION: '"1.0.0"' } });
+ */
+export async function buildServiceWorker({ entry, outDir, swName = 'sw.js', dev = false, define = {}, maxFileBytes = MAX_PRECACHE_FILE_BYTES, precache = true, conditions = [] }) {
+  const tmp = mkdtempSync(join(tmpdir(), 'outpost-sw-'));
+  const swSrc = join(tmp, swName);
+  try {
+    await build({
+      entryPoints: [entry],
+      outfile: precache ? swSrc : join(outDir, swName),
+      bundle: true,
+      // A classic script: every browser runs it, module workers are not universal yet.
+      format: 'iife',
+      conditions,
+      platform: 'browser',
+      target: 'es2022',
+      minify: !dev,
+      logLevel: 'warning',
+      define: { 'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production'), ...define },
+    });
+    if (!precache) return { count: 0, size: 0 };
+    const { count, size, warnings } = await injectManifest({
+      swSrc,
+      swDest: join(outDir, swName),
+      globDirectory: outDir,
+      globPatterns: ['**/*.{html,js,css,webmanifest,json,png,svg,ico,woff2}'],
+      globIgnores: [swName, `${swName}.map`, '**/*.map', 'server/**'],
+      // esbuild's content hashes (`name-HASH.ext`) make cache-busting revisions unnecessary.
+      dontCacheBustURLsMatching: /-[A-Z0-9]{8}\.[a-z0-9]+$/,
+      maximumFileSizeToCacheInBytes: maxFileBytes,
+    });
+    const tooBig = warnings.filter((w) => /maximumFileSizeToCacheInBytes|will not be precached/.test(w));
+    if (tooBig.length) {
+      throw new Error(
+        `Service worker build: ${tooBig.length} file(s) exceed the precache limit of ${maxFileBytes} bytes and would be missing offline:\n  ${tooBig.join('\n  ')}\n` +
+          `Split the code (a lazy route chunk), move the file out of the build, or raise maxFileBytes.`,
+      );
+    }
+    return { count, size };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

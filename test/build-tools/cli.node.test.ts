@@ -1,0 +1,67 @@
+// `outpost build` (build-tools/cli.js) on an app folder with an outpost.config.js: the page bundle,
+// index.html, public files, web manifest and precaching worker an author's app starts offline from.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+// @ts-expect-error -- build scripts are plain JavaScript without declarations.
+import { ICONS, writeIcons } from '../../scripts/make-icons.mjs';
+
+const CLI = fileURLToPath(new URL('../../build-tools/cli.js', import.meta.url));
+const run = promisify(execFile);
+
+/** An app folder: a page entry with a lazy chunk, a worker entry, an HTML template, icons and a config. */
+function appFolder(html = '<!doctype html><title>T</title><script type="module" src="%ENTRY%"></script>'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-cli-'));
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 't', version: '1.2.3', type: 'module' }));
+  writeFileSync(join(dir, 'src/main.ts'), "const n: number = 1; document.title = String(n); void import('./lazy.js');\n");
+  writeFileSync(join(dir, 'src/lazy.ts'), "export const lazy = 'lazy chunk';\n");
+  // The worker prints what the build injected, so the test reads the precache list from sw.js.
+  writeFileSync(join(dir, 'src/sw.ts'), 'declare const self: { __WB_MANIFEST: unknown; v: string }; declare const APP_VERSION: string;\nself.v = APP_VERSION;\nconsole.log(JSON.stringify(self.__WB_MANIFEST));\n');
+  writeFileSync(join(dir, 'index.html'), html);
+  writeIcons(join(dir, 'public/icons'));
+  const manifest = { name: 'T app', short_name: 'T', theme_color: '#000000', background_color: '#ffffff', icons: ICONS };
+  writeFileSync(join(dir, 'outpost.config.js'), `export default { manifest: ${JSON.stringify(manifest)} };\n`);
+  return dir;
+}
+
+describe('outpost build', () => {
+  test('builds page, html, icons, manifest and a worker that precaches all of them with the package version', async () => {
+    const dir = appFolder();
+    try {
+      const { stdout } = await run(process.execPath, [CLI, 'build'], { cwd: dir });
+      assert.match(stdout, /outpost build: dist \(version 1\.2\.3\+\w+, \d+ files precached\)/);
+      const out = join(dir, 'dist');
+      const entry = /src="\/(assets\/main-[A-Z0-9]{8}\.js)"/.exec(readFileSync(join(out, 'index.html'), 'utf8'))?.[1];
+      assert.ok(entry && existsSync(join(out, entry)), 'index.html points at the hashed entry');
+      const sw = readFileSync(join(out, 'sw.js'), 'utf8');
+      const precached = JSON.parse(/console\.log\(JSON\.stringify\((\[.*?\])\)\)/s.exec(sw)![1]!) as Array<{ url: string }>;
+      const urls = precached.map((e) => e.url).sort();
+      for (const url of ['index.html', entry, 'manifest.webmanifest', 'icons/icon-192.png']) assert.ok(urls.includes(url!), `${url} is precached: ${urls.join(', ')}`);
+      assert.ok(urls.some((u) => /^assets\/chunk-[A-Z0-9]{8}\.js$/.test(u)), 'the lazy chunk is precached');
+      assert.match(sw, /1\.2\.3\+/, 'the worker carries the version');
+      assert.equal(JSON.parse(readFileSync(join(out, 'manifest.webmanifest'), 'utf8')).name, 'T app');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('fails naming the template when index.html has no %ENTRY%, and on an unknown command', async () => {
+    const dir = appFolder('<!doctype html><title>T</title>');
+    try {
+      await assert.rejects(run(process.execPath, [CLI, 'build'], { cwd: dir }), (err: { stderr: string; code: number }) => {
+        assert.equal(err.code, 1);
+        assert.match(err.stderr, /index\.html has no %ENTRY%\. Add <script type="module" src="%ENTRY%">/);
+        return true;
+      });
+      await assert.rejects(run(process.execPath, [CLI, 'bild'], { cwd: dir }), (err: { stderr: string; code: number }) => err.code === 2 && /unknown command 'bild'/.test(err.stderr));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
