@@ -40,7 +40,7 @@ const serverBundle = join(out, 'demo-server/app.js');
 mkdirSync(site, { recursive: true });
 
 // The dev origin's /sw.js: see scripts/dev-kill-switch.sw.ts.
-await buildServiceWorker({ entry: join(root, 'scripts/dev-kill-switch.sw.ts'), outDir: site, dev: true, precache: false });
+await buildServiceWorker({ entry: join(root, 'scripts/dev-kill-switch.sw.ts'), outDir: site, dev: true, precache: false, conditions: ['source'] });
 
 const reloadPort = port + 1;
 const [app] = await appContexts({ root, liveReloadUrl: `http://127.0.0.1:${reloadPort}/esbuild`, outdir: site });
