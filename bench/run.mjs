@@ -44,10 +44,10 @@ async function benchStub() {
   rmSync(dataDir, { recursive: true, force: true });
   const app = {
     seeds: {
-      docs(ctx) {
+      async docs(ctx) {
         const docs = ctx.forUser('alice');
         for (let i = 0; i < (ctx.size ?? 1000); i++) {
-          docs.put('messages', `m${i}`, { id: `m${i}`, threadId: `t${i >> 2}`, date: 1_700_000_000_000 + i, labels: ['INBOX'], subject: `Message ${i}`, text: 'lorem ipsum dolor sit amet '.repeat(34) });
+          await docs.put('messages', `m${i}`, { id: `m${i}`, threadId: `t${i >> 2}`, date: 1_700_000_000_000 + i, labels: ['INBOX'], subject: `Message ${i}`, text: 'lorem ipsum dolor sit amet '.repeat(34) });
         }
       },
     },

@@ -25,10 +25,13 @@ export interface MutationContext {
 }
 
 /**
- * A custom mutation handler. It runs synchronously inside the push transaction (better-sqlite3
- * transactions cannot span an `await`): everything it writes commits with the push or not at all.
+ * A custom mutation handler. It runs inside the push transaction: everything it writes commits with
+ * the push or not at all. `await` every `ctx.docs` call. If the storage fails (disk full, database
+ * down) the whole push answers 503 and the client retries it, even if the handler caught the error;
+ * only `ctx.reject()` (or throwing) gives a final `rejected`. On SQLite, pushes wait for each other
+ * while a handler runs, so do no slow I/O (network calls) in one.
  */
-export type MutationHandler = (ctx: MutationContext, args: unknown) => void;
+export type MutationHandler = (ctx: MutationContext, args: unknown) => void | Promise<void>;
 
 /** What a seed function receives. */
 export interface SeedContext {
@@ -42,8 +45,8 @@ export interface SeedContext {
   readonly size?: number;
 }
 
-/** A seed: fills a fresh data store with sample data. Runs once per data directory, in one transaction. */
-export type SeedFunction = (ctx: SeedContext) => void;
+/** A seed: fills a fresh data store with sample data. Runs once per data store, in one transaction. */
+export type SeedFunction = (ctx: SeedContext) => void | Promise<void>;
 
 /**
  * An app's server code for the stub. Export it as the default export of the `--app` module.
@@ -54,16 +57,16 @@ export type SeedFunction = (ctx: SeedContext) => void;
  * export default defineStubApp({
  *   users: [{ user: 'alice', password: 'alice' }, { user: 'bob', password: 'bob' }],
  *   mutations: {
- *     sendMail(ctx, args) {
+ *     async sendMail(ctx, args) {
  *       const { id, to, subject } = args as { id: string; to: string; subject: string };
  *       if (!ctx.users.includes(to)) ctx.reject('invalid-args', `No user '${to}' to send to.`);
- *       ctx.docs.put('mail', id, { from: ctx.user, to, subject, labels: ['sent'] });
- *       ctx.forUser(to).put('mail', id, { from: ctx.user, to, subject, labels: ['inbox'] });
+ *       await ctx.docs.put('mail', id, { from: ctx.user, to, subject, labels: ['sent'] });
+ *       await ctx.forUser(to).put('mail', id, { from: ctx.user, to, subject, labels: ['inbox'] });
  *     },
  *   },
  *   seeds: {
- *     demo(ctx) {
- *       for (const user of ctx.users) ctx.forUser(user).put('mail', 'welcome', { subject: 'Welcome', labels: ['inbox'] });
+ *     async demo(ctx) {
+ *       for (const user of ctx.users) await ctx.forUser(user).put('mail', 'welcome', { subject: 'Welcome', labels: ['inbox'] });
  *     },
  *   },
  * });

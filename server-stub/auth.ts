@@ -1,7 +1,8 @@
-// Users, login and bearer tokens. Tokens live in SQLite so clients stay signed in across restarts.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Db } from './db.js';
+// Users, login and bearer tokens. Sessions live in the storage so clients stay signed in across
+// restarts and across nodes.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { HttpError } from './http.js';
+import { DEFAULT_SESSION_TTL_MS, type Storage } from './storage/types.js';
 
 /** A user the stub accepts at login. */
 export interface StubUser {
@@ -27,14 +28,36 @@ export function parseUsers(spec: string): StubUser[] {
   });
 }
 
-/** Checks passwords, issues tokens and resolves them to users. */
+/** Options of {@link Auth}. */
+export interface AuthOptions {
+  /** A session ends this long after its last use (sliding expiry). Default 30 days. */
+  sessionTtlMs?: number;
+  /** The clock (ms since epoch). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The SHA-256 (hex) of a bearer token: what the storage keeps instead of the token. */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Checks passwords, issues tokens and resolves them to users. Sessions live in the storage (so a
+ * token from one node works on all) as SHA-256 hashes: a leaked database holds no usable token.
+ * Every request's token goes through {@link Auth.userFor}, the one place to extend the check.
+ */
 export class Auth {
   readonly #users: Map<string, string>;
-  readonly #db: Db;
+  readonly #storage: Storage;
+  readonly #ttl: number;
+  readonly #now: () => number;
 
-  constructor(db: Db, users: readonly StubUser[]) {
-    this.#db = db;
+  constructor(storage: Storage, users: readonly StubUser[], options: AuthOptions = {}) {
+    this.#storage = storage;
     this.#users = new Map(users.map((u) => [u.user, u.password]));
+    // `infinity` from --session-ttl: a century, which every storage can hold as an integer.
+    this.#ttl = Math.min(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, 100 * 365 * 86_400_000);
+    this.#now = options.now ?? Date.now;
   }
 
   /** The configured user names. */
@@ -43,24 +66,33 @@ export class Auth {
   }
 
   /** Issues a token for a user whose password matches; 401 `bad-credentials` otherwise. */
-  login(user: string, password: string): string {
+  async login(user: string, password: string): Promise<string> {
     const expected = this.#users.get(user);
     if (expected === undefined || !sameText(expected, password)) {
       throw new HttpError('bad-credentials', `Unknown user '${user}' or wrong password. The stub's users are set with --users name:password.`);
     }
     const token = randomBytes(24).toString('base64url');
-    this.#db.prepare('INSERT INTO sessions (token, user, created_at) VALUES (?, ?, ?)').run(token, user, Date.now());
+    await this.#storage.createSession(tokenHash(token), user, this.#now() + this.#ttl);
     return token;
   }
 
-  /** The user a token belongs to; 401 `unauthorized` for a missing or unknown token. */
-  userFor(token: string | undefined): string {
+  /** The user a token belongs to; 401 `unauthorized` for a missing, unknown, expired or revoked token. */
+  async userFor(token: string | undefined): Promise<string> {
     if (!token) throw new HttpError('unauthorized', 'Sign in first: POST /auth/v1/login, then send Authorization: Bearer <token>.', { 'WWW-Authenticate': 'Bearer' });
-    const row = this.#db.prepare<[string], { user: string }>('SELECT user FROM sessions WHERE token = ?').get(token);
-    if (!row || !this.#users.has(row.user)) {
-      throw new HttpError('unauthorized', 'The bearer token is unknown to this server (its data may have been reset). Sign in again.', { 'WWW-Authenticate': 'Bearer' });
+    const hash = tokenHash(token);
+    const now = this.#now();
+    const session = await this.#storage.findSession(hash, now);
+    if (!session || !this.#users.has(session.user)) {
+      throw new HttpError('unauthorized', 'The bearer token is unknown to this server, expired or revoked (or its data was reset). Sign in again.', { 'WWW-Authenticate': 'Bearer' });
     }
-    return row.user;
+    // Sliding expiry, written at most about once per hundredth of the lifetime (not on every request).
+    if (session.expiresAt < now + this.#ttl - this.#ttl / 100) await this.#storage.extendSession(hash, now + this.#ttl);
+    return session.user;
+  }
+
+  /** Ends the session of `token` (sign-out); true when there was one. */
+  revoke(token: string): Promise<boolean> {
+    return this.#storage.revokeSession(tokenHash(token));
   }
 }
 

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { startStub } from './server.js';
 import { parseUsers, type StubUser } from './auth.js';
 import { parseDuration } from './duration.js';
+import { isPostgresUrl } from './storage/index.js';
 
 const HELP = `Usage: outpost-stub [options]
 
@@ -14,6 +15,10 @@ Options:
   --port <n>                 TCP port to listen on (default 8787; 0 picks a free one)
   --host <addr>              interface to listen on (default 127.0.0.1)
   --data <dir>               where the SQLite database lives (default .outpost-data)
+  --db <url>                 use PostgreSQL instead of SQLite: postgres://user:pw@host:port/db
+                             (default: $DATABASE_URL if set); any number of stubs may share one
+  --db-pool <n>              PostgreSQL connections per stub (default 10)
+  --session-ttl <t>          sign-ins end this long after their last use, e.g. 30d, 12h (default 30d)
   --static <dir>             also serve a built app from <dir> (e.g. dist/demo-app)
   --app <module>             the app's server code: a module default-exporting
                              { mutations, seeds, users } (see defineStubApp)
@@ -39,6 +44,9 @@ async function main(): Promise<void> {
         port: { type: 'string' },
         host: { type: 'string' },
         data: { type: 'string' },
+        db: { type: 'string' },
+        'db-pool': { type: 'string' },
+        'session-ttl': { type: 'string' },
         static: { type: 'string' },
         app: { type: 'string' },
         seed: { type: 'string' },
@@ -69,11 +77,18 @@ async function main(): Promise<void> {
   const seedSize = values['seed-size'] === undefined ? undefined : Number(values['seed-size']);
   if (seedSize !== undefined && (!Number.isInteger(seedSize) || seedSize < 1)) fail(`--seed-size must be a whole number of 1 or more, got '${values['seed-size']}'.`);
   if (seedSize !== undefined && values.seed === undefined) fail(`--seed-size needs --seed <name>: it sizes the seed's data.`);
+  const db = values.db ?? (process.env.DATABASE_URL || undefined);
+  if (db !== undefined && !isPostgresUrl(db)) fail(`--db must be a postgres://user:password@host:port/database URL${values.db === undefined ? ' (read from DATABASE_URL)' : ''}. Leave it out to use SQLite in --data.`);
+  const dbPool = values['db-pool'] === undefined ? undefined : Number(values['db-pool']);
+  if (dbPool !== undefined && (!Number.isInteger(dbPool) || dbPool < 1 || dbPool > 1000)) fail(`--db-pool must be a whole number from 1 to 1000, got '${values['db-pool']}'.`);
+  if (dbPool !== undefined && db === undefined) fail('--db-pool needs --db <postgres://…> (or DATABASE_URL): it sizes the PostgreSQL connection pool.');
   let users: StubUser[] | undefined;
   let tombstoneRetentionMs: number | undefined;
+  let sessionTtlMs: number | undefined;
   try {
     users = values.users === undefined ? undefined : parseUsers(values.users);
     tombstoneRetentionMs = values['tombstone-retention'] === undefined ? undefined : parseDuration(values['tombstone-retention'], '--tombstone-retention');
+    sessionTtlMs = values['session-ttl'] === undefined ? undefined : parseDuration(values['session-ttl'], '--session-ttl');
   } catch (err) {
     fail((err as Error).message);
   }
@@ -82,6 +97,9 @@ async function main(): Promise<void> {
     host: values.host,
     staticDir: values.static,
     dataDir: values.data,
+    db,
+    dbPoolSize: dbPool,
+    sessionTtlMs,
     app: values.app,
     seed: values.seed,
     seedSize,
@@ -96,7 +114,7 @@ async function main(): Promise<void> {
     fail(err.message);
   });
   console.log(`outpost-stub: listening on ${stub.url}`);
-  console.log(`outpost-stub: data in ${values.data ?? '.outpost-data'}`);
+  console.log(db === undefined ? `outpost-stub: data in ${values.data ?? '.outpost-data'}` : `outpost-stub: data in PostgreSQL at ${db.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}`);
   if (values.static) console.log(`outpost-stub: serving ${values.static} — open ${stub.url}/`);
   const stop = () => {
     console.log('outpost-stub: shutting down');

@@ -2,14 +2,15 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { DEFAULT_SESSION_TTL_MS } from './storage/types.js';
 
 /** An open better-sqlite3 database. */
 export type Db = Database.Database;
 
 // Each entry moves the schema one version up; PRAGMA user_version records how far a file got.
 // Never edit a shipped migration: append a new one.
-const MIGRATIONS: string[] = [
+const MIGRATIONS: Array<string | ((db: Db) => void)> = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
    -- seq: the user's last change number (the cursor); compacted_seq: highest seq of a removed tombstone.
    CREATE TABLE user_log (user TEXT PRIMARY KEY, seq INTEGER NOT NULL, compacted_seq INTEGER NOT NULL DEFAULT 0);
@@ -24,6 +25,15 @@ const MIGRATIONS: string[] = [
    CREATE INDEX clients_by_user ON clients (user);
    CREATE TABLE sessions (token TEXT PRIMARY KEY, user TEXT NOT NULL, created_at INTEGER NOT NULL);
    CREATE TABLE seeds (name TEXT PRIMARY KEY, ran_at INTEGER NOT NULL);`,
+  // 2: sessions keep only a SHA-256 of the token, and expire. Tokens issued before stay valid.
+  (db) => {
+    db.function('outpost_sha256', (token: unknown) => createHash('sha256').update(String(token)).digest('hex'));
+    db.exec(`CREATE TABLE sessions_v2 (token_hash TEXT PRIMARY KEY, user TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+      INSERT INTO sessions_v2 SELECT outpost_sha256(token), user, created_at, ${Date.now() + DEFAULT_SESSION_TTL_MS} FROM sessions;
+      DROP TABLE sessions;
+      ALTER TABLE sessions_v2 RENAME TO sessions;
+      CREATE INDEX sessions_by_expiry ON sessions (expires_at);`);
+  },
 ];
 
 /** The schema version this build writes. */
@@ -63,8 +73,10 @@ function migrate(db: Db): void {
     );
   }
   for (let v = current; v < SCHEMA_VERSION; v++) {
+    const step = MIGRATIONS[v]!;
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }

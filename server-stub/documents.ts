@@ -1,40 +1,34 @@
-// Reads and writes documents and the per-user change order. Every write bumps the user's sequence
-// number and stamps it on the document, so "changes after cursor N" is one indexed range scan and a
-// document changed twice appears once, with its latest state.
-import type { Change, CurrentDocument, DocumentValue, SetElement } from '../runtime/protocol/index.js';
-import type { Db } from './db.js';
+// Server-side document operations (put, patch, delete, set operations) inside one storage
+// transaction, for every backend. Every write bumps the user's sequence number and stamps it on the
+// document, so "changes after cursor N" is one indexed range scan and a document changed twice
+// appears once, with its latest state.
+import type { DocumentValue, SetElement } from '../runtime/protocol/index.js';
+import { StorageUnavailable, type StorageTx, type StoredDocument } from './storage/types.js';
 
-/** A document as stored: live (`value`) or a tombstone (`deleted`). */
-export type StoredDocument = CurrentDocument;
-
-interface Row {
-  rev: number;
-  seq: number;
-  deleted: number;
-  value: string | null;
-}
+export type { StoredDocument };
 
 /**
  * A user's documents, as seen by server code (custom mutation handlers and seeds). Writes are
- * unconditional (no baseRev) and happen inside the surrounding transaction.
+ * unconditional (no baseRev) and happen inside the surrounding transaction. Every method is async:
+ * `await` each call, or its write may land after the push committed (and fail).
  */
 export interface UserDocuments {
   /** Whose documents these are. */
   readonly user: string;
   /** The document, its tombstone, or undefined if it never existed (or its tombstone was compacted). */
-  get(collection: string, key: string): StoredDocument | undefined;
+  get(collection: string, key: string): Promise<StoredDocument | undefined>;
   /** Every live document of a collection, by key. */
-  list(collection: string): Array<{ key: string; rev: number; value: DocumentValue }>;
-  /** Creates or replaces a document; returns its new rev. */
-  put(collection: string, key: string, value: DocumentValue): number;
-  /** Sets top-level fields (creating the document if missing or deleted); returns its new rev. */
-  patch(collection: string, key: string, patch: DocumentValue): number;
-  /** Deletes a document (leaving a tombstone); returns the tombstone's rev, or 0 if there was nothing to delete. */
-  delete(collection: string, key: string): number;
-  /** Adds elements to an array field used as a set; returns the document's rev. */
-  addToSet(collection: string, key: string, field: string, values: SetElement[]): number;
-  /** Removes elements from an array field used as a set; returns the document's rev. */
-  removeFromSet(collection: string, key: string, field: string, values: SetElement[]): number;
+  list(collection: string): Promise<Array<{ key: string; rev: number; value: DocumentValue }>>;
+  /** Creates or replaces a document; resolves to its new rev. */
+  put(collection: string, key: string, value: DocumentValue): Promise<number>;
+  /** Sets top-level fields (creating the document if missing or deleted); resolves to its new rev. */
+  patch(collection: string, key: string, patch: DocumentValue): Promise<number>;
+  /** Deletes a document (leaving a tombstone); resolves to the tombstone's rev, or 0 if there was nothing to delete. */
+  delete(collection: string, key: string): Promise<number>;
+  /** Adds elements to an array field used as a set; resolves to the document's rev. */
+  addToSet(collection: string, key: string, field: string, values: SetElement[]): Promise<number>;
+  /** Removes elements from an array field used as a set; resolves to the document's rev. */
+  removeFromSet(collection: string, key: string, field: string, values: SetElement[]): Promise<number>;
 }
 
 /** Thrown by set operations when the field holds something other than an array. */
@@ -44,70 +38,46 @@ export class NotASetError extends Error {
   }
 }
 
-/** Data access for one database; `changedUsers` collects whose data a transaction touched (for pokes). */
-export class Documents {
+/**
+ * Document access within one transaction. Records whose data it wrote (for pokes) and the first
+ * storage failure: a handler that catches one cannot make the push commit half-applied.
+ */
+export class TxDocuments {
   readonly changedUsers = new Set<string>();
-  readonly #db: Db;
-  readonly #get;
-  readonly #list;
-  readonly #bump;
-  readonly #write;
-  readonly #seq;
+  /** The first storage failure seen in this transaction, if any. */
+  failure: StorageUnavailable | undefined;
+  constructor(
+    /** The transaction everything runs in. */
+    readonly tx: StorageTx,
+    /** Milliseconds since the epoch, fixed for the transaction. */
+    readonly now: number,
+  ) {}
 
-  constructor(db: Db, now: () => number = Date.now) {
-    this.#db = db;
-    this.now = now;
-    this.#get = db.prepare<[string, string, string], Row>('SELECT rev, seq, deleted, value FROM documents WHERE user = ? AND collection = ? AND key = ?');
-    this.#list = db.prepare<[string, string], { key: string; rev: number; value: string }>(
-      'SELECT key, rev, value FROM documents WHERE user = ? AND collection = ? AND deleted = 0 ORDER BY key',
-    );
-    this.#bump = db.prepare<[string], { seq: number }>(
-      'INSERT INTO user_log (user, seq) VALUES (?, 1) ON CONFLICT (user) DO UPDATE SET seq = seq + 1 RETURNING seq',
-    );
-    this.#write = db.prepare(
-      `INSERT INTO documents (user, collection, key, rev, seq, deleted, value, changed_at) VALUES (@user, @collection, @key, @rev, @seq, @deleted, @value, @now)
-       ON CONFLICT (user, collection, key) DO UPDATE SET rev = @rev, seq = @seq, deleted = @deleted, value = @value, changed_at = @now`,
-    );
-    this.#seq = db.prepare<[string], { seq: number; compacted_seq: number }>('SELECT seq, compacted_seq FROM user_log WHERE user = ?');
+  async #run<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      if (err instanceof StorageUnavailable) this.failure ??= err;
+      throw err;
+    }
   }
 
-  readonly now: () => number;
-
-  /** Current state of a document, or undefined if it does not exist (never written, or compacted). */
-  get(user: string, collection: string, key: string): StoredDocument | undefined {
-    const row = this.#get.get(user, collection, key);
-    if (!row) return undefined;
-    return row.deleted ? { rev: row.rev, deleted: true } : { rev: row.rev, value: JSON.parse(row.value!) as DocumentValue };
+  /** Current state of a document, after locking the user's change order. */
+  get(user: string, collection: string, key: string): Promise<StoredDocument | undefined> {
+    return this.#run(async () => {
+      await this.tx.lockUser(user);
+      return this.tx.getDoc(user, collection, key);
+    });
   }
 
-  /** Writes a new state for a document, bumping its rev and the user's sequence; returns the new rev. */
-  write(user: string, collection: string, key: string, value: DocumentValue | null): number {
-    const rev = (this.#get.get(user, collection, key)?.rev ?? 0) + 1;
-    const { seq } = this.#bump.get(user)!;
-    this.#write.run({ user, collection, key, rev, seq, deleted: value === null ? 1 : 0, value: value === null ? null : JSON.stringify(value), now: this.now() });
-    this.changedUsers.add(user);
-    return rev;
-  }
-
-  /** The user's newest sequence number and the highest one lost to tombstone compaction. */
-  position(user: string): { seq: number; compactedSeq: number } {
-    const row = this.#seq.get(user);
-    return { seq: row?.seq ?? 0, compactedSeq: row?.compacted_seq ?? 0 };
-  }
-
-  /** Up to `limit` changes after `afterSeq`, oldest first, each with its seq. */
-  changesAfter(user: string, afterSeq: number, limit: number): Array<{ seq: number; change: Change }> {
-    const rows = this.#db
-      .prepare<[string, number, number], Row & { collection: string; key: string }>(
-        'SELECT collection, key, rev, seq, deleted, value FROM documents WHERE user = ? AND seq > ? ORDER BY seq LIMIT ?',
-      )
-      .all(user, afterSeq, limit);
-    return rows.map((r) => ({
-      seq: r.seq,
-      change: r.deleted
-        ? { collection: r.collection, key: r.key, rev: r.rev, deleted: true }
-        : { collection: r.collection, key: r.key, rev: r.rev, value: JSON.parse(r.value!) as DocumentValue },
-    }));
+  /** Writes a new state for a document (null deletes); resolves to the new rev. */
+  write(user: string, collection: string, key: string, value: DocumentValue | null): Promise<number> {
+    return this.#run(async () => {
+      await this.tx.lockUser(user);
+      const rev = await this.tx.writeDoc(user, collection, key, value, this.now);
+      this.changedUsers.add(user);
+      return rev;
+    });
   }
 
   /** Server-side document API for one user (handlers and seeds). */
@@ -115,15 +85,19 @@ export class Documents {
     return {
       user,
       get: (collection, key) => this.get(user, collection, key),
-      list: (collection) => this.#list.all(user, collection).map((r) => ({ key: r.key, rev: r.rev, value: JSON.parse(r.value) as DocumentValue })),
+      list: (collection) =>
+        this.#run(async () => {
+          await this.tx.lockUser(user);
+          return this.tx.listDocs(user, collection);
+        }),
       put: (collection, key, value) => this.write(user, collection, key, value),
-      patch: (collection, key, patch) => {
-        const doc = this.get(user, collection, key);
+      patch: async (collection, key, patch) => {
+        const doc = await this.get(user, collection, key);
         const base = doc && 'value' in doc ? doc.value : {};
         return this.write(user, collection, key, { ...base, ...patch });
       },
-      delete: (collection, key) => {
-        const doc = this.get(user, collection, key);
+      delete: async (collection, key) => {
+        const doc = await this.get(user, collection, key);
         if (!doc || 'deleted' in doc) return 0;
         return this.write(user, collection, key, null);
       },
@@ -136,8 +110,8 @@ export class Documents {
    * Adds or removes set elements. Missing document: add creates it, remove is a no-op (rev 0).
    * Deleted document: a no-op returning the tombstone's rev. Unchanged set: no write, current rev.
    */
-  setOp(user: string, collection: string, key: string, field: string, values: SetElement[], add: boolean): number {
-    const doc = this.get(user, collection, key);
+  async setOp(user: string, collection: string, key: string, field: string, values: SetElement[], add: boolean): Promise<number> {
+    const doc = await this.get(user, collection, key);
     if (doc && 'deleted' in doc) return doc.rev;
     if (!doc) return add ? this.write(user, collection, key, { [field]: [...new Set(values)] }) : 0;
     const current = doc.value[field] ?? [];
@@ -145,23 +119,5 @@ export class Documents {
     const next = add ? [...new Set([...current, ...values])] : current.filter((x) => !values.includes(x as SetElement));
     if (next.length === current.length && next.every((x, i) => x === current[i])) return doc.rev;
     return this.write(user, collection, key, { ...doc.value, [field]: next });
-  }
-
-  /**
-   * Removes the user's tombstones older than `retentionMs` and remembers the highest seq removed:
-   * cursors before it can no longer see those deletes, so they must expire (410).
-   */
-  compact(user: string, retentionMs: number): void {
-    if (!Number.isFinite(retentionMs)) return;
-    const cutoff = this.now() - retentionMs;
-    const row = this.#db
-      .prepare<[string, number], { maxSeq: number | null }>('SELECT max(seq) AS maxSeq FROM documents WHERE user = ? AND deleted = 1 AND changed_at <= ?')
-      .get(user, cutoff);
-    if (row?.maxSeq == null) return;
-    const maxSeq = row.maxSeq;
-    this.#db.transaction(() => {
-      this.#db.prepare('DELETE FROM documents WHERE user = ? AND deleted = 1 AND changed_at <= ? AND seq <= ?').run(user, cutoff, maxSeq);
-      this.#db.prepare('UPDATE user_log SET compacted_seq = max(compacted_seq, ?) WHERE user = ?').run(maxSeq, user);
-    })();
   }
 }

@@ -50,6 +50,16 @@ export class EventHub {
     for (const res of this.#streams.get(user) ?? []) res.write(poke(cursor));
   }
 
+  /** Users with at least one open stream here. */
+  users(): string[] {
+    return [...this.#streams.keys()];
+  }
+
+  /** True when `user` has an open stream here. */
+  has(user: string): boolean {
+    return this.#streams.has(user);
+  }
+
   /** Ends every stream (server shutdown). */
   close(): void {
     clearInterval(this.#heartbeat);

@@ -1,14 +1,12 @@
 // Answers a pull: the user's changes after a cursor, one page, with the clients' last mutation ids.
 import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, type PullRequest, type PullResponse } from '../runtime/protocol/index.js';
-import type { Db } from './db.js';
-import type { Documents } from './documents.js';
 import { HttpError } from './http.js';
+import type { Storage } from './storage/types.js';
 
 /** Everything pull needs. */
 export interface PullDeps {
-  db: Db;
-  docs: Documents;
-  epoch: string;
+  storage: Storage;
+  now: () => number;
   tombstoneRetentionMs: number;
 }
 
@@ -35,34 +33,28 @@ function parseCursor(epoch: string, cursor: string): { seq: number; base: number
 }
 
 /** Reads one page of changes for `user`. */
-export function applyPull(deps: PullDeps, user: string, request: PullRequest): PullResponse {
-  const { db, docs, epoch } = deps;
+export async function applyPull(deps: PullDeps, user: string, request: PullRequest): Promise<PullResponse> {
+  const { storage } = deps;
+  const { epoch } = storage;
   const { seq: after, base } = request.cursor === null ? { seq: 0, base: 0 } : parseCursor(epoch, request.cursor);
-  docs.compact(user, deps.tombstoneRetentionMs);
+  if (Number.isFinite(deps.tombstoneRetentionMs)) await storage.compact(user, deps.now() - deps.tombstoneRetentionMs);
   const limit = Math.min(request.limit ?? DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT);
-  // One read transaction: the page, the cursor and lastMutationIds come from the same snapshot.
-  return db.transaction((): PullResponse => {
-    const { seq, compactedSeq } = docs.position(user);
-    if (after > seq) {
-      throw new HttpError('invalid-cursor', `The cursor is ahead of this server's data for '${user}'. Send back a cursor from this server, or null to start over.`);
-    }
-    // A tombstone the holder may have needed was compacted after its sync began: it cannot be sent.
-    if (request.cursor !== null && compactedSeq > Math.max(after, base)) {
-      throw new HttpError('cursor-expired', 'The cursor is older than the tombstone retention window, so some deletes can no longer be sent. Clear synced data and pull again from cursor null (keep the outbox).');
-    }
-    const rows = docs.changesAfter(user, after, limit + 1);
-    const hasMore = rows.length > limit;
-    const page = hasMore ? rows.slice(0, limit) : rows;
-    const lastMutationIds: Record<string, number> = {};
-    for (const c of db.prepare<[string], { client_id: string; last_mutation_id: number }>('SELECT client_id, last_mutation_id FROM clients WHERE user = ?').all(user)) {
-      lastMutationIds[c.client_id] = c.last_mutation_id;
-    }
-    return {
-      changes: page.map((r) => r.change),
-      // Not expired, so every compacted tombstone is one the holder saw or never needed: base = compactedSeq.
-      cursor: formatCursor(epoch, hasMore ? page[page.length - 1]!.seq : seq, compactedSeq),
-      hasMore,
-      lastMutationIds,
-    };
-  })();
+  // The page, the cursor and lastMutationIds come from the same snapshot.
+  const snap = await storage.pull(user, after, limit + 1);
+  if (after > snap.seq) {
+    throw new HttpError('invalid-cursor', `The cursor is ahead of this server's data for '${user}'. Send back a cursor from this server, or null to start over.`);
+  }
+  // A tombstone the holder may have needed was compacted after its sync began: it cannot be sent.
+  if (request.cursor !== null && snap.compactedSeq > Math.max(after, base)) {
+    throw new HttpError('cursor-expired', 'The cursor is older than the tombstone retention window, so some deletes can no longer be sent. Clear synced data and pull again from cursor null (keep the outbox).');
+  }
+  const hasMore = snap.changes.length > limit;
+  const page = hasMore ? snap.changes.slice(0, limit) : snap.changes;
+  return {
+    changes: page.map((r) => r.change),
+    // Not expired, so every compacted tombstone is one the holder saw or never needed: base = compactedSeq.
+    cursor: formatCursor(epoch, hasMore ? page[page.length - 1]!.seq : snap.seq, snap.compactedSeq),
+    hasMore,
+    lastMutationIds: snap.lastMutationIds,
+  };
 }

@@ -44,35 +44,31 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
       const body = await readJson(req);
       checkProtocol(body);
       const login = valid(parseProtocol(LoginRequestSchema, body));
-      const token = deps.auth.login(login.user, login.password);
+      const token = await deps.auth.login(login.user, login.password);
       sendJson(res, 200, { token, user: login.user });
       return true;
     }
     case SYNC_PATHS.push: {
-      const user = deps.auth.userFor(bearerToken(req, url));
+      const user = await deps.auth.userFor(bearerToken(req, url));
       const body = await readJson(req);
       checkProtocol(body);
       const push = valid(parseProtocol(PushRequestSchema, body));
-      deps.docs.changedUsers.clear();
-      const response = applyPush(deps, user, push, requestId);
-      // Committed: now tell every affected user's open streams (custom handlers may write to others).
-      for (const changed of deps.docs.changedUsers) deps.events.poke(changed, headCursor(deps, changed));
-      deps.docs.changedUsers.clear();
-      sendJson(res, 200, response);
+      // Resolves once committed; the storage then tells every node, and each pokes its own streams.
+      sendJson(res, 200, await applyPush(deps, user, push, requestId));
       return true;
     }
     case SYNC_PATHS.pull: {
-      const user = deps.auth.userFor(bearerToken(req, url));
+      const user = await deps.auth.userFor(bearerToken(req, url));
       const body = await readJson(req);
       checkProtocol(body);
-      sendJson(res, 200, applyPull(deps, user, valid(parseProtocol(PullRequestSchema, body))));
+      sendJson(res, 200, await applyPull(deps, user, valid(parseProtocol(PullRequestSchema, body))));
       return true;
     }
     case SYNC_PATHS.events: {
       const protocol = url.searchParams.get('protocol');
       if (protocol !== null && protocol !== String(PROTOCOL_VERSION)) checkProtocol({ protocol });
-      const user = deps.auth.userFor(bearerToken(req, url));
-      deps.events.open(req, res, user, headCursor(deps, user), requestId);
+      const user = await deps.auth.userFor(bearerToken(req, url));
+      deps.events.open(req, res, user, await headCursor(deps, user), requestId);
       return true;
     }
   }
@@ -80,9 +76,9 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
 }
 
 /** The cursor a caught-up pull would return now: what pokes carry. */
-function headCursor(deps: RouteDeps, user: string): string {
-  const { seq, compactedSeq } = deps.docs.position(user);
-  return formatCursor(deps.epoch, seq, compactedSeq);
+export async function headCursor(deps: Pick<RouteDeps, 'storage'>, user: string): Promise<string> {
+  const { seq, compactedSeq } = await deps.storage.position(user);
+  return formatCursor(deps.storage.epoch, seq, compactedSeq);
 }
 
 function valid<T>(result: { ok: true; value: T } | { ok: false; message: string }): T {

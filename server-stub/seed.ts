@@ -1,22 +1,24 @@
-// Runs an app's named seed once per data directory.
-import type { Db } from './db.js';
-import type { Documents } from './documents.js';
+// Runs an app's named seed once per data store.
 import type { StubApp } from './app.js';
+import { TxDocuments } from './documents.js';
+import type { Storage } from './storage/types.js';
 
 /**
- * Runs seed `name` in one transaction unless this data directory already ran it.
+ * Runs seed `name` in one transaction unless this data store already ran it.
  * @throws Error listing the available seeds when `name` is unknown.
  */
-export function runSeed(db: Db, docs: Documents, app: StubApp, name: string, users: readonly string[], size?: number): 'ran' | 'already-ran' {
+export async function runSeed(storage: Storage, app: StubApp, name: string, users: readonly string[], now: number, size?: number): Promise<'ran' | 'already-ran'> {
   const seed = Object.hasOwn(app.seeds ?? {}, name) ? app.seeds![name] : undefined;
   if (!seed) {
     const known = Object.keys(app.seeds ?? {});
     throw new Error(`Unknown seed '${name}'. ${known.length ? `The app module defines: ${known.join(', ')}.` : 'Pass --app <module> whose default export has seeds: { name(ctx) {…} }.'}`);
   }
-  if (db.prepare('SELECT 1 FROM seeds WHERE name = ?').get(name)) return 'already-ran';
-  db.transaction(() => {
-    seed({ users, forUser: (user) => docs.forUser(user), now: docs.now(), size });
-    db.prepare('INSERT INTO seeds (name, ran_at) VALUES (?, ?)').run(name, docs.now());
-  })();
-  return 'ran';
+  return storage.transaction(async (tx) => {
+    if (await tx.seedRan(name)) return 'already-ran';
+    const docs = new TxDocuments(tx, now);
+    await seed({ users, forUser: (user) => docs.forUser(user), now, size });
+    if (docs.failure) throw docs.failure;
+    await tx.markSeed(name, now);
+    return 'ran';
+  });
 }

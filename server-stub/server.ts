@@ -4,14 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { createStaticHandler } from './static.js';
 import { checkStaticDir } from './static-dir.js';
 import { BASE_HEADERS, allowedOrigin, hostName, isLoopback, loopbackHostHeader, parseOrigins } from './headers.js';
-import { openDb } from './db.js';
-import { Documents } from './documents.js';
 import { Auth, DEFAULT_USERS, type StubUser } from './auth.js';
 import { EventHub } from './events.js';
 import { HttpError, sendError, sendJson } from './http.js';
-import { handleRoute, type RouteDeps } from './routes.js';
+import { handleRoute, headCursor, type RouteDeps } from './routes.js';
 import { loadApp, type StubApp } from './app.js';
 import { runSeed } from './seed.js';
+import { openStorage } from './storage/index.js';
+import { StorageUnavailable } from './storage/types.js';
+import { forwardPokes } from './pokes.js';
 
 /** Options for {@link startStub}. */
 export interface StubOptions {
@@ -21,8 +22,17 @@ export interface StubOptions {
   host?: string;
   /** Folder of a built app to serve beside the API (e.g. `dist/demo-app`). */
   staticDir?: string;
-  /** Where the SQLite database lives. Default `.outpost-data`; `':memory:'` keeps nothing on disk. */
+  /** Where the SQLite database lives. Default `.outpost-data`; `':memory:'` keeps nothing on disk. Unused with `db`. */
   dataDir?: string;
+  /**
+   * A PostgreSQL database (`postgres://user:password@host:port/database`) instead of SQLite. Any
+   * number of stubs may share one: sessions and data live in it, and pokes cross nodes.
+   */
+  db?: string;
+  /** PostgreSQL connection pool size of this node. Default 10. */
+  dbPoolSize?: number;
+  /** A session ends this long after its last use (sliding expiry), in ms. Default 30 days. */
+  sessionTtlMs?: number;
   /** The app's server code: a {@link StubApp} or the path of a module default-exporting one. */
   app?: StubApp | string;
   /** Name of one of the app's seeds to run (once per data directory). */
@@ -69,7 +79,8 @@ export interface RunningStub {
 export const DEFAULT_TOMBSTONE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
- * Starts the stub server: protocol v1 routes backed by SQLite, plus optional static hosting.
+ * Starts the stub server: protocol v1 routes backed by SQLite (or PostgreSQL with `db`), plus
+ * optional static hosting.
  *
  * @example
  * const stub = await startStub({ port: 0, dataDir: ':memory:' });
@@ -89,20 +100,19 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
   const checkHost = isLoopback(listenHost);
   const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
   const logError = options.logError ?? ((message: string, err: unknown) => console.error(`outpost-stub: ${message}`, err));
-  const { db, epoch } = openDb(dataDir);
-  const docs = new Documents(db, options.now);
-  const auth = new Auth(db, options.users ?? app.users ?? DEFAULT_USERS);
+  const now = options.now ?? Date.now;
+  const storage = await openStorage({ db: options.db, dataDir, poolSize: options.dbPoolSize });
+  const auth = new Auth(storage, options.users ?? app.users ?? DEFAULT_USERS, { sessionTtlMs: options.sessionTtlMs, now });
   try {
-    if (options.seed !== undefined) runSeed(db, docs, app, options.seed, auth.users, options.seedSize);
+    if (options.seed !== undefined) await runSeed(storage, app, options.seed, auth.users, now(), options.seedSize);
   } catch (err) {
-    db.close();
+    await storage.close();
     throw err;
   }
   const events = new EventHub(options.heartbeatMs ?? 15_000);
   const deps: RouteDeps = {
-    db,
-    docs,
-    epoch,
+    storage,
+    now,
     app,
     auth,
     events,
@@ -110,6 +120,7 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
     log: logError,
     tombstoneRetentionMs: options.tombstoneRetentionMs ?? DEFAULT_TOMBSTONE_RETENTION_MS,
   };
+  forwardPokes(storage, events, (user) => headCursor(deps, user), logError);
   const serveStatic = options.staticDir
     ? createStaticHandler(options.staticDir, { sourceMaps: options.sourceMaps, contentSecurityPolicy: options.contentSecurityPolicy })
     : undefined;
@@ -158,6 +169,10 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
     handle(req, res, requestId).catch((err: unknown) => {
       if (res.headersSent) return void res.destroy();
       if (err instanceof HttpError) return sendError(res, err);
+      if (err instanceof StorageUnavailable) {
+        logError(`request ${requestId} (${req.method} ${pathOf(req)}): storage unavailable`, err);
+        return sendError(res, new HttpError('unavailable', `The server's storage is unavailable (request ${requestId}); nothing was applied. Retry after the Retry-After delay.`, { 'Retry-After': '1' }));
+      }
       // The path only: a query string may carry secrets, and the log must not.
       logError(`request ${requestId} (${req.method} ${pathOf(req)}) failed`, err);
       sendJson(res, 500, { error: { code: 'internal', message: `Internal server error (request ${requestId}); see the server log.` } });
@@ -168,9 +183,8 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
   server.headersTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => {
-      db.close();
       events.close();
-      reject(err);
+      void storage.close().finally(() => reject(err));
     });
     server.listen(options.port ?? 8787, listenHost, () => resolve());
   });
@@ -183,10 +197,7 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         events.close();
-        server.close(() => {
-          db.close();
-          resolve();
-        });
+        server.close(() => void storage.close().then(resolve, resolve));
         server.closeAllConnections();
       })),
   };

@@ -27,7 +27,7 @@ function parseSend(ctx: MutationContext, args: unknown): SendArgs {
  * `send`: the sender's SENT copy and a copy in each local recipient's INBOX, in the push's
  * transaction. A recipient that is not a local user bounces: a notice lands in the sender's inbox.
  */
-function send(ctx: MutationContext, args: unknown): void {
+async function send(ctx: MutationContext, args: unknown): Promise<void> {
   const mail = parseSend(ctx, args);
   const recipients = [...mail.to, ...(mail.cc ?? [])];
   const toAddress = (email: string) => {
@@ -47,8 +47,8 @@ function send(ctx: MutationContext, args: unknown): void {
     labels: ['SENT'],
     attachments: [],
   };
-  ctx.docs.put('messages', mail.id, { ...message });
-  if (mail.draftId) ctx.docs.delete('drafts', mail.draftId);
+  await ctx.docs.put('messages', mail.id, { ...message });
+  if (mail.draftId) await ctx.docs.delete('drafts', mail.draftId);
   const delivered = new Set<string>();
   const bounced: string[] = [];
   for (const email of recipients) {
@@ -61,12 +61,12 @@ function send(ctx: MutationContext, args: unknown): void {
     delivered.add(user);
     // The sender writing to themself keeps one document with both labels.
     const labels = user === ctx.user ? ['SENT', 'INBOX', 'UNREAD'] : ['INBOX', 'UNREAD'];
-    ctx.forUser(user).put('messages', mail.id, { ...message, labels });
+    await ctx.forUser(user).put('messages', mail.id, { ...message, labels });
   }
   if (bounced.length) {
     const text = `Your message "${mail.subject}" could not be delivered to: ${bounced.join(', ')}. No such user at this server.`;
     const id = `${mail.id}-bounce`;
-    ctx.docs.put('messages', id, {
+    await ctx.docs.put('messages', id, {
       id,
       threadId: mail.threadId,
       from: BOUNCER,
@@ -89,12 +89,12 @@ export default {
   ],
   mutations: { send },
   seeds: {
-    demo(ctx) {
+    async demo(ctx) {
       const size = ctx.size ?? DEFAULT_MAILBOX_SIZE;
       for (const user of ctx.users) {
         const docs = ctx.forUser(user);
-        for (const label of DEMO_LABELS) docs.put('labels', label.id, { ...label });
-        for (const m of generateMailbox(user, size, ctx.now)) docs.put('messages', m.id, { ...m });
+        for (const label of DEMO_LABELS) await docs.put('labels', label.id, { ...label });
+        for (const m of generateMailbox(user, size, ctx.now)) await docs.put('messages', m.id, { ...m });
       }
     },
   },

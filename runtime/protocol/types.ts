@@ -170,6 +170,8 @@ export const ERROR_STATUS = {
   'unsupported-protocol': 426,
   'too-many-requests': 429,
   internal: 500,
+  /** The server's storage failed (disk full, database down); nothing was applied. Retry after Retry-After. */
+  unavailable: 503,
 } as const;
 
 /** An error code a server answers with. */

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { stubFor, login, client, tempDir } from './helpers.js';
+import { eachBackend, stubFor, login, client, tempDir } from './helpers.js';
 import { startStub } from '../../server-stub/index.js';
 
 const APP = fileURLToPath(new URL('./fixtures/test-app.mjs', import.meta.url));
 
-test("custom mutations run on the server and may write other users' documents in the same push", async (t) => {
-  const stub = await stubFor(t, { app: APP });
+eachBackend("custom mutations run on the server and may write other users' documents in the same push", async (t, backend) => {
+  const stub = await stubFor(t, { app: APP }, backend);
   const alice = client(stub.url, await login(stub.url, 'alice'));
   const bob = client(stub.url, await login(stub.url, 'bob'));
   const r = await alice.push({ name: 'sendNote', args: { id: 'n1', to: 'bob', text: 'hi bob' } });
@@ -16,9 +16,9 @@ test("custom mutations run on the server and may write other users' documents in
   assert.deepEqual((await alice.pullAll()).changes, [{ collection: 'sent', key: 'n1', rev: 1, value: { to: 'bob', text: 'hi bob' } }]);
 });
 
-test('unknown custom mutations, ctx.reject() and handler crashes answer rejected and leave no partial writes', async (t) => {
+eachBackend('unknown custom mutations, ctx.reject() and handler crashes answer rejected and leave no partial writes', async (t, backend) => {
   const errors: unknown[] = [];
-  const stub = await stubFor(t, { app: APP, logError: (_m, err) => errors.push(err) });
+  const stub = await stubFor(t, { app: APP, logError: (_m, err) => errors.push(err) }, backend);
   const alice = client(stub.url, await login(stub.url));
   const r = await alice.push(
     { name: 'noSuchThing', args: {} },
@@ -40,8 +40,8 @@ test('unknown custom mutations, ctx.reject() and handler crashes answer rejected
   assert.deepEqual((await alice.pullAll()).changes.map((c: { key: string }) => c.key), ['after'], 'no half-written document');
 });
 
-test('an app without handlers rejects every custom mutation with unknown-mutation', async (t) => {
-  const stub = await stubFor(t);
+eachBackend('an app without handlers rejects every custom mutation with unknown-mutation', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
   const alice = client(stub.url, await login(stub.url));
   const r = await alice.push({ name: 'sendNote', args: {} });
   assert.equal(r.body.results[0].error.code, 'unknown-mutation');

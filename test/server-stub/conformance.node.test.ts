@@ -5,10 +5,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { runConformance, CONFORMANCE_CHECKS } from '../../server-stub/index.js';
-import { stubFor } from './helpers.js';
+import { eachBackend, stubFor } from './helpers.js';
 
-test('the stub passes every conformance check (none skipped)', async (t) => {
-  const stub = await stubFor(t, { tombstoneRetentionMs: 1000 });
+eachBackend('the stub passes every conformance check (none skipped)', async (t, backend) => {
+  const stub = await stubFor(t, { tombstoneRetentionMs: 1000 }, backend);
   const report = await runConformance({
     url: stub.url,
     user: 'alice',

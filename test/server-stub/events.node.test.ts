@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { stubFor, login, client } from './helpers.js';
+import { eachBackend, stubFor, login, client } from './helpers.js';
 
 const APP = fileURLToPath(new URL('./fixtures/test-app.mjs', import.meta.url));
 
@@ -40,8 +40,8 @@ async function openStream(url: string, headers: Record<string, string> = {}) {
   };
 }
 
-test('the event stream pokes with the newest cursor at once and after every change of the user', async (t) => {
-  const stub = await stubFor(t);
+eachBackend('the event stream pokes with the newest cursor at once and after every change of the user', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
   const token = await login(stub.url);
   const stream = await openStream(`${stub.url}/sync/v1/events`, { Authorization: `Bearer ${token}` });
   t.after(() => stream.close());
@@ -58,8 +58,8 @@ test('the event stream pokes with the newest cursor at once and after every chan
   assert.equal(pulled.body.cursor, second.cursor, 'the poke carries the cursor a pull reaches');
 });
 
-test("another user's custom mutation pokes the recipient; Last-Event-ID skips the initial poke", async (t) => {
-  const stub = await stubFor(t, { app: APP });
+eachBackend("another user's custom mutation pokes the recipient; Last-Event-ID skips the initial poke", async (t, backend) => {
+  const stub = await stubFor(t, { app: APP }, backend);
   const bobToken = await login(stub.url, 'bob');
   const bob = client(stub.url, bobToken);
   const current = (await bob.pull(null)).body.cursor as string;

@@ -2,19 +2,47 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { startStub, type StubOptions, type RunningStub } from '../../server-stub/index.js';
+import { freshDatabase } from './postgres.js';
 
 export function tempDir(prefix = 'outpost-stub-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Starts a stub on a free port with its own data dir; closes it when the test ends. */
-export async function stubFor(t: TestContext, options: StubOptions = {}): Promise<RunningStub & { dataDir: string }> {
+/** The storages every storage-facing test runs against. */
+export const BACKENDS = ['sqlite', 'postgres'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+/** Defines the test once per backend, named `<name> [<backend>]`. */
+export function eachBackend(name: string, fn: (t: TestContext, backend: Backend) => Promise<void>): void {
+  for (const backend of BACKENDS) test(`${name} [${backend}]`, (t) => fn(t, backend));
+}
+
+/**
+ * Starts a stub on a free port with its own data dir (SQLite) or its own fresh database
+ * (PostgreSQL); closes it, and drops the database, when the test ends.
+ */
+export async function stubFor(t: TestContext, options: StubOptions = {}, backend: Backend = 'sqlite'): Promise<RunningStub & { dataDir: string; db?: string }> {
   const dataDir = options.dataDir ?? tempDir();
-  const stub = await startStub({ port: 0, dataDir, ...options });
-  t.after(() => stub.close());
-  return { ...stub, dataDir };
+  if (backend === 'sqlite') {
+    const stub = await startStub({ port: 0, dataDir, ...options });
+    t.after(() => stub.close());
+    return { ...stub, dataDir };
+  }
+  const database = await freshDatabase();
+  let stub: RunningStub;
+  try {
+    stub = await startStub({ port: 0, dataDir, db: database.url, ...options });
+  } catch (err) {
+    await database.drop();
+    throw err;
+  }
+  t.after(async () => {
+    await stub.close();
+    await database.drop();
+  });
+  return { ...stub, dataDir, db: database.url };
 }
 
 export interface Reply<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any

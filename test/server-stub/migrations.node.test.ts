@@ -4,7 +4,9 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { startStub } from '../../server-stub/index.js';
 import { SCHEMA_VERSION } from '../../server-stub/db.js';
-import { tempDir } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tempDir, client, post } from './helpers.js';
 
 test('a new data dir is created at the current schema version in WAL mode with synchronous = FULL', async () => {
   const dataDir = tempDir();
@@ -22,4 +24,34 @@ test('a data dir written by a newer stub is refused with a message saying what t
   db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   db.close();
   await assert.rejects(startStub({ port: 0, dataDir }), /newer Outpost stub.*another --data dir/);
+});
+
+test('a data dir from schema 1 is migrated in place: data, cursors, clients and signed-in tokens keep working, tokens end up hashed', async () => {
+  const dataDir = tempDir();
+  const file = join(dataDir, 'outpost.sqlite');
+  const old = new Database(file);
+  old.exec(readFileSync(new URL('./fixtures/schema-v1.sql', import.meta.url), 'utf8'));
+  old.close();
+  // The fixture's tombstone is from 2023: keep it, so the test sees every row came through.
+  const stub = await startStub({ port: 0, dataDir, tombstoneRetentionMs: Infinity });
+  try {
+    const alice = client(stub.url, 'legacy-token-of-alice', 'old-client');
+    const pulled = await alice.pullAll();
+    assert.deepEqual(pulled.changes, [
+      { collection: 'notes', key: 'a', rev: 1, value: { text: 'from v1' } },
+      { collection: 'notes', key: 'b', rev: 2, deleted: true },
+    ]);
+    assert.equal(pulled.cursor, 'v1epoch.2.0', 'the epoch is kept: old cursors stay valid');
+    assert.equal(pulled.lastMutationIds['old-client'], 7);
+    const next = await post(`${stub.url}/sync/v1/push`, { protocol: 1, clientId: 'old-client', mutations: [{ id: 8, name: 'put', collection: 'notes', key: 'c', baseRev: 0, value: {} }] }, { token: 'legacy-token-of-alice' });
+    assert.deepEqual(next.body.results, [{ id: 8, status: 'applied', rev: 1 }]);
+  } finally {
+    await stub.close();
+  }
+  const db = new Database(file, { readonly: true });
+  assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  const sessions = db.prepare('SELECT * FROM sessions').all();
+  db.close();
+  assert.ok(!JSON.stringify(sessions).includes('legacy-token-of-alice'), 'the plain token is gone');
+  assert.ok(JSON.stringify(sessions).includes(createHash('sha256').update('legacy-token-of-alice').digest('hex')));
 });

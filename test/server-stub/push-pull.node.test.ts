@@ -1,9 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stubFor, login, client } from './helpers.js';
+import { eachBackend, stubFor, login, client } from './helpers.js';
 
-test('put creates at rev 1, patch and delete with the right baseRev apply, and pull returns the latest state once', async (t) => {
-  const stub = await stubFor(t);
+eachBackend('put creates at rev 1, patch and delete with the right baseRev apply, and pull returns the latest state once', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
   const c = client(stub.url, await login(stub.url));
   const r = await c.push(
     { name: 'put', collection: 'mail', key: 'm1', baseRev: 0, value: { subject: 'Hi', read: false } },
@@ -35,8 +34,8 @@ test('put creates at rev 1, patch and delete with the right baseRev apply, and p
   assert.equal(again.body.cursor, pulled.body.cursor);
 });
 
-test('a stale baseRev answers conflict with the current document and changes nothing', async (t) => {
-  const stub = await stubFor(t);
+eachBackend('a stale baseRev answers conflict with the current document and changes nothing', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
   const c = client(stub.url, await login(stub.url));
   await c.push({ name: 'put', collection: 'mail', key: 'm1', baseRev: 0, value: { v: 1 } }, { name: 'put', collection: 'mail', key: 'm1', baseRev: 1, value: { v: 2 } });
   const r = await c.push(
@@ -61,8 +60,8 @@ test('a stale baseRev answers conflict with the current document and changes not
   assert.deepEqual(changes, [{ collection: 'mail', key: 'm1', rev: 2, value: { v: 2 } }]);
 });
 
-test('a deleted document can be re-created with put at the tombstone rev; patch on it conflicts', async (t) => {
-  const stub = await stubFor(t);
+eachBackend('a deleted document can be re-created with put at the tombstone rev; patch on it conflicts', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
   const c = client(stub.url, await login(stub.url));
   await c.push({ name: 'put', collection: 'mail', key: 'm', baseRev: 0, value: { a: 1 } }, { name: 'delete', collection: 'mail', key: 'm', baseRev: 1 });
   const r = await c.push(
@@ -77,8 +76,8 @@ test('a deleted document can be re-created with put at the tombstone rev; patch 
   ]);
 });
 
-test('retrying a push answers duplicate for every id already processed and applies nothing twice', async (t) => {
-  const stub = await stubFor(t);
+eachBackend('retrying a push answers duplicate for every id already processed and applies nothing twice', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
   const c = client(stub.url, await login(stub.url));
   const batch = [
     { id: 1, name: 'put', collection: 'n', key: 'k', baseRev: 0, value: { n: 1 } },
@@ -97,8 +96,8 @@ test('retrying a push answers duplicate for every id already processed and appli
   assert.deepEqual(changes, [{ collection: 'n', key: 'k', rev: 3, value: { n: 2, tags: ['a'] } }]);
 });
 
-test('ids that do not strictly increase within a push answer 422 and apply nothing', async (t) => {
-  const stub = await stubFor(t);
+eachBackend('ids that do not strictly increase within a push answer 422 and apply nothing', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
   const c = client(stub.url, await login(stub.url));
   const r = await c.pushRaw([
     { id: 2, name: 'put', collection: 'n', key: 'a', baseRev: 0, value: {} },
@@ -109,8 +108,8 @@ test('ids that do not strictly increase within a push answer 422 and apply nothi
   assert.deepEqual((await c.pullAll()).changes, []);
 });
 
-test('set operations never conflict, keep elements unique and treat missing/deleted documents as documented', async (t) => {
-  const stub = await stubFor(t);
+eachBackend('set operations never conflict, keep elements unique and treat missing/deleted documents as documented', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
   const c = client(stub.url, await login(stub.url));
   const r = await c.push(
     { name: 'addToSet', collection: 'mail', key: 'm', field: 'labels', values: ['inbox', 'work', 'inbox'] },
@@ -141,8 +140,8 @@ test('set operations never conflict, keep elements unique and treat missing/dele
   assert.deepEqual(byKey.gone, { collection: 'mail', key: 'gone', rev: 2, deleted: true });
 });
 
-test('concurrent set operations from two clients both survive (no lost update)', async (t) => {
-  const stub = await stubFor(t);
+eachBackend('concurrent set operations from two clients both survive (no lost update)', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
   const token = await login(stub.url);
   const a = client(stub.url, token);
   const b = client(stub.url, token);
@@ -155,8 +154,8 @@ test('concurrent set operations from two clients both survive (no lost update)',
   assert.deepEqual(lastMutationIds, { [a.clientId]: 1, [b.clientId]: 1 });
 });
 
-test('pull pages through many changes without gaps or repeats, and the limit is clamped to 1000', async (t) => {
-  const stub = await stubFor(t);
+eachBackend('pull pages through many changes without gaps or repeats, and the limit is clamped to 1000', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
   const c = client(stub.url, await login(stub.url));
   const total = 1205;
   for (let start = 0; start < total; start += 500) {
@@ -186,8 +185,8 @@ test('pull pages through many changes without gaps or repeats, and the limit is 
   assert.equal(big.body.hasMore, true);
 });
 
-test('a pull cursor stays valid across pushes: only newer changes follow it', async (t) => {
-  const stub = await stubFor(t);
+eachBackend('a pull cursor stays valid across pushes: only newer changes follow it', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
   const c = client(stub.url, await login(stub.url));
   await c.push({ name: 'put', collection: 'n', key: 'a', baseRev: 0, value: {} });
   const { cursor } = await c.pullAll();

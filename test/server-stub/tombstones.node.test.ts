@@ -1,9 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stubFor, login, client } from './helpers.js';
+import { eachBackend, stubFor, login, client } from './helpers.js';
 
-test('deletes travel as tombstones to clients pulling from an older cursor', async (t) => {
-  const stub = await stubFor(t);
+eachBackend('deletes travel as tombstones to clients pulling from an older cursor', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
   const c = client(stub.url, await login(stub.url));
   await c.push({ name: 'put', collection: 'mail', key: 'm', baseRev: 0, value: { a: 1 } });
   const { cursor } = await c.pullAll();
@@ -11,10 +10,10 @@ test('deletes travel as tombstones to clients pulling from an older cursor', asy
   assert.deepEqual((await c.pullAll(cursor)).changes, [{ collection: 'mail', key: 'm', rev: 2, deleted: true }]);
 });
 
-test('after the retention window tombstones are compacted and older cursors answer 410 cursor-expired', async (t) => {
+eachBackend('after the retention window tombstones are compacted and older cursors answer 410 cursor-expired', async (t, backend) => {
   // A clock the test moves, so a slow machine cannot compact before the test means it to.
   let now = Date.now();
-  const stub = await stubFor(t, { tombstoneRetentionMs: 60_000, now: () => now });
+  const stub = await stubFor(t, { tombstoneRetentionMs: 60_000, now: () => now }, backend);
   const c = client(stub.url, await login(stub.url));
   await c.push({ name: 'put', collection: 'mail', key: 'm', baseRev: 0, value: {} }, { name: 'put', collection: 'mail', key: 'keep', baseRev: 0, value: {} });
   const before = (await c.pullAll()).cursor;
@@ -30,8 +29,8 @@ test('after the retention window tombstones are compacted and older cursors answ
   assert.deepEqual((await c.pullAll(null)).changes.map((x: { key: string }) => x.key), ['keep']);
 });
 
-test('with the default retention, tombstones are kept', async (t) => {
-  const stub = await stubFor(t);
+eachBackend('with the default retention, tombstones are kept', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
   const c = client(stub.url, await login(stub.url));
   await c.push({ name: 'put', collection: 'mail', key: 'm', baseRev: 0, value: {} });
   const before = (await c.pullAll()).cursor;
@@ -40,8 +39,8 @@ test('with the default retention, tombstones are kept', async (t) => {
   assert.equal((await c.pull(before)).status, 200);
 });
 
-test('a first sync paging from null after a compaction completes without 410', async (t) => {
-  const stub = await stubFor(t, { tombstoneRetentionMs: 20 });
+eachBackend('a first sync paging from null after a compaction completes without 410', async (t, backend) => {
+  const stub = await stubFor(t, { tombstoneRetentionMs: 20 }, backend);
   const c = client(stub.url, await login(stub.url));
   const puts = Array.from({ length: 30 }, (_, i) => ({ name: 'put', collection: 'n', key: `k${i}`, baseRev: 0, value: {} }));
   await c.push(...puts);
@@ -51,8 +50,8 @@ test('a first sync paging from null after a compaction completes without 410', a
   assert.equal(changes.length, 29);
 });
 
-test('a delete compacted in the middle of a paged sync, of a document the client already has, expires its cursor', async (t) => {
-  const stub = await stubFor(t, { tombstoneRetentionMs: 20 });
+eachBackend('a delete compacted in the middle of a paged sync, of a document the client already has, expires its cursor', async (t, backend) => {
+  const stub = await stubFor(t, { tombstoneRetentionMs: 20 }, backend);
   const c = client(stub.url, await login(stub.url));
   await c.push(...Array.from({ length: 10 }, (_, i) => ({ name: 'put', collection: 'n', key: `k${i}`, baseRev: 0, value: {} })));
   const page1 = await c.pull(null, 5);

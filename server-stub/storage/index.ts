@@ -1,0 +1,31 @@
+// Picks the storage a server runs on: PostgreSQL for a postgres:// URL, else SQLite in a data dir.
+import { SqliteStorage } from './sqlite.js';
+import type { Storage } from './types.js';
+
+/** Where the server keeps its data. */
+export interface StorageOptions {
+  /** `postgres://…` (or `postgresql://…`) for PostgreSQL; absent for SQLite in `dataDir`. */
+  db?: string;
+  /** SQLite data directory, or `':memory:'`. */
+  dataDir: string;
+  /** PostgreSQL connection pool size per node. */
+  poolSize?: number;
+}
+
+/** True for a connection string the PostgreSQL storage takes. */
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
+}
+
+/**
+ * Opens the storage. PostgreSQL's module (and its client) load only when asked for.
+ * @throws Error naming the fix for an unsupported `db` or an unreachable database.
+ */
+export async function openStorage(options: StorageOptions): Promise<Storage> {
+  if (options.db === undefined) return new SqliteStorage(options.dataDir);
+  if (!isPostgresUrl(options.db)) {
+    throw new Error(`--db must be a postgres://user:password@host:port/database URL (got '${options.db.replace(/:[^:@/]*@/, ':***@')}'). Leave it out to use SQLite in --data.`);
+  }
+  const { PostgresStorage } = await import('./postgres.js');
+  return PostgresStorage.open({ url: options.db, poolSize: options.poolSize });
+}

@@ -1,0 +1,55 @@
+// The PostgreSQL schema and its versioned migrations, applied at start under an advisory lock so
+// nodes starting together migrate once.
+import { randomBytes } from 'node:crypto';
+import type { Sql } from 'postgres';
+
+// Each entry moves the schema one version up; outpost_meta.schema_version records how far a
+// database got. Never edit a shipped migration: append a new one. Tables are prefixed so an app's
+// own tables can share the database.
+const MIGRATIONS: string[] = [
+  `CREATE TABLE outpost_meta (key text PRIMARY KEY, value text NOT NULL);
+   -- seq: the user's last change number (the cursor); compacted_seq: highest seq of a removed tombstone.
+   CREATE TABLE outpost_user_log (owner text PRIMARY KEY, seq bigint NOT NULL, compacted_seq bigint NOT NULL DEFAULT 0);
+   CREATE TABLE outpost_documents (
+     owner text NOT NULL, collection text NOT NULL, key text NOT NULL,
+     rev bigint NOT NULL, seq bigint NOT NULL, deleted boolean NOT NULL, value text, changed_at bigint NOT NULL,
+     PRIMARY KEY (owner, collection, key)
+   );
+   CREATE UNIQUE INDEX outpost_documents_by_seq ON outpost_documents (owner, seq);
+   CREATE INDEX outpost_tombstones_by_age ON outpost_documents (owner, changed_at) WHERE deleted;
+   CREATE TABLE outpost_clients (client_id text PRIMARY KEY, owner text NOT NULL, last_mutation_id bigint NOT NULL);
+   CREATE INDEX outpost_clients_by_owner ON outpost_clients (owner);
+   CREATE TABLE outpost_sessions (token_hash text PRIMARY KEY, owner text NOT NULL, created_at bigint NOT NULL, expires_at bigint NOT NULL);
+   CREATE INDEX outpost_sessions_by_expiry ON outpost_sessions (expires_at);
+   CREATE TABLE outpost_seeds (name text PRIMARY KEY, ran_at bigint NOT NULL);`,
+];
+
+/** The schema version this build writes. */
+export const PG_SCHEMA_VERSION = MIGRATIONS.length;
+
+// pg_advisory_xact_lock key: any constant unlikely to collide with an app's own ("outpost" in ASCII).
+const MIGRATION_LOCK = 0x6f7574706f7374n;
+
+/** Brings the schema up to date and returns the data store's epoch (created on first start). */
+export async function migrate(sql: Sql<Record<string, never>>): Promise<string> {
+  return sql.begin(async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK.toString()}::bigint)`;
+    const [{ exists }] = await tx<Array<{ exists: boolean }>>`SELECT to_regclass('outpost_meta') IS NOT NULL AS exists`;
+    let current = 0;
+    if (exists) {
+      const rows = await tx<Array<{ value: string }>>`SELECT value FROM outpost_meta WHERE key = 'schema_version'`;
+      current = rows.length ? Number(rows[0]!.value) : 0;
+    }
+    if (current > PG_SCHEMA_VERSION) {
+      throw new Error(`The database was migrated by a newer Outpost stub (schema ${current}, this one knows ${PG_SCHEMA_VERSION}). Upgrade outpost or point --db at another database.`);
+    }
+    for (let v = current; v < PG_SCHEMA_VERSION; v++) await tx.unsafe(MIGRATIONS[v]!);
+    await tx`INSERT INTO outpost_meta (key, value) VALUES ('schema_version', ${String(PG_SCHEMA_VERSION)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+    // The epoch is fixed when a data store is created: cursors carry it, so a cursor from a database
+    // that was wiped and recreated is recognised as stale (410) instead of silently skipping changes.
+    const epoch = BigInt('0x' + randomBytes(6).toString('hex')).toString(36);
+    await tx`INSERT INTO outpost_meta (key, value) VALUES ('epoch', ${epoch}) ON CONFLICT (key) DO NOTHING`;
+    const [row] = await tx<Array<{ value: string }>>`SELECT value FROM outpost_meta WHERE key = 'epoch'`;
+    return row!.value;
+  });
+}

@@ -1,0 +1,268 @@
+// The PostgreSQL storage: any number of stateless server nodes on one database. Each push locks its
+// user's change-order row first, so one user's pushes commit in cursor order; pulls read one
+// REPEATABLE READ snapshot; serialization failures and deadlocks are retried; every failure of the
+// database (down, restarting, unreachable) becomes StorageUnavailable (503, retried by clients).
+import postgres, { type Sql, type TransactionSql } from 'postgres';
+import type { DocumentValue } from '../../runtime/protocol/index.js';
+import { migrate } from './postgres-schema.js';
+import { PgListener } from './postgres-listen.js';
+import { StorageUnavailable, type PullSnapshot, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
+
+/** Options of {@link PostgresStorage.open}. */
+export interface PostgresOptions {
+  /** `postgres://user:password@host:port/database`. */
+  url: string;
+  /** Most connections this node opens for queries (one more listens for pokes). Default 10. */
+  poolSize?: number;
+}
+
+/** The channel commits NOTIFY on, with the changed user's name as payload. */
+export const CHANGES_CHANNEL = 'outpost_changes';
+
+// Conflicts between concurrent transactions: running the transaction again resolves them.
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 20;
+
+type Db = Sql<Record<string, never>>;
+type Tx = TransactionSql<Record<string, never>>;
+
+interface DocRow {
+  collection: string;
+  key: string;
+  rev: string;
+  seq: string;
+  deleted: boolean;
+  value: string | null;
+}
+
+function codeOf(err: unknown): string | undefined {
+  const cause = err instanceof StorageUnavailable ? err.cause : err;
+  return (cause as { code?: string } | undefined)?.code;
+}
+
+async function io<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof StorageUnavailable) throw err;
+    throw new StorageUnavailable(`PostgreSQL ${what}`, err);
+  }
+}
+
+/** PostgreSQL storage. Create with {@link PostgresStorage.open}. */
+export class PostgresStorage implements Storage {
+  readonly kind = 'postgres';
+  readonly epoch: string;
+  readonly #sql: Db;
+  readonly #listener: PgListener;
+
+  private constructor(sql: Db, epoch: string, listener: PgListener) {
+    this.#sql = sql;
+    this.epoch = epoch;
+    this.#listener = listener;
+  }
+
+  /** Connects, migrates the schema (once across nodes starting together) and starts listening for pokes. */
+  static async open(options: PostgresOptions): Promise<PostgresStorage> {
+    const connection = { onnotice: () => undefined, connect_timeout: 10 };
+    const sql: Db = postgres(options.url, { ...connection, max: options.poolSize ?? 10 });
+    try {
+      const epoch = await migrate(sql);
+      const listener = await PgListener.start(options.url, CHANGES_CHANNEL);
+      return new PostgresStorage(sql, epoch, listener);
+    } catch (err) {
+      await sql.end({ timeout: 1 });
+      throw new Error(`Could not open the PostgreSQL database: ${(err as Error).message}. Check --db / DATABASE_URL and that the server is running (e.g. pg_ctlcluster 15 main start).`, { cause: err });
+    }
+  }
+
+  async transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      let fnError: unknown;
+      try {
+        return (await this.#sql.begin(async (sql) => {
+          const tx = new PgTx(sql);
+          let value: T;
+          try {
+            value = await fn(tx);
+          } catch (err) {
+            fnError = err;
+            throw err;
+          } finally {
+            tx.ended = true;
+          }
+          // Delivered to every node's listener at commit, not before; duplicates in one transaction merge.
+          if (tx.changed.size) await sql`SELECT pg_notify(${CHANGES_CHANNEL}, u) FROM unnest(${[...tx.changed]}::text[]) AS u`;
+          return value;
+        })) as T;
+      } catch (err) {
+        if (RETRYABLE.has(codeOf(err) ?? '') && attempt < MAX_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+          continue;
+        }
+        if (err === fnError || err instanceof StorageUnavailable) throw err;
+        throw new StorageUnavailable('PostgreSQL transaction', err);
+      }
+    }
+  }
+
+  pull(user: string, afterSeq: number, limit: number): Promise<PullSnapshot> {
+    return io('pull', () =>
+      this.#sql.begin('isolation level repeatable read read only', async (sql) => {
+        const [pos] = await sql<Array<{ seq: string; compacted_seq: string }>>`SELECT seq, compacted_seq FROM outpost_user_log WHERE owner = ${user}`;
+        const rows = await sql<DocRow[]>`SELECT collection, key, rev, seq, deleted, value FROM outpost_documents WHERE owner = ${user} AND seq > ${afterSeq} ORDER BY seq LIMIT ${limit}`;
+        const clients = await sql<Array<{ client_id: string; last_mutation_id: string }>>`SELECT client_id, last_mutation_id FROM outpost_clients WHERE owner = ${user}`;
+        const lastMutationIds: Record<string, number> = {};
+        for (const c of clients) lastMutationIds[c.client_id] = Number(c.last_mutation_id);
+        return {
+          seq: Number(pos?.seq ?? 0),
+          compactedSeq: Number(pos?.compacted_seq ?? 0),
+          changes: rows.map((r) => ({
+            seq: Number(r.seq),
+            change: r.deleted
+              ? { collection: r.collection, key: r.key, rev: Number(r.rev), deleted: true as const }
+              : { collection: r.collection, key: r.key, rev: Number(r.rev), value: JSON.parse(r.value!) as DocumentValue },
+          })),
+          lastMutationIds,
+        };
+      }),
+    );
+  }
+
+  position(user: string): Promise<{ seq: number; compactedSeq: number }> {
+    return io('read', async () => {
+      const [row] = await this.#sql<Array<{ seq: string; compacted_seq: string }>>`SELECT seq, compacted_seq FROM outpost_user_log WHERE owner = ${user}`;
+      return { seq: Number(row?.seq ?? 0), compactedSeq: Number(row?.compacted_seq ?? 0) };
+    });
+  }
+
+  async compact(user: string, cutoff: number): Promise<void> {
+    // A read first: most pulls find nothing to compact and need no write.
+    const found = await io('read', () => this.#sql`SELECT 1 FROM outpost_documents WHERE owner = ${user} AND deleted AND changed_at <= ${cutoff} LIMIT 1`);
+    if (found.length === 0) return;
+    await this.transaction(async (tx) => {
+      await tx.lockUser(user);
+      await (tx as PgTx).compact(user, cutoff);
+    });
+  }
+
+  async createSession(tokenHash: string, user: string, expiresAt: number): Promise<void> {
+    await io('write', () => this.#sql`INSERT INTO outpost_sessions (token_hash, owner, created_at, expires_at) VALUES (${tokenHash}, ${user}, ${Date.now()}, ${expiresAt})`);
+  }
+
+  findSession(tokenHash: string, now: number): Promise<SessionRow | undefined> {
+    return io('read', async () => {
+      const [row] = await this.#sql<Array<{ owner: string; expires_at: string }>>`SELECT owner, expires_at FROM outpost_sessions WHERE token_hash = ${tokenHash} AND expires_at > ${now}`;
+      return row && { user: row.owner, expiresAt: Number(row.expires_at) };
+    });
+  }
+
+  async extendSession(tokenHash: string, expiresAt: number): Promise<void> {
+    await io('write', () => this.#sql`UPDATE outpost_sessions SET expires_at = ${expiresAt} WHERE token_hash = ${tokenHash}`);
+  }
+
+  revokeSession(tokenHash: string): Promise<boolean> {
+    return io('write', async () => (await this.#sql`DELETE FROM outpost_sessions WHERE token_hash = ${tokenHash}`).count > 0);
+  }
+
+  watch(listener: (user: string | undefined) => void): void {
+    this.#listener.add(listener);
+  }
+
+  async close(): Promise<void> {
+    await this.#listener.close();
+    await this.#sql.end({ timeout: 5 });
+  }
+}
+
+class PgTx implements StorageTx {
+  readonly changed = new Set<string>();
+  ended = false;
+  readonly #sql: Tx;
+  readonly #locked = new Set<string>();
+  #savepoints = 0;
+
+  constructor(sql: Tx) {
+    this.#sql = sql;
+  }
+
+  #io<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    if (this.ended) return Promise.reject(new StorageUnavailable(`PostgreSQL ${what}`, new Error('the transaction already ended (a handler kept running after its push finished)')));
+    return io(what, fn);
+  }
+
+  async lockUser(user: string): Promise<void> {
+    if (this.#locked.has(user)) return;
+    // The row lock is held to commit: the user's later pushes wait here and then see this one's writes.
+    await this.#io('lock', () => this.#sql`INSERT INTO outpost_user_log (owner, seq) VALUES (${user}, 0) ON CONFLICT (owner) DO UPDATE SET seq = outpost_user_log.seq RETURNING seq`);
+    this.#locked.add(user);
+  }
+
+  async getDoc(user: string, collection: string, key: string): Promise<StoredDocument | undefined> {
+    const [row] = await this.#io('read', () => this.#sql<DocRow[]>`SELECT rev, deleted, value FROM outpost_documents WHERE owner = ${user} AND collection = ${collection} AND key = ${key}`);
+    if (!row) return undefined;
+    return row.deleted ? { rev: Number(row.rev), deleted: true } : { rev: Number(row.rev), value: JSON.parse(row.value!) as DocumentValue };
+  }
+
+  async listDocs(user: string, collection: string): Promise<Array<{ key: string; rev: number; value: DocumentValue }>> {
+    const rows = await this.#io('read', () => this.#sql<DocRow[]>`SELECT key, rev, value FROM outpost_documents WHERE owner = ${user} AND collection = ${collection} AND NOT deleted ORDER BY key`);
+    return rows.map((r) => ({ key: r.key, rev: Number(r.rev), value: JSON.parse(r.value!) as DocumentValue }));
+  }
+
+  async writeDoc(user: string, collection: string, key: string, value: DocumentValue | null, now: number): Promise<number> {
+    await this.lockUser(user);
+    const text = value === null ? null : JSON.stringify(value);
+    const [row] = await this.#io('write', () => this.#sql<Array<{ rev: string }>>`
+      WITH s AS (UPDATE outpost_user_log SET seq = seq + 1 WHERE owner = ${user} RETURNING seq)
+      INSERT INTO outpost_documents (owner, collection, key, rev, seq, deleted, value, changed_at)
+      SELECT ${user}, ${collection}, ${key}, 1, s.seq, ${value === null}, ${text}, ${now} FROM s
+      ON CONFLICT (owner, collection, key) DO UPDATE SET rev = outpost_documents.rev + 1, seq = excluded.seq, deleted = excluded.deleted, value = excluded.value, changed_at = excluded.changed_at
+      RETURNING rev`);
+    this.changed.add(user);
+    return Number(row!.rev);
+  }
+
+  async getClient(clientId: string): Promise<{ user: string; lastMutationId: number } | undefined> {
+    const [row] = await this.#io('read', () => this.#sql<Array<{ owner: string; last_mutation_id: string }>>`SELECT owner, last_mutation_id FROM outpost_clients WHERE client_id = ${clientId} FOR UPDATE`);
+    return row && { user: row.owner, lastMutationId: Number(row.last_mutation_id) };
+  }
+
+  async setClient(clientId: string, user: string, lastMutationId: number): Promise<void> {
+    await this.#io('write', () => this.#sql`INSERT INTO outpost_clients (client_id, owner, last_mutation_id) VALUES (${clientId}, ${user}, ${lastMutationId}) ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id`);
+  }
+
+  async seedRan(name: string): Promise<boolean> {
+    return (await this.#io('read', () => this.#sql`SELECT 1 FROM outpost_seeds WHERE name = ${name}`)).length > 0;
+  }
+
+  async markSeed(name: string, now: number): Promise<void> {
+    await this.#io('write', () => this.#sql`INSERT INTO outpost_seeds (name, ran_at) VALUES (${name}, ${now})`);
+  }
+
+  async compact(user: string, cutoff: number): Promise<void> {
+    await this.#io('compaction', () => this.#sql`
+      WITH gone AS (DELETE FROM outpost_documents WHERE owner = ${user} AND deleted AND changed_at <= ${cutoff} RETURNING seq)
+      UPDATE outpost_user_log SET compacted_seq = GREATEST(compacted_seq, (SELECT max(seq) FROM gone)) WHERE owner = ${user} AND EXISTS (SELECT 1 FROM gone)`);
+  }
+
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    const name = `p${++this.#savepoints}`;
+    await this.#io('savepoint', () => this.#sql.unsafe(`SAVEPOINT ${name}`));
+    const changedBefore = new Set(this.changed);
+    const lockedBefore = new Set(this.#locked);
+    let value: T;
+    try {
+      value = await fn();
+    } catch (err) {
+      await this.#io('rollback', () => this.#sql.unsafe(`ROLLBACK TO SAVEPOINT ${name}`));
+      // Row locks taken inside the savepoint are released by the rollback: take them again when needed.
+      this.#locked.clear();
+      for (const user of lockedBefore) this.#locked.add(user);
+      this.changed.clear();
+      for (const user of changedBefore) this.changed.add(user);
+      throw err;
+    }
+    await this.#io('savepoint release', () => this.#sql.unsafe(`RELEASE SAVEPOINT ${name}`));
+    return value;
+  }
+}

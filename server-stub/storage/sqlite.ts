@@ -1,0 +1,295 @@
+// The SQLite storage (default): one better-sqlite3 connection, with group commit. Pushes that
+// arrive together run in one transaction, each in its own savepoint (one failing push undoes none of
+// the others), and are made durable by one fsync; every reply waits for that commit.
+import type { Change, DocumentValue } from '../../runtime/protocol/index.js';
+import { openDb, type Db } from '../db.js';
+import { StorageUnavailable, type PullSnapshot, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
+import { Mutex } from './mutex.js';
+
+interface DocRow {
+  collection: string;
+  key: string;
+  rev: number;
+  seq: number;
+  deleted: number;
+  value: string | null;
+}
+
+interface Job {
+  fn: (tx: StorageTx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+function toChange(r: DocRow): Change {
+  return r.deleted
+    ? { collection: r.collection, key: r.key, rev: r.rev, deleted: true }
+    : { collection: r.collection, key: r.key, rev: r.rev, value: JSON.parse(r.value!) as DocumentValue };
+}
+
+/** Runs a synchronous SQLite call, turning its failures (I/O, disk full, busy) into {@link StorageUnavailable}. */
+function io<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof StorageUnavailable) throw err;
+    throw new StorageUnavailable(`SQLite ${what}`, err);
+  }
+}
+
+function statements(db: Db) {
+  return {
+    getDoc: db.prepare<[string, string, string], DocRow>('SELECT collection, key, rev, seq, deleted, value FROM documents WHERE user = ? AND collection = ? AND key = ?'),
+    listDocs: db.prepare<[string, string], { key: string; rev: number; value: string }>('SELECT key, rev, value FROM documents WHERE user = ? AND collection = ? AND deleted = 0 ORDER BY key'),
+    bump: db.prepare<[string], { seq: number }>('INSERT INTO user_log (user, seq) VALUES (?, 1) ON CONFLICT (user) DO UPDATE SET seq = seq + 1 RETURNING seq'),
+    write: db.prepare<[{ user: string; collection: string; key: string; seq: number; deleted: number; value: string | null; now: number }], { rev: number }>(
+      `INSERT INTO documents (user, collection, key, rev, seq, deleted, value, changed_at) VALUES (@user, @collection, @key, 1, @seq, @deleted, @value, @now)
+       ON CONFLICT (user, collection, key) DO UPDATE SET rev = rev + 1, seq = @seq, deleted = @deleted, value = @value, changed_at = @now RETURNING rev`,
+    ),
+    position: db.prepare<[string], { seq: number; compacted_seq: number }>('SELECT seq, compacted_seq FROM user_log WHERE user = ?'),
+    changesAfter: db.prepare<[string, number, number], DocRow>('SELECT collection, key, rev, seq, deleted, value FROM documents WHERE user = ? AND seq > ? ORDER BY seq LIMIT ?'),
+    clientsOf: db.prepare<[string], { client_id: string; last_mutation_id: number }>('SELECT client_id, last_mutation_id FROM clients WHERE user = ?'),
+    getClient: db.prepare<[string], { user: string; last_mutation_id: number }>('SELECT user, last_mutation_id FROM clients WHERE client_id = ?'),
+    setClient: db.prepare<[string, string, number]>(
+      'INSERT INTO clients (client_id, user, last_mutation_id) VALUES (?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id',
+    ),
+    seedRan: db.prepare<[string]>('SELECT 1 FROM seeds WHERE name = ?'),
+    markSeed: db.prepare<[string, number]>('INSERT INTO seeds (name, ran_at) VALUES (?, ?)'),
+    oldTombstones: db.prepare<[string, number], { maxSeq: number | null }>('SELECT max(seq) AS maxSeq FROM documents WHERE user = ? AND deleted = 1 AND changed_at <= ?'),
+    dropTombstones: db.prepare<[string, number, number]>('DELETE FROM documents WHERE user = ? AND deleted = 1 AND changed_at <= ? AND seq <= ?'),
+    raiseCompacted: db.prepare<[number, string]>('UPDATE user_log SET compacted_seq = max(compacted_seq, ?) WHERE user = ?'),
+    createSession: db.prepare<[string, string, number, number]>('INSERT INTO sessions (token_hash, user, created_at, expires_at) VALUES (?, ?, ?, ?)'),
+    findSession: db.prepare<[string, number], { user: string; expires_at: number }>('SELECT user, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?'),
+    extendSession: db.prepare<[number, string]>('UPDATE sessions SET expires_at = ? WHERE token_hash = ?'),
+    revokeSession: db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?'),
+  };
+}
+
+/** SQLite storage in `<dataDir>/outpost.sqlite` (or in memory for `':memory:'`). */
+export class SqliteStorage implements Storage {
+  readonly kind = 'sqlite';
+  readonly epoch: string;
+  readonly #db: Db;
+  readonly #s: ReturnType<typeof statements>;
+  // Held by a running batch (across its awaits) and by every read, so a read never sees a batch's
+  // uncommitted writes.
+  readonly #mutex = new Mutex();
+  readonly #queue: Job[] = [];
+  readonly #listeners: Array<(user: string | undefined) => void> = [];
+  #scheduled = false;
+  #savepoints = 0;
+
+  constructor(dataDir: string) {
+    const { db, epoch } = openDb(dataDir);
+    this.#db = db;
+    this.epoch = epoch;
+    this.#s = statements(db);
+  }
+
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        // setImmediate: requests parsed in the same turn of the event loop join one batch.
+        setImmediate(() => void this.#mutex.run(() => this.#runBatch()));
+      }
+    });
+  }
+
+  async #runBatch(): Promise<void> {
+    this.#scheduled = false;
+    const jobs = this.#queue.splice(0);
+    if (jobs.length === 0) return;
+    const done: Array<{ job: Job; value: unknown; changed: Set<string> }> = [];
+    const failAll = (err: unknown) => {
+      for (const d of done) d.job.reject(err);
+      done.length = 0;
+    };
+    try {
+      io('begin', () => this.#db.exec('BEGIN IMMEDIATE'));
+    } catch (err) {
+      for (const job of jobs) job.reject(err);
+      return;
+    }
+    for (const job of jobs) {
+      const tx = new SqliteTx(this.#db, this.#s, () => `p${++this.#savepoints}`);
+      try {
+        const value = await tx.savepoint(() => job.fn(tx));
+        done.push({ job, value, changed: tx.changed });
+      } catch (err) {
+        job.reject(err);
+        // Some SQLite errors (disk full, I/O) roll the whole transaction back: the batch so far is lost.
+        if (!this.#db.inTransaction) {
+          failAll(new StorageUnavailable('SQLite transaction', err));
+          try {
+            io('begin', () => this.#db.exec('BEGIN IMMEDIATE'));
+          } catch (again) {
+            for (const rest of jobs.slice(jobs.indexOf(job) + 1)) rest.reject(again);
+            return;
+          }
+        }
+      } finally {
+        tx.ended = true;
+      }
+    }
+    try {
+      io('commit', () => this.#db.exec('COMMIT'));
+    } catch (err) {
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      failAll(err);
+      return;
+    }
+    const changed = new Set<string>();
+    for (const d of done) {
+      d.job.resolve(d.value);
+      for (const user of d.changed) changed.add(user);
+    }
+    for (const user of changed) for (const listener of this.#listeners) listener(user);
+  }
+
+  pull(user: string, afterSeq: number, limit: number): Promise<PullSnapshot> {
+    return this.#mutex.run(() =>
+      io('pull', () =>
+        this.#db.transaction((): PullSnapshot => {
+          const row = this.#s.position.get(user);
+          const lastMutationIds: Record<string, number> = {};
+          for (const c of this.#s.clientsOf.all(user)) lastMutationIds[c.client_id] = c.last_mutation_id;
+          return {
+            seq: row?.seq ?? 0,
+            compactedSeq: row?.compacted_seq ?? 0,
+            changes: this.#s.changesAfter.all(user, afterSeq, limit).map((r) => ({ seq: r.seq, change: toChange(r) })),
+            lastMutationIds,
+          };
+        })(),
+      ),
+    );
+  }
+
+  position(user: string): Promise<{ seq: number; compactedSeq: number }> {
+    return this.#mutex.run(() => {
+      const row = io('read', () => this.#s.position.get(user));
+      return { seq: row?.seq ?? 0, compactedSeq: row?.compacted_seq ?? 0 };
+    });
+  }
+
+  async compact(user: string, cutoff: number): Promise<void> {
+    // A read first: most pulls find nothing to compact and need no write (no fsync).
+    const found = await this.#mutex.run(() => io('read', () => this.#s.oldTombstones.get(user, cutoff)?.maxSeq));
+    if (found == null) return;
+    await this.transaction(async () => {
+      io('compaction', () => {
+        this.#s.dropTombstones.run(user, cutoff, found);
+        this.#s.raiseCompacted.run(found, user);
+      });
+    });
+  }
+
+  createSession(tokenHash: string, user: string, expiresAt: number): Promise<void> {
+    return this.transaction(async () => void io('write', () => this.#s.createSession.run(tokenHash, user, Date.now(), expiresAt)));
+  }
+
+  findSession(tokenHash: string, now: number): Promise<SessionRow | undefined> {
+    return this.#mutex.run(() => {
+      const row = io('read', () => this.#s.findSession.get(tokenHash, now));
+      return row && { user: row.user, expiresAt: row.expires_at };
+    });
+  }
+
+  extendSession(tokenHash: string, expiresAt: number): Promise<void> {
+    return this.transaction(async () => void io('write', () => this.#s.extendSession.run(expiresAt, tokenHash)));
+  }
+
+  revokeSession(tokenHash: string): Promise<boolean> {
+    return this.transaction(async () => io('write', () => this.#s.revokeSession.run(tokenHash).changes > 0));
+  }
+
+  watch(listener: (user: string | undefined) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    // Queued transactions finish (and reply) first.
+    while (this.#queue.length || this.#scheduled) await this.#mutex.run(() => this.#runBatch());
+    await this.#mutex.run(() => this.#db.close());
+  }
+}
+
+class SqliteTx implements StorageTx {
+  readonly changed = new Set<string>();
+  ended = false;
+  readonly #db: Db;
+  readonly #s: ReturnType<typeof statements>;
+  readonly #name: () => string;
+
+  constructor(db: Db, s: ReturnType<typeof statements>, name: () => string) {
+    this.#db = db;
+    this.#s = s;
+    this.#name = name;
+  }
+
+  #io<T>(what: string, fn: () => T): T {
+    // A handler still running after its push failed must not write into the next push's savepoint.
+    if (this.ended) throw new StorageUnavailable(`SQLite ${what}`, new Error('the transaction already ended (a handler kept running after its push finished)'));
+    return io(what, fn);
+  }
+
+  async lockUser(): Promise<void> {
+    // One writer connection: a transaction already excludes every other.
+  }
+
+  async getDoc(user: string, collection: string, key: string): Promise<StoredDocument | undefined> {
+    const row = this.#io('read', () => this.#s.getDoc.get(user, collection, key));
+    if (!row) return undefined;
+    return row.deleted ? { rev: row.rev, deleted: true } : { rev: row.rev, value: JSON.parse(row.value!) as DocumentValue };
+  }
+
+  async listDocs(user: string, collection: string): Promise<Array<{ key: string; rev: number; value: DocumentValue }>> {
+    return this.#io('read', () => this.#s.listDocs.all(user, collection)).map((r) => ({ key: r.key, rev: r.rev, value: JSON.parse(r.value) as DocumentValue }));
+  }
+
+  async writeDoc(user: string, collection: string, key: string, value: DocumentValue | null, now: number): Promise<number> {
+    return this.#io('write', () => {
+      const { seq } = this.#s.bump.get(user)!;
+      const { rev } = this.#s.write.get({ user, collection, key, seq, deleted: value === null ? 1 : 0, value: value === null ? null : JSON.stringify(value), now })!;
+      this.changed.add(user);
+      return rev;
+    });
+  }
+
+  async getClient(clientId: string): Promise<{ user: string; lastMutationId: number } | undefined> {
+    const row = this.#io('read', () => this.#s.getClient.get(clientId));
+    return row && { user: row.user, lastMutationId: row.last_mutation_id };
+  }
+
+  async setClient(clientId: string, user: string, lastMutationId: number): Promise<void> {
+    this.#io('write', () => this.#s.setClient.run(clientId, user, lastMutationId));
+  }
+
+  async seedRan(name: string): Promise<boolean> {
+    return this.#io('read', () => this.#s.seedRan.get(name) !== undefined);
+  }
+
+  async markSeed(name: string, now: number): Promise<void> {
+    this.#io('write', () => this.#s.markSeed.run(name, now));
+  }
+
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    const name = this.#name();
+    this.#io('savepoint', () => this.#db.exec(`SAVEPOINT ${name}`));
+    const changedBefore = new Set(this.changed);
+    let value: T;
+    try {
+      value = await fn();
+    } catch (err) {
+      if (this.#db.inTransaction) {
+        this.#io('rollback', () => this.#db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`));
+        this.changed.clear();
+        for (const user of changedBefore) this.changed.add(user);
+      }
+      throw err;
+    }
+    this.#io('savepoint release', () => this.#db.exec(`RELEASE ${name}`));
+    return value;
+  }
+}

@@ -1,0 +1,102 @@
+// The storage interface the sync server runs on. Two implementations: SQLite (default, one process)
+// and PostgreSQL (any number of stateless nodes on one database). Everything the server keeps —
+// documents, the per-user change order, clients' last mutation ids, sessions, seeds — goes through it.
+import type { Change, CurrentDocument, DocumentValue } from '../../runtime/protocol/index.js';
+
+/** How long a session lasts after its last use unless configured otherwise: 30 days. */
+export const DEFAULT_SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** A document as stored: live (`value`) or a tombstone (`deleted`). */
+export type StoredDocument = CurrentDocument;
+
+/** One read-write transaction. Methods may only be called until the transaction's function returns. */
+export interface StorageTx {
+  /**
+   * Locks `user`'s change-order row until commit. Every read of a user's documents that a write may
+   * depend on comes after this, so concurrent pushes of one user apply one after the other and
+   * commit in cursor order. Idempotent within a transaction.
+   */
+  lockUser(user: string): Promise<void>;
+  /** The document, its tombstone, or undefined. */
+  getDoc(user: string, collection: string, key: string): Promise<StoredDocument | undefined>;
+  /** Every live document of a collection, by key. */
+  listDocs(user: string, collection: string): Promise<Array<{ key: string; rev: number; value: DocumentValue }>>;
+  /** Writes a new state (`null` deletes), taking the user's next sequence number; returns the new rev. */
+  writeDoc(user: string, collection: string, key: string, value: DocumentValue | null, now: number): Promise<number>;
+  /** The client's owner and last applied mutation id. */
+  getClient(clientId: string): Promise<{ user: string; lastMutationId: number } | undefined>;
+  /** Records the client's last applied mutation id (same transaction as its effects: exactly once). */
+  setClient(clientId: string, user: string, lastMutationId: number): Promise<void>;
+  /** True when seed `name` already ran on this data store. */
+  seedRan(name: string): Promise<boolean>;
+  /** Records that seed `name` ran. */
+  markSeed(name: string, now: number): Promise<void>;
+  /** Runs `fn` in a savepoint: if it throws, its writes are undone and the error rethrown. */
+  savepoint<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** What a pull reads, all from one snapshot. */
+export interface PullSnapshot {
+  /** The user's newest sequence number (the head cursor position). */
+  seq: number;
+  /** Highest sequence number lost to tombstone compaction. */
+  compactedSeq: number;
+  /** Up to `limit` changes after the requested position, oldest first. */
+  changes: Array<{ seq: number; change: Change }>;
+  /** Every client of the user and its last applied mutation id. */
+  lastMutationIds: Record<string, number>;
+}
+
+/** A stored session (by token hash). */
+export interface SessionRow {
+  user: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+/** The storage a running server uses. */
+export interface Storage {
+  /** `sqlite` or `postgres`. */
+  readonly kind: 'sqlite' | 'postgres';
+  /** Fixed when the data store is created; cursors carry it so a reset store is recognised. */
+  readonly epoch: string;
+  /**
+   * Runs `fn` in one read-write transaction and commits; resolves only once the commit is durable.
+   * Conflicts between concurrent transactions (serialization failures, deadlocks) are retried by
+   * running `fn` again, so `fn` must have no effects outside the transaction. After the commit,
+   * {@link Storage.watch} listeners (on every node) hear of each user whose data it wrote.
+   */
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;
+  /** Reads one page of changes after `afterSeq`, the head position and lastMutationIds from one snapshot. */
+  pull(user: string, afterSeq: number, limit: number): Promise<PullSnapshot>;
+  /** The user's newest sequence number and highest compacted one. */
+  position(user: string): Promise<{ seq: number; compactedSeq: number }>;
+  /** Removes the user's tombstones last changed at or before `cutoff` (ms) and raises compactedSeq. */
+  compact(user: string, cutoff: number): Promise<void>;
+  /** Stores a new session. `tokenHash` is the SHA-256 of the token: tokens are never stored. */
+  createSession(tokenHash: string, user: string, expiresAt: number): Promise<void>;
+  /** The unexpired session with this token hash, if any. */
+  findSession(tokenHash: string, now: number): Promise<SessionRow | undefined>;
+  /** Moves a session's expiry (sliding expiry). */
+  extendSession(tokenHash: string, expiresAt: number): Promise<void>;
+  /** Deletes a session; true when there was one. */
+  revokeSession(tokenHash: string): Promise<boolean>;
+  /**
+   * Calls `listener(user)` when another node (or this one) committed a change of `user`'s data, and
+   * `listener(undefined)` when changes may have been missed (after a reconnect): poke everyone.
+   */
+  watch(listener: (user: string | undefined) => void): void;
+  /** Closes connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * The storage failed (I/O error, disk full, database down or unreachable). The request is answered
+ * 503 with Retry-After and nothing of it is applied; the client retries.
+ */
+export class StorageUnavailable extends Error {
+  override readonly name = 'StorageUnavailable';
+  constructor(what: string, cause: unknown) {
+    super(`The ${what} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
