@@ -1,18 +1,25 @@
-// The network side of sync: one leader per store (Web Locks) pushes the outbox and pulls pages;
-// other tabs hand it their pushes over a BroadcastChannel. Runs in pages and service workers.
+// The sync engine's public face: mutations written locally at once, and the wiring of the parts
+// that sync them: the scheduler (when cycles run), the tab group (which tab talks to the server),
+// the handles (what each mutation became) and the cycle (what is sent, loaded on first use).
+// Runs in pages and service workers.
 import type { Store } from '../store/index.js';
 import type { DocumentValue, SetElement } from '../protocol/index.js';
 import { DEFAULT_PULL_LIMIT } from '../protocol/version.js';
-import { Outbox, type ConflictPolicy, type MutationOutcome, type Mutator } from './outbox.js';
+import { Outbox, type ConflictPolicy, type Mutator } from './outbox.js';
 import { SyncConflicts } from './conflicts.js';
-import { docId, type OutboxEntry } from './schema.js';
+import { docId } from './schema.js';
 import { StatusCell, type SyncStatus } from './status.js';
 import { SyncRequestError } from './request-error.js';
+import { Scheduler, type CycleResult } from './scheduler.js';
+import { TabGroup, lockNameOf, type ChannelMessage } from './leader.js';
+import { Handles, type MutationHandle } from './handles.js';
 import type { TokenSource } from './transport.js';
+import type { CycleContext } from './cycle.js';
+
+export type { MutationHandle } from './handles.js';
 
 // HTTP loads with the first sync cycle, after the app has rendered from IndexedDB.
-const transport = () => import('./transport.js');
-const results = () => import('./server-results.js');
+const cycle = () => import('./cycle.js');
 
 /** Options for {@link createSync}. */
 export interface SyncOptions {
@@ -40,16 +47,6 @@ export interface SyncOptions {
   events?: boolean;
 }
 
-/** A mutation just written locally. */
-export interface MutationHandle {
-  /** Its id, increasing per client. */
-  readonly id: number;
-  /** `pending` until pushed, `sent` while in flight, then its outcome. */
-  readonly status: 'pending' | 'sent' | MutationOutcome['status'];
-  /** Resolves with the outcome once the server has decided (a conflict resubmitted waits for the resubmission). */
-  readonly acked: Promise<MutationOutcome>;
-}
-
 /**
  * Collects the mutations of {@link Sync.batch}; each method mirrors the `Sync` method of the same
  * name.
@@ -65,18 +62,10 @@ export interface MutationBatch {
 
 type MutationInput = { name: string } & Record<string, unknown>;
 
-const nothing = () => undefined;
-
-type ChannelMessage = { type: 'push' } | { type: 'result'; id: number; outcome: MutationOutcome } | { type: 'forward'; from: number; to: number };
-
-interface Tracker {
-  status: MutationHandle['status'];
-  resolve: (o: MutationOutcome) => void;
-  promise: Promise<MutationOutcome>;
-}
-
 /** The page's document, absent in a service worker (typed structurally: this module compiles for both). */
 const page = (globalThis as { document?: { visibilityState: string } & Pick<EventTarget, 'addEventListener' | 'removeEventListener'> }).document;
+
+const tokenSource = (auth: SyncOptions['auth']): TokenSource => (typeof auth === 'function' ? auth : () => auth.token);
 
 /**
  * The sync engine for one store and one user. Mutations are written locally at once and pushed
@@ -88,26 +77,14 @@ export class Sync extends EventTarget {
   readonly #o: Required<Omit<SyncOptions, 'clientId' | 'mutators' | 'auth'>> & { clientId?: string };
   readonly #outbox: Outbox;
   readonly #status = new StatusCell();
-  readonly #trackers = new Map<number, Tracker>();
-  readonly #forwards = new Map<number, number>();
+  readonly #scheduler: Scheduler;
+  readonly #handles: Handles;
+  #group: TabGroup | undefined;
   #token: TokenSource;
   #clientId = '';
-  #channel: BroadcastChannel | undefined;
   #leader = false;
-  #closed = false;
-  #paused = false;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #queued: Promise<void> | undefined;
-  // Mutations this tab has written, and how many there were when the running cycle started.
-  #mutations = 0;
-  #mutationsAtStart = 0;
-  #failures = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #interval: ReturnType<typeof setInterval> | undefined;
-  #releaseLock: (() => void) | undefined;
+  // Everything this instance started (lock, channel, timers, listeners, streams) ends with it.
   readonly #abort = new AbortController();
-  readonly #cleanups: Array<() => void> = [];
   /** The conflicts the policy could not settle: a live list and `resolve` ({@link SyncConflicts}). */
   readonly conflicts: SyncConflicts;
 
@@ -115,7 +92,7 @@ export class Sync extends EventTarget {
   constructor(options: SyncOptions) {
     super();
     this.#o = { pullLimit: DEFAULT_PULL_LIMIT, pushBatch: 100, periodicMs: 30_000, debounceMs: 30, events: true, ...options };
-    this.#token = typeof options.auth === 'function' ? options.auth : () => (options.auth as { token?: string }).token;
+    this.#token = tokenSource(options.auth);
     const keyPaths: Record<string, string> = {};
     const policies: Record<string, ConflictPolicy> = {};
     for (const [name, c] of Object.entries(options.collections)) {
@@ -129,6 +106,9 @@ export class Sync extends EventTarget {
     }
     this.#outbox = new Outbox({ store: options.store, keyPaths, policies, mutators: options.mutators ?? {} });
     this.conflicts = new SyncConflicts(options.store, this);
+    this.#scheduler = new Scheduler({ cycle: () => this.#cycle() });
+    this.#handles = new Handles((m) => this.#group?.post(m));
+    this.#abort.signal.addEventListener('abort', () => this.#scheduler.close(), { once: true });
   }
 
   /** The current status. */
@@ -150,105 +130,46 @@ export class Sync extends EventTarget {
   async prepare(): Promise<void> {
     this.#clientId = await this.#outbox.clientId(this.#o.clientId);
     this.#status.subscribe((s) => this.dispatchEvent(new CustomEvent('status', { detail: s })));
-    this.#cleanups.push(this.#o.store.observe(['$outbox'], () => this.#o.store.collection('$outbox').count(), (pending) => this.#status.set({ pending })));
-    if (typeof BroadcastChannel !== 'undefined') {
-      this.#channel = new BroadcastChannel(`outpost-sync:${this.#o.store.name}`);
-      this.#channel.onmessage = (e: MessageEvent<ChannelMessage>) => this.#onMessage(e.data);
-    }
+    const stop = this.#o.store.observe(['$outbox'], () => this.#o.store.collection('$outbox').count(), (pending) => this.#status.set({ pending }));
+    this.#abort.signal.addEventListener('abort', stop, { once: true });
+    this.#group = new TabGroup(this.#o.store.name, (m) => this.#onMessage(m), this.#abort.signal);
   }
 
   /** @internal Loads the client id, joins the tab group and starts competing for leadership. */
   async start(): Promise<void> {
     await this.prepare();
-    const lockName = lockNameOf(this.#o.store);
-    if (typeof navigator !== 'undefined' && navigator.locks) {
-      // The lock is held for this instance's lifetime; a closed or crashed holder releases it.
-      void navigator.locks
-        .request(lockName, { signal: this.#abort.signal }, () => new Promise<void>((resolve) => {
-          this.#releaseLock = resolve;
-          this.#becomeLeader();
-        }))
-        .catch(() => undefined);
-    } else {
-      this.#becomeLeader();
-    }
+    this.#group!.compete(() => this.#becomeLeader());
   }
 
   #becomeLeader(): void {
-    if (this.#closed) return this.#releaseLock?.();
+    const signal = this.#abort.signal;
+    if (signal.aborted) return;
     this.#leader = true;
     this.#status.set({ leader: true });
     const schedule = () => this.schedule(0);
     if (page) {
-      const onOffline = () => this.#status.set({ state: 'offline' });
-      const onVisible = () => page.visibilityState === 'visible' && schedule();
-      addEventListener('online', schedule);
-      addEventListener('offline', onOffline);
-      addEventListener('focus', schedule);
-      page.addEventListener('visibilitychange', onVisible);
-      this.#cleanups.push(() => {
-        removeEventListener('online', schedule);
-        removeEventListener('offline', onOffline);
-        removeEventListener('focus', schedule);
-        page.removeEventListener('visibilitychange', onVisible);
-      });
+      addEventListener('online', schedule, { signal });
+      addEventListener('offline', () => this.#status.set({ state: 'offline' }), { signal });
+      addEventListener('focus', schedule, { signal });
+      page.addEventListener('visibilitychange', () => page.visibilityState === 'visible' && schedule(), { signal });
     }
-    this.#interval = setInterval(schedule, this.#o.periodicMs);
-    if (this.#o.events) void this.#listen();
+    const interval = setInterval(schedule, this.#o.periodicMs);
+    signal.addEventListener('abort', () => clearInterval(interval), { once: true });
+    if (this.#o.events) void cycle().then((c) => c.listen(this.#context(), schedule));
     schedule();
   }
 
   #onMessage(m: ChannelMessage): void {
     if (m.type === 'push' && this.#leader) this.schedule(this.#o.debounceMs);
-    if (m.type === 'result') this.#settle(m.id, m.outcome, false);
-    if (m.type === 'forward') this.#forward(m.from, m.to, false);
-  }
-
-  #tracker(id: number): Tracker {
-    let t = this.#trackers.get(id);
-    if (!t) {
-      let resolve!: (o: MutationOutcome) => void;
-      const promise = new Promise<MutationOutcome>((r) => (resolve = r));
-      t = { status: 'pending', resolve, promise };
-      this.#trackers.set(id, t);
-    }
-    return t;
-  }
-
-  #settle(id: number, outcome: MutationOutcome, broadcast: boolean): void {
-    // A resubmitted conflict settles the handle of the mutation it replaced.
-    const original = this.#forwards.get(id);
-    this.#forwards.delete(id);
-    const t = this.#trackers.get(original ?? id);
-    if (t) {
-      t.status = outcome.status;
-      t.resolve(outcome);
-      this.#trackers.delete(original ?? id);
-    }
-    if (broadcast) this.#channel?.postMessage({ type: 'result', id, outcome } satisfies ChannelMessage);
-  }
-
-  #forward(from: number, to: number, broadcast: boolean): void {
-    this.#forwards.set(to, from);
-    if (broadcast) this.#channel?.postMessage({ type: 'forward', from, to } satisfies ChannelMessage);
+    this.#handles.receive(m);
   }
 
   async #mutate(inputs: MutationInput[]): Promise<MutationHandle[]> {
     if (!inputs.length) return [];
     const ids = await this.#outbox.enqueue(inputs as never);
-    this.#mutations++;
-    if (this.#leader) this.schedule(this.#o.debounceMs);
-    else this.#channel?.postMessage({ type: 'push' } satisfies ChannelMessage);
-    return ids.map((id) => {
-      const t = this.#tracker(id);
-      return {
-        id,
-        get status() {
-          return t.status;
-        },
-        acked: t.promise,
-      };
-    });
+    this.#scheduler.noteWrite();
+    this.schedule(this.#o.debounceMs);
+    return ids.map((id) => this.#handles.handle(id));
   }
 
   /** A batch whose every call records its mutation into `inputs` (checks run as it is called). */
@@ -329,21 +250,15 @@ export class Sync extends EventTarget {
 
   /** Replaces the token after `auth-required` and resumes syncing. */
   setAuth(auth: { token?: string } | TokenSource): void {
-    this.#token = typeof auth === 'function' ? auth : () => auth.token;
-    this.#paused = false;
-    this.#failures = 0;
-    this.schedule(0);
+    this.#token = tokenSource(auth);
+    this.#scheduler.resume();
   }
 
   /** Runs a sync cycle after `delayMs` (the leader only; other tabs ask the leader). */
   schedule(delayMs = 0): void {
-    if (this.#closed || this.#paused) return;
-    if (!this.#leader) {
-      this.#channel?.postMessage({ type: 'push' } satisfies ChannelMessage);
-      return;
-    }
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.syncNow().catch(() => undefined), delayMs);
+    if (this.#abort.signal.aborted) return;
+    if (this.#leader) this.#scheduler.schedule(delayMs);
+    else this.#group?.post({ type: 'push' });
   }
 
   /**
@@ -352,156 +267,53 @@ export class Sync extends EventTarget {
    * then with the cycle that follows (the running one may have read the outbox before it).
    */
   syncNow(): Promise<void> {
-    if (this.#running) {
-      if (this.#mutationsAtStart === this.#mutations) {
-        this.#again = true;
-        return this.#running;
-      }
-      this.#queued ??= this.#running.then(nothing, nothing).then(() => {
-        this.#queued = undefined;
-        return this.#closed ? undefined : this.syncNow();
-      });
-      return this.#queued;
-    }
-    this.#mutationsAtStart = this.#mutations;
-    this.#running = this.#cycle().finally(() => {
-      this.#running = undefined;
-      if (this.#again && !this.#closed) {
-        this.#again = false;
-        this.schedule(0);
-      }
-    });
-    return this.#running;
+    return this.#scheduler.syncNow();
   }
 
-  async #cycle(): Promise<void> {
-    if (this.#closed || this.#paused) return;
+  #context(): CycleContext {
+    return {
+      outbox: this.#outbox,
+      url: this.#o.url,
+      clientId: this.#clientId,
+      token: () => this.#token(),
+      pushBatch: this.#o.pushBatch,
+      pullLimit: this.#o.pullLimit,
+      handles: this.#handles,
+      signal: this.#abort.signal,
+      onProgress: (detail) => this.dispatchEvent(new CustomEvent('progress', { detail })),
+    };
+  }
+
+  async #cycle(): Promise<CycleResult> {
     this.#status.set({ state: this.#status.value.lastSyncedAt ? 'syncing' : 'connecting' });
     try {
-      await this.#pushAll();
-      await this.#pullAll();
-      this.#failures = 0;
+      const c = await cycle();
+      const context = this.#context();
+      await c.pushAll(context);
+      await c.pullAll(context);
       this.#status.set({ state: 'idle', lastSyncedAt: Date.now(), lastError: undefined });
+      return { ok: true };
     } catch (err) {
-      this.#onFailure(err);
+      return this.#onFailure(err);
     }
   }
 
-  #onFailure(err: unknown): void {
+  #onFailure(err: unknown): CycleResult {
     const e = err instanceof SyncRequestError ? err : new SyncRequestError('local-failure', `A sync step failed on this device: ${(err as Error)?.message ?? String(err)}. Retrying; pending changes are kept.`);
     this.#status.set({ state: e.code === 'network' ? 'offline' : 'error', lastError: e.info });
     this.dispatchEvent(new CustomEvent('error', { detail: e.info }));
     if (e.code === 'auth-required' || e.code === 'update-required') {
-      this.#paused = true;
       this.dispatchEvent(new Event(e.code));
-      return;
+      return { ok: false, pause: true };
     }
-    this.#failures++;
-    // Exponential backoff with full jitter, capped at 30 s; the server's Retry-After wins.
-    const backoff = Math.random() * Math.min(30_000, 250 * 2 ** this.#failures);
-    this.schedule(e.retryAfterMs ?? backoff);
-  }
-
-  async #pushAll(): Promise<void> {
-    let batchSize = this.#o.pushBatch;
-    for (;;) {
-      const entries = await this.#outbox.pending(batchSize);
-      if (!entries.length || this.#closed) return;
-      // One mutation per document per push: a later edit's baseRev is the earlier one's result.
-      const batch: OutboxEntry[] = [];
-      const docs = new Set<string>();
-      for (const e of entries) {
-        if (e.doc && docs.has(e.doc)) break;
-        if (e.doc) docs.add(e.doc);
-        batch.push(e);
-      }
-      batch.forEach((e) => this.#tracker(e.id).status === 'pending' && (this.#tracker(e.id).status = 'sent'));
-      let res;
-      try {
-        res = await (await transport()).push(this.#o.url, { clientId: this.#clientId, mutations: batch.map((e) => e.mutation) }, this.#token);
-      } catch (err) {
-        if (err instanceof SyncRequestError && err.code === 'request-refused') {
-          // The sync server refuses the request as such (a final protocol error): find the
-          // culprit alone and drop only it. Any other failure keeps the whole outbox.
-          if (batch.length > 1) {
-            batchSize = 1;
-            continue;
-          }
-          const error = { code: err.protocolCode ?? `http-${err.status}`, message: err.message };
-          await (await results()).rejectLocally(this.#outbox, batch[0], error);
-          this.#settle(batch[0].id, { status: 'rejected', error }, true);
-          continue;
-        }
-        throw err;
-      }
-      const outcomes = await (await results()).applyResults(this.#outbox, batch, res.results);
-      for (const [id, outcome] of outcomes) {
-        if (outcome.resubmittedAs !== undefined) this.#forward(id, outcome.resubmittedAs, true);
-        else this.#settle(id, outcome, true);
-      }
-    }
-  }
-
-  async #pullAll(): Promise<void> {
-    let received = 0;
-    let pages = 0;
-    for (;;) {
-      if (this.#closed) return;
-      const cursor = (await this.#outbox.meta<string>('cursor')) ?? null;
-      let page;
-      try {
-        page = await (await transport()).pull(this.#o.url, this.#clientId, cursor, this.#o.pullLimit, this.#token);
-      } catch (err) {
-        if (err instanceof SyncRequestError && err.code === 'cursor-expired') {
-          await (await results()).resetForResync(this.#outbox);
-          continue;
-        }
-        throw err;
-      }
-      const acked = await (await results()).applyPage(this.#outbox, page.changes, page.cursor, page.lastMutationIds[this.#clientId] ?? 0);
-      // Applied by the server but whose push response was lost (crash, network): now known.
-      for (const id of acked) this.#settle(id, { status: 'applied' }, true);
-      received += page.changes.length;
-      pages++;
-      this.dispatchEvent(new CustomEvent('progress', { detail: { received, pages, done: !page.hasMore } }));
-      if (!page.hasMore) return;
-      // Let the page render between chunks of a large initial sync.
-      await new Promise((r) => setTimeout(r, 0));
-    }
-  }
-
-  async #listen(): Promise<void> {
-    let failures = 0;
-    while (!this.#closed) {
-      try {
-        await (await transport()).listenForPokes(this.#o.url, this.#token, async (cursor) => {
-          failures = 0;
-          if (cursor !== (await this.#outbox.meta<string>('cursor'))) this.schedule(0);
-        }, this.#abort.signal);
-      } catch {
-        // Reconnect below; pulls still run on the other triggers meanwhile.
-      }
-      if (this.#closed) return;
-      failures++;
-      await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** failures) * (0.5 + Math.random() / 2)));
-    }
+    return { ok: false, retryAfterMs: e.retryAfterMs };
   }
 
   /** Stops syncing and hands leadership to another tab. Pending mutations stay in the outbox. */
   close(): void {
-    this.#closed = true;
-    clearTimeout(this.#timer);
-    clearInterval(this.#interval);
     this.#abort.abort();
-    this.#releaseLock?.();
-    this.#channel?.close();
-    this.#cleanups.splice(0).forEach((f) => f());
     this.#leader = false;
   }
-}
-
-function lockNameOf(store: Store): string {
-  return `outpost-sync:${store.name}`;
 }
 
 /** What {@link syncOnce} did. */
@@ -531,7 +343,7 @@ export async function syncOnce(options: SyncOptions): Promise<SyncOnceResult> {
     }
   };
   if (typeof navigator === 'undefined' || !navigator.locks) return run();
-  return navigator.locks.request(lockNameOf(options.store), { ifAvailable: true }, (lock) => (lock ? run() : 'leader-busy'));
+  return navigator.locks.request(lockNameOf(options.store.name), { ifAvailable: true }, (lock) => (lock ? run() : 'leader-busy'));
 }
 
 /**

@@ -1,0 +1,115 @@
+// What one sync cycle sends: push the outbox, pull until up to date; and the poke listener.
+// Loaded with the network code on the first cycle, after the app has rendered from IndexedDB.
+import { push, pull, listenForPokes, type TokenSource } from './transport.js';
+import { applyPage, applyResults, rejectLocally, resetForResync } from './server-results.js';
+import { SyncRequestError } from './request-error.js';
+import type { Outbox } from './outbox.js';
+import type { Handles } from './handles.js';
+import type { OutboxEntry } from './schema.js';
+
+/** What a cycle works with (the engine's, read at each call). */
+export interface CycleContext {
+  outbox: Outbox;
+  url: string;
+  clientId: string;
+  token: TokenSource;
+  pushBatch: number;
+  pullLimit: number;
+  handles: Handles;
+  /** Aborts when the engine closes. */
+  signal: AbortSignal;
+  onProgress(detail: { received: number; pages: number; done: boolean }): void;
+}
+
+/**
+ * Pushes the outbox in id order until it is empty. Only a push error docs/protocol.md defines as
+ * final drops anything: the batch is narrowed to one mutation, and that one is rejected.
+ */
+export async function pushAll(c: CycleContext): Promise<void> {
+  let batchSize = c.pushBatch;
+  for (;;) {
+    const entries = await c.outbox.pending(batchSize);
+    if (!entries.length || c.signal.aborted) return;
+    // One mutation per document per push: a later edit's baseRev is the earlier one's result.
+    const batch: OutboxEntry[] = [];
+    const docs = new Set<string>();
+    for (const e of entries) {
+      if (e.doc && docs.has(e.doc)) break;
+      if (e.doc) docs.add(e.doc);
+      batch.push(e);
+    }
+    c.handles.sent(batch.map((e) => e.id));
+    let res;
+    try {
+      res = await push(c.url, { clientId: c.clientId, mutations: batch.map((e) => e.mutation) }, c.token);
+    } catch (err) {
+      if (err instanceof SyncRequestError && err.code === 'request-refused') {
+        // The sync server refuses the request as such: find the culprit alone and drop only it.
+        if (batch.length > 1) {
+          batchSize = 1;
+          continue;
+        }
+        const error = { code: err.protocolCode ?? `http-${err.status}`, message: err.message };
+        await rejectLocally(c.outbox, batch[0], error);
+        c.handles.settle(batch[0].id, { status: 'rejected', error }, true);
+        continue;
+      }
+      throw err;
+    }
+    const outcomes = await applyResults(c.outbox, batch, res.results);
+    for (const [id, outcome] of outcomes) {
+      if (outcome.resubmittedAs !== undefined) c.handles.forward(id, outcome.resubmittedAs, true);
+      else c.handles.settle(id, outcome, true);
+    }
+  }
+}
+
+/** Pulls pages until up to date, each committed with its cursor; resyncs from scratch on a final pull error. */
+export async function pullAll(c: CycleContext): Promise<void> {
+  let received = 0;
+  let pages = 0;
+  for (;;) {
+    if (c.signal.aborted) return;
+    const cursor = (await c.outbox.meta<string>('cursor')) ?? null;
+    let page;
+    try {
+      page = await pull(c.url, c.clientId, cursor, c.pullLimit, c.token);
+    } catch (err) {
+      if (err instanceof SyncRequestError && err.code === 'cursor-expired') {
+        await resetForResync(c.outbox);
+        continue;
+      }
+      throw err;
+    }
+    const acked = await applyPage(c.outbox, page.changes, page.cursor, page.lastMutationIds[c.clientId] ?? 0);
+    // Applied by the server but whose push response was lost (crash, network): now known.
+    for (const id of acked) c.handles.settle(id, { status: 'applied' }, true);
+    received += page.changes.length;
+    pages++;
+    c.onProgress({ received, pages, done: !page.hasMore });
+    if (!page.hasMore) return;
+    // Let the page render between chunks of a large initial sync.
+    await new Promise((r) => setTimeout(r, 0));
+  }
+}
+
+/**
+ * Keeps an event stream open until the signal aborts, reconnecting with backoff, and calls
+ * `onPoke` when a poke's cursor differs from the stored one.
+ */
+export async function listen(c: CycleContext, onPoke: () => void): Promise<void> {
+  let failures = 0;
+  while (!c.signal.aborted) {
+    try {
+      await listenForPokes(c.url, c.token, async (cursor) => {
+        failures = 0;
+        if (cursor !== (await c.outbox.meta<string>('cursor'))) onPoke();
+      }, c.signal);
+    } catch {
+      // Reconnect below; pulls still run on the other triggers meanwhile.
+    }
+    if (c.signal.aborted) return;
+    failures++;
+    await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** failures) * (0.5 + Math.random() / 2)));
+  }
+}

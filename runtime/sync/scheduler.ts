@@ -1,0 +1,148 @@
+// When sync cycles run: the loop, apart from what a cycle sends (as replicache's ConnectionLoop).
+// Pure: timers and a cycle function, no network or storage, so it is unit-tested with fake timers.
+//
+//                 schedule(d) (debounce; a Retry-After window postpones it)
+//   ┌──────┐ ─────────────────────────────────▶ ┌─────────┐  timer fires / syncNow()
+//   │ idle │                                    │ waiting │ ─────────────────────────┐
+//   └──────┘ ◀──── ok, nothing asked ───┐       └─────────┘ ◀──────┐                 ▼
+//      ▲                                │            ▲             │           ┌─────────┐
+//      │                                └─────────── │ ─────────── │ ───────── │ running │
+//      │                                             │  failed:    │           └─────────┘
+//      │                                             │  backoff or │  asked during the run
+//      │                                             │  Retry-After│  (schedule/syncNow):
+//      │                                             └─────────────┴─ one more cycle
+//   resume()            ┌────────┐
+//      └─────────────── │ paused │ ◀── a cycle answered 'pause' (401, 426): no cycles until resume()
+//                       └────────┘
+//   close() from any state: no more cycles; a running one finishes.
+
+/** What a cycle tells the scheduler. */
+export type CycleResult = { ok: true } | { ok: false; retryAfterMs?: number } | { ok: false; pause: true };
+
+/** Options for {@link Scheduler}. */
+export interface SchedulerOptions {
+  /** Runs one cycle; never rejects (a failure is a result). */
+  cycle: () => Promise<CycleResult>;
+  /** Backoff cap (default 30 s). */
+  maxBackoffMs?: number;
+  /** First backoff step (default 250 ms, doubled per consecutive failure). */
+  baseBackoffMs?: number;
+  /** Source of jitter (default Math.random). */
+  random?: () => number;
+}
+
+const nothing = () => undefined;
+
+/**
+ * Runs sync cycles one at a time: coalesces requests made while one runs into one more cycle,
+ * debounces, backs off after failures (exponential with full jitter, capped; the server's
+ * Retry-After wins and holds off every trigger until it passes), and pauses when told to.
+ */
+export class Scheduler {
+  readonly #o: Required<SchedulerOptions>;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #running: Promise<void> | undefined;
+  #queued: Promise<void> | undefined;
+  #again = false;
+  #failures = 0;
+  #notBefore = 0;
+  #paused = false;
+  #closed = false;
+  // Writes noted, and how many there were when the running cycle started.
+  #writes = 0;
+  #writesAtStart = 0;
+
+  constructor(options: SchedulerOptions) {
+    this.#o = { maxBackoffMs: 30_000, baseBackoffMs: 250, random: Math.random, ...options };
+  }
+
+  /** Consecutive failed cycles (0 after a success). */
+  get failures(): number {
+    return this.#failures;
+  }
+
+  /** True while paused by a cycle (401, 426) until {@link resume}. */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** Notes a local write: a `syncNow()` after it waits for a cycle that starts after it. */
+  noteWrite(): void {
+    this.#writes++;
+  }
+
+  /** Runs a cycle after `delayMs` (replacing a pending timer), or once the running one ends. */
+  schedule(delayMs = 0): void {
+    if (this.#closed || this.#paused) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    const wait = Math.max(delayMs, this.#notBefore - Date.now());
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.syncNow(), wait);
+  }
+
+  /**
+   * Runs a cycle now; resolves when it ends. Called during a cycle, it resolves with that cycle
+   * unless a write was noted after it started: then with the cycle that follows.
+   */
+  syncNow(): Promise<void> {
+    if (this.#closed || this.#paused) return Promise.resolve();
+    if (this.#running) {
+      if (this.#writesAtStart === this.#writes) {
+        this.#again = true;
+        return this.#running;
+      }
+      this.#queued ??= this.#running.then(nothing, nothing).then(() => {
+        this.#queued = undefined;
+        return this.syncNow();
+      });
+      return this.#queued;
+    }
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#writesAtStart = this.#writes;
+    this.#running = this.#run().then((next) => {
+      this.#running = undefined;
+      const again = this.#again;
+      this.#again = false;
+      if (next !== undefined) this.schedule(next);
+      else if (again) this.schedule(0);
+    });
+    return this.#running;
+  }
+
+  /** Runs the cycle; resolves with the delay before a retry when it failed. */
+  async #run(): Promise<number | undefined> {
+    const result = await this.#o.cycle().catch((): CycleResult => ({ ok: false }));
+    if (result.ok) {
+      this.#failures = 0;
+      this.#notBefore = 0;
+      return undefined;
+    }
+    if ('pause' in result) {
+      this.#paused = true;
+      return undefined;
+    }
+    this.#failures++;
+    const backoff = this.#o.random() * Math.min(this.#o.maxBackoffMs, this.#o.baseBackoffMs * 2 ** this.#failures);
+    this.#notBefore = result.retryAfterMs === undefined ? 0 : Date.now() + result.retryAfterMs;
+    // Whatever was asked during a failed cycle waits for the backoff too.
+    return result.retryAfterMs ?? backoff;
+  }
+
+  /** Ends a pause (new token): backoff starts over and a cycle runs at once. */
+  resume(): void {
+    this.#paused = false;
+    this.#failures = 0;
+    this.#notBefore = 0;
+    this.schedule(0);
+  }
+
+  /** No more cycles; a running one finishes. */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+  }
+}

@@ -1,0 +1,159 @@
+import { describe, it, mock, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { Scheduler, type CycleResult } from '../../../runtime/sync/scheduler.js';
+
+/** Lets resolved promises run their callbacks (real setImmediate: only setTimeout and Date are faked). */
+const flush = () => new Promise<void>((r) => setImmediate(r));
+
+/** A scheduler whose cycles the test ends by hand; `starts` records when each cycle began. */
+function harness(options: { random?: () => number } = {}) {
+  const starts: number[] = [];
+  const ends: Array<(r: CycleResult) => void> = [];
+  const scheduler = new Scheduler({
+    random: options.random ?? (() => 1),
+    cycle: () => {
+      starts.push(Date.now());
+      return new Promise<CycleResult>((resolve) => ends.push(resolve));
+    },
+  });
+  /** Ends the running cycle with `result` and lets the scheduler react. */
+  const end = async (result: CycleResult = { ok: true }) => {
+    ends.shift()!(result);
+    await flush();
+  };
+  return { scheduler, starts, end, running: () => ends.length > 0 };
+}
+
+describe('sync scheduler', () => {
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 }));
+  afterEach(() => mock.timers.reset());
+
+  it('debounces: several schedule() calls within the delay run one cycle, when the last delay passes', async () => {
+    const { scheduler, starts } = harness();
+    scheduler.schedule(30);
+    mock.timers.tick(20);
+    scheduler.schedule(30);
+    scheduler.schedule(30);
+    mock.timers.tick(29);
+    assert.deepEqual(starts, []);
+    mock.timers.tick(1);
+    assert.deepEqual(starts, [50]);
+  });
+
+  it('coalesces: syncNow() and schedule() during a cycle give that cycle plus exactly one more', async () => {
+    const { scheduler, starts, end } = harness();
+    const first = scheduler.syncNow();
+    const again = scheduler.syncNow();
+    scheduler.schedule(0);
+    scheduler.schedule(0);
+    let settled = false;
+    void again.then(() => (settled = true));
+    await end();
+    assert.equal(settled, true, 'syncNow() during a cycle resolves with it when nothing was written');
+    await first;
+    mock.timers.tick(0);
+    assert.equal(starts.length, 2);
+    await end();
+    mock.timers.tick(1000);
+    assert.equal(starts.length, 2);
+  });
+
+  it('a write noted during a cycle makes syncNow() wait for a cycle that starts after the write', async () => {
+    const { scheduler, starts, end } = harness();
+    void scheduler.syncNow();
+    scheduler.noteWrite();
+    let settled = false;
+    const after = scheduler.syncNow().then(() => (settled = true));
+    await end();
+    assert.equal(settled, false);
+    assert.equal(starts.length, 2, 'the next cycle starts at once');
+    await end();
+    await after;
+    assert.equal(settled, true);
+  });
+
+  it('backs off exponentially after failures (capped at 30 s) and starts over after a success', async () => {
+    const { scheduler, starts, end } = harness();
+    void scheduler.syncNow();
+    const delays: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const at = Date.now();
+      await end({ ok: false });
+      const before = starts.length;
+      while (starts.length === before) mock.timers.tick(1);
+      delays.push(Date.now() - at);
+    }
+    assert.deepEqual(delays, [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+    assert.equal(scheduler.failures, 9);
+    await end({ ok: true });
+    assert.equal(scheduler.failures, 0);
+    void scheduler.syncNow();
+    await end({ ok: false });
+    mock.timers.tick(499);
+    assert.equal(starts.length, 11);
+    mock.timers.tick(1);
+    assert.equal(starts.length, 12);
+  });
+
+  it('jitter: the backoff is a random fraction of the step', async () => {
+    const { scheduler, starts, end } = harness({ random: () => 0.25 });
+    void scheduler.syncNow();
+    await end({ ok: false });
+    mock.timers.tick(124);
+    assert.equal(starts.length, 1);
+    mock.timers.tick(1);
+    assert.equal(starts.length, 2);
+  });
+
+  it('Retry-After holds off every trigger until it passes; an explicit syncNow() still runs', async () => {
+    const { scheduler, starts, end } = harness();
+    void scheduler.syncNow();
+    await end({ ok: false, retryAfterMs: 2000 });
+    scheduler.schedule(0);
+    scheduler.schedule(30);
+    mock.timers.tick(1999);
+    assert.equal(starts.length, 1, 'no cycle inside the Retry-After window');
+    mock.timers.tick(1);
+    assert.equal(starts.length, 2);
+    await end({ ok: false, retryAfterMs: 5000 });
+    void scheduler.syncNow();
+    assert.equal(starts.length, 3, 'the app asked explicitly');
+  });
+
+  it('a failed cycle drops requests made during it: they wait for the backoff', async () => {
+    const { scheduler, starts, end } = harness();
+    void scheduler.syncNow();
+    scheduler.schedule(0);
+    await end({ ok: false });
+    mock.timers.tick(0);
+    assert.equal(starts.length, 1);
+    mock.timers.tick(500);
+    assert.equal(starts.length, 2);
+  });
+
+  it('pause: no cycles until resume(), which runs one at once with the backoff reset', async () => {
+    const { scheduler, starts, end } = harness();
+    void scheduler.syncNow();
+    await end({ ok: false });
+    mock.timers.tick(500);
+    await end({ ok: false, pause: true });
+    assert.equal(scheduler.paused, true);
+    scheduler.schedule(0);
+    await scheduler.syncNow();
+    mock.timers.tick(60_000);
+    assert.equal(starts.length, 2);
+    scheduler.resume();
+    assert.equal(scheduler.failures, 0);
+    mock.timers.tick(0);
+    assert.equal(starts.length, 3);
+  });
+
+  it('close: no cycle starts afterwards, not even a pending timer\'s', async () => {
+    const { scheduler, starts } = harness();
+    scheduler.schedule(30);
+    scheduler.close();
+    mock.timers.tick(1000);
+    await scheduler.syncNow();
+    assert.deepEqual(starts, []);
+  });
+});
