@@ -26,6 +26,8 @@ export interface ProxyCounts {
   pull: number;
   events: number;
   faulted: number;
+  /** Event streams open through the proxy now. */
+  streams: number;
 }
 
 const ROUTES = { [SYNC_PATHS.push]: 'push', [SYNC_PATHS.pull]: 'pull', [SYNC_PATHS.events]: 'events' } as Record<string, ProxyRule['route']>;
@@ -40,7 +42,7 @@ export class FaultProxy {
   #rules: Array<ProxyRule & { left: number }> = [];
   readonly #streams = new Set<ServerResponse>();
   readonly #sockets = new Set<Socket>();
-  #counts: ProxyCounts = { push: 0, pull: 0, events: 0, faulted: 0 };
+  #counts = { push: 0, pull: 0, events: 0, faulted: 0 };
   url = '';
 
   readonly #target: () => string;
@@ -69,7 +71,7 @@ export class FaultProxy {
 
   /** Replaces the rules (an empty list heals the network) and resets the counts. */
   setRules(rules: ProxyRule[]): ProxyCounts {
-    const before = this.#counts;
+    const before = this.counts;
     this.#rules = rules.map((r) => ({ ...r, left: r.times ?? Infinity }));
     this.#counts = { push: 0, pull: 0, events: 0, faulted: 0 };
     return before;
@@ -77,7 +79,7 @@ export class FaultProxy {
 
   /** Requests seen since the rules were last set. */
   get counts(): ProxyCounts {
-    return { ...this.#counts };
+    return { ...this.#counts, streams: this.#streams.size };
   }
 
   /** Cuts every open event stream (the server side stays up); clients must reconnect. */
