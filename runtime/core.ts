@@ -15,3 +15,4 @@ export { VERSION } from './version.js';
 export type * as protocol from './protocol/index.js';
 export * from './store/index.js';
 export * from './sync/index.js';
+export * from './session/index.js';
