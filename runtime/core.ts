@@ -15,4 +15,3 @@ export { VERSION } from './version.js';
 export type * as protocol from './protocol/index.js';
 export * from './store/index.js';
 export * from './sync/index.js';
-export * from './session/index.js';
