@@ -64,6 +64,15 @@ export class OutpostDialog extends LitElement {
   /** The value `close()` was last called with ('' when closed by Escape or the × button). */
   returnValue = '';
 
+  /**
+   * Whether the dialog is on screen right now. `open` follows a close only when the `close` event
+   * fires, a task after Escape or `close()`; code that must not act "behind" the dialog in
+   * between (a keyboard shortcut pressed right after Escape) asks this instead.
+   */
+  get showing(): boolean {
+    return this.#dialog?.open ?? false;
+  }
+
   @query('dialog') accessor #dialog!: HTMLDialogElement;
 
   // Where focus was before opening, so it goes back there when the dialog closes.

@@ -1,7 +1,7 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import 'outpost/components';
-import type { InstallSource, OutpostToaster, UpdateSource } from 'outpost/components';
+import type { InstallSource, OutpostDialog, OutpostToaster, UpdateSource } from 'outpost/components';
 import type { MailLabel } from '../model.js';
 import { SHORTCUTS, listenForShortcuts, type MailCommand } from '../mail/shortcuts.js';
 import type { Account } from '../app/accounts.js';
@@ -61,6 +61,7 @@ export class MailShell extends LitElement {
   @query('outpost-toaster') accessor toasts!: OutpostToaster;
   @query('mail-compose') accessor compose: MailCompose | null = null;
   @query('input[type=search]') accessor #search!: HTMLInputElement;
+  @query('outpost-dialog.help') accessor #help: OutpostDialog | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -172,7 +173,11 @@ export class MailShell extends LitElement {
 
   /** Runs a keyboard command. */
   async run(command: MailCommand): Promise<void> {
-    if (this.helpOpen && command !== 'help') return;
+    // The dialog's own state, not helpOpen: that turns false only with the dialog's `close` event,
+    // a task after Escape, and a key pressed in between (a user quick after Escape, or a test
+    // under load) was dropped ("#" after closing the help did nothing).
+    const helpShowing = this.#help?.showing ?? false;
+    if (helpShowing && command !== 'help') return;
     const inList = !this.threadId;
     switch (command) {
       case 'next': return inList ? this.list?.move(1) : undefined;
@@ -197,7 +202,7 @@ export class MailShell extends LitElement {
       case 'go-starred': return this.go(mailPath(this.account, { kind: 'system', id: 'starred' }));
       case 'go-sent': return this.go(mailPath(this.account, { kind: 'system', id: 'sent' }));
       case 'undo': return this.undo();
-      case 'help': this.helpOpen = !this.helpOpen; return;
+      case 'help': this.helpOpen = !helpShowing; return;
     }
   }
 
@@ -256,7 +261,7 @@ export class MailShell extends LitElement {
       <outpost-dialog label="Sync conflicts" .open=${this.conflictsOpen} @close=${() => (this.conflictsOpen = false)}>
         ${this.conflictsOpen ? html`<outpost-conflict-inbox .sync=${this.session.sync}></outpost-conflict-inbox>` : ''}
       </outpost-dialog>
-      <outpost-dialog label="Keyboard shortcuts" .open=${this.helpOpen} @close=${() => (this.helpOpen = false)}>
+      <outpost-dialog class="help" label="Keyboard shortcuts" .open=${this.helpOpen} @close=${() => (this.helpOpen = false)}>
         <table class="shortcuts">
           <thead><tr><th scope="col">Key</th><th scope="col">Action</th></tr></thead>
           <tbody>${SHORTCUTS.map((s) => html`<tr><td><kbd>${s.keys}</kbd></td><td>${s.label}</td></tr>`)}</tbody>

@@ -46,6 +46,19 @@ describe('<outpost-dialog>', () => {
     expect(deepActive()).to.equal(opener);
   });
 
+  it('showing turns false the moment it closes, a task before the close event updates open', async () => {
+    const { dialog } = await setup();
+    dialog.show();
+    await dialog.updateComplete;
+    expect(dialog.showing).to.equal(true);
+    const closed = oneEvent(dialog, 'close');
+    dialog.close('done');
+    // Same task as the close: the native dialog is shut, its close event still queued.
+    expect([dialog.showing, dialog.open]).to.deep.equal([false, true]);
+    await closed;
+    expect([dialog.showing, dialog.open]).to.deep.equal([false, false]);
+  });
+
   it('close(value) reports the return value; the × button closes with an empty one', async () => {
     const { dialog, root } = await setup();
     dialog.show();
