@@ -1,14 +1,15 @@
-// The demo on other screens and devices, in Chromium: phone width, the rows' pointer shortcuts
+// The demo on other screens and devices, in Chromium and Firefox: phone width, the rows' pointer shortcuts
 // (check box, star), and one account edited offline on two devices at once.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'puppeteer-core';
 import type { StubProcess } from '../../testing/index.js';
 import type { MailMessage } from '../../demo-app/model.js';
-import { axeViolations, eventually, focusThread, freshPage, launchChromium, pathOf, serverDocs, signIn, startDemoServer, threads } from './e2e-kit.js';
+import { axeViolations, clickOn, deepElement, forEachBrowser, eventually, focusPage, focusThread, freshPage, launchBrowser, pathOf, serverDocs, signIn, startDemoServer, threads } from './e2e-kit.js';
 
 /** Clicks (a real click) the centre of `selector` inside the row of `threadId`. */
 async function clickInRow(page: Page, threadId: string, selector: string): Promise<void> {
+  await focusPage(page);
   await focusThread(page, threadId);
   const box = await page.evaluate((id, sel) => {
     const row = window.__e2e.all('mail-thread-row').find((r) => (r as Element & { thread: { threadId: string } }).thread.threadId === id);
@@ -21,17 +22,16 @@ async function clickInRow(page: Page, threadId: string, selector: string): Promi
 
 /** Applies a user label to the conversation `threadId` through the toolbar's Labels menu. */
 async function addLabel(page: Page, threadId: string, labelId: string): Promise<void> {
+  await focusPage(page);
   await focusThread(page, threadId);
-  await page.evaluate((value) => {
-    const select = window.__e2e.all('select[aria-label="Labels"]')[0] as HTMLSelectElement;
-    select.value = value;
-    select.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
-  }, `add:${labelId}`);
+  const select = await deepElement(page, 'select[aria-label="Labels"]');
+  await select.select(`add:${labelId}`);
+  await select.dispose();
 }
 
 const labelsOf = async (page: Page, threadId: string) => (await threads(page))?.find((t) => t.threadId === threadId)?.labels ?? [];
 
-describe('demo mail client on phones and on two devices (Chromium)', { timeout: 240_000 }, () => {
+forEachBrowser((kind) => describe(`demo mail client on phones and on two devices (${kind})`, { timeout: 240_000 }, () => {
   let stub: StubProcess;
   let url: string;
   let browser: Browser;
@@ -39,7 +39,7 @@ describe('demo mail client on phones and on two devices (Chromium)', { timeout: 
   before(async () => {
     stub = await startDemoServer();
     url = stub.url;
-    browser = await launchChromium();
+    browser = await launchBrowser(kind);
   });
 
   after(async () => {
@@ -58,9 +58,9 @@ describe('demo mail client on phones and on two devices (Chromium)', { timeout: 
       return getComputedStyle(nav).display !== 'none';
     });
     assert.equal(await navShown(), false, 'the mailboxes hide behind the menu');
-    await page.evaluate(() => (window.__e2e.find('mail-shell')!.shadowRoot!.querySelector('button.menu') as HTMLButtonElement).click());
+    await clickOn(page, 'button.menu', 'mail-shell');
     await eventually(async () => ((await navShown()) ? true : undefined), 'the menu to show the mailboxes');
-    await page.evaluate(() => (window.__e2e.find('mail-shell')!.shadowRoot!.querySelector('button.menu') as HTMLButtonElement).click());
+    await clickOn(page, 'button.menu', 'mail-shell');
     const first = (await threads(page))![0];
     await clickInRow(page, first.threadId, '.text');
     await eventually(async () => (pathOf(page) === `/u/0/inbox/t/${first.threadId}` ? true : undefined), 'a tap to open the conversation');
@@ -119,4 +119,4 @@ describe('demo mail client on phones and on two devices (Chromium)', { timeout: 
     await laptop.browserContext().close();
     await phone.browserContext().close();
   });
-});
+}));

@@ -1,15 +1,18 @@
 // Shared by the demo's end-to-end tests: the built demo (dist/demo-app) served by the real stub
-// with the demo seed, Chromium through puppeteer-core, and readers for the page and the server.
+// with the demo seed, Chromium (CDP) and Firefox ESR (WebDriver BiDi) through puppeteer-core, real
+// keyboard and pointer input, and readers for the page and the server.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { describe } from 'node:test';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { StubProcess } from '../../testing/index.js';
 import type { Change } from '../../runtime/protocol/index.js';
 import type { ThreadSummary } from '../../demo-app/mail/threads.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const FIREFOX = process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--no-default-browser-check'];
 
 /** Messages per user: enough for a scrolling list and every kind of thread, small enough to sync fast. */
@@ -66,9 +69,35 @@ declare global {
   }
 }
 
+/** A browser the end-to-end suites run in. */
+export type BrowserKind = 'chromium' | 'firefox';
+
+/** The browsers each end-to-end suite runs in: `OUTPOST_E2E_BROWSERS` (default `chromium,firefox`). */
+export const E2E_BROWSERS: BrowserKind[] = (process.env.OUTPOST_E2E_BROWSERS ?? 'chromium,firefox').split(',').map((s) => s.trim()).filter((s): s is BrowserKind => {
+  if (s !== 'chromium' && s !== 'firefox') throw new Error(`OUTPOST_E2E_BROWSERS: unknown browser '${s}'; use chromium, firefox or both, comma-separated.`);
+  return true;
+});
+
+/**
+ * Declares `suite` (a describe block with its own stub and browser) once per browser of
+ * {@link E2E_BROWSERS}, one browser after the other: side by side they took nearly as long on two
+ * cores and timed out under the load.
+ */
+export function forEachBrowser(suite: (kind: BrowserKind) => void): void {
+  describe('in each browser', { concurrency: 1 }, () => {
+    for (const kind of E2E_BROWSERS) suite(kind);
+  });
+}
+
+/** Debian's Chromium (CDP) or Firefox ESR (WebDriver BiDi), headless. */
+export function launchBrowser(kind: BrowserKind): Promise<Browser> {
+  if (kind === 'firefox') return puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
+  return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+}
+
 /** Debian's Chromium, headless. */
 export function launchChromium(): Promise<Browser> {
-  return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  return launchBrowser('chromium');
 }
 
 /**
@@ -104,9 +133,7 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
 /** Opens the app at `url` and signs in; resolves once the inbox lists conversations. */
 export async function signIn(page: Page, url: string, user: string): Promise<void> {
   await page.goto(`${url}/signin`);
-  await page.locator('>>> mail-sign-in >>> input[name=user]').fill(user);
-  await page.locator('>>> mail-sign-in >>> input[name=password]').fill(user);
-  await page.locator('>>> mail-sign-in >>> button').click();
+  await inShadow(page, 'mail-sign-in', { fill: { 'input[name=user]': user, 'input[name=password]': user }, click: 'button' });
   await eventually(async () => ((await threads(page))?.length ? true : undefined), `${user}'s inbox to list conversations`);
 }
 
@@ -185,24 +212,30 @@ export async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(readFileSync(axePath, 'utf8'));
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact?: string; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
-    const results = await axe.run(document, { resultTypes: ['violations'] });
+    // Sandboxed email frames have an opaque origin: axe cannot message them (Firefox reports its
+    // attempt as a page error), and their content is the sender's, not the app's.
+    const results = await axe.run(document, { resultTypes: ['violations'], iframes: false });
     return results.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id} (${v.impact}): ${v.help} → ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
   });
 }
 
-/** Puts the list's keyboard focus on the conversation `threadId` (as j/k would), so shortcuts act on it. */
+/** Moves the list's keyboard focus to the conversation `threadId` with j/k, so shortcuts act on it (focus must be out of fields). */
 export async function focusThread(page: Page, threadId: string): Promise<void> {
-  const ok = await page.evaluate(async (id) => {
-    const list = window.__e2e.find('mail-thread-list') as (Element & { threads?: Array<{ threadId: string }> }) | undefined;
-    const index = list?.threads?.findIndex((t) => t.threadId === id) ?? -1;
-    const vlist = list?.shadowRoot && (window.__e2e.find('outpost-virtual-list', list.shadowRoot) as (Element & { focusIndex(i: number): Promise<void> }) | undefined);
-    if (index < 0 || !vlist) return false;
-    await vlist.focusIndex(index);
-    return true;
-  }, threadId);
-  if (!ok) throw new Error(`focusThread: ${threadId} is not in the list`);
+  await eventually(async () => {
+    const at = await page.evaluate((id) => {
+      const list = window.__e2e.find('mail-thread-list') as (Element & { threads?: Array<{ threadId: string }> }) | undefined;
+      const vlist = list?.shadowRoot && (window.__e2e.find('outpost-virtual-list', list.shadowRoot) as (Element & { activeIndex: number }) | undefined);
+      const index = list?.threads?.findIndex((t) => t.threadId === id) ?? -1;
+      return index < 0 || !vlist ? undefined : { index, active: vlist.activeIndex };
+    }, threadId);
+    if (!at) throw new Error(`focusThread: ${threadId} is not in the list`);
+    if (at.index === at.active) return true;
+    // j and k, as a user moves through the list.
+    for (let i = Math.abs(at.index - at.active); i > 0; i--) await page.keyboard.press(at.index > at.active ? 'j' : 'k');
+    return undefined;
+  }, `the list's keyboard focus on ${threadId}`);
 }
 
 /** Sets a property of the `<mail-app>` element (e.g. a shorter undo-send window for a test). */
@@ -220,30 +253,53 @@ export async function step<T>(what: string, work: Promise<T>): Promise<T> {
 }
 
 /**
- * Sets a field inside `host`'s shadow root as typing would (value + input event) and clicks
- * buttons there, in the page: puppeteer's locators wait for animation frames, which a page
- * Chromium does not consider visible may not get.
+ * The first element matching `selector` anywhere in the page (through shadow roots), or with
+ * `host` the first match in the shadow root of an element named `host`; waits for it.
  */
+export async function deepElement(page: Page, selector: string, host?: string): Promise<ElementHandle<Element>> {
+  return eventually(async () => {
+    const h = await page.evaluateHandle((sel, hostName) => (hostName ? window.__e2e.all(hostName).map((h) => h.shadowRoot?.querySelector(sel)).find((el) => el) : window.__e2e.all(sel)[0]) ?? undefined, selector, host ?? '');
+    const el = h.asElement() as ElementHandle<Element> | null;
+    if (!el) await h.dispose();
+    return el ?? undefined;
+  }, host ? `${selector} in ${host}` : selector);
+}
+
+/** Clicks with the pointer (scrolled into view, pressed at its centre) the element {@link deepElement} finds. */
+export async function clickOn(page: Page, selector: string, host?: string): Promise<void> {
+  const el = await deepElement(page, selector, host);
+  await el.click();
+  await el.dispose();
+}
+
+/** Clicks with the pointer the first button whose text is `text`. */
+export async function clickButton(page: Page, text: string): Promise<void> {
+  const el = await eventually(async () => {
+    const h = await page.evaluateHandle((t) => window.__e2e.all('button').find((b) => b.textContent!.trim() === t), text);
+    const found = h.asElement() as ElementHandle<Element> | null;
+    if (!found) await h.dispose();
+    return found ?? undefined;
+  }, `a button "${text}"`);
+  await el.click();
+  await el.dispose();
+}
+
+/** Types into a field as a user does: clicks it, selects what it holds, types `value` over it. */
+export async function typeInto(page: Page, selector: string, value: string, host?: string): Promise<void> {
+  const el = await deepElement(page, selector, host);
+  await el.click();
+  await page.keyboard.down('Control');
+  await page.keyboard.press('a');
+  await page.keyboard.up('Control');
+  if (value) await page.keyboard.type(value);
+  else await page.keyboard.press('Backspace');
+  await el.dispose();
+}
+
+/** Fills fields inside `host`'s shadow root by typing, then clicks a button there (real input). */
 export async function inShadow(page: Page, host: string, action: { fill?: Record<string, string>; click?: string }): Promise<void> {
-  await eventually(
-    () => page.evaluate((h, a) => {
-      const root = window.__e2e.find(h)?.shadowRoot;
-      if (!root) return undefined;
-      for (const [selector, value] of Object.entries(a.fill ?? {})) {
-        const field = root.querySelector(selector) as HTMLInputElement | null;
-        if (!field) return undefined;
-        field.value = value;
-        field.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-      }
-      if (a.click) {
-        const button = root.querySelector(a.click) as HTMLButtonElement | null;
-        if (!button) return undefined;
-        button.click();
-      }
-      return true;
-    }, host, action),
-    `${host}: ${JSON.stringify(action)}`,
-  );
+  for (const [selector, value] of Object.entries(action.fill ?? {})) await typeInto(page, selector, value, host);
+  if (action.click) await clickOn(page, action.click, host);
 }
 
 /** Composes and sends a message through the UI (the Compose button, fill the form, Send); the c shortcut has its own test. */

@@ -1,4 +1,4 @@
-// The demo mail client end to end in Chromium: the production build served by the real stub with
+// The demo mail client end to end in Chromium and Firefox: the production build served by the real stub with
 // the demo seed. Accounts side by side, offline work that survives a reload and reaches the server
 // exactly once, and live delivery between two users.
 import { after, before, describe, test } from 'node:test';
@@ -8,7 +8,7 @@ import type { StubProcess } from '../../testing/index.js';
 import { accountStoreName } from '../../runtime/store/storage.js';
 import type { MailMessage } from '../../demo-app/model.js';
 import {
-  composeAndSend, deepTexts, rowPending, eventually, focusPage, focusThread, freshPage, keys, launchChromium, pathOf,
+  clickButton, clickOn, composeAndSend, deepTexts, forEachBrowser, rowPending, eventually, focusPage, focusThread, freshPage, keys, launchBrowser, pathOf,
   inShadow, serverDocs, setAppProperty, signIn, startDemoServer, threadBySubject, threads,
 } from './e2e-kit.js';
 
@@ -19,20 +19,18 @@ async function serverMessages(url: string, user: string): Promise<Array<MailMess
   return [...(await serverDocs(url, user)).values()].filter((c) => c.collection === 'messages').map((c) => ({ ...(c.value as unknown as MailMessage), rev: c.rev }));
 }
 
-describe('demo mail client in Chromium (built demo on the stub)', { timeout: 240_000 }, () => {
+forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on the stub)`, { timeout: 240_000 }, () => {
   let stub: StubProcess;
   let url: string;
   let browser: Browser;
-  let bobBrowser: Browser | undefined;
 
   before(async () => {
     stub = await startDemoServer();
     url = stub.url;
-    browser = await launchChromium();
+    browser = await launchBrowser(kind);
   });
 
   after(async () => {
-    await bobBrowser?.close();
     await browser?.close();
     await stub?.dispose();
   });
@@ -46,19 +44,20 @@ describe('demo mail client in Chromium (built demo on the stub)', { timeout: 240
 
     await signIn(page, url, 'bob');
     assert.equal(pathOf(page), '/u/1/inbox');
-    assert.ok((await threads(page))!.every((t) => t.threadId.startsWith('bob-')), 'bob sees his own mailbox');
+    // The list shown at sign-in may still be alice's for a moment: wait for bob's.
+    await eventually(async () => ((await threads(page))?.every((t) => t.threadId.startsWith('bob-')) ? true : undefined), 'bob to see his own mailbox');
     const names = await databases(page);
     assert.ok(names.includes(accountStoreName('mail', 'alice')) && names.includes(accountStoreName('mail', 'bob')), `one store per account, got ${names.join(', ')}`);
 
     // Back to alice through the account menu's link (in-app navigation, no page load).
-    await page.locator('>>> details.accounts summary').click();
-    await page.locator('>>> details.accounts a[href="/u/0/inbox"]').click();
+    await clickOn(page, 'details.accounts summary');
+    await clickOn(page, 'details.accounts a[href="/u/0/inbox"]');
     await eventually(async () => ((await threads(page))?.[0]?.threadId.startsWith('alice-') ? true : undefined), "alice's inbox again");
 
     await page.goto(`${url}/u/1/inbox`);
     await eventually(async () => ((await threads(page))?.[0]?.threadId.startsWith('bob-') ? true : undefined), "bob's inbox at /u/1");
-    await page.locator('>>> details.accounts summary').click();
-    await page.locator('>>> details.accounts button::-p-text(Sign out bob)').click();
+    await clickOn(page, 'details.accounts summary');
+    await clickButton(page, 'Sign out bob');
     await eventually(async () => (pathOf(page) === '/u/0/inbox' ? true : undefined), 'the app to go to the remaining account');
     const after = await eventually(async () => {
       const n = await databases(page);
@@ -153,27 +152,21 @@ describe('demo mail client in Chromium (built demo on the stub)', { timeout: 240
   });
 
   test("alice sends to bob: bob's open tab shows it without a reload; undo send keeps a message from going", async () => {
-    // Bob on a browser of his own (another device): a second tab in one browser is a background
-    // tab, which gets no animation frames, and puppeteer's locators wait for those.
-    bobBrowser = await launchChromium();
+    // Bob in a context of his own (another device's storage) in the same browser; whichever tab
+    // is typed into is brought to the front, as a user would look at it.
     const alice = await freshPage(browser);
-    const bob = await freshPage(bobBrowser);
+    const bob = await freshPage(browser);
+    await alice.bringToFront();
     await signIn(alice, url, 'alice');
+    await bob.bringToFront();
     await signIn(bob, url, 'bob');
+    await alice.bringToFront();
     await bob.evaluate(() => Object.assign(window, { sameDocument: true }));
 
     // Undo within the window: the compose panel comes back and nothing is sent.
     const undone = `Never mind ${Date.now()}`;
     await composeAndSend(alice, 'bob@outpost.test', undone, 'Oops');
-    // Clicked in the page: a locator's visibility and stability checks can outlast the window on a busy machine.
-    await eventually(
-      () => alice.evaluate(() => {
-        const undo = window.__e2e.find('outpost-toaster')?.shadowRoot?.querySelector<HTMLButtonElement>('button.action');
-        undo?.click();
-        return undo ? true : undefined;
-      }),
-      'the Undo button of the sending toast',
-    );
+    await clickOn(alice, 'button.action', 'outpost-toaster');
     const undoneAt = Date.now();
     const reopened = await eventually(() => alice.evaluate(() => (window.__e2e.find('mail-compose')?.shadowRoot?.querySelector('input[name=subject]') as HTMLInputElement | null)?.value), 'the compose panel to come back');
     assert.equal(reopened, undone);
@@ -193,6 +186,7 @@ describe('demo mail client in Chromium (built demo on the stub)', { timeout: 240
     assert.ok(!(await threads(bob))!.some((t) => t.subject === undone));
 
     // Bob opens it: plain text is escaped and the URL becomes a safe link.
+    await bob.bringToFront();
     await bob.goto(`${url}/u/0/inbox/t/${encodeURIComponent(got.threadId)}`);
     // Polled with evaluate: puppeteer's locators wait on animation frames and timed out here in
     // full runs although the message had rendered.
@@ -204,5 +198,6 @@ describe('demo mail client in Chromium (built demo on the stub)', { timeout: 240
     assert.deepEqual(link, ['https://example.com/menu', '_blank', 'noopener noreferrer']);
     assert.deepEqual([...alice.errors, ...bob.errors], []);
     await alice.browserContext().close();
+    await bob.browserContext().close();
   });
-});
+}));
