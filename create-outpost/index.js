@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// `npm create outpost@latest my-app`: copies the starter app (template/) into my-app, names it,
+// pins it to this release of the Outpost packages, and installs its dependencies.
+import { spawnSync } from 'node:child_process';
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { scaffold } from './scaffold.js';
+
+const USAGE = `Usage: npm create outpost@latest <folder> [-- --no-install]
+
+Creates an offline-first Outpost app in <folder>: store, sync, router, a component, service worker
+and manifest, build/serve/test scripts. Then: cd <folder> && npm start (and npm test).`;
+
+function main() {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'no-install': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) return console.log(USAGE);
+  if (positionals.length !== 1) {
+    console.error(`create-outpost: name the folder to create.\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const dir = positionals[0];
+  scaffold(dir);
+  const shown = relative(process.cwd(), resolve(dir)) || '.';
+  console.log(`Created ${shown}.`);
+  if (!values['no-install']) {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const r = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
+    if (r.status !== 0) {
+      console.error(`create-outpost: npm install failed in ${shown}; fix the error above, then run it again there.`);
+      process.exitCode = 1;
+      return;
+    }
+  }
+  console.log(`\nNext:\n  cd ${shown}${values['no-install'] ? '\n  npm install' : ''}\n  npm start   # the app on http://127.0.0.1:8787\n  npm test    # its tests in headless Chromium`);
+}
+
+try {
+  main();
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+}

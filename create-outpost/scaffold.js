@@ -1,0 +1,24 @@
+// The starter app's copy step of create-outpost (index.js is the CLI).
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+
+const here = new URL('.', import.meta.url).pathname;
+const { version } = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
+
+/**
+ * Writes the starter app into `dir` (which must not exist or be empty).
+ * @param {string} dir
+ * @returns {string} the app's package name
+ */
+export function scaffold(dir) {
+  if (existsSync(dir) && readdirSync(dir).length) throw new Error(`create-outpost: ${dir} is not empty. Pick a new folder name.`);
+  const name = basename(resolve(dir)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'outpost-app';
+  cpSync(join(here, 'template'), dir, { recursive: true });
+  // npm never packs a file named .gitignore, so the template carries it without the dot.
+  renameSync(join(dir, 'gitignore'), join(dir, '.gitignore'));
+  for (const file of ['package.json', 'README.md']) {
+    const path = join(dir, file);
+    writeFileSync(path, readFileSync(path, 'utf8').replaceAll('%NAME%', name).replaceAll('%OUTPOST_VERSION%', `^${version}`));
+  }
+  return name;
+}

@@ -1,0 +1,30 @@
+// `npm test`: the tests in test/ in headless Chromium, against a real outpost-stub.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import puppeteerCore from 'puppeteer-core';
+import { outpostStubPlugin } from 'outpost/testing';
+
+export default {
+  files: ['test/**/*.browser.test.ts'],
+  nodeResolve: true,
+  // The stub is shared by every test file of the run: run files one at a time.
+  concurrency: 1,
+  browsers: [
+    chromeLauncher({
+      puppeteer: puppeteerCore,
+      launchOptions: {
+        // CHROME_PATH picks a browser (e.g. /usr/bin/chromium); unset, an installed Chrome is found.
+        ...(process.env.CHROME_PATH ? { executablePath: process.env.CHROME_PATH } : {}),
+        headless: true,
+        // Chromium refuses to start as root (CI containers) without --no-sandbox.
+        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+      },
+    }),
+  ],
+  plugins: [
+    // es2022 lowers decorators, which browsers do not run natively yet.
+    esbuildPlugin({ ts: true, target: 'es2022' }),
+    // The users who can sign in; add '--app', 'server/app.js' once the app has server code.
+    outpostStubPlugin({ args: ['--users', 'alice:alice,bob:bob'] }),
+  ],
+};

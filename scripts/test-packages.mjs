@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// `npm run test:packages`: what an app author does, from the packed tarballs. Packs every package
+// of this repository, scaffolds an app with the packed create-outpost (as `npm create outpost`
+// does), installs the tarballs into it from a fresh project, type-checks and builds it, serves it
+// with the packed outpost-stub, visits it once in Chromium, stops the server and reloads (the app
+// must start offline, signed in, with its data), then runs the app's own tests (`npm test`).
+// Too slow for `npm test` (better-sqlite3 compiles from source: minutes on 2 cores); the cheap
+// checks of the same packages run there (test/create-outpost/packages.node.test.ts).
+// Run `npm run build` first. KEEP=1 keeps the temporary folder.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
+
+const root = new URL('..', import.meta.url).pathname;
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const work = mkdtempSync(join(tmpdir(), 'outpost-packages-'));
+const app = join(work, 'my-app');
+const started = Date.now();
+const step = (what) => console.log(`▶ ${what} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+const sh = (cmd, args, cwd, env = {}) => execFileSync(cmd, args, { cwd, stdio: 'inherit', env: { ...process.env, ...env } });
+
+/** Starts the app's own outpost-stub (from its node_modules) on a free port; resolves with its URL. */
+function serve(data) {
+  const child = spawn(join(app, 'node_modules/.bin/outpost-stub'), ['--static', 'dist', '--port', '0', '--data', data, '--users', 'alice:alice'], { cwd: app, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`outpost-stub exited (${code}) before listening`)));
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      const m = /listening on (http:\/\/\S+)/.exec(chunk);
+      if (m) resolve({ url: m[1], stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) });
+    });
+  });
+}
+
+let server;
+let browser;
+try {
+  for (const f of ['dist/runtime/index.js', 'server-stub/dist/server-stub/cli.js']) assert.ok(existsSync(join(root, f)), `${f} is missing: run npm run build first`);
+  step('pack every package');
+  sh('npm', ['pack', '--workspaces', '--include-workspace-root', '--pack-destination', work, '--silent'], root);
+  const tarballs = Object.fromEntries(readdirSync(work).filter((f) => f.endsWith('.tgz')).map((f) => [f.replace(/-\d+\.\d+\.\d+\.tgz$/, ''), join(work, f)]));
+  assert.deepEqual(Object.keys(tarballs).sort(), ['create-outpost', 'outpost', 'outpost-build', 'outpost-server']);
+
+  step('npm create outpost (the packed create-outpost) my-app');
+  sh('npm', ['exec', '--yes', `--package=${tarballs['create-outpost']}`, '--', 'create-outpost', 'my-app', '--no-install'], work);
+
+  step('npm install, with the packed outpost, outpost-server and outpost-build');
+  sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarballs.outpost, tarballs['outpost-server'], tarballs['outpost-build']], app);
+  // The browser package must not drag the server's native driver into an app's page dependencies.
+  const why = JSON.parse(execFileSync('npm', ['explain', 'better-sqlite3', '--json'], { cwd: app, encoding: 'utf8' }));
+  const dependents = why.flatMap((n) => n.dependents.map((d) => d.from.name));
+  assert.deepEqual([...new Set(dependents)], ['outpost-server'], `better-sqlite3 is installed only for outpost-server (found: ${dependents.join(', ')})`);
+
+  step('npm run typecheck, npm run build');
+  sh('npm', ['run', 'typecheck'], app);
+  sh('npm', ['run', 'build'], app);
+
+  step('one visit online, then the server stops and the app reloads');
+  server = await serve(join(work, 'data'));
+  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'To-dos', { timeout: 30_000, polling: 100 });
+  const title = `Added online ${Date.now()}`;
+  await page.type('input[name=title]', title);
+  await page.click('form button');
+  await page.waitForFunction((t) => [...document.querySelectorAll('li a')].some((a) => a.textContent === t), { timeout: 20_000, polling: 100 }, title);
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, { timeout: 30_000, polling: 100 });
+  await server.stop();
+  server = undefined;
+  await page.reload();
+  await page.waitForFunction((t) => document.querySelector('h1')?.textContent === 'To-dos' && [...document.querySelectorAll('li a')].some((a) => a.textContent === t), { timeout: 30_000, polling: 100 }, title);
+  console.log('  the app started with the server down, signed in, with its to-do');
+  await browser.close();
+  browser = undefined;
+
+  step("the app's own tests: npm test");
+  sh('npm', ['test'], app, { CHROME_PATH: CHROMIUM });
+  step('all passed');
+} catch (err) {
+  console.error(`✖ test:packages failed: ${err instanceof Error ? err.stack : err}\n  (folder: ${work}, kept)`);
+  process.exitCode = 1;
+} finally {
+  await browser?.close();
+  await server?.stop();
+  if (!process.exitCode && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
+}
