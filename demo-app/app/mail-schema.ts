@@ -6,9 +6,10 @@ import { addressOf, localUser, snippetOf, type MailMessage, type SendArgs } from
 
 /**
  * Schema version of the mail store (2 added `session`, the token the worker syncs with; 3 lists
- * labels newest first through `byLabelDate`, replacing `byLabel`).
+ * labels newest first through `byLabelDate`, replacing `byLabel`; 4 indexes the words search
+ * looks in, filled for stored messages by the upgrade).
  */
-export const MAIL_STORE_VERSION = 3;
+export const MAIL_STORE_VERSION = 4;
 
 /** Prefix of every account's store name (`accountStoreName('mail', user)`). */
 export const MAIL_STORE_PREFIX = 'mail:';
@@ -23,6 +24,8 @@ export const mailCollections: Record<string, CollectionSchema> = {
       // One [label, date] entry per label: a mailbox's newest messages are the end of its range.
       byLabelDate: { compute: (m) => (m.labels as string[]).map((label) => [label, m.date as number]), multiEntry: true },
     },
+    // What a search's free words look in (mail/match.ts): search reads its candidates from here.
+    words: ['subject', 'text', 'from.name', 'from.email', 'to.name', 'to.email'],
   },
   labels: { keyPath: 'id' },
   drafts: { keyPath: 'id', indexes: { byUpdated: 'updatedAt' } },

@@ -16,19 +16,44 @@ export function labelQuery(label: string): Query {
   return { index: 'byLabelDate', between: [[label, -Infinity], [label, Infinity]], direction: 'prev' };
 }
 
+/** Where a mailbox's messages come from: an index read newest first, or a word search. */
+type Source = { query: Query; keep: (m: MailMessage) => boolean; chunk: number; words?: undefined } | { words: string; keep: (m: MailMessage) => boolean };
+
+/**
+ * Where a search's candidates come from, most selective first: the word index for free and
+ * `subject:` words (every match holds them), else the label index for `is:starred`, `is:unread`
+ * or one `label:`, else (only from:, to:, dates, has:) every message newest first. `keep` then
+ * applies the whole query to each candidate.
+ */
+function searchSource(query: string, labels: readonly MailLabel[]): Source {
+  const q = parseSearch(query);
+  // Like gmail, search skips Trash unless the query asks for it.
+  const wantsTrash = q.labels.some((l) => l.toLowerCase() === 'trash');
+  const keep = (m: MailMessage) => (wantsTrash || !m.labels.includes('TRASH')) && matchesSearch(m, q, labels);
+  const words = [...q.words, ...q.subject];
+  if (words.length) return { words: words.join(' '), keep };
+  const label = q.starred ? 'STARRED' : q.unread ? 'UNREAD' : q.labels.length ? labelIdOf(q.labels[0], labels) : undefined;
+  if (label) return { query: labelQuery(label), keep, chunk: 400 };
+  // Matches may be sparse: read big chunks of the whole mailbox.
+  return { query: { index: 'byDate', direction: 'prev' }, keep, chunk: 2000 };
+}
+
+/** The one label id `label:<name>` can mean (a user label's name or id, or a system label), if one. */
+function labelIdOf(wanted: string, labels: readonly MailLabel[]): string | undefined {
+  const w = wanted.toLowerCase();
+  const ids = new Set(labels.filter((l) => l.name.toLowerCase() === w || l.id.toLowerCase() === w).map((l) => l.id));
+  const system = Object.values(SYSTEM_LABEL).concat('UNREAD', 'IMPORTANT').find((s) => s.toLowerCase() === w);
+  if (system) ids.add(system);
+  return ids.size === 1 ? [...ids][0] : undefined;
+}
+
 /**
  * Where a mailbox's messages come from (newest first), which of them it lists, and how many to
  * read at a time once the first chunk falls short.
  */
-function sourceOf(mailbox: Mailbox, labels: readonly MailLabel[]): { query: Query; keep: (m: MailMessage) => boolean; chunk: number } | undefined {
+function sourceOf(mailbox: Mailbox, labels: readonly MailLabel[]): Source | undefined {
   const notTrash = (m: MailMessage) => !m.labels.includes('TRASH');
-  if (mailbox.kind === 'search') {
-    const q = parseSearch(mailbox.query);
-    // Like gmail, search skips Trash unless the query asks for it.
-    const wantsTrash = q.labels.some((l) => l.toLowerCase() === 'trash');
-    // Matches may be sparse: read big chunks of the whole mailbox.
-    return { query: { index: 'byDate', direction: 'prev' }, keep: (m) => (wantsTrash || notTrash(m)) && matchesSearch(m, q, labels), chunk: 2000 };
-  }
+  if (mailbox.kind === 'search') return searchSource(mailbox.query, labels);
   if (mailbox.id === 'all') return { query: { index: 'byDate', direction: 'prev' }, keep: notTrash, chunk: 400 };
   const label = mailbox.kind === 'label' ? mailbox.id : SYSTEM_LABEL[mailbox.id];
   if (!label) return undefined; // drafts have their own list
@@ -56,6 +81,19 @@ export async function mailboxThreads(session: MailSession, mailbox: Mailbox, lab
     const messages = tx.collection<StoredMessage>('messages');
     const threadIds = new Set<string>();
     let more = false;
+    if (source.words !== undefined) {
+      // The word index answers in its own order: the candidates (few: every query word is in each) newest first.
+      const found = (await messages.query({ words: source.words })).filter(source.keep).sort((a, b) => b.date - a.date);
+      for (const m of found) {
+        if (threadIds.size === limit && !threadIds.has(m.threadId)) {
+          more = true;
+          break;
+        }
+        threadIds.add(m.threadId);
+      }
+      const members = await messagesOf(messages, threadIds);
+      return { threads: groupThreads(members.filter(source.keep), `${session.user}@outpost.test`), more };
+    }
     let after: Query['after'];
     // About 1.2 messages per conversation: the first chunk usually covers the whole page.
     let chunk = Math.min(source.chunk, Math.ceil(limit * 1.5));

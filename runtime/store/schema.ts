@@ -28,7 +28,10 @@ export interface CollectionSchema {
   keyPath: string;
   /** Named indexes, e.g. `{ byThread: ['threadId', 'date'], byLabel: 'labels*', byDate: 'date' }`. */
   indexes?: Record<string, IndexSpec>;
-  /** Fields whose words are indexed for prefix search with `query({ words })`. */
+  /**
+   * Fields whose words are indexed for prefix search with `query({ words })`; dotted paths reach
+   * into objects and across arrays, e.g. `['subject', 'from.name', 'to.email']`.
+   */
   words?: string[];
 }
 

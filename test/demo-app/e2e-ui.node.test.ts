@@ -106,7 +106,10 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     const all = [...(await serverDocs(url, 'alice')).values()].filter((c) => c.collection === 'messages').map((c) => c.value as unknown as MailMessage).filter((m) => !m.labels.includes('TRASH'));
     const expect = (pred: (m: MailMessage) => boolean) => new Set(all.filter(pred).map((m) => m.threadId));
     const sender = all.find((m) => m.from.email !== 'alice@outpost.test')!.from.name.split(' ')[1].toLowerCase();
+    // A free word looks in the subject, the text and the participants (through the store's word index).
+    const freeWords = (m: MailMessage) => `${m.subject} ${m.text} ${m.from.name} ${m.from.email} ${m.to.map((a) => `${a.name} ${a.email}`).join(' ')}`.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
     const cases: Array<[string, Set<string>]> = [
+      [sender, expect((m) => freeWords(m).some((w) => w.startsWith(sender)))],
       ['subject:invoice', expect((m) => /\binvoice/i.test(m.subject))],
       ['is:starred', expect((m) => m.labels.includes('STARRED'))],
       ['has:attachment', expect((m) => m.attachments.length > 0)],

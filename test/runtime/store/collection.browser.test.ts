@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { deleteStore, type Store } from '../../../runtime/store/index.js';
+import { deleteStore, openStore, type Store } from '../../../runtime/store/index.js';
 import { mail, openMail, uniqueName, type Mail } from './helpers.js';
 
 describe('store collections', () => {
@@ -102,5 +102,21 @@ describe('store collections', () => {
     expect(await messages.query({ words: 'zebra' })).to.deep.equal([]);
     // The hidden word field never leaks into records.
     expect(Object.keys((await messages.get('m0001'))!)).not.to.include('$words');
+  });
+
+  it('word search indexes dotted paths into objects and across arrays of them', async () => {
+    const s = await openStore({ name: uniqueName('words'), version: 1, collections: { mail: { keyPath: 'id', words: ['subject', 'from.name', 'to.email'] } } });
+    const box = s.collection('mail');
+    await box.bulkPut([
+      { id: 'a', subject: 'Lunch', from: { name: 'Bob Builder', email: 'bob@x.test' }, to: [{ name: 'Al', email: 'alice@outpost.test' }, { name: 'Cy', email: 'carol@outpost.test' }] },
+      { id: 'b', subject: 'Budget', from: { name: 'Dana', email: 'dana@x.test' }, to: [] },
+    ]);
+    expect((await box.query({ words: 'build' })).map((m) => m.id)).to.deep.equal(['a']);
+    expect((await box.query({ words: 'carol lunch' })).map((m) => m.id)).to.deep.equal(['a']);
+    // Only the listed paths: from.email and to.name are not indexed.
+    expect(await box.query({ words: 'dana' })).to.have.length(1);
+    expect(await box.query({ words: 'cy' })).to.deep.equal([]);
+    s.close();
+    await deleteStore(s.name);
   });
 });
