@@ -62,7 +62,8 @@ const QUOTA_TEST = 'test/runtime/store/quota-and-controller.browser.test.ts';
 const targeted = process.env.OUTPOST_TEST_FILES?.split(',');
 
 export default {
-  files: targeted ?? ['test/**/*.browser.test.ts', `!${QUOTA_TEST}`],
+  // docs/examples: the guide's starter app and its test (create-outpost's template), as written.
+  files: targeted ?? ['test/**/*.browser.test.ts', 'docs/examples/**/*.browser.test.ts', `!${QUOTA_TEST}`],
   groups: targeted ? [] : [{ name: 'own-browser', files: QUOTA_TEST, browsers: launchers() }],
   nodeResolve: { exportConditions: ['source', 'browser'] },
   concurrency: 1,
