@@ -1,5 +1,5 @@
-// Signed-in accounts, in the order of their `/u/<n>` index. Tokens live in localStorage so the app
-// starts offline once signed in; each account's mail lives in its own IndexedDB store.
+// Signing in at the demo's server. The signed-in accounts themselves (in `/u/<n>` order, each with
+// its own store and sync) are the framework's: `openAccounts` from outpost/accounts (ui/mail-app.ts).
 
 /** One signed-in account. */
 export interface Account {
@@ -10,41 +10,6 @@ export interface Account {
 /** Why signing in failed, worded for the person at the keyboard. */
 export class SignInError extends Error {
   override name = 'SignInError';
-}
-
-/** The list of signed-in accounts, persisted under one localStorage key. */
-export class AccountList {
-  readonly #key: string;
-
-  /** @param key the localStorage key (tests pass their own so runs do not share accounts) */
-  constructor(key = 'outpost-mail:accounts') {
-    this.#key = key;
-  }
-
-  /** The accounts, `/u/0` first. */
-  all(): Account[] {
-    try {
-      const list = JSON.parse(localStorage.getItem(this.#key) ?? '[]') as unknown;
-      return Array.isArray(list) ? list.filter((a): a is Account => typeof a?.user === 'string' && typeof a?.token === 'string') : [];
-    } catch {
-      return [];
-    }
-  }
-
-  /** Adds (or refreshes the token of) an account; returns its index. */
-  save(account: Account): number {
-    const list = this.all();
-    const i = list.findIndex((a) => a.user === account.user);
-    if (i >= 0) list[i] = account;
-    else list.push(account);
-    localStorage.setItem(this.#key, JSON.stringify(list));
-    return i >= 0 ? i : list.length - 1;
-  }
-
-  /** Forgets an account. */
-  remove(user: string): void {
-    localStorage.setItem(this.#key, JSON.stringify(this.all().filter((a) => a.user !== user)));
-  }
 }
 
 /**

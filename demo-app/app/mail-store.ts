@@ -1,6 +1,6 @@
 // One account's local mail: its IndexedDB store (`mail:<user>`) and the sync engine that keeps it
 // in step with the server, including the optimistic effect of the custom `send` mutation.
-import { accountStoreName, createSync, deleteStore, openStore, syncCollections, type Store, type Sync } from 'outpost';
+import { accountStoreName, createSync, openStore, syncCollections, type Store, type Sync } from 'outpost';
 import type { MailMessage } from '../model.js';
 import { MAIL_STORE_VERSION, mailCollections, sendMutator, syncedMailCollections, type SessionRecord } from './mail-schema.js';
 
@@ -69,9 +69,4 @@ export async function openMailSession(options: { user: string; server: string; t
       store.close();
     },
   };
-}
-
-/** Wipes a user's local mail (sign-out); other accounts' stores are untouched. */
-export async function wipeMailStore(user: string): Promise<void> {
-  await deleteStore(mailStoreName(user));
 }

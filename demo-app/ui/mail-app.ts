@@ -1,9 +1,10 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { InstallSource, UpdateSource } from 'outpost/components';
-import { AccountList, type Account } from '../app/accounts.js';
+import { openAccounts, type Accounts } from 'outpost/accounts';
+import type { Account } from '../app/accounts.js';
 import { historyLocation, type AppLocation } from '../app/location.js';
-import { openMailSession, wipeMailStore, type MailSession } from '../app/mail-store.js';
+import { mailStoreName, openMailSession, type MailSession } from '../app/mail-store.js';
 import { mailPath, parseRoute, type Route } from '../app/routes.js';
 import './mail-shell.js';
 import './sign-in-page.js';
@@ -28,8 +29,12 @@ export class MailApp extends LitElement {
   @property() accessor server = location.origin;
   /** Where the app reads and changes its path (default: the address bar). */
   @property({ attribute: false }) accessor location: AppLocation = historyLocation();
-  /** Where signed-in accounts are kept (tests use their own key). */
-  @property({ attribute: false }) accessor accountList = new AccountList();
+  /** The signed-in accounts (outpost/accounts), each with its own store and sync, opened on first visit. */
+  @property({ attribute: false }) accessor accountList: Accounts<MailSession> = openAccounts({
+    app: 'outpost-mail',
+    storeName: mailStoreName,
+    open: (account, token) => openMailSession({ user: account.user, server: this.server, token }),
+  });
   /** How long "Undo" can stop a send (ms). */
   @property({ type: Number }) accessor undoSendMs = 5000;
   /** The service worker, for the update prompt (production builds). */
@@ -40,13 +45,14 @@ export class MailApp extends LitElement {
   @state() accessor route: Route = { page: 'signin' };
   @state() accessor accounts: Account[] = [];
   @state() accessor #error = '';
-  readonly #sessions = new Map<string, MailSession>();
-  readonly #opening = new Map<string, Promise<MailSession>>();
+  // Sessions already announced with `session-open`.
+  readonly #announced = new WeakSet<MailSession>();
   #unsubscribe: (() => void) | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.accounts = this.accountList.all();
+    this.accounts = this.accountList.list();
+    this.accountList.addEventListener('change', this.#onAccounts);
     this.#follow();
     this.addEventListener('click', this.#onClick);
   }
@@ -56,11 +62,16 @@ export class MailApp extends LitElement {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.removeEventListener('click', this.#onClick);
+    this.accountList.removeEventListener('change', this.#onAccounts);
     // Like closing the tab: syncing stops, the data and the outbox stay in IndexedDB.
-    for (const s of this.#sessions.values()) s.close();
-    this.#sessions.clear();
-    this.#opening.clear();
+    this.accountList.close();
   }
+
+  // Signed in or out here or in another tab: the path may now name no account.
+  #onAccounts = () => {
+    this.accounts = this.accountList.list();
+    this.#route();
+  };
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('location') && this.isConnected) this.#follow();
@@ -84,27 +95,21 @@ export class MailApp extends LitElement {
       return;
     }
     this.route = route;
-    if (route.page === 'mail') void this.#session(this.accounts[route.account].user);
+    if (route.page === 'mail') this.#session(this.accounts[route.account].user);
   }
 
-  /** Opens (once) the session of a signed-in user. */
-  #session(user: string): Promise<MailSession> {
-    let opening = this.#opening.get(user);
-    if (!opening) {
-      opening = openMailSession({ user, server: this.server, token: () => this.accountList.all().find((a) => a.user === user)?.token });
-      this.#opening.set(user, opening);
-      opening.then(
-        (s) => {
-          if (!this.isConnected) return s.close();
-          this.#sessions.set(user, s);
-          this.requestUpdate();
-          // main.ts hands each account's sync to the service worker (Background Sync when offline).
-          this.dispatchEvent(new CustomEvent<MailSession>('session-open', { detail: s }));
-        },
-        (err: Error) => (this.#error = `Could not open ${user}'s mail on this device: ${err.message}`),
-      );
-    }
-    return opening;
+  /** Opens (once: the account list shares one opening) the session of a signed-in user. */
+  #session(user: string): void {
+    this.accountList.session(user).then(
+      (s) => {
+        if (this.#announced.has(s)) return;
+        this.#announced.add(s);
+        this.requestUpdate();
+        // main.ts hands each account's sync to the service worker (Background Sync when offline).
+        this.dispatchEvent(new CustomEvent<MailSession>('session-open', { detail: s }));
+      },
+      (err: Error) => (this.#error = `Could not open ${user}'s mail on this device: ${err.message}`),
+    );
   }
 
   /** Intercepts in-app links (`data-nav`) so they change the location without a page load. */
@@ -118,22 +123,15 @@ export class MailApp extends LitElement {
   };
 
   #signedIn(account: Account) {
-    const index = this.accountList.save(account);
-    this.accounts = this.accountList.all();
+    const index = this.accountList.signIn(account);
     // A session paused by a 401 resumes with the new token.
-    this.#sessions.get(account.user)?.sync.setAuth(() => this.accountList.all().find((a) => a.user === account.user)?.token);
+    this.accountList.opened(account.user)?.sync.setAuth(this.accountList.token(account.user));
     this.location.go(mailPath(index, { kind: 'system', id: 'inbox' }));
   }
 
   /** Signs a user out: stops their sync and wipes only their local store. */
   async signOut(user: string): Promise<void> {
-    const session = this.#sessions.get(user) ?? (await this.#opening.get(user)?.catch(() => undefined));
-    session?.close();
-    this.#sessions.delete(user);
-    this.#opening.delete(user);
-    this.accountList.remove(user);
-    this.accounts = this.accountList.all();
-    await wipeMailStore(user);
+    await this.accountList.signOut(user);
     this.location.go(this.accounts.length ? mailPath(0, { kind: 'system', id: 'inbox' }) : '/signin');
   }
 
@@ -144,7 +142,7 @@ export class MailApp extends LitElement {
       return html`<mail-sign-in .server=${this.server} .signedIn=${this.accounts.map((a) => a.user)} @signed-in=${(e: CustomEvent<Account>) => this.#signedIn(e.detail)}></mail-sign-in>`;
     }
     const account = this.accounts[route.account];
-    const session = account && this.#sessions.get(account.user);
+    const session = account && this.accountList.opened(account.user);
     if (!session) return html`<p class="loading">Opening your mail…</p>`;
     return html`<mail-shell
       .session=${session}

@@ -1,0 +1,91 @@
+import { expect } from '@open-wc/testing';
+import { openAccounts, type Account, type Accounts } from '../../../runtime/accounts/index.js';
+import { accountStoreName, openStore, type Store } from '../../../runtime/store/index.js';
+import { createSync, syncCollections, type Sync } from '../../../runtime/sync/index.js';
+import { stubUrl } from '../../../testing/commands.js';
+import { login, serverDocs, unique } from '../sync/helpers.js';
+
+interface NoteSession {
+  store: Store;
+  sync: Sync;
+  close(): void;
+}
+
+const made: Array<Accounts<NoteSession>> = [];
+
+/** Accounts of a fresh app whose sessions are a notes store and its sync against the test stub. */
+async function notesAccounts(app = unique('acc')): Promise<{ app: string; accounts: Accounts<NoteSession>; opened: string[] }> {
+  const url = await stubUrl();
+  const opened: string[] = [];
+  const accounts = openAccounts<NoteSession>({
+    app,
+    async open(account, token) {
+      opened.push(account.user);
+      const store = await openStore({ name: accountStoreName(app, account.user), version: 1, collections: { notes: { keyPath: 'id' }, ...syncCollections } });
+      const sync = await createSync({ store, url, auth: token, collections: { notes: {} }, events: false });
+      return { store, sync, close: () => (sync.close(), store.close()) };
+    },
+  });
+  made.push(accounts);
+  return { app, accounts, opened };
+}
+
+const account = async (user: string): Promise<Account> => ({ user, token: await login(user) });
+const databases = async () => (await indexedDB.databases()).map((d) => d.name);
+
+describe('openAccounts', () => {
+  afterEach(async () => {
+    for (const a of made.splice(0)) {
+      for (const { user } of a.list()) await a.signOut(user);
+      a.close();
+    }
+  });
+
+  it('keeps accounts side by side at their index, each with its own store and sync opened once', async () => {
+    const { app, accounts, opened } = await notesAccounts();
+    expect(accounts.signIn(await account('alice'))).to.equal(0);
+    expect(accounts.signIn(await account('bob'))).to.equal(1);
+    const [a1, a2, bob] = await Promise.all([accounts.session(0), accounts.session('alice'), accounts.session(1)]);
+    expect(a1).to.equal(a2);
+    expect(opened).to.deep.equal(['alice', 'bob']);
+    expect([a1.store.name, bob.store.name]).to.deep.equal([accountStoreName(app, 'alice'), accountStoreName(app, 'bob')]);
+    const id = unique('n');
+    await (await a1.sync.put('notes', { id, title: "alice's" })).acked;
+    expect(await bob.store.collection('notes').get(id)).to.equal(undefined);
+    expect((await serverDocs(id, 'alice')).has(`notes/${id}`)).to.equal(true);
+    expect((await serverDocs(id, 'bob')).size).to.equal(0);
+    // Signing in again refreshes the token in place: same index, and the open sync reads the new one.
+    const again = await account('alice');
+    expect(accounts.signIn(again)).to.equal(0);
+    expect(accounts.token('alice')()).to.equal(again.token);
+    await (await a1.sync.put('notes', { id, title: 'again' })).acked;
+  });
+
+  it('signing one account out closes its sync and deletes only its store; the list outlives the instance; an unknown index is a RangeError', async () => {
+    const { app, accounts } = await notesAccounts();
+    accounts.signIn(await account('alice'));
+    accounts.signIn(await account('bob'));
+    const bob = await accounts.session('bob');
+    const alice = await accounts.session('alice');
+    let changes = 0;
+    accounts.addEventListener('change', () => changes++);
+    await accounts.signOut('bob');
+    expect(changes).to.equal(1);
+    expect(accounts.list().map((a) => a.user)).to.deep.equal(['alice']);
+    expect(accounts.opened('bob')).to.equal(undefined);
+    const names = await databases();
+    expect(names).to.not.include(bob.store.name);
+    expect(names).to.include(alice.store.name);
+    // The closed sync takes no more writes; alice's still syncs.
+    let refused: unknown;
+    await bob.sync.put('notes', { id: unique('late') }).catch((e: unknown) => (refused = e));
+    expect(refused).to.be.instanceOf(Error);
+    await (await alice.sync.put('notes', { id: unique('n') })).acked;
+    // Another instance of the same app (a reload) sees the same list.
+    const { accounts: reloaded } = await notesAccounts(app);
+    expect(reloaded.list().map((a) => a.user)).to.deep.equal(['alice']);
+    const missing = await reloaded.session(1).then(() => undefined, (e: unknown) => e);
+    expect(missing).to.be.instanceOf(RangeError);
+    expect((missing as Error).message).to.contain('/u/1');
+  });
+});
