@@ -6,13 +6,19 @@ import postgres, { type Sql } from 'postgres';
 /** Keeps a LISTEN open on one channel across reconnects. */
 export class PgListener {
   readonly #listeners: Array<(user: string | undefined) => void> = [];
-  readonly #sql: Sql;
+  #sql: Sql;
+  readonly #url: string;
   readonly #channel: string;
   #closed = false;
   #relistening = false;
 
   private constructor(url: string, channel: string) {
     this.#channel = channel;
+    this.#url = url;
+    this.#sql = this.#connect();
+  }
+
+  #connect(): Sql {
     // `onnotify` is postgres.js's per-connection hook (what its own `listen()` uses); ours re-listens
     // with retries, where `listen()` gives up if the database is still down when it notices the drop.
     const options = {
@@ -31,7 +37,18 @@ export class PgListener {
         void this.#relisten().finally(() => (this.#relistening = false));
       },
     };
-    this.#sql = postgres(url, options as unknown as postgres.Options<Record<string, postgres.PostgresType>>);
+    return postgres(this.#url, options as unknown as postgres.Options<Record<string, postgres.PostgresType>>);
+  }
+
+  /** Replaces the connection (it may be wedged by a driver bug) and listens again. */
+  recycle(): void {
+    if (this.#closed) return;
+    const old = this.#sql;
+    this.#sql = this.#connect();
+    void old.end({ timeout: 0 }).catch(() => undefined);
+    if (this.#relistening) return;
+    this.#relistening = true;
+    void this.#relisten().finally(() => (this.#relistening = false));
   }
 
   /** Connects and listens; rejects when the database cannot be reached now. */

@@ -6,6 +6,7 @@ import postgres, { type Sql, type TransactionSql } from 'postgres';
 import type { DocumentValue } from '../../runtime/protocol/index.js';
 import { migrate } from './postgres-schema.js';
 import { PgListener } from './postgres-listen.js';
+import { guardDriver } from './postgres-guard.js';
 import { StorageUnavailable, type PullSnapshot, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
 
 /** Options of {@link PostgresStorage.open}. */
@@ -53,23 +54,32 @@ async function io<T>(what: string, fn: () => Promise<T>): Promise<T> {
 export class PostgresStorage implements Storage {
   readonly kind = 'postgres';
   readonly epoch: string;
-  readonly #sql: Db;
+  #sql: Db;
   readonly #listener: PgListener;
+  readonly #unguard: () => void;
 
-  private constructor(sql: Db, epoch: string, listener: PgListener) {
+  private constructor(connect: () => Db, sql: Db, epoch: string, listener: PgListener) {
     this.#sql = sql;
     this.epoch = epoch;
     this.#listener = listener;
+    this.#unguard = guardDriver(() => {
+      // A connection of the pool may be wedged by the driver bug: start a fresh pool; queries still
+      // on the old one fail (503, retried by clients) instead of hanging.
+      const old = this.#sql;
+      this.#sql = connect();
+      void old.end({ timeout: 0 }).catch(() => undefined);
+      this.#listener.recycle();
+    });
   }
 
   /** Connects, migrates the schema (once across nodes starting together) and starts listening for pokes. */
   static async open(options: PostgresOptions): Promise<PostgresStorage> {
-    const connection = { onnotice: () => undefined, connect_timeout: 10 };
-    const sql: Db = postgres(options.url, { ...connection, max: options.poolSize ?? 10 });
+    const connect = (): Db => postgres(options.url, { onnotice: () => undefined, connect_timeout: 10, max: options.poolSize ?? 10 });
+    const sql = connect();
     try {
       const epoch = await migrate(sql);
       const listener = await PgListener.start(options.url, CHANGES_CHANNEL);
-      return new PostgresStorage(sql, epoch, listener);
+      return new PostgresStorage(connect, sql, epoch, listener);
     } catch (err) {
       await sql.end({ timeout: 1 });
       throw new Error(`Could not open the PostgreSQL database: ${(err as Error).message}. Check --db / DATABASE_URL and that the server is running (e.g. pg_ctlcluster 15 main start).`, { cause: err });
@@ -170,6 +180,7 @@ export class PostgresStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    this.#unguard();
     await this.#listener.close();
     await this.#sql.end({ timeout: 5 });
   }
