@@ -17,8 +17,13 @@ export interface PostgresOptions {
   poolSize?: number;
 }
 
-/** The channel commits NOTIFY on, with the changed user's name as payload. */
-export const CHANGES_CHANNEL = 'outpost_changes';
+/**
+ * The channel commits NOTIFY on, with the changed user's name as payload: `outpost_changes` plus
+ * the schema, so data stores in different schemas of one database do not poke each other.
+ */
+function changesChannel(schema: string): string {
+  return schema === 'public' ? 'outpost_changes' : `outpost_changes.${schema}`;
+}
 
 // Conflicts between concurrent transactions: running the transaction again resolves them.
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -57,8 +62,10 @@ export class PostgresStorage implements Storage {
   #sql: Db;
   readonly #listener: PgListener;
   readonly #unguard: () => void;
+  readonly #channel: string;
 
-  private constructor(connect: () => Db, sql: Db, epoch: string, listener: PgListener) {
+  private constructor(connect: () => Db, sql: Db, epoch: string, listener: PgListener, channel: string) {
+    this.#channel = channel;
     this.#sql = sql;
     this.epoch = epoch;
     this.#listener = listener;
@@ -78,8 +85,10 @@ export class PostgresStorage implements Storage {
     const sql = connect();
     try {
       const epoch = await migrate(sql);
-      const listener = await PgListener.start(options.url, CHANGES_CHANNEL);
-      return new PostgresStorage(connect, sql, epoch, listener);
+      const [{ schema }] = await sql<Array<{ schema: string }>>`SELECT current_schema() AS schema`;
+      const channel = changesChannel(schema);
+      const listener = await PgListener.start(options.url, channel);
+      return new PostgresStorage(connect, sql, epoch, listener, channel);
     } catch (err) {
       await sql.end({ timeout: 1 });
       throw new Error(`Could not open the PostgreSQL database: ${(err as Error).message}. Check --db / DATABASE_URL and that the server is running (e.g. pg_ctlcluster 15 main start).`, { cause: err });
@@ -102,7 +111,7 @@ export class PostgresStorage implements Storage {
             tx.ended = true;
           }
           // Delivered to every node's listener at commit, not before; duplicates in one transaction merge.
-          if (tx.changed.size) await sql`SELECT pg_notify(${CHANGES_CHANNEL}, u) FROM unnest(${[...tx.changed]}::text[]) AS u`;
+          if (tx.changed.size) await sql`SELECT pg_notify(${this.#channel}, u) FROM unnest(${[...tx.changed]}::text[]) AS u`;
           return value;
         })) as T;
       } catch (err) {

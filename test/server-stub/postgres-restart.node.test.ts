@@ -22,15 +22,15 @@ test('PostgreSQL restarted under load: pushes answer 503 with Retry-After, then 
   t.after(() => stream.close());
   await stream.poke(() => true);
 
-  const CLIENTS = 6;
-  const PER_CLIENT = 40;
+  const CLIENTS = 4;
+  const PER_CLIENT = 30;
   let unavailable = 0;
   let restarted: Promise<void> | undefined;
   let acked = 0;
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, c) => {
       for (let n = 1; n <= PER_CLIENT; ) {
-        if (!restarted && acked >= 30) restarted = pg.restart();
+        if (!restarted && acked >= 20) restarted = pg.restart();
         const r = await post(`${stub.url}/sync/v1/push`, { protocol: 1, clientId: `k${c}`, mutations: [{ id: n, name: 'append', args: { n } }] }, { token });
         if (r.status === 503) {
           assert.equal(r.body.error.code, 'unavailable');
