@@ -73,11 +73,12 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 300000,
   browserStartTimeout: 60000,
-  // `npm run test:soak` runs the randomized sync convergence test many more times.
+  // `npm run test:soak` (scripts/soak-sync.mjs) runs the randomized sync convergence test many more
+  // times, in sessions, with a seed and path to replay when given.
   ...(process.env.OUTPOST_SOAK_RUNS
     ? {
         testRunnerHtml: (testFramework) =>
-          `<html><body><script>window.__OUTPOST_SOAK_RUNS = ${Number(process.env.OUTPOST_SOAK_RUNS)};</script><script type="module" src="${testFramework}"></script></body></html>`,
+          `<html><body><script>window.__OUTPOST_SOAK_RUNS = ${Number(process.env.OUTPOST_SOAK_RUNS)}; window.__OUTPOST_SOAK_NO_SHRINK = ${process.env.OUTPOST_SOAK_NO_SHRINK ? "true" : "false"}; window.__OUTPOST_SOAK_SEED = ${process.env.OUTPOST_SOAK_SEED ? Number(process.env.OUTPOST_SOAK_SEED) : 'undefined'}; window.__OUTPOST_SOAK_PATH = ${JSON.stringify(process.env.OUTPOST_SOAK_PATH ?? null) ?? 'undefined'} ?? undefined;</script><script type="module" src="${testFramework}"></script></body></html>`,
       }
     : {}),
   plugins: [

@@ -55,7 +55,10 @@ export const STUB_COMMANDS = [
 export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestRunnerPlugin {
   const args = [...(options.args ?? [])];
   const stub = new StubProcess({ args });
-  const proxy = new FaultProxy(() => stub.url, () => stub.kill());
+  // A kill the proxy started mid-push must finish before a start, or the start sees the dying
+  // process as running and the stub stays down.
+  let killing: Promise<void> = Promise.resolve();
+  const proxy = new FaultProxy(() => stub.url, () => (killing = stub.kill()));
   return {
     name: 'outpost-stub',
     async serverStart({ config }) {
@@ -74,13 +77,17 @@ export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestR
           if (!stub.url) throw new Error('outpost-stub-url: the stub has not started; the plugin starts it at serverStart.');
           return stub.url;
         case 'outpost-stub-kill':
+          await killing;
           await stub.kill();
           return true;
         case 'outpost-stub-start':
+          await killing;
           return stub.start();
         case 'outpost-stub-restart':
+          await killing;
           return stub.restart(Boolean((payload as { graceful?: boolean } | undefined)?.graceful));
         case 'outpost-stub-reset':
+          await killing;
           return stub.reset();
         case 'outpost-network-offline':
         case 'outpost-network-online':

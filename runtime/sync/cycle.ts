@@ -1,7 +1,7 @@
 // What one sync cycle sends: push the outbox, pull until up to date; and the poke listener.
 // Loaded with the network code on the first cycle, after the app has rendered from IndexedDB.
 import { push, pull, listenForPokes, type TokenSource } from './transport.js';
-import { applyPage, applyResults, rejectLocally, resetForResync } from './server-results.js';
+import { applyPage, applyResults, rejectLocally, resetForResync, sendable } from './server-results.js';
 import { SyncRequestError } from './request-error.js';
 import type { Outbox } from './outbox.js';
 import type { Handles } from './handles.js';
@@ -22,14 +22,15 @@ export interface CycleContext {
 }
 
 /**
- * Pushes the outbox in id order until it is empty. Only a push error docs/protocol.md defines as
- * final drops anything: the batch is narrowed to one mutation, and that one is rejected.
+ * Pushes the outbox in id order until it is empty or `held` (an entry waits for a pull to learn its
+ * baseRev). Only a push error docs/protocol.md defines as final drops anything: the batch is
+ * narrowed to one mutation, and that one is rejected.
  */
-export async function pushAll(c: CycleContext): Promise<void> {
+export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
   let batchSize = c.pushBatch;
   for (;;) {
-    const entries = await c.outbox.pending(batchSize);
-    if (!entries.length || c.signal.aborted) return;
+    const { entries, held } = await sendable(c.outbox, batchSize);
+    if (!entries.length || c.signal.aborted) return { held };
     // One mutation per document per push: a later edit's baseRev is the earlier one's result.
     const batch: OutboxEntry[] = [];
     const docs = new Set<string>();
@@ -81,7 +82,7 @@ export async function pullAll(c: CycleContext): Promise<void> {
       }
       throw err;
     }
-    const acked = await applyPage(c.outbox, page.changes, page.cursor, page.lastMutationIds[c.clientId] ?? 0);
+    const acked = await applyPage(c.outbox, page.changes, page.cursor, page.lastMutationIds[c.clientId] ?? 0, !page.hasMore);
     // Applied by the server but whose push response was lost (crash, network): now known.
     for (const id of acked) c.handles.settle(id, { status: 'applied' }, true);
     received += page.changes.length;
@@ -101,9 +102,10 @@ export async function listen(c: CycleContext, onPoke: () => void): Promise<void>
   let failures = 0;
   while (!c.signal.aborted) {
     try {
-      await listenForPokes(c.url, c.token, async (cursor) => {
+      await listenForPokes(c.url, c.token, (cursor) => {
         failures = 0;
-        if (cursor !== (await c.outbox.meta<string>('cursor'))) onPoke();
+        // A poke is only a hint: a store closing meanwhile just drops it.
+        void c.outbox.meta<string>('cursor').then((stored) => cursor !== stored && !c.signal.aborted && onPoke(), () => undefined);
       }, c.signal);
     } catch {
       // Reconnect below; pulls still run on the other triggers meanwhile.

@@ -289,8 +289,10 @@ export class Sync extends EventTarget {
     try {
       const c = await cycle();
       const context = this.#context();
-      await c.pushAll(context);
+      const { held } = await c.pushAll(context);
       await c.pullAll(context);
+      // Entries held for a rev go out in the next cycle, now that the pull brought it.
+      if (held) this.#scheduler.schedule(0);
       this.#status.set({ state: 'idle', lastSyncedAt: Date.now(), lastError: undefined });
       return { ok: true };
     } catch (err) {

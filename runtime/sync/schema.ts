@@ -28,6 +28,12 @@ export interface OutboxEntry {
   doc: string;
   /** The document's value before this mutation (undefined when it did not exist). */
   base?: DocumentValue;
+  /**
+   * Set when an earlier mutation of this document was acknowledged without its rev (a `duplicate`
+   * after a lost answer, or through `lastMutationIds`): this entry's `baseRev` is unknown until a
+   * full pull that ends after pull epoch `rebaseAfter`; it waits for one, then takes the pulled rev.
+   */
+  rebaseAfter?: number;
   /** For a custom mutation: the documents its mutator wrote, each with its value before. */
   writes?: CustomWrite[];
   createdAt: number;

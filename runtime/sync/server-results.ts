@@ -71,8 +71,8 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
         if (entry.doc && rev) {
           await tx.collection('$revs').put({ doc: entry.doc, rev });
           // Later edits of this document were made on top of this one: they now base on its rev.
-          for (const e of rest) if ('baseRev' in e.mutation) await outbox.put({ ...e, mutation: { ...e.mutation, baseRev: rev } as Mutation });
-        }
+          for (const e of rest) if ('baseRev' in e.mutation) await outbox.put({ ...e, rebaseAfter: undefined, mutation: { ...e.mutation, baseRev: rev } as Mutation });
+        } else if (entry.doc) await waitForRev(o, tx, rest);
         outcomes.set(entry.id, { status: 'applied', rev });
       } else if (r.status === 'rejected') {
         if (entry.doc) await rebuild(o, tx, collection, key, entry.base, rest);
@@ -124,22 +124,63 @@ async function settle(o: Outbox, tx: Tx, entry: OutboxEntry, current: CurrentDoc
   return { status: 'conflict', resolution: 'resubmitted', resubmittedAs: id };
 }
 
+/**
+ * The first `limit` pending entries in push order, ready to send: an entry waiting for a rev
+ * (see {@link waitForRev}) takes the pulled rev once a full pull ended after it was marked; until
+ * then it and everything after it wait (`held`).
+ */
+export async function sendable(o: Outbox, limit: number): Promise<{ entries: OutboxEntry[]; held: boolean }> {
+  return o.config.store.transaction(['$outbox', '$revs', META], 'readwrite', async (tx) => {
+    const outbox = tx.collection<OutboxEntry>('$outbox');
+    const entries = await outbox.query({ limit });
+    const epoch = (await o.meta<number>('pullEpoch', tx)) ?? 0;
+    const ready: OutboxEntry[] = [];
+    for (const e of entries) {
+      if (e.rebaseAfter === undefined) {
+        ready.push(e);
+        continue;
+      }
+      if (epoch <= e.rebaseAfter) return { entries: ready, held: true };
+      const rev = ((await tx.collection('$revs').get(e.doc))?.rev as number | undefined) ?? 0;
+      const { rebaseAfter: _, ...rest } = e;
+      const next = { ...rest, mutation: { ...e.mutation, baseRev: rev } as Mutation };
+      await outbox.put(next);
+      ready.push(next);
+    }
+    return { entries: ready, held: false };
+  });
+}
+
 /** Drops a mutation the server can never accept (e.g. malformed), rolling back its effect. */
 export async function rejectLocally(o: Outbox, entry: OutboxEntry, error: ProtocolError): Promise<void> {
   await applyResults(o, [entry], [{ id: entry.id, status: 'rejected', error }]);
 }
 
 /**
+ * Later edits of a document whose earlier mutation was acknowledged without its rev: they wait for
+ * a full pull (which brings the rev) before they are pushed, or they would conflict with their own
+ * predecessor.
+ */
+async function waitForRev(o: Outbox, tx: Tx, later: OutboxEntry[]): Promise<void> {
+  const epoch = (await o.meta<number>('pullEpoch', tx)) ?? 0;
+  for (const e of later) if ('baseRev' in e.mutation) await tx.collection('$outbox').put({ ...e, rebaseAfter: epoch });
+}
+
+/**
  * Applies one pulled page in one transaction with the cursor, so a reload resumes after it.
  * Entries the server already applied (per `lastMutationId`) leave the outbox; returns their ids.
+ * `done` (the last page) ends a pull epoch.
  */
-export async function applyPage(o: Outbox, changes: Change[], cursor: string, lastMutationId: number): Promise<number[]> {
+export async function applyPage(o: Outbox, changes: Change[], cursor: string, lastMutationId: number, done = false): Promise<number[]> {
   return o.config.store.transaction(o.all, 'readwrite', async (tx) => {
     const outbox = tx.collection<OutboxEntry>('$outbox');
     const all = await outbox.query();
     const acked = all.filter((e) => e.id <= lastMutationId);
     if (acked.length) await outbox.bulkDelete(acked.map((e) => e.id));
     const pending = all.filter((e) => e.id > lastMutationId);
+    const ackedDocs = new Set(acked.filter((e) => e.doc).map((e) => e.doc));
+    if (ackedDocs.size) await waitForRev(o, tx, pending.filter((e) => ackedDocs.has(e.doc)));
+    if (done) await tx.collection(META).put({ key: 'pullEpoch', value: ((await o.meta<number>('pullEpoch', tx)) ?? 0) + 1 });
     const revs = tx.collection('$revs');
     await Promise.all(
       changes.map(async (c) => {
