@@ -37,7 +37,7 @@ const PAGES = [
 const SYNC_DOCS = quick ? 2000 : 50_000;
 
 /** A stub in this process with `SYNC_DOCS` ~1 KB email-like documents for alice. */
-async function benchStub() {
+async function benchStub(pageOrigin) {
   const { tsImport } = await import('tsx/esm/api');
   const { startStub } = await tsImport('../server-stub/index.ts', import.meta.url);
   const dataDir = join(root, '.tmp/bench-stub');
@@ -52,7 +52,8 @@ async function benchStub() {
       },
     },
   };
-  return startStub({ port: 0, dataDir, app, seed: 'docs', seedSize: SYNC_DOCS });
+  // The bench pages come from their own server: the only origin that may call the stub.
+  return startStub({ port: 0, dataDir, app, seed: 'docs', seedSize: SYNC_DOCS, corsOrigins: [pageOrigin] });
 }
 
 async function serve(dir) {
@@ -85,7 +86,7 @@ async function runPages() {
   });
   writeFileSync(join(dir, 'index.html'), `<!doctype html><title>bench</title>${PAGES.map((p) => `<script type="module" src="/${p.entry.split('/').pop().replace('.ts', '.js')}"></script>`).join('')}`);
   const server = await serve(dir);
-  const stub = await benchStub();
+  const stub = await benchStub(server.url);
   const rows = [];
   const versions = {};
   try {
