@@ -72,7 +72,11 @@ try {
   await server.stop();
   server = undefined;
   await page.reload();
-  await page.waitForFunction((t) => document.querySelector('h1')?.textContent === 'To-dos' && [...document.querySelectorAll('li a')].some((a) => a.textContent === t), { timeout: 30_000, polling: 100 }, title);
+  await page
+    .waitForFunction((t) => document.querySelector('h1')?.textContent === 'To-dos' && [...document.querySelectorAll('li a')].some((a) => a.textContent === t), { timeout: 30_000, polling: 100 }, title)
+    .catch((cause) => {
+      throw new Error('the app did not start with the server down: no to-do list with the to-do added online after the reload', { cause });
+    });
   console.log('  the app started with the server down, signed in, with its to-do');
   await browser.close();
   browser = undefined;
