@@ -133,6 +133,8 @@ export class Sync extends EventTarget {
     const stop = this.#o.store.observe(['$outbox'], () => this.#o.store.collection('$outbox').count(), (pending) => this.#status.set({ pending }));
     this.#abort.signal.addEventListener('abort', stop, { once: true });
     this.#group = new TabGroup(this.#o.store.name, (m) => this.#onMessage(m), this.#abort.signal);
+    // Only the leader knows how sync goes: it shares its status with the other tabs.
+    void import('./shared-status.js').then((m) => m.shareStatus(this.#o.store.name, this.#status, () => this.#leader, this.#abort.signal));
   }
 
   /** @internal Loads the client id, joins the tab group and starts competing for leadership. */
