@@ -122,6 +122,7 @@ async function runPages() {
 const NODE_BENCHES = [
   { script: 'bench/stub-push.bench.mjs', out: 'stub-push.json', quickArgs: ['--duration', '1', '--runs', '1'] },
   { script: 'bench/stub-load.bench.mjs', out: 'stub-load.json', quickArgs: ['--duration', '1', '--runs', '1'] },
+  { script: 'bench/stub-backends.bench.mjs', out: 'stub-backends.json', quickArgs: ['--duration', '1'] },
   { script: 'bench/demo.bench.mjs', out: 'demo.json', quickArgs: ['--size', '200', '--runs', '1', '--many', '5'], section: 'app' },
 ];
 

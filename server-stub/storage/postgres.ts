@@ -63,6 +63,7 @@ export class PostgresStorage implements Storage {
   readonly #listener: PgListener;
   readonly #unguard: () => void;
   readonly #channel: string;
+  readonly #pending = new Set<string>();
 
   private constructor(connect: () => Db, sql: Db, epoch: string, listener: PgListener, channel: string) {
     this.#channel = channel;
@@ -98,8 +99,9 @@ export class PostgresStorage implements Storage {
   async transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let fnError: unknown;
+      let changed = new Set<string>();
       try {
-        return (await this.#sql.begin(async (sql) => {
+        const result = (await this.#sql.begin(async (sql) => {
           const tx = new PgTx(sql);
           let value: T;
           try {
@@ -110,10 +112,11 @@ export class PostgresStorage implements Storage {
           } finally {
             tx.ended = true;
           }
-          // Delivered to every node's listener at commit, not before; duplicates in one transaction merge.
-          if (tx.changed.size) await sql`SELECT pg_notify(${this.#channel}, u) FROM unnest(${[...tx.changed]}::text[]) AS u`;
+          changed = tx.changed;
           return value;
         })) as T;
+        this.#notify(changed);
+        return result;
       } catch (err) {
         if (RETRYABLE.has(codeOf(err) ?? '') && attempt < MAX_ATTEMPTS) {
           await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
@@ -123,6 +126,25 @@ export class PostgresStorage implements Storage {
         throw new StorageUnavailable('PostgreSQL transaction', err);
       }
     }
+  }
+
+  /**
+   * Tells every node (their LISTEN connections) whose data changed, after the commit and coalesced
+   * per turn of the event loop. Not inside the push transaction: NOTIFY takes a database-wide lock
+   * at commit, which would make every push's commit (and fsync) wait for the previous one. If this
+   * node dies between commit and NOTIFY, other nodes' streams miss that poke; clients still sync on
+   * their own schedule, and a node whose database connection dropped pokes all its streams.
+   */
+  #notify(users: Set<string>): void {
+    if (users.size === 0) return;
+    const first = this.#pending.size === 0;
+    for (const user of users) this.#pending.add(user);
+    if (!first) return;
+    setImmediate(() => {
+      const batch = [...this.#pending];
+      this.#pending.clear();
+      this.#sql`SELECT pg_notify(${this.#channel}, u) FROM unnest(${batch}::text[]) AS u`.catch(() => undefined);
+    });
   }
 
   pull(user: string, afterSeq: number, limit: number): Promise<PullSnapshot> {

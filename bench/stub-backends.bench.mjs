@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+// The stub's storage backends under push load, in one run beside two anchors: the bare http server
+// of stub-push.bench.mjs (the ceiling of this machine and load generator) and `pgbench -N` against
+// the same PostgreSQL server (what the database does with a push-sized transaction, no HTTP).
+//
+//   node bench/stub-backends.bench.mjs [--duration 5] [--pg postgres://…] [--out file]
+//
+// Targets: SQLite with group commit, PostgreSQL with one node, PostgreSQL with two nodes (load split
+// evenly, one autocannon per node), each at 50 and 200 clients; one put per push, 200 users (pushes
+// of one user serialise on its row, so the load is spread like real traffic). Then the cross-node
+// poke latency: a stream on node B, a push on node A, time until B's poke arrives.
+//
+// Writes rows { name, browser: 'node', outpost, raw, unit, runs } to bench/results/stub-backends.json
+// (`raw` is the anchor named in the row) for the bench harness to merge into latest.json.
+import autocannon from 'autocannon';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { tsImport } from 'tsx/esm/api';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    pg: { type: 'string', default: process.env.OUTPOST_TEST_PG_URL || 'postgres://outpost:outpost@127.0.0.1:5432/outpost' },
+    out: { type: 'string', default: new URL('./results/stub-backends.json', import.meta.url).pathname },
+  },
+});
+const DURATION = Number(values.duration);
+const USERS = 200;
+// Connections per node: two nodes and pgbench's 50 stay within the shared cluster's 100.
+const POOL = 20;
+const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
+const { freshDatabase } = await tsImport('../test/server-stub/postgres.ts', import.meta.url);
+const users = Array.from({ length: USERS }, (_, i) => `u${i}`);
+const usersArg = users.map((u) => `${u}:${u}`).join(',');
+
+const RAW_SERVER = `
+import { createServer } from 'node:http';
+createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const text = JSON.stringify({ results: body.mutations.map((m) => ({ id: m.id, status: 'applied', rev: 1 })), lastMutationId: body.mutations.at(-1).id });
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  });
+}).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });
+`;
+
+async function startRaw() {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', RAW_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve) => {
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d) => {
+      const m = /listening on (\S+)/.exec(d);
+      if (m) resolve(m[1]);
+    });
+  });
+  return { urls: [url], tokens: ['-'], stop: async () => void child.kill('SIGKILL') };
+}
+
+async function loginAll(url) {
+  const tokens = [];
+  for (const u of users) {
+    const r = await fetch(`${url}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: u, password: u }) });
+    tokens.push((await r.json()).token);
+  }
+  return tokens;
+}
+
+async function startStubs(count, db) {
+  const args = ['--users', usersArg, ...(db ? ['--db', db, '--db-pool', String(POOL)] : [])];
+  const nodes = Array.from({ length: count }, () => new StubProcess({ args, onStderr: (l) => process.stderr.write(`[stub] ${l}\n`) }));
+  const urls = [];
+  for (const n of nodes) urls.push(await n.start());
+  return { urls, tokens: await loginAll(urls[0]), stop: async () => Promise.all(nodes.map((n) => n.dispose())), nodes };
+}
+
+let counter = 0;
+function pushBody() {
+  const n = ++counter;
+  const k = `${process.pid}-${n}`;
+  return JSON.stringify({ protocol: 1, clientId: `bench-${k}`, mutations: [{ id: 1, name: 'put', collection: 'messages', key: `m${k}`, baseRev: 0, value: { subject: `Quarterly report ${k}`, from: 'alice@example.test', to: ['bob@example.test'], snippet: 'Please find attached the numbers for the last quarter, as discussed on Monday.', labels: ['INBOX', 'UNREAD'], date: 1764000000000 + n } }] });
+}
+
+/** Load split evenly over the target's nodes; throughput summed, latency percentiles of the slowest node. */
+async function load(target, connections) {
+  let t = 0;
+  const results = await Promise.all(
+    target.urls.map((url) =>
+      autocannon({
+        url: `${url}/sync/v1/push`,
+        connections: Math.ceil(connections / target.urls.length),
+        duration: DURATION,
+        requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${target.tokens[t++ % target.tokens.length]}` }, body: pushBody() }) }],
+      }),
+    ),
+  );
+  // Counted, not fatal: under overload a 503 (storage busy) is an answer too; the row reports them.
+  const failed = results.reduce((s, r) => s + r.non2xx + r.errors, 0);
+  return { failed, rps: results.reduce((s, r) => s + r.requests.average, 0), p50: Math.max(...results.map((r) => r.latency.p50)), p99: Math.max(...results.map((r) => r.latency.p99)) };
+}
+
+function pgbench(url, clients) {
+  const u = new URL(url);
+  const env = { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username), PGPASSWORD: decodeURIComponent(u.password), PGDATABASE: 'outpost_pgbench' };
+  spawnSync('createdb', [], { env, stdio: 'ignore' });
+  const init = spawnSync('pgbench', ['-i', '-q', '-s', '10'], { env, encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(`pgbench -i failed: ${init.stderr}`);
+  const run = spawnSync('pgbench', ['-N', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(DURATION)], { env, encoding: 'utf8' });
+  const tps = /tps = ([\d.]+)/.exec(run.stdout);
+  if (!tps) throw new Error(`pgbench -N failed: ${run.stderr}`);
+  return Number(tps[1]);
+}
+
+async function pokeLatency(pgUrl, samples = 40) {
+  const db = await freshDatabase(pgUrl);
+  const target = await startStubs(2, db.url);
+  try {
+    const [a, b] = target.urls;
+    const token = target.tokens[0];
+    const res = await fetch(`${b}/sync/v1/events`, { headers: { authorization: `Bearer ${token}` } });
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    const nextPoke = async () => {
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.includes('event: poke')) return;
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        buffer += value;
+      }
+    };
+    await nextPoke();
+    const times = [];
+    for (let i = 1; i <= samples; i++) {
+      const started = performance.now();
+      const poked = nextPoke();
+      await fetch(`${a}/sync/v1/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ protocol: 1, clientId: 'poker', mutations: [{ id: i, name: 'put', collection: 'n', key: `k${i}`, baseRev: 0, value: {} }] }) });
+      await poked;
+      times.push(performance.now() - started);
+    }
+    await reader.cancel();
+    times.sort((x, y) => x - y);
+    return { p50: times[Math.floor(samples * 0.5)], p95: times[Math.floor(samples * 0.95)] };
+  } finally {
+    await target.stop();
+    await db.drop();
+  }
+}
+
+const rows = [];
+const load0 = loadavg()[0];
+const raw = await startRaw();
+const anchors = {};
+for (const c of [50, 200]) anchors[c] = await load(raw, c);
+await raw.stop();
+// The shared cluster allows 100 connections: pgbench runs with 50 clients, the anchor for both rows.
+const pgbenchTps = { 50: pgbench(values.pg, 50) };
+pgbenchTps[200] = pgbenchTps[50];
+console.log(`anchor bare http: 50 → ${anchors[50].rps.toFixed(0)} req/s, 200 → ${anchors[200].rps.toFixed(0)}; pgbench -N, 50 clients: ${pgbenchTps[50]} tps`);
+
+for (const [label, nodes, pg] of [['SQLite (group commit)', 1, false], ['PostgreSQL, 1 node', 1, true], ['PostgreSQL, 2 nodes', 2, true]]) {
+  const db = pg ? await freshDatabase(values.pg) : undefined;
+  const target = await startStubs(nodes, db?.url);
+  try {
+    for (const c of [50, 200]) {
+      const r = await load(target, c);
+      console.log(`${label.padEnd(24)} ${String(c).padStart(3)} clients: ${r.rps.toFixed(0).padStart(6)} pushes/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failed ${r.failed}`);
+      const anchorRps = pg ? pgbenchTps[c] : anchors[c].rps;
+      rows.push({ name: `stub push throughput, ${label}, ${c} clients, 1 put per push (anchor: ${pg ? `pgbench -N, 50 clients` : 'bare http'})`, browser: 'node', outpost: Math.round(r.rps), raw: Math.round(anchorRps), unit: 'req/s', runs: 1 });
+      rows.push({ name: `stub push p50 latency, ${label}, ${c} clients (anchor: bare http)`, browser: 'node', outpost: r.p50, raw: anchors[c].p50, unit: 'ms', runs: 1 });
+      rows.push({ name: `stub push p99 latency, ${label}, ${c} clients (anchor: bare http)`, browser: 'node', outpost: r.p99, raw: anchors[c].p99, unit: 'ms', runs: 1 });
+      rows.push({ name: `stub push failed requests, ${label}, ${c} clients`, browser: 'node', outpost: r.failed, raw: null, unit: 'requests', runs: 1 });
+    }
+  } finally {
+    await target.stop();
+    await db?.drop();
+  }
+}
+const poke = await pokeLatency(values.pg);
+console.log(`cross-node poke: p50 ${poke.p50.toFixed(1)} ms, p95 ${poke.p95.toFixed(1)} ms`);
+rows.push({ name: 'stub cross-node poke latency p50, PostgreSQL, push on node A → poke on node B', browser: 'node', outpost: Math.round(poke.p50 * 10) / 10, raw: null, unit: 'ms', runs: 1 });
+rows.push({ name: 'stub cross-node poke latency p95, PostgreSQL, push on node A → poke on node B', browser: 'node', outpost: Math.round(poke.p95 * 10) / 10, raw: null, unit: 'ms', runs: 1 });
+const loadAfter = loadavg()[0];
+console.log(`load average (1 min): ${load0.toFixed(2)} before, ${loadAfter.toFixed(2)} after`);
+mkdirSync(dirname(values.out), { recursive: true });
+writeFileSync(values.out, JSON.stringify({ recordedAt: new Date().toISOString(), loadAverage: { before: load0, after: loadAfter }, rows }, null, 2) + '\n');
+console.log(`wrote ${values.out}`);
