@@ -111,6 +111,9 @@ export async function listen(c: CycleContext, onPoke: () => void): Promise<void>
       // Reconnect below; pulls still run on the other triggers meanwhile.
     }
     if (c.signal.aborted) return;
+    // The stream ended (server gone, or a proxy cut it): sync now rather than at the next timer, so
+    // a lost server shows in the status without a write, and what a lost stream missed comes in.
+    if (failures === 0) onPoke();
     failures++;
     await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** failures) * (0.5 + Math.random() / 2)));
   }
