@@ -9,7 +9,7 @@ const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx
 test('outpost-stub --help lists every option', () => {
   const r = run('--help');
   assert.equal(r.status, 0);
-  for (const flag of ['--port', '--host', '--data', '--static', '--app', '--seed', '--seed-size', '--users', '--tombstone-retention']) assert.ok(r.stdout.includes(flag), flag);
+  for (const flag of ['--port', '--host', '--data', '--static', '--app', '--seed', '--seed-size', '--users', '--tombstone-retention', '--db', '--db-pool', '--session-ttl']) assert.ok(r.stdout.includes(flag), flag);
 });
 
 test('outpost-stub refuses bad arguments with exit code 2 and a message naming the fix', () => {
@@ -23,6 +23,10 @@ test('outpost-stub refuses bad arguments with exit code 2 and a message naming t
     [['--app', 'x.js', '--seed', 'demo', '--seed-size', 'lots'], /--seed-size must be a whole number/],
     [['--seed-size', '10'], /--seed-size needs --seed/],
     [['--tombstone-retention', 'soon'], /--tombstone-retention must be a duration/],
+    [['--session-ttl', 'forever-ish'], /--session-ttl must be a duration/],
+    [['--db', 'mysql://localhost/x'], /--db must be a postgres:\/\/user:password@host:port\/database URL/],
+    [['--db-pool', '5'], /--db-pool needs --db/],
+    [['--db', 'postgres://u:p@127.0.0.1:5432/x', '--db-pool', '0'], /--db-pool must be a whole number from 1 to 1000/],
   ];
   for (const [args, message] of cases) {
     const r = run(...args);

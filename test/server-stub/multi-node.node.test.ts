@@ -10,6 +10,8 @@ import { freshDatabase } from './postgres.js';
 import { eventStream, roundRobinProxy, seqOf } from './nodes.js';
 
 const APP = fileURLToPath(new URL('./fixtures/test-app.mjs', import.meta.url));
+// Waits are on conditions (a poke, a reply); this only ends a run that broke and would wait forever.
+const HANG = { timeout: 300_000 };
 
 /** Starts `n` nodes together (they race to migrate the fresh database) on one database. */
 async function nodes(t: TestContext, n: number, options: StubOptions = {}): Promise<RunningStub[]> {
@@ -24,7 +26,7 @@ async function nodes(t: TestContext, n: number, options: StubOptions = {}): Prom
   return stubs;
 }
 
-test('three PostgreSQL nodes behind a round-robin proxy pass every conformance check', async (t) => {
+test('three PostgreSQL nodes behind a round-robin proxy pass every conformance check', HANG, async (t) => {
   const stubs = await nodes(t, 3, { tombstoneRetentionMs: 1000 });
   const proxy = await roundRobinProxy(stubs.map((s) => s.url));
   t.after(() => proxy.close());
@@ -33,7 +35,7 @@ test('three PostgreSQL nodes behind a round-robin proxy pass every conformance c
   assert.equal(report.results.length, CONFORMANCE_CHECKS.length);
 });
 
-test('a token from node A works on B and C; a write on A pokes a stream on B; clients on different nodes converge', async (t) => {
+test('a token from node A works on B and C; a write on A pokes a stream on B; clients on different nodes converge', HANG, async (t) => {
   const [a, b, c] = await nodes(t, 3, { app: APP });
   const token = await login(a!.url);
   const stream = await eventStream(b!.url, token);
@@ -62,7 +64,7 @@ test('a token from node A works on B and C; a write on A pokes a stream on B; cl
   );
 });
 
-test('50 concurrent pushers of one user spread over three nodes, pulling from saved cursors, never miss a change', async (t) => {
+test('50 concurrent pushers of one user spread over three nodes, pulling from saved cursors, never miss a change', HANG, async (t) => {
   const stubs = await nodes(t, 3, { dbPoolSize: 6 });
   const token = await login(stubs[0]!.url);
   const ROUNDS = 2;
@@ -99,7 +101,7 @@ test('50 concurrent pushers of one user spread over three nodes, pulling from sa
   for (const { replica } of replicas) assert.deepEqual(replica, truth, "a client's replica equals the server");
 });
 
-test('SIGKILL one of two nodes during pushes: every acknowledged mutation is there exactly once and clients carry on through the other', async (t) => {
+test('SIGKILL one of two nodes during pushes: every acknowledged mutation is there exactly once and clients carry on through the other', HANG, async (t) => {
   const database = await freshDatabase();
   const args = ['--db', database.url, '--app', APP];
   const [a, b] = [new StubProcess({ args, onStderr: () => undefined }), new StubProcess({ args, onStderr: () => undefined })];

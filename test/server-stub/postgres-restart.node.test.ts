@@ -8,7 +8,8 @@ import { eventStream, seqOf, throwawayPostgres } from './nodes.js';
 
 const APP = fileURLToPath(new URL('./fixtures/test-app.mjs', import.meta.url));
 
-test('PostgreSQL restarted under load: pushes answer 503 with Retry-After, then recover; nothing is lost or applied twice; pokes resume', async (t) => {
+// Waits are on conditions; the timeout only ends a run that broke and would wait forever.
+test('PostgreSQL restarted under load: pushes answer 503 with Retry-After, then recover; nothing is lost or applied twice; pokes resume', { timeout: 300_000 }, async (t) => {
   // A PostgreSQL of this test's own, so restarting it cannot disturb other tests.
   const pg = await throwawayPostgres();
   t.after(() => pg.stop());
