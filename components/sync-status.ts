@@ -8,11 +8,17 @@ export type SyncStatusLike = SyncStatusSource & { readonly status?: SyncStatus }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
+// The engine says `offline` whenever the server cannot be reached; with the device's network up,
+// that is the server (down, or a network in between), not this device.
+const serverUnreachable = (s: SyncStatus) => s.state === 'offline' && typeof navigator !== 'undefined' && navigator.onLine;
+
 /** The visible text for a status. */
 function describe(s: SyncStatus): string {
   switch (s.state) {
-    case 'offline':
-      return s.pending ? `Offline · ${s.pending} pending` : 'Offline';
+    case 'offline': {
+      const where = serverUnreachable(s) ? 'Server unreachable' : 'Offline';
+      return s.pending ? `${where} · ${s.pending} pending` : where;
+    }
     case 'error':
       return 'Sync error';
     case 'connecting':
@@ -28,6 +34,7 @@ function describe(s: SyncStatus): string {
  * idle → syncing → idle cycle is not announced, only a change a person cares about.
  */
 function announcement(s: SyncStatus): string {
+  if (serverUnreachable(s)) return s.pending ? `The server cannot be reached. ${plural(s.pending, 'change')} will sync when it answers.` : 'The server cannot be reached. Changes you make will sync when it answers.';
   if (s.state === 'offline') return s.pending ? `Offline. ${plural(s.pending, 'change')} will sync when you are back online.` : 'Offline. Changes you make will sync later.';
   if (s.state === 'error') return `Sync error: ${s.lastError?.message ?? 'unknown error'}`;
   if (s.pending) return `${plural(s.pending, 'change')} pending.`;

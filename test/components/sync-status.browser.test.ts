@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../components/sync-status.js';
 import type { OutpostSyncStatus } from '../../components/sync-status.js';
-import { goOffline, goOnline } from '../../testing/commands.js';
+import { goOffline, goOnline, killStub, startStubAgain } from '../../testing/commands.js';
 import { client, closeAll, unique } from '../runtime/sync/helpers.js';
 import { expectAccessible, until } from './helpers.js';
 
@@ -40,6 +40,21 @@ describe('<outpost-sync-status>', () => {
     await c.sync.syncNow();
     await until(() => label(el) === 'Up to date', '"Up to date" again');
     expect(live(el).textContent).to.contain('All changes synced.');
+  });
+
+  it('tells a server that cannot be reached (network up) apart from being offline', async () => {
+    const c = await client();
+    await c.sync.syncNow();
+    const el = await fixture<OutpostSyncStatus>(html`<outpost-sync-status .sync=${c.sync}></outpost-sync-status>`);
+    await until(() => label(el) === 'Up to date', '"Up to date"');
+    await killStub();
+    try {
+      await c.sync.put('notes', { id: unique('u'), title: 'written while the server is down' });
+      await until(() => label(el) === 'Server unreachable · 1 pending', '"Server unreachable · 1 pending"');
+      expect(live(el).textContent).to.contain('The server cannot be reached. 1 change will sync when it answers.');
+    } finally {
+      await startStubAgain();
+    }
   });
 
   it('shows the engine\'s error with its message when the server refuses the token', async () => {
