@@ -62,7 +62,13 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
       Connection: 'close',
     });
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  let text: string;
+  try {
+    // Fatal: invalid UTF-8 is refused, never turned into U+FFFD and stored as something else.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new HttpError('malformed-json', 'The request body is not valid UTF-8. Send JSON encoded as UTF-8 (JSON.stringify escapes every character that needs it).');
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

@@ -7,4 +7,6 @@
 export * from './version.js';
 export * from './types.js';
 export * from './schemas.js';
+export * from './values.js';
+export * from './fields.js';
 export * from './sw-messages.js';

@@ -3,8 +3,10 @@
 // two cannot drift apart.
 import * as v from 'valibot';
 import { MAX_MUTATIONS_PER_PUSH, PROTOCOL_VERSION } from './version.js';
+import { MAX_NESTING_DEPTH, checkJsonValue, isWellFormed } from './values.js';
 import type {
   BuiltinMutationName,
+  DocumentValue,
   LoginRequest,
   LoginResponse,
   Mutation,
@@ -18,22 +20,37 @@ import type {
 const BUILTIN_NAMES: ReadonlySet<string> = new Set<BuiltinMutationName>(['put', 'patch', 'delete', 'addToSet', 'removeFromSet']);
 
 const name = (what: string, max: number) =>
-  v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`), v.maxLength(max, `${what} must be at most ${max} characters`));
+  v.pipe(
+    v.string(`${what} must be a string`),
+    v.minLength(1, `${what} must not be empty`),
+    v.maxLength(max, `${what} must be at most ${max} characters`),
+    v.check(isWellFormed, `${what} must be well-formed Unicode (it has a lone UTF-16 surrogate)`),
+  );
+
+/** A JSON value checked by {@link checkJsonValue}; its own path prefixes the problem it reports. */
+const checkedJson = <T>(what: string, topLevel: boolean) =>
+  v.rawCheck<T>(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const problem = checkJsonValue(dataset.value, { depth: MAX_NESTING_DEPTH, topLevel }, what);
+    if (problem) addIssue({ message: problem });
+  });
 
 const collection = v.pipe(name('collection', 64), v.regex(/^[A-Za-z0-9_.-]+$/, 'collection may only use letters, digits, _ . -'));
 const key = name('key', 512);
 const clientId = name('clientId', 128);
 const mutationId = v.pipe(v.number('id must be a number'), v.safeInteger('id must be an integer'), v.minValue(1, 'id must be at least 1'));
 const rev = v.pipe(v.number('baseRev must be a number'), v.safeInteger('baseRev must be an integer'), v.minValue(0, 'baseRev must be 0 or more'));
-// valibot's record() accepts arrays (as objects with index keys), so refuse them first.
-const documentValue = v.pipe(
-  v.custom<unknown>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'value must be a JSON object, not an array or a primitive'),
-  v.record(v.string(), v.unknown()),
-);
+// Not valibot's record(): it accepts arrays and silently drops `__proto__`/`constructor` keys.
+// Every field is kept as sent or the whole value is refused with the path of the problem.
+const documentValue = (what: string) =>
+  v.pipe(
+    v.custom<DocumentValue>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), `${what} must be a JSON object, not an array or a primitive`),
+    checkedJson<DocumentValue>(what, true),
+  );
 const protocol = v.literal(PROTOCOL_VERSION, `protocol must be ${PROTOCOL_VERSION}`);
 
-const put = v.object({ id: mutationId, name: v.literal('put'), collection, key, baseRev: rev, value: documentValue });
-const patch = v.object({ id: mutationId, name: v.literal('patch'), collection, key, baseRev: rev, patch: documentValue });
+const put = v.object({ id: mutationId, name: v.literal('put'), collection, key, baseRev: rev, value: documentValue('value') });
+const patch = v.object({ id: mutationId, name: v.literal('patch'), collection, key, baseRev: rev, patch: documentValue('patch') });
 const del = v.object({ id: mutationId, name: v.literal('delete'), collection, key, baseRev: rev });
 const setOp = v.object({
   id: mutationId,
@@ -41,7 +58,10 @@ const setOp = v.object({
   collection,
   key,
   field: name('field', 128),
-  values: v.pipe(v.array(v.union([v.string(), v.number()]), 'values must be an array of strings or numbers'), v.maxLength(1000)),
+  values: v.pipe(
+    v.array(v.union([v.pipe(v.string(), v.check(isWellFormed, 'set values must be well-formed Unicode (a lone UTF-16 surrogate)')), v.number()]), 'values must be an array of strings or numbers'),
+    v.maxLength(1000),
+  ),
 });
 const custom = v.object({
   id: mutationId,
@@ -49,7 +69,7 @@ const custom = v.object({
     name('name', 128),
     v.check((n) => !BUILTIN_NAMES.has(n), 'built-in mutation has the wrong fields'),
   ),
-  args: v.optional(v.unknown()),
+  args: v.optional(v.pipe(v.unknown(), checkedJson<unknown>('args', false))),
 });
 
 /** One mutation: a built-in (`put`, `patch`, `delete`, `addToSet`, `removeFromSet`) or a custom one. */
@@ -81,7 +101,7 @@ export const LoginRequestSchema: v.GenericSchema<unknown, LoginRequest> = v.obje
 });
 
 const current = v.union([
-  v.object({ rev: v.number(), value: documentValue }),
+  v.object({ rev: v.number(), value: documentValue('value') }),
   v.object({ rev: v.number(), deleted: v.literal(true) }),
 ]);
 const protocolError = v.object({ code: v.string(), message: v.string() });
@@ -103,7 +123,7 @@ export const PushResponseSchema: v.GenericSchema<unknown, PushResponse> = v.obje
 export const PullResponseSchema: v.GenericSchema<unknown, PullResponse> = v.object({
   changes: v.array(
     v.union([
-      v.object({ collection: v.string(), key: v.string(), rev: v.number(), value: documentValue, deleted: v.optional(v.undefined()) }),
+      v.object({ collection: v.string(), key: v.string(), rev: v.number(), value: documentValue('value'), deleted: v.optional(v.undefined()) }),
       v.object({ collection: v.string(), key: v.string(), rev: v.number(), deleted: v.literal(true), value: v.optional(v.undefined()) }),
     ]),
   ),

@@ -3,8 +3,9 @@
 import type { CollectionSchema, ComputedIndex } from './schema.js';
 import { WORDS_FIELD, wordsOf } from './words.js';
 
-/** Hidden field holding the values of a record's computed indexes, keyed by index name. */
-export const COMPUTED_FIELD = '$computed';
+// Hidden field holding the values of a record's computed indexes, keyed by index name (reserved on the wire).
+export { COMPUTED_FIELD } from '../protocol/fields.js';
+import { COMPUTED_FIELD } from '../protocol/fields.js';
 
 const computedCache = new WeakMap<CollectionSchema, Array<[string, ComputedIndex]>>();
 

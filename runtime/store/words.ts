@@ -1,5 +1,5 @@
-/** Hidden field holding a record's word tokens, indexed multiEntry for prefix search. */
-export const WORDS_FIELD = '$words';
+// Hidden field holding a record's word tokens, indexed multiEntry for prefix search (reserved on the wire).
+export { WORDS_FIELD } from '../protocol/fields.js';
 
 /** Lower-cased, Unicode-aware words of `text`, e.g. "Ünïcode wörds!" → ["ünïcode", "wörds"]. */
 export function tokenize(text: string): string[] {

@@ -1,0 +1,74 @@
+// What a document value may contain, checked the same way wherever one crosses the wire: JSON
+// objects whose keys and strings are well-formed Unicode, not nested too deep, without the field
+// names the client store keeps for itself. The server refuses anything else with a 4xx instead of
+// silently changing it (a lone surrogate would be stored as U+FFFD and read back as another key).
+
+import { COMPUTED_FIELD, WORDS_FIELD } from './fields.js';
+
+/**
+ * Field names a document may not use: `__proto__` at any depth (JavaScript objects treat it as the
+ * prototype, so it would vanish or pollute on the way through the client), and the store's hidden
+ * fields at the top level.
+ */
+export const RESERVED_FIELDS: readonly string[] = ['__proto__', WORDS_FIELD, COMPUTED_FIELD];
+
+/** Deepest nesting of objects and arrays any server must accept; servers may be configured lower. */
+export const MAX_NESTING_DEPTH = 64;
+
+/** Default limits of the reference server (each configurable there; see docs/security.md). */
+export const DEFAULT_LIMITS = {
+  /** Largest document (its JSON, in UTF-8 bytes): 256 KiB. */
+  documentBytes: 256 * 1024,
+  /** Deepest nesting of objects/arrays inside a document or custom mutation's args. */
+  depth: 32,
+  /** Most elements a set field (`addToSet`) may hold. */
+  setSize: 10_000,
+  /** A pull page stops once its changes pass this many bytes of JSON (then `hasMore`): 4 MiB. */
+  pullBytes: 4 * 1024 * 1024,
+} as const;
+
+// In a `u` regex a surrogate range matches only unpaired surrogates: pairs are one code point.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** True when `text` has no lone surrogate (so it survives UTF-8 unchanged). */
+export function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
+/**
+ * Checks a JSON value (a document, a patch, a custom mutation's args) without recursion, so any
+ * depth is safe to check. Returns undefined when it is fine, else a message naming the path of the
+ * first problem, e.g. `value.to[2]: …`.
+ *
+ * @example
+ * const problem = checkJsonValue(doc, { depth: 32, topLevel: true }, 'value');
+ * if (problem) reply(400, problem);
+ */
+export function checkJsonValue(value: unknown, options: { depth: number; topLevel?: boolean }, path = 'value'): string | undefined {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path, depth: 0 }];
+  while (stack.length) {
+    const item = stack.pop()!;
+    const v = item.value;
+    if (typeof v === 'string') {
+      if (!isWellFormed(v)) return `${item.path}: the string has a lone UTF-16 surrogate (not well-formed Unicode)`;
+      continue;
+    }
+    if (typeof v !== 'object' || v === null) continue;
+    if (item.depth >= options.depth) {
+      return `${item.path}: nested deeper than ${options.depth} levels of objects and arrays (the server's nesting limit, --max-depth)`;
+    }
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push({ value: v[i], path: `${item.path}[${i}]`, depth: item.depth + 1 });
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      const at = `${item.path}.${key}`;
+      if (!isWellFormed(key)) return `${item.path}: the field name ${JSON.stringify(key)} has a lone UTF-16 surrogate (not well-formed Unicode)`;
+      if (key === '__proto__' || (options.topLevel && item.depth === 0 && RESERVED_FIELDS.includes(key))) {
+        return `${at}: '${key}' is a reserved field name (${RESERVED_FIELDS.join(', ')}); rename the field`;
+      }
+      stack.push({ value: (v as Record<string, unknown>)[key], path: at, depth: item.depth + 1 });
+    }
+  }
+  return undefined;
+}
