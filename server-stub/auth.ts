@@ -1,12 +1,14 @@
 // Users, login and bearer tokens. Sessions live in the storage so clients stay signed in across
 // restarts and across nodes.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { HttpError } from './http.js';
+import { checkHash, isHashed, verifyNothing, verifyPassword } from './passwords.js';
 import { DEFAULT_SESSION_TTL_MS, type Storage } from './storage/types.js';
 
 /** A user the stub accepts at login. */
 export interface StubUser {
   user: string;
+  /** A scrypt hash from `outpost-stub --hash-password` (`scrypt$…`), or a plain development password. */
   password: string;
 }
 
@@ -51,10 +53,13 @@ export class Auth {
   readonly #storage: Storage;
   readonly #ttl: number;
   readonly #now: () => number;
+  readonly #anyHashed: boolean;
 
   constructor(storage: Storage, users: readonly StubUser[], options: AuthOptions = {}) {
     this.#storage = storage;
+    for (const u of users) checkHash(u.user, u.password);
     this.#users = new Map(users.map((u) => [u.user, u.password]));
+    this.#anyHashed = users.some((u) => isHashed(u.password));
     // `infinity` from --session-ttl: a century, which every storage can hold as an integer.
     this.#ttl = Math.min(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, 100 * 365 * 86_400_000);
     this.#now = options.now ?? Date.now;
@@ -67,8 +72,10 @@ export class Auth {
 
   /** Issues a token for a user whose password matches; 401 `bad-credentials` otherwise. */
   async login(user: string, password: string): Promise<string> {
+    // Own entries only (a Map), and the same work for unknown names as for known ones.
     const expected = this.#users.get(user);
-    if (expected === undefined || !sameText(expected, password)) {
+    const ok = expected === undefined ? (this.#anyHashed && (await verifyNothing(password)), false) : await verifyPassword(expected, password);
+    if (!ok) {
       throw new HttpError('bad-credentials', `Unknown user '${user}' or wrong password. The stub's users are set with --users name:password.`);
     }
     const token = randomBytes(24).toString('base64url');
@@ -96,8 +103,3 @@ export class Auth {
   }
 }
 
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}

@@ -6,6 +6,7 @@ import { startStub } from './server.js';
 import { parseUsers, type StubUser } from './auth.js';
 import { parseDuration } from './duration.js';
 import { isPostgresUrl } from './storage/index.js';
+import { SECURITY_FLAGS, SECURITY_HELP, hashPasswordFromStdin, securityOptions } from './cli-security.js';
 
 const HELP = `Usage: outpost-stub [options]
 
@@ -33,7 +34,7 @@ Options:
                              (e.g. the name your reverse proxy forwards)
   --source-maps              also serve *.map files from --static (default: refused)
   --csp <policy>             Content-Security-Policy of served HTML (default: see docs/security.md)
-  --help                     show this help
+${SECURITY_HELP}  --help                     show this help
 `;
 
 async function main(): Promise<void> {
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
         'allowed-host': { type: 'string' },
         'source-maps': { type: 'boolean' },
         csp: { type: 'string' },
+        ...SECURITY_FLAGS,
         help: { type: 'boolean' },
       },
       strict: true,
@@ -66,6 +68,10 @@ async function main(): Promise<void> {
   }
   if (values.help) {
     process.stdout.write(HELP);
+    return;
+  }
+  if (values['hash-password']) {
+    process.stdout.write(`${await hashPasswordFromStdin().catch((err: Error) => fail(err.message))}\n`);
     return;
   }
   const port = values.port === undefined ? 8787 : Number(values.port);
@@ -85,7 +91,9 @@ async function main(): Promise<void> {
   let users: StubUser[] | undefined;
   let tombstoneRetentionMs: number | undefined;
   let sessionTtlMs: number | undefined;
+  let security: ReturnType<typeof securityOptions> = {};
   try {
+    security = securityOptions(values);
     users = values.users === undefined ? undefined : parseUsers(values.users);
     tombstoneRetentionMs = values['tombstone-retention'] === undefined ? undefined : parseDuration(values['tombstone-retention'], '--tombstone-retention');
     sessionTtlMs = values['session-ttl'] === undefined ? undefined : parseDuration(values['session-ttl'], '--session-ttl');
@@ -109,6 +117,7 @@ async function main(): Promise<void> {
     allowedHosts: list(values['allowed-host']),
     sourceMaps: values['source-maps'],
     contentSecurityPolicy: values.csp,
+    ...security,
   }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE') fail(`port ${port} is already in use. Stop the other server or pass --port <another>.`);
     fail(err.message);

@@ -2,15 +2,20 @@
 // transaction, for every backend. Every write bumps the user's sequence number and stamps it on the
 // document, so "changes after cursor N" is one indexed range scan and a document changed twice
 // appears once, with its latest state.
-import type { DocumentValue, SetElement } from '../runtime/protocol/index.js';
+import { DEFAULT_LIMITS, type DocumentValue, type SetElement } from '../runtime/protocol/index.js';
 import { StorageUnavailable, type StorageTx, type StoredDocument } from './storage/types.js';
 
 export type { StoredDocument };
 
 /**
- * A user's documents, as seen by server code (custom mutation handlers and seeds). Writes are
- * unconditional (no baseRev) and happen inside the surrounding transaction. Every method is async:
- * `await` each call, or its write may land after the push committed (and fail).
+ * A user's documents, as seen by server code (custom mutation handlers and seeds). Writes happen
+ * inside the surrounding transaction. Every method is async: `await` each call, or its write may
+ * land after the push committed (and fail).
+ *
+ * `put`, `patch`, `delete`, `addToSet` and `removeFromSet` are **unconditional** (no baseRev): they
+ * overwrite whatever is there, so never use them with a key another user chose on a document
+ * that is not the pusher's own. `create` is the **create-only** write for that case (e.g. delivering
+ * into another user's mailbox): it never touches an existing document or tombstone.
  */
 export interface UserDocuments {
   /** Whose documents these are. */
@@ -19,8 +24,15 @@ export interface UserDocuments {
   get(collection: string, key: string): Promise<StoredDocument | undefined>;
   /** Every live document of a collection, by key. */
   list(collection: string): Promise<Array<{ key: string; rev: number; value: DocumentValue }>>;
-  /** Creates or replaces a document; resolves to its new rev. */
+  /** Creates or replaces a document (unconditional); resolves to its new rev. */
   put(collection: string, key: string, value: DocumentValue): Promise<number>;
+  /**
+   * Creates a document only if none exists under this key (not even a tombstone); resolves to its
+   * rev (1), or 0 when something was already there and nothing was written.
+   * @example
+   * if (!(await ctx.forUser(to).create('messages', id, copy))) ctx.reject('duplicate-id', `Message ${id} exists.`);
+   */
+  create(collection: string, key: string, value: DocumentValue): Promise<number>;
   /** Sets top-level fields (creating the document if missing or deleted); resolves to its new rev. */
   patch(collection: string, key: string, patch: DocumentValue): Promise<number>;
   /** Deletes a document (leaving a tombstone); resolves to the tombstone's rev, or 0 if there was nothing to delete. */
@@ -29,6 +41,24 @@ export interface UserDocuments {
   addToSet(collection: string, key: string, field: string, values: SetElement[]): Promise<number>;
   /** Removes elements from an array field used as a set; resolves to the document's rev. */
   removeFromSet(collection: string, key: string, field: string, values: SetElement[]): Promise<number>;
+}
+
+/**
+ * Thrown when a write would pass one of the server's limits (document size, set size); the push
+ * answers the mutation `rejected` with `code`, naming the limit and its flag.
+ */
+export class LimitExceeded extends Error {
+  readonly code: 'document-too-large' | 'set-too-large';
+  constructor(code: 'document-too-large' | 'set-too-large', message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** The limits documents are written under (see `StubLimits`). */
+export interface DocumentLimits {
+  documentBytes: number;
+  setSize: number;
 }
 
 /** Thrown by set operations when the field holds something other than an array. */
@@ -51,7 +81,25 @@ export class TxDocuments {
     readonly tx: StorageTx,
     /** Milliseconds since the epoch, fixed for the transaction. */
     readonly now: number,
+    /** Limits every write is checked against. */
+    readonly limits: DocumentLimits = DEFAULT_LIMITS,
   ) {}
+
+  // Documents read by built-in mutations and not written since: a push of many mutations against one
+  // big document parses it once, and its conflicts share one object (serialised once, see push-json).
+  readonly #reads = new Map<string, StoredDocument | undefined>();
+
+  /**
+   * Like {@link TxDocuments.get}, but repeated reads of an unchanged document return the same
+   * object. Only for built-in mutations, which never modify what they read.
+   */
+  async sharedGet(user: string, collection: string, key: string): Promise<StoredDocument | undefined> {
+    const id = JSON.stringify([user, collection, key]);
+    if (this.#reads.has(id)) return this.#reads.get(id);
+    const doc = await this.get(user, collection, key);
+    this.#reads.set(id, doc);
+    return doc;
+  }
 
   async #run<T>(op: () => Promise<T>): Promise<T> {
     try {
@@ -72,6 +120,15 @@ export class TxDocuments {
 
   /** Writes a new state for a document (null deletes); resolves to the new rev. */
   write(user: string, collection: string, key: string, value: DocumentValue | null): Promise<number> {
+    this.#reads.delete(JSON.stringify([user, collection, key]));
+    if (value !== null) {
+      const bytes = Buffer.byteLength(JSON.stringify(value));
+      if (bytes > this.limits.documentBytes) {
+        return Promise.reject(
+          new LimitExceeded('document-too-large', `${collection}/${key} would be ${bytes} bytes of JSON; this server's limit is ${this.limits.documentBytes} (--max-document). Store large content elsewhere or split the document.`),
+        );
+      }
+    }
     return this.#run(async () => {
       await this.tx.lockUser(user);
       const rev = await this.tx.writeDoc(user, collection, key, value, this.now);
@@ -91,6 +148,7 @@ export class TxDocuments {
           return this.tx.listDocs(user, collection);
         }),
       put: (collection, key, value) => this.write(user, collection, key, value),
+      create: async (collection, key, value) => ((await this.get(user, collection, key)) ? 0 : this.write(user, collection, key, value)),
       patch: async (collection, key, patch) => {
         const doc = await this.get(user, collection, key);
         const base = doc && 'value' in doc ? doc.value : {};
@@ -113,11 +171,20 @@ export class TxDocuments {
   async setOp(user: string, collection: string, key: string, field: string, values: SetElement[], add: boolean): Promise<number> {
     const doc = await this.get(user, collection, key);
     if (doc && 'deleted' in doc) return doc.rev;
-    if (!doc) return add ? this.write(user, collection, key, { [field]: [...new Set(values)] }) : 0;
-    const current = doc.value[field] ?? [];
+    if (!doc && !add) return 0;
+    // Own properties only: a field named `constructor` or `toString` is data, not Object.prototype's.
+    const current = doc && Object.hasOwn(doc.value, field) ? doc.value[field] : [];
     if (!Array.isArray(current)) throw new NotASetError(collection, key, field);
-    const next = add ? [...new Set([...current, ...values])] : current.filter((x) => !values.includes(x as SetElement));
-    if (next.length === current.length && next.every((x, i) => x === current[i])) return doc.rev;
-    return this.write(user, collection, key, { ...doc.value, [field]: next });
+    // Sets make both operations O(n + m); the order of first insertion is kept.
+    const next = add ? [...new Set([...(current as SetElement[]), ...values])] : without(current as SetElement[], new Set(values));
+    if (doc && next.length === current.length && next.every((x, i) => x === current[i])) return doc.rev;
+    if (next.length > this.limits.setSize) {
+      throw new LimitExceeded('set-too-large', `Field '${field}' of ${collection}/${key} would hold ${next.length} elements; this server's limit is ${this.limits.setSize} (--max-set).`);
+    }
+    return this.write(user, collection, key, { ...(doc?.value ?? {}), [field]: next });
   }
+}
+
+function without(list: SetElement[], remove: ReadonlySet<SetElement>): SetElement[] {
+  return list.filter((x) => !remove.has(x));
 }

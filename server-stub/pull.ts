@@ -5,6 +5,8 @@ import type { Storage } from './storage/types.js';
 
 /** Everything pull needs. */
 export interface PullDeps {
+  /** A page stops growing past this many bytes of changes (`--max-pull-bytes`). */
+  pullBytes: number;
   storage: Storage;
   now: () => number;
   tombstoneRetentionMs: number;
@@ -48,8 +50,13 @@ export async function applyPull(deps: PullDeps, user: string, request: PullReque
   if (request.cursor !== null && snap.compactedSeq > Math.max(after, base)) {
     throw new HttpError('cursor-expired', 'The cursor is older than the tombstone retention window, so some deletes can no longer be sent. Clear synced data and pull again from cursor null (keep the outbox).');
   }
-  const hasMore = snap.changes.length > limit;
-  const page = hasMore ? snap.changes.slice(0, limit) : snap.changes;
+  let page = snap.changes.length > limit ? snap.changes.slice(0, limit) : snap.changes;
+  // A page ends once it passes the byte limit (always at least one change): big documents cannot
+  // make one answer hundreds of megabytes; the rest follows with hasMore.
+  let bytes = 0;
+  const fits = page.findIndex((r) => (bytes += Buffer.byteLength(JSON.stringify(r.change))) > deps.pullBytes);
+  if (fits >= 0) page = page.slice(0, Math.max(1, fits));
+  const hasMore = page.length < snap.changes.length;
   return {
     changes: page.map((r) => r.change),
     // Not expired, so every compacted tombstone is one the holder saw or never needed: base = compactedSeq.

@@ -1,6 +1,7 @@
 // Applies a push: every mutation of one request in one storage transaction, exactly once per id.
 import type { BuiltinMutation, DeleteMutation, Mutation, PatchMutation, PutMutation, MutationResult, PushRequest, PushResponse } from '../runtime/protocol/index.js';
-import { NotASetError, TxDocuments } from './documents.js';
+import { LimitExceeded, NotASetError, TxDocuments } from './documents.js';
+import type { StubLimits } from './limits.js';
 import { MutationRejected, type MutationContext, type StubApp } from './app.js';
 import { HttpError } from './http.js';
 import { StorageUnavailable, type Storage } from './storage/types.js';
@@ -14,6 +15,7 @@ export interface PushDeps {
   users: readonly string[];
   now: () => number;
   log: (message: string, err: unknown) => void;
+  limits: StubLimits;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function applyPush(deps: PushDeps, user: string, request: PushReque
     if (client && client.user !== user) {
       throw new HttpError('client-id-taken', `Client id '${clientId}' already belongs to another user. Use a new client id per user (e.g. a fresh random UUID after sign-in).`);
     }
-    const docs = new TxDocuments(tx, now);
+    const docs = new TxDocuments(tx, now, deps.limits);
     let last = client?.lastMutationId ?? 0;
     const results: MutationResult[] = [];
     for (const m of mutations) {
@@ -63,6 +65,7 @@ async function applyOne(deps: PushDeps, docs: TxDocuments, user: string, clientI
       return await applyBuiltin(docs, user, m as BuiltinMutation);
     } catch (err) {
       if (err instanceof NotASetError) return { id: m.id, status: 'rejected', error: { code: 'not-a-set', message: err.message } };
+      if (err instanceof LimitExceeded) return { id: m.id, status: 'rejected', error: { code: err.code, message: err.message } };
       throw err;
     }
   }
@@ -93,7 +96,7 @@ async function applyOne(deps: PushDeps, docs: TxDocuments, user: string, clientI
   } catch (err) {
     // Storage failures are not the app's answer: the whole push fails with 503 and is retried.
     if (docs.failure || err instanceof StorageUnavailable) throw docs.failure ?? err;
-    if (err instanceof MutationRejected) return { id: m.id, status: 'rejected', error: { code: err.code, message: err.message } };
+    if (err instanceof MutationRejected || err instanceof LimitExceeded) return { id: m.id, status: 'rejected', error: { code: err.code, message: err.message } };
     deps.log(`mutation handler '${m.name}' failed (request ${requestId})`, err);
     return {
       id: m.id,
@@ -110,7 +113,7 @@ async function applyBuiltin(docs: TxDocuments, user: string, mutation: BuiltinMu
   }
   // TS does not narrow on SetMutation's two-name discriminant, so name the rest explicitly.
   const m = mutation as PutMutation | PatchMutation | DeleteMutation;
-  const doc = await docs.get(user, m.collection, m.key);
+  const doc = await docs.sharedGet(user, m.collection, m.key);
   const currentRev = doc?.rev ?? 0;
   const live = doc && 'value' in doc ? doc : undefined;
   const conflict = (): MutationResult => ({ id: m.id, status: 'conflict', current: doc ?? { rev: 0, deleted: true } });

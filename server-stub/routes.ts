@@ -10,7 +10,10 @@ import {
 } from '../runtime/protocol/index.js';
 import type { Auth } from './auth.js';
 import type { EventHub } from './events.js';
-import { HttpError, bearerToken, checkProtocol, readJson, sendJson } from './http.js';
+import { HttpError, bearerToken, checkProtocol, readJson, sendJson, sendJsonText } from './http.js';
+import type { Guard } from './guard.js';
+import { checkPushLimits } from './limits.js';
+import { pushResponseJson } from './push-json.js';
 import { applyPull, formatCursor, type PullDeps } from './pull.js';
 import { applyPush, type PushDeps } from './push.js';
 
@@ -18,12 +21,14 @@ import { applyPush, type PushDeps } from './push.js';
 export interface RouteDeps extends PushDeps, PullDeps {
   auth: Auth;
   events: EventHub;
+  guard: Guard;
 }
 
 const METHODS: Record<string, string> = {
   [SYNC_PATHS.push]: 'POST',
   [SYNC_PATHS.pull]: 'POST',
   [SYNC_PATHS.login]: 'POST',
+  [SYNC_PATHS.logout]: 'POST',
   [SYNC_PATHS.events]: 'GET',
   [SYNC_PATHS.health]: 'GET',
 };
@@ -44,21 +49,31 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
       const body = await readJson(req);
       checkProtocol(body);
       const login = valid(parseProtocol(LoginRequestSchema, body));
-      const token = await deps.auth.login(login.user, login.password);
+      const token = await deps.guard.login(req, login.user, () => deps.auth.login(login.user, login.password));
       sendJson(res, 200, { token, user: login.user });
       return true;
     }
+    case SYNC_PATHS.logout: {
+      req.resume();
+      const token = bearerToken(req, url);
+      if (!token) throw new HttpError('unauthorized', 'Send the token to revoke as Authorization: Bearer <token>.', { 'WWW-Authenticate': 'Bearer' });
+      // Idempotent: an unknown, expired or already revoked token is simply not revoked again.
+      sendJson(res, 200, { revoked: await deps.auth.revoke(token) });
+      return true;
+    }
     case SYNC_PATHS.push: {
-      const user = await deps.auth.userFor(bearerToken(req, url));
+      const user = await deps.guard.user(req, url);
+      deps.guard.checkPush(user);
       const body = await readJson(req);
       checkProtocol(body);
       const push = valid(parseProtocol(PushRequestSchema, body));
+      checkPushLimits(push, deps.limits);
       // Resolves once committed; the storage then tells every node, and each pokes its own streams.
-      sendJson(res, 200, await applyPush(deps, user, push, requestId));
+      sendJsonText(res, 200, pushResponseJson(await applyPush(deps, user, push, requestId)));
       return true;
     }
     case SYNC_PATHS.pull: {
-      const user = await deps.auth.userFor(bearerToken(req, url));
+      const user = await deps.guard.user(req, url);
       const body = await readJson(req);
       checkProtocol(body);
       sendJson(res, 200, await applyPull(deps, user, valid(parseProtocol(PullRequestSchema, body))));
@@ -67,7 +82,7 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
     case SYNC_PATHS.events: {
       const protocol = url.searchParams.get('protocol');
       if (protocol !== null && protocol !== String(PROTOCOL_VERSION)) checkProtocol({ protocol });
-      const user = await deps.auth.userFor(bearerToken(req, url));
+      const user = await deps.guard.user(req, url);
       deps.events.open(req, res, user, await headCursor(deps, user), requestId);
       return true;
     }

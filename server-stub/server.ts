@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createStaticHandler } from './static.js';
 import { checkStaticDir } from './static-dir.js';
+import { Guard } from './guard.js';
+import { JwtVerifier, type JwtIdentity } from './jwt.js';
+import { resolveLimits, type StubLimits } from './limits.js';
 import { BASE_HEADERS, allowedOrigin, hostName, isLoopback, loopbackHostHeader, parseOrigins } from './headers.js';
 import { Auth, DEFAULT_USERS, type StubUser } from './auth.js';
 import { EventHub } from './events.js';
@@ -61,6 +64,19 @@ export interface StubOptions {
   sourceMaps?: boolean;
   /** Content-Security-Policy of served HTML pages. Default `DEFAULT_CSP` (see docs/security.md). */
   contentSecurityPolicy?: string;
+  /** Input and rate limits; each unset one keeps its default (see `DEFAULT_STUB_LIMITS`, docs/security.md). */
+  limits?: Partial<StubLimits>;
+  /**
+   * Accept JWTs from the app's identity provider as bearer tokens (`sub` is the user), beside the
+   * built-in sessions. See docs/security.md.
+   */
+  identity?: JwtIdentity;
+  /**
+   * Allow the demo accounts (the default alice/bob, or an app module's `users`) while listening on a
+   * non-loopback address. Default false: such a server refuses to start with them, so a deployment
+   * never answers to alice/alice; pass `users` (with scrypt hashes) or `identity` instead.
+   */
+  allowDemoUsers?: boolean;
   /** Where server errors are reported. Default `console.error`. */
   logError?: (message: string, err: unknown) => void;
 }
@@ -98,11 +114,20 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
   const listenHost = options.host ?? '127.0.0.1';
   // Bound to loopback, only loopback Host names are real: any other is a DNS-rebinding page.
   const checkHost = isLoopback(listenHost);
+  const limits = resolveLimits(options.limits);
+  const jwt = options.identity ? new JwtVerifier(options.identity) : undefined;
+  // With the app's own identity provider and no explicit users there are no built-in accounts at all.
+  const demoUsers = options.users === undefined && options.identity === undefined;
+  if (demoUsers && !checkHost && !options.allowDemoUsers) {
+    throw new Error(
+      `Listening on ${listenHost} (not loopback) with the demo accounts (${(app.users ?? DEFAULT_USERS).map((u) => u.user).join(', ')}) would let anyone on the network sign in with their published passwords. Pass --users with your own (scrypt-hashed) passwords, configure JWT identity (--jwt-issuer …), or --allow-demo-users for a throwaway demo.`,
+    );
+  }
   const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
   const logError = options.logError ?? ((message: string, err: unknown) => console.error(`outpost-stub: ${message}`, err));
   const now = options.now ?? Date.now;
   const storage = await openStorage({ db: options.db, dataDir, poolSize: options.dbPoolSize });
-  const auth = new Auth(storage, options.users ?? app.users ?? DEFAULT_USERS, { sessionTtlMs: options.sessionTtlMs, now });
+  const auth = new Auth(storage, options.users ?? (options.identity ? [] : (app.users ?? DEFAULT_USERS)), { sessionTtlMs: options.sessionTtlMs, now });
   try {
     if (options.seed !== undefined) await runSeed(storage, app, options.seed, auth.users, now(), options.seedSize);
   } catch (err) {
@@ -119,6 +144,9 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
     users: auth.users,
     log: logError,
     tombstoneRetentionMs: options.tombstoneRetentionMs ?? DEFAULT_TOMBSTONE_RETENTION_MS,
+    limits,
+    pullBytes: limits.pullBytes,
+    guard: new Guard(auth, limits, jwt, Date.now),
   };
   forwardPokes(storage, events, (user) => headCursor(deps, user), logError);
   const serveStatic = options.staticDir

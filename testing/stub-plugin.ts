@@ -64,6 +64,9 @@ export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestR
     async serverStart({ config }) {
       // Test pages come from the test runner's origin: the only one (besides the stub's own) that may call it.
       args.push('--cors-origin', `http://${config.hostname ?? 'localhost'}:${config.port}`);
+      // One stub serves every test file of the run, mostly as alice: the per-user push rate limit
+      // (tested on its own in the stub's tests) would only slow the run down.
+      if (!args.includes('--push-rate')) args.push('--push-rate', 'off');
       await stub.start();
       await proxy.start();
     },

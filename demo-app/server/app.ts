@@ -1,5 +1,6 @@
 // The demo's server code, loaded by the stub: `outpost-stub --app <built app.js> --seed demo`.
-// Types only: the module has no run-time dependency, so the stub loads it from source (tsx) or built.
+// Types only (and Node's crypto): no package at run time, so the stub loads it from source (tsx) or built.
+import { createHash } from 'node:crypto';
 import type { MutationContext, StubApp } from 'outpost-server';
 import { addressOf, localUser, snippetOf, type MailMessage, type SendArgs } from '../model.js';
 import { DEMO_LABELS, generateMailbox } from './mailbox.js';
@@ -9,23 +10,63 @@ export const DEFAULT_MAILBOX_SIZE = 2000;
 
 const BOUNCER = { name: 'Mail Delivery Subsystem', email: 'mailer-daemon@outpost.test' };
 
+/** Caps on what one `send` may carry (the stub's document limit would refuse bigger copies anyway). */
+export const SEND_LIMITS = { idLength: 128, subjectLength: 998, textLength: 100_000, recipients: 50 } as const;
+
+// A server-owned collection: its name is outside what clients may push ([A-Za-z0-9_.-]), and the
+// client ignores collections it does not sync. `$threads/<thread>` maps each peer user to the id of
+// the same conversation in that peer's mailbox, written only by deliveries.
+const LINKS = '$threads';
+
 function parseSend(ctx: MutationContext, args: unknown): SendArgs {
   const a = args as Partial<SendArgs> | undefined;
+  const shortId = (x: unknown) => typeof x === 'string' && x.length > 0 && x.length <= SEND_LIMITS.idLength;
+  const emails = (x: unknown) => Array.isArray(x) && x.every((t) => typeof t === 'string' && t.length <= 320);
   const ok =
     a && typeof a === 'object' &&
-    typeof a.id === 'string' && a.id.length > 0 &&
-    typeof a.threadId === 'string' && a.threadId.length > 0 &&
-    Array.isArray(a.to) && a.to.length > 0 && a.to.every((t) => typeof t === 'string') &&
-    (a.cc === undefined || (Array.isArray(a.cc) && a.cc.every((t) => typeof t === 'string'))) &&
+    shortId(a.id) && shortId(a.threadId) &&
+    emails(a.to) && a.to!.length > 0 && (a.cc === undefined || emails(a.cc)) &&
     typeof a.subject === 'string' && typeof a.text === 'string' &&
-    (a.draftId === undefined || typeof a.draftId === 'string');
-  if (!ok) ctx.reject('invalid-args', 'send needs { id, threadId, to: string[] (at least one), cc?: string[], subject, text, draftId? }.');
-  return a as SendArgs;
+    (a.draftId === undefined || shortId(a.draftId));
+  if (!ok) ctx.reject('invalid-args', `send needs { id, threadId (1-${SEND_LIMITS.idLength} characters), to: string[] (at least one), cc?: string[], subject, text, draftId? }.`);
+  const m = a as SendArgs;
+  const count = m.to.length + (m.cc?.length ?? 0);
+  if (count > SEND_LIMITS.recipients) ctx.reject('too-many-recipients', `A message may go to at most ${SEND_LIMITS.recipients} recipients (to + cc); this one names ${count}.`);
+  if (m.subject.length > SEND_LIMITS.subjectLength) ctx.reject('subject-too-long', `The subject is ${m.subject.length} characters; the limit is ${SEND_LIMITS.subjectLength}.`);
+  if (m.text.length > SEND_LIMITS.textLength) ctx.reject('text-too-long', `The text is ${m.text.length} characters; the limit is ${SEND_LIMITS.textLength}. Send it as several messages.`);
+  return m;
+}
+
+/** An id derived from its parts: the sender never picks a document id in anyone else's mailbox. */
+function derived(prefix: string, ...parts: string[]): string {
+  return `${prefix}-${createHash('sha256').update(parts.join('\0')).digest('base64url').slice(0, 22)}`;
+}
+
+/**
+ * The recipient's thread for the sender's thread: the one both earlier deliveries linked (so
+ * replies stay in one conversation on both sides), else a fresh derived id. A link counts only if
+ * the recipient's side names the sender's thread too: what the sender wrote into their own
+ * mailbox cannot steer mail into one of the recipient's threads.
+ */
+async function recipientThread(ctx: MutationContext, recipient: string, threadId: string): Promise<string> {
+  const mine = await ctx.docs.get(LINKS, threadId);
+  const candidate = mine && 'value' in mine && Object.hasOwn(mine.value, recipient) ? mine.value[recipient] : undefined;
+  if (typeof candidate === 'string') {
+    const theirs = await ctx.forUser(recipient).get(LINKS, candidate);
+    if (theirs && 'value' in theirs && Object.hasOwn(theirs.value, ctx.user) && theirs.value[ctx.user] === threadId) return candidate;
+  }
+  const fresh = derived('thread', ctx.user, recipient, threadId);
+  await ctx.docs.patch(LINKS, threadId, { [recipient]: fresh });
+  await ctx.forUser(recipient).patch(LINKS, fresh, { [ctx.user]: threadId });
+  return fresh;
 }
 
 /**
  * `send`: the sender's SENT copy and a copy in each local recipient's INBOX, in the push's
- * transaction. A recipient that is not a local user bounces: a notice lands in the sender's inbox.
+ * transaction. Recipients' copies get ids (and, for a new conversation, thread ids) derived on the
+ * server and are written create-only: a sender can neither overwrite a message in someone else's
+ * mailbox nor slip one into their existing threads. A recipient that is not a local user bounces:
+ * a notice lands in the sender's inbox.
  */
 async function send(ctx: MutationContext, args: unknown): Promise<void> {
   const mail = parseSend(ctx, args);
@@ -34,6 +75,13 @@ async function send(ctx: MutationContext, args: unknown): Promise<void> {
     const user = localUser(email);
     return user ? addressOf(user) : { name: email, email };
   };
+  const delivered = new Set<string>();
+  const bounced: string[] = [];
+  for (const email of recipients) {
+    const user = localUser(email);
+    if (!user || !ctx.users.includes(user)) bounced.push(email);
+    else delivered.add(user);
+  }
   const message: MailMessage = {
     id: mail.id,
     threadId: mail.threadId,
@@ -44,29 +92,23 @@ async function send(ctx: MutationContext, args: unknown): Promise<void> {
     snippet: snippetOf(mail.text),
     text: mail.text,
     date: ctx.now,
-    labels: ['SENT'],
+    // The sender writing to themself keeps one document with both labels.
+    labels: delivered.has(ctx.user) ? ['SENT', 'INBOX', 'UNREAD'] : ['SENT'],
     attachments: [],
   };
-  await ctx.docs.put('messages', mail.id, { ...message });
+  // The sender's own mailbox, under the ids the client chose (the optimistic copy is the same document).
+  if (!(await ctx.docs.create('messages', mail.id, { ...message }))) ctx.reject('duplicate-id', `A message with id '${mail.id}' already exists; send it with a new id.`);
   if (mail.draftId) await ctx.docs.delete('drafts', mail.draftId);
-  const delivered = new Set<string>();
-  const bounced: string[] = [];
-  for (const email of recipients) {
-    const user = localUser(email);
-    if (!user || !ctx.users.includes(user)) {
-      bounced.push(email);
-      continue;
-    }
-    if (delivered.has(user)) continue;
-    delivered.add(user);
-    // The sender writing to themself keeps one document with both labels.
-    const labels = user === ctx.user ? ['SENT', 'INBOX', 'UNREAD'] : ['INBOX', 'UNREAD'];
-    await ctx.forUser(user).put('messages', mail.id, { ...message, labels });
+  for (const user of delivered) {
+    if (user === ctx.user) continue;
+    const id = derived('in', ctx.user, mail.id);
+    const threadId = await recipientThread(ctx, user, mail.threadId);
+    await ctx.forUser(user).create('messages', id, { ...message, id, threadId, labels: ['INBOX', 'UNREAD'] });
   }
   if (bounced.length) {
     const text = `Your message "${mail.subject}" could not be delivered to: ${bounced.join(', ')}. No such user at this server.`;
     const id = `${mail.id}-bounce`;
-    await ctx.docs.put('messages', id, {
+    await ctx.docs.create('messages', id, {
       id,
       threadId: mail.threadId,
       from: BOUNCER,

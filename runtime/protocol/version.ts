@@ -7,6 +7,8 @@ export const SYNC_PATHS = {
   pull: '/sync/v1/pull',
   events: '/sync/v1/events',
   login: '/auth/v1/login',
+  /** Revokes the bearer token's session (sign-out). */
+  logout: '/auth/v1/logout',
   health: '/healthz',
 } as const;
 

@@ -76,9 +76,13 @@ test('send delivers one SENT copy to the sender and one INBOX copy to each local
   const sent = (await pullAll(alice)).get('messages/msg-1')!.value as unknown as MailMessage;
   assert.deepEqual(sent.labels, ['SENT']);
   assert.equal(sent.from.email, 'alice@outpost.test');
-  const received = (await pullAll(bob)).get('messages/msg-1')!.value as unknown as MailMessage;
+  const inbox = [...(await pullAll(bob)).values()].filter((c) => c.collection === 'messages');
+  assert.equal(inbox.length, 1);
+  const received = inbox[0]!.value as unknown as MailMessage;
   assert.deepEqual(received.labels, ['INBOX', 'UNREAD']);
   assert.equal(received.subject, 'Lunch?');
+  assert.notEqual(received.id, 'msg-1', "the recipient's copy has an id the server derived");
+  assert.equal(received.id, inbox[0]!.key);
   // A retry of the same mutation id delivers nothing twice.
   const retry = await call(alice, '/sync/v1/push', { protocol: 1, clientId: 'c1', mutations: [{ id: 1, name: 'send', args }] });
   assert.equal((retry.body.results as Array<{ status: string }>)[0].status, 'duplicate');
@@ -102,4 +106,59 @@ test('send with malformed arguments is rejected with invalid-args and writes not
   assert.equal(result.status, 'rejected');
   assert.equal(result.error!.code, 'invalid-args');
   assert.equal((await pullAll(alice)).size, 0);
+});
+
+const send = (id: string, threadId: string, extra: Record<string, unknown> = {}) => ({ id, threadId, to: ['bob@outpost.test'], subject: 'Hi', text: 'Hello', ...extra });
+
+test("send never overwrites or joins the recipient's existing mail: the seeded ids and threads alice can guess stay bob's", async (t) => {
+  const { login, call, pullAll } = await demoStub(t, 'demo', 10);
+  const alice = await login('alice');
+  const bob = await login('bob');
+  const before = await pullAll(bob);
+  const victim = [...before.values()].find((c) => c.collection === 'messages')!.value as unknown as MailMessage;
+  const { body } = await call(alice, '/sync/v1/push', { protocol: 1, clientId: 'c1', mutations: [{ id: 1, name: 'send', args: send(victim.id, victim.threadId, { subject: 'Your bank: reset your password' }) }] });
+  assert.equal((body.results as Array<{ status: string }>)[0].status, 'applied');
+  const after = await pullAll(bob);
+  assert.deepEqual(after.get(`messages/${victim.id}`), before.get(`messages/${victim.id}`), "bob's message is untouched");
+  const forged = [...after.values()].filter((c) => c.collection === 'messages' && !before.has(`messages/${c.key}`)).map((c) => c.value as unknown as MailMessage);
+  assert.equal(forged.length, 1);
+  assert.notEqual(forged[0]!.threadId, victim.threadId, "alice's mail does not land in bob's thread");
+  assert.ok(![...before.values()].some((c) => (c.value as unknown as MailMessage | undefined)?.threadId === forged[0]!.threadId));
+  // Writing a link into her own mailbox does not help either: links must be confirmed by bob's side.
+  await call(alice, '/sync/v1/push', { protocol: 1, clientId: 'c1', mutations: [{ id: 2, name: 'send', args: send('m-2', 'alice-thread', { subject: 'x' }) }] });
+  const third = await call(alice, '/sync/v1/push', { protocol: 1, clientId: 'c1', mutations: [{ id: 3, name: 'put', collection: '$threads', key: 'alice-thread', baseRev: 1, value: { bob: victim.threadId } }] });
+  assert.equal(third.status, 400, 'clients cannot write the server-owned $threads collection');
+});
+
+test('a reply stays in one conversation on both sides', async (t) => {
+  const { login, call, pullAll } = await demoStub(t);
+  const alice = await login('alice');
+  const bob = await login('bob');
+  await call(alice, '/sync/v1/push', { protocol: 1, clientId: 'ca', mutations: [{ id: 1, name: 'send', args: send('a-1', 'ta') }] });
+  const bobThread = ([...(await pullAll(bob)).values()].find((c) => c.collection === 'messages')!.value as unknown as MailMessage).threadId;
+  await call(bob, '/sync/v1/push', { protocol: 1, clientId: 'cb', mutations: [{ id: 1, name: 'send', args: { ...send('b-1', bobThread), to: ['alice@outpost.test'] } }] });
+  await call(alice, '/sync/v1/push', { protocol: 1, clientId: 'ca', mutations: [{ id: 2, name: 'send', args: send('a-2', 'ta') }] });
+  const threadsOf = async (token: string) => new Set([...(await pullAll(token)).values()].filter((c) => c.collection === 'messages').map((c) => (c.value as unknown as MailMessage).threadId));
+  assert.deepEqual(await threadsOf(alice), new Set(['ta']));
+  assert.deepEqual(await threadsOf(bob), new Set([bobThread]));
+});
+
+test('send caps recipients, subject and text, and refuses a reused message id', async (t) => {
+  const { login, call } = await demoStub(t);
+  const alice = await login('alice');
+  const many = Array.from({ length: 51 }, (_, i) => `u${i}@example.com`);
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [send('m1', 't', { to: many }), 'too-many-recipients'],
+    [send('m2', 't', { subject: 's'.repeat(999) }), 'subject-too-long'],
+    [send('m3', 't', { text: 'x'.repeat(100_001) }), 'text-too-long'],
+    [send('m4'.repeat(100), 't'), 'invalid-args'],
+  ];
+  let id = 1;
+  for (const [args, code] of cases) {
+    const { body } = await call(alice, '/sync/v1/push', { protocol: 1, clientId: 'c1', mutations: [{ id: id++, name: 'send', args }] });
+    assert.equal((body.results as Array<{ error?: { code: string } }>)[0].error?.code, code);
+  }
+  await call(alice, '/sync/v1/push', { protocol: 1, clientId: 'c1', mutations: [{ id: id++, name: 'send', args: send('same', 't') }] });
+  const again = await call(alice, '/sync/v1/push', { protocol: 1, clientId: 'c1', mutations: [{ id, name: 'send', args: send('same', 't', { subject: 'changed' }) }] });
+  assert.equal((again.body.results as Array<{ error?: { code: string } }>)[0].error?.code, 'duplicate-id');
 });

@@ -88,7 +88,8 @@ test('unknown routes answer 404 and wrong methods 405 with an Allow header', asy
 });
 
 test('a body of 1 MiB + 1 byte answers 413 and the server stays up; exactly 1 MiB is accepted', async (t) => {
-  const stub = await stubFor(t);
+  // The body limit, not the document limit (256 KiB by default), is under test here.
+  const stub = await stubFor(t, { limits: { documentBytes: 2 * 1024 * 1024 } });
   const token = await login(stub.url);
   const envelope = (pad: number) => JSON.stringify({ protocol: 1, clientId: 'c-big', mutations: [{ id: 1, name: 'put', collection: 'n', key: 'k', baseRev: 0, value: { pad: 'x'.repeat(pad) } }] });
   const overhead = envelope(0).length;

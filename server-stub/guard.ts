@@ -1,0 +1,54 @@
+// Who is calling, and whether they may right now: bearer tokens (app-issued JWTs or built-in
+// sessions) and the per-user push and per-name/per-address login rate limits.
+import type { IncomingMessage } from 'node:http';
+import type { Auth } from './auth.js';
+import { HttpError, bearerToken } from './http.js';
+import { JwtVerifier } from './jwt.js';
+import type { StubLimits } from './limits.js';
+import { RateLimiter, tooMany } from './rate-limit.js';
+
+/** Authentication and rate limits for the routes. */
+export class Guard {
+  readonly #auth: Auth;
+  readonly #jwt: JwtVerifier | undefined;
+  readonly #limits: StubLimits;
+  readonly #pushes: RateLimiter;
+  readonly #failedLogins: RateLimiter;
+
+  constructor(auth: Auth, limits: StubLimits, jwt: JwtVerifier | undefined, now: () => number) {
+    this.#auth = auth;
+    this.#jwt = jwt;
+    this.#limits = limits;
+    this.#pushes = new RateLimiter(limits.pushRate, now);
+    this.#failedLogins = new RateLimiter(limits.loginRate, now);
+  }
+
+  /** The user of the request's bearer token: an app-issued JWT when configured, else a session. */
+  async user(req: IncomingMessage, url: URL): Promise<string> {
+    const token = bearerToken(req, url);
+    if (token && this.#jwt && JwtVerifier.looksLikeJwt(token)) return this.#jwt.userFor(token);
+    return this.#auth.userFor(token);
+  }
+
+  /** 429 with Retry-After once `user` pushed more than the push rate allows. */
+  checkPush(user: string): void {
+    const wait = this.#pushes.take(user);
+    if (wait) throw tooMany(`pushes for user '${user}'`, '--push-rate', this.#limits.pushRate, wait);
+  }
+
+  /**
+   * Runs a login attempt unless the name or the address has failed too often (429 + Retry-After);
+   * only failures count, so signing in again and again on the right password is never throttled.
+   */
+  async login<T>(req: IncomingMessage, user: string, attempt: () => Promise<T>): Promise<T> {
+    const keys = [`user:${user}`, `addr:${req.socket.remoteAddress ?? ''}`];
+    const blocked = Math.max(...keys.map((k) => this.#failedLogins.peek(k)));
+    if (blocked) throw tooMany('failed sign-ins for this name or address', '--login-rate', this.#limits.loginRate, blocked);
+    try {
+      return await attempt();
+    } catch (err) {
+      if (err instanceof HttpError && err.code === 'bad-credentials') for (const k of keys) this.#failedLogins.take(k);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+// The server's configurable input limits, and the checks a push gets before anything is applied.
+import { DEFAULT_LIMITS, MAX_NESTING_DEPTH, checkJsonValue, type Mutation, type PushRequest } from '../runtime/protocol/index.js';
+import { HttpError } from './http.js';
+import type { Rate } from './rate-limit.js';
+
+/** Limits of a running server; each has a CLI flag (named in the errors it causes). */
+export interface StubLimits {
+  /** Largest document, as UTF-8 JSON bytes (`--max-document`). Default 256 KiB. */
+  documentBytes: number;
+  /** Deepest nesting of objects/arrays in a document or args (`--max-depth`, at most 64). Default 32. */
+  depth: number;
+  /** Most elements of a set field (`--max-set`). Default 10 000. */
+  setSize: number;
+  /** A pull page ends once its changes pass this many bytes (`--max-pull-bytes`). Default 4 MiB. */
+  pullBytes: number;
+  /** Pushes per user (`--push-rate`). Default 1200 per minute. */
+  pushRate: Rate;
+  /** Failed logins per user name and per client address (`--login-rate`). Default 10 per minute. */
+  loginRate: Rate;
+}
+
+/** The defaults of {@link StubLimits}. */
+export const DEFAULT_STUB_LIMITS: StubLimits = {
+  ...DEFAULT_LIMITS,
+  pushRate: { count: 1200, periodMs: 60_000 },
+  loginRate: { count: 10, periodMs: 60_000 },
+};
+
+/** Fills in defaults and checks ranges. @throws Error naming the option. */
+export function resolveLimits(partial: Partial<StubLimits> = {}): StubLimits {
+  const limits = { ...DEFAULT_STUB_LIMITS, ...partial };
+  for (const key of ['documentBytes', 'depth', 'setSize', 'pullBytes'] as const) {
+    if (!Number.isSafeInteger(limits[key]) || limits[key] < 1) throw new Error(`limits.${key} must be a whole number of 1 or more, got ${limits[key]}.`);
+  }
+  if (limits.depth > MAX_NESTING_DEPTH) throw new Error(`limits.depth (--max-depth) may be at most ${MAX_NESTING_DEPTH}, got ${limits.depth}.`);
+  return limits;
+}
+
+/** UTF-8 bytes of a value's JSON. */
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value));
+}
+
+/** 413 `document-too-large` naming the document, its size, the limit and its flag. */
+export function documentTooLarge(where: string, bytes: number, limits: StubLimits): HttpError {
+  return new HttpError(
+    'document-too-large',
+    `${where} would be ${bytes} bytes of JSON; this server's limit is ${limits.documentBytes} (--max-document). Store large content elsewhere or split the document.`,
+  );
+}
+
+/**
+ * Checks what can be checked from the request alone: nesting depth of every value, patch and args,
+ * and the size of every put value. Throws the first problem as a 4xx; nothing is applied then.
+ */
+export function checkPushLimits(push: PushRequest, limits: StubLimits): void {
+  push.mutations.forEach((m, i) => {
+    const at = `mutations[${i}]`;
+    for (const [field, value] of entries(m)) {
+      const problem = checkJsonValue(value, { depth: limits.depth }, `${at}.${field}`);
+      if (problem) throw new HttpError('invalid-request', `The request body does not match sync protocol v1: ${problem}.`);
+    }
+    if (m.name === 'put') {
+      const bytes = jsonBytes((m as { value: unknown }).value);
+      if (bytes > limits.documentBytes) throw documentTooLarge(`${at}.value (${m.name} ${(m as { collection: string }).collection}/${(m as { key: string }).key})`, bytes, limits);
+    }
+  });
+}
+
+function entries(m: Mutation): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  for (const field of ['value', 'patch', 'args'] as const) if (Object.hasOwn(m, field)) out.push([field, (m as unknown as Record<string, unknown>)[field]]);
+  return out;
+}

@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SignJWT } from 'jose';
+import { startStub } from '../../server-stub/index.js';
+import { hashPassword } from '../../server-stub/passwords.js';
+import { stubFor, login, client, post } from './helpers.js';
+
+test('users configured with scrypt hashes sign in with the password, never with the hash; a malformed hash stops the start', async (t) => {
+  const hash = await hashPassword('correct horse battery');
+  const stub = await stubFor(t, { users: [{ user: 'carol', password: hash }] });
+  assert.equal((await post(`${stub.url}/auth/v1/login`, { user: 'carol', password: 'correct horse battery' })).status, 200);
+  for (const password of ['correct horse batter', 'correct horse battery ', '', hash]) {
+    assert.equal((await post(`${stub.url}/auth/v1/login`, { user: 'carol', password })).status, 401, JSON.stringify(password));
+  }
+  assert.equal((await post(`${stub.url}/auth/v1/login`, { user: 'nobody', password: 'x' })).status, 401);
+  await assert.rejects(startStub({ port: 0, dataDir: ':memory:', users: [{ user: 'x', password: 'scrypt$1$2$3' }] }), /hash of user 'x' is malformed/);
+});
+
+test('POST /auth/v1/logout revokes the token: it is refused afterwards, other sessions keep working', async (t) => {
+  const stub = await stubFor(t);
+  const token = await login(stub.url);
+  const other = await login(stub.url);
+  const out = await post(`${stub.url}/auth/v1/logout`, {}, { token });
+  assert.equal(out.status, 200);
+  assert.deepEqual(out.body, { revoked: true });
+  assert.equal((await client(stub.url, token).pull()).status, 401);
+  assert.equal((await client(stub.url, other).pull()).status, 200);
+  assert.deepEqual((await post(`${stub.url}/auth/v1/logout`, {}, { token })).body, { revoked: false });
+  assert.equal((await post(`${stub.url}/auth/v1/logout`, {})).status, 401);
+});
+
+test("with JWT identity, the provider's tokens sign requests as their sub (no built-in account needed) beside built-in sessions; foreign tokens are 401", async (t) => {
+  const secret = 'shared-secret-shared-secret-shared-secret';
+  const stub = await stubFor(t, { identity: { issuer: 'https://id.test/', audience: 'mail', secret }, users: [{ user: 'alice', password: 'alice' }] });
+  const key = new TextEncoder().encode(secret);
+  const jwt = (sub: string, issuer = 'https://id.test/') => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(issuer).setAudience('mail').setSubject(sub).setExpirationTime('5m').sign(key);
+  const dave = client(stub.url, await jwt('dave'));
+  assert.equal((await dave.push({ name: 'put', collection: 'n', key: 'secret', baseRev: 0, value: { of: 'dave' } })).body.results[0].status, 'applied');
+  const erin = client(stub.url, await jwt('erin'));
+  assert.deepEqual((await erin.pullAll()).changes, [], "erin's token never reads dave's data");
+  assert.deepEqual((await dave.pullAll()).changes.map((c: { key: string }) => c.key), ['secret']);
+  const session = client(stub.url, await login(stub.url));
+  assert.equal((await session.pull()).status, 200, 'built-in sessions still work');
+  const foreign = await client(stub.url, await jwt('dave', 'https://evil.test/')).pull();
+  assert.equal(foreign.status, 401);
+  assert.match(foreign.body.error.message, /claim 'iss'/);
+});
+
+test('the demo accounts are refused on a non-loopback address unless allowed', async () => {
+  // 192.0.2.1 (TEST-NET-1) is never this machine's: even a regression could not bind it.
+  await assert.rejects(startStub({ port: 0, dataDir: ':memory:', host: '192.0.2.1' }), /demo accounts \(alice, bob\)/);
+  await assert.rejects(startStub({ port: 0, dataDir: ':memory:', host: '192.0.2.1', allowDemoUsers: true }), (err: NodeJS.ErrnoException) => err.code === 'EADDRNOTAVAIL');
+  await assert.rejects(startStub({ port: 0, dataDir: ':memory:', host: '192.0.2.1', users: [{ user: 'x', password: 'y' }] }), (err: NodeJS.ErrnoException) => err.code === 'EADDRNOTAVAIL');
+});
+
+test('with JWT identity and no --users there are no built-in accounts', async (t) => {
+  const stub = await stubFor(t, { identity: { issuer: 'https://id.test/', audience: 'mail', secret: 'shared-secret-shared-secret-shared-secret' } });
+  assert.equal((await post(`${stub.url}/auth/v1/login`, { user: 'alice', password: 'alice' })).status, 401);
+});

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { stubFor, login, client, post } from './helpers.js';
+
+const nested = (depth: number): unknown => (depth === 0 ? 1 : { a: nested(depth - 1) });
+
+test('document size: a put over --max-document answers 413 naming the limit; a patch or set op that would grow past it is rejected', async (t) => {
+  const stub = await stubFor(t, { limits: { documentBytes: 4096 } });
+  const c = client(stub.url, await login(stub.url));
+  const big = await c.push({ name: 'put', collection: 'n', key: 'big', baseRev: 0, value: { text: 'x'.repeat(5000) } });
+  assert.equal(big.status, 413);
+  assert.equal(big.body.error.code, 'document-too-large');
+  assert.match(big.body.error.message, /4096.*--max-document/);
+  const ok = await c.push({ name: 'put', collection: 'n', key: 'k', baseRev: 0, value: { text: 'x'.repeat(3000) } });
+  assert.equal(ok.body.results[0].status, 'applied');
+  const grown = await c.push(
+    { name: 'patch', collection: 'n', key: 'k', baseRev: 1, patch: { more: 'y'.repeat(2000) } },
+    { name: 'addToSet', collection: 'n', key: 'k', field: 'tags', values: ['z'.repeat(900), 'w'.repeat(900)] },
+    { name: 'put', collection: 'n', key: 'other', baseRev: 0, value: { fine: true } },
+  );
+  assert.equal(grown.status, 200);
+  assert.deepEqual(grown.body.results.map((r: { status: string; error?: { code: string } }) => r.error?.code ?? r.status), ['document-too-large', 'document-too-large', 'applied']);
+  assert.match(grown.body.results[0].error.message, /--max-document/);
+  const defaults = await stubFor(t);
+  const d = client(defaults.url, await login(defaults.url));
+  assert.equal((await d.push({ name: 'put', collection: 'n', key: 'k', baseRev: 0, value: { text: 'x'.repeat(256 * 1024) } })).status, 413, 'the default limit is 256 KiB');
+});
+
+test('nesting depth over --max-depth answers 400 naming the limit; set size over --max-set is rejected naming it', async (t) => {
+  const stub = await stubFor(t, { limits: { depth: 4, setSize: 3 } });
+  const c = client(stub.url, await login(stub.url));
+  const deep = await c.push({ name: 'put', collection: 'n', key: 'k', baseRev: 0, value: nested(5) as Record<string, unknown> });
+  assert.equal(deep.status, 400);
+  assert.match(deep.body.error.message, /mutations\[0\]\.value\.a\.a\.a\.a: nested deeper than 4 .*--max-depth/);
+  assert.equal((await c.push({ name: 'put', collection: 'n', key: 'k', baseRev: 0, value: nested(4) as Record<string, unknown> })).body.results[0].status, 'applied');
+  const sets = await c.push(
+    { name: 'addToSet', collection: 'n', key: 's', field: 'tags', values: ['a', 'b', 'c'] },
+    { name: 'addToSet', collection: 'n', key: 's', field: 'tags', values: ['d'] },
+  );
+  assert.equal(sets.body.results[0].status, 'applied');
+  assert.equal(sets.body.results[1].status, 'rejected');
+  assert.equal(sets.body.results[1].error.code, 'set-too-large');
+  assert.match(sets.body.results[1].error.message, /limit is 3 \(--max-set\)/);
+});
+
+test('set operations read own properties only: fields named constructor, toString or hasOwnProperty work as sets', async (t) => {
+  const stub = await stubFor(t);
+  const c = client(stub.url, await login(stub.url));
+  await c.push({ name: 'put', collection: 'n', key: 'k', baseRev: 0, value: { title: 'x' } });
+  const r = await c.push(
+    { name: 'addToSet', collection: 'n', key: 'k', field: 'constructor', values: ['a', 'b'] },
+    { name: 'addToSet', collection: 'n', key: 'k', field: 'toString', values: [1] },
+    { name: 'removeFromSet', collection: 'n', key: 'k', field: 'constructor', values: ['a'] },
+    { name: 'addToSet', collection: 'n', key: 'new', field: 'hasOwnProperty', values: ['x'] },
+  );
+  assert.deepEqual(r.body.results.map((x: { status: string }) => x.status), ['applied', 'applied', 'applied', 'applied']);
+  const docs = Object.fromEntries((await c.pullAll()).changes.map((ch: { key: string; value: unknown }) => [ch.key, ch.value]));
+  assert.deepEqual(docs.k, { title: 'x', constructor: ['b'], toString: [1] });
+  assert.deepEqual(docs.new, { hasOwnProperty: ['x'] });
+});
+
+test('a pull page stops at --max-pull-bytes (at least one change) and says hasMore; paging still delivers everything', async (t) => {
+  const stub = await stubFor(t, { limits: { pullBytes: 10_000 } });
+  const c = client(stub.url, await login(stub.url));
+  for (let i = 0; i < 6; i++) await c.push({ name: 'put', collection: 'n', key: `k${i}`, baseRev: 0, value: { text: String(i).repeat(4000) } });
+  const first = await c.pull(null, 1000);
+  assert.ok(first.body.changes.length >= 1 && first.body.changes.length <= 3, `first page has ${first.body.changes.length} changes`);
+  assert.equal(first.body.hasMore, true);
+  assert.ok(Buffer.byteLength(JSON.stringify(first.body.changes)) < 10_000 + 4100);
+  const all = await c.pullAll(null, 1000);
+  assert.deepEqual(all.changes.map((ch: { key: string }) => ch.key), ['k0', 'k1', 'k2', 'k3', 'k4', 'k5']);
+  const huge = await stubFor(t, { limits: { pullBytes: 100, documentBytes: 10_000 } });
+  const h = client(huge.url, await login(huge.url));
+  await h.push({ name: 'put', collection: 'n', key: 'big', baseRev: 0, value: { text: 'x'.repeat(5000) } });
+  assert.equal((await h.pull(null)).body.changes.length, 1, 'a change bigger than the page limit still comes, alone');
+});
+
+test('pushes per user over --push-rate and failed sign-ins over --login-rate answer 429 with Retry-After naming the flag', async (t) => {
+  const hour = 3_600_000;
+  const stub = await stubFor(t, { limits: { pushRate: { count: 3, periodMs: hour }, loginRate: { count: 2, periodMs: hour } } });
+  const alice = client(stub.url, await login(stub.url));
+  const bob = client(stub.url, await login(stub.url, 'bob'));
+  for (let i = 0; i < 3; i++) assert.equal((await alice.push()).status, 200);
+  const limited = await alice.push({ name: 'put', collection: 'n', key: 'k', baseRev: 0, value: {} });
+  assert.equal(limited.status, 429);
+  assert.equal(limited.body.error.code, 'too-many-requests');
+  assert.match(limited.body.error.message, /--push-rate/);
+  assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+  assert.equal((await bob.push()).status, 200, 'another user is not limited');
+  for (let i = 0; i < 2; i++) assert.equal((await post(`${stub.url}/auth/v1/login`, { user: 'alice', password: 'wrong' })).status, 401);
+  const throttled = await post(`${stub.url}/auth/v1/login`, { user: 'alice', password: 'alice' });
+  assert.equal(throttled.status, 429, 'after the failures even the right password waits');
+  assert.match(throttled.body.error.message, /--login-rate/);
+  assert.ok(Number(throttled.headers.get('retry-after')) >= 1);
+});
