@@ -32,3 +32,12 @@ export async function signIn(server: string, user: string, password: string): Pr
   if (!res.ok || !body.token) throw new SignInError(`Sign-in failed (${res.status}): ${body.error?.message ?? 'no detail from the server'}.`);
   return { user: body.user ?? user, token: body.token };
 }
+
+/**
+ * Revokes an account's token at the sync server (`POST /auth/v1/logout`), so a copy of it left
+ * anywhere stops working. Best effort: offline, the token simply expires after the server's session
+ * lifetime without use.
+ */
+export async function signOutAt(server: string, token: string): Promise<void> {
+  await fetch(`${server}/auth/v1/logout`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' }).catch(() => undefined);
+}

@@ -2,7 +2,7 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { InstallSource, UpdateSource } from 'outpost/components';
 import { openAccounts, type Accounts } from 'outpost/accounts';
-import type { Account } from '../app/accounts.js';
+import { signOutAt, type Account } from '../app/accounts.js';
 import { historyLocation, type AppLocation } from '../app/location.js';
 import { mailStoreName, openMailSession, type MailSession } from '../app/mail-store.js';
 import { mailPath, parseRoute, type Route } from '../app/routes.js';
@@ -131,6 +131,9 @@ export class MailApp extends LitElement {
 
   /** Signs a user out: stops their sync and wipes only their local store. */
   async signOut(user: string): Promise<void> {
+    // Revoke the token at the server too, so a copy of it left anywhere stops working.
+    const token = this.accountList.list().find((a) => a.user === user)?.token;
+    if (token) void signOutAt(this.server, token);
     await this.accountList.signOut(user);
     this.location.go(this.accounts.length ? mailPath(0, { kind: 'system', id: 'inbox' }) : '/signin');
   }

@@ -35,7 +35,7 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
     await stub?.dispose();
   });
 
-  test('alice and bob signed in side by side at /u/0 and /u/1, each with a store; signing bob out wipes only his', async () => {
+  test('alice and bob signed in side by side at /u/0 and /u/1, each with a store; signing bob out wipes only his store and revokes his token at the server', async () => {
     const page = await freshPage(browser);
     await signIn(page, url, 'alice');
     assert.equal(pathOf(page), '/u/0/inbox');
@@ -56,8 +56,12 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
 
     await page.goto(`${url}/u/1/inbox`);
     await eventually(async () => ((await threads(page))?.[0]?.threadId.startsWith('bob-') ? true : undefined), "bob's inbox at /u/1");
+    const bobToken = await page.evaluate(() => (JSON.parse(localStorage.getItem('outpost-mail:accounts') ?? '[]') as Array<{ user: string; token: string }>).find((a) => a.user === 'bob')!.token);
+    const bobPull = () => fetch(`${url}/sync/v1/pull`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bobToken}` }, body: JSON.stringify({ protocol: 1, clientId: 'e2e-check', cursor: null, limit: 1 }) }).then((r) => r.status);
+    assert.equal(await bobPull(), 200);
     await clickOn(page, 'details.accounts summary');
     await clickButton(page, 'Sign out bob');
+    await eventually(async () => ((await bobPull()) === 401 ? true : undefined), "bob's token to be revoked at the server");
     await eventually(async () => (pathOf(page) === '/u/0/inbox' ? true : undefined), 'the app to go to the remaining account');
     const after = await eventually(async () => {
       const n = await databases(page);
