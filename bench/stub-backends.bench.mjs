@@ -72,7 +72,7 @@ async function loginAll(url) {
 }
 
 async function startStubs(count, db) {
-  const args = ['--users', usersArg, ...(db ? ['--db', db, '--db-pool', String(POOL)] : [])];
+  const args = ['--users', usersArg, '--push-rate', 'off', ...(db ? ['--db', db, '--db-pool', String(POOL)] : [])];
   const nodes = Array.from({ length: count }, () => new StubProcess({ args, onStderr: (l) => process.stderr.write(`[stub] ${l}\n`) }));
   const urls = [];
   for (const n of nodes) urls.push(await n.start());
