@@ -9,6 +9,7 @@ export const SECURITY_HELP = `  --max-document <size>      largest document, e.g
   --max-depth <n>            deepest nesting of objects/arrays in a document (default 32, max 64)
   --max-set <n>              most elements of a set field (default 10000)
   --max-pull-bytes <size>    a pull page ends past this many bytes (default 4m)
+  --max-push-response <size> a push whose answer passes this many bytes is refused (default 32m)
   --push-rate <n>/<t>        pushes per user, e.g. 1200/1m, or off (default 1200/1m)
   --login-rate <n>/<t>       failed sign-ins per name and per address (default 10/1m)
   --jwt-issuer <iss>         accept JWTs from the app's identity provider with this issuer
@@ -24,6 +25,7 @@ export const SECURITY_FLAGS = {
   'max-depth': { type: 'string' },
   'max-set': { type: 'string' },
   'max-pull-bytes': { type: 'string' },
+  'max-push-response': { type: 'string' },
   'push-rate': { type: 'string' },
   'login-rate': { type: 'string' },
   'jwt-issuer': { type: 'string' },
@@ -46,6 +48,7 @@ export function securityOptions(values: Values, env: NodeJS.ProcessEnv = process
   if (values['max-depth'] !== undefined) limits.depth = count(values['max-depth'], '--max-depth');
   if (values['max-set'] !== undefined) limits.setSize = count(values['max-set'], '--max-set');
   if (values['max-pull-bytes'] !== undefined) limits.pullBytes = parseBytes(values['max-pull-bytes'], '--max-pull-bytes');
+  if (values['max-push-response'] !== undefined) limits.pushResponseBytes = parseBytes(values['max-push-response'], '--max-push-response');
   if (values['push-rate'] !== undefined) limits.pushRate = parseRate(values['push-rate'], '--push-rate');
   if (values['login-rate'] !== undefined) limits.loginRate = parseRate(values['login-rate'], '--login-rate');
   const issuer = values['jwt-issuer'];

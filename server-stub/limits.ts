@@ -13,6 +13,11 @@ export interface StubLimits {
   setSize: number;
   /** A pull page ends once its changes pass this many bytes (`--max-pull-bytes`). Default 4 MiB. */
   pullBytes: number;
+  /**
+   * Largest push answer, as JSON bytes (`--max-push-response`). Default 32 MiB: the official client's
+   * batch of 100 mutations, one per document, all conflicting on 256 KiB documents, still fits.
+   */
+  pushResponseBytes: number;
   /** Pushes per user (`--push-rate`). Default 1200 per minute. */
   pushRate: Rate;
   /** Failed logins per user name and per client address (`--login-rate`). Default 10 per minute. */
@@ -22,6 +27,7 @@ export interface StubLimits {
 /** The defaults of {@link StubLimits}. */
 export const DEFAULT_STUB_LIMITS: StubLimits = {
   ...DEFAULT_LIMITS,
+  pushResponseBytes: 32 * 1024 * 1024,
   pushRate: { count: 1200, periodMs: 60_000 },
   loginRate: { count: 10, periodMs: 60_000 },
 };
@@ -29,8 +35,12 @@ export const DEFAULT_STUB_LIMITS: StubLimits = {
 /** Fills in defaults and checks ranges. @throws Error naming the option. */
 export function resolveLimits(partial: Partial<StubLimits> = {}): StubLimits {
   const limits = { ...DEFAULT_STUB_LIMITS, ...partial };
-  for (const key of ['documentBytes', 'depth', 'setSize', 'pullBytes'] as const) {
+  for (const key of ['documentBytes', 'depth', 'setSize', 'pullBytes', 'pushResponseBytes'] as const) {
     if (!Number.isSafeInteger(limits[key]) || limits[key] < 1) throw new Error(`limits.${key} must be a whole number of 1 or more, got ${limits[key]}.`);
+  }
+  // One conflict carries a whole document: below this, a single mutation could never be answered.
+  if (limits.pushResponseBytes < limits.documentBytes + 4096) {
+    throw new Error(`limits.pushResponseBytes (--max-push-response) must be at least limits.documentBytes (--max-document) + 4096 = ${limits.documentBytes + 4096}, got ${limits.pushResponseBytes}.`);
   }
   if (limits.depth > MAX_NESTING_DEPTH) throw new Error(`limits.depth (--max-depth) may be at most ${MAX_NESTING_DEPTH}, got ${limits.depth}.`);
   return limits;

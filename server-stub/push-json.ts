@@ -1,15 +1,51 @@
-// The push response as JSON, with each conflicting document serialised once per push however many
-// results carry it (a push of 1000 mutations against one big document must not stringify it 1000 times).
-import type { PushResponse } from '../runtime/protocol/index.js';
+// The push response as JSON, built result by result with a running byte total: each conflicting
+// document is serialised once per push however many results carry it (protocol v1 repeats it in
+// every conflict result), and the answer stops at `--max-push-response` instead of growing unbounded.
+import type { MutationResult } from '../runtime/protocol/index.js';
+import { HttpError } from './http.js';
 
-/** `JSON.stringify(response)`, reusing the text of `current` objects that appear more than once. */
-export function pushResponseJson(response: PushResponse): string {
-  const texts = new Map<object, string>();
-  const results = response.results.map((r) => {
-    if (r.status !== 'conflict') return JSON.stringify(r);
-    let current = texts.get(r.current);
-    if (current === undefined) texts.set(r.current, (current = JSON.stringify(r.current)));
-    return `{"id":${JSON.stringify(r.id)},"status":"conflict","current":${current}}`;
-  });
-  return `{"results":[${results.join(',')}],"lastMutationId":${JSON.stringify(response.lastMutationId)}}`;
+/** `{"results":[` + `],"lastMutationId":` + a safe integer + `}`. */
+const ENVELOPE_BYTES = 64;
+
+/** Collects the results of one push; throws `response-too-large` once they pass `limit` bytes. */
+export class PushAnswer {
+  readonly #texts: string[] = [];
+  // Keyed by the document object storage handed out, so repeated conflicts on one document share its text.
+  readonly #currents = new Map<object, { text: string; bytes: number }>();
+  #bytes = ENVELOPE_BYTES;
+
+  constructor(private readonly limit: number) {}
+
+  /** Adds one result. @throws HttpError 413 `response-too-large` naming the limit and its flag. */
+  add(result: MutationResult): void {
+    let text: string;
+    let bytes: number;
+    if (result.status === 'conflict') {
+      let current = this.#currents.get(result.current);
+      if (current === undefined) {
+        const json = JSON.stringify(result.current);
+        this.#currents.set(result.current, (current = { text: json, bytes: Buffer.byteLength(json) }));
+      }
+      const head = `{"id":${JSON.stringify(result.id)},"status":"conflict","current":`;
+      text = `${head}${current.text}}`;
+      bytes = head.length + current.bytes + 2;
+    } else {
+      text = JSON.stringify(result);
+      bytes = Buffer.byteLength(text) + 1;
+    }
+    // Checked before keeping the text: memory stays near the limit whatever the push holds.
+    if (this.#bytes + bytes > this.limit) {
+      throw new HttpError(
+        'response-too-large',
+        `The answer to this push would pass this server's limit of ${this.limit} bytes (--max-push-response) at mutations[${this.#texts.length}] (id ${result.id}); nothing was applied. Push fewer mutations at once (most conflicts repeat the document's current state).`,
+      );
+    }
+    this.#bytes += bytes;
+    this.#texts.push(text);
+  }
+
+  /** The response body. */
+  json(lastMutationId: number): string {
+    return `{"results":[${this.#texts.join(',')}],"lastMutationId":${JSON.stringify(lastMutationId)}}`;
+  }
 }

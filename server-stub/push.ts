@@ -1,9 +1,10 @@
 // Applies a push: every mutation of one request in one storage transaction, exactly once per id.
-import type { BuiltinMutation, DeleteMutation, Mutation, PatchMutation, PutMutation, MutationResult, PushRequest, PushResponse } from '../runtime/protocol/index.js';
+import type { BuiltinMutation, DeleteMutation, Mutation, PatchMutation, PutMutation, MutationResult, PushRequest } from '../runtime/protocol/index.js';
 import { LimitExceeded, NotASetError, TxDocuments } from './documents.js';
 import type { StubLimits } from './limits.js';
 import { MutationRejected, type MutationContext, type StubApp } from './app.js';
 import { HttpError } from './http.js';
+import { PushAnswer } from './push-json.js';
 import { StorageUnavailable, type Storage } from './storage/types.js';
 
 const BUILTIN = new Set(['put', 'patch', 'delete', 'addToSet', 'removeFromSet']);
@@ -19,12 +20,13 @@ export interface PushDeps {
 }
 
 /**
- * Applies `request` for `user` and resolves to the response once it is committed. Throws
- * {@link HttpError} 422 when ids are not strictly increasing and 409 when the client id belongs to
- * another user, and {@link StorageUnavailable} when the storage failed (even inside a handler that
- * caught the error); nothing is applied then.
+ * Applies `request` for `user` and resolves to the response's JSON once it is committed. Throws
+ * {@link HttpError} 422 when ids are not strictly increasing, 409 when the client id belongs to
+ * another user and 413 `response-too-large` when the answer would pass `--max-push-response`, and
+ * {@link StorageUnavailable} when the storage failed (even inside a handler that caught the error);
+ * nothing is applied then.
  */
-export async function applyPush(deps: PushDeps, user: string, request: PushRequest, requestId: string): Promise<PushResponse> {
+export async function applyPush(deps: PushDeps, user: string, request: PushRequest, requestId: string): Promise<string> {
   const { mutations, clientId } = request;
   for (let i = 1; i < mutations.length; i++) {
     if (mutations[i]!.id <= mutations[i - 1]!.id) {
@@ -35,7 +37,7 @@ export async function applyPush(deps: PushDeps, user: string, request: PushReque
     }
   }
   const now = deps.now();
-  return deps.storage.transaction(async (tx): Promise<PushResponse> => {
+  return deps.storage.transaction(async (tx): Promise<string> => {
     // First statement: lock the pusher's change order, so this push sees every earlier one of the user.
     await tx.lockUser(user);
     const client = await tx.getClient(clientId);
@@ -44,18 +46,20 @@ export async function applyPush(deps: PushDeps, user: string, request: PushReque
     }
     const docs = new TxDocuments(tx, now, deps.limits);
     let last = client?.lastMutationId ?? 0;
-    const results: MutationResult[] = [];
+    // Inside the transaction: an answer past the limit throws, and the rollback leaves nothing applied.
+    const answer = new PushAnswer(deps.limits.pushResponseBytes);
     for (const m of mutations) {
       if (m.id <= last) {
-        results.push({ id: m.id, status: 'duplicate' });
+        answer.add({ id: m.id, status: 'duplicate' });
         continue;
       }
-      results.push(await applyOne(deps, docs, user, clientId, m, requestId));
+      const result: MutationResult = await applyOne(deps, docs, user, clientId, m, requestId);
       if (docs.failure) throw docs.failure;
+      answer.add(result);
       last = m.id;
     }
     await tx.setClient(clientId, user, last);
-    return { results, lastMutationId: last };
+    return answer.json(last);
   });
 }
 

@@ -13,7 +13,6 @@ import type { EventHub } from './events.js';
 import { HttpError, bearerToken, checkProtocol, readJson, sendJson, sendJsonText } from './http.js';
 import type { Guard } from './guard.js';
 import { checkPushLimits } from './limits.js';
-import { pushResponseJson } from './push-json.js';
 import { applyPull, formatCursor, type PullDeps } from './pull.js';
 import { applyPush, type PushDeps } from './push.js';
 
@@ -69,7 +68,7 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
       const push = valid(parseProtocol(PushRequestSchema, body));
       checkPushLimits(push, deps.limits);
       // Resolves once committed; the storage then tells every node, and each pokes its own streams.
-      sendJsonText(res, 200, pushResponseJson(await applyPush(deps, user, push, requestId)));
+      sendJsonText(res, 200, await applyPush(deps, user, push, requestId));
       return true;
     }
     case SYNC_PATHS.pull: {

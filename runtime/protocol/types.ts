@@ -165,6 +165,8 @@ export const ERROR_STATUS = {
   'cursor-expired': 410,
   'body-too-large': 413,
   'document-too-large': 413,
+  /** The answer to a push would pass the server's response limit; nothing was applied. Push fewer mutations. */
+  'response-too-large': 413,
   'unsupported-media-type': 415,
   'host-not-allowed': 421,
   'mutation-ids-not-increasing': 422,
@@ -188,7 +190,7 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
  * - `pull`: the cursor is unusable; clear synced state and pull from `null`, keeping the outbox.
  */
 export const FINAL_ERRORS = {
-  push: ['invalid-request', 'body-too-large', 'document-too-large'],
+  push: ['invalid-request', 'body-too-large', 'document-too-large', 'response-too-large'],
   pull: ['invalid-cursor', 'cursor-expired'],
 } as const satisfies Record<'push' | 'pull', readonly ErrorCode[]>;
 

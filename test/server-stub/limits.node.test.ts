@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stubFor, login, client, post } from './helpers.js';
+import { stubFor, login, client, post, eachBackend } from './helpers.js';
+import { securityOptions } from '../../server-stub/cli-security.js';
+import { resolveLimits } from '../../server-stub/limits.js';
 
 const nested = (depth: number): unknown => (depth === 0 ? 1 : { a: nested(depth - 1) });
 
@@ -92,4 +94,40 @@ test('pushes per user over --push-rate and failed sign-ins over --login-rate ans
   assert.equal(throttled.status, 429, 'after the failures even the right password waits');
   assert.match(throttled.body.error.message, /--login-rate/);
   assert.ok(Number(throttled.headers.get('retry-after')) >= 1);
+});
+
+eachBackend('a push whose conflicts would answer past --max-push-response is refused with 413, nothing applied, memory bounded; a normal push still works', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
+  const c = client(stub.url, await login(stub.url));
+  const text = 'x'.repeat(250_000);
+  assert.equal((await c.push({ name: 'put', collection: 'n', key: 'big', baseRev: 0, value: { text } })).body.results[0].status, 'applied');
+  // One put that would apply, then 999 deletes with a wrong baseRev: each conflict repeats the 250 KB document.
+  const mutations = [
+    { id: 2, name: 'put', collection: 'n', key: 'fresh', baseRev: 0, value: { v: 1 } },
+    ...Array.from({ length: 999 }, (_, i) => ({ id: 3 + i, name: 'delete', collection: 'n', key: 'big', baseRev: 7 })),
+  ];
+  const heapBefore = process.memoryUsage().heapUsed;
+  let heapPeak = heapBefore;
+  const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 1);
+  const started = performance.now();
+  const refused = await c.pushRaw(mutations).finally(() => clearInterval(sampler));
+  t.diagnostic(`refused in ${Math.round(performance.now() - started)} ms, heap peak +${Math.round((heapPeak - heapBefore) / 2 ** 20)} MiB`);
+  assert.equal(refused.status, 413);
+  assert.equal(refused.body.error.code, 'response-too-large');
+  assert.match(refused.body.error.message, /33554432 bytes \(--max-push-response\).*nothing was applied/);
+  assert.ok(heapPeak - heapBefore < 200 * 2 ** 20, `heap grew ${heapPeak - heapBefore} bytes`);
+  const all = await c.pullAll();
+  assert.deepEqual(all.changes.map((ch: { key: string }) => ch.key), ['big'], 'the put before the limit was not applied');
+  assert.deepEqual(all.lastMutationIds, { [c.clientId]: 1 });
+  // The same ids again, few enough to answer: the refused push consumed nothing.
+  const normal = await c.pushRaw(mutations.slice(0, 3));
+  assert.equal(normal.status, 200);
+  assert.deepEqual(normal.body.results.map((r: { status: string }) => r.status), ['applied', 'conflict', 'conflict']);
+  assert.equal(normal.body.results[1].current.value.text, text);
+});
+
+test('--max-push-response parses like the other sizes and must leave room for one whole document', () => {
+  assert.equal(securityOptions({ 'max-push-response': '1m' }).limits?.pushResponseBytes, 1024 * 1024);
+  assert.throws(() => resolveLimits({ pushResponseBytes: 100_000 }), /--max-push-response.*--max-document/);
+  assert.equal(resolveLimits({ documentBytes: 1000, pushResponseBytes: 5096 }).pushResponseBytes, 5096);
 });
