@@ -124,8 +124,11 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
     await check('after an offline reload');
 
     } finally {
-      await page.setOfflineMode(false);
+      // The network comes back to a server that is up, so the 'online' event's cycle pushes at once.
+      // (Online first, server later left the engine in its backoff — up to 30 s by design, longer
+      // than this wait; recovery after a server restart is the sync fault tests' subject.)
       await stub.start();
+      await page.setOfflineMode(false);
     }
     const done = await eventually(async () => {
       const msgs = await serverMessages(url, 'alice');
