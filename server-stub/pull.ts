@@ -41,8 +41,10 @@ export async function applyPull(deps: PullDeps, user: string, request: PullReque
   const { seq: after, base } = request.cursor === null ? { seq: 0, base: 0 } : parseCursor(epoch, request.cursor);
   if (Number.isFinite(deps.tombstoneRetentionMs)) await storage.compact(user, deps.now() - deps.tombstoneRetentionMs);
   const limit = Math.min(request.limit ?? DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT);
-  // The page, the cursor and lastMutationIds come from the same snapshot.
-  const snap = await storage.pull(user, after, limit + 1);
+  // The page, the cursor and lastMutationIds come from the same snapshot. A page ends once it would
+  // pass the byte limit (always at least one change): big documents cannot make one answer, or the
+  // memory behind it, hundreds of megabytes; the rest follows with hasMore.
+  const snap = await storage.pull(user, after, limit, deps.pullBytes);
   if (after > snap.seq) {
     throw new HttpError('invalid-cursor', `The cursor is ahead of this server's data for '${user}'. Send back a cursor from this server, or null to start over.`);
   }
@@ -50,13 +52,8 @@ export async function applyPull(deps: PullDeps, user: string, request: PullReque
   if (request.cursor !== null && snap.compactedSeq > Math.max(after, base)) {
     throw new HttpError('cursor-expired', 'The cursor is older than the tombstone retention window, so some deletes can no longer be sent. Clear synced data and pull again from cursor null (keep the outbox).');
   }
-  let page = snap.changes.length > limit ? snap.changes.slice(0, limit) : snap.changes;
-  // A page ends once it passes the byte limit (always at least one change): big documents cannot
-  // make one answer hundreds of megabytes; the rest follows with hasMore.
-  let bytes = 0;
-  const fits = page.findIndex((r) => (bytes += Buffer.byteLength(JSON.stringify(r.change))) > deps.pullBytes);
-  if (fits >= 0) page = page.slice(0, Math.max(1, fits));
-  const hasMore = page.length < snap.changes.length;
+  const page = snap.changes;
+  const hasMore = snap.more;
   return {
     changes: page.map((r) => r.change),
     // Not expired, so every compacted tombstone is one the holder saw or never needed: base = compactedSeq.

@@ -7,6 +7,7 @@ import type { DocumentValue } from '../../runtime/protocol/index.js';
 import { migrate } from './postgres-schema.js';
 import { PgListener } from './postgres-listen.js';
 import { guardDriver } from './postgres-guard.js';
+import { pageEnd } from './pull-page.js';
 import { StorageUnavailable, type PullSnapshot, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
 
 /** Options of {@link PostgresStorage.open}. */
@@ -147,11 +148,17 @@ export class PostgresStorage implements Storage {
     });
   }
 
-  pull(user: string, afterSeq: number, limit: number): Promise<PullSnapshot> {
+  pull(user: string, afterSeq: number, limit: number, maxBytes: number): Promise<PullSnapshot> {
     return io('pull', () =>
       this.#sql.begin('isolation level repeatable read read only', async (sql) => {
         const [pos] = await sql<Array<{ seq: string; compacted_seq: string }>>`SELECT seq, compacted_seq FROM outpost_user_log WHERE owner = ${user}`;
-        const rows = await sql<DocRow[]>`SELECT collection, key, rev, seq, deleted, value FROM outpost_documents WHERE owner = ${user} AND seq > ${afterSeq} ORDER BY seq LIMIT ${limit}`;
+        // Sizes first (no values leave the database), then exactly the rows of the page, in this snapshot.
+        const sizes = await sql<Array<{ collection: string; key: string; rev: string; seq: string; value_bytes: number | null }>>`
+          SELECT collection, key, rev, seq, octet_length(value) AS value_bytes FROM outpost_documents WHERE owner = ${user} AND seq > ${afterSeq} ORDER BY seq LIMIT ${limit + 1}`;
+        const { count, more } = pageEnd(sizes.map((r) => ({ collection: r.collection, key: r.key, rev: Number(r.rev), valueBytes: r.value_bytes })), limit, maxBytes);
+        const rows = count
+          ? await sql<DocRow[]>`SELECT collection, key, rev, seq, deleted, value FROM outpost_documents WHERE owner = ${user} AND seq > ${afterSeq} AND seq <= ${sizes[count - 1]!.seq} ORDER BY seq`
+          : [];
         const clients = await sql<Array<{ client_id: string; last_mutation_id: string }>>`SELECT client_id, last_mutation_id FROM outpost_clients WHERE owner = ${user}`;
         const lastMutationIds: Record<string, number> = {};
         for (const c of clients) lastMutationIds[c.client_id] = Number(c.last_mutation_id);
@@ -164,6 +171,7 @@ export class PostgresStorage implements Storage {
               ? { collection: r.collection, key: r.key, rev: Number(r.rev), deleted: true as const }
               : { collection: r.collection, key: r.key, rev: Number(r.rev), value: JSON.parse(r.value!) as DocumentValue },
           })),
+          more,
           lastMutationIds,
         };
       }),

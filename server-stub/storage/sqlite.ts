@@ -5,6 +5,7 @@ import type { Change, DocumentValue } from '../../runtime/protocol/index.js';
 import { openDb, type Db } from '../db.js';
 import { StorageUnavailable, type PullSnapshot, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
 import { Mutex } from './mutex.js';
+import { pageEnd } from './pull-page.js';
 
 interface DocRow {
   collection: string;
@@ -47,7 +48,11 @@ function statements(db: Db) {
        ON CONFLICT (user, collection, key) DO UPDATE SET rev = rev + 1, seq = @seq, deleted = @deleted, value = @value, changed_at = @now RETURNING rev`,
     ),
     position: db.prepare<[string], { seq: number; compacted_seq: number }>('SELECT seq, compacted_seq FROM user_log WHERE user = ?'),
-    changesAfter: db.prepare<[string, number, number], DocRow>('SELECT collection, key, rev, seq, deleted, value FROM documents WHERE user = ? AND seq > ? ORDER BY seq LIMIT ?'),
+    // Sizes first (no values leave SQLite), then exactly the rows of the page.
+    changeSizesAfter: db.prepare<[string, number, number], { collection: string; key: string; rev: number; seq: number; value_bytes: number | null }>(
+      'SELECT collection, key, rev, seq, length(CAST(value AS BLOB)) AS value_bytes FROM documents WHERE user = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+    changesBetween: db.prepare<[string, number, number], DocRow>('SELECT collection, key, rev, seq, deleted, value FROM documents WHERE user = ? AND seq > ? AND seq <= ? ORDER BY seq'),
     clientsOf: db.prepare<[string], { client_id: string; last_mutation_id: number }>('SELECT client_id, last_mutation_id FROM clients WHERE user = ?'),
     getClient: db.prepare<[string], { user: string; last_mutation_id: number }>('SELECT user, last_mutation_id FROM clients WHERE client_id = ?'),
     setClient: db.prepare<[string, string, number]>(
@@ -148,17 +153,21 @@ export class SqliteStorage implements Storage {
     for (const user of changed) for (const listener of this.#listeners) listener(user);
   }
 
-  pull(user: string, afterSeq: number, limit: number): Promise<PullSnapshot> {
+  pull(user: string, afterSeq: number, limit: number, maxBytes: number): Promise<PullSnapshot> {
     return this.#mutex.run(() =>
       io('pull', () =>
         this.#db.transaction((): PullSnapshot => {
           const row = this.#s.position.get(user);
           const lastMutationIds: Record<string, number> = {};
           for (const c of this.#s.clientsOf.all(user)) lastMutationIds[c.client_id] = c.last_mutation_id;
+          const sizes = this.#s.changeSizesAfter.all(user, afterSeq, limit + 1);
+          const { count, more } = pageEnd(sizes.map((r) => ({ ...r, valueBytes: r.value_bytes })), limit, maxBytes);
+          const changes = count ? this.#s.changesBetween.all(user, afterSeq, sizes[count - 1]!.seq) : [];
           return {
             seq: row?.seq ?? 0,
             compactedSeq: row?.compacted_seq ?? 0,
-            changes: this.#s.changesAfter.all(user, afterSeq, limit).map((r) => ({ seq: r.seq, change: toChange(r) })),
+            changes: changes.map((r) => ({ seq: r.seq, change: toChange(r) })),
+            more,
             lastMutationIds,
           };
         })(),

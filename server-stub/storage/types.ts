@@ -41,8 +41,10 @@ export interface PullSnapshot {
   seq: number;
   /** Highest sequence number lost to tombstone compaction. */
   compactedSeq: number;
-  /** Up to `limit` changes after the requested position, oldest first. */
+  /** Up to `limit` changes after the requested position, oldest first, ending before `maxBytes` (at least one). */
   changes: Array<{ seq: number; change: Change }>;
+  /** True when changes after the last one returned exist. */
+  more: boolean;
   /** Every client of the user and its last applied mutation id. */
   lastMutationIds: Record<string, number>;
 }
@@ -67,8 +69,12 @@ export interface Storage {
    * {@link Storage.watch} listeners (on every node) hear of each user whose data it wrote.
    */
   transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;
-  /** Reads one page of changes after `afterSeq`, the head position and lastMutationIds from one snapshot. */
-  pull(user: string, afterSeq: number, limit: number): Promise<PullSnapshot>;
+  /**
+   * Reads one page of changes after `afterSeq`, the head position and lastMutationIds from one
+   * snapshot. The page ends at `limit` changes or before its changes' JSON passes `maxBytes`
+   * (always at least one change), decided from stored sizes so no more than that is read.
+   */
+  pull(user: string, afterSeq: number, limit: number, maxBytes: number): Promise<PullSnapshot>;
   /** The user's newest sequence number and highest compacted one. */
   position(user: string): Promise<{ seq: number; compactedSeq: number }>;
   /** Removes the user's tombstones last changed at or before `cutoff` (ms) and raises compactedSeq. */
