@@ -13,6 +13,10 @@ const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const FIREFOX = process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr';
 
 // Flags that let Debian's Chromium run headless as root on a machine with no outside network.
+// puppeteer gives a browser 30 s to print its DevTools endpoint: a fresh CI run once saw Chromium
+// miss that (every Chromium file then failed at launch) — wait as long as the runner does.
+const START_TIMEOUT = 60000;
+
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -37,7 +41,7 @@ function launchers() {
       chromeLauncher({
         // Passing puppeteer-core names the launcher after the browser ("Chromium"/"Firefox") in reports.
         puppeteer: puppeteerCore,
-        launchOptions: { browser: 'chrome', executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS },
+        launchOptions: { browser: 'chrome', executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: START_TIMEOUT },
       }),
     );
   }
@@ -46,7 +50,7 @@ function launchers() {
     list.push(
       chromeLauncher({
         puppeteer: puppeteerCore,
-        launchOptions: { browser: 'firefox', executablePath: FIREFOX, headless: true },
+        launchOptions: { browser: 'firefox', executablePath: FIREFOX, headless: true, timeout: START_TIMEOUT },
       }),
     );
   }
@@ -72,7 +76,7 @@ export default {
   staticLogging: true,
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 300000,
-  browserStartTimeout: 60000,
+  browserStartTimeout: START_TIMEOUT,
   // `npm run test:soak` (scripts/soak-sync.mjs) runs the randomized sync convergence test many more
   // times, in sessions, with a seed and path to replay when given.
   ...(process.env.OUTPOST_SOAK_RUNS

@@ -92,7 +92,7 @@ async function runPages() {
   try {
     for (const name of browsers) {
       // A whole page of workloads is one evaluate call: minutes on a loaded machine.
-      const browser = await launch({ headless: true, protocolTimeout: 3_600_000, ...LAUNCH[name] });
+      const browser = await launch({ headless: true, protocolTimeout: 3_600_000, timeout: 120_000, ...LAUNCH[name] });
       versions[name] = await browser.version();
       try {
         const page = await browser.newPage();
