@@ -13,12 +13,13 @@
 // Writes rows { name, browser: 'node', outpost, raw, unit, runs } to bench/results/stub-backends.json
 // (`raw` is the anchor named in the row) for the bench harness to merge into latest.json.
 import autocannon from 'autocannon';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
+import { startBarePushServer } from './bare-push-anchor.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -36,30 +37,9 @@ const { freshDatabase } = await tsImport('../test/server-stub/postgres.ts', impo
 const users = Array.from({ length: USERS }, (_, i) => `u${i}`);
 const usersArg = users.map((u) => `${u}:${u}`).join(',');
 
-const RAW_SERVER = `
-import { createServer } from 'node:http';
-createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    const text = JSON.stringify({ results: body.mutations.map((m) => ({ id: m.id, status: 'applied', rev: 1 })), lastMutationId: body.mutations.at(-1).id });
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
-  });
-}).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });
-`;
-
 async function startRaw() {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', RAW_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve) => {
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => {
-      const m = /listening on (\S+)/.exec(d);
-      if (m) resolve(m[1]);
-    });
-  });
-  return { urls: [url], tokens: ['-'], stop: async () => void child.kill('SIGKILL') };
+  const { url, stop } = await startBarePushServer();
+  return { urls: [url], tokens: ['-'], stop: async () => void stop() };
 }
 
 async function loginAll(url) {

@@ -12,11 +12,11 @@
 // Writes rows { name, browser: 'node', outpost, raw, unit, runs } to bench/results/stub-push.json
 // (medians over the runs) for the bench harness to merge into bench/results/latest.json.
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
+import { startBarePushServer } from './bare-push-anchor.mjs';
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, runs: { type: 'string', default: '3' }, connections: { type: 'string', default: '50' }, out: { type: 'string', default: new URL('./results/stub-push.json', import.meta.url).pathname } } });
 const DURATION = Number(values.duration);
@@ -24,35 +24,6 @@ const RUNS = Number(values.runs);
 const CONNECTIONS = Number(values.connections);
 
 const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
-
-// The bare server: read body, JSON.parse, answer { results, lastMutationId } like a push would.
-const RAW_SERVER = `
-import { createServer } from 'node:http';
-const server = createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    const text = JSON.stringify({ results: body.mutations.map((m) => ({ id: m.id, status: 'applied', rev: 1 })), lastMutationId: body.mutations.at(-1).id });
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
-  });
-});
-server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
-`;
-
-async function startRaw() {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', RAW_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => {
-      const m = /listening on (\S+)/.exec(d);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`raw server exited ${code}`)));
-  });
-  return { url, stop: () => child.kill('SIGKILL') };
-}
 
 // ~330-byte email-like puts: a unique client and keys per request (every push is a real write).
 // autocannon resets per-connection context between requests, so each push is its own client.
@@ -85,7 +56,7 @@ const stub = new StubProcess({ args: ['--push-rate', 'off'], onStderr: (l) => pr
 const stubUrl = await stub.start();
 const login = await fetch(`${stubUrl}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'alice', password: 'alice' }) });
 const { token } = await login.json();
-const raw = await startRaw();
+const raw = await startBarePushServer();
 const BATCHES = [1, 10];
 const samples = Object.fromEntries(BATCHES.map((b) => [b, { outpost: [], raw: [] }]));
 try {
