@@ -77,7 +77,10 @@ export interface StubOptions {
    * never answers to alice/alice; pass `users` (with scrypt hashes) or `identity` instead.
    */
   allowDemoUsers?: boolean;
-  /** Where server errors are reported. Default `console.error`. */
+  /**
+   * Where server errors are reported. Default `console.error`. `err` is undefined for a routine
+   * event worth one line, such as a client that hung up before its request was read.
+   */
   logError?: (message: string, err: unknown) => void;
 }
 
@@ -124,7 +127,7 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
     );
   }
   const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
-  const logError = options.logError ?? ((message: string, err: unknown) => console.error(`outpost-stub: ${message}`, err));
+  const logError = options.logError ?? ((message: string, err: unknown) => (err === undefined ? console.error(`outpost-stub: ${message}`) : console.error(`outpost-stub: ${message}`, err)));
   const now = options.now ?? Date.now;
   const storage = await openStorage({ db: options.db, dataDir, poolSize: options.dbPoolSize });
   const auth = new Auth(storage, options.users ?? (options.identity ? [] : (app.users ?? DEFAULT_USERS)), { sessionTtlMs: options.sessionTtlMs, now });
@@ -195,6 +198,9 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
       return void res.end();
     }
     handle(req, res, requestId).catch((err: unknown) => {
+      // A client that hangs up mid-request (a closed tab, a load generator stopping) is routine:
+      // one line, no stack. Nothing of the request ran: it failed while its body was being read.
+      if (clientHungUp(req, err)) return logError(`request ${requestId} (${req.method} ${pathOf(req)}): the client closed the connection before its request was read; nothing was applied`, undefined);
       if (res.headersSent) return void res.destroy();
       if (err instanceof HttpError) return sendError(res, err);
       if (err instanceof StorageUnavailable) {
@@ -229,6 +235,12 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
         server.closeAllConnections();
       })),
   };
+}
+
+/** True when `err` is the request stream's own error because the client closed the connection. */
+function clientHungUp(req: IncomingMessage, err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') && req.destroyed;
 }
 
 /** True when the request comes from a page of another origin than the one it addresses. */
