@@ -4,23 +4,34 @@
 // does), installs the tarballs into it from a fresh project, type-checks and builds it, serves it
 // with the packed outpost-stub, visits it once in Chromium, stops the server and reloads (the app
 // must start offline, signed in, with its data), then runs the app's own tests (`npm test`).
-// Too slow for `npm test` (better-sqlite3 compiles from source: minutes on 2 cores); the cheap
-// checks of the same packages run there (test/create-outpost/packages.node.test.ts).
-// Run `npm run build` first. KEEP=1 keeps the temporary folder.
+// `npm test` runs it after the browser tests; the static checks of the same packages are
+// test/create-outpost/packages.node.test.ts. Run `npm run build` first. KEEP=1 keeps the folder.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 
 const root = new URL('..', import.meta.url).pathname;
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const work = mkdtempSync(join(tmpdir(), 'outpost-packages-'));
+const work = mkdtempSync(join(outsideAnyProject(), 'outpost-packages-'));
 const app = join(work, 'my-app');
 const started = Date.now();
 const step = (what) => console.log(`▶ ${what} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 const sh = (cmd, args, cwd, env = {}) => execFileSync(cmd, args, { cwd, stdio: 'inherit', env: { ...process.env, ...env } });
+
+/**
+ * A temporary folder with no node_modules or package.json above it: Node, TypeScript and esbuild
+ * look for packages in every parent folder, so an app made inside this repository (CI points
+ * TMPDIR into it) would find what its own install lacks in the repository's node_modules.
+ */
+function outsideAnyProject() {
+  const clean = (dir) => !['node_modules', 'package.json'].some((f) => existsSync(join(dir, f))) && (dirname(dir) === dir || clean(dirname(dir)));
+  const found = [tmpdir(), '/tmp', '/var/tmp'].find((d) => existsSync(d) && clean(d));
+  if (!found) throw new Error(`test:packages needs a temporary folder outside any npm project; ${tmpdir()}, /tmp and /var/tmp all have node_modules or package.json above them. Point TMPDIR elsewhere.`);
+  return found;
+}
 
 /** Starts the app's own outpost-stub (from its node_modules) on a free port; resolves with its URL. */
 function serve(data) {
@@ -33,6 +44,27 @@ function serve(data) {
       if (m) resolve({ url: m[1], stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) });
     });
   });
+}
+
+/**
+ * better-sqlite3's install script (prebuild-install) downloads a prebuilt binary from GitHub and
+ * compiles from source with node-gyp when it cannot: minutes on 2 cores. An author's machine
+ * downloads it; here GitHub is out of reach, so the binary this repository's own install produced
+ * is offered as a local prebuild (prebuild-install's `local-prebuilds` setting, read from a
+ * `.prebuild-installrc` above the app, which leaves the app and npm's config untouched), under the
+ * name prebuild-install looks for. prebuild-install loads the binary before accepting it. If the
+ * app resolves another version, no file matches and it compiles, as before: slower, never wrong.
+ */
+function offerLocalPrebuild() {
+  const from = join(root, 'node_modules/better-sqlite3');
+  if (!existsSync(join(from, 'build/Release/better_sqlite3.node'))) return 'missing here';
+  const { version } = JSON.parse(readFileSync(join(from, 'package.json'), 'utf8'));
+  const dir = join(work, 'prebuilds');
+  mkdirSync(dir);
+  const name = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  execFileSync('tar', ['-czf', join(dir, name), '-C', from, 'build/Release/better_sqlite3.node']);
+  writeFileSync(join(work, '.prebuild-installrc'), `local-prebuilds=${dir}\n`);
+  return version;
 }
 
 let server;
@@ -48,7 +80,11 @@ try {
   sh('npm', ['exec', '--yes', `--package=${tarballs['create-outpost']}`, '--', 'create-outpost', 'my-app', '--no-install'], work);
 
   step('npm install, with the packed outpost, outpost-server and outpost-build');
+  const prebuilt = offerLocalPrebuild();
   sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarballs.outpost, tarballs['outpost-server'], tarballs['outpost-build']], app);
+  const installed = JSON.parse(readFileSync(join(app, 'node_modules/better-sqlite3/package.json'), 'utf8')).version;
+  const compiled = existsSync(join(app, 'node_modules/better-sqlite3/build/Release/obj.target'));
+  console.log(`  better-sqlite3 ${installed}: ${compiled ? `compiled from source (the local prebuild is ${prebuilt})` : 'the prebuilt binary was installed'}`);
   // The browser package must not drag the server's native driver into an app's page dependencies.
   const why = JSON.parse(execFileSync('npm', ['explain', 'better-sqlite3', '--json'], { cwd: app, encoding: 'utf8' }));
   const dependents = why.flatMap((n) => n.dependents.map((d) => d.from.name));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint, build, Node tests, then browser tests in Chromium and Firefox.
+// `npm test`: typecheck, lint, build, Node tests, browser tests in Chromium and Firefox, the packages.
 // Ends with one plain line for the whole suite: `N passed, N failed, N skipped`.
-// `--only node|browser|static` runs one stage; extra arguments after `--` go to that stage.
+// `--only node|browser|packages|static` runs one stage; extra arguments after `--` go to that stage.
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, readdirSync, statSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -105,6 +105,13 @@ if (!only || only === 'browser') {
   rmSync(out, { force: true });
   run('browser tests', npx('web-test-runner'), ['--config', 'web-test-runner.config.mjs'], { OUTPOST_WTR_SUMMARY: out });
   addCounts(out, 'browser');
+}
+
+// The packed packages, installed into a fresh app that is built, started offline and tested
+// (scripts/test-packages.mjs): one check, run once the browsers are free, beside the Node tests.
+if (!only || only === 'packages') {
+  if (run('packages (packed, installed, scaffolded, built, offline, tested)', process.execPath, [join(root, 'scripts/test-packages.mjs')])) totals.passed++;
+  else totals.failed++;
 }
 
 if (nodeStage) await nodeStage;

@@ -1,7 +1,7 @@
 // The packages an author installs, checked from `npm pack`'s file lists (after `npm run build`):
 // what each ships, that every import in the shipped code resolves to a declared dependency, and
 // the scaffold create-outpost writes. The full install-build-offline-test flow from the tarballs
-// is `npm run test:packages` (scripts/test-packages.mjs): minutes, so not part of `npm test`.
+// is `npm run test:packages` (scripts/test-packages.mjs), which `npm test` runs after the browser tests.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
