@@ -20,8 +20,11 @@ export interface AppOptions {
   root: Element | string;
   /** The routes (see `Router`). */
   routes: RouteConfig[];
-  /** Router options besides the store: `base`, `guard`, `fallback`, `errorView`, `scrollContainer`. */
-  router?: Omit<RouterOptions, 'store'>;
+  /**
+   * Router options: `base`, `guard`, `fallback`, `errorView`, `scrollContainer`, and `store` when
+   * route data reads from a store per location (e.g. per account) instead of the app's `store`.
+   */
+  router?: RouterOptions;
   /** Wraps the routed view, e.g. in `<outpost-shell>`; re-rendered as the lifecycle advances. */
   layout?: (outlet: unknown, app: App) => unknown;
   /** The store, opened before anything renders. Route `data` reads from it. */
@@ -128,7 +131,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (app.store) checkCollections(options.routes, app.store);
 
   app.host = new RootHost(root, () => (options.layout ? options.layout(app.router.outlet(), app) : app.router.outlet()));
-  app.router = new Router(app.host, options.routes, { ...options.router, store: app.store });
+  app.router = new Router(app.host, options.routes, { store: app.store, ...options.router });
   const firstView = new Promise((resolve) => app.router.addEventListener('navigate', resolve, { once: true }));
   app.host.connect();
   await firstView;

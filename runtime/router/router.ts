@@ -21,8 +21,12 @@ export interface RouterOptions {
   guard?: Guard;
   /** The view for a route whose `load` or guard failed (default: a message and a Retry button). */
   errorView?: (ctx: ErrorViewContext) => unknown;
-  /** The store route `data` reads from. */
-  store?: Store;
+  /**
+   * The store route `data` reads from: one store, or a function of the navigation giving the
+   * store of that location (e.g. a store per account at `/u/:account/…`). A function runs after
+   * the guards, and the route renders once its promise settled; a rejection shows the error view.
+   */
+  store?: Store | ((ctx: GuardContext) => Store | undefined | Promise<Store | undefined>);
   /**
    * When a lazy chunk fails to load, first try {@link recoverFromStaleChunk} (update the service
    * worker and reload once a minute at most: the tab may run a build the server no longer has).
@@ -56,6 +60,7 @@ interface Current {
   module: unknown;
   error: unknown;
   data: RouteData | undefined;
+  store: Store | undefined;
 }
 
 interface EntryState {
@@ -223,9 +228,10 @@ export class Router extends EventTarget implements ReactiveController {
     await this.#afterRender(current);
   }
 
-  #context(route: RouteConfig | FallbackRoute, navigation: Navigation, params: RouteParams): GuardContext {
+  #context(route: RouteConfig | FallbackRoute, navigation: Navigation, params: RouteParams, store = this.#options.store): GuardContext {
     const { url, path } = navigation;
-    return { path, url, params, query: new URLSearchParams(url.search), route, store: this.#options.store, href: (p) => this.href(p) };
+    // A store function is resolved per navigation (#enter); guards see no store then.
+    return { path, url, params, query: new URLSearchParams(url.search), route, store: typeof store === 'function' ? undefined : store, href: (p) => this.href(p) };
   }
 
   /** `Routes` calls this before rendering a route; false cancels (stale, redirected or blocked). */
@@ -233,7 +239,7 @@ export class Router extends EventTarget implements ReactiveController {
     const navigation = this.#pending;
     if (!navigation) return false;
     const stale = () => navigation.id !== this.#navId;
-    const ctx = this.#context(route, navigation, params);
+    let ctx = this.#context(route, navigation, params);
     let module: unknown;
     let error: unknown;
     let data: RouteData | undefined;
@@ -256,6 +262,16 @@ export class Router extends EventTarget implements ReactiveController {
       }
     }
 
+    const storeOf = this.#options.store;
+    if (!error && typeof storeOf === 'function') {
+      try {
+        ctx = { ...ctx, store: await storeOf(ctx) };
+      } catch (e) {
+        error = e;
+      }
+      if (stale()) return false;
+    }
+
     if (!error && 'load' in route && route.load) {
       try {
         module = await this.#load(route);
@@ -267,7 +283,7 @@ export class Router extends EventTarget implements ReactiveController {
     }
 
     if (!error && 'data' in route && route.data) {
-      const store = this.#options.store;
+      const store = ctx.store;
       if (!store) {
         error = new Error(`Route '${route.path}' declares data, but the router has no store. Pass { store } to new Router() or createApp().`);
       } else {
@@ -324,7 +340,7 @@ export class Router extends EventTarget implements ReactiveController {
       if (!state.outpostKey) history.replaceState({ ...state, outpostKey: this.#key } satisfies EntryState, '');
     }
     if (this.#current?.data !== data) this.#current?.data?.stop();
-    this.#current = { navigation, route, location: { path: ctx.path, url: ctx.url, params: ctx.params, query: ctx.query }, module, error, data };
+    this.#current = { navigation, route, location: { path: ctx.path, url: ctx.url, params: ctx.params, query: ctx.query }, module, error, data, store: ctx.store };
     return true;
   }
 
@@ -339,7 +355,7 @@ export class Router extends EventTarget implements ReactiveController {
   }
 
   #renderContext(current: Current): RouteContext {
-    const base = this.#context(current.route, current.navigation, current.location.params);
+    const base = this.#context(current.route, current.navigation, current.location.params, current.store);
     return { ...base, module: current.module, data: current.data?.value, dataError: current.data?.error };
   }
 

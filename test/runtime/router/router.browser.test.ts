@@ -305,6 +305,50 @@ describe('Router', () => {
       expect(text(host, 'h1')).to.equal('Second');
     });
 
+    it('reads each location from its own store when the store is a function of the navigation (a store per account)', async () => {
+      const other = `${name}-u1`;
+      const second = await openStore({ name: other, version: 1, collections: { todos: { keyPath: 'id' } } });
+      try {
+        await second.collection<Todo>('todos').put({ id: 't1', title: 'In the second store' });
+        const stores = [store, second];
+        const asked: string[] = [];
+        let guardStore: unknown = 'unset';
+        const todos = route({
+          path: '/u/:account/todos/:id',
+          guard: ({ store }) => ((guardStore = store), true),
+          data: ({ store, params }) => liveQuery(['todos'], () => store!.collection<Todo>('todos').get(params.id!)),
+          render: ({ data, store }) => html`<h1>${data?.title ?? 'missing'}</h1><p>${store?.name}</p>`,
+        });
+        const failing = { path: '/u/9/todos', render: () => html`<h1>never</h1>` };
+        const host = await mount([failing, todos], {
+          // Opened asynchronously, as an account's store is on first visit.
+          store: async ({ params, path }) => {
+            asked.push(path);
+            if (path === '/u/9/todos') throw new Error('no account at /u/9');
+            await new Promise((r) => setTimeout(r, 10));
+            return stores[Number(params.account)];
+          },
+        }, '/u/0/todos/t1');
+        expect(text(host, 'h1')).to.equal('Stored before the view');
+        expect(text(host, 'p')).to.equal(name);
+        expect(guardStore, 'guards run before the store is resolved').to.equal(undefined);
+        await host.router.navigate('/u/1/todos/t1');
+        expect(text(host, 'h1')).to.equal('In the second store');
+        expect(text(host, 'p')).to.equal(other);
+        // The live query follows the second store, not the first.
+        await second.collection<Todo>('todos').put({ id: 't1', title: 'Edited in the second' });
+        await until(() => text(host, 'h1') === 'Edited in the second', 'the live update from the second store');
+        expect(asked).to.deep.equal(['/u/0/todos/t1', '/u/1/todos/t1']);
+        // A store that cannot be opened shows the error view, never a blank page.
+        await host.router.navigate('/u/9/todos');
+        expect(host.querySelector('[data-outpost-view=error]') !== null, 'error view').to.equal(true);
+        expect(host.textContent).to.contain('no account at /u/9');
+      } finally {
+        second.close();
+        await deleteStore(other);
+      }
+    });
+
     it('names the fix when a route declares data but the router has no store', async () => {
       const host = await mount([{ path: '/', data: () => liveQuery(['todos'], async () => 1), render: () => html`<h1>never</h1>` }]);
       expect(host.querySelector('[data-outpost-view=error]') !== null, 'error view').to.equal(true);
