@@ -153,7 +153,8 @@ export class OutpostInspector extends LitElement {
   #renderOutbox(s: StoreSnapshot | undefined) {
     if (!s) return nothing;
     const syncing = this.#status?.state === 'syncing' || this.#status?.state === 'connecting';
-    const pendingStatus = this.#status?.state === 'offline' ? 'waiting (offline)' : syncing ? 'sending' : 'pending';
+    const state = this.#status?.state;
+    const pendingStatus = state === 'offline' ? 'waiting (offline)' : state === 'unreachable' ? 'waiting (server unreachable)' : syncing ? 'sending' : 'pending';
     const rows = [
       ...s.outbox.map((e) => ({ id: e.id, name: e.mutation.name, doc: e.doc || '(custom)', at: e.createdAt, status: pendingStatus, error: '' })),
       ...s.rejected.map((r) => ({ id: r.id, name: r.mutation.name, doc: 'collection' in r.mutation ? `${String(r.mutation.collection)}/${String((r.mutation as { key?: unknown }).key)}` : '(custom)', at: r.at, status: 'rejected', error: `${r.error.code}: ${r.error.message}` })),

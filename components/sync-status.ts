@@ -8,15 +8,13 @@ export type SyncStatusLike = SyncStatusSource & { readonly status?: SyncStatus }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
-// The engine says `offline` whenever the server cannot be reached; with the device's network up,
-// that is the server (down, or a network in between), not this device.
-const serverUnreachable = (s: SyncStatus) => s.state === 'offline' && typeof navigator !== 'undefined' && navigator.onLine;
-
 /** The visible text for a status. */
 function describe(s: SyncStatus): string {
   switch (s.state) {
-    case 'offline': {
-      const where = serverUnreachable(s) ? 'Server unreachable' : 'Offline';
+    case 'offline':
+    case 'unreachable': {
+      // The engine tells the two apart: no network on this device, or a server that does not answer.
+      const where = s.state === 'unreachable' ? 'Server unreachable' : 'Offline';
       return s.pending ? `${where} · ${s.pending} pending` : where;
     }
     case 'error':
@@ -34,7 +32,7 @@ function describe(s: SyncStatus): string {
  * idle → syncing → idle cycle is not announced, only a change a person cares about.
  */
 function announcement(s: SyncStatus): string {
-  if (serverUnreachable(s)) return s.pending ? `The server cannot be reached. ${plural(s.pending, 'change')} will sync when it answers.` : 'The server cannot be reached. Changes you make will sync when it answers.';
+  if (s.state === 'unreachable') return s.pending ? `The server cannot be reached. ${plural(s.pending, 'change')} will sync when it answers.` : 'The server cannot be reached. Changes you make will sync when it answers.';
   if (s.state === 'offline') return s.pending ? `Offline. ${plural(s.pending, 'change')} will sync when you are back online.` : 'Offline. Changes you make will sync later.';
   if (s.state === 'error') return `Sync error: ${s.lastError?.message ?? 'unknown error'}`;
   if (s.pending) return `${plural(s.pending, 'change')} pending.`;
@@ -42,11 +40,11 @@ function announcement(s: SyncStatus): string {
 }
 
 /**
- * A badge showing the sync engine's state: offline, syncing, "n pending", error or up to date,
+ * A badge showing the sync engine's state: offline, server unreachable, syncing, "n pending", error or up to date,
  * with changes announced politely (aria-live) to screen-reader users.
  *
  * Properties: `sync` (the object `createSync()` returns, or any {@link SyncStatusLike}).
- * Attributes (reflected, for styling): `state` (`offline|connecting|syncing|idle|error`), `pending`.
+ * Attributes (reflected, for styling): `state` (`offline|unreachable|connecting|syncing|idle|error`), `pending`.
  * Parts: `badge`, `dot`, `label`, `error`.
  * Custom properties: `--outpost-sync-status-idle`, `--outpost-sync-status-syncing`,
  * `--outpost-sync-status-offline`, `--outpost-sync-status-error` (the dot colours).
@@ -78,7 +76,8 @@ export class OutpostSyncStatus extends LitElement {
       :host([state='connecting']) .dot {
         background: var(--outpost-sync-status-syncing, #0b57d0);
       }
-      :host([state='offline']) .dot {
+      :host([state='offline']) .dot,
+      :host([state='unreachable']) .dot {
         background: var(--outpost-sync-status-offline, #8c959f);
       }
       :host([state='error']) .dot {

@@ -188,7 +188,7 @@ export class ServiceWorkerClient extends EventTarget {
    */
   watch(sync: SyncLike): () => void {
     const unsubscribe = sync.subscribe((s) => {
-      if (s.pending > 0 && (s.state === 'offline' || s.state === 'error')) void this.requestBackgroundSync();
+      if (s.pending > 0 && (s.state === 'offline' || s.state === 'unreachable' || s.state === 'error')) void this.requestBackgroundSync();
     });
     const onUpdateRequired = () => void this.update();
     sync.addEventListener('update-required', onUpdateRequired);

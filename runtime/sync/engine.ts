@@ -304,7 +304,8 @@ export class Sync extends EventTarget {
 
   #onFailure(err: unknown): CycleResult {
     const e = err instanceof SyncRequestError ? err : new SyncRequestError('local-failure', `A sync step failed on this device: ${(err as Error)?.message ?? String(err)}. Retrying; pending changes are kept.`);
-    this.#status.set({ state: e.code === 'network' ? 'offline' : 'error', lastError: e.info });
+    // A network failure with the device online means the server, not the device, is out of reach.
+    this.#status.set({ state: e.code !== 'network' ? 'error' : typeof navigator !== 'undefined' && navigator.onLine ? 'unreachable' : 'offline', lastError: e.info });
     this.dispatchEvent(new CustomEvent('error', { detail: e.info }));
     if (e.code === 'auth-required' || e.code === 'update-required') {
       this.dispatchEvent(new Event(e.code));

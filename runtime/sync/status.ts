@@ -1,7 +1,11 @@
 import type { SyncErrorInfo } from './request-error.js';
 
-/** What the sync engine is doing. */
-export type SyncState = 'offline' | 'connecting' | 'syncing' | 'idle' | 'error';
+/**
+ * What the sync engine is doing. `offline`: the device has no network; `unreachable`: the device is
+ * online but the server cannot be reached (down, or a network that does not lead to it). Both keep
+ * pending changes and retry on their own.
+ */
+export type SyncState = 'offline' | 'unreachable' | 'connecting' | 'syncing' | 'idle' | 'error';
 
 /** A snapshot of the engine's status, for badges and inspectors. */
 export interface SyncStatus {

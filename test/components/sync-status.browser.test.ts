@@ -51,6 +51,9 @@ describe('<outpost-sync-status>', () => {
     try {
       await c.sync.put('notes', { id: unique('u'), title: 'written while the server is down' });
       await until(() => label(el) === 'Server unreachable · 1 pending', '"Server unreachable · 1 pending"');
+      // Read from the engine's own state, not derived in the component.
+      expect(c.sync.status.state).to.equal('unreachable');
+      expect(el.getAttribute('state')).to.equal('unreachable');
       expect(live(el).textContent).to.contain('The server cannot be reached. 1 change will sync when it answers.');
     } finally {
       await startStubAgain();

@@ -81,7 +81,7 @@ describe('sync engine: faults between client and server', () => {
     await a.sync.syncNow();
     await setProxyRules([{ route: 'push', times: 1, fault: { killStub: true } }]);
     const handles = await a.sync.batch((b) => [0, 1, 2].forEach((i) => b.put('notes', { id: `${prefix}-${i}`, i })));
-    await waitFor(() => a.sync.status.state === 'offline' || a.sync.status.state === 'error', 'the push to fail', 10_000, () => a.sync.status);
+    await waitFor(() => a.sync.status.state === 'unreachable' || a.sync.status.state === 'error', 'the push to fail', 10_000, () => a.sync.status);
     expect(await a.store.collection('$rejected').count()).to.equal(0);
     await startStubAgain();
     // The engine's backoff may have grown while the stub restarted; don't wait it out here.

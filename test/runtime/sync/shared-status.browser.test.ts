@@ -36,6 +36,8 @@ describe('sync status in a tab that is not the leader', () => {
       const failed = await statusOf(leader, (s) => s.state !== 'idle' && s.state !== 'syncing' && !!s.lastError, 'the leader to fail against the stopped server');
       const shown = await statusOf(follower, (s) => s.state === failed.state && !!s.lastError, "the follower to show the leader's failure");
       expect(shown.lastError!.code).to.equal(failed.lastError!.code);
+      // The network is up, only the server is gone: unreachable, in both tabs.
+      expect(failed.state).to.equal('unreachable');
     } finally {
       await startStubAgain();
     }

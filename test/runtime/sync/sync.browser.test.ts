@@ -95,7 +95,7 @@ describe('sync engine: mutations, push and pull', () => {
     const handles = [];
     for (let i = 0; i < 5; i++) handles.push(await a.sync.put('notes', { id: `${prefix}-${i}`, i }));
     await a.sync.syncNow();
-    expect(a.sync.status.state).to.be.oneOf(['offline', 'error']);
+    expect(a.sync.status.state).to.be.oneOf(['unreachable', 'error']);
     await startStubAgain();
     await a.sync.syncNow();
     const outcomes = await Promise.all(handles.map((h) => h.acked));
