@@ -1,5 +1,5 @@
 // Signing in at the demo's server. The signed-in accounts themselves (in `/u/<n>` order, each with
-// its own store and sync) are the framework's: `openAccounts` from outpost/accounts (ui/mail-app.ts).
+// its own store and sync) are the framework's: `openAccounts` from outpost/accounts (main.ts).
 
 /** One signed-in account. */
 export interface Account {

@@ -1,4 +1,6 @@
-// The demo's URL scheme, gmail style: `/u/<account>/<mailbox>[/t/<threadId>]`, plus `/signin`.
+// The demo's URL scheme, gmail style: `/u/<account>/<mailbox>[/t/<threadId>]`, plus `/signin`. The
+// patterns are the router's (URLPattern syntax); this module turns their params into a mailbox.
+import type { RouteParams } from 'outpost';
 
 /** A mailbox the list can show. */
 export type Mailbox =
@@ -6,29 +8,23 @@ export type Mailbox =
   | { kind: 'label'; id: string }
   | { kind: 'search'; query: string };
 
-/** What a path asks for. */
-export type Route =
-  | { page: 'signin' }
-  | { page: 'mail'; account: number; mailbox: Mailbox; threadId?: string };
+/** The route patterns of an account's mail: a system mailbox, a label or a search, each with an optional open thread. */
+export const MAIL_PATTERNS = [
+  '/u/:account(\\d+)/:box(inbox|starred|sent|drafts|all|trash){/t/:thread}?',
+  '/u/:account(\\d+)/label/:label{/t/:thread}?',
+  '/u/:account(\\d+)/search/:query{/t/:thread}?',
+] as const;
 
-const SYSTEM = new Set(['inbox', 'starred', 'sent', 'drafts', 'all', 'trash']);
+/** URLPattern hands out path segments as they are in the URL, percent-encoded. */
+const decode = (s: string | undefined) => (s === undefined ? undefined : decodeURIComponent(s));
 
-/** Parses a path; anything unknown under an account falls back to its inbox. */
-export function parseRoute(path: string): Route {
-  const parts = path.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
-  if (parts[0] !== 'u' || !/^\d+$/.test(parts[1] ?? '')) return { page: 'signin' };
-  const account = Number(parts[1]);
-  let rest = parts.slice(2);
-  let mailbox: Mailbox = { kind: 'system', id: 'inbox' };
-  if ((rest[0] === 'label' || rest[0] === 'search') && rest[1] !== undefined) {
-    mailbox = rest[0] === 'label' ? { kind: 'label', id: rest[1] } : { kind: 'search', query: rest[1] };
-    rest = rest.slice(2);
-  } else if (rest[0] && SYSTEM.has(rest[0])) {
-    mailbox = { kind: 'system', id: rest[0] as 'inbox' };
-    rest = rest.slice(1);
-  }
-  const threadId = rest[0] === 't' && rest[1] ? rest[1] : undefined;
-  return { page: 'mail', account, mailbox, threadId };
+/** The account index, mailbox and open thread a matched mail route names. */
+export function mailRouteOf(params: RouteParams): { account: number; mailbox: Mailbox; threadId?: string } {
+  const mailbox: Mailbox =
+    params.label !== undefined ? { kind: 'label', id: decode(params.label)! }
+    : params.query !== undefined ? { kind: 'search', query: decode(params.query)! }
+    : { kind: 'system', id: (params.box ?? 'inbox') as 'inbox' };
+  return { account: Number(params.account), mailbox, threadId: decode(params.thread) };
 }
 
 /** The path of a mailbox (and optionally one of its threads) in an account. */
@@ -36,6 +32,16 @@ export function mailPath(account: number, mailbox: Mailbox, threadId?: string): 
   const box =
     mailbox.kind === 'system' ? mailbox.id : mailbox.kind === 'label' ? `label/${encodeURIComponent(mailbox.id)}` : `search/${encodeURIComponent(mailbox.query)}`;
   return `/u/${account}/${box}${threadId ? `/t/${encodeURIComponent(threadId)}` : ''}`;
+}
+
+/**
+ * Where a path no route matches goes: `/u/<n>/…` to that account's inbox when it is signed in, else
+ * the first account's inbox, else the sign-in page.
+ */
+export function homeOf(path: string, accounts: number): string {
+  const n = /^\/u\/(\d+)(\/|$)/.exec(path)?.[1];
+  if (n !== undefined && Number(n) < accounts) return mailPath(Number(n), { kind: 'system', id: 'inbox' });
+  return accounts ? mailPath(0, { kind: 'system', id: 'inbox' }) : '/signin';
 }
 
 /** The heading of a mailbox. */

@@ -1,7 +1,7 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import 'outpost/components';
-import type { InstallSource, OutpostDialog, OutpostToaster, UpdateSource } from 'outpost/components';
+import type { InstallSource, OutpostDialog, OutpostToaster } from 'outpost/components';
 import type { MailLabel } from '../model.js';
 import { SHORTCUTS, listenForShortcuts, type MailCommand } from '../mail/shortcuts.js';
 import type { Account } from '../app/accounts.js';
@@ -21,8 +21,9 @@ import './thread-list.js';
 import './thread-view.js';
 
 /**
- * One signed-in account's mail: header (search, sync status, accounts), mailbox navigation, the
- * thread list or a thread, compose, toasts with Undo, keyboard shortcuts and their help dialog.
+ * One signed-in account's mail in the framework's `<outpost-shell>`: top bar (search, sync status,
+ * accounts), mailbox navigation in its drawer, the thread list or a thread, compose, toasts with
+ * Undo, keyboard shortcuts and their help dialog. The router renders it for every mail route.
  * Fires `navigate` (detail: path) and `sign-out` (detail: user).
  */
 @customElement('mail-shell')
@@ -41,20 +42,20 @@ export class MailShell extends LitElement {
   @property() accessor threadId: string | undefined;
   /** How long "Undo" can stop a send (ms). */
   @property({ type: Number }) accessor undoSendMs = 5000;
-  /** The service worker, for the update prompt. */
-  @property({ attribute: false }) accessor sw: UpdateSource | undefined;
   /** The install prompt, for the install button. */
   @property({ attribute: false }) accessor install: InstallSource | undefined;
+  /** The account's labels, by name (the route's data, read from the store). */
+  @property({ attribute: false }) accessor labels: MailLabel[] = [];
 
-  @state() accessor labels: MailLabel[] = [];
   @state() accessor draft: MailDraft | undefined;
   @state() accessor helpOpen = false;
   @state() accessor authLost = false;
-  @state() accessor navOpen = false;
   @state() accessor conflictsOpen = false;
 
   #lastUndo: (() => Promise<void>) | undefined;
   #stops: Array<() => void> = [];
+  // Sends waiting for their undo window to end.
+  readonly #sends = new Set<ReturnType<typeof setTimeout>>();
 
   @query('mail-thread-list') accessor list: MailThreadList | null = null;
   @query('mail-thread-view') accessor thread: MailThreadView | null = null;
@@ -80,10 +81,17 @@ export class MailShell extends LitElement {
     const onAuth = () => (this.authLost = true);
     session.sync.addEventListener('auth-required', onAuth);
     this.authLost = false;
-    this.#stops.push(
-      () => session.sync.removeEventListener('auth-required', onAuth),
-      session.store.observe(['labels'], () => session.store.collection<MailLabel & Record<string, unknown>>('labels').query({}), (l) => (this.labels = l.sort((a, b) => a.name.localeCompare(b.name)))),
-    );
+    this.#stops.push(() => session.sync.removeEventListener('auth-required', onAuth));
+  }
+
+  /** How many sent messages still wait for their undo window to end. */
+  get pendingSends(): number {
+    return this.#sends.size;
+  }
+
+  /** The element that scrolls the view: the list's, or the open conversation (for the router's scroll restoration). */
+  get scroller(): Element | undefined {
+    return this.thread ?? this.list?.shadowRoot?.querySelector('outpost-virtual-list') ?? undefined;
   }
 
   /** Goes to a path of the app. */
@@ -154,6 +162,7 @@ export class MailShell extends LitElement {
     const args = sendArgsOf(draft, parseRecipients(draft.to), parseRecipients(draft.cc));
     const session = this.session;
     const timer = setTimeout(() => {
+      this.#sends.delete(timer);
       toast.dismiss();
       void session.sync.custom('send', args).then(() => {
         this.toasts.show({ message: navigator.onLine ? 'Message sent.' : 'You are offline: the message is queued and goes out when you are back online.' });
@@ -162,10 +171,12 @@ export class MailShell extends LitElement {
     const toast = this.toasts.show({
       message: 'Sending…',
       timeoutMs: this.undoSendMs,
-      action: { label: 'Undo', run: () => { clearTimeout(timer); this.draft = draft; } },
+      action: { label: 'Undo', run: () => { clearTimeout(timer); this.#sends.delete(timer); this.draft = draft; } },
     });
+    this.#sends.add(timer);
     this.#lastUndo = async () => {
       clearTimeout(timer);
+      this.#sends.delete(timer);
       toast.dismiss();
       this.draft = draft;
     };
@@ -206,6 +217,11 @@ export class MailShell extends LitElement {
     }
   }
 
+  // Choosing an account (a link, which the router follows) closes the menu.
+  #closeMenuOnLink = (e: MouseEvent) => {
+    if (e.composedPath().some((n) => n instanceof HTMLAnchorElement)) (e.currentTarget as HTMLElement).closest('details')?.removeAttribute('open');
+  };
+
   #submitSearch(e: SubmitEvent) {
     e.preventDefault();
     const q = this.#search.value.trim();
@@ -219,30 +235,28 @@ export class MailShell extends LitElement {
     const title = mailboxTitle(this.mailbox, this.labels.find((l) => this.mailbox.kind === 'label' && l.id === this.mailbox.id)?.name);
     const searchValue = this.mailbox.kind === 'search' ? this.mailbox.query : '';
     return html`
-      <header>
-        <button class="icon menu" aria-label="Menu" aria-expanded=${this.navOpen} @click=${() => (this.navOpen = !this.navOpen)}>☰</button>
-        <span class="brand">Outpost Mail</span>
-        <form role="search" @submit=${this.#submitSearch}>
-          <input type="search" aria-label="Search mail" placeholder="Search mail (from: to: subject: label: is:unread has:attachment before: after:)" .value=${searchValue} />
-        </form>
-        <outpost-sync-status class="sync" .sync=${this.session.sync}></outpost-sync-status>
-        <details class="accounts">
-          <summary aria-label=${`Account ${this.session.user}`}>${this.session.user}</summary>
-          <div class="menu-panel">
-            <ul>${this.accounts.map((a, i) => html`<li><a href=${mailPath(i, { kind: 'system', id: 'inbox' })} data-nav aria-current=${i === this.account ? 'page' : 'false'}>${a.user}@outpost.test</a></li>`)}</ul>
-            <a href="/signin" data-nav>Add another account</a>
-            <button @click=${() => (this.conflictsOpen = true)}>Sync conflicts</button>
-            <button @click=${() => this.dispatchEvent(new CustomEvent('sign-out', { detail: this.session.user, bubbles: true, composed: true }))}>Sign out ${this.session.user}</button>
-          </div>
-        </details>
-        <outpost-install-button class="install" .install=${this.install}>Install</outpost-install-button>
-        <button class="icon" aria-label="Keyboard shortcuts" @click=${() => (this.helpOpen = true)}>?</button>
-      </header>
-      <outpost-update-prompt .sw=${this.sw} message="A new version of Outpost Mail is ready."></outpost-update-prompt>
-      ${this.authLost ? html`<p class="banner" role="alert">The server signed ${this.session.user} out. Your changes are kept on this device; <a href="/signin" data-nav>sign in again</a> to sync them.</p>` : ''}
-      <div class="body">
-        ${renderNav(this, this.navOpen)}
-        <main aria-label=${title}>
+      <outpost-shell nav-label="Mailboxes" menu-label="Mailboxes" breakpoint="701">
+        <div slot="top" class="top">
+          <span class="brand">Outpost Mail</span>
+          <form role="search" @submit=${this.#submitSearch}>
+            <input type="search" aria-label="Search mail" placeholder="Search mail (from: to: subject: label: is:unread has:attachment before: after:)" .value=${searchValue} />
+          </form>
+          <outpost-sync-status class="sync" .sync=${this.session.sync}></outpost-sync-status>
+          <details class="accounts">
+            <summary aria-label=${`Account ${this.session.user}`}>${this.session.user}</summary>
+            <div class="menu-panel" @click=${this.#closeMenuOnLink}>
+              <ul>${this.accounts.map((a, i) => html`<li><a href=${mailPath(i, { kind: 'system', id: 'inbox' })} aria-current=${i === this.account ? 'page' : 'false'}>${a.user}@outpost.test</a></li>`)}</ul>
+              <a href="/signin">Add another account</a>
+              <button @click=${() => (this.conflictsOpen = true)}>Sync conflicts</button>
+              <button @click=${() => this.dispatchEvent(new CustomEvent('sign-out', { detail: this.session.user, bubbles: true, composed: true }))}>Sign out ${this.session.user}</button>
+            </div>
+          </details>
+          <outpost-install-button class="install" .install=${this.install}>Install</outpost-install-button>
+          <button class="icon" aria-label="Keyboard shortcuts" @click=${() => (this.helpOpen = true)}>?</button>
+        </div>
+        <div slot="nav" class="nav">${renderNav(this)}</div>
+        <div class="view">
+          ${this.authLost ? html`<p class="banner" role="alert">The server signed ${this.session.user} out. Your changes are kept on this device; <a href="/signin">sign in again</a> to sync them.</p>` : ''}
           <outpost-sync-progress .sync=${this.session.sync} label="Downloading your mail"></outpost-sync-progress>
           ${renderToolbar(this, title)}
           ${this.mailbox.kind === 'system' && this.mailbox.id === 'drafts' && !this.threadId
@@ -252,8 +266,8 @@ export class MailShell extends LitElement {
               : html`<mail-thread-list .session=${this.session} .mailbox=${this.mailbox} .labels=${this.labels} .label=${title}
                   @open-thread=${(e: CustomEvent<string>) => this.go(mailPath(this.account, this.mailbox, e.detail))}
                   @row-star=${(e: CustomEvent<string>) => void this.#toggleStar([e.detail])}></mail-thread-list>`}
-        </main>
-      </div>
+        </div>
+      </outpost-shell>
       ${this.draft
         ? html`<mail-compose .session=${this.session} .draft=${this.draft} @close=${() => (this.draft = undefined)} @send-draft=${(e: CustomEvent<MailDraft>) => this.sendDraft(e.detail)}></mail-compose>`
         : ''}

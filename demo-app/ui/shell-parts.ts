@@ -17,10 +17,10 @@ const BOXES: Array<{ id: 'inbox' | 'starred' | 'sent' | 'drafts' | 'all' | 'tras
 
 const same = (a: Mailbox, b: Mailbox) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Compose button, system mailboxes, user labels and the new-label form. */
-export function renderNav(shell: MailShell, open: boolean) {
+/** Compose button, system mailboxes, user labels and the new-label form (the shell's drawer). */
+export function renderNav(shell: MailShell) {
   const link = (box: Mailbox, name: string, color?: string) =>
-    html`<li><a href=${mailPath(shell.account, box)} data-nav aria-current=${same(box, shell.mailbox) ? 'page' : 'false'}>
+    html`<li><a href=${mailPath(shell.account, box)} aria-current=${same(box, shell.mailbox) ? 'page' : 'false'}>
       ${color ? html`<span class="dot" style="background:${color}"></span>` : ''}${name}</a></li>`;
   const onCreate = async (e: SubmitEvent) => {
     e.preventDefault();
@@ -31,7 +31,7 @@ export function renderNav(shell: MailShell, open: boolean) {
     const id = await createLabel(shell.session, name);
     shell.go(mailPath(shell.account, { kind: 'label', id }));
   };
-  return html`<nav class=${open ? 'open' : ''} aria-label="Mailboxes">
+  return html`
     <button class="compose" @click=${() => shell.openCompose({ kind: 'new' })}>✎ Compose</button>
     <ul>${BOXES.map((b) => link({ kind: 'system', id: b.id }, b.name))}</ul>
     <h2 id="labels-heading">Labels</h2>
@@ -39,8 +39,7 @@ export function renderNav(shell: MailShell, open: boolean) {
     <form class="new-label" @submit=${onCreate}>
       <input name="label" aria-label="New label name" placeholder="New label" />
       <button aria-label="Create label">+</button>
-    </form>
-  </nav>`;
+    </form>`;
 }
 
 /** Actions on the selection (or the open thread), plus label settings in a label's view. */

@@ -54,7 +54,7 @@ export class MailSignIn extends LitElement {
         ${this.#error ? html`<p class="error" role="alert">${this.#error}</p>` : ''}
         <button ?disabled=${this.#busy}>${this.#busy ? 'Signing in…' : 'Sign in'}</button>
         <p class="hint">Demo accounts: alice / alice and bob / bob.</p>
-        ${this.signedIn.length ? html`<p class="hint">Signed in already: ${this.signedIn.map((u, i) => html`<a href="/u/${i}/inbox" data-nav>${u}</a> `)}</p>` : ''}
+        ${this.signedIn.length ? html`<p class="hint">Signed in already: ${this.signedIn.map((u, i) => html`<a href="/u/${i}/inbox">${u}</a> `)}</p>` : ''}
       </form>
     </main>`;
   }

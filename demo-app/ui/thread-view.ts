@@ -21,7 +21,7 @@ export interface ComposeRequest {
 export class MailThreadView extends LitElement {
   static override styles = css`
     :host { display: block; overflow: auto; padding: 0 1rem 2rem; }
-    h2 { font-size: 1.3rem; font-weight: 400; margin: 1rem 0; display: flex; gap: 0.5rem; align-items: baseline; flex-wrap: wrap; }
+    h1 { font-size: 1.3rem; font-weight: 400; margin: 1rem 0; display: flex; gap: 0.5rem; align-items: baseline; flex-wrap: wrap; }
     .chip { font-size: 0.75rem; padding: 0 0.35rem; border-radius: 4px; background: #f1f3f4; color: #202124; border-left: 4px solid var(--chip, #5f6368); }
     article { border-top: 1px solid #dadce0; padding: 0.5rem 0; }
     .head { display: flex; gap: 0.75rem; align-items: baseline; width: 100%; text-align: left; background: none; border: 0; font: inherit; padding: 0.25rem 0; cursor: pointer; color: #202124; }
@@ -114,7 +114,7 @@ export class MailThreadView extends LitElement {
     if (!this.messages.length) return html`<p>This conversation is not here any more (deleted, or not synced yet).</p>`;
     const labels = [...new Set(this.messages.flatMap((m) => m.labels))].map((id) => this.labels.find((l) => l.id === id)).filter((l): l is MailLabel => !!l);
     return html`
-      <h2>${this.messages[0].subject || '(no subject)'} ${labels.map((l) => html`<span class="chip" style="--chip:${l.color}">${l.name}</span>`)}</h2>
+      <h1>${this.messages[0].subject || '(no subject)'} ${labels.map((l) => html`<span class="chip" style="--chip:${l.color}">${l.name}</span>`)}</h1>
       ${this.messages.map((m) => {
         const open = this.#expanded.has(m.id);
         return html`<article aria-label=${`Message from ${m.from.name}`}>

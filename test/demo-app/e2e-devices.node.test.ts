@@ -53,14 +53,13 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
     await signIn(page, url, 'alice');
     const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     assert.ok(await fits(), 'no horizontal scrolling in the inbox');
-    const navShown = () => page.evaluate(() => {
-      const nav = window.__e2e.find('mail-shell')!.shadowRoot!.querySelector('nav')!;
-      return getComputedStyle(nav).display !== 'none';
-    });
+    // The mailboxes live in <outpost-shell>'s drawer, which collapses behind its menu button.
+    const navShown = () => page.evaluate(() => (window.__e2e.find('mail-shell')!.shadowRoot!.querySelector('.nav') as HTMLElement).checkVisibility());
     assert.equal(await navShown(), false, 'the mailboxes hide behind the menu');
-    await clickOn(page, 'button.menu', 'mail-shell');
+    await clickOn(page, '.menu-button', 'outpost-shell');
     await eventually(async () => ((await navShown()) ? true : undefined), 'the menu to show the mailboxes');
-    await clickOn(page, 'button.menu', 'mail-shell');
+    await clickOn(page, '.menu-button', 'outpost-shell');
+    await eventually(async () => ((await navShown()) ? undefined : true), 'the menu to hide the mailboxes again');
     const first = (await threads(page))![0];
     await clickInRow(page, first.threadId, '.text');
     await eventually(async () => (pathOf(page) === `/u/0/inbox/t/${first.threadId}` ? true : undefined), 'a tap to open the conversation');

@@ -238,9 +238,9 @@ export async function focusThread(page: Page, threadId: string): Promise<void> {
   }, `the list's keyboard focus on ${threadId}`);
 }
 
-/** Sets a property of the `<mail-app>` element (e.g. a shorter undo-send window for a test). */
+/** Sets a property of the account's `<mail-shell>` (e.g. a shorter undo-send window for a test); it keeps it across navigations. */
 export async function setAppProperty(page: Page, name: string, value: unknown): Promise<void> {
-  await page.evaluate((n, v) => Object.assign(document.querySelector('mail-app')!, { [n]: v }), name, value as never);
+  await page.evaluate((n, v) => Object.assign(window.__e2e.find('mail-shell')!, { [n]: v }), name, value as never);
 }
 
 /** Awaits `work`, naming `what` in its error (puppeteer's locator timeouts do not say which one). */

@@ -174,7 +174,6 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
     const undone = `Never mind ${Date.now()}`;
     await composeAndSend(alice, 'bob@outpost.test', undone, 'Oops');
     await clickOn(alice, 'button.action', 'outpost-toaster');
-    const undoneAt = Date.now();
     const reopened = await eventually(() => alice.evaluate(() => (window.__e2e.find('mail-compose')?.shadowRoot?.querySelector('input[name=subject]') as HTMLInputElement | null)?.value), 'the compose panel to come back');
     assert.equal(reopened, undone);
     await inShadow(alice, 'mail-compose', { click: 'button[type=button]' });
@@ -187,8 +186,13 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
     assert.ok(got.unread);
     assert.deepEqual(got.senders, ['Alice']);
     assert.equal(await bob.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument), true, 'no reload happened');
-    // The undone message never reached the server, so bob never got it (checked once its window is over).
-    await new Promise((r) => setTimeout(r, Math.max(0, undoneAt + 5500 - Date.now())));
+    // The undone message never reached the server, so bob never got it. Checked once alice's app
+    // holds no send waiting for its undo window (an Undo that failed to cancel would hold one until
+    // the window ends, then queue the message) and her outbox is empty.
+    await eventually(() => alice.evaluate(() => {
+      const shell = window.__e2e.find('mail-shell') as (Element & { pendingSends: number; session: { sync: { status: { pending: number } } } }) | undefined;
+      return shell && shell.pendingSends === 0 && shell.session.sync.status.pending === 0 ? true : undefined;
+    }), "alice's app to hold no send and nothing pending");
     assert.ok(!(await serverMessages(url, 'bob')).some((m) => m.subject === undone));
     assert.ok(!(await threads(bob))!.some((t) => t.subject === undone));
 
