@@ -116,17 +116,21 @@ function rawCursor(source: IDBIndex | IDBObjectStore, range: IDBKeyRange | null,
   });
 }
 
-/** Runs every store workload; `n` records for writes, `big` for the read workloads. */
-export async function runStoreBench({ quick }: { quick: boolean }): Promise<Row[]> {
+/**
+ * Runs every store workload; `n` records for writes, `big` for the read workloads. `reads: true`
+ * skips the bulk-write workload and `big` sets the size of the read workloads' collection (for
+ * iterating on the read and live-query paths).
+ */
+export async function runStoreBench({ quick, reads = false, runs: wantRuns, big: wantBig }: { quick: boolean; reads?: boolean; runs?: number; big?: number }): Promise<Row[]> {
   const n = quick ? 1000 : 10_000;
-  const big = quick ? 5000 : 100_000;
-  const runs = quick ? 1 : 5;
+  const big = wantBig ?? (quick ? 5000 : 100_000);
+  const runs = wantRuns ?? (quick ? 1 : 5);
   const rows: Row[] = [];
   const writeSet = Array.from({ length: n }, (_, i) => record(i));
 
   // 1. Bulk write in one transaction, fresh database each run.
   const bw = { outpost: [] as number[], raw: [] as number[], dexie: [] as number[] };
-  for (let r = 0; r < runs; r++) {
+  for (let r = 0; r < (reads ? 0 : runs); r++) {
     const o = await outpostDb();
     bw.outpost.push(await time(() => o.store.collection<Mail>('messages').bulkPut(writeSet)));
     o.store.close();
@@ -140,7 +144,7 @@ export async function runStoreBench({ quick }: { quick: boolean }): Promise<Row[
     bw.dexie.push(await time(() => d.table('messages').bulkPut(writeSet.map(withWords))));
     await d.delete();
   }
-  rows.push({ name: `bulk write ${n} records, one transaction`, outpost: median(bw.outpost), raw: median(bw.raw), dexie: median(bw.dexie), unit: 'ms', runs });
+  if (!reads) rows.push({ name: `bulk write ${n} records, one transaction`, outpost: median(bw.outpost), raw: median(bw.raw), dexie: median(bw.dexie), unit: 'ms', runs });
 
   // 2. Load `big` records (once per side) and keep the databases for the read workloads.
   const bigSet = Array.from({ length: big }, (_, i) => record(i));

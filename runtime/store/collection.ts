@@ -1,6 +1,6 @@
 import type { IDBPObjectStore } from 'idb';
 import { StoreError, toStoreError } from './errors.js';
-import { rangeOf, runQuery, sourceOf, type Key, type Page, type Query } from './query.js';
+import { rangeOf, readKey, runQuery, sourceOf, type Key, type Page, type Query } from './query.js';
 import type { CollectionSchema } from './schema.js';
 import { prepareRecord, stripRecord } from './derived.js';
 
@@ -16,12 +16,6 @@ export interface Scope {
 
 /** A stored record: any object with the collection's key field. */
 export type StoredRecord = Record<string, unknown>;
-
-function readKey(value: StoredRecord, keyPath: string): unknown {
-  let v: unknown = value;
-  for (const part of keyPath.split('.')) v = v === null || typeof v !== 'object' ? undefined : (v as Record<string, unknown>)[part];
-  return v;
-}
 
 /**
  * One collection of records. Each call is its own transaction, unless the collection came from
@@ -61,7 +55,7 @@ export class Collection<T extends StoredRecord = StoredRecord> {
       this.#scope.changed(this.name, keys);
       return result;
     } catch (err) {
-      throw toStoreError(err, this.name, value);
+      throw await toStoreError(err, this.name, value);
     }
   }
 
@@ -69,7 +63,7 @@ export class Collection<T extends StoredRecord = StoredRecord> {
     try {
       return await this.#scope.run(this.name, 'readonly', fn);
     } catch (err) {
-      throw toStoreError(err, this.name);
+      throw await toStoreError(err, this.name);
     }
   }
 

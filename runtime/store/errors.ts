@@ -32,43 +32,17 @@ export class StoreError extends Error {
   }
 }
 
-/** The path of the first value in `value` that structured clone refuses, e.g. `attachments[0].read`. */
-function uncloneablePath(value: unknown, path = '', seen = new Set<unknown>()): string | undefined {
-  if (typeof value === 'function' || typeof value === 'symbol') return path || '(the value itself)';
-  if (value === null || typeof value !== 'object' || seen.has(value)) return undefined;
-  seen.add(value);
-  // `Node` exists only in windows; this module also runs in the service worker.
-  const DomNode = (globalThis as { Node?: abstract new () => object }).Node;
-  if (DomNode && value instanceof DomNode) return path || '(the value itself)';
-  for (const [k, v] of Object.entries(value)) {
-    const found = uncloneablePath(v, Array.isArray(value) ? `${path}[${k}]` : path ? `${path}.${k}` : k, seen);
-    if (found) return found;
-  }
-  return undefined;
-}
+let messages: Promise<typeof import('./error-messages.js') | undefined> | undefined;
 
-/** Turns a DOMException from IndexedDB into a StoreError that says what to do. */
-export function toStoreError(err: unknown, collection: string | undefined, value?: unknown): unknown {
+/** Loads the error messages once (openStore starts it); undefined when the chunk cannot load. */
+export const loadMessages = () => (messages ??= import('./error-messages.js').catch(() => undefined));
+
+/**
+ * Turns a DOMException from IndexedDB into a StoreError that says what to do. The messages are a
+ * lazy chunk, kept out of the start-up bundle; where it could not load, the browser's own error
+ * is passed on.
+ */
+export async function toStoreError(err: unknown, collection: string | undefined, value?: unknown): Promise<unknown> {
   if (err instanceof StoreError || !(err instanceof Error)) return err;
-  const where = collection ? ` in collection '${collection}'` : '';
-  switch (err.name) {
-    case 'DataCloneError': {
-      const path = value === undefined ? undefined : uncloneablePath(value);
-      return new StoreError('not-cloneable', `Cannot store the value${where}: ${path ? `'${path}'` : 'a field'} cannot be cloned (functions, symbols, DOM nodes and class instances with private state cannot be stored). Store plain data instead.`, { collection, cause: err });
-    }
-    case 'ConstraintError':
-      return new StoreError('constraint', `A unique constraint was violated${where}: another record already has that key or unique index value. Use put() to replace, or pick another value.`, { collection, cause: err });
-    case 'QuotaExceededError':
-      return new StoreError('quota', `The browser's storage quota is full${where}; nothing was written. Free space (delete old data) or ask for persistent storage with persistStorage().`, { collection, cause: err });
-    case 'InvalidStateError':
-    case 'TransactionInactiveError':
-      if (/clos/i.test(err.message)) return new StoreError('connection-closed', `The database connection closed during the operation${where}; its outcome is unknown. Read the record back before retrying.`, { collection, cause: err });
-      return err;
-    case 'AbortError':
-      return new StoreError('aborted', `The transaction${where} was aborted and nothing it wrote was kept: ${err.message}`, { collection, cause: err });
-    case 'DataError':
-      return new StoreError('missing-key', `A key${where} is not a valid IndexedDB key (${err.message}). Keys are strings, numbers, dates or arrays of them.`, { collection, cause: err });
-    default:
-      return err;
-  }
+  return (await loadMessages())?.explain(err, collection, value) ?? err;
 }

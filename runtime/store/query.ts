@@ -66,21 +66,36 @@ export function sourceOf(store: IDBPObjectStore<unknown, string[], string, IDBTr
   return store.index(name);
 }
 
+/** The value at a dotted key path of a record (undefined when a step is missing). */
+export function readKey(value: unknown, keyPath: string): unknown {
+  let v = value;
+  for (const part of keyPath.split('.')) v = v === null || typeof v !== 'object' ? undefined : (v as Record<string, unknown>)[part];
+  return v;
+}
+
+/** A primary key as a Set member: equal keys give equal members. */
+const idOf = (k: Key): unknown => (typeof k === 'object' ? JSON.stringify(k) : k);
+
 /**
  * Runs a query, returning raw records and the position after the last one.
- * Without `after` and words it reads with one `getAll`; otherwise it walks a cursor that starts
- * at the `after` position, so earlier rows are never read again.
+ * Forward reads without `after` use `getAll` (a word search too, when no token is wanted);
+ * otherwise it walks a cursor that starts at the `after` position, so earlier rows are never
+ * read again.
  */
 export async function runQuery(source: Source, q: Query, wantNext = false): Promise<{ rows: unknown[]; next?: PageToken }> {
   const words = q.words === undefined ? undefined : tokenize(q.words).sort((a, b) => b.length - a.length);
   if (words && words.length === 0) return { rows: [] };
   const range = rangeOf(q, words?.[0]);
   const limit = q.limit ?? Infinity;
+  const count = Number.isFinite(limit) ? limit : undefined;
   const direction = q.direction ?? 'next';
-  if (!words && !q.after && direction === 'next') {
-    const rows = await source.getAll(range, Number.isFinite(limit) ? limit : undefined);
-    if (!wantNext || rows.length < limit || rows.length === 0) return { rows };
-    return { rows, next: await positionAfter(source, range, rows.length) };
+  if (!q.after && direction === 'next') {
+    if (!words) {
+      const rows = await source.getAll(range, count);
+      if (!wantNext || rows.length < limit || rows.length === 0) return { rows };
+      return { rows, next: await positionAfter(source, range, rows.length) };
+    }
+    if (!wantNext) return searchAll(source as IDBPIndex<unknown, string[], string, string, IDBTransactionMode>, range!, words, limit);
   }
   const raw = (unwrap as (x: unknown) => unknown)(source) as IDBObjectStore | IDBIndex;
   if (!words && direction === 'prev' && 'getAllRecords' in raw) {
@@ -88,6 +103,29 @@ export async function runQuery(source: Source, q: Query, wantNext = false): Prom
     if (read) return wantNext ? read : { rows: read.rows };
   }
   return walk(raw, range, direction, limit, q.after, words);
+}
+
+/**
+ * A word search read with `getAll` (a cursor costs a round trip per row): the word index holds
+ * one entry per matching word, so a record can come back more than once and some lack the other
+ * words; it keeps each record's first hit and reads 4× more entries while a page falls short.
+ */
+async function searchAll(index: IDBPIndex<unknown, string[], string, string, IDBTransactionMode>, range: IDBKeyRange, words: string[], limit: number): Promise<{ rows: unknown[] }> {
+  const keyPath = index.objectStore.keyPath as string;
+  const rest = words.slice(1);
+  for (let n = Number.isFinite(limit) ? limit : undefined; ; n = n! * 4) {
+    const hits = await index.getAll(range, n);
+    const seen = new Set<unknown>();
+    const rows: unknown[] = [];
+    for (const hit of hits) {
+      const id = idOf(readKey(hit, keyPath) as Key);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (matchesRest(hit as Record<string, unknown>, rest)) rows.push(hit);
+      if (rows.length === limit) return { rows };
+    }
+    if (n === undefined || hits.length < n) return { rows };
+  }
 }
 
 interface RawRecord {
@@ -103,13 +141,11 @@ interface RawRecord {
  * any two neighbouring keys are equal it returns undefined and the caller walks a cursor.
  */
 async function readBackwards(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, limit: number, after: PageToken | undefined): Promise<{ rows: unknown[]; next?: PageToken } | undefined> {
-  let query = range ?? null;
-  if (after) {
-    // Up to and including the token's key: the token's own row comes first and is dropped.
-    const lower = range?.lower as Key | undefined;
-    query = lower === undefined ? IDBKeyRange.upperBound(after.key) : IDBKeyRange.bound(lower, after.key, range!.lowerOpen, false);
-  }
-  const skip = after ? 1 : 0;
+  // Up to and including the token's key on an index: the token's own row comes first and is dropped.
+  const isStore = source instanceof IDBObjectStore;
+  const query = after ? rangeFrom(range, after.key, false, !isStore) : range ?? null;
+  if (after && !query) return { rows: [] };
+  const skip = after && !isStore ? 1 : 0;
   const getAllRecords = (source as unknown as { getAllRecords(o: object): IDBRequest<RawRecord[]> }).getAllRecords.bind(source);
   const records = await new Promise<RawRecord[]>((resolve, reject) => {
     // One row past the page says whether another follows (and shows a tie at the cut).
@@ -118,9 +154,9 @@ async function readBackwards(source: IDBObjectStore | IDBIndex, range: IDBKeyRan
     r.onerror = () => reject(r.error);
   });
   for (let i = 1; i < records.length; i++) if (indexedDB.cmp(records[i - 1].key, records[i].key) === 0) return undefined;
-  if (after && records.length && indexedDB.cmp(records[0].key, after.key) === 0) {
+  if (skip && records.length && indexedDB.cmp(records[0].key, after!.key) === 0) {
     // The token's own row comes first; another row with its key means a tie: walk.
-    if (indexedDB.cmp(records[0].primaryKey, after.primaryKey) !== 0) return undefined;
+    if (indexedDB.cmp(records[0].primaryKey, after!.primaryKey) !== 0) return undefined;
     records.shift();
   }
   const page = records.length > limit ? records.slice(0, limit) : records;
@@ -129,45 +165,64 @@ async function readBackwards(source: IDBObjectStore | IDBIndex, range: IDBKeyRan
 }
 
 /**
+ * The part of `range` from `key` on in walking order (inclusive on an index, whose entries with
+ * that key continue by primary key), or null when `key` lies past its end.
+ */
+function rangeFrom(range: IDBKeyRange | undefined, key: Key, forward: boolean, inclusive: boolean): IDBKeyRange | null {
+  const end = (forward ? range?.upper : range?.lower) as Key | undefined;
+  const endOpen = forward ? range?.upperOpen : range?.lowerOpen;
+  const beyond = end === undefined ? -1 : (forward ? 1 : -1) * indexedDB.cmp(key, end);
+  if (beyond > 0 || (beyond === 0 && (endOpen || !inclusive))) return null;
+  // Outside the range but not past its end: the token lies before its start, all of it remains.
+  if (range && !range.includes(key)) return range;
+  if (end === undefined) return forward ? IDBKeyRange.lowerBound(key, !inclusive) : IDBKeyRange.upperBound(key, !inclusive);
+  return forward ? IDBKeyRange.bound(key, end, !inclusive, endOpen) : IDBKeyRange.bound(end, key, endOpen, !inclusive);
+}
+
+/**
  * Walks a raw cursor with plain request callbacks: a promise per step (idb's cursor wrapper)
- * costs several times more on long walks. Starts after `after` in one step, dedupes multiEntry
- * word hits and filters the remaining words.
+ * costs several times more on long walks. Starts after `after` (a key range, then at most one
+ * jump to its primary key), dedupes multiEntry word hits and filters the remaining words.
  */
 function walk(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, direction: IDBCursorDirection, limit: number, after: PageToken | undefined, words: string[] | undefined): Promise<{ rows: unknown[]; next?: PageToken }> {
   const isStore = source instanceof IDBObjectStore;
+  const forward = direction === 'next';
+  let from: IDBKeyRange | null | undefined = range;
+  if (after) from = rangeFrom(range, after.key, forward, !isStore);
+  if (from === null) return Promise.resolve({ rows: [] });
+  const rest = words?.slice(1);
   return new Promise((resolve, reject) => {
     const rows: unknown[] = [];
-    const seen = words ? new Set<string>() : undefined;
-    let last: PageToken | undefined;
-    // 'start': first row, maybe before `after`; 'jumped': landed by a jump to `after`; 'walking'.
-    let state: 'start' | 'jumped' | 'walking' = after ? 'start' : 'walking';
-    const sign = direction === 'next' || direction === 'nextunique' ? 1 : -1;
-    const request = source.openCursor(range, direction);
+    const seen = words ? new Set<unknown>() : undefined;
+    let lastKey: Key | undefined;
+    let lastPrimaryKey: Key | undefined;
+    // An index's first row may share the token's key and sort at or before its primary key.
+    let placed = !after || isStore;
+    const request = source.openCursor(from, direction);
     request.onerror = () => reject(request.error);
     request.onsuccess = () => {
       const cursor = request.result;
       if (!cursor) return resolve({ rows });
-      if (state !== 'walking') {
-        const jumped = state === 'jumped';
-        state = 'walking';
-        // Position relative to the token in walking order: < 0 before it, 0 on it, > 0 past it.
-        let rel = sign * indexedDB.cmp(cursor.key, after!.key);
-        if (rel === 0 && !isStore) rel = sign * indexedDB.cmp(cursor.primaryKey, after!.primaryKey);
+      if (!placed) {
+        const rel = (forward ? 1 : -1) * (indexedDB.cmp(cursor.key, after!.key) || indexedDB.cmp(cursor.primaryKey, after!.primaryKey));
         if (rel === 0) return cursor.continue();
-        if (rel < 0 && !jumped) {
-          state = 'jumped';
-          if (isStore) return cursor.continue(after!.key);
-          return (cursor as IDBCursorWithValue).continuePrimaryKey(after!.key, after!.primaryKey);
+        if (rel < 0) {
+          // Forward past a string primary key: `pk + '\0'` is the next possible one, so the jump
+          // lands after the token's row instead of on it (one step fewer).
+          const pk = after!.primaryKey;
+          return cursor.continuePrimaryKey(after!.key, forward && typeof pk === 'string' ? pk + '\0' : pk);
         }
+        placed = true;
       }
-      if (rows.length >= limit) return resolve({ rows, next: last });
-      last = { key: cursor.key, primaryKey: cursor.primaryKey };
+      if (rows.length >= limit) return resolve({ rows, next: { key: lastKey!, primaryKey: lastPrimaryKey! } });
+      lastKey = cursor.key;
+      lastPrimaryKey = cursor.primaryKey;
       const value = (cursor as IDBCursorWithValue).value as Record<string, unknown>;
       if (seen) {
-        const pk = JSON.stringify(cursor.primaryKey);
-        if (!seen.has(pk) && matchesRest(value, words!)) {
-          seen.add(pk);
-          rows.push(value);
+        const id = idOf(lastPrimaryKey);
+        if (!seen.has(id)) {
+          seen.add(id);
+          if (matchesRest(value, rest!)) rows.push(value);
         }
       } else rows.push(value);
       cursor.continue();
@@ -175,9 +230,11 @@ function walk(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined,
   });
 }
 
-function matchesRest(value: Record<string, unknown>, words: string[]): boolean {
+/** Whether a record's indexed words match every one of `rest` (the word-search words past the first). */
+function matchesRest(value: Record<string, unknown>, rest: string[]): boolean {
+  if (!rest.length) return true;
   const have = (value[WORDS_FIELD] as string[] | undefined) ?? [];
-  return words.slice(1).every((w) => have.some((h) => h.startsWith(w)));
+  return rest.every((w) => have.some((h) => h.startsWith(w)));
 }
 
 /** The position of the `n`-th row of a range (for a page read with getAll). */

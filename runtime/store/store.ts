@@ -1,6 +1,6 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { Collection, type Scope } from './collection.js';
-import { StoreError, toStoreError } from './errors.js';
+import { loadMessages, StoreError, toStoreError } from './errors.js';
 import { Observer, type ChangeMessage, type ChangeSet } from './observers.js';
 import type { Key } from './query.js';
 import { upgrade, type StoreSchema } from './schema.js';
@@ -101,7 +101,7 @@ export class Store extends EventTarget {
         },
         (err: unknown) => {
           clearTimeout(timer);
-          reject(toStoreError(err, undefined));
+          void toStoreError(err, undefined).then(reject);
         },
       );
     });
@@ -131,7 +131,10 @@ export class Store extends EventTarget {
       run: async (collection, mode, fn) => {
         const tx = await this.#begin([collection], mode);
         const result = await fn(tx.objectStore(collection));
-        await tx.done;
+        // A read's result is final once its requests succeed: waiting for the read-only
+        // transaction's 'complete' costs another round trip to the database for nothing.
+        if (mode === 'readonly') tx.done.catch(() => undefined);
+        else await tx.done;
         return result;
       },
       changed: (collection, keys) => this.#notify(new Map([[collection, keys]]), true),
@@ -173,12 +176,12 @@ export class Store extends EventTarget {
         // Already aborted by the failing request.
       }
       await tx.done.catch(() => undefined);
-      throw toStoreError(err, undefined);
+      throw await toStoreError(err, undefined);
     }
     try {
       await tx.done;
     } catch (err) {
-      throw toStoreError(err, undefined);
+      throw await toStoreError(err, undefined);
     }
     if (changes.size) this.#notify(changes, true);
     return result;
@@ -242,7 +245,10 @@ export async function openStore(schema: StoreSchema, options: OpenStoreOptions =
   }
   const store = new Store(schema, options);
   try {
-    await store.connect();
+    // The error messages load beside the database (a lazy chunk, off the start-up bundle): a
+    // browser whose storage is full may never finish fetching a module, and that is when a
+    // write needs them.
+    await Promise.all([store.connect(), loadMessages()]);
   } catch (err) {
     store.close();
     throw err;

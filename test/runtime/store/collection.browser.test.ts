@@ -104,6 +104,36 @@ describe('store collections', () => {
     expect(Object.keys((await messages.get('m0001'))!)).not.to.include('$words');
   });
 
+  it('a limited word search returns the same records as a cursor walk: each once, in index order, filtered by every word', async () => {
+    const messages = store.collection<Mail>('messages');
+    // Records matching "in" by several words (one index entry each), some lacking "zz".
+    await messages.bulkPut(Array.from({ length: 40 }, (_, i) => mail(i, { subject: `inbox index${i % 3} ${i % 4 ? 'zz' : 'yy'}`, body: i % 2 ? 'intro' : 'plain' })));
+    // The walk (page, which needs a token) is the reference the getAll path must equal.
+    for (const words of ['in', 'in zz', 'index2 zz', 'yy in']) {
+      for (const limit of [1, 5, 7, 30, 100]) {
+        const walked = (await messages.page({ words, limit })).items.map((m) => m.id);
+        expect((await messages.query({ words, limit })).map((m) => m.id), `${words} / ${limit}`).to.deep.equal(walked);
+      }
+      const all = (await messages.query({ words })).map((m) => m.id);
+      expect(new Set(all).size, words).to.equal(all.length);
+    }
+    expect(await messages.query({ words: 'in zz', limit: 100 })).to.have.length(30);
+  });
+
+  it('a page token outside the query range gives the rest of the range or nothing', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut(Array.from({ length: 10 }, (_, i) => mail(i)));
+    const range = { index: 'byDate', between: [1003, 1006] as [number, number] };
+    const ids = async (q: object) => (await messages.query(q)).map((m) => m.id);
+    expect(await ids({ ...range, after: { key: 1000, primaryKey: 'm0000' } })).to.deep.equal(['m0003', 'm0004', 'm0005', 'm0006']);
+    expect(await ids({ ...range, after: { key: 1006, primaryKey: 'm0006' } })).to.deep.equal([]);
+    expect(await ids({ ...range, after: { key: 1009, primaryKey: 'm0009' } })).to.deep.equal([]);
+    expect(await ids({ ...range, direction: 'prev', after: { key: 1009, primaryKey: 'm0009' } })).to.deep.equal(['m0006', 'm0005', 'm0004', 'm0003']);
+    expect(await ids({ ...range, direction: 'prev', after: { key: 1004, primaryKey: 'm0004' } })).to.deep.equal(['m0003']);
+    expect(await ids({ between: ['m0003', 'm0006'], after: { key: 'm0004', primaryKey: 'm0004' } })).to.deep.equal(['m0005', 'm0006']);
+    expect(await ids({ between: ['m0003', 'm0006'], after: { key: 'm0006', primaryKey: 'm0006' } })).to.deep.equal([]);
+  });
+
   it('word search indexes dotted paths into objects and across arrays of them', async () => {
     const s = await openStore({ name: uniqueName('words'), version: 1, collections: { mail: { keyPath: 'id', words: ['subject', 'from.name', 'to.email'] } } });
     const box = s.collection('mail');

@@ -7,8 +7,8 @@ import { setStorageQuota } from '../../../testing/commands.js';
 import { mail, openMail, uniqueName, type Mail } from './helpers.js';
 
 describe('store quota errors', () => {
-  it('QuotaExceededError becomes StoreError quota naming the collection', () => {
-    const err = toStoreError(new DOMException('over', 'QuotaExceededError'), 'messages') as StoreError;
+  it('QuotaExceededError becomes StoreError quota naming the collection', async () => {
+    const err = (await toStoreError(new DOMException('over', 'QuotaExceededError'), 'messages')) as StoreError;
     expect(err).to.be.instanceOf(StoreError);
     expect(err.code).to.equal('quota');
     expect(err.collection).to.equal('messages');
