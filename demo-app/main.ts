@@ -5,6 +5,7 @@ import { createApp, watchInstallPrompt, type ServiceWorkerClient, type Sync } fr
 import { openAccounts } from 'outpost/accounts';
 import 'outpost/components/update-prompt.js';
 import { signOutAt, type Account } from './app/accounts.js';
+import { MAIL_APP } from './app/mail-schema.js';
 import { mailStoreName, openMailSession, type MailSession } from './app/mail-store.js';
 import { homeOf, mailPath } from './app/routes.js';
 import { accountStore, mailRoutes, signInGuard } from './ui/app-routes.js';
@@ -15,7 +16,7 @@ const root = document.getElementById('app')!;
 
 // Several accounts side by side at /u/0, /u/1 (outpost/accounts), each with its own store and sync.
 const accounts = openAccounts<MailSession>({
-  app: 'outpost-mail',
+  app: MAIL_APP,
   storeName: mailStoreName,
   open: (account, token) => openMailSession({ user: account.user, server, token }),
 });

@@ -19,7 +19,7 @@ export { installKillSwitch } from './kill-switch.js';
 export { SYNC_TAG } from '../runtime/protocol/sw-messages.js';
 // The engine core the worker runs when woken: the same modules the tabs use, from `outpost/core`.
 export { openStore, accountStoreName, syncCollections } from '../runtime/core.js';
-export { readSession } from '../runtime/session/index.js';
+export { readSession, readSessions } from '../runtime/session/index.js';
 export type { CollectionSchema, ComputedIndex, Mutator, StoreSchema, SyncOptions } from '../runtime/core.js';
 export { syncOnce } from '../runtime/sync/engine.js';
 export type { SyncOnceResult } from '../runtime/sync/engine.js';

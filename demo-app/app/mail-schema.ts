@@ -29,18 +29,16 @@ export const mailCollections: Record<string, CollectionSchema> = {
   },
   labels: { keyPath: 'id' },
   drafts: { keyPath: 'id', indexes: { byUpdated: 'updatedAt' } },
+  // No longer written (the worker reads the tokens from outpost/session); kept so opening an
+  // existing store needs no upgrade.
   session: { keyPath: 'id' },
 };
 
 /** The collections the server syncs. */
 export const syncedMailCollections = { messages: {}, labels: {}, drafts: {} };
 
-/** The record in `session` holding the account's bearer token, for the service worker. */
-export interface SessionRecord {
-  [field: string]: unknown;
-  id: 'auth';
-  token: string;
-}
+/** The app's name for outpost/accounts and outpost/session: the worker reads its accounts with `readSessions(MAIL_APP)`. */
+export const MAIL_APP = 'outpost-mail';
 
 /** `send` arguments plus the client's clock, so the optimistic copy has a stable date. */
 export type SendMutationArgs = SendArgs & { sentAt: number };

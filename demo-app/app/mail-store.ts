@@ -2,7 +2,7 @@
 // in step with the server, including the optimistic effect of the custom `send` mutation.
 import { accountStoreName, createSync, openStore, syncCollections, type Store, type Sync } from 'outpost';
 import type { MailMessage } from '../model.js';
-import { MAIL_STORE_VERSION, mailCollections, sendMutator, syncedMailCollections, type SessionRecord } from './mail-schema.js';
+import { MAIL_STORE_VERSION, mailCollections, sendMutator, syncedMailCollections } from './mail-schema.js';
 
 /** A draft being written, a document of the synced `drafts` collection. */
 export interface MailDraft {
@@ -41,22 +41,11 @@ export interface MailSession {
  */
 export async function openMailSession(options: { user: string; server: string; token: () => string | undefined }): Promise<MailSession> {
   const store = await openStore({ name: mailStoreName(options.user), version: MAIL_STORE_VERSION, collections: { ...mailCollections, ...syncCollections } });
-  // The service worker reads the token from the store (it has no localStorage) to push the
-  // outbox when no tab is open; keep its copy current whenever the engine asks for the token.
-  let remembered: string | undefined;
-  const token = () => {
-    const t = options.token();
-    if (t && t !== remembered) {
-      remembered = t;
-      void store.collection<SessionRecord>('session').put({ id: 'auth', token: t }).catch(() => (remembered = undefined));
-    }
-    return t;
-  };
-  token();
   const sync = await createSync({
     store,
     url: options.server,
-    auth: token,
+    // The service worker reads the same accounts' tokens from outpost/session (outpost/accounts writes them).
+    auth: options.token,
     collections: syncedMailCollections,
     mutators: { send: sendMutator(options.user) },
   });

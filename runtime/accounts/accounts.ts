@@ -1,5 +1,7 @@
 // Several signed-in accounts side by side, as gmail's /u/0 and /u/1: each with its own store and
-// sync, opened once on first use, and sign-out wiping only that account's data.
+// sync, opened once on first use, and sign-out wiping only that account's data. The accounts are
+// outpost/session's: the same records, mirrored into its database after every change.
+import { writeSessions } from '../session/session-store.js';
 import { accountStoreName, deleteStore, type Store } from '../store/index.js';
 
 /** One signed-in account. */
@@ -35,8 +37,10 @@ export interface AccountsOptions<S extends AccountSession> {
 
 /**
  * The signed-in accounts of an app, in the order of their index (`/u/0` first), each with its own
- * session (store and sync) opened once on first use. The list lives in localStorage, so the app
- * knows its accounts offline; other tabs' sign-ins and sign-outs are followed.
+ * session (store and sync) opened once on first use. The page reads the list synchronously from
+ * localStorage (its first view needs it before any await) and every change is written through to
+ * outpost/session's database (`<app>:session`), where the service worker reads the same accounts
+ * with `readSessions(app)`. Other tabs' sign-ins and sign-outs are followed.
  * Events: `change` after the list changed (here or in another tab).
  *
  * @example
@@ -54,6 +58,7 @@ export class Accounts<S extends AccountSession> extends EventTarget {
   readonly #opening = new Map<string, Promise<S>>();
   readonly #opened = new Map<string, S>();
   readonly #abort = new AbortController();
+  #mirrored: Promise<void> = Promise.resolve();
 
   /** @internal Use {@link openAccounts}. */
   constructor(options: AccountsOptions<S>) {
@@ -67,6 +72,23 @@ export class Accounts<S extends AccountSession> extends EventTarget {
       for (const user of this.#opened.keys()) if (this.indexOf(user) < 0) this.#closeSession(user);
       this.dispatchEvent(new Event('change'));
     }, { signal: this.#abort.signal });
+    // A list kept before the session database existed, or a write a closed tab never finished.
+    this.#mirror();
+  }
+
+  /**
+   * Resolves once every change so far is in outpost/session's database (`readSessions(app)`).
+   * A failed write is logged and retried with the next change or the next start.
+   */
+  get mirrored(): Promise<void> {
+    return this.#mirrored;
+  }
+
+  /** Writes the list to the session database, one write after another so the last list wins. */
+  #mirror(): void {
+    this.#mirrored = this.#mirrored
+      .then(() => writeSessions(this.#options.app, this.list()))
+      .catch((err: unknown) => console.warn(`Accounts '${this.#options.app}': the service worker will not see the latest sign-ins until the next change: ${(err as Error).message}`));
   }
 
   /** The accounts, `/u/0` first. */
@@ -101,6 +123,7 @@ export class Accounts<S extends AccountSession> extends EventTarget {
     if (i >= 0) list[i] = { user: account.user, token: account.token };
     else list.push({ user: account.user, token: account.token });
     localStorage.setItem(this.#key, JSON.stringify(list));
+    this.#mirror();
     this.dispatchEvent(new Event('change'));
     return i >= 0 ? i : list.length - 1;
   }
@@ -140,6 +163,7 @@ export class Accounts<S extends AccountSession> extends EventTarget {
     await this.#opening.get(user)?.catch(() => undefined);
     this.#closeSession(user);
     localStorage.setItem(this.#key, JSON.stringify(this.list().filter((a) => a.user !== user)));
+    this.#mirror();
     this.dispatchEvent(new Event('change'));
     await deleteStore((this.#options.storeName ?? ((u: string) => accountStoreName(this.#options.app, u)))(user));
   }

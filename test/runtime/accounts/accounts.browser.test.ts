@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { openAccounts, type Account, type Accounts } from '../../../runtime/accounts/index.js';
+import { readSessions, writeSessions } from '../../../runtime/session/index.js';
 import { accountStoreName, openStore, type Store } from '../../../runtime/store/index.js';
 import { createSync, syncCollections, type Sync } from '../../../runtime/sync/index.js';
 import { stubUrl } from '../../../testing/commands.js';
@@ -37,6 +38,7 @@ describe('openAccounts', () => {
   afterEach(async () => {
     for (const a of made.splice(0)) {
       for (const { user } of a.list()) await a.signOut(user);
+      await a.mirrored;
       a.close();
     }
   });
@@ -87,5 +89,23 @@ describe('openAccounts', () => {
     const missing = await reloaded.session(1).then(() => undefined, (e: unknown) => e);
     expect(missing).to.be.instanceOf(RangeError);
     expect((missing as Error).message).to.contain('/u/1');
+  });
+
+  it("are outpost/session's accounts: every change is in the session database the service worker reads, in /u/<n> order", async () => {
+    const { app, accounts } = await notesAccounts();
+    const alice = await account('alice');
+    const bob = await account('bob');
+    accounts.signIn(alice);
+    accounts.signIn(bob);
+    await accounts.mirrored;
+    expect((await readSessions(app)).map((s) => [s.user, s.token])).to.deep.equal([['alice', alice.token], ['bob', bob.token]]);
+    await accounts.signOut('alice');
+    await accounts.mirrored;
+    expect((await readSessions(app)).map((s) => s.user)).to.deep.equal(['bob']);
+    // A list from before the mirror (or a write a closed tab never finished) is written on start.
+    await writeSessions(app, []);
+    const { accounts: reloaded } = await notesAccounts(app);
+    await reloaded.mirrored;
+    expect((await readSessions(app)).map((s) => s.user)).to.deep.equal(['bob']);
   });
 });
