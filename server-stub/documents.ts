@@ -87,18 +87,30 @@ export class TxDocuments {
 
   // Documents read by built-in mutations and not written since: a push of many mutations against one
   // big document parses it once, and its conflicts share one object (serialised once, see push-json).
-  readonly #reads = new Map<string, StoredDocument | undefined>();
+  readonly #reads = new Map<string, Promise<StoredDocument | undefined>>();
 
   /**
    * Like {@link TxDocuments.get}, but repeated reads of an unchanged document return the same
    * object. Only for built-in mutations, which never modify what they read.
    */
-  async sharedGet(user: string, collection: string, key: string): Promise<StoredDocument | undefined> {
+  sharedGet(user: string, collection: string, key: string): Promise<StoredDocument | undefined> {
     const id = JSON.stringify([user, collection, key]);
-    if (this.#reads.has(id)) return this.#reads.get(id);
-    const doc = await this.get(user, collection, key);
-    this.#reads.set(id, doc);
+    let doc = this.#reads.get(id);
+    if (doc === undefined) this.#reads.set(id, (doc = this.get(user, collection, key)));
     return doc;
+  }
+
+  /**
+   * Starts reading the documents `mutations` (built-in ones) will read, without waiting: on
+   * PostgreSQL the reads travel in one round trip with whatever the push awaits next. A failed
+   * read fails again when {@link TxDocuments.sharedGet} hands it out.
+   */
+  prefetch(user: string, mutations: ReadonlyArray<{ name: string; collection?: unknown; key?: unknown }>): void {
+    for (const m of mutations) {
+      if ((m.name === 'put' || m.name === 'patch' || m.name === 'delete') && typeof m.collection === 'string' && typeof m.key === 'string') {
+        this.sharedGet(user, m.collection, m.key).catch(() => undefined);
+      }
+    }
   }
 
   async #run<T>(op: () => Promise<T>): Promise<T> {

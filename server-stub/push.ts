@@ -40,11 +40,14 @@ export async function applyPush(deps: PushDeps, user: string, request: PushReque
   return deps.storage.transaction(async (tx): Promise<string> => {
     // First statement: lock the pusher's change order, so this push sees every earlier one of the user.
     await tx.lockUser(user);
-    const client = await tx.getClient(clientId);
+    const clientRead = tx.getClient(clientId);
+    const docs = new TxDocuments(tx, now, deps.limits);
+    // Issued before the client is known (a duplicate's read is wasted): one round trip for both.
+    docs.prefetch(user, mutations);
+    const client = await clientRead;
     if (client && client.user !== user) {
       throw new HttpError('client-id-taken', `Client id '${clientId}' already belongs to another user. Use a new client id per user (e.g. a fresh random UUID after sign-in).`);
     }
-    const docs = new TxDocuments(tx, now, deps.limits);
     let last = client?.lastMutationId ?? 0;
     // Inside the transaction: an answer past the limit throws, and the rollback leaves nothing applied.
     const answer = new PushAnswer(deps.limits.pushResponseBytes);

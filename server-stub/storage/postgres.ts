@@ -42,6 +42,11 @@ interface DocRow {
   value: string | null;
 }
 
+/** The key of a document in a transaction's rev map. */
+function docId(user: string, collection: string, key: string): string {
+  return JSON.stringify([user, collection, key]);
+}
+
 function codeOf(err: unknown): string | undefined {
   const cause = err instanceof StorageUnavailable ? err.cause : err;
   return (cause as { code?: string } | undefined)?.code;
@@ -102,8 +107,9 @@ export class PostgresStorage implements Storage {
       let fnError: unknown;
       let changed = new Set<string>();
       try {
+        let tx: PgTx | undefined;
         const result = (await this.#sql.begin(async (sql) => {
-          const tx = new PgTx(sql);
+          tx = new PgTx(sql);
           let value: T;
           try {
             value = await fn(tx);
@@ -116,6 +122,10 @@ export class PostgresStorage implements Storage {
           changed = tx.changed;
           return value;
         })) as T;
+        // Writes whose answer nobody waited for went out in the same pipeline as COMMIT. If one of
+        // them failed, PostgreSQL ended the transaction with a rollback (COMMIT answers ROLLBACK,
+        // without an error): nothing was applied, so this attempt failed.
+        if (tx?.deferredError) throw tx.deferredError;
         this.#notify(changed);
         return result;
       } catch (err) {
@@ -225,11 +235,24 @@ export class PostgresStorage implements Storage {
   }
 }
 
+/**
+ * One push's transaction on one connection. Round trips are what a push waits for (and what it
+ * holds its user's row lock across), so statements whose answer the push does not need (the lock,
+ * writes whose rev is already known, the client's mutation id, savepoints) are not awaited: they
+ * go out pipelined ahead of the next statement that is, PostgreSQL runs them in order, and the
+ * first failure among them fails the transaction (see {@link PgTx.deferredError}). A one-put push
+ * takes three round trips: BEGIN; lock + client + document read; write + client + COMMIT.
+ */
 class PgTx implements StorageTx {
   readonly changed = new Set<string>();
   ended = false;
+  /** The first failure of a statement nobody awaited; the transaction cannot commit after it. */
+  deferredError: unknown;
   readonly #sql: Tx;
   readonly #locked = new Set<string>();
+  // Current revs of documents read or written in this transaction under their user's lock (0: no
+  // row). Nobody else can change them before commit, so a write's new rev is known without asking.
+  #revs = new Map<string, number>();
   #savepoints = 0;
 
   constructor(sql: Tx) {
@@ -238,18 +261,30 @@ class PgTx implements StorageTx {
 
   #io<T>(what: string, fn: () => Promise<T>): Promise<T> {
     if (this.ended) return Promise.reject(new StorageUnavailable(`PostgreSQL ${what}`, new Error('the transaction already ended (a handler kept running after its push finished)')));
-    return io(what, fn);
+    // A statement after a failed unawaited one only says "current transaction is aborted" (25P02):
+    // report the failure itself, so deadlocks and serialization failures are retried.
+    return io(what, () => fn().catch((err: unknown) => Promise.reject(codeOf(err) === '25P02' && this.deferredError ? this.deferredError : err)));
+  }
+
+  /** Sends `query` now without waiting for its answer; a failure is kept for commit time. */
+  #defer(what: string, query: () => PromiseLike<unknown> & { catch(fn: (err: unknown) => void): unknown }): void {
+    if (this.ended) throw new StorageUnavailable(`PostgreSQL ${what}`, new Error('the transaction already ended (a handler kept running after its push finished)'));
+    query().catch((err: unknown) => {
+      this.deferredError ??= err;
+    });
   }
 
   async lockUser(user: string): Promise<void> {
     if (this.#locked.has(user)) return;
-    // The row lock is held to commit: the user's later pushes wait here and then see this one's writes.
-    await this.#io('lock', () => this.#sql`INSERT INTO outpost_user_log (owner, seq) VALUES (${user}, 0) ON CONFLICT (owner) DO UPDATE SET seq = outpost_user_log.seq RETURNING seq`);
+    // The row lock is held to commit: the user's later pushes wait here and then see this one's
+    // writes. Not awaited: every later statement of this transaction runs after it anyway.
+    this.#defer('lock', () => this.#sql`INSERT INTO outpost_user_log (owner, seq) VALUES (${user}, 0) ON CONFLICT (owner) DO UPDATE SET seq = outpost_user_log.seq`);
     this.#locked.add(user);
   }
 
   async getDoc(user: string, collection: string, key: string): Promise<StoredDocument | undefined> {
     const [row] = await this.#io('read', () => this.#sql<DocRow[]>`SELECT rev, deleted, value FROM outpost_documents WHERE owner = ${user} AND collection = ${collection} AND key = ${key}`);
+    if (this.#locked.has(user)) this.#revs.set(docId(user, collection, key), row ? Number(row.rev) : 0);
     if (!row) return undefined;
     return row.deleted ? { rev: Number(row.rev), deleted: true } : { rev: Number(row.rev), value: JSON.parse(row.value!) as DocumentValue };
   }
@@ -262,14 +297,25 @@ class PgTx implements StorageTx {
   async writeDoc(user: string, collection: string, key: string, value: DocumentValue | null, now: number): Promise<number> {
     await this.lockUser(user);
     const text = value === null ? null : JSON.stringify(value);
-    const [row] = await this.#io('write', () => this.#sql<Array<{ rev: string }>>`
+    const write = () => this.#sql<Array<{ rev: string }>>`
       WITH s AS (UPDATE outpost_user_log SET seq = seq + 1 WHERE owner = ${user} RETURNING seq)
       INSERT INTO outpost_documents (owner, collection, key, rev, seq, deleted, value, changed_at)
       SELECT ${user}, ${collection}, ${key}, 1, s.seq, ${value === null}, ${text}, ${now} FROM s
       ON CONFLICT (owner, collection, key) DO UPDATE SET rev = outpost_documents.rev + 1, seq = excluded.seq, deleted = excluded.deleted, value = excluded.value, changed_at = excluded.changed_at
-      RETURNING rev`);
+      RETURNING rev`;
+    const id = docId(user, collection, key);
+    const known = this.#revs.get(id);
+    let rev: number;
+    if (known === undefined) {
+      const [row] = await this.#io('write', write);
+      rev = Number(row!.rev);
+    } else {
+      this.#defer('write', write);
+      rev = known + 1;
+    }
+    this.#revs.set(id, rev);
     this.changed.add(user);
-    return Number(row!.rev);
+    return rev;
   }
 
   async getClient(clientId: string): Promise<{ user: string; lastMutationId: number } | undefined> {
@@ -278,7 +324,8 @@ class PgTx implements StorageTx {
   }
 
   async setClient(clientId: string, user: string, lastMutationId: number): Promise<void> {
-    await this.#io('write', () => this.#sql`INSERT INTO outpost_clients (client_id, owner, last_mutation_id) VALUES (${clientId}, ${user}, ${lastMutationId}) ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id`);
+    // Usually the last statement before COMMIT: it travels with it.
+    this.#defer('write', () => this.#sql`INSERT INTO outpost_clients (client_id, owner, last_mutation_id) VALUES (${clientId}, ${user}, ${lastMutationId}) ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id`);
   }
 
   async seedRan(name: string): Promise<boolean> {
@@ -297,22 +344,24 @@ class PgTx implements StorageTx {
 
   async savepoint<T>(fn: () => Promise<T>): Promise<T> {
     const name = `p${++this.#savepoints}`;
-    await this.#io('savepoint', () => this.#sql.unsafe(`SAVEPOINT ${name}`));
+    this.#defer('savepoint', () => this.#sql.unsafe(`SAVEPOINT ${name}`));
     const changedBefore = new Set(this.changed);
     const lockedBefore = new Set(this.#locked);
+    const revsBefore = new Map(this.#revs);
     let value: T;
     try {
       value = await fn();
     } catch (err) {
-      await this.#io('rollback', () => this.#sql.unsafe(`ROLLBACK TO SAVEPOINT ${name}`));
+      this.#defer('rollback', () => this.#sql.unsafe(`ROLLBACK TO SAVEPOINT ${name}`));
       // Row locks taken inside the savepoint are released by the rollback: take them again when needed.
       this.#locked.clear();
       for (const user of lockedBefore) this.#locked.add(user);
       this.changed.clear();
       for (const user of changedBefore) this.changed.add(user);
+      this.#revs = revsBefore;
       throw err;
     }
-    await this.#io('savepoint release', () => this.#sql.unsafe(`RELEASE SAVEPOINT ${name}`));
+    this.#defer('savepoint release', () => this.#sql.unsafe(`RELEASE SAVEPOINT ${name}`));
     return value;
   }
 }
