@@ -1,0 +1,61 @@
+// SQLite group commit: transactions queued together run in one SQLite transaction (a savepoint each)
+// and are committed — fsync'd — once; one that fails undoes nothing of the others. Commits are counted
+// in the write-ahead log itself: every commit appends exactly one frame marked as a commit frame.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteStorage } from '../../server-stub/storage/sqlite.js';
+import { tempDir } from './helpers.js';
+
+/** Commit frames in the live part of `<dir>/outpost.sqlite-wal` (frames carrying the header's salts). */
+function commitsInWal(dir: string): number {
+  const path = join(dir, 'outpost.sqlite-wal');
+  if (!existsSync(path)) return 0;
+  const wal = readFileSync(path);
+  if (wal.length < 32) return 0;
+  const pageSize = wal.readUInt32BE(8);
+  const salt1 = wal.readUInt32BE(16);
+  const salt2 = wal.readUInt32BE(20);
+  let commits = 0;
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+    // Frames left from before the log was restarted carry older salts: the live log ends there.
+    if (wal.readUInt32BE(at + 8) !== salt1 || wal.readUInt32BE(at + 12) !== salt2) break;
+    if (wal.readUInt32BE(at + 4) !== 0) commits++;
+  }
+  return commits;
+}
+
+test('SQLite: transactions queued together commit once, and the one that fails undoes none of the others', async (t) => {
+  const dir = tempDir();
+  const storage = new SqliteStorage(dir);
+  t.after(() => storage.close());
+  const before = commitsInWal(dir);
+  const now = Date.now();
+  // Five pushes arriving in one turn of the event loop, the third failing after it wrote.
+  const pushes = [0, 1, 2, 3, 4].map((i) =>
+    storage.transaction(async (tx) => {
+      await tx.lockUser('alice');
+      const rev = await tx.writeDoc('alice', 'notes', `n${i}`, { i }, now);
+      await tx.setClient(`client-${i}`, 'alice', 1);
+      if (i === 2) throw new Error('push 2 refused after writing');
+      return rev;
+    }),
+  );
+  const settled = await Promise.allSettled(pushes);
+  assert.deepEqual(
+    settled.map((s) => s.status),
+    ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+  );
+  assert.match(String((settled[2] as PromiseRejectedResult).reason), /push 2 refused/);
+  assert.equal(commitsInWal(dir) - before, 1, 'four applied pushes, one commit (one fsync)');
+
+  const pulled = await storage.pull('alice', 0, 100, 1 << 20);
+  assert.deepEqual(pulled.changes.map((c) => c.change.key), ['n0', 'n1', 'n3', 'n4'], 'the failed push left nothing; the others all committed');
+  assert.deepEqual(pulled.changes.map((c) => c.seq), [1, 2, 3, 4], 'its sequence number was given back too');
+  assert.deepEqual(pulled.lastMutationIds, { 'client-0': 1, 'client-1': 1, 'client-3': 1, 'client-4': 1 });
+
+  // A push on its own is one commit as well: the count is of commits, not of batches that happen to be large.
+  await storage.transaction(async (tx) => void (await tx.writeDoc('alice', 'notes', 'alone', {}, now)));
+  assert.equal(commitsInWal(dir) - before, 2);
+});
