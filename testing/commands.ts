@@ -95,3 +95,17 @@ export function proxyCounts(): Promise<ProxyCounts> {
 export function dropEventStreams(): Promise<number> {
   return executeServerCommand<number, undefined>('outpost-proxy-drop-streams');
 }
+
+/**
+ * Opens `path` (on the test page's origin, e.g. `/test/fixtures/tab.html?x=1`) in a new page of the
+ * test's browser: a real separate tab sharing IndexedDB, Web Locks and BroadcastChannel with the
+ * test page. Resolves with its id once loaded.
+ */
+export function openPage(path: string): Promise<string> {
+  return executeServerCommand<string, { path: string }>('outpost-page-open', { path });
+}
+
+/** Closes a page opened by {@link openPage}, as the user closing the tab. */
+export async function closePage(id: string): Promise<void> {
+  await executeServerCommand<boolean, { id: string }>('outpost-page-close', { id });
+}

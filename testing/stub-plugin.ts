@@ -2,6 +2,7 @@ import type { TestRunnerPlugin } from '@web/test-runner';
 import { StubProcess } from './stub-process.js';
 import { setPageOffline } from './network.js';
 import { FaultProxy, type ProxyRule } from './fault-proxy.js';
+import { TestPages } from './pages.js';
 
 /** Options for {@link outpostStubPlugin}. */
 export interface OutpostStubPluginOptions {
@@ -26,6 +27,8 @@ export interface OutpostStubPluginOptions {
  * | `outpost-proxy-rules` | `ProxyRule[]` | fail chosen requests from now on (`[]` heals) | the counts since the last call |
  * | `outpost-proxy-counts` | — | — | requests per route since the rules were set |
  * | `outpost-proxy-drop-streams` | — | cut every open event stream through the proxy | how many |
+ * | `outpost-page-open` | `{ path }` | open a path of the test page's origin in a new page (tab) of its browser | the page's id |
+ * | `outpost-page-close` | `{ id }` | close that page | `true` |
  */
 export const STUB_COMMANDS = [
   'outpost-stub-url',
@@ -39,6 +42,8 @@ export const STUB_COMMANDS = [
   'outpost-proxy-rules',
   'outpost-proxy-counts',
   'outpost-proxy-drop-streams',
+  'outpost-page-open',
+  'outpost-page-close',
 ] as const;
 
 /**
@@ -59,6 +64,7 @@ export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestR
   // process as running and the stub stays down.
   let killing: Promise<void> = Promise.resolve();
   const proxy = new FaultProxy(() => stub.url, () => (killing = stub.kill()));
+  const pages = new TestPages();
   return {
     name: 'outpost-stub',
     async serverStart({ config }) {
@@ -71,6 +77,7 @@ export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestR
       await proxy.start();
     },
     async serverStop() {
+      await pages.dispose();
       await proxy.close();
       await stub.dispose();
     },
@@ -104,6 +111,12 @@ export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestR
           return proxy.counts;
         case 'outpost-proxy-drop-streams':
           return proxy.dropStreams();
+        case 'outpost-page-open':
+          return pages.open(session, (payload as { path: string }).path);
+        case 'outpost-page-close':
+          await pages.close((payload as { id: string }).id);
+          return true;
+
         default:
           return undefined;
       }

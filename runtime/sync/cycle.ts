@@ -16,9 +16,27 @@ export interface CycleContext {
   pushBatch: number;
   pullLimit: number;
   handles: Handles;
-  /** Aborts when the engine closes. */
+  /** Aborts when the engine closes or this tab stops leading. */
   signal: AbortSignal;
+  /** The leader's term (absent for a follower's own syncNow and for syncOnce). */
+  term?: { id: number; claimed?: boolean };
   onProgress(detail: { received: number; pages: number; done: boolean }): void;
+}
+
+/**
+ * True while no other tab has taken leadership from this one. A leader claims its term in $meta
+ * before its first push; a tab that was stuck while another stole its lock finds that tab's claim
+ * there when it runs again (before its lock's loss reaches it), and applies nothing more. Mutation
+ * ids keep anything it sent meanwhile applied once; the new leader applies the answers.
+ */
+async function stillLeading(c: CycleContext): Promise<boolean> {
+  const term = c.term;
+  if (!term) return !c.signal.aborted;
+  if (!term.claimed) {
+    await c.outbox.config.store.transaction(['$meta'], 'readwrite', (tx) => tx.collection('$meta').put({ key: 'leader', value: term.id }));
+    term.claimed = true;
+  }
+  return !c.signal.aborted && (await c.outbox.meta<number>('leader')) === term.id;
 }
 
 /**
@@ -28,6 +46,7 @@ export interface CycleContext {
  */
 export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
   let batchSize = c.pushBatch;
+  await stillLeading(c);
   for (;;) {
     const { entries, held } = await sendable(c.outbox, batchSize);
     if (!entries.length || c.signal.aborted) return { held };
@@ -57,6 +76,7 @@ export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
       }
       throw err;
     }
+    if (!(await stillLeading(c))) return { held: false };
     const outcomes = await applyResults(c.outbox, batch, res.results);
     for (const [id, outcome] of outcomes) {
       if (outcome.resubmittedAs !== undefined) c.handles.forward(id, outcome.resubmittedAs, true);
@@ -82,6 +102,7 @@ export async function pullAll(c: CycleContext): Promise<void> {
       }
       throw err;
     }
+    if (!(await stillLeading(c))) return;
     const acked = await applyPage(c.outbox, page.changes, page.cursor, page.lastMutationIds[c.clientId] ?? 0, !page.hasMore);
     // Applied by the server but whose push response was lost (crash, network): now known.
     for (const id of acked) c.handles.settle(id, { status: 'applied' }, true);

@@ -82,7 +82,9 @@ export class Sync extends EventTarget {
   #group: TabGroup | undefined;
   #token: TokenSource;
   #clientId = '';
-  #leader = false;
+  // Set while this tab leads: its term (ends when the lock is stolen or given up) and the id it
+  // claims in $meta, by which a leader that was stuck learns another tab took over.
+  #term: { signal?: AbortSignal; id: number; claimed?: boolean } | undefined;
   // Everything this instance started (lock, channel, timers, listeners, streams) ends with it.
   readonly #abort = new AbortController();
   /** The conflicts the policy could not settle: a live list and `resolve` ({@link SyncConflicts}). */
@@ -126,28 +128,41 @@ export class Sync extends EventTarget {
     return this.#clientId;
   }
 
-  /** @internal Loads the client id and joins the tab group, without competing for leadership. */
-  async prepare(): Promise<void> {
+  /**
+   * @internal Loads the client id, joins the tab group and competes for leadership; `holdsLock`
+   * when the caller holds the lock itself (syncOnce): it leads, shares its status and answers tabs
+   * asking for their leader.
+   */
+  async prepare(holdsLock?: boolean): Promise<void> {
+    if (holdsLock) this.#term = { id: Math.random() };
     this.#clientId = await this.#outbox.clientId(this.#o.clientId);
     this.#status.subscribe((s) => this.dispatchEvent(new CustomEvent('status', { detail: s })));
+    const signal = this.#abort.signal;
     const stop = this.#o.store.observe(['$outbox'], () => this.#o.store.collection('$outbox').count(), (pending) => this.#status.set({ pending }));
-    this.#abort.signal.addEventListener('abort', stop, { once: true });
-    this.#group = new TabGroup(this.#o.store.name, (m) => this.#onMessage(m), this.#abort.signal);
-    // Only the leader knows how sync goes: it shares its status with the other tabs.
-    void import('./shared-status.js').then((m) => m.shareStatus(this.#o.store.name, this.#status, () => this.#leader, this.#abort.signal));
+    signal.addEventListener('abort', stop, { once: true });
+    this.#group = new TabGroup(this.#o.store.name, (m) => this.#onMessage(m), signal);
+    const { name } = this.#o.store;
+    const isLeader = () => !!this.#term;
+    // Only the leader knows how sync goes: it shares its status with the other tabs. Leadership
+    // (the Web Lock, taken over from a leader that stops answering) loads with it.
+    void import('./tabs.js').then((m) => (m.shareStatus(name, this.#status, isLeader, signal), m.elect(lockNameOf(name), isLeader, holdsLock ? undefined : (term) => this.#becomeLeader(term), signal)));
   }
 
   /** @internal Loads the client id, joins the tab group and starts competing for leadership. */
   async start(): Promise<void> {
     await this.prepare();
-    this.#group!.compete(() => this.#becomeLeader());
   }
 
-  #becomeLeader(): void {
-    const signal = this.#abort.signal;
+  #becomeLeader(signal: AbortSignal): void {
     if (signal.aborted) return;
-    this.#leader = true;
+    this.#term = { signal, id: Math.random() };
     this.#status.set({ leader: true });
+    // Another tab took over (this one was stuck or frozen) or the engine closed: no more cycles here.
+    signal.addEventListener('abort', () => {
+      this.#term = undefined;
+      this.#scheduler.cancel();
+      this.#status.set({ leader: false });
+    });
     const schedule = () => this.schedule(0);
     if (page) {
       addEventListener('online', schedule, { signal });
@@ -162,7 +177,7 @@ export class Sync extends EventTarget {
   }
 
   #onMessage(m: ChannelMessage): void {
-    if (m.type === 'push' && this.#leader) this.schedule(this.#o.debounceMs);
+    if (m.type === 'push' && this.#term) this.schedule(this.#o.debounceMs);
     this.#handles.receive(m);
   }
 
@@ -259,7 +274,7 @@ export class Sync extends EventTarget {
   /** Runs a sync cycle after `delayMs` (the leader only; other tabs ask the leader). */
   schedule(delayMs = 0): void {
     if (this.#abort.signal.aborted) return;
-    if (this.#leader) this.#scheduler.schedule(delayMs);
+    if (this.#term) this.#scheduler.schedule(delayMs);
     else this.#group?.post({ type: 'push' });
   }
 
@@ -281,7 +296,8 @@ export class Sync extends EventTarget {
       pushBatch: this.#o.pushBatch,
       pullLimit: this.#o.pullLimit,
       handles: this.#handles,
-      signal: this.#abort.signal,
+      signal: this.#term?.signal ?? this.#abort.signal,
+      term: this.#term,
       onProgress: (detail) => this.dispatchEvent(new CustomEvent('progress', { detail })),
     };
   }
@@ -317,7 +333,7 @@ export class Sync extends EventTarget {
   /** Stops syncing and hands leadership to another tab. Pending mutations stay in the outbox. */
   close(): void {
     this.#abort.abort();
-    this.#leader = false;
+    this.#term = undefined;
   }
 }
 
@@ -338,7 +354,7 @@ export async function syncOnce(options: SyncOptions): Promise<SyncOnceResult> {
   const run = async (): Promise<SyncOnceResult> => {
     const sync = new Sync({ ...options, events: false });
     try {
-      await sync.prepare();
+      await sync.prepare(true);
       await sync.syncNow();
       const { state, lastError } = sync.status;
       if (state !== 'idle') throw new Error(`syncOnce('${options.store.name}'): the sync cycle ended ${state}: ${lastError?.message ?? 'no detail'}. Pending changes stay in the outbox and are pushed on the next try.`);

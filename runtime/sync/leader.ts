@@ -1,5 +1,5 @@
-// One network leader per store across tabs: a Web Lock elects it, a BroadcastChannel carries the
-// followers' "please push" and the leader's results.
+// One network leader per store across tabs: a Web Lock elects it (runtime/sync/election.ts, loaded
+// after start), a BroadcastChannel carries the followers' "please push" and the leader's results.
 import type { MutationOutcome } from './outbox.js';
 
 /** What tabs of one store tell each other. */
@@ -11,16 +11,14 @@ export function lockNameOf(storeName: string): string {
 }
 
 /**
- * This tab's membership in its store's tab group: posts and receives {@link ChannelMessage}s, and
- * competes for leadership. Everything ends when `signal` aborts (the lock is released).
+ * This tab's membership in its store's tab group: posts and receives {@link ChannelMessage}s.
+ * Everything ends when `signal` aborts.
  */
 export class TabGroup {
   readonly #channel: BroadcastChannel | undefined;
-  readonly #storeName: string;
   readonly #signal: AbortSignal;
 
   constructor(storeName: string, onMessage: (m: ChannelMessage) => void, signal: AbortSignal) {
-    this.#storeName = storeName;
     this.#signal = signal;
     if (typeof BroadcastChannel === 'undefined') return;
     const channel = new BroadcastChannel(lockNameOf(storeName));
@@ -32,22 +30,5 @@ export class TabGroup {
   /** Tells the other tabs of this store. */
   post(m: ChannelMessage): void {
     if (!this.#signal.aborted) this.#channel?.postMessage(m);
-  }
-
-  /**
-   * Calls `onLeader` once this tab holds the store's Web Lock; holds it until the signal aborts
-   * (a closed, crashed or discarded tab releases it, and the next waiting tab leads). Without Web
-   * Locks (an old browser) this tab leads at once.
-   */
-  compete(onLeader: () => void): void {
-    const signal = this.#signal;
-    if (typeof navigator === 'undefined' || !navigator.locks) return onLeader();
-    void navigator.locks
-      .request(lockNameOf(this.#storeName), { signal }, () => {
-        if (signal.aborted) return;
-        onLeader();
-        return new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-      })
-      .catch(() => undefined);
   }
 }

@@ -14,7 +14,8 @@
 //   resume()            ┌────────┐
 //      └─────────────── │ paused │ ◀── a cycle answered 'pause' (401, 426): no cycles until resume()
 //                       └────────┘
-//   close() from any state: no more cycles; a running one finishes.
+//   close() from any state: no more cycles; a running one finishes. cancel(): back to idle (a
+//   running cycle finishes, nothing follows it).
 
 /** What a cycle tells the scheduler. */
 export type CycleResult = { ok: true } | { ok: false; retryAfterMs?: number } | { ok: false; pause: true };
@@ -48,6 +49,8 @@ export class Scheduler {
   #notBefore = 0;
   #paused = false;
   #closed = false;
+  // Bumped by cancel(): a cycle that started before it schedules nothing after it.
+  #generation = 0;
   // Writes noted, and how many there were when the running cycle started.
   #writes = 0;
   #writesAtStart = 0;
@@ -103,10 +106,12 @@ export class Scheduler {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#writesAtStart = this.#writes;
+    const generation = this.#generation;
     this.#running = this.#run().then((next) => {
       this.#running = undefined;
       const again = this.#again;
       this.#again = false;
+      if (generation !== this.#generation) return;
       if (next !== undefined) this.schedule(next);
       else if (again) this.schedule(0);
     });
@@ -138,6 +143,13 @@ export class Scheduler {
     this.#failures = 0;
     this.#notBefore = 0;
     this.schedule(0);
+  }
+
+  /** Drops a scheduled cycle and what was asked during the running one (this tab stopped leading). */
+  cancel(): void {
+    clearTimeout(this.#timer);
+    this.#again = false;
+    this.#generation++;
   }
 
   /** No more cycles; a running one finishes. */

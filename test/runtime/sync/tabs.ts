@@ -1,0 +1,66 @@
+// Real other tabs for the sync tests: a page opened in the test's browser (testing kit openPage)
+// running its own engine on a store of the same origin (test/runtime/sync/fixtures/tab.ts), driven
+// over a BroadcastChannel. Unlike two engines in the test page, each has its own event loop: one
+// can hang or close while the others run on.
+import { closePage, openPage } from '../../../testing/commands.js';
+import { unique } from './helpers.js';
+
+export type TabOp = 'status' | 'clientId' | 'put' | 'patch' | 'delete' | 'addToSet' | 'removeFromSet' | 'handle' | 'pending' | 'syncNow' | 'hang' | 'close';
+export interface TabCall {
+  n: number;
+  op: TabOp;
+  args: unknown[];
+}
+export type TabReply = { n: number; value?: unknown; error?: string };
+
+/** Another tab of the test's origin with its own sync engine. */
+export class RemoteTab {
+  readonly #channel: BroadcastChannel;
+  readonly #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  #n = 0;
+  #page = '';
+
+  private constructor(channel: BroadcastChannel) {
+    this.#channel = channel;
+    channel.onmessage = (e: MessageEvent<TabReply>) => {
+      const w = this.#waiting.get(e.data.n);
+      this.#waiting.delete(e.data.n);
+      if (e.data.error !== undefined) w?.reject(new Error(`tab ${this.#page}: ${e.data.error}`));
+      else w?.resolve(e.data.value);
+    };
+  }
+
+  /** Opens a tab whose engine syncs store `store` as `token` against `url`; resolves once it runs. */
+  static async open(options: { store: string; token: string; url: string; events?: boolean; debounceMs?: number }): Promise<RemoteTab> {
+    const control = unique('tab');
+    const tab = new RemoteTab(new BroadcastChannel(control));
+    const ready = new Promise((resolve, reject) => tab.#waiting.set(0, { resolve, reject }));
+    const q = new URLSearchParams({ control, store: options.store, token: options.token, url: options.url, events: options.events ? '1' : '0', debounce: String(options.debounceMs ?? 30) });
+    tab.#page = await openPage(`/test/runtime/sync/fixtures/tab.html?${q}`);
+    await ready;
+    return tab;
+  }
+
+  /** Runs `op` in the tab; resolves with its answer. */
+  call<T = unknown>(op: TabOp, ...args: unknown[]): Promise<T> {
+    const n = ++this.#n;
+    return new Promise<T>((resolve, reject) => {
+      this.#waiting.set(n, { resolve: resolve as (v: unknown) => void, reject });
+      this.#channel.postMessage({ n, op, args } satisfies TabCall);
+    });
+  }
+
+  /**
+   * Blocks the tab's main thread for `ms` (a long task): nothing runs there meanwhile, its timers,
+   * messages and network answers wait. Resolves as the tab starts hanging.
+   */
+  async hang(ms: number): Promise<void> {
+    await this.call('hang', ms);
+  }
+
+  /** Closes the tab. */
+  async close(): Promise<void> {
+    this.#channel.close();
+    await closePage(this.#page);
+  }
+}

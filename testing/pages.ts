@@ -1,0 +1,42 @@
+// More pages in the test's browser, on the test runner's origin: real separate tabs (each its own
+// browsing context, event loop and engine) sharing the origin's IndexedDB, Web Locks and
+// BroadcastChannel with the test page.
+
+interface PuppeteerPage {
+  url(): string;
+  goto(url: string): Promise<unknown>;
+  close(): Promise<void>;
+  browser(): { newPage(): Promise<PuppeteerPage> };
+}
+
+/** Pages opened for tests. */
+export class TestPages {
+  readonly #pages = new Map<string, PuppeteerPage>();
+  #next = 0;
+
+  /** Opens `path` (on the test page's origin) in a new page of the test page's browser; resolves with its id once loaded. */
+  async open(session: { id: string; browser: unknown }, path: string): Promise<string> {
+    const launcher = session.browser as { getPage?: (id: string) => PuppeteerPage; name?: string };
+    if (typeof launcher.getPage !== 'function') {
+      throw new Error(`outpost-page-open: the '${launcher.name ?? 'unknown'}' launcher has no puppeteer page. Use chromeLauncher from @web/test-runner-chrome (it drives Chromium and Firefox).`);
+    }
+    const testPage = launcher.getPage(session.id);
+    const page = await testPage.browser().newPage();
+    const id = `page-${++this.#next}`;
+    this.#pages.set(id, page);
+    await page.goto(new URL(path, testPage.url()).href);
+    return id;
+  }
+
+  /** Closes a page opened by {@link open} (like the user closing the tab). */
+  async close(id: string): Promise<void> {
+    const page = this.#pages.get(id);
+    this.#pages.delete(id);
+    await page?.close();
+  }
+
+  /** Closes every page (the runner stops). */
+  async dispose(): Promise<void> {
+    for (const id of [...this.#pages.keys()]) await this.close(id).catch(() => undefined);
+  }
+}
