@@ -18,7 +18,7 @@ export const ENTRY_PLACEHOLDER = '%ENTRY%';
  * @property {string} [publicDir] Files copied as they are, e.g. icons (default `public`; skipped when missing).
  * @property {string} [outDir] Where the build goes; emptied first (default `dist`).
  * @property {string | null} [serviceWorker] The worker's entry, built to `<outDir>/sw.js` (default `src/sw.ts`; `null`: none).
- * @property {Parameters<typeof writeWebManifest>[0]['manifest']} [manifest] Written to `<outDir>/manifest.webmanifest` after its icons are checked.
+ * @property {import('./manifest.js').WebManifest} [manifest] Written to `<outDir>/manifest.webmanifest` after its icons are checked.
  * @property {boolean} [dev] Unminified, `import.meta.env.DEV` true, worker version `dev`.
  * @property {string} [version] The app version the worker reports (`APP_VERSION`; default `<package.json version>+<build time>`).
  * @property {Record<string, string>} [define] More esbuild `define`s for both bundles.
@@ -28,7 +28,8 @@ export const ENTRY_PLACEHOLDER = '%ENTRY%';
 
 /**
  * esbuild options for the page bundle, shared by {@link buildApp} and watch mode (`esbuild.context`).
- * @param {AppBuildOptions} options
+ * @param {AppBuildOptions} [options]
+ * @returns {import('esbuild').BuildOptions}
  */
 export function appBuildOptions({ root = process.cwd(), entry = 'src/main.ts', html = 'index.html', publicDir = 'public', outDir = 'dist', dev = false, define = {}, conditions = [] } = {}) {
   const out = resolve(root, outDir);
@@ -57,7 +58,11 @@ export function appBuildOptions({ root = process.cwd(), entry = 'src/main.ts', h
   };
 }
 
-/** Writes index.html pointing at the hashed entry, and copies the public files, after every (re)build. */
+/**
+ * Writes index.html pointing at the hashed entry, and copies the public files, after every (re)build.
+ * @param {{ root: string, entryPath: string, out: string, html: string, publicDir: string }} paths
+ * @returns {import('esbuild').Plugin}
+ */
 function htmlPlugin({ root, entryPath, out, html, publicDir }) {
   return {
     name: 'outpost-html',
@@ -78,7 +83,10 @@ function htmlPlugin({ root, entryPath, out, html, publicDir }) {
   };
 }
 
-/** `<version>+<build time>` from the app's package.json (`0.0.0` without one). */
+/**
+ * `<version>+<build time>` from the app's package.json (`0.0.0` without one).
+ * @param {string} root
+ */
 function defaultVersion(root) {
   const file = join(root, 'package.json');
   const version = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).version ?? '0.0.0' : '0.0.0';

@@ -7,3 +7,6 @@ export { buildApp, appBuildOptions, ENTRY_PLACEHOLDER } from './app.js';
 export { buildServiceWorker, MAX_PRECACHE_FILE_BYTES } from './service-worker.js';
 export { writeWebManifest, pngSize } from './manifest.js';
 export { loadConfig, CONFIG_FILES } from './config.js';
+
+/** @typedef {import('./app.js').AppBuildOptions} AppBuildOptions */
+/** @typedef {import('./manifest.js').WebManifest} WebManifest */

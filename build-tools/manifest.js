@@ -3,7 +3,11 @@
 import { openSync, readSync, closeSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Width and height of a PNG file, from its IHDR chunk. */
+/**
+ * Width and height of a PNG file, from its IHDR chunk.
+ * @param {string} path
+ * @returns {{ width: number, height: number }}
+ */
 export function pngSize(path) {
   const fd = openSync(path, 'r');
   try {
@@ -17,15 +21,30 @@ export function pngSize(path) {
 }
 
 /**
+ * The web app manifest as an app's config gives it (`start_url`, `scope` and `display` default to
+ * `/`, `/` and `standalone`; an icon's `type` to `image/png`).
+ * @typedef {object} WebManifest
+ * @property {string} name
+ * @property {string} short_name
+ * @property {string} [start_url]
+ * @property {string} [scope]
+ * @property {string} [display]
+ * @property {string} theme_color
+ * @property {string} background_color
+ * @property {string} [description]
+ * @property {Array<{ src: string, sizes: string, type?: string, purpose?: string }>} icons
+ */
+
+/**
  * Writes `<outDir>/manifest.webmanifest` from the app's config, after checking that each icon
  * exists in `outDir` with the size it states, and that 192, 512 and a maskable icon are present
  * (what browsers need to offer installation).
  *
- * @param {{ outDir: string, manifest: { name: string, short_name: string, start_url?: string, scope?: string,
- *   display?: string, theme_color: string, background_color: string, description?: string,
- *   icons: Array<{ src: string, sizes: string, type?: string, purpose?: string }> } }} options
+ * @param {{ outDir: string, manifest: WebManifest }} options
+ * @returns {WebManifest} the manifest as written, defaults filled in
  */
 export function writeWebManifest({ outDir, manifest }) {
+  /** @type {string[]} */
   const problems = [];
   for (const icon of manifest.icons) {
     const file = join(outDir, icon.src.replace(/^\//, ''));
@@ -36,7 +55,7 @@ export function writeWebManifest({ outDir, manifest }) {
     const { width, height } = pngSize(file);
     if (`${width}x${height}` !== icon.sizes) problems.push(`icon ${icon.src} is ${width}x${height}, the manifest says ${icon.sizes}`);
   }
-  const has = (size, purpose) => manifest.icons.some((i) => i.sizes === size && (i.purpose ?? 'any').split(' ').includes(purpose));
+  const has = (/** @type {string} */ size, /** @type {string} */ purpose) => manifest.icons.some((i) => i.sizes === size && (i.purpose ?? 'any').split(' ').includes(purpose));
   if (!has('192x192', 'any')) problems.push('no 192x192 icon');
   if (!has('512x512', 'any')) problems.push('no 512x512 icon');
   if (!manifest.icons.some((i) => (i.purpose ?? '').split(' ').includes('maskable'))) problems.push('no maskable icon');

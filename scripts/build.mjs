@@ -37,7 +37,8 @@ export async function buildLibrary() {
     logLevel: 'warning',
   });
   // The service worker is typed against the WebWorker lib, which clashes with DOM: its own project.
-  for (const project of ['tsconfig.build.json', 'sw/tsconfig.json']) {
+  // outpost-build is JSDoc-typed JavaScript: its project checks it and writes the .d.ts it ships.
+  for (const project of ['tsconfig.build.json', 'sw/tsconfig.json', 'build-tools/tsconfig.json']) {
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, project)], {
       stdio: 'inherit',
     });

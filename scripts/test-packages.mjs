@@ -3,7 +3,9 @@
 // of this repository, scaffolds an app with the packed create-outpost (as `npm create outpost`
 // does), installs the tarballs into it from a fresh project, type-checks and builds it, serves it
 // with the packed outpost-stub, visits it once in Chromium, stops the server and reloads (the app
-// must start offline, signed in, with its data), then runs the app's own tests (`npm test`).
+// must start offline, signed in, with its data), follows the guide's next steps (a to-do added
+// with the server down syncs once it is back; a second tab shares the changes), then runs the
+// app's own tests (`npm test`).
 // `npm test` runs it after the browser tests; the static checks of the same packages are
 // test/create-outpost/packages.node.test.ts. Run `npm run build` first. KEEP=1 keeps the folder.
 import assert from 'node:assert/strict';
@@ -33,9 +35,9 @@ function outsideAnyProject() {
   return found;
 }
 
-/** Starts the app's own outpost-stub (from its node_modules) on a free port; resolves with its URL. */
-function serve(data) {
-  const child = spawn(join(app, 'node_modules/.bin/outpost-stub'), ['--static', 'dist', '--port', '0', '--data', data, '--users', 'alice:alice'], { cwd: app, stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts the app's own outpost-stub (from its node_modules) on `port` (0: a free one); resolves with its URL. */
+function serve(data, port = 0) {
+  const child = spawn(join(app, 'node_modules/.bin/outpost-stub'), ['--static', 'dist', '--port', String(port), '--data', data, '--users', 'alice:alice'], { cwd: app, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.on('exit', (code) => reject(new Error(`outpost-stub exited (${code}) before listening`)));
     child.stdout.setEncoding('utf8');
@@ -67,6 +69,32 @@ function offerLocalPrebuild() {
   return version;
 }
 
+/**
+ * Compiles a build script written against the installed outpost-build with the app's TypeScript:
+ * the package's `types` must resolve, type its API (a wrong option is an error, so the types are
+ * not `any`) and name the option types. The script is removed again: the app stays as scaffolded.
+ */
+function typeCheckBuildScript() {
+  const file = join(app, 'outpost-build-types.check.ts');
+  writeFileSync(
+    file,
+    `import { buildApp, buildServiceWorker, loadConfig, type AppBuildOptions, type WebManifest } from 'outpost-build';
+const options: AppBuildOptions = await loadConfig({ root: '.' });
+const manifest: WebManifest | undefined = options.manifest;
+const built: { outDir: string; version: string; precached: { count: number } } = await buildApp({ ...options, manifest, dev: true });
+const worker: Promise<{ count: number; size: number }> = buildServiceWorker({ entry: 'src/sw.ts', outDir: built.outDir });
+// @ts-expect-error -- entry is a path
+await buildApp({ entry: 42 });
+export { worker };
+`,
+  );
+  try {
+    sh(join(app, 'node_modules/.bin/tsc'), ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck', '--ignoreConfig', file], app);
+  } finally {
+    rmSync(file);
+  }
+}
+
 let server;
 let browser;
 try {
@@ -89,6 +117,9 @@ try {
   const why = JSON.parse(execFileSync('npm', ['explain', 'better-sqlite3', '--json'], { cwd: app, encoding: 'utf8' }));
   const dependents = why.flatMap((n) => n.dependents.map((d) => d.from.name));
   assert.deepEqual([...new Set(dependents)], ['outpost-server'], `better-sqlite3 is installed only for outpost-server (found: ${dependents.join(', ')})`);
+
+  step("a TypeScript build script against outpost-build's types");
+  typeCheckBuildScript();
 
   step('npm run typecheck, npm run build');
   sh('npm', ['run', 'typecheck'], app);
@@ -114,8 +145,28 @@ try {
       throw new Error('the app did not start with the server down: no to-do list with the to-do added online after the reload', { cause });
     });
   console.log('  the app started with the server down, signed in, with its to-do');
+
+  step("the guide's next steps: a to-do added with the server down waits, the server returns, a second tab");
+  const badge = (text) => page.waitForFunction((t) => document.querySelector('outpost-sync-status')?.shadowRoot?.querySelector('[part=label]')?.textContent === t, { timeout: 30_000, polling: 100 }, text);
+  const offline = `Added offline ${Date.now()}`;
+  await page.type('input[name=title]', offline);
+  await page.click('form button');
+  await badge('Server unreachable · 1 pending');
+  server = await serve(join(work, 'data'), new URL(page.url()).port);
+  await badge('Up to date');
+  const second = await browser.newPage();
+  await second.goto(server.url);
+  const lists = (p, ...titles) => p.waitForFunction((ts) => ts.every((t) => [...document.querySelectorAll('li a')].some((a) => a.textContent === t)), { timeout: 30_000, polling: 100 }, titles);
+  await lists(second, title, offline);
+  const fromSecond = `Added in a second tab ${Date.now()}`;
+  await second.type('input[name=title]', fromSecond);
+  await second.click('form button');
+  await lists(page, fromSecond);
+  console.log('  the pending to-do synced when the server came back; a second tab shows and shares the changes');
   await browser.close();
   browser = undefined;
+  await server.stop();
+  server = undefined;
 
   step("the app's own tests: npm test");
   sh('npm', ['test'], app, { CHROME_PATH: CHROMIUM });

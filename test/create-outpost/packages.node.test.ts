@@ -56,6 +56,13 @@ describe('packages', () => {
     assert.deepEqual(list.filter((f) => f.startsWith('dist/runtime/') && !f.startsWith('dist/runtime/protocol/')), []);
   });
 
+  test('outpost-build ships the declarations its exports map names', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'build-tools/package.json'), 'utf8')) as { exports: { '.': { types: string } } };
+    const list = files('outpost-build');
+    for (const f of ['index.d.ts', 'app.d.ts', 'service-worker.d.ts', 'manifest.d.ts', 'config.d.ts']) assert.ok(list.includes(`dist/${f}`), `dist/${f}`);
+    assert.ok(list.includes(pkg.exports['.'].types.replace(/^\.\//, '')), pkg.exports['.'].types);
+  });
+
   test('every package the shipped code imports is a declared dependency (or an optional peer)', () => {
     for (const name of ['outpost', 'outpost-server', 'outpost-build']) {
       const { dependencies = {}, peerDependencies = {} } = manifest(name);

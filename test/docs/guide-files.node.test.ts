@@ -1,6 +1,8 @@
 // docs/guide.md and docs/testing.md show create-outpost's starter files: each block marked
 // `<!-- file: <path> -->` must be that template file as it is, and docs/examples/todo (which the
-// repository's browser tests run) must be the template's copy, so what the docs show is what runs.
+// repository's browser tests run) must be the template's copy, so what the docs show is what runs;
+// the commands and import lines around them must name what the packages have. The files run as
+// an author runs them in scripts/test-packages.mjs (part of `npm test`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -32,4 +34,32 @@ test('docs/examples/todo, which the browser tests run, is the template’s copy'
   for (const path of ['src/schema.ts', 'src/todo-app.ts', 'src/main.ts', 'test/todo-app.browser.test.ts']) {
     assert.equal(readFileSync(join(root, 'docs/examples/todo', path), 'utf8').trimEnd(), template(path), `docs/examples/todo/${path} differs from create-outpost/template/${path}: copy it over`);
   }
+});
+
+/** The fenced blocks of a doc in `lang` that carry no file marker (commands and import lines). */
+function looseBlocks(doc: string, lang: string): string[] {
+  return [...readFileSync(join(root, 'docs', doc), 'utf8').matchAll(new RegExp(`(?<!-->)\\n\`\`\`${lang}\\n([\\s\\S]*?)\\n\`\`\``, 'g'))].map((m) => m[1]!);
+}
+const exported = (file: string) => new Set([...readFileSync(join(root, file), 'utf8').matchAll(/^export (?:async )?(?:function|const|class) (\w+)/gm)].map((m) => m[1]!));
+
+test('the guide’s commands are the scaffolder’s: its bin, the starter’s start and test scripts', () => {
+  const [commands] = looseBlocks('guide.md', 'sh');
+  assert.match(commands!, /^npm create outpost@latest my-app\ncd my-app\nnpm start .*\nnpm test /);
+  const bin = (JSON.parse(readFileSync(join(root, 'create-outpost/package.json'), 'utf8')) as { bin: Record<string, string> }).bin;
+  assert.ok('create-outpost' in bin, 'npm create outpost runs the create-outpost bin');
+  const { scripts } = JSON.parse(readFileSync(join(root, 'create-outpost/template/package.json'), 'utf8')) as { scripts: Record<string, string> };
+  assert.match(scripts.start!, /^outpost build && outpost-stub /);
+  assert.equal(scripts.test, 'web-test-runner');
+});
+
+test('testing.md’s install line is the starter’s test dependencies, and its import line names what outpost/testing/commands exports', () => {
+  const [install] = looseBlocks('testing.md', 'sh');
+  const listed = install!.replace(/^npm install -D /, '').split(/\s+/).sort();
+  const { devDependencies } = JSON.parse(readFileSync(join(root, 'create-outpost/template/package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  // The starter's other dev dependencies build and type-check the app, not its tests.
+  assert.deepEqual(listed, Object.keys(devDependencies).filter((d) => d !== 'outpost-build' && d !== 'typescript').sort());
+  const [imports] = looseBlocks('testing.md', 'ts');
+  const names = /^import \{ ([^}]+) \} from 'outpost\/testing\/commands';$/.exec(imports!)![1]!.split(',').map((n) => n.trim());
+  const commands = exported('testing/commands.ts');
+  assert.deepEqual(names.filter((n) => !commands.has(n)), [], 'names testing.md imports that outpost/testing/commands does not export');
 });
