@@ -3,14 +3,14 @@
 // names the client store keeps for itself. The server refuses anything else with a 4xx instead of
 // silently changing it (a lone surrogate would be stored as U+FFFD and read back as another key).
 
-import { COMPUTED_FIELD, WORDS_FIELD } from './fields.js';
+import { COMPUTED_FIELD, REV_FIELD, WORDS_FIELD } from './fields.js';
 
 /**
  * Field names a document may not use: `__proto__` at any depth (JavaScript objects treat it as the
  * prototype, so it would vanish or pollute on the way through the client), and the store's hidden
  * fields at the top level.
  */
-export const RESERVED_FIELDS: readonly string[] = ['__proto__', WORDS_FIELD, COMPUTED_FIELD];
+export const RESERVED_FIELDS: readonly string[] = ['__proto__', WORDS_FIELD, COMPUTED_FIELD, REV_FIELD];
 
 /** Deepest nesting of objects and arrays any server must accept; servers may be configured lower. */
 export const MAX_NESTING_DEPTH = 64;

@@ -5,7 +5,7 @@ import { WORDS_FIELD, wordsOf } from './words.js';
 
 // Hidden field holding the values of a record's computed indexes, keyed by index name (reserved on the wire).
 export { COMPUTED_FIELD } from '../protocol/fields.js';
-import { COMPUTED_FIELD } from '../protocol/fields.js';
+import { COMPUTED_FIELD, REV_FIELD } from '../protocol/fields.js';
 
 const computedCache = new WeakMap<CollectionSchema, Array<[string, ComputedIndex]>>();
 
@@ -35,14 +35,17 @@ export function prepareRecord(value: Record<string, unknown>, schema: Collection
     const key = index.compute(record);
     if (key !== undefined) values[name] = key;
   }
+  // Sync's rev of the record survives (stripRecord dropped it with the other hidden fields).
+  if (REV_FIELD in value) record[REV_FIELD] = value[REV_FIELD];
   if (words) record[WORDS_FIELD] = words;
   if (computed.length) record[COMPUTED_FIELD] = values;
   return record;
 }
 
-/** `value` without its hidden fields, as the app stored it. */
+/** `value` without its hidden fields (sync's rev included), as the app stored it. */
 export function stripRecord<T>(value: T, schema: CollectionSchema): T {
-  if (value === undefined || !hasDerived(schema)) return value;
-  const { [WORDS_FIELD]: _w, [COMPUTED_FIELD]: _c, ...plain } = value as Record<string, unknown>;
+  if (value === undefined || value === null) return value;
+  if (!hasDerived(schema) && !(REV_FIELD in (value as object))) return value;
+  const { [WORDS_FIELD]: _w, [COMPUTED_FIELD]: _c, [REV_FIELD]: _r, ...plain } = value as Record<string, unknown>;
   return plain as T;
 }

@@ -4,6 +4,7 @@ import type { Store, StoreTransaction } from '../store/index.js';
 import type { DocumentValue, Mutation, ProtocolError } from '../protocol/index.js';
 import { applyMutation } from './apply.js';
 import { docId, type CustomWrite, type OutboxEntry } from './schema.js';
+import { revOf, writeDoc } from './revs.js';
 
 /** How a collection settles a compare-and-swap conflict. */
 export type ConflictPolicy =
@@ -91,16 +92,18 @@ export class Outbox {
         check(c);
         return (await tx.collection(c).get(key)) as DocumentValue | undefined;
       },
+      // The document keeps the server rev it had: the mutator changes its value, not what it is based on.
       put: async (c, value) => {
         check(c);
         const key = value[this.config.keyPaths[c]];
-        if (beforeWrite && typeof key === 'string') await beforeWrite(c, key);
-        await tx.collection(c).put(value);
+        if (typeof key !== 'string') return void (await tx.collection(c).put(value));
+        await beforeWrite?.(c, key);
+        await writeDoc(tx, c, key, value, await revOf(tx, c, key));
       },
       delete: async (c, key) => {
         check(c);
         await beforeWrite?.(c, key);
-        await tx.collection(c).delete(key);
+        await writeDoc(tx, c, key, undefined, await revOf(tx, c, key));
       },
     };
   }
@@ -142,13 +145,10 @@ export class Outbox {
       if (!this.synced.includes(collection)) throw new Error(`Collection '${collection}' is not synced. List it in createSync({ collections }).`);
       const col = tx.collection(collection);
       const base = (await col.get(key)) as DocumentValue | undefined;
-      const doc = docId(collection, key);
-      const rev = baseRevOverride ?? ((await tx.collection('$revs').get(doc))?.rev as number | undefined) ?? 0;
+      const rev = baseRevOverride ?? (await revOf(tx, collection, key));
       if (input.name === 'put' || input.name === 'patch' || input.name === 'delete') (entry.mutation as { baseRev: number }).baseRev = rev;
-      const after = applyMutation(base, entry.mutation, this.config.keyPaths[collection]);
-      if (after === undefined) await col.delete(key);
-      else await col.put(after);
-      entry.doc = doc;
+      await writeDoc(tx, collection, key, applyMutation(base, entry.mutation, this.config.keyPaths[collection]), rev);
+      entry.doc = docId(collection, key);
       if (base !== undefined) entry.base = base;
     } else {
       const mutator = this.config.mutators[input.name];

@@ -64,4 +64,15 @@ describe('store computed indexes', () => {
     expect((err as StoreError).code).to.equal('invalid-schema');
     expect((err as StoreError).message).to.contain("'by label'");
   });
+
+  it('keeps sync\'s hidden $rev on the stored record through the recomputed hidden fields, and never returns it', async () => {
+    const store = await openStore(schema(name, 1, true));
+    const messages = store.collection<Msg>('messages');
+    await messages.put({ id: 'a', date: 3, labels: ['INBOX'], $rev: 7 });
+    const raw = (await store.transaction(['messages'], 'readonly', (tx) => tx.raw.objectStore('messages').get('a'))) as Record<string, unknown>;
+    expect(raw.$rev).to.equal(7);
+    expect(await messages.get('a')).to.deep.equal({ id: 'a', date: 3, labels: ['INBOX'] });
+    expect(await messages.query({ ...newest('INBOX', 10) })).to.deep.equal([{ id: 'a', date: 3, labels: ['INBOX'] }]);
+    store.close();
+  });
 });

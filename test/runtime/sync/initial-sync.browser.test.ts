@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { closeAll, closeClient, client, login, unique } from './helpers.js';
+import { closeAll, closeClient, client, localDocs, login, unique } from './helpers.js';
 
 describe('sync engine: initial sync', () => {
   afterEach(() => closeAll());
@@ -30,5 +30,33 @@ describe('sync engine: initial sync', () => {
     const all = await again.store.collection('notes').count();
     // Everything bob has, minus the one page committed before the reload.
     expect(received).to.be.at.most(all - 100 + 1);
+  });
+
+  it('keeps each pulled document\'s server rev on its record (nothing in $revs), hidden from reads, and bases the next edit on it', async () => {
+    const token = await login('bob');
+    const prefix = unique('r');
+    const writer = await client({ token });
+    await (await writer.sync.put('notes', { id: `${prefix}-a`, title: 'one' })).acked;
+    const second = await (await writer.sync.patch('notes', `${prefix}-a`, { title: 'two' })).acked;
+    await (await writer.sync.put('notes', { id: `${prefix}-b`, title: 'b' })).acked;
+    expect(second.rev).to.be.a('number');
+
+    const reader = await client({ token });
+    await reader.sync.syncNow();
+    expect(await reader.store.collection('$revs').count({ startsWith: `notes/${prefix}` })).to.equal(0);
+    expect(await reader.store.collection('notes').get(`${prefix}-a`)).to.deep.equal({ id: `${prefix}-a`, title: 'two' });
+    expect((await localDocs(reader, 'notes', prefix)).every((d) => !('$rev' in d))).to.equal(true);
+    const raw = await reader.store.transaction(['notes'], 'readonly', (tx) => tx.raw.objectStore('notes').get(`${prefix}-a`));
+    expect((raw as Record<string, unknown>).$rev).to.equal(second.rev);
+
+    // Based on the pulled rev: applied, not a conflict; the new rev replaces the old on the record.
+    const edit = await (await reader.sync.patch('notes', `${prefix}-a`, { title: 'three' })).acked;
+    expect(edit.status).to.equal('applied');
+    const after = await reader.store.transaction(['notes'], 'readonly', (tx) => tx.raw.objectStore('notes').get(`${prefix}-a`));
+    expect((after as Record<string, unknown>).$rev).to.equal(edit.rev);
+    // A deleted document's rev moves to $revs, and a later put of it is based on that rev.
+    const gone = await (await reader.sync.delete('notes', `${prefix}-b`)).acked;
+    expect((await reader.store.collection('$revs').get(`notes/${prefix}-b`))?.rev).to.equal(gone.rev);
+    expect((await (await reader.sync.put('notes', { id: `${prefix}-b`, title: 'back' })).acked).status).to.equal('applied');
   });
 });

@@ -1,0 +1,41 @@
+// Where sync keeps the server rev of each document: on the document's record (a hidden field the
+// store keeps on writes and removes on reads), so a pulled document is one write; in `$revs` only
+// while the document does not exist locally (deleted, or deleted by a pending mutation), and for
+// records stored before revs moved onto them.
+import type { IDBPTransaction } from 'idb';
+import type { StoreTransaction } from '../store/index.js';
+import type { DocumentValue } from '../protocol/index.js';
+import { REV_FIELD } from '../protocol/fields.js';
+import { docId } from './schema.js';
+
+type Rec = Record<string, unknown>;
+
+/** The record as stored (hidden fields included), read in `tx`. */
+function stored(tx: StoreTransaction, collection: string, key: string): Promise<Rec | undefined> {
+  return tx.raw.objectStore(collection).get(key) as Promise<Rec | undefined>;
+}
+
+/** The server rev sync last saw for a document (0: never). */
+export async function revOf(tx: StoreTransaction, collection: string, key: string): Promise<number> {
+  const rev = (await stored(tx, collection, key))?.[REV_FIELD];
+  if (typeof rev === 'number') return rev;
+  return ((await tx.collection('$revs').get(docId(collection, key)))?.rev as number | undefined) ?? 0;
+}
+
+/** Writes a document's local value (undefined: deletes it) with the server rev it is based on. */
+export async function writeDoc(tx: StoreTransaction, collection: string, key: string, value: DocumentValue | undefined, rev: number): Promise<void> {
+  if (value === undefined) {
+    await tx.collection(collection).delete(key);
+    await tx.collection('$revs').put({ doc: docId(collection, key), rev });
+  } else await tx.collection(collection).put({ ...value, [REV_FIELD]: rev });
+}
+
+/**
+ * Records a new server rev for a document whose local value stays as it is: rewrites the stored
+ * record with only its hidden rev changed (no change notification: the app's value is the same).
+ */
+export async function setRev(tx: StoreTransaction, collection: string, key: string, rev: number): Promise<void> {
+  const record = await stored(tx, collection, key);
+  if (record) await (tx.raw as IDBPTransaction<unknown, string[], 'readwrite'>).objectStore(collection).put({ ...record, [REV_FIELD]: rev });
+  else await tx.collection('$revs').put({ doc: docId(collection, key), rev });
+}
