@@ -2,14 +2,25 @@
 // (which syncs signed-in accounts with no tab open). It imports only types, from the DOM-free
 // `outpost/core`, so neither bundle pulls in the other's code.
 import type { CollectionSchema, Mutator } from 'outpost/core';
-import { addressOf, localUser, snippetOf, type MailMessage, type SendArgs } from '../model.js';
+import { addressOf, localUser, snippetOf, type Address, type MailMessage, type SendArgs } from '../model.js';
+import { wordsOf } from '../mail/search-query.js';
 
 /**
  * Schema version of the mail store (2 added `session`, the token the worker syncs with; 3 lists
  * labels newest first through `byLabelDate`, replacing `byLabel`; 4 indexes the words search
- * looks in, filled for stored messages by the upgrade).
+ * looks in, filled for stored messages by the upgrade; 5 adds `bySender` and `byRecipient` for
+ * `from:` and `to:`, filled by the upgrade too).
  */
-export const MAIL_STORE_VERSION = 4;
+export const MAIL_STORE_VERSION = 5;
+
+/**
+ * One `[word, date]` key per distinct word of the addresses' names and emails: `from:`/`to:` read
+ * one word's messages newest first, like a label.
+ */
+export function addressWordKeys(addresses: readonly Address[], date: number): Array<[string, number]> {
+  const words = new Set(addresses.flatMap((a) => wordsOf(`${a.name} ${a.email}`)));
+  return [...words].map((w) => [w, date]);
+}
 
 /** Prefix of every account's store name (`accountStoreName('mail', user)`). */
 export const MAIL_STORE_PREFIX = 'mail:';
@@ -23,6 +34,8 @@ export const mailCollections: Record<string, CollectionSchema> = {
       byThread: ['threadId', 'date'],
       // One [label, date] entry per label: a mailbox's newest messages are the end of its range.
       byLabelDate: { compute: (m) => (m.labels as string[]).map((label) => [label, m.date as number]), multiEntry: true },
+      bySender: { compute: (m) => addressWordKeys(m.from ? [m.from as Address] : [], m.date as number), multiEntry: true },
+      byRecipient: { compute: (m) => addressWordKeys([...((m.to as Address[] | undefined) ?? []), ...((m.cc as Address[] | undefined) ?? [])], m.date as number), multiEntry: true },
     },
     // What a search's free words look in (mail/match.ts): search reads its candidates from here.
     words: ['subject', 'text', 'from.name', 'from.email', 'to.name', 'to.email'],

@@ -4,7 +4,7 @@
 import type { Collection, OutboxEntry, Query } from 'outpost';
 import type { MailLabel, MailMessage } from '../model.js';
 import { matchesSearch } from '../mail/match.js';
-import { parseSearch } from '../mail/search-query.js';
+import { parseSearch, wordsOf } from '../mail/search-query.js';
 import { groupThreads, type ThreadSummary } from '../mail/threads.js';
 import type { MailSession, StoredMessage } from './mail-store.js';
 import type { Mailbox } from './routes.js';
@@ -19,10 +19,16 @@ export function labelQuery(label: string): Query {
 /** Where a mailbox's messages come from: an index read newest first, or a word search. */
 type Source = { query: Query; keep: (m: MailMessage) => boolean; chunk: number; words?: undefined } | { words: string; keep: (m: MailMessage) => boolean };
 
+/** A query over messages whose sender (`bySender`) or recipients (`byRecipient`) have `word`, newest first. */
+function addressQuery(index: 'bySender' | 'byRecipient', word: string): Query {
+  return { index, between: [[word, -Infinity], [word, Infinity]], direction: 'prev' };
+}
+
 /**
  * Where a search's candidates come from, most selective first: the word index for free and
- * `subject:` words (every match holds them), else the label index for `is:starred`, `is:unread`
- * or one `label:`, else (only from:, to:, dates, has:) every message newest first. `keep` then
+ * `subject:` words (every match holds them), else the sender or recipient index for `from:` or
+ * `to:` (one of the address's words, newest first), else the label index for `is:starred`,
+ * `is:unread` or one `label:`, else (only dates, has:) every message newest first. `keep` then
  * applies the whole query to each candidate.
  */
 function searchSource(query: string, labels: readonly MailLabel[]): Source {
@@ -32,6 +38,12 @@ function searchSource(query: string, labels: readonly MailLabel[]): Source {
   const keep = (m: MailMessage) => (wantsTrash || !m.labels.includes('TRASH')) && matchesSearch(m, q, labels);
   const words = [...q.words, ...q.subject];
   if (words.length) return { words: words.join(' '), keep };
+  // The longest word of the address is likely the rarest (a last name beats a domain's 'com').
+  const longest = (needle: string) => wordsOf(needle).sort((a, b) => b.length - a.length)[0];
+  const from = q.from.map(longest).find(Boolean);
+  if (from) return { query: addressQuery('bySender', from), keep, chunk: 400 };
+  const to = q.to.map(longest).find(Boolean);
+  if (to) return { query: addressQuery('byRecipient', to), keep, chunk: 400 };
   const label = q.starred ? 'STARRED' : q.unread ? 'UNREAD' : q.labels.length ? labelIdOf(q.labels[0], labels) : undefined;
   if (label) return { query: labelQuery(label), keep, chunk: 400 };
   // Matches may be sparse: read big chunks of the whole mailbox.

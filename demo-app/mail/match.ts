@@ -2,13 +2,22 @@
 import type { MailLabel, MailMessage } from '../model.js';
 import { wordsOf, type MailSearch } from './search-query.js';
 
+/**
+ * Whether every word of `needle` is a word of one address's name or email (`ada`, `lovelace`,
+ * `ada.lovelace@example.com` all find Ada Lovelace): what the `bySender`/`byRecipient` indexes
+ * hold, so a search reads its candidates from them.
+ */
 function addressMatches(needle: string, addresses: Array<{ name: string; email: string }>): boolean {
-  return addresses.some((a) => a.email.toLowerCase().includes(needle) || a.name.toLowerCase().includes(needle));
+  const wanted = wordsOf(needle);
+  return addresses.some((a) => {
+    const have = wordsOf(`${a.name} ${a.email}`);
+    return wanted.every((w) => have.includes(w));
+  });
 }
 
 /**
  * True when `m` satisfies every part of `q`. Free words prefix-match any word of the subject,
- * body or participants; `label:` matches a system label or a user label's name or id.
+ * body or participants; `from:`/`to:` words are whole words of one address; `label:` matches a system label or a user label's name or id.
  */
 export function matchesSearch(m: MailMessage, q: MailSearch, labels: readonly MailLabel[] = []): boolean {
   if (q.from.some((f) => !addressMatches(f, [m.from]))) return false;
