@@ -1,19 +1,24 @@
 #!/usr/bin/env node
-// Whole-app benchmarks on the demo mail client (Chromium, puppeteer-core), built by
+// Whole-app benchmarks on the demo mail client (Chromium over CDP, Firefox ESR over WebDriver BiDi,
+// puppeteer-core), built by
 // bench/app-builds.mjs and served by the real stub (in a child process, durable on disk) with the
 // demo seed at --size messages per user:
 //
-// - first sync: sign-in click → all of alice's messages stored, with the UI live;
+// - first sync: sign-in click → all of alice's messages stored, with the UI live; the longest
+//   main-thread task meanwhile (bench/longest-task.mjs: Long Tasks API in Chromium, the longest
+//   gap between frames in Firefox) and the JS heap after it with the inbox open (Chromium: CDP,
+//   after a collection; Firefox exposes no heap figure to the page or to BiDi);
 // - cold offline start: the browser relaunched on the same profile with the stub killed (nothing
 //   answers on the port, as offline), navigation start → first inbox rows painted; beside a blank
 //   Lit page (bench/blank-app) built with the same service-worker blocks and started the same way;
-// - interaction on the full mailbox: open a thread, archive 1 and 500 threads, search `from:` —
-//   from the trusted input event to the frame that paints the result.
+// - interaction on the full mailbox: open a thread, archive 1 and 500 threads, search `from:`,
+//   `to:`, `subject:`, `label:` and a plain word — from the trusted input event to the frame that
+//   paints the result.
 //
-//   node bench/demo.bench.mjs [--size 50000] [--runs 5] [--many 500] [--many-timeout 300] [--step-timeout 120] [--out file]
+//   node bench/demo.bench.mjs [--size 50000] [--runs 5] [--many 500] [--many-timeout 300] [--step-timeout 120] [--browsers chromium,firefox] [--out file]
 //
-// Writes rows { name, browser: 'chromium', outpost, raw, dexie: null, unit, runs } (medians); raw
-// is the anchor where there is one (the blank page), else null. Extra per-row fields: `samples`.
+// Writes rows { name, browser, browserVersion, outpost, raw, dexie: null, unit, runs } (medians);
+// raw is the anchor where there is one (the blank page), else null. Extra per-row fields: `samples`.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,9 +27,10 @@ import puppeteer from 'puppeteer-core';
 import { tsImport } from 'tsx/esm/api';
 import { buildBlank, buildDemo } from './app-builds.mjs';
 import { PAGE_KIT, firstRowsProbe, selectNewest } from './page-probe.mjs';
+import { startLongestTask } from './longest-task.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const { values } = parseArgs({ options: { size: { type: 'string', default: '50000' }, runs: { type: 'string', default: '5' }, many: { type: 'string', default: '500' }, 'many-timeout': { type: 'string', default: '300' }, 'step-timeout': { type: 'string', default: '120' }, out: { type: 'string', default: join(root, 'bench/results/demo.json') } } });
+const { values } = parseArgs({ options: { size: { type: 'string', default: '50000' }, runs: { type: 'string', default: '5' }, many: { type: 'string', default: '500' }, 'many-timeout': { type: 'string', default: '300' }, 'step-timeout': { type: 'string', default: '120' }, browsers: { type: 'string', default: 'chromium' }, out: { type: 'string', default: join(root, 'bench/results/demo.json') } } });
 const SIZE = Number(values.size);
 const RUNS = Number(values.runs);
 /** Conversations in the bulk archive, and how long (s) it may take before it is recorded as unfinished. */
@@ -33,6 +39,8 @@ const MANY_TIMEOUT_MS = Number(values['many-timeout']) * 1000;
 /** How long any other interaction may take before it is recorded as unfinished. */
 const STEP_TIMEOUT_MS = Number(values['step-timeout']) * 1000;
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const FIREFOX = process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr';
+const BROWSERS = values.browsers.split(',');
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--no-default-browser-check'];
 
 const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
@@ -40,16 +48,18 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const log = (...a) => console.log('demo-bench:', ...a);
 
 const work = mkdtempSync(join(tmpdir(), 'outpost-bench-demo-'));
-const launch = (profile) => puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, userDataDir: profile, protocolTimeout: 600_000 });
+/** The browser under test (set per pass of the main loop below). */
+let KIND = 'chromium';
+const launch = (profile) =>
+  KIND === 'firefox'
+    ? puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, userDataDir: profile, protocolTimeout: 600_000 })
+    : puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, userDataDir: profile, protocolTimeout: 600_000 });
 
 /** A page of `browser`, 1280×800, with the probe kit installed (and `extra` source after it). */
 async function probePage(browser, extra = '') {
   const page = (await browser.pages())[0] ?? (await browser.newPage());
   await page.setViewport({ width: 1280, height: 800 });
   page.setDefaultTimeout(600_000);
-  // The probes' checks travel as source text and run through `new Function`, which the app's
-  // Content-Security-Policy (no 'unsafe-eval') refuses: the harness, not the app, is exempted.
-  await page.setBypassCSP(true);
   await page.evaluateOnNewDocument(PAGE_KIT + extra);
   return page;
 }
@@ -91,15 +101,26 @@ async function firstVisit(url, profile, demo) {
   try {
     const page = await probePage(browser);
     let syncMs = null;
+    let longest = null;
+    let heapMB = null;
     if (demo) {
       await page.goto(`${url}/signin`);
       await page.locator('>>> mail-sign-in >>> input[name=user]').fill('alice');
       await page.locator('>>> mail-sign-in >>> input[name=password]').fill('alice');
+      await page.evaluate(`window.__longest = (${startLongestTask})()`);
       const t0 = Date.now();
       await page.locator('>>> mail-sign-in >>> button').click();
       await waitFor(async () => (await storedMessages(page, 'alice')) >= SIZE, `alice's ${SIZE} messages in IndexedDB`);
       syncMs = Date.now() - t0;
       await page.evaluate(() => window.__bench.frameWhen(() => window.__bench.all('mail-thread-row').some(window.__bench.rendered)));
+      // Sign-in stays in the page (no navigation), so the probe saw the whole sync.
+      longest = await page.evaluate(() => window.__longest?.stop() ?? null);
+      if (KIND === 'chromium') {
+        const cdp = await page.createCDPSession();
+        await cdp.send('HeapProfiler.collectGarbage');
+        heapMB = Math.round(((await page.metrics()).JSHeapUsedSize / 2 ** 20) * 10) / 10;
+        await cdp.detach();
+      }
     } else {
       await page.goto(`${url}/`);
     }
@@ -107,7 +128,7 @@ async function firstVisit(url, profile, demo) {
     // Let the worker finish precaching and the app settle before the profile is closed.
     await page.evaluate(() => navigator.serviceWorker.ready);
     await new Promise((r) => setTimeout(r, SIZE >= 10_000 ? 1000 : 200));
-    return syncMs;
+    return { syncMs, longest, heapMB };
   } finally {
     await browser.close();
   }
@@ -134,7 +155,7 @@ async function coldStart(url, profile, path, tag) {
 /** Interaction workloads on the demo, online, with the full mailbox in the store. */
 async function interactions(url, profile) {
   const browser = await launch(profile);
-  const out = { open: [], archive1: [], archiveMany: [], search: [], unfinished: {} };
+  const out = { open: [], archive1: [], archiveMany: [], search: [], searchTo: [], searchSubject: [], searchLabel: [], searchWord: [], unfinished: {} };
   try {
     const page = await probePage(browser);
     await page.goto(`${url}/u/0/inbox`);
@@ -151,9 +172,8 @@ async function interactions(url, profile) {
       if (!box) throw new Error(`demo bench: nothing to click (${locate.toString().slice(0, 80)})`);
       await page.mouse.click(box.x, box.y);
     };
-    const elapsed = (check, arg, timeoutMs) => page.evaluate(async (src, a, ms) => {
-      // The check travels as source text (see below).
-      const painted = await window.__bench.frameWhen(() => new Function('a', src)(a), ms);
+    const elapsed = (check, arg, timeoutMs) => page.evaluate(async (name, a, ms) => {
+      const painted = await window.__bench.frameWhen(() => window.__bench.checks[name](a), ms);
       return painted - window.__bench.lastInput;
     }, check, arg, timeoutMs);
     const archiveButton = () => {
@@ -161,9 +181,8 @@ async function interactions(url, profile) {
       const r = b?.getBoundingClientRect();
       return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
     };
-    // Checks are function bodies as text: they run in the page's rAF loop, with `a` their argument.
-    const GONE = `const list = window.__bench.find('mail-thread-list'); const ids = new Set(a);
-      return !!list.threads && !list.threads.some((t) => ids.has(t.threadId)) && !window.__bench.all('mail-thread-row').some((r) => ids.has(r.thread?.threadId)) && window.__bench.all('mail-thread-row').some(window.__bench.rendered);`;
+    // Checks are named (page-probe.mjs `checks`): they run in the page's rAF loop with their argument.
+    const GONE = 'gone';
 
     // A measurement that does not finish within the step timeout is recorded as unfinished and ends
     // its kind (the app stays busy with it, so later samples would measure the backlog).
@@ -189,32 +208,43 @@ async function interactions(url, profile) {
         const r = row?.getBoundingClientRect();
         return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
       }, i);
-      if (!(await timed('open', `const v = window.__bench.find('mail-thread-view'); return !!v?.shadowRoot?.querySelector('article');`))) break;
+      if (!(await timed('open', 'threadOpen'))) break;
       await page.evaluate(() => history.back());
       await inboxRows();
     }
-    for (let i = 0; i < RUNS; i++) {
-      // Search `from:<first name>` of a sender in the list: type it, press Enter.
-      const who = await page.evaluate((n) => {
-        const list = window.__bench.find('mail-thread-list');
-        const names = list.threads.flatMap((t) => t.senders).filter((s) => s && s !== 'me');
-        return names[(n * 7) % names.length].split(' ')[0].toLowerCase();
-      }, i);
-      await clickOn(() => {
-        const input = window.__bench.all('input').find((x) => x.type === 'search');
-        const r = input?.getBoundingClientRect();
-        return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-      });
-      await page.keyboard.type(`from:${who}`);
-      const before = await page.evaluateHandle(() => window.__bench.find('mail-thread-list').threads);
-      await page.evaluate((b) => (window.__bench.before = b), before);
-      await page.keyboard.press('Enter');
-      const done = await timed('search', `const list = window.__bench.find('mail-thread-list');
-        return list?.mailbox.kind === 'search' && !!list.threads && list.threads !== window.__bench.before && window.__bench.all('mail-thread-row').some((r) => window.__bench.rendered(r) && list.threads.includes(r.thread));`);
-      await before.dispose();
-      if (!done) break;
-      await page.evaluate(() => history.back());
-      await inboxRows();
+    // Searches: type the query, press Enter. Each kind's query `i` comes from the listed threads.
+    const searches = [
+      // from:<first name> of a sender in the list (below).
+      ['search', null],
+      ['searchTo', () => 'to:alice'],
+      ['searchSubject', (n) => `subject:${['invoice', 'budget', 'report', 'review', 'notes'][n % 5]}`],
+      ['searchLabel', (n) => `label:${['work', 'travel', 'receipts'][n % 3]}`],
+      ['searchWord', (n) => ['flight', 'hiring', 'security', 'holiday', 'conference'][n % 5]],
+    ];
+    for (const [kind, queryOf] of searches) {
+      for (let i = 0; i < RUNS; i++) {
+        const query = !queryOf
+          ? await page.evaluate((n) => {
+            const list = window.__bench.find('mail-thread-list');
+            const names = list.threads.flatMap((t) => t.senders).filter((s) => s && s !== 'me');
+            return `from:${names[(n * 7) % names.length].split(' ')[0].toLowerCase()}`;
+          }, i)
+          : queryOf(i);
+        await clickOn(() => {
+          const input = window.__bench.all('input').find((x) => x.type === 'search');
+          const r = input?.getBoundingClientRect();
+          return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+        });
+        await page.keyboard.type(query);
+        const before = await page.evaluateHandle(() => window.__bench.find('mail-thread-list').threads);
+        await page.evaluate((b) => (window.__bench.before = b), before);
+        await page.keyboard.press('Enter');
+        const done = await timed(kind, 'searched');
+        await before.dispose();
+        if (!done) break;
+        await page.evaluate(() => history.back());
+        await inboxRows();
+      }
     }
     // Archives last: one that does not finish leaves the app busy for whatever would follow.
     let archived = true;
@@ -245,7 +275,8 @@ async function interactions(url, profile) {
 }
 
 const rows = [];
-const row = (name, samples, anchor, unit = 'ms') => ({ name, browser: 'chromium', outpost: samples.length ? Math.round(median(samples)) : null, raw: anchor?.length ? Math.round(median(anchor)) : null, dexie: null, unit, runs: samples.length, samples: samples.map(Math.round), ...(anchor?.length ? { anchorSamples: anchor.map(Math.round) } : {}) });
+let VERSION = '';
+const row = (name, samples, anchor, unit = 'ms') => ({ name, browser: KIND, browserVersion: VERSION, outpost: samples.length ? Math.round(median(samples)) : null, raw: anchor?.length ? Math.round(median(anchor)) : null, dexie: null, unit, runs: samples.length, samples: samples.map(Math.round), ...(anchor?.length ? { anchorSamples: anchor.map(Math.round) } : {}) });
 const started = Date.now();
 const demoDir = join(work, 'demo');
 const blankDir = join(work, 'blank');
@@ -253,19 +284,31 @@ await buildDemo(demoDir);
 await buildBlank(blankDir);
 const demoStub = new StubProcess({ args: ['--app', join(root, 'demo-app/server/app.ts'), '--seed', 'demo', '--seed-size', String(SIZE), '--static', demoDir], dataDir: join(work, 'demo-data'), onStderr: () => {} });
 const blankStub = new StubProcess({ args: ['--static', blankDir], dataDir: join(work, 'blank-data'), onStderr: () => {} });
-const demoProfile = join(work, 'demo-profile');
-const blankProfile = join(work, 'blank-profile');
-mkdirSync(demoProfile);
-mkdirSync(blankProfile);
 const errors = [];
 const notes = [];
 try {
+ for (KIND of BROWSERS) {
+  // Each browser its own profiles; the stubs keep their data (the first browser's archives only
+  // move labels: the second syncs as many messages).
+  const demoProfile = join(work, `demo-profile-${KIND}`);
+  const blankProfile = join(work, `blank-profile-${KIND}`);
+  mkdirSync(demoProfile);
+  mkdirSync(blankProfile);
   const url = await demoStub.start();
   const blankUrl = await blankStub.start();
-  log(`stub seeded with ${SIZE} messages per user in ${Math.round((Date.now() - started) / 1000)} s (incl. builds)`);
-  const syncMs = await firstVisit(url, demoProfile, true);
-  rows.push(row(`demo: first sync after sign-in, ${SIZE} messages (click → all stored, UI live)`, [syncMs]));
-  log(`first sync ${syncMs} ms`);
+  log(`${KIND}: stub seeded with ${SIZE} messages per user, ${Math.round((Date.now() - started) / 1000)} s since the start (incl. builds)`);
+  {
+    const b = await launch(demoProfile);
+    VERSION = await b.version();
+    await b.close();
+  }
+  const first = await firstVisit(url, demoProfile, true);
+  rows.push(row(`demo: first sync after sign-in, ${SIZE} messages (click → all stored, UI live)`, [first.syncMs]));
+  if (first.longest) rows.push({ ...row(`demo: first sync of ${SIZE} with the inbox open: longest main-thread task (method: see row)`, [first.longest.ms]), method: first.longest.method });
+  rows.push(first.heapMB === null
+    ? { ...row(`demo: JS heap after the first sync of ${SIZE}, inbox open, after a collection`, [], undefined, 'MB'), note: 'Firefox exposes no JS heap figure to the page or to WebDriver BiDi' }
+    : row(`demo: JS heap after the first sync of ${SIZE}, inbox open, after a collection`, [first.heapMB], undefined, 'MB'));
+  log(`${KIND}: first sync ${first.syncMs} ms, longest task ${JSON.stringify(first.longest)}, heap ${first.heapMB} MB`);
   await firstVisit(blankUrl, blankProfile, false);
 
   // Offline: both servers gone, nothing listens on their ports.
@@ -299,6 +342,10 @@ try {
     };
     rows.push(irow('open', `interaction, ${SIZE} messages: open a thread (click → messages painted)`));
     rows.push(irow('search', `interaction, ${SIZE} messages: search from:<name> (Enter → results painted)`));
+    rows.push(irow('searchTo', `interaction, ${SIZE} messages: search to:alice (Enter → results painted)`));
+    rows.push(irow('searchSubject', `interaction, ${SIZE} messages: search subject:<word> (Enter → results painted)`));
+    rows.push(irow('searchLabel', `interaction, ${SIZE} messages: search label:<user label> (Enter → results painted)`));
+    rows.push(irow('searchWord', `interaction, ${SIZE} messages: search a plain word (Enter → results painted)`));
     rows.push(irow('archive1', `interaction, ${SIZE} messages: archive 1 thread (click → list painted without it)`));
     rows.push({
       ...irow('archiveMany', `interaction, ${SIZE} messages: archive ${MANY} threads selected (click → list painted without them)`),
@@ -308,9 +355,11 @@ try {
     log('interactions', JSON.stringify(it));
   } catch (err) {
     // The demo UI is still changing: record what ran and say what did not.
-    errors.push(`interaction: ${err.message}`);
-    console.error(`demo bench: interaction workloads failed: ${err.stack}`);
+    errors.push(`${KIND} interaction: ${err.message}`);
+    console.error(`demo bench: ${KIND} interaction workloads failed: ${err.stack}`);
   }
+  await demoStub.kill();
+ }
 } finally {
   await demoStub.dispose();
   await blankStub.dispose();

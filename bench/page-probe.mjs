@@ -36,6 +36,19 @@ export const PAGE_KIT = `(() => {
       });
     },
   };
+  // Checks the whole-app bench waits for, by name (no eval: the app's CSP refuses it, and
+  // WebDriver BiDi cannot bypass CSP). Each takes the step's argument.
+  bench.checks = {
+    threadOpen: () => { const v = bench.find('mail-thread-view'); return !!v?.shadowRoot?.querySelector('article'); },
+    gone: (ids) => {
+      const list = bench.find('mail-thread-list'); const set = new Set(ids);
+      return !!list.threads && !list.threads.some((t) => set.has(t.threadId)) && !bench.all('mail-thread-row').some((r) => set.has(r.thread?.threadId)) && bench.all('mail-thread-row').some(bench.rendered);
+    },
+    searched: () => {
+      const list = bench.find('mail-thread-list');
+      return list?.mailbox.kind === 'search' && !!list.threads && list.threads !== bench.before && bench.all('mail-thread-row').some((r) => bench.rendered(r) && list.threads.includes(r.thread));
+    },
+  };
   window.__bench = bench;
   for (const type of ['click', 'keydown']) addEventListener(type, (e) => { if (e.isTrusted) bench.lastInput = e.timeStamp; }, true);
 })();`;

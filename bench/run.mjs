@@ -18,10 +18,12 @@ const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const out = opt('--out', quick ? join(root, '.tmp/bench-quick.json') : join(root, 'bench/results/latest.json'));
+const out = opt('--out', quick || args.includes('--pages') ? join(root, '.tmp/bench-quick.json') : join(root, 'bench/results/latest.json'));
 const browsers = opt('--browsers', 'chromium,firefox').split(',');
+// `--pages sync` (or `store`): only those page benchmarks, written to --out (default .tmp/), nothing else.
+const only = opt('--pages', undefined)?.split(',');
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--no-default-browser-check'];
+const CHROMIUM_ARGS = ['--enable-precise-memory-info', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--no-default-browser-check'];
 const LAUNCH = {
   chromium: { browser: 'chrome', executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
   firefox: { browser: 'firefox', executablePath: process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr' },
@@ -31,7 +33,7 @@ const LAUNCH = {
 const PAGES = [
   { entry: 'bench/store.bench.ts', fn: 'runStoreBench', section: 'store' },
   { entry: 'bench/sync.bench.ts', fn: 'runSyncBench', section: 'sync' },
-];
+].filter((p) => !only || only.includes(p.section));
 
 /** Documents the stub is seeded with for the initial-sync workload. */
 const SYNC_DOCS = quick ? 2000 : 50_000;
@@ -131,7 +133,9 @@ async function runNodeBenches() {
   for (const b of NODE_BENCHES) {
     const file = quick ? join(root, '.tmp', `quick-${b.out}`) : join(root, 'bench/results', b.out);
     console.log(`bench: ${b.script}…`);
-    const r = spawnSync(process.execPath, [join(root, b.script), '--out', file, ...(quick ? b.quickArgs : [])], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    // The whole-app bench runs in the same browsers as the pages.
+    const extra = b.section === 'app' ? ['--browsers', browsers.join(',')] : [];
+    const r = spawnSync(process.execPath, [join(root, b.script), '--out', file, ...extra, ...(quick ? b.quickArgs : [])], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
     if (r.status !== 0) throw new Error(`${b.script} failed (exit ${r.status ?? r.signal})`);
     rows.push(...JSON.parse(readFileSync(file, 'utf8')).rows.map((x) => ({ dexie: null, ...x, section: b.section ?? 'stub' })));
   }
@@ -196,7 +200,7 @@ function writeDocs(all, docPath) {
   doc = replaceSection(doc, 'store', `## Store (\`bench/store.bench.ts\`)\n\n${header}\n\n${storeTable(rows.filter((r) => r.section === 'store'))}`);
   doc = replaceSection(doc, 'sync', `## Sync (\`bench/sync.bench.ts\`)\n\n${header} The stub runs in the bench process (SQLite, synchronous = FULL) on 127.0.0.1. The raw column of the initial sync is the floor: the same pages fetched and put with raw IndexedDB, one transaction per page, nothing else.\n\n${storeTable(rows.filter((r) => r.section === 'sync'))}`);
   doc = replaceSection(doc, 'size', `## Bundle size (\`bench/bundle-size.mjs\`)\n\nmin+gzip (level 9) of an esbuild bundle of each entry (minified, ES2022, production, code splitting as an app builds), measured ${dateOf('size')}: what loads at start; lazy chunks (dynamic imports) apart. Components alone include Lit; the last column is what each adds to an app that already ships the core with Lit and the router. The core budget (20 KB) is enforced by \`test/bench/bundle-budget.node.test.ts\` on the \`outpost\` entry.\n\n${sizeTable(sizes)}`);
-  doc = replaceSection(doc, 'app', `## Whole app: demo mail client (\`bench/demo.bench.mjs\`)\n\nRecorded ${dateOf('app')} by \`npm run bench\` on ${machine}; ${versions.chromium ?? 'Chromium'}. Medians, milliseconds. The built demo on the stub (child process, durable on disk) seeded with the demo mailboxes; the anchor of the cold start is a blank Lit page built with the same service-worker blocks and started the same way.\n\n${anchorTable(stubRows.filter((r) => r.section === 'app'), 'anchor')}`);
+  doc = replaceSection(doc, 'app', `## Whole app: demo mail client (\`bench/demo.bench.mjs\`)\n\nRecorded ${dateOf('app')} by \`npm run bench\` on ${machine}; ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ') || 'Chromium'}. Medians, milliseconds. The built demo on the stub (child process, durable on disk) seeded with the demo mailboxes; the anchor of the cold start is a blank Lit page built with the same service-worker blocks and started the same way.\n\n${anchorTable(stubRows.filter((r) => r.section === 'app'), 'anchor')}`);
   doc = replaceSection(doc, 'stub', `## Stub (\`bench/stub-push.bench.mjs\`, \`bench/stub-load.bench.mjs\`)\n\nRecorded ${dateOf('stub')} by \`npm run bench\` on ${machine}. The anchor is a bare \`node:http\` server in a child process answering the same requests with same-shaped replies from memory (no validation, no SQLite, no fsync): the ceiling of this machine and load generator.\n\n${anchorTable(stubRows.filter((r) => r.section === 'stub'), 'bare http')}`);
   writeFileSync(docPath, doc);
   console.log(`bench: ${docPath} updated`);
@@ -211,11 +215,17 @@ if (docsFrom) {
 
 const started = Date.now();
 const { rows, versions } = await runPages();
+if (only) {
+  mkdirSync(join(out, '..'), { recursive: true });
+  writeFileSync(out, JSON.stringify(rows.map((r) => ({ ...r, browserVersion: versions[r.browser] })), null, 2) + '\n');
+  console.table(rows.map((r) => ({ name: r.name.slice(0, 70), browser: r.browser, outpost: r.outpost, raw: r.raw, ratio: r.raw ? +(r.outpost / r.raw).toFixed(2) : null })));
+  process.exit(0);
+}
 const sizes = await measureAll();
 const sizeRows = sizes.map((s) => ({ name: `bundle: ${s.name}`, browser: 'none', outpost: s.gzip, raw: null, dexie: null, unit: 'bytes min+gzip', runs: 1, section: 'size', min: s.min, lazyGzip: s.lazyGzip, ...(s.added === undefined ? {} : { added: s.added }) }));
 const stubRows = await runNodeBenches();
 const recordedAt = new Date().toISOString().slice(0, 10);
-const all = [...rows.map((r) => ({ ...r, browserVersion: versions[r.browser] })), ...sizeRows, ...stubRows.map((r) => (r.browser === 'chromium' && versions.chromium ? { ...r, browserVersion: versions.chromium } : r))].map((r) => ({ ...r, recordedAt }));
+const all = [...rows.map((r) => ({ ...r, browserVersion: versions[r.browser] })), ...sizeRows, ...stubRows.map((r) => (!r.browserVersion && versions[r.browser] ? { ...r, browserVersion: versions[r.browser] } : r))].map((r) => ({ ...r, recordedAt }));
 mkdirSync(join(out, '..'), { recursive: true });
 writeFileSync(out, JSON.stringify(all, null, 2) + '\n');
 console.log(`bench: ${all.length} rows → ${out} in ${Math.round((Date.now() - started) / 1000)} s`);

@@ -3,14 +3,18 @@
 import { deleteStore, openStore } from '../runtime/store/index.js';
 import { createSync, syncCollections } from '../runtime/sync/index.js';
 import type { Change } from '../runtime/protocol/index.js';
+import { jsHeapMB, startLongestTask } from './longest-task.mjs';
 
 interface Row {
   name: string;
-  outpost: number;
+  outpost: number | null;
   raw: number | null;
   dexie: null;
   unit: string;
   runs: number;
+  /** How the longest task was measured ('longtask' or 'raf-gap'), for those rows. */
+  method?: string;
+  samples?: number[];
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -90,6 +94,37 @@ async function resumeFromMiddle(url: string, token: string, docs: number): Promi
   return ms;
 }
 
+/**
+ * Mutation → durable while an initial sync of alice's mailbox is pulling: patches of documents it
+ * already has (alice keeps the same number of documents for the next browser), one every 20 ms.
+ */
+async function mutationsDuringSync(url: string, token: string, n: number, docs: number): Promise<Row[]> {
+  const name = `bench-during-${Math.random()}`;
+  const store = await openStore(schema(name));
+  const sync = await createSync({ store, url, auth: { token }, collections: { messages: {} }, events: false, periodicMs: 3_600_000 });
+  let done = false;
+  sync.addEventListener('progress', (e) => (done = (e as CustomEvent<{ done: boolean }>).detail.done));
+  await whenDone(sync, Math.min(docs / 10, 5000));
+  const durable: number[] = [];
+  for (let i = 0; i < n && !done; i++) {
+    const t0 = performance.now();
+    await sync.patch('messages', `m${i}`, { touched: i });
+    durable.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const during = durable.length;
+  await (done ? Promise.resolve() : whenDone(sync));
+  await sync.syncNow();
+  sync.close();
+  store.close();
+  await deleteStore(name);
+  const at = `while an initial sync of ${docs} pulls (a patch every 20 ms once ${Math.min(docs / 10, 5000)} are in)`;
+  return [
+    { name: `mutation → durable ${at}, p50`, outpost: durable.length ? median(durable) : null, raw: null, dexie: null, unit: 'ms', runs: during },
+    { name: `mutation → durable ${at}, p95`, outpost: durable.length ? p95(durable) : null, raw: null, dexie: null, unit: 'ms', runs: during },
+  ];
+}
+
 /** Runs the sync workloads against the stub at `url` (seeded with `docs` messages for alice). */
 export async function runSyncBench({ quick, url, docs }: { quick: boolean; url: string; docs: number }): Promise<Row[]> {
   const token = await login(url);
@@ -98,20 +133,32 @@ export async function runSyncBench({ quick, url, docs }: { quick: boolean; url: 
 
   const initial: number[] = [];
   const floors: number[] = [];
+  const longest: number[] = [];
+  const heap: number[] = [];
+  let method = '';
   for (let r = 0; r < runs; r++) {
     floors.push(await floor(url, token));
     const name = `bench-sync-${Math.random()}`;
     const store = await openStore(schema(name));
+    const probe = startLongestTask();
     const t0 = performance.now();
     const sync = await createSync({ store, url, auth: { token }, collections: { messages: {} }, events: false });
     await new Promise<void>((resolve) => sync.addEventListener('progress', (e) => (e as CustomEvent<{ done: boolean }>).detail.done && resolve()));
     initial.push(performance.now() - t0);
+    const task = await probe.stop();
+    longest.push(task.ms);
+    method = task.method;
+    const mb = jsHeapMB();
+    if (mb !== null) heap.push(mb);
     if ((await store.collection('messages').count()) !== docs) throw new Error(`initial sync stored ${await store.collection('messages').count()} of ${docs}`);
     sync.close();
     store.close();
     await deleteStore(name);
   }
   rows.push({ name: `initial sync of ${docs} ~1 KB documents (floor: fetch same pages + raw IDB puts)`, outpost: median(initial), raw: median(floors), dexie: null, unit: 'ms', runs });
+  rows.push({ name: `initial sync of ${docs}: longest main-thread task during it (no UI; method: see row)`, outpost: Math.max(...longest), raw: null, dexie: null, unit: 'ms', runs, method, samples: longest });
+  if (heap.length) rows.push({ name: `initial sync of ${docs}: JS heap in use after it (performance.memory, no UI)`, outpost: median(heap), raw: null, dexie: null, unit: 'MB', runs: heap.length, samples: heap });
+  rows.push(...(await mutationsDuringSync(url, token, quick ? 10 : 50, docs)));
 
   const resumed: number[] = [];
   for (let r = 0; r < runs; r++) resumed.push(await resumeFromMiddle(url, token, docs));
