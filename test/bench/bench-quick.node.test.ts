@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 test('npm run bench -- --quick runs the store and sync benchmarks in both browsers, the stub benchmarks and the demo benchmarks and writes well-formed rows (timings unchecked)', () => {
   const out = `${root}.tmp/bench-quick-test.json`;
   rmSync(out, { force: true });
-  const r = spawnSync(process.execPath, ['bench/run.mjs', '--quick', '--out', out], { cwd: root, encoding: 'utf8', timeout: 420_000 });
+  const r = spawnSync(process.execPath, ['bench/run.mjs', '--quick', '--out', out], { cwd: root, encoding: 'utf8', timeout: 900_000 });
   assert.equal(r.status, 0, r.stderr);
   const rows = JSON.parse(readFileSync(out, 'utf8')) as Array<{ name: string; browser: string; section: string; outpost: number; raw: number | null; dexie?: number | null; unit: string; runs: number }>;
   for (const browser of ['chromium', 'firefox']) {
@@ -20,7 +20,8 @@ test('npm run bench -- --quick runs the store and sync benchmarks in both browse
       // Store rows have all three sides; sync rows have a floor (raw) or none.
       const sides = x.section === 'store' ? (['outpost', 'raw', 'dexie'] as const) : (['outpost'] as const);
       for (const side of sides) assert.ok(typeof x[side] === 'number' && x[side]! >= 0, `${browser} ${x.name}: ${side} = ${x[side]}`);
-      assert.ok(x.runs >= 1 && x.unit === 'ms');
+      // Heap rows are in MB; everything else is a time.
+      assert.ok(x.runs >= 1 && (x.unit === 'ms' || (x.unit === 'MB' && x.name.includes('heap'))), `${browser} ${x.name}: ${x.runs} runs of ${x.unit}`);
     }
   }
   assert.ok(rows.some((x) => x.name.startsWith('bundle: outpost core') && x.outpost > 0));
@@ -38,7 +39,11 @@ test('npm run bench -- --quick runs the store and sync benchmarks in both browse
   // The whole-app rows on the built demo: cold offline start beside the blank page, and each interaction.
   const app = rows.filter((x) => x.section === 'app');
   assert.ok(app.some((x) => x.name.startsWith('cold offline start') && typeof x.outpost === 'number' && typeof x.raw === 'number'), 'cold offline start beside the blank Lit page');
-  for (const what of ['first sync after sign-in', 'open a thread', 'archive 1 thread', 'search from:', 'threads selected']) {
-    assert.ok(app.some((x) => x.name.includes(what) && typeof x.outpost === 'number'), `demo row: ${what}`);
+  for (const browser of ['chromium', 'firefox']) {
+    for (const what of ['first sync after sign-in', 'longest main-thread task', 'open a thread', 'archive 1 thread', 'search from:', 'search to:', 'search subject:', 'search label:', 'search a plain word', 'threads selected']) {
+      assert.ok(app.some((x) => x.browser === browser && x.name.includes(what) && typeof x.outpost === 'number'), `demo row in ${browser}: ${what}`);
+    }
+    assert.ok(app.filter((x) => x.browser === browser).every((x) => typeof (x as { browserVersion?: unknown }).browserVersion === 'string'), `${browser}: every demo row names the browser's version`);
   }
+  assert.ok(app.some((x) => x.browser === 'chromium' && x.name.includes('JS heap') && x.unit === 'MB'), 'the JS heap after the first sync (Chromium)');
 });
