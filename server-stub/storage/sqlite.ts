@@ -1,11 +1,23 @@
 // The SQLite storage (default): one better-sqlite3 connection, with group commit. Pushes that
 // arrive together run in one transaction, each in its own savepoint (one failing push undoes none of
 // the others), and are made durable by one fsync; every reply waits for that commit.
+//
+// The fsync runs on libuv's thread pool, not in COMMIT: better-sqlite3 is synchronous, and with
+// `synchronous = FULL` every commit's fsync stopped the event loop (no request parsed, no reply
+// sent) for the disk's flush time. Here SQLite commits with `synchronous = NORMAL` (in WAL mode: the
+// commit is written to the log, not flushed) and the storage itself fdatasyncs the log before it
+// answers anyone: a push's reply, a poke, and every read (pull, cursor, session) that may have seen
+// the commit wait for the flush that covers it. What is acknowledged or shown is on disk exactly as
+// with FULL; meanwhile the event loop reads the next requests and runs the next batch.
+import { close as closeFd, fdatasync, openSync } from 'node:fs';
+import { promisify } from 'node:util';
 import type { Change, DocumentValue } from '../../runtime/protocol/index.js';
 import { openDb, type Db } from '../db.js';
 import { StorageUnavailable, type PullSnapshot, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
 import { Mutex } from './mutex.js';
 import { pageEnd } from './pull-page.js';
+
+const fdatasyncAsync = promisify(fdatasync);
 
 interface DocRow {
   collection: string;
@@ -83,12 +95,63 @@ export class SqliteStorage implements Storage {
   readonly #listeners: Array<(user: string | undefined) => void> = [];
   #scheduled = false;
   #savepoints = 0;
+  // The write-ahead log, flushed by this storage after each commit (undefined in memory: nothing to flush).
+  readonly #walFd: number | undefined;
+  // Commits made, and how many of them are known flushed; readers wait until what they saw is flushed.
+  #committed = 0;
+  #durable = 0;
+  #durableWaiters: Array<{ n: number; resolve: () => void; reject: (err: unknown) => void }> = [];
+  #syncFailure: unknown;
+  readonly #syncs = new Set<Promise<void>>();
 
   constructor(dataDir: string) {
-    const { db, epoch } = openDb(dataDir);
+    const { db, epoch, file } = openDb(dataDir);
     this.#db = db;
     this.epoch = epoch;
     this.#s = statements(db);
+    if (file !== ':memory:') {
+      // Opened before NORMAL takes effect; the log exists from the migration's commit on.
+      this.#walFd = openSync(`${file}-wal`, 'r+');
+      db.pragma('synchronous = NORMAL');
+    }
+  }
+
+  /** Flushes the log after commit number `n`; then every commit up to `n` is durable. */
+  #flush(n: number): Promise<void> {
+    const done = (this.#walFd === undefined ? Promise.resolve() : fdatasyncAsync(this.#walFd)).then(
+      () => {
+        this.#durable = Math.max(this.#durable, n);
+        this.#durableWaiters = this.#durableWaiters.filter((w) => (w.n <= this.#durable ? (w.resolve(), false) : true));
+      },
+      (err: unknown) => {
+        // The disk failed to flush: nothing after this point can be promised durable.
+        this.#syncFailure ??= new StorageUnavailable('SQLite flush', err);
+        for (const w of this.#durableWaiters.splice(0)) w.reject(this.#syncFailure);
+        throw this.#syncFailure;
+      },
+    );
+    const tracked = done.catch(() => undefined);
+    this.#syncs.add(tracked);
+    void tracked.then(() => this.#syncs.delete(tracked));
+    return done;
+  }
+
+  /** Resolves once every commit up to number `n` (one a reader may have seen) is on disk. */
+  #whenDurable(n: number): Promise<void> {
+    if (this.#syncFailure) return Promise.reject(this.#syncFailure);
+    if (n <= this.#durable) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#durableWaiters.push({ n, resolve, reject }));
+  }
+
+  /** Runs a read under the mutex and answers once everything it may have seen is durable. */
+  async #read<T>(fn: () => T): Promise<T> {
+    let seen = 0;
+    const value = await this.#mutex.run(() => {
+      seen = this.#committed;
+      return fn();
+    });
+    await this.#whenDurable(seen);
+    return value;
   }
 
   transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> {
@@ -145,16 +208,23 @@ export class SqliteStorage implements Storage {
       failAll(err);
       return;
     }
-    const changed = new Set<string>();
-    for (const d of done) {
-      d.job.resolve(d.value);
-      for (const user of d.changed) changed.add(user);
-    }
-    for (const user of changed) for (const listener of this.#listeners) listener(user);
+    // Answered once flushed, without holding the mutex: the next batch runs during the flush.
+    const n = ++this.#committed;
+    this.#flush(n).then(
+      () => {
+        const changed = new Set<string>();
+        for (const d of done) {
+          d.job.resolve(d.value);
+          for (const user of d.changed) changed.add(user);
+        }
+        for (const user of changed) for (const listener of this.#listeners) listener(user);
+      },
+      (err: unknown) => failAll(err),
+    );
   }
 
   pull(user: string, afterSeq: number, limit: number, maxBytes: number): Promise<PullSnapshot> {
-    return this.#mutex.run(() =>
+    return this.#read(() =>
       io('pull', () =>
         this.#db.transaction((): PullSnapshot => {
           const row = this.#s.position.get(user);
@@ -176,7 +246,7 @@ export class SqliteStorage implements Storage {
   }
 
   position(user: string): Promise<{ seq: number; compactedSeq: number }> {
-    return this.#mutex.run(() => {
+    return this.#read(() => {
       const row = io('read', () => this.#s.position.get(user));
       return { seq: row?.seq ?? 0, compactedSeq: row?.compacted_seq ?? 0 };
     });
@@ -184,7 +254,7 @@ export class SqliteStorage implements Storage {
 
   async compact(user: string, cutoff: number): Promise<void> {
     // A read first: most pulls find nothing to compact and need no write (no fsync).
-    const found = await this.#mutex.run(() => io('read', () => this.#s.oldTombstones.get(user, cutoff)?.maxSeq));
+    const found = await this.#read(() => io('read', () => this.#s.oldTombstones.get(user, cutoff)?.maxSeq));
     if (found == null) return;
     await this.transaction(async () => {
       io('compaction', () => {
@@ -199,7 +269,7 @@ export class SqliteStorage implements Storage {
   }
 
   findSession(tokenHash: string, now: number): Promise<SessionRow | undefined> {
-    return this.#mutex.run(() => {
+    return this.#read(() => {
       const row = io('read', () => this.#s.findSession.get(tokenHash, now));
       return row && { user: row.user, expiresAt: row.expires_at };
     });
@@ -221,6 +291,8 @@ export class SqliteStorage implements Storage {
     // Queued transactions finish (and reply) first.
     while (this.#queue.length || this.#scheduled) await this.#mutex.run(() => this.#runBatch());
     await this.#mutex.run(() => this.#db.close());
+    await Promise.all(this.#syncs);
+    if (this.#walFd !== undefined) await promisify(closeFd)(this.#walFd);
   }
 }
 
