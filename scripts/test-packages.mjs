@@ -113,6 +113,10 @@ try {
   const installed = JSON.parse(readFileSync(join(app, 'node_modules/better-sqlite3/package.json'), 'utf8')).version;
   const compiled = existsSync(join(app, 'node_modules/better-sqlite3/build/Release/obj.target'));
   console.log(`  better-sqlite3 ${installed}: ${compiled ? `compiled from source (the local prebuild is ${prebuilt})` : 'the prebuilt binary was installed'}`);
+  // npm skips install scripts that the app's allowScripts does not list (better-sqlite3's binary,
+  // esbuild's): the starter must list every one its dependencies have.
+  const unreviewed = JSON.parse(execFileSync('npm', ['install-scripts', 'ls', '--json'], { cwd: app, encoding: 'utf8' })).allowScripts;
+  assert.deepEqual(unreviewed.map((p) => p.name), [], "install scripts the starter's allowScripts does not cover");
   // The browser package must not drag the server's native driver into an app's page dependencies.
   const why = JSON.parse(execFileSync('npm', ['explain', 'better-sqlite3', '--json'], { cwd: app, encoding: 'utf8' }));
   const dependents = why.flatMap((n) => n.dependents.map((d) => d.from.name));

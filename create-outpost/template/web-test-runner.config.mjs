@@ -9,6 +9,9 @@ export default {
   nodeResolve: true,
   // The stub is shared by every test file of the run: run files one at a time.
   concurrency: 1,
+  // A test waits on conditions (the server back, a sync done): mocha's 2 s default fails it on a
+  // busy machine, where those take longer.
+  testFramework: { config: { timeout: 20000 } },
   browsers: [
     chromeLauncher({
       puppeteer: puppeteerCore,

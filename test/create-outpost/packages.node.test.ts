@@ -87,6 +87,8 @@ describe('packages', () => {
       const version = packed.get('outpost')!.version;
       assert.deepEqual([pkg.dependencies.outpost, pkg.devDependencies['outpost-server'], pkg.devDependencies['outpost-build']], [`^${version}`, `^${version}`, `^${version}`]);
       assert.match(readFileSync(join(dir, 'web-test-runner.config.mjs'), 'utf8'), /'--no-sandbox'/);
+      // npm skips the install scripts of packages allowScripts does not list: the server's SQLite driver and esbuild need theirs.
+      assert.deepEqual((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { allowScripts: Record<string, boolean> }).allowScripts, { 'better-sqlite3': true, esbuild: true });
       assert.throws(() => scaffold(dir), /is not empty\. Pick a new folder name/);
     } finally {
       rmSync(join(dir, '..'), { recursive: true, force: true });
