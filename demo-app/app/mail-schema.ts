@@ -22,9 +22,6 @@ export function addressWordKeys(addresses: readonly Address[], date: number): Ar
   return [...words].map((w) => [w, date]);
 }
 
-/** Prefix of every account's store name (`accountStoreName('mail', user)`). */
-export const MAIL_STORE_PREFIX = 'mail:';
-
 /** The app's own collections; each store adds `syncCollections`. `session` is local-only. */
 export const mailCollections: Record<string, CollectionSchema> = {
   messages: {
