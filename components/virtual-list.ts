@@ -121,6 +121,11 @@ export class OutpostVirtualList<T = unknown> extends LitElement {
   #visible = { first: 0, last: 0 };
   #rendered = { first: 0, last: -1 };
 
+  /** The element that scrolls the rows (e.g. a router's `scrollContainer`, to keep the position per history entry). */
+  get scroller(): HTMLElement | null {
+    return this.#listbox ?? null;
+  }
+
   /** Moves focus to the row at `index` (clamped), scrolling it into view. */
   async focusIndex(index: number): Promise<void> {
     if (!this.items.length) return;

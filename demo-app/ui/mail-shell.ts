@@ -91,7 +91,7 @@ export class MailShell extends LitElement {
 
   /** The element that scrolls the view: the list's, or the open conversation (for the router's scroll restoration). */
   get scroller(): Element | undefined {
-    return this.thread ?? this.list?.shadowRoot?.querySelector('outpost-virtual-list') ?? undefined;
+    return this.thread ?? this.list?.shadowRoot?.querySelector('outpost-virtual-list')?.scroller ?? undefined;
   }
 
   /** Goes to a path of the app. */

@@ -109,13 +109,25 @@ export class MailThreadView extends LitElement {
   }
 
   override render() {
-    if (this.#error) return html`<p role="alert">${this.#error}</p>`;
-    if (!this.messages) return html`<p>Loading…</p>`;
-    if (!this.messages.length) return html`<p>This conversation is not here any more (deleted, or not synced yet).</p>`;
-    const labels = [...new Set(this.messages.flatMap((m) => m.labels))].map((id) => this.labels.find((l) => l.id === id)).filter((l): l is MailLabel => !!l);
+    const messages = this.messages;
+    const labels = [...new Set((messages ?? []).flatMap((m) => m.labels))].map((id) => this.labels.find((l) => l.id === id)).filter((l): l is MailLabel => !!l);
+    // The heading is there from the first render, before the messages are read: the router moves
+    // focus to it after the navigation, and it keeps focus when the subject fills it in.
     return html`
-      <h1>${this.messages[0].subject || '(no subject)'} ${labels.map((l) => html`<span class="chip" style="--chip:${l.color}">${l.name}</span>`)}</h1>
-      ${this.messages.map((m) => {
+      <h1>${messages?.length ? html`${messages[0].subject || '(no subject)'} ${labels.map((l) => html`<span class="chip" style="--chip:${l.color}">${l.name}</span>`)}` : 'Conversation'}</h1>
+      ${this.#error
+        ? html`<p role="alert">${this.#error}</p>`
+        : !messages
+          ? html`<p>Loading…</p>`
+          : !messages.length
+            ? html`<p>This conversation is not here any more (deleted, or not synced yet).</p>`
+            : this.#renderMessages(messages)}
+    `;
+  }
+
+  #renderMessages(messages: MailMessage[]) {
+    return html`
+      ${messages.map((m) => {
         const open = this.#expanded.has(m.id);
         return html`<article aria-label=${`Message from ${m.from.name}`}>
           <button class="head" aria-expanded=${open} @click=${() => this.#toggle(m.id)}>

@@ -328,6 +328,9 @@ export class Router extends EventTarget implements ReactiveController {
     }
     const { url, kind } = navigation;
     const state = (history.state ?? {}) as EntryState;
+    // The view being left is still rendered: keep where its scroll container is (it may be an
+    // element the view re-creates, which no scroll listener saw).
+    if (this.#key) this.#positions.set(this.#key, this.#scrollPosition());
     if (kind === 'push') {
       this.#saveScroll();
       this.#key = newKey();
@@ -359,6 +362,13 @@ export class Router extends EventTarget implements ReactiveController {
     return { ...base, module: current.module, data: current.data?.value, dataError: current.data?.error };
   }
 
+  /** Scrolls back to `to`; while the view's content is still loading (too short to get there), again on the next frames. */
+  #restore(to: [number, number], current: Current, frames: number): void {
+    this.#scrollTo(to);
+    const [x, y] = this.#scrollPosition();
+    if ((x - to[0]) ** 2 + (y - to[1]) ** 2 > 2 && frames && this.#current === current) requestAnimationFrame(() => this.#restore(to, current, frames - 1));
+  }
+
   async #afterRender(current: Current): Promise<void> {
     await this.#host.updateComplete;
     const root = (this.#host as { renderRoot?: ParentNode }).renderRoot ?? (this.#host as unknown as ParentNode);
@@ -377,8 +387,7 @@ export class Router extends EventTarget implements ReactiveController {
       this.#scrollTarget = target;
     }
     if (kind === 'pop') {
-      const saved = this.#positions.get(this.#key) ?? ((history.state ?? {}) as EntryState).outpostScroll;
-      this.#scrollTo(saved ?? [0, 0]);
+      this.#restore(this.#positions.get(this.#key) ?? ((history.state ?? {}) as EntryState).outpostScroll ?? [0, 0], current, 60);
     } else if (kind === 'push') {
       const anchor = url.hash ? root.querySelector(`[id="${CSS.escape(decodeURIComponent(url.hash.slice(1)))}"]`) : null;
       if (anchor) anchor.scrollIntoView();

@@ -209,6 +209,40 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     assert.deepEqual((await threads(page))!.map((t) => t.date), expected.slice(archived.size, archived.size + (await threads(page))!.length));
   });
 
+  test("the router's focus and scroll: a conversation opened from a scrolled list gets focus on its subject; back, the list is where it was and its heading has focus", async () => {
+    const reader = await freshPage(browser);
+    await reader.setViewport({ width: 1280, height: 450 });
+    await signIn(reader, url, 'bob');
+    const scrollTop = () => reader.evaluate(() => ((window.__e2e.find('mail-shell') as Element & { scroller?: HTMLElement }).scroller)?.scrollTop ?? -1);
+    // The element that has focus, through shadow roots.
+    const focused = () => reader.evaluate(() => {
+      let el = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return el ? `${el.localName}:${(el.textContent ?? '').trim()}` : '';
+    });
+    const box = (await (await deepElement(reader, 'outpost-virtual-list', 'mail-thread-list')).boundingBox())!;
+    await reader.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const top = await eventually(async () => {
+      await reader.mouse.wheel({ deltaY: 120 });
+      const now = await scrollTop();
+      return now > 150 ? now : undefined;
+    }, 'the list to scroll down');
+    // A real click on the row under the pointer opens it.
+    await reader.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await eventually(async () => (pathOf(reader).includes('/t/') ? true : undefined), 'the conversation to open');
+    // The heading takes focus as the view renders and keeps it when the subject fills it in.
+    await eventually(async () => {
+      const now = await focused();
+      return now.startsWith('h1:') && now !== 'h1:Conversation' ? true : undefined;
+    }, "focus on the conversation's subject");
+    await reader.goBack();
+    await eventually(async () => (pathOf(reader) === '/u/0/inbox' ? true : undefined), 'back to the inbox');
+    await eventually(async () => (Math.abs((await scrollTop()) - top) <= 2 ? true : undefined), `the list scrolled back to ${top} px`);
+    await eventually(async () => ((await focused()) === 'h1:Inbox' ? true : undefined), "focus on the list's heading");
+    assert.deepEqual(reader.errors, []);
+    await reader.browserContext().close();
+  });
+
   test('axe: sign-in, inbox and a conversation have no serious or critical violations', async () => {
     await page.goto(`${url}/u/0/inbox`);
     await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');

@@ -161,6 +161,37 @@ describe('Router', () => {
     expect(scrollY).to.equal(300);
   });
 
+  it('restores a scroll container the view re-creates and fills after it rendered (a list reading its rows)', async () => {
+    // A list element whose rows arrive a moment after it renders, as from IndexedDB.
+    class LateList extends HTMLElement {
+      connectedCallback() {
+        const scroller = Object.assign(document.createElement('div'), { className: 'scroller' });
+        scroller.style.cssText = 'height: 200px; overflow: auto';
+        this.attachShadow({ mode: 'open' }).append(scroller);
+        setTimeout(() => scroller.append(...Array.from({ length: 100 }, (_, i) => Object.assign(document.createElement('p'), { textContent: `Row ${i}`, style: 'height: 40px; margin: 0' }))), 100);
+      }
+    }
+    if (!customElements.get('late-list')) customElements.define('late-list', LateList);
+    const scroller = () => document.querySelector('late-list')?.shadowRoot?.querySelector<HTMLElement>('.scroller');
+    const host = await mount(
+      [
+        { path: '/list', render: () => html`<h1>List</h1><late-list></late-list>` },
+        { path: '/item', render: () => html`<h1>Item</h1>` },
+      ],
+      { scrollContainer: scroller },
+      '/list',
+    );
+    await until(() => (scroller()?.scrollHeight ?? 0) > 1000, 'the rows');
+    scroller()!.scrollTop = 1200;
+    // No scroll listener needed: the position is read when the view is left.
+    await host.router.navigate('/item');
+    const nav = nextNavigation(host.router);
+    history.back();
+    expect((await nav).path).to.equal('/list');
+    // A new list, empty when the view rendered: the router scrolls once its rows are in.
+    await until(() => scroller()?.scrollTop === 1200, 'the list scrolled back to 1200 px');
+  });
+
   it('moves focus to the new view\'s h1 and announces its title politely', async () => {
     const host = await mount([
       { path: '/', render: ({ href }) => html`<h1>Home</h1><a href=${href('/second')}>Second</a>` },
