@@ -101,6 +101,8 @@ export class Router extends EventTarget implements ReactiveController {
   #navId = 0;
   #key = '';
   #scrollTarget: EventTarget | undefined;
+  // The navigation whose scroll position is being restored (0: none).
+  #restoring = 0;
 
   constructor(host: ReactiveControllerHost & EventTarget, routes: RouteConfig[], options: RouterOptions = {}) {
     super();
@@ -362,11 +364,14 @@ export class Router extends EventTarget implements ReactiveController {
     return { ...base, module: current.module, data: current.data?.value, dataError: current.data?.error };
   }
 
-  /** Scrolls back to `to`; while the view's content is still loading (too short to get there), again on the next frames. */
+  /**
+   * Scrolls back to `to`; while the view's content is still loading (too short to get there), again
+   * on the next frames, until the person takes over, another navigation starts, or about 10 s.
+   */
   #restore(to: [number, number], current: Current, frames: number): void {
     this.#scrollTo(to);
     const [x, y] = this.#scrollPosition();
-    if ((x - to[0]) ** 2 + (y - to[1]) ** 2 > 2 && frames && this.#current === current) requestAnimationFrame(() => this.#restore(to, current, frames - 1));
+    if ((x - to[0]) ** 2 + (y - to[1]) ** 2 > 2 && frames && this.#current === current && this.#restoring === current.navigation.id) requestAnimationFrame(() => this.#restore(to, current, frames - 1));
   }
 
   async #afterRender(current: Current): Promise<void> {
@@ -387,7 +392,10 @@ export class Router extends EventTarget implements ReactiveController {
       this.#scrollTarget = target;
     }
     if (kind === 'pop') {
-      this.#restore(this.#positions.get(this.#key) ?? ((history.state ?? {}) as EntryState).outpostScroll ?? [0, 0], current, 60);
+      const id = (this.#restoring = current.navigation.id);
+      // The person scrolling, pointing or typing takes over from a restoration still under way.
+      for (const type of ['wheel', 'touchstart', 'pointerdown', 'keydown']) addEventListener(type, () => this.#restoring === id && (this.#restoring = 0), { once: true, capture: true, passive: true });
+      this.#restore(this.#positions.get(this.#key) ?? ((history.state ?? {}) as EntryState).outpostScroll ?? [0, 0], current, 600);
     } else if (kind === 'push') {
       const anchor = url.hash ? root.querySelector(`[id="${CSS.escape(decodeURIComponent(url.hash.slice(1)))}"]`) : null;
       if (anchor) anchor.scrollIntoView();

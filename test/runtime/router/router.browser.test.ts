@@ -190,6 +190,17 @@ describe('Router', () => {
     expect((await nav).path).to.equal('/list');
     // A new list, empty when the view rendered: the router scrolls once its rows are in.
     await until(() => scroller()?.scrollTop === 1200, 'the list scrolled back to 1200 px');
+
+    // Back again, but the person scrolls before the rows are in: the router leaves the list alone.
+    await host.router.navigate('/item');
+    const again = nextNavigation(host.router);
+    history.back();
+    await again;
+    dispatchEvent(new WheelEvent('wheel', { deltaY: -10 }));
+    await until(() => (scroller()?.scrollHeight ?? 0) > 1000, 'the rows again');
+    // The restoration runs every frame while it is on: two frames after the rows came, it would show.
+    for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(r));
+    expect(scroller()!.scrollTop).to.equal(0);
   });
 
   it('moves focus to the new view\'s h1 and announces its title politely', async () => {
