@@ -5,7 +5,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Routes, type RouteConfig as LitRouteConfig } from '@lit-labs/router/routes.js';
 import type { Store } from '../store/index.js';
 import { recoverFromStaleChunk } from '../sw-client/stale-chunk.js';
-import { Announcer, findHeading, focusHeading, settled } from './a11y.js';
+import { findHeading, focusHeading, settled } from './a11y.js';
 import { appPath, appUrl, ensureURLPattern, interceptableAnchor, normalizeBase } from './location.js';
 import { startRouteData, type RouteData } from './route-data.js';
 import type { ErrorViewContext, FallbackRoute, Guard, GuardContext, RouteConfig, RouteContext, RouteLocation, RouteParams } from './types.js';
@@ -406,7 +406,8 @@ export class Router extends EventTarget implements ReactiveController {
     // A first load is announced by the browser itself; moving focus then would skip the page's start.
     if (kind !== 'initial') {
       if (heading) focusHeading(heading);
-      Announcer.announce(text);
+      // Lazy (see announcer.ts); offline without a service worker the chunk may be missing: no announcement then.
+      import('./announcer.js').then((m) => m.Announcer.announce(text), () => undefined);
     }
     this.dispatchEvent(new CustomEvent<RouteLocation>('navigate', { detail: current.location }));
   }
