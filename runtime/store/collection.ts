@@ -1,8 +1,11 @@
 import type { IDBPObjectStore } from 'idb';
 import { StoreError, toStoreError } from './errors.js';
-import { rangeOf, readKey, runQuery, sourceOf, type Key, type Page, type Query } from './query.js';
-import type { CollectionSchema } from './schema.js';
+import { idOf, rangeOf, readKey, runQuery, sourceOf, type Key, type Page, type Query } from './query.js';
+import { indexesOf, type CollectionSchema } from './schema.js';
+import { tokenize, WORDS_FIELD } from './words.js';
 import { prepareRecord, stripRecord } from './derived.js';
+import type { LiveDiff } from './live.js';
+import type { ChangeSet, Follower, WrittenValues } from './observers.js';
 
 /** The object store a collection operation works on. */
 export type ObjectStore = IDBPObjectStore<unknown, string[], string, IDBTransactionMode>;
@@ -11,7 +14,10 @@ type WritableStore = IDBPObjectStore<unknown, string[], string, 'readwrite'>;
 /** Runs collection operations in a transaction and records what changed (see store.ts). */
 export interface Scope {
   run<R>(collection: string, mode: IDBTransactionMode, fn: (os: ObjectStore) => Promise<R>): Promise<R>;
-  changed(collection: string, keys: Key[]): void;
+  /** Records a committed write: its keys, and the records as stored when known (see WrittenValues). */
+  changed(collection: string, keys: Key[], values?: unknown[]): void;
+  /** Tells `follower` about every committed write from now on; returns what stops it. */
+  follow(follower: Follower): () => void;
 }
 
 /** A stored record: any object with the collection's key field. */
@@ -49,10 +55,17 @@ export class Collection<T extends StoredRecord = StoredRecord> {
     return { record: prepareRecord(value, this.#schema), key: key as Key };
   }
 
-  async #write<R>(fn: (os: WritableStore) => Promise<R>, keys: Key[], value?: unknown): Promise<R> {
+  async #write<R>(fn: (os: WritableStore) => Promise<R>, keys: Key[], value?: unknown, records?: unknown[]): Promise<R> {
+    let written: unknown[] | undefined;
     try {
-      const result = await this.#scope.run(this.name, 'readwrite', (os) => fn(os as WritableStore));
-      this.#scope.changed(this.name, keys);
+      const result = await this.#scope.run(this.name, 'readwrite', (os) => {
+        const done = fn(os as WritableStore);
+        // Copies as stored (IndexedDB cloned each record just now), so live queries place them
+        // without reading back; a big write's keys are read back instead.
+        written = records && records.length <= 100 ? records.map((r) => r && structuredClone(r)) : undefined;
+        return done;
+      });
+      this.#scope.changed(this.name, keys, written);
       return result;
     } catch (err) {
       throw await toStoreError(err, this.name, value);
@@ -80,7 +93,7 @@ export class Collection<T extends StoredRecord = StoredRecord> {
   /** Inserts or replaces a record; resolves to its key. */
   async put(value: T): Promise<Key> {
     const { record, key } = this.#prepare(value);
-    return this.#write((os) => os.put(record), [key], value);
+    return this.#write((os) => os.put(record), [key], value, [record]);
   }
 
   /** Inserts or replaces many records in one transaction (all or none). */
@@ -89,19 +102,19 @@ export class Collection<T extends StoredRecord = StoredRecord> {
     return this.#write(async (os) => {
       // Requests are queued without awaiting each: IndexedDB runs them in order in one transaction.
       await Promise.all(prepared.map((p) => os.put(p.record)));
-    }, prepared.map((p) => p.key), values);
+    }, prepared.map((p) => p.key), values, prepared.map((p) => p.record));
   }
 
   /** Deletes the record with this key (no error when it does not exist). */
   delete(key: Key): Promise<void> {
-    return this.#write((os) => os.delete(key), [key]);
+    return this.#write((os) => os.delete(key), [key], undefined, [undefined]);
   }
 
   /** Deletes the records with these keys in one transaction. */
   bulkDelete(keys: Key[]): Promise<void> {
     return this.#write(async (os) => {
       await Promise.all(keys.map((k) => os.delete(k)));
-    }, keys);
+    }, keys, undefined, keys.map(() => undefined));
   }
 
   /** Deletes every record. */
@@ -128,5 +141,42 @@ export class Collection<T extends StoredRecord = StoredRecord> {
       const { rows, next } = await runQuery(sourceOf(os, query, this.name), query, wantNext);
       return { items: rows.map((r) => this.#strip(r)), next };
     });
+  }
+
+  /**
+   * A live query: calls `onResult` with the rows `query` selects, at once and after each committed
+   * write (this tab or another) that changes them. The rows are patched from the written keys:
+   * only those records are read (none for this tab's own small writes), placed in or removed from
+   * the ordered rows (index, range, direction, `after`, `limit`, words), and only what a limited
+   * window lost is read to refill it. Unchanged rows keep their objects; `diff` names what
+   * changed. A write that changes no row calls nothing. Returns a function that stops it; not
+   * available inside `store.transaction`.
+   *
+   * @example
+   * const stop = messages.observe({ index: 'byDate', direction: 'prev', limit: 50 }, (rows, diff) => render(rows));
+   */
+  observe(query: Query, onResult: (rows: T[], diff: LiveDiff) => void, onError: (error: unknown) => void = (e) => console.error(e)): () => void {
+    let live: Follower | undefined;
+    let stopped = false;
+    const queued: Array<[ChangeSet?, WrittenValues?]> = [];
+    const stop = this.#scope.follow({
+      collections: new Set([this.name]),
+      trigger: (...change) => (live ? live.trigger(...change) : queued.push(change)),
+      stop: () => {
+        stopped = true;
+        live?.stop();
+      },
+    });
+    // The first read goes beside the patching code's chunk, so it never waits on that fetch.
+    const read = <R>(fn: (os: ObjectStore) => Promise<R>) => this.#read(fn);
+    const first = read((os) => runQuery(sourceOf(os, query, this.name), query));
+    first.catch(() => undefined);
+    import('./live.js').then((m) => {
+      if (stopped) return;
+      const lib = { idOf, rangeOf, readKey, runQuery, sourceOf, indexesOf, tokenize, wordsField: WORDS_FIELD };
+      live = new m.LiveQuery<T>({ lib, name: this.name, schema: this.#schema, query, read, strip: (r) => this.#strip(r), onResult, onError }, first);
+      for (const change of queued) live.trigger(...change);
+    }, onError);
+    return stop;
   }
 }

@@ -1,5 +1,7 @@
-// The messages of the store's errors, loaded on the first failure (see toStoreError in errors.ts).
-import { StoreError } from './errors.js';
+// The messages of the store's errors, a lazy chunk (see toStoreError in errors.ts). It imports only
+// types, and gets the StoreError class handed over: a module shared with the start-up bundle would
+// be split into a chunk of its own.
+import type { StoreError } from './errors.js';
 
 /** The path of the first value in `value` that structured clone refuses, e.g. `attachments[0].read`. */
 function uncloneablePath(value: unknown, path = '', seen = new Set<unknown>()): string | undefined {
@@ -17,26 +19,45 @@ function uncloneablePath(value: unknown, path = '', seen = new Set<unknown>()): 
 }
 
 /** The StoreError for an IndexedDB error, or the error itself when it has no better name. */
-export function explain(err: Error, collection: string | undefined, value?: unknown): unknown {
+export function explain(Err: typeof StoreError, err: Error, collection: string | undefined, value?: unknown): unknown {
   const where = collection ? ` in collection '${collection}'` : '';
   switch (err.name) {
     case 'DataCloneError': {
       const path = value === undefined ? undefined : uncloneablePath(value);
-      return new StoreError('not-cloneable', `Cannot store the value${where}: ${path ? `'${path}'` : 'a field'} cannot be cloned (functions, symbols, DOM nodes and class instances with private state cannot be stored). Store plain data instead.`, { collection, cause: err });
+      return new Err('not-cloneable', `Cannot store the value${where}: ${path ? `'${path}'` : 'a field'} cannot be cloned (functions, symbols, DOM nodes and class instances with private state cannot be stored). Store plain data instead.`, { collection, cause: err });
     }
     case 'ConstraintError':
-      return new StoreError('constraint', `A unique constraint was violated${where}: another record already has that key or unique index value. Use put() to replace, or pick another value.`, { collection, cause: err });
+      return new Err('constraint', `A unique constraint was violated${where}: another record already has that key or unique index value. Use put() to replace, or pick another value.`, { collection, cause: err });
     case 'QuotaExceededError':
-      return new StoreError('quota', `The browser's storage quota is full${where}; nothing was written. Free space (delete old data) or ask for persistent storage with persistStorage().`, { collection, cause: err });
+      return new Err('quota', `The browser's storage quota is full${where}; nothing was written. Free space (delete old data) or ask for persistent storage with persistStorage().`, { collection, cause: err });
     case 'InvalidStateError':
     case 'TransactionInactiveError':
-      if (/clos/i.test(err.message)) return new StoreError('connection-closed', `The database connection closed during the operation${where}; its outcome is unknown. Read the record back before retrying.`, { collection, cause: err });
+      if (/clos/i.test(err.message)) return new Err('connection-closed', `The database connection closed during the operation${where}; its outcome is unknown. Read the record back before retrying.`, { collection, cause: err });
       return err;
     case 'AbortError':
-      return new StoreError('aborted', `The transaction${where} was aborted and nothing it wrote was kept: ${err.message}`, { collection, cause: err });
+      return new Err('aborted', `The transaction${where} was aborted and nothing it wrote was kept: ${err.message}`, { collection, cause: err });
     case 'DataError':
-      return new StoreError('missing-key', `A key${where} is not a valid IndexedDB key (${err.message}). Keys are strings, numbers, dates or arrays of them.`, { collection, cause: err });
+      return new Err('missing-key', `A key${where} is not a valid IndexedDB key (${err.message}). Keys are strings, numbers, dates or arrays of them.`, { collection, cause: err });
     default:
       return err;
+  }
+}
+
+/** What the store itself refuses on its asynchronous paths (see `failure` in errors.ts). */
+export type Failure = 'outdated' | 'closed' | 'upgrade-blocked' | 'delete-blocked' | 'not-in-transaction';
+
+/** The StoreError for one of the store's own refusals: `name` is the store's, or the collection's. */
+export function failure(Err: typeof StoreError, what: Failure, name: string, detail = ''): StoreError {
+  switch (what) {
+    case 'outdated':
+      return new Err('connection-closed', `Store '${name}' was closed because another tab upgraded it to a newer version. Reload the page to use the new version.`);
+    case 'closed':
+      return new Err('connection-closed', `Store '${name}' is closed. Open it again with openStore().`);
+    case 'upgrade-blocked':
+      return new Err('version-blocked', `Store '${name}' cannot upgrade to version ${detail}: another tab keeps the old version open. Close or reload the other tabs of this app.`);
+    case 'delete-blocked':
+      return new Err('version-blocked', `Store '${name}' cannot be deleted: a connection to it stays open. Close it (store.close()) or reload the other tabs.`);
+    case 'not-in-transaction':
+      return new Err('unknown-collection', `Collection '${name}' is not part of this transaction (${detail}). List it in store.transaction([...]).`, { collection: name });
   }
 }

@@ -1,3 +1,5 @@
+import type { Failure } from './error-messages.js';
+
 /** What went wrong, as a machine-readable code. */
 export type StoreErrorCode =
   | 'missing-key'
@@ -44,5 +46,12 @@ export const loadMessages = () => (messages ??= import('./error-messages.js').ca
  */
 export async function toStoreError(err: unknown, collection: string | undefined, value?: unknown): Promise<unknown> {
   if (err instanceof StoreError || !(err instanceof Error)) return err;
-  return (await loadMessages())?.explain(err, collection, value) ?? err;
+  return (await loadMessages())?.explain(StoreError, err, collection, value) ?? err;
+}
+
+const CODES = { outdated: 'connection-closed', closed: 'connection-closed', 'upgrade-blocked': 'version-blocked', 'delete-blocked': 'version-blocked', 'not-in-transaction': 'unknown-collection' } as const;
+
+/** A StoreError for one of the store's own refusals, its message from the lazy chunk (a bare one where that cannot load). */
+export async function failure(what: Failure, name: string, detail?: string): Promise<StoreError> {
+  return (await loadMessages())?.failure(StoreError, what, name, detail) ?? new StoreError(CODES[what], `Store or collection '${name}': ${what} ${detail ?? ''}`);
 }

@@ -13,5 +13,6 @@ export type { StoreErrorCode } from './errors.js';
 export type { CollectionSchema, ComputedIndex, IndexSpec, Migration, StoreSchema } from './schema.js';
 export type { Key, Page, PageToken, Query } from './query.js';
 export type { ChangeSet } from './observers.js';
+export type { LiveDiff } from './live.js';
 export { tokenize } from './words.js';
 export { accountStoreName, deleteStore, persistStorage, storageEstimate } from './storage.js';

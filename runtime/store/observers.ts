@@ -3,17 +3,43 @@ import type { Key } from './query.js';
 /** Which records a committed write touched: collection → keys (empty = unknown, e.g. clear()). */
 export type ChangeSet = Map<string, Key[]>;
 
-/** A live query's state: re-runs coalesce so a burst of writes costs one read after it. */
-export class Observer<R> {
+/**
+ * What this tab wrote, beside a ChangeSet: collection → the stored records (raw, with hidden
+ * fields) in the order of its keys, undefined for a deleted key. Absent for other tabs' writes
+ * and for big writes: followers read those keys back.
+ */
+export type WrittenValues = Map<string, unknown[]>;
+
+/** Something the store tells about committed writes: a live query of either kind. */
+export interface Follower {
+  readonly collections: ReadonlySet<string>;
+  trigger(changes?: ChangeSet, values?: WrittenValues): void;
+  stop(): void;
+}
+
+/** Adds `more` to `into`: keys appended, an unknown (empty) list stays unknown. */
+export function mergeChanges(into: ChangeSet, more: ChangeSet): ChangeSet {
+  for (const [name, keys] of more) {
+    const had = into.get(name);
+    into.set(name, had?.length === 0 || !keys.length ? [] : [...(had ?? []), ...keys]);
+  }
+  return into;
+}
+
+/**
+ * A live query that re-runs a function: runs coalesce so a burst of writes costs one read after
+ * it, and each run gets the keys changed since the previous one began.
+ */
+export class Observer<R> implements Follower {
   readonly collections: ReadonlySet<string>;
   #running = false;
-  #dirty = false;
+  #changes: ChangeSet | undefined;
   #stopped = false;
-  readonly #run: () => Promise<R>;
+  readonly #run: (changes?: ChangeSet) => Promise<R>;
   readonly #onResult: (result: R) => void;
   readonly #onError: (error: unknown) => void;
 
-  constructor(collections: string[], run: () => Promise<R>, onResult: (result: R) => void, onError: (error: unknown) => void) {
+  constructor(collections: string[], run: (changes?: ChangeSet) => Promise<R>, onResult: (result: R) => void, onError: (error: unknown) => void) {
     this.collections = new Set(collections);
     this.#run = run;
     this.#onResult = onResult;
@@ -21,14 +47,14 @@ export class Observer<R> {
   }
 
   /** Runs now, or once more after the run in flight. */
-  trigger(): void {
+  trigger(changes?: ChangeSet): void {
     if (this.#stopped) return;
-    if (this.#running) {
-      this.#dirty = true;
-      return;
-    }
+    if (changes) this.#changes = mergeChanges(this.#changes ?? new Map(), changes);
+    if (this.#running) return;
     this.#running = true;
-    this.#run().then(
+    const seen = this.#changes;
+    this.#changes = undefined;
+    this.#run(seen).then(
       (result) => {
         if (!this.#stopped) this.#onResult(result);
       },
@@ -37,10 +63,7 @@ export class Observer<R> {
       },
     ).finally(() => {
       this.#running = false;
-      if (this.#dirty) {
-        this.#dirty = false;
-        this.trigger();
-      }
+      if (this.#changes) this.trigger();
     });
   }
 

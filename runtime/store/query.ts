@@ -73,8 +73,8 @@ export function readKey(value: unknown, keyPath: string): unknown {
   return v;
 }
 
-/** A primary key as a Set member: equal keys give equal members. */
-const idOf = (k: Key): unknown => (typeof k === 'object' ? JSON.stringify(k) : k);
+/** A key as a Set or Map member: equal keys give equal members. */
+export const idOf = (k: Key): unknown => (typeof k === 'object' ? JSON.stringify(k) : k);
 
 /**
  * Runs a query, returning raw records and the position after the last one.
@@ -89,17 +89,14 @@ export async function runQuery(source: Source, q: Query, wantNext = false): Prom
   const limit = q.limit ?? Infinity;
   const count = Number.isFinite(limit) ? limit : undefined;
   const direction = q.direction ?? 'next';
-  if (!q.after && direction === 'next') {
-    if (!words) {
-      const rows = await source.getAll(range, count);
-      if (!wantNext || rows.length < limit || rows.length === 0) return { rows };
-      return { rows, next: await positionAfter(source, range, rows.length) };
-    }
-    if (!wantNext) return searchAll(source as IDBPIndex<unknown, string[], string, string, IDBTransactionMode>, range!, words, limit);
+  if (!q.after && direction === 'next' && !wantNext) {
+    if (!words) return { rows: await source.getAll(range, count) };
+    return searchAll(source as IDBPIndex<unknown, string[], string, string, IDBTransactionMode>, range!, words, limit);
   }
   const raw = (unwrap as (x: unknown) => unknown)(source) as IDBObjectStore | IDBIndex;
-  if (!words && direction === 'prev' && 'getAllRecords' in raw) {
-    const read = await readBackwards(raw, range, limit, q.after);
+  // Forward after a token on an index, the rows sharing its key before it would be read again: walk.
+  if (!words && 'getAllRecords' in raw && (direction === 'prev' || !q.after || raw instanceof IDBObjectStore)) {
+    const read = await readRecords(raw, range, limit, q.after, direction);
     if (read) return wantNext ? read : { rows: read.rows };
   }
   return walk(raw, range, direction, limit, q.after, words);
@@ -135,25 +132,27 @@ interface RawRecord {
 }
 
 /**
- * Reads a page backwards in one call where the browser has IndexedDB `getAllRecords` (a cursor
- * costs a round trip per row: ~2 ms each on a cold start). Browsers disagree on the order of
- * equal keys read backwards (Firefox 153 returns them in ascending primary-key order), so when
- * any two neighbouring keys are equal it returns undefined and the caller walks a cursor.
+ * Reads a page and its token in one call where the browser has IndexedDB `getAllRecords` (a
+ * cursor costs a round trip per row: ~2 ms each on a cold start). Browsers disagree on the order
+ * of equal keys read backwards (Firefox 153 returns them in ascending primary-key order), so when
+ * any two neighbouring keys are equal backwards it returns undefined and the caller walks a cursor.
  */
-async function readBackwards(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, limit: number, after: PageToken | undefined): Promise<{ rows: unknown[]; next?: PageToken } | undefined> {
-  // Up to and including the token's key on an index: the token's own row comes first and is dropped.
+async function readRecords(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, limit: number, after: PageToken | undefined, direction: 'next' | 'prev'): Promise<{ rows: unknown[]; next?: PageToken } | undefined> {
+  // Backwards up to and including the token's key on an index: the token's own row comes first
+  // and is dropped. Forward, only the primary key has a token here (its range excludes it).
   const isStore = source instanceof IDBObjectStore;
-  const query = after ? rangeFrom(range, after.key, false, !isStore) : range ?? null;
+  const forward = direction === 'next';
+  const query = after ? rangeFrom(range, after.key, forward, !isStore) : range ?? null;
   if (after && !query) return { rows: [] };
   const skip = after && !isStore ? 1 : 0;
   const getAllRecords = (source as unknown as { getAllRecords(o: object): IDBRequest<RawRecord[]> }).getAllRecords.bind(source);
   const records = await new Promise<RawRecord[]>((resolve, reject) => {
     // One row past the page says whether another follows (and shows a tie at the cut).
-    const r = getAllRecords({ query, count: Number.isFinite(limit) ? limit + 1 + skip : 0, direction: 'prev' });
+    const r = getAllRecords({ query, count: Number.isFinite(limit) ? limit + 1 + skip : 0, direction });
     r.onsuccess = () => resolve(r.result);
     r.onerror = () => reject(r.error);
   });
-  for (let i = 1; i < records.length; i++) if (indexedDB.cmp(records[i - 1].key, records[i].key) === 0) return undefined;
+  for (let i = 1; i < records.length && !forward; i++) if (indexedDB.cmp(records[i - 1].key, records[i].key) === 0) return undefined;
   if (skip && records.length && indexedDB.cmp(records[0].key, after!.key) === 0) {
     // The token's own row comes first; another row with its key means a tie: walk.
     if (indexedDB.cmp(records[0].primaryKey, after!.primaryKey) !== 0) return undefined;
@@ -235,17 +234,4 @@ function matchesRest(value: Record<string, unknown>, rest: string[]): boolean {
   if (!rest.length) return true;
   const have = (value[WORDS_FIELD] as string[] | undefined) ?? [];
   return rest.every((w) => have.some((h) => h.startsWith(w)));
-}
-
-/** The position of the `n`-th row of a range (for a page read with getAll). */
-async function positionAfter(source: Source, range: IDBKeyRange | undefined, n: number): Promise<PageToken | undefined> {
-  const cursor = await source.openKeyCursor(range);
-  if (!cursor) return undefined;
-  const at = n > 1 ? await cursor.advance(n - 1) : cursor;
-  if (!at) return undefined;
-  // Only hand out a token when something follows it.
-  const key = at.key;
-  const primaryKey = at.primaryKey;
-  const more = await at.continue();
-  return more ? { key, primaryKey } : undefined;
 }

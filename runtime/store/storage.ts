@@ -1,5 +1,5 @@
 import { deleteDB } from 'idb';
-import { StoreError } from './errors.js';
+import { failure } from './errors.js';
 
 /**
  * Deletes a store's database and everything in it (e.g. on sign-out). Other stores are untouched.
@@ -8,7 +8,7 @@ import { StoreError } from './errors.js';
 export async function deleteStore(name: string, options: { blockedTimeoutMs?: number } = {}): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const blocked = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreError('version-blocked', `Store '${name}' cannot be deleted: a connection to it stays open. Close it (store.close()) or reload the other tabs.`)), options.blockedTimeoutMs ?? 5000);
+    timer = setTimeout(() => void failure('delete-blocked', name).then(reject), options.blockedTimeoutMs ?? 5000);
   });
   try {
     await Promise.race([deleteDB(name), blocked]);

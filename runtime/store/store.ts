@@ -1,7 +1,7 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { Collection, type Scope } from './collection.js';
-import { loadMessages, StoreError, toStoreError } from './errors.js';
-import { Observer, type ChangeMessage, type ChangeSet } from './observers.js';
+import { failure, loadMessages, StoreError, toStoreError } from './errors.js';
+import { mergeChanges, Observer, type ChangeMessage, type ChangeSet, type Follower, type WrittenValues } from './observers.js';
 import type { Key } from './query.js';
 import { upgrade, type StoreSchema } from './schema.js';
 
@@ -31,7 +31,7 @@ export class Store extends EventTarget {
   #opening: Promise<IDBPDatabase<unknown>> | undefined;
   #outdated = false;
   #closed = false;
-  readonly #observers = new Set<Observer<unknown>>();
+  readonly #observers = new Set<Follower>();
   readonly #channel: BroadcastChannel | undefined;
   readonly #options: OpenStoreOptions;
 
@@ -50,9 +50,9 @@ export class Store extends EventTarget {
   /** @internal Opens (or reopens) the connection. */
   connect(): Promise<IDBPDatabase<unknown>> {
     if (this.#outdated) {
-      return Promise.reject(new StoreError('connection-closed', `Store '${this.name}' was closed because another tab upgraded it to a newer version. Reload the page to use the new version.`));
+      return failure('outdated', this.name).then((e) => Promise.reject(e));
     }
-    if (this.#closed) return Promise.reject(new StoreError('connection-closed', `Store '${this.name}' is closed. Open it again with openStore().`));
+    if (this.#closed) return failure('closed', this.name).then((e) => Promise.reject(e));
     if (this.#db) return Promise.resolve(this.#db);
     this.#opening ??= this.#open().finally(() => (this.#opening = undefined));
     return this.#opening;
@@ -75,7 +75,7 @@ export class Store extends EventTarget {
         blocked: () => {
           timer ??= setTimeout(() => {
             gaveUp = true;
-            reject(new StoreError('version-blocked', `Store '${schema.name}' cannot upgrade to version ${schema.version}: another tab keeps the old version open. Close or reload the other tabs of this app.`));
+            void failure('upgrade-blocked', schema.name, String(schema.version)).then(reject);
           }, this.#options.blockedTimeoutMs ?? 5000);
         },
         // Another tab wants a newer version: step aside so it never hangs, and tell the app.
@@ -137,7 +137,8 @@ export class Store extends EventTarget {
         else await tx.done;
         return result;
       },
-      changed: (collection, keys) => this.#notify(new Map([[collection, keys]]), true),
+      changed: (collection, keys, values) => this.#notify(new Map([[collection, keys]]), true, values && new Map([[collection, values]])),
+      follow: (follower) => this.#follow(follower),
     };
     return new Collection<T>(name, this.schema.collections[name], scope);
   }
@@ -157,14 +158,24 @@ export class Store extends EventTarget {
     names.forEach((n) => this.#assertCollection(n));
     const tx = await this.#begin(names, mode);
     const changes: ChangeSet = new Map();
+    // The records written, while every write of a collection had them (else its followers read).
+    const values: WrittenValues = new Map();
     const scope: Scope = {
       run: async (collection, _mode, op) => {
         if (!names.includes(collection)) {
-          throw new StoreError('unknown-collection', `Collection '${collection}' is not part of this transaction (${names.join(', ')}). List it in store.transaction([...]).`, { collection });
+          throw await failure('not-in-transaction', collection, names.join(', '));
         }
         return op(tx.objectStore(collection));
       },
-      changed: (collection, keys) => changes.set(collection, [...(changes.get(collection) ?? []), ...keys]),
+      changed: (collection, keys, written) => {
+        const whole = !changes.has(collection) || values.has(collection);
+        mergeChanges(changes, new Map([[collection, keys]]));
+        if (whole && written) values.set(collection, [...(values.get(collection) ?? []), ...written]);
+        else values.delete(collection);
+      },
+      follow: () => {
+        throw new StoreError('unknown-collection', 'observe() is not available inside a transaction: call it on store.collection(name).');
+      },
     };
     let result: R;
     try {
@@ -183,36 +194,38 @@ export class Store extends EventTarget {
     } catch (err) {
       throw await toStoreError(err, undefined);
     }
-    if (changes.size) this.#notify(changes, true);
+    if (changes.size) this.#notify(changes, true, values);
     return result;
   }
 
   /**
    * Re-runs `run` whenever a committed write (in this tab or another) touches one of
-   * `collections`, and once at the start. Returns a function that stops it.
+   * `collections`, and once at the start. Each re-run gets the keys written since the previous
+   * run began (an empty list: unknown, e.g. after clear()). Returns a function that stops it.
+   * For a query over one collection, `collection.observe(query, …)` patches the result instead.
    *
    * @example
    * const stop = store.observe(['messages'], () => inbox.query({ index: 'byDate', direction: 'prev', limit: 50 }), render);
    */
-  observe<R>(collections: string[], run: () => Promise<R>, onResult: (result: R) => void, onError: (error: unknown) => void = (e) => console.error(e)): () => void {
+  observe<R>(collections: string[], run: (changes?: ChangeSet) => Promise<R>, onResult: (result: R) => void, onError: (error: unknown) => void = (e) => console.error(e)): () => void {
     collections.forEach((c) => this.#assertCollection(c));
     const observer = new Observer(collections, run, onResult, onError);
-    this.#observers.add(observer as Observer<unknown>);
+    const stop = this.#follow(observer);
     observer.trigger();
+    return stop;
+  }
+
+  #follow(follower: Follower): () => void {
+    this.#observers.add(follower);
     return () => {
-      observer.stop();
-      this.#observers.delete(observer as Observer<unknown>);
+      follower.stop();
+      this.#observers.delete(follower);
     };
   }
 
-  #notify(changes: ChangeSet, local: boolean): void {
+  #notify(changes: ChangeSet, local: boolean, values?: WrittenValues): void {
     for (const observer of this.#observers) {
-      for (const collection of changes.keys()) {
-        if (observer.collections.has(collection)) {
-          observer.trigger();
-          break;
-        }
-      }
+      if ([...changes.keys()].some((c) => observer.collections.has(c))) observer.trigger(changes, values);
     }
     if (local) this.#channel?.postMessage({ changes: [...changes] } satisfies ChangeMessage);
     this.dispatchEvent(new CustomEvent<ChangeSet>('change', { detail: changes }));
