@@ -1,5 +1,5 @@
 import type { IDBPObjectStore } from 'idb';
-import { StoreError, toStoreError } from './errors.js';
+import { failure, toStoreError } from './errors.js';
 import { idOf, rangeOf, readKey, runQuery, sourceOf, type Key, type Page, type Query } from './query.js';
 import { indexesOf, type CollectionSchema } from './schema.js';
 import { tokenize, WORDS_FIELD } from './words.js';
@@ -16,8 +16,8 @@ export interface Scope {
   run<R>(collection: string, mode: IDBTransactionMode, fn: (os: ObjectStore) => Promise<R>): Promise<R>;
   /** Records a committed write: its keys, and the records as stored when known (see WrittenValues). */
   changed(collection: string, keys: Key[], values?: unknown[]): void;
-  /** Tells `follower` about every committed write from now on; returns what stops it. */
-  follow(follower: Follower): () => void;
+  /** Tells `follower` about every committed write from now on; returns what stops it (absent in a transaction). */
+  follow?(follower: Follower): () => void;
 }
 
 /** A stored record: any object with the collection's key field. */
@@ -44,15 +44,14 @@ export class Collection<T extends StoredRecord = StoredRecord> {
     return stripRecord(value as T, this.#schema);
   }
 
-  #prepare(value: T): { record: StoredRecord; key: Key } {
-    if (value === null || typeof value !== 'object') {
-      throw new StoreError('missing-key', `Collection '${this.name}' stores objects, got ${value === null ? 'null' : typeof value}. Pass an object with a '${this.#schema.keyPath}' field.`, { collection: this.name });
+  /** The records to store and their keys; a value without its key refuses them all. */
+  async #prepare(values: T[]): Promise<Array<{ record: StoredRecord; key: Key }>> {
+    const { keyPath } = this.#schema;
+    for (const value of values) {
+      const what = value === null ? 'null' : typeof value;
+      if (what !== 'object' || readKey(value, keyPath) == null) throw await failure('missing-key', this.name, keyPath, what);
     }
-    const key = readKey(value, this.#schema.keyPath);
-    if (key === undefined || key === null) {
-      throw new StoreError('missing-key', `Record for collection '${this.name}' has no '${this.#schema.keyPath}' (its key field). Set ${this.#schema.keyPath} before storing it.`, { collection: this.name });
-    }
-    return { record: prepareRecord(value, this.#schema), key: key as Key };
+    return values.map((value) => ({ record: prepareRecord(value, this.#schema), key: readKey(value, keyPath) as Key }));
   }
 
   async #write<R>(fn: (os: WritableStore) => Promise<R>, keys: Key[], value?: unknown, records?: unknown[]): Promise<R> {
@@ -92,13 +91,13 @@ export class Collection<T extends StoredRecord = StoredRecord> {
 
   /** Inserts or replaces a record; resolves to its key. */
   async put(value: T): Promise<Key> {
-    const { record, key } = this.#prepare(value);
+    const [{ record, key }] = await this.#prepare([value]);
     return this.#write((os) => os.put(record), [key], value, [record]);
   }
 
   /** Inserts or replaces many records in one transaction (all or none). */
   async bulkPut(values: T[]): Promise<void> {
-    const prepared = values.map((v) => this.#prepare(v));
+    const prepared = await this.#prepare(values);
     return this.#write(async (os) => {
       // Requests are queued without awaiting each: IndexedDB runs them in order in one transaction.
       await Promise.all(prepared.map((p) => os.put(p.record)));
@@ -159,6 +158,10 @@ export class Collection<T extends StoredRecord = StoredRecord> {
     let live: Follower | undefined;
     let stopped = false;
     const queued: Array<[ChangeSet?, WrittenValues?]> = [];
+    if (!this.#scope.follow) {
+      void failure('unknown-collection/transaction', this.name).then(onError);
+      return () => undefined;
+    }
     const stop = this.#scope.follow({
       collections: new Set([this.name]),
       trigger: (...change) => (live ? live.trigger(...change) : queued.push(change)),

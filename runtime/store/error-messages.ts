@@ -44,20 +44,29 @@ export function explain(Err: typeof StoreError, err: Error, collection: string |
 }
 
 /** What the store itself refuses on its asynchronous paths (see `failure` in errors.ts). */
-export type Failure = 'outdated' | 'closed' | 'upgrade-blocked' | 'delete-blocked' | 'not-in-transaction';
+export type Failure = 'connection-closed/outdated' | 'connection-closed' | 'version-blocked/upgrade' | 'version-blocked/delete' | 'unknown-collection/transaction' | 'missing-key' | 'unknown-index';
 
 /** The StoreError for one of the store's own refusals: `name` is the store's, or the collection's. */
-export function failure(Err: typeof StoreError, what: Failure, name: string, detail = ''): StoreError {
+export function failure(Err: typeof StoreError, what: Failure, name: string, detail = '', extra = ''): StoreError {
   switch (what) {
-    case 'outdated':
+    case 'missing-key':
+      // detail: the key path; extra: what the value is.
+      return extra === 'object'
+        ? new Err('missing-key', `Record for collection '${name}' has no '${detail}' (its key field). Set ${detail} before storing it.`, { collection: name })
+        : new Err('missing-key', `Collection '${name}' stores objects, got ${extra}. Pass an object with a '${detail}' field.`, { collection: name });
+    case 'unknown-index':
+      // detail: the index ('' for a word search); extra: the declared ones.
+      return new Err('unknown-index', detail ? `Collection '${name}' has no index '${detail}'. Declared indexes: ${extra || 'none'}.` : `Collection '${name}' has no word index. Declare words: ['field', …] on collection '${name}' to search it.`, { collection: name });
+    case 'connection-closed/outdated':
       return new Err('connection-closed', `Store '${name}' was closed because another tab upgraded it to a newer version. Reload the page to use the new version.`);
-    case 'closed':
+    case 'connection-closed':
       return new Err('connection-closed', `Store '${name}' is closed. Open it again with openStore().`);
-    case 'upgrade-blocked':
+    case 'version-blocked/upgrade':
       return new Err('version-blocked', `Store '${name}' cannot upgrade to version ${detail}: another tab keeps the old version open. Close or reload the other tabs of this app.`);
-    case 'delete-blocked':
+    case 'version-blocked/delete':
       return new Err('version-blocked', `Store '${name}' cannot be deleted: a connection to it stays open. Close it (store.close()) or reload the other tabs.`);
-    case 'not-in-transaction':
-      return new Err('unknown-collection', `Collection '${name}' is not part of this transaction (${detail}). List it in store.transaction([...]).`, { collection: name });
+    case 'unknown-collection/transaction':
+      // detail: the transaction's collections; none for a live query started inside one.
+      return new Err('unknown-collection', detail ? `Collection '${name}' is not part of this transaction (${detail}). List it in store.transaction([...]).` : `observe() cannot start inside a transaction: call it on store.collection('${name}').`, { collection: name });
   }
 }

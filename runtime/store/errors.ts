@@ -45,13 +45,19 @@ export const loadMessages = () => (messages ??= import('./error-messages.js').ca
  * is passed on.
  */
 export async function toStoreError(err: unknown, collection: string | undefined, value?: unknown): Promise<unknown> {
+  if (Array.isArray(err)) return failure(...(err as Refusal));
   if (err instanceof StoreError || !(err instanceof Error)) return err;
   return (await loadMessages())?.explain(StoreError, err, collection, value) ?? err;
 }
 
-const CODES = { outdated: 'connection-closed', closed: 'connection-closed', 'upgrade-blocked': 'version-blocked', 'delete-blocked': 'version-blocked', 'not-in-transaction': 'unknown-collection' } as const;
+/**
+ * A refusal raised where no await is possible (inside a read's transaction): thrown as this
+ * tuple, turned into its StoreError by toStoreError on the way out.
+ */
+export type Refusal = [what: Failure, name: string, detail?: string, extra?: string];
+
 
 /** A StoreError for one of the store's own refusals, its message from the lazy chunk (a bare one where that cannot load). */
-export async function failure(what: Failure, name: string, detail?: string): Promise<StoreError> {
-  return (await loadMessages())?.failure(StoreError, what, name, detail) ?? new StoreError(CODES[what], `Store or collection '${name}': ${what} ${detail ?? ''}`);
+export async function failure(what: Failure, name: string, detail?: string, extra?: string): Promise<StoreError> {
+  return (await loadMessages())?.failure(StoreError, what, name, detail, extra) ?? new StoreError(what.split('/')[0] as StoreErrorCode, `${what}: '${name}' ${detail ?? ''}`);
 }

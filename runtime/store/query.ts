@@ -1,5 +1,5 @@
 import { unwrap, type IDBPIndex, type IDBPObjectStore } from 'idb';
-import { StoreError } from './errors.js';
+import type { Refusal } from './errors.js';
 import { WORDS_FIELD, tokenize } from './words.js';
 
 /** A key IndexedDB can index: string, number, Date, binary, or an array of them. */
@@ -59,10 +59,8 @@ type Source = IDBPObjectStore<unknown, string[], string, IDBTransactionMode> | I
 export function sourceOf(store: IDBPObjectStore<unknown, string[], string, IDBTransactionMode>, q: Query, collection: string): Source {
   const name = q.words !== undefined ? WORDS_FIELD : q.index;
   if (name === undefined) return store;
-  if (!store.indexNames.contains(name)) {
-    const hint = q.words !== undefined ? `Declare words: ['field', …] on collection '${collection}' to search it.` : `Declared indexes: ${[...store.indexNames].filter((n) => n !== WORDS_FIELD).join(', ') || 'none'}.`;
-    throw new StoreError('unknown-index', `Collection '${collection}' has no index '${name}'. ${hint}`, { collection });
-  }
+  // Thrown as a Refusal: the read's catch turns it into the StoreError (see toStoreError).
+  if (!store.indexNames.contains(name)) throw ['unknown-index', collection, q.words === undefined ? name : '', [...store.indexNames].filter((n) => n !== WORDS_FIELD).join(', ')] satisfies Refusal;
   return store.index(name);
 }
 

@@ -8,7 +8,7 @@ import { failure } from './errors.js';
 export async function deleteStore(name: string, options: { blockedTimeoutMs?: number } = {}): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const blocked = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => void failure('delete-blocked', name).then(reject), options.blockedTimeoutMs ?? 5000);
+    timer = setTimeout(() => void failure('version-blocked/delete', name).then(reject), options.blockedTimeoutMs ?? 5000);
   });
   try {
     await Promise.race([deleteDB(name), blocked]);

@@ -50,9 +50,9 @@ export class Store extends EventTarget {
   /** @internal Opens (or reopens) the connection. */
   connect(): Promise<IDBPDatabase<unknown>> {
     if (this.#outdated) {
-      return failure('outdated', this.name).then((e) => Promise.reject(e));
+      return failure('connection-closed/outdated', this.name).then((e) => Promise.reject(e));
     }
-    if (this.#closed) return failure('closed', this.name).then((e) => Promise.reject(e));
+    if (this.#closed) return failure('connection-closed', this.name).then((e) => Promise.reject(e));
     if (this.#db) return Promise.resolve(this.#db);
     this.#opening ??= this.#open().finally(() => (this.#opening = undefined));
     return this.#opening;
@@ -75,7 +75,7 @@ export class Store extends EventTarget {
         blocked: () => {
           timer ??= setTimeout(() => {
             gaveUp = true;
-            void failure('upgrade-blocked', schema.name, String(schema.version)).then(reject);
+            void failure('version-blocked/upgrade', schema.name, String(schema.version)).then(reject);
           }, this.#options.blockedTimeoutMs ?? 5000);
         },
         // Another tab wants a newer version: step aside so it never hangs, and tell the app.
@@ -163,7 +163,7 @@ export class Store extends EventTarget {
     const scope: Scope = {
       run: async (collection, _mode, op) => {
         if (!names.includes(collection)) {
-          throw await failure('not-in-transaction', collection, names.join(', '));
+          throw await failure('unknown-collection/transaction', collection, names.join(', '));
         }
         return op(tx.objectStore(collection));
       },
@@ -173,9 +173,7 @@ export class Store extends EventTarget {
         if (whole && written) values.set(collection, [...(values.get(collection) ?? []), ...written]);
         else values.delete(collection);
       },
-      follow: () => {
-        throw new StoreError('unknown-collection', 'observe() is not available inside a transaction: call it on store.collection(name).');
-      },
+
     };
     let result: R;
     try {
