@@ -48,14 +48,9 @@ export class Store extends EventTarget {
   }
 
   /** @internal Opens (or reopens) the connection. */
-  connect(): Promise<IDBPDatabase<unknown>> {
-    if (this.#outdated) {
-      return failure('connection-closed/outdated', this.name).then((e) => Promise.reject(e));
-    }
-    if (this.#closed) return failure('connection-closed', this.name).then((e) => Promise.reject(e));
-    if (this.#db) return Promise.resolve(this.#db);
-    this.#opening ??= this.#open().finally(() => (this.#opening = undefined));
-    return this.#opening;
+  async connect(): Promise<IDBPDatabase<unknown>> {
+    if (this.#outdated || this.#closed) throw await failure(this.#outdated ? 'connection-closed/outdated' : 'connection-closed', this.name);
+    return this.#db ?? (this.#opening ??= this.#open().finally(() => (this.#opening = undefined)));
   }
 
   #open(): Promise<IDBPDatabase<unknown>> {
