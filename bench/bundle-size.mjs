@@ -71,7 +71,8 @@ export async function measure(source) {
   });
   const outputs = result.metafile.outputs;
   const files = new Map(result.outputFiles.map((f) => [relative(root, f.path), f.contents]));
-  const entry = Object.keys(outputs).find((k) => outputs[k].entryPoint);
+  // The bench entry itself: lazy chunks are entry points too (esbuild marks each dynamic import).
+  const entry = Object.keys(outputs).find((k) => outputs[k].entryPoint === 'bench:bench-entry');
   const eager = new Set();
   const visit = (path) => {
     if (eager.has(path)) return;
