@@ -90,10 +90,14 @@ function pgbench(url, clients) {
   spawnSync('createdb', [], { env, stdio: 'ignore' });
   const init = spawnSync('pgbench', ['-i', '-q', '-s', '10'], { env, encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`pgbench -i failed: ${init.stderr}`);
-  const run = spawnSync('pgbench', ['-N', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(DURATION)], { env, encoding: 'utf8' });
-  const tps = /tps = ([\d.]+)/.exec(run.stdout);
-  if (!tps) throw new Error(`pgbench -N failed: ${run.stderr}`);
-  return Number(tps[1]);
+  // pgbench prints no tps when its clients take the whole run to connect (a short --duration on a
+  // loaded machine): one longer retry before giving up.
+  for (const seconds of [Math.max(DURATION, 2), Math.max(DURATION, 2) * 3]) {
+    const run = spawnSync('pgbench', ['-N', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds)], { env, encoding: 'utf8' });
+    const tps = /tps = ([\d.]+)/.exec(run.stdout);
+    if (tps) return Number(tps[1]);
+    if (seconds > Math.max(DURATION, 2)) throw new Error(`pgbench -N failed (exit ${run.status ?? run.signal}): ${run.stdout}${run.stderr}`);
+  }
 }
 
 async function pokeLatency(pgUrl, samples = 40) {
