@@ -109,13 +109,13 @@ export class Store extends EventTarget {
   }
 
   /** Starts a transaction, reopening once if the browser closed the connection under us. */
-  async #begin(names: string[], mode: IDBTransactionMode) {
+  async #begin(names: string[], mode: IDBTransactionMode, options?: IDBTransactionOptions) {
     try {
-      return (await this.connect()).transaction(names, mode);
+      return (await this.connect()).transaction(names, mode, options);
     } catch (err) {
       if (!(err instanceof DOMException && err.name === 'InvalidStateError')) throw err;
       this.#db = undefined;
-      return (await this.connect()).transaction(names, mode);
+      return (await this.connect()).transaction(names, mode, options);
     }
   }
 
@@ -141,7 +141,10 @@ export class Store extends EventTarget {
   /**
    * Runs `fn` in one transaction over `names`: all its writes commit together or none do (a
    * throw aborts). Inside, await only store calls: awaiting anything else (fetch, timers) lets
-   * IndexedDB auto-commit the transaction early.
+   * IndexedDB auto-commit the transaction early. `options.durability: 'relaxed'` lets the
+   * browser commit without flushing to disk (a later durable transaction of the database flushes
+   * it too): for writes that are redone anyway if lost, such as the documents of a page whose
+   * cursor commits afterwards.
    *
    * @example
    * await store.transaction(['messages', 'threads'], 'readwrite', async (tx) => {
@@ -149,9 +152,9 @@ export class Store extends EventTarget {
    *   await tx.collection('threads').put(thread);
    * });
    */
-  async transaction<R>(names: string[], mode: IDBTransactionMode, fn: (tx: StoreTransaction) => Promise<R> | R): Promise<R> {
+  async transaction<R>(names: string[], mode: IDBTransactionMode, fn: (tx: StoreTransaction) => Promise<R> | R, options?: { durability?: IDBTransactionDurability }): Promise<R> {
     names.forEach((n) => this.#assertCollection(n));
-    const tx = await this.#begin(names, mode);
+    const tx = await this.#begin(names, mode, options);
     const changes: ChangeSet = new Map();
     // The records written, while every write of a collection had them (else its followers read).
     const values: WrittenValues = new Map();

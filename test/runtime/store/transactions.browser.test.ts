@@ -23,6 +23,16 @@ describe('store transactions, migrations and errors', () => {
     await deleteStore(name);
   });
 
+  it('a relaxed-durability transaction commits its writes and asks IndexedDB for that durability', async () => {
+    const seen = await store.transaction(['messages'], 'readwrite', async (tx) => {
+      await tx.collection<Mail>('messages').put(mail(1));
+      return tx.raw.durability;
+    }, { durability: 'relaxed' });
+    // Browsers without the attribute report undefined; those with it must say 'relaxed'.
+    if (seen !== undefined) expect(seen).to.equal('relaxed');
+    expect((await store.collection<Mail>('messages').get(mail(1).id))?.id).to.equal(mail(1).id);
+  });
+
   it('a multi-collection transaction commits every write together', async () => {
     await store.transaction(['messages', 'threads'], 'readwrite', async (tx) => {
       await tx.collection<Mail>('messages').put(mail(1));
