@@ -181,10 +181,12 @@ async function waitForRev(o: Outbox, tx: Tx, later: OutboxEntry[]): Promise<void
 /**
  * How long one transaction of a pulled page should take. A local mutation's write waits for the
  * transaction in progress (both write the collection), and the page renders only between them;
- * each transaction costs < 1 ms to commit, so a few milliseconds of work keep that overhead small.
+ * but each commit costs < 1 ms and re-runs the live queries on the collection (coalesced: one read
+ * in flight), whose reads the next transaction then waits for. So: a few transactions per page,
+ * not many — at least 100 documents each (≤ 5 per 500-document page).
  */
-const CHUNK_TARGET_MS = 4;
-const CHUNK_MIN = 25;
+const CHUNK_TARGET_MS = 8;
+const CHUNK_MIN = 100;
 const CHUNK_MAX = 500;
 /** Documents per transaction, per outbox: adapted after each to take about CHUNK_TARGET_MS. */
 const chunkSizes = new WeakMap<Outbox, number>();
