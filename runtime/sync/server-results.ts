@@ -179,25 +179,21 @@ async function waitForRev(o: Outbox, tx: Tx, later: OutboxEntry[]): Promise<void
 }
 
 /**
- * How long one transaction of a pulled page should take. A local mutation's write waits for the
- * transaction in progress (both write the collection), and the page renders only between them;
- * but each commit costs < 1 ms and re-runs the live queries on the collection (coalesced: one read
- * in flight), whose reads the next transaction then waits for. So: a few transactions per page,
- * not many — at least 100 documents each (≤ 5 per 500-document page).
+ * Documents written per transaction of a pulled page (a default page is one transaction). Smaller
+ * transactions would let a local mutation wait less behind a page, but each commit re-runs the
+ * app's live queries, whose reads the next transaction waits for: with 100-document transactions
+ * the demo's first sync of 10k with the inbox open took 80 s instead of 36 s (one run each, load
+ * ~22; docs/benchmarks.md).
  */
-const CHUNK_TARGET_MS = 8;
-const CHUNK_MIN = 100;
-const CHUNK_MAX = 500;
-/** Documents per transaction, per outbox: adapted after each to take about CHUNK_TARGET_MS. */
-const chunkSizes = new WeakMap<Outbox, number>();
+export const APPLY_CHUNK = 500;
 
 /**
- * Applies one pulled page in transactions of a few milliseconds each (see CHUNK_TARGET_MS), the
- * last with the cursor, so a reload resumes after the page (re-applying part of a page is
- * harmless: each document is set to the server's value with the pending mutations on top). Each
- * document is one write: its rev is kept on its record. Entries the server already applied (per
- * `lastMutationId`) leave the outbox; returns their ids. `done` (the last page) ends a pull epoch.
- * While a custom mutation is pending the page is one transaction, so its mutator is re-run once.
+ * Applies one pulled page in transactions of {@link APPLY_CHUNK} documents, the last with the
+ * cursor, so a reload resumes after the page (re-applying part of a page is harmless: each
+ * document is set to the server's value with the pending mutations on top). Each document is one
+ * write: its rev is kept on its record. Entries the server already applied (per `lastMutationId`)
+ * leave the outbox; returns their ids. `done` (the last page) ends a pull epoch. While a custom
+ * mutation is pending the page is one transaction, so its mutator is re-run once.
  */
 export async function applyPage(o: Outbox, changes: Change[], cursor: string, lastMutationId: number, done = false): Promise<number[]> {
   // The last change of each document wins (a page lists a document once; this keeps it so).
@@ -205,15 +201,12 @@ export async function applyPage(o: Outbox, changes: Change[], cursor: string, la
   for (const c of changes) if (o.synced.includes(c.collection)) byDoc.set(docId(c.collection, c.key), c);
   const docs = [...byDoc];
   const custom = (await o.pending()).some((e) => !e.doc && e.id > lastMutationId);
+  const size = custom ? Math.max(1, docs.length) : APPLY_CHUNK;
   const acked: number[] = [];
-  for (let i = 0; ; ) {
-    const size = custom ? docs.length : (chunkSizes.get(o) ?? 100);
+  for (let i = 0; ; i += size) {
     const last = i + size >= docs.length;
-    const t0 = performance.now();
     acked.push(...(await applyChunk(o, docs.slice(i, i + size), lastMutationId, last ? { cursor, done } : undefined)));
-    if (!custom && size > 0) chunkSizes.set(o, Math.round(Math.min(CHUNK_MAX, Math.max(CHUNK_MIN, (size * CHUNK_TARGET_MS) / Math.max(0.5, performance.now() - t0)))));
     if (last) return acked;
-    i += size;
   }
 }
 
