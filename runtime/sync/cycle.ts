@@ -117,9 +117,11 @@ export async function pullAll(c: CycleContext): Promise<void> {
 
 /**
  * Keeps an event stream open until the signal aborts, reconnecting with backoff, and calls
- * `onPoke` when a poke's cursor differs from the stored one.
+ * `onPoke` when a poke's cursor differs from the stored one. When a stream opens again after
+ * failing (the server is back, and takes the token), calls `onReopen`: sync at once, whatever
+ * backoff, Retry-After wait or auth pause the failed cycles built up meanwhile (a 426 pauses again).
  */
-export async function listen(c: CycleContext, onPoke: () => void): Promise<void> {
+export async function listen(c: CycleContext, onPoke: () => void, onReopen: () => void): Promise<void> {
   let failures = 0;
   while (!c.signal.aborted) {
     try {
@@ -127,7 +129,7 @@ export async function listen(c: CycleContext, onPoke: () => void): Promise<void>
         failures = 0;
         // A poke is only a hint: a store closing meanwhile just drops it.
         void c.outbox.meta<string>('cursor').then((stored) => cursor !== stored && !c.signal.aborted && onPoke(), () => undefined);
-      }, c.signal);
+      }, c.signal, () => failures && onReopen());
     } catch {
       // Reconnect below; pulls still run on the other triggers meanwhile.
     }

@@ -173,7 +173,7 @@ export class Sync extends EventTarget {
     const interval = setInterval(schedule, this.#o.periodicMs);
     signal.addEventListener('abort', () => clearInterval(interval), { once: true });
     // A chunk that fails to load shows in the next cycle's status; it must not be an unhandled rejection.
-    if (this.#o.events) cycle().then((c) => c.listen(this.#context(), schedule), () => {});
+    if (this.#o.events) cycle().then((c) => c.listen(this.#context(), schedule, () => this.#scheduler.resume()), () => {});
     schedule();
   }
 

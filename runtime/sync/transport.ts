@@ -109,10 +109,11 @@ export function pull(base: string, clientId: string, cursor: Cursor | null, limi
  * aborts. Uses fetch streaming rather than EventSource so the token travels in a header.
  * Resolves when the stream ends (the caller reconnects with backoff).
  */
-export async function listenForPokes(base: string, token: TokenSource, onPoke: (cursor: string) => void, signal: AbortSignal): Promise<void> {
+export async function listenForPokes(base: string, token: TokenSource, onPoke: (cursor: string) => void, signal: AbortSignal, onOpen?: () => void): Promise<void> {
   const t = await token();
   const res = await fetch(new URL(SYNC_PATHS.events, base), { headers: { accept: 'text/event-stream', ...(t ? { authorization: `Bearer ${t}` } : {}) }, signal });
   if (!res.ok || !res.body) throw new SyncRequestError(res.status === 401 ? 'auth-required' : 'unexpected-response', `GET ${res.url} (event stream) answered ${res.status}`, res.status);
+  onOpen?.();
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {

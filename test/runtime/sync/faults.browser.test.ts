@@ -2,7 +2,7 @@
 // proves pending changes survive them and the engine reports, retries and recovers.
 import { expect } from '@open-wc/testing';
 import { closeAll, client, login, serverDocs, unique, waitFor, type Client } from './helpers.js';
-import { goOffline, goOnline, proxyCounts, proxyUrl, setProxyRules, startStubAgain, dropEventStreams } from '../../../testing/commands.js';
+import { goOffline, goOnline, killStub, proxyCounts, proxyUrl, setProxyRules, startStubAgain, dropEventStreams } from '../../../testing/commands.js';
 import type { SyncErrorInfo, SyncStatus } from '../../../runtime/sync/index.js';
 
 /** A client whose sync traffic goes through the fault proxy. */
@@ -157,6 +157,27 @@ describe('sync engine: faults between client and server', () => {
     const b = await client();
     await (await b.sync.put('notes', { id, from: 'b' })).acked;
     await waitFor(async () => (await a.store.collection('notes').get(id)) !== undefined, 'the poke to pull b\'s change', 15_000);
+  });
+
+  it('when the event stream opens again after the stub was down, the engine syncs at once, whatever backoff or Retry-After it was waiting out', async function () {
+    // The stream reconnects with its own backoff (0.5–30 s, a few seconds after a short outage).
+    this.timeout(60_000);
+    const id = unique('back');
+    const a = await proxied({ sync: { events: true, periodicMs: 3_600_000 } });
+    await waitFor(async () => (await proxyCounts()).streams === 1, 'the event stream');
+    await a.sync.syncNow();
+    // The stub goes down (the stream ends, reconnecting fails), and the one push that gets an
+    // answer is told to come back in an hour.
+    await killStub();
+    await setProxyRules([{ route: 'push', times: 1, fault: { respond: { status: 503, contentType: 'application/json', headers: { 'Retry-After': '3600' }, body: '{"error":{"code":"internal","message":"busy"}}' } } }]);
+    const h = await a.sync.put('notes', { id });
+    await waitFor(() => a.sync.status.lastError?.code === 'server-busy', 'the push told to retry in an hour');
+    await setProxyRules([]);
+    await startStubAgain();
+    // No timer, write or syncNow from here: only the reopened stream can bring the push forward.
+    await waitFor(() => h.status === 'applied', 'the push once the stream is back', 50_000, () => a.sync.status);
+    expect(await h.acked).to.include({ status: 'applied', rev: 1 });
+    expect(a.sync.status.pending).to.equal(0);
   });
 
   it('online, focus and visibility each trigger a sync', async () => {

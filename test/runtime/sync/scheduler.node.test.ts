@@ -156,4 +156,18 @@ describe('sync scheduler', () => {
     await scheduler.syncNow();
     assert.deepEqual(starts, []);
   });
+
+  it('cancel: a scheduled cycle and a failed cycle\'s retry do not run (this tab stopped leading)', async () => {
+    const { scheduler, starts, end } = harness();
+    scheduler.schedule(0);
+    mock.timers.tick(0);
+    scheduler.cancel();
+    await end({ ok: false });
+    mock.timers.tick(60_000);
+    assert.deepEqual(starts, [0], 'no retry after a cancel');
+    scheduler.schedule(10_000);
+    scheduler.cancel();
+    mock.timers.tick(60_000);
+    assert.deepEqual(starts, [0], 'no scheduled cycle after a cancel');
+  });
 });
