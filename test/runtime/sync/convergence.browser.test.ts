@@ -1,5 +1,5 @@
-// Model-based convergence: random user actions on three engines (two tabs sharing one store, and
-// another device) interleave with faults from outside (network cuts, a proxy's 403/503, lost
+// Model-based convergence: random user actions on three engines (two tabs sharing one store — the
+// test page and a real second page with its own event loop — and another device) interleave with faults from outside (network cuts, a proxy's 403/503, lost
 // answers, the stub SIGKILLed mid-push, dropped event streams, reloads) and with the engines' own
 // timers. After quiescence the server and every replica must equal a reference model computed from
 // the mutations the app made and the protocol's documented semantics, each mutation applied once.
@@ -7,7 +7,8 @@ import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { closeAll, closeClient, client, login, serverDocs, unique, waitFor, type Client } from './helpers.js';
 import { dropEventStreams, goOffline, goOnline, killStub, proxyUrl, setProxyRules, startStubAgain, stubUrl, type ProxyRule } from '../../../testing/commands.js';
-import type { MutationHandle } from '../../../runtime/sync/index.js';
+import type { MutationHandle, SyncStatus } from '../../../runtime/sync/index.js';
+import { RemoteTab } from './tabs.js';
 
 declare global {
   interface Window {
@@ -20,7 +21,9 @@ declare global {
   }
 }
 
-// Tabs 0 and 1 share store 0 (one leader between them); tab 2 is another device (store 1).
+// Tabs 0 and 1 share store 0 (one leader between them): tab 0 is the test page, tab 1 another page
+// of the browser (RemoteTab). Tab 2 is another device (store 1), in the test page. The network
+// commands cut the test page's network: tab 1's stays up.
 const STORE_OF_TAB = [0, 0, 1];
 const KEYS = 2;
 const LABELS = 3;
@@ -120,6 +123,15 @@ let pageOffline = false;
 let proxy: string | undefined;
 // Set when a run may have left proxy rules or a dead stub behind (the property's finally heals them).
 let dirty = { ruled: false, killed: false };
+// Tab 1's page, kept across runs (each run opens a new engine in it), and whether an engine is open there.
+let remote: RemoteTab | undefined;
+let remoteOpen = false;
+
+/** Closes tab 1's engine, before the run's stores are deleted (its open connection would block that). */
+async function closeRemote(): Promise<void> {
+  if (remoteOpen) await remote!.call('close');
+  remoteOpen = false;
+}
 
 async function run(list: Command[]): Promise<void> {
   const prefix = unique('cv');
@@ -131,13 +143,20 @@ async function run(list: Command[]): Promise<void> {
   const names = [unique('cv-s0'), unique('cv-s1')];
   const open = (t: number) => client({ name: names[STORE_OF_TAB[t]], token, sync: { url, events: true, debounceMs: 5 } });
   const tabs: Client[] = [];
-  for (let t = 0; t < 3; t++) tabs.push(await open(t));
+  for (const t of [0, 2]) tabs[t] = await open(t);
+  // Tab 1: the other page opens its engine on store 0 after tab 0 leads it.
+  const other = (remote ??= await RemoteTab.open());
+  const openOther = () => other.call('open', { store: names[0], token, url, events: true, debounceMs: 5 });
+  await openOther();
+  remoteOpen = true;
   const shared = `${prefix}-shared`;
   // The shared document exists everywhere before the run.
   await (await tabs[0].sync.put('tasks', { id: shared, labels: [] })).acked;
   for (const t of [0, 2]) await tabs[t].sync.syncNow();
   const models = [new Model(), new Model()];
   const issued: Array<{ from: Client; handle: MutationHandle }> = [];
+  // Tab 1's handles since its engine last opened (a reload forgets them, as a page would).
+  let otherIssued: number[] = [];
   const maxId = [0, 0];
   for (const cmd of list) {
     switch (cmd.op) {
@@ -150,6 +169,16 @@ async function run(list: Command[]): Promise<void> {
         const key = 'k' in cmd ? `${prefix}-s${s}-${cmd.k}` : '';
         const label = 'label' in cmd ? `s${s}-${cmd.label}` : '';
         if (!models[s].apply(cmd, key, label)) break;
+        if (cmd.tab === 1) {
+          const id =
+            cmd.op === 'put' ? await other.call<number>('put', 'notes', { id: key, v: cmd.v, labels: [] })
+            : cmd.op === 'patch' ? await other.call<number>('patch', 'notes', key, { v: cmd.v })
+            : cmd.op === 'delete' ? await other.call<number>('delete', 'notes', key)
+            : await other.call<number>(cmd.op === 'add' ? 'addToSet' : 'removeFromSet', 'tasks', shared, 'labels', [label]);
+          maxId[s] = Math.max(maxId[s], id);
+          otherIssued.push(id);
+          break;
+        }
         const sync = tabs[cmd.tab].sync;
         const handle =
           cmd.op === 'put' ? await sync.put('notes', { id: key, v: cmd.v, labels: [] })
@@ -188,6 +217,11 @@ async function run(list: Command[]): Promise<void> {
         await setProxyRules([rule(cmd)]);
         break;
       case 'reload':
+        if (cmd.tab === 1) {
+          await openOther();
+          otherIssued = [];
+          break;
+        }
         closeClient(tabs[cmd.tab]);
         tabs[cmd.tab] = await open(cmd.tab);
         break;
@@ -198,11 +232,19 @@ async function run(list: Command[]): Promise<void> {
   if (pageOffline) await goOnline();
   pageOffline = false;
   if (killed) await startStubAgain();
+  // Each store's leader (tab 1's through its page), to run a cycle and read its status.
+  type Leader = { syncNow(): Promise<unknown>; status(): Promise<SyncStatus> };
+  const inPage = (c: Client): Leader => ({ syncNow: () => c.sync.syncNow(), status: async () => c.sync.status });
   const leaders = async () => {
-    const found: Client[] = [];
+    const found: Leader[] = [];
     for (const s of [0, 1]) {
-      let leader: Client | undefined;
-      await waitFor(() => !!(leader = tabs.find((t, i) => STORE_OF_TAB[i] === s && t.sync.status.leader)), `a leader for store ${s}`);
+      let leader: Leader | undefined;
+      await waitFor(async () => {
+        const local = tabs.find((t, i) => t && STORE_OF_TAB[i] === s && t.sync.status.leader);
+        if (local) leader = inPage(local);
+        else if (s === 0 && (await other.call<SyncStatus>('status')).leader) leader = { syncNow: () => other.call('syncNow'), status: () => other.call<SyncStatus>('status') };
+        return !!leader;
+      }, `a leader for store ${s}`);
       found.push(leader!);
     }
     return found;
@@ -211,13 +253,13 @@ async function run(list: Command[]): Promise<void> {
     // A push that met the kill fault just before the rules were cleared may kill the stub late.
     if (killed) await startStubAgain();
     const ls = await leaders();
-    for (const l of ls) await l.sync.syncNow();
-    const pending = (await Promise.all(ls.map((l) => l.store.collection('$outbox').count()))).reduce((a, b) => a + b);
+    for (const l of ls) await l.syncNow();
+    const pending = (await tabs[0].store.collection('$outbox').count()) + (await tabs[2].store.collection('$outbox').count());
     if (pending === 0) break;
-    if (round > 20) throw new Error(`Still ${pending} pending after 20 sync rounds: ${JSON.stringify(ls.map((l) => l.sync.status))}`);
+    if (round > 20) throw new Error(`Still ${pending} pending after 20 sync rounds: ${JSON.stringify(await Promise.all(ls.map((l) => l.status())))}`);
   }
   // One more round: each store pulls what the other pushed last.
-  for (const l of await leaders()) await l.sync.syncNow();
+  for (const l of await leaders()) await l.syncNow();
 
   const server = await serverDocs(prefix);
   for (const [s, model] of models.entries()) {
@@ -247,6 +289,7 @@ async function run(list: Command[]): Promise<void> {
   // Handles of the tabs still open settle as applied (also a follower's, through the leader).
   const live = issued.filter((i) => tabs.includes(i.from));
   await waitFor(() => live.every((i) => i.handle.status === 'applied'), 'every open handle to settle as applied', 5_000, () => live.map((i) => i.handle.status));
+  await waitFor(async () => (await Promise.all(otherIssued.map((id) => other.call('handle', id)))).every((st) => st === 'applied'), "every handle of tab 1's page to settle as applied", 5_000);
 }
 
 describe('sync engine: model-based convergence under faults', () => {
@@ -254,7 +297,13 @@ describe('sync engine: model-based convergence under faults', () => {
     await setProxyRules([]);
     await goOnline();
     await startStubAgain();
+    await closeRemote();
     await closeAll();
+  });
+
+  after(async () => {
+    await remote?.close();
+    remote = undefined;
   });
 
   it('after random actions and outside faults every replica and the server equal the model, each mutation applied once, nothing pending', async function () {
@@ -273,6 +322,7 @@ describe('sync engine: model-based convergence under faults', () => {
         pageOffline = false;
         if (dirty.killed) await startStubAgain();
         dirty = { ruled: false, killed: false };
+        await closeRemote();
         await closeAll();
       }
     });

@@ -5,13 +5,21 @@
 import { closePage, openPage } from '../../../testing/commands.js';
 import { unique } from './helpers.js';
 
-export type TabOp = 'status' | 'clientId' | 'put' | 'patch' | 'delete' | 'addToSet' | 'removeFromSet' | 'handle' | 'pending' | 'syncNow' | 'hang' | 'close';
+export type TabOp = 'open' | 'status' | 'clientId' | 'put' | 'patch' | 'delete' | 'addToSet' | 'removeFromSet' | 'handle' | 'pending' | 'syncNow' | 'hang' | 'close';
 export interface TabCall {
   n: number;
   op: TabOp;
   args: unknown[];
 }
 export type TabReply = { n: number; value?: unknown; error?: string };
+/** The engine a tab opens: its store (by name), who syncs and where. */
+export interface TabEngineOptions {
+  store: string;
+  token: string;
+  url: string;
+  events?: boolean;
+  debounceMs?: number;
+}
 
 /** Another tab of the test's origin with its own sync engine. */
 export class RemoteTab {
@@ -30,12 +38,15 @@ export class RemoteTab {
     };
   }
 
-  /** Opens a tab whose engine syncs store `store` as `token` against `url`; resolves once it runs. */
-  static async open(options: { store: string; token: string; url: string; events?: boolean; debounceMs?: number }): Promise<RemoteTab> {
+  /**
+   * Opens a tab, with an engine syncing `options.store` when given (else open one with
+   * `call('open', options)`); resolves once it runs.
+   */
+  static async open(options?: TabEngineOptions): Promise<RemoteTab> {
     const control = unique('tab');
     const tab = new RemoteTab(new BroadcastChannel(control));
     const ready = new Promise((resolve, reject) => tab.#waiting.set(0, { resolve, reject }));
-    const q = new URLSearchParams({ control, store: options.store, token: options.token, url: options.url, events: options.events ? '1' : '0', debounce: String(options.debounceMs ?? 30) });
+    const q = new URLSearchParams({ control, ...(options ? { options: JSON.stringify(options) } : {}) });
     tab.#page = await openPage(`/test/runtime/sync/fixtures/tab.html?${q}`);
     await ready;
     return tab;
