@@ -222,11 +222,17 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     });
     const box = (await (await deepElement(reader, 'outpost-virtual-list', 'mail-thread-list')).boundingBox())!;
     await reader.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    const top = await eventually(async () => {
+    await eventually(async () => {
       await reader.mouse.wheel({ deltaY: 120 });
-      const now = await scrollTop();
-      return now > 150 ? now : undefined;
+      return (await scrollTop()) > 150 ? true : undefined;
     }, 'the list to scroll down');
+    // A wheel scroll animates: the position to come back to is where the list comes to rest.
+    const top = await eventually(async () => {
+      const before = await scrollTop();
+      await reader.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const after = await scrollTop();
+      return before === after ? after : undefined;
+    }, 'the list to come to rest');
     // A real click on the row under the pointer opens it.
     await reader.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await eventually(async () => (pathOf(reader).includes('/t/') ? true : undefined), 'the conversation to open');
