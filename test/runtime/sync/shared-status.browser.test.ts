@@ -20,9 +20,22 @@ describe('sync status in a tab that is not the leader', () => {
   afterEach(() => closeAll());
 
   it("shows the leader's status: up to date after its sync, pending until the server has a change, and the failure when the server stops", async () => {
-    const leader = await client();
-    const follower = await client({ name: leader.name, token: leader.token });
-    const synced = await statusOf(leader, (s) => s.leader && s.state === 'idle', 'the leader to finish its first sync');
+    const first = await client();
+    const second = await client({ name: first.name, token: first.token });
+    // Either tab may win the lock (the election loads after start): the test follows whichever did.
+    const winner = await new Promise<Client>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('Timed out waiting for a leader to finish its first sync')), 10_000);
+      const stops = [first, second].map((c) =>
+        c.sync.subscribe((s) => {
+          if (!s.leader || s.state !== 'idle') return;
+          clearTimeout(timer);
+          queueMicrotask(() => stops.forEach((stop) => stop()));
+          resolve(c);
+        }),
+      );
+    });
+    const [leader, follower] = winner === first ? [first, second] : [second, first];
+    const synced = leader.sync.status;
     const mirrored = await statusOf(follower, (s) => s.state === 'idle' && s.lastSyncedAt !== undefined, 'the follower to show "up to date"');
     expect(mirrored.leader).to.equal(false);
     expect(mirrored.lastSyncedAt).to.be.at.least(synced.lastSyncedAt!);
