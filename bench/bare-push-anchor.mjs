@@ -18,16 +18,24 @@ const server = createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
 `;
 
-/** Starts the bare push server in a child process; resolves with its URL and a stop function. */
-export async function startBarePushServer() {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', RAW_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Runs an anchor server's module `source` in a child process (it prints "listening on <url>" once up);
+ * resolves with its URL, pid and a stop function.
+ */
+export async function spawnAnchorServer(source) {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d) => {
       const m = /listening on (\S+)/.exec(d);
       if (m) resolve(m[1]);
     });
-    child.once('exit', (code) => reject(new Error(`raw server exited ${code}`)));
+    child.once('exit', (code) => reject(new Error(`anchor server exited ${code}`)));
   });
-  return { url, stop: () => child.kill('SIGKILL') };
+  return { url, pid: child.pid, stop: () => child.kill('SIGKILL') };
+}
+
+/** Starts the bare push server in a child process; resolves with its URL and a stop function. */
+export function startBarePushServer() {
+  return spawnAnchorServer(RAW_SERVER);
 }

@@ -12,12 +12,12 @@
 // synchronous = FULL, in a fresh temporary data directory); the clients share this process's event
 // loop. Memory is the server process's peak RSS (VmHWM from /proc, Linux) after the load.
 // Writes rows { name, browser: 'node', outpost, raw, dexie: null, unit, runs } (medians over runs).
-import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
+import { spawnAnchorServer } from './bare-push-anchor.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -56,18 +56,7 @@ createServer(async (req, res) => {
 }).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });
 `;
 
-async function startRaw() {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', RAW_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => {
-      const m = /listening on (\S+)/.exec(d);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`anchor server exited ${code}`)));
-  });
-  return { url, pid: child.pid, stop: () => child.kill('SIGKILL') };
-}
+const startRaw = () => spawnAnchorServer(RAW_SERVER);
 
 /** Peak and current resident set size of a Linux process, in bytes. */
 function rss(pid) {
