@@ -6,9 +6,10 @@
 // `synchronous = FULL` every commit's fsync stopped the event loop (no request parsed, no reply
 // sent) for the disk's flush time. Here SQLite commits with `synchronous = NORMAL` (in WAL mode: the
 // commit is written to the log, not flushed) and the storage itself fdatasyncs the log before it
-// answers anyone: a push's reply, a poke, and every read (pull, cursor, session) that may have seen
+// answers anyone: a push's reply, a poke, and every read of data (pull, cursor) that may have seen
 // the commit wait for the flush that covers it. What is acknowledged or shown is on disk exactly as
-// with FULL; meanwhile the event loop reads the next requests and runs the next batch.
+// with FULL; meanwhile the event loop reads the next requests and runs the next batch. One flush
+// runs at a time; the commits made meanwhile share the next.
 import { close as closeFd, fdatasync, openSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Change, DocumentValue } from '../../runtime/protocol/index.js';
@@ -102,7 +103,9 @@ export class SqliteStorage implements Storage {
   #durable = 0;
   #durableWaiters: Array<{ n: number; resolve: () => void; reject: (err: unknown) => void }> = [];
   #syncFailure: unknown;
-  readonly #syncs = new Set<Promise<void>>();
+  // The flush in progress, if any. One at a time: commits made meanwhile share the next one (an
+  // fdatasync per batch woke a pool thread per batch and queued flushes behind each other).
+  #flushing: Promise<void> | undefined;
 
   constructor(dataDir: string) {
     const { db, epoch, file } = openDb(dataDir);
@@ -116,24 +119,32 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  /** Flushes the log after commit number `n`; then every commit up to `n` is durable. */
+  /** Makes commit number `n` (and every one before it) durable: starts a flush unless one is running. */
   #flush(n: number): Promise<void> {
-    const done = (this.#walFd === undefined ? Promise.resolve() : fdatasyncAsync(this.#walFd)).then(
+    const durable = this.#whenDurable(n);
+    if (this.#flushing === undefined) this.#startFlush();
+    return durable;
+  }
+
+  #startFlush(): void {
+    // Everything committed so far is in the log: this one flush covers it.
+    const upTo = this.#committed;
+    const done = this.#walFd === undefined ? Promise.resolve() : fdatasyncAsync(this.#walFd);
+    this.#flushing = done.then(
       () => {
-        this.#durable = Math.max(this.#durable, n);
+        this.#flushing = undefined;
+        this.#durable = Math.max(this.#durable, upTo);
         this.#durableWaiters = this.#durableWaiters.filter((w) => (w.n <= this.#durable ? (w.resolve(), false) : true));
+        // Commits made during this flush wait for the next.
+        if (this.#committed > this.#durable) this.#startFlush();
       },
       (err: unknown) => {
+        this.#flushing = undefined;
         // The disk failed to flush: nothing after this point can be promised durable.
         this.#syncFailure ??= new StorageUnavailable('SQLite flush', err);
         for (const w of this.#durableWaiters.splice(0)) w.reject(this.#syncFailure);
-        throw this.#syncFailure;
       },
     );
-    const tracked = done.catch(() => undefined);
-    this.#syncs.add(tracked);
-    void tracked.then(() => this.#syncs.delete(tracked));
-    return done;
   }
 
   /** Resolves once every commit up to number `n` (one a reader may have seen) is on disk. */
@@ -269,7 +280,11 @@ export class SqliteStorage implements Storage {
   }
 
   findSession(tokenHash: string, now: number): Promise<SessionRow | undefined> {
-    return this.#read(() => {
+    // Not held for the flush, unlike the other reads: a session only admits a request, and whatever
+    // that request then reads or writes waits for a flush that covers every earlier commit, the
+    // session's too. A session is usable only once its login answered, which waited for its flush.
+    // Every push waited a whole extra flush here before.
+    return this.#mutex.runSync(() => {
       const row = io('read', () => this.#s.findSession.get(tokenHash, now));
       return row && { user: row.user, expiresAt: row.expires_at };
     });
@@ -291,7 +306,7 @@ export class SqliteStorage implements Storage {
     // Queued transactions finish (and reply) first.
     while (this.#queue.length || this.#scheduled) await this.#mutex.run(() => this.#runBatch());
     await this.#mutex.run(() => this.#db.close());
-    await Promise.all(this.#syncs);
+    while (this.#flushing) await this.#flushing;
     if (this.#walFd !== undefined) await promisify(closeFd)(this.#walFd);
   }
 }

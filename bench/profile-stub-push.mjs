@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// Where a push's time goes on the Node side: the SQLite stub under `--cpu-prof` while autocannon
+// pushes one put per request (the load of stub-backends.bench.mjs), beside the bare http anchor
+// measured in the same run. Prints throughput, the anchor ratio and the profile's heaviest functions
+// (self time) and the stub's own functions (inclusive time).
+//
+//   node bench/profile-stub-push.mjs [--duration 5] [--connections 50] [--out /tmp/stub.cpuprofile] [--no-profile]
+import autocannon from 'autocannon';
+import { build } from 'esbuild';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startBarePushServer } from './bare-push-anchor.mjs';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '50' },
+    out: { type: 'string' },
+    'no-profile': { type: 'boolean', default: false },
+    'no-anchor': { type: 'boolean', default: false },
+    // Another checkout's root (e.g. an older commit's `git archive`), to compare in the same conditions.
+    source: { type: 'string' },
+  },
+});
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const USERS = 200;
+const users = Array.from({ length: USERS }, (_, i) => `u${i}`);
+
+let counter = 0;
+function pushBody() {
+  const n = ++counter;
+  const k = `${process.pid}-${n}`;
+  return JSON.stringify({ protocol: 1, clientId: `bench-${k}`, mutations: [{ id: 1, name: 'put', collection: 'messages', key: `m${k}`, baseRev: 0, value: { subject: `Quarterly report ${k}`, from: 'alice@example.test', to: ['bob@example.test'], snippet: 'Please find attached the numbers for the last quarter, as discussed on Monday.', labels: ['INBOX', 'UNREAD'], date: 1764000000000 + n } }] });
+}
+
+/** CPU seconds (user + system, all threads) the process `pid` has used so far. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function load(url, tokens, pid) {
+  let t = 0;
+  const cpu0 = cpuSeconds(pid);
+  const r = await autocannon({
+    url: `${url}/sync/v1/push`,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[t++ % tokens.length]}` }, body: pushBody() }) }],
+  });
+  const cpu = cpuSeconds(pid) - cpu0;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failed: r.non2xx + r.errors, cpuPerRequestUs: (cpu * 1e6) / r.requests.total };
+}
+
+// The stub bundled to plain JS (not minified, packages external) for the profile: under tsx every
+// function of a module reports line 1, and tsx's loader thread shows up in the samples.
+async function bundleStub() {
+  const outfile = fileURLToPath(new URL(`../node_modules/.outpost-profile/cli-${process.pid}.mjs`, import.meta.url));
+  const root = values.source ?? fileURLToPath(new URL('..', import.meta.url));
+  await build({ entryPoints: [join(root, 'server-stub/cli.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'warning' });
+  return outfile;
+}
+
+async function startStub(profileDir) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'outpost-profile-'));
+  const cli = await bundleStub();
+  process.once('exit', () => rmSync(cli, { force: true }));
+  const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const args = [...prof, cli, '--port', '0', '--data', dataDir, '--users', users.map((u) => `${u}:${u}`).join(','), '--push-rate', 'off'];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d) => {
+      const m = /listening on (http:\/\/\S+)/.exec(d);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`stub exited ${code}`)));
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    url,
+    pid: child.pid,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Self and inclusive time per function of a .cpuprofile, in % of all samples. */
+function summarise(file) {
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map();
+  const incl = new Map();
+  const name = (n) => {
+    const f = n.callFrame;
+    const where = f.url ? `${f.url.replace(/^.*\/(node_modules\/(?!\.outpost-profile)|server-stub\/|runtime\/)/, '$1').replace(/^.*\.outpost-profile\/cli-\d+/, 'stub/cli')}:${f.lineNumber + 1}` : '';
+    return `${f.functionName || '(anonymous)'} ${where}`.trim();
+  };
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i + 1] ?? 0;
+    total += dt;
+    let node = byId.get(profile.samples[i]);
+    const k = name(node);
+    self.set(k, (self.get(k) ?? 0) + dt);
+    const seen = new Set();
+    while (node) {
+      const key = name(node);
+      if (!seen.has(key)) {
+        seen.add(key);
+        incl.set(key, (incl.get(key) ?? 0) + dt);
+      }
+      node = byId.get(parent.get(node.id));
+    }
+  }
+  const pct = (v) => ((100 * v) / total).toFixed(1).padStart(5);
+  console.log(`\nprofile ${file}: ${(total / 1e6).toFixed(1)} s sampled`);
+  console.log('heaviest self time:');
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`  ${pct(v)} %  ${k}`);
+  console.log("inclusive time of the stub's own functions:");
+  for (const [k, v] of [...incl].filter(([k]) => k.includes('stub/cli.mjs')).sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`  ${pct(v)} %  ${k}`);
+}
+
+const load0 = loadavg()[0];
+let anchor;
+if (!values['no-anchor']) {
+  const raw = await startBarePushServer();
+  anchor = await load(raw.url, ['-'], raw.pid);
+  raw.stop();
+  console.log(`bare http, ${CONNECTIONS} clients: ${anchor.rps.toFixed(0)} req/s  p50 ${anchor.p50} ms  p99 ${anchor.p99} ms  server CPU ${anchor.cpuPerRequestUs.toFixed(0)} µs/request`);
+}
+const profileDir = values['no-profile'] ? undefined : mkdtempSync(join(tmpdir(), 'outpost-cpuprof-'));
+const stub = await startStub(profileDir);
+const tokens = [];
+for (const u of users) {
+  const r = await fetch(`${stub.url}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: u, password: u }) });
+  tokens.push((await r.json()).token);
+}
+const r = await load(stub.url, tokens, stub.pid);
+await stub.stop();
+console.log(
+  `SQLite stub, ${CONNECTIONS} clients: ${r.rps.toFixed(0)} pushes/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failed ${r.failed}  server CPU ${r.cpuPerRequestUs.toFixed(0)} µs/push` +
+    (anchor ? `  → ${(r.rps / anchor.rps).toFixed(3)}× bare http` : ''),
+);
+console.log(`load average (1 min): ${load0.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`);
+if (profileDir) {
+  const file = join(profileDir, readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile')));
+  summarise(file);
+  if (values.out) copyFileSync(file, values.out);
+  rmSync(profileDir, { recursive: true, force: true });
+}
