@@ -109,3 +109,13 @@ export function openPage(path: string): Promise<string> {
 export async function closePage(id: string): Promise<void> {
   await executeServerCommand<boolean, { id: string }>('outpost-page-close', { id });
 }
+
+/**
+ * Freezes (`frozen`) or thaws (`active`) a page opened by {@link openPage}, as Chromium freezes a
+ * background tab: `freeze` fires in it, then nothing runs there (timers, messages, IndexedDB and
+ * network callbacks wait) until it is thawed (`resume` fires). Chromium only (CDP
+ * `Page.setWebLifecycleState`): resolves false in Firefox, which has no such command.
+ */
+export function setPageLifecycle(id: string, state: 'frozen' | 'active'): Promise<boolean> {
+  return executeServerCommand<boolean, { id: string; state: 'frozen' | 'active' }>('outpost-page-lifecycle', { id, state });
+}

@@ -6,7 +6,8 @@ interface PuppeteerPage {
   url(): string;
   goto(url: string): Promise<unknown>;
   close(): Promise<void>;
-  browser(): { newPage(): Promise<PuppeteerPage> };
+  browser(): { newPage(): Promise<PuppeteerPage>; protocol?: string };
+  createCDPSession(): Promise<{ send(method: string, params?: object): Promise<unknown> }>;
 }
 
 /** Pages opened for tests. */
@@ -26,6 +27,26 @@ export class TestPages {
     this.#pages.set(id, page);
     await page.goto(new URL(path, testPage.url()).href);
     return id;
+  }
+
+  /**
+   * Freezes a page opened by {@link open} as Chromium does a background tab (`frozen`: its
+   * `freeze` event fires, then its task queues stop: no timers, messages, IndexedDB or network
+   * callbacks run) or thaws it (`active`: `resume` fires). CDP `Page.setWebLifecycleState`:
+   * Chromium only. Resolves false in Firefox, which has no such command (it never freezes a tab
+   * short of the back/forward cache), so a test can say what it could not check.
+   */
+  async setLifecycle(id: string, state: 'frozen' | 'active'): Promise<boolean> {
+    const page = this.#pages.get(id);
+    if (!page) throw new Error(`outpost-page-lifecycle: no page '${id}' is open. Open it with openPage() first (and do not close it before).`);
+    if (page.browser().protocol === 'webDriverBiDi') return false;
+    const cdp = await page.createCDPSession();
+    try {
+      await cdp.send('Page.setWebLifecycleState', { state });
+    } finally {
+      await (cdp as { detach?: () => Promise<void> }).detach?.().catch(() => undefined);
+    }
+    return true;
   }
 
   /** Closes a page opened by {@link open} (like the user closing the tab). */

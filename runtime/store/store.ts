@@ -34,6 +34,9 @@ export class Store extends EventTarget {
   readonly #observers = new Set<Follower>();
   readonly #channel: BroadcastChannel | undefined;
   readonly #options: OpenStoreOptions;
+  // The transactions open now, and those a freeze aborted (their callers run them again).
+  readonly #live = new Set<IDBPTransaction<unknown, string[], IDBTransactionMode>>();
+  readonly #cut = new WeakSet<object>();
 
   /** @internal Use {@link openStore}. */
   constructor(schema: StoreSchema, options: OpenStoreOptions) {
@@ -41,6 +44,23 @@ export class Store extends EventTarget {
     this.name = schema.name;
     this.schema = schema;
     this.#options = options;
+    // A frozen tab runs nothing more: a transaction it left open would hold every other tab's
+    // transactions on those collections (Chromium aborts it after a minute), and its open
+    // connection their upgrades. So, as the Page Lifecycle guidance says, end both as it freezes;
+    // the aborted transactions run again from the start once it is thawed, the connection reopens
+    // on first use.
+    (globalThis as { document?: EventTarget }).document?.addEventListener('freeze', () => {
+      for (const tx of this.#live) {
+        try {
+          tx.abort();
+          this.#cut.add(tx);
+        } catch {
+          // Already committing: it no longer waits for this tab.
+        }
+      }
+      this.#db?.close();
+      this.#db = undefined;
+    });
     if (typeof BroadcastChannel !== 'undefined') {
       this.#channel = new BroadcastChannel(`outpost-store:${schema.name}`);
       this.#channel.onmessage = (e: MessageEvent<ChangeMessage>) => this.#notify(new Map(e.data.changes), false);
@@ -110,13 +130,18 @@ export class Store extends EventTarget {
 
   /** Starts a transaction, reopening once if the browser closed the connection under us. */
   async #begin(names: string[], mode: IDBTransactionMode, options?: IDBTransactionOptions) {
+    let tx;
     try {
-      return (await this.connect()).transaction(names, mode, options);
+      tx = (await this.connect()).transaction(names, mode, options);
     } catch (err) {
       if (!(err instanceof DOMException && err.name === 'InvalidStateError')) throw err;
       this.#db = undefined;
-      return (await this.connect()).transaction(names, mode, options);
+      tx = (await this.connect()).transaction(names, mode, options);
     }
+    this.#live.add(tx);
+    const off = () => this.#live.delete(tx);
+    tx.done.then(off, off);
+    return tx;
   }
 
   /** A collection; each of its calls runs in its own transaction. */
@@ -125,12 +150,17 @@ export class Store extends EventTarget {
     const scope: Scope = {
       run: async (collection, mode, fn) => {
         const tx = await this.#begin([collection], mode);
-        const result = await fn(tx.objectStore(collection));
-        // A read's result is final once its requests succeed: waiting for the read-only
-        // transaction's 'complete' costs another round trip to the database for nothing.
-        if (mode === 'readonly') tx.done.catch(() => undefined);
-        else await tx.done;
-        return result;
+        try {
+          const result = await fn(tx.objectStore(collection));
+          // A read's result is final once its requests succeed: waiting for the read-only
+          // transaction's 'complete' costs another round trip to the database for nothing.
+          if (mode === 'readonly') tx.done.catch(() => undefined);
+          else await tx.done;
+          return result;
+        } catch (err) {
+          if (this.#cut.has(tx)) return scope.run(collection, mode, fn);
+          throw err;
+        }
       },
       changed: (collection, keys, values) => this.#notify(new Map([[collection, keys]]), true, values && new Map([[collection, values]])),
       follow: (follower) => this.#follow(follower),
@@ -176,18 +206,15 @@ export class Store extends EventTarget {
     let result: R;
     try {
       result = await fn({ collection: (name) => new Collection(name, this.schema.collections[name], scope), raw: tx });
+      await tx.done;
     } catch (err) {
       try {
         tx.abort();
       } catch {
-        // Already aborted by the failing request.
+        // Already aborted by the failing request, or over.
       }
       await tx.done.catch(() => undefined);
-      throw await toStoreError(err, undefined);
-    }
-    try {
-      await tx.done;
-    } catch (err) {
+      if (this.#cut.has(tx)) return this.transaction(names, mode, fn, options);
       throw await toStoreError(err, undefined);
     }
     if (changes.size) this.#notify(changes, true, values);

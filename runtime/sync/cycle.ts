@@ -6,6 +6,8 @@ import { SyncRequestError } from './request-error.js';
 import type { Outbox } from './outbox.js';
 import type { Handles } from './handles.js';
 import type { OutboxEntry } from './schema.js';
+import type { StatusCell } from './status.js';
+import type { CycleResult } from './scheduler.js';
 
 /** What a cycle works with (the engine's, read at each call). */
 export interface CycleContext {
@@ -83,6 +85,23 @@ export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
       else c.handles.settle(id, outcome, true);
     }
   }
+}
+
+/**
+ * What a failed cycle shows and does next: the status (`error`; `unreachable` or `offline` for a
+ * network failure), an `error` event on `target` with the `{ code, message }`, and for 401/426 the
+ * `auth-required` / `update-required` event and a pause; else a retry (after `Retry-After` if given).
+ */
+export function failed(err: unknown, status: StatusCell, target: EventTarget): CycleResult {
+  const e = err instanceof SyncRequestError ? err : new SyncRequestError('local-failure', `A sync step failed on this device: ${(err as Error)?.message ?? String(err)}. Retrying; pending changes are kept.`);
+  // A network failure with the device online means the server, not the device, is out of reach.
+  status.set({ state: e.code !== 'network' ? 'error' : typeof navigator !== 'undefined' && navigator.onLine ? 'unreachable' : 'offline', lastError: e.info });
+  target.dispatchEvent(new CustomEvent('error', { detail: e.info }));
+  if (e.code === 'auth-required' || e.code === 'update-required') {
+    target.dispatchEvent(new Event(e.code));
+    return { ok: false, pause: true };
+  }
+  return { ok: false, retryAfterMs: e.retryAfterMs };
 }
 
 /** Pulls pages until up to date, each committed with its cursor; resyncs from scratch on a final pull error. */

@@ -7,9 +7,8 @@ import type { DocumentValue, SetElement } from '../protocol/index.js';
 import { DEFAULT_PULL_LIMIT } from '../protocol/version.js';
 import { Outbox, type ConflictPolicy, type Mutator } from './outbox.js';
 import { SyncConflicts } from './conflicts.js';
-import { docId } from './schema.js';
+import { docId, syncCollections } from './schema.js';
 import { StatusCell, type SyncStatus } from './status.js';
-import { SyncRequestError } from './request-error.js';
 import { Scheduler, type CycleResult } from './scheduler.js';
 import { TabGroup, lockNameOf, type ChannelMessage } from './leader.js';
 import { Handles, type MutationHandle } from './handles.js';
@@ -103,7 +102,7 @@ export class Sync extends EventTarget {
       keyPaths[name] = schema.keyPath;
       if (c.conflict) policies[name] = c.conflict;
     }
-    for (const own of ['$outbox', '$meta', '$revs', '$conflicts', '$rejected']) {
+    for (const own of Object.keys(syncCollections)) {
       if (!options.store.schema.collections[own]) throw new Error(`createSync: store '${options.store.name}' lacks '${own}'. Spread syncCollections into its collections: { ...yours, ...syncCollections }.`);
     }
     this.#outbox = new Outbox({ store: options.store, keyPaths, policies, mutators: options.mutators ?? {} });
@@ -305,8 +304,9 @@ export class Sync extends EventTarget {
 
   async #cycle(): Promise<CycleResult> {
     this.#status.set({ state: this.#status.value.lastSyncedAt ? 'syncing' : 'connecting' });
+    let c: Awaited<ReturnType<typeof cycle>> | undefined;
     try {
-      const c = await cycle();
+      c = await cycle();
       const context = this.#context();
       const { held } = await c.pushAll(context);
       await c.pullAll(context);
@@ -315,20 +315,11 @@ export class Sync extends EventTarget {
       this.#status.set({ state: 'idle', lastSyncedAt: Date.now(), lastError: undefined });
       return { ok: true };
     } catch (err) {
-      return this.#onFailure(err);
+      if (c) return c.failed(err, this.#status, this);
+      // The network code's chunk did not load (e.g. a deploy removed it): nothing ran; retried.
+      this.#status.set({ state: 'error', lastError: { code: 'local-failure', message: `Sync could not load its network code (${err}). Retrying; pending changes are kept; reload the app if this lasts.` } });
+      return { ok: false };
     }
-  }
-
-  #onFailure(err: unknown): CycleResult {
-    const e = err instanceof SyncRequestError ? err : new SyncRequestError('local-failure', `A sync step failed on this device: ${(err as Error)?.message ?? String(err)}. Retrying; pending changes are kept.`);
-    // A network failure with the device online means the server, not the device, is out of reach.
-    this.#status.set({ state: e.code !== 'network' ? 'error' : typeof navigator !== 'undefined' && navigator.onLine ? 'unreachable' : 'offline', lastError: e.info });
-    this.dispatchEvent(new CustomEvent('error', { detail: e.info }));
-    if (e.code === 'auth-required' || e.code === 'update-required') {
-      this.dispatchEvent(new Event(e.code));
-      return { ok: false, pause: true };
-    }
-    return { ok: false, retryAfterMs: e.retryAfterMs };
   }
 
   /** Stops syncing and hands leadership to another tab. Pending mutations stay in the outbox. */

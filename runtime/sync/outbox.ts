@@ -3,7 +3,7 @@
 import type { Store, StoreTransaction } from '../store/index.js';
 import type { DocumentValue, Mutation, ProtocolError } from '../protocol/index.js';
 import { applyMutation } from './apply.js';
-import { docId, type CustomWrite, type OutboxEntry } from './schema.js';
+import { docId, syncCollections, type CustomWrite, type OutboxEntry } from './schema.js';
 import { revOf, writeDoc } from './revs.js';
 
 /** How a collection settles a compare-and-swap conflict. */
@@ -62,7 +62,7 @@ export class Outbox {
 
   /** @internal Every collection a sync transaction spans. */
   get all(): string[] {
-    return [...this.synced, '$outbox', '$meta', '$revs', '$conflicts', '$rejected'];
+    return [...this.synced, ...Object.keys(syncCollections)];
   }
 
   /** Reads a `$meta` value. */

@@ -2,10 +2,10 @@
 // running its own engine on a store of the same origin (test/runtime/sync/fixtures/tab.ts), driven
 // over a BroadcastChannel. Unlike two engines in the test page, each has its own event loop: one
 // can hang or close while the others run on.
-import { closePage, openPage } from '../../../testing/commands.js';
+import { closePage, openPage, setPageLifecycle } from '../../../testing/commands.js';
 import { unique } from './helpers.js';
 
-export type TabOp = 'open' | 'status' | 'clientId' | 'put' | 'patch' | 'delete' | 'addToSet' | 'removeFromSet' | 'handle' | 'pending' | 'syncNow' | 'hang' | 'close';
+export type TabOp = 'open' | 'status' | 'clientId' | 'put' | 'patch' | 'delete' | 'addToSet' | 'removeFromSet' | 'handle' | 'pending' | 'syncNow' | 'hang' | 'busy' | 'idle' | 'close';
 export interface TabCall {
   n: number;
   op: TabOp;
@@ -67,6 +67,14 @@ export class RemoteTab {
    */
   async hang(ms: number): Promise<void> {
     await this.call('hang', ms);
+  }
+
+  /**
+   * Freezes the tab as Chromium freezes a background tab (`freeze` fires, then nothing runs
+   * there), or thaws it. Resolves false where the browser cannot (Firefox).
+   */
+  lifecycle(state: 'frozen' | 'active'): Promise<boolean> {
+    return setPageLifecycle(this.#page, state);
   }
 
   /** Closes the tab. */

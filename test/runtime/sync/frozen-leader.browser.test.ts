@@ -1,0 +1,86 @@
+// A leader tab the browser freezes (Chromium freezes background tabs: `freeze` fires, then nothing
+// runs there) must not hold up the other tabs: it gives its Web Lock up and ends its IndexedDB
+// transactions as it freezes, another tab takes over and pushes, each mutation is applied once,
+// and the thawed tab follows. The tabs are real separate pages (testing kit openPage); the freeze is
+// the browser's own (testing kit setPageLifecycle: CDP Page.setWebLifecycleState, Chromium only).
+import { expect } from '@open-wc/testing';
+import { closeAll, client, login, serverDocs, unique, waitFor } from './helpers.js';
+import { RemoteTab } from './tabs.js';
+import { proxyUrl, setProxyRules } from '../../../testing/commands.js';
+import type { SyncStatus } from '../../../runtime/sync/index.js';
+
+/** The issue's bound: another tab pushes a frozen leader's edits within this. */
+const TAKEOVER_MS = 10_000;
+const opened: RemoteTab[] = [];
+async function tab(options: Parameters<typeof RemoteTab.open>[0]): Promise<RemoteTab> {
+  const t = await RemoteTab.open(options);
+  opened.push(t);
+  return t;
+}
+const lockHeld = async (name: string) => !!(await navigator.locks.query()).held?.some((l) => l.name === name);
+
+describe('sync engine: a frozen leader tab', () => {
+  afterEach(async () => {
+    await setProxyRules([]);
+    for (const t of opened.splice(0)) {
+      await t.lifecycle('active');
+      await t.close();
+    }
+    await closeAll();
+  });
+
+  it('frozen (Chromium) with a transaction open: gives its lock up, another tab pushes its edits within 10 s, each applied once; thawed, it follows', async function () {
+    this.timeout(90_000);
+    const prefix = unique('frozen');
+    const store = unique('frozen-store');
+    const token = await login();
+    const url = await proxyUrl();
+    const a = await tab({ store, token, url, events: true });
+    await waitFor(async () => (await a.call<SyncStatus>('status')).leader, 'tab A to lead');
+    // A's pushes fail for now (a 503 asking to wait an hour): its edits stay in the outbox.
+    await setProxyRules([{ route: 'push', fault: { respond: { status: 503, contentType: 'application/json', headers: { 'Retry-After': '3600' }, body: '{"error":{"code":"internal","message":"busy"}}' } } }]);
+    for (let i = 0; i < 3; i++) await a.call('put', 'notes', { id: `${prefix}-a${i}`, v: i });
+    await waitFor(async () => (await a.call<SyncStatus>('status')).lastError?.code === 'server-busy', "A's push refused");
+    // A transaction of A's store is open as it freezes (as a pulled page being applied would be):
+    // left open, it would hold every other tab's transactions on those collections for good.
+    await a.call('busy');
+    const frozen = await a.lifecycle('frozen');
+    if (!frozen) {
+      // Firefox: no command freezes a page (it never freezes a tab short of the back/forward cache).
+      expect(navigator.userAgent).to.include('Firefox');
+      return;
+    }
+    const deadline = performance.now() + TAKEOVER_MS;
+    const left = () => Math.max(0, deadline - performance.now());
+    await setProxyRules([]);
+    // No other engine competes yet: the lock is free only if the frozen tab gave it up.
+    const lock = `outpost-sync:${store}`;
+    await waitFor(async () => !(await lockHeld(lock)), 'the frozen leader to give its lock up', left());
+
+    // The test page is tab B, on the same store.
+    const b = await client({ name: store, token, sync: { url, events: true } });
+    const hb = await b.sync.put('notes', { id: `${prefix}-b`, v: 9 });
+    await waitFor(() => b.sync.status.leader, 'tab B to lead', left(), () => b.sync.status);
+    await waitFor(async () => (await b.store.collection('$outbox').count()) === 0, "A's pending edits and B's pushed by B", left(), () => b.sync.status);
+    expect(await hb.acked).to.include({ status: 'applied', rev: 1 });
+    let server = await serverDocs(prefix);
+    expect([...server.keys()].sort()).to.deep.equal([`notes/${prefix}-a0`, `notes/${prefix}-a1`, `notes/${prefix}-a2`, `notes/${prefix}-b`]);
+
+    // Thawed, A follows: its transaction cut at the freeze runs again and commits, it does not
+    // lead, and its next edit goes out through B.
+    await a.lifecycle('active');
+    expect(await a.call('idle')).to.equal('committed');
+    expect((await a.call<SyncStatus>('status')).leader).to.equal(false);
+    const ha = await a.call<number>('put', 'notes', { id: `${prefix}-a3`, v: 3 });
+    await waitFor(async () => (await a.call('handle', ha)) === 'applied', "A's new edit applied through B", 20_000, () => b.sync.status);
+    expect(b.sync.status.leader).to.equal(true);
+    expect((await a.call<SyncStatus>('status')).leader).to.equal(false);
+    expect(await a.call('pending')).to.equal(0);
+    server = await serverDocs(prefix);
+    expect(server.size).to.equal(5);
+    // Exactly once: a second application of any mutation would have raised its document's rev.
+    for (const [key, doc] of server) expect(doc.rev, `${key} applied once`).to.equal(1);
+    expect(await b.store.collection('$rejected').count()).to.equal(0);
+    expect(await b.store.collection('$conflicts').count()).to.equal(0);
+  });
+});
