@@ -5,6 +5,7 @@ import type { StubLimits } from './limits.js';
 import { MutationRejected, type MutationContext, type StubApp } from './app.js';
 import { HttpError } from './http.js';
 import { PushAnswer } from './push-json.js';
+import { tryPlainWrites } from './push-writes.js';
 import { StorageUnavailable, type Storage } from './storage/types.js';
 
 const BUILTIN = new Set(['put', 'patch', 'delete', 'addToSet', 'removeFromSet']);
@@ -37,6 +38,8 @@ export async function applyPush(deps: PushDeps, user: string, request: PushReque
     }
   }
   const now = deps.now();
+  const fast = await tryPlainWrites(deps.storage, user, clientId, mutations, deps.limits, now);
+  if (fast !== undefined) return fast;
   return deps.storage.transaction(async (tx): Promise<string> => {
     // First statement: lock the pusher's change order, so this push sees every earlier one of the user.
     await tx.lockUser(user);

@@ -22,6 +22,43 @@ const MIGRATIONS: string[] = [
    CREATE TABLE outpost_sessions (token_hash text PRIMARY KEY, owner text NOT NULL, created_at bigint NOT NULL, expires_at bigint NOT NULL);
    CREATE INDEX outpost_sessions_by_expiry ON outpost_sessions (expires_at);
    CREATE TABLE outpost_seeds (name text PRIMARY KEY, ran_at bigint NOT NULL);`,
+  // A push of plain writes (puts and deletes of distinct documents) in one statement, so one round
+  // trip: the statement is its own transaction. It applies only what the general push path
+  // (server-stub/push.ts) would apply from the same state, and answers false, writing nothing, when
+  // any write would not apply as sent: the caller then takes the general path, which decides.
+  `CREATE FUNCTION outpost_push_writes(p_owner text, p_client text, p_first_id bigint, p_last_id bigint,
+       p_collections text[], p_keys text[], p_base_revs bigint[], p_values text[], p_now bigint) RETURNS boolean
+   LANGUAGE plpgsql AS $$
+   DECLARE
+     v_client record;
+     v_top bigint;
+     v_count int := cardinality(p_keys);
+   BEGIN
+     -- The user's change order first, as every push: this user's pushes commit in cursor order.
+     INSERT INTO outpost_user_log (owner, seq) VALUES (p_owner, 0) ON CONFLICT (owner) DO UPDATE SET seq = outpost_user_log.seq;
+     SELECT owner, last_mutation_id INTO v_client FROM outpost_clients WHERE client_id = p_client FOR UPDATE;
+     IF FOUND AND (v_client.owner <> p_owner OR v_client.last_mutation_id >= p_first_id) THEN
+       RETURN false;
+     END IF;
+     -- A put applies on its base rev (0: no document); a delete only on a live document at its base rev.
+     IF EXISTS (
+       SELECT 1 FROM unnest(p_collections, p_keys, p_base_revs, p_values) AS w(collection, key, base_rev, value)
+       LEFT JOIN outpost_documents d ON d.owner = p_owner AND d.collection = w.collection AND d.key = w.key
+       WHERE NOT CASE WHEN w.value IS NULL THEN d.rev IS NOT NULL AND NOT d.deleted AND d.rev = w.base_rev
+                      ELSE coalesce(d.rev, 0) = w.base_rev END
+     ) THEN
+       RETURN false;
+     END IF;
+     -- Each write takes the user's next sequence number, in the order of the push.
+     UPDATE outpost_user_log SET seq = seq + v_count WHERE owner = p_owner RETURNING seq INTO v_top;
+     INSERT INTO outpost_documents (owner, collection, key, rev, seq, deleted, value, changed_at)
+     SELECT p_owner, w.collection, w.key, 1, v_top - v_count + w.i, w.value IS NULL, w.value, p_now
+     FROM unnest(p_collections, p_keys, p_values) WITH ORDINALITY AS w(collection, key, value, i)
+     ON CONFLICT (owner, collection, key) DO UPDATE SET rev = outpost_documents.rev + 1, seq = excluded.seq, deleted = excluded.deleted, value = excluded.value, changed_at = excluded.changed_at;
+     INSERT INTO outpost_clients (client_id, owner, last_mutation_id) VALUES (p_client, p_owner, p_last_id)
+     ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id;
+     RETURN true;
+   END $$;`,
 ];
 
 /** The schema version this build writes. */

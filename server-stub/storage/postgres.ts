@@ -8,7 +8,7 @@ import { migrate } from './postgres-schema.js';
 import { PgListener } from './postgres-listen.js';
 import { guardDriver } from './postgres-guard.js';
 import { pageEnd } from './pull-page.js';
-import { StorageUnavailable, type PullSnapshot, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
+import { StorageUnavailable, type PlainWrite, type PullSnapshot, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
 
 /** Options of {@link PostgresStorage.open}. */
 export interface PostgresOptions {
@@ -135,6 +135,32 @@ export class PostgresStorage implements Storage {
         }
         if (err === fnError || err instanceof StorageUnavailable) throw err;
         throw new StorageUnavailable('PostgreSQL transaction', err);
+      }
+    }
+  }
+
+  /**
+   * One statement, so one round trip and its own transaction (no BEGIN, no COMMIT): the function
+   * `outpost_push_writes` (migration 2) locks the user's change order first, checks every write and
+   * the client, and writes only if all of it applies.
+   */
+  async applyWrites(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number): Promise<boolean> {
+    const collections = writes.map((w) => w.collection);
+    const keys = writes.map((w) => w.key);
+    const baseRevs = writes.map((w) => w.baseRev);
+    const values = writes.map((w) => w.json);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [row] = await this.#sql<Array<{ applied: boolean }>>`
+          SELECT outpost_push_writes(${user}, ${clientId}, ${firstId}, ${lastId}, ${collections}::text[], ${keys}::text[], ${baseRevs}::bigint[], ${values}::text[], ${now}) AS applied`;
+        if (row!.applied) this.#notify(new Set([user]));
+        return row!.applied;
+      } catch (err) {
+        if (RETRYABLE.has(codeOf(err) ?? '') && attempt < MAX_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+          continue;
+        }
+        throw new StorageUnavailable('PostgreSQL push', err);
       }
     }
   }

@@ -35,6 +35,16 @@ export interface StorageTx {
   savepoint<T>(fn: () => Promise<T>): Promise<T>;
 }
 
+/** One write of {@link Storage.applyWrites}: a put (`json` set) or a delete (`json` null). */
+export interface PlainWrite {
+  collection: string;
+  key: string;
+  /** The rev the client based the write on; the write applies only if the document is at it. */
+  baseRev: number;
+  /** The new value as JSON text, or null to delete. */
+  json: string | null;
+}
+
 /** What a pull reads, all from one snapshot. */
 export interface PullSnapshot {
   /** The user's newest sequence number (the head cursor position). */
@@ -69,6 +79,16 @@ export interface Storage {
    * {@link Storage.watch} listeners (on every node) hear of each user whose data it wrote.
    */
   transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;
+  /**
+   * Optional fast path for a push of plain writes to distinct documents, taken before
+   * {@link Storage.transaction}: applies every write and records `lastId` for the client, in one
+   * transaction, only if all of it would apply as sent — the client is new or `user`'s with a last
+   * mutation id below `firstId`; each document is at its `baseRev` (a delete's one live) — and
+   * resolves true once that is committed (each write's new rev is its baseRev + 1). Otherwise it
+   * resolves false with nothing applied, and the push runs through {@link Storage.transaction},
+   * which decides duplicates, conflicts and errors.
+   */
+  applyWrites?(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number): Promise<boolean>;
   /**
    * Reads one page of changes after `afterSeq`, the head position and lastMutationIds from one
    * snapshot. The page ends at `limit` changes or before its changes' JSON passes `maxBytes`

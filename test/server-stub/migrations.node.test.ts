@@ -6,7 +6,10 @@ import { startStub } from '../../server-stub/index.js';
 import { SCHEMA_VERSION } from '../../server-stub/db.js';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import postgres from 'postgres';
+import { PG_SCHEMA_VERSION } from '../../server-stub/storage/postgres-schema.js';
 import { tempDir, client, post } from './helpers.js';
+import { freshDatabase } from './postgres.js';
 
 test('a new data dir is created at the current schema version in WAL mode with synchronous = FULL', async () => {
   const dataDir = tempDir();
@@ -54,4 +57,37 @@ test('a data dir from schema 1 is migrated in place: data, cursors, clients and 
   db.close();
   assert.ok(!JSON.stringify(sessions).includes('legacy-token-of-alice'), 'the plain token is gone');
   assert.ok(JSON.stringify(sessions).includes(createHash('sha256').update('legacy-token-of-alice').digest('hex')));
+});
+
+test('a PostgreSQL data store at schema 1 is migrated at start: data, cursors, clients and sessions keep working, and plain-write pushes use the new function [postgres]', async () => {
+  const database = await freshDatabase();
+  const sql = postgres(database.url, { max: 1, onnotice: () => undefined });
+  try {
+    await sql.unsafe(readFileSync(new URL('./fixtures/pg-schema-v1.sql', import.meta.url), 'utf8'));
+    const stub = await startStub({ port: 0, dataDir: tempDir(), db: database.url, tombstoneRetentionMs: Infinity });
+    try {
+      const alice = client(stub.url, 'legacy-token-of-alice', 'old-client');
+      const pulled = await alice.pullAll();
+      assert.deepEqual(pulled.changes, [
+        { collection: 'notes', key: 'a', rev: 1, value: { text: 'from v1' } },
+        { collection: 'notes', key: 'b', rev: 2, deleted: true },
+      ]);
+      assert.equal(pulled.cursor, 'v1epoch.2.0', 'the epoch is kept: old cursors stay valid');
+      assert.equal(pulled.lastMutationIds['old-client'], 7);
+      const next = await alice.pushRaw([
+        { id: 8, name: 'put', collection: 'notes', key: 'c', baseRev: 0, value: {} },
+        { id: 9, name: 'put', collection: 'notes', key: 'b', baseRev: 2, value: { back: true } },
+      ]);
+      assert.deepEqual(next.body, { results: [{ id: 8, status: 'applied', rev: 1 }, { id: 9, status: 'applied', rev: 3 }], lastMutationId: 9 });
+    } finally {
+      await stub.close();
+    }
+    const [{ value }] = await sql<Array<{ value: string }>>`SELECT value FROM outpost_meta WHERE key = 'schema_version'`;
+    assert.equal(Number(value), PG_SCHEMA_VERSION);
+    const [fn] = await sql`SELECT 1 FROM pg_proc WHERE proname = 'outpost_push_writes' AND pronamespace = current_schema()::regnamespace`;
+    assert.ok(fn, 'the migration installed outpost_push_writes in the data store schema');
+  } finally {
+    await sql.end({ timeout: 1 });
+    await database.drop();
+  }
 });

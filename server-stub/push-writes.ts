@@ -1,0 +1,60 @@
+// The fast path of a push: puts and deletes of distinct documents, sent to a storage that can apply
+// them in one statement (PostgreSQL: one round trip instead of a transaction's three). It commits
+// only when every write applies as sent, so its answer is the one the general path would give;
+// anything else — a duplicate, a conflict, a limit, another user's client id — goes the general way.
+import type { Mutation } from '../runtime/protocol/index.js';
+import type { DocumentLimits } from './documents.js';
+import type { StubLimits } from './limits.js';
+import { PushAnswer } from './push-json.js';
+import type { PlainWrite, Storage } from './storage/types.js';
+
+/**
+ * The push's writes when every mutation is a put or delete of a document no other mutation of the
+ * push touches, each put within the document size limit; undefined otherwise.
+ */
+export function plainWrites(mutations: readonly Mutation[], limits: DocumentLimits): PlainWrite[] | undefined {
+  if (mutations.length === 0) return undefined;
+  const writes: PlainWrite[] = [];
+  const seen = new Set<string>();
+  for (const m of mutations) {
+    if (m.name !== 'put' && m.name !== 'delete') return undefined;
+    const { collection, key, baseRev } = m as Mutation & { collection: string; key: string; baseRev: number };
+    const id = JSON.stringify([collection, key]);
+    if (seen.has(id)) return undefined;
+    seen.add(id);
+    let json: string | null = null;
+    if (m.name === 'put') {
+      json = JSON.stringify((m as Mutation & { value: unknown }).value);
+      if (Buffer.byteLength(json) > limits.documentBytes) return undefined;
+    }
+    writes.push({ collection, key, baseRev, json });
+  }
+  return writes;
+}
+
+/**
+ * Applies the push through {@link Storage.applyWrites} if the storage has it and the push qualifies;
+ * resolves to the response's JSON once committed, or undefined when the general path must run
+ * (nothing was applied). Mutation ids are already checked to increase.
+ */
+export async function tryPlainWrites(
+  storage: Storage,
+  user: string,
+  clientId: string,
+  mutations: readonly Mutation[],
+  limits: StubLimits,
+  now: number,
+): Promise<string | undefined> {
+  if (!storage.applyWrites) return undefined;
+  const writes = plainWrites(mutations, limits);
+  if (!writes) return undefined;
+  const answer = new PushAnswer(limits.pushResponseBytes);
+  try {
+    mutations.forEach((m, i) => answer.add({ id: m.id, status: 'applied', rev: writes[i]!.baseRev + 1 }));
+  } catch {
+    // Past --max-push-response: the general path answers that (413, nothing applied).
+    return undefined;
+  }
+  const last = mutations[mutations.length - 1]!.id;
+  return (await storage.applyWrites(user, clientId, mutations[0]!.id, last, writes, now)) ? answer.json(last) : undefined;
+}

@@ -1,0 +1,134 @@
+// The one-statement push of plain writes (PostgreSQL's `outpost_push_writes`): it commits only what
+// the general push path would, and otherwise applies nothing so the general path decides.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PostgresStorage } from '../../server-stub/storage/postgres.js';
+import type { PlainWrite } from '../../server-stub/storage/types.js';
+import { eachBackend, stubFor, login, client } from './helpers.js';
+import { freshDatabase } from './postgres.js';
+
+const put = (key: string, baseRev: number, value: object): PlainWrite => ({ collection: 'notes', key, baseRev, json: JSON.stringify(value) });
+const del = (key: string, baseRev: number): PlainWrite => ({ collection: 'notes', key, baseRev, json: null });
+
+test('applyWrites applies all of a push only when every write and the client check out, else nothing [postgres]', async (t) => {
+  const database = await freshDatabase();
+  const storage = await PostgresStorage.open({ url: database.url, poolSize: 2 });
+  t.after(async () => {
+    await storage.close();
+    await database.drop();
+  });
+  const state = async (user = 'alice') => {
+    const page = await storage.pull(user, 0, 100, 1 << 20);
+    return { seq: page.seq, docs: page.changes.map((c) => [c.seq, c.change]), clients: page.lastMutationIds };
+  };
+
+  assert.equal(await storage.applyWrites('alice', 'c1', 1, 2, [put('a', 0, { n: 1 }), put('b', 0, { n: 2 })], 1000), true);
+  const applied = {
+    seq: 2,
+    docs: [
+      [1, { collection: 'notes', key: 'a', rev: 1, value: { n: 1 } }],
+      [2, { collection: 'notes', key: 'b', rev: 1, value: { n: 2 } }],
+    ],
+    clients: { c1: 2 },
+  };
+  assert.deepEqual(await state(), applied, 'writes take the next sequence numbers in push order');
+
+  // Each of these would not apply as sent: nothing of the push is written, not even its valid writes.
+  assert.equal(await storage.applyWrites('alice', 'c1', 2, 2, [put('c', 0, {})], 1000), false, 'an id already processed (duplicate)');
+  assert.equal(await storage.applyWrites('alice', 'c1', 3, 4, [put('c', 0, {}), put('a', 0, {})], 1000), false, 'a stale baseRev (conflict)');
+  assert.equal(await storage.applyWrites('alice', 'c1', 3, 3, [put('c', 0, {}), del('zz', 0)], 1000), false, 'a delete of a missing document');
+  assert.equal(await storage.applyWrites('bob', 'c1', 9, 9, [put('c', 0, {})], 1000), false, "another user's client id");
+  assert.deepEqual(await state(), applied);
+  assert.deepEqual(await state('bob'), { seq: 0, docs: [], clients: {} });
+
+  assert.equal(await storage.applyWrites('alice', 'c1', 3, 3, [del('a', 1)], 2000), true);
+  assert.equal(await storage.applyWrites('alice', 'c2', 1, 1, [del('a', 2)], 2000), false, 'a delete of a tombstone');
+  assert.equal(await storage.applyWrites('alice', 'c2', 1, 1, [put('a', 2, { back: true })], 3000), true, 'a put on a tombstone at its rev');
+  assert.deepEqual(await state(), {
+    seq: 4,
+    docs: [
+      [2, { collection: 'notes', key: 'b', rev: 1, value: { n: 2 } }],
+      [4, { collection: 'notes', key: 'a', rev: 3, value: { back: true } }],
+    ],
+    clients: { c1: 3, c2: 1 },
+  });
+});
+
+eachBackend('a push of puts and deletes answers as the general path: applied, conflicts beside applied writes, duplicates', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
+  const token = await login(stub.url);
+  const c = client(stub.url, token, 'writer');
+  const first = await c.push(
+    { name: 'put', collection: 'notes', key: 'a', baseRev: 0, value: { n: 1 } },
+    { name: 'put', collection: 'notes', key: 'b', baseRev: 0, value: { n: 2 } },
+  );
+  assert.deepEqual(first.body, { results: [{ id: 1, status: 'applied', rev: 1 }, { id: 2, status: 'applied', rev: 1 }], lastMutationId: 2 });
+  // One stale write among good ones: the good ones still apply (the fast path must not drop them).
+  const mixed = await c.push(
+    { name: 'put', collection: 'notes', key: 'c', baseRev: 0, value: { n: 3 } },
+    { name: 'put', collection: 'notes', key: 'a', baseRev: 0, value: { stale: true } },
+    { name: 'delete', collection: 'notes', key: 'b', baseRev: 1 },
+  );
+  assert.deepEqual(mixed.body, {
+    results: [
+      { id: 3, status: 'applied', rev: 1 },
+      { id: 4, status: 'conflict', current: { rev: 1, value: { n: 1 } } },
+      { id: 5, status: 'applied', rev: 2 },
+    ],
+    lastMutationId: 5,
+  });
+  // The same push again (a retry after a lost reply): duplicates, nothing applied twice.
+  const again = await c.pushRaw([{ id: 5, name: 'delete', collection: 'notes', key: 'b', baseRev: 1 }]);
+  assert.deepEqual(again.body, { results: [{ id: 5, status: 'duplicate' }], lastMutationId: 5 });
+  // Two writes of one document in one push: the second is based on the first.
+  const chain = await c.push(
+    { name: 'put', collection: 'notes', key: 'd', baseRev: 0, value: { v: 1 } },
+    { name: 'put', collection: 'notes', key: 'd', baseRev: 1, value: { v: 2 } },
+  );
+  assert.deepEqual(chain.body.results, [{ id: 6, status: 'applied', rev: 1 }, { id: 7, status: 'applied', rev: 2 }]);
+  const pulled = await client(stub.url, token).pullAll();
+  assert.deepEqual(
+    pulled.changes.map((ch: { key: string }) => ch),
+    [
+      { collection: 'notes', key: 'a', rev: 1, value: { n: 1 } },
+      { collection: 'notes', key: 'c', rev: 1, value: { n: 3 } },
+      { collection: 'notes', key: 'b', rev: 2, deleted: true },
+      { collection: 'notes', key: 'd', rev: 2, value: { v: 2 } },
+    ],
+  );
+  assert.equal(pulled.lastMutationIds.writer, 7);
+});
+
+test('50 concurrent pushers of one user, puts only, pulling from saved cursors, never miss a change [postgres]', { timeout: 300_000 }, async (t) => {
+  const stub = await stubFor(t, { dbPoolSize: 8 }, 'postgres');
+  const token = await login(stub.url);
+  const ROUNDS = 3;
+  const replicas = await Promise.all(
+    Array.from({ length: 50 }, async (_, i) => {
+      const replica = new Map<string, unknown>();
+      let cursor: string | null = null as string | null;
+      const pusher = client(stub.url, token, `pusher-${i}`);
+      for (let round = 0; round < ROUNDS; round++) {
+        const r = await pusher.push(
+          { name: 'put', collection: 'notes', key: `k${i}-${round}`, baseRev: 0, value: { i, round } },
+          ...(round > 0 ? [{ name: 'delete', collection: 'notes', key: `k${i}-${round - 1}`, baseRev: 1 }] : []),
+        );
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.ok(r.body.results.every((x: { status: string }) => x.status === 'applied'), JSON.stringify(r.body));
+        const pulled = await pusher.pullAll(cursor);
+        for (const ch of pulled.changes) replica.set(`${ch.collection}/${ch.key}`, ch);
+        cursor = pulled.cursor;
+        assert.ok(replica.has(`notes/k${i}-${round}`), 'a pull after my push sees my push');
+      }
+      return { replica, cursor };
+    }),
+  );
+  for (const { replica, cursor } of replicas) {
+    for (const ch of (await client(stub.url, token).pullAll(cursor)).changes) replica.set(`${ch.collection}/${ch.key}`, ch);
+  }
+  const server = await client(stub.url, token).pullAll(null);
+  const truth = new Map<string, unknown>(server.changes.map((ch: { collection: string; key: string }) => [`${ch.collection}/${ch.key}`, ch]));
+  assert.equal(truth.size, 50 * ROUNDS);
+  assert.equal(server.changes.filter((ch: { deleted?: boolean }) => !ch.deleted).length, 50);
+  for (const { replica } of replicas) assert.deepEqual(replica, truth, "a client's replica equals the server");
+});
