@@ -8,7 +8,7 @@
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, statSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +85,8 @@ async function startStub(profileDir) {
   return {
     url,
     pid: child.pid,
+    /** Bytes of the write-ahead log now (it is reset, not truncated, after a full checkpoint). */
+    walBytes: () => statSync(join(dataDir, 'outpost.sqlite-wal')).size,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -147,11 +149,13 @@ for (const u of users) {
   tokens.push((await r.json()).token);
 }
 const r = await load(stub.url, tokens, stub.pid);
+const walMiB = stub.walBytes() / 2 ** 20;
 await stub.stop();
 console.log(
   `SQLite stub, ${CONNECTIONS} clients: ${r.rps.toFixed(0)} pushes/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failed ${r.failed}  server CPU ${r.cpuPerRequestUs.toFixed(0)} µs/push` +
     (anchor ? `  → ${(r.rps / anchor.rps).toFixed(3)}× bare http` : ''),
 );
+console.log(`write-ahead log after the load: ${walMiB.toFixed(1)} MiB`);
 console.log(`load average (1 min): ${load0.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`);
 if (profileDir) {
   const file = join(profileDir, readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile')));

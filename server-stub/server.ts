@@ -129,7 +129,7 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
   const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
   const logError = options.logError ?? ((message: string, err: unknown) => (err === undefined ? console.error(`outpost-stub: ${message}`) : console.error(`outpost-stub: ${message}`, err)));
   const now = options.now ?? Date.now;
-  const storage = await openStorage({ db: options.db, dataDir, poolSize: options.dbPoolSize });
+  const storage = await openStorage({ db: options.db, dataDir, poolSize: options.dbPoolSize, log: logError });
   const auth = new Auth(storage, options.users ?? (options.identity ? [] : (app.users ?? DEFAULT_USERS)), { sessionTtlMs: options.sessionTtlMs, now });
   try {
     if (options.seed !== undefined) await runSeed(storage, app, options.seed, auth.users, now(), options.seedSize);

@@ -10,6 +10,8 @@ export interface StorageOptions {
   dataDir: string;
   /** PostgreSQL connection pool size per node. */
   poolSize?: number;
+  /** Told of background failures (e.g. SQLite's checkpoint thread); default `console.error`. */
+  log?: (message: string, err: unknown) => void;
 }
 
 /** True for a connection string the PostgreSQL storage takes. */
@@ -22,7 +24,7 @@ export function isPostgresUrl(db: string): boolean {
  * @throws Error naming the fix for an unsupported `db` or an unreachable database.
  */
 export async function openStorage(options: StorageOptions): Promise<Storage> {
-  if (options.db === undefined) return new SqliteStorage(options.dataDir);
+  if (options.db === undefined) return new SqliteStorage(options.dataDir, options.log);
   if (!isPostgresUrl(options.db)) {
     throw new Error(`--db must be a postgres://user:password@host:port/database URL (got '${options.db.replace(/:[^:@/]*@/, ':***@')}'). Leave it out to use SQLite in --data.`);
   }

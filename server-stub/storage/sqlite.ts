@@ -16,6 +16,7 @@ import type { Change, DocumentValue } from '../../runtime/protocol/index.js';
 import { openDb, type Db } from '../db.js';
 import { StorageUnavailable, type PullSnapshot, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
 import { Mutex } from './mutex.js';
+import { Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from './sqlite-checkpoint.js';
 import { pageEnd } from './pull-page.js';
 
 const fdatasyncAsync = promisify(fdatasync);
@@ -107,7 +108,11 @@ export class SqliteStorage implements Storage {
   // fdatasync per batch woke a pool thread per batch and queued flushes behind each other).
   #flushing: Promise<void> | undefined;
 
-  constructor(dataDir: string) {
+  // Checkpoints the log off the event loop (undefined in memory: no log).
+  readonly #checkpointer: Checkpointer | undefined;
+
+  /** @param log told of background failures (the checkpoint thread); default `console.error`. */
+  constructor(dataDir: string, log: (message: string, err: unknown) => void = (message, err) => console.error(`outpost-stub: ${message}`, err ?? '')) {
     const { db, epoch, file } = openDb(dataDir);
     this.#db = db;
     this.epoch = epoch;
@@ -116,6 +121,8 @@ export class SqliteStorage implements Storage {
       // Opened before NORMAL takes effect; the log exists from the migration's commit on.
       this.#walFd = openSync(`${file}-wal`, 'r+');
       db.pragma('synchronous = NORMAL');
+      db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+      this.#checkpointer = new Checkpointer(file, log, () => db.pragma('wal_autocheckpoint = 1000'));
     }
   }
 
@@ -221,6 +228,7 @@ export class SqliteStorage implements Storage {
     }
     // Answered once flushed, without holding the mutex: the next batch runs during the flush.
     const n = ++this.#committed;
+    this.#checkpointer?.committed();
     this.#flush(n).then(
       () => {
         const changed = new Set<string>();
@@ -305,6 +313,8 @@ export class SqliteStorage implements Storage {
   async close(): Promise<void> {
     // Queued transactions finish (and reply) first.
     while (this.#queue.length || this.#scheduled) await this.#mutex.run(() => this.#runBatch());
+    // The worker's connection first: the last one to close checkpoints the log and removes it.
+    await this.#checkpointer?.close();
     await this.#mutex.run(() => this.#db.close());
     while (this.#flushing) await this.#flushing;
     if (this.#walFd !== undefined) await promisify(closeFd)(this.#walFd);
