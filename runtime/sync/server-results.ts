@@ -3,9 +3,9 @@
 // after the app has rendered from IndexedDB.
 import type { StoreTransaction } from '../store/index.js';
 import type { Change, CurrentDocument, DocumentValue, Mutation, MutationResult, ProtocolError } from '../protocol/index.js';
-import { applyMutation, mergeFields } from './apply.js';
+import { applyMutation, mergeFields, sameDocument } from './apply.js';
 import type { MutationOutcome, Outbox } from './outbox.js';
-import { docId, type OutboxEntry, type StoredConflict, type StoredRejection } from './schema.js';
+import { docId, type CustomWrite, type OutboxEntry, type StoredConflict, type StoredRejection } from './schema.js';
 import { REV_FIELD } from '../protocol/fields.js';
 import { revOf, setRev, writeDoc } from './revs.js';
 
@@ -58,6 +58,31 @@ async function rollBackCustom(o: Outbox, tx: Tx, entry: OutboxEntry): Promise<vo
 }
 
 /**
+ * A rejected mutation never happened: for each document it wrote, the next pending mutation of that
+ * document (built-in or custom) was made on top of it, so it takes the rejected one's value before
+ * as its own. Its rollback, should it be rejected too, then restores what was there before both,
+ * not the first one's optimistic effect.
+ */
+async function handDown(tx: Tx, entry: OutboxEntry, sent: Map<number, OutboxEntry>): Promise<void> {
+  const before: CustomWrite[] = entry.doc ? [{ doc: entry.doc, base: entry.base }] : (entry.writes ?? []);
+  if (!before.length) return;
+  const outbox = tx.collection<OutboxEntry>('$outbox');
+  const later = (await outbox.query()).filter((e) => e.id > entry.id);
+  for (const { doc, base } of before) {
+    const next = later.find((e) => e.doc === doc || e.writes?.some((w) => w.doc === doc));
+    if (!next) continue;
+    const value = base === undefined ? { doc } : { doc, base };
+    if (next.doc) {
+      delete next.base;
+      if (base !== undefined) next.base = base;
+    } else next.writes = next.writes!.map((w) => (w.doc === doc ? value : w));
+    await outbox.put(next);
+    // Later in this push: its result, when rejected too, rolls back from what it holds now.
+    if (sent.has(next.id)) sent.set(next.id, next);
+  }
+}
+
+/**
  * Applies one push's results in one transaction and returns each mutation's outcome.
  * Conflicts are settled by the collection's policy; a resubmission gets a new id.
  */
@@ -84,6 +109,7 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
         } else if (entry.doc) await waitForRev(o, tx, rest);
         outcomes.set(entry.id, { status: 'applied', rev });
       } else if (r.status === 'rejected') {
+        await handDown(tx, entry, sent);
         if (entry.doc) await rebuild(o, tx, collection, key, entry.base, rest);
         else if (entry.writes?.length) await rollBackCustom(o, tx, entry);
         await tx.collection('$rejected').put({ id: entry.id, mutation: entry.mutation, error: r.error, at: Date.now() } satisfies StoredRejection);

@@ -58,6 +58,31 @@ describe('sync engine: custom mutations', () => {
     expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, text: 'b' });
   });
 
+  it('two rejected custom mutations that wrote the same document leave it as the server has it, not with the first one\'s effect', async () => {
+    const id = unique('rb2');
+    const a = await client({
+      sync: {
+        mutators: {
+          // Adds a tag to a note (no server handler: the stub rejects it).
+          tag: async (tx, args) => {
+            const { key, tag } = args as { key: string; tag: string };
+            const note = await tx.get('notes', key);
+            await tx.put('notes', { ...note, id: key, tags: [...((note?.tags as string[] | undefined) ?? []), tag] });
+          },
+        },
+      },
+    });
+    await (await a.sync.put('notes', { id, text: 'a' })).acked;
+    const first = await a.sync.custom('tag', { key: id, tag: 'x' });
+    const second = await a.sync.custom('tag', { key: id, tag: 'y' });
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, text: 'a', tags: ['x', 'y'] });
+    expect((await first.acked).status).to.equal('rejected');
+    expect((await second.acked).status).to.equal('rejected');
+    // No pull has brought the note since (the server's copy did not change): this is the rollback's doing.
+    expect(await a.store.collection('notes').get(id), 'both tags undone').to.deep.equal({ id, text: 'a' });
+    expect(await a.store.collection('$rejected').count()).to.equal(2);
+  });
+
   it('a mutator that throws fails only its own mutation: nothing is written or queued, later ones go through', async () => {
     const id = unique('t');
     const a = await client({ sync: { mutators: { broken: () => Promise.reject(new Error('mutator bug')) } } });

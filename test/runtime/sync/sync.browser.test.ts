@@ -88,6 +88,21 @@ describe('sync engine: mutations, push and pull', () => {
     expect(await a.store.collection('$outbox').count()).to.equal(0);
   });
 
+  it('two rejected mutations of one document roll it back to what the server has, not to the first one\'s effect', async () => {
+    const id = unique('r2');
+    const a = await client();
+    await (await a.sync.put('notes', { id, labels: 'not-a-list' })).acked;
+    const [h1, h2] = await a.sync.batch((b) => {
+      b.addToSet('notes', id, 'labels', ['x']);
+      b.addToSet('notes', id, 'labels', ['y']);
+    });
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, labels: ['x', 'y'] });
+    expect((await h1.acked).status).to.equal('rejected');
+    expect((await h2.acked).status).to.equal('rejected');
+    // No pull has brought the note since (the server's copy did not change): this is the rollback's doing.
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, labels: 'not-a-list' });
+  });
+
   it('the stub killed and restarted mid-push loses nothing and applies each mutation once', async () => {
     const prefix = unique('k');
     const a = await client();
