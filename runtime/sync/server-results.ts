@@ -3,7 +3,7 @@
 // after the app has rendered from IndexedDB.
 import type { StoreTransaction } from '../store/index.js';
 import type { Change, CurrentDocument, DocumentValue, Mutation, MutationResult, ProtocolError } from '../protocol/index.js';
-import { applyMutation, mergeFields, sameDocument } from './apply.js';
+import { applyMutation, mergeFields } from './apply.js';
 import type { MutationOutcome, Outbox } from './outbox.js';
 import { docId, type CustomWrite, type OutboxEntry, type StoredConflict, type StoredRejection } from './schema.js';
 import { REV_FIELD } from '../protocol/fields.js';
