@@ -10,13 +10,18 @@
 // of one user serialise on its row, so the load is spread like real traffic). Then the cross-node
 // poke latency: a stream on node B, a push on node A, time until B's poke arrives.
 //
+// Two more anchors split a push's cost: pgbench running the push's own statement
+// (`outpost_push_writes`, what a one-put push asks of the database) beside `pgbench -N`, and the CPU
+// each side spent per push (the stub's Node process from /proc, its PostgreSQL backends when /proc
+// shows them), figures that hold up on a loaded machine where throughput does not.
+//
 // Writes rows { name, browser: 'node', outpost, raw, unit, runs } to bench/results/stub-backends.json
 // (`raw` is the anchor named in the row) for the bench harness to merge into latest.json.
 import autocannon from 'autocannon';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { dirname } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
 import { startBarePushServer } from './bare-push-anchor.mjs';
@@ -34,6 +39,11 @@ const USERS = 200;
 const POOL = 20;
 const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
 const { freshDatabase } = await tsImport('../test/server-stub/postgres.ts', import.meta.url);
+const { migrate } = await tsImport('../server-stub/storage/postgres-schema.ts', import.meta.url);
+const { default: postgres } = await import('postgres');
+// The stubs' connections carry this name, so their backends can be told from other sessions.
+const APP_NAME = `outpost_bench_${process.pid}`;
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 const users = Array.from({ length: USERS }, (_, i) => `u${i}`);
 const usersArg = users.map((u) => `${u}:${u}`).join(',');
 
@@ -51,7 +61,40 @@ async function loginAll(url) {
   return tokens;
 }
 
+/** CPU seconds a process has used (user + system), or undefined when /proc does not show it. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU of the stubs' processes and of their PostgreSQL backends, to diff around a load. */
+async function cpuOf(target, monitor) {
+  const stub = target.nodes.reduce((sum, n) => sum + (cpuSeconds(n.pid) ?? NaN), 0);
+  const backends = new Map();
+  if (monitor) for (const { pid } of await monitor`SELECT pid FROM pg_stat_activity WHERE application_name = ${APP_NAME}`) backends.set(pid, cpuSeconds(pid));
+  return { stub, backends };
+}
+
+/** Per-push CPU in ms between two {@link cpuOf} readings; backends undefined when /proc hides them. */
+function cpuPerPush(before, after, pushes) {
+  let backends = 0;
+  for (const [pid, t] of after.backends) {
+    if (t === undefined) return { stub: ((after.stub - before.stub) / pushes) * 1000, backends: undefined };
+    backends += t - (before.backends.get(pid) ?? 0); // a connection opened during the load counts from 0
+  }
+  return { stub: ((after.stub - before.stub) / pushes) * 1000, backends: after.backends.size ? (backends / pushes) * 1000 : undefined };
+}
+
 async function startStubs(count, db) {
+  if (db) {
+    const u = new URL(db);
+    u.searchParams.set('application_name', APP_NAME);
+    db = u.toString();
+  }
   const args = ['--users', usersArg, '--push-rate', 'off', ...(db ? ['--db', db, '--db-pool', String(POOL)] : [])];
   const nodes = Array.from({ length: count }, () => new StubProcess({ args, onStderr: (l) => process.stderr.write(`[stub] ${l}\n`) }));
   const urls = [];
@@ -81,7 +124,7 @@ async function load(target, connections) {
   );
   // Counted, not fatal: under overload a 503 (storage busy) is an answer too; the row reports them.
   const failed = results.reduce((s, r) => s + r.non2xx + r.errors, 0);
-  return { failed, rps: results.reduce((s, r) => s + r.requests.average, 0), p50: Math.max(...results.map((r) => r.latency.p50)), p99: Math.max(...results.map((r) => r.latency.p99)) };
+  return { failed, pushes: results.reduce((s, r) => s + r.requests.total, 0), rps: results.reduce((s, r) => s + r.requests.average, 0), p50: Math.max(...results.map((r) => r.latency.p50)), p99: Math.max(...results.map((r) => r.latency.p99)) };
 }
 
 function pgbench(url, clients) {
@@ -97,6 +140,37 @@ function pgbench(url, clients) {
     const tps = /tps = ([\d.]+)/.exec(run.stdout);
     if (tps) return Number(tps[1]);
     if (seconds > Math.max(DURATION, 2)) throw new Error(`pgbench -N failed (exit ${run.status ?? run.signal}): ${run.stdout}${run.stderr}`);
+  }
+}
+
+/**
+ * pgbench running what a one-put push asks of the database — `SELECT outpost_push_writes(…)` for a
+ * new client of one of 200 users, a ~330-byte document — in a fresh schema: the database's side of
+ * a push without Node, HTTP or the load generator, comparable to pgbench -N.
+ */
+async function pgbenchPush(url, clients) {
+  const db = await freshDatabase(url);
+  try {
+    const sql = postgres(db.url, { max: 1, onnotice: () => undefined });
+    await migrate(sql);
+    await sql.end();
+    const value = JSON.parse(pushBody()).mutations[0].value;
+    const script = join(tmpdir(), `outpost-push-${process.pid}.sql`);
+    writeFileSync(
+      script,
+      `\\set u random(0, ${USERS - 1})\n\\set n random(1, 2000000000)\n` +
+        `SELECT outpost_push_writes('u' || :u, 'bench-' || :n || '-' || :client_id, 1, 1, ARRAY['messages'], ARRAY['m' || :n || '-' || :client_id], ARRAY[0::bigint], ARRAY['${JSON.stringify(value).replaceAll("'", "''")}'], ${Date.now()});\n`,
+    );
+    const u = new URL(db.url);
+    const env = { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username), PGPASSWORD: decodeURIComponent(u.password), PGDATABASE: u.pathname.slice(1), PGOPTIONS: `-c search_path=${u.searchParams.get('search_path')}` };
+    for (const seconds of [Math.max(DURATION, 2), Math.max(DURATION, 2) * 3]) {
+      const run = spawnSync('pgbench', ['-n', '-f', script, '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds)], { env, encoding: 'utf8' });
+      const tps = /tps = ([\d.]+)/.exec(run.stdout);
+      if (tps) return Number(tps[1]);
+      if (seconds > Math.max(DURATION, 2)) throw new Error(`pgbench of outpost_push_writes failed (exit ${run.status ?? run.signal}): ${run.stdout}${run.stderr}`);
+    }
+  } finally {
+    await db.drop();
   }
 }
 
@@ -150,15 +224,25 @@ await raw.stop();
 // The shared cluster allows 100 connections: pgbench runs with 50 clients, the anchor for both rows.
 const pgbenchTps = { 50: pgbench(values.pg, 50) };
 pgbenchTps[200] = pgbenchTps[50];
-console.log(`anchor bare http: 50 → ${anchors[50].rps.toFixed(0)} req/s, 200 → ${anchors[200].rps.toFixed(0)}; pgbench -N, 50 clients: ${pgbenchTps[50]} tps`);
+const pushTps = await pgbenchPush(values.pg, 50);
+console.log(`anchor bare http: 50 → ${anchors[50].rps.toFixed(0)} req/s, 200 → ${anchors[200].rps.toFixed(0)}; pgbench -N, 50 clients: ${pgbenchTps[50]} tps; pgbench of the push statement, 50 clients: ${pushTps} tps`);
+rows.push({ name: 'database side of a one-put push (pgbench running outpost_push_writes), 50 clients (anchor: pgbench -N, 50 clients)', browser: 'node', outpost: Math.round(pushTps), raw: Math.round(pgbenchTps[50]), unit: 'tps', runs: 1 });
+const monitor = postgres(values.pg, { max: 1, onnotice: () => undefined });
 
 for (const [label, nodes, pg] of [['SQLite (group commit)', 1, false], ['PostgreSQL, 1 node', 1, true], ['PostgreSQL, 2 nodes', 2, true]]) {
   const db = pg ? await freshDatabase(values.pg) : undefined;
   const target = await startStubs(nodes, db?.url);
   try {
     for (const c of [50, 200]) {
+      const before = await cpuOf(target, pg && monitor);
       const r = await load(target, c);
-      console.log(`${label.padEnd(24)} ${String(c).padStart(3)} clients: ${r.rps.toFixed(0).padStart(6)} pushes/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failed ${r.failed}`);
+      const cpu = cpuPerPush(before, await cpuOf(target, pg && monitor), r.pushes);
+      console.log(
+        `${label.padEnd(24)} ${String(c).padStart(3)} clients: ${r.rps.toFixed(0).padStart(6)} pushes/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failed ${r.failed}` +
+          `  CPU per push: stub ${cpu.stub.toFixed(2)} ms${cpu.backends === undefined ? '' : `, its PostgreSQL backends ${cpu.backends.toFixed(2)} ms`}`,
+      );
+      rows.push({ name: `stub server CPU per push, ${label}, ${c} clients (Node process${nodes > 1 ? 'es' : ''})`, browser: 'node', outpost: Math.round(cpu.stub * 100) / 100, raw: null, unit: 'ms', runs: 1 });
+      if (cpu.backends !== undefined) rows.push({ name: `stub PostgreSQL backend CPU per push, ${label}, ${c} clients`, browser: 'node', outpost: Math.round(cpu.backends * 100) / 100, raw: null, unit: 'ms', runs: 1 });
       const anchorRps = pg ? pgbenchTps[c] : anchors[c].rps;
       rows.push({ name: `stub push throughput, ${label}, ${c} clients, 1 put per push (anchor: ${pg ? `pgbench -N, 50 clients` : 'bare http'})`, browser: 'node', outpost: Math.round(r.rps), raw: Math.round(anchorRps), unit: 'req/s', runs: 1 });
       rows.push({ name: `stub push p50 latency, ${label}, ${c} clients (anchor: bare http)`, browser: 'node', outpost: r.p50, raw: anchors[c].p50, unit: 'ms', runs: 1 });
@@ -170,6 +254,7 @@ for (const [label, nodes, pg] of [['SQLite (group commit)', 1, false], ['Postgre
     await db?.drop();
   }
 }
+await monitor.end();
 const poke = await pokeLatency(values.pg);
 console.log(`cross-node poke: p50 ${poke.p50.toFixed(1)} ms, p95 ${poke.p95.toFixed(1)} ms`);
 rows.push({ name: 'stub cross-node poke latency p50, PostgreSQL, push on node A → poke on node B', browser: 'node', outpost: Math.round(poke.p50 * 10) / 10, raw: null, unit: 'ms', runs: 1 });
