@@ -34,6 +34,12 @@ export interface OutboxEntry {
    * full pull that ends after pull epoch `rebaseAfter`; it waits for one, then takes the pulled rev.
    */
   rebaseAfter?: number;
+  /**
+   * Set on an entry waiting for a rev (`rebaseAfter`) when the pulled document is not the value it
+   * was made on (another client changed it in between): it is pushed on a rev the server has moved
+   * past, so it meets a conflict instead of overwriting that change.
+   */
+  moved?: boolean;
   /** For a custom mutation: the documents its mutator wrote, each with its value before. */
   writes?: CustomWrite[];
   createdAt: number;

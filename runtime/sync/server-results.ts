@@ -105,7 +105,7 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
         if (entry.doc && rev) {
           await setRev(tx, collection, key, rev);
           // Later edits of this document were made on top of this one: they now base on its rev.
-          for (const e of rest) if ('baseRev' in e.mutation) await outbox.put({ ...e, rebaseAfter: undefined, mutation: { ...e.mutation, baseRev: rev } as Mutation });
+          for (const e of rest) if ('baseRev' in e.mutation) await outbox.put({ ...e, rebaseAfter: undefined, moved: undefined, mutation: { ...e.mutation, baseRev: rev } as Mutation });
         } else if (entry.doc) await waitForRev(o, tx, rest);
         outcomes.set(entry.id, { status: 'applied', rev });
       } else if (r.status === 'rejected') {
@@ -180,8 +180,11 @@ export async function sendable(o: Outbox, limit: number): Promise<{ entries: Out
       if (epoch <= e.rebaseAfter) return { entries: ready, held: true };
       const [collection, ...k] = e.doc.split('/');
       const rev = await revOf(tx, collection, k.join('/'));
-      const { rebaseAfter: _, ...rest } = e;
-      const next = { ...rest, mutation: { ...e.mutation, baseRev: rev } as Mutation };
+      const { rebaseAfter: _, moved, ...rest } = e;
+      // Moved: the server has changed the document since the acknowledged edit this one was made
+      // on, so it goes out on a rev the server has moved past, meets a conflict and is settled by
+      // the policy against the value it was made on (never overwriting that change unseen).
+      const next = { ...rest, mutation: { ...e.mutation, baseRev: moved ? Math.max(0, rev - 1) : rev } as Mutation };
       await outbox.put(next);
       ready.push(next);
     }
@@ -202,6 +205,25 @@ export async function rejectLocally(o: Outbox, entry: OutboxEntry, error: Protoc
 async function waitForRev(o: Outbox, tx: Tx, later: OutboxEntry[]): Promise<void> {
   const epoch = (await o.meta<number>('pullEpoch', tx)) ?? 0;
   for (const e of later) if ('baseRev' in e.mutation) await tx.collection('$outbox').put({ ...e, rebaseAfter: epoch });
+}
+
+/** Whether two documents (undefined: none) hold the same fields and values, in any order. */
+function sameDocument(a: DocumentValue | undefined, b: DocumentValue | undefined): boolean {
+  if (!a || !b) return a === b;
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].every((f) => JSON.stringify(a[f]) === JSON.stringify(b[f]));
+}
+
+/**
+ * `first` (the next edit of a document, waiting for the rev of an acknowledged one) was made on
+ * `first.base`; if the pulled `server` value differs, another client changed the document in
+ * between: marks it `moved`, so {@link sendable} pushes it as a conflict rather than on the
+ * pulled rev.
+ */
+async function markMoved(tx: Tx, first: OutboxEntry | undefined, server: DocumentValue | undefined): Promise<void> {
+  if (!first || sameDocument(first.base, server)) return;
+  const outbox = tx.collection<OutboxEntry>('$outbox');
+  const stored = await outbox.get(first.id);
+  if (stored?.rebaseAfter !== undefined) await outbox.put({ ...stored, moved: true });
 }
 
 /**
@@ -252,6 +274,8 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
     if (ackedDocs.size) await waitForRev(o, tx, pending.filter((e) => ackedDocs.has(e.doc)));
     if (end?.done) await tx.collection(META).put({ key: 'pullEpoch', value: ((await o.meta<number>('pullEpoch', tx)) ?? 0) + 1 });
     const pendingDocs = new Set(pending.map((e) => e.doc));
+    // Documents whose next edit waits for the rev of one acknowledged without it.
+    const waiting = new Set([...ackedDocs, ...pending.filter((e) => e.rebaseAfter !== undefined).map((e) => e.doc)]);
     // One bulk write per collection: puts carry the rev on the record, deletes keep it in $revs.
     const puts = new Map<string, Rec[]>();
     const deletes = new Map<string, string[]>();
@@ -259,6 +283,7 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
     for (const [doc, c] of docs) {
       const server = c.deleted ? undefined : (c.value as Rec);
       const value = pendingDocs.has(doc) ? rebased(o, c.collection, doc, server, pending) : server;
+      if (waiting.has(doc)) await markMoved(tx, pending.find((e) => e.doc === doc && 'baseRev' in e.mutation), server);
       if (value === undefined) {
         const keys = deletes.get(c.collection) ?? [];
         keys.push(c.key);

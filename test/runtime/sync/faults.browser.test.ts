@@ -75,6 +75,36 @@ describe('sync engine: faults between client and server', () => {
     expect(await a.store.collection('$outbox').count()).to.equal(0);
   });
 
+  it('an edit waiting for the rev of an edit acknowledged without one becomes a conflict when another client changed the document in between', async () => {
+    const id = unique('moved');
+    const a = await proxied();
+    const b = await client();
+    await (await a.sync.put('notes', { id, text: 'a' })).acked;
+    // The server applies A's first edit but its answer is lost; A's pushes then wait an hour.
+    await setProxyRules([
+      { route: 'push', times: 1, fault: { forwardThenCut: true } },
+      { route: 'push', fault: { respond: { status: 503, contentType: 'application/json', headers: { 'Retry-After': '3600' }, body: '{"error":{"code":"internal","message":"busy"}}' } } },
+    ]);
+    const [first, second] = await a.sync.batch((x) => {
+      x.patch('notes', id, { text: 'a1' });
+      x.patch('notes', id, { text: 'mine' });
+    });
+    await waitFor(() => a.sync.status.lastError?.code === 'server-busy', "A's retry held off", 10_000, () => a.sync.status);
+    // Meanwhile another client edits the note on top of A's first edit.
+    await b.sync.syncNow();
+    expect(await b.store.collection('notes').get(id)).to.deep.equal({ id, text: 'a1' });
+    expect(await (await b.sync.patch('notes', id, { text: 'theirs' })).acked).to.include({ status: 'applied', rev: 3 });
+    // A's retry is a duplicate (no rev): its second edit waits for the pull, which brings B's edit.
+    await setProxyRules([]);
+    await a.sync.syncNow();
+    expect(await first.acked).to.include({ status: 'applied' });
+    expect(await second.acked, 'a conflict, not a silent overwrite of B\'s edit').to.include({ status: 'conflict', resolution: 'stored' });
+    expect((await serverDocs(id)).get(`notes/${id}`)!.value).to.deep.equal({ id, text: 'theirs' });
+    const conflicts = (await a.store.collection('$conflicts').query()) as Array<{ fields: string[]; mine: unknown; theirs: unknown }>;
+    expect(conflicts.map((c) => [c.fields, c.mine, c.theirs])).to.deep.equal([[['text'], { id, text: 'mine' }, { id, text: 'theirs' }]]);
+    expect(await a.store.collection('$outbox').count()).to.equal(0);
+  });
+
   it('the stub SIGKILLed while a push is in flight loses nothing and applies it once after restart', async () => {
     const prefix = unique('kill');
     const a = await proxied();
