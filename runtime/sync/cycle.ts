@@ -79,7 +79,7 @@ export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
       throw err;
     }
     if (!(await stillLeading(c))) return { held: false };
-    const outcomes = await applyResults(c.outbox, batch, res.results);
+    const outcomes = await applyResults(c.outbox, batch, res.results, c.signal);
     for (const [id, outcome] of outcomes) {
       if (outcome.resubmittedAs !== undefined) c.handles.forward(id, outcome.resubmittedAs, true);
       else c.handles.settle(id, outcome, true);
@@ -122,7 +122,7 @@ export async function pullAll(c: CycleContext): Promise<void> {
       throw err;
     }
     if (!(await stillLeading(c))) return;
-    const acked = await applyPage(c.outbox, page.changes, page.cursor, page.lastMutationIds[c.clientId] ?? 0, !page.hasMore);
+    const acked = await applyPage(c.outbox, page.changes, page.cursor, page.lastMutationIds[c.clientId] ?? 0, !page.hasMore, c.signal);
     // Applied by the server but whose push response was lost (crash, network): now known.
     for (const id of acked) c.handles.settle(id, { status: 'applied' }, true);
     received += page.changes.length;

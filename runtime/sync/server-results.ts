@@ -84,11 +84,15 @@ async function handDown(tx: Tx, entry: OutboxEntry, sent: Map<number, OutboxEntr
 
 /**
  * Applies one push's results in one transaction and returns each mutation's outcome.
- * Conflicts are settled by the collection's policy; a resubmission gets a new id.
+ * Conflicts are settled by the collection's policy; a resubmission gets a new id. Nothing is
+ * applied once `term` (this tab's leadership) has ended.
  */
-export async function applyResults(o: Outbox, batch: OutboxEntry[], results: MutationResult[]): Promise<Map<number, MutationOutcome & { resubmittedAs?: number }>> {
+export async function applyResults(o: Outbox, batch: OutboxEntry[], results: MutationResult[], term?: AbortSignal): Promise<Map<number, MutationOutcome & { resubmittedAs?: number }>> {
   const outcomes = new Map<number, MutationOutcome & { resubmittedAs?: number }>();
   await o.config.store.transaction(o.all, 'readwrite', async (tx) => {
+    // Checked inside the transaction: one a freeze cut runs again once the tab is thawed, and by
+    // then another tab leads and may have moved these documents on (see applyChunk too).
+    if (term?.aborted) return;
     const outbox = tx.collection<OutboxEntry>('$outbox');
     const sent = new Map(batch.map((e) => [e.id, e]));
     for (const r of results) {
@@ -243,7 +247,7 @@ export const APPLY_CHUNK = 500;
  * leave the outbox; returns their ids. `done` (the last page) ends a pull epoch. While a custom
  * mutation is pending the page is one transaction, so its mutator is re-run once.
  */
-export async function applyPage(o: Outbox, changes: Change[], cursor: string, lastMutationId: number, done = false): Promise<number[]> {
+export async function applyPage(o: Outbox, changes: Change[], cursor: string, lastMutationId: number, done = false, term?: AbortSignal): Promise<number[]> {
   // The last change of each document wins (a page lists a document once; this keeps it so).
   const byDoc = new Map<string, Change>();
   for (const c of changes) if (o.synced.includes(c.collection)) byDoc.set(docId(c.collection, c.key), c);
@@ -253,18 +257,20 @@ export async function applyPage(o: Outbox, changes: Change[], cursor: string, la
   const acked: number[] = [];
   for (let i = 0; ; i += size) {
     const last = i + size >= docs.length;
-    acked.push(...(await applyChunk(o, docs.slice(i, i + size), lastMutationId, last ? { cursor, done } : undefined)));
+    acked.push(...(await applyChunk(o, docs.slice(i, i + size), lastMutationId, last ? { cursor, done } : undefined, term)));
     if (last) return acked;
   }
 }
 
 /** One transaction of {@link applyPage}; `end` (the page's last) commits the cursor with it. */
-function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: number, end?: { cursor: string; done: boolean }): Promise<number[]> {
+function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: number, end?: { cursor: string; done: boolean }, term?: AbortSignal): Promise<number[]> {
   // Only the page's last transaction (with the cursor) is flushed to disk: the earlier ones are
   // pulled again if lost, and IndexedDB commits a database's transactions in order, so the flush
   // of the last carries them (Firefox flushes every default transaction: ~15 per page otherwise).
   const durability = end ? 'default' : 'relaxed';
   return o.config.store.transaction(o.all, 'readwrite', async (tx) => {
+    // A page older than what the tab that now leads has applied must not overwrite it.
+    if (term?.aborted) return [];
     const outbox = tx.collection<OutboxEntry>('$outbox');
     const all = await outbox.query();
     const acked = all.filter((e) => e.id <= lastMutationId);
