@@ -37,6 +37,10 @@ export function sendError(res: ServerResponse, err: HttpError): void {
   sendJson(res, err.status, { error: { code: err.code, message: err.message } }, err.headers);
 }
 
+// Fatal: invalid UTF-8 is refused, never turned into U+FFFD and stored as something else. One
+// decoder for every request: a whole-input decode keeps no state between calls.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 // Past this much, a client is not merely oversized but flooding us: drop the connection.
 const DRAIN_CAP = 16 * MAX_BODY_BYTES;
 
@@ -68,8 +72,7 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   }
   let text: string;
   try {
-    // Fatal: invalid UTF-8 is refused, never turned into U+FFFD and stored as something else.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    text = UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
   } catch {
     throw new HttpError('malformed-json', 'The request body is not valid UTF-8. Send JSON encoded as UTF-8 (JSON.stringify escapes every character that needs it).');
   }

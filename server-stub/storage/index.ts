@@ -24,7 +24,11 @@ export function isPostgresUrl(db: string): boolean {
  * @throws Error naming the fix for an unsupported `db` or an unreachable database.
  */
 export async function openStorage(options: StorageOptions): Promise<Storage> {
-  if (options.db === undefined) return new SqliteStorage(options.dataDir, options.log);
+  if (options.db === undefined) {
+    const storage = new SqliteStorage(options.dataDir, options.log);
+    await storage.opened();
+    return storage;
+  }
   if (!isPostgresUrl(options.db)) {
     throw new Error(`--db must be a postgres://user:password@host:port/database URL (got '${options.db.replace(/:[^:@/]*@/, ':***@')}'). Leave it out to use SQLite in --data.`);
   }

@@ -108,6 +108,8 @@ export class SqliteStorage implements Storage {
   // The flush in progress, if any. One at a time: commits made meanwhile share the next one (an
   // fdatasync per batch woke a pool thread per batch and queued flushes behind each other).
   #flushing: Promise<void> | undefined;
+  // While set, batches wait for it (a checkpoint pass that lets the log start over).
+  #writesHeld: Promise<void> | undefined;
 
   // Checkpoints the log off the event loop (undefined in memory: no log).
   readonly #checkpointer: Checkpointer | undefined;
@@ -123,7 +125,12 @@ export class SqliteStorage implements Storage {
       this.#walFd = openSync(`${file}-wal`, 'r+');
       db.pragma('synchronous = NORMAL');
       db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
-      this.#checkpointer = new Checkpointer(file, log, () => db.pragma('wal_autocheckpoint = 1000'));
+      this.#checkpointer = new Checkpointer(
+        file,
+        log,
+        () => db.pragma('wal_autocheckpoint = 1000'),
+        () => this.#pauseWrites(),
+      );
     }
   }
 
@@ -183,9 +190,27 @@ export class SqliteStorage implements Storage {
       if (!this.#scheduled) {
         this.#scheduled = true;
         // setImmediate: requests parsed in the same turn of the event loop join one batch.
-        setImmediate(() => void this.#mutex.run(() => this.#runBatch()));
+        setImmediate(this.#startBatch);
       }
     });
+  }
+
+  // Runs the queued transactions as one batch, unless the writes are held (they join the batch after).
+  readonly #startBatch = (): void => {
+    if (this.#writesHeld) void this.#writesHeld.then(this.#startBatch);
+    else void this.#mutex.run(() => this.#runBatch());
+  };
+
+  /** Holds new batches (reads go on) once the one running committed; resolves to the release. */
+  async #pauseWrites(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    this.#writesHeld = held;
+    await this.#mutex.run(() => undefined);
+    return () => {
+      if (this.#writesHeld === held) this.#writesHeld = undefined;
+      release();
+    };
   }
 
   async #runBatch(): Promise<void> {
@@ -272,6 +297,11 @@ export class SqliteStorage implements Storage {
         return true;
       }),
     );
+  }
+
+  /** Resolves once background work (the checkpoint thread) has opened its connection. */
+  opened(): Promise<void> {
+    return this.#checkpointer?.ready ?? Promise.resolve();
   }
 
   pull(user: string, afterSeq: number, limit: number, maxBytes: number): Promise<PullSnapshot> {

@@ -4,9 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteStorage } from '../../server-stub/storage/sqlite.js';
+import { RESTART_FRAMES } from '../../server-stub/storage/sqlite-checkpoint.js';
 import { tempDir } from './helpers.js';
 
 /** Commit frames in the live part of `<dir>/outpost.sqlite-wal` (frames carrying the header's salts). */
@@ -90,4 +91,29 @@ test('SQLite: the log is checkpointed into the database file by a worker thread,
   }
   const pulled = await storage.pull('alice', 0, 100, 1 << 20);
   assert.equal(pulled.changes.length, 40, 'every commit is still read back through the connection');
+});
+
+test('SQLite: under steady writes the log starts over once it passes the restart mark, instead of growing to the fallback bound', { timeout: 300_000 }, async (t) => {
+  const dir = tempDir();
+  const storage = new SqliteStorage(dir);
+  t.after(() => storage.close());
+  const now = Date.now();
+  const big = { text: 'x'.repeat(32 * 1024) };
+  const wal = join(dir, 'outpost.sqlite-wal');
+  const pageBytes = 4096 + 24;
+  // Three times the restart mark's worth of pages, ten pushes at a time, so commits keep landing
+  // while the worker checkpoints (a checkpoint alone never lets the log start over then).
+  const target = 3 * RESTART_FRAMES * pageBytes;
+  let written = 0;
+  let maxWal = 0;
+  for (let round = 0; written < target; round++) {
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => storage.transaction(async (tx) => void (await tx.writeDoc('alice', 'notes', `n${round}-${i}`, big, now)))),
+    );
+    written += 10 * big.text.length;
+    maxWal = Math.max(maxWal, statSync(wal).size);
+  }
+  assert.ok(maxWal < 2 * RESTART_FRAMES * pageBytes, `the log grew to ${(maxWal / 2 ** 20).toFixed(1)} MiB for ${(written / 2 ** 20).toFixed(0)} MiB written (restart mark ${(RESTART_FRAMES * pageBytes / 2 ** 20).toFixed(0)} MiB)`);
+  const page = await storage.pull('alice', 0, 10_000, 1 << 30);
+  assert.equal(page.changes.length, written / big.text.length, 'nothing was lost to the restarts');
 });
