@@ -7,6 +7,8 @@
 //
 // archive: select the newest --threads conversations, click Archive, profile until they are gone.
 // start: reload the inbox (online, service worker in control), profile until the first rows paint.
+// sync: sign in and profile the first sync with the inbox open; also prints the longest busy
+// stretches of the main thread (runs of non-idle samples, ≈ long tasks) with what ran in each.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +17,36 @@ import puppeteer from 'puppeteer-core';
 import { tsImport } from 'tsx/esm/api';
 import { buildDemo } from './app-builds.mjs';
 import { PAGE_KIT, firstRowsProbe, selectNewest } from './page-probe.mjs';
+import { startLongestTask } from './longest-task.mjs';
+
+/** Prints the longest runs of non-idle samples (≈ main-thread tasks) and the top self time in each. */
+function printBusy(profile, byId) {
+  const stretches = [];
+  let cur;
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i] ?? 0;
+    const n = byId.get(profile.samples[i]);
+    const idle = n.callFrame.functionName === '(idle)';
+    if (!idle) {
+      cur ??= { start: t, end: t, self: new Map() };
+      cur.end = t;
+      const f = n.callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+      cur.self.set(key, (cur.self.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
+    } else if (cur) {
+      stretches.push(cur);
+      cur = undefined;
+    }
+  }
+  if (cur) stretches.push(cur);
+  stretches.sort((a, b) => b.end - b.start - (a.end - a.start));
+  console.log(`busy stretches ≥ 50 ms: ${stretches.filter((s) => s.end - s.start >= 50_000).length}`);
+  for (const s of stretches.slice(0, 8)) {
+    console.log(`  ${((s.end - s.start) / 1000).toFixed(0)} ms at +${((s.start - profile.startTime) / 1e6).toFixed(1)} s:`);
+    for (const [k, v] of [...s.self].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`    ${v.toFixed(1).padStart(7)} ms  ${k}`);
+  }
+}
 
 const root = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({ options: { size: { type: 'string', default: '5000' }, action: { type: 'string', default: 'archive' }, threads: { type: 'string', default: '20' }, out: { type: 'string', default: join(root, '.tmp/demo.cpuprofile') } } });
@@ -35,16 +67,40 @@ try {
   await page.goto(`${url}/signin`);
   await page.locator('>>> mail-sign-in >>> input[name=user]').fill('alice');
   await page.locator('>>> mail-sign-in >>> input[name=password]').fill('alice');
+  const cdp = await page.createCDPSession();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: values.action === 'sync' ? 1000 : 200 });
+  if (values.action === 'sync') {
+    await page.evaluate(`window.__longest = (${startLongestTask})()`);
+    await cdp.send('Profiler.start');
+  }
+  const t0 = Date.now();
   await page.locator('>>> mail-sign-in >>> button').click();
+  // All of alice's messages stored (the demo seeds --size per user).
+  if (values.action === 'sync') {
+    await page.waitForFunction(async (size) => {
+      const info = (await indexedDB.databases()).find((d) => d.name?.includes('alice') && d.name.includes('mail'));
+      if (!info) return false;
+      const db = await new Promise((resolve) => { const r = indexedDB.open(info.name); r.onsuccess = () => resolve(r.result); });
+      try {
+        if (!db.objectStoreNames.contains('messages')) return false;
+        return (await new Promise((resolve) => { const r = db.transaction('messages').objectStore('messages').count(); r.onsuccess = () => resolve(r.result); })) >= size;
+      } finally {
+        db.close();
+      }
+    }, { polling: 500 }, SIZE);
+  }
   // The first sync is done when the progress bar is gone and the list holds every inbox thread.
   await page.waitForFunction(() => !window.__bench.find('outpost-sync-progress')?.shadowRoot?.querySelector('progress'), { polling: 500 });
   await page.evaluate(() => window.__firstRows);
-  await new Promise((r) => setTimeout(r, 3000));
-  const cdp = await page.createCDPSession();
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   let ms;
-  if (values.action === 'start') {
+  if (values.action === 'sync') {
+    ms = Date.now() - t0;
+    console.log(`longest task (page probe): ${JSON.stringify(await page.evaluate(() => window.__longest.stop()))}`);
+  } else await new Promise((r) => setTimeout(r, 3000));
+  if (values.action === 'sync') {
+    // Profiling since the click.
+  } else if (values.action === 'start') {
     await cdp.send('Profiler.start');
     await page.reload({ waitUntil: 'domcontentloaded' });
     ms = await page.evaluate(() => window.__firstRows);
@@ -75,6 +131,7 @@ try {
     self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   }
   const total = [...self.values()].reduce((a, b) => a + b, 0);
+  if (values.action === 'sync') printBusy(profile, byId);
   console.log(`${values.action} (${SIZE} messages): ${Math.round(ms)} ms to the painted result; profile ${Math.round(total)} ms → ${values.out}`);
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${v.toFixed(0).padStart(7)} ms ${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
 } finally {

@@ -1,6 +1,7 @@
 // What one sync cycle sends: push the outbox, pull until up to date; and the poke listener.
 // Loaded with the network code on the first cycle, after the app has rendered from IndexedDB.
 import { push, pull, listenForPokes, type TokenSource } from './transport.js';
+import type { PullResponse } from '../protocol/types.js';
 import { applyPage, applyResults, rejectLocally, resetForResync, sendable } from './server-results.js';
 import { SyncRequestError } from './request-error.js';
 import type { Outbox } from './outbox.js';
@@ -104,23 +105,33 @@ export function failed(err: unknown, status: StatusCell, target: EventTarget): C
   return { ok: false, retryAfterMs: e.retryAfterMs };
 }
 
-/** Pulls pages until up to date, each committed with its cursor; resyncs from scratch on a final pull error. */
+/**
+ * Pulls pages until up to date, each committed with its cursor; resyncs from scratch on a final
+ * pull error. The next page is fetched while this one is written (the request needs only this
+ * page's cursor, not its commit), so the network and the server's reads overlap the IndexedDB
+ * writes; a page is applied only after the one before it committed, and a fetched page that is
+ * not applied (a failure, a lost term) is dropped: the stored cursor still points before it.
+ */
 export async function pullAll(c: CycleContext): Promise<void> {
   let received = 0;
   let pages = 0;
+  let next: Promise<PullResponse> | undefined;
   for (;;) {
     if (c.signal.aborted) return;
-    const cursor = (await c.outbox.meta<string>('cursor')) ?? null;
     let page;
     try {
-      page = await pull(c.url, c.clientId, cursor, c.pullLimit, c.token);
+      page = await (next ?? pull(c.url, c.clientId, (await c.outbox.meta<string>('cursor')) ?? null, c.pullLimit, c.token));
     } catch (err) {
+      next = undefined;
       if (err instanceof SyncRequestError && err.code === 'cursor-expired') {
         await resetForResync(c.outbox);
         continue;
       }
       throw err;
     }
+    next = page.hasMore ? pull(c.url, c.clientId, page.cursor, c.pullLimit, c.token) : undefined;
+    // A prefetch that fails is reported when its turn comes, never as an unhandled rejection.
+    next?.catch(() => undefined);
     if (!(await stillLeading(c))) return;
     const acked = await applyPage(c.outbox, page.changes, page.cursor, page.lastMutationIds[c.clientId] ?? 0, !page.hasMore, c.signal);
     // Applied by the server but whose push response was lost (crash, network): now known.

@@ -54,6 +54,12 @@ export class Outbox {
   readonly config: OutboxConfig;
   /** @internal The synced collections' names. */
   readonly synced: string[];
+  /**
+   * @internal Local mutations whose transaction has not finished: a pulled page being written
+   * commits what it has and lets them go first (server-results.ts), so a mutation waits for a
+   * slice of a page, not the whole page.
+   */
+  writing = 0;
 
   constructor(config: OutboxConfig) {
     this.config = config;
@@ -114,6 +120,7 @@ export class Outbox {
    * transaction, so tabs share one ordered outbox.
    */
   async enqueue(inputs: Array<Omit<Mutation, 'id' | 'baseRev'> & { name: string }>): Promise<number[]> {
+    this.writing++;
     return this.config.store.transaction(this.all, 'readwrite', async (tx) => {
       const first = (await this.meta<number>('nextId', tx)) ?? 1;
       await tx.collection(META).put({ key: 'nextId', value: first + inputs.length });
@@ -134,7 +141,7 @@ export class Outbox {
         for (const i of lane) await this.write(tx, ids[i], inputs[i] as Mutation);
       }));
       return ids;
-    });
+    }).finally(() => this.writing--);
   }
 
   /** @internal Writes one mutation's local effect and its outbox entry in `tx`. */

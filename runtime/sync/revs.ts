@@ -2,7 +2,6 @@
 // store keeps on writes and removes on reads), so a pulled document is one write; in `$revs` only
 // while the document does not exist locally (deleted, or deleted by a pending mutation), and for
 // records stored before revs moved onto them.
-import type { IDBPTransaction } from 'idb';
 import type { StoreTransaction } from '../store/index.js';
 import type { DocumentValue } from '../protocol/index.js';
 import { REV_FIELD } from '../protocol/fields.js';
@@ -11,7 +10,7 @@ import { docId } from './schema.js';
 type Rec = Record<string, unknown>;
 
 /** The record as stored (hidden fields included), read in `tx`. */
-function stored(tx: StoreTransaction, collection: string, key: string): Promise<Rec | undefined> {
+export function stored(tx: StoreTransaction, collection: string, key: string): Promise<Rec | undefined> {
   return tx.raw.objectStore(collection).get(key) as Promise<Rec | undefined>;
 }
 
@@ -28,14 +27,4 @@ export async function writeDoc(tx: StoreTransaction, collection: string, key: st
     await tx.collection(collection).delete(key);
     await tx.collection('$revs').put({ doc: docId(collection, key), rev });
   } else await tx.collection(collection).put({ ...value, [REV_FIELD]: rev });
-}
-
-/**
- * Records a new server rev for a document whose local value stays as it is: rewrites the stored
- * record with only its hidden rev changed (no change notification: the app's value is the same).
- */
-export async function setRev(tx: StoreTransaction, collection: string, key: string, rev: number): Promise<void> {
-  const record = await stored(tx, collection, key);
-  if (record) await (tx.raw as IDBPTransaction<unknown, string[], 'readwrite'>).objectStore(collection).put({ ...record, [REV_FIELD]: rev });
-  else await tx.collection('$revs').put({ doc: docId(collection, key), rev });
 }

@@ -7,7 +7,8 @@ import { applyMutation, mergeFields } from './apply.js';
 import type { MutationOutcome, Outbox } from './outbox.js';
 import { docId, type CustomWrite, type OutboxEntry, type StoredConflict, type StoredRejection } from './schema.js';
 import { REV_FIELD } from '../protocol/fields.js';
-import { revOf, setRev, writeDoc } from './revs.js';
+import type { IDBPTransaction } from 'idb';
+import { revOf, stored, writeDoc } from './revs.js';
 
 type Tx = StoreTransaction;
 type Rec = Record<string, unknown>;
@@ -80,6 +81,17 @@ async function handDown(tx: Tx, entry: OutboxEntry, sent: Map<number, OutboxEntr
     // Later in this push: its result, when rejected too, rolls back from what it holds now.
     if (sent.has(next.id)) sent.set(next.id, next);
   }
+}
+
+/**
+ * Records a new server rev for a document whose local value stays as it is: rewrites the stored
+ * record with only its hidden rev changed (no change notification: the app's value is the same).
+ * Here rather than in revs.ts, which loads at start: only push results use it.
+ */
+async function setRev(tx: StoreTransaction, collection: string, key: string, rev: number): Promise<void> {
+  const record = await stored(tx, collection, key);
+  if (record) await (tx.raw as IDBPTransaction<unknown, string[], 'readwrite'>).objectStore(collection).put({ ...record, [REV_FIELD]: rev });
+  else await tx.collection('$revs').put({ doc: docId(collection, key), rev });
 }
 
 /**
@@ -231,46 +243,48 @@ async function markMoved(tx: Tx, first: OutboxEntry | undefined, server: Documen
 }
 
 /**
- * Documents written per transaction of a pulled page (a default page is one transaction). Smaller
- * transactions would let a local mutation wait less behind a page, but each commit re-runs the
- * app's live queries, whose reads the next transaction waits for: with 100-document transactions
- * the demo's first sync of 10k with the inbox open took 80 s instead of 36 s (one run each, load
- * ~22; docs/benchmarks.md).
+ * How long one slice of a pulled page may take, in ms: a page is written a slice at a time (each
+ * slice in its own task, so the page stays responsive while a big page is stored), and a local
+ * mutation waits for at most the slice in flight (see {@link applyPage}). Slices are resized to
+ * it as they go: 500 plain documents take a few ms, 500 mails with a word index tens of ms.
  */
-export const APPLY_CHUNK = 500;
+const SLICE_MS = 8;
 
 /**
- * Applies one pulled page in transactions of {@link APPLY_CHUNK} documents, the last with the
- * cursor, so a reload resumes after the page (re-applying part of a page is harmless: each
- * document is set to the server's value with the pending mutations on top). Each document is one
- * write: its rev is kept on its record. Entries the server already applied (per `lastMutationId`)
- * leave the outbox; returns their ids. `done` (the last page) ends a pull epoch. While a custom
- * mutation is pending the page is one transaction, so its mutator is re-run once.
+ * Applies one pulled page and commits the cursor with its last document, so a reload resumes
+ * after the page (re-applying part of a page is harmless: each document is set to the server's
+ * value with the pending mutations on top). Each document is one write: its rev is kept on its
+ * record. A page is one transaction, written in slices of about {@link SLICE_MS}; when a local
+ * mutation is waiting (`Outbox.writing`) after a slice, the transaction commits what it has and
+ * the rest of the page goes in a new one, queued after the mutation's (IndexedDB runs
+ * overlapping transactions in the order they were created), so the mutation is durable without
+ * waiting for the page. Entries the server already applied (per `lastMutationId`) leave the
+ * outbox; returns their ids. `done` (the last page) ends a pull epoch. While a custom mutation is
+ * pending the page is one transaction, so its mutator is re-run once.
  */
 export async function applyPage(o: Outbox, changes: Change[], cursor: string, lastMutationId: number, done = false, term?: AbortSignal): Promise<number[]> {
   // The last change of each document wins (a page lists a document once; this keeps it so).
   const byDoc = new Map<string, Change>();
   for (const c of changes) if (o.synced.includes(c.collection)) byDoc.set(docId(c.collection, c.key), c);
-  const docs = [...byDoc];
   const custom = (await o.pending()).some((e) => !e.doc && e.id > lastMutationId);
-  const size = custom ? Math.max(1, docs.length) : APPLY_CHUNK;
   const acked: number[] = [];
-  for (let i = 0; ; i += size) {
-    const last = i + size >= docs.length;
-    acked.push(...(await applyChunk(o, docs.slice(i, i + size), lastMutationId, last ? { cursor, done } : undefined, term)));
-    if (last) return acked;
+  const slice = { size: 100 };
+  for (let docs = [...byDoc]; ;) {
+    const end = await applyChunk(o, docs, lastMutationId, { cursor, done }, slice, !custom, term);
+    acked.push(...end.acked);
+    if (!end.rest.length) return acked;
+    docs = end.rest;
   }
 }
 
-/** One transaction of {@link applyPage}; `end` (the page's last) commits the cursor with it. */
-function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: number, end?: { cursor: string; done: boolean }, term?: AbortSignal): Promise<number[]> {
-  // Only the page's last transaction (with the cursor) is flushed to disk: the earlier ones are
-  // pulled again if lost, and IndexedDB commits a database's transactions in order, so the flush
-  // of the last carries them (Firefox flushes every default transaction: ~15 per page otherwise).
-  const durability = end ? 'default' : 'relaxed';
+/**
+ * One transaction of {@link applyPage}: writes `docs` slice by slice and, when they are all
+ * written, the cursor; returns the documents left when it stepped aside for a local mutation.
+ */
+function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: number, end: { cursor: string; done: boolean }, slice: { size: number }, yieldToLocal: boolean, term?: AbortSignal): Promise<{ acked: number[]; rest: Array<[string, Change]> }> {
   return o.config.store.transaction(o.all, 'readwrite', async (tx) => {
     // A page older than what the tab that now leads has applied must not overwrite it.
-    if (term?.aborted) return [];
+    if (term?.aborted) return { acked: [], rest: [] };
     const outbox = tx.collection<OutboxEntry>('$outbox');
     const all = await outbox.query();
     const acked = all.filter((e) => e.id <= lastMutationId);
@@ -278,38 +292,46 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
     const pending = all.filter((e) => e.id > lastMutationId);
     const ackedDocs = new Set(acked.filter((e) => e.doc).map((e) => e.doc));
     if (ackedDocs.size) await waitForRev(o, tx, pending.filter((e) => ackedDocs.has(e.doc)));
-    if (end?.done) await tx.collection(META).put({ key: 'pullEpoch', value: ((await o.meta<number>('pullEpoch', tx)) ?? 0) + 1 });
     const pendingDocs = new Set(pending.map((e) => e.doc));
     // Documents whose next edit waits for the rev of one acknowledged without it.
     const waiting = new Set([...ackedDocs, ...pending.filter((e) => e.rebaseAfter !== undefined).map((e) => e.doc)]);
-    // One bulk write per collection: puts carry the rev on the record, deletes keep it in $revs.
-    const puts = new Map<string, Rec[]>();
-    const deletes = new Map<string, string[]>();
-    const gone: Rec[] = [];
-    for (const [doc, c] of docs) {
-      const server = c.deleted ? undefined : (c.value as Rec);
-      const value = pendingDocs.has(doc) ? rebased(o, c.collection, doc, server, pending) : server;
-      if (waiting.has(doc)) await markMoved(tx, pending.find((e) => e.doc === doc && 'baseRev' in e.mutation), server);
-      if (value === undefined) {
-        const keys = deletes.get(c.collection) ?? [];
-        keys.push(c.key);
-        deletes.set(c.collection, keys);
-        gone.push({ doc, rev: c.rev });
-      } else {
-        const list = puts.get(c.collection) ?? [];
-        list.push({ ...value, [REV_FIELD]: c.rev });
-        puts.set(c.collection, list);
+    let i = 0;
+    while (i < docs.length) {
+      const t0 = performance.now();
+      const part = docs.slice(i, (i += slice.size));
+      // One bulk write per collection: puts carry the rev on the record, deletes keep it in $revs.
+      const puts = new Map<string, Rec[]>();
+      const deletes = new Map<string, string[]>();
+      const gone: Rec[] = [];
+      for (const [doc, c] of part) {
+        const server = c.deleted ? undefined : (c.value as Rec);
+        const value = pendingDocs.has(doc) ? rebased(o, c.collection, doc, server, pending) : server;
+        if (waiting.has(doc)) await markMoved(tx, pending.find((e) => e.doc === doc && 'baseRev' in e.mutation), server);
+        if (value === undefined) {
+          const keys = deletes.get(c.collection) ?? [];
+          keys.push(c.key);
+          deletes.set(c.collection, keys);
+          gone.push({ doc, rev: c.rev });
+        } else {
+          const list = puts.get(c.collection) ?? [];
+          list.push({ ...value, [REV_FIELD]: c.rev });
+          puts.set(c.collection, list);
+        }
       }
+      // Awaiting the slice's requests ends this task: the page renders and handles input between slices.
+      await Promise.all([
+        ...[...puts].map(([c, values]) => tx.collection(c).bulkPut(values)),
+        ...[...deletes].map(([c, keys]) => tx.collection(c).bulkDelete(keys)),
+        gone.length ? tx.collection('$revs').bulkPut(gone) : undefined,
+      ]);
+      slice.size = Math.max(10, Math.min(500, Math.round((slice.size * SLICE_MS) / Math.max(1, performance.now() - t0))));
+      if (yieldToLocal && o.writing && i < docs.length) return { acked: acked.map((e) => e.id), rest: docs.slice(i) };
     }
-    await Promise.all([
-      ...[...puts].map(([c, values]) => tx.collection(c).bulkPut(values)),
-      ...[...deletes].map(([c, keys]) => tx.collection(c).bulkDelete(keys)),
-      gone.length ? tx.collection('$revs').bulkPut(gone) : undefined,
-    ]);
     if (docs.length) await rerunCustom(o, tx, pending);
-    if (end) await tx.collection(META).put({ key: 'cursor', value: end.cursor });
-    return acked.map((e) => e.id);
-  }, { durability });
+    if (end.done) await tx.collection(META).put({ key: 'pullEpoch', value: ((await o.meta<number>('pullEpoch', tx)) ?? 0) + 1 });
+    await tx.collection(META).put({ key: 'cursor', value: end.cursor });
+    return { acked: acked.map((e) => e.id), rest: [] };
+  });
 }
 
 /** After `410 cursor-expired`: drop synced data but keep the outbox, re-applied over nothing. */

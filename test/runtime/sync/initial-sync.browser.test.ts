@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { closeAll, closeClient, client, localDocs, login, unique } from './helpers.js';
+import { resetStub } from '../../../testing/commands.js';
+import { closeAll, closeClient, client, localDocs, login, serverDocs, unique } from './helpers.js';
 
 describe('sync engine: initial sync', () => {
   afterEach(() => closeAll());
@@ -58,5 +59,52 @@ describe('sync engine: initial sync', () => {
     const gone = await (await reader.sync.delete('notes', `${prefix}-b`)).acked;
     expect((await reader.store.collection('$revs').get(`notes/${prefix}-b`))?.rev).to.equal(gone.rev);
     expect((await (await reader.sync.put('notes', { id: `${prefix}-b`, title: 'back' })).acked).status).to.equal('applied');
+  });
+
+  it('lets a local mutation made while a page is being written commit before the rest of the page', async () => {
+    // Bob's log holds only this test's documents, so the reader's one page is exactly them.
+    await resetStub();
+    const token = await login('bob');
+    const prefix = unique('m');
+    const id = (i: number) => `${prefix}-${String(i).padStart(4, '0')}`;
+    const writer = await client({ token });
+    await writer.sync.batch((b) => {
+      for (let i = 0; i < 400; i++) b.put('notes', { id: id(i), i });
+    });
+    await writer.sync.syncNow();
+
+    // The reader's first request waits until the hook below is in place.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const reader = await client({ token, sync: { pullLimit: 400, auth: () => gate.then(() => token) } });
+    const order: string[] = [];
+    reader.sync.addEventListener('progress', (e) => (e as CustomEvent<{ done: boolean }>).detail.done && order.push('page'));
+    let mutation: Promise<unknown> | undefined;
+    const put = IDBObjectStore.prototype.put;
+    // When the reader stores the page's first document (mid-write of the page), the user edits one
+    // of the documents written with it.
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      const record = value as { id?: string; $rev?: number };
+      if (!mutation && record.id === id(0) && record.$rev !== undefined) {
+        mutation = reader.sync.patch('notes', id(50), { edited: true }).then(() => order.push('mutation'));
+      }
+      return put.call(this, value, key);
+    };
+    try {
+      release();
+      await reader.sync.syncNow();
+    } finally {
+      IDBObjectStore.prototype.put = put;
+    }
+    await mutation;
+    expect(mutation, 'the hook saw the page being written').to.not.equal(undefined);
+    // Durable before the page finished: it did not wait for the page's last document and cursor.
+    expect(order).to.deep.equal(['mutation', 'page']);
+    // The rest of the page was written after it, and the edit, based on the pulled rev, applies.
+    expect(await reader.store.collection('notes').count({ startsWith: prefix })).to.equal(400);
+    expect(await reader.store.collection('notes').get(id(50))).to.deep.equal({ id: id(50), i: 50, edited: true });
+    await reader.sync.syncNow();
+    expect(await reader.store.collection('$conflicts').count()).to.equal(0);
+    expect((await serverDocs(prefix, 'bob')).get(`notes/${id(50)}`)?.value).to.deep.equal({ id: id(50), i: 50, edited: true });
   });
 });
