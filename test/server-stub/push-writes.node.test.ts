@@ -132,3 +132,16 @@ test('50 concurrent pushers of one user, puts only, pulling from saved cursors, 
   assert.equal(server.changes.filter((ch: { deleted?: boolean }) => !ch.deleted).length, 50);
   for (const { replica } of replicas) assert.deepEqual(replica, truth, "a client's replica equals the server");
 });
+
+eachBackend('values with quotes, backslashes, braces, commas and newlines, and keys spelled NULL, survive a push of plain writes', async (t, backend) => {
+  const stub = await stubFor(t, {}, backend);
+  const c = client(stub.url, await login(stub.url));
+  // Keys and collections may only use letters, digits, _ . - (protocol); values are any JSON.
+  const keys = ['NULL', 'null', 'a.b-c_d', '0'];
+  const texts = ['a"b', 'back\\slash', '{braces}', 'x,y', 'NULL', 'line\nbreak\ttab', 'ünï😀', "it's", '\\"{,}\\'];
+  const value = (i: number) => ({ text: texts[i % texts.length]!, all: texts, nested: { q: texts[(i + 1) % texts.length]!, n: null } });
+  const r = await c.push(...keys.map((key, i) => ({ name: 'put', collection: 'NULL', key, baseRev: 0, value: value(i) })));
+  assert.deepEqual(r.body.results, keys.map((_, i) => ({ id: i + 1, status: 'applied', rev: 1 })));
+  const pulled = await client(stub.url, await login(stub.url)).pullAll();
+  assert.deepEqual(pulled.changes, keys.map((key, i) => ({ collection: 'NULL', key, rev: 1, value: value(i) })));
+});
