@@ -38,15 +38,16 @@ function pushBody() {
   return JSON.stringify({ protocol: 1, clientId: `bench-${k}`, mutations: [{ id: 1, name: 'put', collection: 'messages', key: `m${k}`, baseRev: 0, value: { subject: `Quarterly report ${k}`, from: 'alice@example.test', to: ['bob@example.test'], snippet: 'Please find attached the numbers for the last quarter, as discussed on Monday.', labels: ['INBOX', 'UNREAD'], date: 1764000000000 + n } }] });
 }
 
-/** CPU seconds (user + system, all threads) the process `pid` has used so far. */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+/** CPU seconds (user + system) used so far by process `pid`: all its threads, or its main thread (the event loop) only. */
+function cpuSeconds(pid, mainThread = false) {
+  const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function load(url, tokens, pid) {
   let t = 0;
   const cpu0 = cpuSeconds(pid);
+  const loop0 = cpuSeconds(pid, true);
   const r = await autocannon({
     url: `${url}/sync/v1/push`,
     connections: CONNECTIONS,
@@ -54,7 +55,8 @@ async function load(url, tokens, pid) {
     requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[t++ % tokens.length]}` }, body: pushBody() }) }],
   });
   const cpu = cpuSeconds(pid) - cpu0;
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failed: r.non2xx + r.errors, cpuPerRequestUs: (cpu * 1e6) / r.requests.total };
+  const loop = cpuSeconds(pid, true) - loop0;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failed: r.non2xx + r.errors, cpuPerRequestUs: (cpu * 1e6) / r.requests.total, loopPerRequestUs: (loop * 1e6) / r.requests.total };
 }
 
 // The stub bundled to plain JS (not minified, packages external) for the profile: under tsx every
@@ -139,7 +141,7 @@ if (!values['no-anchor']) {
   const raw = await startBarePushServer();
   anchor = await load(raw.url, ['-'], raw.pid);
   raw.stop();
-  console.log(`bare http, ${CONNECTIONS} clients: ${anchor.rps.toFixed(0)} req/s  p50 ${anchor.p50} ms  p99 ${anchor.p99} ms  server CPU ${anchor.cpuPerRequestUs.toFixed(0)} µs/request`);
+  console.log(`bare http, ${CONNECTIONS} clients: ${anchor.rps.toFixed(0)} req/s  p50 ${anchor.p50} ms  p99 ${anchor.p99} ms  server CPU ${anchor.cpuPerRequestUs.toFixed(0)} µs/request (event loop ${anchor.loopPerRequestUs.toFixed(0)})`);
 }
 const profileDir = values['no-profile'] ? undefined : mkdtempSync(join(tmpdir(), 'outpost-cpuprof-'));
 const stub = await startStub(profileDir);
@@ -152,7 +154,7 @@ const r = await load(stub.url, tokens, stub.pid);
 const walMiB = stub.walBytes() / 2 ** 20;
 await stub.stop();
 console.log(
-  `SQLite stub, ${CONNECTIONS} clients: ${r.rps.toFixed(0)} pushes/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failed ${r.failed}  server CPU ${r.cpuPerRequestUs.toFixed(0)} µs/push` +
+  `SQLite stub, ${CONNECTIONS} clients: ${r.rps.toFixed(0)} pushes/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failed ${r.failed}  server CPU ${r.cpuPerRequestUs.toFixed(0)} µs/push (event loop ${r.loopPerRequestUs.toFixed(0)})` +
     (anchor ? `  → ${(r.rps / anchor.rps).toFixed(3)}× bare http` : ''),
 );
 console.log(`write-ahead log after the load: ${walMiB.toFixed(1)} MiB`);
