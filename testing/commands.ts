@@ -119,3 +119,18 @@ export async function closePage(id: string): Promise<void> {
 export function setPageLifecycle(id: string, state: 'frozen' | 'active'): Promise<boolean> {
   return executeServerCommand<boolean, { id: string; state: 'frozen' | 'active' }>('outpost-page-lifecycle', { id, state });
 }
+
+/**
+ * Navigates a page opened by {@link openPage} to `path` (on the test page's origin), as the user
+ * following a link: the page it leaves gets `pagehide` and may go into the back/forward cache
+ * (Chromium keeps one that holds no Web Lock; Firefox unloads one holding a Web Lock or an
+ * IndexedDB connection). Resolves once the new page has loaded.
+ */
+export async function navigatePage(id: string, path: string): Promise<void> {
+  await executeServerCommand<boolean, { id: string; path?: string }>('outpost-page-navigate', { id, path });
+}
+
+/** Takes a page opened by {@link openPage} back to the page before (from the back/forward cache when the browser kept it). */
+export async function pageBack(id: string): Promise<void> {
+  await executeServerCommand<boolean, { id: string; path?: string }>('outpost-page-navigate', { id });
+}

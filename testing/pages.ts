@@ -5,6 +5,7 @@
 interface PuppeteerPage {
   url(): string;
   goto(url: string): Promise<unknown>;
+  goBack(): Promise<unknown>;
   close(): Promise<void>;
   browser(): { newPage(): Promise<PuppeteerPage>; protocol?: string };
   createCDPSession(): Promise<{ send(method: string, params?: object): Promise<unknown> }>;
@@ -47,6 +48,18 @@ export class TestPages {
       await (cdp as { detach?: () => Promise<void> }).detach?.().catch(() => undefined);
     }
     return true;
+  }
+
+  /**
+   * Navigates a page opened by {@link open} to `path` (on its origin), as the user following a link
+   * (the page it leaves may go into the back/forward cache), or with `path` undefined back to the
+   * page before (restored from that cache when the browser kept it, else loaded again).
+   */
+  async navigate(id: string, path: string | undefined): Promise<void> {
+    const page = this.#pages.get(id);
+    if (!page) throw new Error(`outpost-page-navigate: no page '${id}' is open. Open it with openPage() first (and do not close it before).`);
+    if (path === undefined) await page.goBack();
+    else await page.goto(new URL(path, page.url()).href);
   }
 
   /** Closes a page opened by {@link open} (like the user closing the tab). */

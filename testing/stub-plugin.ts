@@ -29,6 +29,7 @@ export interface OutpostStubPluginOptions {
  * | `outpost-proxy-drop-streams` | — | cut every open event stream through the proxy | how many |
  * | `outpost-page-open` | `{ path }` | open a path of the test page's origin in a new page (tab) of its browser | the page's id |
  * | `outpost-page-close` | `{ id }` | close that page | `true` |
+ * | `outpost-page-navigate` | `{ id, path? }` | navigate that page to `path` (its origin), or back without one | `true` |
  * | `outpost-page-lifecycle` | `{ id, state: 'frozen' \| 'active' }` | freeze or thaw that page (CDP `Page.setWebLifecycleState`, Chromium only) | `true`; `false` in Firefox |
  */
 export const STUB_COMMANDS = [
@@ -45,6 +46,7 @@ export const STUB_COMMANDS = [
   'outpost-proxy-drop-streams',
   'outpost-page-open',
   'outpost-page-close',
+  'outpost-page-navigate',
   'outpost-page-lifecycle',
 ] as const;
 
@@ -118,6 +120,11 @@ export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestR
         case 'outpost-page-close':
           await pages.close((payload as { id: string }).id);
           return true;
+        case 'outpost-page-navigate': {
+          const { id, path } = payload as { id: string; path?: string };
+          await pages.navigate(id, path);
+          return true;
+        }
         case 'outpost-page-lifecycle': {
           const { id, state } = payload as { id: string; state: 'frozen' | 'active' };
           return pages.setLifecycle(id, state);

@@ -83,4 +83,44 @@ describe('sync engine: a frozen leader tab', () => {
     expect(await b.store.collection('$rejected').count()).to.equal(0);
     expect(await b.store.collection('$conflicts').count()).to.equal(0);
   });
+
+  // Neither browser keeps this page in the back/forward cache (Firefox: it holds a Web Lock and an
+  // IndexedDB connection; Chromium: measured, it comes back loaded again), so this checks the page
+  // that leaves being unloaded, not the `pagehide` persisted hand-over.
+  it('navigated away: its lock is freed, another tab pushes its edits, each applied once; back, it follows', async function () {
+    this.timeout(90_000);
+    const prefix = unique('away');
+    // No event stream: a page with a request in flight never enters the back/forward cache.
+    const store = unique('away-store');
+    const token = await login();
+    const url = await proxyUrl();
+    const a = await tab({ store, token, url, events: false });
+    await waitFor(async () => (await a.call<SyncStatus>('status')).leader, 'tab A to lead');
+    await setProxyRules([{ route: 'push', fault: { respond: { status: 503, contentType: 'application/json', headers: { 'Retry-After': '3600' }, body: '{"error":{"code":"internal","message":"busy"}}' } } }]);
+    for (let i = 0; i < 3; i++) await a.call('put', 'notes', { id: `${prefix}-a${i}`, v: i });
+    await waitFor(async () => (await a.call<SyncStatus>('status')).lastError?.code === 'server-busy', "A's push refused");
+    await setProxyRules([]);
+    await a.navigate('away');
+    // No other engine competes yet: the lock is free only if the page that left gave it up (a page
+    // Chromium keeps in the back/forward cache keeps what it holds unless it lets go in pagehide).
+    const lock = `outpost-sync:${store}`;
+    await waitFor(async () => !(await lockHeld(lock)), 'the page that left to give its lock up', TAKEOVER_MS);
+
+    const b = await client({ name: store, token, sync: { url, events: true } });
+    const hb = await b.sync.put('notes', { id: `${prefix}-b`, v: 9 });
+    await waitFor(() => b.sync.status.leader, 'tab B to lead', TAKEOVER_MS, () => b.sync.status);
+    await waitFor(async () => (await b.store.collection('$outbox').count()) === 0, "A's pending edits and B's pushed by B", TAKEOVER_MS, () => b.sync.status);
+    expect(await hb.acked).to.include({ status: 'applied', rev: 1 });
+
+    // Back (restored from the cache, or loaded again when the browser dropped it): A follows.
+    await a.navigate('back');
+    await waitFor(async () => (await a.call<SyncStatus>('status')).pending === 0, 'A to see nothing pending');
+    expect((await a.call<SyncStatus>('status')).leader).to.equal(false);
+    const ha = await a.call<number>('put', 'notes', { id: `${prefix}-a3`, v: 3 });
+    await waitFor(async () => (await a.call('handle', ha)) === 'applied', "A's new edit applied through B", 20_000, () => b.sync.status);
+    expect(b.sync.status.leader).to.equal(true);
+    const server = await serverDocs(prefix);
+    expect([...server.keys()].sort()).to.deep.equal([`notes/${prefix}-a0`, `notes/${prefix}-a1`, `notes/${prefix}-a2`, `notes/${prefix}-a3`, `notes/${prefix}-b`]);
+    for (const [key, doc] of server) expect(doc.rev, `${key} applied once`).to.equal(1);
+  });
 });

@@ -2,7 +2,7 @@
 // running its own engine on a store of the same origin (test/runtime/sync/fixtures/tab.ts), driven
 // over a BroadcastChannel. Unlike two engines in the test page, each has its own event loop: one
 // can hang or close while the others run on.
-import { closePage, openPage, setPageLifecycle } from '../../../testing/commands.js';
+import { closePage, navigatePage, openPage, pageBack, setPageLifecycle } from '../../../testing/commands.js';
 import { unique } from './helpers.js';
 
 export type TabOp = 'open' | 'status' | 'clientId' | 'put' | 'patch' | 'delete' | 'addToSet' | 'removeFromSet' | 'handle' | 'pending' | 'syncNow' | 'hang' | 'busy' | 'idle' | 'close';
@@ -75,6 +75,19 @@ export class RemoteTab {
    */
   lifecycle(state: 'frozen' | 'active'): Promise<boolean> {
     return setPageLifecycle(this.#page, state);
+  }
+
+  /**
+   * Leaves the tab's page for another (its `pagehide` fires; Chromium may keep it in the
+   * back/forward cache), or with `back` returns to it (restored, or loaded again with its engine).
+   * Resolves once the page arrived at has loaded.
+   */
+  async navigate(to: 'away' | 'back'): Promise<void> {
+    if (to === 'away') return navigatePage(this.#page, '/test/runtime/sync/fixtures/away.html');
+    // Loaded again or restored, the page says when it is ready for calls.
+    const ready = new Promise((resolve, reject) => this.#waiting.set(0, { resolve, reject }));
+    await pageBack(this.#page);
+    await ready;
   }
 
   /** Closes the tab. */
