@@ -159,7 +159,8 @@ export async function runSyncBench({ quick, url, docs }: { quick: boolean; url: 
   rows.push({ name: `initial sync of ${docs} ~1 KB documents (floor: fetch same pages + raw IDB puts)`, outpost: median(initial), raw: median(floors), dexie: null, unit: 'ms', runs });
   rows.push({ name: `initial sync of ${docs}: longest main-thread task during it (no UI; method: see row)`, outpost: Math.max(...longest), raw: null, dexie: null, unit: 'ms', runs, method, samples: longest });
   if (heap.length) rows.push({ name: `initial sync of ${docs}: JS heap in use after it (performance.memory, no UI)`, outpost: median(heap), raw: null, dexie: null, unit: 'MB', runs: heap.length, samples: heap });
-  rows.push(...(await mutationsDuringSync(url, token, quick ? 10 : 50, docs)));
+  const during = await mutationsDuringSync(url, token, quick ? 10 : 50, docs);
+  rows.push(...during);
 
   const resumed: number[] = [];
   for (let r = 0; r < runs; r++) resumed.push(await resumeFromMiddle(url, token, docs));
@@ -196,6 +197,9 @@ export async function runSyncBench({ quick, url, docs }: { quick: boolean; url: 
   rows.push({ name: 'mutation → live-query callback, p95', outpost: p95(toLive), raw: null, dexie: null, unit: 'ms', runs: n });
   rows.push({ name: 'mutation → durable (outbox + document committed), p50', outpost: median(toDurable), raw: null, dexie: null, unit: 'ms', runs: n });
   rows.push({ name: 'mutation → durable (outbox + document committed), p95', outpost: p95(toDurable), raw: null, dexie: null, unit: 'ms', runs: n });
+  // Beside the same mutation with no sync running (this run, same machine load): the wait a pull adds.
+  during[0].raw = median(toDurable);
+  during[1].raw = p95(toDurable);
   await sync.syncNow();
   sync.close();
   store.close();
