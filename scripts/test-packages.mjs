@@ -139,6 +139,13 @@ try {
   await page.type('input[name=title]', title);
   await page.click('form button');
   await page.waitForFunction((t) => [...document.querySelectorAll('li a')].some((a) => a.textContent === t), { timeout: 20_000, polling: 100 }, title);
+  const badgeText = () => page.evaluate(() => document.querySelector('outpost-sync-status')?.shadowRoot?.querySelector('[part=label]')?.textContent ?? '(no badge)');
+  const badge = (text) =>
+    page.waitForFunction((t) => document.querySelector('outpost-sync-status')?.shadowRoot?.querySelector('[part=label]')?.textContent === t, { timeout: 30_000, polling: 100 }, text).catch(async (cause) => {
+      throw new Error(`the sync badge never read "${text}" within 30 s; it reads "${await badgeText()}"`, { cause });
+    });
+  // Stop the server only once the to-do reached it, or it stays pending and the counts below are off by one.
+  await badge('Up to date');
   await page.waitForFunction(() => !!navigator.serviceWorker.controller, { timeout: 30_000, polling: 100 });
   await server.stop();
   server = undefined;
@@ -151,7 +158,6 @@ try {
   console.log('  the app started with the server down, signed in, with its to-do');
 
   step("the guide's next steps: a to-do added with the server down waits, the server returns, a second tab");
-  const badge = (text) => page.waitForFunction((t) => document.querySelector('outpost-sync-status')?.shadowRoot?.querySelector('[part=label]')?.textContent === t, { timeout: 30_000, polling: 100 }, text);
   const offline = `Added offline ${Date.now()}`;
   await page.type('input[name=title]', offline);
   await page.click('form button');
