@@ -35,6 +35,12 @@ const FLOW = flow();
  * move focus; Space or `x` toggles the focused row's selection; Enter opens it; Ctrl/⌘+A selects all.
  * Mouse: click focuses and opens a row, Ctrl/⌘+click toggles its selection.
  *
+ * Items are keyed (`keyFunction`): when `items` changes, each row keeps its DOM, and a row whose
+ * item is the same object gets the same values, so Lit writes nothing to it (a row element given
+ * the item does not update). A list patched from a write (the rows of `collection.observe` or of
+ * a `LiveQueryController` on a collection keep the objects of rows that did not change) thus
+ * updates only the rows that changed; the selection and the active row follow their keys.
+ *
  * Rows are `role="option"` with `aria-selected`, `aria-setsize` and `aria-posinset` (screen readers
  * learn the full length although few rows exist). What `renderItem` returns is the option's
  * content: keep it non-interactive (no buttons or links inside an option).
@@ -232,6 +238,14 @@ export class OutpostVirtualList<T = unknown> extends LitElement {
   };
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    const was = (changed.get('items') as T[] | undefined)?.[this.activeIndex];
+    if (was !== undefined && this.items[this.activeIndex] !== was) {
+      // The active row stays with its item when rows come or go above it (a live list patched
+      // from a write); an item that left hands the Tab stop to the row now in its place.
+      const key = this.keyFunction(was, this.activeIndex);
+      const at = this.items.findIndex((item, i) => this.keyFunction(item, i) === key);
+      if (at >= 0) this.activeIndex = at;
+    }
     if (changed.has('items') && this.activeIndex >= this.items.length) this.activeIndex = Math.max(0, this.items.length - 1);
     if (changed.has('activeIndex') || changed.has('items')) {
       this.#activeRendered = this.activeIndex >= this.#rendered.first && this.activeIndex <= this.#rendered.last;

@@ -16,8 +16,17 @@ export function labelQuery(label: string): Query {
   return { index: 'byLabelDate', between: [[label, -Infinity], [label, Infinity]], direction: 'prev' };
 }
 
+/** Where a mailbox's messages come from: an index read newest first, and which of them it lists. */
+export interface MailboxSource {
+  query: Query;
+  keep: (m: MailMessage) => boolean;
+  /** How many to read at a time once the first chunk falls short. */
+  chunk: number;
+  words?: undefined;
+}
+
 /** Where a mailbox's messages come from: an index read newest first, or a word search. */
-type Source = { query: Query; keep: (m: MailMessage) => boolean; chunk: number; words?: undefined } | { words: string; keep: (m: MailMessage) => boolean };
+type Source = MailboxSource | { words: string; keep: (m: MailMessage) => boolean };
 
 /** A query over messages whose sender (`bySender`) or recipients (`byRecipient`) have `word`, newest first. */
 function addressQuery(index: 'bySender' | 'byRecipient', word: string): Query {
@@ -71,6 +80,15 @@ function sourceOf(mailbox: Mailbox, labels: readonly MailLabel[]): Source | unde
   if (!label) return undefined; // drafts have their own list
   // A conversation is summarised from its messages with the label (its order is theirs too).
   return { query: labelQuery(label), keep: (m) => m.labels.includes(label) && (label === 'TRASH' || notTrash(m)), chunk: 400 };
+}
+
+/**
+ * Where a mailbox (not a search) lists its messages from, for a list patched from its writes
+ * (live-threads.ts); undefined for drafts and searches.
+ */
+export function listSourceOf(mailbox: Mailbox): MailboxSource | undefined {
+  if (mailbox.kind === 'search') return undefined;
+  return sourceOf(mailbox, []) as MailboxSource | undefined;
 }
 
 /** The first `limit` conversations of a mailbox, newest first, and whether more follow. */

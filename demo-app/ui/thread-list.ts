@@ -5,7 +5,8 @@ import type { OutpostVirtualList, VirtualListOpenDetail, VirtualListRangeDetail,
 import type { MailLabel } from '../model.js';
 import type { ThreadSummary } from '../mail/threads.js';
 import type { MailSession } from '../app/mail-store.js';
-import { mailboxThreads, pendingKeys } from '../app/queries.js';
+import { listSourceOf, mailboxThreads, pendingKeys, type MailboxPage } from '../app/queries.js';
+import { watchThreads } from '../app/live-threads.js';
 import type { Mailbox } from '../app/routes.js';
 import './thread-row.js';
 
@@ -92,11 +93,17 @@ export class MailThreadList extends LitElement {
     this.#stopThreads?.();
     const session = this.session!;
     const mailbox = this.mailbox;
-    this.#stopThreads = session.store.observe(['messages'], () => mailboxThreads(session, mailbox, this.labels, this.#limit), (page) => {
+    const show = (page: MailboxPage) => {
       this.threads = page.threads;
       this.more = page.more;
       this.#listed?.();
-    });
+    };
+    // A mailbox is patched from each write (only the conversations it touched are read again); a
+    // search, whose candidates come from several indexes, is read again.
+    const source = listSourceOf(mailbox);
+    this.#stopThreads = source
+      ? watchThreads(session, source, this.#limit, show, (e) => console.error(e))
+      : session.store.observe(['messages'], () => mailboxThreads(session, mailbox, this.labels, this.#limit), show);
   }
 
   #stopThreads: (() => void) | undefined;

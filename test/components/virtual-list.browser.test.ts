@@ -148,4 +148,19 @@ describe('<outpost-virtual-list>', () => {
     await until(() => options(el).length === 5, 'five rows');
     expect(options(el).map((o) => o.getAttribute('aria-selected'))).to.deep.equal(['true', 'false', 'false', 'false', 'false']);
   });
+
+  it('the active row follows its item when rows are added or removed above it', async () => {
+    const small = rows.slice(0, 10);
+    const el = await list(small);
+    await el.focusIndex(3);
+    el.items = [{ id: 'new', subject: 'New' }, ...small];
+    await el.updateComplete;
+    expect(el.activeIndex).to.equal(4);
+    await until(() => focusedIndex() === 4 && (deepActive() as HTMLElement).textContent!.includes('Message 3'), 'the focus to stay on Message 3');
+    el.items = el.items.filter((r) => r.id !== 'r3');
+    await el.updateComplete;
+    // Its item left: the row now in its place (Message 4) holds the Tab stop.
+    expect(el.activeIndex).to.equal(4);
+    expect(el.items[el.activeIndex].id).to.equal('r4');
+  });
 });

@@ -1,0 +1,184 @@
+// A mailbox's conversations kept live by patching, not re-reading: the mailbox's newest messages
+// are a patched live query (`collection.observe`, which places this tab's writes without reading
+// them back), and only the conversations a write touched are read again and regrouped. Every
+// other conversation keeps its summary object, so the list re-renders only the rows that changed.
+import type { Key, LiveDiff } from 'outpost';
+import type { MailMessage } from '../model.js';
+import { groupThreads, type ThreadSummary } from '../mail/threads.js';
+import type { MailSession, StoredMessage } from './mail-store.js';
+import { threadMessages, type MailboxPage, type MailboxSource } from './queries.js';
+
+/** More unknown keys than this in one write (a pulled page) re-read every listed conversation instead. */
+const MAX_UNKNOWN = 100;
+
+/**
+ * Follows the newest `limit` conversations of a mailbox read from an index (`source`) and calls
+ * `onPage` after each change that alters them (at first with every conversation listed). Returns
+ * what stops it.
+ */
+export function watchThreads(session: MailSession, source: MailboxSource, limit: number, onPage: (page: MailboxPage) => void, onError: (error: unknown) => void): () => void {
+  return new LiveThreads(session, source, limit, onPage, onError).stop;
+}
+
+class LiveThreads {
+  readonly #session: MailSession;
+  readonly #source: MailboxSource;
+  readonly #limit: number;
+  readonly #onPage: (page: MailboxPage) => void;
+  readonly #onError: (error: unknown) => void;
+  /** Messages the window reads (about 1.2 per conversation, doubled while it lists too few). */
+  #window: number;
+  #stopWindow: (() => void) | undefined;
+  /** The window's rows (its messages newest first), undefined until its first result. */
+  #rows: StoredMessage[] | undefined;
+  /** Keys of the window's rows: the window reports their writes itself (see #onChange). */
+  #inWindow = new Set<Key>();
+  /** Where each message of the window and of every listed conversation belongs. */
+  readonly #threadOf = new Map<Key, string>();
+  readonly #summaries = new Map<string, ThreadSummary>();
+  /** Conversations to read again, and written keys not yet placed in a conversation. */
+  readonly #dirty = new Set<string>();
+  readonly #unknown = new Set<Key>();
+  /** Every listed conversation is to be read again (a write with unknown keys, e.g. clear()). */
+  #all = false;
+  #busy = false;
+  #again = false;
+  #stopped = false;
+
+  constructor(session: MailSession, source: MailboxSource, limit: number, onPage: (page: MailboxPage) => void, onError: (error: unknown) => void) {
+    this.#session = session;
+    this.#source = source;
+    this.#limit = limit;
+    this.#onPage = onPage;
+    this.#onError = onError;
+    this.#window = Math.ceil(limit * 1.5) + 1;
+    session.store.addEventListener('change', this.#onChange);
+    this.#watchWindow();
+  }
+
+  readonly stop = (): void => {
+    this.#stopped = true;
+    this.#stopWindow?.();
+    this.#session.store.removeEventListener('change', this.#onChange);
+  };
+
+  #watchWindow(): void {
+    this.#stopWindow?.();
+    this.#rows = undefined;
+    const messages = this.#session.store.collection<StoredMessage>('messages');
+    this.#stopWindow = messages.observe({ ...this.#source.query, limit: this.#window }, (rows, diff) => this.#onWindow(rows, diff), this.#onError);
+  }
+
+  /** The window changed: the conversations of the messages that joined, left or changed are read again. */
+  #onWindow(rows: StoredMessage[], diff: LiveDiff): void {
+    const before = this.#rows;
+    this.#rows = rows;
+    this.#inWindow = new Set(rows.map((m) => m.id));
+    for (const m of rows) this.#threadOf.set(m.id, m.threadId);
+    if (!diff.reset) {
+      // Their writes were seen by #onChange too; the window knows where each of them belongs.
+      for (const key of [...diff.added, ...diff.removed, ...diff.changed]) {
+        const t = this.#threadOf.get(key);
+        if (t !== undefined) this.#dirty.add(t);
+        this.#unknown.delete(key);
+      }
+    } else if (before) this.#all = true;
+    this.#schedule();
+  }
+
+  /**
+   * Any committed write to messages: a listed conversation whose message changed is read again.
+   * A message in the window is left to the window's callback, which follows with its new place
+   * (reading its conversation now would read it twice, once with the window's old order).
+   */
+  readonly #onChange = (e: Event): void => {
+    const keys = (e as CustomEvent<Map<string, Key[]>>).detail.get('messages');
+    if (!keys) return;
+    if (!keys.length) this.#all = true;
+    for (const key of keys) {
+      if (this.#inWindow.has(key)) continue;
+      const t = this.#threadOf.get(key);
+      if (t !== undefined) this.#dirty.add(t);
+      else this.#unknown.add(key);
+    }
+    this.#schedule();
+  };
+
+  #schedule(): void {
+    if (this.#busy) {
+      this.#again = true;
+      return;
+    }
+    this.#busy = true;
+    void this.#update()
+      .catch((err: unknown) => {
+        if (!this.#stopped) this.#onError(err);
+      })
+      .finally(() => {
+        this.#busy = false;
+        if (this.#again && !this.#stopped) {
+          this.#again = false;
+          this.#schedule();
+        }
+      });
+  }
+
+  /** Reads the conversations to read again (or listed for the first time) and publishes the list. */
+  async #update(): Promise<void> {
+    const rows = this.#rows;
+    if (!rows || this.#stopped) return;
+    const { keep } = this.#source;
+    const order: string[] = [];
+    const seen = new Set<string>();
+    for (const m of rows) {
+      if (seen.has(m.threadId) || !keep(m)) continue;
+      seen.add(m.threadId);
+      order.push(m.threadId);
+    }
+    // A full window with no conversation past the page: read more messages (starts afresh).
+    if (rows.length === this.#window && order.length <= this.#limit) {
+      this.#window *= 2;
+      this.#watchWindow();
+      return;
+    }
+    const listed = order.slice(0, this.#limit);
+    const isListed = new Set(listed);
+    const read = new Set<string>();
+    if (this.#all || this.#unknown.size > MAX_UNKNOWN) listed.forEach((t) => read.add(t));
+    else if (this.#unknown.size) {
+      // Messages of no conversation seen yet: a new message of a listed conversation, older than the window.
+      const found = await this.#session.store.collection<StoredMessage>('messages').getMany([...this.#unknown]);
+      for (const m of found) if (m && isListed.has(m.threadId)) read.add(m.threadId);
+    }
+    this.#all = false;
+    this.#unknown.clear();
+    for (const t of this.#dirty) if (isListed.has(t)) read.add(t);
+    this.#dirty.clear();
+    for (const t of listed) if (!this.#summaries.has(t)) read.add(t);
+    // Conversations no longer listed are forgotten (a write to them no longer matters).
+    for (const t of this.#summaries.keys()) if (!isListed.has(t)) this.#summaries.delete(t);
+    if (read.size) {
+      const members = await threadMessages(this.#session, read);
+      if (this.#stopped) return;
+      const byThread = new Map<string, MailMessage[]>();
+      for (const m of members) {
+        this.#threadOf.set(m.id, m.threadId);
+        byThread.set(m.threadId, [...(byThread.get(m.threadId) ?? []), m]);
+      }
+      for (const t of read) {
+        const summary = groupThreads((byThread.get(t) ?? []).filter(keep), `${this.#session.user}@outpost.test`)[0];
+        if (summary) this.#summaries.set(t, summary);
+        else this.#summaries.delete(t);
+      }
+    }
+    if (this.#threadOf.size > 4 * (this.#window + this.#summaries.size * 4)) this.#forget(isListed);
+    const threads = listed.map((t) => this.#summaries.get(t)).filter((s): s is ThreadSummary => !!s);
+    this.#onPage({ threads, more: order.length > this.#limit });
+  }
+
+  /** Drops what it knows of messages of conversations no longer listed. */
+  #forget(isListed: Set<string>): void {
+    for (const [key, t] of this.#threadOf) if (!isListed.has(t)) this.#threadOf.delete(key);
+    for (const m of this.#rows ?? []) this.#threadOf.set(m.id, m.threadId);
+  }
+}
