@@ -252,7 +252,12 @@ export class OutpostVirtualList<T = unknown> extends LitElement {
     }
   }
 
-  #renderRow = (item: T, index: number) => {
+  // The virtualizer can render once more with its previous range after `items` shrank (a host
+  // update between the new items and its new range): the indexes past the end have no item.
+  #key = (item: T | undefined, index: number) => (item === undefined ? index : this.keyFunction(item, index));
+
+  #renderRow = (item: T | undefined, index: number) => {
+    if (item === undefined) return html``;
     const selected = this.selection.has(this.keyFunction(item, index));
     const active = index === this.activeIndex;
     return html`<div
@@ -280,7 +285,7 @@ export class OutpostVirtualList<T = unknown> extends LitElement {
       @rangeChanged=${this.#onRange}
       @visibilityChanged=${this.#onVisibility}
     >
-      ${virtualize({ scroller: true, layout: FLOW, items: this.items, renderItem: this.#renderRow, keyFunction: this.keyFunction })}
+      ${virtualize({ scroller: true, layout: FLOW, items: this.items, renderItem: this.#renderRow, keyFunction: this.#key })}
     </div>`;
   }
 }

@@ -69,6 +69,10 @@ export class MailThreadList extends LitElement {
       if (changed.has('session') || changed.has('mailbox')) {
         this.selection = new Set();
         this.#limit = PAGE;
+        // Another mailbox's conversations are not shown under this one's name while it loads
+        // (nor would the list's active row follow one of them into it): a new list, top row active.
+        this.threads = undefined;
+        this.more = false;
       }
       this.#watch();
     }

@@ -154,7 +154,7 @@ export class Collection<T extends StoredRecord = StoredRecord> {
    * @example
    * const stop = messages.observe({ index: 'byDate', direction: 'prev', limit: 50 }, (rows, diff) => render(rows));
    */
-  observe(query: Query, onResult: (rows: T[], diff: LiveDiff) => void, onError: (error: unknown) => void = (e) => console.error(e)): () => void {
+  observe(query: Query, onResult: (rows: T[], diff: LiveDiff) => void, onError: (error: unknown) => void = console.error): () => void {
     let live: Follower | undefined;
     let stopped = false;
     const queued: Array<[ChangeSet?, WrittenValues?]> = [];

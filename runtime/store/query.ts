@@ -89,12 +89,25 @@ export async function runQuery(source: Source, q: Query, wantNext = false): Prom
   const direction = q.direction ?? 'next';
   if (!q.after && direction === 'next' && !wantNext) {
     if (!words) return { rows: await source.getAll(range, count) };
-    return searchAll(source as IDBPIndex<unknown, string[], string, string, IDBTransactionMode>, range!, words, limit);
+    return searchAll(source as IDBPIndex<unknown, string[], string, string, IDBTransactionMode>, range!, words, limit, count);
   }
   const raw = (unwrap as (x: unknown) => unknown)(source) as IDBObjectStore | IDBIndex;
-  // Forward after a token on an index, the rows sharing its key before it would be read again: walk.
-  if (!words && 'getAllRecords' in raw && (direction === 'prev' || !q.after || raw instanceof IDBObjectStore)) {
-    const read = await readRecords(raw, range, limit, q.after, direction);
+  if (!words && 'getAllRecords' in raw) {
+    // Backwards from the start, no token wanted: values only, in one `getAll({ query, count,
+    // direction })` (IndexedDB 3.0; Dexie reads so too): no keys to clone, no extra row. Browsers
+    // disagree on the order of equal index keys read backwards (see readRecords): on an index,
+    // two equal neighbouring keys (read from the values) send it on to read the records. The
+    // object store's keys are unique (''); a multiEntry or compound index reads its records.
+    const path = raw instanceof IDBObjectStore ? '' : !raw.multiEntry && raw.keyPath;
+    if (!q.after && !wantNext && typeof path == 'string') {
+      // idb promisifies any request a wrapped method returns, this newer signature too.
+      const rows = await (source as unknown as { getAll(o: object): Promise<unknown[]> }).getAll({ query: range, count, direction });
+      let i = 1;
+      while (path && i < rows.length && indexedDB.cmp(readKey(rows[i - 1], path), readKey(rows[i], path))) i++;
+      if (!path || i >= rows.length) return { rows };
+    }
+    // Forward after a token on an index, the rows sharing its key before it would be read again: walk.
+    const read = (direction === 'prev' || !q.after || raw instanceof IDBObjectStore) && (await readRecords(source, raw, range, limit, q.after, direction));
     if (read) return wantNext ? read : { rows: read.rows };
   }
   return walk(raw, range, direction, limit, q.after, words);
@@ -105,10 +118,10 @@ export async function runQuery(source: Source, q: Query, wantNext = false): Prom
  * one entry per matching word, so a record can come back more than once and some lack the other
  * words; it keeps each record's first hit and reads 4× more entries while a page falls short.
  */
-async function searchAll(index: IDBPIndex<unknown, string[], string, string, IDBTransactionMode>, range: IDBKeyRange, words: string[], limit: number): Promise<{ rows: unknown[] }> {
+async function searchAll(index: IDBPIndex<unknown, string[], string, string, IDBTransactionMode>, range: IDBKeyRange, words: string[], limit: number, count: number | undefined): Promise<{ rows: unknown[] }> {
   const keyPath = index.objectStore.keyPath as string;
   const rest = words.slice(1);
-  for (let n = Number.isFinite(limit) ? limit : undefined; ; n = n! * 4) {
+  for (let n = count; ; n = n! * 4) {
     const hits = await index.getAll(range, n);
     const seen = new Set<unknown>();
     const rows: unknown[] = [];
@@ -135,7 +148,7 @@ interface RawRecord {
  * of equal keys read backwards (Firefox 153 returns them in ascending primary-key order), so when
  * any two neighbouring keys are equal backwards it returns undefined and the caller walks a cursor.
  */
-async function readRecords(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, limit: number, after: PageToken | undefined, direction: 'next' | 'prev'): Promise<{ rows: unknown[]; next?: PageToken } | undefined> {
+async function readRecords(wrapped: Source, source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, limit: number, after: PageToken | undefined, direction: 'next' | 'prev'): Promise<{ rows: unknown[]; next?: PageToken } | undefined> {
   // Backwards up to and including the token's key on an index: the token's own row comes first
   // and is dropped. Forward, only the primary key has a token here (its range excludes it).
   const isStore = source instanceof IDBObjectStore;
@@ -143,13 +156,8 @@ async function readRecords(source: IDBObjectStore | IDBIndex, range: IDBKeyRange
   const query = after ? rangeFrom(range, after.key, forward, !isStore) : range ?? null;
   if (after && !query) return { rows: [] };
   const skip = after && !isStore ? 1 : 0;
-  const getAllRecords = (source as unknown as { getAllRecords(o: object): IDBRequest<RawRecord[]> }).getAllRecords.bind(source);
-  const records = await new Promise<RawRecord[]>((resolve, reject) => {
-    // One row past the page says whether another follows (and shows a tie at the cut).
-    const r = getAllRecords({ query, count: Number.isFinite(limit) ? limit + 1 + skip : 0, direction });
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
+  // One row past the page says whether another follows (and shows a tie at the cut).
+  const records = await (wrapped as unknown as { getAllRecords(o: object): Promise<RawRecord[]> }).getAllRecords({ query, count: Number.isFinite(limit) ? limit + 1 + skip : 0, direction });
   for (let i = 1; i < records.length && !forward; i++) if (indexedDB.cmp(records[i - 1].key, records[i].key) === 0) return undefined;
   if (skip && records.length && indexedDB.cmp(records[0].key, after!.key) === 0) {
     // The token's own row comes first; another row with its key means a tie: walk.
@@ -181,12 +189,12 @@ function rangeFrom(range: IDBKeyRange | undefined, key: Key, forward: boolean, i
  * costs several times more on long walks. Starts after `after` (a key range, then at most one
  * jump to its primary key), dedupes multiEntry word hits and filters the remaining words.
  */
-function walk(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, direction: IDBCursorDirection, limit: number, after: PageToken | undefined, words: string[] | undefined): Promise<{ rows: unknown[]; next?: PageToken }> {
+async function walk(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, direction: IDBCursorDirection, limit: number, after: PageToken | undefined, words: string[] | undefined): Promise<{ rows: unknown[]; next?: PageToken }> {
   const isStore = source instanceof IDBObjectStore;
   const forward = direction === 'next';
   let from: IDBKeyRange | null | undefined = range;
   if (after) from = rangeFrom(range, after.key, forward, !isStore);
-  if (from === null) return Promise.resolve({ rows: [] });
+  if (from === null) return { rows: [] };
   const rest = words?.slice(1);
   return new Promise((resolve, reject) => {
     const rows: unknown[] = [];

@@ -230,7 +230,7 @@ export class Store extends EventTarget {
    * @example
    * const stop = store.observe(['messages'], () => inbox.query({ index: 'byDate', direction: 'prev', limit: 50 }), render);
    */
-  observe<R>(collections: string[], run: (changes?: ChangeSet) => Promise<R>, onResult: (result: R) => void, onError: (error: unknown) => void = (e) => console.error(e)): () => void {
+  observe<R>(collections: string[], run: (changes?: ChangeSet) => Promise<R>, onResult: (result: R) => void, onError: (error: unknown) => void = console.error): () => void {
     collections.forEach((c) => this.#assertCollection(c));
     const observer = new Observer(collections, run, onResult, onError);
     const stop = this.#follow(observer);

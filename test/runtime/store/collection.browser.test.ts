@@ -46,6 +46,19 @@ describe('store collections', () => {
     expect(await messages.count({ index: 'byDate', between: [1000, 1009] })).to.equal(10);
   });
 
+  it('reads backwards without a token in walking order: equal index keys by primary key, descending', async () => {
+    const messages = store.collection<Mail>('messages');
+    // Dates 2000, 2000, 2001, 2001, 2001, 2002, …: ties on the index, read in one call where they are not.
+    await messages.bulkPut(Array.from({ length: 12 }, (_, i) => mail(i, { date: 2000 + Math.floor(i / 2.5) })));
+    const stored = Array.from({ length: 12 }, (_, i) => mail(i, { date: 2000 + Math.floor(i / 2.5) })).sort((a, b) => b.date - a.date || (a.id < b.id ? 1 : -1));
+    const walked = stored.map((m) => m.id);
+    for (const limit of [1, 2, 4, 12, 20]) {
+      expect((await messages.query({ index: 'byDate', direction: 'prev', limit })).map((m) => m.id), `limit ${limit}`).to.deep.equal(walked.slice(0, limit));
+    }
+    expect((await messages.query({ index: 'byDate', between: [2001, 2003], direction: 'prev' })).map((m) => m.id)).to.deep.equal(stored.filter((m) => m.date >= 2001 && m.date <= 2003).map((m) => m.id));
+    expect((await messages.query({ direction: 'prev', limit: 3 })).map((m) => m.id)).to.deep.equal(['m0011', 'm0010', 'm0009']);
+  });
+
   it('queries a compound index and a multiEntry index', async () => {
     const messages = store.collection<Mail>('messages');
     await messages.bulkPut(Array.from({ length: 20 }, (_, i) => mail(i)));
