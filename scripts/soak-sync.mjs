@@ -1,24 +1,31 @@
-// `npm run test:soak -- [--runs 5000] [--per-session 100] [--seed N --path P]`: the sync convergence
-// property for many runs, split into web-test-runner sessions short enough for its 300 s limit,
-// each with a fresh seed. Prints runs and failures (with a replay command for each failure).
+// `npm run test:soak -- [--runs 5000] [--browsers chromium,firefox] [--per-session 50] [--parallel 1]
+// [--seed N --path P]`: the sync convergence property for `--runs` runs in each browser, split into
+// web-test-runner sessions short enough for its 300 s limit, each with a fresh seed; `--parallel`
+// sessions at a time (each its own browser, stub and ports). Prints runs and failures per browser
+// (with a replay command for each failure) and the wall time.
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '2000' },
-    'per-session': { type: 'string', default: '100' },
+    browsers: { type: 'string', default: 'chromium,firefox' },
+    'per-session': { type: 'string', default: '50' },
+    parallel: { type: 'string', default: '1' },
     seed: { type: 'string' },
     path: { type: 'string' },
   },
 });
 const total = Number(values.runs);
 const perSession = Number(values['per-session']);
-if (!(total > 0) || !(perSession > 0)) throw new Error(`soak: --runs and --per-session take positive numbers (got ${values.runs}, ${values['per-session']}).`);
+const parallel = Number(values.parallel);
+const browsers = values.browsers.split(',').filter(Boolean);
+if (!(total > 0) || !(perSession > 0) || !(parallel > 0)) throw new Error(`soak: --runs, --per-session and --parallel take positive numbers (got ${values.runs}, ${values['per-session']}, ${values.parallel}).`);
+if (!browsers.every((b) => b === 'chromium' || b === 'firefox')) throw new Error(`soak: --browsers takes chromium and/or firefox, comma-separated (got '${values.browsers}').`);
 
-function session(runs, seed, path) {
+function session(browser, runs, seed, path) {
   return new Promise((resolve) => {
-    const env = { ...process.env, OUTPOST_SOAK_RUNS: String(runs), OUTPOST_TEST_FILES: 'test/runtime/sync/convergence.browser.test.ts' };
+    const env = { ...process.env, OUTPOST_BROWSERS: browser, OUTPOST_SOAK_RUNS: String(runs), OUTPOST_TEST_FILES: 'test/runtime/sync/convergence.browser.test.ts' };
     if (seed !== undefined) env.OUTPOST_SOAK_SEED = String(seed);
     if (path !== undefined) env.OUTPOST_SOAK_PATH = path;
     const child = spawn('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -29,27 +36,40 @@ function session(runs, seed, path) {
   });
 }
 
-let runs = 0;
-let failures = 0;
+const started = Date.now();
+const totals = Object.fromEntries(browsers.map((b) => [b, { runs: 0, failures: 0, sessions: 0 }]));
 const replays = [];
+// Every session to run, browsers interleaved so a stopped soak has figures for each.
+const queue = [];
 const sessions = values.seed ? 1 : Math.ceil(total / perSession);
 for (let i = 0; i < sessions; i++) {
-  const n = values.seed ? 1 : Math.min(perSession, total - i * perSession);
-  const { code, out } = await session(n, values.seed, values.path);
-  // One line per browser: "convergence: runs=N failures=F seed=S" (each browser logs it twice at most).
-  const lines = [...new Set(out.match(/convergence: runs=\d+ failures=\d+ seed=-?\d+/g) ?? [])];
-  for (const line of lines) {
-    const [, r, f] = /runs=(\d+) failures=(\d+)/.exec(line);
-    runs += Number(r);
-    failures += Number(f);
-  }
-  for (const m of out.matchAll(/Replay: (npm run test:soak -- --seed -?\d+ --path \S+)/g)) replays.push(m[1]);
-  if (code !== 0 && !lines.some((l) => /failures=[1-9]/.test(l))) {
-    failures++;
-    replays.push(`(session ${i + 1} failed without a counterexample; its output follows)\n${out.slice(-4000)}`);
-  }
-  console.log(`soak: session ${i + 1}/${sessions}: runs so far ${runs}, failures ${failures}`);
+  for (const browser of browsers) queue.push({ browser, n: values.seed ? 1 : Math.min(perSession, total - i * perSession), i });
 }
-console.log(`soak: runs=${runs} failures=${failures}`);
+
+async function worker() {
+  for (let job = queue.shift(); job; job = queue.shift()) {
+    const { code, out } = await session(job.browser, job.n, values.seed, values.path);
+    const t = totals[job.browser];
+    t.sessions++;
+    // "convergence: runs=N failures=F seed=S" (the runner may print a browser's log twice).
+    const lines = [...new Set(out.match(/convergence: runs=\d+ failures=\d+ seed=-?\d+/g) ?? [])];
+    for (const line of lines) {
+      const [, r, f] = /runs=(\d+) failures=(\d+)/.exec(line);
+      t.runs += Number(r);
+      t.failures += Number(f);
+    }
+    for (const m of new Set([...out.matchAll(/Replay: (npm run test:soak -- --seed -?\d+ --path \S+)/g)].map((m) => m[1]))) replays.push(`${m} --browsers ${job.browser}`);
+    if (code !== 0 && !lines.some((l) => /failures=[1-9]/.test(l))) {
+      t.failures++;
+      replays.push(`(${job.browser} session ${job.i + 1} failed without a counterexample; its output follows)\n${out.slice(-4000)}`);
+    }
+    const minutes = ((Date.now() - started) / 60000).toFixed(1);
+    console.log(`soak: ${job.browser} session ${t.sessions}/${sessions}: runs so far ${t.runs}, failures ${t.failures} (${minutes} min)`);
+  }
+}
+await Promise.all(Array.from({ length: parallel }, worker));
+
+for (const [browser, t] of Object.entries(totals)) console.log(`soak: ${browser} runs=${t.runs} failures=${t.failures}`);
+console.log(`soak: wall ${((Date.now() - started) / 1000).toFixed(0)} s`);
 for (const r of replays) console.log(`soak: replay ${r}`);
-process.exit(failures ? 1 : 0);
+process.exit(Object.values(totals).some((t) => t.failures) ? 1 : 0);

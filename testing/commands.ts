@@ -48,7 +48,8 @@ export function resetStub(): Promise<string> {
 }
 
 /**
- * Takes this page offline: `navigator.onLine` becomes false, `offline` fires, new requests to any
+ * Takes this page offline, and every page it opened with {@link openPage} (the device's network
+ * goes, not one tab's): `navigator.onLine` becomes false, `offline` fires, new requests to any
  * origin but the test runner's fail (Chromium and Firefox). Already-open connections (an
  * EventSource) and service-worker requests are not cut; see `setPageOffline` in testing/network.ts.
  */
@@ -56,7 +57,7 @@ export async function goOffline(): Promise<void> {
   await executeServerCommand<boolean, undefined>('outpost-network-offline');
 }
 
-/** Brings this page back online (`online` fires). */
+/** Brings this page and the pages it opened back online (`online` fires). */
 export async function goOnline(): Promise<void> {
   await executeServerCommand<boolean, undefined>('outpost-network-online');
 }
@@ -99,10 +100,16 @@ export function dropEventStreams(): Promise<number> {
 /**
  * Opens `path` (on the test page's origin, e.g. `/test/fixtures/tab.html?x=1`) in a new page of the
  * test's browser: a real separate tab sharing IndexedDB, Web Locks and BroadcastChannel with the
- * test page. Resolves with its id once loaded.
+ * test page, in a window of its own so both stay visible (no hidden-tab timer throttling). It is
+ * offline while the test page is ({@link goOffline}). Resolves with its id once loaded.
  */
 export function openPage(path: string): Promise<string> {
   return executeServerCommand<string, { path: string }>('outpost-page-open', { path });
+}
+
+/** Reloads a page opened by {@link openPage}, as the user pressing reload; resolves once it has loaded again. */
+export async function reloadPage(id: string): Promise<void> {
+  await executeServerCommand<boolean, { id: string }>('outpost-page-reload', { id });
 }
 
 /** Closes a page opened by {@link openPage}, as the user closing the tab. */

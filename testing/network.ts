@@ -43,7 +43,16 @@ export async function setPageOffline(session: { id: string; browser: unknown }, 
   if (typeof launcher.getPage !== 'function') {
     throw new Error(`${command}: the '${launcher.name ?? 'unknown'}' launcher has no puppeteer page. Use chromeLauncher from @web/test-runner-chrome (it drives Chromium and Firefox).`);
   }
-  const page = launcher.getPage(session.id);
+  await setOffline(launcher.getPage(session.id), offline, launcher.name);
+}
+
+/**
+ * {@link setPageOffline} for any puppeteer page (the test page, or one opened with openPage);
+ * `browserName` names the browser in errors.
+ */
+export async function setOffline(puppeteerPage: unknown, offline: boolean, browserName = 'the browser'): Promise<void> {
+  const page = puppeteerPage as PuppeteerPage;
+  const command = `outpost-network-${offline ? 'offline' : 'online'}`;
   try {
     const previous = offlinePages.get(page);
     if (offline && !previous) {
@@ -75,6 +84,6 @@ export async function setPageOffline(session: { id: string; browser: unknown }, 
       await (await cdp).send('Network.overrideNetworkState', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     }
   } catch (err) {
-    throw new Error(`${command}: ${launcher.name ?? 'the browser'} refused to change the network state (${(err as Error).message}).`, { cause: err });
+    throw new Error(`${command}: ${browserName} refused to change the network state (${(err as Error).message}).`, { cause: err });
   }
 }

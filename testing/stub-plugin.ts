@@ -1,6 +1,6 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
 import { StubProcess } from './stub-process.js';
-import { setPageOffline } from './network.js';
+import { setOffline, setPageOffline } from './network.js';
 import { FaultProxy, type ProxyRule } from './fault-proxy.js';
 import { TestPages } from './pages.js';
 
@@ -21,13 +21,14 @@ export interface OutpostStubPluginOptions {
  * | `outpost-stub-start` | — | start it again (same port, same data) if not running | the URL |
  * | `outpost-stub-restart` | `{ graceful?: boolean }` | SIGKILL (or SIGTERM when graceful), then start on the same port and data | the URL |
  * | `outpost-stub-reset` | — | SIGKILL, switch to a fresh empty data dir, start on the same port (tokens and cursors become invalid: log in again; old cursors answer 410) | the URL |
- * | `outpost-network-offline` | — | take the test page offline (`navigator.onLine` false, `offline` event, fetches fail) | `true` |
- * | `outpost-network-online` | — | take it back online | `true` |
+ * | `outpost-network-offline` | — | take the test page and every page it opened offline (`navigator.onLine` false, `offline` event, fetches fail) | `true` |
+ * | `outpost-network-online` | — | take them back online | `true` |
  * | `outpost-proxy-url` | — | — | the base URL of a proxy in front of the stub ({@link FaultProxy}) |
  * | `outpost-proxy-rules` | `ProxyRule[]` | fail chosen requests from now on (`[]` heals) | the counts since the last call |
  * | `outpost-proxy-counts` | — | — | requests per route since the rules were set |
  * | `outpost-proxy-drop-streams` | — | cut every open event stream through the proxy | how many |
- * | `outpost-page-open` | `{ path }` | open a path of the test page's origin in a new page (tab) of its browser | the page's id |
+ * | `outpost-page-open` | `{ path }` | open a path of the test page's origin in a new page (window) of its browser, offline if the test page is | the page's id |
+ * | `outpost-page-reload` | `{ id }` | reload that page; resolves once loaded | `true` |
  * | `outpost-page-close` | `{ id }` | close that page | `true` |
  * | `outpost-page-navigate` | `{ id, path? }` | navigate that page to `path` (its origin), or back without one | `true` |
  * | `outpost-page-lifecycle` | `{ id, state: 'frozen' \| 'active' }` | freeze or thaw that page (CDP `Page.setWebLifecycleState`, Chromium only) | `true`; `false` in Firefox |
@@ -45,6 +46,7 @@ export const STUB_COMMANDS = [
   'outpost-proxy-counts',
   'outpost-proxy-drop-streams',
   'outpost-page-open',
+  'outpost-page-reload',
   'outpost-page-close',
   'outpost-page-navigate',
   'outpost-page-lifecycle',
@@ -63,12 +65,14 @@ export const STUB_COMMANDS = [
  */
 export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestRunnerPlugin {
   const args = [...(options.args ?? [])];
-  const stub = new StubProcess({ args });
+  const stub = new StubProcess({ args, spare: true });
   // A kill the proxy started mid-push must finish before a start, or the start sees the dying
   // process as running and the stub stays down.
   let killing: Promise<void> = Promise.resolve();
   const proxy = new FaultProxy(() => stub.url, () => (killing = stub.kill()));
   const pages = new TestPages();
+  // Test sessions whose pages are offline now: a page one opens starts offline too.
+  const offline = new Set<string>();
   return {
     name: 'outpost-stub',
     async serverStart({ config }) {
@@ -104,9 +108,14 @@ export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestR
           await killing;
           return stub.reset();
         case 'outpost-network-offline':
-        case 'outpost-network-online':
-          await setPageOffline(session, command === 'outpost-network-offline');
+        case 'outpost-network-online': {
+          const off = command === 'outpost-network-offline';
+          if (off) offline.add(session.id);
+          else offline.delete(session.id);
+          // Every page of the session at once: a network cut is the device's, not one tab's.
+          await Promise.all([setPageOffline(session, off), ...pages.of(session.id).map((p) => setOffline(p, off, (session.browser as { name?: string }).name))]);
           return true;
+        }
         case 'outpost-proxy-url':
           return proxy.url;
         case 'outpost-proxy-rules':
@@ -115,8 +124,14 @@ export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestR
           return proxy.counts;
         case 'outpost-proxy-drop-streams':
           return proxy.dropStreams();
-        case 'outpost-page-open':
-          return pages.open(session, (payload as { path: string }).path);
+        case 'outpost-page-open': {
+          const { id, page } = await pages.open(session, (payload as { path: string }).path);
+          if (offline.has(session.id)) await setOffline(page, true, (session.browser as { name?: string }).name);
+          return id;
+        }
+        case 'outpost-page-reload':
+          await pages.reload((payload as { id: string }).id);
+          return true;
         case 'outpost-page-close':
           await pages.close((payload as { id: string }).id);
           return true;

@@ -16,17 +16,23 @@ export interface StubProcessOptions {
   args?: string[];
   /** Called with every line the child writes to stderr (default: forwarded to this process's stderr). */
   onStderr?: (line: string) => void;
+  /**
+   * Keep the next process started and its modules loaded while this one runs, so a start after
+   * {@link StubProcess.kill} only opens the database and listens (milliseconds instead of the
+   * second or more Node and the module loading take on a loaded machine). Costs one idle process.
+   */
+  spare?: boolean;
 }
 
 // From source (tests, wtr) the CLI is TypeScript and needs tsx; from dist it is the installed
 // `outpost-server` package's, which an app installs next to `outpost` (a dev dependency).
 const FROM_SOURCE = new URL(import.meta.url).pathname.endsWith('.ts');
 
-/** Path of the `outpost-stub` CLI script. */
+/** URL of the `outpost-stub` CLI script. */
 function stubCli(): string {
-  if (FROM_SOURCE) return fileURLToPath(new URL('../server-stub/cli.ts', import.meta.url));
+  if (FROM_SOURCE) return new URL('../server-stub/cli.ts', import.meta.url).href;
   try {
-    return fileURLToPath(import.meta.resolve('outpost-server/cli'));
+    return import.meta.resolve('outpost-server/cli');
   } catch (cause) {
     const error = new Error("outpost/testing: the sync server package 'outpost-server' is not installed, so the stub cannot start. Install it: npm install -D outpost-server", { cause });
     throw Object.assign(error, { code: 'OUTPOST_SERVER_MISSING' });
@@ -45,6 +51,7 @@ function stubCli(): string {
  */
 export class StubProcess {
   #child: ChildProcess | undefined;
+  #spare: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
   #port: number;
   #ownsDataDir: boolean;
@@ -84,18 +91,13 @@ export class StubProcess {
   /** Starts the child (if not running) and resolves with its URL once it listens. */
   async start(): Promise<string> {
     if (this.#child) return this.url;
-    const args = [...(FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : []), stubCli(), '--port', String(this.#port), '--data', this.#dataDir, ...(this.#options.args ?? [])];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // A spare that died idle (killed from outside) is replaced.
+    const spare = this.#spare?.exitCode === null && this.#spare.signalCode === null ? this.#spare : undefined;
+    const child = spare ?? launch();
+    this.#spare = undefined;
+    child.stdin!.end(`${JSON.stringify(['--port', String(this.#port), '--data', this.#dataDir, ...(this.#options.args ?? [])])}\n`);
     this.#child = child;
-    // A test runner that exits without dispose() (Ctrl-C, a crash) must not leave the stub running.
-    const orphanGuard = () => child.kill('SIGKILL');
-    process.once('exit', orphanGuard);
-    this.#exited = new Promise((resolve) =>
-      child.once('exit', () => {
-        process.off('exit', orphanGuard);
-        resolve();
-      }),
-    );
+    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
     void this.#exited.then(() => {
       if (this.#child === child) this.#child = undefined;
     });
@@ -117,6 +119,7 @@ export class StubProcess {
       child.once('error', reject);
     });
     this.#port = Number(new URL(this.url).port);
+    if (this.#options.spare) this.#spare = launch();
     return this.url;
   }
 
@@ -145,9 +148,34 @@ export class StubProcess {
 
   /** Stops the child and removes a data directory this object created. */
   async dispose(): Promise<void> {
+    const spare = this.#spare;
+    this.#spare = undefined;
+    if (spare && spare.exitCode === null && spare.signalCode === null) {
+      const gone = new Promise((resolve) => spare.once('exit', resolve));
+      spare.kill('SIGKILL');
+      await gone;
+    }
     await this.kill('SIGTERM');
     if (this.#ownsDataDir) rmSync(this.#dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A stub process that loads the server's modules and waits for its arguments on stdin
+ * (testing/stub-launcher.ts).
+ */
+function launch(): ChildProcess {
+  const cli = stubCli();
+  const preload = ['server', 'storage/index', 'storage/sqlite', 'auth', 'cli-security'].map((m) => new URL(`./${m}${FROM_SOURCE ? '.ts' : '.js'}`, cli).href);
+  const launcher = fileURLToPath(new URL(`./stub-launcher${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url));
+  const child = spawn(process.execPath, [...(FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : []), launcher, cli, ...preload], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // A test runner that exits without dispose() (Ctrl-C, a crash) must not leave the stub running.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.off('exit', orphanGuard));
+  // Writing the arguments to one that died reports through 'exit' (start's "exited before listening").
+  child.stdin!.on('error', () => undefined);
+  return child;
 }
 
 function freshDir(): string {

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { stubUrl, killStub, startStubAgain, restartStub, resetStub, goOffline, goOnline } from '../../testing/commands.js';
+import { stubUrl, killStub, startStubAgain, restartStub, resetStub, goOffline, goOnline, openPage, reloadPage, closePage } from '../../testing/commands.js';
 
 async function login(url: string): Promise<string> {
   const res = await fetch(`${url}/auth/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: 'alice', password: 'alice' }) });
@@ -94,6 +94,59 @@ describe('outpost testing kit commands', () => {
     } finally {
       window.removeEventListener('offline', onEvent);
       window.removeEventListener('online', onEvent);
+    }
+  });
+
+  it('goOffline() cuts the pages the test opened too (and one opened while offline); reloadPage() loads a page again', async () => {
+    const url = `${await stubUrl()}/healthz`;
+    const name = `probe-${Math.random().toString(36).slice(2)}`;
+    const channel = new BroadcastChannel(name);
+    const messages: Array<{ load: number; loaded?: boolean; onLine?: boolean; reached?: boolean }> = [];
+    let notify = () => undefined as void;
+    channel.onmessage = (e) => (messages.push(e.data), notify());
+    const next = (test: (m: (typeof messages)[number]) => boolean) =>
+      new Promise<(typeof messages)[number]>((resolve) => {
+        const look = () => {
+          const found = messages.find(test);
+          if (!found) return;
+          messages.splice(messages.indexOf(found), 1);
+          resolve(found);
+        };
+        notify = look;
+        look();
+      });
+    // Every open page answers a probe: the answers of one probe, as many as pages.
+    const probe = async () => {
+      channel.postMessage({ url });
+      const answers = [];
+      for (const _ of pages) answers.push(await next((m) => !m.loaded));
+      return answers.map(({ onLine, reached }) => ({ onLine, reached }));
+    };
+    const pages: string[] = [];
+    try {
+      pages.push(await openPage(`/test/testing/fixtures/probe.html?channel=${name}`));
+      const first = await next((m) => !!m.loaded);
+      expect(await probe()).to.deep.equal([{ onLine: true, reached: true }]);
+      await goOffline();
+      expect(await probe(), 'the opened page is offline with the test page').to.deep.equal([{ onLine: false, reached: false }]);
+      pages.push(await openPage(`/test/testing/fixtures/probe.html?channel=${name}`));
+      await next((m) => !!m.loaded);
+      expect((await probe()).map((a) => a.reached), 'a page opened while offline is offline too').to.deep.equal([false, false]);
+      await goOnline();
+      // Firefox may tell another page a moment after the command returns: probe until it has.
+      const online = [{ onLine: true, reached: true }, { onLine: true, reached: true }];
+      let last: unknown;
+      for (const until = performance.now() + 10_000; performance.now() < until; ) {
+        last = await probe();
+        if (JSON.stringify(last) === JSON.stringify(online)) break;
+      }
+      expect(last, 'both pages online again').to.deep.equal(online);
+      await reloadPage(pages[0]!);
+      const again = await next((m) => !!m.loaded);
+      expect(again.load, 'the page ran its script again').to.not.equal(first.load);
+    } finally {
+      channel.close();
+      for (const id of pages) await closePage(id);
     }
   });
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { StubProcess } from '../../testing/index.js';
 
 test('StubProcess kills for real, restarts on the same port, and reset switches to an empty data dir', async (t) => {
@@ -26,4 +27,34 @@ test('StubProcess.start() fails with the child output when the stub cannot start
   const stub = new StubProcess({ args: ['--users', 'broken'], onStderr: () => undefined });
   await assert.rejects(stub.start(), /exited \(code 2\) before listening[^]*must look like name:password/);
   await stub.dispose();
+});
+
+/** Pids of this process's living child processes. */
+function children(): number[] {
+  const ps = spawnSync('ps', ['-o', 'pid=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  return ps.stdout.split('\n').map((l) => Number(l.trim())).filter((pid) => pid > 0 && pid !== ps.pid);
+}
+
+test('StubProcess with spare: starts after a kill through the process it loaded beforehand, with the same port, data and arguments; dispose ends both', async (t) => {
+  const before = children();
+  const stub = new StubProcess({ spare: true, args: ['--users', 'carol:carol'], onStderr: () => undefined });
+  t.after(() => stub.dispose());
+  const url = await stub.start();
+  const login = () => fetch(`${url}/auth/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"user":"carol","password":"carol"}' });
+  const token = ((await (await login()).json()) as { token: string }).token;
+  // The running stub and the one waiting.
+  assert.equal(children().filter((p) => !before.includes(p)).length, 2);
+  for (let i = 0; i < 2; i++) {
+    const waiting = children().filter((p) => !before.includes(p) && p !== stub.pid);
+    await stub.kill();
+    assert.equal(await stub.start(), url);
+    assert.deepEqual([stub.pid], waiting, 'the waiting process became the stub');
+    // Same data: the session made before the kills still works; same arguments: carol signs in.
+    const pull = await fetch(`${url}/sync/v1/pull`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: '{"protocol":1,"clientId":"spare-test","cursor":null}' });
+    assert.equal(pull.status, 200);
+    assert.equal((await login()).status, 200);
+  }
+  await stub.dispose();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(children().filter((p) => !before.includes(p)), [], 'no stub process left');
 });

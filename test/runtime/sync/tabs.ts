@@ -2,7 +2,7 @@
 // running its own engine on a store of the same origin (test/runtime/sync/fixtures/tab.ts), driven
 // over a BroadcastChannel. Unlike two engines in the test page, each has its own event loop: one
 // can hang or close while the others run on.
-import { closePage, navigatePage, openPage, pageBack, setPageLifecycle } from '../../../testing/commands.js';
+import { closePage, navigatePage, openPage, pageBack, reloadPage, setPageLifecycle } from '../../../testing/commands.js';
 import { unique } from './helpers.js';
 
 export type TabOp = 'open' | 'status' | 'clientId' | 'put' | 'patch' | 'delete' | 'addToSet' | 'removeFromSet' | 'handle' | 'pending' | 'syncNow' | 'hang' | 'busy' | 'idle' | 'close';
@@ -87,6 +87,19 @@ export class RemoteTab {
     // Loaded again or restored, the page says when it is ready for calls.
     const ready = new Promise((resolve, reject) => this.#waiting.set(0, { resolve, reject }));
     await pageBack(this.#page);
+    await ready;
+  }
+
+  /**
+   * Reloads the tab (a real page reload: its engine and store connection go without closing, as
+   * when the user presses reload); resolves once it runs again, with no engine open unless the tab
+   * was opened with options.
+   */
+  async reload(): Promise<void> {
+    for (const w of this.#waiting.values()) w.reject(new Error(`tab ${this.#page}: reloaded before it answered.`));
+    this.#waiting.clear();
+    const ready = new Promise((resolve, reject) => this.#waiting.set(0, { resolve, reject }));
+    await reloadPage(this.#page);
     await ready;
   }
 
