@@ -48,7 +48,8 @@ export class Store extends EventTarget {
     // transactions on those collections (Chromium aborts it after a minute), and its open
     // connection their upgrades. So, as the Page Lifecycle guidance says, end both as it freezes;
     // the aborted transactions run again from the start once it is thawed, the connection reopens
-    // on first use.
+    // on first use. (The listener stays for the page's life: a closed store has nothing to end,
+    // and removing it on close would cost the start-up bundle bytes it does not have.)
     (globalThis as { document?: EventTarget }).document?.addEventListener('freeze', () => {
       for (const tx of this.#live) {
         try {
