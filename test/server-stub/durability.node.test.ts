@@ -14,6 +14,11 @@ test('SIGKILL during a stream of pushes, restart: every acknowledged mutation is
   const CLIENTS = 8;
   const PER_CLIENT = 400;
   const acked: number[][] = Array.from({ length: CLIENTS }, () => []);
+  // Kill once the stream is under way (a count of acknowledgements, not a delay: the machine may be slow).
+  const KILL_AFTER = 40;
+  let ackedSoFar = 0;
+  let underWay!: () => void;
+  const streamUnderWay = new Promise<void>((resolve) => (underWay = resolve));
   const push = (c: number, n: number) =>
     post(`${url}/sync/v1/push`, { protocol: 1, clientId: `k${c}`, mutations: [{ id: n, name: 'append', args: { n } }] }, { token });
 
@@ -22,14 +27,17 @@ test('SIGKILL during a stream of pushes, restart: every acknowledged mutation is
     for (let n = 1; n <= PER_CLIENT; n++) {
       try {
         const r = await push(c, n);
-        if (r.status === 200 && r.body.results[0].status === 'applied') acked[c]!.push(n);
+        if (r.status === 200 && r.body.results[0].status === 'applied') {
+          acked[c]!.push(n);
+          if (++ackedSoFar === KILL_AFTER) underWay();
+        }
       } catch {
         return n; // connection refused/reset: the server is gone; n's outcome is unknown
       }
     }
     return PER_CLIENT + 1;
   });
-  await new Promise((r) => setTimeout(r, 400));
+  await Promise.race([streamUnderWay, Promise.all(streams)]);
   const killedAt = acked.reduce((s, a) => s + a.length, 0);
   await stub.kill('SIGKILL');
   const stoppedAt = await Promise.all(streams);
