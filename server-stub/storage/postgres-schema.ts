@@ -3,30 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Sql } from 'postgres';
 
-// Each entry moves the schema one version up; outpost_meta.schema_version records how far a
-// database got. Never edit a shipped migration: append a new one. Tables are prefixed so an app's
-// own tables can share the database.
-const MIGRATIONS: string[] = [
-  `CREATE TABLE outpost_meta (key text PRIMARY KEY, value text NOT NULL);
-   -- seq: the user's last change number (the cursor); compacted_seq: highest seq of a removed tombstone.
-   CREATE TABLE outpost_user_log (owner text PRIMARY KEY, seq bigint NOT NULL, compacted_seq bigint NOT NULL DEFAULT 0);
-   CREATE TABLE outpost_documents (
-     owner text NOT NULL, collection text NOT NULL, key text NOT NULL,
-     rev bigint NOT NULL, seq bigint NOT NULL, deleted boolean NOT NULL, value text, changed_at bigint NOT NULL,
-     PRIMARY KEY (owner, collection, key)
-   );
-   CREATE UNIQUE INDEX outpost_documents_by_seq ON outpost_documents (owner, seq);
-   CREATE INDEX outpost_tombstones_by_age ON outpost_documents (owner, changed_at) WHERE deleted;
-   CREATE TABLE outpost_clients (client_id text PRIMARY KEY, owner text NOT NULL, last_mutation_id bigint NOT NULL);
-   CREATE INDEX outpost_clients_by_owner ON outpost_clients (owner);
-   CREATE TABLE outpost_sessions (token_hash text PRIMARY KEY, owner text NOT NULL, created_at bigint NOT NULL, expires_at bigint NOT NULL);
-   CREATE INDEX outpost_sessions_by_expiry ON outpost_sessions (expires_at);
-   CREATE TABLE outpost_seeds (name text PRIMARY KEY, ran_at bigint NOT NULL);`,
-  // A push of plain writes (puts and deletes of distinct documents) in one statement, so one round
-  // trip: the statement is its own transaction. It applies only what the general push path
-  // (server-stub/push.ts) would apply from the same state, and answers false, writing nothing, when
-  // any write would not apply as sent: the caller then takes the general path, which decides.
-  `CREATE FUNCTION outpost_push_writes(p_owner text, p_client text, p_first_id bigint, p_last_id bigint,
+
+// Migration 2's function as shipped; migration 3 restates it with the client guard.
+const PUSH_WRITES_V2 = `CREATE FUNCTION outpost_push_writes(p_owner text, p_client text, p_first_id bigint, p_last_id bigint,
        p_collections text[], p_keys text[], p_base_revs bigint[], p_values text[], p_now bigint) RETURNS boolean
    LANGUAGE plpgsql AS $$
    DECLARE
@@ -58,7 +37,46 @@ const MIGRATIONS: string[] = [
      INSERT INTO outpost_clients (client_id, owner, last_mutation_id) VALUES (p_client, p_owner, p_last_id)
      ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id;
      RETURN true;
-   END $$;`,
+   END $$;`;
+
+/**
+ * The SET clause that keeps a client row's owner: an upsert of a row another user owns raises a
+ * serialization failure (via outpost_client_taken, migration 3) instead of updating it.
+ */
+export const CLIENT_OWNER_GUARD = 'owner = CASE WHEN outpost_clients.owner = excluded.owner THEN excluded.owner ELSE outpost_client_taken(excluded.client_id) END';
+
+// Each entry moves the schema one version up; outpost_meta.schema_version records how far a
+// database got. Never edit a shipped migration: append a new one. Tables are prefixed so an app's
+// own tables can share the database.
+const MIGRATIONS: string[] = [
+  `CREATE TABLE outpost_meta (key text PRIMARY KEY, value text NOT NULL);
+   -- seq: the user's last change number (the cursor); compacted_seq: highest seq of a removed tombstone.
+   CREATE TABLE outpost_user_log (owner text PRIMARY KEY, seq bigint NOT NULL, compacted_seq bigint NOT NULL DEFAULT 0);
+   CREATE TABLE outpost_documents (
+     owner text NOT NULL, collection text NOT NULL, key text NOT NULL,
+     rev bigint NOT NULL, seq bigint NOT NULL, deleted boolean NOT NULL, value text, changed_at bigint NOT NULL,
+     PRIMARY KEY (owner, collection, key)
+   );
+   CREATE UNIQUE INDEX outpost_documents_by_seq ON outpost_documents (owner, seq);
+   CREATE INDEX outpost_tombstones_by_age ON outpost_documents (owner, changed_at) WHERE deleted;
+   CREATE TABLE outpost_clients (client_id text PRIMARY KEY, owner text NOT NULL, last_mutation_id bigint NOT NULL);
+   CREATE INDEX outpost_clients_by_owner ON outpost_clients (owner);
+   CREATE TABLE outpost_sessions (token_hash text PRIMARY KEY, owner text NOT NULL, created_at bigint NOT NULL, expires_at bigint NOT NULL);
+   CREATE INDEX outpost_sessions_by_expiry ON outpost_sessions (expires_at);
+   CREATE TABLE outpost_seeds (name text PRIMARY KEY, ran_at bigint NOT NULL);`,
+  // A push of plain writes (puts and deletes of distinct documents) in one statement, so one round
+  // trip: the statement is its own transaction. It applies only what the general push path
+  // (server-stub/push.ts) would apply from the same state, and answers false, writing nothing, when
+  // any write would not apply as sent: the caller then takes the general path, which decides.
+  PUSH_WRITES_V2,
+  // Two users' pushes naming the same new client id both found no client row; the second's upsert
+  // then took over the first user's row. Now the upsert of a row another user owns fails as a
+  // serialization failure: the push runs again, sees the owner, and is refused (client-id-taken).
+  `CREATE FUNCTION outpost_client_taken(p_client text) RETURNS text LANGUAGE plpgsql AS $$
+   BEGIN
+     RAISE EXCEPTION 'client id % was claimed by another user meanwhile', p_client USING ERRCODE = '40001';
+   END $$;
+   ` + PUSH_WRITES_V2.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION').replace('ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id;', `ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id, ${CLIENT_OWNER_GUARD};`),
 ];
 
 /** The schema version this build writes. */

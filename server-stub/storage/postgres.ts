@@ -4,7 +4,7 @@
 // database (down, restarting, unreachable) becomes StorageUnavailable (503, retried by clients).
 import postgres, { type Sql, type TransactionSql } from 'postgres';
 import type { DocumentValue } from '../../runtime/protocol/index.js';
-import { migrate } from './postgres-schema.js';
+import { CLIENT_OWNER_GUARD, migrate } from './postgres-schema.js';
 import { PgListener } from './postgres-listen.js';
 import { guardDriver } from './postgres-guard.js';
 import { pageEnd } from './pull-page.js';
@@ -350,8 +350,9 @@ class PgTx implements StorageTx {
   }
 
   async setClient(clientId: string, user: string, lastMutationId: number): Promise<void> {
-    // Usually the last statement before COMMIT: it travels with it.
-    this.#defer('write', () => this.#sql`INSERT INTO outpost_clients (client_id, owner, last_mutation_id) VALUES (${clientId}, ${user}, ${lastMutationId}) ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id`);
+    // Usually the last statement before COMMIT: it travels with it. The guard: another user's push
+    // may have claimed this new client id since getClient (serialization failure, run again).
+    this.#defer('write', () => this.#sql`INSERT INTO outpost_clients (client_id, owner, last_mutation_id) VALUES (${clientId}, ${user}, ${lastMutationId}) ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id, ${this.#sql.unsafe(CLIENT_OWNER_GUARD)}`);
   }
 
   async seedRan(name: string): Promise<boolean> {
