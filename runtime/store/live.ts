@@ -159,11 +159,15 @@ export class LiveQuery<T> implements Follower {
     }
     // Every entry up to the edge of a full window is known, so a record placed past it is not.
     let entries = this.#entries.filter((e) => !ops.has(this.#lib.idOf(e.pk)));
+    const placed: Entry[] = [];
     for (const op of ops.values()) {
       if (op.raw === undefined) continue;
-      for (const e of this.#entriesOf(op.raw as Record<string, unknown>)) if (!edge || this.#order(e, edge) <= 0) entries.push(e);
+      for (const e of this.#entriesOf(op.raw as Record<string, unknown>)) if (!edge || this.#order(e, edge) <= 0) placed.push(e);
     }
-    entries.sort((a, b) => this.#order(a, b));
+    // The kept rows are in order: a few written ones go in by binary search (a sort of the whole
+    // window compares every row again), many are sorted in with them.
+    if (placed.length > 16) entries = entries.concat(placed).sort((a, b) => this.#order(a, b));
+    else for (const e of placed) entries.splice(this.#position(entries, e), 0, e);
     if (entries.length > this.#limit) entries.length = this.#limit;
     else if (edge && entries.length < this.#limit) {
       // The window lost rows: read only what follows its old edge (a word search, whose records
@@ -241,6 +245,18 @@ export class LiveQuery<T> implements Follower {
       for (const e of out) e.row = row;
     }
     return out;
+  }
+
+  /** Where `e` goes in the ordered `entries`: after every entry that walks before it. */
+  #position(entries: Entry[], e: Entry): number {
+    let lo = 0;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#order(entries[mid], e) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Walking order: index key, then primary key, reversed for 'prev'. */
