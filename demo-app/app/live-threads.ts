@@ -154,9 +154,15 @@ class LiveThreads {
     this.#unknown.clear();
     for (const t of this.#dirty) if (isListed.has(t)) read.add(t);
     this.#dirty.clear();
-    for (const t of listed) if (!this.#summaries.has(t)) read.add(t);
     // Conversations no longer listed are forgotten (a write to them no longer matters).
     for (const t of this.#summaries.keys()) if (!isListed.has(t)) this.#summaries.delete(t);
+    const known = listed.findIndex((t) => !this.#summaries.has(t) || read.has(t));
+    if (known > 0 && listed.slice(known).every((t) => !this.#summaries.has(t))) {
+      // Conversations that joined at the end (a write took others out): the list paints without
+      // the ones that left at once, and the newcomers follow after their read.
+      this.#onPage({ threads: listed.slice(0, known).map((t) => this.#summaries.get(t)!), more: true });
+    }
+    for (const t of listed) if (!this.#summaries.has(t)) read.add(t);
     if (read.size) {
       const members = await threadMessages(this.#session, read);
       if (this.#stopped) return;

@@ -75,8 +75,10 @@ export class MailThreadView extends LitElement {
       ['messages', '$outbox'],
       async () => {
         const messages = await session.store.collection<StoredMessage>('messages').query({ index: 'byThread', between: [[threadId, -Infinity], [threadId, Infinity]] });
-        const pending = new Set<string>();
-        for (const m of messages) if (await session.sync.pendingFor('messages', m.id)) pending.add(m.id);
+        // Asked together: read-only transactions run side by side (one after another, each
+        // waited a round trip before the conversation could paint).
+        const counts = await Promise.all(messages.map((m) => session.sync.pendingFor('messages', m.id)));
+        const pending = new Set(messages.filter((_, i) => counts[i]).map((m) => m.id));
         return { messages, pending };
       },
       ({ messages, pending }) => {
