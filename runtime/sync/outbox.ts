@@ -88,11 +88,14 @@ export class Outbox {
     });
   }
 
+  /** Throws unless mutations and mutators may use collection `c`. */
+  #synced(c: string): void {
+    if (!this.synced.includes(c)) throw new Error(`Collection '${c}' is not synced. List it in createSync({ collections }) to use it in mutations and mutators.`);
+  }
+
   /** @internal `beforeWrite` is awaited before each write, with the document it is about to change. */
   mutatorTx(tx: Tx, beforeWrite?: (collection: string, key: string) => Promise<void>): MutatorTransaction {
-    const check = (c: string) => {
-      if (!this.synced.includes(c)) throw new Error(`A mutator wrote to '${c}', which is not a synced collection. List it in createSync({ collections }).`);
-    };
+    const check = (c: string) => this.#synced(c);
     return {
       get: async (c, key) => {
         check(c);
@@ -149,7 +152,7 @@ export class Outbox {
     const entry: OutboxEntry = { id, mutation: { ...input, id } as Mutation, doc: '', createdAt: Date.now() };
     if (BUILTIN.has(input.name)) {
       const { collection, key } = input as { collection: string; key: string };
-      if (!this.synced.includes(collection)) throw new Error(`Collection '${collection}' is not synced. List it in createSync({ collections }).`);
+      this.#synced(collection);
       const col = tx.collection(collection);
       const base = (await col.get(key)) as DocumentValue | undefined;
       const rev = baseRevOverride ?? (await revOf(tx, collection, key));
@@ -174,10 +177,4 @@ export class Outbox {
     }
     await tx.collection('$outbox').put(entry);
   }
-
-  /** Pending entries in push order. */
-  pending(limit?: number): Promise<OutboxEntry[]> {
-    return this.config.store.collection<OutboxEntry>('$outbox').query({ limit });
-  }
-
 }

@@ -266,7 +266,7 @@ export async function applyPage(o: Outbox, changes: Change[], cursor: string, la
   // The last change of each document wins (a page lists a document once; this keeps it so).
   const byDoc = new Map<string, Change>();
   for (const c of changes) if (o.synced.includes(c.collection)) byDoc.set(docId(c.collection, c.key), c);
-  const custom = (await o.pending()).some((e) => !e.doc && e.id > lastMutationId);
+  const custom = (await o.config.store.collection<OutboxEntry>('$outbox').query()).some((e) => !e.doc && e.id > lastMutationId);
   const acked: number[] = [];
   const slice = { size: 100 };
   for (let docs = [...byDoc]; ;) {

@@ -70,6 +70,17 @@ describe('store transactions, migrations and errors', () => {
     expect(await store.collection('unique').count()).to.equal(0);
   });
 
+  it('a bulkPut whose record in the middle breaks a unique index fails with code constraint and writes none of them', async () => {
+    const records = Array.from({ length: 50 }, (_, i) => ({ id: `r${i}`, email: i === 30 ? 'r0@example.com' : `r${i}@example.com` }));
+    const err = await rejection(store.collection('unique').bulkPut(records));
+    expect(err).to.be.instanceOf(StoreError);
+    expect(err.code).to.equal('constraint');
+    expect(await store.collection('unique').count()).to.equal(0);
+    // And a bulkPut that succeeds resolves once all of its records are in.
+    await store.collection('unique').bulkPut(records.slice(0, 30));
+    expect(await store.collection('unique').count()).to.equal(30);
+  });
+
   it('a record without its key is refused with missing-key naming the collection and field', async () => {
     const err = await rejection(store.collection('messages').put({ subject: 'no id' }));
     expect(err.code).to.equal('missing-key');
