@@ -4,6 +4,7 @@
 // sessions at a time (each its own browser, stub and ports). Prints runs and failures per browser
 // (with a replay command for each failure) and the wall time.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -23,12 +24,23 @@ const browsers = values.browsers.split(',').filter(Boolean);
 if (!(total > 0) || !(perSession > 0) || !(parallel > 0)) throw new Error(`soak: --runs, --per-session and --parallel take positive numbers (got ${values.runs}, ${values['per-session']}, ${values.parallel}).`);
 if (!browsers.every((b) => b === 'chromium' || b === 'firefox')) throw new Error(`soak: --browsers takes chromium and/or firefox, comma-separated (got '${values.browsers}').`);
 
-function session(browser, runs, seed, path) {
+/** A port free now: parallel sessions would race for web-test-runner's default one. */
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function session(browser, runs, seed, path) {
+  const port = await freePort();
   return new Promise((resolve) => {
     const env = { ...process.env, OUTPOST_BROWSERS: browser, OUTPOST_SOAK_RUNS: String(runs), OUTPOST_TEST_FILES: 'test/runtime/sync/convergence.browser.test.ts' };
     if (seed !== undefined) env.OUTPOST_SOAK_SEED = String(seed);
     if (path !== undefined) env.OUTPOST_SOAK_PATH = path;
-    const child = spawn('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -62,6 +74,7 @@ async function worker() {
     if (code !== 0 && !lines.some((l) => /failures=[1-9]/.test(l))) {
       t.failures++;
       replays.push(`(${job.browser} session ${job.i + 1} failed without a counterexample; its output follows)\n${out.slice(-4000)}`);
+      console.log(`soak: ${job.browser} session ${job.i + 1} failed without a counterexample (exit ${code}); the end of its output:\n${out.slice(-2000)}`);
     }
     const minutes = ((Date.now() - started) / 60000).toFixed(1);
     console.log(`soak: ${job.browser} session ${t.sessions}/${sessions}: runs so far ${t.runs}, failures ${t.failures} (${minutes} min)`);

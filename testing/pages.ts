@@ -38,6 +38,11 @@ export class TestPages {
     return [...this.#pages.values()].filter((p) => p.session === session).map((p) => p.page);
   }
 
+  /** The puppeteer page of a page opened by {@link open}. */
+  page(id: string): unknown {
+    return this.#pages.get(id)?.page;
+  }
+
   /** Reloads a page opened by {@link open} (as the user pressing reload); resolves once loaded. */
   async reload(id: string): Promise<void> {
     const entry = this.#pages.get(id);

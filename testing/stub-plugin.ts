@@ -28,7 +28,7 @@ export interface OutpostStubPluginOptions {
  * | `outpost-proxy-counts` | — | — | requests per route since the rules were set |
  * | `outpost-proxy-drop-streams` | — | cut every open event stream through the proxy | how many |
  * | `outpost-page-open` | `{ path }` | open a path of the test page's origin in a new page (window) of its browser, offline if the test page is | the page's id |
- * | `outpost-page-reload` | `{ id }` | reload that page; resolves once loaded | `true` |
+ * | `outpost-page-reload` | `{ id }` | reload that page (an offline one loads with the network back where the browser refuses, Firefox, and is cut again); resolves once loaded | `true` |
  * | `outpost-page-close` | `{ id }` | close that page | `true` |
  * | `outpost-page-navigate` | `{ id, path? }` | navigate that page to `path` (its origin), or back without one | `true` |
  * | `outpost-page-lifecycle` | `{ id, state: 'frozen' \| 'active' }` | freeze or thaw that page (CDP `Page.setWebLifecycleState`, Chromium only) | `true`; `false` in Firefox |
@@ -129,9 +129,22 @@ export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestR
           if (offline.has(session.id)) await setOffline(page, true, (session.browser as { name?: string }).name);
           return id;
         }
-        case 'outpost-page-reload':
-          await pages.reload((payload as { id: string }).id);
+        case 'outpost-page-reload': {
+          const id = (payload as { id: string }).id;
+          const name = (session.browser as { name?: string }).name;
+          try {
+            await pages.reload(id);
+          } catch (err) {
+            // Firefox's emulated offline refuses even the test runner's page (NS_ERROR_OFFLINE):
+            // the page loads with the network back, and is cut again once loaded.
+            if (!offline.has(session.id)) throw err;
+            const page = pages.page(id);
+            await setOffline(page, false, name);
+            await pages.reload(id);
+            await setOffline(page, true, name);
+          }
           return true;
+        }
         case 'outpost-page-close':
           await pages.close((payload as { id: string }).id);
           return true;
