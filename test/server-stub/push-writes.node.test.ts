@@ -1,21 +1,41 @@
-// The one-statement push of plain writes (PostgreSQL's `outpost_push_writes`): it commits only what
-// the general push path would, and otherwise applies nothing so the general path decides.
-import { test } from 'node:test';
+// The one-statement push of plain writes (PostgreSQL's `outpost_push_writes`, SQLite's one job of
+// the group commit): it commits only what the general push path would, and otherwise applies
+// nothing so the general path decides.
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { PostgresStorage } from '../../server-stub/storage/postgres.js';
+import { SqliteStorage } from '../../server-stub/storage/sqlite.js';
 import type { PlainWrite } from '../../server-stub/storage/types.js';
-import { eachBackend, stubFor, login, client } from './helpers.js';
+import { BACKENDS, eachBackend, stubFor, login, client, tempDir, type Backend } from './helpers.js';
 import { freshDatabase } from './postgres.js';
 
 const put = (key: string, baseRev: number, value: object): PlainWrite => ({ collection: 'notes', key, baseRev, json: JSON.stringify(value) });
 const del = (key: string, baseRev: number): PlainWrite => ({ collection: 'notes', key, baseRev, json: null });
 
-test('applyWrites applies all of a push only when every write and the client check out, else nothing [postgres]', async (t) => {
+/** A storage of `backend` on a fresh data dir or schema, closed (and dropped) after the test. */
+async function openStorage(t: TestContext, backend: Backend): Promise<SqliteStorage | PostgresStorage> {
+  if (backend === 'sqlite') {
+    const storage = new SqliteStorage(tempDir());
+    t.after(() => storage.close());
+    return storage;
+  }
   const database = await freshDatabase();
   const storage = await PostgresStorage.open({ url: database.url, poolSize: 2 });
   t.after(async () => {
     await storage.close();
     await database.drop();
+  });
+  return storage;
+}
+
+for (const backend of BACKENDS) test(`applyWrites applies all of a push only when every write and the client check out, else nothing [${backend}]`, async (t) => {
+  const storage = await openStorage(t, backend);
+  const poked = new Set<string>();
+  let heard!: () => void;
+  const announced = new Promise<void>((resolve) => (heard = resolve));
+  storage.watch((user) => {
+    poked.add(String(user));
+    heard();
   });
   const state = async (user = 'alice') => {
     const page = await storage.pull(user, 0, 100, 1 << 20);
@@ -32,6 +52,9 @@ test('applyWrites applies all of a push only when every write and the client che
     clients: { c1: 2 },
   };
   assert.deepEqual(await state(), applied, 'writes take the next sequence numbers in push order');
+  // PostgreSQL announces through LISTEN/NOTIFY, after the commit: wait for it.
+  await announced;
+  assert.deepEqual([...poked], ['alice'], 'the commit is announced for pokes');
 
   // Each of these would not apply as sent: nothing of the push is written, not even its valid writes.
   assert.equal(await storage.applyWrites('alice', 'c1', 2, 2, [put('c', 0, {})], 1000), false, 'an id already processed (duplicate)');
@@ -52,6 +75,22 @@ test('applyWrites applies all of a push only when every write and the client che
     ],
     clients: { c1: 3, c2: 1 },
   });
+});
+
+test('applyWrites joins the group commit: pushes arriving together commit once, and one refused writes nothing beside the others [sqlite]', async (t) => {
+  const storage = await openStorage(t, 'sqlite');
+  const results = await Promise.all([
+    storage.applyWrites('alice', 'c1', 1, 1, [put('a', 0, { n: 1 })], 1000),
+    storage.applyWrites('alice', 'c2', 1, 1, [put('a', 0, { n: 2 })], 1000),
+    storage.applyWrites('alice', 'c3', 1, 1, [put('b', 0, { n: 3 })], 1000),
+  ]);
+  assert.deepEqual(results, [true, false, true], "the second is based on a rev the first's commit already moved");
+  const page = await storage.pull('alice', 0, 100, 1 << 20);
+  assert.deepEqual(page.changes.map((c) => c.change), [
+    { collection: 'notes', key: 'a', rev: 1, value: { n: 1 } },
+    { collection: 'notes', key: 'b', rev: 1, value: { n: 3 } },
+  ]);
+  assert.deepEqual(page.lastMutationIds, { c1: 1, c3: 1 });
 });
 
 eachBackend('a push of puts and deletes answers as the general path: applied, conflicts beside applied writes, duplicates', async (t, backend) => {
