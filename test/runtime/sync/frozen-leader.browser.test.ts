@@ -4,9 +4,9 @@
 // and the thawed tab follows. The tabs are real separate pages (testing kit openPage); the freeze is
 // the browser's own (testing kit setPageLifecycle: CDP Page.setWebLifecycleState, Chromium only).
 import { expect } from '@open-wc/testing';
-import { closeAll, client, login, serverDocs, unique, waitFor } from './helpers.js';
-import { RemoteTab } from './tabs.js';
-import { proxyUrl, setProxyRules } from '../../../testing/commands.js';
+import { closeAll, client, serverDocs, unique, waitFor } from './helpers.js';
+import { RemoteTab, leaderWithPendingEdits } from './tabs.js';
+import { setProxyRules } from '../../../testing/commands.js';
 import type { SyncStatus } from '../../../runtime/sync/index.js';
 
 /** The issue's bound: another tab pushes a frozen leader's edits within this. */
@@ -33,14 +33,8 @@ describe('sync engine: a frozen leader tab', () => {
     this.timeout(90_000);
     const prefix = unique('frozen');
     const store = unique('frozen-store');
-    const token = await login();
-    const url = await proxyUrl();
-    const a = await tab({ store, token, url, events: true });
-    await waitFor(async () => (await a.call<SyncStatus>('status')).leader, 'tab A to lead');
-    // A's pushes fail for now (a 503 asking to wait an hour): its edits stay in the outbox.
-    await setProxyRules([{ route: 'push', fault: { respond: { status: 503, contentType: 'application/json', headers: { 'Retry-After': '3600' }, body: '{"error":{"code":"internal","message":"busy"}}' } } }]);
-    for (let i = 0; i < 3; i++) await a.call('put', 'notes', { id: `${prefix}-a${i}`, v: i });
-    await waitFor(async () => (await a.call<SyncStatus>('status')).lastError?.code === 'server-busy', "A's push refused");
+    // A leads with three edits its pushes cannot deliver for now (503, Retry-After an hour).
+    const { tab: a, token, url } = await leaderWithPendingEdits(tab, { prefix, store, events: true });
     // A transaction of A's store is open as it freezes (as a pulled page being applied would be):
     // left open, it would hold every other tab's transactions on those collections for good.
     await a.call('busy');
@@ -92,13 +86,8 @@ describe('sync engine: a frozen leader tab', () => {
     const prefix = unique('away');
     // No event stream: a page with a request in flight never enters the back/forward cache.
     const store = unique('away-store');
-    const token = await login();
-    const url = await proxyUrl();
-    const a = await tab({ store, token, url, events: false });
-    await waitFor(async () => (await a.call<SyncStatus>('status')).leader, 'tab A to lead');
-    await setProxyRules([{ route: 'push', fault: { respond: { status: 503, contentType: 'application/json', headers: { 'Retry-After': '3600' }, body: '{"error":{"code":"internal","message":"busy"}}' } } }]);
-    for (let i = 0; i < 3; i++) await a.call('put', 'notes', { id: `${prefix}-a${i}`, v: i });
-    await waitFor(async () => (await a.call<SyncStatus>('status')).lastError?.code === 'server-busy', "A's push refused");
+    // A leads with three edits its pushes cannot deliver for now (503, Retry-After an hour).
+    const { tab: a, token, url } = await leaderWithPendingEdits(tab, { prefix, store, events: false });
     await setProxyRules([]);
     await a.navigate('away');
     // No other engine competes yet: the lock is free only if the page that left gave it up (a page

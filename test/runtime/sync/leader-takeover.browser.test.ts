@@ -3,9 +3,9 @@
 // stuck tab must step down when it runs again. The tabs are real separate pages (testing kit
 // openPage), each with its own event loop and engine on one store.
 import { expect } from '@open-wc/testing';
-import { closeAll, client, login, serverDocs, unique, waitFor } from './helpers.js';
-import { RemoteTab } from './tabs.js';
-import { proxyUrl, setProxyRules } from '../../../testing/commands.js';
+import { closeAll, client, serverDocs, unique, waitFor } from './helpers.js';
+import { RemoteTab, leaderWithPendingEdits } from './tabs.js';
+import { setProxyRules } from '../../../testing/commands.js';
 import type { SyncStatus } from '../../../runtime/sync/index.js';
 
 const HANG_MS = 30_000;
@@ -27,14 +27,8 @@ describe('sync engine: a hung leader tab', () => {
     this.timeout(HANG_MS + 60_000);
     const prefix = unique('hung');
     const store = unique('hung-store');
-    const token = await login();
-    const url = await proxyUrl();
-    const a = await tab({ store, token, url, events: true });
-    await waitFor(async () => (await a.call<SyncStatus>('status')).leader, 'tab A to lead');
-    // A's pushes fail for now (a 503 asking to wait an hour): its edits stay in the outbox.
-    await setProxyRules([{ route: 'push', fault: { respond: { status: 503, contentType: 'application/json', headers: { 'Retry-After': '3600' }, body: '{"error":{"code":"internal","message":"busy"}}' } } }]);
-    for (let i = 0; i < 3; i++) await a.call('put', 'notes', { id: `${prefix}-a${i}`, v: i });
-    await waitFor(async () => (await a.call<SyncStatus>('status')).lastError?.code === 'server-busy', "A's push refused");
+    // A leads with three edits its pushes cannot deliver for now (503, Retry-After an hour).
+    const { tab: a, token, url } = await leaderWithPendingEdits(tab, { prefix, store, events: true });
     expect(await a.call('pending')).to.equal(3);
 
     // Long enough for the takeover below even on a loaded machine (it takes about 5 s).

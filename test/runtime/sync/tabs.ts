@@ -2,8 +2,9 @@
 // running its own engine on a store of the same origin (test/runtime/sync/fixtures/tab.ts), driven
 // over a BroadcastChannel. Unlike two engines in the test page, each has its own event loop: one
 // can hang or close while the others run on.
-import { closePage, navigatePage, openPage, pageBack, reloadPage, setPageLifecycle } from '../../../testing/commands.js';
-import { unique } from './helpers.js';
+import { closePage, navigatePage, openPage, pageBack, proxyUrl, reloadPage, setPageLifecycle, setProxyRules } from '../../../testing/commands.js';
+import type { SyncStatus } from '../../../runtime/sync/index.js';
+import { login, unique, waitFor } from './helpers.js';
 
 export type TabOp = 'open' | 'status' | 'clientId' | 'put' | 'patch' | 'delete' | 'addToSet' | 'removeFromSet' | 'handle' | 'pending' | 'syncNow' | 'hang' | 'busy' | 'idle' | 'close';
 export interface TabCall {
@@ -108,4 +109,23 @@ export class RemoteTab {
     this.#channel.close();
     await closePage(this.#page);
   }
+}
+
+/**
+ * A tab (opened through `open`, which registers it for clean-up) that leads on `store` through the
+ * fault proxy with three edits (`<prefix>-a0..2` in `notes`) pending: the proxy answers its pushes
+ * 503 with Retry-After of an hour until the test changes the rules.
+ */
+export async function leaderWithPendingEdits(
+  open: (options: TabEngineOptions) => Promise<RemoteTab>,
+  { prefix, store, events }: { prefix: string; store: string; events: boolean },
+): Promise<{ tab: RemoteTab; token: string; url: string }> {
+  const token = await login();
+  const url = await proxyUrl();
+  const tab = await open({ store, token, url, events });
+  await waitFor(async () => (await tab.call<SyncStatus>('status')).leader, 'tab A to lead');
+  await setProxyRules([{ route: 'push', fault: { respond: { status: 503, contentType: 'application/json', headers: { 'Retry-After': '3600' }, body: '{"error":{"code":"internal","message":"busy"}}' } } }]);
+  for (let i = 0; i < 3; i++) await tab.call('put', 'notes', { id: `${prefix}-a${i}`, v: i });
+  await waitFor(async () => (await tab.call<SyncStatus>('status')).lastError?.code === 'server-busy', "A's push refused");
+  return { tab, token, url };
 }
