@@ -11,6 +11,19 @@ import { PG_SCHEMA_VERSION } from '../../server-stub/storage/postgres-schema.js'
 import { tempDir, client, post } from './helpers.js';
 import { freshDatabase } from './postgres.js';
 
+/** The schema-1 fixtures' data as alice's old client pulls it after the migration; returns that client. */
+async function pullsSchema1Data(url: string): Promise<ReturnType<typeof client>> {
+  const alice = client(url, 'legacy-token-of-alice', 'old-client');
+  const pulled = await alice.pullAll();
+  assert.deepEqual(pulled.changes, [
+    { collection: 'notes', key: 'a', rev: 1, value: { text: 'from v1' } },
+    { collection: 'notes', key: 'b', rev: 2, deleted: true },
+  ]);
+  assert.equal(pulled.cursor, 'v1epoch.2.0', 'the epoch is kept: old cursors stay valid');
+  assert.equal(pulled.lastMutationIds['old-client'], 7);
+  return alice;
+}
+
 test('a new data dir is created at the current schema version in WAL mode with synchronous = FULL', async () => {
   const dataDir = tempDir();
   const stub = await startStub({ port: 0, dataDir });
@@ -38,14 +51,7 @@ test('a data dir from schema 1 is migrated in place: data, cursors, clients and 
   // The fixture's tombstone is from 2023: keep it, so the test sees every row came through.
   const stub = await startStub({ port: 0, dataDir, tombstoneRetentionMs: Infinity });
   try {
-    const alice = client(stub.url, 'legacy-token-of-alice', 'old-client');
-    const pulled = await alice.pullAll();
-    assert.deepEqual(pulled.changes, [
-      { collection: 'notes', key: 'a', rev: 1, value: { text: 'from v1' } },
-      { collection: 'notes', key: 'b', rev: 2, deleted: true },
-    ]);
-    assert.equal(pulled.cursor, 'v1epoch.2.0', 'the epoch is kept: old cursors stay valid');
-    assert.equal(pulled.lastMutationIds['old-client'], 7);
+    await pullsSchema1Data(stub.url);
     const next = await post(`${stub.url}/sync/v1/push`, { protocol: 1, clientId: 'old-client', mutations: [{ id: 8, name: 'put', collection: 'notes', key: 'c', baseRev: 0, value: {} }] }, { token: 'legacy-token-of-alice' });
     assert.deepEqual(next.body.results, [{ id: 8, status: 'applied', rev: 1 }]);
   } finally {
@@ -66,14 +72,7 @@ test('a PostgreSQL data store at schema 1 is migrated at start: data, cursors, c
     await sql.unsafe(readFileSync(new URL('./fixtures/pg-schema-v1.sql', import.meta.url), 'utf8'));
     const stub = await startStub({ port: 0, dataDir: tempDir(), db: database.url, tombstoneRetentionMs: Infinity });
     try {
-      const alice = client(stub.url, 'legacy-token-of-alice', 'old-client');
-      const pulled = await alice.pullAll();
-      assert.deepEqual(pulled.changes, [
-        { collection: 'notes', key: 'a', rev: 1, value: { text: 'from v1' } },
-        { collection: 'notes', key: 'b', rev: 2, deleted: true },
-      ]);
-      assert.equal(pulled.cursor, 'v1epoch.2.0', 'the epoch is kept: old cursors stay valid');
-      assert.equal(pulled.lastMutationIds['old-client'], 7);
+      const alice = await pullsSchema1Data(stub.url);
       const next = await alice.pushRaw([
         { id: 8, name: 'put', collection: 'notes', key: 'c', baseRev: 0, value: {} },
         { id: 9, name: 'put', collection: 'notes', key: 'b', baseRev: 2, value: { back: true } },
