@@ -4,7 +4,7 @@ import type { Store, StoreTransaction } from '../store/index.js';
 import type { DocumentValue, Mutation, ProtocolError } from '../protocol/index.js';
 import { applyMutation } from './apply.js';
 import { docId, syncCollections, type CustomWrite, type OutboxEntry } from './schema.js';
-import { revOf, writeDoc } from './revs.js';
+import { readDoc, revOf, writeDoc } from './revs.js';
 
 /** How a collection settles a compare-and-swap conflict. */
 export type ConflictPolicy =
@@ -153,9 +153,9 @@ export class Outbox {
     if (BUILTIN.has(input.name)) {
       const { collection, key } = input as { collection: string; key: string };
       this.#synced(collection);
-      const col = tx.collection(collection);
-      const base = (await col.get(key)) as DocumentValue | undefined;
-      const rev = baseRevOverride ?? (await revOf(tx, collection, key));
+      // One read of the record gives both its value and its rev (a read each cost 2 per message).
+      const { value: base, rev: storedRev } = await readDoc(tx, collection, key);
+      const rev = baseRevOverride ?? storedRev;
       if (input.name === 'put' || input.name === 'patch' || input.name === 'delete') (entry.mutation as { baseRev: number }).baseRev = rev;
       await writeDoc(tx, collection, key, applyMutation(base, entry.mutation, this.config.keyPaths[collection]), rev);
       entry.doc = docId(collection, key);

@@ -4,7 +4,7 @@
 // records stored before revs moved onto them.
 import type { StoreTransaction } from '../store/index.js';
 import type { DocumentValue } from '../protocol/index.js';
-import { REV_FIELD } from '../protocol/fields.js';
+import { COMPUTED_FIELD, REV_FIELD, WORDS_FIELD } from '../protocol/fields.js';
 import { docId } from './schema.js';
 
 type Rec = Record<string, unknown>;
@@ -17,7 +17,22 @@ export function stored(tx: StoreTransaction, collection: string, key: string): P
 /** The server rev sync last saw for a document (0: never). */
 export async function revOf(tx: StoreTransaction, collection: string, key: string): Promise<number> {
   const rev = (await stored(tx, collection, key))?.[REV_FIELD];
-  if (typeof rev === 'number') return rev;
+  return typeof rev === 'number' ? rev : revOf$(tx, collection, key);
+}
+
+/**
+ * A document's value (without hidden fields) and the server rev it is based on, from one read of
+ * its record (`$revs` is read only when the record has no rev).
+ */
+export async function readDoc(tx: StoreTransaction, collection: string, key: string): Promise<{ value?: DocumentValue; rev: number }> {
+  const record = await stored(tx, collection, key);
+  if (!record) return { rev: await revOf$(tx, collection, key) };
+  const { [REV_FIELD]: rev, [WORDS_FIELD]: _w, [COMPUTED_FIELD]: _c, ...value } = record;
+  return { value: value as DocumentValue, rev: typeof rev === 'number' ? rev : await revOf$(tx, collection, key) };
+}
+
+/** The rev `$revs` holds for a document (0: none). */
+async function revOf$(tx: StoreTransaction, collection: string, key: string): Promise<number> {
   return ((await tx.collection('$revs').get(docId(collection, key)))?.rev as number | undefined) ?? 0;
 }
 
