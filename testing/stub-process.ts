@@ -95,7 +95,7 @@ export class StubProcess {
     const spare = this.#spare?.exitCode === null && this.#spare.signalCode === null ? this.#spare : undefined;
     const child = spare ?? launch();
     this.#spare = undefined;
-    child.stdin!.end(`${JSON.stringify(['--port', String(this.#port), '--data', this.#dataDir, ...(this.#options.args ?? [])])}\n`);
+    child.stdin!.write(`${JSON.stringify(['--port', String(this.#port), '--data', this.#dataDir, ...(this.#options.args ?? [])])}\n`);
     this.#child = child;
     this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
     void this.#exited.then(() => {

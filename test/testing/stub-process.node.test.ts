@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { StubProcess } from '../../testing/index.js';
 
 test('StubProcess kills for real, restarts on the same port, and reset switches to an empty data dir', async (t) => {
@@ -57,4 +58,30 @@ test('StubProcess with spare: starts after a kill through the process it loaded 
   await stub.dispose();
   await new Promise((r) => setTimeout(r, 0));
   assert.deepEqual(children().filter((p) => !before.includes(p)), [], 'no stub process left');
+});
+
+test('StubProcess children end when the process that started them is SIGKILLed (no stub left holding its port)', { timeout: 60_000 }, async (t) => {
+  const owner = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', fileURLToPath(new URL('./fixtures/stub-owner.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => owner.kill('SIGKILL'));
+  const pids = await new Promise<number[]>((resolve, reject) => {
+    let out = '';
+    owner.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      if (out.includes('\n')) resolve(JSON.parse(out) as number[]);
+    });
+    owner.once('exit', (code) => reject(new Error(`the owner exited (${code}) before printing its stubs`)));
+  });
+  assert.equal(pids.length, 2, 'the running stub and its spare');
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  assert.ok(pids.every(alive));
+  owner.kill('SIGKILL');
+  // Wait on the condition itself: each child sees its stdin end once the owner is gone.
+  while (pids.some(alive)) await new Promise((r) => setTimeout(r, 20));
 });
