@@ -2,9 +2,9 @@
 // them in one statement (PostgreSQL: one round trip instead of a transaction's three). It commits
 // only when every write applies as sent, so its answer is the one the general path would give;
 // anything else — a duplicate, a conflict, a limit, another user's client id — goes the general way.
-import type { Mutation } from '../runtime/protocol/index.js';
+import type { Mutation, PutMutation } from '../runtime/protocol/index.js';
 import type { DocumentLimits } from './documents.js';
-import type { StubLimits } from './limits.js';
+import { putJson, type StubLimits } from './limits.js';
 import { PushAnswer } from './push-json.js';
 import type { PlainWrite, Storage } from './storage/types.js';
 
@@ -24,8 +24,9 @@ export function plainWrites(mutations: readonly Mutation[], limits: DocumentLimi
     seen.add(id);
     let json: string | null = null;
     if (m.name === 'put') {
-      json = JSON.stringify((m as Mutation & { value: unknown }).value);
-      if (Buffer.byteLength(json) > limits.documentBytes) return undefined;
+      const put = putJson(m as PutMutation);
+      if (put.bytes > limits.documentBytes) return undefined;
+      json = put.json;
     }
     writes.push({ collection, key, baseRev, json });
   }
