@@ -1,8 +1,10 @@
 // `npm run test:soak -- [--runs 5000] [--browsers chromium,firefox] [--per-session 50] [--parallel 1]
 // [--seed N --path P]`: the sync convergence property for `--runs` runs in each browser, split into
-// web-test-runner sessions short enough for its 300 s limit, each with a fresh seed; `--parallel`
-// sessions at a time (each its own browser, stub and ports). Prints runs and failures per browser
-// (with a replay command for each failure) and the wall time.
+// web-test-runner sessions short enough for its 300 s limit, each with a fresh seed (drawn here and
+// printed as the session starts, so even a session stopped from outside can be replayed: `--seed S
+// --runs N` runs that session again, `--seed S --path P` one run of it); `--parallel` sessions at a
+// time (each its own browser, stub and ports). Prints runs and failures per browser (with a replay
+// command and the cause for each failure) and the wall time.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -55,12 +57,16 @@ const replays = [];
 const queue = [];
 const sessions = values.seed ? 1 : Math.ceil(total / perSession);
 for (let i = 0; i < sessions; i++) {
-  for (const browser of browsers) queue.push({ browser, n: values.seed ? 1 : Math.min(perSession, total - i * perSession), i });
+  // A replay of a path is one run; of a seed alone, the session's runs again.
+  for (const browser of browsers) queue.push({ browser, n: values.path ? 1 : values.seed ? total : Math.min(perSession, total - i * perSession), i });
 }
+const newSeed = () => (Math.random() * 0x100000000) | 0;
 
 async function worker() {
   for (let job = queue.shift(); job; job = queue.shift()) {
-    const { code, out } = await session(job.browser, job.n, values.seed, values.path);
+    const seed = values.seed ?? String(newSeed());
+    console.log(`soak: ${job.browser} session ${job.i + 1} starts: seed=${seed} runs=${job.n}${values.path ? ` path=${values.path}` : ''}`);
+    const { code, out } = await session(job.browser, job.n, seed, values.path);
     const t = totals[job.browser];
     t.sessions++;
     // "convergence: runs=N failures=F seed=S" (the runner may print a browser's log twice).
@@ -70,11 +76,19 @@ async function worker() {
       t.runs += Number(r);
       t.failures += Number(f);
     }
-    for (const m of new Set([...out.matchAll(/Replay: (npm run test:soak -- --seed -?\d+ --path \S+)/g)].map((m) => m[1]))) replays.push(`${m} --browsers ${job.browser}`);
+    // Each failure's replay command, with its cause (a hung run names the step it was stuck on).
+    const failures = new Map();
+    for (const m of out.matchAll(/Cause: ([^\n]*)[\s\S]*?Replay: (npm run test:soak -- --seed -?\d+ --path \S+)/g)) failures.set(m[2], m[1]);
+    for (const m of out.matchAll(/Replay: (npm run test:soak -- --seed -?\d+ --path \S+)/g)) if (!failures.has(m[1])) failures.set(m[1], '(cause not printed)');
+    for (const [replay, cause] of failures) {
+      replays.push(`${replay} --browsers ${job.browser}\n      cause: ${cause}`);
+      console.log(`soak: ${job.browser} session ${job.i + 1} (seed ${seed}) failed: ${cause}\n  replay: ${replay} --browsers ${job.browser}`);
+    }
     if (code !== 0 && !lines.some((l) => /failures=[1-9]/.test(l))) {
       t.failures++;
-      replays.push(`(${job.browser} session ${job.i + 1} failed without a counterexample; its output follows)\n${out.slice(-4000)}`);
-      console.log(`soak: ${job.browser} session ${job.i + 1} failed without a counterexample (exit ${code}); the end of its output:\n${out.slice(-2000)}`);
+      const again = `npm run test:soak -- --seed ${seed} --runs ${job.n} --browsers ${job.browser}${values.path ? ` --path ${values.path}` : ''}`;
+      replays.push(`${again}\n      (session ${job.i + 1} failed without a counterexample; the end of its output follows)\n${out.slice(-4000)}`);
+      console.log(`soak: ${job.browser} session ${job.i + 1} (seed ${seed}) failed without a counterexample (exit ${code}); replay the session: ${again}; the end of its output:\n${out.slice(-2000)}`);
     }
     const minutes = ((Date.now() - started) / 60000).toFixed(1);
     console.log(`soak: ${job.browser} session ${t.sessions}/${sessions}: runs so far ${t.runs}, failures ${t.failures} (${minutes} min)`);

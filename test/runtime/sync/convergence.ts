@@ -134,7 +134,64 @@ async function closeRemote(): Promise<void> {
   remoteOpen = false;
 }
 
-async function run(list: Command[]): Promise<void> {
+// A run that takes longer has hung (runs take 1-6 s on a machine at load 30): it fails naming the
+// step it was on, with its seed, instead of stopping the whole session without one.
+const RUN_LIMIT_MS = 100_000;
+// Each clean-up step after a run (a runner command, closing tab 1's engine, deleting the stores).
+const CLEANUP_STEP_MS = 20_000;
+
+/** Where a run is, for the time limit's error; `abandoned` stops a run that outlived its limit at its next step. */
+interface Progress {
+  step: string;
+  abandoned: boolean;
+}
+
+/** Records the step a run is starting (and stops a run abandoned at its time limit). */
+function at(p: Progress, step: string): void {
+  if (p.abandoned) throw new Error(`convergence-run-abandoned: this run outlived its time limit and stops before ${step}.`);
+  p.step = step;
+}
+
+/** Resolves with `work`, or rejects with `expired()` once `ms` have passed. */
+function within<T>(work: Promise<T>, ms: number, expired: () => Error): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(expired()), ms)));
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Heals what a run may have left (proxy rules, an offline network, a dead stub, tab 1's engine,
+ * the stores), each step within {@link CLEANUP_STEP_MS}, so a clean-up cannot hang either. Returns
+ * what failed. After a hung run (`hung`), tab 1's page is closed and opened afresh by the next run.
+ */
+async function cleanUp(hung: boolean): Promise<string[]> {
+  const problems: string[] = [];
+  const step = async (what: string, work: () => Promise<unknown>) => {
+    try {
+      await within(work(), CLEANUP_STEP_MS, () => new Error(`convergence-cleanup-timeout: ${what} did not finish within ${CLEANUP_STEP_MS / 1000} s.`));
+    } catch (err) {
+      problems.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  if (dirty.ruled) await step('clearing the proxy rules', () => setProxyRules([]));
+  if (pageOffline) await step('going online', () => goOnline());
+  pageOffline = false;
+  if (dirty.killed) await step('starting the stub again', () => startStubAgain());
+  dirty = { ruled: false, killed: false };
+  let closed = !remoteOpen;
+  if (remoteOpen && !hung) await step("closing tab 1's engine", async () => (await closeRemote(), (closed = true)));
+  if (!closed || hung) {
+    // Its page may be the part that hung: a new one next run.
+    const r = remote;
+    remote = undefined;
+    remoteOpen = false;
+    if (r) await step("closing tab 1's page", () => r.close());
+  }
+  await step('closing the engines and deleting the stores', () => closeAll());
+  return problems;
+}
+
+async function run(list: Command[], p: Progress): Promise<void> {
   const prefix = unique('cv');
   const url = (proxy ??= await proxyUrl());
   // Server commands cost a round trip to the test runner: heal only what this run broke.
@@ -144,22 +201,29 @@ async function run(list: Command[]): Promise<void> {
   const names = [unique('cv-s0'), unique('cv-s1')];
   const open = (t: number) => client({ name: names[STORE_OF_TAB[t]], token, sync: { url, events: true, debounceMs: 5 } });
   const tabs: Client[] = [];
+  at(p, 'set-up: opening the engines of tabs 0 and 2');
   for (const t of [0, 2]) tabs[t] = await open(t);
   // Tab 1: the other page opens its engine on store 0 after tab 0 leads it.
+  at(p, "set-up: opening tab 1's page (RemoteTab.open)");
   const other = (remote ??= await RemoteTab.open());
   const openOther = () => other.call('open', { store: names[0], token, url, events: true, debounceMs: 5 });
+  at(p, "set-up: tab 1's answer to 'open'");
   await openOther();
   remoteOpen = true;
   const shared = `${prefix}-shared`;
   // The shared document exists everywhere before the run.
+  at(p, 'set-up: the shared document acknowledged');
   await (await tabs[0].sync.put('tasks', { id: shared, labels: [] })).acked;
+  at(p, "set-up: tab 2's syncNow");
   await tabs[2].sync.syncNow();
   const models = [new Model(), new Model()];
   const issued: Array<{ from: Client; handle: MutationHandle }> = [];
   // Tab 1's handles since its engine last opened (a reload forgets them, as a page would).
   let otherIssued: number[] = [];
   const maxId = [0, 0];
-  for (const cmd of list) {
+  for (const [i, cmd] of list.entries()) {
+    const doing = `command ${i} ${JSON.stringify(cmd)}`;
+    at(p, doing);
     switch (cmd.op) {
       case 'put':
       case 'patch':
@@ -171,6 +235,7 @@ async function run(list: Command[]): Promise<void> {
         const label = 'label' in cmd ? `s${s}-${cmd.label}` : '';
         if (!models[s].apply(cmd, key, label)) break;
         if (cmd.tab === 1) {
+          at(p, `${doing}: tab 1's answer to '${cmd.op}'`);
           const id =
             cmd.op === 'put' ? await other.call<number>('put', 'notes', { id: key, v: cmd.v, labels: [] })
             : cmd.op === 'patch' ? await other.call<number>('patch', 'notes', key, { v: cmd.v })
@@ -220,7 +285,9 @@ async function run(list: Command[]): Promise<void> {
       case 'reload':
         if (cmd.tab === 1) {
           // A real page reload: the engine and its store connection go without being closed.
+          at(p, `${doing}: tab 1's page reloaded and ready (RemoteTab.reload)`);
           await other.reload();
+          at(p, `${doing}: tab 1's answer to 'open' after its reload`);
           await openOther();
           otherIssued = [];
           break;
@@ -231,6 +298,7 @@ async function run(list: Command[]): Promise<void> {
     }
   }
   // Quiescence: the network heals, the stub runs, each store's leader syncs until nothing is pending.
+  at(p, 'quiescence: healing the network, proxy and stub');
   if (ruled) await setProxyRules([]);
   if (pageOffline) await goOnline();
   pageOffline = false;
@@ -242,6 +310,7 @@ async function run(list: Command[]): Promise<void> {
     const found: Leader[] = [];
     for (const s of [0, 1]) {
       let leader: Leader | undefined;
+      at(p, `quiescence: finding the leader of store ${s}`);
       await waitFor(async () => {
         const local = tabs.find((t, i) => t && STORE_OF_TAB[i] === s && t.sync.status.leader);
         if (local) leader = inPage(local);
@@ -256,14 +325,22 @@ async function run(list: Command[]): Promise<void> {
     // A push that met the kill fault just before the rules were cleared may kill the stub late.
     if (killed) await startStubAgain();
     const ls = await leaders();
-    for (const l of ls) await l.syncNow();
+    for (const [s, l] of ls.entries()) {
+      at(p, `quiescence round ${round}: syncNow by store ${s}'s leader`);
+      await l.syncNow();
+    }
+    at(p, `quiescence round ${round}: counting pending mutations`);
     const pending = (await tabs[0].store.collection('$outbox').count()) + (await tabs[2].store.collection('$outbox').count());
     if (pending === 0) break;
     if (round > 20) throw new Error(`Still ${pending} pending after 20 sync rounds: ${JSON.stringify(await Promise.all(ls.map((l) => l.status())))}`);
   }
   // One more round: each store pulls what the other pushed last.
-  for (const l of await leaders()) await l.syncNow();
+  for (const l of await leaders()) {
+    at(p, 'final round: syncNow by a leader');
+    await l.syncNow();
+  }
 
+  at(p, 'checks: reading the server and the replicas');
   const server = await serverDocs(prefix);
   for (const [s, model] of models.entries()) {
     for (const [key, d] of model.docs) {
@@ -292,22 +369,23 @@ async function run(list: Command[]): Promise<void> {
   }
   // Handles of the tabs still open settle as applied (also a follower's, through the leader).
   const live = issued.filter((i) => tabs.includes(i.from));
+  at(p, 'checks: handles settling');
   await waitFor(() => live.every((i) => i.handle.status === 'applied'), 'every open handle to settle as applied', 5_000, () => live.map((i) => i.handle.status));
   await waitFor(async () => (await Promise.all(otherIssued.map((id) => other.call('handle', id)))).every((st) => st === 'applied'), "every handle of tab 1's page to settle as applied", 5_000);
 }
 
 describe('sync engine: model-based convergence under faults', () => {
   afterEach(async () => {
-    await setProxyRules([]);
-    await goOnline();
-    await startStubAgain();
-    await closeRemote();
-    await closeAll();
+    dirty = { ruled: true, killed: true };
+    pageOffline = true;
+    const problems = await cleanUp(false);
+    if (problems.length) throw new Error(`convergence-cleanup: after the test, ${problems.join('; ')}`);
   });
 
   after(async () => {
-    await remote?.close();
+    const r = remote;
     remote = undefined;
+    if (r) await within(r.close(), CLEANUP_STEP_MS, () => new Error(`convergence-cleanup-timeout: closing tab 1's page did not finish within ${CLEANUP_STEP_MS / 1000} s.`));
   });
 
   it('after random actions and outside faults every replica and the server equal the model, each mutation applied once, nothing pending', async function () {
@@ -317,19 +395,31 @@ describe('sync engine: model-based convergence under faults', () => {
     const runs = window.__OUTPOST_SOAK_RUNS ?? 25;
     const seed = window.__OUTPOST_SOAK_SEED ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
     const path = window.__OUTPOST_SOAK_PATH;
-    this.timeout(runs * 4000 + 240_000);
+    // Printed first, so a session stopped from outside can still be replayed.
+    console.log(`convergence: session seed=${seed} runs=${runs}${path ? ` path=${path}` : ''}`);
+    // A hung run adds its limit and the clean-up; a replay (path) shrinks, each attempt up to the limit.
+    this.timeout(path ? 3_600_000 : runs * 4000 + 240_000 + RUN_LIMIT_MS + 5 * CLEANUP_STEP_MS);
+    // A run that hung is not shrunk in the session that found it (each attempt could take the
+    // limit): it is reported with its seed and path at once; a replay of that path shrinks it.
+    let hung = false;
     const property = fc.asyncProperty(commands, async (list) => {
+      if (hung && !path) return;
+      const p: Progress = { step: 'starting', abandoned: false };
+      let failure: unknown;
       try {
-        await run(list);
-      } finally {
-        if (dirty.ruled) await setProxyRules([]);
-        if (pageOffline) await goOnline();
-        pageOffline = false;
-        if (dirty.killed) await startStubAgain();
-        dirty = { ruled: false, killed: false };
-        await closeRemote();
-        await closeAll();
+        await within(run(list, p), RUN_LIMIT_MS, () => {
+          p.abandoned = hung = true;
+          return new Error(`convergence-run-timeout: the run did not finish within ${RUN_LIMIT_MS / 1000} s; it was at ${p.step}. A hang: replay it (below) and look at that step.`);
+        });
+      } catch (err) {
+        failure = err;
       }
+      const problems = await cleanUp(p.abandoned);
+      if (failure !== undefined) {
+        if (problems.length && failure instanceof Error) failure.message += ` (then the clean-up: ${problems.join('; ')})`;
+        throw failure;
+      }
+      if (problems.length) throw new Error(`convergence-cleanup: after the run, ${problems.join('; ')}`);
     });
     const details = await fc.check(property, { numRuns: path ? 1 : runs, seed, path, endOnFailure: Boolean(window.__OUTPOST_SOAK_NO_SHRINK) });
     console.log(`convergence: runs=${details.numRuns} failures=${details.failed ? 1 : 0} seed=${seed}`);
@@ -338,6 +428,7 @@ describe('sync engine: model-based convergence under faults', () => {
         `Convergence failed (seed ${seed}, path ${details.counterexamplePath}) after ${details.numRuns} runs, shrunk ${details.numShrinks} times.\n` +
           `Counterexample: ${fc.stringify(details.counterexample)}\n` +
           `Cause: ${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}\n` +
+          (hung && !path ? 'Not shrunk (a hang; each attempt could take the time limit): the replay shrinks it.\n' : '') +
           `Replay: npm run test:soak -- --seed ${seed} --path ${details.counterexamplePath}`,
       );
     }
