@@ -2,17 +2,21 @@
 // Where a push's time goes on the Node side: the SQLite stub under `--cpu-prof` while autocannon
 // pushes one put per request (the load of stub-backends.bench.mjs), beside the bare http anchor
 // measured in the same run. Prints throughput, the anchor ratio and the profile's heaviest functions
-// (self time) and the stub's own functions (inclusive time).
+// (self time) and the stub's own functions (inclusive time). With `--db postgres://…` the stub runs on
+// a fresh schema of that PostgreSQL (`--db-pool 20`), the anchor is `pgbench -N` (50 clients, the
+// database `outpost_pgbench` that stub-backends.bench.mjs sets up) and the CPU of the stub's
+// PostgreSQL backends per push is printed too.
 //
-//   node bench/profile-stub-push.mjs [--duration 5] [--connections 50] [--out /tmp/stub.cpuprofile] [--no-profile]
+//   node bench/profile-stub-push.mjs [--duration 5] [--connections 50] [--db postgres://…] [--out /tmp/stub.cpuprofile] [--no-profile]
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, statSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { tsImport } from 'tsx/esm/api';
 import { startBarePushServer } from './bare-push-anchor.mjs';
 
 const { values } = parseArgs({
@@ -24,6 +28,7 @@ const { values } = parseArgs({
     'no-anchor': { type: 'boolean', default: false },
     // Another checkout's root (e.g. an older commit's `git archive`), to compare in the same conditions.
     source: { type: 'string' },
+    db: { type: 'string' },
   },
 });
 const DURATION = Number(values.duration);
@@ -44,8 +49,18 @@ function cpuSeconds(pid, mainThread = false) {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function load(url, tokens, pid) {
+const APP_NAME = `outpost_profile_${process.pid}`;
+
+/** CPU seconds of the stub's PostgreSQL backends (found by application_name), by pid. */
+async function backendCpu(monitor) {
+  const out = new Map();
+  if (monitor) for (const { pid } of await monitor`SELECT pid FROM pg_stat_activity WHERE application_name = ${APP_NAME}`) out.set(pid, cpuSeconds(pid));
+  return out;
+}
+
+async function load(url, tokens, pid, monitor) {
   let t = 0;
+  const backends0 = await backendCpu(monitor);
   const cpu0 = cpuSeconds(pid);
   const loop0 = cpuSeconds(pid, true);
   const r = await autocannon({
@@ -56,7 +71,9 @@ async function load(url, tokens, pid) {
   });
   const cpu = cpuSeconds(pid) - cpu0;
   const loop = cpuSeconds(pid, true) - loop0;
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failed: r.non2xx + r.errors, cpuPerRequestUs: (cpu * 1e6) / r.requests.total, loopPerRequestUs: (loop * 1e6) / r.requests.total };
+  let backends = 0;
+  for (const [p, t1] of await backendCpu(monitor)) backends += t1 - (backends0.get(p) ?? 0);
+  return { backendPerRequestUs: (backends * 1e6) / r.requests.total, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failed: r.non2xx + r.errors, cpuPerRequestUs: (cpu * 1e6) / r.requests.total, loopPerRequestUs: (loop * 1e6) / r.requests.total };
 }
 
 // The stub bundled to plain JS (not minified, packages external) for the profile: under tsx every
@@ -70,10 +87,18 @@ async function bundleStub() {
 
 async function startStub(profileDir) {
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-profile-'));
+  let db;
+  if (values.db) {
+    const { freshDatabase } = await tsImport('../test/server-stub/postgres.ts', import.meta.url);
+    db = await freshDatabase(values.db);
+    const u = new URL(db.url);
+    u.searchParams.set('application_name', APP_NAME);
+    db.stubUrl = u.toString();
+  }
   const cli = await bundleStub();
   process.once('exit', () => rmSync(cli, { force: true }));
   const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const args = [...prof, cli, '--port', '0', '--data', dataDir, '--users', users.map((u) => `${u}:${u}`).join(','), '--push-rate', 'off'];
+  const args = [...prof, cli, '--port', '0', '--data', dataDir, '--users', users.map((u) => `${u}:${u}`).join(','), '--push-rate', 'off', ...(db ? ['--db', db.stubUrl, '--db-pool', '20'] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     child.stdout.setEncoding('utf8');
@@ -88,10 +113,11 @@ async function startStub(profileDir) {
     url,
     pid: child.pid,
     /** Bytes of the write-ahead log now (it is reset, not truncated, after a full checkpoint). */
-    walBytes: () => statSync(join(dataDir, 'outpost.sqlite-wal')).size,
+    walBytes: () => (db ? 0 : statSync(join(dataDir, 'outpost.sqlite-wal')).size),
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
+      await db?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -137,9 +163,17 @@ function summarise(file) {
 
 const load0 = loadavg()[0];
 let anchor;
-if (!values['no-anchor']) {
+if (!values['no-anchor'] && values.db) {
+  const u = new URL(values.db);
+  const env = { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username), PGPASSWORD: decodeURIComponent(u.password), PGDATABASE: 'outpost_pgbench' };
+  const run = spawnSync('pgbench', ['-N', '-M', 'prepared', '-c', '50', '-j', '2', '-T', String(DURATION)], { env, encoding: 'utf8' });
+  const tps = /tps = ([\d.]+)/.exec(run.stdout);
+  if (!tps) throw new Error(`pgbench -N failed (run stub-backends.bench.mjs once to set up outpost_pgbench): ${run.stdout}${run.stderr}`);
+  anchor = { rps: Number(tps[1]), name: 'pgbench -N' };
+  console.log(`pgbench -N, 50 clients: ${anchor.rps.toFixed(0)} tps`);
+} else if (!values['no-anchor']) {
   const raw = await startBarePushServer();
-  anchor = await load(raw.url, ['-'], raw.pid);
+  anchor = { ...(await load(raw.url, ['-'], raw.pid)), name: 'bare http' };
   raw.stop();
   console.log(`bare http, ${CONNECTIONS} clients: ${anchor.rps.toFixed(0)} req/s  p50 ${anchor.p50} ms  p99 ${anchor.p99} ms  server CPU ${anchor.cpuPerRequestUs.toFixed(0)} µs/request (event loop ${anchor.loopPerRequestUs.toFixed(0)})`);
 }
@@ -150,14 +184,18 @@ for (const u of users) {
   const r = await fetch(`${stub.url}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: u, password: u }) });
   tokens.push((await r.json()).token);
 }
-const r = await load(stub.url, tokens, stub.pid);
+const { default: postgres } = await import('postgres');
+const monitor = values.db ? postgres(values.db, { max: 1, onnotice: () => undefined }) : undefined;
+const r = await load(stub.url, tokens, stub.pid, monitor);
+await monitor?.end();
 const walMiB = stub.walBytes() / 2 ** 20;
 await stub.stop();
 console.log(
-  `SQLite stub, ${CONNECTIONS} clients: ${r.rps.toFixed(0)} pushes/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failed ${r.failed}  server CPU ${r.cpuPerRequestUs.toFixed(0)} µs/push (event loop ${r.loopPerRequestUs.toFixed(0)})` +
-    (anchor ? `  → ${(r.rps / anchor.rps).toFixed(3)}× bare http` : ''),
+  `${values.db ? 'PostgreSQL' : 'SQLite'} stub, ${CONNECTIONS} clients: ${r.rps.toFixed(0)} pushes/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failed ${r.failed}  server CPU ${r.cpuPerRequestUs.toFixed(0)} µs/push (event loop ${r.loopPerRequestUs.toFixed(0)})` +
+    (values.db ? `  its PostgreSQL backends ${r.backendPerRequestUs.toFixed(0)} µs/push` : '') +
+    (anchor ? `  → ${(r.rps / anchor.rps).toFixed(3)}× ${anchor.name}` : ''),
 );
-console.log(`write-ahead log after the load: ${walMiB.toFixed(1)} MiB`);
+if (!values.db) console.log(`write-ahead log after the load: ${walMiB.toFixed(1)} MiB`);
 console.log(`load average (1 min): ${load0.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`);
 if (profileDir) {
   const file = join(profileDir, readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile')));

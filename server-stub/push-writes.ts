@@ -57,5 +57,5 @@ export async function tryPlainWrites(
     return undefined;
   }
   const last = mutations[mutations.length - 1]!.id;
-  return (await storage.applyWrites(user, clientId, mutations[0]!.id, last, writes, now)) ? answer.json(last) : undefined;
+  return (await storage.applyWrites(user, clientId, mutations[0]!.id, last, writes, now)) === 'applied' ? answer.json(last) : undefined;
 }

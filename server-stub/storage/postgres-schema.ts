@@ -77,6 +77,41 @@ const MIGRATIONS: string[] = [
      RAISE EXCEPTION 'client id % was claimed by another user meanwhile', p_client USING ERRCODE = '40001';
    END $$;
    ` + PUSH_WRITES_V2.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION').replace('ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id;', `ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id, ${CLIENT_OWNER_GUARD};`),
+  // Group commit: the pushes a node gathers while its earlier calls are in flight, in one call and
+  // one transaction (one commit, one WAL flush). Push i has p_counts[i] writes, the next ones of
+  // the flat write arrays. Each runs in a subtransaction of its own (the BEGIN … EXCEPTION block), so
+  // a push that fails undoes nothing of the others; its letter is then 'f', like a push the
+  // function declines, and the caller runs it the general way. A push with a token hash is applied
+  // only if that token's session is unexpired and belongs to the push's owner ('u' otherwise,
+  // nothing applied): the caller took the owner from a cache and this is the check, in the same
+  // transaction as the writes. The caller orders the pushes by owner (a user's own pushes in arrival
+  // order), so batches lock users' rows in one order and cannot deadlock each other.
+  `CREATE FUNCTION outpost_push_batch(p_nows bigint[], p_owners text[], p_tokens text[], p_clients text[], p_first_ids bigint[], p_last_ids bigint[],
+       p_counts int[], p_collections text[], p_keys text[], p_base_revs bigint[], p_values text[]) RETURNS text
+   LANGUAGE plpgsql AS $$
+   DECLARE
+     v_out text := '';
+     v_from int := 1;
+     v_to int;
+   BEGIN
+     FOR i IN 1 .. coalesce(cardinality(p_owners), 0) LOOP
+       v_to := v_from + p_counts[i] - 1;
+       IF p_tokens[i] IS NOT NULL AND NOT EXISTS (
+         SELECT 1 FROM outpost_sessions WHERE token_hash = p_tokens[i] AND owner = p_owners[i] AND expires_at > p_nows[i]
+       ) THEN
+         v_out := v_out || 'u';
+       ELSE
+         BEGIN
+           v_out := v_out || CASE WHEN outpost_push_writes(p_owners[i], p_clients[i], p_first_ids[i], p_last_ids[i],
+             p_collections[v_from:v_to], p_keys[v_from:v_to], p_base_revs[v_from:v_to], p_values[v_from:v_to], p_nows[i]) THEN 'a' ELSE 'f' END;
+         EXCEPTION WHEN OTHERS THEN
+           v_out := v_out || 'f';
+         END;
+       END IF;
+       v_from := v_to + 1;
+     END LOOP;
+     RETURN v_out;
+   END $$;`,
 ];
 
 /** The schema version this build writes. */
@@ -85,8 +120,11 @@ export const PG_SCHEMA_VERSION = MIGRATIONS.length;
 // pg_advisory_xact_lock key: any constant unlikely to collide with an app's own ("outpost" in ASCII).
 const MIGRATION_LOCK = 0x6f7574706f7374n;
 
-/** Brings the schema up to date and returns the data store's epoch (created on first start). */
-export async function migrate(sql: Sql<Record<string, never>>): Promise<string> {
+/**
+ * Brings the schema up to date (or, for tests of a migration, up to `target`) and returns the data
+ * store's epoch (created on first start).
+ */
+export async function migrate(sql: Sql<Record<string, never>>, target = PG_SCHEMA_VERSION): Promise<string> {
   return sql.begin(async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK.toString()}::bigint)`;
     const [{ exists }] = await tx<Array<{ exists: boolean }>>`SELECT to_regclass('outpost_meta') IS NOT NULL AS exists`;
@@ -98,8 +136,8 @@ export async function migrate(sql: Sql<Record<string, never>>): Promise<string> 
     if (current > PG_SCHEMA_VERSION) {
       throw new Error(`The database was migrated by a newer Outpost stub (schema ${current}, this one knows ${PG_SCHEMA_VERSION}). Upgrade outpost or point --db at another database.`);
     }
-    for (let v = current; v < PG_SCHEMA_VERSION; v++) await tx.unsafe(MIGRATIONS[v]!);
-    await tx`INSERT INTO outpost_meta (key, value) VALUES ('schema_version', ${String(PG_SCHEMA_VERSION)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+    for (let v = current; v < target; v++) await tx.unsafe(MIGRATIONS[v]!);
+    await tx`INSERT INTO outpost_meta (key, value) VALUES ('schema_version', ${String(Math.max(current, target))}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
     // The epoch is fixed when a data store is created: cursors carry it, so a cursor from a database
     // that was wiped and recreated is recognised as stale (410) instead of silently skipping changes.
     const epoch = BigInt('0x' + randomBytes(6).toString('hex')).toString(36);

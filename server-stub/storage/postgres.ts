@@ -7,8 +7,9 @@ import type { DocumentValue } from '../../runtime/protocol/index.js';
 import { CLIENT_OWNER_GUARD, migrate } from './postgres-schema.js';
 import { PgListener } from './postgres-listen.js';
 import { guardDriver } from './postgres-guard.js';
+import { PushBatcher, type BatchArgs } from './postgres-batch.js';
 import { pageEnd } from './pull-page.js';
-import { StorageUnavailable, type PlainWrite, type PullSnapshot, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
+import { StorageUnavailable, type PlainWrite, type PullSnapshot, type PushOutcome, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
 
 /** Options of {@link PostgresStorage.open}. */
 export interface PostgresOptions {
@@ -16,6 +17,8 @@ export interface PostgresOptions {
   url: string;
   /** Most connections this node opens for queries (one more listens for pokes). Default 10. */
   poolSize?: number;
+  /** Most group-commit calls of pushes in flight at once (each holds a connection). Default: a quarter of the pool, 1 to 4. */
+  pushCalls?: number;
 }
 
 /**
@@ -70,12 +73,16 @@ export class PostgresStorage implements Storage {
   readonly #unguard: () => void;
   readonly #channel: string;
   readonly #pending = new Set<string>();
+  readonly #batcher: PushBatcher;
 
-  private constructor(connect: () => Db, sql: Db, epoch: string, listener: PgListener, channel: string) {
+  private constructor(connect: () => Db, sql: Db, epoch: string, listener: PgListener, channel: string, pushCalls: number) {
     this.#channel = channel;
     this.#sql = sql;
     this.epoch = epoch;
     this.#listener = listener;
+    // A few calls in flight, so pushes arriving meanwhile gather into the next batch; a batch of
+    // at most 32 keeps its subtransactions within the 64 PostgreSQL caches per transaction.
+    this.#batcher = new PushBatcher({ maxCalls: pushCalls, maxBatch: 32, send: (args) => this.#sendBatch(args), committed: (users) => this.#notify(users) });
     this.#unguard = guardDriver(() => {
       // A connection of the pool may be wedged by the driver bug: start a fresh pool; queries still
       // on the old one fail (503, retried by clients) instead of hanging.
@@ -95,7 +102,7 @@ export class PostgresStorage implements Storage {
       const [{ schema }] = await sql<Array<{ schema: string }>>`SELECT current_schema() AS schema`;
       const channel = changesChannel(schema);
       const listener = await PgListener.start(options.url, channel);
-      return new PostgresStorage(connect, sql, epoch, listener, channel);
+      return new PostgresStorage(connect, sql, epoch, listener, channel, options.pushCalls ?? Math.max(1, Math.min(4, Math.floor((options.poolSize ?? 10) / 4))));
     } catch (err) {
       await sql.end({ timeout: 1 });
       throw new Error(`Could not open the PostgreSQL database: ${(err as Error).message}. Check --db / DATABASE_URL and that the server is running (e.g. pg_ctlcluster 15 main start).`, { cause: err });
@@ -140,22 +147,31 @@ export class PostgresStorage implements Storage {
   }
 
   /**
-   * One statement, so one round trip and its own transaction (no BEGIN, no COMMIT): the function
-   * `outpost_push_writes` (migration 2) locks the user's change order first, checks every write and
-   * the client, and writes only if all of it applies.
+   * Group commit (`postgres-batch.ts`): this push joins the pushes gathered while earlier calls are
+   * in flight, sent as one `SELECT outpost_push_batch(…)` (migration 4) — one statement, its own
+   * transaction, so one round trip and one commit for the whole batch. Each push inside is
+   * `outpost_push_writes` (migration 2) in a subtransaction of its own: it locks its user's change
+   * order first, checks every write and the client, and writes only if all of it applies.
    */
-  async applyWrites(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number): Promise<boolean> {
-    const collections = writes.map((w) => w.collection);
-    const keys = writes.map((w) => w.key);
-    const baseRevs = writes.map((w) => w.baseRev);
-    const values = writes.map((w) => w.json);
+  applyWrites(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number, session?: string): Promise<PushOutcome> {
+    return this.#batcher.push({ user, clientId, firstId, lastId, writes, now, session: session ?? null });
+  }
+
+  /** Pushes this node sent to the database in batches so far, and how many calls carried them. */
+  get batchCalls(): number {
+    return this.#batcher.sent;
+  }
+
+  async #sendBatch(args: BatchArgs): Promise<string> {
+    const [nows, owners, tokens, clients, firstIds, lastIds, counts, collections, keys, baseRevs, values] = args;
     for (let attempt = 1; ; attempt++) {
       try {
-        const [row] = await this.#sql<Array<{ applied: boolean }>>`
-          SELECT outpost_push_writes(${user}, ${clientId}, ${firstId}, ${lastId}, ${collections}::text[], ${keys}::text[], ${baseRevs}::bigint[], ${values}::text[], ${now}) AS applied`;
-        if (row!.applied) this.#notify(new Set([user]));
-        return row!.applied;
+        const [row] = await this.#sql<Array<{ outcomes: string }>>`
+          SELECT outpost_push_batch(${nows}::bigint[], ${owners}::text[], ${tokens}::text[], ${clients}::text[], ${firstIds}::bigint[], ${lastIds}::bigint[],
+            ${counts}::int[], ${collections}::text[], ${keys}::text[], ${baseRevs}::bigint[], ${values}::text[]) AS outcomes`;
+        return row!.outcomes;
       } catch (err) {
+        // Nothing of the batch committed: a conflict with another transaction is retried whole.
         if (RETRYABLE.has(codeOf(err) ?? '') && attempt < MAX_ATTEMPTS) {
           await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
           continue;

@@ -14,7 +14,7 @@ import { close as closeFd, fdatasync, openSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Change, DocumentValue } from '../../runtime/protocol/index.js';
 import { openDb, type Db } from '../db.js';
-import { StorageUnavailable, type PlainWrite, type PullSnapshot, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
+import { StorageUnavailable, type PlainWrite, type PushOutcome, type PullSnapshot, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
 import { Mutex } from './mutex.js';
 import { Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from './sqlite-checkpoint.js';
 import { pageEnd } from './pull-page.js';
@@ -275,18 +275,20 @@ export class SqliteStorage implements Storage {
   /**
    * A push of plain writes as one job of the group commit (its own savepoint, answered after the
    * flush like any other): the client and every document are checked before the first write, so a
-   * push that would not apply as sent writes nothing and answers false. Straight statements, no
+   * push that would not apply as sent writes nothing and answers `declined` (a session given and not
+   * found for `user`: `unauthorized`, checked in the same transaction). Straight statements, no
    * per-document promises: a one-put push was about a dozen awaits through the general path.
    */
-  applyWrites(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number): Promise<boolean> {
+  applyWrites(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number, session?: string): Promise<PushOutcome> {
     return this.#enqueue(async (tx) =>
-      tx.run('push', () => {
+      tx.run('push', (): PushOutcome => {
+        if (session !== undefined && this.#s.findSession.get(session, now)?.user !== user) return 'unauthorized';
         const client = this.#s.getClient.get(clientId);
-        if (client && (client.user !== user || client.last_mutation_id >= firstId)) return false;
+        if (client && (client.user !== user || client.last_mutation_id >= firstId)) return 'declined';
         for (const w of writes) {
           const doc = this.#s.docState.get(user, w.collection, w.key);
           // A put applies on its base rev (0: no document); a delete only on a live document at its base rev.
-          if (w.json === null ? !doc || doc.deleted || doc.rev !== w.baseRev : (doc?.rev ?? 0) !== w.baseRev) return false;
+          if (w.json === null ? !doc || doc.deleted || doc.rev !== w.baseRev : (doc?.rev ?? 0) !== w.baseRev) return 'declined';
         }
         for (const w of writes) {
           const { seq } = this.#s.bump.get(user)!;
@@ -294,7 +296,7 @@ export class SqliteStorage implements Storage {
         }
         this.#s.setClient.run(clientId, user, lastId);
         tx.changed.add(user);
-        return true;
+        return 'applied';
       }),
     );
   }

@@ -45,6 +45,9 @@ export interface PlainWrite {
   json: string | null;
 }
 
+/** What {@link Storage.applyWrites} did: everything, or nothing and why. */
+export type PushOutcome = 'applied' | 'declined' | 'unauthorized';
+
 /** What a pull reads, all from one snapshot. */
 export interface PullSnapshot {
   /** The user's newest sequence number (the head cursor position). */
@@ -84,11 +87,14 @@ export interface Storage {
    * {@link Storage.transaction}: applies every write and records `lastId` for the client, in one
    * transaction, only if all of it would apply as sent — the client is new or `user`'s with a last
    * mutation id below `firstId`; each document is at its `baseRev` (a delete's one live) — and
-   * resolves true once that is committed (each write's new rev is its baseRev + 1). Otherwise it
-   * resolves false with nothing applied, and the push runs through {@link Storage.transaction},
-   * which decides duplicates, conflicts and errors.
+   * resolves `applied` once that is committed (each write's new rev is its baseRev + 1). Otherwise it
+   * resolves `declined` with nothing applied, and the push runs through {@link Storage.transaction},
+   * which decides duplicates, conflicts and errors. With `session` (a token hash whose session was
+   * not read for this request) it applies only if that session is unexpired at `now` and belongs
+   * to `user`, checked in the same transaction, and resolves `unauthorized` with nothing applied
+   * otherwise.
    */
-  applyWrites?(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number): Promise<boolean>;
+  applyWrites?(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number, session?: string): Promise<PushOutcome>;
   /**
    * Reads one page of changes after `afterSeq`, the head position and lastMutationIds from one
    * snapshot. The page ends at `limit` changes or before its changes' JSON passes `maxBytes`

@@ -7,7 +7,7 @@ import { SCHEMA_VERSION } from '../../server-stub/db.js';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import postgres from 'postgres';
-import { PG_SCHEMA_VERSION } from '../../server-stub/storage/postgres-schema.js';
+import { PG_SCHEMA_VERSION, migrate } from '../../server-stub/storage/postgres-schema.js';
 import { tempDir, client, post } from './helpers.js';
 import { freshDatabase } from './postgres.js';
 
@@ -85,6 +85,40 @@ test('a PostgreSQL data store at schema 1 is migrated at start: data, cursors, c
     assert.equal(Number(value), PG_SCHEMA_VERSION);
     const [fn] = await sql`SELECT 1 FROM pg_proc WHERE proname = 'outpost_push_writes' AND pronamespace = current_schema()::regnamespace`;
     assert.ok(fn, 'the migration installed outpost_push_writes in the data store schema');
+  } finally {
+    await sql.end({ timeout: 1 });
+    await database.drop();
+  }
+});
+
+test('a PostgreSQL data store at schema 3 is migrated to group commit at start: data, clients and sessions keep working, and pushes go through outpost_push_batch [postgres]', async () => {
+  const database = await freshDatabase();
+  const sql = postgres(database.url, { max: 1, onnotice: () => undefined });
+  try {
+    await migrate(sql, 3);
+    const token = 'token-from-schema-3';
+    await sql`INSERT INTO outpost_sessions (token_hash, owner, created_at, expires_at) VALUES (${createHash('sha256').update(token).digest('hex')}, 'alice', 0, ${Date.now() + 86_400_000})`;
+    const [{ applied }] = await sql`SELECT outpost_push_writes('alice', 'old-client', 1, 1, ARRAY['notes'], ARRAY['a'], ARRAY[0::bigint], ARRAY['{"from":3}'], 1000) AS applied`;
+    assert.equal(applied, true);
+    assert.equal((await sql`SELECT 1 FROM pg_proc WHERE proname = 'outpost_push_batch' AND pronamespace = current_schema()::regnamespace`).length, 0, 'schema 3 has no batch function yet');
+
+    const stub = await startStub({ port: 0, dataDir: tempDir(), db: database.url });
+    try {
+      const alice = client(stub.url, token, 'old-client');
+      const pulled = await alice.pullAll();
+      assert.deepEqual(pulled.changes, [{ collection: 'notes', key: 'a', rev: 1, value: { from: 3 } }]);
+      assert.equal(pulled.lastMutationIds['old-client'], 1);
+      const next = await alice.pushRaw([{ id: 2, name: 'put', collection: 'notes', key: 'a', baseRev: 1, value: { from: 4 } }]);
+      assert.deepEqual(next.body, { results: [{ id: 2, status: 'applied', rev: 2 }], lastMutationId: 2 });
+      const again = await alice.pushRaw([{ id: 2, name: 'put', collection: 'notes', key: 'a', baseRev: 1, value: { from: 4 } }]);
+      assert.deepEqual(again.body, { results: [{ id: 2, status: 'duplicate' }], lastMutationId: 2 });
+    } finally {
+      await stub.close();
+    }
+    const [{ value }] = await sql<Array<{ value: string }>>`SELECT value FROM outpost_meta WHERE key = 'schema_version'`;
+    assert.equal(Number(value), PG_SCHEMA_VERSION);
+    assert.equal(PG_SCHEMA_VERSION, 4);
+    assert.equal((await sql`SELECT 1 FROM pg_proc WHERE proname = 'outpost_push_batch' AND pronamespace = current_schema()::regnamespace`).length, 1);
   } finally {
     await sql.end({ timeout: 1 });
     await database.drop();

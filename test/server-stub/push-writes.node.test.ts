@@ -42,7 +42,7 @@ for (const backend of BACKENDS) test(`applyWrites applies all of a push only whe
     return { seq: page.seq, docs: page.changes.map((c) => [c.seq, c.change]), clients: page.lastMutationIds };
   };
 
-  assert.equal(await storage.applyWrites('alice', 'c1', 1, 2, [put('a', 0, { n: 1 }), put('b', 0, { n: 2 })], 1000), true);
+  assert.equal(await storage.applyWrites('alice', 'c1', 1, 2, [put('a', 0, { n: 1 }), put('b', 0, { n: 2 })], 1000), 'applied');
   const applied = {
     seq: 2,
     docs: [
@@ -57,16 +57,16 @@ for (const backend of BACKENDS) test(`applyWrites applies all of a push only whe
   assert.deepEqual([...poked], ['alice'], 'the commit is announced for pokes');
 
   // Each of these would not apply as sent: nothing of the push is written, not even its valid writes.
-  assert.equal(await storage.applyWrites('alice', 'c1', 2, 2, [put('c', 0, {})], 1000), false, 'an id already processed (duplicate)');
-  assert.equal(await storage.applyWrites('alice', 'c1', 3, 4, [put('c', 0, {}), put('a', 0, {})], 1000), false, 'a stale baseRev (conflict)');
-  assert.equal(await storage.applyWrites('alice', 'c1', 3, 3, [put('c', 0, {}), del('zz', 0)], 1000), false, 'a delete of a missing document');
-  assert.equal(await storage.applyWrites('bob', 'c1', 9, 9, [put('c', 0, {})], 1000), false, "another user's client id");
+  assert.equal(await storage.applyWrites('alice', 'c1', 2, 2, [put('c', 0, {})], 1000), 'declined', 'an id already processed (duplicate)');
+  assert.equal(await storage.applyWrites('alice', 'c1', 3, 4, [put('c', 0, {}), put('a', 0, {})], 1000), 'declined', 'a stale baseRev (conflict)');
+  assert.equal(await storage.applyWrites('alice', 'c1', 3, 3, [put('c', 0, {}), del('zz', 0)], 1000), 'declined', 'a delete of a missing document');
+  assert.equal(await storage.applyWrites('bob', 'c1', 9, 9, [put('c', 0, {})], 1000), 'declined', "another user's client id");
   assert.deepEqual(await state(), applied);
   assert.deepEqual(await state('bob'), { seq: 0, docs: [], clients: {} });
 
-  assert.equal(await storage.applyWrites('alice', 'c1', 3, 3, [del('a', 1)], 2000), true);
-  assert.equal(await storage.applyWrites('alice', 'c2', 1, 1, [del('a', 2)], 2000), false, 'a delete of a tombstone');
-  assert.equal(await storage.applyWrites('alice', 'c2', 1, 1, [put('a', 2, { back: true })], 3000), true, 'a put on a tombstone at its rev');
+  assert.equal(await storage.applyWrites('alice', 'c1', 3, 3, [del('a', 1)], 2000), 'applied');
+  assert.equal(await storage.applyWrites('alice', 'c2', 1, 1, [del('a', 2)], 2000), 'declined', 'a delete of a tombstone');
+  assert.equal(await storage.applyWrites('alice', 'c2', 1, 1, [put('a', 2, { back: true })], 3000), 'applied', 'a put on a tombstone at its rev');
   assert.deepEqual(await state(), {
     seq: 4,
     docs: [
@@ -84,7 +84,7 @@ test('applyWrites joins the group commit: pushes arriving together commit once, 
     storage.applyWrites('alice', 'c2', 1, 1, [put('a', 0, { n: 2 })], 1000),
     storage.applyWrites('alice', 'c3', 1, 1, [put('b', 0, { n: 3 })], 1000),
   ]);
-  assert.deepEqual(results, [true, false, true], "the second is based on a rev the first's commit already moved");
+  assert.deepEqual(results, ['applied', 'declined', 'applied'], "the second is based on a rev the first's commit already moved");
   const page = await storage.pull('alice', 0, 100, 1 << 20);
   assert.deepEqual(page.changes.map((c) => c.change), [
     { collection: 'notes', key: 'a', rev: 1, value: { n: 1 } },
