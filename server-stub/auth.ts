@@ -48,6 +48,50 @@ export function tokenHash(token: string): string {
 const oneShotHash = (crypto as Partial<typeof crypto>).hash;
 
 /**
+ * The caller of a push: its user, and — when the user came from this node's memory of the token
+ * rather than a session read for this request — what is left to check. The push's own statement
+ * checks the session in its transaction ({@link Storage.applyWrites} with a token hash), so a push
+ * takes one round trip instead of two; anything else first calls {@link PushCaller.confirm}.
+ */
+export class PushCaller {
+  #confirm: (() => Promise<string>) | undefined;
+
+  constructor(
+    readonly user: string,
+    /** The token hash whose session nobody read for this request yet, or undefined once one did. */
+    public session: string | undefined,
+    confirm?: () => Promise<string>,
+  ) {
+    this.#confirm = confirm;
+  }
+
+  /** Marks the session as checked (the push's statement found it, for this user). */
+  confirmed(): void {
+    this.session = undefined;
+    this.#confirm = undefined;
+  }
+
+  /**
+   * Reads the session now if nothing did yet: 401 `unauthorized` (the same answer as before the
+   * body was read) for a token unknown, expired or revoked since this node last saw it.
+   */
+  async confirm(): Promise<void> {
+    if (!this.#confirm) return;
+    const user = await this.#confirm();
+    if (user !== this.user) throw unauthorized();
+    this.confirmed();
+  }
+}
+
+function unauthorized(): HttpError {
+  return new HttpError('unauthorized', 'The bearer token is unknown to this server, expired or revoked (or its data was reset). Sign in again.', { 'WWW-Authenticate': 'Bearer' });
+}
+
+// Tokens this node recently found sessions for (by hash): a push's owner without a round trip.
+// Never trusted on its own: a push using it is applied only where its statement finds the session.
+const KNOWN_LIMIT = 10_000;
+
+/**
  * Checks passwords, issues tokens and resolves them to users. Sessions live in the storage (so a
  * token from one node works on all) as SHA-256 hashes: a leaked database holds no usable token.
  * Every request's token goes through {@link Auth.userFor}, the one place to extend the check.
@@ -58,6 +102,7 @@ export class Auth {
   readonly #ttl: number;
   readonly #now: () => number;
   readonly #anyHashed: boolean;
+  readonly #known = new Map<string, { user: string; expiresAt: number }>();
 
   constructor(storage: Storage, users: readonly StubUser[], options: AuthOptions = {}) {
     this.#storage = storage;
@@ -94,15 +139,39 @@ export class Auth {
     const now = this.#now();
     const session = await this.#storage.findSession(hash, now);
     if (!session || !this.#users.has(session.user)) {
-      throw new HttpError('unauthorized', 'The bearer token is unknown to this server, expired or revoked (or its data was reset). Sign in again.', { 'WWW-Authenticate': 'Bearer' });
+      this.#known.delete(hash);
+      throw unauthorized();
     }
+    let expiresAt = session.expiresAt;
     // Sliding expiry, written at most about once per hundredth of the lifetime (not on every request).
-    if (session.expiresAt < now + this.#ttl - this.#ttl / 100) await this.#storage.extendSession(hash, now + this.#ttl);
+    if (this.#stale(expiresAt, now)) await this.#storage.extendSession(hash, (expiresAt = now + this.#ttl));
+    this.#known.delete(hash);
+    if (this.#known.size >= KNOWN_LIMIT) this.#known.delete(this.#known.keys().next().value!);
+    this.#known.set(hash, { user: session.user, expiresAt });
     return session.user;
+  }
+
+  /**
+   * The caller of a push. When this node found the token's session recently (and it needs no
+   * sliding-expiry write) the user comes from memory and the session is left for the push's
+   * statement to check in its transaction; otherwise as {@link Auth.userFor}.
+   */
+  async pushCaller(token: string | undefined): Promise<PushCaller> {
+    if (token && this.#storage.applyWrites) {
+      const hash = tokenHash(token);
+      const known = this.#known.get(hash);
+      if (known && !this.#stale(known.expiresAt, this.#now())) return new PushCaller(known.user, hash, () => this.userFor(token));
+    }
+    return new PushCaller(await this.userFor(token), undefined);
+  }
+
+  #stale(expiresAt: number, now: number): boolean {
+    return expiresAt < now + this.#ttl - this.#ttl / 100;
   }
 
   /** Ends the session of `token` (sign-out); true when there was one. */
   revoke(token: string): Promise<boolean> {
+    this.#known.delete(tokenHash(token));
     return this.#storage.revokeSession(tokenHash(token));
   }
 }

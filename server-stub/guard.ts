@@ -1,7 +1,7 @@
 // Who is calling, and whether they may right now: bearer tokens (app-issued JWTs or built-in
 // sessions) and the per-user push and per-name/per-address login rate limits.
 import type { IncomingMessage } from 'node:http';
-import type { Auth } from './auth.js';
+import { PushCaller, type Auth } from './auth.js';
 import { HttpError, bearerToken } from './http.js';
 import { JwtVerifier } from './jwt.js';
 import type { StubLimits } from './limits.js';
@@ -28,6 +28,16 @@ export class Guard {
     const token = bearerToken(req, url);
     if (token && this.#jwt && JwtVerifier.looksLikeJwt(token)) return this.#jwt.userFor(token);
     return this.#auth.userFor(token);
+  }
+
+  /**
+   * The caller of a push: as {@link Guard.user}, except that a built-in session this node saw
+   * recently is left for the push's own statement to check (see {@link PushCaller}).
+   */
+  async pushCaller(req: IncomingMessage, url: URL): Promise<PushCaller> {
+    const token = bearerToken(req, url);
+    if (token && this.#jwt && JwtVerifier.looksLikeJwt(token)) return new PushCaller(await this.#jwt.userFor(token), undefined);
+    return this.#auth.pushCaller(token);
   }
 
   /** 429 with Retry-After once `user` pushed more than the push rate allows. */

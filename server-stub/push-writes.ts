@@ -7,6 +7,7 @@ import type { DocumentLimits } from './documents.js';
 import { putJson, type StubLimits } from './limits.js';
 import { PushAnswer } from './push-json.js';
 import type { PlainWrite, Storage } from './storage/types.js';
+import type { PushCaller } from './auth.js';
 
 /**
  * The push's writes when every mutation is a put or delete of a document no other mutation of the
@@ -36,11 +37,12 @@ export function plainWrites(mutations: readonly Mutation[], limits: DocumentLimi
 /**
  * Applies the push through {@link Storage.applyWrites} if the storage has it and the push qualifies;
  * resolves to the response's JSON once committed, or undefined when the general path must run
- * (nothing was applied). Mutation ids are already checked to increase.
+ * (nothing was applied). Mutation ids are already checked to increase. A caller's unchecked
+ * session is checked by the storage in the push's transaction; if it is gone this throws the 401.
  */
 export async function tryPlainWrites(
   storage: Storage,
-  user: string,
+  caller: PushCaller,
   clientId: string,
   mutations: readonly Mutation[],
   limits: StubLimits,
@@ -57,5 +59,13 @@ export async function tryPlainWrites(
     return undefined;
   }
   const last = mutations[mutations.length - 1]!.id;
-  return (await storage.applyWrites(user, clientId, mutations[0]!.id, last, writes, now)) === 'applied' ? answer.json(last) : undefined;
+  const outcome = await storage.applyWrites(caller.user, clientId, mutations[0]!.id, last, writes, now, caller.session);
+  if (outcome === 'unauthorized') {
+    // The session this node remembered is gone (revoked, expired): 401 from the session read.
+    await caller.confirm();
+    return undefined;
+  }
+  // The statement found the session (if it had one to check) for this user, in its transaction.
+  caller.confirmed();
+  return outcome === 'applied' ? answer.json(last) : undefined;
 }

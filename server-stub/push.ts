@@ -4,6 +4,7 @@ import { LimitExceeded, NotASetError, TxDocuments } from './documents.js';
 import type { StubLimits } from './limits.js';
 import { MutationRejected, type MutationContext, type StubApp } from './app.js';
 import { HttpError } from './http.js';
+import { PushCaller } from './auth.js';
 import { PushAnswer } from './push-json.js';
 import { tryPlainWrites } from './push-writes.js';
 import { StorageUnavailable, type Storage } from './storage/types.js';
@@ -21,13 +22,15 @@ export interface PushDeps {
 }
 
 /**
- * Applies `request` for `user` and resolves to the response's JSON once it is committed. Throws
+ * Applies `request` for the caller's user and resolves to the response's JSON once it is committed. Throws
  * {@link HttpError} 422 when ids are not strictly increasing, 409 when the client id belongs to
  * another user and 413 `response-too-large` when the answer would pass `--max-push-response`, and
  * {@link StorageUnavailable} when the storage failed (even inside a handler that caught the error);
  * nothing is applied then.
  */
-export async function applyPush(deps: PushDeps, user: string, request: PushRequest, requestId: string): Promise<string> {
+export async function applyPush(deps: PushDeps, caller: PushCaller | string, request: PushRequest, requestId: string): Promise<string> {
+  if (typeof caller === 'string') caller = new PushCaller(caller, undefined);
+  const user = caller.user;
   const { mutations, clientId } = request;
   for (let i = 1; i < mutations.length; i++) {
     if (mutations[i]!.id <= mutations[i - 1]!.id) {
@@ -38,8 +41,10 @@ export async function applyPush(deps: PushDeps, user: string, request: PushReque
     }
   }
   const now = deps.now();
-  const fast = await tryPlainWrites(deps.storage, user, clientId, mutations, deps.limits, now);
+  const fast = await tryPlainWrites(deps.storage, caller, clientId, mutations, deps.limits, now);
   if (fast !== undefined) return fast;
+  // The general path reads and writes as `user`: only once a session read says the token is theirs.
+  await caller.confirm();
   return deps.storage.transaction(async (tx): Promise<string> => {
     // First statement: lock the pusher's change order, so this push sees every earlier one of the user.
     await tx.lockUser(user);

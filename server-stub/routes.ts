@@ -61,14 +61,20 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
       return true;
     }
     case SYNC_PATHS.push: {
-      const user = await deps.guard.user(req, url);
-      deps.guard.checkPush(user);
-      const body = await readJson(req);
-      checkProtocol(body);
-      const push = valid(parseProtocol(PushRequestSchema, body));
-      checkPushLimits(push, deps.limits);
-      // Resolves once committed; the storage then tells every node, and each pokes its own streams.
-      sendJsonText(res, 200, await applyPush(deps, user, push, requestId));
+      const caller = await deps.guard.pushCaller(req, url);
+      try {
+        deps.guard.checkPush(caller.user);
+        const body = await readJson(req);
+        checkProtocol(body);
+        const push = valid(parseProtocol(PushRequestSchema, body));
+        checkPushLimits(push, deps.limits);
+        // Resolves once committed; the storage then tells every node, and each pokes its own streams.
+        sendJsonText(res, 200, await applyPush(deps, caller, push, requestId));
+      } catch (err) {
+        // A token whose session nothing read yet gets the 401 it had before, not this error.
+        await caller.confirm();
+        throw err;
+      }
       return true;
     }
     case SYNC_PATHS.pull: {
