@@ -9,6 +9,8 @@
 // start: reload the inbox (online, service worker in control), profile until the first rows paint.
 // sync: sign in and profile the first sync with the inbox open; also prints the longest busy
 // stretches of the main thread (runs of non-idle samples, ≈ long tasks) with what ran in each.
+// --trace (with sync): also records a Chromium trace and prints the main thread's tasks ≥ 50 ms
+// with the trace events (script, GC, style, layout…) and the sampled functions inside each.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +20,7 @@ import { tsImport } from 'tsx/esm/api';
 import { buildDemo } from './app-builds.mjs';
 import { PAGE_KIT, firstRowsProbe, selectNewest } from './page-probe.mjs';
 import { startLongestTask } from './longest-task.mjs';
+import { TRACE_CATEGORIES, longTasks, printLongTasks } from './trace-tasks.mjs';
 
 /** Prints the longest runs of non-idle samples (≈ main-thread tasks) and the top self time in each. */
 function printBusy(profile, byId) {
@@ -49,7 +52,7 @@ function printBusy(profile, byId) {
 }
 
 const root = new URL('..', import.meta.url).pathname;
-const { values } = parseArgs({ options: { size: { type: 'string', default: '5000' }, action: { type: 'string', default: 'archive' }, threads: { type: 'string', default: '20' }, out: { type: 'string', default: join(root, '.tmp/demo.cpuprofile') } } });
+const { values } = parseArgs({ options: { size: { type: 'string', default: '5000' }, action: { type: 'string', default: 'archive' }, threads: { type: 'string', default: '20' }, trace: { type: 'boolean', default: false }, out: { type: 'string', default: join(root, '.tmp/demo.cpuprofile') } } });
 const SIZE = Number(values.size);
 const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
 
@@ -72,6 +75,7 @@ try {
   await cdp.send('Profiler.setSamplingInterval', { interval: values.action === 'sync' ? 1000 : 200 });
   if (values.action === 'sync') {
     await page.evaluate(`window.__longest = (${startLongestTask})()`);
+    if (values.trace) await page.tracing.start({ categories: TRACE_CATEGORIES });
     await cdp.send('Profiler.start');
   }
   const t0 = Date.now();
@@ -119,6 +123,8 @@ try {
     }, ids);
   }
   const { profile } = await cdp.send('Profiler.stop');
+  const trace = values.action === 'sync' && values.trace ? JSON.parse(Buffer.from(await page.tracing.stop()).toString()) : undefined;
+  if (trace) writeFileSync(values.out.replace(/\.cpuprofile$/, '') + '.trace.json', JSON.stringify(trace));
   mkdirSync(dirname(values.out), { recursive: true });
   writeFileSync(values.out, JSON.stringify(profile));
   // Self time per function: samples × their intervals, summed by node.
@@ -132,6 +138,7 @@ try {
   }
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   if (values.action === 'sync') printBusy(profile, byId);
+  if (trace) printLongTasks(longTasks(trace.traceEvents ?? trace, { profile }));
   console.log(`${values.action} (${SIZE} messages): ${Math.round(ms)} ms to the painted result; profile ${Math.round(total)} ms → ${values.out}`);
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${v.toFixed(0).padStart(7)} ms ${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
 } finally {

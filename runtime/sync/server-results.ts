@@ -251,6 +251,14 @@ async function markMoved(tx: Tx, first: OutboxEntry | undefined, server: Documen
 const SLICE_MS = 8;
 
 /**
+ * Documents per slice, per outbox, carried from page to page: each page starting again at 100
+ * made its first slice the longest task of a sync (100 mails with their word and computed
+ * indexes: 0.3–0.4 s at load 11–17, docs/benchmarks.md). It starts small, grows at most
+ * twofold per slice (one quick slice says little) and shrinks at once.
+ */
+const sliceSizes = new WeakMap<Outbox, { size: number }>();
+
+/**
  * Applies one pulled page and commits the cursor with its last document, so a reload resumes
  * after the page (re-applying part of a page is harmless: each document is set to the server's
  * value with the pending mutations on top). Each document is one write: its rev is kept on its
@@ -268,7 +276,8 @@ export async function applyPage(o: Outbox, changes: Change[], cursor: string, la
   for (const c of changes) if (o.synced.includes(c.collection)) byDoc.set(docId(c.collection, c.key), c);
   const custom = (await o.config.store.collection<OutboxEntry>('$outbox').query()).some((e) => !e.doc && e.id > lastMutationId);
   const acked: number[] = [];
-  const slice = { size: 100 };
+  let slice = sliceSizes.get(o);
+  if (!slice) sliceSizes.set(o, (slice = { size: 20 }));
   for (let docs = [...byDoc]; ;) {
     const end = await applyChunk(o, docs, lastMutationId, { cursor, done }, slice, !custom, term);
     acked.push(...end.acked);
@@ -324,7 +333,7 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
         ...[...deletes].map(([c, keys]) => tx.collection(c).bulkDelete(keys)),
         gone.length ? tx.collection('$revs').bulkPut(gone) : undefined,
       ]);
-      slice.size = Math.max(10, Math.min(500, Math.round((slice.size * SLICE_MS) / Math.max(1, performance.now() - t0))));
+      slice.size = Math.max(5, Math.min(500, 2 * slice.size, Math.round((slice.size * SLICE_MS) / Math.max(1, performance.now() - t0))));
       if (yieldToLocal && o.writing && i < docs.length) return { acked: acked.map((e) => e.id), rest: docs.slice(i) };
     }
     if (docs.length) await rerunCustom(o, tx, pending);
