@@ -26,7 +26,7 @@ class LiveThreads {
   readonly #limit: number;
   readonly #onPage: (page: MailboxPage) => void;
   readonly #onError: (error: unknown) => void;
-  /** Messages the window reads (about 1.2 per conversation, doubled while it lists too few). */
+  /** Messages the window reads (4 per listed conversation, doubled while it lists too few). */
   #window: number;
   #stopWindow: (() => void) | undefined;
   /** The window's rows (its messages newest first), undefined until its first result. */
@@ -51,7 +51,9 @@ class LiveThreads {
     this.#limit = limit;
     this.#onPage = onPage;
     this.#onError = onError;
-    this.#window = Math.ceil(limit * 1.5) + 1;
+    // A conversation has ~3 messages in a mailbox (the seed's 1–6): a window that lists too few
+    // doubles, and each doubling is one more read before the first rows paint (two at 1.5 each).
+    this.#window = limit * 4 + 1;
     session.store.addEventListener('change', this.#onChange);
     this.#watchWindow();
   }

@@ -73,22 +73,19 @@ export class MailThreadView extends LitElement {
     if (!session || !threadId || !this.isConnected) return;
     this.#stop = session.store.observe(
       ['messages', '$outbox'],
-      async () => {
-        const messages = await session.store.collection<StoredMessage>('messages').query({ index: 'byThread', between: [[threadId, -Infinity], [threadId, Infinity]] });
-        // Asked together: read-only transactions run side by side (one after another, each
-        // waited a round trip before the conversation could paint).
-        const counts = await Promise.all(messages.map((m) => session.sync.pendingFor('messages', m.id)));
-        const pending = new Set(messages.filter((_, i) => counts[i]).map((m) => m.id));
-        return { messages, pending };
-      },
-      ({ messages, pending }) => {
+      () => session.store.collection<StoredMessage>('messages').query({ index: 'byThread', between: [[threadId, -Infinity], [threadId, Infinity]] }),
+      (messages) => {
         if (!this.messages) this.#expanded = new Set(messages.filter((m, i) => i === messages.length - 1 || m.labels.includes('UNREAD')).map((m) => m.id));
         this.messages = messages;
-        this.#pending = pending;
         if (this.#markedRead !== threadId && messages.some((m) => m.labels.includes('UNREAD'))) {
           this.#markedRead = threadId;
           void relabel(session, [threadId], [], ['UNREAD']);
         }
+        // The "Syncing" badges are read after the messages paint (asked together: read-only
+        // transactions run side by side); a newer result supersedes them.
+        void Promise.all(messages.map((m) => session.sync.pendingFor('messages', m.id))).then((counts) => {
+          if (this.messages === messages) this.#pending = new Set(messages.filter((_, i) => counts[i]).map((m) => m.id));
+        }, (err: unknown) => console.error(err));
       },
       (err) => {
         console.error(err);

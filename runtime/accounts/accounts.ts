@@ -72,8 +72,9 @@ export class Accounts<S extends AccountSession> extends EventTarget {
       for (const user of this.#opened.keys()) if (this.indexOf(user) < 0) this.#closeSession(user);
       this.dispatchEvent(new Event('change'));
     }, { signal: this.#abort.signal });
-    // A list kept before the session database existed, or a write a closed tab never finished.
-    this.#mirror();
+    // A list kept before the session database existed, or a write a closed tab never finished
+    // (only then: opening that database and writing to it would slow every start's first reads).
+    if (localStorage.getItem(`${this.#key}:mirrored`) !== this.#raw()) this.#mirror();
   }
 
   /**
@@ -87,14 +88,23 @@ export class Accounts<S extends AccountSession> extends EventTarget {
   /** Writes the list to the session database, one write after another so the last list wins. */
   #mirror(): void {
     this.#mirrored = this.#mirrored
-      .then(() => writeSessions(this.#options.app, this.list()))
+      .then(async () => {
+        const raw = this.#raw();
+        await writeSessions(this.#options.app, this.list());
+        localStorage.setItem(`${this.#key}:mirrored`, raw);
+      })
       .catch((err: unknown) => console.warn(`Accounts '${this.#options.app}': the service worker will not see the latest sign-ins until the next change: ${(err as Error).message}`));
+  }
+
+  /** The list as localStorage keeps it. */
+  #raw(): string {
+    return localStorage.getItem(this.#key) ?? '[]';
   }
 
   /** The accounts, `/u/0` first. */
   list(): Account[] {
     try {
-      const list = JSON.parse(localStorage.getItem(this.#key) ?? '[]') as unknown;
+      const list = JSON.parse(this.#raw()) as unknown;
       return Array.isArray(list) ? list.filter((a): a is Account => typeof a?.user === 'string' && typeof a?.token === 'string') : [];
     } catch {
       return [];

@@ -54,11 +54,11 @@ export class RootHost implements ReactiveControllerHost, EventTarget {
 
   // Events (link clicks, route connections) are the element's.
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: AddEventListenerOptions | boolean): void {
-    if (listener) this.renderRoot.addEventListener(type, listener, options);
+    (this.renderRoot as EventTarget).addEventListener(type, listener, options);
   }
 
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: EventListenerOptions | boolean): void {
-    if (listener) this.renderRoot.removeEventListener(type, listener, options);
+    (this.renderRoot as EventTarget).removeEventListener(type, listener, options);
   }
 
   dispatchEvent(event: Event): boolean {

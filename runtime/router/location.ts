@@ -25,11 +25,11 @@ export function appUrl(path: string, base: string): URL {
 }
 
 /**
- * The anchor a click should navigate in-app, or undefined when the browser must handle it: another
+ * The URL of the anchor a click should navigate in-app, or undefined when the browser must handle it: another
  * button or a modifier key (new tab/window, download), a `target` other than `_self`, `download`,
  * `rel=external`, another origin or scheme, a path outside the base, or a jump within the page.
  */
-export function interceptableAnchor(event: MouseEvent, base: string): HTMLAnchorElement | SVGAElement | undefined {
+export function interceptableUrl(event: MouseEvent, base: string): URL | undefined {
   if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return undefined;
   const anchor = event.composedPath().find((n): n is HTMLAnchorElement | SVGAElement => n instanceof HTMLAnchorElement || n instanceof SVGAElement);
   if (!anchor || !anchor.hasAttribute('href')) return undefined;
@@ -42,7 +42,7 @@ export function interceptableAnchor(event: MouseEvent, base: string): HTMLAnchor
   if (appPath(url.pathname, base) === undefined) return undefined;
   // Same document, only the fragment changes: the browser scrolls to the target itself.
   if (url.hash && url.pathname === location.pathname && url.search === location.search) return undefined;
-  return anchor;
+  return url;
 }
 
 /** Loads the URLPattern polyfill where the browser lacks URLPattern (the router matches with it). */

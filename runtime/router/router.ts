@@ -6,7 +6,7 @@ import { Routes, type RouteConfig as LitRouteConfig } from '@lit-labs/router/rou
 import type { Store } from '../store/index.js';
 import { recoverFromStaleChunk } from '../sw-client/stale-chunk.js';
 import { findHeading, focusHeading, settled } from './a11y.js';
-import { appPath, appUrl, ensureURLPattern, interceptableAnchor, normalizeBase } from './location.js';
+import { appPath, appUrl, ensureURLPattern, interceptableUrl, normalizeBase } from './location.js';
 import { startRouteData, type RouteData } from './route-data.js';
 import type { ErrorViewContext, FallbackRoute, Guard, GuardContext, RouteConfig, RouteContext, RouteLocation, RouteParams } from './types.js';
 import { defaultErrorView, notFoundRoute } from './views.js';
@@ -184,10 +184,9 @@ export class Router extends EventTarget implements ReactiveController {
   }
 
   #onClick = (event: Event): void => {
-    const anchor = interceptableAnchor(event as MouseEvent, this.base);
-    if (!anchor) return;
+    const url = interceptableUrl(event as MouseEvent, this.base);
+    if (!url) return;
     event.preventDefault();
-    const url = new URL(anchor instanceof HTMLAnchorElement ? anchor.href : anchor.href.baseVal, document.baseURI);
     void this.#go(url, url.href === location.href ? 'replace' : 'push', []);
   };
 
@@ -264,6 +263,8 @@ export class Router extends EventTarget implements ReactiveController {
       }
     }
 
+    // The route's chunk loads while the location's store opens: both are needed to render.
+    const loading = error || !('load' in route && route.load) ? undefined : this.#load(route);
     const storeOf = this.#options.store;
     if (!error && typeof storeOf === 'function') {
       try {
@@ -274,15 +275,13 @@ export class Router extends EventTarget implements ReactiveController {
       if (stale()) return false;
     }
 
-    if (!error && 'load' in route && route.load) {
-      try {
-        module = await this.#load(route);
-      } catch (e) {
-        if (this.#options.recoverStaleChunks !== false && (await recoverFromStaleChunk(e))) return false;
-        error = e;
-      }
-      if (stale()) return false;
+    try {
+      module = await loading;
+    } catch (e) {
+      if (this.#options.recoverStaleChunks !== false && (await recoverFromStaleChunk(e))) return false;
+      error ??= e;
     }
+    if (stale()) return false;
 
     if (!error && 'data' in route && route.data) {
       const store = ctx.store;

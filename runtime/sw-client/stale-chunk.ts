@@ -9,7 +9,7 @@ const KEY = 'outpost:stale-chunk-reload';
 /** True for the errors browsers raise when a dynamic `import()` cannot fetch its module. */
 export function isChunkLoadError(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  return /dynamically imported module|Importing a module script failed|error loading dynamically imported module|Failed to fetch/i.test(message);
+  return /dynamically imported module|Importing a module script failed|Failed to fetch/i.test(message);
 }
 
 /**

@@ -182,6 +182,11 @@ async function settle(o: Outbox, tx: Tx, entry: OutboxEntry, current: CurrentDoc
  * then it and everything after it wait (`held`).
  */
 export async function sendable(o: Outbox, limit: number): Promise<{ entries: OutboxEntry[]; held: boolean }> {
+  // Mostly none waits for a rev (and the outbox is empty at most starts): a read of the outbox
+  // alone then, which holds back no read of the app's (a read-write transaction over every
+  // collection queues every read created after it, e.g. a cold start's first list).
+  const entries = await o.config.store.collection<OutboxEntry>('$outbox').query({ limit });
+  if (entries.every((e) => e.rebaseAfter === undefined)) return { entries, held: false };
   // Every collection: an entry's rev may be on its document's record.
   return o.config.store.transaction(o.all, 'readwrite', async (tx) => {
     const outbox = tx.collection<OutboxEntry>('$outbox');

@@ -102,10 +102,21 @@ describe('openAccounts', () => {
     await accounts.signOut('alice');
     await accounts.mirrored;
     expect((await readSessions(app)).map((s) => s.user)).to.deep.equal(['bob']);
-    // A list from before the mirror (or a write a closed tab never finished) is written on start.
+    // A start whose list was mirrored already leaves the session database alone (opening and
+    // writing it would slow every start): the empty list written here behind its back stays.
     await writeSessions(app, []);
+    const { accounts: started } = await notesAccounts(app);
+    await started.mirrored;
+    expect(await readSessions(app)).to.deep.equal([]);
+    // A list from before the mirror (or a write a closed tab never finished) is written on start.
+    localStorage.removeItem(`${app}:accounts:mirrored`);
     const { accounts: reloaded } = await notesAccounts(app);
     await reloaded.mirrored;
     expect((await readSessions(app)).map((s) => s.user)).to.deep.equal(['bob']);
+    // So is a list changed in localStorage whose mirror never happened.
+    localStorage.setItem(`${app}:accounts`, JSON.stringify([bob, alice]));
+    const { accounts: again } = await notesAccounts(app);
+    await again.mirrored;
+    expect((await readSessions(app)).map((s) => s.user)).to.deep.equal(['bob', 'alice']);
   });
 });

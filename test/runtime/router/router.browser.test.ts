@@ -395,6 +395,28 @@ describe('Router', () => {
       }
     });
 
+    it("loads the route's chunk while the location's store opens (a cold start waits for the slower of the two, not both)", async () => {
+      let loadCalled = false;
+      let loadBeforeStore: boolean | undefined;
+      const lazy = route({
+        path: '/u/:account/todos/:id',
+        load: async () => {
+          loadCalled = true;
+          return {};
+        },
+        data: ({ store, params }) => liveQuery(['todos'], () => store!.collection<Todo>('todos').get(params.id!)),
+        render: ({ data }) => html`<h1>${data?.title ?? 'missing'}</h1>`,
+      });
+      const host = await mount([lazy], {
+        store: async () => {
+          loadBeforeStore ??= loadCalled;
+          return store;
+        },
+      }, '/u/0/todos/t1');
+      expect(text(host, 'h1')).to.equal('Stored before the view');
+      expect(loadBeforeStore, 'the chunk was asked for before the store').to.equal(true);
+    });
+
     it('names the fix when a route declares data but the router has no store', async () => {
       const host = await mount([{ path: '/', data: () => liveQuery(['todos'], async () => 1), render: () => html`<h1>never</h1>` }]);
       expect(host.querySelector('[data-outpost-view=error]') !== null, 'error view').to.equal(true);
