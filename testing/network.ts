@@ -27,11 +27,13 @@ const offlinePages = new WeakMap<PuppeteerPage, (request: InterceptedRequest) =>
  * (the runner drives the page over a WebSocket on its origin; cutting it aborts the run, which is
  * what CDP `Network.emulateNetworkConditions` and its by-rule successor do).
  *
- * - Requests from the page to any origin but the runner's fail as `internetdisconnected` (puppeteer
- *   request interception: CDP Fetch in Chromium, WebDriver BiDi network intercepts in Firefox).
- * - `navigator.onLine` flips and `offline`/`online` fire: CDP `Network.overrideNetworkState` in
- *   Chromium; BiDi `emulation.setNetworkConditions` (puppeteer `setOfflineMode`) in Firefox, which
- *   also fails new requests but leaves the runner's open WebSocket alone.
+ * - Chromium: requests from the page to any origin but the runner's fail as `internetdisconnected`
+ *   (puppeteer request interception, CDP Fetch); `navigator.onLine` flips and `offline`/`online`
+ *   fire (CDP `Network.overrideNetworkState`).
+ * - Firefox: BiDi `emulation.setNetworkConditions` (puppeteer `setOfflineMode`) flips
+ *   `navigator.onLine`, fires the events and fails every new request (the runner's origin's too,
+ *   so a page reloaded offline must load with the network back: see `outpost-page-reload`) but
+ *   leaves the runner's open WebSocket alone.
  * - Requests made by a service worker are not intercepted (they belong to another target).
  * - Connections already open stay open in both browsers (measured: an `EventSource` stream keeps
  *   `readyState` 1 and would still get pokes). Close streams on `offline`, or use `killStub()` to
@@ -54,6 +56,15 @@ export async function setOffline(puppeteerPage: unknown, offline: boolean, brows
   const page = puppeteerPage as PuppeteerPage;
   const command = `outpost-network-${offline ? 'offline' : 'online'}`;
   try {
+    if (page.browser().protocol === 'webDriverBiDi') {
+      // Firefox: the emulated offline state fails every new request by itself (the runner's
+      // origin's too), so no interception. Interception lost requests there: Firefox blocks the
+      // requests made while `network.addIntercept` is on its way, puppeteer hands them over before
+      // it has marked interception enabled, and its continue()/abort() then throw ("Request
+      // Interception is not enabled!") and leave them blocked for good, a fetch that never settles.
+      await page.setOfflineMode(offline);
+      return;
+    }
     const previous = offlinePages.get(page);
     if (offline && !previous) {
       const runner = new URL(page.url()).origin;
@@ -76,13 +87,9 @@ export async function setOffline(puppeteerPage: unknown, offline: boolean, brows
       await page.setRequestInterception(false);
       page.off('request', previous);
     }
-    if (page.browser().protocol === 'webDriverBiDi') {
-      await page.setOfflineMode(offline);
-    } else {
-      let cdp = cdpSessions.get(page);
-      if (!cdp) cdpSessions.set(page, (cdp = page.createCDPSession()));
-      await (await cdp).send('Network.overrideNetworkState', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-    }
+    let cdp = cdpSessions.get(page);
+    if (!cdp) cdpSessions.set(page, (cdp = page.createCDPSession()));
+    await (await cdp).send('Network.overrideNetworkState', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   } catch (err) {
     throw new Error(`${command}: ${browserName} refused to change the network state (${(err as Error).message}).`, { cause: err });
   }

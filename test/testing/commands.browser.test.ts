@@ -97,6 +97,37 @@ describe('outpost testing kit commands', () => {
     }
   });
 
+  it('goOffline() and goOnline() leave no request hanging: every fetch made while the network flips settles', async function () {
+    // Twenty runner commands on a loaded machine, then up to 20 s for the last fetches to end.
+    this.timeout(120_000);
+    // Firefox once blocked the requests made while the cut was being set up and never let them go
+    // (a sync cycle waiting on such a fetch hung its test): fetches keep going while the network
+    // flips ten times, and each must end, failed or answered.
+    const url = `${await stubUrl()}/healthz`;
+    let stop = false;
+    let made = 0;
+    const unsettled = new Set<number>();
+    const requests = async () => {
+      while (!stop) {
+        const n = ++made;
+        unsettled.add(n);
+        await fetch(`${url}?n=${n}`, { cache: 'no-store' }).then((r) => r.text(), () => undefined);
+        unsettled.delete(n);
+        // Paced: a failed fetch returns at once, and thousands would only slow the browser down.
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    const running = [requests(), requests()];
+    for (let i = 0; i < 10; i++) {
+      await goOffline();
+      await goOnline();
+    }
+    stop = true;
+    for (const until = performance.now() + 20_000; unsettled.size && performance.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+    expect([...unsettled], `fetches still waiting, of ${made} made`).to.deep.equal([]);
+    await Promise.all(running);
+  });
+
   it('goOffline() cuts the pages the test opened too (and one opened while offline); reloadPage() loads a page again', async () => {
     const url = `${await stubUrl()}/healthz`;
     const name = `probe-${Math.random().toString(36).slice(2)}`;

@@ -397,8 +397,10 @@ describe('sync engine: model-based convergence under faults', () => {
     const path = window.__OUTPOST_SOAK_PATH;
     // Printed first, so a session stopped from outside can still be replayed.
     console.log(`convergence: session seed=${seed} runs=${runs}${path ? ` path=${path}` : ''}`);
-    // A hung run adds its limit and the clean-up; a replay (path) shrinks, each attempt up to the limit.
-    this.timeout(path ? 3_600_000 : runs * 4000 + 240_000 + RUN_LIMIT_MS + 5 * CLEANUP_STEP_MS);
+    // 12 s a run: a Firefox soak session at load 32 (three sessions beside other work) took 11 s a
+    // run and outlived 4 s a run. A hung run adds its limit and the clean-up; a replay (path)
+    // shrinks, each attempt up to the limit. (web-test-runner's limit for a soak session is longer.)
+    this.timeout(path ? 3_400_000 : runs * 12_000 + 240_000 + RUN_LIMIT_MS + 5 * CLEANUP_STEP_MS);
     // A run that hung is not shrunk in the session that found it (each attempt could take the
     // limit): it is reported with its seed and path at once; a replay of that path shrinks it.
     let hung = false;
