@@ -196,7 +196,8 @@ export class PostgresStorage implements Storage {
     setImmediate(() => {
       const batch = [...this.#pending];
       this.#pending.clear();
-      this.#sql`SELECT pg_notify(${this.#channel}, u) FROM unnest(${batch}::text[]) AS u`.catch(() => undefined);
+      // One row back (a count), not one per user: the answer is only parsed, never used.
+      this.#sql`SELECT count(pg_notify(${this.#channel}, u)) FROM unnest(${batch}::text[]) AS u`.catch(() => undefined);
     });
   }
 
