@@ -18,6 +18,7 @@ import { StorageUnavailable, type PlainWrite, type PushOutcome, type PullSnapsho
 import { Mutex } from './mutex.js';
 import { Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from './sqlite-checkpoint.js';
 import { pageEnd } from './pull-page.js';
+import { SessionCache } from './session-cache.js';
 
 const fdatasyncAsync = promisify(fdatasync);
 
@@ -31,10 +32,21 @@ interface DocRow {
 }
 
 interface Job {
-  fn: (tx: SqliteTx) => Promise<unknown>;
+  /** A transaction's function, run in its own savepoint; or `sync` for one that never awaits. */
+  fn?: (tx: SqliteTx) => Promise<unknown>;
+  /** Runs in its own savepoint without a promise or a SqliteTx; `user` is told of a change if it returns. */
+  sync?: () => unknown;
+  user?: string;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
+
+// Thrown by a plain-write job that would not apply as sent (its savepoint is rolled back), with the answer.
+class Refused {
+  constructor(readonly outcome: 'declined' | 'unauthorized') {}
+}
+const DECLINED = new Refused('declined');
+const UNAUTHORIZED = new Refused('unauthorized');
 
 function toChange(r: DocRow): Change {
   return r.deleted
@@ -54,10 +66,29 @@ function io<T>(what: string, fn: () => T): T {
 
 function statements(db: Db) {
   return {
-    docState: db.prepare<[string, string, string], { rev: number; deleted: number }>('SELECT rev, deleted FROM documents WHERE user = ? AND collection = ? AND key = ?'),
     getDoc: db.prepare<[string, string, string], DocRow>('SELECT collection, key, rev, seq, deleted, value FROM documents WHERE user = ? AND collection = ? AND key = ?'),
     listDocs: db.prepare<[string, string], { key: string; rev: number; value: string }>('SELECT key, rev, value FROM documents WHERE user = ? AND collection = ? AND deleted = 0 ORDER BY key'),
     bump: db.prepare<[string], { seq: number }>('INSERT INTO user_log (user, seq) VALUES (?, 1) ON CONFLICT (user) DO UPDATE SET seq = seq + 1 RETURNING seq'),
+    // A plain write (applyWrites) in one statement that applies only at the base rev: a put of a new
+    // document inserts unless a row exists, any other write updates the row at its base rev. About
+    // half the CPU of a read plus the upsert with RETURNING (~7 against ~13 µs).
+    insertNew: db.prepare<[string, string, string, number, string, number]>(
+      'INSERT INTO documents (user, collection, key, rev, seq, deleted, value, changed_at) VALUES (?, ?, ?, 1, ?, 0, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    putAt: db.prepare<[number, string, number, string, string, string, number]>(
+      'UPDATE documents SET rev = rev + 1, seq = ?, deleted = 0, value = ?, changed_at = ? WHERE user = ? AND collection = ? AND key = ? AND rev = ?',
+    ),
+    deleteAt: db.prepare<[number, number, string, string, string, number]>(
+      'UPDATE documents SET rev = rev + 1, seq = ?, deleted = 1, value = NULL, changed_at = ? WHERE user = ? AND collection = ? AND key = ? AND rev = ? AND deleted = 0',
+    ),
+    // One name for every savepoint: they nest strictly, and SQLite releases or rolls back to the
+    // innermost of that name. Prepared once instead of parsed per push.
+    savepoint: db.prepare('SAVEPOINT job'),
+    release: db.prepare('RELEASE job'),
+    rollbackTo: db.prepare('ROLLBACK TO job'),
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     write: db.prepare<[{ user: string; collection: string; key: string; seq: number; deleted: number; value: string | null; now: number }], { rev: number }>(
       `INSERT INTO documents (user, collection, key, rev, seq, deleted, value, changed_at) VALUES (@user, @collection, @key, 1, @seq, @deleted, @value, @now)
        ON CONFLICT (user, collection, key) DO UPDATE SET rev = rev + 1, seq = @seq, deleted = @deleted, value = @value, changed_at = @now RETURNING rev`,
@@ -97,7 +128,6 @@ export class SqliteStorage implements Storage {
   readonly #queue: Job[] = [];
   readonly #listeners: Array<(user: string | undefined) => void> = [];
   #scheduled = false;
-  #savepoints = 0;
   // The write-ahead log, flushed by this storage after each commit (undefined in memory: nothing to flush).
   readonly #walFd: number | undefined;
   // Commits made, and how many of them are known flushed; readers wait until what they saw is flushed.
@@ -111,6 +141,9 @@ export class SqliteStorage implements Storage {
   // While set, batches wait for it (a checkpoint pass that lets the log start over).
   #writesHeld: Promise<void> | undefined;
 
+  // Sessions by token hash: a request's token costs no SQLite read (see session-cache.ts).
+  readonly #sessions: SessionCache;
+
   // Checkpoints the log off the event loop (undefined in memory: no log).
   readonly #checkpointer: Checkpointer | undefined;
 
@@ -120,6 +153,7 @@ export class SqliteStorage implements Storage {
     this.#db = db;
     this.epoch = epoch;
     this.#s = statements(db);
+    this.#sessions = new SessionCache(() => this.#s.dataVersion.get()!);
     if (file !== ':memory:') {
       // Opened before NORMAL takes effect; the log exists from the migration's commit on.
       this.#walFd = openSync(`${file}-wal`, 'r+');
@@ -187,12 +221,15 @@ export class SqliteStorage implements Storage {
   #enqueue<T>(fn: (tx: SqliteTx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        // setImmediate: requests parsed in the same turn of the event loop join one batch.
-        setImmediate(this.#startBatch);
-      }
+      this.#schedule();
     });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    // setImmediate: requests parsed in the same turn of the event loop join one batch.
+    setImmediate(this.#startBatch);
   }
 
   // Runs the queued transactions as one batch, unless the writes are held (they join the batch after).
@@ -217,40 +254,45 @@ export class SqliteStorage implements Storage {
     this.#scheduled = false;
     const jobs = this.#queue.splice(0);
     if (jobs.length === 0) return;
-    const done: Array<{ job: Job; value: unknown; changed: Set<string> }> = [];
+    const done: Array<{ job: Job; value: unknown; changed: ReadonlySet<string> | string | undefined }> = [];
     const failAll = (err: unknown) => {
       for (const d of done) d.job.reject(err);
       done.length = 0;
     };
     try {
-      io('begin', () => this.#db.exec('BEGIN IMMEDIATE'));
+      io('begin', () => this.#s.begin.run());
     } catch (err) {
       for (const job of jobs) job.reject(err);
       return;
     }
     for (const job of jobs) {
-      const tx = new SqliteTx(this.#db, this.#s, () => `p${++this.#savepoints}`);
+      let tx: SqliteTx | undefined;
       try {
-        const value = await tx.savepoint(() => job.fn(tx));
-        done.push({ job, value, changed: tx.changed });
+        if (job.sync) {
+          done.push({ job, value: this.#savepointSync(job.sync), changed: job.user });
+        } else {
+          const t = (tx = new SqliteTx(this.#db, this.#s));
+          const value = await t.savepoint(() => job.fn!(t));
+          done.push({ job, value, changed: t.changed });
+        }
       } catch (err) {
         job.reject(err);
         // Some SQLite errors (disk full, I/O) roll the whole transaction back: the batch so far is lost.
         if (!this.#db.inTransaction) {
           failAll(new StorageUnavailable('SQLite transaction', err));
           try {
-            io('begin', () => this.#db.exec('BEGIN IMMEDIATE'));
+            io('begin', () => this.#s.begin.run());
           } catch (again) {
             for (const rest of jobs.slice(jobs.indexOf(job) + 1)) rest.reject(again);
             return;
           }
         }
       } finally {
-        tx.ended = true;
+        if (tx) tx.ended = true;
       }
     }
     try {
-      io('commit', () => this.#db.exec('COMMIT'));
+      io('commit', () => this.#s.commit.run());
     } catch (err) {
       if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
       failAll(err);
@@ -264,7 +306,8 @@ export class SqliteStorage implements Storage {
         const changed = new Set<string>();
         for (const d of done) {
           d.job.resolve(d.value);
-          for (const user of d.changed) changed.add(user);
+          if (typeof d.changed === 'string') changed.add(d.changed);
+          else if (d.changed) for (const user of d.changed) changed.add(user);
         }
         for (const user of changed) for (const listener of this.#listeners) listener(user);
       },
@@ -272,33 +315,66 @@ export class SqliteStorage implements Storage {
     );
   }
 
+  /** Runs a synchronous job in its own savepoint: rolled back (and rethrown) if it throws. */
+  #savepointSync(fn: () => unknown): unknown {
+    io('savepoint', () => this.#s.savepoint.run());
+    let value: unknown;
+    try {
+      value = fn();
+    } catch (err) {
+      if (this.#db.inTransaction) {
+        io('rollback', () => {
+          this.#s.rollbackTo.run();
+          this.#s.release.run();
+        });
+      }
+      throw err instanceof Refused || err instanceof StorageUnavailable ? err : new StorageUnavailable('SQLite write', err);
+    }
+    io('savepoint release', () => this.#s.release.run());
+    return value;
+  }
+
+  /** Queues a synchronous job for the next batch (see {@link Job.sync}). */
+  #enqueueSync<T>(fn: () => T, user?: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ sync: fn, user, resolve: resolve as (v: unknown) => void, reject });
+      this.#schedule();
+    });
+  }
+
   /**
    * A push of plain writes as one job of the group commit (its own savepoint, answered after the
-   * flush like any other): the client and every document are checked before the first write, so a
-   * push that would not apply as sent writes nothing and answers `declined` (a session given and not
-   * found for `user`: `unauthorized`, checked in the same transaction). Straight statements, no
-   * per-document promises: a one-put push was about a dozen awaits through the general path.
+   * flush like any other), synchronous: no SqliteTx, no promise per step. With `session`, that
+   * session must exist for `user` in this transaction (else `unauthorized`); then the client is
+   * checked, and each write applies only at its base rev. The first check that fails rolls the job's
+   * savepoint back and answers `declined` or `unauthorized`: nothing of the push is applied.
    */
-  applyWrites(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number, session?: string): Promise<PushOutcome> {
-    return this.#enqueue(async (tx) =>
-      tx.run('push', (): PushOutcome => {
-        if (session !== undefined && this.#s.findSession.get(session, now)?.user !== user) return 'unauthorized';
-        const client = this.#s.getClient.get(clientId);
-        if (client && (client.user !== user || client.last_mutation_id >= firstId)) return 'declined';
+  async applyWrites(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number, session?: string): Promise<PushOutcome> {
+    const s = this.#s;
+    try {
+      return await this.#enqueueSync((): PushOutcome => {
+        // The cache answers for committed state less this batch's revocations so far (they drop
+        // their entries as they run); a miss reads this transaction, which sees them too.
+        if (session !== undefined && (this.#sessions.get(session, now) ?? s.findSession.get(session, now))?.user !== user) throw UNAUTHORIZED;
+        const client = s.getClient.get(clientId);
+        if (client && (client.user !== user || client.last_mutation_id >= firstId)) throw DECLINED;
         for (const w of writes) {
-          const doc = this.#s.docState.get(user, w.collection, w.key);
-          // A put applies on its base rev (0: no document); a delete only on a live document at its base rev.
-          if (w.json === null ? !doc || doc.deleted || doc.rev !== w.baseRev : (doc?.rev ?? 0) !== w.baseRev) return 'declined';
+          const { seq } = s.bump.get(user)!;
+          const changes =
+            w.json === null
+              ? s.deleteAt.run(seq, now, user, w.collection, w.key, w.baseRev).changes
+              : w.baseRev === 0
+                ? s.insertNew.run(user, w.collection, w.key, seq, w.json, now).changes
+                : s.putAt.run(seq, w.json, now, user, w.collection, w.key, w.baseRev).changes;
+          if (changes !== 1) throw DECLINED;
         }
-        for (const w of writes) {
-          const { seq } = this.#s.bump.get(user)!;
-          this.#s.write.get({ user, collection: w.collection, key: w.key, seq, deleted: w.json === null ? 1 : 0, value: w.json, now });
-        }
-        this.#s.setClient.run(clientId, user, lastId);
-        tx.changed.add(user);
+        s.setClient.run(clientId, user, lastId);
         return 'applied';
-      }),
-    );
+      }, user);
+    } catch (err) {
+      if (err instanceof Refused) return err.outcome;
+      throw err;
+    }
   }
 
   /** Resolves once background work (the checkpoint thread) has opened its connection. */
@@ -348,26 +424,43 @@ export class SqliteStorage implements Storage {
   }
 
   createSession(tokenHash: string, user: string, expiresAt: number): Promise<void> {
-    return this.transaction(async () => void io('write', () => this.#s.createSession.run(tokenHash, user, Date.now(), expiresAt)));
+    // Not cached here: the commit may still fail. The first request with the token reads it.
+    return this.#enqueueSync(() => void this.#s.createSession.run(tokenHash, user, Date.now(), expiresAt));
   }
 
   findSession(tokenHash: string, now: number): Promise<SessionRow | undefined> {
+    const cached = this.#sessions.get(tokenHash, now);
+    if (cached) return Promise.resolve(cached);
     // Not held for the flush, unlike the other reads: a session only admits a request, and whatever
     // that request then reads or writes waits for a flush that covers every earlier commit, the
     // session's too. A session is usable only once its login answered, which waited for its flush.
-    // Every push waited a whole extra flush here before.
     return this.#mutex.runSync(() => {
       const row = io('read', () => this.#s.findSession.get(tokenHash, now));
-      return row && { user: row.user, expiresAt: row.expires_at };
+      if (!row) return undefined;
+      const session = { user: row.user, expiresAt: row.expires_at };
+      // Read under the mutex: committed state, never a running batch's.
+      this.#sessions.set(tokenHash, session);
+      return session;
     });
   }
 
   extendSession(tokenHash: string, expiresAt: number): Promise<void> {
-    return this.transaction(async () => void io('write', () => this.#s.extendSession.run(expiresAt, tokenHash)));
+    this.#sessions.delete(tokenHash);
+    return this.#enqueueSync(() => {
+      // Again when written: a lookup may have cached the row meanwhile.
+      this.#sessions.delete(tokenHash);
+      this.#s.extendSession.run(expiresAt, tokenHash);
+    });
   }
 
   revokeSession(tokenHash: string): Promise<boolean> {
-    return this.transaction(async () => io('write', () => this.#s.revokeSession.run(tokenHash).changes > 0));
+    // Dropped now and again when written: a lookup meanwhile reads SQLite, where the session stays
+    // until this commits (as without the cache), and may cache it again.
+    this.#sessions.delete(tokenHash);
+    return this.#enqueueSync(() => {
+      this.#sessions.delete(tokenHash);
+      return this.#s.revokeSession.run(tokenHash).changes > 0;
+    });
   }
 
   watch(listener: (user: string | undefined) => void): void {
@@ -390,17 +483,10 @@ class SqliteTx implements StorageTx {
   ended = false;
   readonly #db: Db;
   readonly #s: ReturnType<typeof statements>;
-  readonly #name: () => string;
 
-  constructor(db: Db, s: ReturnType<typeof statements>, name: () => string) {
+  constructor(db: Db, s: ReturnType<typeof statements>) {
     this.#db = db;
     this.#s = s;
-    this.#name = name;
-  }
-
-  /** Runs storage calls of this transaction's job (refused once it ended), failures as {@link StorageUnavailable}. */
-  run<T>(what: string, fn: () => T): T {
-    return this.#io(what, fn);
   }
 
   #io<T>(what: string, fn: () => T): T {
@@ -450,21 +536,23 @@ class SqliteTx implements StorageTx {
   }
 
   async savepoint<T>(fn: () => Promise<T>): Promise<T> {
-    const name = this.#name();
-    this.#io('savepoint', () => this.#db.exec(`SAVEPOINT ${name}`));
+    this.#io('savepoint', () => this.#s.savepoint.run());
     const changedBefore = new Set(this.changed);
     let value: T;
     try {
       value = await fn();
     } catch (err) {
       if (this.#db.inTransaction) {
-        this.#io('rollback', () => this.#db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`));
+        this.#io('rollback', () => {
+          this.#s.rollbackTo.run();
+          this.#s.release.run();
+        });
         this.changed.clear();
         for (const user of changedBefore) this.changed.add(user);
       }
       throw err;
     }
-    this.#io('savepoint release', () => this.#db.exec(`RELEASE ${name}`));
+    this.#io('savepoint release', () => this.#s.release.run());
     return value;
   }
 }

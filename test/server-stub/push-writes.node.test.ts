@@ -60,6 +60,8 @@ for (const backend of BACKENDS) test(`applyWrites applies all of a push only whe
   assert.equal(await storage.applyWrites('alice', 'c1', 2, 2, [put('c', 0, {})], 1000), 'declined', 'an id already processed (duplicate)');
   assert.equal(await storage.applyWrites('alice', 'c1', 3, 4, [put('c', 0, {}), put('a', 0, {})], 1000), 'declined', 'a stale baseRev (conflict)');
   assert.equal(await storage.applyWrites('alice', 'c1', 3, 3, [put('c', 0, {}), del('zz', 0)], 1000), 'declined', 'a delete of a missing document');
+  assert.equal(await storage.applyWrites('alice', 'c1', 3, 3, [put('b', 2, {})], 1000), 'declined', 'a put on a baseRev past the rev');
+  assert.equal(await storage.applyWrites('alice', 'c1', 3, 3, [del('b', 2)], 1000), 'declined', 'a delete on a baseRev past the rev');
   assert.equal(await storage.applyWrites('bob', 'c1', 9, 9, [put('c', 0, {})], 1000), 'declined', "another user's client id");
   assert.deepEqual(await state(), applied);
   assert.deepEqual(await state('bob'), { seq: 0, docs: [], clients: {} });

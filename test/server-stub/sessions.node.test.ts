@@ -1,3 +1,4 @@
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import { Auth } from '../../server-stub/auth.js';
 import { openStorage } from '../../server-stub/storage/index.js';
+import { SessionCache } from '../../server-stub/storage/session-cache.js';
 import { eachBackend, stubFor, login, post, tempDir } from './helpers.js';
 import { freshDatabase } from './postgres.js';
 
@@ -57,4 +59,66 @@ eachBackend('a revoked token answers 401 at once', async (t, backend) => {
   assert.equal(await auth.revoke(token), true);
   assert.equal(await auth.revoke(token), false, 'nothing left to revoke');
   await assert.rejects(auth.userFor(token), (err: Error & { code?: string }) => err.code === 'unauthorized');
+});
+
+// The SQLite storage keeps sessions in memory (storage/session-cache.ts); these pin that it stays
+// exact: what SQLite would refuse, the cache refuses too.
+const unauthorized = (err: Error & { code?: string }) => err.code === 'unauthorized';
+
+eachBackend('a session that was just used is refused once it expires (no extension in between)', async (t, backend) => {
+  let db: string | undefined;
+  if (backend === 'postgres') {
+    const database = await freshDatabase();
+    t.after(() => database.drop());
+    db = database.url;
+  }
+  const storage = await openStorage({ db, dataDir: tempDir() });
+  t.after(() => storage.close());
+  let now = 1_700_000_000_000;
+  const auth = new Auth(storage, [{ user: 'alice', password: 'alice' }], { sessionTtlMs: 10_000, now: () => now });
+  const token = await auth.login('alice', 'alice');
+  assert.equal(await auth.userFor(token), 'alice');
+  // Within a hundredth of the TTL of its expiry being set: used, not extended.
+  now += 50;
+  assert.equal(await auth.userFor(token), 'alice');
+  now += 10_000;
+  await assert.rejects(auth.userFor(token), unauthorized);
+});
+
+test('SQLite: a session deleted or expired by another connection to the data directory is refused at once', async (t) => {
+  const dataDir = tempDir();
+  const storage = await openStorage({ dataDir });
+  t.after(() => storage.close());
+  const auth = new Auth(storage, [{ user: 'alice', password: 'alice' }]);
+  const deleted = await auth.login('alice', 'alice');
+  const shortened = await auth.login('alice', 'alice');
+  const kept = await auth.login('alice', 'alice');
+  for (const token of [deleted, shortened, kept]) assert.equal(await auth.userFor(token), 'alice');
+
+  // Another process on the same file (an admin's script, a second server).
+  const other = new Database(join(dataDir, 'outpost.sqlite'));
+  t.after(() => other.close());
+  const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+  assert.equal(other.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash(deleted)).changes, 1);
+  await assert.rejects(auth.userFor(deleted), unauthorized);
+  assert.equal(other.prepare('UPDATE sessions SET expires_at = 1 WHERE token_hash = ?').run(hash(shortened)).changes, 1);
+  await assert.rejects(auth.userFor(shortened), unauthorized);
+  assert.equal(await auth.userFor(kept), 'alice');
+});
+
+test('the session cache keeps at most its bound (oldest out) and empties when another connection commits', () => {
+  let version = 1;
+  const cache = new SessionCache(() => version, 2);
+  const row = (user: string) => ({ user, expiresAt: 2_000 });
+  cache.set('a', row('alice'));
+  cache.set('b', row('bob'));
+  cache.set('c', row('carol'));
+  assert.equal(cache.size, 2);
+  assert.equal(cache.get('a', 1_000), undefined, 'the oldest went');
+  assert.deepEqual(cache.get('c', 1_000), row('carol'));
+  assert.equal(cache.get('c', 2_000), undefined, 'expired at its expiry, like the query');
+  assert.deepEqual(cache.get('b', 1_000), row('bob'));
+  version++;
+  assert.equal(cache.get('b', 1_000), undefined, 'another connection committed: nothing cached is trusted');
+  assert.equal(cache.size, 0);
 });
