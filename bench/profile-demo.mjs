@@ -3,10 +3,11 @@
 // whole-app figures point at. Prints the functions with the most self time and writes the
 // .cpuprofile (open it in Chromium DevTools → Performance).
 //
-//   node bench/profile-demo.mjs [--size 5000] [--action archive|start] [--threads 20] [--out .tmp/demo.cpuprofile]
+//   node bench/profile-demo.mjs [--size 5000] [--action archive|start|open|sync] [--threads 20] [--out .tmp/demo.cpuprofile]
 //
 // archive: select the newest --threads conversations, click Archive, profile until they are gone.
 // start: reload the inbox (online, service worker in control), profile until the first rows paint.
+// open: click the second listed conversation, profile until its messages paint.
 // sync: sign in and profile the first sync with the inbox open; also prints the longest busy
 // stretches of the main thread (runs of non-idle samples, ≈ long tasks) with what ran in each.
 // --trace (with sync): also records a Chromium trace and prints the main thread's tasks ≥ 50 ms
@@ -104,6 +105,15 @@ try {
   } else await new Promise((r) => setTimeout(r, 3000));
   if (values.action === 'sync') {
     // Profiling since the click.
+  } else if (values.action === 'open') {
+    // Open the second listed conversation (a real click), profile until its messages paint.
+    const box = await page.evaluate(() => {
+      const r = window.__bench.all('mail-thread-row')[1].getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    });
+    await cdp.send('Profiler.start');
+    await page.mouse.click(box.x, box.y);
+    ms = await page.evaluate(async () => (await window.__bench.frameWhen(() => window.__bench.checks.threadOpen())) - window.__bench.lastInput);
   } else if (values.action === 'start') {
     await cdp.send('Profiler.start');
     await page.reload({ waitUntil: 'domcontentloaded' });
