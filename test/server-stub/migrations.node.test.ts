@@ -91,16 +91,17 @@ test('a PostgreSQL data store at schema 1 is migrated at start: data, cursors, c
   }
 });
 
-test('a PostgreSQL data store at schema 3 is migrated to group commit at start: data, clients and sessions keep working, and pushes go through outpost_push_batch [postgres]', async () => {
+for (const from of [3, 4]) test(`a PostgreSQL data store at schema ${from} is migrated at start: data, clients and sessions keep working, and pushes go through outpost_push_batch [postgres]`, async () => {
   const database = await freshDatabase();
   const sql = postgres(database.url, { max: 1, onnotice: () => undefined });
   try {
-    await migrate(sql, 3);
+    await migrate(sql, from);
     const token = 'token-from-schema-3';
     await sql`INSERT INTO outpost_sessions (token_hash, owner, created_at, expires_at) VALUES (${createHash('sha256').update(token).digest('hex')}, 'alice', 0, ${Date.now() + 86_400_000})`;
     const [{ applied }] = await sql`SELECT outpost_push_writes('alice', 'old-client', 1, 1, ARRAY['notes'], ARRAY['a'], ARRAY[0::bigint], ARRAY['{"from":3}'], 1000) AS applied`;
     assert.equal(applied, true);
-    assert.equal((await sql`SELECT 1 FROM pg_proc WHERE proname = 'outpost_push_batch' AND pronamespace = current_schema()::regnamespace`).length, 0, 'schema 3 has no batch function yet');
+    assert.equal((await sql`SELECT 1 FROM pg_proc WHERE proname = 'outpost_push_batch' AND pronamespace = current_schema()::regnamespace`).length, from >= 4 ? 1 : 0, 'the batch function came with schema 4');
+    const [{ source }] = await sql<Array<{ source: string }>>`SELECT md5(prosrc) AS source FROM pg_proc WHERE proname IN ('outpost_push_batch', 'outpost_push_writes') AND pronamespace = current_schema()::regnamespace ORDER BY proname LIMIT 1`;
 
     const stub = await startStub({ port: 0, dataDir: tempDir(), db: database.url });
     try {
@@ -117,8 +118,9 @@ test('a PostgreSQL data store at schema 3 is migrated to group commit at start: 
     }
     const [{ value }] = await sql<Array<{ value: string }>>`SELECT value FROM outpost_meta WHERE key = 'schema_version'`;
     assert.equal(Number(value), PG_SCHEMA_VERSION);
-    assert.equal(PG_SCHEMA_VERSION, 4);
-    assert.equal((await sql`SELECT 1 FROM pg_proc WHERE proname = 'outpost_push_batch' AND pronamespace = current_schema()::regnamespace`).length, 1);
+    assert.equal(PG_SCHEMA_VERSION, 5);
+    const [{ now }] = await sql<Array<{ now: string }>>`SELECT md5(prosrc) AS now FROM pg_proc WHERE proname IN ('outpost_push_batch', 'outpost_push_writes') AND pronamespace = current_schema()::regnamespace ORDER BY proname LIMIT 1`;
+    assert.notEqual(now, source, 'migration 5 replaced the batch function (or migration 4 installed it)');
   } finally {
     await sql.end({ timeout: 1 });
     await database.drop();
