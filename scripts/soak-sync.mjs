@@ -84,6 +84,9 @@ async function worker() {
       replays.push(`${replay} --browsers ${job.browser}\n      cause: ${cause}`);
       console.log(`soak: ${job.browser} session ${job.i + 1} (seed ${seed}) failed: ${cause}\n  replay: ${replay} --browsers ${job.browser}`);
     }
+    // A failing run reports itself before shrinking (its first cause; a shrunk one may fail
+    // otherwise), and a slow run its slowest step: also what is left of a session stopped meanwhile.
+    for (const m of new Set(out.match(/convergence: run \d+ (?:failed|took)[^\n]*/g) ?? [])) console.log(`soak: ${job.browser} session ${job.i + 1} (seed ${seed}): ${m}`);
     if (code !== 0 && !lines.some((l) => /failures=[1-9]/.test(l))) {
       t.failures++;
       const again = `npm run test:soak -- --seed ${seed} --runs ${job.n} --browsers ${job.browser}${values.path ? ` --path ${values.path}` : ''}`;

@@ -139,17 +139,29 @@ async function closeRemote(): Promise<void> {
 const RUN_LIMIT_MS = 100_000;
 // Each clean-up step after a run (a runner command, closing tab 1's engine, deleting the stores).
 const CLEANUP_STEP_MS = 20_000;
+// Shrinking a failure in a session (a replay of its path shrinks without limit).
+const SHRINK_BUDGET_MS = 120_000;
 
-/** Where a run is, for the time limit's error; `abandoned` stops a run that outlived its limit at its next step. */
+/**
+ * Where a run is, for the time limit's error; `abandoned` stops a run that outlived its limit at its
+ * next step; the slowest step so far, for a slow run's report.
+ */
 interface Progress {
   step: string;
   abandoned: boolean;
+  since: number;
+  slowest: { step: string; ms: number };
 }
+
+const progress = (): Progress => ({ step: 'starting', abandoned: false, since: performance.now(), slowest: { step: '', ms: 0 } });
 
 /** Records the step a run is starting (and stops a run abandoned at its time limit). */
 function at(p: Progress, step: string): void {
   if (p.abandoned) throw new Error(`convergence-run-abandoned: this run outlived its time limit and stops before ${step}.`);
+  const now = performance.now();
+  if (now - p.since > p.slowest.ms) p.slowest = { step: p.step, ms: now - p.since };
   p.step = step;
+  p.since = now;
 }
 
 /** Resolves with `work`, or rejects with `expired()` once `ms` have passed. */
@@ -400,13 +412,23 @@ describe('sync engine: model-based convergence under faults', () => {
     // 12 s a run: a Firefox soak session at load 32 (three sessions beside other work) took 11 s a
     // run and outlived 4 s a run. A hung run adds its limit and the clean-up; a replay (path)
     // shrinks, each attempt up to the limit. (web-test-runner's limit for a soak session is longer.)
-    this.timeout(path ? 3_400_000 : runs * 12_000 + 240_000 + RUN_LIMIT_MS + 5 * CLEANUP_STEP_MS);
+    this.timeout(path ? 3_400_000 : runs * 12_000 + 240_000 + RUN_LIMIT_MS + SHRINK_BUDGET_MS + 5 * CLEANUP_STEP_MS);
     // A run that hung is not shrunk in the session that found it (each attempt could take the
     // limit): it is reported with its seed and path at once; a replay of that path shrinks it.
+    // Other failures shrink for SHRINK_BUDGET_MS at most in a session (a soak session that spent
+    // its time shrinking would end without a report); a replay shrinks without a budget.
     let hung = false;
+    let runIndex = 0;
+    let failedAt: number | undefined;
+    let shrinkCut = false;
     const property = fc.asyncProperty(commands, async (list) => {
-      if (hung && !path) return;
-      const p: Progress = { step: 'starting', abandoned: false };
+      if (failedAt !== undefined && !path && (hung || performance.now() - failedAt > SHRINK_BUDGET_MS)) {
+        shrinkCut = true;
+        return;
+      }
+      const index = runIndex++;
+      const p = progress();
+      const started = performance.now();
       let failure: unknown;
       try {
         await within(run(list, p), RUN_LIMIT_MS, () => {
@@ -417,11 +439,17 @@ describe('sync engine: model-based convergence under faults', () => {
         failure = err;
       }
       const problems = await cleanUp(p.abandoned);
-      if (failure !== undefined) {
-        if (problems.length && failure instanceof Error) failure.message += ` (then the clean-up: ${problems.join('; ')})`;
-        throw failure;
+      const seconds = (performance.now() - started) / 1000;
+      if (seconds > 30) console.log(`convergence: run ${index} took ${seconds.toFixed(0)} s; its slowest step ${(p.slowest.ms / 1000).toFixed(1)} s: ${p.slowest.step}`);
+      if (failure === undefined && problems.length) failure = new Error(`convergence-cleanup: after the run, ${problems.join('; ')}`);
+      else if (problems.length && failure instanceof Error) failure.message += ` (then the clean-up: ${problems.join('; ')})`;
+      if (failure === undefined) return;
+      if (failedAt === undefined) {
+        failedAt = performance.now();
+        // At once, before shrinking: a session stopped from outside still leaves the failing run.
+        if (!path) console.log(`convergence: run ${index} failed (replay: npm run test:soak -- --seed ${seed} --path ${index}): ${failure instanceof Error ? failure.message.split('\n')[0] : String(failure)}`);
       }
-      if (problems.length) throw new Error(`convergence-cleanup: after the run, ${problems.join('; ')}`);
+      throw failure;
     });
     const details = await fc.check(property, { numRuns: path ? 1 : runs, seed, path, endOnFailure: Boolean(window.__OUTPOST_SOAK_NO_SHRINK) });
     console.log(`convergence: runs=${details.numRuns} failures=${details.failed ? 1 : 0} seed=${seed}`);
@@ -430,7 +458,7 @@ describe('sync engine: model-based convergence under faults', () => {
         `Convergence failed (seed ${seed}, path ${details.counterexamplePath}) after ${details.numRuns} runs, shrunk ${details.numShrinks} times.\n` +
           `Counterexample: ${fc.stringify(details.counterexample)}\n` +
           `Cause: ${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}\n` +
-          (hung && !path ? 'Not shrunk (a hang; each attempt could take the time limit): the replay shrinks it.\n' : '') +
+          (hung && !path ? 'Not shrunk (a hang; each attempt could take the time limit): the replay shrinks it.\n' : shrinkCut ? `Shrinking stopped after ${SHRINK_BUDGET_MS / 1000} s: the replay shrinks further.\n` : '') +
           `Replay: npm run test:soak -- --seed ${seed} --path ${details.counterexamplePath}`,
       );
     }
