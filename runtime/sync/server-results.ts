@@ -256,12 +256,25 @@ async function markMoved(tx: Tx, first: OutboxEntry | undefined, server: Documen
 const SLICE_MS = 8;
 
 /**
+ * The slice length for a while after the pull stepped aside for a local mutation
+ * ({@link BUSY_FOR_MS}): the user is acting, and each next action waits for the slice in flight.
+ */
+const BUSY_SLICE_MS = 2;
+const BUSY_FOR_MS = 1000;
+
+/**
  * Documents per slice, per outbox, carried from page to page: each page starting again at 100
  * made its first slice the longest task of a sync (100 mails with their word and computed
  * indexes: 0.3–0.4 s at load 11–17, docs/benchmarks.md). It starts small, grows at most
  * twofold per slice (one quick slice says little) and shrinks at once.
  */
-const sliceSizes = new WeakMap<Outbox, { size: number }>();
+const sliceSizes = new WeakMap<Outbox, Slice>();
+
+/** How many documents a slice takes, and when the pull last stepped aside for a local mutation. */
+interface Slice {
+  size: number;
+  steppedAside: number;
+}
 
 /**
  * Applies one pulled page and commits the cursor with its last document, so a reload resumes
@@ -282,7 +295,7 @@ export async function applyPage(o: Outbox, changes: Change[], cursor: string, la
   const custom = (await o.config.store.collection<OutboxEntry>('$outbox').query()).some((e) => !e.doc && e.id > lastMutationId);
   const acked: number[] = [];
   let slice = sliceSizes.get(o);
-  if (!slice) sliceSizes.set(o, (slice = { size: 20 }));
+  if (!slice) sliceSizes.set(o, (slice = { size: 20, steppedAside: -Infinity }));
   for (let docs = [...byDoc]; ;) {
     const end = await applyChunk(o, docs, lastMutationId, { cursor, done }, slice, !custom, term);
     acked.push(...end.acked);
@@ -295,7 +308,7 @@ export async function applyPage(o: Outbox, changes: Change[], cursor: string, la
  * One transaction of {@link applyPage}: writes `docs` slice by slice and, when they are all
  * written, the cursor; returns the documents left when it stepped aside for a local mutation.
  */
-function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: number, end: { cursor: string; done: boolean }, slice: { size: number }, yieldToLocal: boolean, term?: AbortSignal): Promise<{ acked: number[]; rest: Array<[string, Change]> }> {
+function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: number, end: { cursor: string; done: boolean }, slice: Slice, yieldToLocal: boolean, term?: AbortSignal): Promise<{ acked: number[]; rest: Array<[string, Change]> }> {
   return o.config.store.transaction(o.all, 'readwrite', async (tx) => {
     // A page older than what the tab that now leads has applied must not overwrite it.
     if (term?.aborted) return { acked: [], rest: [] };
@@ -338,8 +351,12 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
         ...[...deletes].map(([c, keys]) => tx.collection(c).bulkDelete(keys)),
         gone.length ? tx.collection('$revs').bulkPut(gone) : undefined,
       ]);
-      slice.size = Math.max(5, Math.min(500, 2 * slice.size, Math.round((slice.size * SLICE_MS) / Math.max(1, performance.now() - t0))));
-      if (yieldToLocal && o.writing && i < docs.length) return { acked: acked.map((e) => e.id), rest: docs.slice(i) };
+      const now = performance.now();
+      const aside = yieldToLocal && o.writing > 0 && i < docs.length;
+      if (aside) slice.steppedAside = now;
+      const target = now - slice.steppedAside < BUSY_FOR_MS ? BUSY_SLICE_MS : SLICE_MS;
+      slice.size = Math.max(5, Math.min(500, 2 * slice.size, Math.round((slice.size * target) / Math.max(1, now - t0))));
+      if (aside) return { acked: acked.map((e) => e.id), rest: docs.slice(i) };
     }
     if (docs.length) await rerunCustom(o, tx, pending);
     if (end.done) await tx.collection(META).put({ key: 'pullEpoch', value: ((await o.meta<number>('pullEpoch', tx)) ?? 0) + 1 });
