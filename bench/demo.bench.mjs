@@ -11,7 +11,7 @@
 // - cold offline start: the browser relaunched on the same profile with the stub killed (nothing
 //   answers on the port, as offline), navigation start → first inbox rows painted; beside a blank
 //   Lit page (bench/blank-app) built with the same service-worker blocks and started the same way;
-// - interaction on the full mailbox: open a thread, archive 1 and 500 threads, search `from:`,
+// - interaction on the full mailbox: open a thread, star 1, label 1, archive 1 and 500 threads, search `from:`,
 //   `to:`, `subject:`, `label:` and a plain word — from the trusted input event to the frame that
 //   paints the result.
 //
@@ -155,7 +155,7 @@ async function coldStart(url, profile, path, tag) {
 /** Interaction workloads on the demo, online, with the full mailbox in the store. */
 async function interactions(url, profile) {
   const browser = await launch(profile);
-  const out = { open: [], archive1: [], archiveMany: [], search: [], searchTo: [], searchSubject: [], searchLabel: [], searchWord: [], unfinished: {} };
+  const out = { open: [], archive1: [], star1: [], label1: [], archiveMany: [], search: [], searchTo: [], searchSubject: [], searchLabel: [], searchWord: [], unfinished: {} };
   try {
     const page = await probePage(browser);
     await page.goto(`${url}/u/0/inbox`);
@@ -245,6 +245,38 @@ async function interactions(url, profile) {
         await page.evaluate(() => history.back());
         await inboxRows();
       }
+    }
+    for (let i = 0; i < RUNS; i++) {
+      // Star one conversation: click the star of a listed, unstarred one (its row, scrolled into view).
+      const id = await page.evaluate(() => window.__bench.find('mail-thread-list').threads.find((t) => !t.starred)?.threadId);
+      if (!id) break;
+      await clickOn((tid) => {
+        const row = window.__bench.all('mail-thread-row').find((r) => r.thread?.threadId === tid);
+        row?.scrollIntoView({ block: 'center' });
+        const r = row?.shadowRoot.querySelector('.star')?.getBoundingClientRect();
+        return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      }, id);
+      if (!(await timed('star1', 'starred', [id, true]))) break;
+    }
+    for (let i = 0; i < RUNS; i++) {
+      // Label one conversation: select one without the first user label, then pick "Add <label>" in
+      // the toolbar's Labels menu with the keyboard (focus it, ArrowDown: the change is the input).
+      const target = await page.evaluate(async () => {
+        const select = window.__bench.all('select').find((x) => x.getAttribute('aria-label') === 'Labels');
+        const option = [...(select?.options ?? [])].find((o) => o.value.startsWith('add:'));
+        if (!option) return undefined;
+        const label = option.value.slice(4);
+        const list = window.__bench.find('mail-thread-list');
+        const thread = list.threads.find((t) => !t.labels.includes(label));
+        if (!thread) return undefined;
+        list.selection = new Set([thread.threadId]);
+        await list.updateComplete;
+        select.focus();
+        return [thread.threadId, label, option.textContent.replace(/^Add “|”$/g, '')];
+      });
+      if (!target) break;
+      await page.keyboard.press('ArrowDown');
+      if (!(await timed('label1', 'labeled', target))) break;
     }
     // Archives last: one that does not finish leaves the app busy for whatever would follow.
     let archived = true;
@@ -346,6 +378,8 @@ try {
     rows.push(irow('searchLabel', `interaction, ${SIZE} messages: search label:<user label> (Enter → results painted)`));
     rows.push(irow('searchWord', `interaction, ${SIZE} messages: search a plain word (Enter → results painted)`));
     rows.push(irow('archive1', `interaction, ${SIZE} messages: archive 1 thread (click → list painted without it)`));
+    rows.push(irow('star1', `interaction, ${SIZE} messages: star 1 thread (click on its star → row painted starred)`));
+    rows.push(irow('label1', `interaction, ${SIZE} messages: label 1 thread (Labels menu, ArrowDown → row painted with the label chip)`));
     rows.push({
       ...irow('archiveMany', `interaction, ${SIZE} messages: archive ${MANY} threads selected (click → list painted without them)`),
       ...(it.archiveManyCount !== undefined && it.archiveManyCount !== MANY ? { threads: it.archiveManyCount } : {}),

@@ -44,6 +44,15 @@ export const PAGE_KIT = `(() => {
       const list = bench.find('mail-thread-list'); const set = new Set(ids);
       return !!list.threads && !list.threads.some((t) => set.has(t.threadId)) && !bench.all('mail-thread-row').some((r) => set.has(r.thread?.threadId)) && bench.all('mail-thread-row').some(bench.rendered);
     },
+    // The listed conversation (id) painted with its star on (want), or with the label (its id and name).
+    starred: ([id, want]) => {
+      const row = bench.all('mail-thread-row').find((r) => r.thread?.threadId === id);
+      return !!row && bench.rendered(row) && row.shadowRoot.querySelector('.row')?.dataset.starred === String(want);
+    },
+    labeled: ([id, label, name]) => {
+      const row = bench.all('mail-thread-row').find((r) => r.thread?.threadId === id);
+      return !!row && bench.rendered(row) && row.thread.labels.includes(label) && [...row.shadowRoot.querySelectorAll('.chip')].some((c) => c.textContent.trim() === name);
+    },
     searched: () => {
       const list = bench.find('mail-thread-list');
       return list?.mailbox.kind === 'search' && !!list.threads && list.threads !== bench.before && bench.all('mail-thread-row').some((r) => bench.rendered(r) && list.threads.includes(r.thread));

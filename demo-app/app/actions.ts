@@ -1,6 +1,7 @@
 // Label changes on whole conversations, as set operations (concurrent edits from two devices both
 // survive). Each action returns how to undo exactly what it changed.
 import type { MailSession } from './mail-store.js';
+import type { MailMessage } from '../model.js';
 import { threadMessages } from './queries.js';
 
 /** What an action did, and how to take it back. */
@@ -16,9 +17,10 @@ export interface ActionResult {
  * however many conversations). Only real changes become mutations, so undo reverts those and
  * nothing else.
  */
-export async function relabel(session: MailSession, threadIds: Iterable<string>, add: string[], remove: string[]): Promise<(() => Promise<void>) | undefined> {
+export async function relabel(session: MailSession, threadIds: Iterable<string>, add: string[], remove: string[], messages?: MailMessage[]): Promise<(() => Promise<void>) | undefined> {
   const changes: Array<{ id: string; added: string[]; removed: string[] }> = [];
-  for (const m of await threadMessages(session, threadIds)) {
+  // The caller's read of these threads' messages when it has one (star toggling reads them to decide).
+  for (const m of messages ?? (await threadMessages(session, threadIds))) {
     const added = add.filter((l) => !m.labels.includes(l));
     const removed = remove.filter((l) => m.labels.includes(l));
     if (added.length || removed.length) changes.push({ id: m.id, added, removed });
@@ -49,11 +51,11 @@ export const ACTIONS = {
   async moveToInbox(s: MailSession, ids: string[]): Promise<ActionResult> {
     return { message: plural(ids.length, 'moved to Inbox'), undo: await relabel(s, ids, ['INBOX'], ['TRASH']) };
   },
-  async star(s: MailSession, ids: string[]): Promise<ActionResult> {
-    return { message: plural(ids.length, 'starred'), undo: await relabel(s, ids, ['STARRED'], []) };
+  async star(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
+    return { message: plural(ids.length, 'starred'), undo: await relabel(s, ids, ['STARRED'], [], messages) };
   },
-  async unstar(s: MailSession, ids: string[]): Promise<ActionResult> {
-    return { message: plural(ids.length, 'unstarred'), undo: await relabel(s, ids, [], ['STARRED']) };
+  async unstar(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
+    return { message: plural(ids.length, 'unstarred'), undo: await relabel(s, ids, [], ['STARRED'], messages) };
   },
   async markRead(s: MailSession, ids: string[]): Promise<ActionResult> {
     return { message: plural(ids.length, 'marked as read'), undo: await relabel(s, ids, [], ['UNREAD']) };

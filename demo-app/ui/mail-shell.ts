@@ -141,7 +141,8 @@ export class MailShell extends LitElement {
     // The targets are read before the first await: the focus may move on while the store answers.
     const messages = await threadMessages(this.session, ids);
     const starred = messages.some((m) => m.labels.includes('STARRED'));
-    await this.act(starred ? ACTIONS.unstar : ACTIONS.star, false, ids);
+    // The action reuses this read (one read of the conversations per star).
+    await this.act((s, i) => (starred ? ACTIONS.unstar : ACTIONS.star)(s, i, messages), false, ids);
   }
 
   /** Adds (or with `remove`, takes off) a user label on the targets. */

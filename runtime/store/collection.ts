@@ -1,8 +1,8 @@
 import { unwrap, type IDBPObjectStore } from 'idb';
 import { failure, toStoreError } from './errors.js';
-import { idOf, rangeOf, readKey, runQuery, sourceOf, type Key, type Page, type Query } from './query.js';
+import { idOf, rangeOf, readKey, runQuery, sourceOf, wordIndex, type Key, type Page, type Query } from './query.js';
 import { indexesOf, type CollectionSchema } from './schema.js';
-import { tokenize, WORDS_FIELD } from './words.js';
+import { tokenize, wordsOf } from './words.js';
 import { prepareRecord, stripRecord } from './derived.js';
 import type { LiveDiff } from './live.js';
 import type { ChangeSet, Follower, WrittenValues } from './observers.js';
@@ -22,6 +22,29 @@ export interface Scope {
 
 /** A stored record: any object with the collection's key field. */
 export type StoredRecord = Record<string, unknown>;
+
+/** A record to write (or, without `words`, a key to delete) and its words. */
+export type Prepared = { record: StoredRecord; key: Key; words?: string[] };
+
+/**
+ * Queues writes (an item without words deletes) as plain requests, without awaiting each:
+ * IndexedDB runs them in order, so the last one's outcome is all of theirs (after a failure it
+ * fails too, and the transaction holds the first error). idb's promise and listeners per request
+ * cost about a quarter of the main thread's time in a page of synced mails. A collection with
+ * words also keeps its side store (word-index.ts).
+ */
+function writeAll(os: ObjectStore, items: Prepared[], schema: CollectionSchema): Promise<void> {
+  const raw = (unwrap as (x: unknown) => IDBObjectStore)(os);
+  if (schema.words?.length) return wordIndex().write(raw, items);
+  // Queued before the promise: a value IndexedDB cannot clone throws here, as idb's put does.
+  let last: IDBRequest | undefined;
+  for (const { record, key, words } of items) last = words ? raw.put(record) : raw.delete(key);
+  return new Promise<void>((resolve, reject) => {
+    if (!last) return resolve();
+    last.onsuccess = () => resolve();
+    last.onerror = () => reject(raw.transaction.error ?? last!.error);
+  });
+}
 
 /**
  * One collection of records. Each call is its own transaction, unless the collection came from
@@ -45,13 +68,18 @@ export class Collection<T extends StoredRecord = StoredRecord> {
   }
 
   /** The records to store and their keys; a value without its key refuses them all. */
-  async #prepare(values: T[]): Promise<Array<{ record: StoredRecord; key: Key }>> {
+  async #prepare(values: T[]): Promise<Prepared[]> {
     const { keyPath } = this.#schema;
     for (const value of values) {
       const what = value === null ? 'null' : typeof value;
       if (what !== 'object' || readKey(value, keyPath) == null) throw await failure('missing-key', this.name, keyPath, what);
     }
-    return values.map((value) => ({ record: prepareRecord(value, this.#schema), key: readKey(value, keyPath) as Key }));
+    const words = this.#schema.words;
+    return values.map((value) => {
+      const record = prepareRecord(value, this.#schema);
+      // Every record of a collection with words has a word list, [] for none (undefined means delete).
+      return { record, key: readKey(value, keyPath) as Key, words: words?.length ? wordsOf(record, words) : [] };
+    });
   }
 
   async #write<R>(fn: (os: WritableStore) => Promise<R>, keys: Key[], value?: unknown, records?: unknown[]): Promise<R> {
@@ -91,25 +119,15 @@ export class Collection<T extends StoredRecord = StoredRecord> {
 
   /** Inserts or replaces a record; resolves to its key. */
   async put(value: T): Promise<Key> {
-    const [{ record, key }] = await this.#prepare([value]);
-    return this.#write((os) => os.put(record), [key], value, [record]);
+    const prepared = await this.#prepare([value]);
+    await this.#write((os) => writeAll(os, prepared, this.#schema), [prepared[0].key], value, [prepared[0].record]);
+    return prepared[0].key;
   }
 
   /** Inserts or replaces many records in one transaction (all or none). */
   async bulkPut(values: T[]): Promise<void> {
     const prepared = await this.#prepare(values);
-    return this.#write((os) => new Promise<void>((resolve, reject) => {
-      // Plain requests, queued without awaiting each: IndexedDB runs them in order, so the last
-      // one's outcome is all of theirs (after a failure it fails too, and the transaction holds
-      // the first error). idb's promise and listeners per request cost about a quarter of the
-      // main thread's time in a page of synced mails (profile: docs/benchmarks.md).
-      const raw = (unwrap as (x: unknown) => IDBObjectStore)(os);
-      let last: IDBRequest | undefined;
-      for (const p of prepared) last = raw.put(p.record);
-      if (!last) return resolve();
-      last.onsuccess = () => resolve();
-      last.onerror = () => reject(raw.transaction.error ?? last!.error);
-    }), prepared.map((p) => p.key), values, prepared.map((p) => p.record));
+    return this.#write((os) => writeAll(os, prepared, this.#schema), prepared.map((p) => p.key), values, prepared.map((p) => p.record));
   }
 
   /** Deletes the record with this key (no error when it does not exist). */
@@ -119,14 +137,15 @@ export class Collection<T extends StoredRecord = StoredRecord> {
 
   /** Deletes the records with these keys in one transaction. */
   bulkDelete(keys: Key[]): Promise<void> {
-    return this.#write(async (os) => {
-      await Promise.all(keys.map((k) => os.delete(k)));
-    }, keys, undefined, keys.map(() => undefined));
+    return this.#write((os) => writeAll(os, keys.map((key) => ({ record: {}, key })), this.#schema), keys, undefined, keys.map(() => undefined));
   }
 
   /** Deletes every record. */
   clear(): Promise<void> {
-    return this.#write((os) => os.clear(), []);
+    return this.#write((os) => {
+      const raw = (unwrap as (x: unknown) => IDBObjectStore)(os);
+      return this.#schema.words?.length ? wordIndex().clear(raw) : os.clear();
+    }, []);
   }
 
   /** How many records match the query (all records when omitted). */
@@ -184,7 +203,7 @@ export class Collection<T extends StoredRecord = StoredRecord> {
     first.catch(() => undefined);
     import('./live.js').then((m) => {
       if (stopped) return;
-      const lib = { idOf, rangeOf, readKey, runQuery, sourceOf, indexesOf, tokenize, wordsField: WORDS_FIELD };
+      const lib = { idOf, rangeOf, readKey, runQuery, sourceOf, indexesOf, tokenize, wordsOf };
       live = new m.LiveQuery<T>({ lib, name: this.name, schema: this.#schema, query, read, strip: (r) => this.#strip(r), onResult, onError }, first);
       for (const change of queued) live.trigger(...change);
     }, onError);

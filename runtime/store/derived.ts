@@ -1,7 +1,7 @@
-// Hidden fields the store derives from each record so IndexedDB can index them: the word index
-// and computed indexes. Filled on every write, removed on every read.
+// Hidden fields the store derives from each record so IndexedDB can index them: computed indexes
+// (words live in a side store, see words.ts). Filled on every write, removed on every read.
 import type { CollectionSchema, ComputedIndex } from './schema.js';
-import { WORDS_FIELD, wordsOf } from './words.js';
+import { WORDS_FIELD } from './words.js';
 
 // Hidden field holding the values of a record's computed indexes, keyed by index name (reserved on the wire).
 export { COMPUTED_FIELD } from '../protocol/fields.js';
@@ -18,7 +18,7 @@ function computedOf(schema: CollectionSchema): Array<[string, ComputedIndex]> {
   return found;
 }
 
-/** Whether records of this collection carry hidden fields. */
+/** Whether records of this collection carry hidden fields (words: the field layout 0 kept). */
 export function hasDerived(schema: CollectionSchema): boolean {
   return !!schema.words?.length || computedOf(schema).length > 0;
 }
@@ -28,7 +28,6 @@ export function prepareRecord(value: Record<string, unknown>, schema: Collection
   if (!hasDerived(schema)) return value;
   // A fresh object without stale hidden fields; they are derived from it before being added.
   const record: Record<string, unknown> = stripRecord(value, schema);
-  const words = schema.words?.length ? wordsOf(record, schema.words) : undefined;
   const computed = computedOf(schema);
   const values: Record<string, unknown> = {};
   for (const [name, index] of computed) {
@@ -37,7 +36,6 @@ export function prepareRecord(value: Record<string, unknown>, schema: Collection
   }
   // Sync's rev of the record survives (stripRecord dropped it with the other hidden fields).
   if (REV_FIELD in value) record[REV_FIELD] = value[REV_FIELD];
-  if (words) record[WORDS_FIELD] = words;
   if (computed.length) record[COMPUTED_FIELD] = values;
   return record;
 }

@@ -6,7 +6,7 @@ import type { ObjectStore } from './collection.js';
 import type { ChangeSet, Follower, WrittenValues } from './observers.js';
 import type { idOf, Key, Query, rangeOf, readKey, runQuery, sourceOf } from './query.js';
 import type { CollectionSchema, indexesOf } from './schema.js';
-import type { tokenize } from './words.js';
+import type { tokenize, wordsOf } from './words.js';
 
 /** What changed in a live query's rows since its previous callback, by primary key. */
 export interface LiveDiff {
@@ -39,8 +39,8 @@ export interface LiveLib {
   sourceOf: typeof sourceOf;
   indexesOf: typeof indexesOf;
   tokenize: typeof tokenize;
-  /** The hidden field of a record's indexed words. */
-  wordsField: string;
+  /** A record's indexed words (words.ts). */
+  wordsOf: typeof wordsOf;
 }
 
 /** @internal What a live query needs from its collection. */
@@ -220,7 +220,7 @@ export class LiveQuery<T> implements Follower {
     const words = this.#words;
     let keys: unknown[];
     if (words) {
-      const have = (raw[this.#lib.wordsField] as string[] | undefined) ?? [];
+      const have = this.#lib.wordsOf(raw, this.#o.schema.words!);
       keys = words.length && words.slice(1).every((w) => have.some((h) => h.startsWith(w))) ? have : [];
     } else if (this.#keyPath === undefined) keys = [pk];
     else {

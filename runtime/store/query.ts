@@ -1,6 +1,18 @@
 import { unwrap, type IDBPIndex, type IDBPObjectStore } from 'idb';
 import type { Refusal } from './errors.js';
-import { WORDS_FIELD, tokenize } from './words.js';
+import { tokenize, wordsStore } from './words.js';
+
+let wordIndexModule: typeof import('./word-index.js') | undefined;
+
+/** The words' side-store code (word-index.ts), once {@link loadWordIndex} has loaded it. */
+export const wordIndex = () => wordIndexModule!;
+
+/** Loads the side-store code; openStore awaits it when a collection declares words. */
+export const loadWordIndex = () =>
+  import('./word-index.js').then((m) => {
+    m.init({ idOf, matchesRest, search, wordsStore });
+    wordIndexModule = m;
+  });
 
 /** A key IndexedDB can index: string, number, Date, binary, or an array of them. */
 export type Key = IDBValidKey;
@@ -53,15 +65,20 @@ export function rangeOf(q: Query, firstWord?: string): IDBKeyRange | undefined {
   return undefined;
 }
 
-type Source = IDBPObjectStore<unknown, string[], string, IDBTransactionMode> | IDBPIndex<unknown, string[], string, string, IDBTransactionMode>;
+/** What a query reads: an object store or an index. */
+export type Source = IDBPObjectStore<unknown, string[], string, IDBTransactionMode> | IDBPIndex<unknown, string[], string, string, IDBTransactionMode>;
 
 /** Picks the index (or the store itself) a query reads from. */
 export function sourceOf(store: IDBPObjectStore<unknown, string[], string, IDBTransactionMode>, q: Query, collection: string): Source {
-  const name = q.words !== undefined ? WORDS_FIELD : q.index;
+  // A word search reads the words' side store (words.ts), in the transaction when the collection
+  // declares words.
+  const tx = store.transaction;
+  const words = q.words !== undefined;
+  const name = words ? wordsStore(collection) : q.index;
   if (name === undefined) return store;
   // Thrown as a Refusal: the read's catch turns it into the StoreError (see toStoreError).
-  if (!store.indexNames.contains(name)) throw ['unknown-index', collection, q.words === undefined ? name : '', [...store.indexNames].filter((n) => n !== WORDS_FIELD).join(', ')] satisfies Refusal;
-  return store.index(name);
+  if (!(words ? tx.objectStoreNames : store.indexNames).contains(name)) throw ['unknown-index', collection, words ? '' : name, [...store.indexNames].join(', ')] satisfies Refusal;
+  return words ? tx.objectStore(name).index('w') : store.index(name);
 }
 
 /** The value at a dotted key path of a record (undefined when a step is missing). */
@@ -83,13 +100,20 @@ export const idOf = (k: Key): unknown => (typeof k === 'object' ? JSON.stringify
 export async function runQuery(source: Source, q: Query, wantNext = false): Promise<{ rows: unknown[]; next?: PageToken }> {
   const words = q.words === undefined ? undefined : tokenize(q.words).sort((a, b) => b.length - a.length);
   if (words && words.length === 0) return { rows: [] };
+  // A word search reads the words' side store (word-index.ts, loaded when the store opened).
+  if (words) return wordIndex().search(source, q, wantNext, words);
+  return search(source, q, wantNext, words);
+}
+
+/** Runs a query on `source` (for a word search, on the side store's words: entries, not records). */
+export async function search(source: Source, q: Query, wantNext: boolean, words: string[] | undefined): Promise<{ rows: unknown[]; next?: PageToken }> {
   const range = rangeOf(q, words?.[0]);
   const limit = q.limit ?? Infinity;
   const count = Number.isFinite(limit) ? limit : undefined;
   const direction = q.direction ?? 'next';
   if (!q.after && direction === 'next' && !wantNext) {
     if (!words) return { rows: await source.getAll(range, count) };
-    return searchAll(source as IDBPIndex<unknown, string[], string, string, IDBTransactionMode>, range!, words, limit, count);
+    return wordIndex().searchAll(source as IDBPIndex<unknown, string[], string, string, IDBTransactionMode>, range!, words, limit, count);
   }
   const raw = (unwrap as (x: unknown) => unknown)(source) as IDBObjectStore | IDBIndex;
   if (!words && 'getAllRecords' in raw) {
@@ -111,29 +135,6 @@ export async function runQuery(source: Source, q: Query, wantNext = false): Prom
     if (read) return wantNext ? read : { rows: read.rows };
   }
   return walk(raw, range, direction, limit, q.after, words);
-}
-
-/**
- * A word search read with `getAll` (a cursor costs a round trip per row): the word index holds
- * one entry per matching word, so a record can come back more than once and some lack the other
- * words; it keeps each record's first hit and reads 4× more entries while a page falls short.
- */
-async function searchAll(index: IDBPIndex<unknown, string[], string, string, IDBTransactionMode>, range: IDBKeyRange, words: string[], limit: number, count: number | undefined): Promise<{ rows: unknown[] }> {
-  const keyPath = index.objectStore.keyPath as string;
-  const rest = words.slice(1);
-  for (let n = count; ; n = n! * 4) {
-    const hits = await index.getAll(range, n);
-    const seen = new Set<unknown>();
-    const rows: unknown[] = [];
-    for (const hit of hits) {
-      const id = idOf(readKey(hit, keyPath) as Key);
-      if (seen.has(id)) continue;
-      seen.add(id);
-      if (matchesRest(hit as Record<string, unknown>, rest)) rows.push(hit);
-      if (rows.length === limit) return { rows };
-    }
-    if (n === undefined || hits.length < n) return { rows };
-  }
 }
 
 interface RawRecord {
@@ -235,9 +236,9 @@ async function walk(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | unde
   });
 }
 
-/** Whether a record's indexed words match every one of `rest` (the word-search words past the first). */
-function matchesRest(value: Record<string, unknown>, rest: string[]): boolean {
+/** Whether a side entry's words match every one of `rest` (the word-search words past the first). */
+export function matchesRest(value: Record<string, unknown>, rest: string[]): boolean {
   if (!rest.length) return true;
-  const have = (value[WORDS_FIELD] as string[] | undefined) ?? [];
+  const have = value.w as string[];
   return rest.every((w) => have.some((h) => h.startsWith(w)));
 }

@@ -1,7 +1,6 @@
-import type { IDBPDatabase, IDBPTransaction } from 'idb';
+import type { IDBPTransaction } from 'idb';
 import { StoreError } from './errors.js';
-import { COMPUTED_FIELD, prepareRecord } from './derived.js';
-import { WORDS_FIELD } from './words.js';
+import { COMPUTED_FIELD } from './derived.js';
 
 /**
  * An index keyed by what a function computes from each record, e.g. one `[label, date]` entry per
@@ -74,53 +73,16 @@ export function normalizeIndex(spec: IndexSpec, name = ''): NormalizedIndex {
   return { keyPath: spec.keyPath, multiEntry: spec.multiEntry ?? false, unique: spec.unique ?? false, derived: false };
 }
 
-/** Every index a collection needs, including the hidden word index. */
+/** Every index a collection's object store needs (its words have their own store, see words.ts). */
 export function indexesOf(schema: CollectionSchema): Record<string, NormalizedIndex> {
   const out: Record<string, NormalizedIndex> = {};
   for (const [name, spec] of Object.entries(schema.indexes ?? {})) out[name] = normalizeIndex(spec, name);
-  if (schema.words?.length) out[WORDS_FIELD] = { keyPath: WORDS_FIELD, multiEntry: true, unique: false, derived: true };
   return out;
 }
 
-const same = (a: string | string[], b: string | string[] | null) => JSON.stringify(a) === JSON.stringify(b);
-
 /**
- * Brings the database in line with the declared collections (creating stores and indexes,
- * replacing indexes whose definition changed), then runs the migrations past `oldVersion`.
- * Object stores that are not declared are left alone, so data is never dropped by omission.
+ * The IndexedDB version of a schema version: `version * 1000 + LAYOUT`, where LAYOUT is how this
+ * Outpost lays the store out (1: words in side stores), so a new layout upgrades every database
+ * without the app raising its version. Databases of layout 0 have the bare app version (< 1000).
  */
-export async function upgrade(
-  db: IDBPDatabase<unknown>,
-  tx: IDBPTransaction<unknown, string[], 'versionchange'>,
-  schema: StoreSchema,
-  oldVersion: number,
-  newVersion: number,
-): Promise<void> {
-  for (const [name, collection] of Object.entries(schema.collections)) {
-    const existed = db.objectStoreNames.contains(name);
-    const store = existed ? tx.objectStore(name) : db.createObjectStore(name, { keyPath: collection.keyPath });
-    const wanted = indexesOf(collection);
-    let backfill = false;
-    for (const existing of [...store.indexNames]) {
-      const index = store.index(existing);
-      const want = wanted[existing];
-      if (!want || !same(want.keyPath, index.keyPath) || want.multiEntry !== index.multiEntry || want.unique !== index.unique) store.deleteIndex(existing);
-    }
-    for (const [indexName, spec] of Object.entries(wanted)) {
-      if (store.indexNames.contains(indexName)) continue;
-      store.createIndex(indexName, spec.keyPath, { multiEntry: spec.multiEntry, unique: spec.unique });
-      backfill ||= existed && spec.derived;
-    }
-    // A new computed or word index starts empty: fill the hidden fields of the records it missed.
-    if (backfill) {
-      for (let cursor = await store.openCursor(); cursor; cursor = await cursor.continue()) {
-        await cursor.update(prepareRecord(cursor.value as Record<string, unknown>, collection));
-      }
-    }
-  }
-  const steps = Object.keys(schema.migrations ?? {})
-    .map(Number)
-    .filter((v) => v > oldVersion && v <= newVersion)
-    .sort((a, b) => a - b);
-  for (const v of steps) await schema.migrations![v](tx);
-}
+export const idbVersion = (version: number) => version * 1000 + 1;

@@ -1,4 +1,3 @@
-import { deleteDB } from 'idb';
 import { failure } from './errors.js';
 
 /**
@@ -7,11 +6,13 @@ import { failure } from './errors.js';
  */
 export async function deleteStore(name: string, options: { blockedTimeoutMs?: number } = {}): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const blocked = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => void failure('version-blocked/delete', name).then(reject), options.blockedTimeoutMs ?? 5000);
-  });
   try {
-    await Promise.race([deleteDB(name), blocked]);
+    await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => void failure('version-blocked/delete', name).then(reject), options.blockedTimeoutMs ?? 5000);
+      const request = indexedDB.deleteDatabase(name);
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error);
+    });
   } finally {
     clearTimeout(timer);
   }

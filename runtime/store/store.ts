@@ -3,7 +3,10 @@ import { Collection, type Scope } from './collection.js';
 import { failure, loadMessages, StoreError, toStoreError } from './errors.js';
 import { mergeChanges, Observer, type ChangeMessage, type ChangeSet, type Follower, type WrittenValues } from './observers.js';
 import type { Key } from './query.js';
-import { upgrade, type StoreSchema } from './schema.js';
+import { idbVersion, indexesOf, type StoreSchema } from './schema.js';
+import { prepareRecord } from './derived.js';
+import { wordsOf, wordsStore } from './words.js';
+import { loadWordIndex } from './query.js';
 
 /** Options for {@link openStore} besides the schema. */
 export interface OpenStoreOptions {
@@ -79,9 +82,21 @@ export class Store extends EventTarget {
     return new Promise<IDBPDatabase<unknown>>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       let gaveUp = false;
-      openDB(schema.name, schema.version, {
+      openDB(schema.name, idbVersion(schema.version), {
         upgrade: (db, oldVersion, newVersion, tx) => {
-          void upgrade(db, tx as IDBPTransaction<unknown, string[], 'versionchange'>, schema, oldVersion, newVersion ?? schema.version).catch((err) => {
+          const names = Object.keys(schema.collections);
+          const existing = new Set(db.objectStoreNames);
+          for (const n of names) if (!existing.has(n)) db.createObjectStore(n, { keyPath: schema.collections[n].keyPath });
+          let loaded: typeof import('./upgrade.js') | undefined;
+          let failed: unknown;
+          import('./upgrade.js').then((m) => (loaded = m), (err: unknown) => (failed = err));
+          void (async () => {
+            // The rest of the upgrade is a lazy chunk; the versionchange transaction commits once no
+            // request is pending, so one is kept pending while the chunk loads.
+            while (!loaded && !failed && names.length) await tx.objectStore(names[0]).count();
+            if (!loaded) throw failed;
+            await loaded.upgrade(db, tx as IDBPTransaction<unknown, string[], 'versionchange'>, schema, oldVersion, newVersion!, existing, { indexesOf, prepareRecord, wordsOf, wordsStore });
+          })().catch((err) => {
             // The open request reports the abort; idb's `done` promise would reject unobserved.
             tx.done.catch(() => undefined);
             tx.abort();
@@ -131,6 +146,8 @@ export class Store extends EventTarget {
 
   /** Starts a transaction, reopening once if the browser closed the connection under us. */
   async #begin(names: string[], mode: IDBTransactionMode, options?: IDBTransactionOptions) {
+    // A collection's words are written and searched with it.
+    names = names.flatMap((n) => (this.schema.collections[n]?.words?.length ? [n, wordsStore(n)] : [n]));
     let tx;
     try {
       tx = (await this.connect()).transaction(names, mode, options);
@@ -284,8 +301,8 @@ export async function openStore(schema: StoreSchema, options: OpenStoreOptions =
   try {
     // The error messages load beside the database (a lazy chunk, off the start-up bundle): a
     // browser whose storage is full may never finish fetching a module, and that is when a
-    // write needs them.
-    await Promise.all([store.connect(), loadMessages()]);
+    // write needs them. So does the words' side-store code, which every write of them runs.
+    await Promise.all([store.connect(), loadMessages(), Object.values(schema.collections).some((c) => c.words?.length) && loadWordIndex()]);
   } catch (err) {
     store.close();
     throw err;

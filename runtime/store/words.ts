@@ -1,5 +1,14 @@
-// Hidden field holding a record's word tokens, indexed multiEntry for prefix search (reserved on the wire).
-export { WORDS_FIELD } from '../protocol/fields.js';
+// A collection's words live in a side object store, `$words/<collection>`: one entry `{ k: key,
+// w: words }` per record, indexed multiEntry on `w` for prefix search. Kept apart from the record
+// so a write that leaves the words alone (a label change) rewrites none of the word index's ~100
+// entries per record: the entry is written only when the words change (collection.ts).
+import { WORDS_FIELD } from '../protocol/fields.js';
+
+// Was the record's hidden word field (before layout 1); records stored then may still carry it.
+export { WORDS_FIELD };
+
+/** The side object store holding a collection's words. */
+export const wordsStore = (collection: string) => `${WORDS_FIELD}/${collection}`;
 
 /** Lower-cased, Unicode-aware words of `text`, e.g. "Ünïcode wörds!" → ["ünïcode", "wörds"]. */
 export function tokenize(text: string): string[] {
@@ -21,3 +30,4 @@ export function wordsOf(value: Record<string, unknown>, fields: readonly string[
   }
   return [...words];
 }
+

@@ -16,8 +16,7 @@ export function stored(tx: StoreTransaction, collection: string, key: string): P
 
 /** The server rev sync last saw for a document (0: never). */
 export async function revOf(tx: StoreTransaction, collection: string, key: string): Promise<number> {
-  const rev = (await stored(tx, collection, key))?.[REV_FIELD];
-  return typeof rev === 'number' ? rev : revOf$(tx, collection, key);
+  return (await readDoc(tx, collection, key)).rev;
 }
 
 /**
@@ -26,14 +25,8 @@ export async function revOf(tx: StoreTransaction, collection: string, key: strin
  */
 export async function readDoc(tx: StoreTransaction, collection: string, key: string): Promise<{ value?: DocumentValue; rev: number }> {
   const record = await stored(tx, collection, key);
-  if (!record) return { rev: await revOf$(tx, collection, key) };
-  const { [REV_FIELD]: rev, [WORDS_FIELD]: _w, [COMPUTED_FIELD]: _c, ...value } = record;
-  return { value: value as DocumentValue, rev: typeof rev === 'number' ? rev : await revOf$(tx, collection, key) };
-}
-
-/** The rev `$revs` holds for a document (0: none). */
-async function revOf$(tx: StoreTransaction, collection: string, key: string): Promise<number> {
-  return ((await tx.collection('$revs').get(docId(collection, key)))?.rev as number | undefined) ?? 0;
+  const { [REV_FIELD]: rev, [WORDS_FIELD]: _w, [COMPUTED_FIELD]: _c, ...value } = record ?? {};
+  return { value: record && (value as DocumentValue), rev: typeof rev === 'number' ? rev : (((await tx.collection('$revs').get(docId(collection, key)))?.rev as number | undefined) ?? 0) };
 }
 
 /** Writes a document's local value (undefined: deletes it) with the server rev it is based on. */

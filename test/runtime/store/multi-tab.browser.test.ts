@@ -83,7 +83,7 @@ describe('live queries and several connections (tabs)', () => {
     // A raw connection that ignores versionchange, like a tab running foreign code.
     await (await open(1)).close();
     const stubborn = await new Promise<IDBDatabase>((resolve) => {
-      const req = indexedDB.open(name, 1);
+      const req = indexedDB.open(name);
       req.onsuccess = () => resolve(req.result);
     });
     const err = await open(2).then(() => undefined, (e: StoreError) => e);

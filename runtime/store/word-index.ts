@@ -1,0 +1,108 @@
+// The words' side stores (words.ts), a lazy chunk off the start-up bundle: openStore loads it
+// beside the database when a collection declares words, so writes and searches find it loaded.
+// It imports only types: a value shared with the entry would split the entry into chunks.
+import type { IDBPIndex } from 'idb';
+import type { Prepared } from './collection.js';
+import type { idOf as IdOf, matchesRest as MatchesRest, search as Search, Key, PageToken, Query, Source } from './query.js';
+
+/** What this chunk takes from the entry's modules (see the note above). */
+export interface WordLib {
+  idOf: typeof IdOf;
+  matchesRest: typeof MatchesRest;
+  search: typeof Search;
+  wordsStore: (collection: string) => string;
+}
+
+let lib: WordLib;
+
+/** Gives the chunk the entry's functions; called once, when loaded. */
+export function init(l: WordLib): void {
+  lib = l;
+}
+
+// Per transaction: the words each key's side entry holds once the side writes queued so far run
+// (null: none), since a `get` queued before them does not see them; `cleared` after a clear().
+type Queued = Map<unknown, string[] | null> & { cleared?: boolean };
+const queuedWords = new WeakMap<IDBTransaction, Queued>();
+
+/**
+ * Queues the writes of records (an item without words deletes) and of their side entries as plain
+ * requests (see collection.ts writeAll). A side entry is read first and written only when the
+ * words differ: a label change writes the record alone, not its ~100 word index entries. Side
+ * writes are queued from the reads' callbacks, which run in request order, so they keep the
+ * calls' order; the transaction's commit waits for them.
+ */
+export function write(raw: IDBObjectStore, items: Prepared[]): Promise<void> {
+  const tx = raw.transaction;
+  const side = tx.objectStore(lib.wordsStore(raw.name));
+  if (!queuedWords.has(tx)) queuedWords.set(tx, new Map());
+  // Queued before the promise: a value IndexedDB cannot clone throws here, as idb's put does.
+  let last: IDBRequest | undefined;
+  for (const { record, key, words } of items) {
+    if (words) raw.put(record);
+    else raw.delete(key);
+    const found = (last = side.get(key));
+    found.onsuccess = () => {
+      const id = lib.idOf(key);
+      const queued = queuedWords.get(tx)!;
+      const had = queued.has(id) ? queued.get(id) : queued.cleared ? null : ((found.result as { w: string[] } | undefined)?.w ?? null);
+      if (words ? (had ?? []).length === words.length && words.every((x, i) => x === had![i]) : !had) return;
+      queued.set(id, words ?? null);
+      if (words) side.put({ k: key, w: words });
+      else side.delete(key);
+    };
+  }
+  return new Promise<void>((resolve, reject) => {
+    if (!last) return resolve();
+    const end = last;
+    end.addEventListener('success', () => resolve());
+    end.addEventListener('error', () => reject(tx.error ?? end.error));
+  });
+}
+
+/** Deletes every record and side entry (after the side writes already queued). */
+export function clear(raw: IDBObjectStore): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = raw.clear();
+    done.onerror = () => reject(done.error);
+    done.onsuccess = () => {
+      queuedWords.set(raw.transaction, Object.assign(new Map(), { cleared: true }));
+      raw.transaction.objectStore(lib.wordsStore(raw.name)).clear();
+      resolve();
+    };
+  });
+}
+
+/**
+ * A word search: the side store's hits (one entry per matching word, so a record can come back
+ * more than once), then the page's records read by key in the same transaction, in hit order.
+ */
+export async function search(source: Source, q: Query, wantNext: boolean, words: string[]): Promise<{ rows: unknown[]; next?: PageToken }> {
+  const found = await lib.search(source, q, wantNext, words);
+  const side = (source as IDBPIndex<unknown, string[], string, string, IDBTransactionMode>).objectStore;
+  const records = (side.transaction as unknown as { objectStore(n: string): { get(k: Key): Promise<unknown> } }).objectStore(side.name.slice(side.name.indexOf('/') + 1));
+  const rows = await Promise.all(found.rows.map((hit) => records.get((hit as { k: Key }).k)));
+  return { rows: rows.filter((r) => r !== undefined), next: found.next };
+}
+
+/**
+ * A word search read with `getAll` (a cursor costs a round trip per row), deduplicated by key,
+ * keeping each record's first hit; reads 4× more entries while a page falls short. One word needs
+ * only the hits' keys; more need each hit's words.
+ */
+export async function searchAll(index: IDBPIndex<unknown, string[], string, string, IDBTransactionMode>, range: IDBKeyRange, words: string[], limit: number, count: number | undefined): Promise<{ rows: unknown[] }> {
+  const rest = words.slice(1);
+  for (let n = count; ; n = n! * 4) {
+    const hits = (rest.length ? await index.getAll(range, n) : (await index.getAllKeys(range, n)).map((k) => ({ k }))) as Array<{ k: Key; w?: string[] }>;
+    const seen = new Set<unknown>();
+    const rows: unknown[] = [];
+    for (const hit of hits) {
+      const id = lib.idOf(hit.k);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (lib.matchesRest(hit, rest)) rows.push(hit);
+      if (rows.length === limit) return { rows };
+    }
+    if (n === undefined || hits.length < n) return { rows };
+  }
+}

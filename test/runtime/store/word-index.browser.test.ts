@@ -1,0 +1,226 @@
+import { expect } from '@open-wc/testing';
+import { deleteStore, openStore, tokenize, type Store } from '../../../runtime/store/index.js';
+import { mail, mailSchema, openMail, uniqueName, type Mail } from './helpers.js';
+
+// A collection's words live in a side store, `$words/<collection>` (runtime/store/words.ts).
+const SIDE = '$words/messages';
+
+/** Every side entry, read with raw IndexedDB: key → words. */
+async function sideEntries(name: string): Promise<Map<string, string[]>> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const r = indexedDB.open(name);
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  try {
+    const all = await new Promise<Array<{ k: string; w: string[] }>>((resolve, reject) => {
+      const r = db.transaction(SIDE).objectStore(SIDE).getAll();
+      r.onsuccess = () => resolve(r.result as Array<{ k: string; w: string[] }>);
+      r.onerror = () => reject(r.error);
+    });
+    return new Map(all.map((e) => [e.k, e.w]));
+  } finally {
+    db.close();
+  }
+}
+
+/** The words each stored record should have (subject and body), records without any left out. */
+async function expectedWords(store: Store): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const m of await store.collection<Mail>('messages').query()) {
+    const words = [...new Set([...tokenize(m.subject), ...tokenize(m.body ?? '')])];
+    if (words.length) out.set(m.id, words);
+  }
+  return out;
+}
+
+/** The side store holds exactly the stored records' words, and searches agree with a scan. */
+async function expectExact(store: Store, name: string): Promise<void> {
+  const side = await sideEntries(name);
+  const nonEmpty = new Map([...side].filter(([, w]) => w.length));
+  expect(Object.fromEntries(nonEmpty)).to.deep.equal(Object.fromEntries(await expectedWords(store)));
+  const all = await store.collection<Mail>('messages').query();
+  for (const q of ['alpha', 'be', 'gamma de', 'zz']) {
+    const words = tokenize(q);
+    const scan = all.filter((m) => words.every((w) => [...tokenize(m.subject), ...tokenize(m.body ?? '')].some((h) => h.startsWith(w)))).map((m) => m.id).sort();
+    expect((await store.collection<Mail>('messages').query({ words: q })).map((m) => m.id).sort(), q).to.deep.equal(scan);
+  }
+}
+
+/** Counts the side-store writes (put/delete) while `fn` runs. */
+async function sideWrites(fn: () => Promise<unknown>): Promise<number> {
+  let n = 0;
+  const proto = IDBObjectStore.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const originals = { put: proto.put, delete: proto.delete };
+  for (const m of ['put', 'delete'] as const) {
+    proto[m] = function (this: IDBObjectStore, ...args: unknown[]) {
+      if (this.name === SIDE) n++;
+      return originals[m].apply(this, args);
+    };
+  }
+  try {
+    await fn();
+  } finally {
+    proto.put = originals.put;
+    proto.delete = originals.delete;
+  }
+  return n;
+}
+
+describe('word index side store', () => {
+  let name: string;
+  let store: Store;
+  beforeEach(async () => {
+    name = uniqueName('words');
+    store = await openMail(name);
+  });
+  afterEach(async () => {
+    store.close();
+    await deleteStore(name);
+  });
+
+  it('put, bulkPut, delete, clear and transactions keep the side store exactly the records\' words', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut([mail(1, { subject: 'alpha beta' }), mail(2, { subject: 'beta gamma', body: 'delta' }), mail(3, { subject: 'gamma' }), mail(4, { subject: '' })]);
+    await expectExact(store, name);
+    await messages.put(mail(1, { subject: 'alpha', body: 'zz top' }));
+    await messages.delete(mail(3).id);
+    await expectExact(store, name);
+    // The same record written several times in one transaction, its words changing and changing
+    // back, deleted and written again: the last write wins in the side store too.
+    await store.transaction(['messages'], 'readwrite', async (tx) => {
+      const m = tx.collection<Mail>('messages');
+      await m.put(mail(2, { subject: 'omega' }));
+      await m.put(mail(2, { subject: 'beta gamma', body: 'delta' }));
+      await m.put(mail(5, { subject: 'alpha' }));
+      await m.delete(mail(5).id);
+      await m.put(mail(6, { subject: 'epsilon' }));
+      await m.delete(mail(6).id);
+      await m.put(mail(6, { subject: 'gamma delta' }));
+    });
+    await expectExact(store, name);
+    // Writes queued together (their side entries read before any is written): one bulkPut with a
+    // key twice, and unawaited puts of one key.
+    await messages.bulkPut([mail(2, { subject: 'omega' }), mail(2, { subject: 'beta gamma', body: 'delta' })]);
+    await store.transaction(['messages'], 'readwrite', async (tx) => {
+      const m = tx.collection<Mail>('messages');
+      await Promise.all([m.put(mail(6, { subject: 'omega' })), m.put(mail(6, { subject: 'gamma delta' }))]);
+    });
+    await expectExact(store, name);
+    expect((await messages.query({ words: 'omega' })).length).to.equal(0);
+    expect((await messages.query({ words: 'gamma de' })).map((m) => m.id)).to.deep.equal([mail(2).id, mail(6).id]);
+    // A clear inside a transaction, with writes queued before and after it.
+    await store.transaction(['messages'], 'readwrite', async (tx) => {
+      const m = tx.collection<Mail>('messages');
+      await m.put(mail(7, { subject: 'alpha' }));
+      await m.clear();
+      await m.put(mail(8, { subject: 'beta' }));
+    });
+    expect((await messages.query()).map((m) => m.id)).to.deep.equal([mail(8).id]);
+    await expectExact(store, name);
+  });
+
+  it('a transaction that fails rolls its side-store writes back with the records', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut([mail(1, { subject: 'alpha' }), mail(2, { subject: 'beta' })]);
+    const failed = await store.transaction(['messages'], 'readwrite', async (tx) => {
+      await tx.collection<Mail>('messages').put(mail(1, { subject: 'gamma' }));
+      await tx.collection<Mail>('messages').delete(mail(2).id);
+      await tx.collection<Mail>('messages').put(mail(3, { subject: 'delta' }));
+      throw new Error('give up');
+    }).then(() => false, () => true);
+    expect(failed).to.equal(true);
+    await expectExact(store, name);
+    expect((await messages.query({ words: 'alpha' })).map((m) => m.id)).to.deep.equal([mail(1).id]);
+  });
+
+  it('a write that leaves the words alone writes no side entry; one that changes them writes one', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut([mail(1, { subject: 'alpha beta' }), mail(2, { subject: 'gamma' })]);
+    expect(await sideWrites(() => messages.put(mail(1, { subject: 'alpha beta', labels: ['ARCHIVE'] })))).to.equal(0);
+    expect(await sideWrites(() => messages.bulkPut([mail(1, { subject: 'alpha beta', labels: [] }), mail(2, { subject: 'gamma', date: 5 })]))).to.equal(0);
+    expect(await sideWrites(() => messages.put(mail(2, { subject: 'gamma delta' })))).to.equal(1);
+    expect(await sideWrites(() => messages.delete(mail(2).id))).to.equal(1);
+    await expectExact(store, name);
+  });
+
+  it('word search pages keep their order and tokens across the side store', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut(Array.from({ length: 30 }, (_, i) => mail(i, { subject: `in index${i} ${i % 3 ? 'zz' : ''}` })));
+    for (const words of ['in', 'in zz', 'index2 zz']) {
+      const all = (await messages.query({ words })).map((m) => m.id);
+      const paged: string[] = [];
+      let page = await messages.page({ words, limit: 4 });
+      paged.push(...page.items.map((m) => m.id));
+      while (page.next) {
+        page = await messages.page({ words, limit: 4, after: page.next });
+        paged.push(...page.items.map((m) => m.id));
+      }
+      // A record with several matching words has a hit for each; a page dedupes its own hits only.
+      expect([...new Set(paged)], words).to.deep.equal(all);
+      expect(all.length, words).to.equal(new Set(all).size);
+    }
+  });
+});
+
+describe('word index upgrade from layout 0', () => {
+  it('a database whose records carry their words moves them to the side store, keeps the data and runs no migration again', async () => {
+    const name = uniqueName('layout0');
+    // Layout 0, as Outpost wrote it before side stores: IndexedDB version = the app's version, a
+    // multiEntry `$words` index on the records' hidden `$words` field.
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open(name, 1);
+      r.onupgradeneeded = () => {
+        const os = r.result.createObjectStore('messages', { keyPath: 'id' });
+        os.createIndex('byDate', 'date');
+        os.createIndex('byThread', ['threadId', 'date']);
+        os.createIndex('byLabel', 'labels', { multiEntry: true });
+        os.createIndex('bySubject', 'subject');
+        os.createIndex('$words', '$words', { multiEntry: true });
+        r.result.createObjectStore('threads', { keyPath: 'id' });
+        r.result.createObjectStore('unique', { keyPath: 'id' }).createIndex('byEmail', 'email', { unique: true });
+        for (let i = 0; i < 2500; i++) {
+          const m = mail(i, { subject: i % 2 ? `alpha ${i}` : `beta ${i}` });
+          os.put({ ...m, $words: tokenize(m.subject) });
+        }
+      };
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    db.close();
+    let migrated = 0;
+    const store = await openStore({ ...mailSchema(name), migrations: { 1: () => void migrated++ } });
+    try {
+      expect(migrated).to.equal(0);
+      const messages = store.collection<Mail>('messages');
+      expect(await messages.count()).to.equal(2500);
+      expect(await messages.query({ words: 'alpha' })).to.have.length(1250);
+      expect((await messages.query({ words: 'beta 2498' })).map((m) => m.id)).to.deep.equal([mail(2498).id]);
+      expect(Object.keys((await messages.get(mail(1).id))!)).not.to.include('$words');
+      const side = await sideEntries(name);
+      expect(side.size).to.equal(2500);
+      expect(side.get(mail(7).id)).to.deep.equal(['alpha', '7']);
+      const raw = await new Promise<IDBDatabase>((resolve) => {
+        const r = indexedDB.open(name);
+        r.onsuccess = () => resolve(r.result);
+      });
+      expect(raw.version).to.equal(1001);
+      expect([...raw.transaction('messages').objectStore('messages').indexNames]).not.to.include('$words');
+      raw.close();
+      // Writes after the upgrade keep the side store exact.
+      await messages.put(mail(7, { subject: 'gamma' }));
+      await expectExact(store, name);
+    } finally {
+      store.close();
+      await deleteStore(name);
+    }
+    // A later app version upgrades from the new layout and runs its own migration once.
+    const name2 = uniqueName('layout1');
+    (await openMail(name2)).close();
+    const seen: number[] = [];
+    const v2 = await openStore({ ...mailSchema(name2, 2), migrations: { 1: () => void seen.push(1), 2: () => void seen.push(2) } });
+    v2.close();
+    expect(seen).to.deep.equal([2]);
+    await deleteStore(name2);
+  });
+});
