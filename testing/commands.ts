@@ -26,9 +26,17 @@ export async function killStub(): Promise<void> {
   await executeServerCommand<boolean, undefined>('outpost-stub-kill');
 }
 
-/** Starts the stub again after {@link killStub}, on the same port with the same data; resolves with its URL. */
-export function startStubAgain(): Promise<string> {
-  return executeServerCommand<string, undefined>('outpost-stub-start');
+/** Starts the stub again after {@link killStub}, on the same port with the same data; resolves with its URL once it listens. */
+export async function startStubAgain(): Promise<string> {
+  // The runner gives a command 20 s; a start on a loaded machine (Node, tsx, the server's modules)
+  // can take longer. Asked again, the plugin answers with the start under way, once it listens.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await executeServerCommand<string, undefined>('outpost-stub-start');
+    } catch (err) {
+      if (attempt >= 10 || !/Did not receive a server response/.test((err as Error).message)) throw err;
+    }
+  }
 }
 
 /**

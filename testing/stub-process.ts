@@ -53,6 +53,7 @@ export class StubProcess {
   #child: ChildProcess | undefined;
   #spare: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
+  #starting: Promise<string> | undefined;
   #port: number;
   #ownsDataDir: boolean;
   #dataDir: string;
@@ -88,9 +89,21 @@ export class StubProcess {
     return this.#child?.pid;
   }
 
-  /** Starts the child (if not running) and resolves with its URL once it listens. */
-  async start(): Promise<string> {
-    if (this.#child) return this.url;
+  /**
+   * Starts the child (if not running) and resolves with its URL once it listens; called again
+   * while a start is under way, resolves with that start.
+   */
+  start(): Promise<string> {
+    if (this.#starting) return this.#starting;
+    if (this.#child) return Promise.resolve(this.url);
+    const starting = this.#start().finally(() => {
+      if (this.#starting === starting) this.#starting = undefined;
+    });
+    this.#starting = starting;
+    return starting;
+  }
+
+  async #start(): Promise<string> {
     // A spare that died idle (killed from outside) is replaced.
     const spare = this.#spare?.exitCode === null && this.#spare.signalCode === null ? this.#spare : undefined;
     const child = spare ?? launch();

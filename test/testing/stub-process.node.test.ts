@@ -24,6 +24,19 @@ test('StubProcess kills for real, restarts on the same port, and reset switches 
   assert.equal(login.status, 200);
 });
 
+test('StubProcess.start() called again while a start is under way resolves with that start, once the stub listens', async (t) => {
+  // startStubAgain() asks again when the runner's 20 s for a command run out on a loaded machine:
+  // the second answer must not come before the stub listens.
+  const stub = new StubProcess({ onStderr: () => undefined });
+  t.after(() => stub.dispose());
+  const url = await stub.start();
+  await stub.kill();
+  const first = stub.start();
+  assert.equal(await stub.start(), url);
+  assert.equal((await fetch(`${url}/healthz`)).status, 200, 'the stub listens when the second start() resolves');
+  assert.equal(await first, url);
+});
+
 test('StubProcess.start() fails with the child output when the stub cannot start', async () => {
   const stub = new StubProcess({ args: ['--users', 'broken'], onStderr: () => undefined });
   await assert.rejects(stub.start(), /exited \(code 2\) before listening[^]*must look like name:password/);
