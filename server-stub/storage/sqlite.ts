@@ -138,6 +138,7 @@ export class SqliteStorage implements Storage {
   // The flush in progress, if any. One at a time: commits made meanwhile share the next one (an
   // fdatasync per batch woke a pool thread per batch and queued flushes behind each other).
   #flushing: Promise<void> | undefined;
+  readonly #flushLog: (fd: number) => Promise<void>;
   // While set, batches wait for it (a checkpoint pass that lets the log start over).
   #writesHeld: Promise<void> | undefined;
 
@@ -147,8 +148,16 @@ export class SqliteStorage implements Storage {
   // Checkpoints the log off the event loop (undefined in memory: no log).
   readonly #checkpointer: Checkpointer | undefined;
 
-  /** @param log told of background failures (the checkpoint thread); default `console.error`. */
-  constructor(dataDir: string, log: (message: string, err: unknown) => void = (message, err) => console.error(`outpost-stub: ${message}`, err ?? '')) {
+  /**
+   * @param log told of background failures (the checkpoint thread); default `console.error`.
+   * @param flushLog flushes the log file (tests pass one they control); default fdatasync on libuv's thread pool.
+   */
+  constructor(
+    dataDir: string,
+    log: (message: string, err: unknown) => void = (message, err) => console.error(`outpost-stub: ${message}`, err ?? ''),
+    flushLog: (fd: number) => Promise<void> = fdatasyncAsync,
+  ) {
+    this.#flushLog = flushLog;
     const { db, epoch, file } = openDb(dataDir);
     this.#db = db;
     this.epoch = epoch;
@@ -178,7 +187,7 @@ export class SqliteStorage implements Storage {
   #startFlush(): void {
     // Everything committed so far is in the log: this one flush covers it.
     const upTo = this.#committed;
-    const done = this.#walFd === undefined ? Promise.resolve() : fdatasyncAsync(this.#walFd);
+    const done = this.#walFd === undefined ? Promise.resolve() : this.#flushLog(this.#walFd);
     this.#flushing = done.then(
       () => {
         this.#flushing = undefined;

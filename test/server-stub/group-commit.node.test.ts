@@ -117,3 +117,49 @@ test('SQLite: under steady writes the log starts over once it passes the restart
   const page = await storage.pull('alice', 0, 10_000, 1 << 30);
   assert.equal(page.changes.length, written / big.text.length, 'nothing was lost to the restarts');
 });
+
+test('SQLite: a commit is answered only after a flush started after it finished; commits made during a flush share the next one', { timeout: 60_000 }, async (t) => {
+  const dir = tempDir();
+  // The log's flushes, held until the test finishes them.
+  const flushes: Array<() => void> = [];
+  const storage = new SqliteStorage(dir, undefined, () => new Promise<void>((resolve) => flushes.push(resolve)));
+  t.after(async () => {
+    for (const finish of flushes) finish();
+    await storage.close();
+  });
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+  };
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+  const before = commitsInWal(dir);
+  const answered: string[] = [];
+  const push = (key: string) => storage.transaction(async (tx) => void (await tx.writeDoc('alice', 'notes', key, {}, Date.now()))).then(() => void answered.push(key));
+
+  const a = push('a');
+  await until(() => flushes.length === 1);
+  const b = push('b');
+  await until(() => commitsInWal(dir) - before === 2);
+  const c = push('c');
+  await until(() => commitsInWal(dir) - before === 3);
+  const pulled = storage.pull('alice', 0, 100, 1 << 20).then((page) => page.changes.map((ch) => ch.change.key));
+  let read = false;
+  void pulled.then(() => (read = true));
+  await turns(20);
+  assert.equal(flushes.length, 1, 'one flush at a time');
+  assert.deepEqual(answered, [], 'nothing is answered before a flush covering it finished');
+
+  flushes[0]!();
+  await a;
+  await until(() => flushes.length === 2);
+  await turns(20);
+  assert.deepEqual(answered, ['a'], 'the first flush started before b and c committed: it covers only a');
+  assert.equal(read, false, 'a read that saw c waits for c to be flushed too');
+
+  flushes[1]!();
+  await Promise.all([b, c]);
+  assert.deepEqual(answered.sort(), ['a', 'b', 'c'], 'b and c share the second flush');
+  assert.deepEqual(await pulled, ['a', 'b', 'c']);
+  assert.equal(flushes.length, 2, 'two flushes for three commits');
+});
