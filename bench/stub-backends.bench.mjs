@@ -11,7 +11,8 @@
 // poke latency: a stream on node B, a push on node A, time until B's poke arrives.
 //
 // Two more anchors split a push's cost: pgbench running the push's own statement
-// (`outpost_push_writes`, what a one-put push asks of the database) beside `pgbench -N`, and the CPU
+// (`outpost_push_writes`, what a lone one-put push asks of the database; and `outpost_push_batch`
+// with 16 pushes per call, what the group commit asks) beside `pgbench -N`, and the CPU
 // each side spent per push (the stub's Node process from /proc, its PostgreSQL backends when /proc
 // shows them), figures that hold up on a loaded machine where throughput does not.
 //
@@ -144,22 +145,30 @@ function pgbench(url, clients) {
 }
 
 /**
- * pgbench running what a one-put push asks of the database — `SELECT outpost_push_writes(…)` for a
+ * pgbench running what a one-put push asks of the database — `SELECT outpost_push_writes(…)` (or,
+ * with `batch`, `outpost_push_batch` of that many pushes of consecutive users) for a
  * new client of one of 200 users, a ~330-byte document — in a fresh schema: the database's side of
  * a push without Node, HTTP or the load generator, comparable to pgbench -N.
  */
-async function pgbenchPush(url, clients) {
+async function pgbenchPush(url, clients, batch = 0) {
   const db = await freshDatabase(url);
   try {
     const sql = postgres(db.url, { max: 1, onnotice: () => undefined });
     await migrate(sql);
     await sql.end();
-    const value = JSON.parse(pushBody()).mutations[0].value;
+    const value = `'${JSON.stringify(JSON.parse(pushBody()).mutations[0].value).replaceAll("'", "''")}'`;
     const script = join(tmpdir(), `outpost-push-${process.pid}.sql`);
+    // batch > 0: one outpost_push_batch call of `batch` pushes of consecutive users (ascending, as
+    // the stub orders a batch), each a new client's one put — what the stub's group commit sends.
+    const fill = (v, type) => `array_fill(${v}::${type}, ARRAY[${batch}])`;
+    const series = (expr) => `ARRAY(SELECT ${expr} FROM generate_series(0, ${batch - 1}) AS g)`;
     writeFileSync(
       script,
-      `\\set u random(0, ${USERS - 1})\n\\set n random(1, 2000000000)\n` +
-        `SELECT outpost_push_writes('u' || :u, 'bench-' || :n || '-' || :client_id, 1, 1, ARRAY['messages'], ARRAY['m' || :n || '-' || :client_id], ARRAY[0::bigint], ARRAY['${JSON.stringify(value).replaceAll("'", "''")}'], ${Date.now()});\n`,
+      `\\set u random(0, ${USERS - 1 - Math.max(batch - 1, 0)})\n\\set n random(1, 2000000000)\n` +
+        (batch
+          ? `SELECT outpost_push_batch(${fill(Date.now(), 'bigint')}, ${series("'u' || (:u + g)")}, ${fill('NULL', 'text')}, ${series("'bench-' || :n || '-' || :client_id || '-' || g")}, ` +
+            `${fill(1, 'bigint')}, ${fill(1, 'bigint')}, ${fill(1, 'int')}, ${fill("'messages'", 'text')}, ${series("'m' || :n || '-' || :client_id || '-' || g")}, ${fill(0, 'bigint')}, ${fill(value, 'text')});\n`
+          : `SELECT outpost_push_writes('u' || :u, 'bench-' || :n || '-' || :client_id, 1, 1, ARRAY['messages'], ARRAY['m' || :n || '-' || :client_id], ARRAY[0::bigint], ARRAY[${value}], ${Date.now()});\n`),
     );
     const u = new URL(db.url);
     const env = { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username), PGPASSWORD: decodeURIComponent(u.password), PGDATABASE: u.pathname.slice(1), PGOPTIONS: `-c search_path=${u.searchParams.get('search_path')}` };
@@ -225,8 +234,15 @@ await raw.stop();
 const pgbenchTps = { 50: pgbench(values.pg, 50) };
 pgbenchTps[200] = pgbenchTps[50];
 const pushTps = await pgbenchPush(values.pg, 50);
-console.log(`anchor bare http: 50 → ${anchors[50].rps.toFixed(0)} req/s, 200 → ${anchors[200].rps.toFixed(0)}; pgbench -N, 50 clients: ${pgbenchTps[50]} tps; pgbench of the push statement, 50 clients: ${pushTps} tps`);
+// The stub's group commit: 16 pushes per call, 4 calls in flight (its default for --db-pool 20).
+const BATCH = 16;
+const batchPushes = (await pgbenchPush(values.pg, 4, BATCH)) * BATCH;
+console.log(
+  `anchor bare http: 50 → ${anchors[50].rps.toFixed(0)} req/s, 200 → ${anchors[200].rps.toFixed(0)}; pgbench -N, 50 clients: ${pgbenchTps[50]} tps; pgbench of the push statement, 50 clients: ${pushTps} tps; ` +
+    `of outpost_push_batch, ${BATCH} pushes per call, 4 clients: ${batchPushes.toFixed(0)} pushes/s`,
+);
 rows.push({ name: 'database side of a one-put push (pgbench running outpost_push_writes), 50 clients (anchor: pgbench -N, 50 clients)', browser: 'node', outpost: Math.round(pushTps), raw: Math.round(pgbenchTps[50]), unit: 'tps', runs: 1 });
+rows.push({ name: `database side of one-put pushes in group commit (pgbench running outpost_push_batch, ${BATCH} pushes per call, 4 clients) (anchor: pgbench -N, 50 clients)`, browser: 'node', outpost: Math.round(batchPushes), raw: Math.round(pgbenchTps[50]), unit: 'pushes/s', runs: 1 });
 const monitor = postgres(values.pg, { max: 1, onnotice: () => undefined });
 
 for (const [label, nodes, pg] of [['SQLite (group commit)', 1, false], ['PostgreSQL, 1 node', 1, true], ['PostgreSQL, 2 nodes', 2, true]]) {
