@@ -59,13 +59,43 @@ export interface LiveOptions<T> {
 /** More keys than this to read back (another tab's big write) re-run the query instead. */
 const MAX_READ = 100;
 
-function validKey(k: unknown): k is Key {
+/** Whether `k` is a valid IndexedDB key: numbers, strings and arrays in JS, the rest (and deep arrays, which may be cyclic) asked of IndexedDB. */
+export function validKey(k: unknown, depth = 0): k is Key {
+  if (typeof k === 'string' || (typeof k === 'number' && k === k)) return true;
+  if (Array.isArray(k) && depth < 8) {
+    // A hole reads as undefined: not a key.
+    for (let i = 0; i < k.length; i++) if (!validKey(k[i], depth + 1)) return false;
+    return true;
+  }
   try {
     indexedDB.cmp(k, k);
     return true;
   } catch {
     return false;
   }
+}
+
+/** Where a key type sorts in IndexedDB's order (number < string < array), for the types compared here. */
+const rank = (k: unknown): number => (typeof k === 'number' && k === k ? 0 : typeof k === 'string' ? 1 : Array.isArray(k) ? 2 : -1);
+
+/**
+ * `indexedDB.cmp` for valid keys, in JS for numbers, strings and arrays of them (strings by UTF-16
+ * code unit, as IndexedDB orders them): a live query compares thousands of keys while a page of a
+ * sync is placed, and each `indexedDB.cmp` call converts both keys into IndexedDB keys.
+ */
+export function compareKeys(a: unknown, b: unknown): number {
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra < 0 || rb < 0) return indexedDB.cmp(a, b);
+  if (ra !== rb) return ra < rb ? -1 : 1;
+  if (ra < 2) return a === b ? 0 : (a as number | string) < (b as number | string) ? -1 : 1;
+  const x = a as unknown[];
+  const y = b as unknown[];
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    const c = compareKeys(x[i], y[i]);
+    if (c) return c;
+  }
+  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
 }
 
 /** @internal A patched live query, see Collection.observe. */
@@ -234,7 +264,7 @@ export class LiveQuery<T> implements Follower {
     let row: unknown;
     for (const key of keys) {
       if (!validKey(key) || (this.#range && !this.#range.includes(key))) continue;
-      if (out.some((e) => indexedDB.cmp(e.key, key) === 0)) continue;
+      if (out.some((e) => compareKeys(e.key, key) === 0)) continue;
       const e = { key, pk, row };
       if (from && this.#order(e, from) <= 0) continue;
       out.push(e);
@@ -261,7 +291,7 @@ export class LiveQuery<T> implements Follower {
 
   /** Walking order: index key, then primary key, reversed for 'prev'. */
   #order(a: Entry, b: Entry): number {
-    return this.#sign * (indexedDB.cmp(a.key, b.key) || indexedDB.cmp(a.pk, b.pk));
+    return this.#sign * (compareKeys(a.key, b.key) || compareKeys(a.pk, b.pk));
   }
 }
 

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { deleteStore, openStore, StoreError, type LiveDiff, type Query, type Store } from '../../../runtime/store/index.js';
+import { compareKeys, validKey } from '../../../runtime/store/live.js';
 import { mailSchema, uniqueName, type Mail } from './helpers.js';
 
 /** Resolves when `check` holds, polling; rejects with `describe()` after `ms`. */
@@ -210,5 +211,30 @@ describe('patched live queries (collection.observe)', () => {
     await again.collection('messages').put({ id: 'x', threadId: 't', date: 1, labels: [], subject: '' });
     await again.collection('messages').count();
     expect(calls).to.have.length(1);
+  });
+
+  it('orders keys as IndexedDB does (compareKeys beside indexedDB.cmp for every pair)', () => {
+    const keys: unknown[] = [
+      -Infinity, -1, -0, 0, 0.5, 1, 2, 10, Infinity,
+      '', 'a', 'B', 'b', 'ab', 'a\u0000', '\u00e9', '\uffff', '\ud83d\ude00', '10', '9',
+      new Date(5), new Date(-1),
+      [], [0], [1], ['a'], [0, 'a'], [0, 1], [[0]], [[]], ['INBOX', 1], ['INBOX', 2], ['SENT', 1], [new Date(1), 'x'], [1, new Date(1)],
+    ];
+    for (const a of keys) {
+      for (const b of keys) expect(Math.sign(compareKeys(a, b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`).to.equal(indexedDB.cmp(a, b));
+    }
+    const cyclic: unknown[] = [1];
+    cyclic.push(cyclic);
+    // eslint-disable-next-line no-sparse-arrays
+    const candidates: unknown[] = [...keys, NaN, null, undefined, {}, true, new Date(NaN), [NaN], [1, undefined], [1, , 2], [[{}]], ['a', [1, [null]]], cyclic, [[[[[[[[[[1]]]]]]]]]]];
+    const valid = (k: unknown) => {
+      try {
+        indexedDB.cmp(k, k);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const k of candidates) expect(validKey(k), String(k)).to.equal(valid(k));
   });
 });
