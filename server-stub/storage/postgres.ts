@@ -149,9 +149,10 @@ export class PostgresStorage implements Storage {
   /**
    * Group commit (`postgres-batch.ts`): this push joins the pushes gathered while earlier calls are
    * in flight, sent as one `SELECT outpost_push_batch(…)` (migration 4) — one statement, its own
-   * transaction, so one round trip and one commit for the whole batch. Each push inside is
-   * `outpost_push_writes` (migration 2) in a subtransaction of its own: it locks its user's change
-   * order first, checks every write and the client, and writes only if all of it applies.
+   * transaction, so one round trip and one commit for the whole batch. Each push inside runs in a
+   * subtransaction of its own (migration 5): it locks its user's change order first (checking
+   * `session` there, if given), checks every write and the client, and writes only if all of it
+   * applies — `outpost_push_writes`'s checks.
    */
   applyWrites(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number, session?: string): Promise<PushOutcome> {
     return this.#batcher.push({ user, clientId, firstId, lastId, writes, now, session: session ?? null });
