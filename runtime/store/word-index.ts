@@ -30,33 +30,59 @@ const queuedWords = new WeakMap<IDBTransaction, Queued>();
  * requests (see collection.ts writeAll). A side entry is read first and written only when the
  * words differ: a label change writes the record alone, not its ~100 word index entries. Side
  * writes are queued from the reads' callbacks, which run in request order, so they keep the
- * calls' order; the transaction's commit waits for them.
+ * calls' order; the transaction's commit waits for them. A batch of new records (none in its key
+ * range, one `count`) puts its entries without reading each: an initial sync's pages.
  */
 export function write(raw: IDBObjectStore, items: Prepared[]): Promise<void> {
   const tx = raw.transaction;
   const side = tx.objectStore(lib.wordsStore(raw.name));
   if (!queuedWords.has(tx)) queuedWords.set(tx, new Map());
   // Queued before the promise: a value IndexedDB cannot clone throws here, as idb's put does.
-  let last: IDBRequest | undefined;
   for (const { record, key, words } of items) {
     if (words) raw.put(record);
     else raw.delete(key);
-    const found = (last = side.get(key));
-    found.onsuccess = () => {
-      const id = lib.idOf(key);
-      const queued = queuedWords.get(tx)!;
-      const had = queued.has(id) ? queued.get(id) : queued.cleared ? null : ((found.result as { w: string[] } | undefined)?.w ?? null);
-      if (words ? (had ?? []).length === words.length && words.every((x, i) => x === had![i]) : !had) return;
-      queued.set(id, words ?? null);
-      if (words) side.put({ k: key, w: words });
-      else side.delete(key);
-    };
   }
+  const compare = () => {
+    let last: IDBRequest | undefined;
+    for (const { key, words } of items) {
+      const found = (last = side.get(key));
+      found.onsuccess = () => {
+        const id = lib.idOf(key);
+        const queued = queuedWords.get(tx)!;
+        const had = queued.has(id) ? queued.get(id) : queued.cleared ? null : ((found.result as { w: string[] } | undefined)?.w ?? null);
+        if (words ? (had ?? []).length === words.length && words.every((x, i) => x === had![i]) : !had) return;
+        queued.set(id, words ?? null);
+        if (words) side.put({ k: key, w: words });
+        else side.delete(key);
+      };
+    }
+    return last;
+  };
   return new Promise<void>((resolve, reject) => {
-    if (!last) return resolve();
-    const end = last;
-    end.addEventListener('success', () => resolve());
-    end.addEventListener('error', () => reject(tx.error ?? end.error));
+    const settle = (end: IDBRequest | undefined) => {
+      if (!end) return resolve();
+      end.addEventListener('success', () => resolve());
+      end.addEventListener('error', () => reject(tx.error ?? end.error));
+    };
+    if (items.length < 2 || items.some((i) => !i.words)) return settle(compare());
+    let [low, high] = [items[0].key, items[0].key];
+    for (const { key } of items) {
+      if (indexedDB.cmp(key, low) < 0) low = key;
+      if (indexedDB.cmp(key, high) > 0) high = key;
+    }
+    const count = side.count(IDBKeyRange.bound(low, high));
+    count.onerror = () => reject(tx.error ?? count.error);
+    count.onsuccess = () => {
+      const queued = queuedWords.get(tx)!;
+      // Entries in the range, or writes to these keys queued but not yet run: read and compare
+      // (resolving once they are decided, so a caller's next write comes after).
+      if (count.result || items.some((i) => queued.has(lib.idOf(i.key)))) return settle(compare());
+      for (const { key, words } of items) {
+        queued.set(lib.idOf(key), words!);
+        if (words!.length) side.put({ k: key, w: words });
+      }
+      resolve();
+    };
   });
 }
 

@@ -120,6 +120,15 @@ describe('word index side store', () => {
     await expectExact(store, name);
   });
 
+  it('a batch of new records, one key twice, then a batch over stored ones, keeps the side store exact', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut([mail(5, { subject: 'alpha' }), mail(6, { subject: 'omega' }), mail(6, { subject: 'beta' }), mail(7, { subject: '' })]);
+    await expectExact(store, name);
+    await messages.bulkPut([mail(4, { subject: 'gamma' }), mail(5, { subject: 'alpha' }), mail(6, { subject: 'delta' }), mail(8, { subject: 'alpha beta' })]);
+    await expectExact(store, name);
+    expect(await sideWrites(() => messages.bulkPut([mail(5, { subject: 'alpha', labels: [] }), mail(8, { subject: 'alpha beta', labels: [] })]))).to.equal(0);
+  });
+
   it('a transaction that fails rolls its side-store writes back with the records', async () => {
     const messages = store.collection<Mail>('messages');
     await messages.bulkPut([mail(1, { subject: 'alpha' }), mail(2, { subject: 'beta' })]);
