@@ -101,6 +101,7 @@ export class Router extends EventTarget implements ReactiveController {
   #navId = 0;
   #key = '';
   #scrollTarget: EventTarget | undefined;
+  #listening: AbortController | undefined;
   // The navigation whose scroll position is being restored (0: none).
   #restoring = 0;
 
@@ -155,8 +156,7 @@ export class Router extends EventTarget implements ReactiveController {
 
   /** Runs the current navigation again, e.g. after a lazy module failed to load. */
   retry(): Promise<void> {
-    const url = this.#current?.location.url ?? new URL(location.href);
-    return this.#go(url, 'replace', []);
+    return this.#go(this.#current?.location.url ?? new URL(location.href), 'replace', []);
   }
 
   /** What the host renders where the view goes. */
@@ -165,34 +165,28 @@ export class Router extends EventTarget implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.#host.addEventListener('click', this.#onClick);
-    addEventListener('popstate', this.#onPopState);
-    addEventListener('pagehide', this.#saveScroll);
+    // Everything added here goes with one abort() when the host disconnects.
+    const signal = (this.#listening = new AbortController()).signal;
+    this.#host.addEventListener('click', (event) => {
+      const url = interceptableUrl(event as MouseEvent, this.base);
+      if (!url) return;
+      event.preventDefault();
+      void this.#go(url, url.href === location.href ? 'replace' : 'push', []);
+    }, { signal });
+    addEventListener('popstate', () => void this.#go(new URL(location.href), 'pop', []), { signal });
+    addEventListener('pagehide', this.#saveScroll, { signal });
     // The router restores positions itself, after the view rendered (the browser would do it too early).
     history.scrollRestoration = 'manual';
     void this.#go(new URL(location.href), 'initial', []);
   }
 
   hostDisconnected(): void {
-    this.#host.removeEventListener('click', this.#onClick);
-    removeEventListener('popstate', this.#onPopState);
-    removeEventListener('pagehide', this.#saveScroll);
+    this.#listening?.abort();
     this.#scrollTarget?.removeEventListener('scroll', this.#onScroll);
     this.#scrollTarget = undefined;
     this.#current?.data?.stop();
     this.#navId++;
   }
-
-  #onClick = (event: Event): void => {
-    const url = interceptableUrl(event as MouseEvent, this.base);
-    if (!url) return;
-    event.preventDefault();
-    void this.#go(url, url.href === location.href ? 'replace' : 'push', []);
-  };
-
-  #onPopState = (): void => {
-    void this.#go(new URL(location.href), 'pop', []);
-  };
 
   #onScroll = (): void => {
     this.#positions.set(this.#key, this.#scrollPosition());
@@ -203,8 +197,8 @@ export class Router extends EventTarget implements ReactiveController {
     history.replaceState({ ...state, outpostKey: this.#key, outpostScroll: this.#scrollPosition() } satisfies EntryState, '');
   };
 
-  #container(): Element | undefined {
-    return this.#options.scrollContainer?.() ?? undefined;
+  #container(): Element | null | undefined {
+    return this.#options.scrollContainer?.();
   }
 
   #scrollPosition(): [number, number] {
@@ -213,9 +207,7 @@ export class Router extends EventTarget implements ReactiveController {
   }
 
   #scrollTo([x, y]: [number, number]): void {
-    const el = this.#container();
-    if (el) el.scrollTo(x, y);
-    else scrollTo(x, y);
+    (this.#container() ?? window).scrollTo(x, y);
   }
 
   async #go(url: URL, kind: NavigationKind, redirects: string[]): Promise<void> {
@@ -259,7 +251,7 @@ export class Router extends EventTarget implements ReactiveController {
       if (verdict === false) {
         if (navigation.kind === 'push' || navigation.kind === 'replace') return false;
         // The address bar already shows the blocked path: render the 404 rather than nothing.
-        return this.#commit(navigation, this.#fallback, this.#context(this.#fallback, navigation, {}), undefined, undefined, undefined);
+        return this.#commitFallback(navigation);
       }
     }
 
@@ -316,17 +308,19 @@ export class Router extends EventTarget implements ReactiveController {
     const redirects = [...from.redirects, from.path];
     if (redirects.length > MAX_REDIRECTS) {
       const error = new Error(`Too many redirects: ${[...redirects, to].join(' → ')}. A guard keeps sending the router in a loop; make it return true for the path it redirects to.`);
-      return this.#commit(from, this.#fallback, this.#context(this.#fallback, from, {}), undefined, error, undefined);
+      return this.#commitFallback(from, error);
     }
     void this.#go(appUrl(to, this.base), from.kind === 'push' ? 'push' : 'replace', redirects);
     return false;
   }
 
+  /** The 404 route, or with `error` the error view, for `navigation`. */
+  #commitFallback(navigation: Navigation, error?: unknown): boolean {
+    return this.#commit(navigation, this.#fallback, this.#context(this.#fallback, navigation, {}), undefined, error, undefined);
+  }
+
+  /** Makes `navigation` current; every caller has just checked that no newer one started. */
   #commit(navigation: Navigation, route: RouteConfig | FallbackRoute, ctx: GuardContext, module: unknown, error: unknown, data: RouteData | undefined): boolean {
-    if (navigation.id !== this.#navId) {
-      data?.stop();
-      return false;
-    }
     const { url, kind } = navigation;
     const state = (history.state ?? {}) as EntryState;
     // The view being left is still rendered: keep where its scroll container is (it may be an
