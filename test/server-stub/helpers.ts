@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { startStub, type StubOptions, type RunningStub } from '../../server-stub/index.js';
+import { startStub, CONFORMANCE_CHECKS, type StubOptions, type RunningStub } from '../../server-stub/index.js';
 import { freshDatabase } from './postgres.js';
 
 export function tempDir(prefix = 'outpost-stub-'): string {
@@ -13,6 +13,9 @@ export function tempDir(prefix = 'outpost-stub-'): string {
 /** The storages every storage-facing test runs against. */
 export const BACKENDS = ['sqlite', 'postgres'] as const;
 export type Backend = (typeof BACKENDS)[number];
+
+/** The conformance check that needs a server retaining tombstones only briefly (run alone). */
+export const EXPIRY_CHECK = CONFORMANCE_CHECKS.find((name) => name.includes('410 cursor-expired'))!;
 
 /** Defines the test once per backend, named `<name> [<backend>]`. */
 export function eachBackend(name: string, fn: (t: TestContext, backend: Backend) => Promise<void>): void {
