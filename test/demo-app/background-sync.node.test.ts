@@ -43,7 +43,7 @@ describe('demo: the service worker syncs with no tab open (Chromium)', () => {
   test('a star made offline reaches the server once when Background Sync wakes the worker after the tab closed', async () => {
     const page = await freshPage(browser);
     await signIn(page, url, 'alice');
-    await page.waitForFunction(() => !!navigator.serviceWorker.controller, { timeout: 20_000, polling: 100 });
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller, { timeout: 60_000, polling: 100 });
     const target = (await threads(page))!.find((t) => !t.starred)!;
     const before = await serverMessages(url, 'alice');
 

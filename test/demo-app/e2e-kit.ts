@@ -114,8 +114,12 @@ export async function freshPage(browser: Browser): Promise<Page & { errors: stri
   return page;
 }
 
-/** Polls `check` until it returns something other than undefined, or fails after `ms` naming `what`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, ms = 20_000): Promise<T> {
+/**
+ * Polls `check` until it returns something other than undefined, or fails after `ms` naming `what`.
+ * The default is a deadline for a broken run, not an expected time: at load 35 Firefox's sign-in
+ * and first sync outlived 20 s.
+ */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, ms = 60_000): Promise<T> {
   const until = Date.now() + ms;
   let last: unknown;
   for (;;) {

@@ -76,7 +76,7 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
   test('offline: archive, star, label and send; reload offline shows it all; back online the server has each change exactly once', async () => {
     const page = await freshPage(browser);
     await signIn(page, url, 'alice');
-    await page.waitForFunction(() => !!navigator.serviceWorker.controller, { timeout: 20_000 });
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller, { timeout: 60_000 });
     await setAppProperty(page, 'undoSendMs', 300);
     const list = (await threads(page))!;
     const [archived, starred, labelled] = [list[1], list.find((t, i) => i > 1 && !t.starred)!, [...list].reverse().find((t) => list.indexOf(t) > 1 && !t.labels.includes('label-work') && !t.starred)!];

@@ -83,9 +83,10 @@ describe('sync engine: resets and auth', () => {
     const pending = await a.sync.put('notes', { id, v: 'queued' });
     // A fresh server data store: the old token is refused (401) and the old cursor expired (410).
     await resetStub();
-    await goOnline();
+    // Listening before going online: the online event alone may start the cycle that meets the 401.
     let authRequired = 0;
     a.sync.addEventListener('auth-required', () => authRequired++);
+    await goOnline();
     await a.sync.syncNow();
     expect(authRequired).to.equal(1);
     expect(a.sync.status.state).to.equal('error');
