@@ -145,6 +145,10 @@ export class Sync extends EventTarget {
     // Only the leader knows how sync goes: it shares its status with the other tabs. Leadership
     // (the Web Lock, taken over from a leader that stops answering) loads with it.
     void import('./tabs.js').then((m) => (m.shareStatus(name, this.#status, isLeader, signal), m.elect(lockNameOf(name), isLeader, holdsLock ? undefined : (term) => this.#becomeLeader(term), signal)));
+    // Every tab loads the network code now, with the page just loaded (online, or from the service
+    // worker's precache): a follower may take over offline, and Firefox keeps a failed dynamic
+    // import failed for the document's life (its engine then could not sync until a reload).
+    cycle().catch(() => {});
   }
 
   /** @internal Loads the client id, joins the tab group and starts competing for leadership. */

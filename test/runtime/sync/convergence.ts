@@ -10,6 +10,10 @@ import { closeAll, closeClient, client, login, serverDocs, unique, waitFor, type
 import { dropEventStreams, goOffline, goOnline, killStub, proxyUrl, setProxyRules, startStubAgain, stubUrl, type ProxyRule } from '../../../testing/commands.js';
 import type { MutationHandle, SyncStatus } from '../../../runtime/sync/index.js';
 import { RemoteTab } from './tabs.js';
+// Loaded with the page, as an app's service worker would serve it offline: the test cuts the
+// network at random moments, and Firefox keeps a failed dynamic import failed (CI: 'Sync could not
+// load its network code', 20 rounds).
+import '../../../runtime/sync/cycle.js';
 
 declare global {
   interface Window {
