@@ -11,7 +11,9 @@ export type ProxyFault =
   /** Forwards the request, lets the stub answer, then cuts the client's connection: the answer is lost. */
   | { forwardThenCut: true }
   /** Forwards the request and SIGKILLs the stub as soon as the request has reached it. */
-  | { killStub: true };
+  | { killStub: true }
+  /** Forwards the request, lets the stub answer, and never answers the client (until the proxy closes). */
+  | { forwardThenHold: true };
 
 /** A fault for the next `times` requests (default: until cleared) to one sync route. */
 export interface ProxyRule {
@@ -123,6 +125,8 @@ export class FaultProxy {
         up.on('end', () => res.socket?.end('HTTP/1.1 200 OK\r\n', cut));
         return;
       }
+      // A proxy that holds the request: the client waits on an open connection for good.
+      if (fault && 'forwardThenHold' in fault) return void up.resume();
       res.writeHead(up.statusCode ?? 502, up.headers);
       if (route === 'events') {
         this.#streams.add(res);

@@ -18,6 +18,8 @@ export interface CycleContext {
   token: TokenSource;
   pushBatch: number;
   pullLimit: number;
+  /** See SyncOptions.requestTimeoutMs (default 60 s). */
+  requestTimeoutMs?: number;
   handles: Handles;
   /** Aborts when the engine closes or this tab stops leading. */
   signal: AbortSignal;
@@ -64,7 +66,7 @@ export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
     c.handles.sent(batch.map((e) => e.id));
     let res;
     try {
-      res = await push(c.url, { clientId: c.clientId, mutations: batch.map((e) => e.mutation) }, c.token);
+      res = await push(c.url, { clientId: c.clientId, mutations: batch.map((e) => e.mutation) }, c.token, c.requestTimeoutMs);
     } catch (err) {
       if (err instanceof SyncRequestError && err.code === 'request-refused') {
         // The sync server refuses the request as such: find the culprit alone and drop only it.
@@ -120,7 +122,7 @@ export async function pullAll(c: CycleContext): Promise<void> {
     if (c.signal.aborted) return;
     let page;
     try {
-      page = await (next ?? pull(c.url, c.clientId, (await c.outbox.meta<string>('cursor')) ?? null, c.pullLimit, c.token));
+      page = await (next ?? pull(c.url, c.clientId, (await c.outbox.meta<string>('cursor')) ?? null, c.pullLimit, c.token, c.requestTimeoutMs));
     } catch (err) {
       next = undefined;
       if (err instanceof SyncRequestError && err.code === 'cursor-expired') {
@@ -129,7 +131,7 @@ export async function pullAll(c: CycleContext): Promise<void> {
       }
       throw err;
     }
-    next = page.hasMore ? pull(c.url, c.clientId, page.cursor, c.pullLimit, c.token) : undefined;
+    next = page.hasMore ? pull(c.url, c.clientId, page.cursor, c.pullLimit, c.token, c.requestTimeoutMs) : undefined;
     // A prefetch that fails is reported when its turn comes, never as an unhandled rejection.
     next?.catch(() => undefined);
     if (!(await stillLeading(c))) return;

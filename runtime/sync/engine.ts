@@ -38,6 +38,12 @@ export interface SyncOptions {
   pullLimit?: number;
   /** Mutations per push (default 100). */
   pushBatch?: number;
+  /**
+   * How long a push or pull may wait for its whole answer before it counts as a network failure
+   * and is retried (default 60 s): a proxy that holds requests or a half-open connection would
+   * otherwise stall sync until a reload. A push that was applied meanwhile is acknowledged once.
+   */
+  requestTimeoutMs?: number;
   /** Fallback sync interval (default 30 s). */
   periodicMs?: number;
   /** Delay that gathers a burst of local mutations into one push (default 30 ms). */
@@ -73,7 +79,7 @@ const tokenSource = (auth: SyncOptions['auth']): TokenSource => (typeof auth ===
  * failed cycle), `auth-required`, `update-required`.
  */
 export class Sync extends EventTarget {
-  readonly #o: Required<Omit<SyncOptions, 'clientId' | 'mutators' | 'auth'>> & { clientId?: string };
+  readonly #o: Required<Omit<SyncOptions, 'clientId' | 'mutators' | 'auth' | 'requestTimeoutMs'>> & Pick<SyncOptions, 'clientId' | 'requestTimeoutMs'>;
   readonly #outbox: Outbox;
   readonly #status = new StatusCell();
   readonly #scheduler: Scheduler;
@@ -293,12 +299,10 @@ export class Sync extends EventTarget {
 
   #context(): CycleContext {
     return {
+      ...this.#o,
       outbox: this.#outbox,
-      url: this.#o.url,
       clientId: this.#clientId,
       token: () => this.#token(),
-      pushBatch: this.#o.pushBatch,
-      pullLimit: this.#o.pullLimit,
       handles: this.#handles,
       signal: this.#term?.signal ?? this.#abort.signal,
       term: this.#term,

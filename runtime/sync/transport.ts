@@ -68,18 +68,21 @@ async function failure(res: Response, url: URL, route: Route): Promise<SyncReque
 }
 
 /** POSTs JSON to a sync route and classifies the outcome; `valid` checks a 200 body's shape. */
-async function postJson<T>(base: string, route: Route, body: unknown, token: TokenSource, valid: (body: T) => boolean): Promise<T> {
+async function postJson<T>(base: string, route: Route, body: unknown, token: TokenSource, valid: (body: T) => boolean, timeoutMs = 60_000): Promise<T> {
   const url = new URL(SYNC_PATHS[route], base);
   const t = await token();
   let res: Response;
+  // Covers the body too: an answer that stops half way is as stuck as one that never starts.
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
     res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(t ? { authorization: `Bearer ${t}` } : {}) },
       body: JSON.stringify(body),
+      signal,
     });
   } catch (err) {
-    throw new SyncRequestError('network', `Could not reach the sync server at ${base} (POST ${url.href}: ${(err as Error).message}). Pending changes are kept and sent when it answers.`);
+    throw new SyncRequestError('network', signal.aborted ? timedOut(url, timeoutMs) : `Could not reach the sync server at ${base} (POST ${url.href}: ${(err as Error).message}). Pending changes are kept and sent when it answers.`);
   }
   if (!res.ok) throw await failure(res, url, route);
   let text = '';
@@ -89,19 +92,23 @@ async function postJson<T>(base: string, route: Route, body: unknown, token: Tok
     if (parsed && typeof parsed === 'object' && valid(parsed)) return parsed;
   } catch (err) {
     // A connection cut while reading the body is a network failure, not a strange answer.
-    if (!(err instanceof SyntaxError)) throw new SyncRequestError('network', `The answer to POST ${url.href} was cut off (${(err as Error).message}). Pending changes are kept and retried.`);
+    if (!(err instanceof SyntaxError)) throw new SyncRequestError('network', signal.aborted ? timedOut(url, timeoutMs) : `The answer to POST ${url.href} was cut off (${(err as Error).message}). Pending changes are kept and retried.`);
   }
   throw new SyncRequestError('unexpected-response', `POST ${url.href} answered ${res.status} with a body that is not a sync ${route} response ("${snippet(text)}"): a proxy, captive portal or wrong sync URL is in the way. Pending changes are kept and retried.`, res.status);
 }
 
-/** `POST /sync/v1/push`. */
-export function push(base: string, body: Omit<PushRequest, 'protocol'>, token: TokenSource): Promise<PushResponse> {
-  return postJson<PushResponse>(base, 'push', { protocol: PROTOCOL_VERSION, ...body }, token, (r) => Array.isArray(r.results));
+function timedOut(url: URL, ms: number): string {
+  return `POST ${url.href} had no complete answer within ${ms / 1000} s (a proxy holding requests or a dead connection). Pending changes are kept and retried; one the server applied meanwhile is acknowledged once. Raise requestTimeoutMs if the server is this slow.`;
 }
 
-/** `POST /sync/v1/pull`. */
-export function pull(base: string, clientId: string, cursor: Cursor | null, limit: number, token: TokenSource): Promise<PullResponse> {
-  return postJson<PullResponse>(base, 'pull', { protocol: PROTOCOL_VERSION, clientId, cursor, limit }, token, (r) => Array.isArray(r.changes) && typeof r.cursor === 'string' && typeof r.lastMutationIds === 'object');
+/** `POST /sync/v1/push`; `timeoutMs` bounds the wait for the whole answer (default 60 s). */
+export function push(base: string, body: Omit<PushRequest, 'protocol'>, token: TokenSource, timeoutMs?: number): Promise<PushResponse> {
+  return postJson<PushResponse>(base, 'push', { protocol: PROTOCOL_VERSION, ...body }, token, (r) => Array.isArray(r.results), timeoutMs);
+}
+
+/** `POST /sync/v1/pull`; `timeoutMs` as for {@link push}. */
+export function pull(base: string, clientId: string, cursor: Cursor | null, limit: number, token: TokenSource, timeoutMs?: number): Promise<PullResponse> {
+  return postJson<PullResponse>(base, 'pull', { protocol: PROTOCOL_VERSION, clientId, cursor, limit }, token, (r) => Array.isArray(r.changes) && typeof r.cursor === 'string' && typeof r.lastMutationIds === 'object', timeoutMs);
 }
 
 /**

@@ -75,6 +75,23 @@ describe('sync engine: faults between client and server', () => {
     expect(await a.store.collection('$outbox').count()).to.equal(0);
   });
 
+  it('a push whose answer never comes fails after requestTimeoutMs and is retried: applied once, nothing stalls', async function () {
+    // A deadline for a broken run (the wait, a backoff and the retry take a few seconds).
+    this.timeout(60_000);
+    const id = unique('held');
+    const a = await proxied({ sync: { requestTimeoutMs: 1500 } });
+    await a.sync.syncNow();
+    const seen = recordStatus(a);
+    // The server applies the push; the proxy keeps the connection open and never answers.
+    await setProxyRules([{ route: 'push', times: 1, fault: { forwardThenHold: true } }]);
+    const h = await a.sync.put('notes', { id, v: 1 });
+    expect(await h.acked).to.include({ status: 'applied' });
+    const timedOut = seen.find((s) => s.lastError?.code === 'network');
+    expect(timedOut?.lastError?.message, 'the held push was seen as a network failure naming the wait').to.match(/no complete answer within 1\.5 s/);
+    expect((await serverDocs(id)).get(`notes/${id}`)!.rev, 'applied exactly once').to.equal(1);
+    expect(await a.store.collection('$outbox').count()).to.equal(0);
+  });
+
   it('an edit waiting for the rev of an edit acknowledged without one becomes a conflict when another client changed the document in between', async () => {
     const id = unique('moved');
     const a = await proxied();
