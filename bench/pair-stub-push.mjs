@@ -12,11 +12,12 @@
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cpuSeconds, onePutPush } from './push-load.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -30,19 +31,6 @@ const { values } = parseArgs({
 });
 if (!values.before) throw new Error('Pass --before <checkout root> (e.g. git archive <commit> | tar -x -C /tmp/before).');
 const users = Array.from({ length: 200 }, (_, i) => `u${i}`);
-
-let counter = 0;
-function pushBody() {
-  const n = ++counter;
-  const k = `${process.pid}-${n}`;
-  return JSON.stringify({ protocol: 1, clientId: `bench-${k}`, mutations: [{ id: 1, name: 'put', collection: 'messages', key: `m${k}`, baseRev: 0, value: { subject: `Quarterly report ${k}`, from: 'alice@example.test', to: ['bob@example.test'], snippet: 'Please find attached the numbers for the last quarter, as discussed on Monday.', labels: ['INBOX', 'UNREAD'], date: 1764000000000 + n } }] });
-}
-
-/** CPU seconds (user + system) used so far by process `pid`: all its threads, or its main thread (the event loop). */
-function cpuSeconds(pid, mainThread = false) {
-  const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** Starts a checkout's stub bundled to plain JS (as profile-stub-push.mjs does) and signs in every user. */
 async function startStub(root, name) {
@@ -86,7 +74,7 @@ async function load(stub, duration) {
     connections: Number(values.connections),
     duration,
     ...(values.rate ? { overallRate: Number(values.rate) } : {}),
-    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${stub.tokens[t++ % stub.tokens.length]}` }, body: pushBody() }) }],
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${stub.tokens[t++ % stub.tokens.length]}` }, body: onePutPush() }) }],
   });
   const pushes = Math.max(1, r.requests.total);
   return { rps: r.requests.average, p99: r.latency.p99, failed: r.non2xx + r.errors, cpuUs: ((cpuSeconds(stub.pid) - cpu0) * 1e6) / pushes, loopUs: ((cpuSeconds(stub.pid, true) - loop0) * 1e6) / pushes };

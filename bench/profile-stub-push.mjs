@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
 import { startBarePushServer } from './bare-push-anchor.mjs';
+import { cpuSeconds, onePutPush } from './push-load.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -35,19 +36,6 @@ const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
 const USERS = 200;
 const users = Array.from({ length: USERS }, (_, i) => `u${i}`);
-
-let counter = 0;
-function pushBody() {
-  const n = ++counter;
-  const k = `${process.pid}-${n}`;
-  return JSON.stringify({ protocol: 1, clientId: `bench-${k}`, mutations: [{ id: 1, name: 'put', collection: 'messages', key: `m${k}`, baseRev: 0, value: { subject: `Quarterly report ${k}`, from: 'alice@example.test', to: ['bob@example.test'], snippet: 'Please find attached the numbers for the last quarter, as discussed on Monday.', labels: ['INBOX', 'UNREAD'], date: 1764000000000 + n } }] });
-}
-
-/** CPU seconds (user + system) used so far by process `pid`: all its threads, or its main thread (the event loop) only. */
-function cpuSeconds(pid, mainThread = false) {
-  const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 const APP_NAME = `outpost_profile_${process.pid}`;
 
@@ -67,7 +55,7 @@ async function load(url, tokens, pid, monitor) {
     url: `${url}/sync/v1/push`,
     connections: CONNECTIONS,
     duration: DURATION,
-    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[t++ % tokens.length]}` }, body: pushBody() }) }],
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[t++ % tokens.length]}` }, body: onePutPush() }) }],
   });
   const cpu = cpuSeconds(pid) - cpu0;
   const loop = cpuSeconds(pid, true) - loop0;

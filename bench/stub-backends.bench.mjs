@@ -26,6 +26,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
 import { startBarePushServer } from './bare-push-anchor.mjs';
+import { onePutPush } from './push-load.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -103,13 +104,6 @@ async function startStubs(count, db) {
   return { urls, tokens: await loginAll(urls[0]), stop: async () => Promise.all(nodes.map((n) => n.dispose())), nodes };
 }
 
-let counter = 0;
-function pushBody() {
-  const n = ++counter;
-  const k = `${process.pid}-${n}`;
-  return JSON.stringify({ protocol: 1, clientId: `bench-${k}`, mutations: [{ id: 1, name: 'put', collection: 'messages', key: `m${k}`, baseRev: 0, value: { subject: `Quarterly report ${k}`, from: 'alice@example.test', to: ['bob@example.test'], snippet: 'Please find attached the numbers for the last quarter, as discussed on Monday.', labels: ['INBOX', 'UNREAD'], date: 1764000000000 + n } }] });
-}
-
 /** Load split evenly over the target's nodes; throughput summed, latency percentiles of the slowest node. */
 async function load(target, connections) {
   let t = 0;
@@ -119,7 +113,7 @@ async function load(target, connections) {
         url: `${url}/sync/v1/push`,
         connections: Math.ceil(connections / target.urls.length),
         duration: DURATION,
-        requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${target.tokens[t++ % target.tokens.length]}` }, body: pushBody() }) }],
+        requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${target.tokens[t++ % target.tokens.length]}` }, body: onePutPush() }) }],
       }),
     ),
   );
@@ -156,7 +150,7 @@ async function pgbenchPush(url, clients, batch = 0) {
     const sql = postgres(db.url, { max: 1, onnotice: () => undefined });
     await migrate(sql);
     await sql.end();
-    const value = `'${JSON.stringify(JSON.parse(pushBody()).mutations[0].value).replaceAll("'", "''")}'`;
+    const value = `'${JSON.stringify(JSON.parse(onePutPush()).mutations[0].value).replaceAll("'", "''")}'`;
     const script = join(tmpdir(), `outpost-push-${process.pid}.sql`);
     // batch > 0: one outpost_push_batch call of `batch` pushes of consecutive users (ascending, as
     // the stub orders a batch), each a new client's one put — what the stub's group commit sends.

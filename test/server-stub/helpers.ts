@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { startStub, CONFORMANCE_CHECKS, type StubOptions, type RunningStub } from '../../server-stub/index.js';
 import { freshDatabase } from './postgres.js';
+import { openStorage } from '../../server-stub/storage/index.js';
+import type { Storage } from '../../server-stub/storage/types.js';
 
 export function tempDir(prefix = 'outpost-stub-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -46,6 +48,19 @@ export async function stubFor(t: TestContext, options: StubOptions = {}, backend
     await database.drop();
   });
   return { ...stub, dataDir, db: database.url };
+}
+
+/** A storage of `backend` opened directly (no server): a temp data dir or a fresh database, closed and dropped when the test ends. */
+export async function storageFor(t: TestContext, backend: Backend): Promise<Storage> {
+  let db: string | undefined;
+  if (backend === 'postgres') {
+    const database = await freshDatabase();
+    t.after(() => database.drop());
+    db = database.url;
+  }
+  const storage = await openStorage({ db, dataDir: tempDir() });
+  t.after(() => storage.close());
+  return storage;
 }
 
 export interface Reply<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { eachBackend, stubFor, login, client, tempDir } from './helpers.js';
-import { freshDatabase } from './postgres.js';
-import { openStorage } from '../../server-stub/storage/index.js';
+import { eachBackend, storageFor, stubFor, login, client } from './helpers.js';
 
 const MiB = 2 ** 20;
 const changeBytes = (changes: unknown[]): number => changes.reduce<number>((n, ch) => n + Buffer.byteLength(JSON.stringify(ch)), 0);
@@ -49,14 +47,7 @@ eachBackend('a user with many large documents pulls pages under --max-pull-bytes
 });
 
 eachBackend('the storage reads no more than the byte budget (plus at least one change) however large the limit', async (t, backend) => {
-  let db: string | undefined;
-  if (backend === 'postgres') {
-    const database = await freshDatabase();
-    t.after(() => database.drop());
-    db = database.url;
-  }
-  const storage = await openStorage({ db, dataDir: tempDir() });
-  t.after(() => storage.close());
+  const storage = await storageFor(t, backend);
   const big = { text: 'y'.repeat(250_000) };
   await storage.transaction(async (tx) => {
     await tx.lockUser('alice');

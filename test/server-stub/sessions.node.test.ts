@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import { Auth } from '../../server-stub/auth.js';
 import { openStorage } from '../../server-stub/storage/index.js';
 import { SessionCache } from '../../server-stub/storage/session-cache.js';
-import { eachBackend, stubFor, login, post, tempDir } from './helpers.js';
+import { eachBackend, storageFor, stubFor, login, post, tempDir } from './helpers.js';
 import { freshDatabase } from './postgres.js';
 
 eachBackend('sessions store only a SHA-256 of the token; a token works until it is unused for the TTL (sliding expiry)', async (t, backend) => {
@@ -66,14 +66,7 @@ eachBackend('a revoked token answers 401 at once', async (t, backend) => {
 const unauthorized = (err: Error & { code?: string }) => err.code === 'unauthorized';
 
 eachBackend('a session that was just used is refused once it expires (no extension in between)', async (t, backend) => {
-  let db: string | undefined;
-  if (backend === 'postgres') {
-    const database = await freshDatabase();
-    t.after(() => database.drop());
-    db = database.url;
-  }
-  const storage = await openStorage({ db, dataDir: tempDir() });
-  t.after(() => storage.close());
+  const storage = await storageFor(t, backend);
   let now = 1_700_000_000_000;
   const auth = new Auth(storage, [{ user: 'alice', password: 'alice' }], { sessionTtlMs: 10_000, now: () => now });
   const token = await auth.login('alice', 'alice');
