@@ -133,10 +133,11 @@ export class ServiceWorkerClient extends EventTarget {
 
   /**
    * A message to a worker that is starting up can be dropped (seen in Chromium with the tab in the
-   * background): ask again while the same worker still waits, a few times at most.
+   * background): ask again while the same worker still waits, for a minute at most (five asks over
+   * 10 s all went unheard once in a CI run with two tabs open).
    */
   async #askAgain(waiting: ServiceWorker | null | undefined): Promise<void> {
-    for (let i = 0; i < 5 && waiting; i++) {
+    for (let i = 0; i < 30 && waiting; i++) {
       await new Promise((r) => setTimeout(r, 2000));
       if (this.#registration?.waiting !== waiting || this.#reloading) return;
       waiting.postMessage({ type: SKIP_WAITING });

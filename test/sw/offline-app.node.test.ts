@@ -100,7 +100,8 @@ describe('service worker: an app built and served for real (Chromium)', () => {
     await stub.start();
     assert.equal(await a.evaluate(() => window.app.sw.update()), true, 'v2 waits');
     const reloaded = (tab: Page, name: string) =>
-      tab.waitForNavigation().catch(async (e: Error) => {
+      // A deadline for a broken update (applyUpdate asks a waiting worker for up to a minute).
+      tab.waitForNavigation({ timeout: 90_000 }).catch(async (e: Error) => {
         const state = await tab.evaluate(async () => ({ version: window.app.version, reg: await navigator.serviceWorker.getRegistration().then((r) => ({ active: r?.active?.state, waiting: r?.waiting?.state, installing: r?.installing?.state })), visibility: document.visibilityState })).catch(() => undefined);
         assert.fail(`tab ${name} did not reload on v2 (${JSON.stringify(state)}): ${e.message}`);
       });
