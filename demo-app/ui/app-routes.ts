@@ -3,7 +3,7 @@
 // and every mail route renders the same template, so `<mail-shell>` (its toasts, pending Undo,
 // keyboard state) lives on across navigations between mailboxes and threads.
 import { html } from 'lit';
-import { liveQuery, route, type Guard, type RouteConfig, type RouteParams } from 'outpost';
+import { liveQuery, route, type Guard, type LiveQuery, type RouteConfig, type RouteParams, type Store } from 'outpost';
 import type { Accounts } from 'outpost/accounts';
 import type { InstallSource } from 'outpost/components';
 import type { MailLabel } from '../model.js';
@@ -22,6 +22,15 @@ export interface MailRoutesOptions {
 
 type Labels = Array<MailLabel & Record<string, unknown>>;
 
+// One labels query per account's store: every mail route returns the same object, so the router
+// keeps it running across navigations (opening a conversation re-read the labels before it rendered).
+const labelQueries = new WeakMap<Store, LiveQuery<Labels>>();
+const labelsOf = (store: Store): LiveQuery<Labels> => {
+  let query = labelQueries.get(store);
+  if (!query) labelQueries.set(store, (query = liveQuery(['labels'], async () => (await store.collection<MailLabel & Record<string, unknown>>('labels').query({})).sort((a, b) => a.name.localeCompare(b.name)))));
+  return query;
+};
+
 const titleOf = (params: RouteParams, labels: Labels | undefined) => {
   const { mailbox } = mailRouteOf(params);
   return mailboxTitle(mailbox, mailbox.kind === 'label' ? labels?.find((l) => l.id === mailbox.id)?.name : undefined);
@@ -34,7 +43,7 @@ export function mailRoutes({ accounts, server, install }: MailRoutesOptions): Ro
       path,
       name: 'mail',
       load: () => import('./mail-shell.js'),
-      data: ({ store }) => liveQuery(['labels'], async () => (await store!.collection<MailLabel & Record<string, unknown>>('labels').query({})).sort((a, b) => a.name.localeCompare(b.name))),
+      data: ({ store }) => labelsOf(store!),
       title: ({ params, data }) => `${titleOf(params, data)} · Outpost Mail`,
       render: ({ params, data }) => {
         const { account, mailbox, threadId } = mailRouteOf(params);

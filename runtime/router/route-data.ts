@@ -5,6 +5,8 @@ import type { LiveQuery } from './types.js';
 
 /** A running live query of the current route. */
 export interface RouteData {
+  /** The query it runs: a navigation whose route returns this very object keeps it running. */
+  query: LiveQuery<unknown>;
   value: unknown;
   error: unknown;
   stop(): void;
@@ -17,7 +19,7 @@ export interface RouteData {
 export function startRouteData(store: Store, query: LiveQuery<unknown>, onChange: () => void): Promise<RouteData> {
   return new Promise((resolve) => {
     let first = true;
-    const data: RouteData = { value: undefined, error: undefined, stop: () => undefined };
+    const data: RouteData = { query, value: undefined, error: undefined, stop: () => undefined };
     const settle = () => {
       if (first) {
         first = false;

@@ -286,7 +286,11 @@ export class Router extends EventTarget implements ReactiveController {
         } catch (e) {
           error = e;
         }
-        if (query) data = await startRouteData(store, query, () => this.#current?.data === data && this.#host.requestUpdate());
+        // The very query object the current view runs (an app keeping one per store, e.g. a mail
+        // route's labels): its live result is current, so it keeps running instead of being read
+        // again before the view renders (opening a conversation re-read the labels).
+        const kept = this.#current?.data;
+        if (query) data = kept?.query === query ? kept : await startRouteData(store, query, () => this.#current?.data === data && this.#host.requestUpdate());
         if (stale()) {
           data?.stop();
           return false;

@@ -77,7 +77,12 @@ export interface RouteConfig<D = unknown> {
    * route. The route renders after it resolves; if it fails, an error view with a Retry button does.
    */
   load?: () => Promise<unknown>;
-  /** A live query from the store whose result the view renders from (see `RouteContext.data`). */
+  /**
+   * A live query from the store whose result the view renders from (see `RouteContext.data`).
+   * Returning the very object the current view's query is keeps it running across the navigation
+   * (no re-read before rendering): return one object per store for data that does not depend on
+   * the path.
+   */
   data?(ctx: GuardContext): LiveQuery<D>;
   /**
    * The store collections this route needs to work offline. The router only exposes them

@@ -351,6 +351,35 @@ describe('Router', () => {
       expect(text(host, 'h1')).to.equal('Second');
     });
 
+    it('keeps the running query when the next location returns the very same query object (no re-read before it renders), and re-reads a new one', async () => {
+      let runs = 0;
+      const all = liveQuery(['todos'], async () => (runs++, (await store.collection<Todo>('todos').query()).map((t) => t.title).join(',')));
+      const page = route({
+        path: '/list/:n',
+        // One query object for every /list/:n location; /fresh builds a new one each time.
+        data: ({ params }) => (params.n === 'fresh' ? liveQuery(['todos'], all.run) : all),
+        render: ({ data, params }) => html`<h1>${params.n}: ${data}</h1>`,
+      });
+      const host = await mount([page], { store }, '/list/1');
+      expect(text(host, 'h1')).to.equal('1: Stored before the view');
+      expect(runs).to.equal(1);
+      await host.router.navigate('/list/2');
+      expect(text(host, 'h1')).to.equal('2: Stored before the view');
+      expect(runs, 'the same query object is not read again').to.equal(1);
+      // Still live after the navigation: a write re-renders the new location.
+      await store.collection<Todo>('todos').put({ id: 't2', title: 'Second' });
+      await until(() => text(host, 'h1') === '2: Stored before the view,Second', "the kept query's live update");
+      const before = runs;
+      await host.router.navigate('/list/fresh');
+      expect(runs, 'a new query object is read before its view renders').to.equal(before + 1);
+      expect(text(host, 'h1')).to.equal('fresh: Stored before the view,Second');
+      // The kept query stopped when its route's data changed: only the new one re-runs on a write.
+      const afterFresh = runs;
+      await store.collection<Todo>('todos').put({ id: 't3', title: 'Third' });
+      await until(() => text(host, 'h1') === 'fresh: Stored before the view,Second,Third', "the new query's live update");
+      expect(runs).to.equal(afterFresh + 1);
+    });
+
     it('reads each location from its own store when the store is a function of the navigation (a store per account)', async () => {
       const other = `${name}-u1`;
       const second = await openStore({ name: other, version: 1, collections: { todos: { keyPath: 'id' } } });
