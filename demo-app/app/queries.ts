@@ -16,17 +16,16 @@ export function labelQuery(label: string): Query {
   return { index: 'byLabelDate', between: [[label, -Infinity], [label, Infinity]], direction: 'prev' };
 }
 
-/** Where a mailbox's messages come from: an index read newest first, and which of them it lists. */
+/**
+ * Where a mailbox's messages come from: an index read newest first (a word search's matches
+ * too, listed by the date index), and which of them it lists.
+ */
 export interface MailboxSource {
   query: Query;
   keep: (m: MailMessage) => boolean;
   /** How many to read at a time once the first chunk falls short. */
   chunk: number;
-  words?: undefined;
 }
-
-/** Where a mailbox's messages come from: an index read newest first, or a word search. */
-type Source = MailboxSource | { words: string; keep: (m: MailMessage) => boolean };
 
 /** A query over messages whose sender (`bySender`) or recipients (`byRecipient`) have `word`, newest first. */
 function addressQuery(index: 'bySender' | 'byRecipient', word: string): Query {
@@ -34,24 +33,27 @@ function addressQuery(index: 'bySender' | 'byRecipient', word: string): Query {
 }
 
 /**
- * Where a search's candidates come from, most selective first: the word index for free and
- * `subject:` words (every match holds them), else the sender or recipient index for `from:` or
- * `to:` (one of the address's words, newest first), else the label index for `is:starred`,
- * `is:unread` or one `label:`, else (only dates, has:) every message newest first. `keep` then
- * applies the whole query to each candidate.
+ * Where a search's candidates come from, most selective first: the word index, listed newest first
+ * by the date index, for free and `subject:` words (every match holds them; the words of `from:`
+ * and `to:` join them, since addresses are indexed words too) and for an address of several words
+ * (`from:rare.example`: one of its words alone may be in every address); else the sender or
+ * recipient index for a one-word `from:` or `to:` (whole words, newest first); else the label index
+ * for `is:starred`, `is:unread` or one `label:`; else (only dates, has:) every message newest
+ * first. `keep` then applies the whole query to each candidate.
  */
-function searchSource(query: string, labels: readonly MailLabel[]): Source {
+function searchSource(query: string, labels: readonly MailLabel[]): MailboxSource {
   const q = parseSearch(query);
   // Like gmail, search skips Trash unless the query asks for it.
   const wantsTrash = q.labels.some((l) => l.toLowerCase() === 'trash');
   const keep = (m: MailMessage) => (wantsTrash || !m.labels.includes('TRASH')) && matchesSearch(m, q, labels);
+  const address = [...q.from, ...q.to].map(wordsOf);
   const words = [...q.words, ...q.subject];
-  if (words.length) return { words: words.join(' '), keep };
-  // The longest word of the address is likely the rarest (a last name beats a domain's 'com').
-  const longest = (needle: string) => wordsOf(needle).sort((a, b) => b.length - a.length)[0];
-  const from = q.from.map(longest).find(Boolean);
+  // The word index finds the matches, the date index lists them newest first: a page reads its
+  // own messages, not every match.
+  if (words.length || address.some((a) => a.length > 1)) return { query: { words: [...words, ...address.flat()].join(' '), index: 'byDate', direction: 'prev' }, keep, chunk: 100 };
+  const [from] = q.from.map(wordsOf).find((a) => a.length) ?? [];
   if (from) return { query: addressQuery('bySender', from), keep, chunk: 400 };
-  const to = q.to.map(longest).find(Boolean);
+  const [to] = q.to.map(wordsOf).find((a) => a.length) ?? [];
   if (to) return { query: addressQuery('byRecipient', to), keep, chunk: 400 };
   const label = q.starred ? 'STARRED' : q.unread ? 'UNREAD' : q.labels.length ? labelIdOf(q.labels[0], labels) : undefined;
   if (label) return { query: labelQuery(label), keep, chunk: 400 };
@@ -72,7 +74,7 @@ function labelIdOf(wanted: string, labels: readonly MailLabel[]): string | undef
  * Where a mailbox's messages come from (newest first), which of them it lists, and how many to
  * read at a time once the first chunk falls short.
  */
-function sourceOf(mailbox: Mailbox, labels: readonly MailLabel[]): Source | undefined {
+function sourceOf(mailbox: Mailbox, labels: readonly MailLabel[]): MailboxSource | undefined {
   const notTrash = (m: MailMessage) => !m.labels.includes('TRASH');
   if (mailbox.kind === 'search') return searchSource(mailbox.query, labels);
   if (mailbox.id === 'all') return { query: { index: 'byDate', direction: 'prev' }, keep: notTrash, chunk: 400 };
@@ -88,7 +90,7 @@ function sourceOf(mailbox: Mailbox, labels: readonly MailLabel[]): Source | unde
  */
 export function listSourceOf(mailbox: Mailbox): MailboxSource | undefined {
   if (mailbox.kind === 'search') return undefined;
-  return sourceOf(mailbox, []) as MailboxSource | undefined;
+  return sourceOf(mailbox, []);
 }
 
 /** The first `limit` conversations of a mailbox, newest first, and whether more follow. */
@@ -111,19 +113,6 @@ export async function mailboxThreads(session: MailSession, mailbox: Mailbox, lab
     const messages = tx.collection<StoredMessage>('messages');
     const threadIds = new Set<string>();
     let more = false;
-    if (source.words !== undefined) {
-      // The word index answers in its own order: the candidates (few: every query word is in each) newest first.
-      const found = (await messages.query({ words: source.words })).filter(source.keep).sort((a, b) => b.date - a.date);
-      for (const m of found) {
-        if (threadIds.size === limit && !threadIds.has(m.threadId)) {
-          more = true;
-          break;
-        }
-        threadIds.add(m.threadId);
-      }
-      const members = await messagesOf(messages, threadIds);
-      return { threads: groupThreads(members.filter(source.keep), `${session.user}@outpost.test`), more };
-    }
     let after: Query['after'];
     // About 1.2 messages per conversation: the first chunk usually covers the whole page.
     let chunk = Math.min(source.chunk, Math.ceil(limit * 1.5));

@@ -44,7 +44,7 @@ export function explain(Err: typeof StoreError, err: Error, collection: string |
 }
 
 /** What the store itself refuses on its asynchronous paths (see `failure` in errors.ts). */
-export type Failure = 'connection-closed/outdated' | 'connection-closed' | 'version-blocked/upgrade' | 'version-blocked/delete' | 'unknown-collection/transaction' | 'missing-key' | 'unknown-index';
+export type Failure = 'connection-closed/outdated' | 'connection-closed' | 'version-blocked/upgrade' | 'version-blocked/delete' | 'unknown-collection/transaction' | 'missing-key' | 'unknown-index' | 'invalid-query/words-multiEntry';
 
 /** The StoreError for one of the store's own refusals: `name` is the store's, or the collection's. */
 export function failure(Err: typeof StoreError, what: Failure, name: string, detail = '', extra = ''): StoreError {
@@ -57,6 +57,9 @@ export function failure(Err: typeof StoreError, what: Failure, name: string, det
     case 'unknown-index':
       // detail: the index ('' for a word search); extra: the declared ones.
       return new Err('unknown-index', detail ? `Collection '${name}' has no index '${detail}'. Declared indexes: ${extra || 'none'}.` : `Collection '${name}' has no word index. Declare words: ['field', …] on collection '${name}' to search it.`, { collection: name });
+    case 'invalid-query/words-multiEntry':
+      // detail: the index.
+      return new Err('invalid-query', `A word search on collection '${name}' cannot be listed in the order of index '${detail}': it is multiEntry (a record has several keys there, so a page has no single position). Order it by a plain, compound or computed index that is not multiEntry (e.g. a date), or filter the word search's results instead.`, { collection: name });
     case 'connection-closed/outdated':
       return new Err('connection-closed', `Store '${name}' was closed because another tab upgraded it to a newer version. Reload the page to use the new version.`);
     case 'connection-closed':

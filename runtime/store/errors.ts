@@ -11,7 +11,8 @@ export type StoreErrorCode =
   | 'connection-closed'
   | 'version-blocked'
   | 'aborted'
-  | 'invalid-schema';
+  | 'invalid-schema'
+  | 'invalid-query';
 
 /**
  * The one error type the store throws. `code` says what went wrong; the message names the

@@ -113,7 +113,9 @@ export class LiveQuery<T> implements Follower {
   readonly #limit: number;
   readonly #range: IDBKeyRange | undefined;
   readonly #words: string[] | undefined;
-  /** The index's key path; undefined for the primary key and for word searches. */
+  /** A word search in the word index's order (no `index`): rows are records' first hits. */
+  readonly #byWords: boolean;
+  /** The index's key path; undefined for the primary key and for word searches without an index. */
   readonly #keyPath: string | string[] | undefined;
   readonly #multiEntry: boolean;
 
@@ -125,8 +127,9 @@ export class LiveQuery<T> implements Follower {
     this.#sign = q.direction === 'prev' ? -1 : 1;
     this.#limit = q.limit ?? Infinity;
     this.#words = q.words === undefined ? undefined : this.#lib.tokenize(q.words).sort((a, b) => b.length - a.length);
-    this.#range = this.#lib.rangeOf(q, this.#words?.[0]);
-    const index = q.words === undefined && q.index !== undefined ? this.#lib.indexesOf(o.schema)[q.index] : undefined;
+    this.#byWords = !!this.#words && q.index === undefined;
+    this.#range = this.#lib.rangeOf(q, this.#byWords ? this.#words![0] : undefined);
+    const index = q.index !== undefined ? this.#lib.indexesOf(o.schema)[q.index] : undefined;
     this.#keyPath = index?.keyPath;
     this.#multiEntry = !!index?.multiEntry;
     void this.#drain(first.then((r) => r.rows));
@@ -202,7 +205,7 @@ export class LiveQuery<T> implements Follower {
     else if (edge && entries.length < this.#limit) {
       // The window lost rows: read only what follows its old edge (a word search, whose records
       // can have hits on both sides of the edge, runs afresh).
-      if (this.#words) {
+      if (this.#byWords) {
         this.#entries = this.#place(await this.#run(this.#o.query));
         return true;
       }
@@ -249,10 +252,13 @@ export class LiveQuery<T> implements Follower {
     const pk = this.#lib.readKey(raw, this.#o.schema.keyPath) as Key;
     const words = this.#words;
     let keys: unknown[];
-    if (words) {
-      const have = this.#lib.wordsOf(raw, this.#o.schema.words!);
-      keys = words.length && words.slice(1).every((w) => have.some((h) => h.startsWith(w))) ? have : [];
-    } else if (this.#keyPath === undefined) keys = [pk];
+    const have = words && this.#lib.wordsOf(raw, this.#o.schema.words!);
+    // A word search's range is its first word's (in the word index's order) or the index's: a
+    // record must have every word, the first too when ordered by an index.
+    const matches = have && words!.length > 0 && words!.slice(this.#byWords ? 1 : 0).every((w) => have.some((h) => h.startsWith(w)));
+    if (have && !matches) keys = [];
+    else if (have && this.#byWords) keys = have;
+    else if (this.#keyPath === undefined) keys = [pk];
     else {
       const path = this.#keyPath;
       const v = Array.isArray(path) ? path.map((p) => this.#lib.readKey(raw, p)) : this.#lib.readKey(raw, path);
@@ -269,7 +275,7 @@ export class LiveQuery<T> implements Follower {
       if (from && this.#order(e, from) <= 0) continue;
       out.push(e);
     }
-    if (words) out = out.sort((a, b) => this.#order(a, b)).slice(0, 1);
+    if (this.#byWords) out = out.sort((a, b) => this.#order(a, b)).slice(0, 1);
     if (out.length) {
       row = this.#o.strip(raw);
       for (const e of out) e.row = row;

@@ -10,7 +10,7 @@ export const wordIndex = () => wordIndexModule!;
 /** Loads the side-store code; openStore awaits it when a collection declares words. */
 export const loadWordIndex = () =>
   import('./word-index.js').then((m) => {
-    m.init({ idOf, matchesRest, search, wordsStore });
+    m.init({ idOf, matchesRest, search, wordsStore, readKey, rangeOf, unwrap });
     wordIndexModule = m;
   });
 
@@ -39,7 +39,13 @@ export interface Query {
   between?: [Key, Key];
   /** Keys (strings) starting with this prefix. */
   startsWith?: string;
-  /** Prefix search over the collection's word index; every word must match some indexed word. */
+  /**
+   * Prefix search over the collection's word index; every word must match some indexed word.
+   * Alone, results come in the word index's order; with `index` (not multiEntry), in that index's
+   * order and range, e.g. `{ words: 'invoice', index: 'byDate', direction: 'prev', limit: 50 }`
+   * for the newest 50: the word index finds the records, the index orders them, and only the
+   * page's records are read.
+   */
   words?: string;
   direction?: 'next' | 'prev';
   limit?: number;

@@ -1,9 +1,10 @@
 // The words' side stores (words.ts), a lazy chunk off the start-up bundle: openStore loads it
 // beside the database when a collection declares words, so writes and searches find it loaded.
 // It imports only types: a value shared with the entry would split the entry into chunks.
-import type { IDBPIndex } from 'idb';
+import type { IDBPIndex, unwrap as Unwrap } from 'idb';
 import type { Prepared } from './collection.js';
-import type { idOf as IdOf, matchesRest as MatchesRest, search as Search, Key, PageToken, Query, Source } from './query.js';
+import type { idOf as IdOf, matchesRest as MatchesRest, rangeOf as RangeOf, readKey as ReadKey, search as Search, Key, PageToken, Query, Source } from './query.js';
+import { ordered, results } from './word-order.js';
 
 /** What this chunk takes from the entry's modules (see the note above). */
 export interface WordLib {
@@ -11,6 +12,9 @@ export interface WordLib {
   matchesRest: typeof MatchesRest;
   search: typeof Search;
   wordsStore: (collection: string) => string;
+  readKey: typeof ReadKey;
+  rangeOf: typeof RangeOf;
+  unwrap: typeof Unwrap;
 }
 
 let lib: WordLib;
@@ -101,13 +105,16 @@ export function clear(raw: IDBObjectStore): Promise<void> {
 
 /**
  * A word search: the side store's hits (one entry per matching word, so a record can come back
- * more than once), then the page's records read by key in the same transaction, in hit order.
+ * more than once), then the page's records read by key in the same transaction, in hit order
+ * (plain requests: a promise per `get` cost as much as the search). With `q.index`, the hits
+ * listed in that index's order (word-order.ts).
  */
 export async function search(source: Source, q: Query, wantNext: boolean, words: string[]): Promise<{ rows: unknown[]; next?: PageToken }> {
+  const side = lib.unwrap(source as IDBPIndex<unknown, string[], string, string, IDBTransactionMode>);
+  if (q.index !== undefined) return ordered(lib, side, q, wantNext, words);
   const found = await lib.search(source, q, wantNext, words);
-  const side = (source as IDBPIndex<unknown, string[], string, string, IDBTransactionMode>).objectStore;
-  const records = (side.transaction as unknown as { objectStore(n: string): { get(k: Key): Promise<unknown> } }).objectStore(side.name.slice(side.name.indexOf('/') + 1));
-  const rows = await Promise.all(found.rows.map((hit) => records.get((hit as { k: Key }).k)));
+  const records = side.objectStore.transaction.objectStore(side.objectStore.name.slice(side.objectStore.name.indexOf('/') + 1));
+  const rows = await results(found.rows.map((hit) => records.get((hit as { k: Key }).k)));
   return { rows: rows.filter((r) => r !== undefined), next: found.next };
 }
 

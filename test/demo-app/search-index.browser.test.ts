@@ -92,3 +92,78 @@ describe('demo search through store indexes', () => {
     expect([...senders].sort()).to.deep.equal(['Ada Lovelace', 'Bob Ada']);
   });
 });
+
+/** Counts the messages records IndexedDB hands back (get, getAll, getAllRecords, cursors) while `fn` runs. */
+async function recordsRead(fn: () => Promise<unknown>): Promise<number> {
+  let n = 0;
+  const patched: Array<() => void> = [];
+  const patch = (proto: object, method: string, count: (result: unknown) => number) => {
+    const p = proto as Record<string, (...a: unknown[]) => IDBRequest>;
+    const original = p[method];
+    if (!original) return;
+    p[method] = function (this: IDBObjectStore | IDBIndex, ...args: unknown[]) {
+      const request = original.apply(this, args);
+      const store = this instanceof IDBIndex ? this.objectStore : this;
+      if (store.name === 'messages') request.addEventListener('success', () => (n += count(request.result)));
+      return request;
+    };
+    patched.push(() => (p[method] = original));
+  };
+  for (const proto of [IDBObjectStore.prototype, IDBIndex.prototype]) {
+    patch(proto, 'get', (r) => (r === undefined ? 0 : 1));
+    patch(proto, 'getAll', (r) => (r as unknown[]).length);
+    patch(proto, 'getAllRecords', (r) => (r as unknown[]).length);
+    patch(proto, 'openCursor', (r) => (r ? 1 : 0));
+  }
+  try {
+    await fn();
+  } finally {
+    for (const undo of patched) undo();
+  }
+  return n;
+}
+
+describe('demo search reads a page, never the mailbox', () => {
+  const name = `search-bounded-${Math.random().toString(36).slice(2)}`;
+  const RARE: Address = { name: 'Zed Rare', email: 'zed@rare.example' };
+  // 3000 messages, two per conversation; "budget" in a third of the subjects, Zed sends 3.
+  const all: MailMessage[] = Array.from({ length: 3000 }, (_, i) => ({
+    id: `b${i}`,
+    threadId: `bt${i % 1500}`,
+    from: [5, 1505, 2900].includes(i) ? RARE : PEOPLE[i % 4],
+    to: [PEOPLE[(i + 2) % PEOPLE.length]],
+    cc: [],
+    subject: i % 3 ? `Notes ${i}` : `Budget ${i}`,
+    snippet: '',
+    text: 'see you soon',
+    date: 1_700_000_000_000 + i * 60_000,
+    labels: i % 4 ? ['INBOX'] : ['INBOX', 'label-work'],
+    attachments: [],
+  }));
+  let store: Store;
+  let session: MailSession;
+
+  before(async () => {
+    store = await openStore({ name, version: MAIL_STORE_VERSION, collections: { ...mailCollections, ...syncCollections } });
+    await store.collection('messages').bulkPut(all as never[]);
+    session = { user: 'alice', store, sync: undefined as never, close: () => store.close() };
+  });
+  after(async () => {
+    store.close();
+    await deleteStore(name);
+  });
+
+  // A page of 20 conversations reads its first chunk (30), at most one more (100) where `keep`
+  // turns candidates away, and the conversations' members (40); a walk of the mailbox (3000) or of
+  // every match (1000 for "budget") reads far more. Before the word search was listed by the date
+  // index, "budget" read 1070 and "from:rare.example" (its longest word in every address) 3020.
+  for (const query of ['from:zed', 'from:rare.example', 'budget', 'subject:budget', 'budget notes', 'label:work', 'to:grace', 'to:grace budget']) {
+    it(`${query}: the first 20 conversations read ≤ 200 messages, and match a search of every message`, async () => {
+      let page: Awaited<ReturnType<typeof mailboxThreads>> | undefined;
+      const read = await recordsRead(async () => (page = await mailboxThreads(session, { kind: 'search', query }, LABELS, 20)));
+      const want = bruteForce(all, query, 20);
+      expect(page!.threads.map((t) => ({ threadId: t.threadId, messageIds: t.messageIds }))).to.deep.equal(want.threads);
+      expect(read, `${query}: messages read`).to.be.at.most(200);
+    });
+  }
+});

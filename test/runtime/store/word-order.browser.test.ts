@@ -1,0 +1,137 @@
+// A word search listed in an index's order (`query({ words, index, direction, limit, after })`,
+// runtime/store/word-order.ts): checked against a scan of every record, on both of its paths
+// (few hits: read and sorted; many hits: the index walked in chunks), with ties, ranges, pages,
+// live queries, and a bound on the records it reads.
+import { expect } from '@open-wc/testing';
+import { deleteStore, StoreError, tokenize, type Query, type Store } from '../../../runtime/store/index.js';
+import { openMail, uniqueName, waitFor, type Mail } from './helpers.js';
+
+const WORDS = ['alpha', 'beta', 'gamma', 'delta'];
+
+/** 900 messages; "alpha" in 2 of 3 (many hits), "zeta" in 6 (few); dates repeat (ties). */
+function mailbox(): Mail[] {
+  return Array.from({ length: 900 }, (_, i) => ({
+    id: `m${String((i * 7919) % 900).padStart(4, '0')}`,
+    threadId: `t${i % 7}`,
+    date: 1000 + (i % 300),
+    labels: ['INBOX'],
+    subject: `${i % 3 ? 'alpha' : 'omega'} ${WORDS[i % 4]}${i % 150 === 0 ? ' zeta' : ''}`,
+    body: i % 5 ? 'plain text' : 'alphabet soup',
+  }));
+}
+
+/** What the query lists, from every record: matching ones in (index key, id) order. */
+function scan(all: Mail[], words: string, q: Query, keyOf: (m: Mail) => IDBValidKey): string[] {
+  const want = tokenize(words);
+  const range = q.between ? IDBKeyRange.bound(q.between[0], q.between[1]) : undefined;
+  const sign = q.direction === 'prev' ? -1 : 1;
+  return all
+    .filter((m) => want.every((w) => [...tokenize(m.subject), ...tokenize(m.body ?? '')].some((h) => h.startsWith(w))))
+    .filter((m) => !range || range.includes(keyOf(m)))
+    .sort((a, b) => sign * (indexedDB.cmp(keyOf(a), keyOf(b)) || indexedDB.cmp(a.id, b.id)))
+    .map((m) => m.id);
+}
+
+/** Counts `get`s on the messages object store while `fn` runs. */
+async function recordGets(fn: () => Promise<unknown>): Promise<number> {
+  let n = 0;
+  const proto = IDBObjectStore.prototype;
+  const get = proto.get;
+  proto.get = function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+    if (this.name === 'messages') n++;
+    return get.call(this, key);
+  };
+  try {
+    await fn();
+  } finally {
+    proto.get = get;
+  }
+  return n;
+}
+
+describe('word search in an index order', () => {
+  const name = uniqueName('word-order');
+  const all = mailbox();
+  let store: Store;
+  before(async () => {
+    store = await openMail(name);
+    await store.collection<Mail>('messages').bulkPut(all);
+  });
+  after(async () => {
+    store.close();
+    await deleteStore(name);
+  });
+
+  const byDate = (m: Mail) => m.date;
+  const byThread = (m: Mail) => [m.threadId, m.date];
+  const cases: Array<[string, Query, (m: Mail) => IDBValidKey]> = [
+    ['alpha', { index: 'byDate', direction: 'prev' }, byDate],
+    ['alpha', { index: 'byDate' }, byDate],
+    ['alp be', { index: 'byDate', direction: 'prev' }, byDate],
+    ['zeta', { index: 'byDate', direction: 'prev' }, byDate],
+    ['zeta omega', { index: 'byDate' }, byDate],
+    ['alpha', { index: 'byDate', direction: 'prev', between: [1100, 1200] }, byDate],
+    ['alpha', { index: 'byThread', direction: 'prev', between: [['t3', -Infinity], ['t3', Infinity]] }, byThread],
+    ['gam', { index: 'byThread', between: [['t1', 1050], ['t5', 1100]] }, byThread],
+  ];
+  for (const [words, q, keyOf] of cases) {
+    it(`"${words}" by ${q.index} ${q.direction ?? 'next'}${q.between ? ' in a range' : ''}: the scan's order, whole and page by page`, async () => {
+      const messages = store.collection<Mail>('messages');
+      const want = scan(all, words, q, keyOf);
+      expect(want.length, 'the case has matches').to.be.greaterThan(0);
+      expect((await messages.query({ ...q, words })).map((m) => m.id)).to.deep.equal(want);
+      for (const limit of [1, 7, 50]) {
+        expect((await messages.query({ ...q, words, limit })).map((m) => m.id), `limit ${limit}`).to.deep.equal(want.slice(0, limit));
+        const seen: string[] = [];
+        let after: Query['after'];
+        for (let i = 0; i <= want.length; i++) {
+          const page = await messages.page({ ...q, words, limit, after });
+          seen.push(...page.items.map((m) => m.id));
+          if (!page.next) break;
+          after = page.next;
+        }
+        expect(seen, `pages of ${limit}`).to.deep.equal(want);
+      }
+    });
+  }
+
+  it('reads only the page’s records, however many match (many hits: the index walked by keys)', async () => {
+    const messages = store.collection<Mail>('messages');
+    expect(scan(all, 'alpha', { index: 'byDate' }, byDate).length).to.be.greaterThan(500);
+    const gets = await recordGets(() => messages.query({ words: 'alpha', index: 'byDate', direction: 'prev', limit: 10 }));
+    expect(gets).to.equal(10);
+    // A few hits are read and sorted: no more records than hits.
+    expect(await recordGets(() => messages.query({ words: 'zeta', index: 'byDate', direction: 'prev', limit: 10 }))).to.equal(6);
+  });
+
+  it('refuses a multiEntry index with a StoreError naming it', async () => {
+    const err = await store.collection<Mail>('messages').query({ words: 'alpha', index: 'byLabel' }).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(StoreError);
+    expect((err as StoreError).code).to.equal('invalid-query');
+    expect((err as StoreError).message).to.contain("'byLabel'");
+  });
+
+  it('live: a new match comes in at its place, a record that loses the word leaves, the window refills', async () => {
+    const messages = store.collection<Mail>('messages');
+    const q: Query = { words: 'alpha', index: 'byDate', direction: 'prev', limit: 5 };
+    const calls: string[][] = [];
+    const stop = messages.observe(q, (rows) => calls.push(rows.map((m) => m.id)));
+    try {
+      const fresh = async () => (await messages.query(q)).map((m) => m.id);
+      await waitFor(calls, (ids) => ids.length === 5);
+      await messages.put({ id: 'new-1', threadId: 't1', date: 5000, labels: ['INBOX'], subject: 'alpha news' });
+      await waitFor(calls, (ids) => ids[0] === 'new-1');
+      // A newer message without the word changes nothing; one that loses it leaves and the window refills.
+      await messages.put({ id: 'new-2', threadId: 't1', date: 6000, labels: ['INBOX'], subject: 'other news' });
+      const second = calls.at(-1)![1];
+      await messages.put({ ...all.find((m) => m.id === second)!, subject: 'nothing here', body: '' });
+      const want = await fresh();
+      expect(want).to.not.include(second);
+      const got = await waitFor(calls, (ids) => !ids.includes(second));
+      expect(got).to.deep.equal(want);
+      expect(calls.some((ids) => ids.includes('new-2'))).to.equal(false);
+    } finally {
+      stop();
+    }
+  });
+});
