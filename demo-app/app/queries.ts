@@ -149,14 +149,22 @@ export function threadMessages(session: MailSession, threadIds: Iterable<string>
 
 /**
  * Keys of documents with mutations the server has not acknowledged yet (one read of the outbox
- * per change, rather than `sync.pendingFor` per row): built-in mutations name their document; a
- * queued `send` names the message it creates.
+ * per change, rather than `sync.pendingFor` per row): built-in mutations name their document (read
+ * from the outbox's `byDoc` index keys, not its entries: each entry holds its document's value
+ * before, a whole message with its text, and after a bulk action hundreds of them are read again
+ * after every push); a queued `send` names the message it creates, and marks it 'send' even when a
+ * later change to it is pending too.
  */
 export async function pendingKeys(session: MailSession): Promise<Map<string, 'send' | 'change'>> {
   const keys = new Map<string, 'send' | 'change'>();
-  for (const e of await session.store.collection<OutboxEntry>('$outbox').query({})) {
-    if (e.doc) keys.set(e.doc.slice(e.doc.indexOf('/') + 1), 'change');
-    else if (e.mutation.name === 'send') keys.set((e.mutation as { args?: { id?: string } }).args?.id ?? '', 'send');
-  }
+  await session.store.transaction(['$outbox'], 'readonly', async (tx) => {
+    const byDoc = tx.raw.objectStore('$outbox').index('byDoc');
+    for (let c = await byDoc.openKeyCursor(IDBKeyRange.lowerBound('', true)); c; c = await c.continue()) {
+      const doc = c.key as string;
+      keys.set(doc.slice(doc.indexOf('/') + 1), 'change');
+    }
+    // Custom mutations name no document ('').
+    for (const e of (await byDoc.getAll('')) as OutboxEntry[]) if (e.mutation.name === 'send') keys.set((e.mutation as { args?: { id?: string } }).args?.id ?? '', 'send');
+  });
   return keys;
 }

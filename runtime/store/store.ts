@@ -216,7 +216,7 @@ export class Store extends EventTarget {
       changed: (collection, keys, written) => {
         const whole = !changes.has(collection) || values.has(collection);
         mergeChanges(changes, new Map([[collection, keys]]));
-        if (whole && written) values.set(collection, [...(values.get(collection) ?? []), ...written]);
+        if (whole && written) mergeChanges(values, new Map([[collection, written]]));
         else values.delete(collection);
       },
 

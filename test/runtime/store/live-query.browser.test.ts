@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { deleteStore, openStore, StoreError, type LiveDiff, type Query, type Store } from '../../../runtime/store/index.js';
 import { compareKeys, validKey } from '../../../runtime/store/live.js';
-import { mailSchema, uniqueName, type Mail } from './helpers.js';
+import { mail, mailSchema, uniqueName, type Mail } from './helpers.js';
 
 /** Resolves when `check` holds, polling; rejects with `describe()` after `ms`. */
 async function until(check: () => boolean | Promise<boolean>, describe: () => string, ms = 10_000): Promise<void> {
@@ -133,6 +133,38 @@ describe('patched live queries (collection.observe)', () => {
     live.forEach((l) => l.stop());
     // Every query saw its rows change along the way (the test exercised each).
     for (const { state } of live) expect(state.calls, JSON.stringify(state.query)).to.be.greaterThan(2);
+  });
+
+  it('a transaction of many one-record writes reaches followers as one change with every key and record, placed without reading', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut(Array.from({ length: 300 }, (_, i) => mail(i, { labels: ['INBOX'] })));
+    const calls: Array<{ rows: Mail[]; diff: LiveDiff }> = [];
+    const stop = messages.observe({ index: 'byLabel', equals: 'INBOX', limit: 400 }, (rows, diff) => calls.push({ rows, diff }));
+    const seen: Array<string[] | undefined> = [];
+    const stopKeys = store.observe(['messages', 'threads'], async (changes) => changes && ['messages', 'threads'].flatMap((c) => (changes.get(c) ?? []).map((k) => `${c}/${String(k)}`)), (keys) => seen.push(keys));
+    await until(() => calls.length === 1 && seen.length === 1, () => 'first results');
+    const reads = countReads();
+    try {
+      // A bulk action's shape (sync's outbox): 250 records written one call each, with another
+      // collection's writes between them, in one transaction.
+      const archived = Array.from({ length: 250 }, (_, i) => mail(i, { labels: ['WORK'] }));
+      await store.transaction(['messages', 'threads'], 'readwrite', async (tx) => {
+        for (const m of archived) {
+          await tx.collection<Mail>('messages').put(m);
+          await tx.collection('threads').put({ id: `w${m.id}` });
+        }
+      });
+      await until(() => calls.length === 2 && seen.length === 2, () => `${calls.length} live results, ${seen.length} observer runs`);
+      expect(calls[1].rows.map((m) => m.id)).to.deep.equal(Array.from({ length: 50 }, (_, i) => mail(250 + i).id));
+      expect(calls[1].diff.removed).to.have.length(250);
+      expect(seen[1]).to.deep.equal([...archived.map((m) => `messages/${m.id}`), ...archived.map((m) => `threads/w${m.id}`)]);
+      // Each written record reached the live query with the change: nothing read back, nothing re-run.
+      expect(reads.counts).to.deep.equal({ query: 0, get: 0 });
+    } finally {
+      reads.restore();
+      stop();
+      stopKeys();
+    }
   });
 
   it('a write that touches none of the rows calls nothing and re-runs nothing; own writes are placed without reading', async () => {
