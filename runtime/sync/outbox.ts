@@ -125,9 +125,10 @@ export class Outbox {
   async enqueue(inputs: Array<Omit<Mutation, 'id' | 'baseRev'> & { name: string }>): Promise<number[]> {
     this.writing++;
     return this.config.store.transaction(this.all, 'readwrite', async (tx) => {
-      const first = (await this.meta<number>('nextId', tx)) ?? 1;
-      await tx.collection(META).put({ key: 'nextId', value: first + inputs.length });
-      const ids = inputs.map((_, i) => first + i);
+      // The id counter is read beside the documents, and the writes go out together: each round
+      // trip to the database waits for this page's turn on a busy main thread (a pull writing,
+      // a loaded machine), so a mutation is a read and a write, not five steps one after another.
+      const ids = this.meta<number>('nextId', tx).then((n) => inputs.map((_, i) => (n ?? 1) + i));
       // A custom mutator may touch any document: keep strict order. Built-ins touch only their
       // own document, so documents proceed side by side (requests in flight together rather than
       // one round trip each), each document's mutations still in order.
@@ -140,24 +141,34 @@ export class Outbox {
         if (list) list.push(i);
         else lanes.set(lane, [i]);
       });
-      await Promise.all([...lanes.values()].map(async (lane) => {
-        for (const i of lane) await this.write(tx, ids[i], inputs[i] as Mutation);
-      }));
+      await Promise.all([
+        ids.then((x) => tx.collection(META).put({ key: 'nextId', value: x[0] + x.length })),
+        ...[...lanes.values()].map(async (lane) => {
+          for (const i of lane) await this.write(tx, ids, i, inputs[i] as Mutation);
+        }),
+      ]);
       return ids;
     }).finally(() => this.writing--);
   }
 
-  /** @internal Writes one mutation's local effect and its outbox entry in `tx`. */
-  async write(tx: Tx, id: number, input: Mutation, baseRevOverride?: number): Promise<void> {
-    const entry: OutboxEntry = { id, mutation: { ...input, id } as Mutation, doc: '', createdAt: Date.now() };
+  /**
+   * @internal Writes one mutation's local effect and its outbox entry in `tx`, with id `ids[i]`
+   * (`ids` may still be being read: the document is read meanwhile).
+   */
+  async write(tx: Tx, ids: number[] | Promise<number[]>, i: number, input: Mutation, baseRevOverride?: number): Promise<void> {
+    // `input` is the engine's own object (made by a batch's recorder or a resubmission): it becomes the entry's.
+    const entry: OutboxEntry = { id: 0, mutation: input, doc: '', createdAt: Date.now() };
+    let write: (() => Promise<void>) | undefined;
     if (BUILTIN.has(input.name)) {
       const { collection, key } = input as { collection: string; key: string };
       this.#synced(collection);
       // One read of the record gives both its value and its rev (a read each cost 2 per message).
       const { value: base, rev: storedRev } = await readDoc(tx, collection, key);
       const rev = baseRevOverride ?? storedRev;
-      if (input.name === 'put' || input.name === 'patch' || input.name === 'delete') (entry.mutation as { baseRev: number }).baseRev = rev;
-      await writeDoc(tx, collection, key, applyMutation(base, entry.mutation, this.config.keyPaths[collection]), rev);
+      // Set operations (addToSet, removeFromSet) commute: they carry no baseRev.
+      if (!input.name.endsWith('Set')) (entry.mutation as { baseRev: number }).baseRev = rev;
+      // Sent with the outbox entry below, in one round trip.
+      write = () => writeDoc(tx, collection, key, applyMutation(base, entry.mutation, this.config.keyPaths[collection]), rev);
       entry.doc = docId(collection, key);
       if (base !== undefined) entry.base = base;
     } else {
@@ -175,6 +186,8 @@ export class Outbox {
         if (writes.size) entry.writes = [...writes.values()];
       }
     }
-    await tx.collection('$outbox').put(entry);
+    // The id was read with the document (the first request of the transaction): no wait here.
+    entry.id = entry.mutation.id = (await ids)[i];
+    await Promise.all([write?.(), tx.collection('$outbox').put(entry)]);
   }
 }

@@ -170,7 +170,7 @@ async function settle(o: Outbox, tx: Tx, entry: OutboxEntry, current: CurrentDoc
   const again = resolved === 'delete' ? { name: 'delete', collection, key } : { name: 'put', collection, key, value: resolved };
   // The local document first becomes the server's, so the new entry's base is what the server has.
   await rebuild(o, tx, collection, key, theirs, [], rev);
-  await o.write(tx, id, again as Mutation, rev);
+  await o.write(tx, [id], 0, again as Mutation, rev);
   const pendingNow = (await tx.collection<OutboxEntry>('$outbox').query()).filter((e) => e.doc === entry.doc && e.id !== id);
   if (pendingNow.length) await rebuild(o, tx, collection, key, resolved === 'delete' ? undefined : resolved, pendingNow, rev);
   return { status: 'conflict', resolution: 'resubmitted', resubmittedAs: id };

@@ -137,4 +137,37 @@ describe('sync engine: mutations, push and pull', () => {
     expect(doc.value).to.deep.equal({ id, n: 2 });
     expect(doc.rev).to.equal(2);
   });
+
+  it("a mutation's transaction reads the id counter beside the document and sends the document and its outbox entry together", async () => {
+    const a = await client();
+    const id = unique('n');
+    await a.sync.put('notes', { id, v: 1 });
+    await a.sync.syncNow();
+    // Every request of the next mutation, in the order it is sent, and the order their answers arrive.
+    const events: string[] = [];
+    const proto = IDBObjectStore.prototype as unknown as Record<'get' | 'put', (...args: unknown[]) => IDBRequest>;
+    const originals = { get: proto.get, put: proto.put };
+    for (const method of ['get', 'put'] as const) {
+      proto[method] = function (this: IDBObjectStore, ...args: unknown[]) {
+        const request = originals[method].apply(this, args);
+        const name = `${method} ${this.name}`;
+        events.push(`sent ${name}`);
+        request.addEventListener('success', () => events.push(`done ${name}`));
+        return request;
+      };
+    }
+    try {
+      await a.sync.patch('notes', id, { v: 2 });
+    } finally {
+      Object.assign(proto, originals);
+    }
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, v: 2 });
+    const at = (e: string) => events.indexOf(e);
+    for (const e of ['sent get $meta', 'sent get notes', 'sent put notes', 'sent put $outbox', 'done put $outbox']) expect(at(e), `${e} in ${events.join(', ')}`).to.be.at.least(0);
+    // Round trip one: the id counter and the document are read together (not one after the other).
+    expect(at('sent get notes'), events.join(', ')).to.be.below(at('done get $meta'));
+    // Round trip two: the document and its outbox entry go out together.
+    expect(at('sent put $outbox'), events.join(', ')).to.be.below(at('done put notes'));
+    expect(at('sent put notes'), events.join(', ')).to.be.below(at('done put $outbox'));
+  });
 });
