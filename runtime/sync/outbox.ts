@@ -163,12 +163,12 @@ export class Outbox {
       const { collection, key } = input as { collection: string; key: string };
       this.#synced(collection);
       // One read of the record gives both its value and its rev (a read each cost 2 per message).
-      const { value: base, rev: storedRev } = await readDoc(tx, collection, key);
-      const rev = baseRevOverride ?? storedRev;
+      const { value: base, rev: stored } = await readDoc(tx, collection, key);
+      const rev = baseRevOverride ?? stored;
       // Set operations (addToSet, removeFromSet) commute: they carry no baseRev.
-      if (!input.name.endsWith('Set')) (entry.mutation as { baseRev: number }).baseRev = rev;
+      if (!input.name.endsWith('Set')) (input as { baseRev: number }).baseRev = rev;
       // Sent with the outbox entry below, in one round trip.
-      write = () => writeDoc(tx, collection, key, applyMutation(base, entry.mutation, this.config.keyPaths[collection]), rev);
+      write = () => writeDoc(tx, collection, key, applyMutation(base, input, this.config.keyPaths[collection]), rev);
       entry.doc = docId(collection, key);
       if (base !== undefined) entry.base = base;
     } else {
