@@ -31,6 +31,8 @@ class LiveThreads {
   #stopWindow: (() => void) | undefined;
   /** The window's rows (its messages newest first), undefined until its first result. */
   #rows: StoredMessage[] | undefined;
+  /** The window's rows are what a write left while the rows after them are read (LiveDiff.partial). */
+  #partial = false;
   /** Keys of the window's rows: the window reports their writes itself (see #onChange). */
   #inWindow = new Set<Key>();
   /** Where each message of the window and of every listed conversation belongs. */
@@ -68,13 +70,16 @@ class LiveThreads {
     this.#stopWindow?.();
     this.#rows = undefined;
     const messages = this.#session.store.collection<StoredMessage>('messages');
-    this.#stopWindow = messages.observe({ ...this.#source.query, limit: this.#window }, (rows, diff) => this.#onWindow(rows, diff), this.#onError);
+    // `partial`: a bulk archive that empties the window lists the conversations left, and reads
+    // theirs, while the window reads its next rows, instead of one read after the other.
+    this.#stopWindow = messages.observe({ ...this.#source.query, limit: this.#window, partial: true }, (rows, diff) => this.#onWindow(rows, diff), this.#onError);
   }
 
   /** The window changed: the conversations of the messages that joined, left or changed are read again. */
   #onWindow(rows: StoredMessage[], diff: LiveDiff): void {
     const before = this.#rows;
     this.#rows = rows;
+    this.#partial = !!diff.partial;
     this.#inWindow = new Set(rows.map((m) => m.id));
     for (const m of rows) this.#threadOf.set(m.id, m.threadId);
     if (!diff.reset) {
@@ -137,6 +142,7 @@ class LiveThreads {
       seen.add(m.threadId);
       order.push(m.threadId);
     }
+    const partial = this.#partial;
     // A full window with no conversation past the page: read more messages (starts afresh).
     if (rows.length === this.#window && order.length <= this.#limit) {
       this.#window *= 2;
@@ -181,7 +187,7 @@ class LiveThreads {
     }
     if (this.#threadOf.size > 4 * (this.#window + this.#summaries.size * 4)) this.#forget(isListed);
     const threads = listed.map((t) => this.#summaries.get(t)).filter((s): s is ThreadSummary => !!s);
-    this.#onPage({ threads, more: order.length > this.#limit });
+    this.#onPage({ threads, more: order.length > this.#limit || partial });
   }
 
   /** Drops what it knows of messages of conversations no longer listed. */

@@ -21,6 +21,12 @@ export interface LiveDiff {
    * keys are unknown (clear()) or more than 100 other-tab keys.
    */
   reset: boolean;
+  /**
+   * With `partial` in the query: writes took rows out of the limited window and these are the
+   * rows left, the result's first rows but fewer than its limit; the next callback follows once
+   * the rows after them are read.
+   */
+  partial?: boolean;
 }
 
 /** One row of the result: where the query's index lists the record, and the record. */
@@ -148,7 +154,6 @@ export class LiveQuery<T> implements Follower {
   /** Applies the first read and every queued change, then calls back once if the rows changed. */
   async #drain(first?: Promise<unknown[]>): Promise<void> {
     this.#busy = true;
-    const before = this.#entries;
     let reset = !!first;
     try {
       if (first) this.#entries = this.#place(await first);
@@ -160,9 +165,25 @@ export class LiveQuery<T> implements Follower {
       return;
     }
     this.#busy = false;
+    this.#emit(reset);
+  }
+
+  /** The rows at the last callback, and whether it was partial. */
+  #shown: Entry[] = [];
+  #shownPartial = false;
+
+  /**
+   * Calls back with the rows when they changed since the last callback (or were read afresh),
+   * and always after a partial one: it says the rows are whole again.
+   */
+  #emit(reset: boolean, partial = false): void {
     if (this.#stopped) return;
-    const diff = diffOf(before, this.#entries, reset, this.#lib.idOf);
-    if (reset || diff.added.length || diff.removed.length || diff.changed.length) this.#o.onResult(this.#entries.map((e) => e.row as T), diff);
+    const diff = diffOf(this.#shown, this.#entries, reset, this.#lib.idOf);
+    if (partial) diff.partial = true;
+    if (!reset && !this.#shownPartial && !diff.added.length && !diff.removed.length && !diff.changed.length) return;
+    this.#shown = this.#entries;
+    this.#shownPartial = partial;
+    this.#o.onResult(this.#entries.map((e) => e.row as T), diff);
   }
 
   /** Patches the rows from a batch of changes; true when it had to re-run the query instead. */
@@ -210,6 +231,11 @@ export class LiveQuery<T> implements Follower {
         return true;
       }
       const missing = this.#limit - entries.length;
+      // Opted in: the rows left paint now (a bulk archive empties a list's window), the rest after their read.
+      if (this.#o.query.partial) {
+        this.#entries = entries;
+        this.#emit(false, true);
+      }
       const more = await this.#run({ ...this.#o.query, after: { key: edge.key, primaryKey: edge.pk }, limit: missing });
       entries = entries.concat(this.#place(more, edge));
     }

@@ -51,6 +51,12 @@ export interface Query {
   limit?: number;
   /** Continue after this position (from a previous page's `next`) without re-reading earlier rows. */
   after?: PageToken;
+  /**
+   * `collection.observe` only (reads ignore it): when writes take rows out of the limited
+   * window, call back at once with the rows left (`diff.partial`), then again once the rows that
+   * follow them are read, rather than once after that read.
+   */
+  partial?: boolean;
 }
 
 /** A page of results and where to continue. */

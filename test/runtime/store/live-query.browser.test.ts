@@ -167,6 +167,29 @@ describe('patched live queries (collection.observe)', () => {
     }
   });
 
+  it('with partial, rows a write takes out of a full window are reported at once, then the rows that follow', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut(Array.from({ length: 12 }, (_, i) => mail(i, { labels: ['INBOX'] })));
+    const calls: Array<{ rows: string[]; diff: LiveDiff }> = [];
+    const stop = messages.observe({ index: 'byDate', direction: 'prev', limit: 5, partial: true }, (rows, diff) => calls.push({ rows: rows.map((m) => m.id), diff }));
+    try {
+      await until(() => calls.length === 1, () => 'first result');
+      expect(calls[0].rows).to.deep.equal(['m0011', 'm0010', 'm0009', 'm0008', 'm0007']);
+      // A bulk archive's shape: most of the window leaves in one write.
+      await messages.bulkDelete(['m0011', 'm0010', 'm0008']);
+      await until(() => calls.length === 3, () => JSON.stringify(calls));
+      expect(calls[1]).to.deep.equal({ rows: ['m0009', 'm0007'], diff: { added: [], removed: ['m0011', 'm0010', 'm0008'], changed: [], reset: false, partial: true } });
+      expect(calls[2]).to.deep.equal({ rows: ['m0009', 'm0007', 'm0006', 'm0005', 'm0004'], diff: { added: ['m0006', 'm0005', 'm0004'], removed: [], changed: [], reset: false } });
+      // Nothing follows the rows left: the second callback still comes, to say they are whole.
+      await messages.bulkDelete(['m0009', 'm0006', 'm0005', 'm0004', 'm0003', 'm0002', 'm0001', 'm0000']);
+      await until(() => calls.length === 5, () => JSON.stringify(calls.slice(3)));
+      expect(calls[3]).to.deep.equal({ rows: ['m0007'], diff: { added: [], removed: ['m0009', 'm0006', 'm0005', 'm0004'], changed: [], reset: false, partial: true } });
+      expect(calls[4]).to.deep.equal({ rows: ['m0007'], diff: { added: [], removed: [], changed: [], reset: false } });
+    } finally {
+      stop();
+    }
+  });
+
   it('a write that touches none of the rows calls nothing and re-runs nothing; own writes are placed without reading', async () => {
     const messages = store.collection<Mail>('messages');
     const base = (i: number, labels: string[]): Mail => ({ id: `m${String(i).padStart(4, '0')}`, threadId: 't1', date: 1000 + i, labels, subject: `s${i}` });
