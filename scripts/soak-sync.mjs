@@ -9,7 +9,11 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 
+// Seeds are 32-bit signed: `--seed -704470361`, as the test prints it, would read as an option.
+const args = [];
+for (const a of process.argv.slice(2)) args.push(/^-\d+$/.test(a) && args.at(-1) === '--seed' ? `${args.pop()}=${a}` : a);
 const { values } = parseArgs({
+  args,
   options: {
     runs: { type: 'string', default: '2000' },
     browsers: { type: 'string', default: 'chromium,firefox' },

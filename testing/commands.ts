@@ -78,9 +78,13 @@ export function setStorageQuota(bytes: number | null): Promise<boolean> {
   return executeServerCommand<boolean, { bytes: number | null }>('outpost-storage-quota', { bytes });
 }
 
-/** The base URL of the fault proxy in front of the stub: point a client at it to meet {@link setProxyRules}' faults. */
-export function proxyUrl(): Promise<string> {
-  return executeServerCommand<string, undefined>('outpost-proxy-url');
+/**
+ * The base URL of the fault proxy in front of the stub: point a client at it to meet {@link setProxyRules}' faults.
+ * `newOrigin`: the same proxy on a port not used before, whose CORS preflight the browser has not
+ * cached (to meet a rule for preflights, `ProxyRule.preflight`).
+ */
+export function proxyUrl(options: { newOrigin?: boolean } = {}): Promise<string> {
+  return executeServerCommand<string, { newOrigin?: boolean }>('outpost-proxy-url', options);
 }
 
 /**

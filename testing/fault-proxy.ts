@@ -13,11 +13,15 @@ export type ProxyFault =
   /** Forwards the request and SIGKILLs the stub as soon as the request has reached it. */
   | { killStub: true }
   /** Forwards the request, lets the stub answer, and never answers the client (until the proxy closes). */
-  | { forwardThenHold: true };
+  | { forwardThenHold: true }
+  /** Holds the request, unanswered and not forwarded, until the rules are next set; then forwards it. */
+  | { holdUntilRulesChange: true };
 
 /** A fault for the next `times` requests (default: until cleared) to one sync route. */
 export interface ProxyRule {
   route: 'push' | 'pull' | 'events';
+  /** Match the route's CORS preflight (`OPTIONS`) instead of the request itself. */
+  preflight?: boolean;
   times?: number;
   fault: ProxyFault;
 }
@@ -40,10 +44,12 @@ const ROUTES = { [SYNC_PATHS.push]: 'push', [SYNC_PATHS.pull]: 'pull', [SYNC_PAT
  * the page can read them, as it could behind a same-origin proxy.
  */
 export class FaultProxy {
-  #server: Server | undefined;
+  #servers: Server[] = [];
   #rules: Array<ProxyRule & { left: number }> = [];
   readonly #streams = new Set<ServerResponse>();
   readonly #sockets = new Set<Socket>();
+  // Requests a holdUntilRulesChange fault is holding: each forwards when called.
+  #held: Array<() => void> = [];
   #counts = { push: 0, pull: 0, events: 0, faulted: 0 };
   url = '';
 
@@ -58,17 +64,24 @@ export class FaultProxy {
 
   /** Starts listening (once) and resolves with the proxy's base URL. */
   async start(): Promise<string> {
-    if (this.#server) return this.url;
+    if (!this.#servers.length) this.url = await this.newOrigin();
+    return this.url;
+  }
+
+  /**
+   * The same proxy (rules, counts) on one more free port, never used before: an origin whose CORS
+   * preflight no browser has cached, so the first request from a page sends one.
+   */
+  async newOrigin(): Promise<string> {
     const server = createServer((req, res) => void this.#handle(req, res));
     server.on('connection', (s) => {
       this.#sockets.add(s);
       s.once('close', () => this.#sockets.delete(s));
     });
-    this.#server = server;
+    this.#servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
-    this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    return this.url;
+    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   }
 
   /** Replaces the rules (an empty list heals the network) and resets the counts. */
@@ -76,6 +89,9 @@ export class FaultProxy {
     const before = this.counts;
     this.#rules = rules.map((r) => ({ ...r, left: r.times ?? Infinity }));
     this.#counts = { push: 0, pull: 0, events: 0, faulted: 0 };
+    const held = this.#held;
+    this.#held = [];
+    for (const release of held) release();
     return before;
   }
 
@@ -94,14 +110,16 @@ export class FaultProxy {
 
   async close(): Promise<void> {
     for (const s of this.#sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
-    this.#server = undefined;
+    const servers = this.#servers;
+    this.#servers = [];
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const route = ROUTES[new URL(req.url ?? '/', 'http://x').pathname];
-    if (route && req.method !== 'OPTIONS') this.#counts[route]++;
-    const rule = route && req.method !== 'OPTIONS' ? this.#rules.find((r) => r.route === route && r.left > 0) : undefined;
+    const preflight = req.method === 'OPTIONS';
+    if (route && !preflight) this.#counts[route]++;
+    const rule = route ? this.#rules.find((r) => r.route === route && !!r.preflight === preflight && r.left > 0) : undefined;
     if (rule) {
       rule.left--;
       this.#counts.faulted++;
@@ -114,6 +132,14 @@ export class FaultProxy {
       res.end(r.body ?? `<html><head><title>${r.status}</title></head><body><h1>Blocked by proxy</h1></body></html>`);
       return;
     }
+    if (fault && 'holdUntilRulesChange' in fault) {
+      this.#held.push(() => this.#forward(req, res, route, undefined));
+      return;
+    }
+    this.#forward(req, res, route, fault);
+  }
+
+  #forward(req: IncomingMessage, res: ServerResponse, route: ProxyRule['route'] | undefined, fault: ProxyFault | undefined): void {
     const upstream = request(new URL(req.url ?? '/', this.#target()), { method: req.method, headers: { ...req.headers, host: new URL(this.#target()).host } });
     const cut = () => res.socket?.destroy();
     upstream.on('error', cut);

@@ -35,6 +35,10 @@ const offlinePages = new WeakMap<PuppeteerPage, (request: InterceptedRequest) =>
  *   so a page reloaded offline must load with the network back: see `outpost-page-reload`) but
  *   leaves the runner's open WebSocket alone.
  * - Requests made by a service worker are not intercepted (they belong to another target).
+ * - Firefox: a request whose CORS preflight is on its way when the offline state takes effect
+ *   never settles (the emulation cancels it after the preflight without telling the page; the kit
+ *   cannot reach it). Firefox drops a URL's cached preflight after any failed request, so this
+ *   comes back often: give up requests on `offline`, as the sync engine does (docs/sync.md).
  * - Connections already open stay open in both browsers (measured: an `EventSource` stream keeps
  *   `readyState` 1 and would still get pokes). Close streams on `offline`, or use `killStub()` to
  *   cut the server side too.

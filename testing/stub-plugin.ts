@@ -23,8 +23,8 @@ export interface OutpostStubPluginOptions {
  * | `outpost-stub-reset` | — | SIGKILL, switch to a fresh empty data dir, start on the same port (tokens and cursors become invalid: log in again; old cursors answer 410) | the URL |
  * | `outpost-network-offline` | — | take the test page and every page it opened offline (`navigator.onLine` false, `offline` event, fetches fail) | `true` |
  * | `outpost-network-online` | — | take them back online | `true` |
- * | `outpost-proxy-url` | — | — | the base URL of a proxy in front of the stub ({@link FaultProxy}) |
- * | `outpost-proxy-rules` | `ProxyRule[]` | fail chosen requests from now on (`[]` heals) | the counts since the last call |
+ * | `outpost-proxy-url` | `{ newOrigin?: boolean }` | with `newOrigin`, listen on one more port (an origin no preflight is cached for) | the base URL of a proxy in front of the stub ({@link FaultProxy}) |
+ * | `outpost-proxy-rules` | `ProxyRule[]` | fail chosen requests (or their preflights) from now on; releases held ones (`[]` heals) | the counts since the last call |
  * | `outpost-proxy-counts` | — | — | requests per route since the rules were set |
  * | `outpost-proxy-drop-streams` | — | cut every open event stream through the proxy | how many |
  * | `outpost-page-open` | `{ path }` | open a path of the test page's origin in a new page (window) of its browser, offline if the test page is | the page's id |
@@ -117,7 +117,7 @@ export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestR
           return true;
         }
         case 'outpost-proxy-url':
-          return proxy.url;
+          return (payload as { newOrigin?: boolean } | undefined)?.newOrigin ? proxy.newOrigin() : proxy.url;
         case 'outpost-proxy-rules':
           return proxy.setRules((payload as ProxyRule[] | undefined) ?? []);
         case 'outpost-proxy-counts':

@@ -67,38 +67,72 @@ async function failure(res: Response, url: URL, route: Route): Promise<SyncReque
   return new SyncRequestError('protocol-error', `${where} (${said}). Pending changes are kept and retried.`, s, undefined, p.code);
 }
 
+/**
+ * Aborts when `timeoutMs` pass or the device reports it went offline, whichever comes first;
+ * `reason()` says which. A request unanswered when the network goes is given up at once rather
+ * than waited on: Firefox can leave it pending for good (a fetch whose CORS preflight was on its
+ * way when its emulated network went offline never settles, docs/sync.md), and elsewhere its
+ * connection is likely dead. Safe, as any retry is: mutation ids make a resent push harmless.
+ */
+function requestSignal(timeoutMs: number): { signal: AbortSignal; reason(): 'timeout' | 'offline' | undefined; done(): void } {
+  const ac = new AbortController();
+  let why: 'timeout' | 'offline' | undefined;
+  const stop = (r: 'timeout' | 'offline') => () => {
+    why ??= r;
+    ac.abort();
+  };
+  const timer = setTimeout(stop('timeout'), timeoutMs);
+  const offline = stop('offline');
+  // A service worker has no `offline` event; the timeout still bounds its requests there.
+  globalThis.addEventListener?.('offline', offline);
+  return {
+    signal: ac.signal,
+    reason: () => why,
+    done: () => (clearTimeout(timer), globalThis.removeEventListener?.('offline', offline)),
+  };
+}
+
 /** POSTs JSON to a sync route and classifies the outcome; `valid` checks a 200 body's shape. */
 async function postJson<T>(base: string, route: Route, body: unknown, token: TokenSource, valid: (body: T) => boolean, timeoutMs = 60_000): Promise<T> {
   const url = new URL(SYNC_PATHS[route], base);
   const t = await token();
-  let res: Response;
   // Covers the body too: an answer that stops half way is as stuck as one that never starts.
-  const signal = AbortSignal.timeout(timeoutMs);
+  const limit = requestSignal(timeoutMs);
+  const abandoned = () => (limit.reason() === 'offline' ? wentOffline(url) : timedOut(url, timeoutMs));
   try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(t ? { authorization: `Bearer ${t}` } : {}) },
-      body: JSON.stringify(body),
-      signal,
-    });
-  } catch (err) {
-    throw new SyncRequestError('network', signal.aborted ? timedOut(url, timeoutMs) : `Could not reach the sync server at ${base} (POST ${url.href}: ${(err as Error).message}). Pending changes are kept and sent when it answers.`);
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(t ? { authorization: `Bearer ${t}` } : {}) },
+        body: JSON.stringify(body),
+        signal: limit.signal,
+      });
+    } catch (err) {
+      throw new SyncRequestError('network', limit.reason() ? abandoned() : `Could not reach the sync server at ${base} (POST ${url.href}: ${(err as Error).message}). Pending changes are kept and sent when it answers.`);
+    }
+    if (!res.ok) throw await failure(res, url, route);
+    let text = '';
+    try {
+      text = await res.text();
+      const parsed = JSON.parse(text) as T;
+      if (parsed && typeof parsed === 'object' && valid(parsed)) return parsed;
+    } catch (err) {
+      // A connection cut while reading the body is a network failure, not a strange answer.
+      if (!(err instanceof SyntaxError)) throw new SyncRequestError('network', limit.reason() ? abandoned() : `The answer to POST ${url.href} was cut off (${(err as Error).message}). Pending changes are kept and retried.`);
+    }
+    throw new SyncRequestError('unexpected-response', `POST ${url.href} answered ${res.status} with a body that is not a sync ${route} response ("${snippet(text)}"): a proxy, captive portal or wrong sync URL is in the way. Pending changes are kept and retried.`, res.status);
+  } finally {
+    limit.done();
   }
-  if (!res.ok) throw await failure(res, url, route);
-  let text = '';
-  try {
-    text = await res.text();
-    const parsed = JSON.parse(text) as T;
-    if (parsed && typeof parsed === 'object' && valid(parsed)) return parsed;
-  } catch (err) {
-    // A connection cut while reading the body is a network failure, not a strange answer.
-    if (!(err instanceof SyntaxError)) throw new SyncRequestError('network', signal.aborted ? timedOut(url, timeoutMs) : `The answer to POST ${url.href} was cut off (${(err as Error).message}). Pending changes are kept and retried.`);
-  }
-  throw new SyncRequestError('unexpected-response', `POST ${url.href} answered ${res.status} with a body that is not a sync ${route} response ("${snippet(text)}"): a proxy, captive portal or wrong sync URL is in the way. Pending changes are kept and retried.`, res.status);
 }
 
 function timedOut(url: URL, ms: number): string {
   return `POST ${url.href} had no complete answer within ${ms / 1000} s (a proxy holding requests or a dead connection). Pending changes are kept and retried; one the server applied meanwhile is acknowledged once. Raise requestTimeoutMs if the server is this slow.`;
+}
+
+function wentOffline(url: URL): string {
+  return `POST ${url.href} was given up: the device went offline before its answer came. Pending changes are kept and sent once it is back online; one the server applied meanwhile is acknowledged once.`;
 }
 
 /** `POST /sync/v1/push`; `timeoutMs` bounds the wait for the whole answer (default 60 s). */

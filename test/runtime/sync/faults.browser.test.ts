@@ -92,6 +92,30 @@ describe('sync engine: faults between client and server', () => {
     expect(await a.store.collection('$outbox').count()).to.equal(0);
   });
 
+  it('a push whose CORS preflight is on its way when the device goes offline is given up at once, then applied once back online', async () => {
+    // Firefox never settles such a fetch (its emulated offline cancels the request after the
+    // preflight without telling the page): without the engine giving it up on `offline`, the push
+    // waited out requestTimeoutMs (60 s), the soak's Firefox hangs. Chromium sent it anyway.
+    const id = unique('preflight');
+    // An origin whose preflight the browser has not cached, so the push sends one; the proxy holds it.
+    const a = await client({ sync: { url: await proxyUrl({ newOrigin: true }), events: false } });
+    await setProxyRules([{ route: 'push', preflight: true, times: 1, fault: { holdUntilRulesChange: true } }]);
+    const h = await a.sync.put('notes', { id, v: 1 });
+    await waitFor(async () => (await proxyCounts()).faulted === 1, 'the push preflight held by the proxy');
+    await goOffline();
+    await waitFor(() => a.sync.status.state === 'offline', 'the page to see the network gone', 10_000, () => a.sync.status);
+    // The preflight goes on and is answered while the device is offline.
+    await setProxyRules([]);
+    await waitFor(() => a.sync.status.lastError?.code === 'network', 'the push given up', 10_000, () => a.sync.status);
+    expect(a.sync.status.lastError!.message).to.include('/sync/v1/push').and.include('went offline');
+    expect(h.status, 'not settled').to.be.oneOf(['pending', 'sent']);
+    expect(await a.store.collection('$outbox').count()).to.equal(1);
+    await goOnline();
+    expect(await h.acked).to.include({ status: 'applied', rev: 1 });
+    expect((await serverDocs(id)).get(`notes/${id}`)!.rev, 'applied exactly once').to.equal(1);
+    await waitFor(() => a.sync.status.pending === 0, 'nothing pending', 10_000, () => a.sync.status);
+  });
+
   it('an edit waiting for the rev of an edit acknowledged without one becomes a conflict when another client changed the document in between', async () => {
     const id = unique('moved');
     const a = await proxied();
