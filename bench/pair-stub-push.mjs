@@ -10,14 +10,13 @@
 // `--before` is another checkout's root (e.g. `git archive <commit> | tar -x -C /tmp/before`),
 // `--after` defaults to this one; `--rate` fixes each stub's request rate instead of saturating.
 import autocannon from 'autocannon';
-import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cpuSeconds, onePutPush } from './push-load.mjs';
+import { bundleStub, cpuSeconds, onePutPush } from './push-load.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -34,8 +33,8 @@ const users = Array.from({ length: 200 }, (_, i) => `u${i}`);
 
 /** Starts a checkout's stub bundled to plain JS (as profile-stub-push.mjs does) and signs in every user. */
 async function startStub(root, name) {
-  const outfile = fileURLToPath(new URL(`../node_modules/.outpost-profile/pair-${name}-${process.pid}.mjs`, import.meta.url));
-  await build({ entryPoints: [join(root, 'server-stub/cli.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'warning' });
+  const outdir = fileURLToPath(new URL(`../node_modules/.outpost-profile/pair-${name}-${process.pid}`, import.meta.url));
+  const outfile = await bundleStub(root, outdir);
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-pair-'));
   const child = spawn(process.execPath, [outfile, '--port', '0', '--data', dataDir, '--users', users.map((u) => `${u}:${u}`).join(','), '--push-rate', 'off'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
@@ -60,7 +59,7 @@ async function startStub(root, name) {
       child.kill('SIGTERM');
       await exited;
       rmSync(dataDir, { recursive: true, force: true });
-      rmSync(outfile, { force: true });
+      rmSync(outdir, { recursive: true, force: true });
     },
   };
 }

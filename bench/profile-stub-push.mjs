@@ -9,7 +9,6 @@
 //
 //   node bench/profile-stub-push.mjs [--duration 5] [--connections 50] [--db postgres://…] [--out /tmp/stub.cpuprofile] [--no-profile]
 import autocannon from 'autocannon';
-import { build } from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, statSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
 import { startBarePushServer } from './bare-push-anchor.mjs';
-import { cpuSeconds, onePutPush } from './push-load.mjs';
+import { bundleStub, cpuSeconds, onePutPush } from './push-load.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -66,11 +65,10 @@ async function load(url, tokens, pid, monitor) {
 
 // The stub bundled to plain JS (not minified, packages external) for the profile: under tsx every
 // function of a module reports line 1, and tsx's loader thread shows up in the samples.
-async function bundleStub() {
-  const outfile = fileURLToPath(new URL(`../node_modules/.outpost-profile/cli-${process.pid}.mjs`, import.meta.url));
-  const root = values.source ?? fileURLToPath(new URL('..', import.meta.url));
-  await build({ entryPoints: [join(root, 'server-stub/cli.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'warning' });
-  return outfile;
+async function bundle() {
+  const outdir = fileURLToPath(new URL(`../node_modules/.outpost-profile/cli-${process.pid}`, import.meta.url));
+  process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
+  return bundleStub(values.source ?? fileURLToPath(new URL('..', import.meta.url)), outdir);
 }
 
 async function startStub(profileDir) {
@@ -83,8 +81,7 @@ async function startStub(profileDir) {
     u.searchParams.set('application_name', APP_NAME);
     db.stubUrl = u.toString();
   }
-  const cli = await bundleStub();
-  process.once('exit', () => rmSync(cli, { force: true }));
+  const cli = await bundle();
   const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const args = [...prof, cli, '--port', '0', '--data', dataDir, '--users', users.map((u) => `${u}:${u}`).join(','), '--push-rate', 'off', ...(db ? ['--db', db.stubUrl, '--db-pool', '20'] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -121,7 +118,7 @@ function summarise(file) {
   const incl = new Map();
   const name = (n) => {
     const f = n.callFrame;
-    const where = f.url ? `${f.url.replace(/^.*\/(node_modules\/(?!\.outpost-profile)|server-stub\/|runtime\/)/, '$1').replace(/^.*\.outpost-profile\/cli-\d+/, 'stub/cli')}:${f.lineNumber + 1}` : '';
+    const where = f.url ? `${f.url.replace(/^.*\/(node_modules\/(?!\.outpost-profile)|server-stub\/|runtime\/)/, '$1').replace(/^.*\.outpost-profile\/cli-\d+\/cli/, 'stub/cli')}:${f.lineNumber + 1}` : '';
     return `${f.functionName || '(anonymous)'} ${where}`.trim();
   };
   let total = 0;

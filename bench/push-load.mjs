@@ -1,6 +1,8 @@
 // What the stub push benchmarks send, and how they read a process's CPU: shared by
 // stub-backends.bench.mjs, profile-stub-push.mjs and pair-stub-push.mjs so their figures compare.
-import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 let counter = 0;
 
@@ -15,4 +17,24 @@ export function onePutPush() {
 export function cpuSeconds(pid, mainThread = false) {
   const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Bundles a checkout's stub to plain JS in `outdir` (`cli.mjs`), with the SQLite writer thread's
+ * entry beside it where the checkout has one (the stub starts it from its own directory). Resolves
+ * to the CLI's path.
+ */
+export async function bundleStub(root, outdir) {
+  const writer = join(root, 'server-stub/storage/sqlite-writer.ts');
+  await build({
+    entryPoints: { cli: join(root, 'server-stub/cli.ts'), ...(existsSync(writer) ? { 'sqlite-writer': writer } : {}) },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  });
+  return join(outdir, 'cli.mjs');
 }

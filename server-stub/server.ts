@@ -205,7 +205,8 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
       if (err instanceof HttpError) return sendError(res, err);
       if (err instanceof StorageUnavailable) {
         logError(`request ${requestId} (${req.method} ${pathOf(req)}): storage unavailable`, err);
-        return sendError(res, new HttpError('unavailable', `The server's storage is unavailable (request ${requestId}); nothing was applied. Retry after the Retry-After delay.`, { 'Retry-After': '1' }));
+        const outcome = err.maybeApplied ? 'it may or may not have been applied: the retry applies it exactly once' : 'nothing was applied';
+        return sendError(res, new HttpError('unavailable', `The server's storage is unavailable (request ${requestId}); ${outcome}. Retry after the Retry-After delay.`, { 'Retry-After': '1' }));
       }
       // The path only: a query string may carry secrets, and the log must not.
       logError(`request ${requestId} (${req.method} ${pathOf(req)}) failed`, err);

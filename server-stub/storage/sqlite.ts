@@ -1,4 +1,4 @@
-// The SQLite storage (default): one better-sqlite3 connection, with group commit. Pushes that
+// The SQLite storage (default): better-sqlite3, with group commit. Pushes that
 // arrive together run in one transaction, each in its own savepoint (one failing push undoes none of
 // the others), and are made durable by one fsync; every reply waits for that commit.
 //
@@ -10,11 +10,19 @@
 // the commit wait for the flush that covers it. What is acknowledged or shown is on disk exactly as
 // with FULL; meanwhile the event loop reads the next requests and runs the next batch. One flush
 // runs at a time; the commits made meanwhile share the next.
+//
+// Plain pushes (applyWrites) run on a writer thread (sqlite-writer-thread.ts), on a connection of
+// its own: the event loop only reads requests, sends the batch and, once the thread reports the
+// commit, flushes and answers. Everything else — reads, sessions, pushes through the general path
+// with their handlers — runs on this thread's connection. Both connections write in turn: a batch
+// goes to the thread under the same mutex as this connection's batches, in arrival order.
 import { close as closeFd, fdatasync, openSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Change, DocumentValue } from '../../runtime/protocol/index.js';
 import { openDb, type Db } from '../db.js';
 import { StorageUnavailable, type PlainWrite, type PushOutcome, type PullSnapshot, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
+import { Refused, applyPlain, plainStatements, type PlainPush, type WriterFault } from './sqlite-plain.js';
+import { WriterThread } from './sqlite-writer-thread.js';
 import { Mutex } from './mutex.js';
 import { Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from './sqlite-checkpoint.js';
 import { pageEnd } from './pull-page.js';
@@ -36,17 +44,12 @@ interface Job {
   fn?: (tx: SqliteTx) => Promise<unknown>;
   /** Runs in its own savepoint without a promise or a SqliteTx; `user` is told of a change if it returns. */
   sync?: () => unknown;
+  /** A plain push: runs on the writer thread when it is open (else `sync` runs it here). */
+  plain?: PlainPush;
   user?: string;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
-
-// Thrown by a plain-write job that would not apply as sent (its savepoint is rolled back), with the answer.
-class Refused {
-  constructor(readonly outcome: 'declined' | 'unauthorized') {}
-}
-const DECLINED = new Refused('declined');
-const UNAUTHORIZED = new Refused('unauthorized');
 
 function toChange(r: DocRow): Change {
   return r.deleted
@@ -66,29 +69,9 @@ function io<T>(what: string, fn: () => T): T {
 
 function statements(db: Db) {
   return {
+    ...plainStatements(db),
     getDoc: db.prepare<[string, string, string], DocRow>('SELECT collection, key, rev, seq, deleted, value FROM documents WHERE user = ? AND collection = ? AND key = ?'),
     listDocs: db.prepare<[string, string], { key: string; rev: number; value: string }>('SELECT key, rev, value FROM documents WHERE user = ? AND collection = ? AND deleted = 0 ORDER BY key'),
-    bump: db.prepare<[string], { seq: number }>('INSERT INTO user_log (user, seq) VALUES (?, 1) ON CONFLICT (user) DO UPDATE SET seq = seq + 1 RETURNING seq'),
-    // A plain write (applyWrites) in one statement that applies only at the base rev: a put of a new
-    // document inserts unless a row exists, any other write updates the row at its base rev. About
-    // half the CPU of a read plus the upsert with RETURNING (~7 against ~13 µs).
-    insertNew: db.prepare<[string, string, string, number, string, number]>(
-      'INSERT INTO documents (user, collection, key, rev, seq, deleted, value, changed_at) VALUES (?, ?, ?, 1, ?, 0, ?, ?) ON CONFLICT DO NOTHING',
-    ),
-    putAt: db.prepare<[number, string, number, string, string, string, number]>(
-      'UPDATE documents SET rev = rev + 1, seq = ?, deleted = 0, value = ?, changed_at = ? WHERE user = ? AND collection = ? AND key = ? AND rev = ?',
-    ),
-    deleteAt: db.prepare<[number, number, string, string, string, number]>(
-      'UPDATE documents SET rev = rev + 1, seq = ?, deleted = 1, value = NULL, changed_at = ? WHERE user = ? AND collection = ? AND key = ? AND rev = ? AND deleted = 0',
-    ),
-    // One name for every savepoint: they nest strictly, and SQLite releases or rolls back to the
-    // innermost of that name. Prepared once instead of parsed per push.
-    savepoint: db.prepare('SAVEPOINT job'),
-    release: db.prepare('RELEASE job'),
-    rollbackTo: db.prepare('ROLLBACK TO job'),
-    begin: db.prepare('BEGIN IMMEDIATE'),
-    commit: db.prepare('COMMIT'),
-    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     write: db.prepare<[{ user: string; collection: string; key: string; seq: number; deleted: number; value: string | null; now: number }], { rev: number }>(
       `INSERT INTO documents (user, collection, key, rev, seq, deleted, value, changed_at) VALUES (@user, @collection, @key, 1, @seq, @deleted, @value, @now)
        ON CONFLICT (user, collection, key) DO UPDATE SET rev = rev + 1, seq = @seq, deleted = @deleted, value = @value, changed_at = @now RETURNING rev`,
@@ -100,17 +83,12 @@ function statements(db: Db) {
     ),
     changesBetween: db.prepare<[string, number, number], DocRow>('SELECT collection, key, rev, seq, deleted, value FROM documents WHERE user = ? AND seq > ? AND seq <= ? ORDER BY seq'),
     clientsOf: db.prepare<[string], { client_id: string; last_mutation_id: number }>('SELECT client_id, last_mutation_id FROM clients WHERE user = ?'),
-    getClient: db.prepare<[string], { user: string; last_mutation_id: number }>('SELECT user, last_mutation_id FROM clients WHERE client_id = ?'),
-    setClient: db.prepare<[string, string, number]>(
-      'INSERT INTO clients (client_id, user, last_mutation_id) VALUES (?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id',
-    ),
     seedRan: db.prepare<[string]>('SELECT 1 FROM seeds WHERE name = ?'),
     markSeed: db.prepare<[string, number]>('INSERT INTO seeds (name, ran_at) VALUES (?, ?)'),
     oldTombstones: db.prepare<[string, number], { maxSeq: number | null }>('SELECT max(seq) AS maxSeq FROM documents WHERE user = ? AND deleted = 1 AND changed_at <= ?'),
     dropTombstones: db.prepare<[string, number, number]>('DELETE FROM documents WHERE user = ? AND deleted = 1 AND changed_at <= ? AND seq <= ?'),
     raiseCompacted: db.prepare<[number, string]>('UPDATE user_log SET compacted_seq = max(compacted_seq, ?) WHERE user = ?'),
     createSession: db.prepare<[string, string, number, number]>('INSERT INTO sessions (token_hash, user, created_at, expires_at) VALUES (?, ?, ?, ?)'),
-    findSession: db.prepare<[string, number], { user: string; expires_at: number }>('SELECT user, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?'),
     extendSession: db.prepare<[number, string]>('UPDATE sessions SET expires_at = ? WHERE token_hash = ?'),
     revokeSession: db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?'),
   };
@@ -148,16 +126,27 @@ export class SqliteStorage implements Storage {
   // Checkpoints the log off the event loop (undefined in memory: no log).
   readonly #checkpointer: Checkpointer | undefined;
 
+  // Runs plain pushes off the event loop (undefined in memory: a second connection would see another database).
+  #writer: WriterThread | undefined;
+  #writerStops = 0;
+  #autocheckpointPages = FALLBACK_AUTOCHECKPOINT_PAGES;
+  #closing = false;
+  readonly #log: (message: string, err: unknown) => void;
+
   /**
-   * @param log told of background failures (the checkpoint thread); default `console.error`.
+   * @param log told of background failures (the checkpoint and writer threads); default `console.error`.
    * @param flushLog flushes the log file (tests pass one they control); default fdatasync on libuv's thread pool.
+   * @param options `writerThread: false` runs plain pushes on this thread; `writerFault` makes the
+   *   first writer thread end before or after its first commit (tests of a crash)
    */
   constructor(
     dataDir: string,
     log: (message: string, err: unknown) => void = (message, err) => console.error(`outpost-stub: ${message}`, err ?? ''),
     flushLog: (fd: number) => Promise<void> = fdatasyncAsync,
+    options: { writerThread?: boolean; writerFault?: WriterFault } = {},
   ) {
     this.#flushLog = flushLog;
+    this.#log = log;
     const { db, epoch, file } = openDb(dataDir);
     this.#db = db;
     this.epoch = epoch;
@@ -171,10 +160,31 @@ export class SqliteStorage implements Storage {
       this.#checkpointer = new Checkpointer(
         file,
         log,
-        () => db.pragma('wal_autocheckpoint = 1000'),
+        () => {
+          this.#autocheckpointPages = 1000;
+          db.pragma('wal_autocheckpoint = 1000');
+          this.#writer?.setAutocheckpoint(1000);
+        },
         () => this.#pauseWrites(),
       );
+      if (options.writerThread !== false) this.#writer = this.#startWriter(file, options.writerFault);
     }
+  }
+
+  // Writer threads started at most: one that keeps stopping (every batch a 503) is not restarted forever.
+  static readonly #MAX_WRITER_STARTS = 5;
+
+  #startWriter(file: string, fault?: WriterFault): WriterThread {
+    return new WriterThread({ file, autocheckpointPages: this.#autocheckpointPages, fault }, (err, wasOpen) => {
+      this.#writer = undefined;
+      if (this.#closing) return;
+      const again = wasOpen && ++this.#writerStops < SqliteStorage.#MAX_WRITER_STARTS;
+      this.#log(
+        `the SQLite writer thread ${wasOpen ? 'stopped' : 'failed to open the database'}; plain pushes run on the main thread${again ? ' until a new one is open' : ' from now on (restart the server to retry)'}`,
+        err,
+      );
+      if (again) this.#writer = this.#startWriter(file);
+    });
   }
 
   /** Makes commit number `n` (and every one before it) durable: starts a flush unless one is running. */
@@ -199,7 +209,7 @@ export class SqliteStorage implements Storage {
       (err: unknown) => {
         this.#flushing = undefined;
         // The disk failed to flush: nothing after this point can be promised durable.
-        this.#syncFailure ??= new StorageUnavailable('SQLite flush', err);
+        this.#syncFailure ??= new StorageUnavailable('SQLite flush', err, true);
         for (const w of this.#durableWaiters.splice(0)) w.reject(this.#syncFailure);
       },
     );
@@ -262,6 +272,45 @@ export class SqliteStorage implements Storage {
   async #runBatch(): Promise<void> {
     this.#scheduled = false;
     const jobs = this.#queue.splice(0);
+    // In arrival order: each run of plain pushes is one transaction on the writer thread, each run
+    // of other jobs one here (without the thread, all of them here, in one transaction).
+    for (let from = 0; from < jobs.length; ) {
+      const onWriter = this.#writer?.usable === true && jobs[from]!.plain !== undefined;
+      let to = from + 1;
+      if (this.#writer?.usable) while (to < jobs.length && (jobs[to]!.plain !== undefined) === onWriter) to++;
+      else to = jobs.length;
+      const run = from === 0 && to === jobs.length ? jobs : jobs.slice(from, to);
+      await (onWriter ? this.#runOnWriter(run) : this.#runHere(run));
+      from = to;
+    }
+  }
+
+  /** Sends plain pushes to the writer thread as one transaction; answers them once it is flushed. */
+  async #runOnWriter(jobs: Job[]): Promise<void> {
+    let reply;
+    try {
+      reply = await this.#writer!.run(jobs.map((job) => job.plain!));
+    } catch (err) {
+      // The thread ended with the batch in flight: it may have committed first. Counted as a commit,
+      // so reads wait for a flush covering it; the pushes are answered 503 (their retries are safe:
+      // exactly once by mutation id).
+      void this.#flush(++this.#committed).catch(() => undefined);
+      const failure = new StorageUnavailable('SQLite writer thread', err, true);
+      for (const job of jobs) job.reject(failure);
+      return;
+    }
+    const done: Array<{ job: Job; value: unknown; changed: string | undefined }> = [];
+    reply.results.forEach((result, i) => {
+      const job = jobs[i]!;
+      if ('error' in result) job.reject(new StorageUnavailable('SQLite write', new Error(result.error)));
+      else if (result.outcome === 'applied') done.push({ job, value: result.outcome, changed: job.user });
+      else job.resolve(result.outcome);
+    });
+    if (reply.committed) this.#committedBatch(done);
+  }
+
+  /** Runs jobs as one transaction on this thread's connection. */
+  async #runHere(jobs: Job[]): Promise<void> {
     if (jobs.length === 0) return;
     const done: Array<{ job: Job; value: unknown; changed: ReadonlySet<string> | string | undefined }> = [];
     const failAll = (err: unknown) => {
@@ -307,7 +356,11 @@ export class SqliteStorage implements Storage {
       failAll(err);
       return;
     }
-    // Answered once flushed, without holding the mutex: the next batch runs during the flush.
+    this.#committedBatch(done);
+  }
+
+  /** Counts a commit and answers its jobs once it is flushed (without the mutex: the next batch runs meanwhile). */
+  #committedBatch(done: Array<{ job: Job; value: unknown; changed: ReadonlySet<string> | string | undefined }>): void {
     const n = ++this.#committed;
     this.#checkpointer?.committed();
     this.#flush(n).then(
@@ -320,7 +373,9 @@ export class SqliteStorage implements Storage {
         }
         for (const user of changed) for (const listener of this.#listeners) listener(user);
       },
-      (err: unknown) => failAll(err),
+      (err: unknown) => {
+        for (const d of done) d.job.reject(err);
+      },
     );
   }
 
@@ -359,36 +414,27 @@ export class SqliteStorage implements Storage {
    * savepoint back and answers `declined` or `unauthorized`: nothing of the push is applied.
    */
   async applyWrites(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number, session?: string): Promise<PushOutcome> {
-    const s = this.#s;
+    const plain: PlainPush = { user, clientId, firstId, lastId, writes, now, session };
     try {
-      return await this.#enqueueSync((): PushOutcome => {
-        // The cache answers for committed state less this batch's revocations so far (they drop
-        // their entries as they run); a miss reads this transaction, which sees them too.
-        if (session !== undefined && (this.#sessions.get(session, now) ?? s.findSession.get(session, now))?.user !== user) throw UNAUTHORIZED;
-        const client = s.getClient.get(clientId);
-        if (client && (client.user !== user || client.last_mutation_id >= firstId)) throw DECLINED;
-        for (const w of writes) {
-          const { seq } = s.bump.get(user)!;
-          const changes =
-            w.json === null
-              ? s.deleteAt.run(seq, now, user, w.collection, w.key, w.baseRev).changes
-              : w.baseRev === 0
-                ? s.insertNew.run(user, w.collection, w.key, seq, w.json, now).changes
-                : s.putAt.run(seq, w.json, now, user, w.collection, w.key, w.baseRev).changes;
-          if (changes !== 1) throw DECLINED;
-        }
-        s.setClient.run(clientId, user, lastId);
-        return 'applied';
-      }, user);
+      return await new Promise<PushOutcome>((resolve, reject) => {
+        const sync = (): PushOutcome => (applyPlain(this.#s, this.#sessions, plain), 'applied');
+        this.#queue.push({ plain, sync, user, resolve: resolve as (v: unknown) => void, reject });
+        this.#schedule();
+      });
     } catch (err) {
       if (err instanceof Refused) return err.outcome;
       throw err;
     }
   }
 
-  /** Resolves once background work (the checkpoint thread) has opened its connection. */
-  opened(): Promise<void> {
-    return this.#checkpointer?.ready ?? Promise.resolve();
+  /** True while plain pushes go to a writer thread (for tests and diagnostics). */
+  get onWriterThread(): boolean {
+    return this.#writer?.usable === true;
+  }
+
+  /** Resolves once background work (the checkpoint and writer threads) has opened its connections. */
+  async opened(): Promise<void> {
+    await Promise.all([this.#checkpointer?.ready, this.#writer?.ready]);
   }
 
   pull(user: string, afterSeq: number, limit: number, maxBytes: number): Promise<PullSnapshot> {
@@ -479,7 +525,9 @@ export class SqliteStorage implements Storage {
   async close(): Promise<void> {
     // Queued transactions finish (and reply) first.
     while (this.#queue.length || this.#scheduled) await this.#mutex.run(() => this.#runBatch());
-    // The worker's connection first: the last one to close checkpoints the log and removes it.
+    this.#closing = true;
+    // The threads' connections first: the last one to close checkpoints the log and removes it.
+    await this.#mutex.run(() => this.#writer?.close());
     await this.#checkpointer?.close();
     await this.#mutex.run(() => this.#db.close());
     while (this.#flushing) await this.#flushing;

@@ -124,11 +124,18 @@ export interface Storage {
 
 /**
  * The storage failed (I/O error, disk full, database down or unreachable). The request is answered
- * 503 with Retry-After and nothing of it is applied; the client retries.
+ * 503 with Retry-After and nothing of it is applied — or, with `maybeApplied`, whether it was is
+ * unknown (the failure came after the commit may have happened); either way the client retries, and
+ * mutation ids make the retry apply a push exactly once.
  */
 export class StorageUnavailable extends Error {
   override readonly name = 'StorageUnavailable';
-  constructor(what: string, cause: unknown) {
+  constructor(
+    what: string,
+    cause: unknown,
+    /** True when the write may have committed before the failure. */
+    readonly maybeApplied = false,
+  ) {
     super(`The ${what} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
 }

@@ -4,29 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteStorage } from '../../server-stub/storage/sqlite.js';
 import { RESTART_FRAMES } from '../../server-stub/storage/sqlite-checkpoint.js';
-import { tempDir } from './helpers.js';
-
-/** Commit frames in the live part of `<dir>/outpost.sqlite-wal` (frames carrying the header's salts). */
-function commitsInWal(dir: string): number {
-  const path = join(dir, 'outpost.sqlite-wal');
-  if (!existsSync(path)) return 0;
-  const wal = readFileSync(path);
-  if (wal.length < 32) return 0;
-  const pageSize = wal.readUInt32BE(8);
-  const salt1 = wal.readUInt32BE(16);
-  const salt2 = wal.readUInt32BE(20);
-  let commits = 0;
-  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
-    // Frames left from before the log was restarted carry older salts: the live log ends there.
-    if (wal.readUInt32BE(at + 8) !== salt1 || wal.readUInt32BE(at + 12) !== salt2) break;
-    if (wal.readUInt32BE(at + 4) !== 0) commits++;
-  }
-  return commits;
-}
+import { commitsInWal, tempDir } from './helpers.js';
 
 test('SQLite: transactions queued together commit once, and the one that fails undoes none of the others', async (t) => {
   const dir = tempDir();

@@ -1,5 +1,5 @@
 // Shared helpers for the stub's Node tests: a started stub in a temp dir and a tiny typed client.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -112,4 +112,22 @@ export function client(url: string, token: string, clientId = `c-${Math.random()
       }
     },
   };
+}
+
+/** Commit frames in the live part of `<dir>/outpost.sqlite-wal` (frames carrying the header's salts). */
+export function commitsInWal(dir: string): number {
+  const path = join(dir, 'outpost.sqlite-wal');
+  if (!existsSync(path)) return 0;
+  const wal = readFileSync(path);
+  if (wal.length < 32) return 0;
+  const pageSize = wal.readUInt32BE(8);
+  const salt1 = wal.readUInt32BE(16);
+  const salt2 = wal.readUInt32BE(20);
+  let commits = 0;
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+    // Frames left from before the log was restarted carry older salts: the live log ends there.
+    if (wal.readUInt32BE(at + 8) !== salt1 || wal.readUInt32BE(at + 12) !== salt2) break;
+    if (wal.readUInt32BE(at + 4) !== 0) commits++;
+  }
+  return commits;
 }
