@@ -22,6 +22,8 @@ const out = opt('--out', quick || args.includes('--pages') ? join(root, '.tmp/be
 const browsers = opt('--browsers', 'chromium,firefox').split(',');
 // `--pages sync` (or `store`): only those page benchmarks, written to --out (default .tmp/), nothing else.
 const only = opt('--pages', undefined)?.split(',');
+// `--page-opts '{"big":20000,"runs":5}'`: extra options for the pages' functions (e.g. runStoreBench's `big`, `runs`, `reads`).
+const pageOpts = JSON.parse(opt('--page-opts', '{}'));
 
 const CHROMIUM_ARGS = ['--enable-precise-memory-info', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--no-default-browser-check'];
 const LAUNCH = {
@@ -103,7 +105,7 @@ async function runPages() {
         for (const p of PAGES) {
           await page.waitForFunction((fn) => typeof globalThis[fn] === 'function', {}, p.fn);
           console.log(`bench: ${p.section} in ${name}…`);
-          const pageRows = await page.evaluate((fn, opts) => globalThis[fn](opts), p.fn, { quick, url: stub.url, docs: SYNC_DOCS });
+          const pageRows = await page.evaluate((fn, opts) => globalThis[fn](opts), p.fn, { quick, url: stub.url, docs: SYNC_DOCS, ...pageOpts });
           for (const r of pageRows) rows.push({ ...r, browser: name, section: p.section });
         }
       } finally {
