@@ -12,6 +12,9 @@
 // stretches of the main thread (runs of non-idle samples, ≈ long tasks) with what ran in each.
 // --trace (with sync): also records a Chromium trace and prints the main thread's tasks ≥ 50 ms
 // with the trace events (script, GC, style, layout…) and the sampled functions inside each.
+// --transactions (archive, open): also prints the page's IndexedDB transactions from the input to
+// the paint, created → complete (ms after the input), mode and stores: what waited for what (a
+// read-only transaction created after a read-write one over the same stores runs after it commits).
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -52,8 +55,22 @@ function printBusy(profile, byId) {
   }
 }
 
+/** Page source: records each IndexedDB transaction's creation, end, mode and stores in `window.__tx`. */
+const TRANSACTION_LOG = `(() => {
+  const log = (window.__tx = []);
+  const transaction = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (names, mode, options) {
+    const tx = transaction.call(this, names, mode, options);
+    const e = { stores: [].concat(names).join(','), mode: mode ?? 'readonly', created: performance.now() };
+    log.push(e);
+    tx.addEventListener('complete', () => (e.end = performance.now()));
+    tx.addEventListener('abort', () => ((e.end = performance.now()), (e.aborted = true)));
+    return tx;
+  };
+})();`;
+
 const root = new URL('..', import.meta.url).pathname;
-const { values } = parseArgs({ options: { size: { type: 'string', default: '5000' }, action: { type: 'string', default: 'archive' }, threads: { type: 'string', default: '20' }, trace: { type: 'boolean', default: false }, out: { type: 'string', default: join(root, '.tmp/demo.cpuprofile') } } });
+const { values } = parseArgs({ options: { size: { type: 'string', default: '5000' }, action: { type: 'string', default: 'archive' }, threads: { type: 'string', default: '20' }, trace: { type: 'boolean', default: false }, transactions: { type: 'boolean', default: false }, out: { type: 'string', default: join(root, '.tmp/demo.cpuprofile') } } });
 const SIZE = Number(values.size);
 const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
 
@@ -67,7 +84,7 @@ try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 800 });
   page.setDefaultTimeout(900_000);
-  await page.evaluateOnNewDocument(PAGE_KIT + firstRowsProbe('mail-thread-row'));
+  await page.evaluateOnNewDocument(PAGE_KIT + firstRowsProbe('mail-thread-row') + (values.transactions ? TRANSACTION_LOG : ''));
   await page.goto(`${url}/signin`);
   await page.locator('>>> mail-sign-in >>> input[name=user]').fill('alice');
   await page.locator('>>> mail-sign-in >>> input[name=password]').fill('alice');
@@ -113,6 +130,7 @@ try {
       const r = window.__bench.all('mail-thread-row')[1].getBoundingClientRect();
       return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
     });
+    await page.evaluate(() => window.__tx?.splice(0));
     await cdp.send('Profiler.start');
     await page.mouse.click(box.x, box.y);
     ms = await page.evaluate(async () => (await window.__bench.frameWhen(() => window.__bench.checks.threadOpen())) - window.__bench.lastInput);
@@ -126,6 +144,7 @@ try {
       const r = window.__bench.all('button').find((x) => x.textContent.trim() === 'Archive' && x.closest('.toolbar')).getBoundingClientRect();
       return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
     });
+    await page.evaluate(() => window.__tx?.splice(0));
     await cdp.send('Profiler.start');
     await page.mouse.click(box.x, box.y);
     ms = await page.evaluate(async (a) => {
@@ -152,6 +171,12 @@ try {
   if (values.action === 'sync') printBusy(profile, byId);
   if (trace) printLongTasks(longTasks(trace.traceEvents ?? trace, { profile }));
   console.log(`${values.action} (${SIZE} messages): ${Math.round(ms)} ms to the painted result; profile ${Math.round(total)} ms → ${values.out}`);
+  if (values.transactions) {
+    // Those created before the paint; their times from the input event.
+    const log = await page.evaluate((painted) => window.__tx.map((e) => ({ ...e, created: e.created - window.__bench.lastInput, end: e.end === undefined ? undefined : e.end - window.__bench.lastInput })).filter((e) => e.created <= painted), ms);
+    console.log(`IndexedDB transactions created from the input to the paint at ${Math.round(ms)} ms (created → complete, ms after the input):`);
+    for (const e of log) console.log(`  ${e.created.toFixed(0).padStart(6)} → ${e.end === undefined ? ' (open)' : e.end.toFixed(0).padStart(6)}${e.aborted ? ' aborted' : ''}  ${e.mode.padEnd(9)} ${e.stores}`);
+  }
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${v.toFixed(0).padStart(7)} ms ${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
 } finally {
   await browser.close();
