@@ -132,7 +132,8 @@ export function checkProtocol(body: unknown): void {
  * logs, history and Referer headers, so `?token=` is refused with a message saying so.
  */
 export function bearerToken(req: IncomingMessage, url: URL): string | undefined {
-  if (url.searchParams.has('token')) {
+  // `search` first: reading `searchParams` builds a URLSearchParams (~1 % of a push's event-loop time).
+  if (url.search !== '' && url.searchParams.has('token')) {
     throw new HttpError('unauthorized', 'Tokens in URLs (?token=) are not accepted: they leak into logs and history. Send Authorization: Bearer <token> (the event stream too: read it with fetch, not EventSource).', {
       'WWW-Authenticate': 'Bearer',
     });
