@@ -152,9 +152,25 @@ export function pull(base: string, clientId: string, cursor: Cursor | null, limi
  */
 export async function listenForPokes(base: string, token: TokenSource, onPoke: (cursor: string) => void, signal: AbortSignal, onOpen?: () => void): Promise<void> {
   const t = await token();
+  // Until it opens, the stream is given up on `offline` as a push is (requestSignal): Firefox can
+  // leave its fetch pending for good, and no poke would come until the engine restarts.
+  const stream = new AbortController();
+  const stop = () => stream.abort();
+  signal.addEventListener('abort', stop);
+  if (signal.aborted) stop();
+  globalThis.addEventListener?.('offline', stop);
+  try {
+    return await readPokes(base, t, onPoke, stream.signal, () => (globalThis.removeEventListener?.('offline', stop), onOpen?.()));
+  } finally {
+    signal.removeEventListener('abort', stop);
+    globalThis.removeEventListener?.('offline', stop);
+  }
+}
+
+async function readPokes(base: string, t: string | undefined, onPoke: (cursor: string) => void, signal: AbortSignal, onOpen: () => void): Promise<void> {
   const res = await fetch(new URL(SYNC_PATHS.events, base), { headers: { accept: 'text/event-stream', ...(t ? { authorization: `Bearer ${t}` } : {}) }, signal });
   if (!res.ok || !res.body) throw new SyncRequestError(res.status === 401 ? 'auth-required' : 'unexpected-response', `GET ${res.url} (event stream) answered ${res.status}`, res.status);
-  onOpen?.();
+  onOpen();
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {

@@ -230,6 +230,20 @@ describe('sync engine: faults between client and server', () => {
     await waitFor(async () => (await a.store.collection('notes').get(id)) !== undefined, 'the poke to pull b\'s change', 15_000);
   });
 
+  it('an event stream whose CORS preflight is on its way when the device goes offline is given up and opened again once online', async () => {
+    // As for a push (above): in Firefox the stream's fetch stayed pending for good, and no poke came
+    // until the engine restarted.
+    await setProxyRules([{ route: 'events', preflight: true, times: 1, fault: { holdUntilRulesChange: true } }]);
+    const a = await client({ sync: { url: await proxyUrl({ newOrigin: true }), events: true } });
+    await waitFor(async () => (await proxyCounts()).faulted === 1, 'the event stream preflight held by the proxy');
+    await goOffline();
+    await waitFor(() => a.sync.status.state === 'offline', 'the page to see the network gone', 10_000, () => a.sync.status);
+    // The preflight goes on and is answered while the device is offline.
+    await setProxyRules([]);
+    await goOnline();
+    await waitFor(async () => (await proxyCounts()).streams === 1, 'the event stream opened again', 15_000);
+  });
+
   it('when the event stream opens again after the stub was down, the engine syncs at once, whatever backoff or Retry-After it was waiting out', async function () {
     // The stream reconnects with its own backoff (0.5–30 s, a few seconds after a short outage).
     this.timeout(60_000);
