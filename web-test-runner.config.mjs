@@ -74,7 +74,9 @@ export default {
   concurrentBrowsers: 1,
   browsers,
   staticLogging: true,
-  testFramework: { config: { timeout: 20000 } },
+  // A deadline for a hung test, not an expected time: at load 30 a test restarting the stub twice,
+  // or following a leader through a stub kill, outlived 20 s (fresh-clone CI, 2026-12-02).
+  testFramework: { config: { timeout: 60000 } },
   // A soak session (scripts/soak-sync.mjs) gets 20 s a run (a Firefox session at load 32 took 11 s
   // a run) and room for one hung run and a shrink (the convergence test's 100 s limit, 120 s of
   // shrinking, the clean-up); a replay of one path shrinks, each attempt up to that limit.

@@ -31,7 +31,7 @@ async function addLabel(page: Page, threadId: string, labelId: string): Promise<
 
 const labelsOf = async (page: Page, threadId: string) => (await threads(page))?.find((t) => t.threadId === threadId)?.labels ?? [];
 
-forEachBrowser((kind) => describe(`demo mail client on phones and on two devices (${kind})`, { timeout: 240_000 }, () => {
+forEachBrowser((kind) => describe(`demo mail client on phones and on two devices (${kind})`, { timeout: 480_000 }, () => {
   let stub: StubProcess;
   let url: string;
   let browser: Browser;

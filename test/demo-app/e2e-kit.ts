@@ -117,9 +117,9 @@ export async function freshPage(browser: Browser): Promise<Page & { errors: stri
 /**
  * Polls `check` until it returns something other than undefined, or fails after `ms` naming `what`.
  * The default is a deadline for a broken run, not an expected time: at load 35 Firefox's sign-in
- * and first sync outlived 20 s.
+ * and first sync outlived 20 s, and at load 30 its second account's first sync 60 s.
  */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, ms = 60_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, ms = 90_000): Promise<T> {
   const until = Date.now() + ms;
   let last: unknown;
   for (;;) {

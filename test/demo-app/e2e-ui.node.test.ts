@@ -38,7 +38,7 @@ const message = (i: number, html: string, threadId: string): MailMessage & { [k:
 
 const threadIdsOf = async (page: Page) => new Set((await threads(page))?.map((t) => t.threadId));
 
-forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`, { timeout: 240_000 }, () => {
+forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`, { timeout: 480_000 }, () => {
   let stub: StubProcess;
   let url: string;
   let browser: Browser;

@@ -19,7 +19,7 @@ async function serverMessages(url: string, user: string): Promise<Array<MailMess
   return [...(await serverDocs(url, user)).values()].filter((c) => c.collection === 'messages').map((c) => ({ ...(c.value as unknown as MailMessage), rev: c.rev }));
 }
 
-forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on the stub)`, { timeout: 240_000 }, () => {
+forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on the stub)`, { timeout: 480_000 }, () => {
   let stub: StubProcess;
   let url: string;
   let browser: Browser;
