@@ -73,7 +73,7 @@ export class Outbox {
 
   /** Reads a `$meta` value. */
   async meta<T>(key: string, tx?: Tx): Promise<T | undefined> {
-    const rec = await (tx ? tx.collection(META) : this.config.store.collection(META)).get(key);
+    const rec = await (tx ?? this.config.store).collection(META).get(key);
     return rec?.value as T | undefined;
   }
 
