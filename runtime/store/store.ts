@@ -177,6 +177,12 @@ export class Store extends EventTarget {
           return result;
         } catch (err) {
           if (this.#cut.has(tx)) return scope.run(collection, mode, fn);
+          // A write that threw part way (a value IndexedDB cannot clone) commits none of what it queued.
+          try {
+            tx.abort();
+          } catch {
+            // Already aborted by the failing request, or over.
+          }
           throw err;
         }
       },
@@ -311,3 +317,4 @@ export async function openStore(schema: StoreSchema, options: OpenStoreOptions =
 }
 
 export type { Key };
+

@@ -3,16 +3,14 @@
 // It imports only types: a value shared with the entry would split the entry into chunks.
 import type { IDBPIndex, unwrap as Unwrap } from 'idb';
 import type { Prepared } from './collection.js';
-import type { idOf as IdOf, matchesRest as MatchesRest, rangeOf as RangeOf, readKey as ReadKey, search as Search, Key, PageToken, Query, Source } from './query.js';
-import { ordered, results } from './word-order.js';
+import type { matchesRest as MatchesRest, rangeOf as RangeOf, search as Search, Key, PageToken, Query, Source } from './query.js';
+import { idOf, ordered, results } from './word-order.js';
 
 /** What this chunk takes from the entry's modules (see the note above). */
 export interface WordLib {
-  idOf: typeof IdOf;
   matchesRest: typeof MatchesRest;
   search: typeof Search;
   wordsStore: (collection: string) => string;
-  readKey: typeof ReadKey;
   rangeOf: typeof RangeOf;
   unwrap: typeof Unwrap;
 }
@@ -51,7 +49,7 @@ export function write(raw: IDBObjectStore, items: Prepared[]): Promise<void> {
     for (const { key, words } of items) {
       const found = (last = side.get(key));
       found.onsuccess = () => {
-        const id = lib.idOf(key);
+        const id = idOf(key);
         const queued = queuedWords.get(tx)!;
         const had = queued.has(id) ? queued.get(id) : queued.cleared ? null : ((found.result as { w: string[] } | undefined)?.w ?? null);
         if (words ? (had ?? []).length === words.length && words.every((x, i) => x === had![i]) : !had) return;
@@ -80,9 +78,9 @@ export function write(raw: IDBObjectStore, items: Prepared[]): Promise<void> {
       const queued = queuedWords.get(tx)!;
       // Entries in the range, or writes to these keys queued but not yet run: read and compare
       // (resolving once they are decided, so a caller's next write comes after).
-      if (count.result || items.some((i) => queued.has(lib.idOf(i.key)))) return settle(compare());
+      if (count.result || items.some((i) => queued.has(idOf(i.key)))) return settle(compare());
       for (const { key, words } of items) {
-        queued.set(lib.idOf(key), words!);
+        queued.set(idOf(key), words!);
         if (words!.length) side.put({ k: key, w: words });
       }
       resolve();
@@ -130,7 +128,7 @@ export async function searchAll(index: IDBPIndex<unknown, string[], string, stri
     const seen = new Set<unknown>();
     const rows: unknown[] = [];
     for (const hit of hits) {
-      const id = lib.idOf(hit.k);
+      const id = idOf(hit.k);
       if (seen.has(id)) continue;
       seen.add(id);
       if (lib.matchesRest(hit, rest)) rows.push(hit);

@@ -10,6 +10,9 @@
 import type { Key, PageToken, Query } from './query.js';
 import type { WordLib } from './word-index.js';
 
+/** A key as a Set or Map member: equal keys give equal members (query.ts has the same; importing it would split the entry). */
+export const idOf = (k: Key): unknown => (typeof k === 'object' ? JSON.stringify(k) : k);
+
 /** Queues `requests` (already made) and resolves with their results once the last succeeds. */
 export function results<T>(requests: Array<IDBRequest<T>>): Promise<T[]> {
   return new Promise((resolve, reject) => {
@@ -26,7 +29,7 @@ export function results<T>(requests: Array<IDBRequest<T>>): Promise<T[]> {
 }
 
 /** The keys of the records holding every one of `words` as a word prefix (one `getAllKeys` per word). */
-export async function hitsOf(side: IDBIndex, words: string[], idOf: WordLib['idOf']): Promise<Map<unknown, Key>> {
+export async function hitsOf(side: IDBIndex, words: string[]): Promise<Map<unknown, Key>> {
   const lists = await results(words.map((w) => side.getAllKeys(IDBKeyRange.bound(w, w + '\uffff'))));
   const hits = new Map<unknown, Key>(lists[0].map((k) => [idOf(k), k]));
   for (const list of lists.slice(1)) {
@@ -56,14 +59,14 @@ export async function ordered(lib: WordLib, side: IDBIndex, q: Query, wantNext: 
   const index = records.index(name);
   if (index.multiEntry) throw ['invalid-query/words-multiEntry', collection, name];
   const path = index.keyPath;
-  const keyOf = (r: unknown) => (Array.isArray(path) ? path.map((p) => lib.readKey(r, p)) : lib.readKey(r, path)) as Key;
+  const keyOf = (r: unknown) => (Array.isArray(path) ? path.map((p) => readKey(r, p)) : readKey(r, path)) as Key;
   const sign = q.direction === 'prev' ? -1 : 1;
   const range = lib.rangeOf(q);
   const limit = q.limit ?? Infinity;
   // One row past the page says whether another follows.
   const take = wantNext ? limit + 1 : limit;
   const after = q.after;
-  const hits = await hitsOf(side, words, lib.idOf);
+  const hits = await hitsOf(side, words);
   let picked: Array<{ pk: Key; key?: Key; row: unknown }>;
   if (hits.size <= Math.max(FEW_HITS, take * 2)) {
     const keys = [...hits.values()];
@@ -79,7 +82,7 @@ export async function ordered(lib: WordLib, side: IDBIndex, q: Query, wantNext: 
     picked.sort((a, b) => sign * (indexedDB.cmp(a.key!, b.key!) || indexedDB.cmp(a.pk, b.pk)));
     picked.length = Math.min(picked.length, take);
   } else {
-    const pks = await walkIndex(index, range, sign, after, take, (pk) => hits.has(lib.idOf(pk)));
+    const pks = await walkIndex(index, range, sign, after, take, (pk) => hits.has(idOf(pk)));
     const rows = await results(pks.slice(0, limit).map((k) => records.get(k)));
     picked = pks.map((pk, i) => ({ pk, row: rows[i] }));
   }
@@ -87,6 +90,13 @@ export async function ordered(lib: WordLib, side: IDBIndex, q: Query, wantNext: 
   const last = page[page.length - 1];
   const next = picked.length > limit && last ? { key: last.key ?? keyOf(last.row), primaryKey: last.pk } : undefined;
   return { rows: page.map((p) => p.row), next };
+}
+
+/** The value at a dotted key path (query.ts has the same; importing it would split the entry). */
+function readKey(value: unknown, keyPath: string): unknown {
+  let v = value;
+  for (const part of keyPath.split('.')) v = v === null || typeof v !== 'object' ? undefined : (v as Record<string, unknown>)[part];
+  return v;
 }
 
 function valid(key: unknown): boolean {

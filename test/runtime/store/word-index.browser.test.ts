@@ -143,6 +143,20 @@ describe('word index side store', () => {
     expect((await messages.query({ words: 'alpha' })).map((m) => m.id)).to.deep.equal([mail(1).id]);
   });
 
+  it('a bulkPut refused part way (a value that cannot be cloned) stores none of its records or side entries', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.put(mail(1, { subject: 'alpha' }));
+    for (const batch of [
+      [mail(2, { subject: 'beta' }), mail(3, { subject: 'gamma' }), { ...mail(4), open: () => 1 }],
+      [mail(1, { subject: 'delta' }), { ...mail(5), open: () => 1 }],
+    ]) {
+      const err = await messages.bulkPut(batch as Mail[]).then(() => undefined, (e: { code?: string }) => e);
+      expect(err?.code).to.equal('not-cloneable');
+    }
+    expect((await messages.query()).map((m) => [m.id, m.subject])).to.deep.equal([[mail(1).id, 'alpha']]);
+    await expectExact(store, name);
+  });
+
   it('a write that leaves the words alone writes no side entry; one that changes them writes one', async () => {
     const messages = store.collection<Mail>('messages');
     await messages.bulkPut([mail(1, { subject: 'alpha beta' }), mail(2, { subject: 'gamma' })]);
