@@ -3,16 +3,10 @@
 // one transaction and one commit (one WAL flush, one round trip, one statement's overhead) for all
 // of them. Each push runs in a subtransaction of its own inside the function, so one that fails
 // undoes nothing of the others; every reply waits for the shared commit.
-import type { PlainWrite, PushOutcome } from './types.js';
+import type { PushOfWrites, PushOutcome } from './types.js';
 
 /** One push waiting for (or in) a batch. */
-export interface BatchedPush {
-  user: string;
-  clientId: string;
-  firstId: number;
-  lastId: number;
-  writes: readonly PlainWrite[];
-  now: number;
+export interface BatchedPush extends PushOfWrites {
   /** A token hash the function must find a session of `user` for, or null (already checked). */
   session: string | null;
 }

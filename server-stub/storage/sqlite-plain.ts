@@ -4,16 +4,10 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db.js';
 import type { SessionCache } from './session-cache.js';
-import type { PlainWrite, PushOutcome } from './types.js';
+import type { PushOfWrites, PushOutcome } from './types.js';
 
 /** One push of {@link Storage.applyWrites}, as plain data (it crosses to the writer thread). */
-export interface PlainPush {
-  user: string;
-  clientId: string;
-  firstId: number;
-  lastId: number;
-  writes: readonly PlainWrite[];
-  now: number;
+export interface PlainPush extends PushOfWrites {
   /** A token hash whose session must exist for `user` in the push's transaction. */
   session?: string;
 }

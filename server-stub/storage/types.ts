@@ -45,6 +45,16 @@ export interface PlainWrite {
   json: string | null;
 }
 
+/** The arguments of one {@link Storage.applyWrites} call, as plain data (backends queue them). */
+export interface PushOfWrites {
+  user: string;
+  clientId: string;
+  firstId: number;
+  lastId: number;
+  writes: readonly PlainWrite[];
+  now: number;
+}
+
 /** What {@link Storage.applyWrites} did: everything, or nothing and why. */
 export type PushOutcome = 'applied' | 'declined' | 'unauthorized';
 

@@ -2,7 +2,7 @@
 // byRecipient, byLabelDate) and must list exactly what a search over every message would, in the
 // same order: checked against a brute-force answer (matchesSearch over the whole mailbox).
 import { expect } from '@open-wc/testing';
-import { deleteStore, openStore, type Store } from '../../runtime/store/index.js';
+import { deleteStore, openStore } from '../../runtime/store/index.js';
 import { syncCollections } from '../../runtime/sync/index.js';
 import { mailCollections, MAIL_STORE_VERSION } from '../../demo-app/app/mail-schema.js';
 import { mailboxThreads } from '../../demo-app/app/queries.js';
@@ -57,19 +57,20 @@ function bruteForce(all: MailMessage[], query: string, limit: number) {
   return { threads: ids.slice(0, limit).map((t) => ({ threadId: t, messageIds: members(t) })), more: ids.length > limit };
 }
 
+/** A fresh mail store named `name` holding `messages`, as a session without sync. */
+async function mailStoreOf(name: string, messages: MailMessage[]): Promise<MailSession> {
+  const store = await openStore({ name, version: MAIL_STORE_VERSION, collections: { ...mailCollections, ...syncCollections } });
+  await store.collection('messages').bulkPut(messages as never[]);
+  return { user: 'alice', store, sync: undefined as never, close: () => store.close() };
+}
+
 describe('demo search through store indexes', () => {
   const name = `search-index-${Math.random().toString(36).slice(2)}`;
   const all = mailbox();
-  let store: Store;
   let session: MailSession;
-
-  before(async () => {
-    store = await openStore({ name, version: MAIL_STORE_VERSION, collections: { ...mailCollections, ...syncCollections } });
-    await store.collection('messages').bulkPut(all as never[]);
-    session = { user: 'alice', store, sync: undefined as never, close: () => store.close() };
-  });
+  before(async () => (session = await mailStoreOf(name, all)));
   after(async () => {
-    store.close();
+    session.close();
     await deleteStore(name);
   });
 
@@ -140,16 +141,10 @@ describe('demo search reads a page, never the mailbox', () => {
     labels: i % 4 ? ['INBOX'] : ['INBOX', 'label-work'],
     attachments: [],
   }));
-  let store: Store;
   let session: MailSession;
-
-  before(async () => {
-    store = await openStore({ name, version: MAIL_STORE_VERSION, collections: { ...mailCollections, ...syncCollections } });
-    await store.collection('messages').bulkPut(all as never[]);
-    session = { user: 'alice', store, sync: undefined as never, close: () => store.close() };
-  });
+  before(async () => (session = await mailStoreOf(name, all)));
   after(async () => {
-    store.close();
+    session.close();
     await deleteStore(name);
   });
 
