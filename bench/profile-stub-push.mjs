@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Where a push's time goes on the Node side: the SQLite stub under `--cpu-prof` while autocannon
 // pushes one put per request (the load of stub-backends.bench.mjs), beside the bare http anchor
-// measured in the same run. Prints throughput, the anchor ratio and the profile's heaviest functions
-// (self time) and the stub's own functions (inclusive time). With `--db postgres://…` the stub runs on
+// measured in the same run. Prints throughput, the anchor ratio and, for each thread (the event
+// loop, the SQLite writer thread), the heaviest functions (self time) and the stub's own functions
+// (inclusive time). With `--db postgres://…` the stub runs on
 // a fresh schema of that PostgreSQL (`--db-pool 20`), the anchor is `pgbench -N` (50 clients, the
 // database `outpost_pgbench` that stub-backends.bench.mjs sets up) and the CPU of the stub's
 // PostgreSQL backends per push is printed too.
@@ -118,7 +119,7 @@ function summarise(file) {
   const incl = new Map();
   const name = (n) => {
     const f = n.callFrame;
-    const where = f.url ? `${f.url.replace(/^.*\/(node_modules\/(?!\.outpost-profile)|server-stub\/|runtime\/)/, '$1').replace(/^.*\.outpost-profile\/cli-\d+\/cli/, 'stub/cli')}:${f.lineNumber + 1}` : '';
+    const where = f.url ? `${f.url.replace(/^.*\/(node_modules\/(?!\.outpost-profile)|server-stub\/|runtime\/)/, '$1').replace(/^.*\.outpost-profile\/cli-\d+\//, 'stub/')}:${f.lineNumber + 1}` : '';
     return `${f.functionName || '(anonymous)'} ${where}`.trim();
   };
   let total = 0;
@@ -143,7 +144,7 @@ function summarise(file) {
   console.log('heaviest self time:');
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`  ${pct(v)} %  ${k}`);
   console.log("inclusive time of the stub's own functions:");
-  for (const [k, v] of [...incl].filter(([k]) => k.includes('stub/cli.mjs')).sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`  ${pct(v)} %  ${k}`);
+  for (const [k, v] of [...incl].filter(([k]) => k.includes(' stub/')).sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`  ${pct(v)} %  ${k}`);
 }
 
 const load0 = loadavg()[0];
@@ -183,8 +184,11 @@ console.log(
 if (!values.db) console.log(`write-ahead log after the load: ${walMiB.toFixed(1)} MiB`);
 console.log(`load average (1 min): ${load0.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`);
 if (profileDir) {
-  const file = join(profileDir, readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile')));
-  summarise(file);
-  if (values.out) copyFileSync(file, values.out);
+  // One profile per thread (CPU.<date>.<time>.<pid>.<thread id>.<n>.cpuprofile): the event loop's
+  // (thread 0) first, then the SQLite writer thread's.
+  const threadOf = (f) => Number(f.split('.').at(-3));
+  const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => threadOf(a) - threadOf(b)).map((f) => join(profileDir, f));
+  for (const file of files) summarise(file);
+  if (values.out) copyFileSync(files[0], values.out);
   rmSync(profileDir, { recursive: true, force: true });
 }

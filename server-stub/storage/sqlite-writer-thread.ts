@@ -8,7 +8,9 @@ import type { BatchReply, PlainPush, WriterData, WriterReply, WriterRequest } fr
 /** Starts the worker from the compiled entry beside this module (or this bundle), or from source under tsx. */
 function startWorker(data: WriterData): Worker {
   const ext = /\.[cm]?[jt]s$/.exec(new URL(import.meta.url).pathname)?.[0] ?? '.js';
-  // No execArgv: the parent's flags (a profiler's --cpu-prof, tsx's --import) are not for this thread.
+  // Not the parent's flags (tsx's --import is not for this thread), except a profiler's: a process
+  // run with --cpu-prof profiles its writer thread too (bench/profile-stub-push.mjs prints each).
+  const execArgv = process.execArgv.filter((a, i, all) => a.startsWith('--cpu-prof') || all[i - 1] === '--cpu-prof-dir');
   if (ext === '.ts') {
     // From source under tsx: Node 20 loads a worker's entry before the --import hooks of its flags
     // are active (ERR_UNKNOWN_FILE_EXTENSION), so the thread registers tsx first, then imports it.
@@ -16,7 +18,7 @@ function startWorker(data: WriterData): Worker {
     const entry = new URL('./sqlite-writer.ts', import.meta.url).href;
     return new Worker(`import(${JSON.stringify(api)}).then((tsx) => tsx.register()).then(() => import(${JSON.stringify(entry)}))`, { eval: true, workerData: data, execArgv: [] });
   }
-  return new Worker(new URL(`./sqlite-writer${ext}`, import.meta.url), { workerData: data, execArgv: [] });
+  return new Worker(new URL(`./sqlite-writer${ext}`, import.meta.url), { workerData: data, execArgv });
 }
 
 /**
