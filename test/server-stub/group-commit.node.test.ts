@@ -100,7 +100,7 @@ test('SQLite: under steady writes the log starts over once it passes the restart
   assert.equal(page.changes.length, written / big.text.length, 'nothing was lost to the restarts');
 });
 
-test('SQLite: a commit is answered only after a flush started after it finished; commits made during a flush share the next one', { timeout: 60_000 }, async (t) => {
+test('SQLite: a commit is answered only after a flush started after it finished; at most two flushes run, and commits made while two run share the next one', { timeout: 60_000 }, async (t) => {
   const dir = tempDir();
   // The log's flushes, held until the test finishes them.
   const flushes: Array<() => void> = [];
@@ -122,26 +122,32 @@ test('SQLite: a commit is answered only after a flush started after it finished;
   const a = push('a');
   await until(() => flushes.length === 1);
   const b = push('b');
-  await until(() => commitsInWal(dir) - before === 2);
+  await until(() => flushes.length === 2);
+  assert.equal(commitsInWal(dir) - before, 2, 'the second flush started once b committed, while the first still ran');
   const c = push('c');
   await until(() => commitsInWal(dir) - before === 3);
+  const d = push('d');
+  await until(() => commitsInWal(dir) - before === 4);
   const pulled = storage.pull('alice', 0, 100, 1 << 20).then((page) => page.changes.map((ch) => ch.change.key));
   let read = false;
   void pulled.then(() => (read = true));
   await turns(20);
-  assert.equal(flushes.length, 1, 'one flush at a time');
+  assert.equal(flushes.length, 2, 'two flushes at a time');
   assert.deepEqual(answered, [], 'nothing is answered before a flush covering it finished');
 
-  flushes[0]!();
-  await a;
-  await until(() => flushes.length === 2);
-  await turns(20);
-  assert.deepEqual(answered, ['a'], 'the first flush started before b and c committed: it covers only a');
-  assert.equal(read, false, 'a read that saw c waits for c to be flushed too');
-
+  // The second flush ends first: it started after a and b committed, so it covers both.
   flushes[1]!();
-  await Promise.all([b, c]);
-  assert.deepEqual(answered.sort(), ['a', 'b', 'c'], 'b and c share the second flush');
-  assert.deepEqual(await pulled, ['a', 'b', 'c']);
-  assert.equal(flushes.length, 2, 'two flushes for three commits');
+  await Promise.all([a, b]);
+  await until(() => flushes.length === 3);
+  await turns(20);
+  assert.deepEqual(answered.sort(), ['a', 'b'], 'the flushes running when c and d committed cover only a and b');
+  assert.equal(read, false, 'a read that saw d waits for d to be flushed too');
+
+  flushes[2]!();
+  await Promise.all([c, d]);
+  assert.deepEqual(answered.sort(), ['a', 'b', 'c', 'd'], 'c and d share the third flush');
+  assert.deepEqual(await pulled, ['a', 'b', 'c', 'd']);
+  flushes[0]!();
+  await turns(20);
+  assert.equal(flushes.length, 3, 'three flushes for four commits');
 });
