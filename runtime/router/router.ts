@@ -366,9 +366,11 @@ export class Router extends EventTarget implements ReactiveController {
    * on the next frames, until the person takes over, another navigation starts, or about 10 s.
    */
   #restore(to: [number, number], current: Current, frames: number): void {
+    // Checked before scrolling: a frame already asked for must not scroll once the person took over.
+    if (this.#current !== current || this.#restoring !== current.navigation.id) return;
     this.#scrollTo(to);
     const [x, y] = this.#scrollPosition();
-    if ((x - to[0]) ** 2 + (y - to[1]) ** 2 > 2 && frames && this.#current === current && this.#restoring === current.navigation.id) requestAnimationFrame(() => this.#restore(to, current, frames - 1));
+    if ((x - to[0]) ** 2 + (y - to[1]) ** 2 > 2 && frames) requestAnimationFrame(() => this.#restore(to, current, frames - 1));
   }
 
   async #afterRender(current: Current): Promise<void> {

@@ -166,17 +166,23 @@ describe('Router', () => {
   });
 
   it('restores a scroll container the view re-creates and fills after it rendered (a list reading its rows)', async () => {
-    // A list element whose rows arrive a moment after it renders, as from IndexedDB.
+    // A list element whose rows arrive after it rendered, as from IndexedDB: when the test fills it
+    // (a timer would race the test's own steps on a loaded machine).
+    const fills: Array<() => void> = [];
     class LateList extends HTMLElement {
       connectedCallback() {
         const scroller = Object.assign(document.createElement('div'), { className: 'scroller' });
         scroller.style.cssText = 'height: 200px; overflow: auto';
         this.attachShadow({ mode: 'open' }).append(scroller);
-        setTimeout(() => scroller.append(...Array.from({ length: 100 }, (_, i) => Object.assign(document.createElement('p'), { textContent: `Row ${i}`, style: 'height: 40px; margin: 0' }))), 100);
+        fills.push(() => scroller.append(...Array.from({ length: 100 }, (_, i) => Object.assign(document.createElement('p'), { textContent: `Row ${i}`, style: 'height: 40px; margin: 0' }))));
       }
     }
     if (!customElements.get('late-list')) customElements.define('late-list', LateList);
     const scroller = () => document.querySelector('late-list')?.shadowRoot?.querySelector<HTMLElement>('.scroller');
+    const fillList = async () => {
+      await until(() => fills.length > 0, 'a new list');
+      for (const fill of fills.splice(0)) fill();
+    };
     const host = await mount(
       [
         { path: '/list', render: () => html`<h1>List</h1><late-list></late-list>` },
@@ -185,22 +191,31 @@ describe('Router', () => {
       { scrollContainer: scroller },
       '/list',
     );
+    await fillList();
     await until(() => (scroller()?.scrollHeight ?? 0) > 1000, 'the rows');
     scroller()!.scrollTop = 1200;
+    // Waits for the view to be left completely: its 'navigate' event must not answer the next wait.
+    const toItem = async () => {
+      const shown = nextNavigation(host.router);
+      await host.router.navigate('/item');
+      expect((await shown).path).to.equal('/item');
+    };
     // No scroll listener needed: the position is read when the view is left.
-    await host.router.navigate('/item');
+    await toItem();
     const nav = nextNavigation(host.router);
     history.back();
     expect((await nav).path).to.equal('/list');
     // A new list, empty when the view rendered: the router scrolls once its rows are in.
+    await fillList();
     await until(() => scroller()?.scrollTop === 1200, 'the list scrolled back to 1200 px');
 
     // Back again, but the person scrolls before the rows are in: the router leaves the list alone.
-    await host.router.navigate('/item');
+    await toItem();
     const again = nextNavigation(host.router);
     history.back();
-    await again;
+    expect((await again).path).to.equal('/list');
     dispatchEvent(new WheelEvent('wheel', { deltaY: -10 }));
+    await fillList();
     await until(() => (scroller()?.scrollHeight ?? 0) > 1000, 'the rows again');
     // The restoration runs every frame while it is on: two frames after the rows came, it would show.
     for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(r));
