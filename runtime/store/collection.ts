@@ -2,7 +2,7 @@ import { unwrap, type IDBPObjectStore } from 'idb';
 import { failure, toStoreError } from './errors.js';
 import { idOf, rangeOf, readKey, runQuery, sourceOf, wordIndex, type Key, type Page, type Query } from './query.js';
 import { indexesOf, type CollectionSchema } from './schema.js';
-import { tokenize, wordsOf } from './words.js';
+import { textOf, tokenize, wordsOf } from './words.js';
 import { prepareRecord, stripRecord } from './derived.js';
 import type { LiveDiff } from './live.js';
 import type { ChangeSet, Follower, WrittenValues } from './observers.js';
@@ -23,11 +23,11 @@ export interface Scope {
 /** A stored record: any object with the collection's key field. */
 export type StoredRecord = Record<string, unknown>;
 
-/** A record to write (or, without `words`, a key to delete) and its words. */
-export type Prepared = { record: StoredRecord; key: Key; words?: string[] };
+/** A record to write (or, without one, a key to delete) and the text of its words (collections with words). */
+export type Prepared = { record?: StoredRecord; key: Key; text?: string };
 
 /**
- * Queues writes (an item without words deletes) as plain requests, without awaiting each:
+ * Queues writes (an item without a record deletes) as plain requests, without awaiting each:
  * IndexedDB runs them in order, so the last one's outcome is all of theirs (after a failure it
  * fails too, and the transaction holds the first error). idb's promise and listeners per request
  * cost about a quarter of the main thread's time in a page of synced mails. A collection with
@@ -38,7 +38,7 @@ function writeAll(os: ObjectStore, items: Prepared[], schema: CollectionSchema):
   if (schema.words?.length) return wordIndex().write(raw, items);
   // Queued before the promise: a value IndexedDB cannot clone throws here, as idb's put does.
   let last: IDBRequest | undefined;
-  for (const { record, key, words } of items) last = words ? raw.put(record) : raw.delete(key);
+  for (const { record, key } of items) last = record ? raw.put(record) : raw.delete(key);
   return new Promise<void>((resolve, reject) => {
     if (!last) return resolve();
     last.onsuccess = () => resolve();
@@ -77,8 +77,7 @@ export class Collection<T extends StoredRecord = StoredRecord> {
     const words = this.#schema.words;
     return values.map((value) => {
       const record = prepareRecord(value, this.#schema);
-      // Every record of a collection with words has a word list, [] for none (undefined means delete).
-      return { record, key: readKey(value, keyPath) as Key, words: words?.length ? wordsOf(record, words) : [] };
+      return { record, key: readKey(value, keyPath) as Key, text: words && textOf(record, words) };
     });
   }
 
@@ -137,7 +136,7 @@ export class Collection<T extends StoredRecord = StoredRecord> {
 
   /** Deletes the records with these keys in one transaction. */
   bulkDelete(keys: Key[]): Promise<void> {
-    return this.#write((os) => writeAll(os, keys.map((key) => ({ record: {}, key })), this.#schema), keys, undefined, keys.map(() => undefined));
+    return this.#write((os) => writeAll(os, keys.map((key) => ({ key })), this.#schema), keys, undefined, keys.map(() => undefined));
   }
 
   /** Deletes every record. */

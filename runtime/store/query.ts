@@ -10,7 +10,7 @@ export const wordIndex = () => wordIndexModule!;
 /** Loads the side-store code; openStore awaits it when a collection declares words. */
 export const loadWordIndex = () =>
   import('./word-index.js').then((m) => {
-    m.init({ matchesRest, search, wordsStore, rangeOf, unwrap });
+    m.init({ matchesRest, search, tokenize, wordsStore, rangeOf, unwrap });
     wordIndexModule = m;
   });
 

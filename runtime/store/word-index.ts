@@ -4,12 +4,14 @@
 import type { IDBPIndex, unwrap as Unwrap } from 'idb';
 import type { Prepared } from './collection.js';
 import type { matchesRest as MatchesRest, rangeOf as RangeOf, search as Search, Key, PageToken, Query, Source } from './query.js';
+import type { tokenize as Tokenize } from './words.js';
 import { idOf, ordered, results } from './word-order.js';
 
 /** What this chunk takes from the entry's modules (see the note above). */
 export interface WordLib {
   matchesRest: typeof MatchesRest;
   search: typeof Search;
+  tokenize: typeof Tokenize;
   wordsStore: (collection: string) => string;
   rangeOf: typeof RangeOf;
   unwrap: typeof Unwrap;
@@ -22,39 +24,85 @@ export function init(l: WordLib): void {
   lib = l;
 }
 
-// Per transaction: the words each key's side entry holds once the side writes queued so far run
+/**
+ * A side entry: the record's key, its words and a fingerprint of the text they came from (absent
+ * in entries written before it was kept, and by the layout-0 upgrade: those compute the words).
+ */
+type Entry = { k: Key; w: string[]; f?: number };
+
+/**
+ * The side entry's fingerprint of its words' source text: cyrb53 (bryc's public-domain 53-bit
+ * hash), some 30× cheaper than `tokenize`'s lower-casing, normalizing and regex (2.4 KB texts,
+ * Node 20: 700 in 2 ms beside 60 ms). Equal
+ * fingerprints skip computing the words, so a text changed to one with the same hash would keep
+ * its old words; for texts not chosen to collide that is a 2^-53 chance per change, and it costs
+ * only that record's search hits until its text next changes. Texts crafted to collide are
+ * possible (the hash is not cryptographic), and give nothing a writer of the record could not
+ * do by writing those words.
+ */
+function fingerprint(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** The entry for a record with this key and word source text, or null when it has no words. */
+function entryOf(k: Key, text: string, f = fingerprint(text)): Entry | null {
+  const w = [...new Set(lib.tokenize(text))]; // as wordsOf (words.ts) from the record's textOf
+  return w.length ? { k, w, f } : null;
+}
+
+// Per transaction: the entry each key's side store holds once the side writes queued so far run
 // (null: none), since a `get` queued before them does not see them; `cleared` after a clear().
-type Queued = Map<unknown, string[] | null> & { cleared?: boolean };
+type Queued = Map<unknown, Entry | null> & { cleared?: boolean };
 const queuedWords = new WeakMap<IDBTransaction, Queued>();
 
 /**
- * Queues the writes of records (an item without words deletes) and of their side entries as plain
+ * Queues the writes of records (an item without a record deletes) and of their side entries as plain
  * requests (see collection.ts writeAll). A side entry is read first and written only when the
- * words differ: a label change writes the record alone, not its ~100 word index entries. Side
- * writes are queued from the reads' callbacks, which run in request order, so they keep the
- * calls' order; the transaction's commit waits for them. A batch of new records (none in its key
- * range, one `count`) puts its entries without reading each: an initial sync's pages.
+ * words or their text's fingerprint differ: a label change writes the record alone, not its ~100
+ * word index entries, and does not compute its words (the fingerprint matches). Side writes are
+ * queued from the reads' callbacks, which run in request order, so they keep the calls' order; the
+ * transaction's commit waits for them. A batch of new records (none in its key range, one
+ * `count`) puts its entries without reading each: an initial sync's pages.
  */
 export function write(raw: IDBObjectStore, items: Prepared[]): Promise<void> {
   const tx = raw.transaction;
   const side = tx.objectStore(lib.wordsStore(raw.name));
   if (!queuedWords.has(tx)) queuedWords.set(tx, new Map());
   // Queued before the promise: a value IndexedDB cannot clone throws here, as idb's put does.
-  for (const { record, key, words } of items) {
-    if (words) raw.put(record);
+  for (const { record, key } of items) {
+    if (record) raw.put(record);
     else raw.delete(key);
   }
   const compare = () => {
     let last: IDBRequest | undefined;
-    for (const { key, words } of items) {
+    for (const { record, key, text } of items) {
       const found = (last = side.get(key));
       found.onsuccess = () => {
         const id = idOf(key);
         const queued = queuedWords.get(tx)!;
-        const had = queued.has(id) ? queued.get(id) : queued.cleared ? null : ((found.result as { w: string[] } | undefined)?.w ?? null);
-        if (words ? (had ?? []).length === words.length && words.every((x, i) => x === had![i]) : !had) return;
-        queued.set(id, words ?? null);
-        if (words) side.put({ k: key, w: words });
+        const had: Entry | null = queued.has(id) ? queued.get(id)! : queued.cleared ? null : ((found.result as Entry | undefined) ?? null);
+        if (!record) {
+          if (!had) return;
+          queued.set(id, null);
+          return side.delete(key);
+        }
+        const f = fingerprint(text!);
+        if (had?.f === f) return;
+        const entry = entryOf(key, text!, f);
+        // Written even when the words are the same (another text, or an entry without a
+        // fingerprint): once, so that the next write of this text skips computing them.
+        if (!entry && !had) return;
+        queued.set(id, entry);
+        if (entry) side.put(entry);
         else side.delete(key);
       };
     }
@@ -66,7 +114,7 @@ export function write(raw: IDBObjectStore, items: Prepared[]): Promise<void> {
       end.addEventListener('success', () => resolve());
       end.addEventListener('error', () => reject(tx.error ?? end.error));
     };
-    if (items.length < 2 || items.some((i) => !i.words)) return settle(compare());
+    if (items.length < 2 || items.some((i) => !i.record)) return settle(compare());
     let [low, high] = [items[0].key, items[0].key];
     for (const { key } of items) {
       if (indexedDB.cmp(key, low) < 0) low = key;
@@ -79,9 +127,10 @@ export function write(raw: IDBObjectStore, items: Prepared[]): Promise<void> {
       // Entries in the range, or writes to these keys queued but not yet run: read and compare
       // (resolving once they are decided, so a caller's next write comes after).
       if (count.result || items.some((i) => queued.has(idOf(i.key)))) return settle(compare());
-      for (const { key, words } of items) {
-        queued.set(idOf(key), words!);
-        if (words!.length) side.put({ k: key, w: words });
+      for (const { key, text } of items) {
+        const entry = entryOf(key, text!);
+        queued.set(idOf(key), entry);
+        if (entry) side.put(entry);
       }
       resolve();
     };

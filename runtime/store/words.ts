@@ -16,18 +16,22 @@ export function tokenize(text: string): string[] {
 }
 
 /**
- * The distinct words of the listed fields of `value`: strings or arrays of strings, reached by
+ * The text the words of `value` come from: the listed fields' strings, one per line, reached by
  * dotted paths that step into objects and across arrays (`'to.email'` on `to: [{ email }, …]`).
+ * A line break ends a word and never changes how its neighbours lower-case or normalize, so its
+ * words are the fields' words (the side store keeps a fingerprint of it, word-index.ts).
  */
-export function wordsOf(value: Record<string, unknown>, fields: readonly string[]): string[] {
-  const words = new Set<string>();
+export function textOf(value: Record<string, unknown>, fields: readonly string[]): string {
+  const texts: string[] = [];
   for (const field of fields) {
     let parts: unknown[] = [value];
     for (const step of field.split('.')) {
       parts = parts.flatMap((p) => (p !== null && typeof p === 'object' ? [(p as Record<string, unknown>)[step]] : [])).flat();
     }
-    for (const p of parts) if (typeof p === 'string') for (const w of tokenize(p)) words.add(w);
+    for (const p of parts) if (typeof p === 'string') texts.push(p);
   }
-  return [...words];
+  return texts.join('\n');
 }
 
+/** The distinct words of the listed fields of `value` (see {@link textOf}), in order of first use. */
+export const wordsOf = (value: Record<string, unknown>, fields: readonly string[]): string[] => [...new Set(tokenize(textOf(value, fields)))];

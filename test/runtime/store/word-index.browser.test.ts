@@ -47,6 +47,31 @@ async function expectExact(store: Store, name: string): Promise<void> {
   }
 }
 
+/** A side entry as stored, `{ k, w, f }` (f: the fingerprint of its words' source text). */
+type RawEntry = { k: string; w: string[]; f?: number };
+
+/** Reads (without `entry`) or replaces one side entry, with raw IndexedDB. */
+async function rawEntry(name: string, key: string, entry?: RawEntry): Promise<RawEntry | undefined> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const r = indexedDB.open(name);
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  try {
+    return await new Promise<RawEntry | undefined>((resolve, reject) => {
+      const tx = db.transaction(SIDE, 'readwrite');
+      const r = tx.objectStore(SIDE).get(key);
+      r.onsuccess = () => {
+        if (entry) tx.objectStore(SIDE).put(entry);
+        tx.oncomplete = () => resolve(r.result as RawEntry | undefined);
+      };
+      tx.onerror = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
 /** Counts the side-store writes (put/delete) while `fn` runs. */
 async function sideWrites(fn: () => Promise<unknown>): Promise<number> {
   let n = 0;
@@ -164,6 +189,45 @@ describe('word index side store', () => {
     expect(await sideWrites(() => messages.bulkPut([mail(1, { subject: 'alpha beta', labels: [] }), mail(2, { subject: 'gamma', date: 5 })]))).to.equal(0);
     expect(await sideWrites(() => messages.put(mail(2, { subject: 'gamma delta' })))).to.equal(1);
     expect(await sideWrites(() => messages.delete(mail(2).id))).to.equal(1);
+    await expectExact(store, name);
+  });
+
+  it('a write whose word source text is unchanged trusts the side entry\'s words (no recomputing); an entry without a fingerprint recomputes them', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut([mail(1, { subject: 'alpha beta' }), mail(2, { subject: 'gamma', body: 'delta' })]);
+    const [one, two] = [await rawEntry(name, mail(1).id), await rawEntry(name, mail(2).id)];
+    expect(one!.w).to.deep.equal(['alpha', 'beta']);
+    expect(one!.f).to.be.a('number');
+    expect(two!.f).not.to.equal(one!.f);
+    // Words no text of these records has, under their texts' fingerprints: a write that computed
+    // the words to compare would put the right ones back; one that trusts the fingerprint leaves them.
+    await rawEntry(name, mail(1).id, { ...one!, w: ['planted'] });
+    await rawEntry(name, mail(2).id, { ...two!, w: ['planted'] });
+    expect(await sideWrites(() => messages.put(mail(1, { subject: 'alpha beta', labels: ['ARCHIVE'] })))).to.equal(0);
+    expect(await sideWrites(() => messages.bulkPut([mail(1, { subject: 'alpha beta', labels: [] }), mail(2, { subject: 'gamma', body: 'delta', labels: [] })]))).to.equal(0);
+    expect((await messages.query({ words: 'planted' })).map((m) => m.id)).to.deep.equal([mail(1).id, mail(2).id]);
+    // Without a fingerprint (entries from before it was kept) the words are computed and the entry
+    // is written once with one, after which the same text writes nothing.
+    await rawEntry(name, mail(1).id, { k: mail(1).id, w: ['planted'] });
+    await rawEntry(name, mail(2).id, { k: mail(2).id, w: ['gamma', 'delta'] });
+    expect(await sideWrites(() => messages.bulkPut([mail(1, { subject: 'alpha beta' }), mail(2, { subject: 'gamma', body: 'delta' })]))).to.equal(2);
+    expect(await rawEntry(name, mail(1).id)).to.deep.equal(one);
+    expect(await rawEntry(name, mail(2).id)).to.deep.equal(two);
+    expect(await sideWrites(() => messages.put(mail(1, { subject: 'alpha beta', labels: ['ARCHIVE'] })))).to.equal(0);
+    await expectExact(store, name);
+  });
+
+  it('a changed word source text gets its own words: same length, text moved across fields, case only, a field emptied', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut([mail(1, { subject: 'cat' }), mail(2, { subject: 'ab', body: 'c' }), mail(3, { subject: 'Alpha' }), mail(4, { subject: 'omega', body: 'zz' })]);
+    await messages.bulkPut([mail(1, { subject: 'dog' }), mail(2, { subject: 'a', body: 'bc' })]);
+    expect((await sideEntries(name)).get(mail(2).id)).to.deep.equal(['a', 'bc']);
+    // Same words from another text: the entry is rewritten once (its new fingerprint), then skipped.
+    expect(await sideWrites(() => messages.put(mail(3, { subject: 'alpha' })))).to.equal(1);
+    expect(await sideWrites(() => messages.put(mail(3, { subject: 'alpha', labels: [] })))).to.equal(0);
+    await messages.put(mail(4, { subject: '', body: 'zz' }));
+    await messages.put(mail(4, { subject: '!', body: undefined }));
+    expect((await sideEntries(name)).has(mail(4).id)).to.equal(false);
     await expectExact(store, name);
   });
 
