@@ -33,12 +33,11 @@ type Entry = { k: Key; w: string[]; f?: number };
 /**
  * The side entry's fingerprint of its words' source text: cyrb53 (bryc's public-domain 53-bit
  * hash), some 30× cheaper than `tokenize`'s lower-casing, normalizing and regex (2.4 KB texts,
- * Node 20: 700 in 2 ms beside 60 ms). Equal
- * fingerprints skip computing the words, so a text changed to one with the same hash would keep
- * its old words; for texts not chosen to collide that is a 2^-53 chance per change, and it costs
- * only that record's search hits until its text next changes. Texts crafted to collide are
- * possible (the hash is not cryptographic), and give nothing a writer of the record could not
- * do by writing those words.
+ * Node 20: 700 in 2 ms beside 60 ms). Equal fingerprints skip computing the words, so a text
+ * changed to one with the same hash would keep its old words: for texts not chosen to collide a
+ * 2^-53 chance per change. The hash is not cryptographic, so a writer who knows a record's text
+ * can craft another with its hash; either way only that record's search hits are stale (its old
+ * text's words) until its text changes again, never the record itself.
  */
 function fingerprint(text: string): number {
   let h1 = 0xdeadbeef;
