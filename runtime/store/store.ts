@@ -7,6 +7,7 @@ import { idbVersion, indexesOf, type StoreSchema } from './schema.js';
 import { prepareRecord } from './derived.js';
 import { wordsOf, wordsStore } from './words.js';
 import { loadWordIndex } from './query.js';
+import { broadcast } from './broadcast.js';
 
 /** Options for {@link openStore} besides the schema. */
 export interface OpenStoreOptions {
@@ -274,7 +275,7 @@ export class Store extends EventTarget {
     for (const observer of this.#observers) {
       if ([...changes.keys()].some((c) => observer.collections.has(c))) observer.trigger(changes, values);
     }
-    if (local) this.#channel?.postMessage({ changes: [...changes] } satisfies ChangeMessage);
+    if (local) broadcast(this.#channel, { changes: [...changes] } satisfies ChangeMessage);
     this.dispatchEvent(new CustomEvent<ChangeSet>('change', { detail: changes }));
   }
 

@@ -135,9 +135,9 @@ export async function pullAll(c: CycleContext): Promise<void> {
     // A prefetch that fails is reported when its turn comes, never as an unhandled rejection.
     next?.catch(() => undefined);
     if (!(await stillLeading(c))) return;
-    const acked = await applyPage(c.outbox, page.changes, page.cursor, page.lastMutationIds[c.clientId] ?? 0, !page.hasMore, c.signal);
     // Applied by the server but whose push response was lost (crash, network): now known.
-    for (const id of acked) c.handles.settle(id, { status: 'applied' }, true);
+    const acked = (ids: number[]) => ids.forEach((id) => c.handles.settle(id, { status: 'applied' }, true));
+    await applyPage(c.outbox, page.changes, page.cursor, page.lastMutationIds[c.clientId] ?? 0, acked, !page.hasMore, c.signal);
     received += page.changes.length;
     pages++;
     c.onProgress({ received, pages, done: !page.hasMore });

@@ -10,7 +10,8 @@ import { SyncConflicts } from './conflicts.js';
 import { docId, syncCollections } from './schema.js';
 import { StatusCell, type SyncStatus } from './status.js';
 import { Scheduler, type CycleResult } from './scheduler.js';
-import { TabGroup, lockNameOf, type ChannelMessage } from './leader.js';
+import { lockNameOf, type ChannelMessage } from './leader.js';
+import { broadcast } from '../store/broadcast.js';
 import { Handles, type MutationHandle } from './handles.js';
 import type { TokenSource } from './transport.js';
 import type { CycleContext } from './cycle.js';
@@ -84,7 +85,8 @@ export class Sync extends EventTarget {
   readonly #status = new StatusCell();
   readonly #scheduler: Scheduler;
   readonly #handles: Handles;
-  #group: TabGroup | undefined;
+  // This store's tabs: followers ask for pushes, the leader tells results (closed with the engine).
+  #channel: BroadcastChannel | undefined;
   #token: TokenSource;
   #clientId = '';
   // Set while this tab leads: its term (ends when the lock is stolen or given up) and the id it
@@ -114,7 +116,7 @@ export class Sync extends EventTarget {
     this.#outbox = new Outbox({ store: options.store, keyPaths, policies, mutators: options.mutators ?? {} });
     this.conflicts = new SyncConflicts(options.store, this);
     this.#scheduler = new Scheduler({ cycle: () => this.#cycle() });
-    this.#handles = new Handles((m) => this.#group?.post(m));
+    this.#handles = new Handles((m) => this.#post(m));
     this.#abort.signal.addEventListener('abort', () => this.#scheduler.close(), { once: true });
   }
 
@@ -145,8 +147,12 @@ export class Sync extends EventTarget {
     const signal = this.#abort.signal;
     const stop = this.#o.store.observe(['$outbox'], () => this.#o.store.collection('$outbox').count(), (pending) => this.#status.set({ pending }));
     signal.addEventListener('abort', stop, { once: true });
-    this.#group = new TabGroup(this.#o.store.name, (m) => this.#onMessage(m), signal);
     const { name } = this.#o.store;
+    if (typeof BroadcastChannel !== 'undefined') {
+      const channel = (this.#channel = new BroadcastChannel(lockNameOf(name)));
+      channel.onmessage = (e: MessageEvent<ChannelMessage>) => this.#onMessage(e.data);
+      signal.addEventListener('abort', () => channel.close(), { once: true });
+    }
     const isLeader = () => !!this.#term;
     // Only the leader knows how sync goes: it shares its status with the other tabs. Leadership
     // (the Web Lock, taken over from a leader that stops answering) loads with it.
@@ -184,6 +190,11 @@ export class Sync extends EventTarget {
     // A chunk that fails to load shows in the next cycle's status; it must not be an unhandled rejection.
     if (this.#o.events) cycle().then((c) => c.listen(this.#context(), schedule, () => this.#scheduler.resume()), () => {});
     schedule();
+  }
+
+  /** Tells this store's other tabs, also after close: a cycle running then still commits its results. */
+  #post(m: ChannelMessage): void {
+    broadcast(this.#channel, m);
   }
 
   #onMessage(m: ChannelMessage): void {
@@ -285,7 +296,7 @@ export class Sync extends EventTarget {
   schedule(delayMs = 0): void {
     if (this.#abort.signal.aborted) return;
     if (this.#term) this.#scheduler.schedule(delayMs);
-    else this.#group?.post({ type: 'push' });
+    else this.#post({ type: 'push' });
   }
 
   /**

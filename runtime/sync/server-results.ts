@@ -285,21 +285,22 @@ interface Slice {
  * the rest of the page goes in a new one, queued after the mutation's (IndexedDB runs
  * overlapping transactions in the order they were created), so the mutation is durable without
  * waiting for the page. Entries the server already applied (per `lastMutationId`) leave the
- * outbox; returns their ids. `done` (the last page) ends a pull epoch. While a custom mutation is
- * pending the page is one transaction, so its mutator is re-run once.
+ * outbox; `onAcked` gets their ids as soon as the transaction that removed them committed, before
+ * the rest of the page: a tab closed meanwhile would otherwise never tell the others, whose handles
+ * then wait for good. `done` (the last page) ends a pull epoch. While a custom mutation is pending
+ * the page is one transaction, so its mutator is re-run once.
  */
-export async function applyPage(o: Outbox, changes: Change[], cursor: string, lastMutationId: number, done = false, term?: AbortSignal): Promise<number[]> {
+export async function applyPage(o: Outbox, changes: Change[], cursor: string, lastMutationId: number, onAcked: (ids: number[]) => void, done = false, term?: AbortSignal): Promise<void> {
   // The last change of each document wins (a page lists a document once; this keeps it so).
   const byDoc = new Map<string, Change>();
   for (const c of changes) if (o.synced.includes(c.collection)) byDoc.set(docId(c.collection, c.key), c);
   const custom = (await o.config.store.collection<OutboxEntry>('$outbox').query()).some((e) => !e.doc && e.id > lastMutationId);
-  const acked: number[] = [];
   let slice = sliceSizes.get(o);
   if (!slice) sliceSizes.set(o, (slice = { size: 20, steppedAside: -Infinity }));
   for (let docs = [...byDoc]; ;) {
     const end = await applyChunk(o, docs, lastMutationId, { cursor, done }, slice, !custom, term);
-    acked.push(...end.acked);
-    if (!end.rest.length) return acked;
+    if (end.acked.length) onAcked(end.acked);
+    if (!end.rest.length) return;
     docs = end.rest;
   }
 }

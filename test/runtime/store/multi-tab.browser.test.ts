@@ -50,6 +50,23 @@ describe('live queries and several connections (tabs)', () => {
     await waitFor(seen, (n) => n === 2);
   });
 
+  it('a write in flight when its store closes commits, resolves and still updates the other tabs', async () => {
+    const tabA = await open();
+    const tabB = await open();
+    const seen: number[] = [];
+    tabB.observe(['messages'], () => tabB.collection('messages').count(), (n) => seen.push(n));
+    await waitFor(seen, (n) => n === 0);
+    // The tab closes (sign-out, a sync engine's close) between the write's requests and its commit.
+    const written = tabA.transaction(['messages'], 'readwrite', async (tx) => {
+      await tx.collection<Mail>('messages').put(mail(1));
+      tabA.close();
+      await tx.collection<Mail>('messages').put(mail(2));
+    });
+    await written;
+    await waitFor(seen, (n) => n === 2);
+    expect(await tabB.collection('messages').count()).to.equal(2);
+  });
+
   it('an aborted transaction notifies no live query', async () => {
     const store = await open();
     const seen: number[] = [];

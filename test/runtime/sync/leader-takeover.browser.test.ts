@@ -3,10 +3,10 @@
 // stuck tab must step down when it runs again. The tabs are real separate pages (testing kit
 // openPage), each with its own event loop and engine on one store.
 import { expect } from '@open-wc/testing';
-import { closeAll, client, serverDocs, unique, waitFor } from './helpers.js';
+import { closeAll, closeClient, client, serverDocs, unique, waitFor } from './helpers.js';
 import { RemoteTab, leaderWithPendingEdits } from './tabs.js';
 import { setProxyRules } from '../../../testing/commands.js';
-import type { SyncStatus } from '../../../runtime/sync/index.js';
+import type { MutationHandle, SyncStatus } from '../../../runtime/sync/index.js';
 
 const HANG_MS = 30_000;
 const opened: RemoteTab[] = [];
@@ -55,5 +55,44 @@ describe('sync engine: a hung leader tab', () => {
     for (const [key, doc] of server) expect(doc.rev, `${key} applied once`).to.equal(1);
     expect(await b.store.collection('$rejected').count()).to.equal(0);
     expect(await b.store.collection('$conflicts').count()).to.equal(0);
+  });
+});
+
+describe('sync engine: a leader tab closed while its results commit', () => {
+  afterEach(() => closeAll());
+
+  it("still tells the other tabs: a follower's handle settles as applied, once", async () => {
+    const prefix = unique('closing');
+    const store = unique('closing-store');
+    const leader = await client({ name: store });
+    await waitFor(() => leader.sync.status.leader, 'the first tab to lead');
+    const follower = await client({ name: store, token: leader.token });
+    expect(follower.sync.status.leader).to.equal(false);
+
+    // The leader closes (sign-out, tab closed) right as its push's results are being written:
+    // the transaction in flight still commits, the follower's outbox entry with it.
+    const remove = IDBObjectStore.prototype.delete;
+    let closedMidWrite = false;
+    IDBObjectStore.prototype.delete = function (this: IDBObjectStore, query: IDBValidKey | IDBKeyRange) {
+      if (this.name === '$outbox' && !closedMidWrite) {
+        closedMidWrite = true;
+        closeClient(leader);
+      }
+      return remove.call(this, query);
+    };
+    let handle: MutationHandle;
+    try {
+      handle = await follower.sync.put('notes', { id: `${prefix}-f`, v: 1 });
+      await waitFor(() => closedMidWrite, "the leader writing the push's results");
+    } finally {
+      IDBObjectStore.prototype.delete = remove;
+    }
+    await waitFor(() => handle.status === 'applied', "the follower's handle to settle", 10_000, () => handle.status);
+    expect(await handle.acked).to.include({ status: 'applied', rev: 1 });
+    // The follower leads now and finds nothing left to push: the leader's commit stood.
+    await waitFor(() => follower.sync.status.leader, 'the follower to take over');
+    await follower.sync.syncNow();
+    expect(await follower.store.collection('$outbox').count()).to.equal(0);
+    expect((await serverDocs(prefix)).get(`notes/${prefix}-f`)?.rev).to.equal(1);
   });
 });
