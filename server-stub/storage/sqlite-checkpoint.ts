@@ -13,11 +13,15 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** The main connection's own automatic checkpoint, in pages: a bound, not the usual path (~64 MiB of log). */
-export const FALLBACK_AUTOCHECKPOINT_PAGES = 16_384;
+/** The connections' own automatic checkpoint, in pages: a bound above the restart mark, not the usual path (~128 MiB of log). */
+export const FALLBACK_AUTOCHECKPOINT_PAGES = 32_768;
 
-/** Log frames (pages) past which a checkpoint pass runs with the writes held, so the log starts over: ~16 MiB. */
-export const RESTART_FRAMES = 4096;
+/**
+ * Log frames (pages) past which a checkpoint pass runs with the writes held, so the log starts
+ * over: ~64 MiB. At 16 MiB a push load of 50 clients held the writes several times a second
+ * (a one-put push adds ~4 frames); four times fewer passes gave +10 % pushes (docs/benchmarks.md).
+ */
+export const RESTART_FRAMES = 16_384;
 
 // Commits between two checkpoints: ~the pages of SQLite's default 1000-page mark at a few dozen
 // pages a batch. Each checkpoint costs the worker two fsyncs, so not after every commit.
