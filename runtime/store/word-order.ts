@@ -28,8 +28,24 @@ export function results<T>(requests: Array<IDBRequest<T>>): Promise<T[]> {
   });
 }
 
+// Hits per read-only transaction and word list: the pages after the first of a search in one
+// transaction (a list reading on until it has enough) reuse them. Nothing is written meanwhile;
+// a read-write transaction may write between its pages, so it reads them again.
+const hitsIn = new WeakMap<IDBTransaction, Map<string, Promise<Map<unknown, Key>>>>();
+
 /** The keys of the records holding every one of `words` as a word prefix (one `getAllKeys` per word). */
-export async function hitsOf(side: IDBIndex, words: string[]): Promise<Map<unknown, Key>> {
+export function hitsOf(side: IDBIndex, words: string[]): Promise<Map<unknown, Key>> {
+  const tx = side.objectStore.transaction;
+  if (tx.mode !== 'readonly') return readHits(side, words);
+  let known = hitsIn.get(tx);
+  if (!known) hitsIn.set(tx, (known = new Map()));
+  const id = `${side.objectStore.name}\n${words.join(' ')}`;
+  let hits = known.get(id);
+  if (!hits) known.set(id, (hits = readHits(side, words)));
+  return hits;
+}
+
+async function readHits(side: IDBIndex, words: string[]): Promise<Map<unknown, Key>> {
   const lists = await results(words.map((w) => side.getAllKeys(IDBKeyRange.bound(w, w + '\uffff'))));
   const hits = new Map<unknown, Key>(lists[0].map((k) => [idOf(k), k]));
   for (const list of lists.slice(1)) {
@@ -137,14 +153,23 @@ async function walkIndex(index: IDBIndex, range: IDBKeyRange | undefined, sign: 
   // reached `size` entries on (a run of equal keys stays whole: it starts the next chunk).
   let start: Key | undefined = at?.key;
   let size = Math.max(512, take * 4);
+  let walked = 0;
   while (at && out.length < take) {
     at.advance(size);
-    size = Math.min(size * 4, 65536);
     const end: Key | undefined = (at = await step())?.key;
-    if (at && indexedDB.cmp(end!, start!) === 0) continue;
+    if (at && indexedDB.cmp(end!, start!) === 0) {
+      size = Math.min(size * 4, 65536);
+      continue;
+    }
     const chunk = forward ? bound(start!, end, from, true) : bound(end, start!, from, false);
-    keep((await results([index.getAllKeys(chunk)]))[0]);
+    const pks = (await results([index.getAllKeys(chunk)]))[0];
+    walked += pks.length;
+    keep(pks);
     start = end;
+    // The next chunk from the hits seen so far (a quarter more than they say is needed), at most
+    // 4× this one: growing 4× every time read two to three times the keys a common word needed.
+    const needed = out.length ? Math.ceil(((take - out.length) * walked * 1.25) / out.length) + 64 : Infinity;
+    size = Math.min(needed, size * 4, 65536);
   }
   return out;
 }

@@ -104,6 +104,47 @@ describe('word search in an index order', () => {
     expect(await recordGets(() => messages.query({ words: 'zeta', index: 'byDate', direction: 'prev', limit: 10 }))).to.equal(6);
   });
 
+  it("pages of one search in one read-only transaction read the words' keys once; in a read-write one, again (a write between pages counts)", async () => {
+    let wordReads = 0;
+    const getAllKeys = IDBIndex.prototype.getAllKeys;
+    IDBIndex.prototype.getAllKeys = function (this: IDBIndex, ...args: Parameters<IDBIndex['getAllKeys']>) {
+      if (this.objectStore.name === '$words/messages') wordReads++;
+      return getAllKeys.apply(this, args);
+    };
+    const q = { words: 'alpha', index: 'byDate', direction: 'prev', limit: 40 } as const;
+    const want = scan(all, 'alpha', q, byDate);
+    try {
+      const seen = await store.transaction(['messages'], 'readonly', async (tx) => {
+        const messages = tx.collection<Mail>('messages');
+        const first = await messages.page(q);
+        const second = await messages.page({ ...q, after: first.next });
+        return [...first.items, ...second.items].map((m) => m.id);
+      });
+      expect(seen).to.deep.equal(want.slice(0, 80));
+      expect(wordReads, 'one read of the word for both pages').to.equal(1);
+
+      wordReads = 0;
+      const late: Mail = { id: 'm-late', threadId: 't0', date: 1, labels: ['INBOX'], subject: 'alpha late' };
+      const listed = await store.transaction(['messages'], 'readwrite', async (tx) => {
+        const messages = tx.collection<Mail>('messages');
+        const ids: string[] = [];
+        let page = await messages.page(q);
+        // The oldest match, written after the first page was read: the last page must list it.
+        await messages.put(late);
+        for (;;) {
+          ids.push(...page.items.map((m) => m.id));
+          if (!page.next) return ids;
+          page = await messages.page({ ...q, after: page.next });
+        }
+      });
+      expect(listed).to.deep.equal([...want, 'm-late']);
+      expect(wordReads, 'each page read the word again').to.be.greaterThan(1);
+    } finally {
+      IDBIndex.prototype.getAllKeys = getAllKeys;
+      await store.collection<Mail>('messages').delete('m-late');
+    }
+  });
+
   it('refuses a multiEntry index with a StoreError naming it', async () => {
     const err = await store.collection<Mail>('messages').query({ words: 'alpha', index: 'byLabel' }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(StoreError);
