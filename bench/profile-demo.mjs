@@ -3,16 +3,17 @@
 // whole-app figures point at. Prints the functions with the most self time and writes the
 // .cpuprofile (open it in Chromium DevTools → Performance).
 //
-//   node bench/profile-demo.mjs [--size 5000] [--action archive|start|open|sync] [--threads 20] [--out .tmp/demo.cpuprofile]
+//   node bench/profile-demo.mjs [--size 5000] [--action archive|start|open|search|sync] [--query flight] [--threads 20] [--out .tmp/demo.cpuprofile]
 //
 // archive: select the newest --threads conversations, click Archive, profile until they are gone.
 // start: reload the inbox (online, service worker in control), profile until the first rows paint.
 // open: click the second listed conversation, profile until its messages paint.
+// search: type --query in the search box, profile from Enter until the results paint.
 // sync: sign in and profile the first sync with the inbox open; also prints the longest busy
 // stretches of the main thread (runs of non-idle samples, ≈ long tasks) with what ran in each.
 // --trace (with sync): also records a Chromium trace and prints the main thread's tasks ≥ 50 ms
 // with the trace events (script, GC, style, layout…) and the sampled functions inside each.
-// --transactions (archive, open): also prints the page's IndexedDB transactions from the input to
+// --transactions (archive, open, search): also prints the page's IndexedDB transactions from the input to
 // the paint, created → complete (ms after the input), mode and stores: what waited for what (a
 // read-only transaction created after a read-write one over the same stores runs after it commits).
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -70,7 +71,7 @@ const TRANSACTION_LOG = `(() => {
 })();`;
 
 const root = new URL('..', import.meta.url).pathname;
-const { values } = parseArgs({ options: { size: { type: 'string', default: '5000' }, action: { type: 'string', default: 'archive' }, threads: { type: 'string', default: '20' }, trace: { type: 'boolean', default: false }, transactions: { type: 'boolean', default: false }, out: { type: 'string', default: join(root, '.tmp/demo.cpuprofile') } } });
+const { values } = parseArgs({ options: { size: { type: 'string', default: '5000' }, action: { type: 'string', default: 'archive' }, threads: { type: 'string', default: '20' }, query: { type: 'string', default: 'flight' }, trace: { type: 'boolean', default: false }, transactions: { type: 'boolean', default: false }, out: { type: 'string', default: join(root, '.tmp/demo.cpuprofile') } } });
 const SIZE = Number(values.size);
 const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
 
@@ -134,6 +135,19 @@ try {
     await cdp.send('Profiler.start');
     await page.mouse.click(box.x, box.y);
     ms = await page.evaluate(async () => (await window.__bench.frameWhen(() => window.__bench.checks.threadOpen())) - window.__bench.lastInput);
+  } else if (values.action === 'search') {
+    const box = await page.evaluate(() => {
+      const r = window.__bench.all('input').find((x) => x.type === 'search').getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    });
+    await page.mouse.click(box.x, box.y);
+    await page.keyboard.type(values.query);
+    const before = await page.evaluateHandle(() => window.__bench.find('mail-thread-list').threads);
+    await page.evaluate((b) => (window.__bench.before = b), before);
+    await page.evaluate(() => window.__tx?.splice(0));
+    await cdp.send('Profiler.start');
+    await page.keyboard.press('Enter');
+    ms = await page.evaluate(async () => (await window.__bench.frameWhen(() => window.__bench.checks.searched())) - window.__bench.lastInput);
   } else if (values.action === 'start') {
     await cdp.send('Profiler.start');
     await page.reload({ waitUntil: 'domcontentloaded' });
