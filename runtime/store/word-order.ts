@@ -34,7 +34,7 @@ export function results<T>(requests: Array<IDBRequest<T>>): Promise<T[]> {
 const hitsIn = new WeakMap<IDBTransaction, Map<string, Promise<Map<unknown, Key>>>>();
 
 /** The keys of the records holding every one of `words` as a word prefix (one `getAllKeys` per word). */
-export function hitsOf(side: IDBIndex, words: string[]): Promise<Map<unknown, Key>> {
+function hitsOf(side: IDBIndex, words: string[]): Promise<Map<unknown, Key>> {
   const tx = side.objectStore.transaction;
   if (tx.mode !== 'readonly') return readHits(side, words);
   let known = hitsIn.get(tx);
