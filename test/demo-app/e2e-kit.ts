@@ -110,6 +110,9 @@ export async function freshPage(browser: Browser): Promise<Page & { errors: stri
   await page.setViewport({ width: 1280, height: 800 });
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => page.errors.push((e as Error).message));
+  const log: string[] = [];
+  consoleOf.set(page, log);
+  page.on('console', (m) => void log.push(`${m.type()}: ${m.text()}`));
   await page.evaluateOnNewDocument(PAGE_HELPERS);
   return page;
 }
@@ -134,11 +137,33 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
   }
 }
 
+/** The console messages of each page {@link freshPage} made, for {@link pageState}. */
+const consoleOf = new WeakMap<Page, string[]>();
+
+/** What a page shows and logged, for a failure message: its path, the sync status, the list's state, its last console lines. */
+export async function pageState(page: Page): Promise<string> {
+  const shown = await page
+    .evaluate(() => {
+      const text = (name: string) => {
+        const el = window.__e2e.find(name);
+        return el ? ((el.shadowRoot ?? el).textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 200) : '(none)';
+      };
+      const list = window.__e2e.find('mail-thread-list') as (Element & { threads?: unknown[] }) | undefined;
+      return `status: ${text('outpost-sync-status')}; list: ${list ? (list.threads ? `${list.threads.length} conversations` : 'loading') : '(none)'}; shell: ${text('mail-shell').slice(0, 120)}`;
+    })
+    .catch((err: Error) => `(page unreadable: ${err.message})`);
+  return `page ${page.url()} — ${shown}; console: ${(consoleOf.get(page) ?? []).slice(-15).join(' | ') || '(empty)'}`;
+}
+
 /** Opens the app at `url` and signs in; resolves once the inbox lists conversations. */
 export async function signIn(page: Page, url: string, user: string): Promise<void> {
   await page.goto(`${url}/signin`);
   await inShadow(page, 'mail-sign-in', { fill: { 'input[name=user]': user, 'input[name=password]': user }, click: 'button' });
-  await eventually(async () => ((await threads(page))?.length ? true : undefined), `${user}'s inbox to list conversations`);
+  try {
+    await eventually(async () => ((await threads(page))?.length ? true : undefined), `${user}'s inbox to list conversations`);
+  } catch (err) {
+    throw new Error(`${(err as Error).message} ${await pageState(page)}`, { cause: err });
+  }
 }
 
 /** The conversations the list holds (all of them, not only the rendered rows), or undefined. */
