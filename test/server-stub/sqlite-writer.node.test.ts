@@ -73,6 +73,30 @@ test('SQLite writer thread: a plain push is answered only once a flush started a
   assert.equal(await push, 'applied');
 });
 
+test('SQLite writer thread: a read made while a batch is in flight, after the thread committed it, answers only once that commit is flushed', { timeout: 60_000 }, async (t) => {
+  const flushes: Array<() => void> = [];
+  const { dir, storage } = await open(t, { flushLog: () => new Promise<void>((resolve) => flushes.push(resolve)) });
+  t.after(() => {
+    for (const finish of flushes) finish();
+  });
+  const before = commitsInWal(dir);
+  const push = storage.applyWrites('alice', 'c1', 1, 1, [put('a')], Date.now());
+  // The batch goes to the thread in the storage's setImmediate, which runs before this one.
+  await new Promise((resolve) => setImmediate(resolve));
+  // Held on this thread until the writer's COMMIT is in the log: its reply cannot be taken meanwhile,
+  // so the read below runs between the commit and the storage learning of it.
+  const deadline = Date.now() + 30_000;
+  while (commitsInWal(dir) === before) if (Date.now() > deadline) throw new Error('the writer thread did not commit within 30 s');
+  let answered = false;
+  const read = documents(storage, 'alice').then((docs) => ((answered = true), docs));
+  for (let i = 0; i < 50 && !flushes.length; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(answered, false, 'the read saw a commit that is not yet on disk: it must wait for its flush');
+  for (const finish of flushes.splice(0)) finish();
+  assert.equal(await push, 'applied');
+  assert.deepEqual((await read).docs, ['a@1']);
+});
+
 test('SQLite writer thread: a session revoked on the main connection or by another process refuses the next push at once', async (t) => {
   const { dir, storage } = await open(t);
   const hash = (token: string) => createHash('sha256').update(token).digest('hex');
