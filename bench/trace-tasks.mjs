@@ -2,7 +2,7 @@
 // what ran inside it (trace events by self time: script, GC, style, layout, paint…) and, when a
 // CPU profile of the same run is given, the JS functions sampled during it. The Long Tasks API
 // says only how long a task was; this says what it was. Used by profile-demo.mjs and
-// trace-sync.mjs (`--trace`).
+// trace-start.mjs (`--trace`).
 
 /** Trace categories that show tasks and what runs in them (script, GC, rendering). */
 export const TRACE_CATEGORIES = ['-*', 'toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'blink.user_timing'];
