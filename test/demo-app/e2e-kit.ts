@@ -148,11 +148,13 @@ export async function pageState(page: Page): Promise<string> {
         const el = window.__e2e.find(name);
         return el ? ((el.shadowRoot ?? el).textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 200) : '(none)';
       };
-      const list = window.__e2e.find('mail-thread-list') as (Element & { threads?: unknown[] }) | undefined;
-      return `status: ${text('outpost-sync-status')}; list: ${list ? (list.threads ? `${list.threads.length} conversations` : 'loading') : '(none)'}; shell: ${text('mail-shell').slice(0, 120)}`;
+      const lists = window.__e2e.all('mail-thread-list') as Array<Element & { threads?: unknown[] }>;
+      const list = lists.map((l) => `${l.threads ? `${l.threads.length} conversations` : 'loading'}, its shadow root: ${l.shadowRoot ? [...l.shadowRoot.children].map((c) => c.localName).join(',') || '(empty)' : '(none)'}`).join(' / ');
+      return `status: ${text('outpost-sync-status')}; ${lists.length} list(s): ${list || '(none)'}; shell: ${text('mail-shell').slice(0, 120)}`;
     })
     .catch((err: Error) => `(page unreadable: ${err.message})`);
-  return `page ${page.url()} — ${shown}; console: ${(consoleOf.get(page) ?? []).slice(-15).join(' | ') || '(empty)'}`;
+  const errors = (page as Page & { errors?: string[] }).errors ?? [];
+  return `page ${page.url()} — ${shown}; page errors: ${errors.join(' | ') || '(none)'}; console: ${(consoleOf.get(page) ?? []).slice(-15).join(' | ') || '(empty)'}`;
 }
 
 /** Opens the app at `url` and signs in; resolves once the inbox lists conversations. */
@@ -286,12 +288,16 @@ export async function step<T>(what: string, work: Promise<T>): Promise<T> {
  * `host` the first match in the shadow root of an element named `host`; waits for it.
  */
 export async function deepElement(page: Page, selector: string, host?: string): Promise<ElementHandle<Element>> {
-  return eventually(async () => {
-    const h = await page.evaluateHandle((sel, hostName) => (hostName ? window.__e2e.all(hostName).map((h) => h.shadowRoot?.querySelector(sel)).find((el) => el) : window.__e2e.all(sel)[0]) ?? undefined, selector, host ?? '');
-    const el = h.asElement() as ElementHandle<Element> | null;
-    if (!el) await h.dispose();
-    return el ?? undefined;
-  }, host ? `${selector} in ${host}` : selector);
+  try {
+    return await eventually(async () => {
+      const h = await page.evaluateHandle((sel, hostName) => (hostName ? window.__e2e.all(hostName).map((h) => h.shadowRoot?.querySelector(sel)).find((el) => el) : window.__e2e.all(sel)[0]) ?? undefined, selector, host ?? '');
+      const el = h.asElement() as ElementHandle<Element> | null;
+      if (!el) await h.dispose();
+      return el ?? undefined;
+    }, host ? `${selector} in ${host}` : selector);
+  } catch (err) {
+    throw new Error(`${(err as Error).message} ${await pageState(page)}`, { cause: err });
+  }
 }
 
 /** Clicks with the pointer (scrolled into view, pressed at its centre) the element {@link deepElement} finds. */
