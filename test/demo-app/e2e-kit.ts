@@ -142,16 +142,13 @@ const consoleOf = new WeakMap<Page, string[]>();
 
 /** What a page shows and logged, for a failure message: its path, the sync status, the list's state, its last console lines. */
 export async function pageState(page: Page): Promise<string> {
+  // Source text, not a function: tsx would wrap named inner functions in `__name`, which the page lacks.
   const shown = await page
-    .evaluate(() => {
-      const text = (name: string) => {
-        const el = window.__e2e.find(name);
-        return el ? ((el.shadowRoot ?? el).textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 200) : '(none)';
-      };
-      const lists = window.__e2e.all('mail-thread-list') as Array<Element & { threads?: unknown[] }>;
-      const list = lists.map((l) => `${l.threads ? `${l.threads.length} conversations` : 'loading'}, its shadow root: ${l.shadowRoot ? [...l.shadowRoot.children].map((c) => c.localName).join(',') || '(empty)' : '(none)'}`).join(' / ');
-      return `status: ${text('outpost-sync-status')}; ${lists.length} list(s): ${list || '(none)'}; shell: ${text('mail-shell').slice(0, 120)}`;
-    })
+    .evaluate(`(() => {
+      const text = (name) => { const el = window.__e2e.find(name); return el ? ((el.shadowRoot ?? el).textContent ?? '').replace(/\\s+/g, ' ').trim().slice(0, 200) : '(none)'; };
+      const lists = window.__e2e.all('mail-thread-list').map((l) => (l.threads ? l.threads.length + ' conversations' : 'loading') + ', its shadow root: ' + (l.shadowRoot ? [...l.shadowRoot.children].map((c) => c.localName).join(',') || '(empty)' : '(none)'));
+      return 'status: ' + text('outpost-sync-status') + '; ' + lists.length + ' list(s): ' + (lists.join(' / ') || '(none)') + '; shell: ' + text('mail-shell').slice(0, 120);
+    })()`)
     .catch((err: Error) => `(page unreadable: ${err.message})`);
   const errors = (page as Page & { errors?: string[] }).errors ?? [];
   return `page ${page.url()} — ${shown}; page errors: ${errors.join(' | ') || '(none)'}; console: ${(consoleOf.get(page) ?? []).slice(-15).join(' | ') || '(empty)'}`;
