@@ -150,8 +150,26 @@ export async function pageState(page: Page): Promise<string> {
       return 'status: ' + text('outpost-sync-status') + '; ' + lists.length + ' list(s): ' + (lists.join(' / ') || '(none)') + '; shell: ' + text('mail-shell').slice(0, 120);
     })()`)
     .catch((err: Error) => `(page unreadable: ${err.message})`);
+  // What each account's store holds: a list that shows less than its store says where the fault is.
+  const stored = await page
+    .evaluate(`(async () => {
+      const out = [];
+      for (const info of await indexedDB.databases()) {
+        if (!info.name || !info.name.startsWith('mail:')) continue;
+        const db = await new Promise((resolve, reject) => { const r = indexedDB.open(info.name); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+        try {
+          const names = ['messages', '$outbox', '$meta'].filter((n) => db.objectStoreNames.contains(n));
+          const tx = db.transaction(names);
+          const count = (n) => new Promise((resolve) => { const r = tx.objectStore(n).count(); r.onsuccess = () => resolve(r.result); r.onerror = () => resolve('?'); });
+          const cursor = names.includes('$meta') ? await new Promise((resolve) => { const r = tx.objectStore('$meta').get('cursor'); r.onsuccess = () => resolve(r.result ? 'set' : 'none'); r.onerror = () => resolve('?'); }) : '-';
+          out.push(info.name + ' v' + db.version + ': ' + (await count('messages')) + ' messages, outbox ' + (names.includes('$outbox') ? await count('$outbox') : '-') + ', cursor ' + cursor);
+        } finally { db.close(); }
+      }
+      return out.join('; ') || '(no mail stores)';
+    })()`)
+    .catch((err: Error) => `(page unreadable: ${err.message})`);
   const errors = (page as Page & { errors?: string[] }).errors ?? [];
-  return `page ${page.url()} — ${shown}; page errors: ${errors.join(' | ') || '(none)'}; console: ${(consoleOf.get(page) ?? []).slice(-15).join(' | ') || '(empty)'}`;
+  return `page ${page.url()} — ${shown}; stores: ${stored}; page errors: ${errors.join(' | ') || '(none)'}; console: ${(consoleOf.get(page) ?? []).slice(-15).join(' | ') || '(empty)'}`;
 }
 
 /** Opens the app at `url` and signs in; resolves once the inbox lists conversations. */
