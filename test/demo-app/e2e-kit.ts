@@ -168,8 +168,12 @@ export async function pageState(page: Page): Promise<string> {
       return out.join('; ') || '(no mail stores)';
     })()`)
     .catch((err: Error) => `(page unreadable: ${err.message})`);
+  // Whether each list's own store still answers (a list left on a closed store shows its last rows for ever).
+  const listStores = await page
+    .evaluate(`Promise.all(window.__e2e.all('mail-thread-list').map((l) => l.session ? l.session.store.collection('messages').count().then((n) => l.session.user + "'s store answers: " + n + ' messages', (e) => l.session.user + "'s store fails: " + (e.code || e.name) + ' ' + e.message) : 'no session')).then((a) => a.join(' / '))`)
+    .catch((err: Error) => `(page unreadable: ${err.message})`);
   const errors = (page as Page & { errors?: string[] }).errors ?? [];
-  return `page ${page.url()} — ${shown}; stores: ${stored}; page errors: ${errors.join(' | ') || '(none)'}; console: ${(consoleOf.get(page) ?? []).slice(-15).join(' | ') || '(empty)'}`;
+  return `page ${page.url()} — ${shown}; the lists' stores: ${listStores}; stores: ${stored}; page errors: ${errors.join(' | ') || '(none)'}; console: ${(consoleOf.get(page) ?? []).slice(-15).join(' | ') || '(empty)'}`;
 }
 
 /** Opens the app at `url` and signs in; resolves once the inbox lists conversations. */
