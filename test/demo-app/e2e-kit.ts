@@ -34,6 +34,14 @@ export async function startDemoServer(): Promise<StubProcess> {
 // esbuild's keepNames, whose `__name` wrapper does not exist in the page, so the evaluated
 // callbacks below stay free of named inner functions and call these instead.
 const PAGE_HELPERS = `
+window.__e2eLogged = [];
+for (const level of ['error', 'warn']) {
+  const original = console[level].bind(console);
+  console[level] = (...args) => {
+    window.__e2eLogged.push(level + ': ' + args.map((a) => (a && a.stack) || (a && a.message) || String(a)).join(' ').slice(0, 500));
+    original(...args);
+  };
+}
 window.__e2e = {
   find(name, root = document) {
     for (const el of root.querySelectorAll('*')) {
@@ -172,8 +180,9 @@ export async function pageState(page: Page): Promise<string> {
   const listStores = await page
     .evaluate(`Promise.all(window.__e2e.all('mail-thread-list').map((l) => l.session ? l.session.store.collection('messages').count().then((n) => l.session.user + "'s store answers: " + n + ' messages', (e) => l.session.user + "'s store fails: " + (e.code || e.name) + ' ' + e.message) : 'no session')).then((a) => a.join(' / '))`)
     .catch((err: Error) => `(page unreadable: ${err.message})`);
+  const logged = await page.evaluate('(window.__e2eLogged || []).slice(-10).join(" | ")').catch(() => '(unreadable)');
   const errors = (page as Page & { errors?: string[] }).errors ?? [];
-  return `page ${page.url()} — ${shown}; the lists' stores: ${listStores}; stores: ${stored}; page errors: ${errors.join(' | ') || '(none)'}; console: ${(consoleOf.get(page) ?? []).slice(-15).join(' | ') || '(empty)'}`;
+  return `page ${page.url()} — ${shown}; the lists' stores: ${listStores}; stores: ${stored}; page errors: ${errors.join(' | ') || '(none)'}; console.error/warn in the page: ${logged || '(none)'}; console: ${(consoleOf.get(page) ?? []).slice(-15).join(' | ') || '(empty)'}`;
 }
 
 /** Opens the app at `url` and signs in; resolves once the inbox lists conversations. */
