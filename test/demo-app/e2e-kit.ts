@@ -180,9 +180,19 @@ export async function pageState(page: Page): Promise<string> {
   const listStores = await page
     .evaluate(`Promise.all(window.__e2e.all('mail-thread-list').map((l) => l.session ? l.session.store.collection('messages').count().then((n) => l.session.user + "'s store answers: " + n + ' messages', (e) => l.session.user + "'s store fails: " + (e.code || e.name) + ' ' + e.message) : 'no session')).then((a) => a.join(' / '))`)
     .catch((err: Error) => `(page unreadable: ${err.message})`);
+  // A change event naming no keys makes the list read every listed conversation again: if it then
+  // lists them, its window of messages held them and only the conversations' update was lost.
+  const woken = await page
+    .evaluate(`(async () => {
+      const lists = window.__e2e.all('mail-thread-list').filter((l) => l.session);
+      for (const l of lists) l.session.store.dispatchEvent(new CustomEvent('change', { detail: new Map([['messages', []]]) }));
+      await new Promise((r) => setTimeout(r, 2000));
+      return lists.map((l) => (l.threads ? l.threads.length : 'loading')).join(' / ');
+    })()`)
+    .catch((err: Error) => `(page unreadable: ${err.message})`);
   const logged = await page.evaluate('(window.__e2eLogged || []).slice(-10).join(" | ")').catch(() => '(unreadable)');
   const errors = (page as Page & { errors?: string[] }).errors ?? [];
-  return `page ${page.url()} — ${shown}; the lists' stores: ${listStores}; stores: ${stored}; page errors: ${errors.join(' | ') || '(none)'}; console.error/warn in the page: ${logged || '(none)'}; console: ${(consoleOf.get(page) ?? []).slice(-15).join(' | ') || '(empty)'}`;
+  return `page ${page.url()} — ${shown}; the lists' stores: ${listStores}; conversations listed 2 s after a change event naming no keys: ${woken}; stores: ${stored}; page errors: ${errors.join(' | ') || '(none)'}; console.error/warn in the page: ${logged || '(none)'}; console: ${(consoleOf.get(page) ?? []).slice(-15).join(' | ') || '(empty)'}`;
 }
 
 /** Opens the app at `url` and signs in; resolves once the inbox lists conversations. */
