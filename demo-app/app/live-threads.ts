@@ -156,6 +156,7 @@ class LiveThreads {
     else if (this.#unknown.size) {
       // Messages of no conversation seen yet: a new message of a listed conversation, older than the window.
       const found = await this.#session.store.collection<StoredMessage>('messages').getMany([...this.#unknown]);
+      if (this.#stopped) return;
       for (const m of found) if (m && isListed.has(m.threadId)) read.add(m.threadId);
     }
     this.#all = false;
@@ -168,7 +169,7 @@ class LiveThreads {
     if (known > 0 && listed.slice(known).every((t) => !this.#summaries.has(t))) {
       // Conversations that joined at the end (a write took others out): the list paints without
       // the ones that left at once, and the newcomers follow after their read.
-      this.#onPage({ threads: listed.slice(0, known).map((t) => this.#summaries.get(t)!), more: true });
+      this.#publish({ threads: listed.slice(0, known).map((t) => this.#summaries.get(t)!), more: true });
     }
     for (const t of listed) if (!this.#summaries.has(t)) read.add(t);
     if (read.size) {
@@ -187,7 +188,16 @@ class LiveThreads {
     }
     if (this.#threadOf.size > 4 * (this.#window + this.#summaries.size * 4)) this.#forget(isListed);
     const threads = listed.map((t) => this.#summaries.get(t)).filter((s): s is ThreadSummary => !!s);
-    this.#onPage({ threads, more: order.length > this.#limit || partial });
+    this.#publish({ threads, more: order.length > this.#limit || partial });
+  }
+
+  /**
+   * Hands a page to the list unless stopped: a list that starts watching again (it moved in the
+   * DOM, or reads more) must not get a page from the watch it stopped, computed from older rows
+   * after the new watch's page (Firefox under load: an empty inbox after the first sync).
+   */
+  #publish(page: MailboxPage): void {
+    if (!this.#stopped) this.#onPage(page);
   }
 
   /** Drops what it knows of messages of conversations no longer listed. */

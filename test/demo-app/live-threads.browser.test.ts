@@ -39,6 +39,26 @@ describe('demo mailbox list patched from writes', () => {
     await deleteStore(name);
   });
 
+  it('a stopped watch hands the list nothing more, even from an update whose read was in flight', async () => {
+    let calls = 0;
+    let first!: () => void;
+    const firstPage = new Promise<void>((resolve) => (first = resolve));
+    const stop = watchThreads(session, listSourceOf({ kind: 'system', id: 'inbox' })!, 10, () => {
+      calls++;
+      first();
+    }, () => undefined);
+    await firstPage;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    calls = 0;
+    // A message of no listed conversation, outside the window: the update reads it before deciding.
+    await store.collection('messages').bulkPut([message(5000, 900, 1_500_000_000_000, ['STARRED'])] as never[]);
+    stop();
+    // Reads created after the update's own finish after it.
+    await store.collection('messages').get('m5000');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(calls, 'pages handed over after stop()').to.equal(0);
+  });
+
   for (const [box, limit] of [[{ kind: 'system', id: 'inbox' }, 10], [{ kind: 'label', id: 'label-work' }, 4], [{ kind: 'system', id: 'all' }, 25]] as Array<[Mailbox, number]>) {
     it(`${JSON.stringify(box)}, ${limit} conversations: equal to a fresh read after every write`, async () => {
       const messages = store.collection<MailMessage & Record<string, unknown>>('messages');
