@@ -27,6 +27,15 @@ export function mailRouteOf(params: RouteParams): { account: number; mailbox: Ma
   return { account: Number(params.account), mailbox, threadId: decode(params.thread) };
 }
 
+/**
+ * Whether two mailboxes are the same one. Every route render builds a new mailbox object; a list
+ * given an equal one must keep its rows, selection and pages rather than read them again.
+ */
+export function sameMailbox(a: Mailbox | undefined, b: Mailbox | undefined): boolean {
+  if (!a || !b || a.kind !== b.kind) return a === b;
+  return a.kind === 'search' ? a.query === (b as typeof a).query : a.id === (b as typeof a).id;
+}
+
 /** The path of a mailbox (and optionally one of its threads) in an account. */
 export function mailPath(account: number, mailbox: Mailbox, threadId?: string): string {
   const box =

@@ -9,7 +9,7 @@ import { ACTIONS, addLabel, removeLabel, type ActionResult } from '../app/action
 import { threadMessages } from '../app/queries.js';
 import { draftFor, sendArgsOf } from '../app/drafts.js';
 import type { MailDraft, MailSession } from '../app/mail-store.js';
-import { mailPath, mailboxTitle, type Mailbox } from '../app/routes.js';
+import { mailPath, mailboxTitle, sameMailbox, type Mailbox } from '../app/routes.js';
 import { parseRecipients, type MailCompose } from './compose-panel.js';
 import { shellStyles } from './shell-styles.js';
 import type { MailThreadList } from './thread-list.js';
@@ -36,8 +36,8 @@ export class MailShell extends LitElement {
   @property({ type: Number }) accessor account = 0;
   /** Every signed-in account (for the switcher). */
   @property({ attribute: false }) accessor accounts: Account[] = [];
-  /** The mailbox listed. */
-  @property({ attribute: false }) accessor mailbox: Mailbox = { kind: 'system', id: 'inbox' };
+  /** The mailbox listed (an equal mailbox in a new object changes nothing). */
+  @property({ attribute: false, hasChanged: (value: Mailbox, old?: Mailbox) => !sameMailbox(value, old) }) accessor mailbox: Mailbox = { kind: 'system', id: 'inbox' };
   /** The open conversation, if any. */
   @property() accessor threadId: string | undefined;
   /** How long "Undo" can stop a send (ms). */

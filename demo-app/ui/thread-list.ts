@@ -7,7 +7,7 @@ import type { ThreadSummary } from '../mail/threads.js';
 import type { MailSession } from '../app/mail-store.js';
 import { listSourceOf, mailboxThreads, pendingKeys, type MailboxPage } from '../app/queries.js';
 import { watchThreads } from '../app/live-threads.js';
-import type { Mailbox } from '../app/routes.js';
+import { sameMailbox, type Mailbox } from '../app/routes.js';
 import './thread-row.js';
 
 /**
@@ -32,8 +32,8 @@ export class MailThreadList extends LitElement {
 
   /** The signed-in account. */
   @property({ attribute: false }) accessor session: MailSession | undefined;
-  /** The mailbox to list. */
-  @property({ attribute: false }) accessor mailbox: Mailbox = { kind: 'system', id: 'inbox' };
+  /** The mailbox to list (an equal mailbox in a new object changes nothing). */
+  @property({ attribute: false, hasChanged: (value: Mailbox, old?: Mailbox) => !sameMailbox(value, old) }) accessor mailbox: Mailbox = { kind: 'system', id: 'inbox' };
   /** The account's user labels (for chips and `label:` search). */
   @property({ attribute: false }) accessor labels: MailLabel[] = [];
   /** The list's accessible name. */
