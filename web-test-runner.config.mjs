@@ -7,7 +7,7 @@ import { tsImport } from 'tsx/esm/api';
 import { countingReporter } from './scripts/wtr-counting-reporter.mjs';
 
 // The testing kit is loaded from source, so browser tests need no prior build.
-const { outpostStubPlugin, storageCommandsPlugin } = await tsImport('./testing/index.ts', import.meta.url);
+const { outpostStubPlugin, storageCommandsPlugin, tolerateScreenOrientation } = await tsImport('./testing/index.ts', import.meta.url);
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const FIREFOX = process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr';
@@ -51,6 +51,8 @@ function launchers() {
       chromeLauncher({
         puppeteer: puppeteerCore,
         launchOptions: { browser: 'firefox', executablePath: FIREFOX, headless: true, timeout: START_TIMEOUT },
+        // Debian bookworm's Firefox ESR 140 lacks a command the runner's setViewport sends.
+        createPage: async ({ context }) => tolerateScreenOrientation(await context.newPage()),
       }),
     );
   }

@@ -44,6 +44,7 @@ const BROWSERS = values.browsers.split(',');
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--no-default-browser-check'];
 
 const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
+const { tolerateScreenOrientation } = await tsImport('../testing/firefox-esr.ts', import.meta.url);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const log = (...a) => console.log('demo-bench:', ...a);
 
@@ -57,7 +58,7 @@ const launch = (profile) =>
 
 /** A page of `browser`, 1280×800, with the probe kit installed (and `extra` source after it). */
 async function probePage(browser, extra = '') {
-  const page = (await browser.pages())[0] ?? (await browser.newPage());
+  const page = tolerateScreenOrientation((await browser.pages())[0] ?? (await browser.newPage()));
   await page.setViewport({ width: 1280, height: 800 });
   page.setDefaultTimeout(600_000);
   await page.evaluateOnNewDocument(PAGE_KIT + extra);

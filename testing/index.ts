@@ -10,3 +10,4 @@ export type { StubProcessOptions } from './stub-process.js';
 export { FaultProxy } from './fault-proxy.js';
 export type { ProxyCounts, ProxyFault, ProxyRule } from './fault-proxy.js';
 export { storageCommandsPlugin } from './storage-commands.js';
+export { tolerateScreenOrientation } from './firefox-esr.js';

@@ -1,4 +1,5 @@
 // Takes a wtr test page offline and back, through the puppeteer page the chrome launcher drives.
+import { setFirefoxOffline, type OfflinePage } from './firefox-offline.js';
 
 interface CdpSession {
   send(method: string, params?: object): Promise<unknown>;
@@ -33,7 +34,9 @@ const offlinePages = new WeakMap<PuppeteerPage, (request: InterceptedRequest) =>
  * - Firefox: BiDi `emulation.setNetworkConditions` (puppeteer `setOfflineMode`) flips
  *   `navigator.onLine`, fires the events and fails every new request (the runner's origin's too,
  *   so a page reloaded offline must load with the network back: see `outpost-page-reload`) but
- *   leaves the runner's open WebSocket alone.
+ *   leaves the runner's open WebSocket alone. Firefox ESR 140 lacks that command: there requests
+ *   to any origin but the runner's fail through interception, and `navigator.onLine` and the
+ *   events follow in the page's documents (./firefox-offline.ts).
  * - Requests made by a service worker are not intercepted (they belong to another target).
  * - Firefox: a request whose CORS preflight is on its way when the offline state takes effect
  *   never settles (the emulation cancels it after the preflight without telling the page; the kit
@@ -62,11 +65,8 @@ export async function setOffline(puppeteerPage: unknown, offline: boolean, brows
   try {
     if (page.browser().protocol === 'webDriverBiDi') {
       // Firefox: the emulated offline state fails every new request by itself (the runner's
-      // origin's too), so no interception. Interception lost requests there: Firefox blocks the
-      // requests made while `network.addIntercept` is on its way, puppeteer hands them over before
-      // it has marked interception enabled, and its continue()/abort() then throw ("Request
-      // Interception is not enabled!") and leave them blocked for good, a fetch that never settles.
-      await page.setOfflineMode(offline);
+      // origin's too), so no interception where the browser has it.
+      await setFirefoxOffline(page as unknown as OfflinePage, offline, new URL(page.url()).origin);
       return;
     }
     const previous = offlinePages.get(page);

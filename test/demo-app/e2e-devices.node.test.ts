@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'puppeteer-core';
 import type { StubProcess } from '../../testing/index.js';
 import type { MailMessage } from '../../demo-app/model.js';
-import { axeViolations, clickOn, deepElement, forEachBrowser, eventually, focusPage, focusThread, freshPage, launchBrowser, pathOf, serverDocs, signIn, startDemoServer, threads } from './e2e-kit.js';
+import { axeViolations, clickOn, deepElement, forEachBrowser, eventually, focusPage, focusThread, freshPage, launchBrowser, pathOf, setNetworkOffline, serverDocs, signIn, startDemoServer, threads } from './e2e-kit.js';
 
 /** Clicks (a real click) the centre of `selector` inside the row of `threadId`. */
 async function clickInRow(page: Page, threadId: string, selector: string): Promise<void> {
@@ -62,7 +62,7 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
     await eventually(async () => ((await navShown()) ? undefined : true), 'the menu to hide the mailboxes again');
     const first = (await threads(page))![0];
     await clickInRow(page, first.threadId, '.text');
-    await eventually(async () => (pathOf(page) === `/u/0/inbox/t/${first.threadId}` ? true : undefined), 'a tap to open the conversation');
+    await eventually(async () => ((await pathOf(page)) === `/u/0/inbox/t/${first.threadId}` ? true : undefined), 'a tap to open the conversation');
     await eventually(async () => ((await page.evaluate(() => window.__e2e.all('article').length)) ? true : undefined), 'the conversation to render');
     assert.ok(await fits(), 'no horizontal scrolling in a conversation');
     assert.deepEqual(await axeViolations(page), []);
@@ -79,7 +79,7 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
     await clickInRow(page, target.threadId, '.check');
     const selected = () => page.evaluate(() => [...(window.__e2e.find('mail-thread-list') as Element & { selection: Set<string> }).selection]);
     await eventually(async () => ((await selected()).join() === target.threadId ? true : undefined), 'the check box to select the row');
-    assert.equal(pathOf(page), '/u/0/inbox', 'still on the list');
+    assert.equal(await pathOf(page), '/u/0/inbox', 'still on the list');
     await clickInRow(page, target.threadId, '.check');
     await eventually(async () => ((await selected()).length === 0 ? true : undefined), 'a second click to deselect it');
     await clickInRow(page, target.threadId, '.star');
@@ -98,14 +98,14 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
     await signIn(phone, url, 'alice');
     const thread = (await threads(laptop))!.find((t) => !t.labels.includes('label-work') && !t.labels.includes('label-travel'))!;
     await eventually(async () => ((await threads(phone))?.some((t) => t.threadId === thread.threadId) ? true : undefined), 'the phone to list the conversation');
-    await laptop.setOfflineMode(true);
-    await phone.setOfflineMode(true);
+    await setNetworkOffline(laptop, true);
+    await setNetworkOffline(phone, true);
     await addLabel(laptop, thread.threadId, 'label-work');
     await addLabel(phone, thread.threadId, 'label-travel');
     await eventually(async () => ((await labelsOf(laptop, thread.threadId)).includes('label-work') ? true : undefined), 'the laptop to show Work');
     await eventually(async () => ((await labelsOf(phone, thread.threadId)).includes('label-travel') ? true : undefined), 'the phone to show Travel');
-    await laptop.setOfflineMode(false);
-    await phone.setOfflineMode(false);
+    await setNetworkOffline(laptop, false);
+    await setNetworkOffline(phone, false);
     for (const [name, page] of [['laptop', laptop], ['phone', phone]] as const) {
       await eventually(async () => {
         const labels = await labelsOf(page, thread.threadId);

@@ -8,7 +8,7 @@ import type { StubProcess } from '../../testing/index.js';
 import { accountStoreName } from '../../runtime/store/storage.js';
 import type { MailMessage } from '../../demo-app/model.js';
 import {
-  clickButton, clickOn, composeAndSend, deepTexts, forEachBrowser, rowPending, eventually, focusPage, focusThread, freshPage, keys, launchBrowser, pathOf,
+  clickButton, clickOn, composeAndSend, deepElement, deepTexts, forEachBrowser, rowPending, eventually, focusPage, focusThread, freshPage, keys, launchBrowser, pathOf, setNetworkOffline,
   inShadow, serverDocs, setAppProperty, signIn, startDemoServer, threadBySubject, threads,
 } from './e2e-kit.js';
 
@@ -38,12 +38,12 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
   test('alice and bob signed in side by side at /u/0 and /u/1, each with a store; signing bob out wipes only his store and revokes his token at the server', async () => {
     const page = await freshPage(browser);
     await signIn(page, url, 'alice');
-    assert.equal(pathOf(page), '/u/0/inbox');
+    assert.equal(await pathOf(page), '/u/0/inbox');
     const aliceThreads = (await threads(page))!.map((t) => t.threadId);
     assert.ok(aliceThreads.every((id) => id.startsWith('alice-')), 'alice sees her own mailbox');
 
     await signIn(page, url, 'bob');
-    assert.equal(pathOf(page), '/u/1/inbox');
+    assert.equal(await pathOf(page), '/u/1/inbox');
     // The list shown at sign-in may still be alice's for a moment: wait for bob's.
     await eventually(async () => ((await threads(page))?.every((t) => t.threadId.startsWith('bob-')) ? true : undefined), 'bob to see his own mailbox');
     const names = await databases(page);
@@ -62,7 +62,7 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
     await clickOn(page, 'details.accounts summary');
     await clickButton(page, 'Sign out bob');
     await eventually(async () => ((await bobPull()) === 401 ? true : undefined), "bob's token to be revoked at the server");
-    await eventually(async () => (pathOf(page) === '/u/0/inbox' ? true : undefined), 'the app to go to the remaining account');
+    await eventually(async () => ((await pathOf(page)) === '/u/0/inbox' ? true : undefined), 'the app to go to the remaining account');
     const after = await eventually(async () => {
       const n = await databases(page);
       return n.includes(accountStoreName('mail', 'bob')) ? undefined : n;
@@ -76,7 +76,8 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
   test('offline: archive, star, label and send; reload offline shows it all; back online the server has each change exactly once', async () => {
     const page = await freshPage(browser);
     await signIn(page, url, 'alice');
-    await page.waitForFunction(() => !!navigator.serviceWorker.controller, { timeout: 60_000 });
+    // Polled with evaluate: Firefox ESR 140 failed puppeteer's waitForFunction at once ("Waiting failed").
+    await eventually(async () => ((await page.evaluate(() => !!navigator.serviceWorker.controller)) ? true : undefined), 'the service worker to control the page', 60_000);
     await setAppProperty(page, 'undoSendMs', 300);
     const list = (await threads(page))!;
     const [archived, starred, labelled] = [list[1], list.find((t, i) => i > 1 && !t.starred)!, [...list].reverse().find((t) => list.indexOf(t) > 1 && !t.labels.includes('label-work') && !t.starred)!];
@@ -87,7 +88,7 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
     // Offline for real: the server is gone and the page has no network.
     await stub.kill();
     try {
-    await page.setOfflineMode(true);
+    await setNetworkOffline(page, true);
     await focusPage(page);
     await focusThread(page, archived.threadId);
     await keys(page, 'e');
@@ -97,7 +98,10 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
     await keys(page, 's');
     await eventually(async () => ((await threads(page))?.find((t) => t.threadId === starred.threadId)?.starred ? true : undefined), 'the star');
     await focusThread(page, labelled.threadId);
-    await page.locator('>>> select[aria-label="Labels"]').fill('add:label-work');
+    // A handle's select(), not a locator's fill(): locators wait on animation frames, which timed out in Firefox ESR 140.
+    const labels = await deepElement(page, 'select[aria-label="Labels"]');
+    await labels.select('add:label-work');
+    await labels.dispose();
     await composeAndSend(page, 'bob@outpost.test', subject, 'Written on a plane.');
 
     const check = async (what: string) => {
@@ -115,7 +119,7 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
       assert.ok((await deepTexts(page, '.badge')).includes('Queued'), 'the row says Queued');
       assert.equal(sent.senders[0], 'me');
       await keys(page, 'g', 'i');
-      await eventually(async () => (pathOf(page) === '/u/0/inbox' ? true : undefined), 'the inbox');
+      await eventually(async () => ((await pathOf(page)) === '/u/0/inbox' ? true : undefined), 'the inbox');
     };
     await check('before the reload');
     await page.reload();
@@ -128,7 +132,7 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
       // (Online first, server later left the engine in its backoff — up to 30 s by design, longer
       // than this wait; recovery after a server restart is the sync fault tests' subject.)
       await stub.start();
-      await page.setOfflineMode(false);
+      await setNetworkOffline(page, false);
     }
     const done = await eventually(async () => {
       const msgs = await serverMessages(url, 'alice');
