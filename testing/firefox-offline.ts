@@ -52,14 +52,18 @@ export async function setFirefoxOffline(page: OfflinePage, offline: boolean, kee
   }
   const cut = cuts.get(page);
   if (offline && !cut) {
-    let enabling: Promise<void> = Promise.resolve();
+    let ready: () => void = () => undefined;
+    // Requests wait until the page knows it is offline: it gives up what is on its way itself (as
+    // on a real cut, `offline` comes first; failed before it, Firefox's fetch whose preflight was
+    // out failed as a plain network error). Requests made while interception is being switched on
+    // also come here before puppeteer counts it on: answered then, they would throw and stay
+    // blocked for good.
+    const flipped = new Promise<void>((resolve) => (ready = resolve));
     const state = {
       online: false,
       script: '',
-      // Requests made while interception is being switched on come here before puppeteer counts it
-      // on; answered then, they would throw and stay blocked for good: they wait for it.
       handler: (request: Request) =>
-        void enabling
+        void flipped
           .then(() => {
             if (request.isInterceptResolutionHandled()) return;
             const keep = state.online || (keepOrigin !== undefined && originOf(request.url()) === keepOrigin);
@@ -67,14 +71,15 @@ export async function setFirefoxOffline(page: OfflinePage, offline: boolean, kee
           })
           .catch(() => undefined),
     };
-    // The page hears of it first, as from the browser: it gives up what is on its way (Firefox
-    // failed a fetch whose preflight was out as interception came on, before `offline` fired).
-    await Promise.all(page.frames().map((f) => f.evaluate(FLIP(false)).catch(() => undefined)));
     cuts.set(page, state);
-    enabling = page.setRequestInterception(true);
     page.on('request', state.handler);
-    await enabling;
-    state.script = (await page.evaluateOnNewDocument(ONLINE(false))).identifier;
+    try {
+      await page.setRequestInterception(true);
+      state.script = (await page.evaluateOnNewDocument(ONLINE(false))).identifier;
+      await Promise.all(page.frames().map((f) => f.evaluate(FLIP(false)).catch(() => undefined)));
+    } finally {
+      ready();
+    }
   } else if (!offline && cut) {
     // Every request from here on goes through, also those already waiting for an answer.
     cut.online = true;
