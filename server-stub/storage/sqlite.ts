@@ -326,28 +326,23 @@ export class SqliteStorage implements Storage {
   /** Takes writer batch `n`'s reply (undefined: the thread ended first), in the order they were sent. */
   #writerReplied(jobs: Job[], n: number, reply: BatchReply | undefined, err?: unknown): void {
     if (!reply) {
-      // The thread ended with the batch in flight: it may have committed first. Counted as a commit,
-      // so reads wait for a flush covering it; the pushes are answered 503 (their retries are safe:
-      // exactly once by mutation id).
-      this.#committed = n;
-      void this.#flush(n).catch(() => undefined);
+      // The thread ended with the batch in flight: it may have committed first, so it is counted
+      // below; the pushes are answered 503 (their retries are safe: exactly once by mutation id).
       const failure = new StorageUnavailable('SQLite writer thread', err, true);
       for (const job of jobs) job.reject(failure);
-      return;
+    } else {
+      const done: Array<{ job: Job; value: unknown; changed: string | undefined }> = [];
+      reply.results.forEach((result, i) => {
+        const job = jobs[i]!;
+        if ('error' in result) job.reject(new StorageUnavailable('SQLite write', new Error(result.error)));
+        else if (result.outcome === 'applied') done.push({ job, value: result.outcome, changed: job.user });
+        else job.resolve(result.outcome);
+      });
+      if (reply.committed) return this.#committedBatch(done, n);
     }
-    const done: Array<{ job: Job; value: unknown; changed: string | undefined }> = [];
-    reply.results.forEach((result, i) => {
-      const job = jobs[i]!;
-      if ('error' in result) job.reject(new StorageUnavailable('SQLite write', new Error(result.error)));
-      else if (result.outcome === 'applied') done.push({ job, value: result.outcome, changed: job.user });
-      else job.resolve(result.outcome);
-    });
-    if (reply.committed) this.#committedBatch(done, n);
-    else {
-      // Nothing committed, but reads made while it was in flight wait for number n.
-      this.#committed = n;
-      void this.#flush(n).catch(() => undefined);
-    }
+    // No commit to answer, but reads made while batch n was in flight wait for a flush covering n.
+    this.#committed = n;
+    void this.#flush(n).catch(() => undefined);
   }
 
   /** Runs jobs as one transaction on this thread's connection. */
