@@ -4,7 +4,8 @@
 // interception fails the page's requests, and the page's `navigator.onLine` and its
 // `offline`/`online` events follow, as the browser's own emulation would have them.
 
-interface Request {
+/** A puppeteer request, as interception hands it over. */
+export interface InterceptedRequest {
   url(): string;
   abort(reason: string): Promise<void>;
   continue(): Promise<void>;
@@ -17,8 +18,8 @@ interface Frame {
 export interface OfflinePage {
   setOfflineMode(enabled: boolean): Promise<void>;
   setRequestInterception(enabled: boolean): Promise<void>;
-  on(event: 'request', handler: (request: Request) => void): unknown;
-  off(event: 'request', handler: (request: Request) => void): unknown;
+  on(event: 'request', handler: (request: InterceptedRequest) => void): unknown;
+  off(event: 'request', handler: (request: InterceptedRequest) => void): unknown;
   frames(): Frame[];
   evaluateOnNewDocument(source: string): Promise<{ identifier: string }>;
   removeScriptToEvaluateOnNewDocument(identifier: string): Promise<void>;
@@ -27,7 +28,7 @@ export interface OfflinePage {
 
 /** Browsers found to lack the emulation (asked once each). */
 const lacking = new WeakSet<object>();
-const cuts = new WeakMap<OfflinePage, { online: boolean; handler: (request: Request) => void; script: string }>();
+const cuts = new WeakMap<OfflinePage, { online: boolean; handler: (request: InterceptedRequest) => void; script: string }>();
 
 const ONLINE = (online: boolean) =>
   `(() => { if (${online}) delete navigator.onLine; else Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false }); })()`;
@@ -62,7 +63,7 @@ export async function setFirefoxOffline(page: OfflinePage, offline: boolean, kee
     const state = {
       online: false,
       script: '',
-      handler: (request: Request) =>
+      handler: (request: InterceptedRequest) =>
         void flipped
           .then(() => {
             if (request.isInterceptResolutionHandled()) return;

@@ -1,14 +1,8 @@
 // Takes a wtr test page offline and back, through the puppeteer page the chrome launcher drives.
-import { setFirefoxOffline, type OfflinePage } from './firefox-offline.js';
+import { setFirefoxOffline, type InterceptedRequest, type OfflinePage } from './firefox-offline.js';
 
 interface CdpSession {
   send(method: string, params?: object): Promise<unknown>;
-}
-interface InterceptedRequest {
-  url(): string;
-  abort(reason: string): Promise<void>;
-  continue(): Promise<void>;
-  isInterceptResolutionHandled(): boolean;
 }
 interface PuppeteerPage {
   url(): string;
