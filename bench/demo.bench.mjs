@@ -96,6 +96,16 @@ async function waitFor(check, what, ms = 900_000) {
   }
 }
 
+/**
+ * The element `selector` matches (`>>>` pierces shadow roots), once it exists. Polled: puppeteer's
+ * locators wait on animation frames, and in Firefox ESR 140 they timed out on a rendered page.
+ */
+async function element(page, selector) {
+  let found = null;
+  await waitFor(async () => (found = await page.$(selector)) !== null, selector, 60_000);
+  return found;
+}
+
 /** First visit: the app installs its service worker (and for the demo: sign-in and the first sync). */
 async function firstVisit(url, profile, demo) {
   const browser = await launch(profile);
@@ -106,11 +116,11 @@ async function firstVisit(url, profile, demo) {
     let heapMB = null;
     if (demo) {
       await page.goto(`${url}/signin`);
-      await page.locator('>>> mail-sign-in >>> input[name=user]').fill('alice');
-      await page.locator('>>> mail-sign-in >>> input[name=password]').fill('alice');
+      await (await element(page, '>>> mail-sign-in >>> input[name=user]')).type('alice');
+      await (await element(page, '>>> mail-sign-in >>> input[name=password]')).type('alice');
       await page.evaluate(`window.__longest = (${startLongestTask})()`);
       const t0 = Date.now();
-      await page.locator('>>> mail-sign-in >>> button').click();
+      await (await element(page, '>>> mail-sign-in >>> button')).click();
       await waitFor(async () => (await storedMessages(page, 'alice')) >= SIZE, `alice's ${SIZE} messages in IndexedDB`);
       syncMs = Date.now() - t0;
       await page.evaluate(() => window.__bench.frameWhen(() => window.__bench.all('mail-thread-row').some(window.__bench.rendered)));
@@ -125,7 +135,7 @@ async function firstVisit(url, profile, demo) {
     } else {
       await page.goto(`${url}/`);
     }
-    await page.waitForFunction(() => !!navigator.serviceWorker.controller, { timeout: 60_000 });
+    await waitFor(() => page.evaluate(() => !!navigator.serviceWorker.controller), 'the service worker to control the page', 60_000);
     // Let the worker finish precaching and the app settle before the profile is closed.
     await page.evaluate(() => navigator.serviceWorker.ready);
     await new Promise((r) => setTimeout(r, SIZE >= 10_000 ? 1000 : 200));
