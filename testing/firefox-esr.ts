@@ -14,7 +14,7 @@ type Patchable = { setScreenOrientationOverride?: (...args: unknown[]) => Promis
  * Chromium's pages and for a Firefox that has the command.
  *
  * @example
- * chromeLauncher({ puppeteer, launchOptions: { browser: 'firefox' }, createPage: async ({ browser }) => tolerateScreenOrientation(await browser.newPage()) })
+ * chromeLauncher({ puppeteer, launchOptions: { browser: 'firefox' }, createPage: async ({ context }) => tolerateScreenOrientation(await context.newPage()) })
  */
 export function tolerateScreenOrientation<P extends { mainFrame(): unknown }>(page: P): P {
   const context = (page.mainFrame() as { browsingContext?: object }).browsingContext;

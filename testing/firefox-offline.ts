@@ -35,12 +35,13 @@ const ONLINE = (online: boolean) =>
 const FLIP = (online: boolean) => `${ONLINE(online)}; dispatchEvent(new Event('${online ? 'online' : 'offline'}'))`;
 
 /**
- * Takes a Firefox page's network offline or online: the browser's emulation where it has it, else
- * interception that fails every request of the page (but those to `keepOrigin`, e.g. the test
- * runner's) with `navigator.onLine` and the events following in the page's documents. Requests of
- * workers and service workers are not cut by the fallback.
+ * Takes a page's network offline or online: the browser's emulation (puppeteer `setOfflineMode`,
+ * Chromium's CDP or Firefox's BiDi) where it has it, else (Firefox ESR 140) interception that
+ * fails every request of the page (but those to `keepOrigin`, e.g. the test runner's) with
+ * `navigator.onLine` and the events following in the page's documents. Requests of workers and
+ * service workers are not cut by the fallback.
  */
-export async function setFirefoxOffline(page: OfflinePage, offline: boolean, keepOrigin?: string): Promise<void> {
+export async function emulateOffline(page: OfflinePage, offline: boolean, keepOrigin?: string): Promise<void> {
   const browser = page.browser();
   if (!lacking.has(browser)) {
     try {
@@ -92,7 +93,8 @@ export async function setFirefoxOffline(page: OfflinePage, offline: boolean, kee
   }
 }
 
-function originOf(url: string): string | undefined {
+/** The origin of `url`, or undefined when it does not parse. */
+export function originOf(url: string): string | undefined {
   try {
     return new URL(url).origin;
   } catch {

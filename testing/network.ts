@@ -1,5 +1,5 @@
 // Takes a wtr test page offline and back, through the puppeteer page the chrome launcher drives.
-import { setFirefoxOffline, type InterceptedRequest, type OfflinePage } from './firefox-offline.js';
+import { emulateOffline, originOf, type InterceptedRequest, type OfflinePage } from './firefox-offline.js';
 
 interface CdpSession {
   send(method: string, params?: object): Promise<unknown>;
@@ -60,7 +60,7 @@ export async function setOffline(puppeteerPage: unknown, offline: boolean, brows
     if (page.browser().protocol === 'webDriverBiDi') {
       // Firefox: the emulated offline state fails every new request by itself (the runner's
       // origin's too), so no interception where the browser has it.
-      await setFirefoxOffline(page as unknown as OfflinePage, offline, new URL(page.url()).origin);
+      await emulateOffline(page as unknown as OfflinePage, offline, new URL(page.url()).origin);
       return;
     }
     const previous = offlinePages.get(page);
@@ -68,13 +68,9 @@ export async function setOffline(puppeteerPage: unknown, offline: boolean, brows
       const runner = new URL(page.url()).origin;
       const cut = (request: InterceptedRequest) => {
         if (request.isInterceptResolutionHandled()) return;
-        const sameAsRunner = (() => {
-          try {
-            return new URL(request.url()).origin === runner;
-          } catch {
-            return true; // data:, blob: and the like never touch the network
-          }
-        })();
+        const origin = originOf(request.url());
+        // A URL that does not parse never reaches the network.
+        const sameAsRunner = origin === undefined || origin === runner;
         void (sameAsRunner ? request.continue() : request.abort('internetdisconnected')).catch(() => undefined);
       };
       offlinePages.set(page, cut);

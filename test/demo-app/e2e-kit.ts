@@ -7,7 +7,7 @@ import { describe } from 'node:test';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { StubProcess, tolerateScreenOrientation } from '../../testing/index.js';
-import { setFirefoxOffline, type OfflinePage } from '../../testing/firefox-offline.js';
+import { emulateOffline, type OfflinePage } from '../../testing/firefox-offline.js';
 import type { Change } from '../../runtime/protocol/index.js';
 import type { ThreadSummary } from '../../demo-app/mail/threads.js';
 
@@ -250,10 +250,7 @@ export async function focusPage(page: Page): Promise<void> {
  * Takes the page's network offline or online: the browser's emulation, or in a Firefox without
  * it (ESR 140) the kit's interception, with `navigator.onLine` and the events following.
  */
-export async function setNetworkOffline(page: Page, offline: boolean): Promise<void> {
-  if ((page.browser() as unknown as { protocol?: string }).protocol === 'webDriverBiDi') await setFirefoxOffline(page as unknown as OfflinePage, offline);
-  else await page.setOfflineMode(offline);
-}
+export const setNetworkOffline = (page: Page, offline: boolean): Promise<void> => emulateOffline(page as unknown as OfflinePage, offline);
 
 /** Types shortcut keys in order, e.g. `keys(page, 'g', 'i')`. */
 export async function keys(page: Page, ...sequence: string[]): Promise<void> {
