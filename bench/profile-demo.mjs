@@ -3,7 +3,7 @@
 // whole-app figures point at. Prints the functions with the most self time and writes the
 // .cpuprofile (open it in Chromium DevTools → Performance).
 //
-//   node bench/profile-demo.mjs [--size 5000] [--action archive|start|open|search|sync] [--query flight] [--threads 20] [--out .tmp/demo.cpuprofile]
+//   node bench/profile-demo.mjs [--size 5000] [--action archive|start|open|search|label|star|sync] [--query flight] [--threads 20] [--out .tmp/demo.cpuprofile]
 //
 // archive: select the newest --threads conversations, click Archive, profile until they are gone.
 // start: reload the inbox (online, service worker in control), profile until the first rows paint.
@@ -13,7 +13,8 @@
 // stretches of the main thread (runs of non-idle samples, ≈ long tasks) with what ran in each.
 // --trace (with sync): also records a Chromium trace and prints the main thread's tasks ≥ 50 ms
 // with the trace events (script, GC, style, layout…) and the sampled functions inside each.
-// --transactions (archive, open, search): also prints the page's IndexedDB transactions from the input to
+// label / star: the demo bench's label 1 and star 1 thread, profiled until the row paints.
+// --transactions (archive, open, search, label, star): also prints the page's IndexedDB transactions from the input to
 // the paint, created → complete (ms after the input), mode and stores: what waited for what (a
 // read-only transaction created after a read-write one over the same stores runs after it commits).
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -148,6 +149,30 @@ try {
     await cdp.send('Profiler.start');
     await page.keyboard.press('Enter');
     ms = await page.evaluate(async () => (await window.__bench.frameWhen(() => window.__bench.checks.searched())) - window.__bench.lastInput);
+  } else if (values.action === 'label' || values.action === 'star') {
+    // As demo.bench.mjs: label = select a conversation without the first user label, focus the
+    // toolbar's Labels menu, ArrowDown; star = click the star of a listed conversation.
+    const target = await page.evaluate(async (action) => {
+      const list = window.__bench.find('mail-thread-list');
+      if (action === 'star') {
+        const row = window.__bench.all('mail-thread-row').find((r) => r.thread && !r.thread.labels.includes('STARRED'));
+        const r = row.shadowRoot.querySelector('.star').getBoundingClientRect();
+        return { check: 'starred', arg: [row.thread.threadId, true], x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      }
+      const select = window.__bench.all('select').find((x) => x.getAttribute('aria-label') === 'Labels');
+      const option = [...select.options].find((o) => o.value.startsWith('add:'));
+      const label = option.value.slice(4);
+      const thread = list.threads.find((t) => !t.labels.includes(label));
+      list.selection = new Set([thread.threadId]);
+      await list.updateComplete;
+      select.focus();
+      return { check: 'labeled', arg: [thread.threadId, label, option.textContent.replace(/^Add “|”$/g, '')] };
+    }, values.action);
+    await page.evaluate(() => window.__tx?.splice(0));
+    await cdp.send('Profiler.start');
+    if (values.action === 'star') await page.mouse.click(target.x, target.y);
+    else await page.keyboard.press('ArrowDown');
+    ms = await page.evaluate(async ({ check, arg }) => (await window.__bench.frameWhen(() => window.__bench.checks[check](arg))) - window.__bench.lastInput, target);
   } else if (values.action === 'start') {
     await cdp.send('Profiler.start');
     await page.reload({ waitUntil: 'domcontentloaded' });

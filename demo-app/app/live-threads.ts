@@ -38,6 +38,12 @@ class LiveThreads {
   /** Where each message of the window and of every listed conversation belongs. */
   readonly #threadOf = new Map<Key, string>();
   readonly #summaries = new Map<string, ThreadSummary>();
+  /** Each listed conversation's messages as last read, with the window's newer rows laid over them. */
+  readonly #members = new Map<string, Map<Key, MailMessage>>();
+  /** Conversations whose messages are being read: a row the window hands over meanwhile may be older in that read. */
+  readonly #reading = new Set<string>();
+  /** Conversations to group again from #members: every write to them came with the window's rows. */
+  readonly #regroup = new Set<string>();
   /** Conversations to read again, and written keys not yet placed in a conversation. */
   readonly #dirty = new Set<string>();
   readonly #unknown = new Set<Key>();
@@ -83,10 +89,19 @@ class LiveThreads {
     this.#inWindow = new Set(rows.map((m) => m.id));
     for (const m of rows) this.#threadOf.set(m.id, m.threadId);
     if (!diff.reset) {
-      // Their writes were seen by #onChange too; the window knows where each of them belongs.
+      const byId = new Map(rows.map((m) => [m.id as Key, m]));
+      // Their writes were seen by #onChange too; the window knows where each of them belongs. A
+      // known message rewritten in place (star, label, read) comes with its new row: its
+      // conversation is grouped again from what is known, without a read (one less transaction
+      // between the click and the paint).
       for (const key of [...diff.added, ...diff.removed, ...diff.changed]) {
         const t = this.#threadOf.get(key);
-        if (t !== undefined) this.#dirty.add(t);
+        const row = byId.get(key);
+        const members = t === undefined ? undefined : this.#members.get(t);
+        if (row && members?.has(key) && !this.#reading.has(t!)) {
+          members.set(key, row);
+          this.#regroup.add(t!);
+        } else if (t !== undefined) this.#dirty.add(t);
         this.#unknown.delete(key);
       }
     } else if (before) this.#all = true;
@@ -163,8 +178,12 @@ class LiveThreads {
     this.#unknown.clear();
     for (const t of this.#dirty) if (isListed.has(t)) read.add(t);
     this.#dirty.clear();
+    const regroup = [...this.#regroup].filter((t) => isListed.has(t) && !read.has(t));
+    this.#regroup.clear();
+    for (const t of regroup) this.#group(t, [...this.#members.get(t)!.values()]);
     // Conversations no longer listed are forgotten (a write to them no longer matters).
     for (const t of this.#summaries.keys()) if (!isListed.has(t)) this.#summaries.delete(t);
+    for (const t of this.#members.keys()) if (!isListed.has(t)) this.#members.delete(t);
     const known = listed.findIndex((t) => !this.#summaries.has(t) || read.has(t));
     if (known > 0 && listed.slice(known).every((t) => !this.#summaries.has(t))) {
       // Conversations that joined at the end (a write took others out): the list paints without
@@ -173,22 +192,27 @@ class LiveThreads {
     }
     for (const t of listed) if (!this.#summaries.has(t)) read.add(t);
     if (read.size) {
-      const members = await threadMessages(this.#session, read);
+      for (const t of read) this.#reading.add(t);
+      const members = await threadMessages(this.#session, read).finally(() => this.#reading.clear());
       if (this.#stopped) return;
       const byThread = new Map<string, MailMessage[]>();
       for (const m of members) {
         this.#threadOf.set(m.id, m.threadId);
         byThread.set(m.threadId, [...(byThread.get(m.threadId) ?? []), m]);
       }
-      for (const t of read) {
-        const summary = groupThreads((byThread.get(t) ?? []).filter(keep), `${this.#session.user}@outpost.test`)[0];
-        if (summary) this.#summaries.set(t, summary);
-        else this.#summaries.delete(t);
-      }
+      for (const t of read) this.#group(t, byThread.get(t) ?? []);
     }
     if (this.#threadOf.size > 4 * (this.#window + this.#summaries.size * 4)) this.#forget(isListed);
     const threads = listed.map((t) => this.#summaries.get(t)).filter((s): s is ThreadSummary => !!s);
     this.#publish({ threads, more: order.length > this.#limit || partial });
+  }
+
+  /** Keeps a conversation's messages and groups its summary from those the mailbox shows. */
+  #group(t: string, messages: MailMessage[]): void {
+    this.#members.set(t, new Map(messages.map((m) => [m.id as Key, m])));
+    const summary = groupThreads(messages.filter(this.#source.keep), `${this.#session.user}@outpost.test`)[0];
+    if (summary) this.#summaries.set(t, summary);
+    else this.#summaries.delete(t);
   }
 
   /**

@@ -1,6 +1,7 @@
 // The mailbox list patched from writes (live-threads.ts) must show exactly what a fresh read of the
 // mailbox shows, after every kind of write: checked against mailboxThreads after each step of a
-// sequence that archives, stars old messages outside the window, adds messages old and new,
+// sequence that stars a message in the window (grouped again from the window's row), archives,
+// stars old messages outside the window, adds messages old and new,
 // deletes, trashes, archives in bulk (the window refills and grows) and writes many keys at once.
 import { expect } from '@open-wc/testing';
 import { deleteStore, openStore, type Store } from '../../runtime/store/index.js';
@@ -90,6 +91,12 @@ describe('demo mailbox list patched from writes', () => {
         const relabel = async (pick: (m: MailMessage) => boolean, add: string[], remove: string[]) =>
           put((await all()).filter(pick).map((m) => ({ ...m, labels: [...m.labels.filter((l) => !remove.includes(l)), ...add.filter((l) => !m.labels.includes(l))] })));
 
+        // The newest message of the first conversation is the window's first row: its conversation
+        // is grouped again from the row the window hands over, not read.
+        await relabel((m) => m.id === listed()[0].messageIds.at(-1), ['STARRED'], ['UNREAD']);
+        await settled('star the newest message of the first conversation (in the window)');
+        await relabel((m) => m.id === listed()[0].messageIds.at(-1), [], ['STARRED']);
+        await settled('unstar it again');
         await relabel((m) => m.threadId === listed()[0].threadId, [], ['INBOX', 'label-work']);
         await settled('archive the first conversation');
         // The oldest message of a listed conversation: outside the window.
