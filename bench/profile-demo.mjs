@@ -3,7 +3,7 @@
 // whole-app figures point at. Prints the functions with the most self time and writes the
 // .cpuprofile (open it in Chromium DevTools → Performance).
 //
-//   node bench/profile-demo.mjs [--size 5000] [--action archive|start|open|search|label|star|sync] [--query flight] [--threads 20] [--out .tmp/demo.cpuprofile]
+//   node bench/profile-demo.mjs [--size 5000] [--action archive|start|open|search|label|star|sync] [--query flight] [--threads 20] [--transactions] [--inclusive] [--out .tmp/demo.cpuprofile]
 //
 // archive: select the newest --threads conversations, click Archive, profile until they are gone.
 // start: reload the inbox (online, service worker in control), profile until the first rows paint.
@@ -14,6 +14,7 @@
 // --trace (with sync): also records a Chromium trace and prints the main thread's tasks ≥ 50 ms
 // with the trace events (script, GC, style, layout…) and the sampled functions inside each.
 // label / star: the demo bench's label 1 and star 1 thread, profiled until the row paints.
+// --inclusive: also prints the functions with the most inclusive time (what ran under what).
 // --transactions (archive, open, search, label, star): also prints the page's IndexedDB transactions from the input to
 // the paint, created → complete (ms after the input), mode and stores: what waited for what (a
 // read-only transaction created after a read-write one over the same stores runs after it commits).
@@ -26,7 +27,7 @@ import { tsImport } from 'tsx/esm/api';
 import { buildDemo } from './app-builds.mjs';
 import { PAGE_KIT, firstRowsProbe, selectNewest } from './page-probe.mjs';
 import { startLongestTask } from './longest-task.mjs';
-import { TRACE_CATEGORIES, longTasks, printLongTasks } from './trace-tasks.mjs';
+import { TRACE_CATEGORIES, longTasks, printInclusive, printLongTasks } from './trace-tasks.mjs';
 
 /** Prints the longest runs of non-idle samples (≈ main-thread tasks) and the top self time in each. */
 function printBusy(profile, byId) {
@@ -72,7 +73,7 @@ const TRANSACTION_LOG = `(() => {
 })();`;
 
 const root = new URL('..', import.meta.url).pathname;
-const { values } = parseArgs({ options: { size: { type: 'string', default: '5000' }, action: { type: 'string', default: 'archive' }, threads: { type: 'string', default: '20' }, query: { type: 'string', default: 'flight' }, trace: { type: 'boolean', default: false }, transactions: { type: 'boolean', default: false }, out: { type: 'string', default: join(root, '.tmp/demo.cpuprofile') } } });
+const { values } = parseArgs({ options: { size: { type: 'string', default: '5000' }, action: { type: 'string', default: 'archive' }, threads: { type: 'string', default: '20' }, query: { type: 'string', default: 'flight' }, trace: { type: 'boolean', default: false }, transactions: { type: 'boolean', default: false }, inclusive: { type: 'boolean', default: false }, out: { type: 'string', default: join(root, '.tmp/demo.cpuprofile') } } });
 const SIZE = Number(values.size);
 const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
 
@@ -217,6 +218,7 @@ try {
     for (const e of log) console.log(`  ${e.created.toFixed(0).padStart(6)} → ${e.end === undefined ? ' (open)' : e.end.toFixed(0).padStart(6)}${e.aborted ? ' aborted' : ''}  ${e.mode.padEnd(9)} ${e.stores}`);
   }
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${v.toFixed(0).padStart(7)} ms ${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
+  if (values.inclusive) printInclusive(profile);
 } finally {
   await browser.close();
   await stub.dispose();

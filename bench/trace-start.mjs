@@ -18,7 +18,7 @@ import puppeteer from 'puppeteer-core';
 import { tsImport } from 'tsx/esm/api';
 import { buildDemo } from './app-builds.mjs';
 import { PAGE_KIT, firstRowsProbe } from './page-probe.mjs';
-import { TRACE_CATEGORIES, longTasks } from './trace-tasks.mjs';
+import { TRACE_CATEGORIES, longTasks, printInclusive } from './trace-tasks.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({ options: { size: { type: 'string', default: '10000' }, runs: { type: 'string', default: '3' }, browser: { type: 'string', default: 'chromium' }, profile: { type: 'boolean', default: false }, trace: { type: 'boolean', default: false }, inclusive: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } } });
@@ -74,31 +74,7 @@ function printProfile(profile, until, timeOrigin) {
   }
   console.log(`  main thread to the rows: busy ${Math.round(busy)} ms, idle ${Math.round(idle)} ms (from the profile's start, just before navigation; timeOrigin ${Math.round(timeOrigin)})`);
   for (const [k, v] of [...self].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${v.toFixed(1).padStart(6)} ms  ${k}`);
-  if (values.inclusive) printInclusive(profile, byId, until);
-}
-
-/** With --inclusive: the functions under which the most time was spent (a function counted once per sample however deep it recurses). */
-function printInclusive(profile, byId, until) {
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const total = new Map();
-  let t = profile.startTime;
-  for (let i = 0; i < profile.samples.length; i++) {
-    t += profile.timeDeltas[i] ?? 0;
-    if ((t - profile.startTime) / 1000 > until) break;
-    const d = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-    const seen = new Set();
-    for (let id = profile.samples[i]; id !== undefined; id = parent.get(id)) {
-      const f = byId.get(id).callFrame;
-      if (!f.url) continue;
-      const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
-      if (seen.has(name)) continue;
-      seen.add(name);
-      total.set(name, (total.get(name) ?? 0) + d);
-    }
-  }
-  console.log('  inclusive:');
-  for (const [k, v] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`    ${v.toFixed(1).padStart(6)} ms  ${k}`);
+  if (values.inclusive) printInclusive(profile, until);
 }
 
 /** The main thread's tasks from navigation to the rows (`until` ms): their total and what ran inside, by self time. */

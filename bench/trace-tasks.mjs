@@ -2,7 +2,7 @@
 // what ran inside it (trace events by self time: script, GC, style, layout, paint…) and, when a
 // CPU profile of the same run is given, the JS functions sampled during it. The Long Tasks API
 // says only how long a task was; this says what it was. Used by profile-demo.mjs and
-// trace-start.mjs (`--trace`).
+// trace-start.mjs (`--trace`); printInclusive serves both tools' `--inclusive`.
 
 /** Trace categories that show tasks and what runs in them (script, GC, rendering). */
 export const TRACE_CATEGORIES = ['-*', 'toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'blink.user_timing'];
@@ -95,4 +95,33 @@ export function printLongTasks(tasks, n = 8) {
     console.log(`  ${t.ms.toFixed(0)} ms at +${t.at.toFixed(1)} s: ${t.by.slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
     for (const [k, v] of (t.js ?? []).slice(0, 6)) console.log(`      ${v.toFixed(1).padStart(6)} ms  ${k}`);
   }
+}
+
+/**
+ * Prints the functions under which a CPU profile (CDP Profiler.stop) spent the most time in its
+ * first `until` ms (all of it by default): what a self-time list scatters over small callees. A
+ * function is counted once per sample however deep it recurses.
+ */
+export function printInclusive(profile, until = Infinity, n = 40) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map();
+  for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+  const total = new Map();
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i] ?? 0;
+    if ((t - profile.startTime) / 1000 > until) break;
+    const d = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const seen = new Set();
+    for (let id = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+      const f = byId.get(id).callFrame;
+      if (!f.url) continue;
+      const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      total.set(name, (total.get(name) ?? 0) + d);
+    }
+  }
+  console.log('  inclusive:');
+  for (const [k, v] of [...total].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`    ${v.toFixed(1).padStart(6)} ms  ${k}`);
 }
