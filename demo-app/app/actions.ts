@@ -40,16 +40,19 @@ export async function relabel(session: MailSession, threadIds: Iterable<string>,
 
 const plural = (n: number, one: string) => (n === 1 ? `Conversation ${one}.` : `${n} conversations ${one}.`);
 
-/** The list and thread actions, by name (the toolbar and the keyboard share them). */
+/**
+ * The list and thread actions, by name (the toolbar and the keyboard share them). `messages`: every
+ * message of the conversations when the caller holds them (the list does), else they are read.
+ */
 export const ACTIONS = {
-  async archive(s: MailSession, ids: string[]): Promise<ActionResult> {
-    return { message: plural(ids.length, 'archived'), undo: await relabel(s, ids, [], ['INBOX']) };
+  async archive(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
+    return { message: plural(ids.length, 'archived'), undo: await relabel(s, ids, [], ['INBOX'], messages) };
   },
-  async trash(s: MailSession, ids: string[]): Promise<ActionResult> {
-    return { message: plural(ids.length, 'moved to Trash'), undo: await relabel(s, ids, ['TRASH'], ['INBOX']) };
+  async trash(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
+    return { message: plural(ids.length, 'moved to Trash'), undo: await relabel(s, ids, ['TRASH'], ['INBOX'], messages) };
   },
-  async moveToInbox(s: MailSession, ids: string[]): Promise<ActionResult> {
-    return { message: plural(ids.length, 'moved to Inbox'), undo: await relabel(s, ids, ['INBOX'], ['TRASH']) };
+  async moveToInbox(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
+    return { message: plural(ids.length, 'moved to Inbox'), undo: await relabel(s, ids, ['INBOX'], ['TRASH'], messages) };
   },
   async star(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
     return { message: plural(ids.length, 'starred'), undo: await relabel(s, ids, ['STARRED'], [], messages) };
@@ -57,22 +60,22 @@ export const ACTIONS = {
   async unstar(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
     return { message: plural(ids.length, 'unstarred'), undo: await relabel(s, ids, [], ['STARRED'], messages) };
   },
-  async markRead(s: MailSession, ids: string[]): Promise<ActionResult> {
-    return { message: plural(ids.length, 'marked as read'), undo: await relabel(s, ids, [], ['UNREAD']) };
+  async markRead(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
+    return { message: plural(ids.length, 'marked as read'), undo: await relabel(s, ids, [], ['UNREAD'], messages) };
   },
-  async markUnread(s: MailSession, ids: string[]): Promise<ActionResult> {
-    return { message: plural(ids.length, 'marked as unread'), undo: await relabel(s, ids, ['UNREAD'], []) };
+  async markUnread(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
+    return { message: plural(ids.length, 'marked as unread'), undo: await relabel(s, ids, ['UNREAD'], [], messages) };
   },
 };
 
 /** Adds a user label to the threads. */
-export async function addLabel(s: MailSession, ids: string[], labelId: string, labelName: string): Promise<ActionResult> {
-  return { message: `Label "${labelName}" added.`, undo: await relabel(s, ids, [labelId], []) };
+export async function addLabel(s: MailSession, ids: string[], labelId: string, labelName: string, messages?: MailMessage[]): Promise<ActionResult> {
+  return { message: `Label "${labelName}" added.`, undo: await relabel(s, ids, [labelId], [], messages) };
 }
 
 /** Removes a user label from the threads. */
-export async function removeLabel(s: MailSession, ids: string[], labelId: string, labelName: string): Promise<ActionResult> {
-  return { message: `Label "${labelName}" removed.`, undo: await relabel(s, ids, [], [labelId]) };
+export async function removeLabel(s: MailSession, ids: string[], labelId: string, labelName: string, messages?: MailMessage[]): Promise<ActionResult> {
+  return { message: `Label "${labelName}" removed.`, undo: await relabel(s, ids, [], [labelId], messages) };
 }
 
 /**

@@ -11,16 +11,26 @@ import { threadMessages, type MailboxPage, type MailboxSource } from './queries.
 /** More unknown keys than this in one write (a pulled page) re-read every listed conversation instead. */
 const MAX_UNKNOWN = 100;
 
-/**
- * Follows the newest `limit` conversations of a mailbox read from an index (`source`) and calls
- * `onPage` after each change that alters them (at first with every conversation listed). Returns
- * what stops it.
- */
-export function watchThreads(session: MailSession, source: MailboxSource, limit: number, onPage: (page: MailboxPage) => void, onError: (error: unknown) => void): () => void {
-  return new LiveThreads(session, source, limit, onPage, onError).stop;
+/** A mailbox followed by {@link watchThreads}. */
+export interface ThreadsWatch {
+  /** Stops following: no page is handed over after it. */
+  stop(): void;
+  /**
+   * Every message of these listed conversations as the watch holds them, or undefined unless it
+   * holds them all and no write to them is still being placed (then read them instead).
+   */
+  messagesOf(threadIds: Iterable<string>): MailMessage[] | undefined;
 }
 
-class LiveThreads {
+/**
+ * Follows the newest `limit` conversations of a mailbox read from an index (`source`) and calls
+ * `onPage` after each change that alters them (at first with every conversation listed).
+ */
+export function watchThreads(session: MailSession, source: MailboxSource, limit: number, onPage: (page: MailboxPage) => void, onError: (error: unknown) => void): ThreadsWatch {
+  return new LiveThreads(session, source, limit, onPage, onError);
+}
+
+class LiveThreads implements ThreadsWatch {
   readonly #session: MailSession;
   readonly #source: MailboxSource;
   readonly #limit: number;
@@ -64,6 +74,18 @@ class LiveThreads {
     this.#window = limit * 4 + 1;
     session.store.addEventListener('change', this.#onChange);
     this.#watchWindow();
+  }
+
+  messagesOf(threadIds: Iterable<string>): MailMessage[] | undefined {
+    // Writes not yet placed may belong to any conversation.
+    if (this.#all || this.#unknown.size) return undefined;
+    const out: MailMessage[] = [];
+    for (const t of threadIds) {
+      const members = this.#members.get(t);
+      if (!members || this.#reading.has(t) || this.#dirty.has(t) || this.#regroup.has(t)) return undefined;
+      out.push(...members.values());
+    }
+    return out;
   }
 
   readonly stop = (): void => {

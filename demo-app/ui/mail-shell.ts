@@ -2,7 +2,7 @@ import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import 'outpost/components';
 import type { InstallSource, OutpostDialog, OutpostToaster } from 'outpost/components';
-import type { MailLabel } from '../model.js';
+import type { MailLabel, MailMessage } from '../model.js';
 import { SHORTCUTS, listenForShortcuts, type MailCommand } from '../mail/shortcuts.js';
 import type { Account } from '../app/accounts.js';
 import { ACTIONS, addLabel, removeLabel, type ActionResult } from '../app/actions.js';
@@ -111,9 +111,10 @@ export class MailShell extends LitElement {
   }
 
   /** Runs an action on the targets and offers Undo in a toast. */
-  async act(run: (s: MailSession, ids: string[]) => Promise<ActionResult>, leaveThread = false, ids = this.targets()): Promise<void> {
+  async act(run: (s: MailSession, ids: string[], messages?: MailMessage[]) => Promise<ActionResult>, leaveThread = false, ids = this.targets()): Promise<void> {
     if (!ids.length) return;
-    const pending = run(this.session, ids);
+    // The list holds its conversations' messages: the action need not read them first.
+    const pending = run(this.session, ids, this.threadId ? undefined : this.list?.messagesOf(ids));
     // z pressed while the action's writes are still going in must undo this action, not the last one.
     const undoPending = async () => (await pending).undo?.();
     this.#lastUndo = undoPending;
@@ -139,7 +140,7 @@ export class MailShell extends LitElement {
 
   async #toggleStar(ids = this.targets()): Promise<void> {
     // The targets are read before the first await: the focus may move on while the store answers.
-    const messages = await threadMessages(this.session, ids);
+    const messages = (this.threadId ? undefined : this.list?.messagesOf(ids)) ?? (await threadMessages(this.session, ids));
     const starred = messages.some((m) => m.labels.includes('STARRED'));
     // The action reuses this read (one read of the conversations per star).
     await this.act((s, i) => (starred ? ACTIONS.unstar : ACTIONS.star)(s, i, messages), false, ids);
@@ -149,7 +150,7 @@ export class MailShell extends LitElement {
   async applyLabel(labelId: string, remove = false): Promise<void> {
     const label = this.labels.find((l) => l.id === labelId);
     if (!label) return;
-    await this.act((s, ids) => (remove ? removeLabel : addLabel)(s, ids, label.id, label.name));
+    await this.act((s, ids, messages) => (remove ? removeLabel : addLabel)(s, ids, label.id, label.name, messages));
   }
 
   /** Opens the compose panel: new, or answering the open thread's newest message. */

@@ -2,11 +2,11 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import 'outpost/components';
 import type { OutpostVirtualList, VirtualListOpenDetail, VirtualListRangeDetail, VirtualListSelectionDetail } from 'outpost/components';
-import type { MailLabel } from '../model.js';
+import type { MailLabel, MailMessage } from '../model.js';
 import type { ThreadSummary } from '../mail/threads.js';
 import type { MailSession } from '../app/mail-store.js';
 import { listSourceOf, mailboxThreads, pendingKeys, type MailboxPage } from '../app/queries.js';
-import { watchThreads } from '../app/live-threads.js';
+import { watchThreads, type ThreadsWatch } from '../app/live-threads.js';
 import { sameMailbox, type Mailbox } from '../app/routes.js';
 import './thread-row.js';
 
@@ -81,7 +81,7 @@ export class MailThreadList extends LitElement {
   #unwatch() {
     this.#stopPending?.();
     this.#stopThreads?.();
-    this.#stopPending = this.#stopThreads = undefined;
+    this.#stopPending = this.#stopThreads = this.#threadsWatch = undefined;
   }
 
   #watch() {
@@ -105,9 +105,19 @@ export class MailThreadList extends LitElement {
     // A mailbox is patched from each write (only the conversations it touched are read again); a
     // search, whose candidates come from several indexes, is read again.
     const source = listSourceOf(mailbox);
-    this.#stopThreads = source
-      ? watchThreads(session, source, this.#limit, show, (e) => console.error(e))
-      : session.store.observe(['messages'], () => mailboxThreads(session, mailbox, this.labels, this.#limit), show);
+    this.#threadsWatch = source ? watchThreads(session, source, this.#limit, show, (e) => console.error(e)) : undefined;
+    this.#stopThreads = this.#threadsWatch?.stop ?? session.store.observe(['messages'], () => mailboxThreads(session, mailbox, this.labels, this.#limit), show);
+  }
+
+  #threadsWatch: ThreadsWatch | undefined;
+
+  /**
+   * Every message of these listed conversations as the list holds them, so an action on them need
+   * not read them first; undefined when the list does not hold them all (a search) or a write to
+   * them is still being placed.
+   */
+  messagesOf(threadIds: Iterable<string>): MailMessage[] | undefined {
+    return this.#threadsWatch?.messagesOf(threadIds);
   }
 
   #stopThreads: (() => void) | undefined;

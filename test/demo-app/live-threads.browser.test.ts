@@ -7,7 +7,7 @@ import { expect } from '@open-wc/testing';
 import { deleteStore, openStore, type Store } from '../../runtime/store/index.js';
 import { syncCollections } from '../../runtime/sync/index.js';
 import { mailCollections, MAIL_STORE_VERSION } from '../../demo-app/app/mail-schema.js';
-import { listSourceOf, mailboxThreads, type MailboxPage } from '../../demo-app/app/queries.js';
+import { listSourceOf, mailboxThreads, threadMessages, type MailboxPage } from '../../demo-app/app/queries.js';
 import { watchThreads } from '../../demo-app/app/live-threads.js';
 import type { MailSession } from '../../demo-app/app/mail-store.js';
 import type { Mailbox } from '../../demo-app/app/routes.js';
@@ -44,7 +44,7 @@ describe('demo mailbox list patched from writes', () => {
     let calls = 0;
     let first!: () => void;
     const firstPage = new Promise<void>((resolve) => (first = resolve));
-    const stop = watchThreads(session, listSourceOf({ kind: 'system', id: 'inbox' })!, 10, () => {
+    const { stop } = watchThreads(session, listSourceOf({ kind: 'system', id: 'inbox' })!, 10, () => {
       calls++;
       first();
     }, () => undefined);
@@ -66,10 +66,11 @@ describe('demo mailbox list patched from writes', () => {
       let latest: MailboxPage | undefined;
       let wake: (() => void) | undefined;
       let failed: unknown;
-      const stop = watchThreads(session, listSourceOf(box)!, limit, (page) => {
+      const watch = watchThreads(session, listSourceOf(box)!, limit, (page) => {
         latest = page;
         wake?.();
       }, (e) => (failed = e));
+      let held = 0;
       /** Waits until the live page equals a fresh read (each callback re-checks; 8 s without a match fails). */
       const settled = async (step: string) => {
         const fresh = JSON.stringify(await mailboxThreads(session, box, [], limit));
@@ -81,6 +82,15 @@ describe('demo mailbox list patched from writes', () => {
             wake = resolve;
             setTimeout(resolve, 1000);
           });
+        }
+        // What the watch holds of the listed conversations (an action uses it instead of a read)
+        // is every message of each, as stored.
+        const ids = latest!.threads.map((t) => t.threadId);
+        const heldNow = watch.messagesOf(ids);
+        if (heldNow) {
+          held++;
+          const byId = (ms: MailMessage[]) => JSON.stringify([...ms].sort((a, b) => (a.id < b.id ? -1 : 1)));
+          expect(byId(heldNow), `${step}: messages held`).to.equal(byId(await threadMessages(session, ids)));
         }
       };
       try {
@@ -118,8 +128,9 @@ describe('demo mailbox list patched from writes', () => {
         await settled('150 new messages in one write (re-read, not placed)');
         await relabel((m) => m.threadId === listed()[3]?.threadId, [], ['UNREAD']);
         await settled('mark a conversation read');
+        expect(held, 'steps after which the watch held every listed conversation').to.be.greaterThan(5);
       } finally {
-        stop();
+        watch.stop();
       }
     });
   }
