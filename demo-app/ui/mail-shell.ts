@@ -140,8 +140,11 @@ export class MailShell extends LitElement {
 
   async #toggleStar(ids = this.targets()): Promise<void> {
     // The targets are read before the first await: the focus may move on while the store answers.
+    const listed = this.threadId ? undefined : this.list?.threads?.filter((t) => ids.includes(t.threadId));
     const messages = (this.threadId ? undefined : this.list?.messagesOf(ids)) ?? (await threadMessages(this.session, ids));
-    const starred = messages.some((m) => m.labels.includes('STARRED'));
+    // What the person sees decides: a row shows the star of its mailbox's messages, so a row with
+    // an unstarred inbox message and a starred sent one looks unstarred and its click stars.
+    const starred = listed?.length ? listed.some((t) => t.starred) : messages.some((m) => m.labels.includes('STARRED'));
     // The action reuses this read (one read of the conversations per star).
     await this.act((s, i) => (starred ? ACTIONS.unstar : ACTIONS.star)(s, i, messages), false, ids);
   }

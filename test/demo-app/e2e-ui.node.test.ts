@@ -255,6 +255,31 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     await reader.browserContext().close();
   });
 
+  test("a row's star click does what the row shows: a conversation whose only starred message is a sent one is starred, not unstarred", async () => {
+    const base = { threadId: 'star-mixed', to: [{ name: 'Alice', email: 'alice@outpost.test' }], cc: [], subject: 'Starred from the sent side', snippet: 'Hi', text: 'Hi', attachments: [] };
+    // Newer than every seeded conversation, so it is the first row.
+    const date = Date.now() + 86_400_000;
+    await serverPut(url, 'alice', 'messages', [
+      { ...base, id: 'star-mixed-1', from: { name: 'Alice', email: 'alice@outpost.test' }, date: date - 60_000, labels: ['SENT', 'STARRED'] },
+      { ...base, id: 'star-mixed-2', from: { name: 'Bob', email: 'bob@example.com' }, date, labels: ['INBOX'] },
+    ]);
+    await page.goto(`${url}/u/0/inbox`);
+    const row = await eventually(async () => (await threads(page))?.find((t) => t.threadId === 'star-mixed'), 'the conversation in the inbox');
+    assert.equal(row.starred, false, 'the inbox row shows no star: its inbox message is not starred');
+    const star = await eventually(() => page.evaluate(() => {
+      const el = (window.__e2e.all('mail-thread-row') as Array<Element & { thread?: { threadId: string } }>).find((r) => r.thread?.threadId === 'star-mixed');
+      const r = el?.shadowRoot?.querySelector('.star')?.getBoundingClientRect();
+      return r && r.width ? { x: r.x + r.width / 2, y: r.y + r.height / 2 } : undefined;
+    }), "the row's star");
+    await page.mouse.click(star.x, star.y);
+    await eventually(async () => ((await threads(page))?.find((t) => t.threadId === 'star-mixed')?.starred ? true : undefined), 'the row starred');
+    await eventually(async () => {
+      const docs = await serverDocs(url, 'alice');
+      const labels = (id: string) => (docs.get(`messages/${id}`)?.value as { labels?: string[] } | undefined)?.labels ?? [];
+      return labels('star-mixed-2').includes('STARRED') && labels('star-mixed-1').includes('STARRED') ? true : undefined;
+    }, 'the server to hold both messages starred', 30_000);
+  });
+
   test('axe: sign-in, inbox and a conversation have no serious or critical violations', async () => {
     await page.goto(`${url}/u/0/inbox`);
     await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
