@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import puppeteer from 'puppeteer-core';
 import { tsImport } from 'tsx/esm/api';
 import { buildBlank, buildDemo } from './app-builds.mjs';
-import { PAGE_KIT, firstRowsProbe, selectNewest } from './page-probe.mjs';
+import { PAGE_KIT, firstRowsProbe, selectForLabel, selectNewest } from './page-probe.mjs';
 import { startLongestTask } from './longest-task.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -272,19 +272,7 @@ async function interactions(url, profile) {
     for (let i = 0; i < RUNS; i++) {
       // Label one conversation: select one without the first user label, then pick "Add <label>" in
       // the toolbar's Labels menu with the keyboard (focus it, ArrowDown: the change is the input).
-      const target = await page.evaluate(async () => {
-        const select = window.__bench.all('select').find((x) => x.getAttribute('aria-label') === 'Labels');
-        const option = [...(select?.options ?? [])].find((o) => o.value.startsWith('add:'));
-        if (!option) return undefined;
-        const label = option.value.slice(4);
-        const list = window.__bench.find('mail-thread-list');
-        const thread = list.threads.find((t) => !t.labels.includes(label));
-        if (!thread) return undefined;
-        list.selection = new Set([thread.threadId]);
-        await list.updateComplete;
-        select.focus();
-        return [thread.threadId, label, option.textContent.replace(/^Add “|”$/g, '')];
-      });
+      const target = await page.evaluate(selectForLabel);
       if (!target) break;
       await page.keyboard.press('ArrowDown');
       if (!(await timed('label1', 'labeled', target))) break;

@@ -79,3 +79,23 @@ export async function selectNewest(n) {
   await list.updateComplete;
   return ids;
 }
+
+/**
+ * Page-side (pass it to `page.evaluate`): selects one listed conversation without the first user
+ * label of the toolbar's Labels menu and focuses the menu, so an ArrowDown adds the label.
+ * Resolves to the `labeled` check's argument ([thread id, label id, label name]), or undefined
+ * when no such conversation or label is listed.
+ */
+export async function selectForLabel() {
+  const select = window.__bench.all('select').find((x) => x.getAttribute('aria-label') === 'Labels');
+  const option = [...(select?.options ?? [])].find((o) => o.value.startsWith('add:'));
+  if (!option) return undefined;
+  const label = option.value.slice(4);
+  const list = window.__bench.find('mail-thread-list');
+  const thread = list.threads.find((t) => !t.labels.includes(label));
+  if (!thread) return undefined;
+  list.selection = new Set([thread.threadId]);
+  await list.updateComplete;
+  select.focus();
+  return [thread.threadId, label, option.textContent.replace(/^Add “|”$/g, '')];
+}

@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import puppeteer from 'puppeteer-core';
 import { tsImport } from 'tsx/esm/api';
 import { buildDemo } from './app-builds.mjs';
-import { PAGE_KIT, firstRowsProbe, selectNewest } from './page-probe.mjs';
+import { PAGE_KIT, firstRowsProbe, selectForLabel, selectNewest } from './page-probe.mjs';
 import { startLongestTask } from './longest-task.mjs';
 import { TRACE_CATEGORIES, longTasks, printInclusive, printLongTasks } from './trace-tasks.mjs';
 
@@ -153,22 +153,13 @@ try {
   } else if (values.action === 'label' || values.action === 'star') {
     // As demo.bench.mjs: label = select a conversation without the first user label, focus the
     // toolbar's Labels menu, ArrowDown; star = click the star of a listed conversation.
-    const target = await page.evaluate(async (action) => {
-      const list = window.__bench.find('mail-thread-list');
-      if (action === 'star') {
-        const row = window.__bench.all('mail-thread-row').find((r) => r.thread && !r.thread.labels.includes('STARRED'));
-        const r = row.shadowRoot.querySelector('.star').getBoundingClientRect();
-        return { check: 'starred', arg: [row.thread.threadId, true], x: r.x + r.width / 2, y: r.y + r.height / 2 };
-      }
-      const select = window.__bench.all('select').find((x) => x.getAttribute('aria-label') === 'Labels');
-      const option = [...select.options].find((o) => o.value.startsWith('add:'));
-      const label = option.value.slice(4);
-      const thread = list.threads.find((t) => !t.labels.includes(label));
-      list.selection = new Set([thread.threadId]);
-      await list.updateComplete;
-      select.focus();
-      return { check: 'labeled', arg: [thread.threadId, label, option.textContent.replace(/^Add “|”$/g, '')] };
-    }, values.action);
+    const target = values.action === 'star'
+      ? await page.evaluate(() => {
+          const row = window.__bench.all('mail-thread-row').find((r) => r.thread && !r.thread.starred);
+          const r = row.shadowRoot.querySelector('.star').getBoundingClientRect();
+          return { check: 'starred', arg: [row.thread.threadId, true], x: r.x + r.width / 2, y: r.y + r.height / 2 };
+        })
+      : { check: 'labeled', arg: await page.evaluate(selectForLabel) };
     await page.evaluate(() => window.__tx?.splice(0));
     await cdp.send('Profiler.start');
     if (values.action === 'star') await page.mouse.click(target.x, target.y);

@@ -117,14 +117,15 @@ class LiveThreads implements ThreadsWatch {
       // conversation is grouped again from what is known, without a read (one less transaction
       // between the click and the paint).
       for (const key of [...diff.added, ...diff.removed, ...diff.changed]) {
-        const t = this.#threadOf.get(key);
-        const row = byId.get(key);
-        const members = t === undefined ? undefined : this.#members.get(t);
-        if (row && members?.has(key) && !this.#reading.has(t!)) {
-          members.set(key, row);
-          this.#regroup.add(t!);
-        } else if (t !== undefined) this.#dirty.add(t);
         this.#unknown.delete(key);
+        const t = this.#threadOf.get(key);
+        if (t === undefined) continue;
+        const row = byId.get(key);
+        const members = this.#members.get(t);
+        if (row && members?.has(key) && !this.#reading.has(t)) {
+          members.set(key, row);
+          this.#regroup.add(t);
+        } else this.#dirty.add(t);
       }
     } else if (before) this.#all = true;
     this.#schedule();

@@ -110,11 +110,18 @@ export class MailShell extends LitElement {
     return this.list?.targetIds() ?? [];
   }
 
-  /** Runs an action on the targets and offers Undo in a toast. */
-  async act(run: (s: MailSession, ids: string[], messages?: MailMessage[]) => Promise<ActionResult>, leaveThread = false, ids = this.targets()): Promise<void> {
+  /** Every message of these listed conversations when the list holds them (not in a conversation). */
+  #held(ids: string[]): MailMessage[] | undefined {
+    return this.threadId ? undefined : this.list?.messagesOf(ids);
+  }
+
+  /**
+   * Runs an action on the targets and offers Undo in a toast. `messages`: the targets' messages
+   * when known (by default those the list holds), so the action need not read them first.
+   */
+  async act(run: (s: MailSession, ids: string[], messages?: MailMessage[]) => Promise<ActionResult>, leaveThread = false, ids = this.targets(), messages = this.#held(ids)): Promise<void> {
     if (!ids.length) return;
-    // The list holds its conversations' messages: the action need not read them first.
-    const pending = run(this.session, ids, this.threadId ? undefined : this.list?.messagesOf(ids));
+    const pending = run(this.session, ids, messages);
     // z pressed while the action's writes are still going in must undo this action, not the last one.
     const undoPending = async () => (await pending).undo?.();
     this.#lastUndo = undoPending;
@@ -141,12 +148,12 @@ export class MailShell extends LitElement {
   async #toggleStar(ids = this.targets()): Promise<void> {
     // The targets are read before the first await: the focus may move on while the store answers.
     const listed = this.threadId ? undefined : this.list?.threads?.filter((t) => ids.includes(t.threadId));
-    const messages = (this.threadId ? undefined : this.list?.messagesOf(ids)) ?? (await threadMessages(this.session, ids));
+    const messages = this.#held(ids) ?? (await threadMessages(this.session, ids));
     // What the person sees decides: a row shows the star of its mailbox's messages, so a row with
     // an unstarred inbox message and a starred sent one looks unstarred and its click stars.
     const starred = listed?.length ? listed.some((t) => t.starred) : messages.some((m) => m.labels.includes('STARRED'));
-    // The action reuses this read (one read of the conversations per star).
-    await this.act((s, i) => (starred ? ACTIONS.unstar : ACTIONS.star)(s, i, messages), false, ids);
+    // The action reuses these messages (one read of the conversations per star at most).
+    await this.act(starred ? ACTIONS.unstar : ACTIONS.star, false, ids, messages);
   }
 
   /** Adds (or with `remove`, takes off) a user label on the targets. */
