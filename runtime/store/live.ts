@@ -62,6 +62,9 @@ export interface LiveOptions<T> {
   onError: (error: unknown) => void;
 }
 
+/** A `partial` window refilling more rows than this reads and calls back with these first (a screenful). */
+const FIRST_ROWS = 100;
+
 /** More keys than this to read back (another tab's big write) re-run the query instead. */
 const MAX_READ = 100;
 
@@ -230,14 +233,22 @@ export class LiveQuery<T> implements Follower {
         this.#entries = this.#place(await this.#run(this.#o.query));
         return true;
       }
-      const missing = this.#limit - entries.length;
-      // Opted in: the rows left paint now (a bulk archive empties a list's window), the rest after their read.
-      if (this.#o.query.partial) {
+      // Opted in: the rows left paint now (a bulk archive empties a list's window), then the first
+      // FIRST_ROWS that follow them, then the rest after their read.
+      let from = edge;
+      for (let step = this.#o.query.partial ? 0 : 1; step < 2; step++) {
+        const missing = this.#limit - entries.length;
+        if (!step) {
+          this.#entries = entries;
+          this.#emit(false, true);
+        }
+        const more = await this.#run({ ...this.#o.query, after: { key: from.key, primaryKey: from.pk }, limit: step ? missing : Math.min(missing, FIRST_ROWS) });
+        entries = entries.concat(this.#place(more, from));
+        if (step || more.length < FIRST_ROWS || entries.length >= this.#limit) break;
+        from = entries[entries.length - 1];
         this.#entries = entries;
         this.#emit(false, true);
       }
-      const more = await this.#run({ ...this.#o.query, after: { key: edge.key, primaryKey: edge.pk }, limit: missing });
-      entries = entries.concat(this.#place(more, edge));
     }
     this.#entries = entries;
     return false;

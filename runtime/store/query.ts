@@ -54,7 +54,8 @@ export interface Query {
   /**
    * `collection.observe` only (reads ignore it): when writes take rows out of the limited
    * window, call back at once with the rows left (`diff.partial`), then again once the rows that
-   * follow them are read, rather than once after that read.
+   * follow them are read, rather than once after that read. More than 100 missing rows are read
+   * in two steps, the first 100 called back (still `partial`) before the rest.
    */
   partial?: boolean;
 }

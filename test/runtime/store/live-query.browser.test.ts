@@ -190,6 +190,32 @@ describe('patched live queries (collection.observe)', () => {
     }
   });
 
+  it('with partial, a window refilling more than 100 rows reports the rows left, then the first 100 that follow, then all', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut(Array.from({ length: 400 }, (_, i) => mail(i, { labels: ['INBOX'] })));
+    const calls: Array<{ rows: string[]; diff: LiveDiff }> = [];
+    const stop = messages.observe({ index: 'byDate', direction: 'prev', limit: 250, partial: true }, (rows, diff) => calls.push({ rows: rows.map((m) => m.id), diff }));
+    const ids = (from: number, to: number) => Array.from({ length: from - to + 1 }, (_, k) => `m${String(from - k).padStart(4, '0')}`);
+    try {
+      await until(() => calls.length === 1, () => 'first result');
+      expect(calls[0].rows).to.deep.equal(ids(399, 150));
+      // A bulk archive's shape (sync.batch): one transaction, a write per record, and all but the
+      // window's last row leave.
+      await store.transaction(['messages'], 'readwrite', async (tx) => {
+        await Promise.all(ids(399, 151).map((id) => tx.collection('messages').delete(id)));
+      });
+      await until(() => calls.length === 4, () => JSON.stringify(calls.slice(1).map((c) => [c.rows.length, c.diff.partial])));
+      expect(calls[1]).to.deep.include({ rows: ['m0150'] });
+      expect(calls[1].diff.partial).to.equal(true);
+      expect(calls[2].rows).to.deep.equal(ids(150, 50));
+      expect(calls[2].diff).to.deep.equal({ added: ids(149, 50), removed: [], changed: [], reset: false, partial: true });
+      expect(calls[3].rows).to.deep.equal(ids(150, 0));
+      expect(calls[3].diff).to.deep.equal({ added: ids(49, 0), removed: [], changed: [], reset: false });
+    } finally {
+      stop();
+    }
+  });
+
   it('a write that touches none of the rows calls nothing and re-runs nothing; own writes are placed without reading', async () => {
     const messages = store.collection<Mail>('messages');
     const base = (i: number, labels: string[]): Mail => ({ id: `m${String(i).padStart(4, '0')}`, threadId: 't1', date: 1000 + i, labels, subject: `s${i}` });
