@@ -233,25 +233,33 @@ export class LiveQuery<T> implements Follower {
         this.#entries = this.#place(await this.#run(this.#o.query));
         return true;
       }
-      // Opted in: the rows left paint now (a bulk archive empties a list's window), then the first
-      // FIRST_ROWS that follow them, then the rest after their read.
       let from = edge;
-      for (let step = this.#o.query.partial ? 0 : 1; step < 2; step++) {
-        const missing = this.#limit - entries.length;
-        if (!step) {
-          this.#entries = entries;
-          this.#emit(false, true);
-        }
-        const more = await this.#run({ ...this.#o.query, after: { key: from.key, primaryKey: from.pk }, limit: step ? missing : Math.min(missing, FIRST_ROWS) });
-        entries = entries.concat(this.#place(more, from));
-        if (step || more.length < FIRST_ROWS || entries.length >= this.#limit) break;
-        from = entries[entries.length - 1];
+      let ended = false;
+      // Opted in: the rows left paint now (a bulk archive empties a list's window); a big refill
+      // then reads a screenful and paints it too, before the rest.
+      if (this.#o.query.partial) {
         this.#entries = entries;
         this.#emit(false, true);
+        if (this.#limit - entries.length > FIRST_ROWS) {
+          const first = await this.#after(from, FIRST_ROWS);
+          entries = entries.concat(this.#place(first, from));
+          this.#entries = entries;
+          ended = first.length < FIRST_ROWS;
+          if (!ended) {
+            from = entries[entries.length - 1];
+            this.#emit(false, true);
+          }
+        }
       }
+      if (!ended) entries = entries.concat(this.#place(await this.#after(from, this.#limit - entries.length), from));
     }
     this.#entries = entries;
     return false;
+  }
+
+  /** Up to `limit` rows of the query that follow `from`. */
+  #after(from: Entry, limit: number): Promise<unknown[]> {
+    return this.#run({ ...this.#o.query, after: { key: from.key, primaryKey: from.pk }, limit });
   }
 
   #run(q: Query): Promise<unknown[]> {
