@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../components/conflict-inbox.js';
 import type { OutpostConflictInbox } from '../../components/conflict-inbox.js';
-import { client, closeAll, serverDocs, unique, type Client } from '../runtime/sync/helpers.js';
+import { client, closeAll, serverDocs, unique, whileCut, type Client } from '../runtime/sync/helpers.js';
 import { expectAccessible, until } from './helpers.js';
 
 /** b edits `title` and `body` offline-style while a changed `title` and `color`: the engine stores a conflict in b. */
@@ -12,8 +12,12 @@ async function conflicted(): Promise<{ id: string; b: Client }> {
   const b = await client();
   await (await a.sync.put('notes', { id, title: 'base', body: 'base', color: 'red' })).acked;
   await b.sync.syncNow();
-  await (await a.sync.patch('notes', id, { title: 'theirs', color: 'blue' })).acked;
-  const outcome = await (await b.sync.patch('notes', id, { title: 'mine', body: 'mine body' })).acked;
+  // b edits what it held: a's edit must not reach it first.
+  const mine = await whileCut(b, async () => {
+    await (await a.sync.patch('notes', id, { title: 'theirs', color: 'blue' })).acked;
+    return b.sync.patch('notes', id, { title: 'mine', body: 'mine body' });
+  });
+  const outcome = await mine.acked;
   expect(outcome).to.include({ status: 'conflict', resolution: 'stored' });
   return { id, b };
 }

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { client, closeAll, serverDocs, unique, type Client } from './helpers.js';
+import { client, closeAll, serverDocs, unique, whileCut, type Client } from './helpers.js';
 import type { StoredConflict } from '../../../runtime/sync/index.js';
 
 /** a and b both saw a note; a changes its title, then b changes the same field: b stores a conflict. */
@@ -9,8 +9,12 @@ async function conflicted(): Promise<{ id: string; a: Client; b: Client }> {
   const b = await client();
   await (await a.sync.put('notes', { id, title: 'base', body: 'base' })).acked;
   await b.sync.syncNow();
-  await (await a.sync.patch('notes', id, { title: 'theirs' })).acked;
-  expect(await (await b.sync.patch('notes', id, { title: 'mine' })).acked).to.include({ status: 'conflict', resolution: 'stored' });
+  // b edits what it held: a's edit must not reach it first.
+  const mine = await whileCut(b, async () => {
+    await (await a.sync.patch('notes', id, { title: 'theirs' })).acked;
+    return b.sync.patch('notes', id, { title: 'mine' });
+  });
+  expect(await mine.acked).to.include({ status: 'conflict', resolution: 'stored' });
   return { id, a, b };
 }
 

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { closeAll, client, login, serverDocs, unique, type Client } from './helpers.js';
+import { closeAll, client, login, serverDocs, unique, whileCut, type Client } from './helpers.js';
 import { goOffline, goOnline, resetStub } from '../../../testing/commands.js';
 import type { ConflictPolicy } from '../../../runtime/sync/index.js';
 
@@ -12,8 +12,11 @@ async function race(policy: ConflictPolicy, mine: Record<string, unknown>, their
   const b: Client = await client({ sync });
   await (await a.sync.put('notes', base)).acked;
   await b.sync.syncNow();
-  await (await a.sync.patch('notes', id, theirs)).acked;
-  const h = await b.sync.patch('notes', id, mine);
+  // b edits what it held: a's edit must not reach it first.
+  const h = await whileCut(b, async () => {
+    await (await a.sync.patch('notes', id, theirs)).acked;
+    return b.sync.patch('notes', id, mine);
+  });
   const outcome = await h.acked;
   await b.sync.syncNow();
   return { id, a, b, outcome, server: (await serverDocs(id)).get(`notes/${id}`)! };

@@ -77,3 +77,19 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, what:
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * Runs `fn` while `c` cannot read the server (its token is refused, so its cycles fail and pause),
+ * then gives the token back. A mutation `fn` makes on `c` is based on what `c` held before `fn`,
+ * whatever cycles its engine runs meanwhile (its first one as leader, a focus), and is pushed after.
+ */
+export async function whileCut<T>(c: Client, fn: () => Promise<T>): Promise<T> {
+  c.sync.setAuth({ token: 'refused-for-the-test' });
+  // A cycle already under way may have sent its pull with the real token: wait for it to end.
+  await waitFor(() => c.sync.status.state !== 'syncing' && c.sync.status.state !== 'connecting', 'no cycle of the cut client running', 10_000, () => c.sync.status);
+  try {
+    return await fn();
+  } finally {
+    c.sync.setAuth({ token: c.token });
+  }
+}
