@@ -9,9 +9,10 @@ import { wordsOf } from '../mail/search-query.js';
  * Schema version of the mail store (2 added `session`, the token the worker syncs with; 3 lists
  * labels newest first through `byLabelDate`, replacing `byLabel`; 4 indexes the words search
  * looks in, filled for stored messages by the upgrade; 5 adds `bySender` and `byRecipient` for
- * `from:` and `to:`, filled by the upgrade too).
+ * `from:` and `to:`, filled by the upgrade too; 6 keeps each word's dates in the word index,
+ * `wordsOrder`).
  */
-export const MAIL_STORE_VERSION = 5;
+export const MAIL_STORE_VERSION = 6;
 
 /**
  * One `[word, date]` key per distinct word of the addresses' names and emails: `from:`/`to:` read
@@ -36,6 +37,8 @@ export const mailCollections: Record<string, CollectionSchema> = {
     },
     // What a search's free words look in (mail/match.ts): search reads its candidates from here.
     words: ['subject', 'text', 'from.name', 'from.email', 'to.name', 'to.email'],
+    // A search lists newest first: one word's newest page is its first index keys.
+    wordsOrder: 'byDate',
   },
   labels: { keyPath: 'id' },
   drafts: { keyPath: 'id', indexes: { byUpdated: 'updatedAt' } },

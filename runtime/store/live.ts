@@ -136,9 +136,11 @@ export class LiveQuery<T> implements Follower {
     this.#sign = q.direction === 'prev' ? -1 : 1;
     this.#limit = q.limit ?? Infinity;
     this.#words = q.words === undefined ? undefined : this.#lib.tokenize(q.words).sort((a, b) => b.length - a.length);
-    this.#byWords = !!this.#words && q.index === undefined;
+    // A collection with `wordsOrder` lists a word search without `index` in that index's order.
+    const name = q.index ?? (this.#words && o.schema.wordsOrder);
+    this.#byWords = !!this.#words && !name;
     this.#range = this.#lib.rangeOf(q, this.#byWords ? this.#words![0] : undefined);
-    const index = q.index !== undefined ? this.#lib.indexesOf(o.schema)[q.index] : undefined;
+    const index = name ? this.#lib.indexesOf(o.schema)[name] : undefined;
     this.#keyPath = index?.keyPath;
     this.#multiEntry = !!index?.multiEntry;
     void this.#drain(first.then((r) => r.rows));

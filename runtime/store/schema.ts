@@ -32,6 +32,14 @@ export interface CollectionSchema {
    * into objects and across arrays, e.g. `['subject', 'from.name', 'to.email']`.
    */
   words?: string[];
+  /**
+   * An index (one key per record, named by a JavaScript identifier) whose order the word index
+   * keeps beside each word, e.g. `'byDate'`: a one-word search listed by it (`{ words: 'invoice',
+   * index: 'byDate', direction: 'prev', limit: 50 }`) then reads its page's index keys instead of
+   * every hit, and a word search without `index` lists in its order. Raise `version` to add,
+   * change or drop it: the upgrade rewrites every word entry.
+   */
+  wordsOrder?: string;
 }
 
 /** A migration step: transforms data when the database upgrades to its version. */

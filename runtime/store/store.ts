@@ -96,7 +96,7 @@ export class Store extends EventTarget {
             // request is pending, so one is kept pending while the chunk loads.
             while (!loaded && !failed && names.length) await tx.objectStore(names[0]).count();
             if (!loaded) throw failed;
-            await loaded.upgrade(db, tx as IDBPTransaction<unknown, string[], 'versionchange'>, schema, oldVersion, newVersion!, existing, { indexesOf, prepareRecord, wordsOf, wordsStore });
+            await loaded.upgrade(db, tx as IDBPTransaction<unknown, string[], 'versionchange'>, schema, oldVersion, newVersion!, existing, { indexesOf, prepareRecord, wordsOf, StoreError });
           })().catch((err) => {
             // The open request reports the abort; idb's `done` promise would reject unobserved.
             tx.done.catch(() => undefined);

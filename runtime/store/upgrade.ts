@@ -1,21 +1,27 @@
 // Brings a database in line with its schema: a lazy chunk, loaded only when the database is
 // created or its version rises (store.ts keeps the versionchange transaction alive meanwhile).
-// It imports only types: a value shared with the entry would split the entry into chunks.
+// It imports only types from the entry's modules (a value shared with the entry would split the
+// entry into chunks); word-order.ts belongs to the word index's chunk.
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import type { prepareRecord } from './derived.js';
 import type { indexesOf, StoreSchema } from './schema.js';
 import type { wordsOf } from './words.js';
+import type { StoreError } from './errors.js';
+import { pairsOf } from './word-order.js';
 
 /** What this chunk takes from the entry's modules. */
 export interface UpgradeLib {
   indexesOf: typeof indexesOf;
   prepareRecord: typeof prepareRecord;
   wordsOf: typeof wordsOf;
-  wordsStore: (collection: string) => string;
+  StoreError: typeof StoreError;
 }
 
-// Layout 0 kept a record's words in this hidden field (now in side stores, see words.ts).
+// Layout 0 kept a record's words in this hidden field; side stores are named after it (words.ts).
 const WORDS_FIELD = '$words';
+
+// An index name that can be a key path's step (schema.ts has the same; importing it would split the entry).
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 const same = (a: string | string[], b: string | string[] | null) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -34,7 +40,7 @@ export async function upgrade(
   existing: Set<string>,
   lib: UpgradeLib,
 ): Promise<void> {
-  const { indexesOf, prepareRecord, wordsOf, wordsStore } = lib;
+  const { indexesOf, prepareRecord, wordsOf } = lib;
   // The app's versions (see idbVersion): a database of layout 0 holds its bare version.
   if (oldVersion >= 1000) oldVersion = Math.floor(oldVersion / 1000);
   newVersion = Math.floor(newVersion / 1000);
@@ -59,21 +65,43 @@ export async function upgrade(
         await cursor.update(prepareRecord(cursor.value as Record<string, unknown>, collection));
       }
     }
-    const side = wordsStore(name);
+    const side = `${WORDS_FIELD}/${name}`; // as words.ts wordsStore
     if (!collection.words?.length) {
       if (db.objectStoreNames.contains(side)) db.deleteObjectStore(side);
-    } else if (!db.objectStoreNames.contains(side)) {
-      const words = db.createObjectStore(side, { keyPath: 'k' });
-      words.createIndex('w', 'w', { multiEntry: true });
-      // The records' words, from the hidden field layout 0 kept on them (left there: a record's
-      // next write drops it) or computed; read in pages (a cursor costs a round trip per record).
-      if (existed) {
-        for (let keys = await store.getAllKeys(undefined, 2000); keys.length; ) {
-          const values = (await store.getAll(IDBKeyRange.bound(keys[0], keys[keys.length - 1]))) as Array<Record<string, unknown>>;
-          await Promise.all(values.map((v, i) => words.put({ k: keys[i], w: (v[WORDS_FIELD] as string[] | undefined) ?? wordsOf(v, collection.words!) })));
-          keys = await store.getAllKeys(IDBKeyRange.lowerBound(keys[keys.length - 1], true), 2000);
-        }
-      }
+      continue;
+    }
+    const fresh = !db.objectStoreNames.contains(side);
+    const words = fresh ? db.createObjectStore(side, { keyPath: 'k' }) : tx.objectStore(side);
+    const order = collection.wordsOrder;
+    const path = order === undefined ? 'w' : `o.${order}`;
+    if (order !== undefined) {
+      const spec = wanted[order];
+      if (!spec || spec.multiEntry || !IDENTIFIER.test(order)) throw new lib.StoreError('invalid-schema', `Collection '${name}' orders its words by '${order}', which is not one of its indexes with one key per record named by a JavaScript identifier. Declare wordsOrder as such an index (e.g. 'byDate': 'date'), or leave it out.`);
+    }
+    // The words' index: on `w` (the words), or on `o.<order>` ([word, order key] pairs).
+    const had = fresh ? undefined : words.index('w');
+    if (had && had.keyPath === path) continue;
+    if (had) words.deleteIndex('w');
+    words.createIndex('w', path, { multiEntry: true });
+    // The records' words (from the hidden field layout 0 kept on them, else computed) or, with an
+    // order, the entries' own words and the records' order keys; read in pages (a cursor costs a
+    // round trip per record). Going back to plain words, the index reads the `w` entries hold.
+    if (!existed || (had && order === undefined)) continue;
+    const keyPath = order === undefined ? undefined : store.index(order).keyPath;
+    for (let keys = await store.getAllKeys(undefined, 2000); keys.length; ) {
+      const range = IDBKeyRange.bound(keys[0], keys[keys.length - 1]);
+      const values = (await store.getAll(range)) as Array<Record<string, unknown>>;
+      const entries = had ? ((await words.getAll(range)) as Array<{ k: unknown; w: string[] }>) : [];
+      const held = new Map(entries.map((e) => [JSON.stringify(e.k), e]));
+      await Promise.all(
+        values.map((v, i) => {
+          const entry = held.get(JSON.stringify(keys[i]));
+          const w = entry?.w ?? (v[WORDS_FIELD] as string[] | undefined) ?? wordsOf(v, collection.words!);
+          if (had && !entry) return;
+          return words.put(keyPath === undefined ? { k: keys[i], w } : { ...entry, k: keys[i], w, o: { [order!]: pairsOf(w, v, keyPath) } });
+        }),
+      );
+      keys = await store.getAllKeys(IDBKeyRange.lowerBound(keys[keys.length - 1], true), 2000);
     }
   }
   const steps = Object.keys(schema.migrations ?? {})

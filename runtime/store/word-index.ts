@@ -5,7 +5,7 @@ import type { IDBPIndex, unwrap as Unwrap } from 'idb';
 import type { Prepared } from './collection.js';
 import type { matchesRest as MatchesRest, rangeOf as RangeOf, search as Search, Key, PageToken, Query, Source } from './query.js';
 import type { tokenize as Tokenize } from './words.js';
-import { idOf, ordered, results } from './word-order.js';
+import { idOf, ordered, orderOf, pairsOf, results } from './word-order.js';
 
 /** What this chunk takes from the entry's modules (see the note above). */
 export interface WordLib {
@@ -26,9 +26,10 @@ export function init(l: WordLib): void {
 
 /**
  * A side entry: the record's key, its words and a fingerprint of the text they came from (absent
- * in entries written before it was kept, and by the layout-0 upgrade: those compute the words).
+ * in entries written before it was kept, and by the layout-0 upgrade: those compute the words);
+ * in a collection with `wordsOrder`, its words paired with the record's key in that index.
  */
-type Entry = { k: Key; w: string[]; f?: number };
+type Entry = { k: Key; w: string[]; f?: number; o?: Record<string, Key[][]> };
 
 /**
  * The side entry's fingerprint of its words' source text: cyrb53 (bryc's public-domain 53-bit
@@ -52,10 +53,24 @@ function fingerprint(text: string): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-/** The entry for a record with this key and word source text, or null when it has no words. */
-function entryOf(k: Key, text: string, f = fingerprint(text)): Entry | null {
-  const w = [...new Set(lib.tokenize(text))]; // as wordsOf (words.ts) from the record's textOf
-  return w.length ? { k, w, f } : null;
+/** Where a side store's entries pair words with an order index: its name and key path there. */
+type Order = { name: string; path: string | string[] } | undefined;
+
+/**
+ * The entry for a record with this key and word source text (its words when already known), or
+ * null when it has no words.
+ */
+function entryOf(k: Key, record: unknown, text: string, order: Order, f = fingerprint(text), w = [...new Set(lib.tokenize(text))]): Entry | null {
+  // w: as wordsOf (words.ts) from the record's textOf.
+  if (!w.length) return null;
+  return order ? { k, w, f, o: { [order.name]: pairsOf(w, record, order.path) } } : { k, w, f };
+}
+
+/** Whether `had` pairs its words with the order key `record` has (always, without an order). */
+function sameOrder(had: Entry, record: unknown, order: Order): boolean {
+  if (!order) return true;
+  const pair = had.o?.[order.name]?.[0];
+  return !!pair && indexedDB.cmp(pair, pairsOf(had.w.slice(0, 1), record, order.path)[0]) === 0;
 }
 
 // Per transaction: the entry each key's side store holds once the side writes queued so far run
@@ -75,6 +90,8 @@ const queuedWords = new WeakMap<IDBTransaction, Queued>();
 export function write(raw: IDBObjectStore, items: Prepared[]): Promise<void> {
   const tx = raw.transaction;
   const side = tx.objectStore(lib.wordsStore(raw.name));
+  const name = orderOf(side.index('w'));
+  const order: Order = name === undefined ? undefined : { name, path: raw.index(name).keyPath };
   if (!queuedWords.has(tx)) queuedWords.set(tx, new Map());
   // Queued before the promise: a value IndexedDB cannot clone throws here, as idb's put does.
   for (const { record, key } of items) {
@@ -95,8 +112,10 @@ export function write(raw: IDBObjectStore, items: Prepared[]): Promise<void> {
           return side.delete(key);
         }
         const f = fingerprint(text!);
-        if (had?.f === f) return;
-        const entry = entryOf(key, text!, f);
+        const same = had?.f === f;
+        if (same && sameOrder(had, record, order)) return;
+        // The words kept when only the order key moved.
+        const entry = entryOf(key, record, text!, order, f, same ? had.w : undefined);
         // Written even when the words are the same (another text, or an entry without a
         // fingerprint): once, so that the next write of this text skips computing them.
         if (!entry && !had) return;
@@ -126,8 +145,8 @@ export function write(raw: IDBObjectStore, items: Prepared[]): Promise<void> {
       // Entries in the range, or writes to these keys queued but not yet run: read and compare
       // (resolving once they are decided, so a caller's next write comes after).
       if (count.result || items.some((i) => queued.has(idOf(i.key)))) return settle(compare());
-      for (const { key, text } of items) {
-        const entry = entryOf(key, text!);
+      for (const { key, record, text } of items) {
+        const entry = entryOf(key, record, text!, order);
         queued.set(idOf(key), entry);
         if (entry) side.put(entry);
       }
@@ -157,7 +176,9 @@ export function clear(raw: IDBObjectStore): Promise<void> {
  */
 export async function search(source: Source, q: Query, wantNext: boolean, words: string[]): Promise<{ rows: unknown[]; next?: PageToken }> {
   const side = lib.unwrap(source as IDBPIndex<unknown, string[], string, string, IDBTransactionMode>);
-  if (q.index !== undefined) return ordered(lib, side, q, wantNext, words);
+  // An ordered word index lists every word search in its order index's order.
+  const order = orderOf(side);
+  if (q.index !== undefined || order !== undefined) return ordered(lib, side, q.index === undefined ? { ...q, index: order } : q, wantNext, words);
   const found = await lib.search(source, q, wantNext, words);
   const records = side.objectStore.transaction.objectStore(side.objectStore.name.slice(side.objectStore.name.indexOf('/') + 1));
   const rows = await results(found.rows.map((hit) => records.get((hit as { k: Key }).k)));

@@ -13,6 +13,28 @@ import type { WordLib } from './word-index.js';
 /** A key as a Set or Map member: equal keys give equal members (query.ts has the same; importing it would split the entry). */
 export const idOf = (k: Key): unknown => (typeof k === 'object' ? JSON.stringify(k) : k);
 
+/** The index a side store's word index keeps beside each word (its key path `o.<index>`), if any. */
+export function orderOf(side: IDBIndex): string | undefined {
+  const path = side.keyPath as string;
+  return path === 'w' ? undefined : path.slice(2);
+}
+
+/** The word index's range of the words that start with `word`. */
+const prefixOf = (side: IDBIndex, word: string) => (orderOf(side) === undefined ? IDBKeyRange.bound(word, word + '\uffff') : IDBKeyRange.bound([word], [word + '\uffff']));
+
+/** A record's key in an index with this key path. */
+const keyIn = (record: unknown, path: string | string[]) => (Array.isArray(path) ? path.map((p) => readKey(record, p)) : readKey(record, path)) as Key;
+
+/**
+ * A side entry's `[word, order key]` pairs for the word index of an ordered collection: `[word]`
+ * alone where the record has no valid key in the order index (IndexedDB leaves it out of that
+ * index too), so prefix searches still find it and ordered ones pass it by.
+ */
+export function pairsOf(words: string[], record: unknown, path: string | string[]): Key[][] {
+  const key = keyIn(record, path);
+  return valid(key) ? words.map((w) => [w, key]) : words.map((w) => [w]);
+}
+
 /** Queues `requests` (already made) and resolves with their results once the last succeeds. */
 export function results<T>(requests: Array<IDBRequest<T>>): Promise<T[]> {
   return new Promise((resolve, reject) => {
@@ -46,7 +68,7 @@ function hitsOf(side: IDBIndex, words: string[]): Promise<Map<unknown, Key>> {
 }
 
 async function readHits(side: IDBIndex, words: string[]): Promise<Map<unknown, Key>> {
-  const lists = await results(words.map((w) => side.getAllKeys(IDBKeyRange.bound(w, w + '\uffff'))));
+  const lists = await results(words.map((w) => side.getAllKeys(prefixOf(side, w))));
   const hits = new Map<unknown, Key>(lists[0].map((k) => [idOf(k), k]));
   for (const list of lists.slice(1)) {
     const ids = new Set(list.map(idOf));
@@ -74,38 +96,70 @@ export async function ordered(lib: WordLib, side: IDBIndex, q: Query, wantNext: 
   if (!records.indexNames.contains(name)) throw ['unknown-index', collection, name, [...records.indexNames].join(', ')];
   const index = records.index(name);
   if (index.multiEntry) throw ['invalid-query/words-multiEntry', collection, name];
-  const path = index.keyPath;
-  const keyOf = (r: unknown) => (Array.isArray(path) ? path.map((p) => readKey(r, p)) : readKey(r, path)) as Key;
+  const keyOf = (r: unknown) => keyIn(r, index.keyPath);
   const sign = q.direction === 'prev' ? -1 : 1;
   const range = lib.rangeOf(q);
   const limit = q.limit ?? Infinity;
   // One row past the page says whether another follows.
   const take = wantNext ? limit + 1 : limit;
   const after = q.after;
-  const hits = await hitsOf(side, words);
-  let picked: Array<{ pk: Key; key?: Key; row: unknown }>;
-  if (hits.size <= Math.max(FEW_HITS, take * 2)) {
-    const keys = [...hits.values()];
+  /** The records of `keys` (in any order) in the index's order, within the range and past `after`, at most `take`. */
+  const sorted = async (keys: Key[]) => {
     const rows = await results(keys.map((k) => records.get(k)));
-    picked = [];
+    const out: Array<{ pk: Key; key?: Key; row: unknown }> = [];
     rows.forEach((row, i) => {
       const key = row === undefined ? undefined : keyOf(row);
       // IndexedDB leaves a record out of an index when its key there is missing or invalid.
       if (key === undefined || !valid(key) || (range && !range.includes(key))) return;
       if (after && sign * (indexedDB.cmp(key, after.key) || indexedDB.cmp(keys[i], after.primaryKey)) <= 0) return;
-      picked.push({ pk: keys[i], key, row });
+      out.push({ pk: keys[i], key, row });
     });
-    picked.sort((a, b) => sign * (indexedDB.cmp(a.key!, b.key!) || indexedDB.cmp(a.pk, b.pk)));
-    picked.length = Math.min(picked.length, take);
-  } else {
-    const pks = await walkIndex(index, range, sign, after, take, (pk) => hits.has(idOf(pk)));
-    const rows = await results(pks.slice(0, limit).map((k) => records.get(k)));
-    picked = pks.map((pk, i) => ({ pk, row: rows[i] }));
+    out.sort((a, b) => sign * (indexedDB.cmp(a.key!, b.key!) || indexedDB.cmp(a.pk, b.pk)));
+    out.length = Math.min(out.length, take);
+    return out;
+  };
+  let picked: Array<{ pk: Key; key?: Key; row: unknown }> | undefined;
+  // The word index keeps this index's key beside each word: one word's page is its first keys.
+  const lists = orderOf(side) === name && words.length === 1 && !range && take < 65536 ? await firstOfEach(side, words[0], sign, after, take) : undefined;
+  if (lists?.length === 1) {
+    const rows = await results(lists[0].slice(0, limit).map((k) => records.get(k)));
+    picked = lists[0].map((pk, i) => ({ pk, row: rows[i] }));
+  } else if (lists) picked = await sorted([...new Map(lists.flat().map((k) => [idOf(k), k])).values()]);
+  else {
+    const hits = await hitsOf(side, words);
+    if (hits.size <= Math.max(FEW_HITS, take * 2)) picked = await sorted([...hits.values()]);
+    else {
+      const pks = await walkIndex(index, range, sign, after, take, (pk) => hits.has(idOf(pk)));
+      const rows = await results(pks.slice(0, limit).map((k) => records.get(k)));
+      picked = pks.map((pk, i) => ({ pk, row: rows[i] }));
+    }
   }
   const page = picked.slice(0, limit);
   const last = page[page.length - 1];
   const next = picked.length > limit && last ? { key: last.key ?? keyOf(last.row), primaryKey: last.pk } : undefined;
   return { rows: page.map((p) => p.row), next };
+}
+
+/** Past this many words that start with a search's word, its hits are read instead (see firstOfEach). */
+const MAX_WORDS = 4;
+
+/**
+ * For each word of an ordered word index that starts with `prefix` (at most MAX_WORDS, else
+ * undefined), its first `take` primary keys in the order index's order, from `after` on: a
+ * word's entries `[word, key]` sort as that index does. The words are found by jumping from one
+ * to the next (`[word + '\0']` is the first key past a word's entries).
+ */
+async function firstOfEach(side: IDBIndex, prefix: string, sign: number, after: PageToken | undefined, take: number): Promise<Key[][] | undefined> {
+  const found: string[] = [];
+  const cursor = side.openKeyCursor(prefixOf(side, prefix));
+  for (let at = (await results([cursor]))[0]; at; at = (await results([cursor]))[0]) {
+    const word = (at.key as string[])[0];
+    if (found.push(word) > MAX_WORDS) return undefined;
+    at.continue([word + '\0']);
+  }
+  return Promise.all(
+    found.map((w) => walkIndex(side, IDBKeyRange.bound([w, -Infinity], [w + '\0'], false, true), sign, after && { key: [w, after.key], primaryKey: after.primaryKey }, take, () => true, take)),
+  );
 }
 
 /** The value at a dotted key path (query.ts has the same; importing it would split the entry). */
@@ -126,11 +180,11 @@ function valid(key: unknown): boolean {
 
 /**
  * The first `take` primary keys of `index` (within `range`, in walking order, from `after` on)
- * that `isHit` accepts. Reads primary keys in chunks that grow 4× (a key cursor's `advance` finds
- * each chunk's end), each chunk with one `getAllKeys` over its key range; the cursor moves on to
+ * that `isHit` accepts. Reads primary keys in chunks of `first` keys, then growing 4× (a key
+ * cursor's `advance` finds each chunk's end), each chunk with one `getAllKeys` over its key range; the cursor moves on to
  * the next chunk's end while a chunk is read.
  */
-async function walkIndex(index: IDBIndex, range: IDBKeyRange | undefined, sign: number, after: PageToken | undefined, take: number, isHit: (pk: Key) => boolean): Promise<Key[]> {
+async function walkIndex(index: IDBIndex, range: IDBKeyRange | undefined, sign: number, after: PageToken | undefined, take: number, isHit: (pk: Key) => boolean, first = Math.max(512, take * 4)): Promise<Key[]> {
   const forward = sign > 0;
   const out: Key[] = [];
   const keep = (pks: Key[]) => {
@@ -152,7 +206,7 @@ async function walkIndex(index: IDBIndex, range: IDBKeyRange | undefined, sign: 
   // A chunk is [start, end) in walking order: from the key the cursor stood on to the key it
   // reached `size` entries on (a run of equal keys stays whole: it starts the next chunk).
   let start: Key | undefined = at?.key;
-  let size = Math.max(512, take * 4);
+  let size = first;
   let walked = 0;
   while (at && out.length < take) {
     at.advance(size);
