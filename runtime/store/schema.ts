@@ -37,7 +37,7 @@ export interface CollectionSchema {
    * keeps beside each word, e.g. `'byDate'`: a one-word search listed by it (`{ words: 'invoice',
    * index: 'byDate', direction: 'prev', limit: 50 }`) then reads its page's index keys instead of
    * every hit, and a word search without `index` lists in its order. Raise `version` to add,
-   * change or drop it: the upgrade rewrites every word entry.
+   * change or drop it: adding or changing it rewrites every word entry.
    */
   wordsOrder?: string;
 }
