@@ -99,15 +99,19 @@ describe(`word search in an index order${ordered ? ', the word index ordered by 
       expect((await messages.query({ ...q, words })).map((m) => m.id)).to.deep.equal(want);
       for (const limit of [1, 7, 50]) {
         expect((await messages.query({ ...q, words, limit })).map((m) => m.id), `limit ${limit}`).to.deep.equal(want.slice(0, limit));
+        // Pages of 1 and 7 (a token on every row or so, ties of a date included) through the first
+        // 60 and 180 rows; pages of 50 to the end.
+        const upTo = limit < 50 ? Math.min(want.length, 20 * limit + 40) : want.length;
         const seen: string[] = [];
         let after: Query['after'];
         for (let i = 0; i <= want.length; i++) {
           const page = await messages.page({ ...q, words, limit, after });
           seen.push(...page.items.map((m) => m.id));
-          if (!page.next) break;
+          if (!page.next || seen.length >= upTo) break;
           after = page.next;
         }
-        expect(seen, `pages of ${limit}`).to.deep.equal(want);
+        expect(seen, `pages of ${limit}`).to.deep.equal(want.slice(0, Math.max(upTo, seen.length)));
+        expect(seen.length, `pages of ${limit} read far enough`).to.be.at.least(upTo);
       }
     });
   }
