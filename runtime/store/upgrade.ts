@@ -7,7 +7,8 @@ import type { prepareRecord } from './derived.js';
 import type { indexesOf, StoreSchema } from './schema.js';
 import type { wordsOf } from './words.js';
 import type { StoreError } from './errors.js';
-import { pairsOf } from './word-order.js';
+import type { Key } from './query.js';
+import { idOf, pairsOf } from './word-order.js';
 
 /** What this chunk takes from the entry's modules. */
 export interface UpgradeLib {
@@ -92,12 +93,13 @@ export async function upgrade(
       const range = IDBKeyRange.bound(keys[0], keys[keys.length - 1]);
       const values = (await store.getAll(range)) as Array<Record<string, unknown>>;
       const entries = had ? ((await words.getAll(range)) as Array<{ k: unknown; w: string[] }>) : [];
-      const held = new Map(entries.map((e) => [JSON.stringify(e.k), e]));
+      const held = new Map(entries.map((e) => [idOf(e.k as Key), e]));
       await Promise.all(
         values.map((v, i) => {
-          const entry = held.get(JSON.stringify(keys[i]));
-          const w = entry?.w ?? (v[WORDS_FIELD] as string[] | undefined) ?? wordsOf(v, collection.words!);
+          const entry = held.get(idOf(keys[i] as Key));
+          // A record without words has no entry to pair.
           if (had && !entry) return;
+          const w = entry?.w ?? (v[WORDS_FIELD] as string[] | undefined) ?? wordsOf(v, collection.words!);
           return words.put(keyPath === undefined ? { k: keys[i], w } : { ...entry, k: keys[i], w, o: { [order!]: pairsOf(w, v, keyPath) } });
         }),
       );

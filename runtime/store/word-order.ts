@@ -120,7 +120,7 @@ export async function ordered(lib: WordLib, side: IDBIndex, q: Query, wantNext: 
   };
   let picked: Array<{ pk: Key; key?: Key; row: unknown }> | undefined;
   // The word index keeps this index's key beside each word: one word's page is its first keys.
-  const lists = orderOf(side) === name && words.length === 1 && !range && take < 65536 ? await firstOfEach(side, words[0], sign, after, take) : undefined;
+  const lists = orderOf(side) === name && words.length === 1 && !range && take < MAX_CHUNK ? await firstOfEach(side, words[0], sign, after, take) : undefined;
   if (lists?.length === 1) {
     const rows = await results(lists[0].slice(0, limit).map((k) => records.get(k)));
     picked = lists[0].map((pk, i) => ({ pk, row: rows[i] }));
@@ -139,6 +139,9 @@ export async function ordered(lib: WordLib, side: IDBIndex, q: Query, wantNext: 
   const next = picked.length > limit && last ? { key: last.key ?? keyOf(last.row), primaryKey: last.pk } : undefined;
   return { rows: page.map((p) => p.row), next };
 }
+
+/** The most keys walkIndex reads in one chunk. */
+const MAX_CHUNK = 65536;
 
 /** Past this many words that start with a search's word, its hits are read instead (see firstOfEach). */
 const MAX_WORDS = 4;
@@ -181,8 +184,8 @@ function valid(key: unknown): boolean {
 /**
  * The first `take` primary keys of `index` (within `range`, in walking order, from `after` on)
  * that `isHit` accepts. Reads primary keys in chunks of `first` keys, then growing 4× (a key
- * cursor's `advance` finds each chunk's end), each chunk with one `getAllKeys` over its key range; the cursor moves on to
- * the next chunk's end while a chunk is read.
+ * cursor's `advance` finds each chunk's end), each chunk with one `getAllKeys` over its key
+ * range; the cursor moves on to the next chunk's end while a chunk is read.
  */
 async function walkIndex(index: IDBIndex, range: IDBKeyRange | undefined, sign: number, after: PageToken | undefined, take: number, isHit: (pk: Key) => boolean, first = Math.max(512, take * 4)): Promise<Key[]> {
   const forward = sign > 0;
@@ -212,7 +215,7 @@ async function walkIndex(index: IDBIndex, range: IDBKeyRange | undefined, sign: 
     at.advance(size);
     const end: Key | undefined = (at = await step())?.key;
     if (at && indexedDB.cmp(end!, start!) === 0) {
-      size = Math.min(size * 4, 65536);
+      size = Math.min(size * 4, MAX_CHUNK);
       continue;
     }
     const chunk = forward ? bound(start!, end, from, true) : bound(end, start!, from, false);
@@ -223,7 +226,7 @@ async function walkIndex(index: IDBIndex, range: IDBKeyRange | undefined, sign: 
     // The next chunk from the hits seen so far (a quarter more than they say is needed), at most
     // 4× this one: growing 4× every time read two to three times the keys a common word needed.
     const needed = out.length ? Math.ceil(((take - out.length) * walked * 1.25) / out.length) + 64 : Infinity;
-    size = Math.min(needed, size * 4, 65536);
+    size = Math.min(needed, size * 4, MAX_CHUNK);
   }
   return out;
 }
