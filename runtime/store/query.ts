@@ -14,6 +14,11 @@ export const loadWordIndex = () =>
     wordIndexModule = m;
   });
 
+let pageRead: typeof import('./page-read.js') | undefined;
+
+/** Loads page-read.ts; openStore awaits it. Until it is in, or where it cannot load, queries walk a cursor. */
+export const loadPageRead = () => import('./page-read.js').then((m) => void (pageRead = m), () => undefined);
+
 /** A key IndexedDB can index: string, number, Date, binary, or an array of them. */
 export type Key = IDBValidKey;
 
@@ -129,65 +134,16 @@ export async function search(source: Source, q: Query, wantNext: boolean, words:
     return wordIndex().searchAll(source as IDBPIndex<unknown, string[], string, string, IDBTransactionMode>, range!, words, limit, count);
   }
   const raw = (unwrap as (x: unknown) => unknown)(source) as IDBObjectStore | IDBIndex;
-  if (!words && 'getAllRecords' in raw) {
-    // Backwards from the start, no token wanted: values only, in one `getAll({ query, count,
-    // direction })` (IndexedDB 3.0; Dexie reads so too): no keys to clone, no extra row. Browsers
-    // disagree on the order of equal index keys read backwards (see readRecords): on an index,
-    // two equal neighbouring keys (read from the values) send it on to read the records. The
-    // object store's keys are unique (''); a multiEntry or compound index reads its records.
-    const path = raw instanceof IDBObjectStore ? '' : !raw.multiEntry && raw.keyPath;
-    if (!q.after && !wantNext && typeof path == 'string') {
-      // idb promisifies any request a wrapped method returns, this newer signature too.
-      const rows = await (source as unknown as { getAll(o: object): Promise<unknown[]> }).getAll({ query: range, count, direction });
-      let i = 1;
-      while (path && i < rows.length && indexedDB.cmp(readKey(rows[i - 1], path), readKey(rows[i], path))) i++;
-      if (!path || i >= rows.length) return { rows };
-    }
-    // Forward after a token on an index, the rows sharing its key before it would be read again: walk.
-    const read = (direction === 'prev' || !q.after || raw instanceof IDBObjectStore) && (await readRecords(source, raw, range, limit, q.after, direction));
-    if (read) return wantNext ? read : { rows: read.rows };
-  }
+  const read = !words && (await pageRead?.readPage(source, raw, q, range, limit, wantNext, readKey, rangeFrom));
+  if (read) return read;
   return walk(raw, range, direction, limit, q.after, words);
-}
-
-interface RawRecord {
-  key: Key;
-  primaryKey: Key;
-  value: unknown;
-}
-
-/**
- * Reads a page and its token in one call where the browser has IndexedDB `getAllRecords` (a
- * cursor costs a round trip per row: ~2 ms each on a cold start). Browsers disagree on the order
- * of equal keys read backwards (Firefox 153 returns them in ascending primary-key order), so when
- * any two neighbouring keys are equal backwards it returns undefined and the caller walks a cursor.
- */
-async function readRecords(wrapped: Source, source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, limit: number, after: PageToken | undefined, direction: 'next' | 'prev'): Promise<{ rows: unknown[]; next?: PageToken } | undefined> {
-  // Backwards up to and including the token's key on an index: the token's own row comes first
-  // and is dropped. Forward, only the primary key has a token here (its range excludes it).
-  const isStore = source instanceof IDBObjectStore;
-  const forward = direction === 'next';
-  const query = after ? rangeFrom(range, after.key, forward, !isStore) : range ?? null;
-  if (after && !query) return { rows: [] };
-  const skip = after && !isStore ? 1 : 0;
-  // One row past the page says whether another follows (and shows a tie at the cut).
-  const records = await (wrapped as unknown as { getAllRecords(o: object): Promise<RawRecord[]> }).getAllRecords({ query, count: Number.isFinite(limit) ? limit + 1 + skip : 0, direction });
-  for (let i = 1; i < records.length && !forward; i++) if (indexedDB.cmp(records[i - 1].key, records[i].key) === 0) return undefined;
-  if (skip && records.length && indexedDB.cmp(records[0].key, after!.key) === 0) {
-    // The token's own row comes first; another row with its key means a tie: walk.
-    if (indexedDB.cmp(records[0].primaryKey, after!.primaryKey) !== 0) return undefined;
-    records.shift();
-  }
-  const page = records.length > limit ? records.slice(0, limit) : records;
-  const last = page[page.length - 1];
-  return { rows: page.map((r) => r.value), next: records.length > limit && last ? { key: last.key, primaryKey: last.primaryKey } : undefined };
 }
 
 /**
  * The part of `range` from `key` on in walking order (inclusive on an index, whose entries with
  * that key continue by primary key), or null when `key` lies past its end.
  */
-function rangeFrom(range: IDBKeyRange | undefined, key: Key, forward: boolean, inclusive: boolean): IDBKeyRange | null {
+export function rangeFrom(range: IDBKeyRange | undefined, key: Key, forward: boolean, inclusive: boolean): IDBKeyRange | null {
   const end = (forward ? range?.upper : range?.lower) as Key | undefined;
   const endOpen = forward ? range?.upperOpen : range?.lowerOpen;
   const beyond = end === undefined ? -1 : (forward ? 1 : -1) * indexedDB.cmp(key, end);

@@ -6,7 +6,7 @@ import type { Key } from './query.js';
 import { idbVersion, indexesOf, type StoreSchema } from './schema.js';
 import { prepareRecord } from './derived.js';
 import { wordsOf, wordsStore } from './words.js';
-import { loadWordIndex } from './query.js';
+import { loadPageRead, loadWordIndex } from './query.js';
 import { broadcast } from './broadcast.js';
 
 /** Options for {@link openStore} besides the schema. */
@@ -309,7 +309,7 @@ export async function openStore(schema: StoreSchema, options: OpenStoreOptions =
     // The error messages load beside the database (a lazy chunk, off the start-up bundle): a
     // browser whose storage is full may never finish fetching a module, and that is when a
     // write needs them. So does the words' side-store code, which every write of them runs.
-    await Promise.all([store.connect(), loadMessages(), Object.values(schema.collections).some((c) => c.words?.length) && loadWordIndex()]);
+    await Promise.all([store.connect(), loadMessages(), loadPageRead(), Object.values(schema.collections).some((c) => c.words?.length) && loadWordIndex()]);
   } catch (err) {
     store.close();
     throw err;

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { deleteStore, openStore, type Store } from '../../../runtime/store/index.js';
+import { deleteStore, openStore, type Query, type Store } from '../../../runtime/store/index.js';
 import { mail, openMail, uniqueName, type Mail } from './helpers.js';
 
 describe('store collections', () => {
@@ -57,6 +57,50 @@ describe('store collections', () => {
     }
     expect((await messages.query({ index: 'byDate', between: [2001, 2003], direction: 'prev' })).map((m) => m.id)).to.deep.equal(stored.filter((m) => m.date >= 2001 && m.date <= 2003).map((m) => m.id));
     expect((await messages.query({ direction: 'prev', limit: 3 })).map((m) => m.id)).to.deep.equal(['m0011', 'm0010', 'm0009']);
+  });
+
+  it('reads a backward first page in a few requests, never a value cursor stepping row by row (ties at its edge, every index kind, the store)', async () => {
+    const messages = store.collection<Mail>('messages');
+    // 120 mails, dates tied in threes, so a page of 50 ends inside a tie; every one in INBOX.
+    const all = Array.from({ length: 120 }, (_, i) => mail(i, { date: 3000 + Math.floor(i / 3), labels: ['INBOX'] }));
+    await messages.bulkPut(all);
+    const desc = (key: (m: Mail) => unknown[]) => [...all].sort((a, b) => indexedDB.cmp(key(b), key(a))).map((m) => m.id);
+    const cases: Array<[string, Query & { limit: number }, string[]]> = [
+      ['plain index', { index: 'byDate', direction: 'prev', limit: 50 }, desc((m) => [m.date, m.id])],
+      ['compound index', { index: 'byThread', between: [['t1', 0], ['t1', Infinity]], direction: 'prev', limit: 10 }, desc((m) => [m.threadId, m.date, m.id]).filter((id) => all.find((m) => m.id === id)!.threadId === 't1')],
+      ['multiEntry index', { index: 'byLabel', equals: 'INBOX', direction: 'prev', limit: 50 }, desc((m) => [m.id])],
+      ['the store', { direction: 'prev', limit: 50 }, desc((m) => [m.id])],
+      ['a range smaller than a page', { index: 'byDate', between: [3010, 3012], direction: 'prev', limit: 50 }, desc((m) => [m.date, m.id]).filter((id) => { const d = all.find((m) => m.id === id)!.date; return d >= 3010 && d <= 3012; })],
+      ['a range topped by a tie', { index: 'byDate', between: [3000, 3005], direction: 'prev', limit: 2 }, desc((m) => [m.date, m.id]).filter((id) => all.find((m) => m.id === id)!.date <= 3005)],
+    ];
+    const opened: string[] = [];
+    const cursors = [IDBObjectStore.prototype, IDBIndex.prototype].map((proto) => {
+      const openCursor = proto.openCursor;
+      proto.openCursor = function (this: IDBObjectStore & IDBIndex, ...args: Parameters<typeof openCursor>) {
+        opened.push(this.name);
+        return openCursor.apply(this, args);
+      } as typeof openCursor;
+      return () => (proto.openCursor = openCursor);
+    });
+    try {
+      for (const [what, query, expected] of cases) {
+        expect((await messages.query(query)).map((m) => m.id), what).to.deep.equal(expected.slice(0, query.limit));
+        // The page's token continues where it ended (that read may walk).
+        const first = await messages.page(query);
+        expect(first.items.map((m) => m.id), `${what}: page`).to.deep.equal(expected.slice(0, query.limit));
+        expect(!!first.next, `${what}: more after the page`).to.equal(expected.length > query.limit);
+        if (first.next) {
+          const second = await messages.page({ ...query, after: first.next, limit: 1 });
+          expect(second.items.map((m) => m.id), `${what}: the next row`).to.deep.equal([expected[query.limit]]);
+        }
+        opened.length = 0;
+        await messages.query(query);
+        await messages.page(query);
+        expect(opened, `${what}: value cursors opened`).to.deep.equal([]);
+      }
+    } finally {
+      cursors.forEach((restore) => restore());
+    }
   });
 
   it('queries a compound index and a multiEntry index', async () => {

@@ -1,0 +1,108 @@
+// A page in one or a few requests instead of a cursor's round trip per row: each step of a cursor
+// waits for a turn of the main thread, which a starting or syncing app keeps busy (~2 ms a row on
+// a cold start). Loaded by openStore beside the connection, so it costs the start-up bundle
+// nothing; until it is in, or where it cannot load, queries walk a cursor (query.ts).
+import type { Key, PageToken, Query, rangeFrom as RangeFrom, readKey as ReadKey, Source } from './query.js';
+
+/**
+ * A page of `q` (no word search) and its token, or undefined when the caller is to walk a cursor:
+ * forward after a token on an index, or a tie that one call cannot order.
+ */
+export async function readPage(source: Source, raw: IDBObjectStore | IDBIndex, q: Query, range: IDBKeyRange | undefined, limit: number, wantNext: boolean, readKey: typeof ReadKey, rangeFrom: typeof RangeFrom): Promise<{ rows: unknown[]; next?: PageToken } | undefined> {
+  const count = Number.isFinite(limit) ? limit : undefined;
+  const direction = q.direction ?? 'next';
+  if ('getAllRecords' in raw) {
+    // Backwards from the start, no token wanted: values only, in one `getAll({ query, count,
+    // direction })` (IndexedDB 3.0; Dexie reads so too): no keys to clone, no extra row. Browsers
+    // disagree on the order of equal index keys read backwards (see readRecords): on an index,
+    // two equal neighbouring keys (read from the values) send it on to read the records. The
+    // object store's keys are unique (''); a multiEntry or compound index reads its records.
+    const path = raw instanceof IDBObjectStore ? '' : !raw.multiEntry && raw.keyPath;
+    if (!q.after && !wantNext && typeof path == 'string') {
+      // idb promisifies any request a wrapped method returns, this newer signature too.
+      const rows = await (source as unknown as { getAll(o: object): Promise<unknown[]> }).getAll({ query: range, count, direction });
+      let i = 1;
+      while (path && i < rows.length && indexedDB.cmp(readKey(rows[i - 1], path), readKey(rows[i], path))) i++;
+      if (!path || i >= rows.length) return { rows };
+    }
+    // Forward after a token on an index, the rows sharing its key before it would be read again: walk.
+    const read = (direction === 'prev' || !q.after || raw instanceof IDBObjectStore) && (await readRecords(source, raw, range, limit, q.after, direction, rangeFrom));
+    if (read) return wantNext ? read : { rows: read.rows };
+  }
+  return !q.after && direction === 'prev' && count ? readBack(raw, range, count) : undefined;
+}
+
+interface RawRecord {
+  key: Key;
+  primaryKey: Key;
+  value: unknown;
+}
+
+/**
+ * Reads a page and its token in one call where the browser has IndexedDB `getAllRecords` (a
+ * cursor costs a round trip per row: ~2 ms each on a cold start). Browsers disagree on the order
+ * of equal keys read backwards (Firefox 153 returns them in ascending primary-key order), so when
+ * any two neighbouring keys are equal backwards it returns undefined and the caller walks a cursor.
+ */
+async function readRecords(wrapped: Source, source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, limit: number, after: PageToken | undefined, direction: 'next' | 'prev', rangeFrom: typeof RangeFrom): Promise<{ rows: unknown[]; next?: PageToken } | undefined> {
+  // Backwards up to and including the token's key on an index: the token's own row comes first
+  // and is dropped. Forward, only the primary key has a token here (its range excludes it).
+  const isStore = source instanceof IDBObjectStore;
+  const forward = direction === 'next';
+  const query = after ? rangeFrom(range, after.key, forward, !isStore) : range ?? null;
+  if (after && !query) return { rows: [] };
+  const skip = after && !isStore ? 1 : 0;
+  // One row past the page says whether another follows (and shows a tie at the cut).
+  const records = await (wrapped as unknown as { getAllRecords(o: object): Promise<RawRecord[]> }).getAllRecords({ query, count: Number.isFinite(limit) ? limit + 1 + skip : 0, direction });
+  for (let i = 1; i < records.length && !forward; i++) if (indexedDB.cmp(records[i - 1].key, records[i].key) === 0) return undefined;
+  if (skip && records.length && indexedDB.cmp(records[0].key, after!.key) === 0) {
+    // The token's own row comes first; another row with its key means a tie: walk.
+    if (indexedDB.cmp(records[0].primaryKey, after!.primaryKey) !== 0) return undefined;
+    records.shift();
+  }
+  const page = records.length > limit ? records.slice(0, limit) : records;
+  const last = page[page.length - 1];
+  return { rows: page.map((r) => r.value), next: records.length > limit && last ? { key: last.key, primaryKey: last.primaryKey } : undefined };
+}
+
+/** Resolves with the request's next result (a cursor request succeeds once per step). */
+const done = <T>(request: IDBRequest<T>) =>
+  new Promise<T>((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+
+/**
+ * The newest `limit` rows of `range` on `source`, newest first (equal index keys by primary key,
+ * descending: a `prev` cursor's order), with the token after them when more follow, where
+ * `getAllRecords` is missing (Firefox ESR 140) or met a tie. A key
+ * cursor's `advance` finds the page's last row; the rows above it are one `getAll`, those tied
+ * with its key one more with their primary keys. Undefined where rows moved between the requests
+ * (a read-write transaction): the caller walks a cursor then.
+ */
+async function readBack(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, limit: number): Promise<{ rows: unknown[]; next?: PageToken } | undefined> {
+  const request = source.openKeyCursor(range, 'prev');
+  let cursor = await done(request);
+  if (cursor && limit > 1) {
+    cursor.advance(limit - 1);
+    cursor = await done(request);
+  }
+  // Fewer rows than a page: all of them.
+  if (!cursor) return { rows: (await done(source.getAll(range))).reverse() };
+  const { key, primaryKey } = cursor;
+  const index = source instanceof IDBIndex;
+  const upper = range?.upper as Key | undefined;
+  // Keys above the last row's (on an object store, from it: its keys are unique). On an index,
+  // the last row's key may be the range's top, with nothing above it.
+  const above = upper === undefined ? IDBKeyRange.lowerBound(key, index) : index && !indexedDB.cmp(key, upper) ? undefined : IDBKeyRange.bound(key, upper, index, range!.upperOpen);
+  cursor.continue();
+  const [more, rows, tiedRows, tiedKeys] = await Promise.all([
+    done(request),
+    above ? done(source.getAll(above)) : [],
+    index ? done(source.getAll(key)) : [],
+    index ? done(source.getAllKeys(key)) : [],
+  ]);
+  // Rows tied with the last row's key are in the page down to its primary key.
+  const page = [...tiedRows.filter((_, i) => indexedDB.cmp(tiedKeys[i], primaryKey) >= 0), ...rows];
+  return page.length === limit ? { rows: page.reverse(), next: more ? { key, primaryKey } : undefined } : undefined;
+}
