@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { deleteStore, openStore, type Query, type Store } from '../../../runtime/store/index.js';
-import { mail, openMail, uniqueName, type Mail } from './helpers.js';
+import { mail, openMail, uniqueName, watchCalls, type Mail } from './helpers.js';
 
 describe('store collections', () => {
   let store: Store;
@@ -74,32 +74,25 @@ describe('store collections', () => {
       ['a range topped by a tie', { index: 'byDate', between: [3000, 3005], direction: 'prev', limit: 2 }, desc((m) => [m.date, m.id]).filter((id) => all.find((m) => m.id === id)!.date <= 3005)],
     ];
     const opened: string[] = [];
-    const cursors = [IDBObjectStore.prototype, IDBIndex.prototype].map((proto) => {
-      const openCursor = proto.openCursor;
-      proto.openCursor = function (this: IDBObjectStore & IDBIndex, ...args: Parameters<typeof openCursor>) {
-        opened.push(this.name);
-        return openCursor.apply(this, args);
-      } as typeof openCursor;
-      return () => (proto.openCursor = openCursor);
-    });
-    try {
-      for (const [what, query, expected] of cases) {
-        expect((await messages.query(query)).map((m) => m.id), what).to.deep.equal(expected.slice(0, query.limit));
-        // The page's token continues where it ended (that read may walk).
-        const first = await messages.page(query);
-        expect(first.items.map((m) => m.id), `${what}: page`).to.deep.equal(expected.slice(0, query.limit));
-        expect(!!first.next, `${what}: more after the page`).to.equal(expected.length > query.limit);
-        if (first.next) {
-          const second = await messages.page({ ...query, after: first.next, limit: 1 });
-          expect(second.items.map((m) => m.id), `${what}: the next row`).to.deep.equal([expected[query.limit]]);
-        }
-        opened.length = 0;
+    // Value cursors opened on an index or the store while `fn` runs.
+    const seen = (source: IDBObjectStore | IDBIndex) => void opened.push(source.name);
+    const watch = (fn: () => Promise<unknown>) => watchCalls<IDBObjectStore | IDBIndex>(IDBIndex.prototype, ['openCursor'], seen, () => watchCalls<IDBObjectStore | IDBIndex>(IDBObjectStore.prototype, ['openCursor'], seen, fn));
+    for (const [what, query, expected] of cases) {
+      expect((await messages.query(query)).map((m) => m.id), what).to.deep.equal(expected.slice(0, query.limit));
+      // The page's token continues where it ended (that read may walk).
+      const first = await messages.page(query);
+      expect(first.items.map((m) => m.id), `${what}: page`).to.deep.equal(expected.slice(0, query.limit));
+      expect(!!first.next, `${what}: more after the page`).to.equal(expected.length > query.limit);
+      if (first.next) {
+        const second = await messages.page({ ...query, after: first.next, limit: 1 });
+        expect(second.items.map((m) => m.id), `${what}: the next row`).to.deep.equal([expected[query.limit]]);
+      }
+      opened.length = 0;
+      await watch(async () => {
         await messages.query(query);
         await messages.page(query);
-        expect(opened, `${what}: value cursors opened`).to.deep.equal([]);
-      }
-    } finally {
-      cursors.forEach((restore) => restore());
+      });
+      expect(opened, `${what}: value cursors opened`).to.deep.equal([]);
     }
   });
 

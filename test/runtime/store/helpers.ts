@@ -48,3 +48,38 @@ export function waitFor<T>(values: T[], predicate: (v: T) => boolean, ms = 5000)
     tick();
   });
 }
+
+/** Runs `fn` on a raw IndexedDB connection to the database `name` (no store code), closed after. */
+export async function withRawDb<T>(name: string, fn: (db: IDBDatabase) => Promise<T>): Promise<T> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const r = indexedDB.open(name);
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Calls `seen` with the object, the method's name and the request it made, for every call of
+ * `methods` on `proto` (e.g. IDBIndex.prototype) while `fn` runs; the methods are restored after.
+ */
+export async function watchCalls<P extends object>(proto: P, methods: string[], seen: (target: P, method: string, request: IDBRequest) => void, fn: () => Promise<unknown>): Promise<void> {
+  const table = proto as unknown as Record<string, (...a: unknown[]) => IDBRequest>;
+  const originals = methods.map((m) => [m, table[m]] as const);
+  for (const [m, original] of originals) {
+    table[m] = function (this: P, ...args: unknown[]) {
+      const request = original.apply(this, args);
+      seen(this, m, request);
+      return request;
+    };
+  }
+  try {
+    await fn();
+  } finally {
+    for (const [m, original] of originals) table[m] = original;
+  }
+}

@@ -1,27 +1,22 @@
 import { expect } from '@open-wc/testing';
 import { deleteStore, openStore, tokenize, type Store } from '../../../runtime/store/index.js';
-import { mail, mailSchema, openMail, uniqueName, type Mail } from './helpers.js';
+import { mail, mailSchema, openMail, uniqueName, watchCalls, withRawDb, type Mail } from './helpers.js';
 
 // A collection's words live in a side store, `$words/<collection>` (runtime/store/words.ts).
 const SIDE = '$words/messages';
 
 /** Every side entry, read with raw IndexedDB: key → words. */
 async function sideEntries(name: string): Promise<Map<string, string[]>> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const r = indexedDB.open(name);
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-  try {
-    const all = await new Promise<Array<{ k: string; w: string[] }>>((resolve, reject) => {
-      const r = db.transaction(SIDE).objectStore(SIDE).getAll();
-      r.onsuccess = () => resolve(r.result as Array<{ k: string; w: string[] }>);
-      r.onerror = () => reject(r.error);
-    });
-    return new Map(all.map((e) => [e.k, e.w]));
-  } finally {
-    db.close();
-  }
+  const all = await withRawDb(
+    name,
+    (db) =>
+      new Promise<Array<{ k: string; w: string[] }>>((resolve, reject) => {
+        const r = db.transaction(SIDE).objectStore(SIDE).getAll();
+        r.onsuccess = () => resolve(r.result as Array<{ k: string; w: string[] }>);
+        r.onerror = () => reject(r.error);
+      }),
+  );
+  return new Map(all.map((e) => [e.k, e.w]));
 }
 
 /** The words each stored record should have (subject and body), records without any left out. */
@@ -52,43 +47,25 @@ type RawEntry = { k: string; w: string[]; f?: number };
 
 /** Reads (without `entry`) or replaces one side entry, with raw IndexedDB. */
 async function rawEntry(name: string, key: string, entry?: RawEntry): Promise<RawEntry | undefined> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const r = indexedDB.open(name);
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-  try {
-    return await new Promise<RawEntry | undefined>((resolve, reject) => {
-      const tx = db.transaction(SIDE, 'readwrite');
-      const r = tx.objectStore(SIDE).get(key);
-      r.onsuccess = () => {
-        if (entry) tx.objectStore(SIDE).put(entry);
-        tx.oncomplete = () => resolve(r.result as RawEntry | undefined);
-      };
-      tx.onerror = () => reject(tx.error);
-    });
-  } finally {
-    db.close();
-  }
+  return withRawDb(
+    name,
+    (db) =>
+      new Promise<RawEntry | undefined>((resolve, reject) => {
+        const tx = db.transaction(SIDE, 'readwrite');
+        const r = tx.objectStore(SIDE).get(key);
+        r.onsuccess = () => {
+          if (entry) tx.objectStore(SIDE).put(entry);
+          tx.oncomplete = () => resolve(r.result as RawEntry | undefined);
+        };
+        tx.onerror = () => reject(tx.error);
+      }),
+  );
 }
 
 /** Counts the side-store writes (put/delete) while `fn` runs. */
 async function sideWrites(fn: () => Promise<unknown>): Promise<number> {
   let n = 0;
-  const proto = IDBObjectStore.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const originals = { put: proto.put, delete: proto.delete };
-  for (const m of ['put', 'delete'] as const) {
-    proto[m] = function (this: IDBObjectStore, ...args: unknown[]) {
-      if (this.name === SIDE) n++;
-      return originals[m].apply(this, args);
-    };
-  }
-  try {
-    await fn();
-  } finally {
-    proto.put = originals.put;
-    proto.delete = originals.delete;
-  }
+  await watchCalls(IDBObjectStore.prototype, ['put', 'delete'], (store) => void (store.name === SIDE && n++), fn);
   return n;
 }
 
@@ -287,13 +264,10 @@ describe('word index upgrade from layout 0', () => {
       const side = await sideEntries(name);
       expect(side.size).to.equal(2500);
       expect(side.get(mail(7).id)).to.deep.equal(['alpha', '7']);
-      const raw = await new Promise<IDBDatabase>((resolve) => {
-        const r = indexedDB.open(name);
-        r.onsuccess = () => resolve(r.result);
+      await withRawDb(name, async (raw) => {
+        expect(raw.version).to.equal(1001);
+        expect([...raw.transaction('messages').objectStore('messages').indexNames]).not.to.include('$words');
       });
-      expect(raw.version).to.equal(1001);
-      expect([...raw.transaction('messages').objectStore('messages').indexNames]).not.to.include('$words');
-      raw.close();
       // Writes after the upgrade keep the side store exact.
       await messages.put(mail(7, { subject: 'gamma' }));
       await expectExact(store, name);

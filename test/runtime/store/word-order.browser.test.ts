@@ -4,7 +4,7 @@
 // live queries, and a bound on the records it reads.
 import { expect } from '@open-wc/testing';
 import { deleteStore, openStore, StoreError, tokenize, type Query, type Store } from '../../../runtime/store/index.js';
-import { mailSchema, uniqueName, waitFor, type Mail } from './helpers.js';
+import { mailSchema, uniqueName, waitFor, watchCalls, withRawDb, type Mail } from './helpers.js';
 
 const WORDS = ['alpha', 'beta', 'gamma', 'delta'];
 
@@ -202,25 +202,11 @@ describe(`word search in an index order${ordered ? ', the word index ordered by 
   });
 });
 
-/** Runs `fn` on a raw connection to the database `name`. */
-async function raw<T>(name: string, fn: (db: IDBDatabase) => Promise<T>): Promise<T> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const r = indexedDB.open(name);
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-  try {
-    return await fn(db);
-  } finally {
-    db.close();
-  }
-}
-
 type SideEntry = { k: string; w: string[]; o?: Record<string, IDBValidKey[][]> };
 
 /** The side store's entries and its word index's key path, read with raw IndexedDB. */
 const sideOf = (name: string) =>
-  raw(name, (db) => {
+  withRawDb(name, (db) => {
     const side = db.transaction('$words/messages').objectStore('$words/messages');
     const r = side.getAll();
     return new Promise<{ entries: SideEntry[]; keyPath: string | string[] }>((resolve, reject) => {
@@ -232,22 +218,12 @@ const sideOf = (name: string) =>
 /** Counts the calls of `method` on the side store while `fn` runs, and the keys its getAllKeys returned. */
 async function sideCalls(method: 'put' | 'getAllKeys', fn: () => Promise<unknown>): Promise<{ calls: number; keys: number }> {
   const seen = { calls: 0, keys: 0 };
-  const proto = (method === 'put' ? IDBObjectStore.prototype : IDBIndex.prototype) as unknown as Record<string, (...a: unknown[]) => IDBRequest>;
-  const original = proto[method];
-  proto[method] = function (this: IDBObjectStore | IDBIndex, ...args: unknown[]) {
-    const request = original.apply(this, args);
-    const store = this instanceof IDBIndex ? this.objectStore : this;
-    if (store.name === '$words/messages') {
-      seen.calls++;
-      request.addEventListener('success', () => (seen.keys += Array.isArray(request.result) ? request.result.length : 0));
-    }
-    return request;
-  };
-  try {
-    await fn();
-  } finally {
-    proto[method] = original;
-  }
+  const proto: IDBObjectStore | IDBIndex = method === 'put' ? IDBObjectStore.prototype : IDBIndex.prototype;
+  await watchCalls(proto, [method], (target, _, request) => {
+    if ((target instanceof IDBIndex ? target.objectStore : target).name !== '$words/messages') return;
+    seen.calls++;
+    request.addEventListener('success', () => (seen.keys += Array.isArray(request.result) ? request.result.length : 0));
+  }, fn);
   return seen;
 }
 
