@@ -14,13 +14,17 @@ export function findHeading(root: ParentNode): HTMLElement | undefined {
   return undefined;
 }
 
-/** Resolves once every Lit element under `root` (shadow roots included) has rendered. */
+/**
+ * Resolves once every Lit element under `root` (shadow roots included) has rendered, and every
+ * custom element not yet defined (its module a lazy chunk the view fetches) is defined and
+ * rendered, or 2 s passed: one that never comes must not hold the navigation forever.
+ */
 export async function settled(root: ParentNode): Promise<void> {
   for (let round = 0; round < 5; round++) {
     const pending: Promise<unknown>[] = [];
     const visit = (node: ParentNode) => {
       for (const el of node.querySelectorAll('*')) {
-        const update = (el as { updateComplete?: Promise<unknown> }).updateComplete;
+        const update = (el as { updateComplete?: Promise<unknown> }).updateComplete ?? (el.matches(':not(:defined)') && Promise.race([customElements.whenDefined(el.localName).then(() => false), new Promise((r) => setTimeout(r, 2000, true))]));
         if (update) pending.push(update);
         if (el.shadowRoot) visit(el.shadowRoot);
       }
@@ -28,7 +32,8 @@ export async function settled(root: ParentNode): Promise<void> {
     visit(root);
     if (pending.length === 0) return;
     const results = await Promise.all(pending);
-    // `updateComplete` resolves false when another update was queued meanwhile: look again.
+    // `updateComplete` resolves false when another update was queued meanwhile, an element's
+    // definition when it just upgraded: look again.
     if (results.every((r) => r !== false)) return;
   }
 }

@@ -249,6 +249,39 @@ describe('Router', () => {
     await until(() => region.textContent === 'Third page', 'the heading announcement');
   });
 
+  it("waits for a view's element defined after it rendered (a lazy chunk) before focusing its h1", async () => {
+    // A unique name per run: custom elements cannot be undefined again.
+    const name = `lazy-view-${Math.random().toString(36).slice(2)}`;
+    let define!: () => void;
+    const defined = new Promise<void>((resolve) => (define = resolve));
+    const host = await mount([
+      { path: '/', render: ({ href }) => html`<h1>Home</h1><a href=${href('/lazy')}>Lazy</a>` },
+      { path: '/lazy', render: () => document.createElement(name) },
+    ]);
+    const nav = nextNavigation(host.router);
+    host.querySelector('a')!.click();
+    // The view is in the page but its element is not defined yet: no focus move so far.
+    await until(() => !!host.querySelector(name), 'the lazy view rendered');
+    let navigated = false;
+    void nav.then(() => (navigated = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(navigated, 'the navigation waits for the element').to.equal(false);
+    void defined.then(() =>
+      customElements.define(
+        name,
+        class extends LitElement {
+          override render() {
+            return html`<h1>Lazy page</h1>`;
+          }
+        },
+      ),
+    );
+    define();
+    await nav;
+    const h1 = host.querySelector(name)!.shadowRoot!.querySelector('h1')!;
+    expect(deepActive() === h1, 'focus on the lazy view\'s h1').to.equal(true);
+  });
+
   it('renders the 404 route for unknown paths, the default one or the app\'s own', async () => {
     const host = await mount([{ path: '/', render: () => html`<h1>Home</h1>` }], {}, '/no/such/page');
     expect(text(host, 'h1')).to.equal('Page not found');
