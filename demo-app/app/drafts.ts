@@ -27,6 +27,11 @@ export function draftFor(kind: 'new' | 'reply' | 'reply-all' | 'forward', me: st
   return { ...base, threadId: message.threadId, to: to.join(', '), cc: cc.join(', '), subject: withPrefix('Re:', message.subject), text: quote(message) };
 }
 
+/** Splits a recipients field ("a@x.test, b@y.test") into addresses. */
+export function parseRecipients(field: string): string[] {
+  return field.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
+}
+
 /** The `send` mutation's arguments for a finished draft. */
 export function sendArgsOf(draft: MailDraft, to: string[], cc: string[]): SendMutationArgs {
   return { id: id('msg'), threadId: draft.threadId, to, cc, subject: draft.subject, text: draft.text, draftId: draft.id, sentAt: Date.now() };

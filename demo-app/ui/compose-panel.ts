@@ -1,11 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { parseRecipients } from '../app/drafts.js';
 import type { MailDraft, MailSession } from '../app/mail-store.js';
-
-/** Splits a recipients field ("a@x.test, b@y.test") into addresses. */
-export function parseRecipients(field: string): string[] {
-  return field.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
-}
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

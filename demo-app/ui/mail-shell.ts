@@ -1,24 +1,28 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import 'outpost/components';
+import { recoverFromStaleChunk } from 'outpost';
+// Only what the first screen shows; the rest is more-views.ts, fetched after.
+import 'outpost/components/dialog.js';
+import 'outpost/components/install-button.js';
+import 'outpost/components/shell.js';
+import 'outpost/components/sync-progress.js';
+import 'outpost/components/sync-status.js';
+import 'outpost/components/toaster.js';
 import type { InstallSource, OutpostDialog, OutpostToaster } from 'outpost/components';
 import type { MailLabel, MailMessage } from '../model.js';
 import { SHORTCUTS, listenForShortcuts, type MailCommand } from '../mail/shortcuts.js';
 import type { Account } from '../app/accounts.js';
 import { ACTIONS, addLabel, removeLabel, type ActionResult } from '../app/actions.js';
 import { threadMessages } from '../app/queries.js';
-import { draftFor, sendArgsOf } from '../app/drafts.js';
+import { draftFor, parseRecipients, sendArgsOf } from '../app/drafts.js';
 import type { MailDraft, MailSession } from '../app/mail-store.js';
 import { mailPath, mailboxTitle, sameMailbox, type Mailbox } from '../app/routes.js';
-import { parseRecipients, type MailCompose } from './compose-panel.js';
+import type { MailCompose } from './compose-panel.js';
 import { shellStyles } from './shell-styles.js';
 import type { MailThreadList } from './thread-list.js';
 import type { ComposeRequest, MailThreadView } from './thread-view.js';
 import { renderNav, renderToolbar } from './shell-parts.js';
-import './compose-panel.js';
-import './drafts-list.js';
 import './thread-list.js';
-import './thread-view.js';
 
 /**
  * One signed-in account's mail in the framework's `<outpost-shell>`: top bar (search, sync status,
@@ -26,6 +30,9 @@ import './thread-view.js';
  * Undo, keyboard shortcuts and their help dialog. The router renders it for every mail route.
  * Fires `navigate` (detail: path) and `sign-out` (detail: user).
  */
+/** more-views.ts once fetched (or being fetched): one chunk for every shell. */
+let moreViews: Promise<unknown> | undefined;
+
 @customElement('mail-shell')
 export class MailShell extends LitElement {
   static override styles = shellStyles;
@@ -72,9 +79,12 @@ export class MailShell extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#stops.splice(0).forEach((f) => f());
+    clearTimeout(this.#later);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // A conversation, compose, the drafts list or the conflict inbox about to show: its chunk now.
+    if (this.threadId || this.draft || this.conflictsOpen || (this.mailbox.kind === 'system' && this.mailbox.id === 'drafts')) this.#loadMoreViews();
     if (!changed.has('session')) return;
     this.#stops.splice(1).forEach((f) => f());
     const session = this.session;
@@ -82,6 +92,21 @@ export class MailShell extends LitElement {
     session.sync.addEventListener('auth-required', onAuth);
     this.authLost = false;
     this.#stops.push(() => session.sync.removeEventListener('auth-required', onAuth));
+  }
+
+  protected override firstUpdated(): void {
+    // Well after a cold start's rows paint, so opening a conversation then waits for no chunk.
+    this.#later = setTimeout(() => this.#loadMoreViews(), 1000);
+  }
+
+  #later: ReturnType<typeof setTimeout> | undefined;
+
+  /** Fetches more-views.ts once; a chunk a deploy removed moves the tab to the new build. */
+  #loadMoreViews(): void {
+    moreViews ??= import('./more-views.js').catch(async (error: unknown) => {
+      moreViews = undefined;
+      if (!(await recoverFromStaleChunk(error))) this.toasts.show({ message: 'Part of Outpost Mail could not be loaded: you are offline or it was updated meanwhile. Reload the page to load it again.' });
+    });
   }
 
   /** How many sent messages still wait for their undo window to end. */

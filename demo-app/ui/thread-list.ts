@@ -1,6 +1,6 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import 'outpost/components';
+import 'outpost/components/virtual-list.js';
 import type { OutpostVirtualList, VirtualListOpenDetail, VirtualListRangeDetail, VirtualListSelectionDetail } from 'outpost/components';
 import type { MailLabel, MailMessage } from '../model.js';
 import type { ThreadSummary } from '../mail/threads.js';

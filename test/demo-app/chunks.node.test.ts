@@ -1,0 +1,32 @@
+// What the demo's cold start loads before the inbox paints: the mail route's chunk and the chunks
+// it imports statically. The views a first inbox does without come later (more-views.ts).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+// @ts-expect-error the build script is plain JavaScript without types
+import { appOptions } from '../../scripts/build-app.mjs';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+/** The outputs loaded with `output` (its static imports, transitively), itself included. */
+function withStaticImports(metafile: Metafile, output: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(output)) return seen;
+  seen.add(output);
+  for (const i of metafile.outputs[output].imports) if (i.kind === 'import-statement') withStaticImports(metafile, i.path, seen);
+  return seen;
+}
+
+test('the mail route loads without the conversation view, compose, the drafts list, the conflict inbox and DOMPurify; they are built into a later chunk', async () => {
+  const options = appOptions({ root, dev: false }) as Parameters<typeof build>[0];
+  const { metafile } = await build({ ...options, entryPoints: { main: join(root, 'demo-app/main.ts') }, outdir: join(root, '.tmp/chunks-test'), write: false, metafile: true, sourcemap: false, plugins: [], logLevel: 'silent' });
+  const inputsOf = (outputs: Iterable<string>) => [...outputs].flatMap((o) => Object.keys(metafile.outputs[o].inputs));
+  const route = Object.keys(metafile.outputs).find((o) => 'demo-app/ui/mail-shell.ts' in metafile.outputs[o].inputs);
+  assert.ok(route, 'a chunk holds mail-shell.ts');
+  const atStart = inputsOf(withStaticImports(metafile, route));
+  const later = /demo-app\/ui\/(thread-view|compose-panel|drafts-list|message-body)\.ts$|components\/(conflict-inbox|inspector)\.ts$|node_modules\/dompurify\//;
+  assert.ok(atStart.some((i) => i.endsWith('demo-app/ui/thread-list.ts')), 'the inbox list is in the route');
+  assert.deepEqual(atStart.filter((i) => later.test(i)), []);
+  const all = inputsOf(Object.keys(metafile.outputs));
+  for (const view of ['thread-view', 'compose-panel', 'drafts-list']) assert.ok(all.some((i) => i.endsWith(`demo-app/ui/${view}.ts`)), `${view} is built`);
+});
