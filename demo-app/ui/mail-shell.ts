@@ -24,15 +24,15 @@ import type { ComposeRequest, MailThreadView } from './thread-view.js';
 import { renderNav, renderToolbar } from './shell-parts.js';
 import './thread-list.js';
 
+/** more-views.ts once fetched (or being fetched): one chunk for every shell. */
+let moreViews: Promise<unknown> | undefined;
+
 /**
  * One signed-in account's mail in the framework's `<outpost-shell>`: top bar (search, sync status,
  * accounts), mailbox navigation in its drawer, the thread list or a thread, compose, toasts with
  * Undo, keyboard shortcuts and their help dialog. The router renders it for every mail route.
  * Fires `navigate` (detail: path) and `sign-out` (detail: user).
  */
-/** more-views.ts once fetched (or being fetched): one chunk for every shell. */
-let moreViews: Promise<unknown> | undefined;
-
 @customElement('mail-shell')
 export class MailShell extends LitElement {
   static override styles = shellStyles;
