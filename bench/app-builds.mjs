@@ -4,8 +4,9 @@
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { appOptions, DEMO_MANIFEST } from '../scripts/build-app.mjs';
-import { buildServiceWorker, writeWebManifest } from '../build-tools/index.js';
+import { appOptions, DEMO_MANIFEST, DEMO_PRELOAD } from '../scripts/build-app.mjs';
+import { ENTRY_PLACEHOLDER, buildServiceWorker, writeWebManifest } from '../build-tools/index.js';
+import { chunksToPreload, pageWithPreloads } from '../build-tools/preload.js';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -15,13 +16,15 @@ function outputOf(metafile, entry) {
 }
 
 /** Bundles `entryFile` (hashed chunks), writes index.html from `htmlFile`, icons, manifest and the service worker. */
-async function buildOne({ outDir, entryFile, htmlFile, swEntry, name, minify = true }) {
+async function buildOne({ outDir, entryFile, htmlFile, swEntry, name, minify = true, preload = [] }) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const options = { ...appOptions({ root, dev: false }), entryPoints: { main: entryFile }, outdir: join(outDir, 'assets'), sourcemap: false, minify, plugins: [] };
   const result = await build(options);
-  const entry = '/' + relative(outDir, join(root, outputOf(result.metafile, relative(root, entryFile))));
-  writeFileSync(join(outDir, 'index.html'), readFileSync(htmlFile, 'utf8').replace('%ENTRY%', entry));
+  const entryOutput = outputOf(result.metafile, relative(root, entryFile));
+  // The page as the app build writes it: the entry and the chunks a start needs, preloaded.
+  const chunks = chunksToPreload({ metafile: result.metafile, root, out: outDir, entryOutput, preload });
+  writeFileSync(join(outDir, 'index.html'), pageWithPreloads(readFileSync(htmlFile, 'utf8'), { entry: '/' + relative(outDir, join(root, entryOutput)), chunks, placeholder: ENTRY_PLACEHOLDER }));
   cpSync(join(root, 'demo-app/public'), outDir, { recursive: true });
   writeWebManifest({ outDir, manifest: { ...DEMO_MANIFEST, name, short_name: name } });
   await buildServiceWorker({ entry: swEntry, outDir, conditions: ['source'], define: { APP_VERSION: JSON.stringify(`bench-${Date.now().toString(36)}`) } });
@@ -29,7 +32,7 @@ async function buildOne({ outDir, entryFile, htmlFile, swEntry, name, minify = t
 
 /** Builds the demo (production; `minify: false` keeps names readable in a CPU profile) into `outDir`. */
 export function buildDemo(outDir, { minify = true } = {}) {
-  return buildOne({ outDir, entryFile: join(root, 'demo-app/main.ts'), htmlFile: join(root, 'demo-app/index.html'), swEntry: join(root, 'demo-app/service-worker.sw.ts'), name: 'Outpost Mail', minify });
+  return buildOne({ outDir, entryFile: join(root, 'demo-app/main.ts'), htmlFile: join(root, 'demo-app/index.html'), swEntry: join(root, 'demo-app/service-worker.sw.ts'), name: 'Outpost Mail', minify, preload: DEMO_PRELOAD });
 }
 
 /** Builds the blank Lit anchor app into `outDir`. */

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync, cpSync, existsSync, rmSync } fr
 import { join, relative, resolve } from 'node:path';
 import { buildServiceWorker } from './service-worker.js';
 import { writeWebManifest } from './manifest.js';
+import { chunksToPreload, pageWithPreloads } from './preload.js';
 
 /** What the page's `<script type="module">` in the HTML template is replaced with. */
 export const ENTRY_PLACEHOLDER = '%ENTRY%';
@@ -24,6 +25,9 @@ export const ENTRY_PLACEHOLDER = '%ENTRY%';
  * @property {Record<string, string>} [define] More esbuild `define`s for both bundles.
  * @property {string[]} [conditions] Extra package export conditions.
  * @property {number} [maxFileBytes] Per-file precache limit (see `buildServiceWorker`).
+ * @property {string[]} [preload] Lazily imported modules the first view needs (e.g. its route's
+ *   `src/ui/inbox-page.ts`), preloaded with the entry. The entry's own imports and the framework's
+ *   start-up chunks are always preloaded (see build-tools/preload.js).
  */
 
 /**
@@ -31,7 +35,7 @@ export const ENTRY_PLACEHOLDER = '%ENTRY%';
  * @param {AppBuildOptions} [options]
  * @returns {import('esbuild').BuildOptions}
  */
-export function appBuildOptions({ root = process.cwd(), entry = 'src/main.ts', html = 'index.html', publicDir = 'public', outDir = 'dist', dev = false, define = {}, conditions = [] } = {}) {
+export function appBuildOptions({ root = process.cwd(), entry = 'src/main.ts', html = 'index.html', publicDir = 'public', outDir = 'dist', dev = false, define = {}, conditions = [], preload = [] } = {}) {
   const out = resolve(root, outDir);
   const entryPath = resolve(root, entry);
   return {
@@ -54,16 +58,17 @@ export function appBuildOptions({ root = process.cwd(), entry = 'src/main.ts', h
     metafile: true,
     logLevel: 'warning',
     define: { 'import.meta.env.DEV': JSON.stringify(dev), ...define },
-    plugins: [htmlPlugin({ root: resolve(root), entryPath, out, html: resolve(root, html), publicDir: resolve(root, publicDir) })],
+    plugins: [htmlPlugin({ root: resolve(root), entryPath, out, html: resolve(root, html), publicDir: resolve(root, publicDir), preload })],
   };
 }
 
 /**
- * Writes index.html pointing at the hashed entry, and copies the public files, after every (re)build.
- * @param {{ root: string, entryPath: string, out: string, html: string, publicDir: string }} paths
+ * Writes index.html pointing at the hashed entry, with the chunks a start needs preloaded, and
+ * copies the public files, after every (re)build.
+ * @param {{ root: string, entryPath: string, out: string, html: string, publicDir: string, preload: string[] }} paths
  * @returns {import('esbuild').Plugin}
  */
-function htmlPlugin({ root, entryPath, out, html, publicDir }) {
+function htmlPlugin({ root, entryPath, out, html, publicDir, preload }) {
   return {
     name: 'outpost-html',
     setup(b) {
@@ -76,7 +81,8 @@ function htmlPlugin({ root, entryPath, out, html, publicDir }) {
           throw new Error(`outpost build: ${html} has no ${ENTRY_PLACEHOLDER}. Add <script type="module" src="${ENTRY_PLACEHOLDER}"></script> where the app's script goes.`);
         }
         mkdirSync(out, { recursive: true });
-        writeFileSync(join(out, 'index.html'), template.replace(ENTRY_PLACEHOLDER, '/' + relative(out, resolve(root, entry[0]))));
+        const chunks = chunksToPreload({ metafile: result.metafile, root, out, entryOutput: entry[0], preload });
+        writeFileSync(join(out, 'index.html'), pageWithPreloads(template, { entry: '/' + relative(out, resolve(root, entry[0])), chunks, placeholder: ENTRY_PLACEHOLDER }));
         if (existsSync(publicDir)) cpSync(publicDir, out, { recursive: true });
       });
     },

@@ -5,6 +5,9 @@ import { appBuildOptions, buildApp as buildOutpostApp } from '../build-tools/ind
 import { buildDemoServer } from './build-demo-server.mjs';
 import { ICONS } from './make-icons.mjs';
 
+/** Where a signed-in start goes, the mail route: its chunk loads with the entry. */
+export const DEMO_PRELOAD = ['demo-app/ui/mail-shell.ts'];
+
 /** The demo's build options, relative to the repository root. */
 function demoOptions({ root, dev, liveReloadUrl, outdir = 'dist/demo-app' }) {
   return {
@@ -14,6 +17,7 @@ function demoOptions({ root, dev, liveReloadUrl, outdir = 'dist/demo-app' }) {
     publicDir: 'demo-app/public',
     outDir: outdir,
     serviceWorker: 'demo-app/service-worker.sw.ts',
+    preload: DEMO_PRELOAD,
     dev,
     // Resolve `outpost/*` self-imports to the TypeScript sources (see package.json exports).
     conditions: ['source'],

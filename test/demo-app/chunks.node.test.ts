@@ -1,8 +1,10 @@
 // What the demo's cold start loads before the inbox paints: the mail route's chunk and the chunks
-// it imports statically. The views a first inbox does without come later (more-views.ts).
+// it imports statically, preloaded by the page with the entry. The views a first inbox does
+// without come later (more-views.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 // @ts-expect-error the build script is plain JavaScript without types
 import { appOptions } from '../../scripts/build-app.mjs';
@@ -29,4 +31,18 @@ test('the mail route loads without the conversation view, compose, the drafts li
   assert.deepEqual(atStart.filter((i) => later.test(i)), []);
   const all = inputsOf(Object.keys(metafile.outputs));
   for (const view of ['thread-view', 'compose-panel', 'drafts-list']) assert.ok(all.some((i) => i.endsWith(`demo-app/ui/${view}.ts`)), `${view} is built`);
+});
+
+test("the built page preloads the mail route's chunks and the framework's start-up chunks, not the later views, the sign-in page or a schema upgrade", async () => {
+  const outdir = join(root, '.tmp/chunks-test-page');
+  const options = appOptions({ root, dev: false, outdir }) as Parameters<typeof build>[0];
+  const { metafile } = await build({ ...options, sourcemap: false, logLevel: 'silent' });
+  const html = readFileSync(join(outdir, 'index.html'), 'utf8');
+  const preloaded = [...html.matchAll(/<link rel="modulepreload" href="\/([^"]+)"/g)].map((m) => relative(root, join(outdir, m[1])));
+  const inputs = preloaded.flatMap((o) => Object.keys(metafile!.outputs[o]?.inputs ?? {}));
+  for (const path of ['demo-app/ui/mail-shell.ts', 'demo-app/ui/thread-list.ts', 'runtime/store/live.ts', 'runtime/store/page-read.ts', 'runtime/sync/cycle.ts', 'runtime/sync/election.ts', 'runtime/sw-client/service-worker-client.ts']) {
+    assert.ok(inputs.includes(path), `${path} is preloaded`);
+  }
+  const lazy = /demo-app\/ui\/(thread-view|compose-panel|sign-in-page)\.ts$|runtime\/store\/upgrade\.ts$|runtime\/sync\/conflict-resolve\.ts$|node_modules\/(dompurify|urlpattern-polyfill)\//;
+  assert.deepEqual(inputs.filter((i) => lazy.test(i)), []);
 });
