@@ -94,35 +94,88 @@ async function resumeFromMiddle(url: string, token: string, docs: number): Promi
   return ms;
 }
 
+/** A raw IndexedDB database shaped like the synced messages (same indexes) with an outbox, for floors. */
+function rawMailDb(name: string): Promise<IDBDatabase> {
+  return new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open(name, 1);
+    open.onupgradeneeded = () => {
+      const os = open.result.createObjectStore('messages', { keyPath: 'id' });
+      os.createIndex('byDate', 'date');
+      os.createIndex('byLabel', 'labels', { multiEntry: true });
+      open.result.createObjectStore('outbox', { keyPath: 'id', autoIncrement: true }).createIndex('byDoc', 'doc');
+    };
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+}
+
+/** What a patch does, in raw IndexedDB: read the record, put it changed and an outbox entry holding it before, one transaction. */
+function rawPatch(db: IDBDatabase, id: string, patch: Record<string, unknown>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const tx = db.transaction(['messages', 'outbox'], 'readwrite');
+    const messages = tx.objectStore('messages');
+    const get = messages.get(id);
+    get.onsuccess = () => {
+      const base = get.result as Record<string, unknown> | undefined;
+      messages.put({ ...(base ?? { id, date: Date.now(), labels: ['INBOX'] }), ...patch });
+      tx.objectStore('outbox').put({ mutation: { name: 'patch', collection: 'messages', key: id, value: patch }, doc: `messages/${id}`, createdAt: Date.now(), base });
+    };
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
 /**
  * Mutation → durable while an initial sync of alice's mailbox is pulling: patches of documents it
- * already has (alice keeps the same number of documents for the next browser), one every 20 ms.
+ * already has (alice keeps the same number of documents for the next browser), one every ~20 ms.
+ * Between them (the order alternating), the floor: the same patch in raw IndexedDB, in a database
+ * of its own holding the same records, while the same sync writes.
  */
 async function mutationsDuringSync(url: string, token: string, n: number, docs: number): Promise<Row[]> {
   const name = `bench-during-${Math.random()}`;
   const store = await openStore(schema(name));
+  const rawName = `${name}-raw`;
+  const db = await rawMailDb(rawName);
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction('messages', 'readwrite');
+    for (let i = 0; i < n; i++) tx.objectStore('messages').put({ id: `m${i}`, threadId: `t${i >> 2}`, date: 1_700_000_000_000 + i, labels: ['INBOX'], subject: `Message ${i}`, text: 'lorem ipsum dolor sit amet '.repeat(34) });
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
   const sync = await createSync({ store, url, auth: { token }, collections: { messages: {} }, events: false, periodicMs: 3_600_000 });
   let done = false;
   sync.addEventListener('progress', (e) => (done = (e as CustomEvent<{ done: boolean }>).detail.done));
   await whenDone(sync, Math.min(docs / 10, 5000));
   const durable: number[] = [];
+  const raw: number[] = [];
+  const timed = async (into: number[], write: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await write();
+    into.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 10));
+  };
   // At least one patch, even when a small (quick) sync ends before the first.
   for (let i = 0; i < n && (!done || i === 0); i++) {
-    const t0 = performance.now();
-    await sync.patch('messages', `m${i}`, { touched: i });
-    durable.push(performance.now() - t0);
-    await new Promise((r) => setTimeout(r, 20));
+    const ours = () => timed(durable, () => sync.patch('messages', `m${i}`, { touched: i }));
+    const floor = () => timed(raw, () => rawPatch(db, `m${i}`, { touched: i }));
+    if (i % 2) await floor().then(ours);
+    else await ours().then(floor);
   }
   const during = durable.length;
   await (done ? Promise.resolve() : whenDone(sync));
   await sync.syncNow();
   sync.close();
   store.close();
+  db.close();
   await deleteStore(name);
-  const at = `while an initial sync of ${docs} pulls (a patch every 20 ms once ${Math.min(docs / 10, 5000)} are in)`;
+  indexedDB.deleteDatabase(rawName);
+  const at = `while an initial sync of ${docs} pulls (a patch every 20 ms once ${Math.min(docs / 10, 5000)} are in, a raw one between)`;
+  const floorOf = 'beside raw IndexedDB at the same moments (read the record, put it changed and an outbox entry, one transaction, a database of its own)';
   return [
     { name: `mutation → durable ${at}, p50`, outpost: durable.length ? median(durable) : null, raw: null, dexie: null, unit: 'ms', runs: during },
     { name: `mutation → durable ${at}, p95`, outpost: durable.length ? p95(durable) : null, raw: null, dexie: null, unit: 'ms', runs: during },
+    { name: `mutation → durable ${at}, ${floorOf}, p50`, outpost: durable.length ? median(durable) : null, raw: raw.length ? median(raw) : null, dexie: null, unit: 'ms', runs: during },
+    { name: `mutation → durable ${at}, ${floorOf}, p95`, outpost: durable.length ? p95(durable) : null, raw: raw.length ? p95(raw) : null, dexie: null, unit: 'ms', runs: during },
   ];
 }
 
