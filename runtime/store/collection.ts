@@ -35,7 +35,7 @@ export type Prepared = { record?: StoredRecord; key: Key; text?: string };
  */
 function writeAll(os: ObjectStore, items: Prepared[], schema: CollectionSchema): Promise<void> {
   const raw = (unwrap as (x: unknown) => IDBObjectStore)(os);
-  if (schema.words?.length) return wordIndex().write(raw, items);
+  if (schema.words?.length) return wordIndex().write(raw, items, schema.words);
   // Queued before the promise: a value IndexedDB cannot clone throws here, as idb's put does.
   let last: IDBRequest | undefined;
   for (const { record, key } of items) last = record ? raw.put(record) : raw.delete(key);

@@ -1,6 +1,6 @@
 import { unwrap, type IDBPIndex, type IDBPObjectStore } from 'idb';
 import type { Refusal } from './errors.js';
-import { tokenize, wordsStore } from './words.js';
+import { textOf, tokenize, wordsStore } from './words.js';
 
 let wordIndexModule: typeof import('./word-index.js') | undefined;
 
@@ -10,7 +10,7 @@ export const wordIndex = () => wordIndexModule!;
 /** Loads the side-store code; openStore awaits it when a collection declares words. */
 export const loadWordIndex = () =>
   import('./word-index.js').then((m) => {
-    m.init({ matchesRest, search, tokenize, wordsStore, rangeOf, unwrap });
+    m.init({ matchesRest, search, tokenize, textOf, wordsStore, rangeOf, unwrap });
     wordIndexModule = m;
   });
 
@@ -108,6 +108,12 @@ export function readKey(value: unknown, keyPath: string): unknown {
 
 /** A key as a Set or Map member: equal keys give equal members. */
 export const idOf = (k: Key): unknown => (typeof k === 'object' ? JSON.stringify(k) : k);
+
+/**
+ * @internal Tells the store what a read of a record in the read-write transaction `tx` found (sync
+ * reads a document before it writes its change): see word-index.ts `note`.
+ */
+export const noteStored = (tx: IDBTransaction, collection: string, key: Key, record: unknown): void => wordIndexModule?.note(tx, collection, key, record);
 
 /**
  * Runs a query, returning raw records and the position after the last one.

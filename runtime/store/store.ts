@@ -1,4 +1,4 @@
-import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { openDB, unwrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { Collection, type Scope } from './collection.js';
 import { failure, loadMessages, StoreError, toStoreError } from './errors.js';
 import { mergeChanges, Observer, type ChangeMessage, type ChangeSet, type Follower, type WrittenValues } from './observers.js';
@@ -6,7 +6,7 @@ import type { Key } from './query.js';
 import { idbVersion, indexesOf, type StoreSchema } from './schema.js';
 import { prepareRecord } from './derived.js';
 import { wordsOf, wordsStore } from './words.js';
-import { loadPageRead, loadWordIndex } from './query.js';
+import { loadPageRead, loadWordIndex, noteStored } from './query.js';
 import { broadcast } from './broadcast.js';
 
 /** Options for {@link openStore} besides the schema. */
@@ -20,6 +20,12 @@ export interface StoreTransaction {
   collection<T extends Record<string, unknown> = Record<string, unknown>>(name: string): Collection<T>;
   /** The underlying idb transaction, for what the collection API does not cover. */
   readonly raw: IDBPTransaction<unknown, string[], IDBTransactionMode>;
+  /**
+   * A record as IndexedDB holds it (hidden fields such as sync's rev included), or undefined. A
+   * read-write transaction keeps it: writing it back with its words' text unchanged (a label
+   * change) then leaves the word index alone without reading it.
+   */
+  stored(collection: string, key: Key): Promise<Record<string, unknown> | undefined>;
 }
 
 /**
@@ -230,7 +236,12 @@ export class Store extends EventTarget {
     };
     let result: R;
     try {
-      result = await fn({ collection: (name) => new Collection(name, this.schema.collections[name], scope), raw: tx });
+      const stored = async (c: string, key: Key) => {
+        const record = (await scope.run(c, mode, (os) => os.get(key))) as Record<string, unknown> | undefined;
+        noteStored(unwrap(tx), c, key, record);
+        return record;
+      };
+      result = await fn({ collection: (name) => new Collection(name, this.schema.collections[name], scope), raw: tx, stored });
       await tx.done;
     } catch (err) {
       try {

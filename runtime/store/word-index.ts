@@ -4,7 +4,7 @@
 import type { IDBPIndex, unwrap as Unwrap } from 'idb';
 import type { Prepared } from './collection.js';
 import type { matchesRest as MatchesRest, rangeOf as RangeOf, search as Search, Key, PageToken, Query, Source } from './query.js';
-import type { tokenize as Tokenize } from './words.js';
+import type { textOf as TextOf, tokenize as Tokenize } from './words.js';
 import { idOf, ordered, orderOf, pairsOf, results } from './word-order.js';
 
 /** What this chunk takes from the entry's modules (see the note above). */
@@ -12,6 +12,7 @@ export interface WordLib {
   matchesRest: typeof MatchesRest;
   search: typeof Search;
   tokenize: typeof Tokenize;
+  textOf: typeof TextOf;
   wordsStore: (collection: string) => string;
   rangeOf: typeof RangeOf;
   unwrap: typeof Unwrap;
@@ -73,6 +74,30 @@ function sameOrder(had: Entry, record: unknown, order: Order): boolean {
   return !!pair && indexedDB.cmp(pair, pairsOf(had.w.slice(0, 1), record, order.path)[0]) === 0;
 }
 
+// Per read-write transaction and collection: each record as this transaction last wrote it (null:
+// deleted), or as a read found it before any write (by id). A write that keeps a record's words'
+// text and order key as they were then leaves its side entry alone, unread (see write).
+type Known = Map<unknown, unknown> & { cleared?: boolean };
+const seen = new WeakMap<IDBTransaction, Map<string, Known>>();
+
+function knownIn(tx: IDBTransaction, collection: string): Known {
+  const byName = seen.get(tx) ?? new Map<string, Known>();
+  seen.set(tx, byName);
+  const known = byName.get(collection) ?? new Map();
+  byName.set(collection, known);
+  return known;
+}
+
+/**
+ * What a read of a record in `tx` found (query.ts noteStored). A write, delete or clear queued
+ * before the read's result came is newer: it is kept.
+ */
+export function note(tx: IDBTransaction, collection: string, key: Key, record: unknown): void {
+  if (record === undefined || tx.mode === 'readonly') return;
+  const known = knownIn(tx, collection);
+  if (!known.has(idOf(key)) && !known.cleared) known.set(idOf(key), record);
+}
+
 // Per transaction: the entry each key's side store holds once the side writes queued so far run
 // (null: none), since a `get` queued before them does not see them; `cleared` after a clear().
 type Queued = Map<unknown, Entry | null> & { cleared?: boolean };
@@ -87,17 +112,26 @@ const queuedWords = new WeakMap<IDBTransaction, Queued>();
  * transaction's commit waits for them. A batch of new records (none in its key range, one
  * `count`) puts its entries without reading each: an initial sync's pages.
  */
-export function write(raw: IDBObjectStore, items: Prepared[]): Promise<void> {
+export function write(raw: IDBObjectStore, all: Prepared[], fields: readonly string[]): Promise<void> {
   const tx = raw.transaction;
   const side = tx.objectStore(lib.wordsStore(raw.name));
   const name = orderOf(side.index('w'));
   const order: Order = name === undefined ? undefined : { name, path: raw.index(name).keyPath };
   if (!queuedWords.has(tx)) queuedWords.set(tx, new Map());
   // Queued before the promise: a value IndexedDB cannot clone throws here, as idb's put does.
-  for (const { record, key } of items) {
+  for (const { record, key } of all) {
     if (record) raw.put(record);
     else raw.delete(key);
   }
+  // A record this transaction read or wrote before, rewritten with the same text and order key (a
+  // label change after sync read the document): its side entry stays as it is, unread.
+  const known = knownIn(tx, raw.name);
+  const items = all.filter(({ record, key, text }) => {
+    const before = known.get(idOf(key)) as Record<string, unknown> | undefined;
+    // Deleted: null, so that a read queued before the delete does not note the record it found.
+    known.set(idOf(key), record ?? null);
+    return !(record && before && text === lib.textOf(before, fields) && (!order || indexedDB.cmp(pairsOf([''], before, order.path)[0], pairsOf([''], record, order.path)[0]) === 0));
+  });
   const compare = () => {
     let last: IDBRequest | undefined;
     for (const { record, key, text } of items) {
@@ -157,6 +191,10 @@ export function write(raw: IDBObjectStore, items: Prepared[]): Promise<void> {
 
 /** Deletes every record and side entry (after the side writes already queued). */
 export function clear(raw: IDBObjectStore): Promise<void> {
+  // Reads queued before the clear must not note what they find (query.ts noteStored).
+  const known = knownIn(raw.transaction, raw.name);
+  known.clear();
+  known.cleared = true;
   return new Promise<void>((resolve, reject) => {
     const done = raw.clear();
     done.onerror = () => reject(done.error);

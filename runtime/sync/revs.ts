@@ -11,7 +11,7 @@ type Rec = Record<string, unknown>;
 
 /** The record as stored (hidden fields included), read in `tx`. */
 export function stored(tx: StoreTransaction, collection: string, key: string): Promise<Rec | undefined> {
-  return tx.raw.objectStore(collection).get(key) as Promise<Rec | undefined>;
+  return tx.stored(collection, key);
 }
 
 /** The server rev sync last saw for a document (0: never). */

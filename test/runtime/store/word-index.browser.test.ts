@@ -194,6 +194,51 @@ describe('word index side store', () => {
     await expectExact(store, name);
   });
 
+  it("a record read with tx.stored and written back with its words' text and order key unchanged reads no side entry; changed ones, and writes, deletes or a clear queued before the read's result, keep the side store exact", async () => {
+    const ordered = uniqueName('words-stored');
+    const s = await openStore({ name: ordered, version: 1, collections: { messages: { keyPath: 'id', indexes: { byDate: 'date' }, words: ['subject', 'body'], wordsOrder: 'byDate' } } });
+    let sideReads = 0;
+    const counted = (fn: () => Promise<unknown>) => watchCalls(IDBObjectStore.prototype, ['get'], (os) => void (os.name === SIDE && sideReads++), fn);
+    try {
+      await s.collection<Mail>('messages').bulkPut([mail(1, { subject: 'alpha' }), mail(2, { subject: 'beta' }), mail(3, { subject: 'gamma' }), mail(4, { subject: 'delta' }), mail(5, { subject: 'zz' })]);
+      await counted(() =>
+        s.transaction(['messages'], 'readwrite', async (tx) => {
+          const one = (await tx.stored('messages', mail(1).id)) as Mail;
+          expect(one.subject).to.equal('alpha');
+          await tx.collection<Mail>('messages').put({ ...one, labels: ['ARCHIVE'] });
+        }),
+      );
+      expect(sideReads, 'a label change after tx.stored').to.equal(0);
+      await counted(() =>
+        s.transaction(['messages'], 'readwrite', async (tx) => {
+          const m = tx.collection<Mail>('messages');
+          const two = (await tx.stored('messages', mail(2).id)) as Mail;
+          await m.put({ ...two, subject: 'beta zz' });
+          const three = (await tx.stored('messages', mail(3).id)) as Mail;
+          await m.put({ ...three, date: 9999 });
+          // Queued before the read's result came: the read found the record before them.
+          const [four] = await Promise.all([tx.stored('messages', mail(4).id), m.put(mail(4, { subject: 'gamma de' }))]);
+          await m.put({ ...(four as Mail), labels: [] });
+          const [five] = await Promise.all([tx.stored('messages', mail(5).id), m.delete(mail(5).id)]);
+          await m.put({ ...(five as Mail), labels: ['INBOX'] });
+        }),
+      );
+      expect(sideReads, 'changed texts and order keys, and writes after a read, read their side entries').to.be.greaterThan(0);
+      expect((await rawEntry(ordered, mail(3).id)) as unknown).to.deep.include({ o: { byDate: [['gamma', 9999]] } });
+      await expectExact(s, ordered);
+      await s.transaction(['messages'], 'readwrite', async (tx) => {
+        const m = tx.collection<Mail>('messages');
+        const [two] = await Promise.all([tx.stored('messages', mail(2).id), m.clear()]);
+        await m.put({ ...(two as Mail), labels: ['INBOX'] });
+      });
+      await expectExact(s, ordered);
+      expect((await s.collection<Mail>('messages').query({ words: 'beta' })).map((m) => m.id)).to.deep.equal([mail(2).id]);
+    } finally {
+      s.close();
+      await deleteStore(ordered);
+    }
+  });
+
   it('a changed word source text gets its own words: same length, text moved across fields, case only, a field emptied', async () => {
     const messages = store.collection<Mail>('messages');
     await messages.bulkPut([mail(1, { subject: 'cat' }), mail(2, { subject: 'ab', body: 'c' }), mail(3, { subject: 'Alpha' }), mail(4, { subject: 'omega', body: 'zz' })]);
