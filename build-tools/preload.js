@@ -5,33 +5,32 @@
 import { relative, resolve } from 'node:path';
 
 /**
- * Framework modules loaded lazily (to keep the core entry small) that every start of an app using
- * them runs: the store's page reads, word index and error messages (`openStore`), live queries (the
- * first `observe`), the sync loop and tab election (`createSync`), the service-worker client
- * (`createApp`). Rare ones stay lazy: a schema upgrade, a conflict's resolution, the router's
- * announcer, the URLPattern polyfill. Matched against the bundle's inputs, from source
+ * The framework's lazy parts (kept off the core entry) an app's start may run, by the name an app
+ * lists in `preload`: `outpost/store` (`openStore`: page reads, word index, error messages, and
+ * live queries for the first `observe`), `outpost/sync` (`createSync`: the sync loop and tab
+ * election), `outpost/service-worker` (`createApp` or `registerServiceWorker`: the worker's
+ * client). Not preloaded unless listed: an app's bundle holds these chunks whenever it imports
+ * `outpost`, used or not. Matched against the bundle's inputs, from source
  * (`runtime/store/live.ts`) or from the package (`…/outpost/dist/runtime/store/live.js`).
  */
-export const FRAMEWORK_START_MODULES = [
-  'runtime/store/error-messages',
-  'runtime/store/page-read',
-  'runtime/store/word-index',
-  'runtime/store/live',
-  'runtime/sync/cycle',
-  'runtime/sync/tabs',
-  'runtime/sw-client/service-worker-client',
-];
+export const FRAMEWORK_PRELOADS = {
+  'outpost/store': ['runtime/store/error-messages', 'runtime/store/page-read', 'runtime/store/word-index', 'runtime/store/live'],
+  'outpost/sync': ['runtime/sync/cycle', 'runtime/sync/tabs'],
+  'outpost/service-worker': ['runtime/sw-client/service-worker-client'],
+};
 
-const frameworkStart = new RegExp(`(^|/)(${FRAMEWORK_START_MODULES.join('|')})\\.[jt]s$`);
+/** @param {string[]} modules */
+const inputsOf = (modules) => new RegExp(`(^|/)(${modules.join('|')})\\.[jt]s$`);
 
 /**
  * The output chunks to preload with the entry, as paths relative to `out`: the entry's static
- * imports, the chunks holding {@link FRAMEWORK_START_MODULES} and the app's `preload` modules (the
- * first view's lazy route, say), each with its static imports. The entry itself is left out (its
- * `<script>` loads it).
+ * imports, and the chunks of what `preload` lists (the first view's lazy route, say, and the
+ * {@link FRAMEWORK_PRELOADS} its start runs), each with its static imports. The entry itself is
+ * left out (its `<script>` loads it).
  *
  * @param {{ metafile: import('esbuild').Metafile, root: string, out: string, entryOutput: string, preload?: string[] }} options
- *   `entryOutput` is the entry's key in `metafile.outputs`; `preload` are source modules, relative to `root`.
+ *   `entryOutput` is the entry's key in `metafile.outputs`; `preload` are source modules, relative to
+ *   `root`, and names of {@link FRAMEWORK_PRELOADS}.
  * @returns {string[]}
  */
 export function chunksToPreload({ metafile, root, out, entryOutput, preload = [] }) {
@@ -45,18 +44,31 @@ export function chunksToPreload({ metafile, root, out, entryOutput, preload = []
     for (const i of outputs[file].imports) if (i.kind === 'import-statement') add(i.path);
   };
   add(entryOutput);
-  const wanted = new Set(preload.map((p) => relative(root, resolve(root, p)).split('\\').join('/')));
+  /** @type {Array<{ name: string, test: (path: string) => boolean }>} */
+  const wanted = preload.map((name) => {
+    if (name.startsWith('outpost/')) {
+      const modules = FRAMEWORK_PRELOADS[/** @type {keyof typeof FRAMEWORK_PRELOADS} */ (name)];
+      if (!modules) throw new Error(`outpost build: preload names '${name}', which is not a part of Outpost that loads lazily. Use one of ${Object.keys(FRAMEWORK_PRELOADS).join(', ')}, or a module of the app.`);
+      const re = inputsOf(modules);
+      return { name, test: (path) => re.test(path) };
+    }
+    const own = relative(root, resolve(root, name)).split('\\').join('/');
+    return { name, test: (path) => path === own };
+  });
   const found = new Set();
   for (const [file, output] of Object.entries(outputs)) {
     for (const input of Object.keys(output.inputs)) {
       const path = relative(root, resolve(root, input)).split('\\').join('/');
-      if (wanted.has(path)) found.add(path);
-      if (wanted.has(path) || frameworkStart.test(path)) add(file);
+      for (const w of wanted) {
+        if (!w.test(path)) continue;
+        found.add(w.name);
+        add(file);
+      }
     }
   }
-  const missing = [...wanted].filter((p) => !found.has(p));
+  const missing = wanted.filter((w) => !found.has(w.name)).map((w) => `'${w.name}'`);
   if (missing.length) {
-    throw new Error(`outpost build: preload names ${missing.map((p) => `'${p}'`).join(', ')}, which the bundle does not hold. List modules the app imports (e.g. a route's 'src/ui/inbox-page.ts'), relative to the app's folder.`);
+    throw new Error(`outpost build: preload names ${missing.join(', ')}, which the bundle does not hold. List modules the app imports (e.g. a route's 'src/ui/inbox-page.ts', relative to the app's folder) and the parts of Outpost its start uses.`);
   }
   picked.delete(entryOutput);
   return [...picked].map((file) => relative(out, resolve(root, file)).split('\\').join('/'));

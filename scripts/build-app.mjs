@@ -5,8 +5,11 @@ import { appBuildOptions, buildApp as buildOutpostApp } from '../build-tools/ind
 import { buildDemoServer } from './build-demo-server.mjs';
 import { ICONS } from './make-icons.mjs';
 
-/** Where a signed-in start goes, the mail route: its chunk loads with the entry. */
-export const DEMO_PRELOAD = ['demo-app/ui/mail-shell.ts'];
+/**
+ * What a signed-in start runs, loaded with the entry: the mail route, and the store, sync and
+ * service-worker client chunks of Outpost.
+ */
+export const DEMO_PRELOAD = ['demo-app/ui/mail-shell.ts', 'outpost/store', 'outpost/sync', 'outpost/service-worker'];
 
 /** The demo's build options, relative to the repository root. */
 function demoOptions({ root, dev, liveReloadUrl, outdir = 'dist/demo-app' }) {

@@ -1,6 +1,8 @@
 // `outpost build` options: src/main.ts, index.html, public/ and src/sw.ts into dist/ (the defaults),
-// plus the web app manifest that makes the app installable.
+// plus the web app manifest that makes the app installable, and the parts of Outpost the start runs
+// (preloaded with the entry).
 export default {
+  preload: ['outpost/store', 'outpost/sync', 'outpost/service-worker'],
   manifest: {
     name: 'To-do',
     short_name: 'To-do',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 // @ts-expect-error -- build tools are plain JavaScript; their types come from dist/ once built.
 import { buildApp } from '../../build-tools/index.js';
 // @ts-expect-error -- as above.
-import { FRAMEWORK_START_MODULES } from '../../build-tools/preload.js';
+import { FRAMEWORK_PRELOADS } from '../../build-tools/preload.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -54,17 +54,20 @@ describe('modulepreload', () => {
     }
   });
 
-  test('fails naming a `preload` module the bundle does not hold', async () => {
+  test('fails naming a `preload` module the bundle does not hold, or a part of Outpost it does not know', async () => {
     const dir = appFolder();
     try {
       await assert.rejects(buildApp({ root: dir, serviceWorker: null, dev: true, preload: ['src/inbx.ts'] }), /preload names 'src\/inbx\.ts', which the bundle does not hold/);
+      // The app imports nothing of Outpost: its store's chunks are not in the bundle.
+      await assert.rejects(buildApp({ root: dir, serviceWorker: null, dev: true, preload: ['outpost/store'] }), /preload names 'outpost\/store', which the bundle does not hold/);
+      await assert.rejects(buildApp({ root: dir, serviceWorker: null, dev: true, preload: ['outpost/stor'] }), /'outpost\/stor', which is not a part of Outpost that loads lazily\. Use one of outpost\/store, outpost\/sync, outpost\/service-worker/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  test("the framework's start-up modules exist and are loaded lazily, so their chunks are there to preload", () => {
-    for (const path of FRAMEWORK_START_MODULES as string[]) {
+  test("the framework's parts an app may preload exist and are loaded lazily, so their chunks are there to preload", () => {
+    for (const path of Object.values(FRAMEWORK_PRELOADS as Record<string, string[]>).flat()) {
       assert.ok(existsSync(join(root, `${path}.ts`)), `${path}.ts exists`);
       const base = path.split('/').pop();
       const folder = join(root, path.split('/').slice(0, -1).join('/'));

@@ -8,6 +8,8 @@ import { join, relative } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 // @ts-expect-error the build script is plain JavaScript without types
 import { appOptions } from '../../scripts/build-app.mjs';
+// @ts-expect-error plain JavaScript without types
+import { appBuildOptions } from '../../build-tools/index.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -45,4 +47,17 @@ test("the built page preloads the mail route's chunks and the framework's start-
   }
   const lazy = /demo-app\/ui\/(thread-view|compose-panel|sign-in-page)\.ts$|runtime\/store\/upgrade\.ts$|runtime\/sync\/conflict-resolve\.ts$|node_modules\/(dompurify|urlpattern-polyfill)\//;
   assert.deepEqual(inputs.filter((i) => lazy.test(i)), []);
+});
+
+test("a page that lists none of Outpost's parts in preload (the blank anchor) preloads none of their chunks, though its bundle holds them", async () => {
+  const outdir = join(root, '.tmp/chunks-test-blank');
+  const options = appBuildOptions({ root, entry: 'bench/blank-app/main.ts', html: 'bench/blank-app/index.html', outDir: outdir, publicDir: 'demo-app/public', conditions: ['source'] }) as Parameters<typeof build>[0];
+  const { metafile } = await build({ ...options, sourcemap: false, logLevel: 'silent' });
+  const html = readFileSync(join(outdir, 'index.html'), 'utf8');
+  const preloaded = [...html.matchAll(/<link rel="modulepreload" href="\/([^"]+)"/g)].map((m) => relative(root, join(outdir, m[1])));
+  const inputs = preloaded.flatMap((o) => Object.keys(metafile!.outputs[o]?.inputs ?? {}));
+  const all = Object.keys(metafile!.outputs).flatMap((o) => Object.keys(metafile!.outputs[o].inputs));
+  const lazyParts = /runtime\/(store\/(page-read|live|word-index)|sync\/cycle|sw-client\/service-worker-client)\.ts$/;
+  assert.ok(all.some((i) => lazyParts.test(i)), 'the bundle holds some of them');
+  assert.deepEqual(inputs.filter((i) => lazyParts.test(i)), []);
 });
