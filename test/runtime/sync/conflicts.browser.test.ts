@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { closeAll, client, login, serverDocs, unique, whileCut, type Client } from './helpers.js';
+import { closeAll, client, login, serverDocs, unique, waitFor, whileCut, type Client } from './helpers.js';
 import { goOffline, goOnline, resetStub } from '../../../testing/commands.js';
 import type { ConflictPolicy } from '../../../runtime/sync/index.js';
 
@@ -11,7 +11,9 @@ async function race(policy: ConflictPolicy, mine: Record<string, unknown>, their
   const a: Client = await client({ sync });
   const b: Client = await client({ sync });
   await (await a.sync.put('notes', base)).acked;
-  await b.sync.syncNow();
+  // syncNow during a cycle b started before a's put was in (its first, as leader) resolves with
+  // that cycle: ask again until b holds the document, or b's edit would have no base.
+  await waitFor(async () => (await b.sync.syncNow(), (await b.store.collection('notes').get(id)) !== undefined), 'b to pull the base document');
   // b edits what it held: a's edit must not reach it first.
   const h = await whileCut(b, async () => {
     await (await a.sync.patch('notes', id, theirs)).acked;
