@@ -107,7 +107,9 @@ describe('sync engine: faults between client and server', () => {
     // The preflight goes on and is answered while the device is offline.
     await setProxyRules([]);
     await waitFor(() => a.sync.status.lastError?.code === 'network', 'the push given up', 10_000, () => a.sync.status);
-    expect(a.sync.status.lastError!.message).to.include('/sync/v1/push').and.include('went offline');
+    // Given up by the engine at 'offline', or failed by the browser first (Firefox under load,
+    // once in CI): either way within seconds, not after requestTimeoutMs.
+    expect(a.sync.status.lastError!.message).to.include('/sync/v1/push').and.match(/went offline|Could not reach the sync server/);
     expect(h.status, 'not settled').to.be.oneOf(['pending', 'sent']);
     expect(await a.store.collection('$outbox').count()).to.equal(1);
     await goOnline();
