@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path';
 import { appOptions, DEMO_MANIFEST, DEMO_PRELOAD } from '../scripts/build-app.mjs';
 import { ENTRY_PLACEHOLDER, buildServiceWorker, writeWebManifest } from '../build-tools/index.js';
-import { chunksToPreload, pageWithPreloads } from '../build-tools/preload.js';
+import { indexPage } from '../build-tools/preload.js';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -21,10 +21,9 @@ async function buildOne({ outDir, entryFile, htmlFile, swEntry, name, minify = t
   mkdirSync(outDir, { recursive: true });
   const options = { ...appOptions({ root, dev: false }), entryPoints: { main: entryFile }, outdir: join(outDir, 'assets'), sourcemap: false, minify, plugins: [] };
   const result = await build(options);
-  const entryOutput = outputOf(result.metafile, relative(root, entryFile));
   // The page as the app build writes it: the entry and the chunks a start needs, preloaded.
-  const chunks = chunksToPreload({ metafile: result.metafile, root, out: outDir, entryOutput, preload });
-  writeFileSync(join(outDir, 'index.html'), pageWithPreloads(readFileSync(htmlFile, 'utf8'), { entry: '/' + relative(outDir, join(root, entryOutput)), chunks, placeholder: ENTRY_PLACEHOLDER }));
+  const entryOutput = outputOf(result.metafile, relative(root, entryFile));
+  writeFileSync(join(outDir, 'index.html'), indexPage(readFileSync(htmlFile, 'utf8'), { metafile: result.metafile, root, out: outDir, entryOutput, preload, placeholder: ENTRY_PLACEHOLDER }));
   cpSync(join(root, 'demo-app/public'), outDir, { recursive: true });
   writeWebManifest({ outDir, manifest: { ...DEMO_MANIFEST, name, short_name: name } });
   await buildServiceWorker({ entry: swEntry, outDir, conditions: ['source'], define: { APP_VERSION: JSON.stringify(`bench-${Date.now().toString(36)}`) } });

@@ -3,10 +3,10 @@
 // precaches what the others wrote), the service worker.
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync, cpSync, existsSync, rmSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildServiceWorker } from './service-worker.js';
 import { writeWebManifest } from './manifest.js';
-import { chunksToPreload, pageWithPreloads } from './preload.js';
+import { indexPage } from './preload.js';
 
 /** What the page's `<script type="module">` in the HTML template is replaced with. */
 export const ENTRY_PLACEHOLDER = '%ENTRY%';
@@ -25,9 +25,10 @@ export const ENTRY_PLACEHOLDER = '%ENTRY%';
  * @property {Record<string, string>} [define] More esbuild `define`s for both bundles.
  * @property {string[]} [conditions] Extra package export conditions.
  * @property {number} [maxFileBytes] Per-file precache limit (see `buildServiceWorker`).
- * @property {string[]} [preload] Lazily imported modules the first view needs (e.g. its route's
- *   `src/ui/inbox-page.ts`), preloaded with the entry. The entry's own imports and the framework's
- *   start-up chunks are always preloaded (see build-tools/preload.js).
+ * @property {string[]} [preload] What the first view loads lazily, preloaded with the entry: the
+ *   app's modules (e.g. its route's `src/ui/inbox-page.ts`) and the parts of Outpost its start runs
+ *   (`outpost/store`, `outpost/sync`, `outpost/service-worker`). The entry's own imports are always
+ *   preloaded (see build-tools/preload.js).
  */
 
 /**
@@ -81,8 +82,7 @@ function htmlPlugin({ root, entryPath, out, html, publicDir, preload }) {
           throw new Error(`outpost build: ${html} has no ${ENTRY_PLACEHOLDER}. Add <script type="module" src="${ENTRY_PLACEHOLDER}"></script> where the app's script goes.`);
         }
         mkdirSync(out, { recursive: true });
-        const chunks = chunksToPreload({ metafile: result.metafile, root, out, entryOutput: entry[0], preload });
-        writeFileSync(join(out, 'index.html'), pageWithPreloads(template, { entry: '/' + relative(out, resolve(root, entry[0])), chunks, placeholder: ENTRY_PLACEHOLDER }));
+        writeFileSync(join(out, 'index.html'), indexPage(template, { metafile: result.metafile, root, out, entryOutput: entry[0], preload, placeholder: ENTRY_PLACEHOLDER }));
         if (existsSync(publicDir)) cpSync(publicDir, out, { recursive: true });
       });
     },

@@ -93,3 +93,16 @@ export function pageWithPreloads(template, { entry, chunks, placeholder }) {
   const head = html.indexOf('</head>');
   return head >= 0 ? html.slice(0, head) + links + '\n' + html.slice(head) : links + html;
 }
+
+/**
+ * The app's `index.html` from its `template`: the entry's URL for `placeholder`, and the chunks
+ * {@link chunksToPreload} picks, preloaded.
+ *
+ * @param {string} template
+ * @param {{ metafile: import('esbuild').Metafile, root: string, out: string, entryOutput: string, preload?: string[], placeholder: string }} build
+ * @returns {string}
+ */
+export function indexPage(template, { metafile, root, out, entryOutput, preload, placeholder }) {
+  const chunks = chunksToPreload({ metafile, root, out, entryOutput, preload });
+  return pageWithPreloads(template, { entry: '/' + relative(out, resolve(root, entryOutput)).split('\\').join('/'), chunks, placeholder });
+}
