@@ -27,17 +27,23 @@ async function login(url: string, user = 'alice'): Promise<string> {
 
 const schema = (name: string) => ({ name, version: 1, collections: { messages: { keyPath: 'id', indexes: { byDate: 'date', byLabel: 'labels*' } }, ...syncCollections } });
 
+/** A raw IndexedDB database (version 1, made by `upgrade`), for the floors. */
+function openRawDb(name: string, upgrade: (db: IDBDatabase) => void): Promise<IDBDatabase> {
+  return new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open(name, 1);
+    open.onupgradeneeded = () => upgrade(open.result);
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+}
+
 /** Floor: pull the same pages with fetch and put them with raw IndexedDB, one transaction per page. */
 async function floor(url: string, token: string): Promise<number> {
   const name = `bench-floor-${Math.random()}`;
-  const db = await new Promise<IDBDatabase>((resolve) => {
-    const r = indexedDB.open(name, 1);
-    r.onupgradeneeded = () => {
-      const os = r.result.createObjectStore('messages', { keyPath: 'id' });
-      os.createIndex('byDate', 'date');
-      os.createIndex('byLabel', 'labels', { multiEntry: true });
-    };
-    r.onsuccess = () => resolve(r.result);
+  const db = await openRawDb(name, (d) => {
+    const os = d.createObjectStore('messages', { keyPath: 'id' });
+    os.createIndex('byDate', 'date');
+    os.createIndex('byLabel', 'labels', { multiEntry: true });
   });
   const t0 = performance.now();
   let cursor: string | null = null;
@@ -96,16 +102,11 @@ async function resumeFromMiddle(url: string, token: string, docs: number): Promi
 
 /** A raw IndexedDB database shaped like the synced messages (same indexes) with an outbox, for floors. */
 function rawMailDb(name: string): Promise<IDBDatabase> {
-  return new Promise<IDBDatabase>((resolve, reject) => {
-    const open = indexedDB.open(name, 1);
-    open.onupgradeneeded = () => {
-      const os = open.result.createObjectStore('messages', { keyPath: 'id' });
-      os.createIndex('byDate', 'date');
-      os.createIndex('byLabel', 'labels', { multiEntry: true });
-      open.result.createObjectStore('outbox', { keyPath: 'id', autoIncrement: true }).createIndex('byDoc', 'doc');
-    };
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
+  return openRawDb(name, (db) => {
+    const os = db.createObjectStore('messages', { keyPath: 'id' });
+    os.createIndex('byDate', 'date');
+    os.createIndex('byLabel', 'labels', { multiEntry: true });
+    db.createObjectStore('outbox', { keyPath: 'id', autoIncrement: true }).createIndex('byDoc', 'doc');
   });
 }
 
@@ -198,17 +199,12 @@ async function bulkLabelChange(url: string, token: string, n: number, runs: numb
   const sync = await createSync({ store, url, auth: { token }, collections: { messages: {} }, events: false, debounceMs: 3_600_000, periodicMs: 3_600_000 });
   await sync.syncNow();
   const rawName = `${name}-raw`;
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const open = indexedDB.open(rawName, 1);
-    open.onupgradeneeded = () => {
-      const os = open.result.createObjectStore('messages', { keyPath: 'id' });
-      os.createIndex('byDate', 'date');
-      os.createIndex('byThread', ['threadId', 'date']);
-      os.createIndex('byLabelDate', 'ld', { multiEntry: true });
-      open.result.createObjectStore('outbox', { keyPath: 'id' }).createIndex('byDoc', 'doc');
-    };
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
+  const db = await openRawDb(rawName, (d) => {
+    const os = d.createObjectStore('messages', { keyPath: 'id' });
+    os.createIndex('byDate', 'date');
+    os.createIndex('byThread', ['threadId', 'date']);
+    os.createIndex('byLabelDate', 'ld', { multiEntry: true });
+    d.createObjectStore('outbox', { keyPath: 'id' }).createIndex('byDoc', 'doc');
   });
   const rawPut = (list: Array<Record<string, unknown>>, id0: number) => new Promise<void>((resolve, reject) => {
     const tx = db.transaction(['messages', 'outbox'], 'readwrite');
