@@ -22,9 +22,11 @@ export function findHeading(root: ParentNode): HTMLElement | undefined {
 export async function settled(root: ParentNode): Promise<void> {
   for (let round = 0; round < 5; round++) {
     const pending: Promise<unknown>[] = [];
+    // One 2 s limit for the round's undefined elements, started by the first of them.
+    let limit: Promise<unknown> | undefined;
     const visit = (node: ParentNode) => {
       for (const el of node.querySelectorAll('*')) {
-        const update = (el as { updateComplete?: Promise<unknown> }).updateComplete ?? (el.matches(':not(:defined)') && Promise.race([customElements.whenDefined(el.localName).then(() => false), new Promise((r) => setTimeout(r, 2000, true))]));
+        const update = (el as { updateComplete?: Promise<unknown> }).updateComplete ?? (el.matches(':not(:defined)') && Promise.race([customElements.whenDefined(el.localName).then(() => false), (limit ??= new Promise((r) => setTimeout(r, 2000, true)))]));
         if (update) pending.push(update);
         if (el.shadowRoot) visit(el.shadowRoot);
       }
