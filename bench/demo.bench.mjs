@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import puppeteer from 'puppeteer-core';
 import { tsImport } from 'tsx/esm/api';
 import { buildBlank, buildDemo } from './app-builds.mjs';
-import { PAGE_KIT, firstRowsProbe, selectForLabel, selectNewest } from './page-probe.mjs';
+import { PAGE_KIT, firstRowsProbe, selectForLabel, selectNewest, storeRowsProbe } from './page-probe.mjs';
 import { startLongestTask } from './longest-task.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -145,19 +145,23 @@ async function firstVisit(url, profile, demo) {
   }
 }
 
-/** One cold start: relaunch on the profile, open `path`, time to the first painted `tag`. */
-async function coldStart(url, profile, path, tag) {
+/**
+ * One cold start: relaunch on the profile, open `path`, time to the first painted `tag` (and with
+ * `fromStore`, to the demo's first rows read from its store rather than its snapshot).
+ */
+async function coldStart(url, profile, path, tag, fromStore = false) {
   const browser = await launch(profile);
   try {
-    const page = await probePage(browser, firstRowsProbe(tag));
+    const page = await probePage(browser, firstRowsProbe(tag) + (fromStore ? storeRowsProbe() : ''));
     await page.goto(`${url}${path}`, { waitUntil: 'domcontentloaded' });
     const rows = await page.evaluate(() => window.__firstRows);
+    const storeRows = fromStore ? await page.evaluate(() => window.__storeRows) : undefined;
     const nav = await page.evaluate(() => {
       const n = performance.getEntriesByType('navigation')[0];
       return { controlled: !!navigator.serviceWorker.controller, responseEnd: n?.responseEnd, domContentLoaded: n?.domContentLoadedEventEnd };
     });
     if (!nav.controlled) throw new Error(`${path}: the page was not served by the service worker`);
-    return { rows, ...nav };
+    return { rows, storeRows, ...nav };
   } finally {
     await browser.close();
   }
@@ -345,20 +349,24 @@ try {
   await demoStub.kill();
   await blankStub.kill();
   const demo = [];
+  const demoStore = [];
   const blank = [];
   const phases = { demo: { responseEnd: [], domContentLoaded: [] }, blank: { responseEnd: [], domContentLoaded: [] } };
   for (let i = 0; i < RUNS; i++) {
     // Alternate which app starts first, so neither always runs on a warmer machine.
     for (const which of i % 2 ? ['blank', 'demo'] : ['demo', 'blank']) {
-      const r = which === 'demo' ? await coldStart(url, demoProfile, '/u/0/inbox', 'mail-thread-row') : await coldStart(blankUrl, blankProfile, '/', 'blank-row');
+      const r = which === 'demo' ? await coldStart(url, demoProfile, '/u/0/inbox', 'mail-thread-row', true) : await coldStart(blankUrl, blankProfile, '/', 'blank-row');
       (which === 'demo' ? demo : blank).push(r.rows);
+      if (which === 'demo') demoStore.push(r.storeRows);
       phases[which].responseEnd.push(r.responseEnd);
       phases[which].domContentLoaded.push(r.domContentLoaded);
-      log(`cold offline start ${which}: rows painted at ${Math.round(r.rows)} ms (response end ${Math.round(r.responseEnd)} ms, DOMContentLoaded ${Math.round(r.domContentLoaded)} ms)`);
+      log(`cold offline start ${which}: rows painted at ${Math.round(r.rows)} ms${which === 'demo' ? `, rows from the store at ${Math.round(r.storeRows)} ms` : ''} (response end ${Math.round(r.responseEnd)} ms, DOMContentLoaded ${Math.round(r.domContentLoaded)} ms)`);
     }
   }
   const phaseMedians = (p) => ({ responseEnd: Math.round(median(p.responseEnd)), domContentLoaded: Math.round(median(p.domContentLoaded)) });
   rows.push({ ...row(`cold offline start, ${SIZE}-message mailbox: navigation → first inbox rows painted (beside: blank Lit page, same SW)`, demo, blank), phases: { outpost: phaseMedians(phases.demo), raw: phaseMedians(phases.blank) } });
+  // The rows above may be the last visit's snapshot (outpost/snapshot); these are the store's.
+  rows.push(row(`cold offline start, ${SIZE}-message mailbox: navigation → first inbox rows read from the store painted (the row above may paint the last visit's snapshot first)`, demoStore, blank));
 
   await demoStub.start();
   try {

@@ -68,6 +68,17 @@ export function firstRowsProbe(tag) {
 }
 
 /**
+ * Source text that, with {@link PAGE_KIT}, records in `window.__storeRows` the first frame showing
+ * the demo's rows read from its store (a cold start paints the last visit's snapshot before them).
+ */
+export function storeRowsProbe() {
+  return `window.__storeRows = window.__bench.frameWhen(() => {
+    const list = window.__bench.find('mail-thread-list');
+    return !!list?.threads && !list.fromSnapshot && window.__bench.all('mail-thread-row').some((r) => window.__bench.rendered(r) && list.threads.includes(r.thread));
+  });`;
+}
+
+/**
  * Page-side (pass it to `page.evaluate`): lists at least `n` conversations in the demo's thread
  * list (what scrolling down does), selects the newest `n` and resolves to their thread ids.
  */

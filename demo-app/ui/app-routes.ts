@@ -9,6 +9,7 @@ import type { InstallSource } from 'outpost/components';
 import type { MailLabel } from '../model.js';
 import type { MailSession } from '../app/mail-store.js';
 import { MAIL_PATTERNS, homeOf, mailRouteOf, mailboxTitle } from '../app/routes.js';
+import { labelsSnapshot } from '../app/snapshots.js';
 
 /** What the routes render with. */
 export interface MailRoutesOptions {
@@ -38,6 +39,12 @@ const titleOf = (params: RouteParams, labels: Labels | undefined) => {
 
 /** The app's routes: `/signin` and the mail patterns of {@link MAIL_PATTERNS}. */
 export function mailRoutes({ accounts, server, install }: MailRoutesOptions): RouteConfig[] {
+  // The first view paints from the snapshots before the store opens (`pending`), with the same
+  // template as `render`, so Lit keeps <mail-shell> and its list when the session arrives.
+  const shell = (params: RouteParams, session: MailSession | undefined, labels: readonly MailLabel[]) => {
+    const { account, mailbox, threadId } = mailRouteOf(params);
+    return html`<mail-shell .session=${session} .account=${account} .accounts=${accounts.list()} .mailbox=${mailbox} .threadId=${threadId} .labels=${labels} .install=${install}></mail-shell>`;
+  };
   const mail = (path: string) =>
     route({
       path,
@@ -45,13 +52,17 @@ export function mailRoutes({ accounts, server, install }: MailRoutesOptions): Ro
       load: () => import('./mail-shell.js'),
       data: ({ store }) => labelsOf(store!),
       title: ({ params, data }) => `${titleOf(params, data)} · Outpost Mail`,
+      pending: ({ params }) => {
+        const user = accounts.list()[Number(params.account)]?.user;
+        return shell(params, undefined, (user && labelsSnapshot(user).read()) || []);
+      },
       render: ({ params, data }) => {
-        const { account, mailbox, threadId } = mailRouteOf(params);
         const list = accounts.list();
-        const session = list[account] && accounts.opened(list[account].user);
+        const user = list[Number(params.account)]?.user;
+        const session = user && accounts.opened(user);
         // Signed out in another tab a moment ago: the guard sends the app elsewhere next.
         if (!session) return html`<p class="loading">Opening your mail…</p>`;
-        return html`<mail-shell .session=${session} .account=${account} .accounts=${list} .mailbox=${mailbox} .threadId=${threadId} .labels=${data ?? []} .install=${install}></mail-shell>`;
+        return shell(params, session, data ?? []);
       },
     });
   return [

@@ -22,6 +22,7 @@ import { shellStyles } from './shell-styles.js';
 import type { MailThreadList } from './thread-list.js';
 import type { ComposeRequest, MailThreadView } from './thread-view.js';
 import { renderNav, renderToolbar } from './shell-parts.js';
+import { labelsSnapshot } from '../app/snapshots.js';
 import './thread-list.js';
 
 /** more-views.ts once fetched (or being fetched): one chunk for every shell. */
@@ -37,8 +38,11 @@ let moreViews: Promise<unknown> | undefined;
 export class MailShell extends LitElement {
   static override styles = shellStyles;
 
-  /** The account shown. */
-  @property({ attribute: false }) accessor session!: MailSession;
+  /**
+   * The account's open session; undefined while its store opens on a cold start, when the shell
+   * paints from the snapshots (app/snapshots.ts) and every action waits for it.
+   */
+  @property({ attribute: false }) accessor session: MailSession | undefined;
   /** Its `/u/<n>` index. */
   @property({ type: Number }) accessor account = 0;
   /** Every signed-in account (for the switcher). */
@@ -85,9 +89,12 @@ export class MailShell extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     // A conversation, compose, the drafts list or the conflict inbox about to show: its chunk now.
     if (this.threadId || this.draft || this.conflictsOpen || (this.mailbox.kind === 'system' && this.mailbox.id === 'drafts')) this.#loadMoreViews();
+    // What the next cold start paints before the store opens.
+    if (changed.has('labels') && this.session) labelsSnapshot(this.session.user).write(this.labels);
     if (!changed.has('session')) return;
     this.#stops.splice(1).forEach((f) => f());
     const session = this.session;
+    if (!session) return;
     const onAuth = () => (this.authLost = true);
     session.sync.addEventListener('auth-required', onAuth);
     this.authLost = false;
@@ -124,9 +131,14 @@ export class MailShell extends LitElement {
     this.dispatchEvent(new CustomEvent('navigate', { detail: path, bubbles: true, composed: true }));
   }
 
+  /** The account's user name (known before its session opens). */
+  get user(): string {
+    return this.session?.user ?? this.accounts[this.account]?.user ?? '';
+  }
+
   /** The user's address. */
   get me(): string {
-    return `${this.session.user}@outpost.test`;
+    return `${this.user}@outpost.test`;
   }
 
   /** Thread ids an action applies to: the open thread, else the list's selection or focused row. */
@@ -145,8 +157,9 @@ export class MailShell extends LitElement {
    * when known (by default those the list holds), so the action need not read them first.
    */
   async act(run: (s: MailSession, ids: string[], messages?: MailMessage[]) => Promise<ActionResult>, leaveThread = false, ids = this.targets(), messages = this.#held(ids)): Promise<void> {
-    if (!ids.length) return;
-    const pending = run(this.session, ids, messages);
+    const session = this.session;
+    if (!ids.length || !session) return;
+    const pending = run(session, ids, messages);
     // z pressed while the action's writes are still going in must undo this action, not the last one.
     const undoPending = async () => (await pending).undo?.();
     this.#lastUndo = undoPending;
@@ -171,6 +184,7 @@ export class MailShell extends LitElement {
   }
 
   async #toggleStar(ids = this.targets()): Promise<void> {
+    if (!this.session) return;
     // The targets are read before the first await: the focus may move on while the store answers.
     const listed = this.threadId ? undefined : this.list?.threads?.filter((t) => ids.includes(t.threadId));
     const messages = this.#held(ids) ?? (await threadMessages(this.session, ids));
@@ -195,9 +209,10 @@ export class MailShell extends LitElement {
 
   /** Sends a draft after the undo window; offline it waits in the outbox ("Queued"). */
   sendDraft(draft: MailDraft): void {
+    const session = this.session;
+    if (!session) return;
     this.draft = undefined;
     const args = sendArgsOf(draft, parseRecipients(draft.to), parseRecipients(draft.cc));
-    const session = this.session;
     const timer = setTimeout(() => {
       this.#sends.delete(timer);
       toast.dismiss();
@@ -278,14 +293,14 @@ export class MailShell extends LitElement {
           <form role="search" @submit=${this.#submitSearch}>
             <input type="search" aria-label="Search mail" placeholder="Search mail (from: to: subject: label: is:unread has:attachment before: after:)" .value=${searchValue} />
           </form>
-          <outpost-sync-status class="sync" .sync=${this.session.sync}></outpost-sync-status>
+          <outpost-sync-status class="sync" .sync=${this.session?.sync}></outpost-sync-status>
           <details class="accounts">
-            <summary aria-label=${`Account ${this.session.user}`}>${this.session.user}</summary>
+            <summary aria-label=${`Account ${this.user}`}>${this.user}</summary>
             <div class="menu-panel" @click=${this.#closeMenuOnLink}>
               <ul>${this.accounts.map((a, i) => html`<li><a href=${mailPath(i, { kind: 'system', id: 'inbox' })} aria-current=${i === this.account ? 'page' : 'false'}>${a.user}@outpost.test</a></li>`)}</ul>
               <a href="/signin">Add another account</a>
               <button @click=${() => (this.conflictsOpen = true)}>Sync conflicts</button>
-              <button @click=${() => this.dispatchEvent(new CustomEvent('sign-out', { detail: this.session.user, bubbles: true, composed: true }))}>Sign out ${this.session.user}</button>
+              <button @click=${() => this.dispatchEvent(new CustomEvent('sign-out', { detail: this.user, bubbles: true, composed: true }))}>Sign out ${this.user}</button>
             </div>
           </details>
           <outpost-install-button class="install" .install=${this.install}>Install</outpost-install-button>
@@ -293,14 +308,14 @@ export class MailShell extends LitElement {
         </div>
         <div slot="nav" class="nav">${renderNav(this)}</div>
         <div class="view">
-          ${this.authLost ? html`<p class="banner" role="alert">The server signed ${this.session.user} out. Your changes are kept on this device; <a href="/signin">sign in again</a> to sync them.</p>` : ''}
-          <outpost-sync-progress .sync=${this.session.sync} label="Downloading your mail"></outpost-sync-progress>
+          ${this.authLost ? html`<p class="banner" role="alert">The server signed ${this.user} out. Your changes are kept on this device; <a href="/signin">sign in again</a> to sync them.</p>` : ''}
+          <outpost-sync-progress .sync=${this.session?.sync} label="Downloading your mail"></outpost-sync-progress>
           ${renderToolbar(this, title)}
           ${this.mailbox.kind === 'system' && this.mailbox.id === 'drafts' && !this.threadId
             ? html`<mail-drafts-list .session=${this.session} @open-draft=${(e: CustomEvent<MailDraft>) => (this.draft = e.detail)}></mail-drafts-list>`
             : this.threadId
               ? html`<mail-thread-view .session=${this.session} .threadId=${this.threadId} .labels=${this.labels} @compose=${(e: CustomEvent<ComposeRequest>) => this.openCompose(e.detail)}></mail-thread-view>`
-              : html`<mail-thread-list .session=${this.session} .mailbox=${this.mailbox} .labels=${this.labels} .label=${title}
+              : html`<mail-thread-list .session=${this.session} .user=${this.user} .mailbox=${this.mailbox} .labels=${this.labels} .label=${title}
                   @open-thread=${(e: CustomEvent<string>) => this.go(mailPath(this.account, this.mailbox, e.detail))}
                   @row-star=${(e: CustomEvent<string>) => void this.#toggleStar([e.detail])}></mail-thread-list>`}
         </div>
@@ -310,7 +325,7 @@ export class MailShell extends LitElement {
         : ''}
       <outpost-toaster></outpost-toaster>
       <outpost-dialog label="Sync conflicts" .open=${this.conflictsOpen} @close=${() => (this.conflictsOpen = false)}>
-        ${this.conflictsOpen ? html`<outpost-conflict-inbox .sync=${this.session.sync}></outpost-conflict-inbox>` : ''}
+        ${this.conflictsOpen ? html`<outpost-conflict-inbox .sync=${this.session?.sync}></outpost-conflict-inbox>` : ''}
       </outpost-dialog>
       <outpost-dialog class="help" label="Keyboard shortcuts" .open=${this.helpOpen} @close=${() => (this.helpOpen = false)}>
         <table class="shortcuts">

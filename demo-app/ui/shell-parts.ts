@@ -26,7 +26,8 @@ export function renderNav(shell: MailShell) {
     e.preventDefault();
     const input = (e.target as HTMLFormElement).elements.namedItem('label') as HTMLInputElement;
     const name = input.value.trim();
-    if (!name) return;
+    // Nothing to write to before the store opens (a cold start's first moments): the name stays.
+    if (!name || !shell.session) return;
     input.value = '';
     const id = await createLabel(shell.session, name);
     shell.go(mailPath(shell.account, { kind: 'label', id }));
@@ -63,13 +64,13 @@ export function renderToolbar(shell: MailShell, title: string) {
     ? html`<span class="label-settings">
         <button @click=${() => {
           const name = prompt(`Rename label "${label.name}" to:`, label.name)?.trim();
-          if (name) void updateLabel(shell.session, label.id, { name });
+          if (name && shell.session) void updateLabel(shell.session, label.id, { name });
         }}>Rename</button>
-        <select aria-label="Label colour" .value=${label.color} @change=${(e: Event) => void updateLabel(shell.session, label.id, { color: (e.target as HTMLSelectElement).value })}>
+        <select aria-label="Label colour" .value=${label.color} @change=${(e: Event) => shell.session && void updateLabel(shell.session, label.id, { color: (e.target as HTMLSelectElement).value })}>
           ${LABEL_COLORS.map((c) => html`<option value=${c.value} ?selected=${c.value === label.color}>${c.name}</option>`)}
         </select>
         <button @click=${async () => {
-          if (!confirm(`Delete label "${label.name}"? Conversations keep their other labels.`)) return;
+          if (!shell.session || !confirm(`Delete label "${label.name}"? Conversations keep their other labels.`)) return;
           await deleteLabel(shell.session, label.id);
           shell.go(mailPath(shell.account, { kind: 'system', id: 'inbox' }));
         }}>Delete label</button>

@@ -8,6 +8,7 @@ import type { MailSession } from '../app/mail-store.js';
 import { listSourceOf, mailboxThreads, pendingKeys, type MailboxPage } from '../app/queries.js';
 import { watchThreads, type ThreadsWatch } from '../app/live-threads.js';
 import { sameMailbox, type Mailbox } from '../app/routes.js';
+import { SNAPSHOT_ROWS, listSnapshot } from '../app/snapshots.js';
 import './thread-row.js';
 
 /**
@@ -30,8 +31,10 @@ export class MailThreadList extends LitElement {
     .empty { padding: 2rem; color: #5f6368; }
   `;
 
-  /** The signed-in account. */
+  /** The signed-in account; undefined while its store opens (the list shows its snapshot then). */
   @property({ attribute: false }) accessor session: MailSession | undefined;
+  /** The account's user name: whose snapshot to paint before the session opens, and to save. */
+  @property() accessor user: string | undefined;
   /** The mailbox to list (an equal mailbox in a new object changes nothing). */
   @property({ attribute: false, hasChanged: (value: Mailbox, old?: Mailbox) => !sameMailbox(value, old) }) accessor mailbox: Mailbox = { kind: 'system', id: 'inbox' };
   /** The account's user labels (for chips and `label:` search). */
@@ -41,6 +44,8 @@ export class MailThreadList extends LitElement {
 
   /** The conversations shown, newest first (undefined until the first read). */
   @state() accessor threads: ThreadSummary[] | undefined;
+  /** Whether the rows shown are the last visit's snapshot, standing in until the store answers. */
+  @state() accessor fromSnapshot = false;
   /** Whether the mailbox has more conversations than those read so far. */
   @state() accessor more = false;
   /** How many conversations to read (grows by a page as the user scrolls). */
@@ -65,13 +70,17 @@ export class MailThreadList extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     // Labels matter to the query only in search (`label:`); elsewhere they only colour chips.
     const labelsMatter = changed.has('labels') && this.mailbox.kind === 'search';
-    if (changed.has('session') || changed.has('mailbox') || labelsMatter) {
-      if (changed.has('session') || changed.has('mailbox')) {
+    if (changed.has('session') || changed.has('mailbox') || changed.has('user') || labelsMatter) {
+      // The session opening under the snapshot's rows (a cold start): they stay until the store answers.
+      const opened = changed.has('session') && changed.get('session') === undefined && !changed.has('mailbox') && !changed.has('user');
+      if ((changed.has('session') || changed.has('mailbox') || changed.has('user')) && !opened) {
         this.selection = new Set();
         this.#limit = PAGE;
         // Another mailbox's conversations are not shown under this one's name while it loads
         // (nor would the list's active row follow one of them into it): a new list, top row active.
-        this.threads = undefined;
+        // Before the session opens, the last visit's first rows stand in.
+        this.threads = this.session ? undefined : this.#snapshot()?.read();
+        this.fromSnapshot = !!this.threads;
         this.more = false;
       }
       this.#watch();
@@ -97,10 +106,13 @@ export class MailThreadList extends LitElement {
     this.#stopThreads?.();
     const session = this.session!;
     const mailbox = this.mailbox;
+    const snapshot = this.#snapshot();
     const show = (page: MailboxPage) => {
       this.threads = page.threads;
+      this.fromSnapshot = false;
       this.more = page.more;
       this.#listed?.();
+      snapshot?.write(page.threads.slice(0, SNAPSHOT_ROWS));
     };
     // A mailbox is patched from each write (only the conversations it touched are read again); a
     // search, whose candidates come from several indexes, is read again.
@@ -110,6 +122,10 @@ export class MailThreadList extends LitElement {
   }
 
   #threadsWatch: ThreadsWatch | undefined;
+
+  #snapshot() {
+    return this.user ? listSnapshot(this.user, this.mailbox) : undefined;
+  }
 
   /**
    * Every message of these listed conversations as the list holds them, so an action on them need

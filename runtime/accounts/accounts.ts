@@ -2,6 +2,7 @@
 // sync, opened once on first use, and sign-out wiping only that account's data. The accounts are
 // outpost/session's: the same records, mirrored into its database after every change.
 import { writeSessions } from '../session/session-store.js';
+import { clearSnapshots } from '../snapshot/snapshot.js';
 import { accountStoreName, deleteStore, type Store } from '../store/index.js';
 
 /** One signed-in account. */
@@ -131,7 +132,11 @@ export class Accounts<S extends AccountSession> extends EventTarget {
     const list = this.list();
     const i = list.findIndex((a) => a.user === account.user);
     if (i >= 0) list[i] = { user: account.user, token: account.token };
-    else list.push({ user: account.user, token: account.token });
+    else {
+      list.push({ user: account.user, token: account.token });
+      // A new sign-in starts with no snapshot: one an earlier session left may be stale.
+      clearSnapshots(this.#storeName(account.user));
+    }
     localStorage.setItem(this.#key, JSON.stringify(list));
     this.#mirror();
     this.dispatchEvent(new Event('change'));
@@ -175,7 +180,12 @@ export class Accounts<S extends AccountSession> extends EventTarget {
     localStorage.setItem(this.#key, JSON.stringify(this.list().filter((a) => a.user !== user)));
     this.#mirror();
     this.dispatchEvent(new Event('change'));
-    await deleteStore((this.#options.storeName ?? ((u: string) => accountStoreName(this.#options.app, u)))(user));
+    clearSnapshots(this.#storeName(user));
+    await deleteStore(this.#storeName(user));
+  }
+
+  #storeName(user: string): string {
+    return this.#options.storeName?.(user) ?? accountStoreName(this.#options.app, user);
   }
 
   #closeSession(user: string): void {

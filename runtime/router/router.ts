@@ -98,6 +98,8 @@ export class Router extends EventTarget implements ReactiveController {
   readonly #ready = ensureURLPattern();
   #pending: Navigation | undefined;
   #current: Current | undefined;
+  /** The first navigation's route's `pending` view, shown until a view commits. */
+  #early: (() => unknown) | undefined;
   #navId = 0;
   #key = '';
   #scrollTarget: EventTarget | undefined;
@@ -161,7 +163,7 @@ export class Router extends EventTarget implements ReactiveController {
 
   /** What the host renders where the view goes. */
   outlet(): unknown {
-    return this.#inner.outlet();
+    return this.#inner.outlet() ?? this.#early?.();
   }
 
   hostConnected(): void {
@@ -216,6 +218,9 @@ export class Router extends EventTarget implements ReactiveController {
     const path = appPath(url.pathname, this.base) ?? url.pathname;
     this.#pending = { id, url, path, kind, redirects };
     await this.#inner.goto(path);
+    // Routes renders the committed view from here on (or the navigation was superseded, and the
+    // newer one's route decides).
+    if (this.#current) this.#early = undefined;
     const current = this.#current;
     if (current?.navigation.id !== id) return;
     await this.#afterRender(current);
@@ -253,6 +258,13 @@ export class Router extends EventTarget implements ReactiveController {
         // The address bar already shows the blocked path: render the 404 rather than nothing.
         return this.#commitFallback(navigation);
       }
+    }
+
+    // The first view may paint before the store opens (e.g. from a snapshot): the route says what.
+    if (!this.#current) {
+      const pending = 'pending' in route ? route.pending : undefined;
+      this.#early = pending && (() => pending(ctx));
+      this.#host.requestUpdate();
     }
 
     // The route's chunk loads while the location's store opens: both are needed to render.

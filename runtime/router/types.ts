@@ -91,6 +91,14 @@ export interface RouteConfig<D = unknown> {
   collections?: string[];
   /** Renders the view, usually a Lit template. */
   render(ctx: RouteContext<D>): unknown;
+  /**
+   * What the app's first view shows while the route's chunk loads, its store opens and its data
+   * is read (a cold start's slowest steps), e.g. the view painted from a snapshot of the last
+   * visit (`outpost/snapshot`); `render` replaces it. Return the same template as `render` (one
+   * function rendering both) and Lit keeps its elements. Later navigations keep showing the
+   * current view until the next one is ready.
+   */
+  pending?(ctx: GuardContext): unknown;
 }
 
 /** The 404 route, rendered when no route matches. */

@@ -5,7 +5,10 @@ import { expect } from '@open-wc/testing';
 import { deleteStore, openStore, type Store } from '../../runtime/store/index.js';
 import { syncCollections } from '../../runtime/sync/index.js';
 import { mailCollections, MAIL_STORE_VERSION } from '../../demo-app/app/mail-schema.js';
-import type { MailSession } from '../../demo-app/app/mail-store.js';
+import { mailStoreName, type MailSession } from '../../demo-app/app/mail-store.js';
+import { SNAPSHOT_ROWS, listSnapshot } from '../../demo-app/app/snapshots.js';
+import { groupThreads } from '../../demo-app/mail/threads.js';
+import { clearSnapshots } from '../../runtime/snapshot/index.js';
 import type { MailMessage } from '../../demo-app/model.js';
 import type { MailThreadList } from '../../demo-app/ui/thread-list.js';
 import '../../demo-app/ui/thread-list.js';
@@ -67,5 +70,49 @@ describe('demo thread list', () => {
     await list.updateComplete;
     expect(list.selection.size, 'selection in another mailbox').to.equal(0);
     await until(() => list.threads?.length === 20, 'the starred mailbox');
+  });
+
+  it("paints the last visit's first rows of that user's mailbox before its session opens, keeps them until the store answers, then saves the store's", async () => {
+    const user = `snap-${Math.random().toString(36).slice(2)}`;
+    const saved = listSnapshot(user, { kind: 'system', id: 'inbox' })!;
+    const old = groupThreads([message(999, ['INBOX'])]);
+    saved.write(old);
+    await until(() => !!saved.read(), 'the snapshot saved');
+    try {
+      const cold = document.createElement('mail-thread-list') as MailThreadList;
+      cold.style.height = '400px';
+      cold.user = user;
+      cold.mailbox = { kind: 'system', id: 'inbox' };
+      document.body.append(cold);
+      await cold.updateComplete;
+      expect(cold.threads).to.deep.equal(old);
+      expect(cold.fromSnapshot).to.equal(true);
+      await until(() => [...cold.shadowRoot!.querySelector('outpost-virtual-list')!.shadowRoot!.querySelectorAll('mail-thread-row')].some((r) => r.thread?.threadId === 't999'), 'the row painted from the snapshot');
+      // Every list the element shows from here on: never "Loading…" between the snapshot and the store's rows.
+      const shown: Array<unknown> = [];
+      cold.addController({ hostUpdated: () => shown.push(cold.threads) });
+      cold.session = session;
+      await until(() => cold.threads?.length === 50, "the store's first page");
+      expect(shown.includes(undefined), 'an empty list between the snapshot and the rows').to.equal(false);
+      expect(cold.threads!.some((t) => t.threadId === 't999'), 'the stale row replaced').to.equal(false);
+      expect(cold.fromSnapshot).to.equal(false);
+      // The next start paints the store's first screen.
+      await until(() => saved.read()?.[0]?.threadId === cold.threads![0].threadId, "the store's rows saved");
+      expect(saved.read()!.length).to.equal(SNAPSHOT_ROWS);
+      expect(saved.read()).to.deep.equal(cold.threads!.slice(0, SNAPSHOT_ROWS));
+      cold.remove();
+
+      // A search is not a place one starts from: it shows no snapshot.
+      expect(listSnapshot(user, { kind: 'search', query: 'x' })).to.equal(undefined);
+      const search = document.createElement('mail-thread-list') as MailThreadList;
+      search.user = user;
+      search.mailbox = { kind: 'search', query: 'Subject' };
+      document.body.append(search);
+      await search.updateComplete;
+      expect(search.threads).to.equal(undefined);
+      search.remove();
+    } finally {
+      clearSnapshots(mailStoreName(user));
+    }
   });
 });

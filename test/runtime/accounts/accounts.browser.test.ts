@@ -1,9 +1,11 @@
 import { expect } from '@open-wc/testing';
 import { openAccounts, type Account, type Accounts } from '../../../runtime/accounts/index.js';
 import { readSessions, writeSessions } from '../../../runtime/session/index.js';
+import { snapshot, type Snapshot } from '../../../runtime/snapshot/index.js';
 import { accountStoreName, openStore, type Store } from '../../../runtime/store/index.js';
 import { createSync, syncCollections, type Sync } from '../../../runtime/sync/index.js';
 import { stubUrl } from '../../../testing/commands.js';
+import { until } from '../../components/helpers.js';
 import { login, serverDocs, unique } from '../sync/helpers.js';
 
 interface NoteSession {
@@ -89,6 +91,28 @@ describe('openAccounts', () => {
     const missing = await reloaded.session(1).then(() => undefined, (e: unknown) => e);
     expect(missing).to.be.instanceOf(RangeError);
     expect((missing as Error).message).to.contain('/u/1');
+  });
+
+  it("signing an account out forgets its snapshots and no one else's; a new sign-in starts with none, a token refresh keeps them", async () => {
+    const { app, accounts } = await notesAccounts();
+    accounts.signIn(await account('alice'));
+    accounts.signIn(await account('bob'));
+    const [alice, bob] = ['alice', 'bob'].map((u) => snapshot<string>(accountStoreName(app, u), 'inbox'));
+    const write = async (s: Snapshot<string>, value: string) => {
+      s.write(value);
+      await until(() => s.read() === value, `the snapshot ${value}`);
+    };
+    await write(alice, "alice's rows");
+    await write(bob, "bob's rows");
+    await accounts.signOut('bob');
+    expect(bob.read(), "bob's rows after his sign-out").to.equal(undefined);
+    expect(alice.read()).to.equal("alice's rows");
+    // Bob's rows written by an earlier session (another tab's late write) are not shown to a new sign-in.
+    await write(bob, 'left by an earlier session');
+    accounts.signIn(await account('bob'));
+    expect(bob.read()).to.equal(undefined);
+    accounts.signIn(await account('alice'));
+    expect(alice.read(), 'a token refresh keeps them').to.equal("alice's rows");
   });
 
   it("are outpost/session's accounts: every change is in the session database the service worker reads, in /u/<n> order", async () => {

@@ -1,10 +1,10 @@
 import { expect } from '@open-wc/testing';
 import { html, LitElement } from 'lit';
-import { liveQuery, route, RouteController } from '../../../runtime/router/index.js';
+import { liveQuery, route, RouteController, Router } from '../../../runtime/router/index.js';
 import { ensureURLPattern } from '../../../runtime/router/location.js';
 import { deleteStore, openStore, type Store } from '../../../runtime/store/index.js';
 import { deepActive, until } from '../../components/helpers.js';
-import { BASE, mount, nextNavigation, text, unmountAll } from './helpers.js';
+import { BASE, mount, nextNavigation, text, unmountAll, type RouterHost } from './helpers.js';
 
 describe('Router', () => {
   afterEach(() => {
@@ -492,6 +492,53 @@ describe('Router', () => {
       }, '/u/0/todos/t1');
       expect(text(host, 'h1')).to.equal('Stored before the view');
       expect(loadBeforeStore, 'the chunk was asked for before the store').to.equal(true);
+    });
+
+    it("paints the first route's pending view while its store opens, keeps its elements when the view renders, and never shows it again on a later navigation", async () => {
+      let openStoreNow!: () => void;
+      const opening = new Promise<void>((r) => (openStoreNow = r));
+      let storeAsked = 0;
+      // One function renders both, as the docs ask: Lit keeps the element across the switch.
+      const view = (title: string) => html`<h1>${title}</h1>`;
+      const todos = route({
+        path: '/u/:account/todos/:id',
+        data: ({ store, params }) => liveQuery(['todos'], () => store!.collection<Todo>('todos').get(params.id!)),
+        pending: ({ params, store }) => view(`snapshot of ${params.id} (store: ${store === undefined ? 'none' : 'given'})`),
+        render: ({ data }) => view(data?.title ?? 'missing'),
+      });
+      history.replaceState(null, '', `${BASE}/u/0/todos/t1`);
+      const host = document.createElement('router-test-host') as RouterHost;
+      host.router = new Router(host, [todos], {
+        base: `${BASE}/`,
+        store: async () => {
+          storeAsked++;
+          // The first location's store opens only when the test says; later ones at once.
+          if (storeAsked === 1) await opening;
+          return store;
+        },
+      });
+      const first = nextNavigation(host.router);
+      document.body.append(host);
+      try {
+        await until(() => text(host, 'h1') === 'snapshot of t1 (store: none)', 'the pending view before the store opened');
+        const painted = host.querySelector('h1');
+        expect(host.router.location, 'no navigation committed yet').to.equal(undefined);
+        openStoreNow();
+        await first;
+        expect(text(host, 'h1')).to.equal('Stored before the view');
+        expect(host.querySelector('h1'), 'the same element, updated in place').to.equal(painted);
+        // A later navigation keeps the current view until the next one is ready: no pending view.
+        await store.collection<Todo>('todos').put({ id: 't2', title: 'Second' });
+        const seen: string[] = [];
+        const watch = new MutationObserver(() => seen.push(text(host, 'h1') ?? ''));
+        watch.observe(host, { subtree: true, characterData: true, childList: true });
+        await host.router.navigate('/u/0/todos/t2');
+        watch.disconnect();
+        expect(text(host, 'h1')).to.equal('Second');
+        expect(seen.filter((t) => t.startsWith('snapshot')), 'pending view on a later navigation').to.deep.equal([]);
+      } finally {
+        host.remove();
+      }
     });
 
     it('names the fix when a route declares data but the router has no store', async () => {
