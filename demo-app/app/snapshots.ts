@@ -9,6 +9,23 @@ import { mailPath, type Mailbox } from './routes.js';
 /** Conversations kept: a first screen and its overscan (~10 KB of JSON). */
 export const SNAPSHOT_ROWS = 30;
 
+/**
+ * Saves `value` for the next start. A snapshot is only a head start: one over its limit (a label
+ * list of thousands) is dropped with a warning rather than failing the view that saves it.
+ */
+export function save<T>(snapshot: Snapshot<T> | undefined, value: T): void {
+  try {
+    snapshot?.write(value);
+  } catch (error) {
+    console.warn((error as Error).message);
+  }
+}
+
+/** What a row needs to paint: the newest message ids only (the rest serve actions, which wait for the store). */
+export function rowsToSave(threads: readonly ThreadSummary[]): ThreadSummary[] {
+  return threads.slice(0, SNAPSHOT_ROWS).map((t) => (t.messageIds.length > 5 ? { ...t, messageIds: t.messageIds.slice(-5) } : t));
+}
+
 /** A mailbox's first rows; none for a search (its results are not a place one starts from). */
 export function listSnapshot(user: string, mailbox: Mailbox): Snapshot<ThreadSummary[]> | undefined {
   // The path without the account index: the index changes when another account signs out.

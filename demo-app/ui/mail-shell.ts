@@ -22,7 +22,7 @@ import { shellStyles } from './shell-styles.js';
 import type { MailThreadList } from './thread-list.js';
 import type { ComposeRequest, MailThreadView } from './thread-view.js';
 import { renderNav, renderToolbar } from './shell-parts.js';
-import { labelsSnapshot } from '../app/snapshots.js';
+import { labelsSnapshot, save } from '../app/snapshots.js';
 import './thread-list.js';
 
 /** more-views.ts once fetched (or being fetched): one chunk for every shell. */
@@ -90,7 +90,7 @@ export class MailShell extends LitElement {
     // A conversation, compose, the drafts list or the conflict inbox about to show: its chunk now.
     if (this.threadId || this.draft || this.conflictsOpen || (this.mailbox.kind === 'system' && this.mailbox.id === 'drafts')) this.#loadMoreViews();
     // What the next cold start paints before the store opens.
-    if (changed.has('labels') && this.session) labelsSnapshot(this.session.user).write(this.labels);
+    if (changed.has('labels') && this.session) save(labelsSnapshot(this.session.user), this.labels);
     if (!changed.has('session')) return;
     this.#stops.splice(1).forEach((f) => f());
     const session = this.session;

@@ -8,7 +8,7 @@ import type { MailSession } from '../app/mail-store.js';
 import { listSourceOf, mailboxThreads, pendingKeys, type MailboxPage } from '../app/queries.js';
 import { watchThreads, type ThreadsWatch } from '../app/live-threads.js';
 import { sameMailbox, type Mailbox } from '../app/routes.js';
-import { SNAPSHOT_ROWS, listSnapshot } from '../app/snapshots.js';
+import { listSnapshot, rowsToSave, save } from '../app/snapshots.js';
 import './thread-row.js';
 
 /**
@@ -112,7 +112,7 @@ export class MailThreadList extends LitElement {
       this.fromSnapshot = false;
       this.more = page.more;
       this.#listed?.();
-      snapshot?.write(page.threads.slice(0, SNAPSHOT_ROWS));
+      save(snapshot, rowsToSave(page.threads));
     };
     // A mailbox is patched from each write (only the conversations it touched are read again); a
     // search, whose candidates come from several indexes, is read again.

@@ -122,8 +122,26 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
       await eventually(async () => ((await pathOf(page)) === '/u/0/inbox' ? true : undefined), 'the inbox');
     };
     await check('before the reload');
+    // The inbox's first rows are saved at idle for the next start (outpost/snapshot)...
+    await eventually(async () => ((await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith('outpost-snapshot:mail:alice') && k.endsWith('list/inbox')))) ? true : undefined), 'the inbox snapshot saved');
+    // ...and the reload paints them before the store answers: each render of the list is recorded
+    // as it happens (a MutationObserver on its shadow root runs before any IndexedDB event).
+    await page.evaluateOnNewDocument(() => {
+      const w = window as unknown as { __listRenders: Array<[boolean, number]> };
+      w.__listRenders = [];
+      const attach = Element.prototype.attachShadow;
+      Element.prototype.attachShadow = function (init: ShadowRootInit) {
+        const root = attach.call(this, init);
+        const host = this as Element & { fromSnapshot?: boolean; threads?: unknown[] };
+        if (host.localName === 'mail-thread-list') new MutationObserver(() => w.__listRenders.push([!!host.fromSnapshot, host.threads?.length ?? 0])).observe(root, { childList: true, subtree: true });
+        return root;
+      };
+    });
     await page.reload();
     await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the app to start offline');
+    await eventually(async () => ((await page.evaluate(() => (window.__e2e.find('mail-thread-list') as (Element & { fromSnapshot?: boolean }) | undefined)?.fromSnapshot)) === false ? true : undefined), "the store's rows after the reload");
+    const renders = await page.evaluate(() => (window as unknown as { __listRenders: Array<[boolean, number]> }).__listRenders);
+    assert.deepEqual(renders.find(([, n]) => n)?.[0], true, `the first rows rendered are the snapshot's (renders: ${JSON.stringify(renders)})`);
     await focusPage(page);
     await check('after an offline reload');
 

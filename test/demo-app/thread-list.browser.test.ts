@@ -6,9 +6,9 @@ import { deleteStore, openStore, type Store } from '../../runtime/store/index.js
 import { syncCollections } from '../../runtime/sync/index.js';
 import { mailCollections, MAIL_STORE_VERSION } from '../../demo-app/app/mail-schema.js';
 import { mailStoreName, type MailSession } from '../../demo-app/app/mail-store.js';
-import { SNAPSHOT_ROWS, listSnapshot } from '../../demo-app/app/snapshots.js';
+import { SNAPSHOT_ROWS, listSnapshot, rowsToSave, save } from '../../demo-app/app/snapshots.js';
 import { groupThreads } from '../../demo-app/mail/threads.js';
-import { clearSnapshots } from '../../runtime/snapshot/index.js';
+import { clearSnapshots, snapshot } from '../../runtime/snapshot/index.js';
 import type { MailMessage } from '../../demo-app/model.js';
 import type { MailThreadList } from '../../demo-app/ui/thread-list.js';
 import '../../demo-app/ui/thread-list.js';
@@ -114,5 +114,21 @@ describe('demo thread list', () => {
     } finally {
       clearSnapshots(mailStoreName(user));
     }
+  });
+
+  it('saves rows with their newest message ids only, and a snapshot over its limit warns instead of failing the view', () => {
+    const long = { ...groupThreads([message(1, ['INBOX'])])[0], messageIds: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] };
+    const rows = rowsToSave([long, ...groupThreads(Array.from({ length: 40 }, (_, i) => message(100 + i, ['INBOX'])))]);
+    expect(rows.length).to.equal(SNAPSHOT_ROWS);
+    expect(rows[0].messageIds).to.deep.equal(['c', 'd', 'e', 'f', 'g']);
+    const warned: unknown[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warned.push(...args);
+    try {
+      save(snapshot(`thread-list-test-${Math.random()}`, 'tiny', { maxChars: 10 }), 'x'.repeat(100));
+    } finally {
+      console.warn = warn;
+    }
+    expect(String(warned[0])).to.contain('over its limit of 10');
   });
 });
