@@ -44,6 +44,8 @@ export const PAGE_KIT = `(() => {
       const list = bench.find('mail-thread-list'); const set = new Set(ids);
       return !!list.threads && !list.threads.some((t) => set.has(t.threadId)) && !bench.all('mail-thread-row').some((r) => set.has(r.thread?.threadId)) && bench.all('mail-thread-row').some(bench.rendered);
     },
+    // Gone, and the list no longer ahead of its store: the write committed and its rows read back.
+    goneStored: (ids) => bench.checks.gone(ids) && bench.find('mail-thread-list').leaving === 0,
     // The listed conversation (id) painted with its star on (want), or with the label (its id and name).
     starred: ([id, want]) => {
       const row = bench.all('mail-thread-row').find((r) => r.thread?.threadId === id);
@@ -79,12 +81,13 @@ export function storeRowsProbe() {
 }
 
 /**
- * Page-side (pass it to `page.evaluate`): lists at least `n` conversations in the demo's thread
- * list (what scrolling down does), selects the newest `n` and resolves to their thread ids.
+ * Page-side (pass it to `page.evaluate`): lists the conversations scrolling down to the `n`-th
+ * lists (the list reads its next page once the view is within half a page, 25 rows, of its end:
+ * `n` + 25 at least), selects the newest `n` and resolves to their thread ids.
  */
 export async function selectNewest(n) {
   const list = window.__bench.find('mail-thread-list');
-  if (list.more && list.threads.length < n) await list.loadMore(n - list.threads.length);
+  if (list.more && list.threads.length < n + 25) await list.loadMore(n + 25 - list.threads.length);
   const ids = list.threads.slice(0, n).map((t) => t.threadId);
   list.selection = new Set(ids);
   await list.updateComplete;

@@ -40,32 +40,38 @@ export async function relabel(session: MailSession, threadIds: Iterable<string>,
 
 const plural = (n: number, one: string) => (n === 1 ? `Conversation ${one}.` : `${n} conversations ${one}.`);
 
+/** Labels an action adds to and removes from every message of the conversations. */
+export interface LabelChange {
+  readonly add: readonly string[];
+  readonly remove: readonly string[];
+}
+
+/** A message's labels after `change`. */
+export function relabeled(labels: readonly string[], change: LabelChange): string[] {
+  return [...labels.filter((l) => !change.remove.includes(l)), ...change.add.filter((l) => !labels.includes(l))];
+}
+
+/**
+ * An action on conversations. `change`, when it is a label change known in advance, lets the list
+ * take out at once the rows it moves out of the mailbox, before the write commits.
+ */
+export type MailAction = ((s: MailSession, ids: string[], messages?: MailMessage[]) => Promise<ActionResult>) & { readonly change?: LabelChange };
+
+const action = (add: string[], remove: string[], done: string): MailAction =>
+  Object.assign(async (s: MailSession, ids: string[], messages?: MailMessage[]) => ({ message: plural(ids.length, done), undo: await relabel(s, ids, add, remove, messages) }), { change: { add, remove } });
+
 /**
  * The list and thread actions, by name (the toolbar and the keyboard share them). `messages`: every
  * message of the conversations when the caller holds them (the list does), else they are read.
  */
 export const ACTIONS = {
-  async archive(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
-    return { message: plural(ids.length, 'archived'), undo: await relabel(s, ids, [], ['INBOX'], messages) };
-  },
-  async trash(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
-    return { message: plural(ids.length, 'moved to Trash'), undo: await relabel(s, ids, ['TRASH'], ['INBOX'], messages) };
-  },
-  async moveToInbox(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
-    return { message: plural(ids.length, 'moved to Inbox'), undo: await relabel(s, ids, ['INBOX'], ['TRASH'], messages) };
-  },
-  async star(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
-    return { message: plural(ids.length, 'starred'), undo: await relabel(s, ids, ['STARRED'], [], messages) };
-  },
-  async unstar(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
-    return { message: plural(ids.length, 'unstarred'), undo: await relabel(s, ids, [], ['STARRED'], messages) };
-  },
-  async markRead(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
-    return { message: plural(ids.length, 'marked as read'), undo: await relabel(s, ids, [], ['UNREAD'], messages) };
-  },
-  async markUnread(s: MailSession, ids: string[], messages?: MailMessage[]): Promise<ActionResult> {
-    return { message: plural(ids.length, 'marked as unread'), undo: await relabel(s, ids, ['UNREAD'], [], messages) };
-  },
+  archive: action([], ['INBOX'], 'archived'),
+  trash: action(['TRASH'], ['INBOX'], 'moved to Trash'),
+  moveToInbox: action(['INBOX'], ['TRASH'], 'moved to Inbox'),
+  star: action(['STARRED'], [], 'starred'),
+  unstar: action([], ['STARRED'], 'unstarred'),
+  markRead: action([], ['UNREAD'], 'marked as read'),
+  markUnread: action(['UNREAD'], [], 'marked as unread'),
 };
 
 /** Adds a user label to the threads. */

@@ -12,7 +12,7 @@ import type { InstallSource, OutpostDialog, OutpostToaster } from 'outpost/compo
 import type { MailLabel, MailMessage } from '../model.js';
 import { SHORTCUTS, listenForShortcuts, type MailCommand } from '../mail/shortcuts.js';
 import type { Account } from '../app/accounts.js';
-import { ACTIONS, addLabel, removeLabel, type ActionResult } from '../app/actions.js';
+import { ACTIONS, addLabel, removeLabel, type MailAction } from '../app/actions.js';
 import { threadMessages } from '../app/queries.js';
 import { draftFor, parseRecipients, sendArgsOf } from '../app/drafts.js';
 import type { MailDraft, MailSession } from '../app/mail-store.js';
@@ -156,10 +156,14 @@ export class MailShell extends LitElement {
    * Runs an action on the targets and offers Undo in a toast. `messages`: the targets' messages
    * when known (by default those the list holds), so the action need not read them first.
    */
-  async act(run: (s: MailSession, ids: string[], messages?: MailMessage[]) => Promise<ActionResult>, leaveThread = false, ids = this.targets(), messages = this.#held(ids)): Promise<void> {
+  async act(run: MailAction, leaveThread = false, ids = this.targets(), messages = this.#held(ids)): Promise<void> {
     const session = this.session;
     if (!ids.length || !session) return;
+    // The rows it takes out of the mailbox leave the list now; the write commits after (a bulk
+    // archive of 500 conversations takes most of a second to write).
+    const settle = run.change && !this.threadId ? this.list?.leave(ids, run.change) : undefined;
     const pending = run(session, ids, messages);
+    pending.then((r) => settle?.(!!r.undo), () => settle?.(false));
     // z pressed while the action's writes are still going in must undo this action, not the last one.
     const undoPending = async () => (await pending).undo?.();
     this.#lastUndo = undoPending;

@@ -6,6 +6,7 @@ import type { MailLabel, MailMessage } from '../model.js';
 import type { ThreadSummary } from '../mail/threads.js';
 import type { MailSession } from '../app/mail-store.js';
 import { listSourceOf, mailboxThreads, pendingKeys, type MailboxPage } from '../app/queries.js';
+import { relabeled, type LabelChange } from '../app/actions.js';
 import { watchThreads, type ThreadsWatch } from '../app/live-threads.js';
 import { sameMailbox, type Mailbox } from '../app/routes.js';
 import { listSnapshot, rowsToSave, save } from '../app/snapshots.js';
@@ -53,6 +54,12 @@ export class MailThreadList extends LitElement {
   /** Thread ids the user selected. */
   @state() accessor selection = new Set<unknown>();
   @state() accessor #pending = new Map<string, 'send' | 'change'>();
+  /** The store's latest rows, before the leaving ones are taken out. */
+  #stored: ThreadSummary[] | undefined;
+  /** Conversations an action is taking out of this mailbox: not shown until the store's rows follow. */
+  readonly #leaving = new Set<string>();
+  /** Those whose action is done: the store's next rows decide. */
+  readonly #left = new Set<string>();
 
   @query('outpost-virtual-list') accessor #list: OutpostVirtualList<ThreadSummary> | null = null;
 
@@ -81,6 +88,9 @@ export class MailThreadList extends LitElement {
         // Before the session opens, the last visit's first rows stand in.
         this.threads = this.session ? undefined : this.#snapshot()?.read();
         this.fromSnapshot = !!this.threads;
+        this.#stored = undefined;
+        this.#leaving.clear();
+        this.#left.clear();
         this.more = false;
       }
       this.#watch();
@@ -108,7 +118,10 @@ export class MailThreadList extends LitElement {
     const mailbox = this.mailbox;
     const snapshot = this.#snapshot();
     const show = (page: MailboxPage) => {
-      this.threads = page.threads;
+      this.#stored = page.threads;
+      for (const id of this.#left) this.#leaving.delete(id);
+      this.#left.clear();
+      this.#showStored();
       this.fromSnapshot = false;
       this.more = page.more;
       this.#listed?.();
@@ -134,6 +147,42 @@ export class MailThreadList extends LitElement {
    */
   messagesOf(threadIds: Iterable<string>): MailMessage[] | undefined {
     return this.#threadsWatch?.messagesOf(threadIds);
+  }
+
+  /**
+   * Takes out at once the listed conversations `change` moves out of this mailbox, so a bulk
+   * archive paints before its write commits. Call the returned function when the action is done:
+   * with `true` they stay out until the store's next rows (which no longer list them); with
+   * `false` (it failed, or changed nothing) they come back at once. Undefined when nothing leaves,
+   * or the list does not hold every message of them (a search; a write still being placed).
+   */
+  leave(ids: readonly string[], change: LabelChange): ((done: boolean) => void) | undefined {
+    const source = listSourceOf(this.mailbox);
+    const messages = source && this.messagesOf(ids);
+    if (!source || !messages) return undefined;
+    // The mailbox keeps a conversation while one of its messages still has what `keep` asks.
+    const stays = new Set(messages.filter((m) => source.keep({ ...m, labels: relabeled(m.labels, change) })).map((m) => m.threadId));
+    const out = ids.filter((id) => !stays.has(id) && !this.#leaving.has(id));
+    if (!out.length) return undefined;
+    out.forEach((id) => this.#leaving.add(id));
+    this.#showStored();
+    return (done) => {
+      for (const id of out) {
+        if (done) this.#left.add(id);
+        else this.#leaving.delete(id);
+      }
+      if (!done) this.#showStored();
+    };
+  }
+
+  /** How many conversations are out of the list ahead of the store (their action not yet read back). */
+  get leaving(): number {
+    return this.#leaving.size;
+  }
+
+  #showStored(): void {
+    const stored = this.#stored;
+    this.threads = stored && this.#leaving.size ? stored.filter((t) => !this.#leaving.has(t.threadId)) : stored;
   }
 
   #stopThreads: (() => void) | undefined;

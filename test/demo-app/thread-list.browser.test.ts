@@ -131,4 +131,47 @@ describe('demo thread list', () => {
     }
     expect(String(warned[0])).to.contain('over its limit of 10');
   });
+
+  it('takes out at once the rows an action moves out of the mailbox; they come back if it fails, and the store decides once it is done', async () => {
+    const box = document.createElement('mail-thread-list') as MailThreadList;
+    box.style.height = '400px';
+    box.session = session;
+    box.mailbox = { kind: 'system', id: 'inbox' };
+    document.body.append(box);
+    try {
+      await until(() => box.threads?.length === 50 && !!box.messagesOf(['t70']), 'the inbox and its messages');
+      const ids = (rows = box.threads!) => rows.map((t) => t.threadId);
+      const archive = { add: [], remove: ['INBOX'] };
+      // A star leaves every row in the inbox: nothing to take out.
+      expect(box.leave(['t70'], { add: ['STARRED'], remove: [] })).to.equal(undefined);
+      // Archiving fails: the rows are out at once, then back.
+      const failed = box.leave(['t70', 't69'], archive)!;
+      expect(ids()).to.not.include.members(['t70']);
+      expect(ids()).to.not.include('t69');
+      expect(box.leaving).to.equal(2);
+      failed(false);
+      expect(ids().slice(0, 2)).to.deep.equal(['t79', 't78']);
+      expect(ids()).to.include.members(['t70', 't69']);
+      expect(box.leaving).to.equal(0);
+      // Archiving succeeds: out until the store's rows, which no longer list them.
+      const done = box.leave(['t70'], archive)!;
+      const write = store.collection('messages').put(message(70, []) as never);
+      done(true);
+      expect(ids(), 'still out once the action is done, until the store has rows').to.not.include('t70');
+      expect(box.leaving).to.equal(1);
+      await write;
+      // The store's rows: the list's next page takes its place (a page may come first without it).
+      await until(() => box.leaving === 0 && box.threads!.length === 50, "the store's rows after the write");
+      expect(ids()).to.not.include('t70');
+      // An action done while the store kept the row (nothing changed): its next rows show it again.
+      const kept = box.leave(['t68'], archive)!;
+      kept(true);
+      await store.collection('messages').put(message(67, ['INBOX', 'UNREAD']) as never);
+      await until(() => box.leaving === 0, 'the next rows');
+      expect(ids()).to.include('t68');
+    } finally {
+      box.remove();
+      await store.collection('messages').put(message(70, ['INBOX']) as never);
+    }
+  });
 });
