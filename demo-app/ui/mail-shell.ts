@@ -89,6 +89,8 @@ export class MailShell extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     // A conversation, compose, the drafts list or the conflict inbox about to show: its chunk now.
     if (this.threadId || this.draft || this.conflictsOpen || (this.mailbox.kind === 'system' && this.mailbox.id === 'drafts')) this.#loadMoreViews();
+    // What the list held of a conversation is painted only as it is opened from the list.
+    if (changed.has('threadId') && this.#opened?.threadId !== this.threadId) this.#opened = undefined;
     // What the next cold start paints before the store opens.
     if (changed.has('labels') && this.session) save(labelsSnapshot(this.session.user), this.labels);
     if (!changed.has('session')) return;
@@ -134,6 +136,15 @@ export class MailShell extends LitElement {
   /** The account's user name (known before its session opens). */
   get user(): string {
     return this.session?.user ?? this.accounts[this.account]?.user ?? '';
+  }
+
+  /** The conversation opened from the list, with its messages as the list held them (painted before the store's read). */
+  #opened: { threadId: string; messages: MailMessage[] | undefined } | undefined;
+
+  /** Opens a listed conversation. */
+  #open(threadId: string): void {
+    this.#opened = { threadId, messages: this.list?.messagesOf([threadId]) };
+    this.go(mailPath(this.account, this.mailbox, threadId));
   }
 
   /** The user's address. */
@@ -252,7 +263,7 @@ export class MailShell extends LitElement {
       case 'select': return inList ? this.list?.toggleFocused() : undefined;
       case 'open': {
         const t = inList ? this.list?.focusedThread() : undefined;
-        return t ? this.go(mailPath(this.account, this.mailbox, t.threadId)) : undefined;
+        return t ? this.#open(t.threadId) : undefined;
       }
       case 'back': return this.threadId ? this.go(mailPath(this.account, this.mailbox)) : undefined;
       case 'archive': return this.act(ACTIONS.archive, true);
@@ -318,9 +329,9 @@ export class MailShell extends LitElement {
           ${this.mailbox.kind === 'system' && this.mailbox.id === 'drafts' && !this.threadId
             ? html`<mail-drafts-list .session=${this.session} @open-draft=${(e: CustomEvent<MailDraft>) => (this.draft = e.detail)}></mail-drafts-list>`
             : this.threadId
-              ? html`<mail-thread-view .session=${this.session} .threadId=${this.threadId} .labels=${this.labels} @compose=${(e: CustomEvent<ComposeRequest>) => this.openCompose(e.detail)}></mail-thread-view>`
+              ? html`<mail-thread-view .session=${this.session} .threadId=${this.threadId} .known=${this.#opened?.threadId === this.threadId ? this.#opened.messages : undefined} .labels=${this.labels} @compose=${(e: CustomEvent<ComposeRequest>) => this.openCompose(e.detail)}></mail-thread-view>`
               : html`<mail-thread-list .session=${this.session} .user=${this.user} .mailbox=${this.mailbox} .labels=${this.labels} .label=${title}
-                  @open-thread=${(e: CustomEvent<string>) => this.go(mailPath(this.account, this.mailbox, e.detail))}
+                  @open-thread=${(e: CustomEvent<string>) => this.#open(e.detail)}
                   @row-star=${(e: CustomEvent<string>) => void this.#toggleStar([e.detail])}></mail-thread-list>`}
         </div>
       </outpost-shell>

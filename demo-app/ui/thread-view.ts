@@ -41,6 +41,11 @@ export class MailThreadView extends LitElement {
   /** The account's user labels. */
   @property({ attribute: false }) accessor labels: MailLabel[] = [];
 
+  /**
+   * The conversation's messages as the list held them when it was opened (any order): painted at
+   * once, until the store's read replaces them. Ignored unless they are of `threadId`.
+   */
+  @property({ attribute: false }) accessor known: MailMessage[] | undefined;
   @state() accessor messages: MailMessage[] | undefined;
   @state() accessor #expanded = new Set<string>();
   @state() accessor #pending = new Set<string>();
@@ -71,12 +76,13 @@ export class MailThreadView extends LitElement {
     const session = this.session;
     const threadId = this.threadId;
     if (!session || !threadId || !this.isConnected) return;
+    const known = this.known?.length && this.known.every((m) => m.threadId === threadId) ? [...this.known].sort((a, b) => a.date - b.date) : undefined;
+    if (known) this.#show(known);
     this.#stop = session.store.observe(
       ['messages', '$outbox'],
       () => session.store.collection<StoredMessage>('messages').query({ index: 'byThread', between: [[threadId, -Infinity], [threadId, Infinity]] }),
       (messages) => {
-        if (!this.messages) this.#expanded = new Set(messages.filter((m, i) => i === messages.length - 1 || m.labels.includes('UNREAD')).map((m) => m.id));
-        this.messages = messages;
+        this.#show(messages);
         if (this.#markedRead !== threadId && messages.some((m) => m.labels.includes('UNREAD'))) {
           this.#markedRead = threadId;
           void relabel(session, [threadId], [], ['UNREAD']);
@@ -92,6 +98,12 @@ export class MailThreadView extends LitElement {
         this.#error = `This conversation could not be read from this device's storage (${(err as Error)?.message ?? err}). Reload the page to try again.`;
       },
     );
+  }
+
+  /** Shows `messages` (oldest first); the first shown opens the newest and the unread ones. */
+  #show(messages: MailMessage[]): void {
+    if (!this.messages) this.#expanded = new Set(messages.filter((m, i) => i === messages.length - 1 || m.labels.includes('UNREAD')).map((m) => m.id));
+    this.messages = messages;
   }
 
   #toggle(id: string) {
