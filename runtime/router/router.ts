@@ -261,8 +261,9 @@ export class Router extends EventTarget implements ReactiveController {
     }
 
     // The first view may paint before the store opens (e.g. from a snapshot): the route says what.
-    if (!this.#current) {
-      const pending = 'pending' in route ? route.pending : undefined;
+    const pending = 'pending' in route ? route.pending : undefined;
+    // A render only when there is a view to show, or a superseded navigation's to take down.
+    if (!this.#current && (pending || this.#early)) {
       this.#early = pending && (() => pending(ctx));
       this.#host.requestUpdate();
     }
