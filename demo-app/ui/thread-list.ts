@@ -9,7 +9,7 @@ import { listSourceOf, mailboxThreads, pendingKeys, type MailboxPage } from '../
 import { relabeled, type LabelChange } from '../app/actions.js';
 import { watchThreads, type ThreadsWatch } from '../app/live-threads.js';
 import { sameMailbox, type Mailbox } from '../app/routes.js';
-import { listSnapshot, rowsToSave, save } from '../app/snapshots.js';
+import { SNAPSHOT_ROWS, listSnapshot, rowsToSave, save } from '../app/snapshots.js';
 import './thread-row.js';
 
 /**
@@ -117,6 +117,9 @@ export class MailThreadList extends LitElement {
     const session = this.session!;
     const mailbox = this.mailbox;
     const snapshot = this.#snapshot();
+    // The first rows last saved: a page that changed only rows after them (a sync's pages, the
+    // next page read) is not serialised again. Unchanged conversations keep their objects.
+    let saved: ThreadSummary[] = [];
     const show = (page: MailboxPage) => {
       this.#stored = page.threads;
       for (const id of this.#left) this.#leaving.delete(id);
@@ -125,7 +128,8 @@ export class MailThreadList extends LitElement {
       this.fromSnapshot = false;
       this.more = page.more;
       this.#listed?.();
-      save(snapshot, rowsToSave(page.threads));
+      const first = page.threads.slice(0, SNAPSHOT_ROWS);
+      if (first.length !== saved.length || first.some((t, i) => t !== saved[i])) save(snapshot, rowsToSave((saved = first)));
     };
     // A mailbox is patched from each write (only the conversations it touched are read again); a
     // search, whose candidates come from several indexes, is read again.
