@@ -41,6 +41,7 @@ const titleOf = (params: RouteParams, labels: Labels | undefined) => {
 export function mailRoutes({ accounts, server, install }: MailRoutesOptions): RouteConfig[] {
   // The first view paints from the snapshots before the store opens (`pending`), with the same
   // template as `render`, so Lit keeps <mail-shell> and its list when the session arrives.
+  const userAt = (params: RouteParams): string | undefined => accounts.list()[Number(params.account)]?.user;
   const shell = (params: RouteParams, session: MailSession | undefined, labels: readonly MailLabel[]) => {
     const { account, mailbox, threadId } = mailRouteOf(params);
     return html`<mail-shell .session=${session} .account=${account} .accounts=${accounts.list()} .mailbox=${mailbox} .threadId=${threadId} .labels=${labels} .install=${install}></mail-shell>`;
@@ -53,12 +54,11 @@ export function mailRoutes({ accounts, server, install }: MailRoutesOptions): Ro
       data: ({ store }) => labelsOf(store!),
       title: ({ params, data }) => `${titleOf(params, data)} · Outpost Mail`,
       pending: ({ params }) => {
-        const user = accounts.list()[Number(params.account)]?.user;
+        const user = userAt(params);
         return shell(params, undefined, (user && labelsSnapshot(user).read()) || []);
       },
       render: ({ params, data }) => {
-        const list = accounts.list();
-        const user = list[Number(params.account)]?.user;
+        const user = userAt(params);
         const session = user && accounts.opened(user);
         // Signed out in another tab a moment ago: the guard sends the app elsewhere next.
         if (!session) return html`<p class="loading">Opening your mail…</p>`;
