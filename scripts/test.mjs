@@ -12,6 +12,8 @@ mkdirSync(tmp, { recursive: true });
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Failed tests by name, printed again at the very end: CI shows only the log's tail. */
+const failures = [];
 let stageFailed = false;
 
 function run(label, cmd, cmdArgs, env = {}) {
@@ -65,6 +67,7 @@ function addCounts(file, label) {
   totals.passed += c.passed;
   totals.failed += c.failed;
   totals.skipped += c.skipped;
+  failures.push(...(c.failures ?? []));
   console.log(`  ${label}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${c.browsers ? ` (${c.browsers.join(', ')})` : ''}`);
 }
 
@@ -118,5 +121,6 @@ if (nodeStage) await nodeStage;
 if (!only || only === 'node') addCounts(nodeOut, 'node');
 
 const failed = totals.failed + (stageFailed && totals.failed === 0 ? 1 : 0);
+if (failures.length) console.log(`\nFailed:\n${failures.map((f) => `  ✖ ${f}`).join('\n')}`);
 console.log(`\n${totals.passed} passed, ${failed} failed, ${totals.skipped} skipped`);
 process.exit(stageFailed || failed ? 1 : 0);

@@ -1,19 +1,26 @@
 // A web-test-runner reporter that counts passed/failed/skipped tests across every browser
-// and writes them as JSON, so scripts/test.mjs can print one summary line for the whole suite.
+// and writes them as JSON, so scripts/test.mjs can print one summary line for the whole suite,
+// with the failures named last (CI keeps only the tail of the log).
+import { relative } from 'node:path';
 import { writeFileSync } from 'node:fs';
 
 /** @param {string | undefined} outFile */
 export function countingReporter(outFile) {
   return {
     onTestRunFinished({ sessions }) {
-      const counts = { passed: 0, failed: 0, skipped: 0, browsers: [] };
+      const counts = { passed: 0, failed: 0, skipped: 0, browsers: [], failures: [] };
       const browsers = new Set();
       for (const session of sessions) {
         browsers.add(session.browser.name);
+        const where = `${session.browser.name} ${relative(process.cwd(), session.testFile)}`;
         const before = counts.failed;
-        walk(session.testResults, counts);
+        walk(session.testResults, counts, where, []);
         // A file that failed to load or threw outside a test has no failing test to count.
-        if (!session.passed && counts.failed === before) counts.failed += 1;
+        if (!session.passed && counts.failed === before) {
+          counts.failed += 1;
+          const error = session.errors?.[0]?.message ?? 'the file failed outside any test';
+          counts.failures.push(`${where}: ${firstLine(error)}`);
+        }
       }
       counts.browsers = [...browsers];
       if (outFile) writeFileSync(outFile, JSON.stringify(counts));
@@ -21,12 +28,19 @@ export function countingReporter(outFile) {
   };
 }
 
-function walk(suite, counts) {
+function firstLine(text) {
+  return String(text).split('\n')[0].slice(0, 300);
+}
+
+function walk(suite, counts, where, path) {
   if (!suite) return;
   for (const test of suite.tests ?? []) {
     if (test.skipped) counts.skipped++;
     else if (test.passed) counts.passed++;
-    else counts.failed++;
+    else {
+      counts.failed++;
+      counts.failures.push(`${where} › ${[...path, test.name].join(' › ')}: ${firstLine(test.error?.message ?? 'failed')}`);
+    }
   }
-  for (const child of suite.suites ?? []) walk(child, counts);
+  for (const child of suite.suites ?? []) walk(child, counts, where, [...path, child.name]);
 }
