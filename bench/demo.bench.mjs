@@ -187,10 +187,8 @@ async function interactions(url, profile) {
       if (!box) throw new Error(`demo bench: nothing to click (${locate.toString().slice(0, 80)})`);
       await page.mouse.click(box.x, box.y);
     };
-    const elapsed = (check, arg, timeoutMs) => page.evaluate(async (name, a, ms) => {
-      const painted = await window.__bench.frameWhen(() => window.__bench.checks[name](a), ms);
-      return painted - window.__bench.lastInput;
-    }, check, arg, timeoutMs);
+    /** Arms a named check (page-probe.mjs `watch`) before the input it times; `timed` awaits it. */
+    const watch = (check, arg, timeoutMs = STEP_TIMEOUT_MS) => page.evaluate((name, a, ms) => window.__bench.watch(name, a, ms), check, arg, timeoutMs);
     const archiveButton = () => {
       const b = window.__bench.all('button').find((x) => x.textContent.trim() === 'Archive' && x.closest('.toolbar'));
       const r = b?.getBoundingClientRect();
@@ -202,9 +200,9 @@ async function interactions(url, profile) {
 
     // A measurement that does not finish within the step timeout is recorded as unfinished and ends
     // its kind (the app stays busy with it, so later samples would measure the backlog).
-    const timed = async (kind, check, arg, timeoutMs = STEP_TIMEOUT_MS) => {
+    const timed = async (kind, watching, timeoutMs = STEP_TIMEOUT_MS) => {
       try {
-        const ms = await elapsed(check, arg, timeoutMs);
+        const ms = await page.evaluate((id) => window.__bench.watches[id], watching);
         out[kind].push(ms);
         log(`${kind}: ${Math.round(ms)} ms`);
         return true;
@@ -218,13 +216,14 @@ async function interactions(url, profile) {
 
     for (let i = 0; i < RUNS; i++) {
       // Open the thread in row i (click), then back to the inbox.
+      const opened = await watch('threadOpen');
       await clickOn((n) => {
         const row = window.__bench.all('mail-thread-row')[n];
         row?.scrollIntoView({ block: 'center' });
         const r = row?.getBoundingClientRect();
         return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
       }, i);
-      if (!(await timed('open', 'threadOpen'))) break;
+      if (!(await timed('open', opened))) break;
       await page.evaluate(() => history.back());
       await inboxRows();
     }
@@ -254,8 +253,9 @@ async function interactions(url, profile) {
         await page.keyboard.type(query);
         const before = await page.evaluateHandle(() => window.__bench.find('mail-thread-list').threads);
         await page.evaluate((b) => (window.__bench.before = b), before);
+        const searched = await watch('searched');
         await page.keyboard.press('Enter');
-        const done = await timed(kind, 'searched');
+        const done = await timed(kind, searched);
         await before.dispose();
         if (!done) break;
         await page.evaluate(() => history.back());
@@ -266,21 +266,23 @@ async function interactions(url, profile) {
       // Star one conversation: click the star of a listed, unstarred one (its row, scrolled into view).
       const id = await page.evaluate(() => window.__bench.find('mail-thread-list').threads.find((t) => !t.starred)?.threadId);
       if (!id) break;
+      const starred = await watch('starred', [id, true]);
       await clickOn((tid) => {
         const row = window.__bench.all('mail-thread-row').find((r) => r.thread?.threadId === tid);
         row?.scrollIntoView({ block: 'center' });
         const r = row?.shadowRoot.querySelector('.star')?.getBoundingClientRect();
         return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
       }, id);
-      if (!(await timed('star1', 'starred', [id, true]))) break;
+      if (!(await timed('star1', starred))) break;
     }
     for (let i = 0; i < RUNS; i++) {
       // Label one conversation: select one without the first user label, then pick "Add <label>" in
       // the toolbar's Labels menu with the keyboard (focus it, ArrowDown: the change is the input).
       const target = await page.evaluate(selectForLabel);
       if (!target) break;
+      const labeled = await watch('labeled', target);
       await page.keyboard.press('ArrowDown');
-      if (!(await timed('label1', 'labeled', target))) break;
+      if (!(await timed('label1', labeled))) break;
     }
     // Archives last: one that does not finish leaves the app busy for whatever would follow.
     let archived = true;
@@ -293,19 +295,21 @@ async function interactions(url, profile) {
         await list.updateComplete;
         return [id];
       });
-      await clickOn(archiveButton);
-      archived = await timed('archive1', GONE, one);
       // The list takes the rows out before the write commits: also time the store catching up.
-      if (archived) archived = await timed('archive1Stored', GONE_STORED, one);
+      const [gone, stored] = [await watch(GONE, one), await watch(GONE_STORED, one)];
+      await clickOn(archiveButton);
+      archived = await timed('archive1', gone);
+      if (archived) archived = await timed('archive1Stored', stored);
     }
     for (let i = 0; i < Math.min(RUNS, 3) && archived; i++) {
       // The newest MANY conversations selected (as select-all selects what is listed), then Archive.
       // The list reads a page at a time: first list MANY (what scrolling down does), untimed.
       const many = await page.evaluate(selectNewest, MANY);
       out.archiveManyCount = many.length;
+      const [gone, stored] = [await watch(GONE, many, MANY_TIMEOUT_MS), await watch(GONE_STORED, many, MANY_TIMEOUT_MS)];
       await clickOn(archiveButton);
-      archived = await timed('archiveMany', GONE, many, MANY_TIMEOUT_MS);
-      if (archived) archived = await timed('archiveManyStored', GONE_STORED, many, MANY_TIMEOUT_MS);
+      archived = await timed('archiveMany', gone, MANY_TIMEOUT_MS);
+      if (archived) archived = await timed('archiveManyStored', stored, MANY_TIMEOUT_MS);
     }
     return out;
   } finally {

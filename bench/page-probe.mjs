@@ -35,6 +35,18 @@ export const PAGE_KIT = `(() => {
         requestAnimationFrame(tick);
       });
     },
+    /**
+     * Starts testing checks[name](arg) in every frame from now and returns a handle whose
+     * watches[handle] resolves with ms from the last input to the first frame it holds. Armed
+     * before the input: a check started after it, by the driver's next call, first runs a round
+     * trip later (WebDriver BiDi's took 20–40 ms in Firefox), and a paint in between was seen late.
+     */
+    watch(name, arg, timeoutMs) {
+      const watching = bench.frameWhen(() => bench.checks[name](arg), timeoutMs).then((t) => t - bench.lastInput);
+      watching.catch(() => {});
+      return bench.watches.push(watching) - 1;
+    },
+    watches: [],
   };
   // Checks the whole-app bench waits for, by name (no eval: the app's CSP refuses it, and
   // WebDriver BiDi cannot bypass CSP). Each takes the step's argument.
