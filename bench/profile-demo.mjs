@@ -134,9 +134,10 @@ try {
       return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
     });
     await page.evaluate(() => window.__tx?.splice(0));
+    const opened = await page.evaluate(() => window.__bench.watch('threadOpen'));
     await cdp.send('Profiler.start');
     await page.mouse.click(box.x, box.y);
-    ms = await page.evaluate(async () => (await window.__bench.frameWhen(() => window.__bench.checks.threadOpen())) - window.__bench.lastInput);
+    ms = await page.evaluate((id) => window.__bench.watches[id], opened);
   } else if (values.action === 'search') {
     const box = await page.evaluate(() => {
       const r = window.__bench.all('input').find((x) => x.type === 'search').getBoundingClientRect();
@@ -147,9 +148,10 @@ try {
     const before = await page.evaluateHandle(() => window.__bench.find('mail-thread-list').threads);
     await page.evaluate((b) => (window.__bench.before = b), before);
     await page.evaluate(() => window.__tx?.splice(0));
+    const searched = await page.evaluate(() => window.__bench.watch('searched'));
     await cdp.send('Profiler.start');
     await page.keyboard.press('Enter');
-    ms = await page.evaluate(async () => (await window.__bench.frameWhen(() => window.__bench.checks.searched())) - window.__bench.lastInput);
+    ms = await page.evaluate((id) => window.__bench.watches[id], searched);
   } else if (values.action === 'label' || values.action === 'star') {
     // As demo.bench.mjs: label = select a conversation without the first user label, focus the
     // toolbar's Labels menu, ArrowDown; star = click the star of a listed conversation.
@@ -161,10 +163,11 @@ try {
         })
       : { check: 'labeled', arg: await page.evaluate(selectForLabel) };
     await page.evaluate(() => window.__tx?.splice(0));
+    const painted = await page.evaluate(({ check, arg }) => window.__bench.watch(check, arg), target);
     await cdp.send('Profiler.start');
     if (values.action === 'star') await page.mouse.click(target.x, target.y);
     else await page.keyboard.press('ArrowDown');
-    ms = await page.evaluate(async ({ check, arg }) => (await window.__bench.frameWhen(() => window.__bench.checks[check](arg))) - window.__bench.lastInput, target);
+    ms = await page.evaluate((id) => window.__bench.watches[id], painted);
   } else if (values.action === 'start') {
     await cdp.send('Profiler.start');
     await page.reload({ waitUntil: 'domcontentloaded' });
@@ -176,13 +179,10 @@ try {
       return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
     });
     await page.evaluate(() => window.__tx?.splice(0));
+    const gone = await page.evaluate((a) => window.__bench.watch('gone', a, 900_000), ids);
     await cdp.send('Profiler.start');
     await page.mouse.click(box.x, box.y);
-    ms = await page.evaluate(async (a) => {
-      const ids = new Set(a);
-      const t = await window.__bench.frameWhen(() => !window.__bench.find('mail-thread-list').threads.some((x) => ids.has(x.threadId)), 900_000);
-      return t - window.__bench.lastInput;
-    }, ids);
+    ms = await page.evaluate((id) => window.__bench.watches[id], gone);
   }
   const { profile } = await cdp.send('Profiler.stop');
   const trace = values.action === 'sync' && values.trace ? JSON.parse(Buffer.from(await page.tracing.stop()).toString()) : undefined;

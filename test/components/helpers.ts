@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 // axe-core is a UMD bundle: imported for its side effect, it sets `window.axe`.
 import 'axe-core';
 import type { AxeResults, Result } from 'axe-core';
+import { CONDITION_TIMEOUT_MS } from '../timeouts.js';
 
 type Axe = { run(context: Element, options?: object): Promise<AxeResults> };
 
@@ -22,7 +23,7 @@ export function deepActive(): Element | null {
 }
 
 /** Resolves once `check` returns truthy (polling each frame), or rejects after `ms` with `what`. */
-export async function until<T>(check: () => T | undefined | null | false, what: string, ms = 5000): Promise<T> {
+export async function until<T>(check: () => T | undefined | null | false, what: string, ms = CONDITION_TIMEOUT_MS): Promise<T> {
   const started = Date.now();
   for (;;) {
     const v = check();

@@ -1,4 +1,5 @@
 import { openStore, type StoreSchema } from '../../../runtime/store/index.js';
+import { CONDITION_TIMEOUT_MS } from '../../timeouts.js';
 
 /** A unique database name per test, so tests never see each other's data. */
 export const uniqueName = (prefix = 'store') => `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -36,7 +37,7 @@ export function mail(i: number, extra: Partial<Mail> = {}): Mail {
 }
 
 /** Resolves when `predicate` holds for a value pushed into `values`, or rejects after `ms`. */
-export function waitFor<T>(values: T[], predicate: (v: T) => boolean, ms = 5000): Promise<T> {
+export function waitFor<T>(values: T[], predicate: (v: T) => boolean, ms = CONDITION_TIMEOUT_MS): Promise<T> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const tick = () => {

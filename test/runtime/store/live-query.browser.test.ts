@@ -2,9 +2,10 @@ import { expect } from '@open-wc/testing';
 import { deleteStore, openStore, StoreError, type LiveDiff, type Query, type Store } from '../../../runtime/store/index.js';
 import { compareKeys, validKey } from '../../../runtime/store/live.js';
 import { mail, mailSchema, uniqueName, type Mail } from './helpers.js';
+import { CONDITION_TIMEOUT_MS } from '../../timeouts.js';
 
 /** Resolves when `check` holds, polling; rejects with `describe()` after `ms`. */
-async function until(check: () => boolean | Promise<boolean>, describe: () => string, ms = 10_000): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, describe: () => string, ms = CONDITION_TIMEOUT_MS): Promise<void> {
   const started = Date.now();
   while (!(await check())) {
     if (Date.now() - started > ms) throw new Error(`condition not met within ${ms} ms: ${describe()}`);

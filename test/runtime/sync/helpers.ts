@@ -2,6 +2,7 @@ import { openStore, deleteStore, type Store } from '../../../runtime/store/index
 import { createSync, syncCollections, type Sync, type SyncOptions } from '../../../runtime/sync/index.js';
 import { stubUrl } from '../../../testing/commands.js';
 import type { Change } from '../../../runtime/protocol/index.js';
+import { CONDITION_TIMEOUT_MS } from '../../timeouts.js';
 
 export const unique = (p: string) => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -70,7 +71,7 @@ export async function localDocs(c: Client, collection: string, prefix: string): 
  * Resolves once `condition` holds (checked every 20 ms); fails after `timeoutMs` naming `what` and
  * what `detail` says then (e.g. the engine's status).
  */
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000, detail?: () => unknown): Promise<void> {
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = CONDITION_TIMEOUT_MS, detail?: () => unknown): Promise<void> {
   const until = performance.now() + timeoutMs;
   while (!(await condition())) {
     if (performance.now() > until) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${detail ? ` (${JSON.stringify(detail())})` : ''}.`);
