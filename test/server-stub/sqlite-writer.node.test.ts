@@ -89,7 +89,7 @@ test('SQLite writer thread: a read made while a batch is in flight, after the th
   while (commitsInWal(dir) === before) if (Date.now() > deadline) throw new Error('the writer thread did not commit within 30 s');
   let answered = false;
   const read = documents(storage, 'alice').then((docs) => ((answered = true), docs));
-  for (let i = 0; i < 50 && !flushes.length; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (const end = Date.now() + 20_000; !flushes.length && Date.now() < end; ) await new Promise((resolve) => setTimeout(resolve, 10));
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
   assert.equal(answered, false, 'the read saw a commit that is not yet on disk: it must wait for its flush');
   for (const finish of flushes.splice(0)) finish();

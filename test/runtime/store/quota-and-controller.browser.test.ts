@@ -5,6 +5,7 @@ import { LiveQueryController } from '../../../runtime/store/live-query-controlle
 import { toStoreError } from '../../../runtime/store/errors.js';
 import { setStorageQuota } from '../../../testing/commands.js';
 import { mail, openMail, uniqueName, type Mail } from './helpers.js';
+import { CONDITION_TIMEOUT_MS } from '../../timeouts.js';
 
 describe('store quota errors', () => {
   it('QuotaExceededError becomes StoreError quota naming the collection', async () => {
@@ -73,7 +74,7 @@ describe('LiveQueryController', () => {
     const el = await fixture<InboxCount>(html`<test-inbox-count .store=${store}></test-inbox-count>`);
     const text = () => el.shadowRoot!.textContent!.trim();
     const until = async (want: string) => {
-      for (let i = 0; i < 200 && text() !== want; i++) await new Promise((r) => setTimeout(r, 10));
+      for (const end = Date.now() + CONDITION_TIMEOUT_MS; text() !== want && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
       expect(text()).to.equal(want);
     };
     await until('0');

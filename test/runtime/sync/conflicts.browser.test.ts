@@ -111,8 +111,7 @@ describe('sync engine: resets and auth', () => {
     const writer = await client();
     await reader.sync.syncNow();
     await (await writer.sync.put('notes', { id, text: 'poked' })).acked;
-    const started = Date.now();
-    while (!(await reader.store.collection('notes').get(id)) && Date.now() - started < 8000) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(async () => !!(await reader.store.collection('notes').get(id)), 'the poked note in the reader');
     expect(await reader.store.collection('notes').get(id)).to.deep.equal({ id, text: 'poked' });
   });
 });

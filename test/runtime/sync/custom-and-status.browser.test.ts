@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
-import { closeAll, client, serverDocs, unique } from './helpers.js';
+import { closeAll, client, serverDocs, unique, waitFor } from './helpers.js';
 import { SyncStatusController } from '../../../runtime/sync/sync-status-controller.js';
 import type { Sync } from '../../../runtime/sync/index.js';
 
@@ -122,7 +122,7 @@ describe('sync status', () => {
     expect(el.shown.at(-1)).to.equal('idle:0');
     const from = el.shown.length;
     await (await a.sync.put('notes', { id: unique('s') })).acked;
-    for (let i = 0; i < 300 && el.shown.at(-1) !== 'idle:0'; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => el.shown.at(-1) === 'idle:0', 'the badge back at idle:0', undefined, () => el.shown.slice(from));
     const seen = el.shown.slice(from);
     expect(seen.some((t) => t.endsWith(':1')), `rendered ${seen.join(' → ')}`).to.equal(true);
     expect(seen.at(-1)).to.equal('idle:0');

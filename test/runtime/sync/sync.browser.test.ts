@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { closeAll, closeClient, client, localDocs, serverDocs, unique } from './helpers.js';
+import { closeAll, closeClient, client, localDocs, serverDocs, unique, waitFor } from './helpers.js';
 import { goOffline, goOnline, killStub, startStubAgain } from '../../../testing/commands.js';
 
 describe('sync engine: mutations, push and pull', () => {
@@ -124,7 +124,8 @@ describe('sync engine: mutations, push and pull', () => {
     const id = unique('l');
     const leader = await client();
     const follower = await client({ name: leader.name, token: leader.token });
-    await new Promise((r) => setTimeout(r, 100));
+    // The first tab's claim of the lead is asynchronous (Web Locks): waited for, never slept on.
+    await waitFor(() => leader.sync.status.leader, 'the first tab to lead');
     expect(leader.sync.status.leader).to.equal(true);
     expect(follower.sync.status.leader).to.equal(false);
     const h1 = await follower.sync.put('notes', { id, n: 1 });
