@@ -145,12 +145,15 @@ function liveLatency<V>(subscribe: (cb: (v: V) => void) => () => void, shows: (v
  * Runs every store workload; `n` records for writes, `big` for the read workloads. `reads: true`
  * skips the bulk-write workload and `big` sets the size of the read workloads' collection (for
  * iterating on the read and live-query paths); `reps` times each read sample (but count's) as the
- * mean of that many reads in a row (default 1).
+ * mean of that many reads in a row (default 10, 1 when quick).
  */
-export async function runStoreBench({ quick, reads = false, runs: wantRuns, big: wantBig, reps: readReps = 1 }: { quick: boolean; reads?: boolean; runs?: number; big?: number; reps?: number }): Promise<Row[]> {
+export async function runStoreBench({ quick, reads = false, runs: wantRuns, big: wantBig, reps: wantReps }: { quick: boolean; reads?: boolean; runs?: number; big?: number; reps?: number }): Promise<Row[]> {
   const n = quick ? 1000 : 10_000;
   const big = wantBig ?? (quick ? 5000 : 100_000);
   const runs = wantRuns ?? (quick ? 1 : 5);
+  // Ten reads in a row per sample: one read of a page takes 1–4 ms, about the step of Firefox's
+  // clock (1 ms) and of the machine's noise; single reads made the medians swing 2× between runs.
+  const readReps = wantReps ?? (quick ? 1 : 10);
   const rows: Row[] = [];
   const writeSet = Array.from({ length: n }, (_, i) => record(i));
 
