@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import 'outpost/components/virtual-list.js';
 import type { OutpostVirtualList, VirtualListOpenDetail, VirtualListRangeDetail, VirtualListSelectionDetail } from 'outpost/components';
 import type { MailLabel, MailMessage } from '../model.js';
-import type { ThreadSummary } from '../mail/threads.js';
+import { groupThreads, type ThreadSummary } from '../mail/threads.js';
 import type { MailSession } from '../app/mail-store.js';
 import { listSourceOf, mailboxThreads, pendingKeys, type MailboxPage } from '../app/queries.js';
 import { relabeled, type LabelChange } from '../app/actions.js';
@@ -60,6 +60,8 @@ export class MailThreadList extends LitElement {
   readonly #leaving = new Set<string>();
   /** Those whose action is done: the store's next rows decide. */
   readonly #left = new Set<string>();
+  /** Listed conversations an action relabels (a star, a label): shown changed until the store's rows follow. */
+  readonly #ahead = new Map<string, ThreadSummary>();
 
   @query('outpost-virtual-list') accessor #list: OutpostVirtualList<ThreadSummary> | null = null;
 
@@ -91,6 +93,7 @@ export class MailThreadList extends LitElement {
         this.#stored = undefined;
         this.#leaving.clear();
         this.#left.clear();
+        this.#ahead.clear();
         this.more = false;
       }
       this.#watch();
@@ -122,7 +125,10 @@ export class MailThreadList extends LitElement {
     let saved: ThreadSummary[] = [];
     const show = (page: MailboxPage) => {
       this.#stored = page.threads;
-      for (const id of this.#left) this.#leaving.delete(id);
+      for (const id of this.#left) {
+        this.#leaving.delete(id);
+        this.#ahead.delete(id);
+      }
       this.#left.clear();
       this.#showStored();
       this.fromSnapshot = false;
@@ -154,26 +160,37 @@ export class MailThreadList extends LitElement {
   }
 
   /**
-   * Takes out at once the listed conversations `change` moves out of this mailbox, so a bulk
-   * archive paints before its write commits. Call the returned function when the action is done:
-   * with `true` they stay out until the store's next rows (which no longer list them); with
-   * `false` (it failed, or changed nothing) they come back at once. Undefined when nothing leaves,
-   * or the list does not hold every message of them (a search; a write still being placed).
+   * Shows at once what `change` does to these listed conversations, so an action paints before its
+   * write commits: those it moves out of this mailbox leave the list (a bulk archive), the others
+   * show their new labels (a star, a label). Call the returned function when the action is done:
+   * with `true` the list stays so until the store's next rows (which show the change); with
+   * `false` (it failed, or changed nothing) the rows come back as they were at once. Undefined
+   * when none of them is listed here, or the list does not hold every message of them (a search;
+   * a write still being placed).
    */
   leave(ids: readonly string[], change: LabelChange): ((done: boolean) => void) | undefined {
     const source = listSourceOf(this.mailbox);
     const messages = source && this.messagesOf(ids);
     if (!source || !messages) return undefined;
+    const after = messages.map((m) => ({ ...m, labels: relabeled(m.labels, change) }));
     // The mailbox keeps a conversation while one of its messages still has what `keep` asks.
-    const stays = new Set(messages.filter((m) => source.keep({ ...m, labels: relabeled(m.labels, change) })).map((m) => m.threadId));
+    const kept = after.filter(source.keep);
+    const stays = new Set(kept.map((m) => m.threadId));
     const out = ids.filter((id) => !stays.has(id) && !this.#leaving.has(id));
-    if (!out.length) return undefined;
+    // The staying rows as the store will list them: its summary of the mailbox's messages, relabelled.
+    const changed = groupThreads(kept.filter((m) => ids.includes(m.threadId)), `${this.session?.user}@outpost.test`);
+    if (!out.length && !changed.length) return undefined;
     out.forEach((id) => this.#leaving.add(id));
+    for (const t of changed) this.#ahead.set(t.threadId, t);
     this.#showStored();
+    const moved = [...out, ...changed.map((t) => t.threadId)];
     return (done) => {
-      for (const id of out) {
+      for (const id of moved) {
         if (done) this.#left.add(id);
-        else this.#leaving.delete(id);
+        else {
+          this.#leaving.delete(id);
+          this.#ahead.delete(id);
+        }
       }
       if (!done) this.#showStored();
     };
@@ -186,7 +203,8 @@ export class MailThreadList extends LitElement {
 
   #showStored(): void {
     const stored = this.#stored;
-    this.threads = stored && this.#leaving.size ? stored.filter((t) => !this.#leaving.has(t.threadId)) : stored;
+    const shown = stored && this.#leaving.size ? stored.filter((t) => !this.#leaving.has(t.threadId)) : stored;
+    this.threads = shown && this.#ahead.size ? shown.map((t) => this.#ahead.get(t.threadId) ?? t) : shown;
   }
 
   #stopThreads: (() => void) | undefined;
