@@ -53,7 +53,8 @@ export function relabeled(labels: readonly string[], change: LabelChange): strin
 
 /**
  * An action on conversations. `change`, when it is a label change known in advance, lets the list
- * take out at once the rows it moves out of the mailbox, before the write commits.
+ * show it at once, before the write commits: rows it moves out of the mailbox leave, the others
+ * show their new labels.
  */
 export type MailAction = ((s: MailSession, ids: string[], messages?: MailMessage[]) => Promise<ActionResult>) & { readonly change?: LabelChange };
 
@@ -74,14 +75,10 @@ export const ACTIONS = {
   markUnread: action(['UNREAD'], [], 'marked as unread'),
 };
 
-/** Adds a user label to the threads. */
-export async function addLabel(s: MailSession, ids: string[], labelId: string, labelName: string, messages?: MailMessage[]): Promise<ActionResult> {
-  return { message: `Label "${labelName}" added.`, undo: await relabel(s, ids, [labelId], [], messages) };
-}
-
-/** Removes a user label from the threads. */
-export async function removeLabel(s: MailSession, ids: string[], labelId: string, labelName: string, messages?: MailMessage[]): Promise<ActionResult> {
-  return { message: `Label "${labelName}" removed.`, undo: await relabel(s, ids, [], [labelId], messages) };
+/** Adds (or with `remove`, takes off) a user label on the threads, its change known in advance. */
+export function labelAction(label: { id: string; name: string }, remove = false): MailAction {
+  const [add, drop] = remove ? [[], [label.id]] : [[label.id], []];
+  return Object.assign(async (s: MailSession, ids: string[], messages?: MailMessage[]) => ({ message: `Label "${label.name}" ${remove ? 'removed' : 'added'}.`, undo: await relabel(s, ids, add, drop, messages) }), { change: { add, remove: drop } });
 }
 
 /**

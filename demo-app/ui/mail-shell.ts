@@ -12,7 +12,7 @@ import type { InstallSource, OutpostDialog, OutpostToaster } from 'outpost/compo
 import type { MailLabel, MailMessage } from '../model.js';
 import { SHORTCUTS, listenForShortcuts, type MailCommand } from '../mail/shortcuts.js';
 import type { Account } from '../app/accounts.js';
-import { ACTIONS, addLabel, removeLabel, type MailAction } from '../app/actions.js';
+import { ACTIONS, labelAction, type MailAction } from '../app/actions.js';
 import { threadMessages } from '../app/queries.js';
 import { draftFor, parseRecipients, sendArgsOf } from '../app/drafts.js';
 import type { MailDraft, MailSession } from '../app/mail-store.js';
@@ -214,7 +214,7 @@ export class MailShell extends LitElement {
   async applyLabel(labelId: string, remove = false): Promise<void> {
     const label = this.labels.find((l) => l.id === labelId);
     if (!label) return;
-    await this.act((s, ids, messages) => (remove ? removeLabel : addLabel)(s, ids, label.id, label.name, messages));
+    await this.act(labelAction(label, remove));
   }
 
   /** Opens the compose panel: new, or answering the open thread's newest message. */
