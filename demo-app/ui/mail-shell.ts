@@ -173,13 +173,16 @@ export class MailShell extends LitElement {
     // The rows it takes out of the mailbox leave the list now; the write commits after (a bulk
     // archive of 500 conversations takes most of a second to write).
     const settle = run.change && !this.threadId ? this.list?.leave(ids, run.change) : undefined;
+    // The selection the action takes is cleared now, not once its write is in: what the person
+    // selects meanwhile (the rows showed the change at once) is theirs.
+    const selection = this.threadId ? undefined : this.list?.selection;
+    if (selection?.size && ids.length === selection.size && ids.every((id) => selection.has(id))) this.list!.selection = new Set();
     const pending = run(session, ids, messages);
     pending.then((r) => settle?.(!!r.undo), () => settle?.(false));
     // z pressed while the action's writes are still going in must undo this action, not the last one.
     const undoPending = async () => (await pending).undo?.();
     this.#lastUndo = undoPending;
     const result = await pending;
-    if (this.list) this.list.selection = new Set();
     if (leaveThread && this.threadId) this.go(mailPath(this.account, this.mailbox));
     const undo = result.undo;
     if (this.#lastUndo === undoPending) this.#lastUndo = undo;

@@ -280,6 +280,32 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     }, 'the server to hold both messages starred', 30_000);
   });
 
+  test('an action takes the selection when it starts: a selection made while its write goes in is kept', async () => {
+    await page.goto(`${url}/u/0/inbox`);
+    await eventually(async () => ((await threads(page))?.length ?? 0) >= 2 || undefined, 'two conversations listed');
+    // The reload paints the last visit's rows before the store opens: actions wait for the session.
+    await eventually(() => page.evaluate(() => !!(window.__e2e.find('mail-shell') as Element & { session?: unknown }).session || undefined), 'the session');
+    const after = await page.evaluate(async () => {
+      type List = Element & { threads: Array<{ threadId: string }>; selection: Set<unknown>; updateComplete: Promise<boolean> };
+      type Shell = Element & { labels: Array<{ id: string }>; applyLabel(id: string): Promise<void> };
+      const list = window.__e2e.find('mail-thread-list') as List;
+      const shell = window.__e2e.find('mail-shell') as Shell;
+      const [a, b] = list.threads;
+      // Each selection rendered before the next step, as a click's would be.
+      list.selection = new Set([a.threadId]);
+      await list.updateComplete;
+      const labelling = shell.applyLabel(shell.labels[0].id);
+      const atStart = list.selection.size;
+      // Before the label's write is in: the person selects another conversation.
+      list.selection = new Set([b.threadId]);
+      await list.updateComplete;
+      await labelling;
+      return { atStart, kept: [...list.selection], b: b.threadId };
+    });
+    assert.equal(after.atStart, 0, 'the selection the action took is cleared when it starts');
+    assert.deepEqual(after.kept, [after.b], 'the selection made while the write went in is kept');
+  });
+
   test('axe: sign-in, inbox and a conversation have no serious or critical violations', async () => {
     await page.goto(`${url}/u/0/inbox`);
     await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
