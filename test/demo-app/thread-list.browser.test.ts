@@ -38,6 +38,15 @@ describe('demo thread list', () => {
     await store.collection('messages').bulkPut(Array.from({ length: 80 }, (_, i) => message(i, i % 4 ? ['INBOX'] : ['INBOX', 'STARRED'])) as never[]);
     session = { user: 'alice', store, sync: undefined as never, close: () => store.close() };
   });
+  /** The inbox list of the store's messages, in the page. */
+  const inbox = (): MailThreadList => {
+    const box = document.createElement('mail-thread-list') as MailThreadList;
+    box.style.height = '400px';
+    box.session = session;
+    box.mailbox = { kind: 'system', id: 'inbox' };
+    document.body.append(box);
+    return box;
+  };
   after(async () => {
     list?.remove();
     store.close();
@@ -133,11 +142,7 @@ describe('demo thread list', () => {
   });
 
   it('takes out at once the rows an action moves out of the mailbox; they come back if it fails, and the store decides once it is done', async () => {
-    const box = document.createElement('mail-thread-list') as MailThreadList;
-    box.style.height = '400px';
-    box.session = session;
-    box.mailbox = { kind: 'system', id: 'inbox' };
-    document.body.append(box);
+    const box = inbox();
     try {
       await until(() => box.threads?.length === 50 && !!box.messagesOf(['t70']), 'the inbox and its messages');
       const ids = (rows = box.threads!) => rows.map((t) => t.threadId);
@@ -174,11 +179,7 @@ describe('demo thread list', () => {
   });
 
   it('shows at once the labels an action gives the rows that stay; they go back if it fails, and the store decides once it is done', async () => {
-    const box = document.createElement('mail-thread-list') as MailThreadList;
-    box.style.height = '400px';
-    box.session = session;
-    box.mailbox = { kind: 'system', id: 'inbox' };
-    document.body.append(box);
+    const box = inbox();
     const row = (id: string) => box.threads!.find((t) => t.threadId === id)!;
     try {
       await until(() => box.threads?.length === 50 && !!box.messagesOf(['t70', 't66']), 'the inbox and its messages');
