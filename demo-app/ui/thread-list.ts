@@ -2,7 +2,7 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import 'outpost/components/virtual-list.js';
 import type { OutpostVirtualList, VirtualListOpenDetail, VirtualListRangeDetail, VirtualListSelectionDetail } from 'outpost/components';
-import type { MailLabel, MailMessage } from '../model.js';
+import { addressOf, type MailLabel, type MailMessage } from '../model.js';
 import { groupThreads, type ThreadSummary } from '../mail/threads.js';
 import type { MailSession } from '../app/mail-store.js';
 import { listSourceOf, mailboxThreads, pendingKeys, type MailboxPage } from '../app/queries.js';
@@ -178,7 +178,7 @@ export class MailThreadList extends LitElement {
     const stays = new Set(kept.map((m) => m.threadId));
     const out = ids.filter((id) => !stays.has(id) && !this.#leaving.has(id));
     // The staying rows as the store will list them: its summary of the mailbox's messages, relabelled.
-    const changed = groupThreads(kept.filter((m) => ids.includes(m.threadId)), `${this.session?.user}@outpost.test`);
+    const changed = groupThreads(kept, this.session && addressOf(this.session.user).email);
     if (!out.length && !changed.length) return undefined;
     out.forEach((id) => this.#leaving.add(id));
     for (const t of changed) this.#ahead.set(t.threadId, t);
