@@ -3,7 +3,7 @@
 // them back), and only the conversations a write touched are read again and regrouped. Every
 // other conversation keeps its summary object, so the list re-renders only the rows that changed.
 import type { Key, LiveDiff } from 'outpost';
-import type { MailMessage } from '../model.js';
+import { addressOf, type MailMessage } from '../model.js';
 import { groupThreads, type ThreadSummary } from '../mail/threads.js';
 import type { MailSession, StoredMessage } from './mail-store.js';
 import { threadMessages, type MailboxPage, type MailboxSource } from './queries.js';
@@ -233,7 +233,7 @@ class LiveThreads implements ThreadsWatch {
   /** Keeps a conversation's messages and groups its summary from those the mailbox shows. */
   #group(t: string, messages: MailMessage[]): void {
     this.#members.set(t, new Map(messages.map((m) => [m.id as Key, m])));
-    const summary = groupThreads(messages.filter(this.#source.keep), `${this.#session.user}@outpost.test`)[0];
+    const summary = groupThreads(messages.filter(this.#source.keep), addressOf(this.#session.user).email)[0];
     if (summary) this.#summaries.set(t, summary);
     else this.#summaries.delete(t);
   }

@@ -2,7 +2,7 @@
 // read newest first from an index and only as far as the list needs: the first screen of a 50k
 // mailbox costs a few hundred records, not the whole mailbox.
 import type { Collection, OutboxEntry, Query } from 'outpost';
-import type { MailLabel, MailMessage } from '../model.js';
+import { addressOf, type MailLabel, type MailMessage } from '../model.js';
 import { matchesSearch } from '../mail/match.js';
 import { parseSearch, wordsOf } from '../mail/search-query.js';
 import { groupThreads, type ThreadSummary } from '../mail/threads.js';
@@ -131,7 +131,7 @@ export async function mailboxThreads(session: MailSession, mailbox: Mailbox, lab
       after = page.next;
     }
     const members = await messagesOf(messages, threadIds);
-    return { threads: groupThreads(members.filter(source.keep), `${session.user}@outpost.test`), more };
+    return { threads: groupThreads(members.filter(source.keep), addressOf(session.user).email), more };
   });
 }
 

@@ -9,7 +9,7 @@ import 'outpost/components/sync-progress.js';
 import 'outpost/components/sync-status.js';
 import 'outpost/components/toaster.js';
 import type { InstallSource, OutpostDialog, OutpostToaster } from 'outpost/components';
-import type { MailLabel, MailMessage } from '../model.js';
+import { addressOf, type MailLabel, type MailMessage } from '../model.js';
 import { SHORTCUTS, listenForShortcuts, type MailCommand } from '../mail/shortcuts.js';
 import type { Account } from '../app/accounts.js';
 import { ACTIONS, labelAction, type MailAction } from '../app/actions.js';
@@ -149,7 +149,7 @@ export class MailShell extends LitElement {
 
   /** The user's address. */
   get me(): string {
-    return `${this.user}@outpost.test`;
+    return addressOf(this.user).email;
   }
 
   /** Thread ids an action applies to: the open thread, else the list's selection or focused row. */
@@ -315,7 +315,7 @@ export class MailShell extends LitElement {
           <details class="accounts">
             <summary aria-label=${`Account ${this.user}`}>${this.user}</summary>
             <div class="menu-panel" @click=${this.#closeMenuOnLink}>
-              <ul>${this.accounts.map((a, i) => html`<li><a href=${mailPath(i, { kind: 'system', id: 'inbox' })} aria-current=${i === this.account ? 'page' : 'false'}>${a.user}@outpost.test</a></li>`)}</ul>
+              <ul>${this.accounts.map((a, i) => html`<li><a href=${mailPath(i, { kind: 'system', id: 'inbox' })} aria-current=${i === this.account ? 'page' : 'false'}>${addressOf(a.user).email}</a></li>`)}</ul>
               <a href="/signin">Add another account</a>
               <button @click=${() => (this.conflictsOpen = true)}>Sync conflicts</button>
               <button @click=${() => this.dispatchEvent(new CustomEvent('sign-out', { detail: this.user, bubbles: true, composed: true }))}>Sign out ${this.user}</button>
