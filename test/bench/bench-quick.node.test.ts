@@ -15,6 +15,7 @@ test('npm run bench -- --quick runs the store and sync benchmarks in both browse
   for (const browser of ['chromium', 'firefox']) {
     const mine = rows.filter((x) => x.browser === browser);
     assert.ok(mine.filter((x) => x.section === 'store').length >= 8, `${browser}: store rows`);
+    assert.ok(mine.some((x) => x.section === 'store' && x.name.startsWith('relabel ')), `${browser}: the relabel write beside raw and Dexie`);
     assert.ok(mine.some((x) => x.section === 'sync' && x.name.startsWith('initial sync') && typeof x.raw === 'number'), `${browser}: initial sync beside its floor`);
     assert.ok(mine.some((x) => x.section === 'sync' && x.name.includes('label changes in one sync.batch') && typeof x.raw === 'number'), `${browser}: the bulk label change beside its floor`);
     for (const x of mine) {
