@@ -13,10 +13,14 @@ export function applyMutation(value: DocumentValue | undefined, m: Mutation, key
     case 'addToSet':
     case 'removeFromSet': {
       const { key, field, values } = m as { key: string; field: string; values: SetElement[] };
-      // Like the server: a set op on a deleted document does nothing, on a missing one creates it.
+      // As the server does (server-stub/documents.ts setOp), so the optimistic value is the one
+      // the server will hold: a remove from a missing document does nothing and an add creates
+      // it; an operation that leaves the set as it was changes nothing (no empty field appears).
+      if (value === undefined && m.name === 'removeFromSet') return undefined;
       const current = value ?? { [keyPath]: key };
       const have = Array.isArray(current[field]) ? (current[field] as SetElement[]) : [];
-      const next = m.name === 'addToSet' ? [...have, ...values.filter((v) => !have.includes(v))] : have.filter((v) => !values.includes(v));
+      const next = m.name === 'addToSet' ? [...new Set([...have, ...values])] : have.filter((v) => !values.includes(v));
+      if (value !== undefined && next.length === have.length && next.every((v, i) => v === have[i])) return value;
       return { ...current, [field]: next };
     }
     default:
