@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { closeAll, client, localDocs, serverDocs, unique } from './helpers.js';
+import { closeAll, client, localDocs, serverDocs, unique, waitFor, whileCut } from './helpers.js';
 
 describe('sync engine: batches', () => {
   afterEach(() => closeAll());
@@ -24,6 +24,38 @@ describe('sync engine: batches', () => {
     const server = await serverDocs(id);
     expect(server.size).to.equal(5);
     expect(server.get(`notes/${id}-1`)!.value).to.deep.equal({ id: `${id}-1`, tags: ['done'] });
+  });
+
+  it('mutations of one document in a batch each keep the document as the ones before left it, and the document the server rev it had', async () => {
+    const id = unique('b');
+    const a = await client();
+    const first = await (await a.sync.put('notes', { id, tags: ['inbox'], n: 1 })).acked;
+    const entries = await whileCut(a, async () => {
+      await a.sync.batch((b) => {
+        b.patch('notes', id, { n: 2 });
+        b.addToSet('notes', id, 'tags', ['done']);
+        b.delete('notes', id);
+        b.put('notes', { id, n: 3 });
+        b.removeFromSet('notes', id, 'tags', ['x']);
+        b.put('notes', { id: `${id}-other`, n: 9 });
+      });
+      return (await a.store.collection('$outbox').query()) as Array<{ mutation: { name: string; baseRev?: number }; base?: unknown }>;
+    });
+    expect(entries.map((e) => e.mutation.name)).to.deep.equal(['patch', 'addToSet', 'delete', 'put', 'removeFromSet', 'put']);
+    expect(entries.map((e) => e.base)).to.deep.equal([
+      { id, tags: ['inbox'], n: 1 },
+      { id, tags: ['inbox'], n: 2 },
+      { id, tags: ['inbox', 'done'], n: 2 },
+      undefined,
+      { id, n: 3 },
+      undefined,
+    ]);
+    // Local changes leave the rev the server last sent: what patch, delete and put are based on.
+    expect(entries.filter((e) => !e.mutation.name.endsWith('Set')).map((e) => e.mutation.baseRev)).to.deep.equal([first.rev, first.rev, first.rev, 0]);
+    // The remove found no set: the document stays as the put left it, here as on the server.
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, n: 3 });
+    await waitFor(async () => (await a.store.collection('$outbox').count()) === 0, 'the batch pushed');
+    expect((await serverDocs(id)).get(`notes/${id}`)!.value).to.deep.equal({ id, n: 3 });
   });
 
   it('a batch with one bad mutation writes none of them and rejects with the bad one\'s error', async () => {
