@@ -4,7 +4,8 @@ import type { Store, StoreTransaction } from '../store/index.js';
 import type { DocumentValue, Mutation, ProtocolError } from '../protocol/index.js';
 import { applyMutation } from './apply.js';
 import { docId, syncCollections, type CustomWrite, type OutboxEntry } from './schema.js';
-import { readDoc, revOf, writeDoc, writeDocs } from './revs.js';
+import { readDoc, revOf, writeDoc } from './revs.js';
+import { REV_FIELD } from '../protocol/fields.js';
 
 /** How a collection settles a compare-and-swap conflict. */
 export type ConflictPolicy =
@@ -61,9 +62,13 @@ export class Outbox {
    */
   writing = 0;
 
+  /** The bulk writer of built-in mutations (outbox-bulk.ts), once its chunk is in. */
+  #bulk?: typeof import('./outbox-bulk.js');
+
   constructor(config: OutboxConfig) {
     this.config = config;
     this.synced = Object.keys(config.keyPaths);
+    import('./outbox-bulk.js').then((m) => (this.#bulk = m), () => undefined);
   }
 
   /** @internal Every collection a sync transaction spans. */
@@ -88,14 +93,14 @@ export class Outbox {
     });
   }
 
-  /** Throws unless mutations and mutators may use collection `c`. */
-  #synced(c: string): void {
+  /** @internal Throws unless mutations and mutators may use collection `c`. */
+  checkSynced(c: string): void {
     if (!this.synced.includes(c)) throw new Error(`Collection '${c}' is not synced. List it in createSync({ collections }) to use it in mutations and mutators.`);
   }
 
   /** @internal `beforeWrite` is awaited before each write, with the document it is about to change. */
   mutatorTx(tx: Tx, beforeWrite?: (collection: string, key: string) => Promise<void>): MutatorTransaction {
-    const check = (c: string) => this.#synced(c);
+    const check = (c: string) => this.checkSynced(c);
     return {
       get: async (c, key) => {
         check(c);
@@ -129,55 +134,17 @@ export class Outbox {
       // trip to the database waits for this page's turn on a busy main thread (a pull writing,
       // a loaded machine), so a mutation is a read and a write, not five steps one after another.
       const ids = this.meta<number>('nextId', tx).then((n) => inputs.map((_, i) => (n ?? 1) + i));
-      const nextId = ids.then((x) => tx.collection(META).put({ key: 'nextId', value: x[0] + x.length }));
-      // A custom mutator may touch any document: keep strict order, one mutation after another.
-      // Built-ins touch only their own document: every document is read at once and written
-      // together (writeBuiltins).
-      if (inputs.every((x) => BUILTIN.has(x.name))) await Promise.all([nextId, this.#writeBuiltins(tx, ids, inputs as Mutation[])]);
-      else await Promise.all([nextId, (async () => {
-        for (let i = 0; i < inputs.length; i++) await this.write(tx, ids, i, inputs[i] as Mutation);
-      })()]);
+      // Built-ins touch only their own document: with the bulk writer in, every document is read
+      // at once and written together. A custom mutator may touch any document: strict order.
+      const bulk = this.#bulk;
+      await Promise.all([
+        ids.then((x) => tx.collection(META).put({ key: 'nextId', value: x[0] + x.length })),
+        bulk && inputs.every((x) => BUILTIN.has(x.name))
+          ? bulk.writeBuiltins({ readDoc, applyMutation, docId, revField: REV_FIELD }, this, tx, ids, inputs as Mutation[])
+          : inputs.reduce((done: Promise<void>, input, i) => done.then(() => this.write(tx, ids, i, input as Mutation)), Promise.resolve()),
+      ]);
       return ids;
     }).finally(() => this.writing--);
-  }
-
-  /**
-   * Built-in mutations' local effects and outbox entries: each document read once (all reads in
-   * flight together), its mutations applied in order in memory (a document's rev stays what the
-   * server last sent), then the documents' final values and the entries written as a few bulk
-   * writes. A store call per mutation cost each one a promise and a turn of the main thread per
-   * request: 1,500 label changes (an archive of 500 conversations) spent more there than in
-   * IndexedDB.
-   */
-  async #writeBuiltins(tx: Tx, ids: Promise<number[]>, inputs: Mutation[]): Promise<void> {
-    type Doc = { collection: string; key: string; value?: DocumentValue; rev: number };
-    for (const input of inputs) this.#synced((input as { collection: string }).collection);
-    const docs = new Map<string, Promise<Doc>>();
-    const targets = inputs.map((input) => {
-      const { collection, key } = input as { collection: string; key: string };
-      const doc = docId(collection, key);
-      if (!docs.has(doc)) docs.set(doc, readDoc(tx, collection, key).then(({ value, rev }) => ({ collection, key, value, rev })));
-      return doc;
-    });
-    const [[first], found] = await Promise.all([ids, Promise.all(docs.values())]);
-    const read = new Map(found.map((d) => [docId(d.collection, d.key), d]));
-    const entries = inputs.map((input, i): OutboxEntry => {
-      const d = read.get(targets[i])!;
-      // Set operations (addToSet, removeFromSet) commute: they carry no baseRev.
-      if (!input.name.endsWith('Set')) (input as { baseRev: number }).baseRev = d.rev;
-      // `input` is the engine's own object (made by a batch's recorder): it becomes the entry's.
-      const entry: OutboxEntry = { id: (input.id = first + i), mutation: input, doc: targets[i], createdAt: Date.now() };
-      if (d.value !== undefined) entry.base = d.value;
-      d.value = applyMutation(d.value, input, this.config.keyPaths[d.collection]);
-      return entry;
-    });
-    const byCollection = new Map<string, Doc[]>();
-    for (const d of read.values()) {
-      const list = byCollection.get(d.collection);
-      if (list) list.push(d);
-      else byCollection.set(d.collection, [d]);
-    }
-    await Promise.all([...[...byCollection].map(([c, list]) => writeDocs(tx, c, list)), tx.collection('$outbox').bulkPut(entries)]);
   }
 
   /**
@@ -190,7 +157,7 @@ export class Outbox {
     let write: (() => Promise<void>) | undefined;
     if (BUILTIN.has(input.name)) {
       const { collection, key } = input as { collection: string; key: string };
-      this.#synced(collection);
+      this.checkSynced(collection);
       // One read of the record gives both its value and its rev (a read each cost 2 per message).
       const { value: base, rev: stored } = await readDoc(tx, collection, key);
       const rev = baseRevOverride ?? stored;

@@ -30,20 +30,9 @@ export async function readDoc(tx: StoreTransaction, collection: string, key: str
 }
 
 /** Writes a document's local value (undefined: deletes it) with the server rev it is based on. */
-export function writeDoc(tx: StoreTransaction, collection: string, key: string, value: DocumentValue | undefined, rev: number): Promise<void> {
-  return writeDocs(tx, collection, [{ key, value, rev }]);
-}
-
-/**
- * Writes documents of one collection as {@link writeDoc} does each, as one bulk write of the values
- * and one of the deleted documents' revs: a request set, not a store call per document.
- */
-export async function writeDocs(tx: StoreTransaction, collection: string, docs: Array<{ key: string; value?: DocumentValue; rev: number }>): Promise<void> {
-  const kept = docs.filter((d) => d.value !== undefined);
-  const gone = docs.filter((d) => d.value === undefined);
-  await Promise.all([
-    kept.length && tx.collection(collection).bulkPut(kept.map((d) => ({ ...d.value, [REV_FIELD]: d.rev }))),
-    gone.length && tx.collection(collection).bulkDelete(gone.map((d) => d.key)),
-    gone.length && tx.collection('$revs').bulkPut(gone.map((d) => ({ doc: docId(collection, d.key), rev: d.rev }))),
-  ]);
+export async function writeDoc(tx: StoreTransaction, collection: string, key: string, value: DocumentValue | undefined, rev: number): Promise<void> {
+  if (value === undefined) {
+    await tx.collection(collection).delete(key);
+    await tx.collection('$revs').put({ doc: docId(collection, key), rev });
+  } else await tx.collection(collection).put({ ...value, [REV_FIELD]: rev });
 }
