@@ -170,8 +170,9 @@ export class MailShell extends LitElement {
   async act(run: MailAction, leaveThread = false, ids = this.targets(), messages = this.#held(ids)): Promise<void> {
     const session = this.session;
     if (!ids.length || !session) return;
-    // The rows it takes out of the mailbox leave the list now; the write commits after (a bulk
-    // archive of 500 conversations takes most of a second to write).
+    // The list shows the change now (rows it takes out of the mailbox leave, the others show their
+    // new labels); the write commits after (a bulk archive of 500 conversations takes most of a
+    // second to write).
     const settle = run.change && !this.threadId ? this.list?.leave(ids, run.change) : undefined;
     // The selection the action takes is cleared now, not once its write is in: what the person
     // selects meanwhile (the rows showed the change at once) is theirs.
