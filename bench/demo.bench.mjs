@@ -183,9 +183,19 @@ async function interactions(url, profile) {
       const list = window.__bench.find('mail-thread-list');
       return list?.mailbox.kind === 'system' && window.__bench.all('mail-thread-row').some(window.__bench.rendered);
     }));
-    /** Clicks (a real, trusted click) the centre of the element `locate()` returns in the page. */
+    /**
+     * Clicks (a real, trusted click) the centre of the element `locate()` returns in the page, once
+     * it stays put for two frames: a row scrolled into view can move when the virtualizer measures
+     * the rows it just rendered, and a click at its first place could land on the row beside it.
+     */
     const clickOn = async (locate, arg) => {
-      const box = await page.evaluate(locate, arg);
+      let box = await page.evaluate(locate, arg);
+      for (let i = 0; i < 20 && box; i++) {
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        const again = await page.evaluate(locate, arg);
+        if (again && again.x === box.x && again.y === box.y) break;
+        box = again;
+      }
       if (!box) throw new Error(`demo bench: nothing to click (${locate.toString().slice(0, 80)})`);
       await page.mouse.click(box.x, box.y);
     };
@@ -275,7 +285,15 @@ async function interactions(url, profile) {
         const r = row?.shadowRoot.querySelector('.star')?.getBoundingClientRect();
         return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
       }, id);
-      if (!(await timed('star1', starred))) break;
+      if (!(await timed('star1', starred))) {
+        // What the page showed instead, to tell a lost star from a click elsewhere.
+        log(`star1: ${id} now ${await page.evaluate((tid) => {
+          const list = window.__bench.find('mail-thread-list');
+          const row = window.__bench.all('mail-thread-row').find((r) => r.thread?.threadId === tid);
+          return JSON.stringify({ listed: list.threads.find((t) => t.threadId === tid)?.starred, row: row?.shadowRoot.querySelector('.row')?.dataset.starred, starredNow: list.threads.filter((t) => t.starred).length });
+        }, id)}`);
+        break;
+      }
     }
     for (let i = 0; i < ONE_RUNS; i++) {
       // Label one conversation: select one without the first user label, then pick "Add <label>" in
