@@ -270,6 +270,20 @@ const BUSY_FOR_MS = 1000;
  */
 const sliceSizes = new WeakMap<Outbox, Slice>();
 
+/**
+ * @internal The size of the next slice after one of `size` documents that held `held` (fewer at
+ * a page's end) and took `elapsed` ms, aiming at `target` ms: at most twice as many (one quick
+ * slice says little), at once fewer when it was slow. Sized from what the slice held: sizing a
+ * page's short last slice as a full one doubled the size after each quick remainder, and slices
+ * of 200–420 documents (12–34 ms) ran while the user acted. A short remainder says nothing
+ * unless it was slow.
+ */
+export function nextSliceSize(size: number, held: number, elapsed: number, target: number): number {
+  const fit = Math.round((held * target) / Math.max(1, elapsed));
+  const next = held >= size ? Math.min(2 * size, fit) : elapsed > target ? Math.min(size, fit) : size;
+  return Math.max(5, Math.min(500, next));
+}
+
 /** How many documents a slice takes, and when the pull last stepped aside for a local mutation. */
 interface Slice {
   size: number;
@@ -356,13 +370,7 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
       const aside = yieldToLocal && o.writing > 0 && i < docs.length;
       if (aside) slice.steppedAside = now;
       const target = now - slice.steppedAside < BUSY_FOR_MS ? BUSY_SLICE_MS : SLICE_MS;
-      // Sized from the documents this slice held: a page's last slice holds fewer, and sizing from
-      // the full size doubled it after each quick remainder (slices of 400 documents, 34 ms, came
-      // while the user acted). A short remainder says nothing unless it was slow.
-      const elapsed = now - t0;
-      const fit = Math.round((part.length * target) / Math.max(1, elapsed));
-      const full = part.length === slice.size;
-      slice.size = Math.max(5, Math.min(500, full ? Math.min(2 * slice.size, fit) : elapsed > target ? Math.min(slice.size, fit) : slice.size));
+      slice.size = nextSliceSize(slice.size, part.length, now - t0, target);
       if (aside) return { acked: acked.map((e) => e.id), rest: docs.slice(i) };
     }
     if (docs.length) await rerunCustom(o, tx, pending);
