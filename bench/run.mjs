@@ -201,7 +201,7 @@ function writeDocs(all, docPath) {
   // Rows keep the date they were measured (a partial re-run leaves the others' dates alone).
   const dateOf = (section) => all.filter((r) => r.section === section && r.recordedAt).map((r) => r.recordedAt).sort().at(-1) ?? new Date().toISOString().slice(0, 10);
   const when = dateOf('store');
-  const header = `Recorded ${when} by \`npm run bench\` on ${machine}; browsers: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}. Medians, milliseconds; each workload on a fresh database, all three libraries in the same page and run.`;
+  const header = `Recorded ${when} by \`npm run bench\` on ${machine}; browsers: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}. Medians, milliseconds; each workload on a fresh database, all three libraries in the same page and run, each page (store, sync) in a browser of its own.`;
   let doc = readFileSync(docPath, 'utf8');
   doc = replaceSection(doc, 'store', `## Store (\`bench/store.bench.ts\`)\n\n${header}\n\n${storeTable(rows.filter((r) => r.section === 'store'))}`);
   doc = replaceSection(doc, 'sync', `## Sync (\`bench/sync.bench.ts\`)\n\n${header} The stub runs in the bench process (SQLite, synchronous = FULL) on 127.0.0.1. The raw column of the initial sync is the floor: the same pages fetched and put with raw IndexedDB, one transaction per page, nothing else.\n\n${storeTable(rows.filter((r) => r.section === 'sync'))}`);
