@@ -118,7 +118,10 @@ export async function selectForLabel() {
   if (!option) return undefined;
   const label = option.value.slice(4);
   const list = window.__bench.find('mail-thread-list');
-  const thread = list.threads.find((t) => !t.labels.includes(label));
+  // One painted on screen: the check waits for its row to show the label, and a conversation
+  // further down the list has no row until it is scrolled to.
+  const shown = new Set(window.__bench.all('mail-thread-row').filter(window.__bench.rendered).map((r) => r.thread?.threadId));
+  const thread = list.threads.find((t) => shown.has(t.threadId) && !t.labels.includes(label));
   if (!thread) return undefined;
   list.selection = new Set([thread.threadId]);
   await list.updateComplete;
