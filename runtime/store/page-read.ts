@@ -77,10 +77,10 @@ const done = <T>(request: IDBRequest<T>) =>
  * descending: a `prev` cursor's order), with the token after them when more follow, where
  * `getAllRecords` is missing (Firefox ESR 140) or met a tie. A key cursor's `advance` finds the
  * page's last row and one `getAll` reads the rows from its key up; only when the row after the
- * page shares that key (an index's tie across the cut) are the tied rows read again with their
- * primary keys, so an untied page is three round trips of one request each (each extra request
- * in a round trip cost Firefox ~0.1 ms). Undefined where rows moved between the requests (a
- * read-write transaction): the caller walks a cursor then.
+ * page shares that key (an index's tie across the cut, which the cursor's step past the page,
+ * sent beside that `getAll`, tells) are the tied rows' primary keys read too: an untied page is
+ * three round trips, the last with two requests instead of four. Undefined where rows moved
+ * between the requests (a read-write transaction): the caller walks a cursor then.
  */
 async function readBack(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, limit: number): Promise<{ rows: unknown[]; next?: PageToken } | undefined> {
   const request = source.openKeyCursor(range, 'prev');
