@@ -17,13 +17,15 @@ export interface BulkLib {
   revField: string;
 }
 
-type Doc = { collection: string; key: string; value?: DocumentValue; rev: number };
+/** A document to write: its value (undefined: deleted) and the rev the server last sent. */
+export type BulkDoc = { collection: string; key: string; value?: DocumentValue; rev: number };
 
 /**
  * Writes documents of one collection as revs.ts `writeDoc` does each (a value with its rev on the
- * record; a deleted document's rev in `$revs`), as one bulk write of each kind.
+ * record; a deleted document's rev in `$revs`), as one bulk write of each kind: a batch's
+ * documents, and a pulled page's slice (server-results.ts).
  */
-async function writeDocs(lib: BulkLib, tx: StoreTransaction, collection: string, docs: Doc[]): Promise<void> {
+export async function writeDocs(lib: BulkLib, tx: StoreTransaction, collection: string, docs: BulkDoc[]): Promise<void> {
   const kept = docs.filter((d) => d.value !== undefined);
   const gone = docs.filter((d) => d.value === undefined);
   await Promise.all([
@@ -44,7 +46,7 @@ async function writeDocs(lib: BulkLib, tx: StoreTransaction, collection: string,
 export async function writeBuiltins(lib: BulkLib, o: Outbox, tx: StoreTransaction, ids: Promise<number[]>, inputs: Mutation[]): Promise<void> {
   for (const input of inputs) o.checkSynced((input as { collection: string }).collection);
   const docs = new Map<string, number>();
-  const reads: Array<Promise<Doc>> = [];
+  const reads: Array<Promise<BulkDoc>> = [];
   const targets = inputs.map((input) => {
     const { collection, key } = input as { collection: string; key: string };
     const doc = lib.docId(collection, key);

@@ -8,7 +8,11 @@ import type { MutationOutcome, Outbox } from './outbox.js';
 import { docId, type CustomWrite, type OutboxEntry, type StoredConflict, type StoredRejection } from './schema.js';
 import { REV_FIELD } from '../protocol/fields.js';
 import type { IDBPTransaction } from 'idb';
-import { revOf, stored, writeDoc } from './revs.js';
+import { readDoc, revOf, stored, writeDoc } from './revs.js';
+import { writeDocs, type BulkDoc, type BulkLib } from './outbox-bulk.js';
+
+/** What outbox-bulk.ts takes from the modules it does not import (see its note). */
+const BULK_LIB: BulkLib = { readDoc, applyMutation, docId, revField: REV_FIELD };
 
 type Tx = StoreTransaction;
 type Rec = Record<string, unknown>;
@@ -341,31 +345,18 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
     while (i < docs.length) {
       const t0 = performance.now();
       const part = docs.slice(i, (i += slice.size));
-      // One bulk write per collection: puts carry the rev on the record, deletes keep it in $revs.
-      const puts = new Map<string, Rec[]>();
-      const deletes = new Map<string, string[]>();
-      const gone: Rec[] = [];
+      const byCollection = new Map<string, BulkDoc[]>();
       for (const [doc, c] of part) {
         const server = c.deleted ? undefined : (c.value as Rec);
         const value = pendingDocs.has(doc) ? rebased(o, c.collection, doc, server, pending) : server;
         if (waiting.has(doc)) await markMoved(tx, pending.find((e) => e.doc === doc && 'baseRev' in e.mutation), server);
-        if (value === undefined) {
-          const keys = deletes.get(c.collection) ?? [];
-          keys.push(c.key);
-          deletes.set(c.collection, keys);
-          gone.push({ doc, rev: c.rev });
-        } else {
-          const list = puts.get(c.collection) ?? [];
-          list.push({ ...value, [REV_FIELD]: c.rev });
-          puts.set(c.collection, list);
-        }
+        const list = byCollection.get(c.collection) ?? [];
+        list.push({ collection: c.collection, key: c.key, value: value as DocumentValue | undefined, rev: c.rev });
+        byCollection.set(c.collection, list);
       }
-      // Awaiting the slice's requests ends this task: the page renders and handles input between slices.
-      await Promise.all([
-        ...[...puts].map(([c, values]) => tx.collection(c).bulkPut(values)),
-        ...[...deletes].map(([c, keys]) => tx.collection(c).bulkDelete(keys)),
-        gone.length ? tx.collection('$revs').bulkPut(gone) : undefined,
-      ]);
+      // One bulk write per collection and kind (outbox-bulk.ts). Awaiting the slice's requests
+      // ends this task: the page renders and handles input between slices.
+      await Promise.all([...byCollection].map(([c, list]) => writeDocs(BULK_LIB, tx, c, list)));
       const now = performance.now();
       const aside = yieldToLocal && o.writing > 0 && i < docs.length;
       if (aside) slice.steppedAside = now;
