@@ -112,12 +112,17 @@ async function relabelRows(size: number, batch: number, runs: number): Promise<R
     t.raw.push(await time(() => rawPutAll(raw.db, relabelled.map(withBodyWords))));
     t.dexie.push(await time(() => d.table('messages').bulkPut(relabelled.map(withBodyWords))));
   }
+  await dropAll(o, raw, d);
+  return { name: `relabel ${batch} of ${size} records with ~100 indexed words each, one transaction`, outpost: median(t.outpost), raw: median(t.raw), dexie: median(t.dexie), unit: 'ms', runs };
+}
+
+/** Closes and deletes one database of each side. */
+async function dropAll(o: { store: Store; name: string }, raw: { db: IDBDatabase; name: string }, d: Dexie): Promise<void> {
   o.store.close();
   await deleteStore(o.name);
   raw.db.close();
   indexedDB.deleteDatabase(raw.name);
   await d.delete();
-  return { name: `relabel ${batch} of ${size} records with ~100 indexed words each, one transaction`, outpost: median(t.outpost), raw: median(t.raw), dexie: median(t.dexie), unit: 'ms', runs };
 }
 
 function rawPutAll(db: IDBDatabase, rows: Mail[]): Promise<void> {
@@ -322,11 +327,7 @@ export async function runStoreBench({ quick, reads = false, runs: wantRuns, big:
   }
   // Listed first, as they always were.
   if (!reads) rows.unshift({ name: `bulk write ${n} records, one transaction`, outpost: median(bw.outpost), raw: median(bw.raw), dexie: median(bw.dexie), unit: 'ms', runs }, await relabelRows(quick ? 500 : 5000, quick ? 150 : 1500, runs));
-  o.store.close();
-  await deleteStore(o.name);
-  raw.db.close();
-  indexedDB.deleteDatabase(raw.name);
-  await d.delete();
+  await dropAll(o, raw, d);
 
   return rows;
 }
