@@ -29,7 +29,8 @@ export async function readPage(source: Source, raw: IDBObjectStore | IDBIndex, q
     const read = (direction === 'prev' || !q.after || raw instanceof IDBObjectStore) && (await readRecords(source, raw, range, limit, q.after, direction, rangeFrom));
     if (read) return wantNext ? read : { rows: read.rows };
   }
-  return !q.after && direction === 'prev' && count ? readBack(raw, range, count) : undefined;
+  if (q.after || direction !== 'prev' || !count) return undefined;
+  return (await readAgain(raw, range, count, wantNext, readKey)) ?? readBack(raw, range, count);
 }
 
 interface RawRecord {
@@ -92,6 +93,7 @@ async function readBack(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | 
   // Fewer rows than a page: all of them.
   if (!cursor) return { rows: (await done(source.getAll(range))).reverse() };
   const { key, primaryKey } = cursor;
+  remember(source, range, limit, key);
   const upper = range?.upper as Key | undefined;
   cursor.continue();
   const [more, fromKey] = await Promise.all([done(request), done(source.getAll(upper === undefined ? IDBKeyRange.lowerBound(key) : IDBKeyRange.bound(key, upper, false, range!.upperOpen)))]);
@@ -103,4 +105,58 @@ async function readBack(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | 
     page = [...fromKey.slice(0, tiedKeys.length).filter((_, i) => indexedDB.cmp(tiedKeys[i], primaryKey) >= 0), ...fromKey.slice(tiedKeys.length)];
   }
   return page.length === limit ? { rows: page.reverse(), next: more ? { key, primaryKey } : undefined } : undefined;
+}
+
+/**
+ * Where each newest page read backwards last ended, by source and range: a page read again (a list
+ * shown again, a live query re-run) starts there, at one request where readBack takes three
+ * round trips. Only ever a guess: readAgain checks it against what it reads.
+ */
+const lastKeys = new Map<string, Array<{ range: IDBKeyRange | undefined; key: Key }>>();
+const MAX_RANGES = 8;
+
+/** The hint's slot: a database's store or index and the page size. */
+const slotOf = (source: IDBObjectStore | IDBIndex, limit: number) => {
+  const store = source instanceof IDBObjectStore ? source : source.objectStore;
+  return `${store.transaction.db.name}\0${store.name}\0${source instanceof IDBIndex ? source.name : ''}\0${limit}`;
+};
+
+const sameBound = (a: unknown, b: unknown) => (a === undefined || b === undefined ? a === b : !indexedDB.cmp(a, b));
+const sameRange = (a: IDBKeyRange | undefined, b: IDBKeyRange | undefined) =>
+  !a || !b ? a === b : sameBound(a.lower, b.lower) && sameBound(a.upper, b.upper) && a.lowerOpen === b.lowerOpen && a.upperOpen === b.upperOpen;
+
+function remember(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, limit: number, key: Key): void {
+  const slot = slotOf(source, limit);
+  const kept = (lastKeys.get(slot) ?? []).filter((h) => !sameRange(h.range, range));
+  lastKeys.set(slot, [{ range, key }, ...kept].slice(0, MAX_RANGES));
+}
+
+/**
+ * The newest `limit` rows of `range` read from where the same page last ended, in one `getAll` of
+ * that key and up (and, when a token is wanted, a key cursor's step below it, sent beside it). Every
+ * row at or above the key is read, so reversed they are the page in a `prev` cursor's order, ties
+ * included, however many rows moved since. Undefined when there is no hint, too few rows are at or
+ * above it (rows deleted), or too many (rows added): readBack reads it then and leaves a new hint.
+ */
+async function readAgain(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, limit: number, wantNext: boolean, readKey: typeof ReadKey): Promise<{ rows: unknown[]; next?: PageToken } | undefined> {
+  const store = source instanceof IDBObjectStore ? source : source.objectStore;
+  // A multiEntry index's key is not read from its row; neither is an out-of-line key.
+  const keyPath = source instanceof IDBIndex && source.multiEntry ? null : source.keyPath;
+  const hint = keyPath !== null && store.keyPath !== null && lastKeys.get(slotOf(source, limit))?.find((h) => sameRange(h.range, range));
+  if (!hint) return undefined;
+  const keyOf = (row: unknown, path: string | string[]) => (Array.isArray(path) ? path.map((p) => readKey(row, p)) : readKey(row, path)) as Key;
+  const upper = range?.upper as Key | undefined;
+  const cap = limit * 2;
+  const rowsRequest = source.getAll(upper === undefined ? IDBKeyRange.lowerBound(hint.key) : IDBKeyRange.bound(hint.key, upper, false, range!.upperOpen), cap);
+  const lower = range?.lower as Key | undefined;
+  const below = IDBKeyRange.upperBound(hint.key, true);
+  const belowRange = lower === undefined ? below : indexedDB.cmp(lower, hint.key) < 0 ? IDBKeyRange.bound(lower, hint.key, range!.lowerOpen, true) : undefined;
+  const [rows, after] = await Promise.all([done(rowsRequest), wantNext && belowRange ? done(source.openKeyCursor(belowRange, 'prev')) : undefined]);
+  if (rows.length < limit || rows.length >= cap) return undefined;
+  const page = rows.slice(-limit).reverse();
+  const last = page[limit - 1];
+  const key = keyOf(last, keyPath!);
+  remember(source, range, limit, key);
+  const more = rows.length > limit || !!after;
+  return { rows: page, next: wantNext && more ? { key, primaryKey: keyOf(last, store.keyPath!) } : undefined };
 }

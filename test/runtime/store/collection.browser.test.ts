@@ -96,6 +96,77 @@ describe('store collections', () => {
     }
   });
 
+  it('reads a newest page again from where it last ended: the same rows as a walk after writes above, below and across its edge', async () => {
+    const messages = store.collection<Mail>('messages');
+    const model = new Map<string, Mail>();
+    const write = async (ms: Mail[]) => {
+      await messages.bulkPut(ms);
+      ms.forEach((m) => model.set(m.id, m));
+    };
+    const remove = async (ids: string[]) => {
+      await messages.bulkDelete(ids);
+      ids.forEach((id) => model.delete(id));
+    };
+    // Dates tied in threes, so a page's edge often falls inside a tie.
+    await write(Array.from({ length: 150 }, (_, i) => mail(i, { date: 3000 + Math.floor(i / 3) })));
+    const cases: Array<[string, Query & { limit: number }, (m: Mail) => boolean, (m: Mail) => unknown[]]> = [
+      ['plain index', { index: 'byDate', direction: 'prev', limit: 20 }, () => true, (m) => [m.date, m.id]],
+      ['a range of it', { index: 'byDate', between: [3010, 3040], direction: 'prev', limit: 12 }, (m) => m.date >= 3010 && m.date <= 3040, (m) => [m.date, m.id]],
+      ['compound index', { index: 'byThread', between: [['t1', 0], ['t1', Infinity]], direction: 'prev', limit: 9 }, (m) => m.threadId === 't1', (m) => [m.threadId, m.date, m.id]],
+      ['the store', { direction: 'prev', limit: 15 }, () => true, (m) => [m.id]],
+    ];
+    const check = async (step: string) => {
+      for (const [what, query, inRange, key] of cases) {
+        const expected = [...model.values()].filter(inRange).sort((a, b) => indexedDB.cmp(key(b), key(a))).map((m) => m.id);
+        // Twice: the first read may leave where the page ends, the second starts there.
+        for (const read of ['first', 'again']) {
+          expect((await messages.query(query)).map((m) => m.id), `${step}, ${what}, ${read}`).to.deep.equal(expected.slice(0, query.limit));
+          const page = await messages.page(query);
+          expect(page.items.map((m) => m.id), `${step}, ${what}, ${read}: page`).to.deep.equal(expected.slice(0, query.limit));
+          expect(!!page.next, `${step}, ${what}, ${read}: more after the page`).to.equal(expected.length > query.limit);
+          if (page.next) {
+            const rest = await messages.page({ ...query, after: page.next, limit: 3 });
+            expect(rest.items.map((m) => m.id), `${step}, ${what}, ${read}: the rows after`).to.deep.equal(expected.slice(query.limit, query.limit + 3));
+          }
+        }
+      }
+    };
+    await check('at the start');
+    let n = 1000;
+    await write([mail(n++, { date: 4000 }), mail(n++, { date: 4001 })]);
+    await check('two newer rows');
+    await write(Array.from({ length: 60 }, (_, i) => mail(n++, { date: 5000 + i })));
+    await check('more newer rows than two pages');
+    await write([mail(n++, { date: 5045 }), mail(n++, { date: 5045 }), mail(n++, { date: 5040, threadId: 't1' })]);
+    await check('rows tied with keys inside and at the pages');
+    await remove([...model.values()].sort((a, b) => b.date - a.date).slice(0, 5).map((m) => m.id));
+    await check('the newest rows deleted');
+    await write([mail(7, { date: 9999 }), mail(1001, { date: 2000 })]);
+    await check('rows moved from the middle to the top and to the bottom');
+    await remove([...model.keys()].filter((id) => id >= 'm0100'));
+    await check('most rows deleted');
+    await remove([...model.keys()]);
+    await check('every row deleted');
+  });
+
+  it('a newest page read again is one request (no row between reads; the store, an index, a range)', async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut(Array.from({ length: 200 }, (_, i) => mail(i, { date: 5000 + i })));
+    const requests: string[] = [];
+    const seen = (_: unknown, method: string) => void requests.push(method);
+    // Only what the browser has: the store tells IndexedDB 3.0 by `getAllRecords` being there.
+    const methods = ['get', 'getAll', 'getAllKeys', 'getAllRecords', 'openCursor', 'openKeyCursor', 'count'].filter((m) => m in IDBIndex.prototype);
+    const watch = (fn: () => Promise<unknown>) => watchCalls<object>(IDBIndex.prototype, methods, seen, () => watchCalls<object>(IDBObjectStore.prototype, methods, seen, fn));
+    for (const query of [{ index: 'byDate', direction: 'prev', limit: 50 }, { index: 'byDate', between: [5010, 5120], direction: 'prev', limit: 30 }, { direction: 'prev', limit: 40 }] satisfies Query[]) {
+      const first = await messages.query(query);
+      requests.length = 0;
+      let again: Mail[] = [];
+      await watch(async () => (again = await messages.query(query)));
+      expect(again, JSON.stringify(query)).to.deep.equal(first);
+      expect(requests, JSON.stringify(query)).to.have.length(1);
+    }
+  });
+
   it('queries a compound index and a multiEntry index', async () => {
     const messages = store.collection<Mail>('messages');
     await messages.bulkPut(Array.from({ length: 20 }, (_, i) => mail(i)));
