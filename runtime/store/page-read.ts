@@ -22,7 +22,9 @@ export async function readPage(source: Source, raw: IDBObjectStore | IDBIndex, q
       // idb promisifies any request a wrapped method returns, this newer signature too.
       const rows = await (source as unknown as { getAll(o: object): Promise<unknown[]> }).getAll({ query: range, count, direction });
       let i = 1;
-      while (path && i < rows.length && indexedDB.cmp(readKey(rows[i - 1], path), readKey(rows[i], path))) i++;
+      // A key path read otherwise than readKey reads it (a string's `length`) cannot tell: read the records.
+      const differ = (a: unknown, b: unknown) => isKey(a) && isKey(b) && indexedDB.cmp(a, b) !== 0;
+      while (path && i < rows.length && differ(readKey(rows[i - 1], path), readKey(rows[i], path))) i++;
       if (!path || i >= rows.length) return { rows };
     }
     // Forward after a token on an index, the rows sharing its key before it would be read again: walk.
@@ -114,6 +116,16 @@ async function readBack(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | 
  */
 const lastKeys = new Map<string, Array<{ range: IDBKeyRange | undefined; key: Key }>>();
 const MAX_RANGES = 8;
+// Slots of databases long gone (a test's, a signed-out user's) leave, oldest first.
+const MAX_SLOTS = 64;
+
+const isKey = (k: unknown): k is Key => {
+  try {
+    return indexedDB.cmp(k, k) === 0;
+  } catch {
+    return false;
+  }
+};
 
 /** The hint's slot: a database's store or index and the page size. */
 const slotOf = (source: IDBObjectStore | IDBIndex, limit: number) => {
@@ -128,7 +140,9 @@ const sameRange = (a: IDBKeyRange | undefined, b: IDBKeyRange | undefined) =>
 function remember(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, limit: number, key: Key): void {
   const slot = slotOf(source, limit);
   const kept = (lastKeys.get(slot) ?? []).filter((h) => !sameRange(h.range, range));
+  lastKeys.delete(slot);
   lastKeys.set(slot, [{ range, key }, ...kept].slice(0, MAX_RANGES));
+  if (lastKeys.size > MAX_SLOTS) lastKeys.delete(lastKeys.keys().next().value!);
 }
 
 /**
@@ -156,7 +170,10 @@ async function readAgain(source: IDBObjectStore | IDBIndex, range: IDBKeyRange |
   const page = rows.slice(-limit).reverse();
   const last = page[limit - 1];
   const key = keyOf(last, keyPath!);
+  const primaryKey = keyOf(last, store.keyPath!);
+  // A key path IndexedDB evaluates differently from readKey (a string's `length`): no hint, no token from it.
+  if (!isKey(key) || !isKey(primaryKey)) return undefined;
   remember(source, range, limit, key);
   const more = rows.length > limit || !!after;
-  return { rows: page, next: wantNext && more ? { key, primaryKey: keyOf(last, store.keyPath!) } : undefined };
+  return { rows: page, next: wantNext && more ? { key, primaryKey } : undefined };
 }

@@ -149,6 +149,24 @@ describe('store collections', () => {
     await check('every row deleted');
   });
 
+  it('a newest page read again on a key path IndexedDB evaluates itself (a string\'s length) equals a walk', async () => {
+    const other = uniqueName('length');
+    const lengths = await openStore({ name: other, version: 1, collections: { notes: { keyPath: 'id', indexes: { byLength: 'text.length' } } } });
+    try {
+      const notes = lengths.collection<{ id: string; text: string }>('notes');
+      await notes.bulkPut(Array.from({ length: 30 }, (_, i) => ({ id: `n${String(i).padStart(2, '0')}`, text: 'x'.repeat(1 + i) })));
+      const expected = Array.from({ length: 5 }, (_, i) => `n${29 - i}`);
+      for (let read = 0; read < 4; read++) {
+        expect((await notes.query({ index: 'byLength', direction: 'prev', limit: 5 })).map((n) => n.id), `read ${read}`).to.deep.equal(expected);
+        const page = await notes.page({ index: 'byLength', direction: 'prev', limit: 5 });
+        expect((await notes.page({ index: 'byLength', direction: 'prev', limit: 2, after: page.next })).items.map((n) => n.id), `read ${read}: after the page`).to.deep.equal(['n24', 'n23']);
+      }
+    } finally {
+      lengths.close();
+      await deleteStore(other);
+    }
+  });
+
   it('a newest page read again is one request (no row between reads; the store, an index, a range)', async () => {
     const messages = store.collection<Mail>('messages');
     await messages.bulkPut(Array.from({ length: 200 }, (_, i) => mail(i, { date: 5000 + i })));
