@@ -22,9 +22,12 @@ export async function readPage(source: Source, raw: IDBObjectStore | IDBIndex, q
       // idb promisifies any request a wrapped method returns, this newer signature too.
       const rows = await (source as unknown as { getAll(o: object): Promise<unknown[]> }).getAll({ query: range, count, direction });
       let i = 1;
-      // A key path read otherwise than readKey reads it (a string's `length`) cannot tell: read the records.
-      const differ = (a: unknown, b: unknown) => isKey(a) && isKey(b) && indexedDB.cmp(a, b) !== 0;
-      while (path && i < rows.length && differ(readKey(rows[i - 1], path), readKey(rows[i], path))) i++;
+      try {
+        while (path && i < rows.length && indexedDB.cmp(readKey(rows[i - 1], path), readKey(rows[i], path))) i++;
+      } catch {
+        // A key path IndexedDB evaluates otherwise than readKey (a string's `length`): read the records.
+        i = 0;
+      }
       if (!path || i >= rows.length) return { rows };
     }
     // Forward after a token on an index, the rows sharing its key before it would be read again: walk.
