@@ -68,6 +68,16 @@ const FIRST_ROWS = 100;
 /** More keys than this to read back (another tab's big write) re-run the query instead. */
 const MAX_READ = 100;
 
+/**
+ * A record's key at `path` as IndexedDB reads it: `readKey`'s, and a string's `length` (a key
+ * path may end there; readKey reads objects' properties only).
+ */
+function keyAt(readKey: LiveLib['readKey'], raw: unknown, path: string): unknown {
+  const dot = path.lastIndexOf('.');
+  const of = dot > 0 && path.slice(dot + 1) === 'length' ? readKey(raw, path.slice(0, dot)) : undefined;
+  return typeof of === 'string' ? of.length : readKey(raw, path);
+}
+
 /** Whether `k` is a valid IndexedDB key: numbers, strings and arrays in JS, the rest (and deep arrays, which may be cyclic) asked of IndexedDB. */
 export function validKey(k: unknown, depth = 0): k is Key {
   if (typeof k === 'string' || (typeof k === 'number' && k === k)) return true;
@@ -308,7 +318,7 @@ export class LiveQuery<T> implements Follower {
     else if (this.#keyPath === undefined) keys = [pk];
     else {
       const path = this.#keyPath;
-      const v = Array.isArray(path) ? path.map((p) => this.#lib.readKey(raw, p)) : this.#lib.readKey(raw, path);
+      const v = Array.isArray(path) ? path.map((p) => keyAt(this.#lib.readKey, raw, p)) : keyAt(this.#lib.readKey, raw, path);
       keys = this.#multiEntry && Array.isArray(v) ? v : [v];
     }
     const after = this.#o.query.after;

@@ -136,6 +136,32 @@ describe('patched live queries (collection.observe)', () => {
     for (const { state } of live) expect(state.calls, JSON.stringify(state.query)).to.be.greaterThan(2);
   });
 
+  it('an index on a string\'s length (a key path IndexedDB reads itself) places written records as a fresh run does', async () => {
+    const other = uniqueName('length');
+    const lengths = await openStore({ name: other, version: 1, collections: { notes: { keyPath: 'id', indexes: { byLength: 'text.length', byTagLength: ['tag', 'text.length'] } } } });
+    others.push(lengths);
+    const notes = lengths.collection<{ id: string; text: string; tag: string }>('notes');
+    await notes.bulkPut(Array.from({ length: 10 }, (_, i) => ({ id: `n${i}`, text: 'x'.repeat(1 + i), tag: i % 2 ? 'a' : 'b' })));
+    const queries: Query[] = [{ index: 'byLength', direction: 'prev', limit: 3 }, { index: 'byTagLength', between: [['a', 0], ['a', Infinity]] }];
+    const seen = queries.map(() => [] as string[][]);
+    const stops = queries.map((q, i) => notes.observe(q, (rows) => seen[i].push(rows.map((n) => n.id))));
+    const fresh = () => Promise.all(queries.map(async (q) => (await notes.query(q)).map((n) => n.id)));
+    const same = async (step: string) => {
+      const want = await fresh();
+      await until(() => queries.every((_, i) => JSON.stringify(seen[i].at(-1)) === JSON.stringify(want[i])), () => `${step}: ${JSON.stringify(seen.map((s) => s.at(-1)))} vs ${JSON.stringify(want)}`);
+    };
+    await same('first run');
+    await notes.put({ id: 'long', text: 'x'.repeat(50), tag: 'a' });
+    await same('a longest note');
+    await notes.put({ id: 'n9', text: 'x', tag: 'a' });
+    await same('the longest note shortened');
+    await notes.delete('long');
+    await same('a note deleted');
+    stops.forEach((stop) => stop());
+    lengths.close();
+    await deleteStore(other);
+  });
+
   it('a transaction of many one-record writes reaches followers as one change with every key and record, placed without reading', async () => {
     const messages = store.collection<Mail>('messages');
     await messages.bulkPut(Array.from({ length: 300 }, (_, i) => mail(i, { labels: ['INBOX'] })));
