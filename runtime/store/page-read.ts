@@ -166,8 +166,7 @@ async function readAgain(source: IDBObjectStore | IDBIndex, range: IDBKeyRange |
   const cap = limit * 2;
   const rowsRequest = source.getAll(upper === undefined ? IDBKeyRange.lowerBound(hint.key) : IDBKeyRange.bound(hint.key, upper, false, range!.upperOpen), cap);
   const lower = range?.lower as Key | undefined;
-  const below = IDBKeyRange.upperBound(hint.key, true);
-  const belowRange = lower === undefined ? below : indexedDB.cmp(lower, hint.key) < 0 ? IDBKeyRange.bound(lower, hint.key, range!.lowerOpen, true) : undefined;
+  const belowRange = lower === undefined ? IDBKeyRange.upperBound(hint.key, true) : indexedDB.cmp(lower, hint.key) < 0 ? IDBKeyRange.bound(lower, hint.key, range!.lowerOpen, true) : undefined;
   const [rows, after] = await Promise.all([done(rowsRequest), wantNext && belowRange ? done(source.openKeyCursor(belowRange, 'prev')) : undefined]);
   if (rows.length < limit || rows.length >= cap) return undefined;
   const page = rows.slice(-limit).reverse();
