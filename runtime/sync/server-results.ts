@@ -126,7 +126,10 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
           await setRev(tx, collection, key, rev);
           // Later edits of this document were made on top of this one: they now base on its rev.
           for (const e of rest) if ('baseRev' in e.mutation) await outbox.put({ ...e, rebaseAfter: undefined, moved: undefined, mutation: { ...e.mutation, baseRev: rev } as Mutation });
-        } else if (entry.doc) await waitForRev(o, tx, rest);
+        } else if (entry.doc) {
+          await waitForRev(o, tx, rest);
+          await revUnknown(o, tx, [entry.doc]);
+        }
         outcomes.set(entry.id, { status: 'applied', rev });
       } else if (r.status === 'rejected') {
         await handDown(tx, entry, sent);
@@ -189,12 +192,15 @@ export async function sendable(o: Outbox, limit: number): Promise<{ entries: Out
   // Mostly none waits for a rev (and the outbox is empty at most starts): a read of the outbox
   // alone then, which holds back no read of the app's (a read-write transaction over every
   // collection queues every read created after it, e.g. a cold start's first list).
-  const entries = await o.config.store.collection<OutboxEntry>('$outbox').query({ limit });
-  if (entries.every((e) => e.rebaseAfter === undefined)) return { entries, held: false };
+  const [all, unknown] = await Promise.all([o.config.store.collection<OutboxEntry>('$outbox').query({ limit }), o.meta<string[]>(REV_UNKNOWN)]);
+  // An edit of a document whose rev is unknown was made on a stale rev: it and all after it wait.
+  const cut = unknown?.length ? all.findIndex((e) => unknown.includes(e.doc)) : -1;
+  const entries = cut < 0 ? all : all.slice(0, cut);
+  if (entries.every((e) => e.rebaseAfter === undefined)) return { entries, held: cut >= 0 };
   // Every collection: an entry's rev may be on its document's record.
   return o.config.store.transaction(o.all, 'readwrite', async (tx) => {
     const outbox = tx.collection<OutboxEntry>('$outbox');
-    const entries = await outbox.query({ limit });
+    const entries = (await outbox.query({ limit })).slice(0, cut < 0 ? limit : cut);
     const epoch = (await o.meta<number>('pullEpoch', tx)) ?? 0;
     const ready: OutboxEntry[] = [];
     for (const e of entries) {
@@ -213,7 +219,7 @@ export async function sendable(o: Outbox, limit: number): Promise<{ entries: Out
       await outbox.put(next);
       ready.push(next);
     }
-    return { entries: ready, held: false };
+    return { entries: ready, held: cut >= 0 };
   });
 }
 
@@ -228,8 +234,25 @@ export async function rejectLocally(o: Outbox, entry: OutboxEntry, error: Protoc
  * predecessor.
  */
 async function waitForRev(o: Outbox, tx: Tx, later: OutboxEntry[]): Promise<void> {
+  if (!later.length) return;
   const epoch = (await o.meta<number>('pullEpoch', tx)) ?? 0;
   for (const e of later) if ('baseRev' in e.mutation) await tx.collection('$outbox').put({ ...e, rebaseAfter: epoch });
+}
+
+/**
+ * `$meta` key: documents acknowledged without their rev (a `duplicate` after a lost answer, or
+ * through `lastMutationIds`) whose rev no pull has brought yet. Their local record still holds the
+ * rev before that acknowledged edit, so an edit made now would be pushed on a rev the server has
+ * moved past and meet a conflict with itself: {@link sendable} holds such edits, and the next full
+ * pull marks them to take the pulled rev (see {@link waitForRev}), then forgets the documents.
+ */
+const REV_UNKNOWN = 'revUnknown';
+
+/** Adds `docs` to the documents whose rev is unknown until the next full pull ends. */
+async function revUnknown(o: Outbox, tx: Tx, docs: Iterable<string>): Promise<void> {
+  const known = (await o.meta<string[]>(REV_UNKNOWN, tx)) ?? [];
+  const next = [...new Set([...known, ...docs])];
+  if (next.length > known.length) await tx.collection(META).put({ key: REV_UNKNOWN, value: next });
 }
 
 /** Whether two documents (undefined: none) hold the same fields and values, in any order. */
@@ -337,10 +360,15 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
     if (acked.length) await outbox.bulkDelete(acked.map((e) => e.id));
     const pending = all.filter((e) => e.id > lastMutationId);
     const ackedDocs = new Set(acked.filter((e) => e.doc).map((e) => e.doc));
-    if (ackedDocs.size) await waitForRev(o, tx, pending.filter((e) => ackedDocs.has(e.doc)));
+    // This page's acknowledged documents, and those acknowledged without a rev since the last full
+    // pull: their edits take the rev this pull brings (the page with their change may come later).
+    const unknown = new Set([...((await o.meta<string[]>(REV_UNKNOWN, tx)) ?? []), ...ackedDocs]);
+    await waitForRev(o, tx, pending.filter((e) => unknown.has(e.doc)));
+    // Kept until the pull's last slice is written: the page may step aside for a local edit first.
+    await revUnknown(o, tx, ackedDocs);
     const pendingDocs = new Set(pending.map((e) => e.doc));
     // Documents whose next edit waits for the rev of one acknowledged without it.
-    const waiting = new Set([...ackedDocs, ...pending.filter((e) => e.rebaseAfter !== undefined).map((e) => e.doc)]);
+    const waiting = new Set([...unknown, ...pending.filter((e) => e.rebaseAfter !== undefined).map((e) => e.doc)]);
     let i = 0;
     while (i < docs.length) {
       const t0 = performance.now();
@@ -365,6 +393,7 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
       if (aside) return { acked: acked.map((e) => e.id), rest: docs.slice(i) };
     }
     if (docs.length) await rerunCustom(o, tx, pending);
+    if (end.done && unknown.size) await tx.collection(META).delete(REV_UNKNOWN);
     if (end.done) await tx.collection(META).put({ key: 'pullEpoch', value: ((await o.meta<number>('pullEpoch', tx)) ?? 0) + 1 });
     await tx.collection(META).put({ key: 'cursor', value: end.cursor });
     return { acked: acked.map((e) => e.id), rest: [] };

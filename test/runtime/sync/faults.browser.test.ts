@@ -148,6 +148,32 @@ describe('sync engine: faults between client and server', () => {
     expect(await a.store.collection('$outbox').count()).to.equal(0);
   });
 
+  it('an edit made after its document\'s last edit was acknowledged without a rev, before a pull brought the rev, is applied on that rev: no conflict with itself', async () => {
+    // Server-wins drops a conflicting edit: pushed on the stale rev (soak seed 574200775, Firefox), it was lost.
+    const id = unique('stale');
+    const a = await proxied({ sync: { collections: { notes: { conflict: 'server-wins' }, tasks: {} } } });
+    await (await a.sync.put('notes', { id, v: 0 })).acked;
+    // The server applies the next edit but its answer is lost; the retry is a duplicate (no rev), and
+    // the pull that would bring the rev is refused for an hour.
+    await setProxyRules([
+      { route: 'push', times: 1, fault: { forwardThenCut: true } },
+      { route: 'pull', fault: { respond: { status: 503, contentType: 'application/json', headers: { 'Retry-After': '3600' }, body: '{"error":{"code":"internal","message":"busy"}}' } } },
+    ]);
+    const first = await a.sync.put('notes', { id, v: 1 });
+    // Cycles now, whatever backoff or Retry-After a cycle met; the last one's pull met the 503.
+    await waitFor(async () => (await a.sync.syncNow(), first.status === 'applied'), 'the edit acknowledged as a duplicate', 20_000, () => a.sync.status);
+    expect(a.sync.status.lastError?.code, "A's pull refused").to.equal('server-busy');
+    // Made on the local record, which still holds the rev before the acknowledged edit.
+    const second = await a.sync.put('notes', { id, v: 2 });
+    await setProxyRules([]);
+    await a.sync.syncNow();
+    expect(await second.acked).to.include({ status: 'applied', rev: 3 });
+    const doc = (await serverDocs(id)).get(`notes/${id}`)!;
+    expect([doc.value, doc.rev]).to.deep.equal([{ id, v: 2 }, 3]);
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, v: 2 });
+    expect(await a.store.collection('$outbox').count()).to.equal(0);
+  });
+
   it('the stub SIGKILLed while a push is in flight loses nothing and applies it once after restart', async () => {
     const prefix = unique('kill');
     const a = await proxied();
