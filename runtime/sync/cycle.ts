@@ -84,6 +84,7 @@ export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
     if (!(await stillLeading(c))) return { held: false };
     const outcomes = await applyResults(c.outbox, batch, res.results, c.signal);
     for (const [id, outcome] of outcomes) {
+      for (const [from, to] of outcome.moved ?? []) c.handles.forward(from, to, true);
       if (outcome.resubmittedAs !== undefined) c.handles.forward(id, outcome.resubmittedAs, true);
       else c.handles.settle(id, outcome, true);
     }

@@ -163,11 +163,6 @@ export class Sync extends EventTarget {
     cycle().catch(() => {});
   }
 
-  /** @internal Loads the client id, joins the tab group and starts competing for leadership. */
-  async start(): Promise<void> {
-    await this.prepare();
-  }
-
   #becomeLeader(signal: AbortSignal): void {
     if (signal.aborted) return;
     this.#term = { signal, id: Math.random() };
@@ -389,6 +384,6 @@ export async function syncOnce(options: SyncOptions): Promise<SyncOnceResult> {
  */
 export async function createSync(options: SyncOptions): Promise<Sync> {
   const sync = new Sync(options);
-  await sync.start();
+  await sync.prepare();
   return sync;
 }

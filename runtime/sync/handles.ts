@@ -64,20 +64,21 @@ export class Handles {
   /** Settles mutation `id` (or the one it replaced); `broadcast` tells the other tabs. */
   settle(id: number, outcome: MutationOutcome, broadcast: boolean): void {
     // A resubmitted conflict settles the handle of the mutation it replaced.
-    const original = this.#forwards.get(id);
+    const handle = this.#forwards.get(id) ?? id;
     this.#forwards.delete(id);
-    const t = this.#trackers.get(original ?? id);
+    const t = this.#trackers.get(handle);
     if (t) {
       t.status = outcome.status;
       t.resolve(outcome);
-      this.#trackers.delete(original ?? id);
+      this.#trackers.delete(handle);
     }
     if (broadcast) this.#post({ type: 'result', id, outcome });
   }
 
   /** Mutation `to` resubmits `from`: its outcome settles `from`'s handle. */
   forward(from: number, to: number, broadcast: boolean): void {
-    this.#forwards.set(to, from);
+    // `from` may itself stand for an earlier mutation (resubmitted or moved again): the handle is that one's.
+    this.#forwards.set(to, this.#forwards.get(from) ?? from);
     if (broadcast) this.#post({ type: 'forward', from, to });
   }
 

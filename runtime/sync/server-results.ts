@@ -99,12 +99,18 @@ async function setRev(tx: StoreTransaction, collection: string, key: string, rev
 }
 
 /**
+ * A mutation's outcome; for a conflict settled by a resubmission, its id and the document's later
+ * edits moved behind it (old id, new id).
+ */
+type Settled = MutationOutcome & { resubmittedAs?: number; moved?: Array<[number, number]> };
+
+/**
  * Applies one push's results in one transaction and returns each mutation's outcome.
  * Conflicts are settled by the collection's policy; a resubmission gets a new id. Nothing is
  * applied once `term` (this tab's leadership) has ended.
  */
-export async function applyResults(o: Outbox, batch: OutboxEntry[], results: MutationResult[], term?: AbortSignal): Promise<Map<number, MutationOutcome & { resubmittedAs?: number }>> {
-  const outcomes = new Map<number, MutationOutcome & { resubmittedAs?: number }>();
+export async function applyResults(o: Outbox, batch: OutboxEntry[], results: MutationResult[], term?: AbortSignal): Promise<Map<number, Settled>> {
+  const outcomes = new Map<number, Settled>();
   await o.config.store.transaction(o.all, 'readwrite', async (tx) => {
     // Checked inside the transaction: one a freeze cut runs again once the tab is thawed, and by
     // then another tab leads and may have moved these documents on (see applyChunk too).
@@ -145,7 +151,7 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
   return outcomes;
 }
 
-async function settle(o: Outbox, tx: Tx, entry: OutboxEntry, current: CurrentDocument, collection: string, key: string, rest: OutboxEntry[]): Promise<MutationOutcome & { resubmittedAs?: number }> {
+async function settle(o: Outbox, tx: Tx, entry: OutboxEntry, current: CurrentDocument, collection: string, key: string, rest: OutboxEntry[]): Promise<Settled> {
   const theirs = 'value' in current ? current.value : undefined;
   // Every branch below rewrites the document on the server's rev.
   const rev = current.rev;
@@ -173,14 +179,30 @@ async function settle(o: Outbox, tx: Tx, entry: OutboxEntry, current: CurrentDoc
   }
   // Resubmit the settled value on the server's rev, as a new mutation at the end of the outbox.
   const id = ((await o.meta<number>('nextId', tx)) ?? 1);
-  await tx.collection(META).put({ key: 'nextId', value: id + 1 });
   const again = resolved === 'delete' ? { name: 'delete', collection, key } : { name: 'put', collection, key, value: resolved };
   // The local document first becomes the server's, so the new entry's base is what the server has.
   await rebuild(o, tx, collection, key, theirs, [], rev);
   await o.write(tx, [id], 0, again as Mutation, rev);
-  const pendingNow = (await tx.collection<OutboxEntry>('$outbox').query()).filter((e) => e.doc === entry.doc && e.id !== id);
-  if (pendingNow.length) await rebuild(o, tx, collection, key, resolved === 'delete' ? undefined : resolved, pendingNow, rev);
-  return { status: 'conflict', resolution: 'resubmitted', resubmittedAs: id };
+  // The document's later edits were made on top of the one that conflicted: they move behind the
+  // resubmission (new ids, in their order), each based on the settled value with those before it
+  // applied. Left where they were, they reached the server first and the resubmission undid them.
+  const outbox = tx.collection<OutboxEntry>('$outbox');
+  const moved: Array<[number, number]> = [];
+  let value = resolved === 'delete' ? undefined : resolved;
+  let next = id + 1;
+  for (const e of rest) {
+    const { base: _b, rebaseAfter: _r, moved: _m, ...kept } = e;
+    const to = next++;
+    const later: OutboxEntry = { ...kept, id: to, mutation: { ...e.mutation, id: to } };
+    if (value !== undefined) later.base = value;
+    await outbox.delete(e.id);
+    await outbox.put(later);
+    value = applyMutation(value, e.mutation, o.config.keyPaths[collection]);
+    moved.push([e.id, to]);
+  }
+  await tx.collection(META).put({ key: 'nextId', value: next });
+  if (rest.length) await rebuild(o, tx, collection, key, resolved === 'delete' ? undefined : resolved, await outbox.query({ index: 'byDoc', equals: entry.doc }), rev);
+  return { status: 'conflict', resolution: 'resubmitted', resubmittedAs: id, moved };
 }
 
 /**

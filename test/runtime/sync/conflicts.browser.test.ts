@@ -79,6 +79,26 @@ describe('sync engine: resets and auth', () => {
     await closeAll();
   });
 
+  it('a conflict settled by a resubmission goes before the later edits of its document: they apply on top of it, in the order they were made', async () => {
+    const id = unique('x');
+    const a = await client();
+    const b = await client();
+    await (await a.sync.put('notes', { id, title: 'base', body: 'base', color: 'red' })).acked;
+    await waitFor(async () => (await b.sync.syncNow(), (await b.store.collection('notes').get(id)) !== undefined), 'b to pull the base document');
+    // b's two edits meet a's on the server: the first conflicts and merges; the second was made on it.
+    const [first, second] = await whileCut(b, async () => {
+      await (await a.sync.patch('notes', id, { title: 'theirs' })).acked;
+      return [await b.sync.patch('notes', id, { body: 'mine' }), await b.sync.patch('notes', id, { color: 'blue' })];
+    });
+    expect(await first.acked).to.include({ status: 'applied' });
+    expect(await second.acked).to.include({ status: 'applied' });
+    await b.sync.syncNow();
+    const server = (await serverDocs(id)).get(`notes/${id}`)!;
+    expect(server.value, "b's first edit kept under its second").to.deep.equal({ id, title: 'theirs', body: 'mine', color: 'blue' });
+    expect(await b.store.collection('notes').get(id)).to.deep.equal(server.value);
+    expect(await b.store.collection('$outbox').count()).to.equal(0);
+  });
+
   it('410 cursor-expired resyncs from scratch and keeps the outbox', async () => {
     const id = unique('z');
     const a = await client();
