@@ -322,10 +322,12 @@ export class Sync extends EventTarget {
     try {
       c = await cycle();
       const context = this.#context();
-      const { held } = await c.pushAll(context);
-      await c.pullAll(context);
-      // Entries held for a rev go out in the next cycle, now that the pull brought it.
-      if (held) this.#scheduler.schedule(0);
+      // Entries held for a rev go out once the pull brought it: in this cycle, so one cycle (a
+      // service worker's syncOnce, a syncNow) sends them too.
+      for (let held = true; held && !context.signal.aborted; ) {
+        held = (await c.pushAll(context)).held;
+        await c.pullAll(context);
+      }
       this.#status.set({ state: 'idle', lastSyncedAt: Date.now(), lastError: undefined });
       return { ok: true };
     } catch (err) {

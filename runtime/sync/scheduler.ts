@@ -59,16 +59,6 @@ export class Scheduler {
     this.#o = { maxBackoffMs: 30_000, baseBackoffMs: 250, random: Math.random, ...options };
   }
 
-  /** Consecutive failed cycles (0 after a success). */
-  get failures(): number {
-    return this.#failures;
-  }
-
-  /** True while paused by a cycle (401, 426) until {@link resume}. */
-  get paused(): boolean {
-    return this.#paused;
-  }
-
   /** Notes a local write: a `syncNow()` after it waits for a cycle that starts after it. */
   noteWrite(): void {
     this.#writes++;

@@ -166,7 +166,10 @@ describe('sync engine: faults between client and server', () => {
     // Made on the local record, which still holds the rev before the acknowledged edit.
     const second = await a.sync.put('notes', { id, v: 2 });
     await setProxyRules([]);
+    // One cycle: the push holds the edit, the pull brings the rev, the edit goes out (as a service
+    // worker's syncOnce runs it).
     await a.sync.syncNow();
+    expect(second.status, 'applied within the cycle whose pull brought its rev').to.equal('applied');
     expect(await second.acked).to.include({ status: 'applied', rev: 3 });
     const doc = (await serverDocs(id)).get(`notes/${id}`)!;
     expect([doc.value, doc.rev]).to.deep.equal([{ id, v: 2 }, 3]);
