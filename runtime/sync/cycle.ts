@@ -51,7 +51,8 @@ async function stillLeading(c: CycleContext): Promise<boolean> {
  */
 export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
   let batchSize = c.pushBatch;
-  await stillLeading(c);
+  // Another tab leads: it pushes (and nothing here waits for a pull of this tab's).
+  if (!(await stillLeading(c))) return { held: false };
   for (;;) {
     const { entries, held } = await sendable(c.outbox, batchSize);
     if (!entries.length || c.signal.aborted) return { held };
