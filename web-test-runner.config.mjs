@@ -95,7 +95,8 @@ export default {
   plugins: [
     // `es2022` (not `auto`): it lowers decorators, which no browser runs natively yet.
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
-    outpostStubPlugin(),
+    // The sync tests' custom mutations (test/runtime/sync/fixtures/sync-app.mjs); users stay alice and bob.
+    outpostStubPlugin({ args: ['--app', 'test/runtime/sync/fixtures/sync-app.mjs'] }),
     storageCommandsPlugin(),
   ],
   middleware: [

@@ -76,6 +76,8 @@ export class TxDocuments {
   readonly changedUsers = new Set<string>();
   /** The first storage failure seen in this transaction, if any. */
   failure: StorageUnavailable | undefined;
+  /** Set while a custom mutation's handler runs: each document it writes, with its new rev. */
+  written: Array<{ user: string; collection: string; key: string; rev: number }> | undefined;
   constructor(
     /** The transaction everything runs in. */
     readonly tx: StorageTx,
@@ -145,6 +147,7 @@ export class TxDocuments {
       await this.tx.lockUser(user);
       const rev = await this.tx.writeDoc(user, collection, key, value, this.now);
       this.changedUsers.add(user);
+      this.written?.push({ user, collection, key, rev });
       return rev;
     });
   }

@@ -74,6 +74,9 @@ export async function applyPush(deps: PushDeps, caller: PushCaller | string, req
   });
 }
 
+/** How many of the caller's documents a custom mutation's answer lists (`writes`). */
+const MAX_LISTED_WRITES = 1000;
+
 async function applyOne(deps: PushDeps, docs: TxDocuments, user: string, clientId: string, m: Mutation, requestId: string): Promise<MutationResult> {
   if (BUILTIN.has(m.name)) {
     try {
@@ -100,6 +103,7 @@ async function applyOne(deps: PushDeps, docs: TxDocuments, user: string, clientI
       throw new MutationRejected(code, message);
     },
   };
+  const written: NonNullable<TxDocuments['written']> = (docs.written = []);
   try {
     // A savepoint: a handler that throws leaves no partial writes behind.
     await docs.tx.savepoint(async () => {
@@ -107,7 +111,10 @@ async function applyOne(deps: PushDeps, docs: TxDocuments, user: string, clientI
       // A handler that swallowed a storage error must not commit what it wrote before it.
       if (docs.failure) throw docs.failure;
     });
-    return { id: m.id, status: 'applied', rev: 0 };
+    // The caller's documents it wrote, each with its last rev: the client bases later edits on them.
+    // At most MAX_LISTED_WRITES, so a handler that rewrites a whole mailbox keeps a small answer.
+    const writes = new Map(written.filter((w) => w.user === user).map((w) => [JSON.stringify([w.collection, w.key]), { collection: w.collection, key: w.key, rev: w.rev }]));
+    return writes.size ? { id: m.id, status: 'applied', rev: 0, writes: [...writes.values()].slice(0, MAX_LISTED_WRITES) } : { id: m.id, status: 'applied', rev: 0 };
   } catch (err) {
     // Storage failures are not the app's answer: the whole push fails with 503 and is retried.
     if (docs.failure || err instanceof StorageUnavailable) throw docs.failure ?? err;
@@ -118,6 +125,8 @@ async function applyOne(deps: PushDeps, docs: TxDocuments, user: string, clientI
       status: 'rejected',
       error: { code: 'mutation-failed', message: `The server's handler for '${m.name}' failed: ${(err as Error)?.message ?? String(err)} (request ${requestId}; see the server log).` },
     };
+  } finally {
+    docs.written = undefined;
   }
 }
 

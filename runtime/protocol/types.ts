@@ -87,7 +87,14 @@ export type CurrentDocument = { rev: number; value: DocumentValue } | { rev: num
 
 /** The outcome of one mutation. Every status is final: the id is consumed either way. */
 export type MutationResult =
-  | { id: number; status: 'applied'; rev: number }
+  | {
+      id: number;
+      status: 'applied';
+      /** The document's new rev (0 for a custom mutation). */
+      rev: number;
+      /** For a custom mutation: the caller's documents its handler wrote, each with its new rev. */
+      writes?: Array<{ collection: string; key: string; rev: number }>;
+    }
   | { id: number; status: 'conflict'; current: CurrentDocument }
   | { id: number; status: 'rejected'; error: ProtocolError }
   | { id: number; status: 'duplicate' };

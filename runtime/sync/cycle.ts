@@ -62,6 +62,8 @@ export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
     for (const e of entries) {
       if (e.doc && docs.has(e.doc)) break;
       if (e.doc) docs.add(e.doc);
+      // A custom mutation's documents too: their next edit's baseRev is the rev its handler wrote.
+      for (const w of e.writes ?? []) docs.add(w.doc);
       batch.push(e);
     }
     c.handles.sent(batch.map((e) => e.id));

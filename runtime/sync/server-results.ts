@@ -99,6 +99,24 @@ async function setRev(tx: StoreTransaction, collection: string, key: string, rev
 }
 
 /**
+ * After a custom mutation was applied: each document both its mutator and the server's handler
+ * wrote takes the rev the handler wrote it at, and the document's later edits base on that rev
+ * (made on the mutator's optimistic effect, they would otherwise meet a conflict with their own
+ * predecessor). A document only the handler wrote comes with the next pull.
+ */
+async function customRevs(o: Outbox, tx: Tx, mine: CustomWrite[], writes: Array<{ collection: string; key: string; rev: number }>): Promise<void> {
+  const outbox = tx.collection<OutboxEntry>('$outbox');
+  const docs = new Set(mine.map((w) => w.doc));
+  for (const { collection, key, rev } of writes) {
+    if (!docs.has(docId(collection, key)) || !Number.isSafeInteger(rev)) continue;
+    await setRev(tx, collection, key, rev);
+    for (const e of await outbox.query({ index: 'byDoc', equals: docId(collection, key) })) {
+      if ('baseRev' in e.mutation) await outbox.put({ ...e, rebaseAfter: undefined, moved: undefined, mutation: { ...e.mutation, baseRev: rev } as Mutation });
+    }
+  }
+}
+
+/**
  * A mutation's outcome; for a conflict settled by a resubmission, its id and the document's later
  * edits moved behind it (old id, new id).
  */
@@ -135,7 +153,7 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
         } else if (entry.doc) {
           await waitForRev(o, tx, rest);
           await revUnknown(o, tx, [entry.doc]);
-        }
+        } else if (r.status === 'applied' && Array.isArray(r.writes) && entry.writes) await customRevs(o, tx, entry.writes, r.writes);
         outcomes.set(entry.id, { status: 'applied', rev });
       } else if (r.status === 'rejected') {
         await handDown(tx, entry, sent);

@@ -6,14 +6,26 @@ import { startStub } from '../../server-stub/index.js';
 
 const APP = fileURLToPath(new URL('./fixtures/test-app.mjs', import.meta.url));
 
-eachBackend("custom mutations run on the server and may write other users' documents in the same push", async (t, backend) => {
+eachBackend("custom mutations run on the server and may write other users' documents in the same push; the answer lists the caller's documents written, with their revs", async (t, backend) => {
   const stub = await stubFor(t, { app: APP }, backend);
   const alice = client(stub.url, await login(stub.url, 'alice'));
   const bob = client(stub.url, await login(stub.url, 'bob'));
   const r = await alice.push({ name: 'sendNote', args: { id: 'n1', to: 'bob', text: 'hi bob' } });
-  assert.deepEqual(r.body.results, [{ id: 1, status: 'applied', rev: 0 }]);
+  // Bob's inbox is not listed: another user's document is none of the caller's business.
+  assert.deepEqual(r.body.results, [{ id: 1, status: 'applied', rev: 0, writes: [{ collection: 'sent', key: 'n1', rev: 1 }] }]);
   assert.deepEqual((await bob.pullAll()).changes, [{ collection: 'inbox', key: 'n1', rev: 1, value: { from: 'alice', text: 'hi bob' } }]);
   assert.deepEqual((await alice.pullAll()).changes, [{ collection: 'sent', key: 'n1', rev: 1, value: { to: 'bob', text: 'hi bob' } }]);
+});
+
+eachBackend("a custom mutation's answer lists the first 1000 documents its handler wrote, not every one", async (t, backend) => {
+  const stub = await stubFor(t, { app: APP }, backend);
+  const alice = client(stub.url, await login(stub.url, 'alice'));
+  const r = await alice.push({ name: 'fill', args: { n: 1001 } });
+  const writes = r.body.results[0].writes as Array<{ key: string; rev: number }>;
+  assert.equal(writes.length, 1000);
+  assert.deepEqual(writes[0], { collection: 'fill', key: 'd0', rev: 1 });
+  assert.equal(new Set(writes.map((w) => w.key)).size, 1000);
+  assert.equal((await alice.pullAll()).changes.length, 1001, 'every document written all the same');
 });
 
 eachBackend('unknown custom mutations, ctx.reject() and handler crashes answer rejected and leave no partial writes', async (t, backend) => {

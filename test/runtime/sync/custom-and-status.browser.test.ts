@@ -30,6 +30,34 @@ describe('sync engine: custom mutations', () => {
     expect((await serverDocs(`${id}-next`)).size).to.equal(1);
   });
 
+  it("an edit made on a custom mutation's optimistic effect goes out on the rev the server's handler wrote: no conflict with that mutation's write", async () => {
+    const id = unique('renamed');
+    const a = await client({
+      sync: {
+        // Server-wins drops an edit that conflicts: before, this one conflicted with the rename.
+        collections: { notes: { conflict: 'server-wins' }, tasks: {} },
+        mutators: {
+          rename: async (tx, args) => {
+            const { key, title } = args as { key: string; title: string };
+            await tx.put('notes', { ...(await tx.get('notes', key)), id: key, title });
+          },
+        },
+      },
+    });
+    await (await a.sync.put('notes', { id, title: 'a', body: 'b' })).acked;
+    // One batch: both are pending when the push starts.
+    const [renamed, edited] = await a.sync.batch((x) => {
+      x.custom('rename', { key: id, title: 'renamed' });
+      x.patch('notes', id, { body: 'edited' });
+    });
+    expect(await renamed.acked).to.include({ status: 'applied' });
+    expect(await edited.acked).to.include({ status: 'applied', rev: 3 });
+    const doc = (await serverDocs(id)).get(`notes/${id}`)!;
+    expect([doc.value, doc.rev]).to.deep.equal([{ id, title: 'renamed', body: 'edited' }, 3]);
+    await a.sync.syncNow();
+    expect(await a.store.collection('notes').get(id)).to.deep.equal(doc.value);
+  });
+
   it('a rejected custom mutation\'s optimistic writes are rolled back, keeping later pending edits of those documents', async () => {
     const id = unique('rb');
     const a = await client({
