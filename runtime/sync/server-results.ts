@@ -104,16 +104,22 @@ async function setRev(tx: StoreTransaction, collection: string, key: string, rev
  * (made on the mutator's optimistic effect, they would otherwise meet a conflict with their own
  * predecessor). A document only the handler wrote comes with the next pull.
  */
-async function customRevs(o: Outbox, tx: Tx, mine: CustomWrite[], writes: Array<{ collection: string; key: string; rev: number }>): Promise<void> {
-  const outbox = tx.collection<OutboxEntry>('$outbox');
+async function customRevs(tx: Tx, mine: CustomWrite[], writes: Array<{ collection: string; key: string; rev: number }>): Promise<void> {
   const docs = new Set(mine.map((w) => w.doc));
   for (const { collection, key, rev } of writes) {
     if (!docs.has(docId(collection, key)) || !Number.isSafeInteger(rev)) continue;
-    await setRev(tx, collection, key, rev);
-    for (const e of await outbox.query({ index: 'byDoc', equals: docId(collection, key) })) {
-      if ('baseRev' in e.mutation) await outbox.put({ ...e, rebaseAfter: undefined, moved: undefined, mutation: { ...e.mutation, baseRev: rev } as Mutation });
-    }
+    await acknowledgedAt(tx, collection, key, rev, await tx.collection<OutboxEntry>('$outbox').query({ index: 'byDoc', equals: docId(collection, key) }));
   }
+}
+
+/**
+ * A document's edit was applied at server rev `rev`: the record takes it, and the document's later
+ * edits (`later`, made on top of that one) now base on it.
+ */
+async function acknowledgedAt(tx: Tx, collection: string, key: string, rev: number, later: OutboxEntry[]): Promise<void> {
+  await setRev(tx, collection, key, rev);
+  const outbox = tx.collection<OutboxEntry>('$outbox');
+  for (const e of later) if ('baseRev' in e.mutation) await outbox.put({ ...e, rebaseAfter: undefined, moved: undefined, mutation: { ...e.mutation, baseRev: rev } as Mutation });
 }
 
 /**
@@ -146,14 +152,10 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
       const key = keyParts.join('/');
       if (r.status === 'applied' || r.status === 'duplicate') {
         const rev = r.status === 'applied' ? r.rev : undefined;
-        if (entry.doc && rev) {
-          await setRev(tx, collection, key, rev);
-          // Later edits of this document were made on top of this one: they now base on its rev.
-          for (const e of rest) if ('baseRev' in e.mutation) await outbox.put({ ...e, rebaseAfter: undefined, moved: undefined, mutation: { ...e.mutation, baseRev: rev } as Mutation });
-        } else if (entry.doc) {
-          await waitForRev(o, tx, rest);
-          await revUnknown(o, tx, [entry.doc]);
-        } else if (r.status === 'applied' && Array.isArray(r.writes) && entry.writes) await customRevs(o, tx, entry.writes, r.writes);
+        if (entry.doc && rev) await acknowledgedAt(tx, collection, key, rev, rest);
+        // Its later edits are held until the next pull brings the rev (see REV_UNKNOWN).
+        else if (entry.doc) await revUnknown(o, tx, [entry.doc]);
+        else if (r.status === 'applied' && Array.isArray(r.writes) && entry.writes) await customRevs(tx, entry.writes, r.writes);
         outcomes.set(entry.id, { status: 'applied', rev });
       } else if (r.status === 'rejected') {
         await handDown(tx, entry, sent);
@@ -219,7 +221,8 @@ async function settle(o: Outbox, tx: Tx, entry: OutboxEntry, current: CurrentDoc
     moved.push([e.id, to]);
   }
   await tx.collection(META).put({ key: 'nextId', value: next });
-  if (rest.length) await rebuild(o, tx, collection, key, resolved === 'delete' ? undefined : resolved, await outbox.query({ index: 'byDoc', equals: entry.doc }), rev);
+  // The settled value with the moved edits on top.
+  if (rest.length) await writeDoc(tx, collection, key, value, rev);
   return { status: 'conflict', resolution: 'resubmitted', resubmittedAs: id, moved };
 }
 
@@ -288,9 +291,12 @@ async function waitForRev(o: Outbox, tx: Tx, later: OutboxEntry[]): Promise<void
  */
 const REV_UNKNOWN = 'revUnknown';
 
-/** Adds `docs` to the documents whose rev is unknown until the next full pull ends. */
-async function revUnknown(o: Outbox, tx: Tx, docs: Iterable<string>): Promise<void> {
-  const known = (await o.meta<string[]>(REV_UNKNOWN, tx)) ?? [];
+/**
+ * Adds `docs` to the documents whose rev is unknown until the next full pull ends (`stored`: the
+ * list as the caller read it in `tx`).
+ */
+async function revUnknown(o: Outbox, tx: Tx, docs: Iterable<string>, stored?: string[]): Promise<void> {
+  const known = stored ?? (await o.meta<string[]>(REV_UNKNOWN, tx)) ?? [];
   const next = [...new Set([...known, ...docs])];
   if (next.length > known.length) await tx.collection(META).put({ key: REV_UNKNOWN, value: next });
 }
@@ -402,10 +408,11 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
     const ackedDocs = new Set(acked.filter((e) => e.doc).map((e) => e.doc));
     // This page's acknowledged documents, and those acknowledged without a rev since the last full
     // pull: their edits take the rev this pull brings (the page with their change may come later).
-    const unknown = new Set([...((await o.meta<string[]>(REV_UNKNOWN, tx)) ?? []), ...ackedDocs]);
+    const stored = (await o.meta<string[]>(REV_UNKNOWN, tx)) ?? [];
+    const unknown = new Set([...stored, ...ackedDocs]);
     await waitForRev(o, tx, pending.filter((e) => unknown.has(e.doc)));
     // Kept until the pull's last slice is written: the page may step aside for a local edit first.
-    await revUnknown(o, tx, ackedDocs);
+    await revUnknown(o, tx, ackedDocs, stored);
     const pendingDocs = new Set(pending.map((e) => e.doc));
     // Documents whose next edit waits for the rev of one acknowledged without it.
     const waiting = new Set([...unknown, ...pending.filter((e) => e.rebaseAfter !== undefined).map((e) => e.doc)]);
