@@ -153,9 +153,10 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
       if (r.status === 'applied' || r.status === 'duplicate') {
         const rev = r.status === 'applied' ? r.rev : undefined;
         if (entry.doc && rev) await acknowledgedAt(tx, collection, key, rev, rest);
-        // Its later edits are held until the next pull brings the rev (see REV_UNKNOWN).
-        else if (entry.doc) await revUnknown(o, tx, [entry.doc]);
         else if (r.status === 'applied' && Array.isArray(r.writes) && entry.writes) await customRevs(tx, entry.writes, r.writes);
+        // Its later edits are held until the next pull brings the rev (see REV_UNKNOWN): a built-in
+        // edit's document, or those a custom mutation's mutator wrote (a duplicate lists no writes).
+        else if (r.status === 'duplicate' || entry.doc) await revUnknown(o, tx, docsOf(entry));
         outcomes.set(entry.id, { status: 'applied', rev });
       } else if (r.status === 'rejected') {
         await handDown(tx, entry, sent);
@@ -301,6 +302,9 @@ async function revUnknown(o: Outbox, tx: Tx, docs: Iterable<string>, stored?: st
   if (next.length > known.length) await tx.collection(META).put({ key: REV_UNKNOWN, value: next });
 }
 
+/** The documents an entry wrote locally: a built-in edit's, or those a custom mutator wrote. */
+const docsOf = (e: OutboxEntry): string[] => (e.doc ? [e.doc] : (e.writes ?? []).map((w) => w.doc));
+
 /** Whether two documents (undefined: none) hold the same fields and values, in any order. */
 function sameDocument(a: DocumentValue | undefined, b: DocumentValue | undefined): boolean {
   if (!a || !b) return a === b;
@@ -405,7 +409,7 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
     const acked = all.filter((e) => e.id <= lastMutationId);
     if (acked.length) await outbox.bulkDelete(acked.map((e) => e.id));
     const pending = all.filter((e) => e.id > lastMutationId);
-    const ackedDocs = new Set(acked.filter((e) => e.doc).map((e) => e.doc));
+    const ackedDocs = new Set(acked.flatMap(docsOf));
     // This page's acknowledged documents, and those acknowledged without a rev since the last full
     // pull: their edits take the rev this pull brings (the page with their change may come later).
     const stored = (await o.meta<string[]>(REV_UNKNOWN, tx)) ?? [];

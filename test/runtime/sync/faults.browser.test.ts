@@ -177,6 +177,43 @@ describe('sync engine: faults between client and server', () => {
     expect(await a.store.collection('$outbox').count()).to.equal(0);
   });
 
+  it("an edit made on a custom mutation's optimistic effect after the mutation was acknowledged as a duplicate waits for the pull, then is applied on the handler's rev", async () => {
+    // Server-wins drops a conflicting edit: a duplicate lists no writes, and the edit went out on
+    // the rev from before the handler's write, met a conflict with it and was lost.
+    const id = unique('dup-custom');
+    const a = await proxied({
+      sync: {
+        collections: { notes: { conflict: 'server-wins' }, tasks: {} },
+        mutators: {
+          rename: async (tx, args) => {
+            const { key, title } = args as { key: string; title: string };
+            await tx.put('notes', { ...(await tx.get('notes', key)), id: key, title });
+          },
+        },
+      },
+    });
+    await (await a.sync.put('notes', { id, title: 'a', body: 'b' })).acked;
+    // The server applies the rename but its answer is lost; the retry is a duplicate, and the pull
+    // that would bring the handler's write is refused for an hour.
+    await setProxyRules([
+      { route: 'push', times: 1, fault: { forwardThenCut: true } },
+      { route: 'pull', fault: { respond: { status: 503, contentType: 'application/json', headers: { 'Retry-After': '3600' }, body: '{"error":{"code":"internal","message":"busy"}}' } } },
+    ]);
+    const renamed = await a.sync.custom('rename', { key: id, title: 'renamed' });
+    await waitFor(async () => (await a.sync.syncNow(), renamed.status === 'applied'), 'the rename acknowledged as a duplicate', 20_000, () => a.sync.status);
+    // Made on the optimistic rename; the local record still holds rev 1.
+    const edited = await a.sync.patch('notes', id, { body: 'edited' });
+    await a.sync.syncNow();
+    expect(edited.status, 'held while the pull is refused').to.equal('pending');
+    await setProxyRules([]);
+    await a.sync.syncNow();
+    expect(await edited.acked).to.include({ status: 'applied', rev: 3 });
+    const doc = (await serverDocs(id)).get(`notes/${id}`)!;
+    expect([doc.value, doc.rev]).to.deep.equal([{ id, title: 'renamed', body: 'edited' }, 3]);
+    expect(await a.store.collection('notes').get(id)).to.deep.equal(doc.value);
+    expect(await a.store.collection('$outbox').count()).to.equal(0);
+  });
+
   it('the stub SIGKILLed while a push is in flight loses nothing and applies it once after restart', async () => {
     const prefix = unique('kill');
     const a = await proxied();
