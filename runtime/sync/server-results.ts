@@ -141,9 +141,25 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
     if (term?.aborted) return;
     const outbox = tx.collection<OutboxEntry>('$outbox');
     const sent = new Map(batch.map((e) => [e.id, e]));
+    // Built-in edits applied at a rev, of documents no custom mutation of this batch wrote: a push
+    // holds one edit per document, so these are independent and acknowledged together. One after
+    // another, each waited for its own four requests: a 100-mutation answer took ~70 ms to apply,
+    // 20,000 pending edits 14 s of a 21 s push.
+    const customDocs = new Set(batch.flatMap((e) => (e.doc ? [] : docsOf(e))));
+    const plain = results.filter((r) => r.status === 'applied' && r.rev && sent.get(r.id)?.doc && !customDocs.has(sent.get(r.id)!.doc));
+    await outbox.bulkDelete(plain.map((r) => r.id));
+    await Promise.all(
+      plain.map(async (r) => {
+        const { doc } = sent.get(r.id)!;
+        const [collection, ...k] = doc.split('/');
+        const rev = (r as { rev: number }).rev;
+        await acknowledgedAt(tx, collection, k.join('/'), rev, await outbox.query({ index: 'byDoc', equals: doc }));
+        outcomes.set(r.id, { status: 'applied', rev });
+      }),
+    );
     for (const r of results) {
       const entry = sent.get(r.id);
-      if (!entry) continue;
+      if (!entry || outcomes.has(r.id)) continue;
       await outbox.delete(entry.id);
       // Only this document's later entries (by index, in id order): reading the whole outbox
       // per result made a 700-mutation push quadratic (seconds per push).
@@ -169,7 +185,8 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
       }
     }
   });
-  return outcomes;
+  // In id order, as the handles settle: the plain acknowledgements were recorded first.
+  return new Map([...outcomes].sort((a, b) => a[0] - b[0]));
 }
 
 async function settle(o: Outbox, tx: Tx, entry: OutboxEntry, current: CurrentDocument, collection: string, key: string, rest: OutboxEntry[]): Promise<Settled> {
