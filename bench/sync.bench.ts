@@ -237,6 +237,74 @@ async function bulkLabelChange(url: string, token: string, n: number, runs: numb
   return { name: `${n} label changes in one sync.batch (archive 500 conversations), to the commit (floor: the records and an outbox entry each, raw IDB, one transaction)`, outpost: median(ours), raw: median(floors), dexie: null, unit: 'ms', runs: runs * 2 };
 }
 
+/**
+ * A device back online with `n` pending edits (new ~1 KB documents made offline): from `syncNow`
+ * to every edit acknowledged (the pull that follows not counted). Floor: the same mutations pushed
+ * with fetch in the engine's batches of 100, each batch read from a raw IndexedDB outbox before,
+ * and after deleted from it with its documents put with their new revs (the records' `$rev`,
+ * as the engine keeps them), one transaction each.
+ */
+async function pendingPushed(url: string, token: string, n: number, runs: number): Promise<Row> {
+  const ours: number[] = [];
+  const floors: number[] = [];
+  const doc = (p: string, i: number) => ({ id: `${p}-${i}`, date: Date.now(), labels: ['INBOX'], subject: `Pending ${i}`, text: 'lorem ipsum dolor sit amet '.repeat(34) });
+  for (let r = 0; r < runs; r++) {
+    const name = `bench-pending-${Math.random()}`;
+    const store = await openStore(schema(name));
+    // No sync until asked: the edits wait as they would offline.
+    const sync = await createSync({ store, url, auth: { token }, collections: { messages: {} }, events: false, debounceMs: 3_600_000, periodicMs: 3_600_000 });
+    await sync.syncNow();
+    const handles = await sync.batch((b) => {
+      for (let i = 0; i < n; i++) b.put('messages', doc(name, i));
+    });
+    let t0 = performance.now();
+    void sync.syncNow();
+    await Promise.all(handles.map((h) => h.acked));
+    ours.push(performance.now() - t0);
+    await sync.syncNow();
+    sync.close();
+    store.close();
+    await deleteStore(name);
+
+    const rawName = `${name}-raw`;
+    const db = await openRawDb(rawName, (d) => {
+      const os = d.createObjectStore('messages', { keyPath: 'id' });
+      os.createIndex('byDate', 'date');
+      os.createIndex('byLabel', 'labels', { multiEntry: true });
+      d.createObjectStore('outbox', { keyPath: 'id' });
+    });
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('outbox', 'readwrite');
+      for (let i = 0; i < n; i++) tx.objectStore('outbox').put({ id: i + 1, mutation: { id: i + 1, name: 'put', collection: 'messages', key: `${rawName}-${i}`, value: doc(rawName, i), baseRev: 0 } });
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    const rawTx = <T>(mode: IDBTransactionMode, fn: (tx: IDBTransaction) => IDBRequest<T> | void) =>
+      new Promise<T | undefined>((resolve, reject) => {
+        const tx = db.transaction(['messages', 'outbox'], mode);
+        const req = fn(tx);
+        tx.oncomplete = () => resolve(req ? req.result : undefined);
+        tx.onerror = () => reject(tx.error);
+      });
+    t0 = performance.now();
+    for (let from = 1; from <= n; from += 100) {
+      const batch = (await rawTx('readonly', (tx) => tx.objectStore('outbox').getAll(IDBKeyRange.bound(from, from + 99)))) as Array<{ mutation: { value: object } }>;
+      const res = await fetch(`${url}/sync/v1/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ protocol: 1, clientId: rawName, mutations: batch.map((e) => e.mutation) }) });
+      if (!res.ok) throw new Error(`floor push: ${res.status} ${await res.text()}`);
+      const { results } = (await res.json()) as { results: Array<{ rev: number }> };
+      // The outbox entries go, and each document takes the rev the server gave it.
+      await rawTx('readwrite', (tx) => {
+        tx.objectStore('outbox').delete(IDBKeyRange.bound(from, from + 99));
+        batch.forEach((e, i) => tx.objectStore('messages').put({ ...e.mutation.value, $rev: results[i].rev }));
+      });
+    }
+    floors.push(performance.now() - t0);
+    db.close();
+    indexedDB.deleteDatabase(rawName);
+  }
+  return { name: `${n} edits made offline pushed once online, to every edit acknowledged (floor: the same batches of 100 fetched, each read from a raw IDB outbox, then deleted from it with the documents put with their revs)`, outpost: median(ours), raw: median(floors), dexie: null, unit: 'ms', runs };
+}
+
 /** Runs the sync workloads against the stub at `url` (seeded with `docs` messages for alice). */
 export async function runSyncBench({ quick, url, docs }: { quick: boolean; url: string; docs: number }): Promise<Row[]> {
   const token = await login(url);
@@ -281,6 +349,7 @@ export async function runSyncBench({ quick, url, docs }: { quick: boolean; url: 
   // for the next browser's initial sync.
   const bob = await login(url, 'bob');
   rows.push(await bulkLabelChange(url, bob, 1500, quick ? 2 : 3));
+  rows.push(await pendingPushed(url, bob, quick ? 300 : 5000, quick ? 1 : 3));
 
   // Mutation latency: to the live-query callback and to the local commit (durable in IndexedDB).
   const name = `bench-mut-${Math.random()}`;
