@@ -134,9 +134,14 @@ export class Collection<T extends StoredRecord = StoredRecord> {
     return this.bulkDelete([key]);
   }
 
-  /** Deletes the records with these keys in one transaction. */
-  bulkDelete(keys: Key[]): Promise<void> {
-    return this.#write((os) => writeAll(os, keys.map((key) => ({ key })), this.#schema), keys, undefined, keys.map(() => undefined));
+  /**
+   * Deletes the records with these keys in one transaction. `range`, for a caller who knows the
+   * collection holds these keys and no others within it (e.g. an outbox's first entries), deletes
+   * them in one request instead of one per key (Chromium: 100 deletes ~11 ms, one range ~1 ms);
+   * a collection with words ignores it.
+   */
+  bulkDelete(keys: Key[], range?: IDBKeyRange): Promise<void> {
+    return this.#write((os) => (range && !this.#schema.words?.length ? os.delete(range) : writeAll(os, keys.map((key) => ({ key })), this.#schema)), keys, undefined, keys.map(() => undefined));
   }
 
   /** Deletes every record. */

@@ -147,7 +147,10 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
     // 20,000 pending edits 14 s of a 21 s push.
     const customDocs = new Set(batch.flatMap((e) => (e.doc ? [] : docsOf(e))));
     const plain = results.filter((r) => r.status === 'applied' && r.rev && sent.get(r.id)?.doc && !customDocs.has(sent.get(r.id)!.doc));
-    await outbox.bulkDelete(plain.map((r) => r.id));
+    const ids = plain.map((r) => r.id);
+    // The batch is the outbox's first entries in id order: when each of them is plainly
+    // acknowledged, none other lies between its first and last id, and one request deletes them.
+    await outbox.bulkDelete(ids, ids.length && new Set(ids).size === batch.length ? IDBKeyRange.bound(batch[0].id, batch[batch.length - 1].id) : undefined);
     await Promise.all(
       plain.map(async (r) => {
         const { doc } = sent.get(r.id)!;

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { deleteStore, openStore, type Query, type Store } from '../../../runtime/store/index.js';
-import { mail, openMail, uniqueName, watchCalls, type Mail } from './helpers.js';
+import { mail, openMail, uniqueName, waitFor, watchCalls, type Mail } from './helpers.js';
 
 describe('store collections', () => {
   let store: Store;
@@ -34,6 +34,23 @@ describe('store collections', () => {
     expect(await messages.count()).to.equal(400);
     expect(await messages.get('m0050')).to.equal(undefined);
     expect(await messages.get('m0150')).to.deep.equal(mail(150));
+  });
+
+  it('bulkDelete with the key range of its keys deletes them and tells live queries; a collection with words deletes the keys alone, word entries too', async () => {
+    const threads = store.collection('threads');
+    await threads.bulkPut(Array.from({ length: 10 }, (_, i) => ({ id: `t${i}` })));
+    const seen: string[][] = [];
+    const stop = threads.observe({}, (rows) => seen.push(rows.map((r) => r.id as string)));
+    await waitFor(seen, (ids) => ids.length === 10);
+    await threads.bulkDelete(['t3', 't4', 't5'], IDBKeyRange.bound('t3', 't5'));
+    expect((await threads.query()).map((r) => r.id)).to.deep.equal(['t0', 't1', 't2', 't6', 't7', 't8', 't9']);
+    await waitFor(seen, (ids) => ids.join() === 't0,t1,t2,t6,t7,t8,t9');
+    stop();
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut(Array.from({ length: 6 }, (_, i) => mail(i, { subject: `zebra ${i}` })));
+    await messages.bulkDelete(['m0001', 'm0002'], IDBKeyRange.bound('m0001', 'm0004'));
+    expect((await messages.query()).map((m) => m.id)).to.deep.equal(['m0000', 'm0003', 'm0004', 'm0005']);
+    expect((await messages.query({ words: 'zebra' })).map((m) => m.id).sort()).to.deep.equal(['m0000', 'm0003', 'm0004', 'm0005']);
   });
 
   it('queries a plain index with equals, between, startsWith, direction and limit', async () => {
