@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
-import { closeAll, client, serverDocs, unique, waitFor } from './helpers.js';
+import { closeAll, client, renaming, serverDocs, unique, waitFor } from './helpers.js';
 import { SyncStatusController } from '../../../runtime/sync/sync-status-controller.js';
 import type { Sync } from '../../../runtime/sync/index.js';
 
@@ -32,18 +32,8 @@ describe('sync engine: custom mutations', () => {
 
   it("an edit made on a custom mutation's optimistic effect goes out on the rev the server's handler wrote: no conflict with that mutation's write", async () => {
     const id = unique('renamed');
-    const a = await client({
-      sync: {
-        // Server-wins drops an edit that conflicts: before, this one conflicted with the rename.
-        collections: { notes: { conflict: 'server-wins' }, tasks: {} },
-        mutators: {
-          rename: async (tx, args) => {
-            const { key, title } = args as { key: string; title: string };
-            await tx.put('notes', { ...(await tx.get('notes', key)), id: key, title });
-          },
-        },
-      },
-    });
+    // Server-wins drops an edit that conflicts: before, this one conflicted with the rename.
+    const a = await client({ sync: renaming });
     await (await a.sync.put('notes', { id, title: 'a', body: 'b' })).acked;
     // One batch: both are pending when the push starts.
     const [renamed, edited] = await a.sync.batch((x) => {

@@ -1,7 +1,7 @@
 // Faults from between the client and the server, injected by the testing kit's proxy: each test
 // proves pending changes survive them and the engine reports, retries and recovers.
 import { expect } from '@open-wc/testing';
-import { closeAll, client, login, serverDocs, unique, waitFor, type Client } from './helpers.js';
+import { closeAll, client, login, renaming, serverDocs, unique, waitFor, type Client } from './helpers.js';
 import { goOffline, goOnline, killStub, proxyCounts, proxyUrl, setProxyRules, startStubAgain, dropEventStreams } from '../../../testing/commands.js';
 import type { SyncErrorInfo, SyncStatus } from '../../../runtime/sync/index.js';
 
@@ -181,17 +181,7 @@ describe('sync engine: faults between client and server', () => {
     // Server-wins drops a conflicting edit: a duplicate lists no writes, and the edit went out on
     // the rev from before the handler's write, met a conflict with it and was lost.
     const id = unique('dup-custom');
-    const a = await proxied({
-      sync: {
-        collections: { notes: { conflict: 'server-wins' }, tasks: {} },
-        mutators: {
-          rename: async (tx, args) => {
-            const { key, title } = args as { key: string; title: string };
-            await tx.put('notes', { ...(await tx.get('notes', key)), id: key, title });
-          },
-        },
-      },
-    });
+    const a = await proxied({ sync: renaming });
     await (await a.sync.put('notes', { id, title: 'a', body: 'b' })).acked;
     // The server applies the rename but its answer is lost; the retry is a duplicate, and the pull
     // that would bring the handler's write is refused for an hour.
