@@ -2,7 +2,8 @@
 // Loaded with the network code on the first cycle, after the app has rendered from IndexedDB.
 import { push, pull, listenForPokes, type TokenSource } from './transport.js';
 import type { PullResponse } from '../protocol/types.js';
-import { applyPage, applyResults, rejectLocally, resetForResync, sendable } from './server-results.js';
+import { applyResults, rejectLocally, sendable } from './push-results.js';
+import { applyPage, resetForResync } from './pull-pages.js';
 import { SyncRequestError } from './request-error.js';
 import type { Outbox } from './outbox.js';
 import type { Handles } from './handles.js';

@@ -23,7 +23,7 @@ export type BulkDoc = { collection: string; key: string; value?: DocumentValue; 
 /**
  * Writes documents of one collection as revs.ts `writeDoc` does each (a value with its rev on the
  * record; a deleted document's rev in `$revs`), as one bulk write of each kind: a batch's
- * documents, and a pulled page's slice (server-results.ts).
+ * documents, and a pulled page's slice (pull-pages.ts).
  */
 export async function writeDocs(lib: BulkLib, tx: StoreTransaction, collection: string, docs: BulkDoc[]): Promise<void> {
   const kept = docs.filter((d) => d.value !== undefined);

@@ -1,5 +1,5 @@
 // Local side of sync: writes a mutation's effect and its outbox entry together. What the server
-// answers is applied by server-results.ts. No network here.
+// answers is applied by push-results.ts and pull-pages.ts. No network here.
 import type { Store, StoreTransaction } from '../store/index.js';
 import type { DocumentValue, Mutation, ProtocolError } from '../protocol/index.js';
 import { applyMutation } from './apply.js';
@@ -48,7 +48,8 @@ type Tx = StoreTransaction;
 
 /**
  * The local half of sync: writes mutations with their outbox entries. What the server answers is
- * applied by server-results.ts, loaded with the network code after the first render.
+ * applied by push-results.ts and pull-pages.ts, loaded with the network code after the first
+ * render.
  */
 export class Outbox {
   /** @internal */
@@ -57,7 +58,7 @@ export class Outbox {
   readonly synced: string[];
   /**
    * @internal Local mutations whose transaction has not finished: a pulled page being written
-   * commits what it has and lets them go first (server-results.ts), so a mutation waits for a
+   * commits what it has and lets them go first (pull-pages.ts), so a mutation waits for a
    * slice of a page, not the whole page.
    */
   writing = 0;

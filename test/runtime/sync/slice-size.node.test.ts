@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nextSliceSize } from '../../../runtime/sync/server-results.js';
+import { nextSliceSize } from '../../../runtime/sync/pull-pages.js';
 
 test("a page's short last slice does not grow the next one; a slow one shrinks it", () => {
   // A quick remainder of 3 documents after slices of 40: the size stays (it used to double).

@@ -1,0 +1,74 @@
+// Pending mutations re-applied over what the server holds, and edits waiting for the rev of one
+// acknowledged without it: shared by push answers (push-results.ts) and pulled pages
+// (pull-pages.ts). Loaded with the network code, after the app has rendered from IndexedDB.
+import type { StoreTransaction } from '../store/index.js';
+import type { DocumentValue } from '../protocol/index.js';
+import { applyMutation } from './apply.js';
+import type { Outbox } from './outbox.js';
+import { docId, type OutboxEntry } from './schema.js';
+import { revOf, writeDoc } from './revs.js';
+
+type Tx = StoreTransaction;
+/** The `$meta` collection: sync's own keys (cursor, pull epoch, documents whose rev is unknown). */
+export const META = '$meta';
+
+/** `server` (undefined = gone) with the document's pending mutations re-applied on top. */
+export function rebased(o: Outbox, collection: string, doc: string, server: DocumentValue | undefined, pending: OutboxEntry[]): DocumentValue | undefined {
+  let value = server;
+  for (const e of pending) if (e.doc === doc) value = applyMutation(value, e.mutation, o.config.keyPaths[collection]);
+  return value;
+}
+
+/**
+ * Sets a document to `server` with pending mutations re-applied on top, based on server rev `rev`
+ * (undefined: the rev it has).
+ */
+export async function rebuild(o: Outbox, tx: Tx, collection: string, key: string, server: DocumentValue | undefined, pending: OutboxEntry[], rev?: number): Promise<void> {
+  const value = rebased(o, collection, docId(collection, key), server, pending);
+  await writeDoc(tx, collection, key, value, rev ?? (await revOf(tx, collection, key)));
+}
+
+export async function rerunCustom(o: Outbox, tx: Tx, pending: OutboxEntry[]): Promise<void> {
+  for (const e of pending) {
+    const mutator = e.doc ? undefined : o.config.mutators[e.mutation.name];
+    if (!mutator) continue;
+    try {
+      await mutator(o.mutatorTx(tx), (e.mutation as { args?: unknown }).args);
+    } catch {
+      // A mutator that fails on rebase only loses its own optimistic effect; the server decides.
+    }
+  }
+}
+
+/**
+ * Later edits of a document whose earlier mutation was acknowledged without its rev: they wait for
+ * a full pull (which brings the rev) before they are pushed, or they would conflict with their own
+ * predecessor.
+ */
+export async function waitForRev(o: Outbox, tx: Tx, later: OutboxEntry[]): Promise<void> {
+  if (!later.length) return;
+  const epoch = (await o.meta<number>('pullEpoch', tx)) ?? 0;
+  for (const e of later) if ('baseRev' in e.mutation) await tx.collection('$outbox').put({ ...e, rebaseAfter: epoch });
+}
+
+/**
+ * `$meta` key: documents acknowledged without their rev (a `duplicate` after a lost answer, or
+ * through `lastMutationIds`) whose rev no pull has brought yet. Their local record still holds the
+ * rev before that acknowledged edit, so an edit made now would be pushed on a rev the server has
+ * moved past and meet a conflict with itself: {@link sendable} holds such edits, and the next full
+ * pull marks them to take the pulled rev (see {@link waitForRev}), then forgets the documents.
+ */
+export const REV_UNKNOWN = 'revUnknown';
+
+/**
+ * Adds `docs` to the documents whose rev is unknown until the next full pull ends (`stored`: the
+ * list as the caller read it in `tx`).
+ */
+export async function revUnknown(o: Outbox, tx: Tx, docs: Iterable<string>, stored?: string[]): Promise<void> {
+  const known = stored ?? (await o.meta<string[]>(REV_UNKNOWN, tx)) ?? [];
+  const next = [...new Set([...known, ...docs])];
+  if (next.length > known.length) await tx.collection(META).put({ key: REV_UNKNOWN, value: next });
+}
+
+/** The documents an entry wrote locally: a built-in edit's, or those a custom mutator wrote. */
+export const docsOf = (e: OutboxEntry): string[] => (e.doc ? [e.doc] : (e.writes ?? []).map((w) => w.doc));
