@@ -10,6 +10,7 @@ import { closeAll, closeClient, client, login, serverDocs, unique, waitFor, type
 import { dropEventStreams, goOffline, goOnline, killStub, proxyUrl, setProxyRules, startStubAgain, stubUrl, type ProxyRule } from '../../../testing/commands.js';
 import type { MutationHandle, SyncStatus } from '../../../runtime/sync/index.js';
 import { RemoteTab } from './tabs.js';
+import { rename } from './fixtures/rename.js';
 // Loaded with the page, as an app's service worker would serve it offline: the test cuts the
 // network at random moments, and Firefox keeps a failed dynamic import failed (CI: 'Sync could not
 // load its network code', 20 rounds).
@@ -34,7 +35,7 @@ const KEYS = 2;
 const LABELS = 3;
 
 type Command =
-  | { op: 'put' | 'patch'; tab: number; k: number; v: number }
+  | { op: 'put' | 'patch' | 'rename'; tab: number; k: number; v: number }
   | { op: 'delete'; tab: number; k: number }
   | { op: 'add' | 'remove'; tab: number; label: number }
   | { op: 'wait'; ms: number }
@@ -48,6 +49,8 @@ const killOrStart: fc.Arbitrary<Command> = fc.record({ op: fc.constantFrom('kill
 const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constantFrom('put' as const, 'patch' as const), tab, k: fc.nat(KEYS - 1), v: fc.nat(9) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), tab, k: fc.nat(KEYS - 1) }) },
+  // A custom mutation (fixtures/rename.ts, the stub's handler in fixtures/sync-app.mjs).
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('rename' as const), tab, k: fc.nat(KEYS - 1), v: fc.nat(9) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constantFrom('add' as const, 'remove' as const), tab, label: fc.nat(LABELS - 1) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 60 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('offline' as const, 'online' as const, 'drop-streams' as const) }) },
@@ -97,10 +100,10 @@ class Model {
 
   /** Applies one mutation as the protocol documents it; returns false when the app would not make it. */
   apply(cmd: Command, key: string, label: string): boolean {
-    if (cmd.op === 'put' || cmd.op === 'patch' || cmd.op === 'delete') {
+    if (cmd.op === 'put' || cmd.op === 'patch' || cmd.op === 'rename' || cmd.op === 'delete') {
       const d = this.doc(key);
       if (cmd.op !== 'put' && !d.value) return false;
-      d.value = cmd.op === 'put' ? { id: key, v: cmd.v, labels: [] } : cmd.op === 'patch' ? { ...d.value, v: cmd.v } : undefined;
+      d.value = cmd.op === 'put' ? { id: key, v: cmd.v, labels: [] } : cmd.op === 'patch' ? { ...d.value, v: cmd.v } : cmd.op === 'rename' ? { ...d.value, title: `t${cmd.v}` } : undefined;
       d.rev++;
       return true;
     }
@@ -215,14 +218,16 @@ async function run(list: Command[], p: Progress): Promise<void> {
   let killed = false;
   const token = (sessionToken ??= await login());
   const names = [unique('cv-s0'), unique('cv-s1')];
-  const open = (t: number) => client({ name: names[STORE_OF_TAB[t]], token, sync: { url, events: true, debounceMs: 5 } });
+  // Server-wins: a store's edits never conflict (see Model), so a conflict the engine made itself
+  // (an edit pushed on a stale rev) drops the edit and shows as a lost change; merge hid most.
+  const open = (t: number) => client({ name: names[STORE_OF_TAB[t]], token, sync: { url, events: true, debounceMs: 5, mutators: { rename }, collections: { notes: { conflict: 'server-wins' }, tasks: {} } } });
   const tabs: Client[] = [];
   at(p, 'set-up: opening the engines of tabs 0 and 2');
   for (const t of [0, 2]) tabs[t] = await open(t);
   // Tab 1: the other page opens its engine on store 0 after tab 0 leads it.
   at(p, "set-up: opening tab 1's page (RemoteTab.open)");
   const other = (remote ??= await RemoteTab.open());
-  const openOther = () => other.call('open', { store: names[0], token, url, events: true, debounceMs: 5 });
+  const openOther = () => other.call('open', { store: names[0], token, url, events: true, debounceMs: 5, notesConflict: 'server-wins' });
   at(p, "set-up: tab 1's answer to 'open'");
   await openOther();
   remoteOpen = true;
@@ -243,6 +248,7 @@ async function run(list: Command[], p: Progress): Promise<void> {
     switch (cmd.op) {
       case 'put':
       case 'patch':
+      case 'rename':
       case 'delete':
       case 'add':
       case 'remove': {
@@ -255,6 +261,7 @@ async function run(list: Command[], p: Progress): Promise<void> {
           const id =
             cmd.op === 'put' ? await other.call<number>('put', 'notes', { id: key, v: cmd.v, labels: [] })
             : cmd.op === 'patch' ? await other.call<number>('patch', 'notes', key, { v: cmd.v })
+            : cmd.op === 'rename' ? await other.call<number>('custom', 'rename', { key, title: `t${cmd.v}` })
             : cmd.op === 'delete' ? await other.call<number>('delete', 'notes', key)
             : await other.call<number>(cmd.op === 'add' ? 'addToSet' : 'removeFromSet', 'tasks', shared, 'labels', [label]);
           maxId[s] = Math.max(maxId[s], id);
@@ -265,6 +272,7 @@ async function run(list: Command[], p: Progress): Promise<void> {
         const handle =
           cmd.op === 'put' ? await sync.put('notes', { id: key, v: cmd.v, labels: [] })
           : cmd.op === 'patch' ? await sync.patch('notes', key, { v: cmd.v })
+          : cmd.op === 'rename' ? await sync.custom('rename', { key, title: `t${cmd.v}` })
           : cmd.op === 'delete' ? await sync.delete('notes', key)
           : await (cmd.op === 'add' ? sync.addToSet('tasks', shared, 'labels', [label]) : sync.removeFromSet('tasks', shared, 'labels', [label]));
         maxId[s] = Math.max(maxId[s], handle.id);

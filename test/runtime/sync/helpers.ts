@@ -1,5 +1,6 @@
 import { openStore, deleteStore, type Store } from '../../../runtime/store/index.js';
-import { createSync, syncCollections, type Mutator, type Sync, type SyncOptions } from '../../../runtime/sync/index.js';
+import { createSync, syncCollections, type Sync, type SyncOptions } from '../../../runtime/sync/index.js';
+import { rename } from './fixtures/rename.js';
 import { stubUrl } from '../../../testing/commands.js';
 import type { Change } from '../../../runtime/protocol/index.js';
 import { CONDITION_TIMEOUT_MS } from '../../timeouts.js';
@@ -36,18 +37,9 @@ export async function client(options: { user?: string; name?: string; token?: st
 
 /**
  * Sync options of a client whose notes settle conflicts `server-wins` (a conflicting edit is
- * dropped, so a test sees one) and whose `rename` mutator is the optimistic half of the test
- * stub's `rename` handler (fixtures/sync-app.mjs): it sets a note's title.
+ * dropped, so a test sees one) and which has the `rename` mutator (fixtures/rename.ts).
  */
-export const renaming: Partial<SyncOptions> = {
-  collections: { notes: { conflict: 'server-wins' }, tasks: {} },
-  mutators: {
-    rename: (async (tx, args) => {
-      const { key, title } = args as { key: string; title: string };
-      await tx.put('notes', { ...(await tx.get('notes', key)), id: key, title });
-    }) satisfies Mutator,
-  },
-};
+export const renaming: Partial<SyncOptions> = { collections: { notes: { conflict: 'server-wins' }, tasks: {} }, mutators: { rename } };
 
 /** Closes a client's sync and store, like a tab closing (pending mutations stay stored). */
 export function closeClient(c: Client): void {

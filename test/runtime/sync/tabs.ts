@@ -6,7 +6,7 @@ import { closePage, navigatePage, openPage, pageBack, proxyUrl, reloadPage, setP
 import type { SyncStatus } from '../../../runtime/sync/index.js';
 import { login, unique, waitFor } from './helpers.js';
 
-export type TabOp = 'open' | 'status' | 'clientId' | 'put' | 'patch' | 'delete' | 'addToSet' | 'removeFromSet' | 'handle' | 'pending' | 'syncNow' | 'hang' | 'busy' | 'idle' | 'close';
+export type TabOp = 'open' | 'status' | 'clientId' | 'put' | 'patch' | 'delete' | 'addToSet' | 'removeFromSet' | 'custom' | 'handle' | 'pending' | 'syncNow' | 'hang' | 'busy' | 'idle' | 'close';
 export interface TabCall {
   n: number;
   op: TabOp;
@@ -20,6 +20,8 @@ export interface TabEngineOptions {
   url: string;
   events?: boolean;
   debounceMs?: number;
+  /** How the notes settle a conflict (default: merge). */
+  notesConflict?: 'server-wins' | 'merge';
 }
 
 /** Another tab of the test's origin with its own sync engine. */
