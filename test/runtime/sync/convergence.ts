@@ -6,11 +6,10 @@
 // the app made and the protocol's documented semantics, each mutation applied once.
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { closeAll, closeClient, client, login, serverDocs, unique, waitFor, type Client } from './helpers.js';
+import { closeAll, closeClient, client, login, renaming, serverDocs, unique, waitFor, type Client } from './helpers.js';
 import { dropEventStreams, goOffline, goOnline, killStub, proxyUrl, setProxyRules, startStubAgain, stubUrl, type ProxyRule } from '../../../testing/commands.js';
 import type { MutationHandle, SyncStatus } from '../../../runtime/sync/index.js';
 import { RemoteTab } from './tabs.js';
-import { rename } from './fixtures/rename.js';
 // Loaded with the page, as an app's service worker would serve it offline: the test cuts the
 // network at random moments, and Firefox keeps a failed dynamic import failed (CI: 'Sync could not
 // load its network code', 20 rounds).
@@ -218,9 +217,10 @@ async function run(list: Command[], p: Progress): Promise<void> {
   let killed = false;
   const token = (sessionToken ??= await login());
   const names = [unique('cv-s0'), unique('cv-s1')];
-  // Server-wins: a store's edits never conflict (see Model), so a conflict the engine made itself
-  // (an edit pushed on a stale rev) drops the edit and shows as a lost change; merge hid most.
-  const open = (t: number) => client({ name: names[STORE_OF_TAB[t]], token, sync: { url, events: true, debounceMs: 5, mutators: { rename }, collections: { notes: { conflict: 'server-wins' }, tasks: {} } } });
+  // `renaming`: the rename mutator, and notes that settle server-wins: a store's edits never
+  // conflict (see Model), so a conflict the engine made itself (an edit pushed on a stale rev)
+  // drops the edit and shows as a lost change; merge hid most.
+  const open = (t: number) => client({ name: names[STORE_OF_TAB[t]], token, sync: { url, events: true, debounceMs: 5, ...renaming } });
   const tabs: Client[] = [];
   at(p, 'set-up: opening the engines of tabs 0 and 2');
   for (const t of [0, 2]) tabs[t] = await open(t);
