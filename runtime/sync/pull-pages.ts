@@ -9,7 +9,7 @@ import { docId, type OutboxEntry } from './schema.js';
 import { REV_FIELD } from '../protocol/fields.js';
 import { readDoc } from './revs.js';
 import { writeDocs, type BulkDoc, type BulkLib } from './outbox-bulk.js';
-import { docsOf, META, REV_UNKNOWN, rebased, rebuild, rerunCustom, revUnknown, waitForRev } from './rebase.js';
+import { docOf, docsOf, META, REV_UNKNOWN, rebased, rebuild, rerunCustom, revUnknown, waitForRev } from './rebase.js';
 
 /** What outbox-bulk.ts takes from the modules it does not import (see its note). */
 const BULK_LIB: BulkLib = { readDoc, applyMutation, docId, revField: REV_FIELD };
@@ -172,8 +172,8 @@ export async function resetForResync(o: Outbox): Promise<void> {
     const pending = await tx.collection<OutboxEntry>('$outbox').query();
     const docs = new Set(pending.filter((e) => e.doc).map((e) => e.doc));
     for (const d of docs) {
-      const [collection, ...k] = d.split('/');
-      await rebuild(o, tx, collection, k.join('/'), undefined, pending, 0);
+      const { collection, key } = docOf(d);
+      await rebuild(o, tx, collection, key, undefined, pending, 0);
     }
     await rerunCustom(o, tx, pending);
   });

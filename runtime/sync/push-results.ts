@@ -9,7 +9,7 @@ import { docId, type CustomWrite, type OutboxEntry, type StoredConflict, type St
 import { REV_FIELD } from '../protocol/fields.js';
 import type { IDBPTransaction } from 'idb';
 import { revOf, stored, writeDoc } from './revs.js';
-import { docsOf, META, REV_UNKNOWN, rebuild, rerunCustom, revUnknown } from './rebase.js';
+import { docOf, docsOf, META, REV_UNKNOWN, rebuild, rerunCustom, revUnknown } from './rebase.js';
 
 type Tx = StoreTransaction;
 
@@ -22,8 +22,8 @@ async function rollBackCustom(o: Outbox, tx: Tx, entry: OutboxEntry): Promise<vo
   const outbox = tx.collection<OutboxEntry>('$outbox');
   const docs = new Set(entry.writes!.map((w) => w.doc));
   for (const w of entry.writes!) {
-    const [collection, ...k] = w.doc.split('/');
-    await rebuild(o, tx, collection, k.join('/'), w.base, await outbox.query({ index: 'byDoc', equals: w.doc }));
+    const { collection, key } = docOf(w.doc);
+    await rebuild(o, tx, collection, key, w.base, await outbox.query({ index: 'byDoc', equals: w.doc }));
   }
   const later = (await outbox.query()).filter((e) => e.id > entry.id && !e.doc && e.writes?.some((w) => docs.has(w.doc)));
   await rerunCustom(o, tx, later);
@@ -123,8 +123,8 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
     if (ids.length) await outbox.bulkDelete(ids, new Set(ids).size === batch.length ? IDBKeyRange.bound(batch[0].id, batch[batch.length - 1].id) : undefined);
     await Promise.all(
       plain.map(async ({ id, doc, rev }) => {
-        const [collection, ...k] = doc.split('/');
-        await acknowledgedAt(tx, collection, k.join('/'), rev, await outbox.query({ index: 'byDoc', equals: doc }));
+        const { collection, key } = docOf(doc);
+        await acknowledgedAt(tx, collection, key, rev, await outbox.query({ index: 'byDoc', equals: doc }));
         outcomes.set(id, { status: 'applied', rev });
       }),
     );
@@ -135,8 +135,7 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
       // Only this document's later entries (by index, in id order): reading the whole outbox
       // per result made a 700-mutation push quadratic (seconds per push).
       const rest = entry.doc ? await outbox.query({ index: 'byDoc', equals: entry.doc }) : [];
-      const [collection, ...keyParts] = entry.doc.split('/');
-      const key = keyParts.join('/');
+      const { collection, key } = docOf(entry.doc);
       if (r.status === 'applied' || r.status === 'duplicate') {
         const rev = r.status === 'applied' ? r.rev : undefined;
         if (entry.doc && rev) await acknowledgedAt(tx, collection, key, rev, rest);
@@ -241,8 +240,8 @@ export async function sendable(o: Outbox, limit: number): Promise<{ entries: Out
         continue;
       }
       if (epoch <= e.rebaseAfter) return { entries: ready, held: true };
-      const [collection, ...k] = e.doc.split('/');
-      const rev = await revOf(tx, collection, k.join('/'));
+      const { collection, key } = docOf(e.doc);
+      const rev = await revOf(tx, collection, key);
       const { rebaseAfter: _, moved, ...rest } = e;
       // Moved: the server has changed the document since the acknowledged edit this one was made
       // on, so it goes out on a rev the server has moved past, meets a conflict and is settled by

@@ -12,6 +12,16 @@ type Tx = StoreTransaction;
 /** The `$meta` collection: sync's own keys (cursor, pull epoch, documents whose rev is unknown). */
 export const META = '$meta';
 
+/**
+ * The collection and key of a `docId` (a key may hold `/`, a collection name does not). Here,
+ * not beside `docId` in schema.ts: only the network code reads doc ids back, and schema.ts
+ * is in the start-up bundle.
+ */
+export function docOf(doc: string): { collection: string; key: string } {
+  const at = doc.indexOf('/');
+  return { collection: doc.slice(0, at), key: doc.slice(at + 1) };
+}
+
 /** `server` (undefined = gone) with the document's pending mutations re-applied on top. */
 export function rebased(o: Outbox, collection: string, doc: string, server: DocumentValue | undefined, pending: OutboxEntry[]): DocumentValue | undefined {
   let value = server;
