@@ -21,5 +21,5 @@ export const MAX_PULL_LIMIT = 1000;
 /** Page size a server uses when a pull names no `limit`. */
 export const DEFAULT_PULL_LIMIT = 500;
 
-/** Most mutations one push may carry (400 `too-many-mutations` beyond). */
+/** Most mutations one push may carry (400 `invalid-request` beyond: nothing applied, split the push). */
 export const MAX_MUTATIONS_PER_PUSH = 1000;
