@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { startStub } from './server.js';
 import { parseUsers, type StubUser } from './auth.js';
 import { parseDuration } from './duration.js';
-import { isPostgresUrl } from './storage/index.js';
+import { isPostgresUrl, redactDbUrl } from './storage/index.js';
 import { SECURITY_FLAGS, SECURITY_HELP, hashPasswordFromStdin, securityOptions } from './cli-security.js';
 
 const HELP = `Usage: outpost-stub [options]
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     fail(err.message);
   });
   console.log(`outpost-stub: listening on ${stub.url}`);
-  console.log(db === undefined ? `outpost-stub: data in ${values.data ?? '.outpost-data'}` : `outpost-stub: data in PostgreSQL at ${db.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}`);
+  console.log(db === undefined ? `outpost-stub: data in ${values.data ?? '.outpost-data'}` : `outpost-stub: data in PostgreSQL at ${redactDbUrl(db)}`);
   if (values.static) console.log(`outpost-stub: serving ${values.static} — open ${stub.url}/`);
   const stop = () => {
     console.log('outpost-stub: shutting down');

@@ -4,6 +4,7 @@
 // appears once, with its latest state.
 import { DEFAULT_LIMITS, type DocumentValue, type SetElement } from '../runtime/protocol/index.js';
 import { StorageUnavailable, type StorageTx, type StoredDocument } from './storage/types.js';
+import { MutationRejected } from './app.js';
 
 export type { StoredDocument };
 
@@ -127,6 +128,7 @@ export class TxDocuments {
   /** Current state of a document, after locking the user's change order. */
   get(user: string, collection: string, key: string): Promise<StoredDocument | undefined> {
     return this.#run(async () => {
+      refuseNul(collection, key);
       await this.tx.lockUser(user);
       return this.tx.getDoc(user, collection, key);
     });
@@ -144,6 +146,7 @@ export class TxDocuments {
       }
     }
     return this.#run(async () => {
+      refuseNul(collection, key);
       await this.tx.lockUser(user);
       const rev = await this.tx.writeDoc(user, collection, key, value, this.now);
       this.changedUsers.add(user);
@@ -159,6 +162,7 @@ export class TxDocuments {
       get: (collection, key) => this.get(user, collection, key),
       list: (collection) =>
         this.#run(async () => {
+          refuseNul(collection, '');
           await this.tx.lockUser(user);
           return this.tx.listDocs(user, collection);
         }),
@@ -197,6 +201,14 @@ export class TxDocuments {
       throw new LimitExceeded('set-too-large', `Field '${field}' of ${collection}/${key} would hold ${next.length} elements; this server's limit is ${this.limits.setSize} (--max-set).`);
     }
     return this.write(user, collection, key, { ...(doc?.value ?? {}), [field]: next });
+  }
+}
+
+// Handlers' keys often come from a client's args. PostgreSQL text cannot hold U+0000: the write
+// would fail as a storage error (503, and the client retries forever) instead of a final answer.
+function refuseNul(collection: string, key: string): void {
+  if (collection.includes('\0') || key.includes('\0')) {
+    throw new MutationRejected('invalid-key', `${JSON.stringify(collection)}/${JSON.stringify(key)} contains the character U+0000 (NUL), which this server cannot store in a collection or key. Remove it from the name.`);
   }
 }
 

@@ -54,11 +54,17 @@ export class Guard {
     const keys = [`user:${user}`, `addr:${req.socket.remoteAddress ?? ''}`];
     const blocked = Math.max(...keys.map((k) => this.#failedLogins.peek(k)));
     if (blocked) throw tooMany('failed sign-ins for this name or address', '--login-rate', this.#limits.loginRate, blocked);
+    // Counted as failed while the password check runs (a scrypt check takes ~0.1 s): counted only
+    // once it failed, a burst sent at once was all checked before the first failure was counted.
+    for (const k of keys) this.#failedLogins.take(k);
+    let failed = false;
     try {
       return await attempt();
     } catch (err) {
-      if (err instanceof HttpError && err.code === 'bad-credentials') for (const k of keys) this.#failedLogins.take(k);
+      failed = err instanceof HttpError && err.code === 'bad-credentials';
       throw err;
+    } finally {
+      if (!failed) for (const k of keys) this.#failedLogins.refund(k);
     }
   }
 }

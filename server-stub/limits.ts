@@ -78,8 +78,10 @@ export function documentTooLarge(where: string, bytes: number, limits: StubLimit
  * and the size of every put value. Throws the first problem as a 4xx; nothing is applied then.
  */
 export function checkPushLimits(push: PushRequest, limits: StubLimits): void {
+  refuseNul(push.clientId, 'clientId');
   push.mutations.forEach((m, i) => {
     const at = `mutations[${i}]`;
+    if ('key' in m) refuseNul(m.key, `${at}.key`);
     for (const [field, value] of entries(m)) {
       const problem = checkJsonValue(value, { depth: limits.depth }, `${at}.${field}`);
       if (problem) throw new HttpError('invalid-request', `The request body does not match sync protocol v1: ${problem}.`);
@@ -95,4 +97,15 @@ function entries(m: Mutation): Array<[string, unknown]> {
   const out: Array<[string, unknown]> = [];
   for (const field of ['value', 'patch', 'args'] as const) if (Object.hasOwn(m, field)) out.push([field, (m as unknown as Record<string, unknown>)[field]]);
   return out;
+}
+
+/**
+ * 400 for U+0000 in a string the storage keeps as text (keys, client ids). PostgreSQL text cannot
+ * hold it: the write failed as a storage error (503, retried forever) and took every push batched
+ * with it down too. Refused on every backend, so an app behaves the same on SQLite and PostgreSQL.
+ */
+function refuseNul(text: string, path: string): void {
+  if (text.includes('\0')) {
+    throw new HttpError('invalid-request', `The request body does not match sync protocol v1: ${path} contains the character U+0000 (NUL), which this server cannot store. Remove it (e.g. use a UUID or another separator).`);
+  }
 }

@@ -53,6 +53,15 @@ export class RateLimiter {
     return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / perMs / 1000));
   }
 
+  /** Gives back a token {@link RateLimiter.take} took for `key` (an attempt that turned out not to count). */
+  refund(key: string): void {
+    const { count, periodMs } = this.#rate;
+    const b = this.#buckets.get(key);
+    if (count <= 0 || !b) return;
+    const now = this.#now();
+    Object.assign(b, { tokens: Math.min(count, b.tokens + (now - b.at) * (count / periodMs) + 1), at: now });
+  }
+
   /** Forgets `key` (e.g. a successful login clears its failures). */
   reset(key: string): void {
     this.#buckets.delete(key);

@@ -20,6 +20,14 @@ export function isPostgresUrl(db: string): boolean {
 }
 
 /**
+ * `url` with its password masked, for messages and logs. The userinfo ends at the authority's last
+ * `@` (the driver and WHATWG URLs both take that one), so an unescaped `@` in a password is masked too.
+ */
+export function redactDbUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):[^/?#]*@/i, '$1:***@');
+}
+
+/**
  * Opens the storage. PostgreSQL's module (and its client) load only when asked for.
  * @throws Error naming the fix for an unsupported `db` or an unreachable database.
  */
@@ -30,7 +38,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     return storage;
   }
   if (!isPostgresUrl(options.db)) {
-    throw new Error(`--db must be a postgres://user:password@host:port/database URL (got '${options.db.replace(/:[^:@/]*@/, ':***@')}'). Leave it out to use SQLite in --data.`);
+    throw new Error(`--db must be a postgres://user:password@host:port/database URL (got '${redactDbUrl(options.db)}'). Leave it out to use SQLite in --data.`);
   }
   const { PostgresStorage } = await import('./postgres.js');
   return PostgresStorage.open({ url: options.db, poolSize: options.poolSize });

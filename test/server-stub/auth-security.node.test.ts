@@ -57,3 +57,18 @@ test('with JWT identity and no --users there are no built-in accounts', async (t
   const stub = await stubFor(t, { identity: { issuer: 'https://id.test/', audience: 'mail', secret: 'shared-secret-shared-secret-shared-secret' } });
   assert.equal((await post(`${stub.url}/auth/v1/login`, { user: 'alice', password: 'alice' })).status, 401);
 });
+
+test('failed sign-ins sent at once cannot get past --login-rate: an attempt counts while its password check runs', async (t) => {
+  const hour = 3_600_000;
+  // A scrypt check takes ~0.1 s on the thread pool: every attempt of a burst was in it before the first failed.
+  const stub = await stubFor(t, { users: [{ user: 'carol', password: await hashPassword('right') }], limits: { loginRate: { count: 3, periodMs: hour } } });
+  const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => post(`${stub.url}/auth/v1/login`, { user: 'carol', password: `guess-${i}` })));
+  const statuses = burst.map((r) => r.status);
+  assert.equal(statuses.filter((s) => s === 401).length, 3, `only --login-rate attempts are checked: ${statuses.join(' ')}`);
+  assert.equal(statuses.filter((s) => s === 429).length, 9);
+  // Only failures count: right passwords at once are all admitted (each gives its attempt back).
+  const ok = await stubFor(t, { users: [{ user: 'carol', password: await hashPassword('right') }], limits: { loginRate: { count: 2, periodMs: hour } } });
+  const rights = await Promise.all(Array.from({ length: 2 }, () => post(`${ok.url}/auth/v1/login`, { user: 'carol', password: 'right' })));
+  assert.deepEqual(rights.map((r) => r.status), [200, 200]);
+  for (let i = 0; i < 3; i++) assert.equal((await post(`${ok.url}/auth/v1/login`, { user: 'carol', password: 'right' })).status, 200);
+});

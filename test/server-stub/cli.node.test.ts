@@ -34,3 +34,15 @@ test('outpost-stub refuses bad arguments with exit code 2 and a message naming t
     assert.match(r.stderr, message);
   }
 });
+
+test('a database URL is shown without its password, even one with an unescaped @ (the driver takes the last @)', async () => {
+  const { startStub } = await import('../../server-stub/index.js');
+  const { redactDbUrl } = await import('../../server-stub/storage/index.js');
+  await assert.rejects(startStub({ port: 0, dataDir: ':memory:', db: 'mysql://u:s3cr@t-part@db.example:5432/x' }), (err: Error) => !/s3cr|t-part/.test(err.message) && /u:\*\*\*@db\.example/.test(err.message));
+  for (const url of ['postgres://u:pa@ss@h:5432/db', 'postgres://u:pa%40ss@h/db?sslmode=require', 'postgresql://u:p:a@ss@h']) {
+    const shown = redactDbUrl(url);
+    assert.doesNotMatch(shown, /pa|ss@|p:a/, shown);
+    assert.match(shown, /^postgres(ql)?:\/\/u:\*\*\*@h/);
+  }
+  assert.equal(redactDbUrl('postgres://h/db'), 'postgres://h/db');
+});

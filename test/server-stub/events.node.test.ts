@@ -1,6 +1,9 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { EventHub } from '../../server-stub/events.js';
 import { eachBackend, stubFor, login, client } from './helpers.js';
 
 const APP = fileURLToPath(new URL('./fixtures/test-app.mjs', import.meta.url));
@@ -112,4 +115,50 @@ test('more than 32 open event streams for one user answer 429 with Retry-After',
   }
   streams.push(again);
   assert.equal(again.res.status, 200, 'a closed stream frees its slot');
+});
+
+/** An http server whose every request opens `hub`'s stream for alice, after `before` resolves (the route awaits the session and cursor first). */
+async function hubServer(t: TestContext, hub: EventHub, before: (req: IncomingMessage, res: ServerResponse) => Promise<void>) {
+  const opened: ServerResponse[] = [];
+  const server = createServer((req, res) => void before(req, res).then(() => (hub.open(req, res, 'alice', 'k.1.0', 'r'), opened.push(res))));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    hub.close();
+    server.closeAllConnections();
+    server.close();
+  });
+  return { port: (server.address() as AddressInfo).port, opened };
+}
+
+test('a client that hangs up while its stream is being opened takes no slot (32 such would lock the user out)', async (t) => {
+  const hub = new EventHub(60_000);
+  let arrived!: () => void;
+  const reached = new Promise<void>((resolve) => (arrived = resolve));
+  const { port, opened } = await hubServer(t, hub, (_req, res) => new Promise((resolve) => (res.once('close', () => resolve()), arrived())));
+  const req = request({ port, host: '127.0.0.1', path: '/' });
+  req.on('error', () => undefined);
+  req.end();
+  // Hung up once the server has the request, while its route still awaits.
+  await reached;
+  req.destroy();
+  while (opened.length === 0) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(hub.has('alice'), false, 'the closed stream is not counted against the user');
+});
+
+test('a stream whose client stops reading is dropped once its unsent pokes pass a bound, instead of growing memory', async (t) => {
+  const hub = new EventHub(60_000);
+  const { port, opened } = await hubServer(t, hub, async () => undefined);
+  const socket = connect(port, '127.0.0.1');
+  t.after(() => socket.destroy());
+  socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+  while (opened.length === 0) await new Promise((r) => setTimeout(r, 10));
+  socket.pause(); // reads nothing more: the kernel's buffers fill, then the server's
+  const res = opened[0]!;
+  const cursor = `k.${'9'.repeat(15)}.0`;
+  for (let i = 0; i < 400_000 && hub.has('alice'); i++) {
+    hub.poke('alice', cursor);
+    if (i % 1000 === 0) await new Promise((r) => setImmediate(r));
+  }
+  assert.equal(hub.has('alice'), false, `a non-reading stream is dropped (it buffers ${res.writableLength} bytes)`);
+  assert.ok(res.destroyed);
 });

@@ -57,3 +57,10 @@ test('RS256 and ES256 keys from a JWKS URL verify; a key not in the set, or HS25
   const publicPem = new TextEncoder().encode(JSON.stringify(jwks.keys[0]));
   await refused(verifier, await signed('HS256', 'rsa-1').sign(publicPem), /algorithm/);
 });
+
+test("a sub the storage cannot keep as sent is refused: a lone surrogate (two such subs would both be stored as U+FFFD, one user) or U+0000", async () => {
+  const key = new TextEncoder().encode(SECRET);
+  const verifier = new JwtVerifier({ issuer: ISSUER, audience: AUDIENCE, secret: SECRET });
+  for (const sub of ['\ud800', 'x\udbff', 'a\u0000b']) await refused(verifier, await jwt().setSubject(sub).sign(key), /'sub' claim/);
+  assert.equal(await verifier.userFor(await jwt().setSubject('😀 ünï').sign(key)), '😀 ünï');
+});

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stubFor, login, client } from './helpers.js';
+import { fileURLToPath } from 'node:url';
+import { eachBackend, stubFor, login, client } from './helpers.js';
+
+const APP = fileURLToPath(new URL('./fixtures/test-app.mjs', import.meta.url));
 
 async function pushRaw(url: string, token: string, body: string | ArrayBuffer) {
   const res = await fetch(`${url}/sync/v1/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
@@ -81,4 +84,28 @@ test('nesting far beyond the limit answers 400 (never a 5xx or a crash), and the
   assert.equal((await pushRaw(stub.url, token, args)).status, 400);
   assert.deepEqual(errors, []);
   assert.equal((await fetch(`${stub.url}/healthz`)).status, 200);
+});
+
+// PostgreSQL text cannot hold U+0000: such a key or client id failed there as a storage error (503,
+// retried by the client forever), and failed every other user's push batched with it.
+eachBackend('U+0000 in a key or client id answers 400 naming the path, a handler writing such a key is rejected, and other users\' pushes meanwhile apply', async (t, backend) => {
+  const stub = await stubFor(t, { app: APP }, backend);
+  const alice = await login(stub.url);
+  const bob = client(stub.url, await login(stub.url, 'bob'));
+  await bob.push();
+  for (const [body, path] of [
+    [put('a\u0000b', {}), /mutations\[0\]\.key/],
+    [{ protocol: 1, clientId: 'c\u0000', mutations: [] }, /clientId/],
+  ] as const) {
+    const [r, ...others] = await Promise.all([pushRaw(stub.url, alice, JSON.stringify(body)), ...Array.from({ length: 8 }, (_, i) => bob.push({ name: 'put', collection: 'n', key: `k${i}`, baseRev: 0, value: {} }))]);
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    assert.equal(r.body.error?.code, 'invalid-request');
+    assert.match(r.body.error!.message, /U\+0000/);
+    assert.match(r.body.error!.message, path);
+    assert.deepEqual(others.map((o) => o.status), Array(8).fill(200), 'another user\'s pushes are not failed with it');
+  }
+  const viaHandler = await client(stub.url, alice).push({ name: 'sendNote', args: { to: 'bob', id: 'n\u0000', text: 'hi' } });
+  assert.equal(viaHandler.status, 200, JSON.stringify(viaHandler.body));
+  assert.equal(viaHandler.body.results[0].status, 'rejected');
+  assert.match(viaHandler.body.results[0].error.message, /U\+0000/);
 });
