@@ -10,6 +10,7 @@ export const SECURITY_HELP = `  --max-document <size>      largest document, e.g
   --max-set <n>              most elements of a set field (default 10000)
   --max-pull-bytes <size>    a pull page ends past this many bytes (default 4m)
   --max-push-response <size> a push whose answer passes this many bytes is refused (default 32m)
+  --max-push-writes <size>   a push stops once it has written this many bytes; the rest is sent again (default 8m)
   --push-rate <n>/<t>        pushes per user, e.g. 1200/1m, or off (default 1200/1m)
   --login-rate <n>/<t>       failed sign-ins per name and per address (default 10/1m)
   --jwt-issuer <iss>         accept JWTs from the app's identity provider with this issuer
@@ -26,6 +27,7 @@ export const SECURITY_FLAGS = {
   'max-set': { type: 'string' },
   'max-pull-bytes': { type: 'string' },
   'max-push-response': { type: 'string' },
+  'max-push-writes': { type: 'string' },
   'push-rate': { type: 'string' },
   'login-rate': { type: 'string' },
   'jwt-issuer': { type: 'string' },
@@ -49,6 +51,7 @@ export function securityOptions(values: Values, env: NodeJS.ProcessEnv = process
   if (values['max-set'] !== undefined) limits.setSize = count(values['max-set'], '--max-set');
   if (values['max-pull-bytes'] !== undefined) limits.pullBytes = parseBytes(values['max-pull-bytes'], '--max-pull-bytes');
   if (values['max-push-response'] !== undefined) limits.pushResponseBytes = parseBytes(values['max-push-response'], '--max-push-response');
+  if (values['max-push-writes'] !== undefined) limits.pushWriteBytes = parseBytes(values['max-push-writes'], '--max-push-writes');
   if (values['push-rate'] !== undefined) limits.pushRate = parseRate(values['push-rate'], '--push-rate');
   if (values['login-rate'] !== undefined) limits.loginRate = parseRate(values['login-rate'], '--login-rate');
   const issuer = values['jwt-issuer'];

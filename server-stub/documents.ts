@@ -77,6 +77,13 @@ export class TxDocuments {
   readonly changedUsers = new Set<string>();
   /** The first storage failure seen in this transaction, if any. */
   failure: StorageUnavailable | undefined;
+  /**
+   * JSON bytes of the documents written so far, and of those set ops compared (a set op scans its
+   * whole set even when it changes nothing): a push stops past `--max-push-writes`.
+   */
+  bytesWritten = 0;
+  // JSON bytes of documents' values as last written or measured here, by id (see setOp).
+  readonly #sizes = new Map<string, number>();
   /** Set while a custom mutation's handler runs: each document it writes, with its new rev. */
   written: Array<{ user: string; collection: string; key: string; rev: number }> | undefined;
   constructor(
@@ -134,9 +141,14 @@ export class TxDocuments {
     });
   }
 
-  /** Writes a new state for a document (null deletes); resolves to the new rev. */
-  write(user: string, collection: string, key: string, value: DocumentValue | null): Promise<number> {
-    this.#reads.delete(JSON.stringify([user, collection, key]));
+  /**
+   * Writes a new state for a document (null deletes); resolves to the new rev. `shared`: the
+   * caller never changes `value` again (built-in mutations), so later reads in this transaction
+   * take it from memory: a push of many set ops on one big document parses it once, not per op.
+   */
+  write(user: string, collection: string, key: string, value: DocumentValue | null, shared = false): Promise<number> {
+    const id = JSON.stringify([user, collection, key]);
+    this.#reads.delete(id);
     if (value !== null) {
       const bytes = Buffer.byteLength(JSON.stringify(value));
       if (bytes > this.limits.documentBytes) {
@@ -144,8 +156,10 @@ export class TxDocuments {
           new LimitExceeded('document-too-large', `${collection}/${key} would be ${bytes} bytes of JSON; this server's limit is ${this.limits.documentBytes} (--max-document). Store large content elsewhere or split the document.`),
         );
       }
-    }
-    return this.#run(async () => {
+      this.bytesWritten += bytes;
+      this.#sizes.set(id, bytes);
+    } else this.#sizes.delete(id);
+    const written = this.#run(async () => {
       refuseNul(collection, key);
       await this.tx.lockUser(user);
       const rev = await this.tx.writeDoc(user, collection, key, value, this.now);
@@ -153,6 +167,19 @@ export class TxDocuments {
       this.written?.push({ user, collection, key, rev });
       return rev;
     });
+    if (shared) {
+      const doc = written.then((rev): StoredDocument => (value === null ? { rev, deleted: true } : { rev, value }));
+      // A failed write fails again for whoever reads it; unread, it must not crash the process.
+      doc.catch(() => undefined);
+      this.#reads.set(id, doc);
+    }
+    return written;
+  }
+
+  /** Drops what reads and writes kept in memory: a savepoint rolled back what they saw. */
+  forgetReads(): void {
+    this.#reads.clear();
+    this.#sizes.clear();
   }
 
   /** Server-side document API for one user (handlers and seeds). */
@@ -188,19 +215,27 @@ export class TxDocuments {
    * Deleted document: a no-op returning the tombstone's rev. Unchanged set: no write, current rev.
    */
   async setOp(user: string, collection: string, key: string, field: string, values: SetElement[], add: boolean): Promise<number> {
-    const doc = await this.get(user, collection, key);
+    // Never changes what it reads: the shared read (see sharedGet), a write's value after one.
+    const doc = await this.sharedGet(user, collection, key);
     if (doc && 'deleted' in doc) return doc.rev;
     if (!doc && !add) return 0;
     // Own properties only: a field named `constructor` or `toString` is data, not Object.prototype's.
     const current = doc && Object.hasOwn(doc.value, field) ? doc.value[field] : [];
     if (!Array.isArray(current)) throw new NotASetError(collection, key, field);
+    if (doc) {
+      // Measured once per document and push (then kept by write): later ops on it count for free.
+      const id = JSON.stringify([user, collection, key]);
+      const size = this.#sizes.get(id) ?? Buffer.byteLength(JSON.stringify(doc.value));
+      this.#sizes.set(id, size);
+      this.bytesWritten += size;
+    }
     // Sets make both operations O(n + m); the order of first insertion is kept.
     const next = add ? [...new Set([...(current as SetElement[]), ...values])] : without(current as SetElement[], new Set(values));
     if (doc && next.length === current.length && next.every((x, i) => x === current[i])) return doc.rev;
     if (next.length > this.limits.setSize) {
       throw new LimitExceeded('set-too-large', `Field '${field}' of ${collection}/${key} would hold ${next.length} elements; this server's limit is ${this.limits.setSize} (--max-set).`);
     }
-    return this.write(user, collection, key, { ...(doc?.value ?? {}), [field]: next });
+    return this.write(user, collection, key, { ...(doc?.value ?? {}), [field]: next }, true);
   }
 }
 

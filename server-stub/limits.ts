@@ -18,6 +18,13 @@ export interface StubLimits {
    * batch of 100 mutations, one per document, all conflicting on 256 KiB documents, still fits.
    */
   pushResponseBytes: number;
+  /**
+   * A push stops taking mutations once the documents it wrote pass this many JSON bytes
+   * (`--max-push-writes`): it answers those it applied and the client sends the rest again. A small
+   * set op or patch rewrites its whole document, so without it one push of 1000 such ops on a
+   * 170 KB document wrote 170 MB and held the server for seconds. Default 8 MiB.
+   */
+  pushWriteBytes: number;
   /** Pushes per user (`--push-rate`). Default 1200 per minute. */
   pushRate: Rate;
   /** Failed logins per user name and per client address (`--login-rate`). Default 10 per minute. */
@@ -28,6 +35,7 @@ export interface StubLimits {
 export const DEFAULT_STUB_LIMITS: StubLimits = {
   ...DEFAULT_LIMITS,
   pushResponseBytes: 32 * 1024 * 1024,
+  pushWriteBytes: 8 * 1024 * 1024,
   pushRate: { count: 1200, periodMs: 60_000 },
   loginRate: { count: 10, periodMs: 60_000 },
 };
@@ -35,7 +43,7 @@ export const DEFAULT_STUB_LIMITS: StubLimits = {
 /** Fills in defaults and checks ranges. @throws Error naming the option. */
 export function resolveLimits(partial: Partial<StubLimits> = {}): StubLimits {
   const limits = { ...DEFAULT_STUB_LIMITS, ...partial };
-  for (const key of ['documentBytes', 'depth', 'setSize', 'pullBytes', 'pushResponseBytes'] as const) {
+  for (const key of ['documentBytes', 'depth', 'setSize', 'pullBytes', 'pushResponseBytes', 'pushWriteBytes'] as const) {
     if (!Number.isSafeInteger(limits[key]) || limits[key] < 1) throw new Error(`limits.${key} must be a whole number of 1 or more, got ${limits[key]}.`);
   }
   // One conflict carries a whole document: below this, a single mutation could never be answered.

@@ -60,6 +60,9 @@ export async function applyPush(deps: PushDeps, caller: PushCaller | string, req
     // Inside the transaction: an answer past the limit throws, and the rollback leaves nothing applied.
     const answer = new PushAnswer(deps.limits.pushResponseBytes);
     for (const m of mutations) {
+      // Past --max-push-writes the rest waits for the client's next push (protocol: an answer
+      // may cover the first mutations only); a push always applies at least one.
+      if (docs.bytesWritten > deps.limits.pushWriteBytes) break;
       if (m.id <= last) {
         answer.add({ id: m.id, status: 'duplicate' });
         continue;
@@ -118,6 +121,8 @@ async function applyOne(deps: PushDeps, docs: TxDocuments, user: string, clientI
   } catch (err) {
     // Storage failures are not the app's answer: the whole push fails with 503 and is retried.
     if (docs.failure || err instanceof StorageUnavailable) throw docs.failure ?? err;
+    // The savepoint undid the handler's writes: documents it read or wrote are read again.
+    docs.forgetReads();
     if (err instanceof MutationRejected || err instanceof LimitExceeded) return { id: m.id, status: 'rejected', error: { code: err.code, message: err.message } };
     deps.log(`mutation handler '${m.name}' failed (request ${requestId})`, err);
     return {
@@ -144,12 +149,12 @@ async function applyBuiltin(docs: TxDocuments, user: string, mutation: BuiltinMu
   if (m.baseRev !== currentRev) return conflict();
   switch (m.name) {
     case 'put':
-      return { id: m.id, status: 'applied', rev: await docs.write(user, m.collection, m.key, m.value) };
+      return { id: m.id, status: 'applied', rev: await docs.write(user, m.collection, m.key, m.value, true) };
     case 'patch':
       if (!live) return conflict();
-      return { id: m.id, status: 'applied', rev: await docs.write(user, m.collection, m.key, { ...live.value, ...m.patch }) };
+      return { id: m.id, status: 'applied', rev: await docs.write(user, m.collection, m.key, { ...live.value, ...m.patch }, true) };
     case 'delete':
       if (!live) return conflict();
-      return { id: m.id, status: 'applied', rev: await docs.write(user, m.collection, m.key, null) };
+      return { id: m.id, status: 'applied', rev: await docs.write(user, m.collection, m.key, null, true) };
   }
 }

@@ -101,6 +101,7 @@ export type MutationResult =
 
 /** Response of `POST /sync/v1/push`. */
 export interface PushResponse {
+  /** One per mutation, in order, for the push's first mutations (a server may take only some; the rest go again). */
   results: MutationResult[];
   /** The highest mutation id the server has applied for this client (0 if none). */
   lastMutationId: number;

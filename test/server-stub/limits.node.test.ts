@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { stubFor, login, client, post, eachBackend } from './helpers.js';
 import { securityOptions } from '../../server-stub/cli-security.js';
 import { resolveLimits } from '../../server-stub/limits.js';
 
+const APP = fileURLToPath(new URL('./fixtures/test-app.mjs', import.meta.url));
 const nested = (depth: number): unknown => (depth === 0 ? 1 : { a: nested(depth - 1) });
 
 test('document size: a put over --max-document answers 413 naming the limit; a patch or set op that would grow past it is rejected', async (t) => {
@@ -130,4 +132,53 @@ test('--max-push-response parses like the other sizes and must leave room for on
   assert.equal(securityOptions({ 'max-push-response': '1m' }).limits?.pushResponseBytes, 1024 * 1024);
   assert.throws(() => resolveLimits({ pushResponseBytes: 100_000 }), /--max-push-response.*--max-document/);
   assert.equal(resolveLimits({ documentBytes: 1000, pushResponseBytes: 5096 }).pushResponseBytes, 5096);
+});
+
+eachBackend('a push stops once its writes pass --max-push-writes: it answers the mutations it applied, records the last as processed, and the rest, sent again, apply exactly once', async (t, backend) => {
+  const stub = await stubFor(t, { limits: { pushWriteBytes: 100_000 } }, backend);
+  const c = client(stub.url, await login(stub.url));
+  // ~30 KB: a set op compares and rewrites all of it (60 KB), so the second of a push passes 100,000 bytes.
+  const text = 'x'.repeat(30_000);
+  assert.equal((await c.push({ name: 'put', collection: 'n', key: 'big', baseRev: 0, value: { text, tags: [] } })).body.results[0].status, 'applied');
+  const ops = Array.from({ length: 10 }, (_, i) => ({ id: 2 + i, name: 'addToSet', collection: 'n', key: 'big', field: 'tags', values: [`t${i}`] }));
+  const first = await c.pushRaw(ops);
+  assert.equal(first.status, 200);
+  assert.deepEqual(first.body.results.map((r: { id: number; status: string }) => [r.id, r.status]), [[2, 'applied'], [3, 'applied']], 'the two set ops that passed the budget, nothing after');
+  assert.equal(first.body.lastMutationId, 3);
+  const pulled = await c.pullAll();
+  assert.equal(pulled.lastMutationIds[c.clientId], 3);
+  assert.deepEqual(pulled.changes.find((ch: { key: string }) => ch.key === 'big').value.tags, ['t0', 't1']);
+  // The client sends what was not answered (here, the whole push again): answered ids are duplicates.
+  const again = await c.pushRaw(ops);
+  assert.deepEqual(again.body.results.map((r: { status: string }) => r.status), ['duplicate', 'duplicate', 'applied', 'applied']);
+  let pushes = 2;
+  for (let last = again.body.lastMutationId; last < 11; pushes++) last = (await c.pushRaw(ops.filter((m) => m.id > last))).body.lastMutationId;
+  assert.equal(pushes, 5, 'two set ops a push');
+  const doc = (await c.pullAll()).changes.find((ch: { key: string }) => ch.key === 'big');
+  assert.deepEqual(doc.value.tags, ops.map((m) => m.values[0]), 'each applied once, in order');
+  assert.equal(doc.rev, 11);
+  // A set op that changes nothing still compares the whole set: it counts its document too.
+  const same = await c.pushRaw(Array.from({ length: 6 }, (_, i) => ({ id: 12 + i, name: 'addToSet', collection: 'n', key: 'big', field: 'tags', values: ['t0'] })));
+  assert.deepEqual(same.body.results.map((r: { status: string; rev: number }) => [r.status, r.rev]), Array(4).fill(['applied', 11]));
+  // One mutation bigger than the budget still applies: a push always takes its first.
+  const alone = await c.pushRaw([{ id: 18, name: 'patch', collection: 'n', key: 'big', baseRev: 11, patch: { more: 'y'.repeat(120_000) } }, { id: 19, name: 'delete', collection: 'n', key: 'big', baseRev: 12 }]);
+  assert.deepEqual(alone.body.results.map((r: { status: string }) => r.status), ['applied']);
+});
+
+eachBackend('built-in mutations on one document in a push see each other\'s writes, and never a write a failed handler rolled back', async (t, backend) => {
+  const stub = await stubFor(t, { app: APP }, backend);
+  const c = client(stub.url, await login(stub.url));
+  const r = await c.push(
+    { name: 'put', collection: 'n', key: 'k', baseRev: 0, value: { tags: ['a'] } },
+    { name: 'addToSet', collection: 'n', key: 'k', field: 'tags', values: ['b'] },
+    { name: 'tagThenFail', args: { collection: 'n', key: 'k', tag: 'x' } },
+    { name: 'removeFromSet', collection: 'n', key: 'k', field: 'tags', values: ['a'] },
+    { name: 'patch', collection: 'n', key: 'k', baseRev: 3, patch: { read: true } },
+    { name: 'patch', collection: 'n', key: 'k', baseRev: 3, patch: { read: false } },
+    { name: 'addToSet', collection: 'n', key: 'k', field: 'tags', values: ['c'] },
+  );
+  assert.deepEqual(r.body.results.map((x: { status: string; rev?: number }) => [x.status, x.rev]), [['applied', 1], ['applied', 2], ['rejected', undefined], ['applied', 3], ['applied', 4], ['conflict', undefined], ['applied', 5]]);
+  assert.deepEqual(r.body.results[5].current, { rev: 4, value: { tags: ['b'], read: true } }, 'the conflict shows the document as the push left it');
+  const doc = (await c.pullAll()).changes.find((ch: { key: string }) => ch.key === 'k');
+  assert.deepEqual(doc, { collection: 'n', key: 'k', rev: 5, value: { tags: ['b', 'c'], read: true } });
 });

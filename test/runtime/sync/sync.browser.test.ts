@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { closeAll, closeClient, client, localDocs, serverDocs, unique, waitFor } from './helpers.js';
-import { goOffline, goOnline, killStub, startStubAgain } from '../../../testing/commands.js';
+import { closeAll, closeClient, client, localDocs, login, serverDocs, unique, waitFor } from './helpers.js';
+import { goOffline, goOnline, killStub, resetStub, startStubAgain, stubUrl } from '../../../testing/commands.js';
 
 describe('sync engine: mutations, push and pull', () => {
   afterEach(async () => {
@@ -19,6 +19,51 @@ describe('sync engine: mutations, push and pull', () => {
     expect(h.status).to.equal('applied');
     expect((await serverDocs(id)).get(`notes/${id}`)!.value).to.deep.equal({ id, text: 'hello' });
     expect(await a.sync.pendingFor('notes', id)).to.equal(0);
+  });
+
+  it('a push the server answers only in part (its write budget passed) leaves the rest pending, and they apply exactly once on the next push', async () => {
+    const prefix = unique('big');
+    const url = await stubUrl();
+    const token = await login();
+    // 30 documents of ~180 KB: a set op compares and rewrites its document, so the stub's default
+    // --max-push-writes (8 MiB) takes ~23 of 30 label changes in one push.
+    const text = 'x'.repeat(180_000);
+    for (let i = 0; i < 30; i += 5) {
+      const mutations = Array.from({ length: 5 }, (_, j) => ({ id: 1 + i + j, name: 'put', collection: 'notes', key: `${prefix}-${i + j}`, baseRev: 0, value: { id: `${prefix}-${i + j}`, text, tags: [] } }));
+      const res = await fetch(`${url}/sync/v1/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ protocol: 1, clientId: `${prefix}-seed`, mutations }) });
+      expect(res.status).to.equal(200);
+    }
+    const a = await client({ sync: { debounceMs: 3_600_000 } });
+    await a.sync.syncNow();
+    expect(await a.store.collection('notes').count()).to.be.at.least(30);
+    const handles = await a.sync.batch((b) => {
+      for (let i = 0; i < 30; i++) b.addToSet('notes', `${prefix}-${i}`, 'tags', ['read']);
+    });
+    let pushes = 0;
+    const answered: number[] = [];
+    const seen = globalThis.fetch;
+    globalThis.fetch = async (...args: Parameters<typeof fetch>) => {
+      const res = await seen(...args);
+      if (String(args[0] instanceof Request ? args[0].url : args[0]).endsWith('/sync/v1/push')) {
+        pushes++;
+        answered.push(((await res.clone().json()) as { results: unknown[] }).results.length);
+      }
+      return res;
+    };
+    try {
+      await a.sync.syncNow();
+      const outcomes = await Promise.all(handles.map((h) => h.acked));
+      expect(outcomes.map((o) => [o.status, o.rev])).to.deep.equal(Array(30).fill(['applied', 2]));
+    } finally {
+      globalThis.fetch = seen;
+    }
+    expect(pushes, `answers of ${answered.join(', ')} results`).to.be.at.least(2);
+    expect(answered[0]).to.be.below(30);
+    expect(await a.store.collection('$outbox').count()).to.equal(0);
+    const docs = await serverDocs(prefix);
+    expect([...docs.values()].map((d) => [d.rev, (d.value as { tags: string[] }).tags])).to.deep.equal(Array(30).fill([2, ['read']]));
+    // 5 MB that every later client of alice's would pull first.
+    await resetStub();
   });
 
   it('offline edits survive a reload and are applied exactly once', async () => {
