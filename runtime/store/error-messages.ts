@@ -19,7 +19,10 @@ function uncloneablePath(value: unknown, path = '', seen = new Set<unknown>()): 
 }
 
 /** The StoreError for an IndexedDB error, or the error itself when it has no better name. */
-export function explain(Err: typeof StoreError, err: Error, collection: string | undefined, value?: unknown): unknown {
+export function explain(Err: typeof StoreError, err: Error, names: string | string[] | undefined, value?: unknown): unknown {
+  // A transaction's object stores (a collection's word store beside it): the collection when one.
+  const listed = typeof names == 'string' ? [names] : (names ?? []).filter((n) => !n.startsWith('$words/'));
+  const collection = listed.length === 1 ? listed[0] : undefined;
   const where = collection ? ` in collection '${collection}'` : '';
   switch (err.name) {
     case 'DataCloneError': {
@@ -36,6 +39,9 @@ export function explain(Err: typeof StoreError, err: Error, collection: string |
       return err;
     case 'AbortError':
       return new Err('aborted', `The transaction${where} was aborted and nothing it wrote was kept: ${err.message}`, { collection, cause: err });
+    case 'NotFoundError':
+      // The schema declares a collection or index the database lacks: it grew without a new version.
+      return new Err('invalid-schema', `The database has no object store or index for ${collection ? `collection '${collection}' (or one of its indexes)` : 'a collection (or index) the schema declares'}: it was created at an earlier version of the schema. Raise \`version\` in openStore() whenever you add a collection or an index, so the store adds it.`, { collection, cause: err });
     case 'DataError':
       return new Err('missing-key', `A key${where} is not a valid IndexedDB key (${err.message}). Keys are strings, numbers, dates or arrays of them.`, { collection, cause: err });
     default:
@@ -56,7 +62,7 @@ export function failure(Err: typeof StoreError, what: Failure, name: string, det
         : new Err('missing-key', `Collection '${name}' stores objects, got ${extra}. Pass an object with a '${detail}' field.`, { collection: name });
     case 'unknown-index':
       // detail: the index ('' for a word search); extra: the declared ones.
-      return new Err('unknown-index', detail ? `Collection '${name}' has no index '${detail}'. Declared indexes: ${extra || 'none'}.` : `Collection '${name}' has no word index. Declare words: ['field', …] on collection '${name}' to search it.`, { collection: name });
+      return new Err('unknown-index', detail ? `Collection '${name}' has no index '${detail}'. Its indexes: ${extra || 'none'}. Declare it in the schema, and raise the store's \`version\` when you add one.` : `Collection '${name}' has no word index. Declare words: ['field', …] on collection '${name}' to search it.`, { collection: name });
     case 'invalid-query/words-multiEntry':
       // detail: the index.
       return new Err('invalid-query', `A word search on collection '${name}' cannot be listed in the order of index '${detail}': it is multiEntry (a record has several keys there, so a page has no single position). Order it by a plain, compound or computed index that is not multiEntry (e.g. a date), or filter the word search's results instead.`, { collection: name });

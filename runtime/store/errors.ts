@@ -45,7 +45,7 @@ export const loadMessages = () => (messages ??= import('./error-messages.js').ca
  * lazy chunk, kept out of the start-up bundle; where it could not load, the browser's own error
  * is passed on.
  */
-export async function toStoreError(err: unknown, collection: string | undefined, value?: unknown): Promise<unknown> {
+export async function toStoreError(err: unknown, collection?: string | string[], value?: unknown): Promise<unknown> {
   if (Array.isArray(err)) return failure(...(err as Refusal));
   if (err instanceof StoreError || !(err instanceof Error)) return err;
   return (await loadMessages())?.explain(StoreError, err, collection, value) ?? err;

@@ -139,7 +139,7 @@ export class Store extends EventTarget {
         },
         (err: unknown) => {
           clearTimeout(timer);
-          void toStoreError(err, undefined).then(reject);
+          void toStoreError(err).then(reject);
         },
       );
     });
@@ -159,7 +159,8 @@ export class Store extends EventTarget {
     try {
       tx = (await this.connect()).transaction(names, mode, options);
     } catch (err) {
-      if (!(err instanceof DOMException && err.name === 'InvalidStateError')) throw err;
+      // A collection the database lacks (a schema grown without a new version): a StoreError.
+      if (!(err instanceof DOMException && err.name === 'InvalidStateError')) throw await toStoreError(err, names);
       this.#db = undefined;
       tx = (await this.connect()).transaction(names, mode, options);
     }
@@ -251,7 +252,7 @@ export class Store extends EventTarget {
       }
       await tx.done.catch(() => undefined);
       if (this.#cut.has(tx)) return this.transaction(names, mode, fn, options);
-      throw await toStoreError(err, undefined);
+      throw await toStoreError(err);
     }
     if (changes.size) this.#notify(changes, true, values);
     return result;

@@ -94,6 +94,30 @@ describe('store transactions, migrations and errors', () => {
     expect(await store.collection('messages').count()).to.equal(0);
   });
 
+  it('a collection or index added to the schema without raising its version is refused with a StoreError saying to raise it', async () => {
+    store.close();
+    const grown = await openStore({ ...mailSchema(name), collections: { ...mailSchema(name).collections, notes: { keyPath: 'id' } } });
+    try {
+      const err = await rejection(grown.collection('notes').put({ id: 'n1' }));
+      expect(err).to.be.instanceOf(StoreError);
+      expect(err.code).to.equal('invalid-schema');
+      expect(err.message).to.contain("collection 'notes'").and.contain('Raise `version`');
+      const inTx = await rejection(grown.transaction(['messages', 'notes'], 'readonly', () => undefined));
+      expect(inTx.code).to.equal('invalid-schema');
+      expect(inTx.message, 'a transaction of two: neither named').to.contain('a collection (or index) the schema declares');
+      const messages = mailSchema(name).collections.messages;
+      const withIndex = await openStore({ ...mailSchema(name), collections: { ...mailSchema(name).collections, messages: { ...messages, indexes: { ...messages.indexes, byColour: 'colour' } } } });
+      grown.close();
+      const byIndex = await rejection(withIndex.collection('messages').query({ index: 'byColour', equals: 'red' }));
+      expect(byIndex.code).to.equal('unknown-index');
+      expect(byIndex.message).to.contain("no index 'byColour'").and.contain('raise the store\'s `version`');
+      withIndex.close();
+    } finally {
+      grown.close();
+    }
+    store = await openMail(name);
+  });
+
   it('unknown collections and indexes are refused with their own codes', async () => {
     expect(() => store.collection('nope')).to.throw(StoreError).with.property('code', 'unknown-collection');
     const err = await rejection(store.collection('messages').query({ index: 'byColour' }));
