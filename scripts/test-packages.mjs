@@ -179,7 +179,9 @@ try {
   server = undefined;
 
   step("the app's own tests: npm test");
-  sh('npm', ['test'], app, { CHROME_PATH: CHROMIUM });
+  // No CHROME_PATH unless CHROMIUM_BIN names a browser elsewhere: the app's config finds the
+  // installed Chromium itself, as a new author's must.
+  sh('npm', ['test'], app, process.env.CHROMIUM_BIN ? { CHROME_PATH: CHROMIUM } : {});
   step('all passed');
 } catch (err) {
   console.error(`✖ test:packages failed: ${err instanceof Error ? err.stack : err}\n  (folder: ${work}, kept)`);

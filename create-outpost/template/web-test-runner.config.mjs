@@ -2,7 +2,14 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import puppeteerCore from 'puppeteer-core';
+import { Launcher } from 'chrome-launcher';
 import { outpostStubPlugin } from 'outpost/testing';
+
+function chromePath() {
+  const found = Launcher.getFirstInstallation();
+  if (!found) throw new Error('npm test found no Chrome or Chromium. Install one, or set CHROME_PATH to its executable (e.g. CHROME_PATH=/usr/bin/chromium npm test).');
+  return found;
+}
 
 export default {
   files: ['test/**/*.browser.test.ts'],
@@ -16,8 +23,9 @@ export default {
     chromeLauncher({
       puppeteer: puppeteerCore,
       launchOptions: {
-        // CHROME_PATH picks a browser (e.g. /usr/bin/chromium); unset, an installed Chrome is found.
-        ...(process.env.CHROME_PATH ? { executablePath: process.env.CHROME_PATH } : {}),
+        // An installed Chrome or Chromium, or CHROME_PATH's (e.g. /usr/bin/chromium): with
+        // `puppeteer` given, the launcher does not look for one itself.
+        executablePath: chromePath(),
         headless: true,
         // Chromium refuses to start as root (CI containers) without --no-sandbox.
         args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
