@@ -207,11 +207,13 @@ export class Sync extends EventTarget {
 
   /** A batch whose every call records its mutation into `inputs` (checks run as it is called). */
   #recorder(inputs: MutationInput[]): MutationBatch {
-    const add = (input: MutationInput) => void inputs.push(input);
+    // A value JSON cannot carry (a BigInt, a cycle) could never be pushed and would hold every later
+    // mutation back; the rest is kept as pushed (a Date as its string), as the server will hold it.
+    const add = (input: MutationInput) => void inputs.push(JSON.parse(JSON.stringify(input)));
     return {
       put: (collection, value) => {
         const keyPath = this.#o.store.schema.collections[collection]?.keyPath;
-        const key = keyPath ? value[keyPath] : undefined;
+        const key = value[keyPath!];
         if (typeof key !== 'string') throw new TypeError(`sync.put('${collection}'): the value needs a string '${keyPath}' (its key).`);
         add({ name: 'put', collection, key, value });
       },

@@ -9,13 +9,12 @@ import { docId, type OutboxEntry } from './schema.js';
 import { REV_FIELD } from '../protocol/fields.js';
 import { readDoc } from './revs.js';
 import { writeDocs, type BulkDoc, type BulkLib } from './outbox-bulk.js';
-import { docOf, docsOf, META, REV_UNKNOWN, rebased, rebuild, rerunCustom, revUnknown, waitForRev } from './rebase.js';
+import { docOf, docsOf, keyed, META, REV_UNKNOWN, rebased, rebuild, rerunCustom, revUnknown, waitForRev } from './rebase.js';
 
 /** What outbox-bulk.ts takes from the modules it does not import (see its note). */
 const BULK_LIB: BulkLib = { readDoc, applyMutation, docId, revField: REV_FIELD };
 
 type Tx = StoreTransaction;
-type Rec = Record<string, unknown>;
 
 /** Whether two documents (undefined: none) hold the same fields and values, in any order. */
 function sameDocument(a: DocumentValue | undefined, b: DocumentValue | undefined): boolean {
@@ -138,7 +137,7 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
       const part = docs.slice(i, (i += slice.size));
       const byCollection = new Map<string, BulkDoc[]>();
       for (const [doc, c] of part) {
-        const server = c.deleted ? undefined : (c.value as Rec);
+        const server = c.deleted ? undefined : keyed(o, c.collection, c.key, c.value);
         const value = pendingDocs.has(doc) ? rebased(o, c.collection, doc, server, pending) : server;
         if (waiting.has(doc)) await markMoved(tx, pending.find((e) => e.doc === doc && 'baseRev' in e.mutation), server);
         const list = byCollection.get(c.collection) ?? [];

@@ -9,7 +9,7 @@ import { docId, type CustomWrite, type OutboxEntry, type StoredConflict, type St
 import { REV_FIELD } from '../protocol/fields.js';
 import type { IDBPTransaction } from 'idb';
 import { revOf, stored, writeDoc } from './revs.js';
-import { docOf, docsOf, META, REV_UNKNOWN, rebuild, rerunCustom, revUnknown } from './rebase.js';
+import { docOf, docsOf, keyed, META, REV_UNKNOWN, rebuild, rerunCustom, revUnknown } from './rebase.js';
 
 type Tx = StoreTransaction;
 
@@ -160,7 +160,7 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
 }
 
 async function settle(o: Outbox, tx: Tx, entry: OutboxEntry, current: CurrentDocument, collection: string, key: string, rest: OutboxEntry[]): Promise<Settled> {
-  const theirs = 'value' in current ? current.value : undefined;
+  const theirs = 'value' in current ? keyed(o, collection, key, current.value) : undefined;
   // Every branch below rewrites the document on the server's rev.
   const rev = current.rev;
   const mine = applyMutation(entry.base, entry.mutation, o.config.keyPaths[collection]);

@@ -22,6 +22,17 @@ export function docOf(doc: string): { collection: string; key: string } {
   return { collection: doc.slice(0, at), key: doc.slice(at + 1) };
 }
 
+/**
+ * A server value as this document's record: the wire value need not hold the key field (the
+ * server's addToSet creates `{ [field]: values }`, other clients may omit it), and a record without
+ * it, or with another key, fails the page's write for good or lands on another document.
+ */
+export function keyed(o: Outbox, collection: string, key: string, value: DocumentValue | undefined): DocumentValue | undefined {
+  const field = o.config.keyPaths[collection];
+  // Almost every value holds its own key: kept as it is (an initial sync copies none of 50,000).
+  return value && (value[field] === key ? value : { ...value, [field]: key });
+}
+
 /** `server` (undefined = gone) with the document's pending mutations re-applied on top. */
 export function rebased(o: Outbox, collection: string, doc: string, server: DocumentValue | undefined, pending: OutboxEntry[]): DocumentValue | undefined {
   let value = server;

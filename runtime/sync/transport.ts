@@ -1,6 +1,6 @@
 // HTTP for the sync protocol: one place that turns responses into outcomes the engine acts on.
 import { PROTOCOL_VERSION, SYNC_PATHS } from '../protocol/version.js';
-import { ERROR_STATUS, FINAL_ERRORS, type ErrorCode, type PullResponse, type PushRequest, type PushResponse, type Cursor, type ProtocolError } from '../protocol/types.js';
+import { ERROR_STATUS, FINAL_ERRORS, type ErrorCode, type Mutation, type PullResponse, type PushRequest, type PushResponse, type Cursor, type ProtocolError } from '../protocol/types.js';
 import { SyncRequestError } from './request-error.js';
 
 export { SyncRequestError };
@@ -92,8 +92,8 @@ function requestSignal(timeoutMs: number): { signal: AbortSignal; reason(): 'tim
   };
 }
 
-/** POSTs JSON to a sync route and classifies the outcome; `valid` checks a 200 body's shape. */
-async function postJson<T>(base: string, route: Route, body: unknown, token: TokenSource, valid: (body: T) => boolean, timeoutMs = 60_000): Promise<T> {
+/** POSTs JSON to a sync route and classifies the outcome; `problem` says what is wrong with a 200 body (undefined: nothing). */
+async function postJson<T>(base: string, route: Route, body: unknown, token: TokenSource, problem: (body: T) => string | undefined, timeoutMs = 60_000): Promise<T> {
   const url = new URL(SYNC_PATHS[route], base);
   const t = await token();
   // Covers the body too: an answer that stops half way is as stuck as one that never starts.
@@ -113,15 +113,17 @@ async function postJson<T>(base: string, route: Route, body: unknown, token: Tok
     }
     if (!res.ok) throw await failure(res, url, route);
     let text = '';
+    let wrong = '';
     try {
       text = await res.text();
       const parsed = JSON.parse(text) as T;
-      if (parsed && typeof parsed === 'object' && valid(parsed)) return parsed;
+      wrong = isObject(parsed) ? (problem(parsed) ?? '') : 'not a JSON object';
+      if (!wrong) return parsed;
     } catch (err) {
       // A connection cut while reading the body is a network failure, not a strange answer.
       if (!(err instanceof SyntaxError)) throw new SyncRequestError('network', limit.reason() ? abandoned() : `The answer to POST ${url.href} was cut off (${(err as Error).message}). Pending changes are kept and retried.`);
     }
-    throw new SyncRequestError('unexpected-response', `POST ${url.href} answered ${res.status} with a body that is not a sync ${route} response ("${snippet(text)}"): a proxy, captive portal or wrong sync URL is in the way. Pending changes are kept and retried.`, res.status);
+    throw new SyncRequestError('unexpected-response', `POST ${url.href} answered ${res.status} with a body that is not a sync ${route} response (${wrong ? `${wrong}: ` : ''}"${snippet(text)}"): a proxy, captive portal, wrong sync URL or a server that does not follow the sync protocol is in the way. Pending changes are kept and retried.`, res.status);
   } finally {
     limit.done();
   }
@@ -135,14 +137,43 @@ function wentOffline(url: URL): string {
   return `POST ${url.href} was given up: the device went offline before its answer came. Pending changes are kept and sent once it is back online; one the server applied meanwhile is acknowledged once.`;
 }
 
+const isObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+const isRev = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+
+/**
+ * What is wrong with one push result (undefined: nothing). The engine acts on each: a result that
+ * answers another mutation than the one sent in its place, or lacks what its status needs, would
+ * drop or stall a mutation, and an answer with no result would be pushed again at once, for good.
+ */
+function resultProblem(x: unknown, id: number): string | undefined {
+  if (!isObject(x) || x.id !== id) return `does not answer mutation ${id}, the one sent in its place`;
+  const ok = { applied: isRev(x.rev), duplicate: true, rejected: isObject(x.error) && typeof x.error.code === 'string', conflict: isObject(x.current) && isRev(x.current.rev) && (x.current.deleted === true || isObject(x.current.value)) }[x.status as string];
+  return ok === undefined ? `has an unknown status ${JSON.stringify(x.status)}` : ok ? undefined : `(${String(x.status)}) lacks its rev, error or current document`;
+}
+
 /** `POST /sync/v1/push`; `timeoutMs` bounds the wait for the whole answer (default 60 s). */
 export function push(base: string, body: Omit<PushRequest, 'protocol'>, token: TokenSource, timeoutMs?: number): Promise<PushResponse> {
-  return postJson<PushResponse>(base, 'push', { protocol: PROTOCOL_VERSION, ...body }, token, (r) => Array.isArray(r.results), timeoutMs);
+  const sent: Mutation[] = body.mutations;
+  return postJson<PushResponse>(base, 'push', { protocol: PROTOCOL_VERSION, ...body }, token, ({ results }: { results: unknown }) => {
+    // One result per mutation, in order, for the first of them at least (docs/protocol.md).
+    if (!Array.isArray(results) || !results.length || results.length > sent.length) return `'results' does not hold 1 to ${sent.length} results`;
+    for (const [i, r] of results.entries()) {
+      const wrong = resultProblem(r, sent[i].id);
+      if (wrong) return `results[${i}] ${wrong}`;
+    }
+  }, timeoutMs);
 }
 
 /** `POST /sync/v1/pull`; `timeoutMs` as for {@link push}. */
 export function pull(base: string, clientId: string, cursor: Cursor | null, limit: number, token: TokenSource, timeoutMs?: number): Promise<PullResponse> {
-  return postJson<PullResponse>(base, 'pull', { protocol: PROTOCOL_VERSION, clientId, cursor, limit }, token, (r) => Array.isArray(r.changes) && typeof r.cursor === 'string' && typeof r.lastMutationIds === 'object', timeoutMs);
+  return postJson<PullResponse>(base, 'pull', { protocol: PROTOCOL_VERSION, clientId, cursor, limit }, token, (r) => {
+    const ids: unknown = r.lastMutationIds;
+    if (typeof r.cursor !== 'string' || typeof r.hasMore !== 'boolean') return `'cursor' is not a string or 'hasMore' not true or false`;
+    if (!isObject(ids) || !Object.values(ids).every(isRev)) return `'lastMutationIds' is not an object of client ids and mutation ids`;
+    if (!Array.isArray(r.changes)) return `'changes' is not a list`;
+    const i = (r.changes as unknown[]).findIndex((c) => !isObject(c) || typeof c.collection !== 'string' || typeof c.key !== 'string' || !isRev(c.rev) || (c.deleted !== true && !isObject(c.value)));
+    if (i >= 0) return `changes[${i}] is not { collection, key, rev, value } or a tombstone`;
+  }, timeoutMs);
 }
 
 /**

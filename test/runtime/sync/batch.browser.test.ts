@@ -75,4 +75,22 @@ describe('sync engine: batches', () => {
     expect(keyless).to.be.instanceOf(TypeError);
     expect(await a.sync.batch(() => undefined)).to.deep.equal([]);
   });
+
+  it('a value JSON cannot carry (a BigInt, a cycle) is refused at the call, writing nothing, and holds no later mutation back', async () => {
+    const id = unique('json');
+    const a = await client();
+    const cyclic: Record<string, unknown> = { id: `${id}-c` };
+    cyclic.self = cyclic;
+    for (const attempt of [() => a.sync.put('notes', { id: `${id}-b`, n: 10n as unknown as number }), () => a.sync.put('notes', cyclic), () => a.sync.custom('rename', { n: 1n })]) {
+      const err = await attempt().then(() => undefined, (e: Error) => e);
+      expect(err, 'refused at the call').to.be.instanceOf(TypeError);
+    }
+    expect(await a.store.collection('$outbox').count()).to.equal(0);
+    expect(await a.store.collection('notes').get(`${id}-b`)).to.equal(undefined);
+    const h = await a.sync.put('notes', { id, at: new Date(0) as unknown as string });
+    // Stored as the server will hold it (the JSON pushed), not as a Date a pull later replaces.
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, at: '1970-01-01T00:00:00.000Z' });
+    expect(await h.acked).to.include({ status: 'applied', rev: 1 });
+    expect(a.sync.status.lastError).to.equal(undefined);
+  });
 });

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { closeAll, client, login, serverDocs, unique, waitFor, whileCut, type Client } from './helpers.js';
-import { goOffline, goOnline, resetStub } from '../../../testing/commands.js';
+import { goOffline, goOnline, resetStub, stubUrl } from '../../../testing/commands.js';
 import type { ConflictPolicy } from '../../../runtime/sync/index.js';
 
 /** Two clients that both saw `doc` at rev 1; returns them with b offline-edited after a's edit applied. */
@@ -34,6 +34,24 @@ describe('sync engine: conflicts', () => {
     const { id, b, outcome, server } = await race('merge', { body: 'mine' }, { title: 'theirs' });
     expect(outcome).to.include({ status: 'applied' });
     expect(server.value).to.deep.equal({ id, title: 'theirs', body: 'mine', color: 'red' });
+    expect(await b.store.collection('notes').get(id)).to.deep.equal(server.value);
+  });
+
+  it("a conflict whose server value lacks the key field (another client's put) is settled, not stuck", async () => {
+    const url = await stubUrl();
+    const id = unique('nokey');
+    const b = await client({ user: 'bob' });
+    await b.sync.syncNow();
+    const h = await whileCut(b, async () => {
+      const res = await fetch(`${url}/sync/v1/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await login('bob')}` }, body: JSON.stringify({ protocol: 1, clientId: unique('foreign'), mutations: [{ id: 1, name: 'put', collection: 'notes', key: id, baseRev: 0, value: { title: 'theirs' } }] }) });
+      expect(res.status).to.equal(200);
+      return b.sync.put('notes', { id, body: 'mine' });
+    });
+    expect(await h.acked).to.include({ status: 'applied' });
+    await b.sync.syncNow();
+    expect(b.sync.status, JSON.stringify(b.sync.status.lastError)).to.include({ state: 'idle' });
+    const server = (await serverDocs(id, 'bob')).get(`notes/${id}`)!;
+    expect(server.value).to.deep.equal({ id, title: 'theirs', body: 'mine' });
     expect(await b.store.collection('notes').get(id)).to.deep.equal(server.value);
   });
 

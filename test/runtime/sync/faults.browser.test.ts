@@ -238,6 +238,67 @@ describe('sync engine: faults between client and server', () => {
     });
   }
 
+  it('a push answered 200 with no result is a failed cycle retried with backoff, not pushed again at once for good; nothing is lost', async () => {
+    const id = unique('none');
+    const a = await proxied();
+    await a.sync.syncNow();
+    await setProxyRules([{ route: 'push', fault: { respond: { status: 200, contentType: 'application/json', body: '{"results":[],"lastMutationId":0}' } } }]);
+    const h = await a.sync.put('notes', { id });
+    await waitFor(() => a.sync.status.state === 'error', 'status error', undefined, () => ({ status: a.sync.status }));
+    expect(a.sync.status.lastError!.code).to.equal('unexpected-response');
+    expect(a.sync.status.lastError!.message).to.include('/sync/v1/push').and.include("'results'");
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await proxyCounts()).push, 'pushes in the first second or so (backoff)').to.be.below(10);
+    expect(await a.store.collection('$outbox').count()).to.equal(1);
+    await setProxyRules([]);
+    expect(await h.acked).to.include({ status: 'applied', rev: 1 });
+    expect((await serverDocs(id)).get(`notes/${id}`)!.rev).to.equal(1);
+  });
+
+  for (const [what, result] of [
+    ['a result for a mutation not sent', { id: 999, status: 'rejected', error: { code: 'x', message: 'y' } }],
+    ['a conflict without the current document', { id: 1, status: 'conflict' }],
+    ['an unknown status', { id: 1, status: 'ok' }],
+  ] as const) {
+    it(`a push answer with ${what} is reported as unexpected-response naming it; the mutation is applied once later`, async () => {
+      const id = unique('bad');
+      const a = await proxied();
+      const errors: SyncErrorInfo[] = [];
+      a.sync.addEventListener('error', (e) => errors.push((e as CustomEvent<SyncErrorInfo>).detail));
+      await setProxyRules([{ route: 'push', times: 1, fault: { respond: { status: 200, contentType: 'application/json', body: JSON.stringify({ results: [result], lastMutationId: 1 }) } } }]);
+      const h = await a.sync.put('notes', { id });
+      expect(await h.acked).to.include({ status: 'applied', rev: 1 });
+      expect(errors.map((e) => e.code)).to.deep.equal(['unexpected-response']);
+      expect(errors[0].message).to.include('results[0]');
+      expect(await a.store.collection('$rejected').count()).to.equal(0);
+    });
+  }
+
+  it('a pull page with a malformed change writes nothing of it and is reported as unexpected-response', async () => {
+    const id = unique('pc');
+    const a = await proxied();
+    await (await a.sync.put('notes', { id, text: 'kept' })).acked;
+    await a.sync.syncNow();
+    const cursor = (await a.store.collection('$meta').get('cursor'))!.value;
+    // Neither a value nor a tombstone.
+    const body = JSON.stringify({ changes: [{ collection: 'notes', key: id, rev: 2 }], cursor: 'bogus', hasMore: false, lastMutationIds: {} });
+    await setProxyRules([{ route: 'pull', times: 1, fault: { respond: { status: 200, contentType: 'application/json', body } } }]);
+    await a.sync.syncNow();
+    expect(a.sync.status.lastError).to.include({ code: 'unexpected-response' });
+    expect(a.sync.status.lastError!.message).to.include('changes[0]');
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, text: 'kept' });
+    expect((await a.store.collection('$meta').get('cursor'))!.value).to.equal(cursor);
+  });
+
+  it('a pull answer whose lastMutationIds is null is reported as unexpected-response', async () => {
+    const a = await proxied();
+    await a.sync.syncNow();
+    await setProxyRules([{ route: 'pull', times: 1, fault: { respond: { status: 200, contentType: 'application/json', body: '{"changes":[],"cursor":"c","hasMore":false,"lastMutationIds":null}' } } }]);
+    await a.sync.syncNow();
+    expect(a.sync.status.lastError).to.include({ code: 'unexpected-response' });
+    expect(a.sync.status.lastError!.message).to.include('lastMutationIds');
+  });
+
   it('426 from the server pauses syncing with update-required and keeps the outbox', async () => {
     const a = await proxied();
     await a.sync.syncNow();

@@ -121,6 +121,34 @@ describe('sync engine: mutations, push and pull', () => {
     expect(await b.store.collection('notes').get(id)).to.deep.equal(await a.store.collection('notes').get(id));
   });
 
+  it("a pulled value whose key field names another document is stored under the change's key, leaving that document alone", async () => {
+    const url = await stubUrl();
+    const token = await login('bob');
+    const [id, other] = [unique('k1'), unique('k2')];
+    const a = await client({ user: 'bob' });
+    await (await a.sync.put('notes', { id: other, text: 'mine' })).acked;
+    const res = await fetch(`${url}/sync/v1/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ protocol: 1, clientId: unique('foreign'), mutations: [{ id: 1, name: 'put', collection: 'notes', key: id, baseRev: 0, value: { id: other, text: 'foreign' } }] }) });
+    expect(res.status).to.equal(200);
+    await a.sync.syncNow();
+    expect(await a.store.collection('notes').get(other)).to.deep.equal({ id: other, text: 'mine' });
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, text: 'foreign' });
+  });
+
+  it("a document the server holds without its key field (created by addToSet) is pulled under its key, and does not stop the pull", async () => {
+    // bob's data: before the fix the document stopped every later pull of its user.
+    const id = unique('set');
+    const a = await client({ user: 'bob' });
+    const h = await a.sync.addToSet('notes', id, 'tags', ['x']);
+    expect(await h.acked).to.include({ status: 'applied', rev: 1 });
+    expect((await serverDocs(id, 'bob')).get(`notes/${id}`)!.value, "the server's own value has no key field").to.deep.equal({ tags: ['x'] });
+    await a.sync.syncNow();
+    expect(a.sync.status).to.include({ state: 'idle' });
+    const b = await client({ user: 'bob' });
+    await b.sync.syncNow();
+    expect(b.sync.status, JSON.stringify(b.sync.status.lastError)).to.include({ state: 'idle' });
+    expect(await b.store.collection('notes').get(id)).to.deep.equal({ tags: ['x'], id });
+  });
+
   it('a rejected mutation rolls back its optimistic change and is kept with its reason', async () => {
     const id = unique('r');
     const a = await client();
