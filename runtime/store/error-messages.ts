@@ -43,7 +43,8 @@ export function explain(Err: typeof StoreError, err: Error, names: string | stri
       // The schema declares a collection or index the database lacks: it grew without a new version.
       return new Err('invalid-schema', `The database has no object store or index for ${collection ? `collection '${collection}' (or one of its indexes)` : 'a collection (or index) the schema declares'}: it was created at an earlier version of the schema. Raise \`version\` in openStore() whenever you add a collection or an index, so the store adds it.`, { collection, cause: err });
     case 'DataError':
-      return new Err('missing-key', `A key${where} is not a valid IndexedDB key (${err.message}). Keys are strings, numbers, dates or arrays of them.`, { collection, cause: err });
+      // Also a range whose bounds are reversed: Firefox's message does not tell the two apart.
+      return new Err('missing-key', `A key or range${where} is not valid for IndexedDB (${err.message}). Keys are strings, numbers, dates or arrays of them, and a range's first bound may not be above its second (between: [low, high]).`, { collection, cause: err });
     default:
       return err;
   }

@@ -118,6 +118,12 @@ describe('store transactions, migrations and errors', () => {
     store = await openMail(name);
   });
 
+  it('a range whose bounds are reversed is refused with a StoreError saying how to order them', async () => {
+    const err = await rejection(store.collection('messages').query({ index: 'byDate', between: [5, 1] }));
+    expect(err).to.be.instanceOf(StoreError);
+    expect(err.message).to.contain('between: [low, high]');
+  });
+
   it('unknown collections and indexes are refused with their own codes', async () => {
     expect(() => store.collection('nope')).to.throw(StoreError).with.property('code', 'unknown-collection');
     const err = await rejection(store.collection('messages').query({ index: 'byColour' }));
