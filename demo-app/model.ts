@@ -44,6 +44,21 @@ export interface MailLabel {
 }
 
 /** Arguments of the custom `send` mutation. */
+/** Caps on what one `send` may carry (the stub's document limit would refuse bigger copies anyway). */
+export const SEND_LIMITS = { idLength: 128, subjectLength: 998, textLength: 100_000, recipients: 50 } as const;
+
+/**
+ * The first of SEND_LIMITS' size caps a message passes, as the server refuses it (code and
+ * message); undefined when it fits. Compose checks it before sending, the server again.
+ */
+export function sendLimitProblem(m: Pick<SendArgs, 'to' | 'cc' | 'subject' | 'text'>): { code: string; message: string } | undefined {
+  const count = m.to.length + (m.cc?.length ?? 0);
+  if (count > SEND_LIMITS.recipients) return { code: 'too-many-recipients', message: `A message may go to at most ${SEND_LIMITS.recipients} recipients (to + cc); this one names ${count}.` };
+  if (m.subject.length > SEND_LIMITS.subjectLength) return { code: 'subject-too-long', message: `The subject is ${m.subject.length} characters; the limit is ${SEND_LIMITS.subjectLength}.` };
+  if (m.text.length > SEND_LIMITS.textLength) return { code: 'text-too-long', message: `The text is ${m.text.length} characters; the limit is ${SEND_LIMITS.textLength}. Send it as several messages.` };
+  return undefined;
+}
+
 export interface SendArgs {
   /** Client-chosen message id, so the optimistic copy and the server's are the same document. */
   id: string;

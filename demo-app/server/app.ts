@@ -2,7 +2,7 @@
 // Types only (and Node's crypto): no package at run time, so the stub loads it from source (tsx) or built.
 import { createHash } from 'node:crypto';
 import type { MutationContext, StubApp } from 'outpost-server';
-import { addressOf, localUser, snippetOf, type MailMessage, type SendArgs } from '../model.js';
+import { addressOf, localUser, SEND_LIMITS, sendLimitProblem, snippetOf, type MailMessage, type SendArgs } from '../model.js';
 import { DEMO_LABELS, generateMailbox } from './mailbox.js';
 
 /** Messages per user when the seed is not given a size. */
@@ -10,8 +10,7 @@ export const DEFAULT_MAILBOX_SIZE = 2000;
 
 const BOUNCER = { name: 'Mail Delivery Subsystem', email: 'mailer-daemon@outpost.test' };
 
-/** Caps on what one `send` may carry (the stub's document limit would refuse bigger copies anyway). */
-export const SEND_LIMITS = { idLength: 128, subjectLength: 998, textLength: 100_000, recipients: 50 } as const;
+export { SEND_LIMITS };
 
 // A server-owned collection: its name is outside what clients may push ([A-Za-z0-9_.-]), and the
 // client ignores collections it does not sync. `$threads/<thread>` maps each peer user to the id of
@@ -30,10 +29,8 @@ function parseSend(ctx: MutationContext, args: unknown): SendArgs {
     (a.draftId === undefined || shortId(a.draftId));
   if (!ok) ctx.reject('invalid-args', `send needs { id, threadId (1-${SEND_LIMITS.idLength} characters), to: string[] (at least one), cc?: string[], subject, text, draftId? }.`);
   const m = a as SendArgs;
-  const count = m.to.length + (m.cc?.length ?? 0);
-  if (count > SEND_LIMITS.recipients) ctx.reject('too-many-recipients', `A message may go to at most ${SEND_LIMITS.recipients} recipients (to + cc); this one names ${count}.`);
-  if (m.subject.length > SEND_LIMITS.subjectLength) ctx.reject('subject-too-long', `The subject is ${m.subject.length} characters; the limit is ${SEND_LIMITS.subjectLength}.`);
-  if (m.text.length > SEND_LIMITS.textLength) ctx.reject('text-too-long', `The text is ${m.text.length} characters; the limit is ${SEND_LIMITS.textLength}. Send it as several messages.`);
+  const problem = sendLimitProblem(m);
+  if (problem) ctx.reject(problem.code, problem.message);
   return m;
 }
 

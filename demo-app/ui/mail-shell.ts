@@ -9,7 +9,7 @@ import 'outpost/components/sync-progress.js';
 import 'outpost/components/sync-status.js';
 import 'outpost/components/toaster.js';
 import type { InstallSource, OutpostDialog, OutpostToaster } from 'outpost/components';
-import { addressOf, type MailLabel, type MailMessage } from '../model.js';
+import { addressOf, sendLimitProblem, type MailLabel, type MailMessage } from '../model.js';
 import { SHORTCUTS, listenForShortcuts, type MailCommand } from '../mail/shortcuts.js';
 import type { Account } from '../app/accounts.js';
 import { ACTIONS, labelAction, type MailAction } from '../app/actions.js';
@@ -230,13 +230,21 @@ export class MailShell extends LitElement {
   sendDraft(draft: MailDraft): void {
     const session = this.session;
     if (!session) return;
-    this.draft = undefined;
     const args = sendArgsOf(draft, parseRecipients(draft.to), parseRecipients(draft.cc));
+    // The server would refuse it: say why now, with the draft still open, not after the send.
+    const problem = sendLimitProblem(args);
+    if (problem) return void this.toasts.show({ message: `Not sent: ${problem.message}` });
+    this.draft = undefined;
     const timer = setTimeout(() => {
       this.#sends.delete(timer);
       toast.dismiss();
-      void session.sync.custom('send', args).then(() => {
+      void session.sync.custom('send', args).then(async (handle) => {
         this.toasts.show({ message: navigator.onLine ? 'Message sent.' : 'You are offline: the message is queued and goes out when you are back online.' });
+        // A send the server refuses is rolled back (the draft comes back): say so, and offer it.
+        const outcome = await handle.acked;
+        if (outcome.status === 'rejected') {
+          this.toasts.show({ message: `Message not sent: ${outcome.error?.message ?? 'the server refused it.'}`, action: { label: 'Edit', run: () => (this.draft = draft) } });
+        }
       });
     }, this.undoSendMs);
     const toast = this.toasts.show({

@@ -168,6 +168,19 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     await eventually(async () => ((await threads(page))?.some((t) => t.threadId === first.threadId) ? true : undefined), 'z to undo the delete');
   });
 
+  test("a message past the server's send limits is not sent: a toast names the limit and the draft stays open", async () => {
+    await page.goto(`${url}/u/0/inbox`);
+    await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
+    await inShadow(page, 'mail-shell', { click: 'button.compose' });
+    // 51 recipients: the server's send handler would refuse it (too-many-recipients) after the undo window.
+    const to = Array.from({ length: 51 }, (_, i) => `r${i}@x.io`).join(' ');
+    await inShadow(page, 'mail-compose', { fill: { 'input[name=to]': to, 'input[name=subject]': 'To everyone', textarea: 'Hello' }, click: 'button.send' });
+    await eventually(async () => ((await deepTexts(page, 'outpost-toaster')).some((t) => t.includes('Not sent: A message may go to at most 50 recipients')) ? true : undefined), 'a toast naming the limit');
+    assert.equal(await page.evaluate(() => (window.__e2e.find('mail-compose')?.shadowRoot?.querySelector('input[name=subject]') as HTMLInputElement | null)?.value), 'To everyone', 'the draft stays open, as written');
+    await inShadow(page, 'mail-compose', { click: 'button[type=button]' });
+    await eventually(async () => ((await page.evaluate(() => !!window.__e2e.find('mail-compose'))) ? undefined : true), 'the compose panel to close');
+  });
+
   test('a mailbox bigger than a page: the newest 50 conversations first, the next page on scrolling to the end; Select all + Archive takes every listed one out of the inbox once', async () => {
     // The previous test's last change (an undo) must be on the server before it is compared.
     await eventually(async () => ((await deepTexts(page, 'outpost-sync-status')).some((t) => t.includes('Up to date')) ? true : undefined), 'earlier changes to reach the server');
