@@ -3,6 +3,29 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+/** The options an `outpost.config.js` may set (AppBuildOptions in app.js). */
+export const CONFIG_OPTIONS = ['root', 'entry', 'html', 'publicDir', 'outDir', 'serviceWorker', 'manifest', 'dev', 'version', 'define', 'conditions', 'maxFileBytes', 'preload'];
+
+/**
+ * The known option `name` was most likely meant to be (a typo within two edits), if any.
+ * @param {string} name
+ * @returns {string | undefined}
+ */
+function meant(name) {
+  /** @type {(a: string, b: string) => number} */
+  const distance = (a, b) => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      row = next;
+    }
+    return row[b.length];
+  };
+  const [best] = CONFIG_OPTIONS.map((option) => ({ option, edits: distance(name, option) })).sort((x, y) => x.edits - y.edits);
+  return best.edits <= 2 ? best.option : undefined;
+}
+
 /** The file names `outpost build` looks for in the app's folder, in order. */
 export const CONFIG_FILES = ['outpost.config.js', 'outpost.config.mjs'];
 
@@ -20,6 +43,12 @@ export async function loadConfig({ root = process.cwd(), file } = {}) {
   const config = (await import(pathToFileURL(path).href)).default;
   if (!config || typeof config !== 'object') {
     throw new Error(`outpost build: ${path} must export its options as default: export default { entry: 'src/main.ts', … }.`);
+  }
+  // An option misspelt would be ignored without a word (a `preloads` list preloads nothing).
+  for (const name of Object.keys(config)) {
+    if (CONFIG_OPTIONS.includes(name)) continue;
+    const guess = meant(name);
+    throw new Error(`outpost build: ${path} sets '${name}', which is not a build option${guess ? ` (did you mean '${guess}'?)` : ''}. The options: ${CONFIG_OPTIONS.join(', ')}.`);
   }
   return { ...config, root: resolve(root, config.root ?? '.') };
 }

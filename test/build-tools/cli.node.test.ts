@@ -51,6 +51,21 @@ describe('outpost build', () => {
     }
   });
 
+  test('fails naming an option the config misspells (a preloads list would preload nothing) and the one it meant', async () => {
+    const dir = appFolder();
+    try {
+      writeFileSync(join(dir, 'outpost.config.js'), `export default { entry: 'src/main.ts', preloads: ['src/lazy.ts'] };\n`);
+      await assert.rejects(run(process.execPath, [CLI, 'build'], { cwd: dir }), (err: { stderr: string; code: number }) => {
+        assert.equal(err.code, 1);
+        assert.match(err.stderr, /sets 'preloads', which is not a build option \(did you mean 'preload'\?\)\. The options: root, entry/);
+        return true;
+      });
+      assert.equal(existsSync(join(dir, 'dist')), false, 'nothing built');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('fails naming the template when index.html has no %ENTRY%, and on an unknown command', async () => {
     const dir = appFolder('<!doctype html><title>T</title>');
     try {
