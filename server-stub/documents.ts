@@ -5,6 +5,7 @@
 import { DEFAULT_LIMITS, type DocumentValue, type SetElement } from '../runtime/protocol/index.js';
 import { StorageUnavailable, type StorageTx, type StoredDocument } from './storage/types.js';
 import { MutationRejected } from './app.js';
+import { jsonBytes } from './limits.js';
 
 export type { StoredDocument };
 
@@ -104,7 +105,7 @@ export class TxDocuments {
    * object. Only for built-in mutations, which never modify what they read.
    */
   sharedGet(user: string, collection: string, key: string): Promise<StoredDocument | undefined> {
-    const id = JSON.stringify([user, collection, key]);
+    const id = docKey(user, collection, key);
     let doc = this.#reads.get(id);
     if (doc === undefined) this.#reads.set(id, (doc = this.get(user, collection, key)));
     return doc;
@@ -147,10 +148,10 @@ export class TxDocuments {
    * take it from memory: a push of many set ops on one big document parses it once, not per op.
    */
   write(user: string, collection: string, key: string, value: DocumentValue | null, shared = false): Promise<number> {
-    const id = JSON.stringify([user, collection, key]);
+    const id = docKey(user, collection, key);
     this.#reads.delete(id);
     if (value !== null) {
-      const bytes = Buffer.byteLength(JSON.stringify(value));
+      const bytes = jsonBytes(value);
       if (bytes > this.limits.documentBytes) {
         return Promise.reject(
           new LimitExceeded('document-too-large', `${collection}/${key} would be ${bytes} bytes of JSON; this server's limit is ${this.limits.documentBytes} (--max-document). Store large content elsewhere or split the document.`),
@@ -224,8 +225,8 @@ export class TxDocuments {
     if (!Array.isArray(current)) throw new NotASetError(collection, key, field);
     if (doc) {
       // Measured once per document and push (then kept by write): later ops on it count for free.
-      const id = JSON.stringify([user, collection, key]);
-      const size = this.#sizes.get(id) ?? Buffer.byteLength(JSON.stringify(doc.value));
+      const id = docKey(user, collection, key);
+      const size = this.#sizes.get(id) ?? jsonBytes(doc.value);
       this.#sizes.set(id, size);
       this.bytesWritten += size;
     }
@@ -238,6 +239,9 @@ export class TxDocuments {
     return this.write(user, collection, key, { ...(doc?.value ?? {}), [field]: next }, true);
   }
 }
+
+/** A document's key in this transaction's in-memory maps (reads, sizes). */
+const docKey = (user: string, collection: string, key: string) => JSON.stringify([user, collection, key]);
 
 // Handlers' keys often come from a client's args. PostgreSQL text cannot hold U+0000: the write
 // would fail as a storage error (503, and the client retries forever) instead of a final answer.
