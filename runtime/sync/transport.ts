@@ -137,6 +137,9 @@ function wentOffline(url: URL): string {
   return `POST ${url.href} was given up: the device went offline before its answer came. Pending changes are kept and sent once it is back online; one the server applied meanwhile is acknowledged once.`;
 }
 
+// Shape checks only, not protocol/schemas.ts's PushResponseSchema and PullResponseSchema: those
+// walk every pulled value (checkedJson), work an initial sync of 50,000 documents would pay for
+// each, and would bring valibot into this chunk. The engine needs the shape to act safely.
 const isObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
 const isRev = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
 
