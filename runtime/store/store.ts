@@ -242,7 +242,7 @@ export class Store extends EventTarget {
         noteStored(unwrap(tx), c, key, record);
         return record;
       };
-      result = await fn({ collection: (name) => new Collection(name, this.schema.collections[name], scope), raw: tx, stored });
+      result = await fn({ collection: (name) => (this.#assertCollection(name), new Collection(name, this.schema.collections[name], scope)), raw: tx, stored });
       await tx.done;
     } catch (err) {
       try {

@@ -126,6 +126,17 @@ describe('store transactions, migrations and errors', () => {
 
   it('unknown collections and indexes are refused with their own codes', async () => {
     expect(() => store.collection('nope')).to.throw(StoreError).with.property('code', 'unknown-collection');
+    // Inside a transaction too (it used to be a TypeError), and the transaction writes nothing.
+    const inTx = await rejection(
+      store.transaction(['messages'], 'readwrite', async (tx) => {
+        await tx.collection<Mail>('messages').put(mail(7));
+        await tx.collection('nope').put({ id: 'x' });
+      }),
+    );
+    expect(inTx).to.be.instanceOf(StoreError);
+    expect(inTx.code).to.equal('unknown-collection');
+    expect(inTx.message).to.contain("no collection 'nope'");
+    expect(await store.collection('messages').get('m0007')).to.equal(undefined);
     const err = await rejection(store.collection('messages').query({ index: 'byColour' }));
     expect(err.code).to.equal('unknown-index');
     expect(err.message).to.contain('byDate');
