@@ -243,12 +243,16 @@ describe('sync engine: faults between client and server', () => {
     const a = await proxied();
     await a.sync.syncNow();
     await setProxyRules([{ route: 'push', fault: { respond: { status: 200, contentType: 'application/json', body: '{"results":[],"lastMutationId":0}' } } }]);
+    let failed = 0;
+    a.sync.addEventListener('error', () => failed++);
     const h = await a.sync.put('notes', { id });
     await waitFor(() => a.sync.status.state === 'error', 'status error', undefined, () => ({ status: a.sync.status }));
     expect(a.sync.status.lastError!.code).to.equal('unexpected-response');
     expect(a.sync.status.lastError!.message).to.include('/sync/v1/push').and.include("'results'");
-    await new Promise((r) => setTimeout(r, 1000));
-    expect((await proxyCounts()).push, 'pushes in the first second or so (backoff)').to.be.below(10);
+    // Each push is one failed cycle, retried after its backoff: by the third failure, three
+    // pushes (a fourth may be on its way), not a storm of them.
+    await waitFor(() => failed >= 3, 'three failed cycles', undefined, () => ({ failed, status: a.sync.status }));
+    expect((await proxyCounts()).push, 'pushes by the third failed cycle').to.be.at.most(failed + 1);
     expect(await a.store.collection('$outbox').count()).to.equal(1);
     await setProxyRules([]);
     expect(await h.acked).to.include({ status: 'applied', rev: 1 });
