@@ -52,7 +52,7 @@ export async function applyPush(deps: PushDeps, caller: PushCaller | string, req
     // With the outcomes it recorded only when this push retries some of its ids.
     const clientRead = tx.getClient(clientId, mutations[0]?.id);
     const docs = new TxDocuments(tx, now, deps.limits);
-    // Issued before the client is known (a duplicate's read is wasted): one round trip for both.
+    // Issued before the client is known (a duplicate's read is wasted unless it replays a conflict): one round trip for both.
     docs.prefetch(user, mutations);
     const client = await clientRead;
     if (client && client.user !== user) {
