@@ -34,6 +34,9 @@ const MIGRATIONS: Array<string | ((db: Db) => void)> = [
       ALTER TABLE sessions_v2 RENAME TO sessions;
       CREATE INDEX sessions_by_expiry ON sessions (expires_at);`);
   },
+  // 3: each client's latest push's outcomes (server-stub/push-record.ts), so a retry after a lost
+  // answer hears how its mutations went. NULL for clients of older versions: bare duplicates.
+  `ALTER TABLE clients ADD COLUMN outcomes TEXT;`,
 ];
 
 /** The schema version this build writes. */

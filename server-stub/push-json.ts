@@ -20,15 +20,18 @@ export class PushAnswer {
   add(result: MutationResult): void {
     let text: string;
     let bytes: number;
-    if (result.status === 'conflict') {
-      let current = this.#currents.get(result.current);
+    // A retried conflict's `duplicate` repeats the document too (its `original`).
+    const doc = result.status === 'conflict' ? result.current : result.status === 'duplicate' && result.original?.status === 'conflict' ? result.original.current : undefined;
+    if (doc) {
+      let current = this.#currents.get(doc);
       if (current === undefined) {
-        const json = JSON.stringify(result.current);
-        this.#currents.set(result.current, (current = { text: json, bytes: Buffer.byteLength(json) }));
+        const json = JSON.stringify(doc);
+        this.#currents.set(doc, (current = { text: json, bytes: Buffer.byteLength(json) }));
       }
-      const head = `{"id":${JSON.stringify(result.id)},"status":"conflict","current":`;
-      text = `${head}${current.text}}`;
-      bytes = head.length + current.bytes + 2;
+      const head = `{"id":${JSON.stringify(result.id)},"status":${result.status === 'conflict' ? '"conflict","current":' : '"duplicate","original":{"status":"conflict","current":'}`;
+      const tail = result.status === 'conflict' ? '}' : '}}';
+      text = `${head}${current.text}${tail}`;
+      bytes = head.length + current.bytes + tail.length + 1;
     } else {
       text = JSON.stringify(result);
       bytes = Buffer.byteLength(text) + 1;

@@ -8,6 +8,7 @@ import { putJson, type StubLimits } from './limits.js';
 import { PushAnswer } from './push-json.js';
 import type { PlainWrite, Storage } from './storage/types.js';
 import type { PushCaller } from './auth.js';
+import type { RecordedOutcome } from './push-record.js';
 
 /**
  * The push's writes when every mutation is a put or delete of a document no other mutation of the
@@ -52,14 +53,20 @@ export async function tryPlainWrites(
   const writes = plainWrites(mutations, limits);
   if (!writes) return undefined;
   const answer = new PushAnswer(limits.pushResponseBytes);
+  // Recorded as the general path records them (push-record.ts): every write applies at baseRev + 1.
+  const record: RecordedOutcome[] = [];
   try {
-    mutations.forEach((m, i) => answer.add({ id: m.id, status: 'applied', rev: writes[i]!.baseRev + 1 }));
+    mutations.forEach((m, i) => {
+      const rev = writes[i]!.baseRev + 1;
+      answer.add({ id: m.id, status: 'applied', rev });
+      record.push([m.id, rev]);
+    });
   } catch {
     // Past --max-push-response: the general path answers that (413, nothing applied).
     return undefined;
   }
   const last = mutations[mutations.length - 1]!.id;
-  const outcome = await storage.applyWrites(caller.user, clientId, mutations[0]!.id, last, writes, now, caller.session);
+  const outcome = await storage.applyWrites(caller.user, clientId, mutations[0]!.id, last, writes, now, caller.session, JSON.stringify(record));
   if (outcome === 'unauthorized') {
     // The session this node remembered is gone (revoked, expired): 401 from the session read.
     await caller.confirm();

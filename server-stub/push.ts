@@ -7,6 +7,7 @@ import { HttpError } from './http.js';
 import { PushCaller } from './auth.js';
 import { PushAnswer } from './push-json.js';
 import { tryPlainWrites } from './push-writes.js';
+import { readRecord, recordOf, replay, type RecordedOutcome } from './push-record.js';
 import { StorageUnavailable, type Storage } from './storage/types.js';
 
 const BUILTIN = new Set(['put', 'patch', 'delete', 'addToSet', 'removeFromSet']);
@@ -48,31 +49,36 @@ export async function applyPush(deps: PushDeps, caller: PushCaller | string, req
   return deps.storage.transaction(async (tx): Promise<string> => {
     // First statement: lock the pusher's change order, so this push sees every earlier one of the user.
     await tx.lockUser(user);
-    const clientRead = tx.getClient(clientId);
+    // With the outcomes it recorded only when this push retries some of its ids.
+    const clientRead = tx.getClient(clientId, mutations[0]?.id);
     const docs = new TxDocuments(tx, now, deps.limits);
-    // Issued before the client is known (a duplicate's read is wasted): one round trip for both.
+    // Issued before the client is known (a duplicate's read is wasted unless it replays a conflict): one round trip for both.
     docs.prefetch(user, mutations);
     const client = await clientRead;
     if (client && client.user !== user) {
       throw new HttpError('client-id-taken', `Client id '${clientId}' already belongs to another user. Use a new client id per user (e.g. a fresh random UUID after sign-in).`);
     }
-    let last = client?.lastMutationId ?? 0;
+    const before = client?.lastMutationId ?? 0;
+    let last = before;
+    const recorded = readRecord(client?.outcomes);
+    // The outcomes of every mutation this push answers, the replayed ones too: their answer may be
+    // lost again, and the client retries them with the new ones.
+    const record: RecordedOutcome[] = [];
     // Inside the transaction: an answer past the limit throws, and the rollback leaves nothing applied.
     const answer = new PushAnswer(deps.limits.pushResponseBytes);
     for (const m of mutations) {
       // Past --max-push-writes the rest waits for the client's next push (protocol: an answer
       // may cover the first mutations only); a push always applies at least one.
       if (docs.bytesWritten > deps.limits.pushWriteBytes) break;
-      if (m.id <= last) {
-        answer.add({ id: m.id, status: 'duplicate' });
-        continue;
-      }
-      const result: MutationResult = await applyOne(deps, docs, user, clientId, m, requestId);
+      const result: MutationResult = m.id <= last ? await replay(docs, user, m, recorded.get(m.id)) : await applyOne(deps, docs, user, clientId, m, requestId);
       if (docs.failure) throw docs.failure;
       answer.add(result);
-      last = m.id;
+      const kept = recordOf(result);
+      if (kept) record.push(kept);
+      if (m.id > last) last = m.id;
     }
-    await tx.setClient(clientId, user, last);
+    // A push of retries alone keeps the record it replayed from (it holds them all, and more).
+    await tx.setClient(clientId, user, last, last > before ? JSON.stringify(record) : undefined);
     return answer.json(last);
   });
 }

@@ -15,7 +15,12 @@ export type ProxyFault =
   /** Forwards the request, lets the stub answer, and never answers the client (until the proxy closes). */
   | { forwardThenHold: true }
   /** Holds the request, unanswered and not forwarded, until the rules are next set; then forwards it. */
-  | { holdUntilRulesChange: true };
+  | { holdUntilRulesChange: true }
+  /**
+   * Forwards a push and passes its answer on without the `original` of its `duplicate` results: a
+   * server that does not keep first answers (they are optional, docs/protocol.md).
+   */
+  | { forwardWithoutOriginals: true };
 
 /** A fault for the next `times` requests (default: until cleared) to one sync route. */
 export interface ProxyRule {
@@ -153,6 +158,7 @@ export class FaultProxy {
       }
       // A proxy that holds the request: the client waits on an open connection for good.
       if (fault && 'forwardThenHold' in fault) return void up.resume();
+      if (fault && 'forwardWithoutOriginals' in fault) return void this.#withoutOriginals(up, res);
       res.writeHead(up.statusCode ?? 502, up.headers);
       if (route === 'events') {
         this.#streams.add(res);
@@ -165,5 +171,24 @@ export class FaultProxy {
     res.on('close', () => upstream.destroy());
     if (fault && 'killStub' in fault) upstream.on('finish', () => void this.#killStub());
     req.pipe(upstream);
+  }
+
+  /** Passes a push answer on with its duplicates bare (see the `forwardWithoutOriginals` fault). */
+  #withoutOriginals(up: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    up.on('data', (c: Buffer) => chunks.push(c));
+    up.on('error', () => res.socket?.destroy());
+    up.on('end', () => {
+      let body = Buffer.concat(chunks);
+      try {
+        const answer = JSON.parse(body.toString('utf8')) as { results?: Array<{ original?: unknown }> };
+        for (const r of answer.results ?? []) delete r.original;
+        body = Buffer.from(JSON.stringify(answer));
+      } catch {
+        // Not a push answer (an error's body): passed on as it came.
+      }
+      res.writeHead(up.statusCode ?? 502, { ...up.headers, 'content-length': String(body.length) });
+      res.end(body);
+    });
   }
 }

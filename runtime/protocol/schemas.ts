@@ -113,7 +113,17 @@ export const PushResponseSchema: v.GenericSchema<unknown, PushResponse> = v.obje
       v.object({ id: v.number(), status: v.literal('applied'), rev: v.number() }),
       v.object({ id: v.number(), status: v.literal('conflict'), current }),
       v.object({ id: v.number(), status: v.literal('rejected'), error: protocolError }),
-      v.object({ id: v.number(), status: v.literal('duplicate') }),
+      v.object({
+        id: v.number(),
+        status: v.literal('duplicate'),
+        original: v.optional(
+          v.variant('status', [
+            v.object({ status: v.literal('applied'), rev: v.number() }),
+            v.object({ status: v.literal('conflict'), current }),
+            v.object({ status: v.literal('rejected'), error: protocolError }),
+          ]),
+        ),
+      }),
     ]),
   ),
   lastMutationId: v.number(),

@@ -97,7 +97,25 @@ export type MutationResult =
     }
   | { id: number; status: 'conflict'; current: CurrentDocument }
   | { id: number; status: 'rejected'; error: ProtocolError }
-  | { id: number; status: 'duplicate' };
+  | {
+      id: number;
+      status: 'duplicate';
+      /**
+       * The id's first answer, when the server still has it (it keeps those of each client's latest
+       * push): the client settles the mutation as that. Absent, the mutation was applied at an
+       * unknown rev or the server no longer knows how it went.
+       */
+      original?: OriginalOutcome;
+    };
+
+/**
+ * The first answer to a mutation, repeated in a `duplicate` result: its rev, its error, or (for a
+ * conflict) the document as it is now.
+ */
+export type OriginalOutcome =
+  | { status: 'applied'; rev: number }
+  | { status: 'conflict'; current: CurrentDocument }
+  | { status: 'rejected'; error: ProtocolError };
 
 /** Response of `POST /sync/v1/push`. */
 export interface PushResponse {

@@ -100,7 +100,10 @@ type Settled = MutationOutcome & { resubmittedAs?: number; moved?: Array<[number
  * Conflicts are settled by the collection's policy; a resubmission gets a new id. Nothing is
  * applied once `term` (this tab's leadership) has ended.
  */
-export async function applyResults(o: Outbox, batch: OutboxEntry[], results: MutationResult[], term?: AbortSignal): Promise<Map<number, Settled>> {
+export async function applyResults(o: Outbox, batch: OutboxEntry[], answered: MutationResult[], term?: AbortSignal): Promise<Map<number, Settled>> {
+  // A retry's duplicate naming its first answer (lost on the way, or never stored here) is that
+  // answer: a rejection taken as applied would leave its effect on this device for good.
+  const results = answered.map((r) => (r.status === 'duplicate' && r.original ? ({ ...r.original, id: r.id } as MutationResult) : r));
   const outcomes = new Map<number, Settled>();
   await o.config.store.transaction(o.all, 'readwrite', async (tx) => {
     // Checked inside the transaction: one a freeze cut runs again once the tab is thawed, and by
@@ -137,6 +140,7 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], results: Mut
       const rest = entry.doc ? await outbox.query({ index: 'byDoc', equals: entry.doc }) : [];
       const { collection, key } = docOf(entry.doc);
       if (r.status === 'applied' || r.status === 'duplicate') {
+        // A bare duplicate: applied, at a rev the server no longer knows.
         const rev = r.status === 'applied' ? r.rev : undefined;
         if (entry.doc && rev) await acknowledgedAt(tx, collection, key, rev, rest);
         else if (r.status === 'applied' && Array.isArray(r.writes) && entry.writes) await customRevs(tx, entry.writes, r.writes);

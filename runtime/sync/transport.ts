@@ -150,8 +150,10 @@ const isRev = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
  */
 function resultProblem(x: unknown, id: number): string | undefined {
   if (!isObject(x) || x.id !== id) return `does not answer mutation ${id}, the one sent in its place`;
-  const ok = { applied: isRev(x.rev), duplicate: true, rejected: isObject(x.error) && typeof x.error.code === 'string', conflict: isObject(x.current) && isRev(x.current.rev) && (x.current.deleted === true || isObject(x.current.value)) }[x.status as string];
-  return ok === undefined ? `has an unknown status ${JSON.stringify(x.status)}` : ok ? undefined : `(${String(x.status)}) lacks its rev, error or current document`;
+  // A duplicate's `original` (the first answer, which the engine then acts on) is checked as a result of its own.
+  const o = x.original;
+  const ok = { applied: isRev(x.rev), duplicate: o === undefined || (isObject(o) && o.status !== 'duplicate' && !resultProblem({ ...o, id }, id)), rejected: isObject(x.error) && typeof x.error.code === 'string', conflict: isObject(x.current) && isRev(x.current.rev) && (x.current.deleted === true || isObject(x.current.value)) }[x.status as string];
+  return ok === undefined ? `has an unknown status ${JSON.stringify(x.status)}` : ok ? undefined : `(${String(x.status)}) lacks its rev, error or current document, or its original is not a result`;
 }
 
 /** `POST /sync/v1/push`; `timeoutMs` bounds the wait for the whole answer (default 60 s). */

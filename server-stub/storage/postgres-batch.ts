@@ -1,5 +1,5 @@
 // Group commit for PostgreSQL's push fast path: the pushes of plain writes that arrive while this
-// node's earlier calls are in flight go out together as one `outpost_push_batch` call (migration 4),
+// node's earlier calls are in flight go out together as one `outpost_push_batch` call (migration 4; 6 adds the outcomes),
 // one transaction and one commit (one WAL flush, one round trip, one statement's overhead) for all
 // of them. Each push runs in a subtransaction of its own inside the function, so one that fails
 // undoes nothing of the others; every reply waits for the shared commit.
@@ -24,6 +24,7 @@ export type BatchArgs = [
   keys: string[],
   baseRevs: number[],
   values: Array<string | null>,
+  outcomes: Array<string | null>,
 ];
 
 /**
@@ -34,8 +35,8 @@ export type BatchArgs = [
  */
 export function batchArgs<T extends BatchedPush>(pushes: readonly T[]): { order: T[]; args: BatchArgs } {
   const order = [...pushes].sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
-  const args: BatchArgs = [[], [], [], [], [], [], [], [], [], [], []];
-  const [nows, owners, tokens, clients, firstIds, lastIds, counts, collections, keys, baseRevs, values] = args;
+  const args: BatchArgs = [[], [], [], [], [], [], [], [], [], [], [], []];
+  const [nows, owners, tokens, clients, firstIds, lastIds, counts, collections, keys, baseRevs, values, outcomes] = args;
   for (const p of order) {
     nows.push(p.now);
     owners.push(p.user);
@@ -44,6 +45,7 @@ export function batchArgs<T extends BatchedPush>(pushes: readonly T[]): { order:
     firstIds.push(p.firstId);
     lastIds.push(p.lastId);
     counts.push(p.writes.length);
+    outcomes.push(p.outcomes ?? null);
     for (const w of p.writes) {
       collections.push(w.collection);
       keys.push(w.key);

@@ -45,6 +45,78 @@ const PUSH_WRITES_V2 = `CREATE FUNCTION outpost_push_writes(p_owner text, p_clie
  */
 export const CLIENT_OWNER_GUARD = 'owner = CASE WHEN outpost_clients.owner = excluded.owner THEN excluded.owner ELSE outpost_client_taken(excluded.client_id) END';
 
+// Migration 5's batch function as shipped; migration 6 restates it with the outcomes.
+const PUSH_BATCH_V5 = `CREATE OR REPLACE FUNCTION outpost_push_batch(p_nows bigint[], p_owners text[], p_tokens text[], p_clients text[], p_first_ids bigint[], p_last_ids bigint[],
+       p_counts int[], p_collections text[], p_keys text[], p_base_revs bigint[], p_values text[]) RETURNS text
+   LANGUAGE plpgsql AS $$
+   DECLARE
+     v_out text := '';
+     v_from int := 1;
+     v_to int;
+     v_n int;
+     v_top bigint;
+     v_client record;
+   BEGIN
+     FOR i IN 1 .. coalesce(cardinality(p_owners), 0) LOOP
+       v_n := p_counts[i];
+       v_to := v_from + v_n - 1;
+       BEGIN
+         -- One statement locks the user's change order, checks the session and takes the push's
+         -- sequence numbers (the user's row is created at its first push).
+         INSERT INTO outpost_user_log AS l (owner, seq)
+           SELECT p_owners[i], v_n
+           WHERE p_tokens[i] IS NULL OR EXISTS (SELECT 1 FROM outpost_sessions WHERE token_hash = p_tokens[i] AND owner = p_owners[i] AND expires_at > p_nows[i])
+         ON CONFLICT (owner) DO UPDATE SET seq = l.seq + v_n
+         RETURNING seq INTO v_top;
+         IF NOT FOUND THEN
+           v_out := v_out || 'u';
+         ELSE
+           SELECT owner, last_mutation_id INTO v_client FROM outpost_clients WHERE client_id = p_clients[i] FOR UPDATE;
+           IF (FOUND AND (v_client.owner <> p_owners[i] OR v_client.last_mutation_id >= p_first_ids[i])) OR EXISTS (
+             SELECT 1 FROM generate_series(v_from, v_to) AS j
+             LEFT JOIN outpost_documents d ON d.owner = p_owners[i] AND d.collection = p_collections[j] AND d.key = p_keys[j]
+             WHERE NOT CASE WHEN p_values[j] IS NULL THEN d.rev IS NOT NULL AND NOT d.deleted AND d.rev = p_base_revs[j]
+                            ELSE coalesce(d.rev, 0) = p_base_revs[j] END
+           ) THEN
+             -- Declined: the subtransaction's rollback undoes the sequence numbers taken above.
+             RAISE SQLSTATE 'OPDEC';
+           END IF;
+           INSERT INTO outpost_documents (owner, collection, key, rev, seq, deleted, value, changed_at)
+           SELECT p_owners[i], p_collections[j], p_keys[j], 1, v_top - v_to + j, p_values[j] IS NULL, p_values[j], p_nows[i]
+           FROM generate_series(v_from, v_to) AS j
+           ON CONFLICT (owner, collection, key) DO UPDATE SET rev = outpost_documents.rev + 1, seq = excluded.seq, deleted = excluded.deleted, value = excluded.value, changed_at = excluded.changed_at;
+           INSERT INTO outpost_clients (client_id, owner, last_mutation_id) VALUES (p_clients[i], p_owners[i], p_last_ids[i])
+           ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id, ${CLIENT_OWNER_GUARD};
+           v_out := v_out || 'a';
+         END IF;
+       EXCEPTION WHEN OTHERS THEN
+         v_out := v_out || 'f';
+       END;
+       v_from := v_to + 1;
+     END LOOP;
+     RETURN v_out;
+   END $$;`;
+
+/** `text` with `from` replaced by `to`; throws when `from` is not there (a restated migration would silently differ). */
+function edit(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`postgres-schema: '${from}' not found in the migration it edits`);
+  return text.replace(from, to);
+}
+
+// Each client's latest push's outcomes (server-stub/push-record.ts), so a retry after a lost answer
+// hears how its mutations went; NULL for rows of older versions (bare duplicates). The batch
+// function takes them as a twelfth argument: a new overload, so nodes still running the previous
+// build keep calling the eleven-argument one while a rolling update goes on (their pushes leave a
+// row's outcomes as they were: still true of the ids they name, as an outcome never changes).
+const MIGRATION_6 =
+  'ALTER TABLE outpost_clients ADD COLUMN outcomes text;\n' +
+  [
+    ['p_values text[]) RETURNS text', 'p_values text[], p_outcomes text[]) RETURNS text'],
+    ['(client_id, owner, last_mutation_id) VALUES (p_clients[i], p_owners[i], p_last_ids[i])', '(client_id, owner, last_mutation_id, outcomes) VALUES (p_clients[i], p_owners[i], p_last_ids[i], p_outcomes[i])'],
+    // NULL keeps the row's outcomes, as StorageTx.setClient does.
+    ['SET last_mutation_id = excluded.last_mutation_id,', 'SET last_mutation_id = excluded.last_mutation_id, outcomes = coalesce(excluded.outcomes, outpost_clients.outcomes),'],
+  ].reduce((text, [from, to]) => edit(text, from!, to!), PUSH_BATCH_V5);
+
 // Each entry moves the schema one version up; outpost_meta.schema_version records how far a
 // database got. Never edit a shipped migration: append a new one. Tables are prefixed so an app's
 // own tables can share the database.
@@ -117,56 +189,8 @@ const MIGRATIONS: string[] = [
   // the writes; the client's id. A push that would not apply as sent raises inside its block, so
   // its subtransaction undoes the sequence numbers it took; the answer is the same as migration 4's.
   // (Same minutes, load 33-37: ~0.57x of migration 4's backend CPU per push, batches of 16.)
-  `CREATE OR REPLACE FUNCTION outpost_push_batch(p_nows bigint[], p_owners text[], p_tokens text[], p_clients text[], p_first_ids bigint[], p_last_ids bigint[],
-       p_counts int[], p_collections text[], p_keys text[], p_base_revs bigint[], p_values text[]) RETURNS text
-   LANGUAGE plpgsql AS $$
-   DECLARE
-     v_out text := '';
-     v_from int := 1;
-     v_to int;
-     v_n int;
-     v_top bigint;
-     v_client record;
-   BEGIN
-     FOR i IN 1 .. coalesce(cardinality(p_owners), 0) LOOP
-       v_n := p_counts[i];
-       v_to := v_from + v_n - 1;
-       BEGIN
-         -- One statement locks the user's change order, checks the session and takes the push's
-         -- sequence numbers (the user's row is created at its first push).
-         INSERT INTO outpost_user_log AS l (owner, seq)
-           SELECT p_owners[i], v_n
-           WHERE p_tokens[i] IS NULL OR EXISTS (SELECT 1 FROM outpost_sessions WHERE token_hash = p_tokens[i] AND owner = p_owners[i] AND expires_at > p_nows[i])
-         ON CONFLICT (owner) DO UPDATE SET seq = l.seq + v_n
-         RETURNING seq INTO v_top;
-         IF NOT FOUND THEN
-           v_out := v_out || 'u';
-         ELSE
-           SELECT owner, last_mutation_id INTO v_client FROM outpost_clients WHERE client_id = p_clients[i] FOR UPDATE;
-           IF (FOUND AND (v_client.owner <> p_owners[i] OR v_client.last_mutation_id >= p_first_ids[i])) OR EXISTS (
-             SELECT 1 FROM generate_series(v_from, v_to) AS j
-             LEFT JOIN outpost_documents d ON d.owner = p_owners[i] AND d.collection = p_collections[j] AND d.key = p_keys[j]
-             WHERE NOT CASE WHEN p_values[j] IS NULL THEN d.rev IS NOT NULL AND NOT d.deleted AND d.rev = p_base_revs[j]
-                            ELSE coalesce(d.rev, 0) = p_base_revs[j] END
-           ) THEN
-             -- Declined: the subtransaction's rollback undoes the sequence numbers taken above.
-             RAISE SQLSTATE 'OPDEC';
-           END IF;
-           INSERT INTO outpost_documents (owner, collection, key, rev, seq, deleted, value, changed_at)
-           SELECT p_owners[i], p_collections[j], p_keys[j], 1, v_top - v_to + j, p_values[j] IS NULL, p_values[j], p_nows[i]
-           FROM generate_series(v_from, v_to) AS j
-           ON CONFLICT (owner, collection, key) DO UPDATE SET rev = outpost_documents.rev + 1, seq = excluded.seq, deleted = excluded.deleted, value = excluded.value, changed_at = excluded.changed_at;
-           INSERT INTO outpost_clients (client_id, owner, last_mutation_id) VALUES (p_clients[i], p_owners[i], p_last_ids[i])
-           ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id, ${CLIENT_OWNER_GUARD};
-           v_out := v_out || 'a';
-         END IF;
-       EXCEPTION WHEN OTHERS THEN
-         v_out := v_out || 'f';
-       END;
-       v_from := v_to + 1;
-     END LOOP;
-     RETURN v_out;
-   END $$;`,
+  PUSH_BATCH_V5,
+  MIGRATION_6,
 ];
 
 /** The schema version this build writes. */

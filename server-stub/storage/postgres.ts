@@ -152,10 +152,10 @@ export class PostgresStorage implements Storage {
    * transaction, so one round trip and one commit for the whole batch. Each push inside runs in a
    * subtransaction of its own (migration 5): it locks its user's change order first (checking
    * `session` there, if given), checks every write and the client, and writes only if all of it
-   * applies — `outpost_push_writes`'s checks.
+   * applies — `outpost_push_writes`'s checks — recording `outcomes` in the client's row (migration 6).
    */
-  applyWrites(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number, session?: string): Promise<PushOutcome> {
-    return this.#batcher.push({ user, clientId, firstId, lastId, writes, now, session: session ?? null });
+  applyWrites(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number, session?: string, outcomes?: string): Promise<PushOutcome> {
+    return this.#batcher.push({ user, clientId, firstId, lastId, writes, now, session: session ?? null, outcomes });
   }
 
   /** Pushes this node sent to the database in batches so far, and how many calls carried them. */
@@ -164,12 +164,12 @@ export class PostgresStorage implements Storage {
   }
 
   async #sendBatch(args: BatchArgs): Promise<string> {
-    const [nows, owners, tokens, clients, firstIds, lastIds, counts, collections, keys, baseRevs, values] = args;
+    const [nows, owners, tokens, clients, firstIds, lastIds, counts, collections, keys, baseRevs, values, outcomes] = args;
     for (let attempt = 1; ; attempt++) {
       try {
         const [row] = await this.#sql<Array<{ outcomes: string }>>`
           SELECT outpost_push_batch(${nows}::bigint[], ${owners}::text[], ${tokens}::text[], ${clients}::text[], ${firstIds}::bigint[], ${lastIds}::bigint[],
-            ${counts}::int[], ${collections}::text[], ${keys}::text[], ${baseRevs}::bigint[], ${values}::text[]) AS outcomes`;
+            ${counts}::int[], ${collections}::text[], ${keys}::text[], ${baseRevs}::bigint[], ${values}::text[], ${outcomes}::text[]) AS outcomes`;
         return row!.outcomes;
       } catch (err) {
         // Nothing of the batch committed: a conflict with another transaction is retried whole.
@@ -362,15 +362,23 @@ class PgTx implements StorageTx {
     return rev;
   }
 
-  async getClient(clientId: string): Promise<{ user: string; lastMutationId: number } | undefined> {
-    const [row] = await this.#io('read', () => this.#sql<Array<{ owner: string; last_mutation_id: string }>>`SELECT owner, last_mutation_id FROM outpost_clients WHERE client_id = ${clientId} FOR UPDATE`);
-    return row && { user: row.owner, lastMutationId: Number(row.last_mutation_id) };
+  async getClient(clientId: string, outcomesFrom?: number): Promise<{ user: string; lastMutationId: number; outcomes?: string } | undefined> {
+    const [row] = await this.#io('read', () =>
+      this.#sql<Array<{ owner: string; last_mutation_id: string; outcomes: string | null }>>`
+        SELECT owner, last_mutation_id, CASE WHEN last_mutation_id >= ${outcomesFrom ?? null} THEN outcomes END AS outcomes FROM outpost_clients WHERE client_id = ${clientId} FOR UPDATE`,
+    );
+    return row && { user: row.owner, lastMutationId: Number(row.last_mutation_id), outcomes: row.outcomes ?? undefined };
   }
 
-  async setClient(clientId: string, user: string, lastMutationId: number): Promise<void> {
+  async setClient(clientId: string, user: string, lastMutationId: number, outcomes?: string): Promise<void> {
     // Usually the last statement before COMMIT: it travels with it. The guard: another user's push
     // may have claimed this new client id since getClient (serialization failure, run again).
-    this.#defer('write', () => this.#sql`INSERT INTO outpost_clients (client_id, owner, last_mutation_id) VALUES (${clientId}, ${user}, ${lastMutationId}) ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id, ${this.#sql.unsafe(CLIENT_OWNER_GUARD)}`);
+    this.#defer(
+      'write',
+      () =>
+        this.#sql`INSERT INTO outpost_clients (client_id, owner, last_mutation_id, outcomes) VALUES (${clientId}, ${user}, ${lastMutationId}, ${outcomes ?? null})
+          ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id, outcomes = coalesce(excluded.outcomes, outpost_clients.outcomes), ${this.#sql.unsafe(CLIENT_OWNER_GUARD)}`,
+    );
   }
 
   async seedRan(name: string): Promise<boolean> {

@@ -28,7 +28,7 @@ export interface PlainStatements {
   putAt: Statement<[number, string, number, string, string, string, number]>;
   deleteAt: Statement<[number, number, string, string, string, number]>;
   getClient: Statement<[string], { user: string; last_mutation_id: number }>;
-  setClient: Statement<[string, string, number]>;
+  setClient: Statement<[string, string, number, string | null]>;
   findSession: Statement<[string, number], { user: string; expires_at: number }>;
   savepoint: Statement<[]>;
   release: Statement<[]>;
@@ -55,8 +55,9 @@ export function plainStatements(db: Db): PlainStatements {
       'UPDATE documents SET rev = rev + 1, seq = ?, deleted = 1, value = NULL, changed_at = ? WHERE user = ? AND collection = ? AND key = ? AND rev = ? AND deleted = 0',
     ),
     getClient: db.prepare<[string], { user: string; last_mutation_id: number }>('SELECT user, last_mutation_id FROM clients WHERE client_id = ?'),
-    setClient: db.prepare<[string, string, number]>(
-      'INSERT INTO clients (client_id, user, last_mutation_id) VALUES (?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id',
+    // A NULL `outcomes` keeps the row's (a push of retries alone, see StorageTx.setClient).
+    setClient: db.prepare<[string, string, number, string | null]>(
+      'INSERT INTO clients (client_id, user, last_mutation_id, outcomes) VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id, outcomes = coalesce(excluded.outcomes, outcomes)',
     ),
     findSession: db.prepare<[string, number], { user: string; expires_at: number }>('SELECT user, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?'),
     // One name for every savepoint: they nest strictly, and SQLite releases or rolls back to the
@@ -104,7 +105,7 @@ export function applyPlain(s: PlainStatements, sessions: SessionCache, p: PlainP
           : s.putAt.run(seq, w.json, now, user, w.collection, w.key, w.baseRev).changes;
     if (changes !== 1) throw DECLINED;
   }
-  s.setClient.run(p.clientId, user, p.lastId);
+  s.setClient.run(p.clientId, user, p.lastId, p.outcomes ?? null);
 }
 
 /** How the writer thread ends on purpose, for tests of what a crash leaves: before or after a commit. */

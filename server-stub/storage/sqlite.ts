@@ -82,6 +82,9 @@ function statements(db: Db) {
       'SELECT collection, key, rev, seq, length(CAST(value AS BLOB)) AS value_bytes FROM documents WHERE user = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
     changesBetween: db.prepare<[string, number, number], DocRow>('SELECT collection, key, rev, seq, deleted, value FROM documents WHERE user = ? AND seq > ? AND seq <= ? ORDER BY seq'),
+    clientWithOutcomes: db.prepare<[number | null, string], { user: string; last_mutation_id: number; outcomes: string | null }>(
+      'SELECT user, last_mutation_id, CASE WHEN last_mutation_id >= ? THEN outcomes END AS outcomes FROM clients WHERE client_id = ?',
+    ),
     clientsOf: db.prepare<[string], { client_id: string; last_mutation_id: number }>('SELECT client_id, last_mutation_id FROM clients WHERE user = ?'),
     seedRan: db.prepare<[string]>('SELECT 1 FROM seeds WHERE name = ?'),
     markSeed: db.prepare<[string, number]>('INSERT INTO seeds (name, ran_at) VALUES (?, ?)'),
@@ -451,8 +454,8 @@ export class SqliteStorage implements Storage {
    * checked, and each write applies only at its base rev. The first check that fails rolls the job's
    * savepoint back and answers `declined` or `unauthorized`: nothing of the push is applied.
    */
-  async applyWrites(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number, session?: string): Promise<PushOutcome> {
-    const plain: PlainPush = { user, clientId, firstId, lastId, writes, now, session };
+  async applyWrites(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number, session?: string, outcomes?: string): Promise<PushOutcome> {
+    const plain: PlainPush = { user, clientId, firstId, lastId, writes, now, session, outcomes };
     try {
       return await new Promise<PushOutcome>((resolve, reject) => {
         const sync = (): PushOutcome => (applyPlain(this.#s, this.#sessions, plain), 'applied');
@@ -616,13 +619,13 @@ class SqliteTx implements StorageTx {
     });
   }
 
-  async getClient(clientId: string): Promise<{ user: string; lastMutationId: number } | undefined> {
-    const row = this.#io('read', () => this.#s.getClient.get(clientId));
-    return row && { user: row.user, lastMutationId: row.last_mutation_id };
+  async getClient(clientId: string, outcomesFrom?: number): Promise<{ user: string; lastMutationId: number; outcomes?: string } | undefined> {
+    const row = this.#io('read', () => this.#s.clientWithOutcomes.get(outcomesFrom ?? null, clientId));
+    return row && { user: row.user, lastMutationId: row.last_mutation_id, outcomes: row.outcomes ?? undefined };
   }
 
-  async setClient(clientId: string, user: string, lastMutationId: number): Promise<void> {
-    this.#io('write', () => this.#s.setClient.run(clientId, user, lastMutationId));
+  async setClient(clientId: string, user: string, lastMutationId: number, outcomes?: string): Promise<void> {
+    this.#io('write', () => this.#s.setClient.run(clientId, user, lastMutationId, outcomes ?? null));
   }
 
   async seedRan(name: string): Promise<boolean> {

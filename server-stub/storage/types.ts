@@ -23,10 +23,17 @@ export interface StorageTx {
   listDocs(user: string, collection: string): Promise<Array<{ key: string; rev: number; value: DocumentValue }>>;
   /** Writes a new state (`null` deletes), taking the user's next sequence number; returns the new rev. */
   writeDoc(user: string, collection: string, key: string, value: DocumentValue | null, now: number): Promise<number>;
-  /** The client's owner and last applied mutation id. */
-  getClient(clientId: string): Promise<{ user: string; lastMutationId: number } | undefined>;
-  /** Records the client's last applied mutation id (same transaction as its effects: exactly once). */
-  setClient(clientId: string, user: string, lastMutationId: number): Promise<void>;
+  /**
+   * The client's owner and last applied mutation id; with `outcomesFrom` (a push's first id), also
+   * the outcomes its latest push recorded (server-stub/push-record.ts) when that push's ids reach
+   * it: only a push that retries some of them needs them.
+   */
+  getClient(clientId: string, outcomesFrom?: number): Promise<{ user: string; lastMutationId: number; outcomes?: string } | undefined>;
+  /**
+   * Records the client's last applied mutation id (same transaction as its effects: exactly once)
+   * and, unless `outcomes` is undefined (the row keeps the ones it has), its push's outcomes as JSON.
+   */
+  setClient(clientId: string, user: string, lastMutationId: number, outcomes?: string): Promise<void>;
   /** True when seed `name` already ran on this data store. */
   seedRan(name: string): Promise<boolean>;
   /** Records that seed `name` ran. */
@@ -53,6 +60,8 @@ export interface PushOfWrites {
   lastId: number;
   writes: readonly PlainWrite[];
   now: number;
+  /** The push's outcomes for the client's row (see {@link StorageTx.setClient}); absent: the row keeps its own. */
+  outcomes?: string;
 }
 
 /** What {@link Storage.applyWrites} did: everything, or nothing and why. */
@@ -102,9 +111,9 @@ export interface Storage {
    * which decides duplicates, conflicts and errors. With `session` (a token hash whose session was
    * not read for this request) it applies only if that session is unexpired at `now` and belongs
    * to `user`, checked in the same transaction, and resolves `unauthorized` with nothing applied
-   * otherwise.
+   * otherwise. `outcomes` is recorded with `lastId` as {@link StorageTx.setClient} records it.
    */
-  applyWrites?(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number, session?: string): Promise<PushOutcome>;
+  applyWrites?(user: string, clientId: string, firstId: number, lastId: number, writes: readonly PlainWrite[], now: number, session?: string, outcomes?: string): Promise<PushOutcome>;
   /**
    * Reads one page of changes after `afterSeq`, the head position and lastMutationIds from one
    * snapshot. The page ends at `limit` changes or before its changes' JSON passes `maxBytes`

@@ -54,6 +54,9 @@ test('a data dir from schema 1 is migrated in place: data, cursors, clients and 
     await pullsSchema1Data(stub.url);
     const next = await post(`${stub.url}/sync/v1/push`, { protocol: 1, clientId: 'old-client', mutations: [{ id: 8, name: 'put', collection: 'notes', key: 'c', baseRev: 0, value: {} }] }, { token: 'legacy-token-of-alice' });
     assert.deepEqual(next.body.results, [{ id: 8, status: 'applied', rev: 1 }]);
+    // Schema 3 keeps outcomes from now on; id 7's went unrecorded: a bare duplicate, as before.
+    const retry = await post(`${stub.url}/sync/v1/push`, { protocol: 1, clientId: 'old-client', mutations: [{ id: 7, name: 'put', collection: 'notes', key: 'x', baseRev: 0, value: {} }, { id: 8, name: 'put', collection: 'notes', key: 'c', baseRev: 0, value: {} }] }, { token: 'legacy-token-of-alice' });
+    assert.deepEqual(retry.body.results, [{ id: 7, status: 'duplicate' }, { id: 8, status: 'duplicate', original: { status: 'applied', rev: 1 } }]);
   } finally {
     await stub.close();
   }
@@ -112,15 +115,48 @@ for (const from of [3, 4]) test(`a PostgreSQL data store at schema ${from} is mi
       const next = await alice.pushRaw([{ id: 2, name: 'put', collection: 'notes', key: 'a', baseRev: 1, value: { from: 4 } }]);
       assert.deepEqual(next.body, { results: [{ id: 2, status: 'applied', rev: 2 }], lastMutationId: 2 });
       const again = await alice.pushRaw([{ id: 2, name: 'put', collection: 'notes', key: 'a', baseRev: 1, value: { from: 4 } }]);
-      assert.deepEqual(again.body, { results: [{ id: 2, status: 'duplicate' }], lastMutationId: 2 });
+      assert.deepEqual(again.body, { results: [{ id: 2, status: 'duplicate', original: { status: 'applied', rev: 2 } }], lastMutationId: 2 });
     } finally {
       await stub.close();
     }
     const [{ value }] = await sql<Array<{ value: string }>>`SELECT value FROM outpost_meta WHERE key = 'schema_version'`;
     assert.equal(Number(value), PG_SCHEMA_VERSION);
-    assert.equal(PG_SCHEMA_VERSION, 5);
+    assert.equal(PG_SCHEMA_VERSION, 6);
     const [{ now }] = await sql<Array<{ now: string }>>`SELECT md5(prosrc) AS now FROM pg_proc WHERE proname IN ('outpost_push_batch', 'outpost_push_writes') AND pronamespace = current_schema()::regnamespace ORDER BY proname LIMIT 1`;
     assert.notEqual(now, source, 'migration 5 replaced the batch function (or migration 4 installed it)');
+  } finally {
+    await sql.end({ timeout: 1 });
+    await database.drop();
+  }
+});
+
+test('a PostgreSQL data store at schema 5 gains recorded outcomes; a node of the previous build still pushes through its batch function [postgres]', async () => {
+  const database = await freshDatabase();
+  const sql = postgres(database.url, { max: 1, onnotice: () => undefined });
+  try {
+    await migrate(sql, 5);
+    const token = 'token-from-schema-5';
+    await sql`INSERT INTO outpost_sessions (token_hash, owner, created_at, expires_at) VALUES (${createHash('sha256').update(token).digest('hex')}, 'alice', 0, ${Date.now() + 86_400_000})`;
+    // The previous build's call: eleven arguments, no outcomes.
+    const oldNodePush = async (id: number, key: string) =>
+      (await sql<Array<{ r: string }>>`SELECT outpost_push_batch(ARRAY[1000]::bigint[], ARRAY['alice'], ARRAY[NULL]::text[], ARRAY['old-client'], ARRAY[${id}]::bigint[], ARRAY[${id}]::bigint[],
+        ARRAY[1], ARRAY['notes'], ARRAY[${key}], ARRAY[0]::bigint[], ARRAY['{}']) AS r`)[0]!.r;
+    assert.equal(await oldNodePush(1, 'a'), 'a');
+    const stub = await startStub({ port: 0, dataDir: tempDir(), db: database.url });
+    try {
+      const alice = client(stub.url, token, 'old-client');
+      assert.deepEqual((await alice.pushRaw([{ id: 2, name: 'put', collection: 'notes', key: 'b', baseRev: 0, value: {} }])).body.results, [{ id: 2, status: 'applied', rev: 1 }]);
+      // A node still on the previous build applies id 3 after the migration: the row keeps id 2's outcome.
+      assert.equal(await oldNodePush(3, 'c'), 'a', 'applied');
+      const retry = await alice.pushRaw([1, 2, 3].map((id) => ({ id, name: 'put', collection: 'notes', key: 'x', baseRev: 0, value: {} })));
+      assert.deepEqual(retry.body.results, [
+        { id: 1, status: 'duplicate' },
+        { id: 2, status: 'duplicate', original: { status: 'applied', rev: 1 } },
+        { id: 3, status: 'duplicate' },
+      ]);
+    } finally {
+      await stub.close();
+    }
   } finally {
     await sql.end({ timeout: 1 });
     await database.drop();

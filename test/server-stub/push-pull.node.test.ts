@@ -87,8 +87,8 @@ eachBackend('retrying a push answers duplicate for every id already processed an
   assert.deepEqual(first.body.results.map((x: { status: string }) => x.status), ['applied', 'applied']);
   const retry = await c.pushRaw([...batch, { id: 3, name: 'patch', collection: 'n', key: 'k', baseRev: 2, patch: { n: 2 } }]);
   assert.deepEqual(retry.body.results, [
-    { id: 1, status: 'duplicate' },
-    { id: 2, status: 'duplicate' },
+    { id: 1, status: 'duplicate', original: { status: 'applied', rev: 1 } },
+    { id: 2, status: 'duplicate', original: { status: 'applied', rev: 2 } },
     { id: 3, status: 'applied', rev: 3 },
   ]);
   assert.equal(retry.body.lastMutationId, 3);

@@ -80,9 +80,14 @@ test('login needs user and password; response schemas accept what the spec descr
         { id: 2, status: 'conflict', current: { rev: 4, deleted: true } },
         { id: 3, status: 'rejected', error: { code: 'unknown-mutation', message: 'x' } },
         { id: 4, status: 'duplicate' },
+        { id: 5, status: 'duplicate', original: { status: 'applied', rev: 2 } },
+        { id: 6, status: 'duplicate', original: { status: 'conflict', current: { rev: 3, value: { x: 1 } } } },
+        { id: 7, status: 'duplicate', original: { status: 'rejected', error: { code: 'not-a-set', message: 'x' } } },
       ],
-      lastMutationId: 4,
+      lastMutationId: 7,
     }).ok,
   );
+  assert.equal(parseProtocol(PushResponseSchema, { results: [{ id: 1, status: 'duplicate', original: { status: 'duplicate' } }], lastMutationId: 1 }).ok, false, 'an original is a first answer, never a duplicate');
+  assert.equal(parseProtocol(PushResponseSchema, { results: [{ id: 1, status: 'duplicate', original: { status: 'rejected' } }], lastMutationId: 1 }).ok, false, 'a rejected original carries its error');
   assert.equal(parseProtocol(PushResponseSchema, { results: [{ id: 1, status: 'maybe' }], lastMutationId: 1 }).ok, false);
 });

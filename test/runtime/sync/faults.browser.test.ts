@@ -137,8 +137,9 @@ describe('sync engine: faults between client and server', () => {
     await b.sync.syncNow();
     expect(await b.store.collection('notes').get(id)).to.deep.equal({ id, text: 'a1' });
     expect(await (await b.sync.patch('notes', id, { text: 'theirs' })).acked).to.include({ status: 'applied', rev: 3 });
-    // A's retry is a duplicate (no rev): its second edit waits for the pull, which brings B's edit.
-    await setProxyRules([]);
+    // A's retry is a bare duplicate (no rev: a server that keeps no first answers, or an answer
+    // older than its record): its second edit waits for the pull, which brings B's edit.
+    await setProxyRules([{ route: 'push', fault: { forwardWithoutOriginals: true } }]);
     await a.sync.syncNow();
     expect(await first.acked).to.include({ status: 'applied' });
     expect(await second.acked, 'a conflict, not a silent overwrite of B\'s edit').to.include({ status: 'conflict', resolution: 'stored' });
@@ -153,10 +154,12 @@ describe('sync engine: faults between client and server', () => {
     const id = unique('stale');
     const a = await proxied({ sync: { collections: { notes: { conflict: 'server-wins' }, tasks: {} } } });
     await (await a.sync.put('notes', { id, v: 0 })).acked;
-    // The server applies the next edit but its answer is lost; the retry is a duplicate (no rev), and
-    // the pull that would bring the rev is refused for an hour.
+    // The server applies the next edit but its answer is lost; the retry is a bare duplicate (no
+    // rev, as from a server that keeps no first answers), and the pull that would bring the rev is
+    // refused for an hour.
     await setProxyRules([
       { route: 'push', times: 1, fault: { forwardThenCut: true } },
+      { route: 'push', fault: { forwardWithoutOriginals: true } },
       { route: 'pull', fault: { respond: { status: 503, contentType: 'application/json', headers: { 'Retry-After': '3600' }, body: '{"error":{"code":"internal","message":"busy"}}' } } },
     ]);
     const first = await a.sync.put('notes', { id, v: 1 });
@@ -263,6 +266,8 @@ describe('sync engine: faults between client and server', () => {
     ['a result for a mutation not sent', { id: 999, status: 'rejected', error: { code: 'x', message: 'y' } }],
     ['a conflict without the current document', { id: 1, status: 'conflict' }],
     ['an unknown status', { id: 1, status: 'ok' }],
+    ['a duplicate whose original rejection lacks its error', { id: 1, status: 'duplicate', original: { status: 'rejected' } }],
+    ['a duplicate whose original is a duplicate', { id: 1, status: 'duplicate', original: { status: 'duplicate' } }],
   ] as const) {
     it(`a push answer with ${what} is reported as unexpected-response naming it; the mutation is applied once later`, async () => {
       const id = unique('bad');
