@@ -11,6 +11,7 @@ export const SECURITY_HELP = `  --max-document <size>      largest document, e.g
   --max-pull-bytes <size>    a pull page ends past this many bytes (default 4m)
   --max-push-response <size> a push whose answer passes this many bytes is refused (default 32m)
   --max-push-writes <size>   a push stops once it has written this many bytes; the rest is sent again (default 8m)
+  --max-clients <n>          most client ids (devices, browser profiles) per user (default 1000)
   --push-rate <n>/<t>        pushes per user, e.g. 1200/1m, or off (default 1200/1m)
   --login-rate <n>/<t>       failed sign-ins per name and per address (default 10/1m)
   --jwt-issuer <iss>         accept JWTs from the app's identity provider with this issuer
@@ -28,6 +29,7 @@ export const SECURITY_FLAGS = {
   'max-pull-bytes': { type: 'string' },
   'max-push-response': { type: 'string' },
   'max-push-writes': { type: 'string' },
+  'max-clients': { type: 'string' },
   'push-rate': { type: 'string' },
   'login-rate': { type: 'string' },
   'jwt-issuer': { type: 'string' },
@@ -52,6 +54,7 @@ export function securityOptions(values: Values, env: NodeJS.ProcessEnv = process
   if (values['max-pull-bytes'] !== undefined) limits.pullBytes = parseBytes(values['max-pull-bytes'], '--max-pull-bytes');
   if (values['max-push-response'] !== undefined) limits.pushResponseBytes = parseBytes(values['max-push-response'], '--max-push-response');
   if (values['max-push-writes'] !== undefined) limits.pushWriteBytes = parseBytes(values['max-push-writes'], '--max-push-writes');
+  if (values['max-clients'] !== undefined) limits.clientsPerUser = count(values['max-clients'], '--max-clients');
   if (values['push-rate'] !== undefined) limits.pushRate = parseRate(values['push-rate'], '--push-rate');
   if (values['login-rate'] !== undefined) limits.loginRate = parseRate(values['login-rate'], '--login-rate');
   const issuer = values['jwt-issuer'];

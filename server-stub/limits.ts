@@ -25,6 +25,13 @@ export interface StubLimits {
    * 170 KB document wrote 170 MB and held the server for seconds. Default 8 MiB.
    */
   pushWriteBytes: number;
+  /**
+   * Client ids per user (`--max-clients`): a push from a new client id past it is refused (409
+   * `too-many-clients`). Each pull lists every client of its user and each client row keeps its
+   * latest push's outcomes, so without it one token could grow its user's pulls and rows without
+   * end. Default 1000 (a new client id comes with each new browser profile or cleared site data).
+   */
+  clientsPerUser: number;
   /** Pushes per user (`--push-rate`). Default 1200 per minute. */
   pushRate: Rate;
   /** Failed logins per user name and per client address (`--login-rate`). Default 10 per minute. */
@@ -36,6 +43,7 @@ export const DEFAULT_STUB_LIMITS: StubLimits = {
   ...DEFAULT_LIMITS,
   pushResponseBytes: 32 * 1024 * 1024,
   pushWriteBytes: 8 * 1024 * 1024,
+  clientsPerUser: 1000,
   pushRate: { count: 1200, periodMs: 60_000 },
   loginRate: { count: 10, periodMs: 60_000 },
 };
@@ -43,7 +51,7 @@ export const DEFAULT_STUB_LIMITS: StubLimits = {
 /** Fills in defaults and checks ranges. @throws Error naming the option. */
 export function resolveLimits(partial: Partial<StubLimits> = {}): StubLimits {
   const limits = { ...DEFAULT_STUB_LIMITS, ...partial };
-  for (const key of ['documentBytes', 'depth', 'setSize', 'pullBytes', 'pushResponseBytes', 'pushWriteBytes'] as const) {
+  for (const key of ['documentBytes', 'depth', 'setSize', 'pullBytes', 'pushResponseBytes', 'pushWriteBytes', 'clientsPerUser'] as const) {
     if (!Number.isSafeInteger(limits[key]) || limits[key] < 1) throw new Error(`limits.${key} must be a whole number of 1 or more, got ${limits[key]}.`);
   }
   // One conflict carries a whole document: below this, a single mutation could never be answered.

@@ -42,11 +42,13 @@ export async function applyPush(deps: PushDeps, caller: PushCaller | string, req
     }
   }
   const now = deps.now();
-  const fast = await tryPlainWrites(deps.storage, caller, clientId, mutations, deps.limits, now);
+  const known = knownClients(deps.storage);
+  // The fast path's one statement would create a new client's row uncounted (see knownClients).
+  const fast = known.get(clientId) === user ? await tryPlainWrites(deps.storage, caller, clientId, mutations, deps.limits, now) : undefined;
   if (fast !== undefined) return fast;
   // The general path reads and writes as `user`: only once a session read says the token is theirs.
   await caller.confirm();
-  return deps.storage.transaction(async (tx): Promise<string> => {
+  const json = await deps.storage.transaction(async (tx): Promise<string> => {
     // First statement: lock the pusher's change order, so this push sees every earlier one of the user.
     await tx.lockUser(user);
     // With the outcomes it recorded only when this push retries some of its ids.
@@ -57,6 +59,14 @@ export async function applyPush(deps: PushDeps, caller: PushCaller | string, req
     const client = await clientRead;
     if (client && client.user !== user) {
       throw new HttpError('client-id-taken', `Client id '${clientId}' already belongs to another user. Use a new client id per user (e.g. a fresh random UUID after sign-in).`);
+    }
+    // Counted under the user's lock: two new clients' pushes cannot both take the last place.
+    const max = deps.limits.clientsPerUser;
+    if (!client && (await tx.countClients(user)) >= max) {
+      throw new HttpError(
+        'too-many-clients',
+        `User '${user}' already has ${max} client ids, the most this server keeps (--max-clients ${max}), so a push from a new one ('${clientId}') is refused and nothing of it applied. Sync from a device that synced before, or ask the server's operator to raise --max-clients.`,
+      );
     }
     const before = client?.lastMutationId ?? 0;
     let last = before;
@@ -81,6 +91,27 @@ export async function applyPush(deps: PushDeps, caller: PushCaller | string, req
     await tx.setClient(clientId, user, last, last > before ? JSON.stringify(record) : undefined);
     return answer.json(last);
   });
+  remember(known, clientId, user);
+  return json;
+}
+
+// By storage, the client ids this process has seen stored, with their users (oldest first, at most
+// MAX_KNOWN). Only their pushes try the fast path: its single statement creates a new client's
+// row without counting the user's clients (--max-clients), so a client's first push on each node
+// goes the general way, which counts them.
+const seenClients = new WeakMap<Storage, Map<string, string>>();
+const MAX_KNOWN = 50_000;
+
+function knownClients(storage: Storage): Map<string, string> {
+  let map = seenClients.get(storage);
+  if (!map) seenClients.set(storage, (map = new Map()));
+  return map;
+}
+
+function remember(map: Map<string, string>, clientId: string, user: string): void {
+  map.delete(clientId);
+  map.set(clientId, user);
+  if (map.size > MAX_KNOWN) map.delete(map.keys().next().value!);
 }
 
 /** How many of the caller's documents a custom mutation's answer lists (`writes`). */

@@ -188,6 +188,8 @@ export const ERROR_STATUS = {
   'not-found': 404,
   'method-not-allowed': 405,
   'client-id-taken': 409,
+  /** The user has as many client ids as the server keeps (stub: `--max-clients`); a push from a new one is refused. */
+  'too-many-clients': 409,
   'cursor-expired': 410,
   'body-too-large': 413,
   'document-too-large': 413,

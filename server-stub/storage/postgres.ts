@@ -381,6 +381,11 @@ class PgTx implements StorageTx {
     );
   }
 
+  async countClients(user: string): Promise<number> {
+    const [row] = await this.#io('read', () => this.#sql<Array<{ n: string }>>`SELECT count(*) AS n FROM outpost_clients WHERE owner = ${user}`);
+    return Number(row!.n);
+  }
+
   async seedRan(name: string): Promise<boolean> {
     return (await this.#io('read', () => this.#sql`SELECT 1 FROM outpost_seeds WHERE name = ${name}`)).length > 0;
   }

@@ -85,6 +85,7 @@ function statements(db: Db) {
     clientWithOutcomes: db.prepare<[number | null, string], { user: string; last_mutation_id: number; outcomes: string | null }>(
       'SELECT user, last_mutation_id, CASE WHEN last_mutation_id >= ? THEN outcomes END AS outcomes FROM clients WHERE client_id = ?',
     ),
+    countClients: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM clients WHERE user = ?'),
     clientsOf: db.prepare<[string], { client_id: string; last_mutation_id: number }>('SELECT client_id, last_mutation_id FROM clients WHERE user = ?'),
     seedRan: db.prepare<[string]>('SELECT 1 FROM seeds WHERE name = ?'),
     markSeed: db.prepare<[string, number]>('INSERT INTO seeds (name, ran_at) VALUES (?, ?)'),
@@ -626,6 +627,10 @@ class SqliteTx implements StorageTx {
 
   async setClient(clientId: string, user: string, lastMutationId: number, outcomes?: string): Promise<void> {
     this.#io('write', () => this.#s.setClient.run(clientId, user, lastMutationId, outcomes ?? null));
+  }
+
+  async countClients(user: string): Promise<number> {
+    return this.#io('read', () => this.#s.countClients.get(user)!.n);
   }
 
   async seedRan(name: string): Promise<boolean> {

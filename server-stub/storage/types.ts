@@ -34,6 +34,8 @@ export interface StorageTx {
    * and, unless `outcomes` is undefined (the row keeps the ones it has), its push's outcomes as JSON.
    */
   setClient(clientId: string, user: string, lastMutationId: number, outcomes?: string): Promise<void>;
+  /** How many client ids `user` has (rows setClient wrote). */
+  countClients(user: string): Promise<number>;
   /** True when seed `name` already ran on this data store. */
   seedRan(name: string): Promise<boolean>;
   /** Records that seed `name` ran. */

@@ -182,3 +182,32 @@ eachBackend('built-in mutations on one document in a push see each other\'s writ
   const doc = (await c.pullAll()).changes.find((ch: { key: string }) => ch.key === 'k');
   assert.deepEqual(doc, { collection: 'n', key: 'k', rev: 5, value: { tags: ['b', 'c'], read: true } });
 });
+
+eachBackend('a push from a new client id past --max-clients answers 409 too-many-clients, nothing applied; known clients and other users go on', async (t, backend) => {
+  const stub = await stubFor(t, { limits: { clientsPerUser: 2 } }, backend);
+  const alice = await login(stub.url);
+  const put = (key: string) => ({ name: 'put', collection: 'n', key, baseRev: 0, value: { key } });
+  const [a, b, c] = [client(stub.url, alice), client(stub.url, alice), client(stub.url, alice)];
+  assert.equal((await a.push(put('a1'))).body.results[0].status, 'applied');
+  assert.equal((await b.push(put('b1'))).body.results[0].status, 'applied');
+  // Plain puts of distinct documents: the push the fast path takes for a known client.
+  const refused = await c.push(put('c1'), put('c2'));
+  assert.equal(refused.status, 409);
+  assert.equal(refused.body.error.code, 'too-many-clients');
+  assert.match(refused.body.error.message, /already has 2 client ids.*--max-clients 2.*nothing of it applied/);
+  const { changes, lastMutationIds } = await a.pullAll();
+  assert.deepEqual(changes.map((ch: { key: string }) => ch.key).sort(), ['a1', 'b1'], 'nothing of the refused push was applied');
+  assert.deepEqual(Object.keys(lastMutationIds).sort(), [a.clientId, b.clientId].sort());
+  // Clients that pushed before go on, on the fast path and the general one.
+  assert.equal((await a.push(put('a2'), put('a3'))).body.results[1].status, 'applied');
+  assert.equal((await b.push({ name: 'addToSet', collection: 'n', key: 'b1', field: 'tags', values: ['x'] })).body.results[0].status, 'applied');
+  // The cap is per user.
+  const bob = client(stub.url, await login(stub.url, 'bob'));
+  assert.equal((await bob.push(put('bob1'))).body.results[0].status, 'applied');
+});
+
+test('--max-clients parses as a count', () => {
+  assert.equal(securityOptions({ 'max-clients': '5' }).limits!.clientsPerUser, 5);
+  assert.throws(() => securityOptions({ 'max-clients': '0' }), /--max-clients/);
+  assert.equal(resolveLimits().clientsPerUser, 1000);
+});
