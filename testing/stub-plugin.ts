@@ -81,6 +81,8 @@ export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestR
       // One stub serves every test file of the run, mostly as alice: the per-user push rate limit
       // (tested on its own in the stub's tests) would only slow the run down.
       if (!args.includes('--push-rate')) args.push('--push-rate', 'off');
+      // Likewise the client ids per user: each test's store is a new client of the same few users.
+      if (!args.includes('--max-clients')) args.push('--max-clients', '1000000');
       await stub.start();
       await proxy.start();
     },
