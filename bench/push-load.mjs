@@ -6,12 +6,29 @@ import { join } from 'node:path';
 
 let counter = 0;
 
-/** A push of one ~330-byte email-like put, a new client id and key every call. */
-export function onePutPush() {
+/**
+ * Client ids the pushes take turns with: within the stub's default --max-clients (1000), and each
+ * client pushes again, as devices do (a client's first push on a node takes the general path).
+ */
+const CLIENTS = 500;
+
+/**
+ * A push of `batch` ~330-byte email-like puts of new keys (every push is a real write), from one of
+ * CLIENTS client ids in turn. Mutation ids grow with every call, so each client's do too; a push
+ * overtaken by a later one of its client (500 calls apart) would answer `duplicate`.
+ */
+export function putPush(batch = 1) {
   const n = ++counter;
-  const k = `${process.pid}-${n}`;
-  return JSON.stringify({ protocol: 1, clientId: `bench-${k}`, mutations: [{ id: 1, name: 'put', collection: 'messages', key: `m${k}`, baseRev: 0, value: { subject: `Quarterly report ${k}`, from: 'alice@example.test', to: ['bob@example.test'], snippet: 'Please find attached the numbers for the last quarter, as discussed on Monday.', labels: ['INBOX', 'UNREAD'], date: 1764000000000 + n } }] });
+  const mutations = [];
+  for (let i = 1; i <= batch; i++) {
+    const k = `${process.pid}-${n}-${i}`;
+    mutations.push({ id: n * batch + i, name: 'put', collection: 'messages', key: `m${k}`, baseRev: 0, value: { subject: `Quarterly report ${k}`, from: 'alice@example.test', to: ['bob@example.test'], snippet: 'Please find attached the numbers for the last quarter, as discussed on Monday.', labels: ['INBOX', 'UNREAD'], date: 1764000000000 + n } });
+  }
+  return JSON.stringify({ protocol: 1, clientId: `bench-${process.pid}-${n % CLIENTS}`, mutations });
 }
+
+/** A push of one put (see {@link putPush}). */
+export const onePutPush = () => putPush(1);
 
 /** CPU seconds (user + system) used so far by process `pid`: all its threads, or its main thread (the event loop) only. */
 export function cpuSeconds(pid, mainThread = false) {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Push throughput and latency of the stub under 50 concurrent clients, beside a bare Node http
+// Push throughput and latency of the stub under 50 concurrent connections (500 client ids of one
+// user taking turns, push-load.mjs), beside a bare Node http
 // server that parses the same JSON bodies and answers a same-shaped reply without validation or
 // storage (the ceiling this machine and load generator allow). Both servers run as child processes
 // so the load generator (autocannon, in this process) does not share their event loop.
@@ -17,6 +18,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
 import { startBarePushServer } from './bare-push-anchor.mjs';
+import { putPush } from './push-load.mjs';
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, runs: { type: 'string', default: '3' }, connections: { type: 'string', default: '50' }, out: { type: 'string', default: new URL('./results/stub-push.json', import.meta.url).pathname } } });
 const DURATION = Number(values.duration);
@@ -25,25 +27,12 @@ const CONNECTIONS = Number(values.connections);
 
 const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
 
-// ~330-byte email-like puts: a unique client and keys per request (every push is a real write).
-// autocannon resets per-connection context between requests, so each push is its own client.
-let counter = 0;
-function pushBody(batch) {
-  const n = ++counter;
-  const mutations = [];
-  for (let i = 1; i <= batch; i++) {
-    const k = `${n}-${i}`;
-    mutations.push({ id: i, name: 'put', collection: 'messages', key: `m${k}`, baseRev: 0, value: { subject: `Quarterly report ${k}`, from: 'alice@example.test', to: ['bob@example.test'], snippet: 'Please find attached the numbers for the last quarter, as discussed on Monday.', labels: ['INBOX', 'UNREAD'], date: 1764000000000 + n } });
-  }
-  return JSON.stringify({ protocol: 1, clientId: `bench-${process.pid}-${n}`, mutations });
-}
-
 async function load(url, headers, batch) {
   const result = await autocannon({
     url: `${url}/sync/v1/push`,
     connections: CONNECTIONS,
     duration: DURATION,
-    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, setupRequest: (req) => ({ ...req, body: pushBody(batch) }) }],
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, setupRequest: (req) => ({ ...req, body: putPush(batch) }) }],
   });
   if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
