@@ -8,7 +8,7 @@ import { REJECTED, observeRejections, rejectionTitle, type RejectionStore } from
 export interface RejectionDismissedDetail {
   /** The record dismissed, or for Dismiss all those that were listed. */
   rejections: StoredRejection[];
-  /** Dismiss all: every stored record was deleted, listed or not. */
+  /** Dismiss all: every record up to the newest listed was deleted, the older ones not listed too. */
   all: boolean;
 }
 
@@ -138,9 +138,10 @@ export class OutpostRejections extends LitElement {
     this.#refocus = { gone: new Set(rejections.map((r) => r.id)), index };
     try {
       const collection = store.collection<StoredRejection>(REJECTED);
-      // Dismiss all deletes what the person saw listed and what the limit hid; one added meanwhile
-      // by another tab would go too, which is what "all" says.
-      await (all ? collection.clear() : collection.delete(rejections[0].id));
+      // Dismiss all takes what was listed and the older ones the limit hid, not a refusal stored
+      // since (ids only grow) that the person has not seen yet.
+      const ids = all ? (await collection.query({ between: [0, rejections[0].id] })).map((r) => r.id) : [rejections[0].id];
+      await collection.bulkDelete(ids);
       this.dispatchEvent(new CustomEvent<RejectionDismissedDetail>('rejection-dismissed', { detail: { rejections, all }, bubbles: true, composed: true }));
     } catch (err) {
       this.#refocus = undefined;

@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../components/rejections.js';
 import type { OutpostRejections } from '../../components/rejections.js';
 import { openStore, deleteStore } from '../../runtime/store/index.js';
+import type { StoredRejection } from '../../runtime/sync/index.js';
 import { client, closeAll, unique, type Client } from '../runtime/sync/helpers.js';
 import { deepActive, expectAccessible, until } from './helpers.js';
 
@@ -87,7 +88,25 @@ describe('<outpost-rejections>', () => {
     await expectAccessible(el);
   });
 
-  it('lists the newest `limit` and says how many older ones it does not show', async () => {
+  it('Dismiss all leaves a refusal stored after the list was drawn, which the person has not seen', async () => {
+    const c = await client();
+    await refusePin(c);
+    await refusePin(c);
+    const el = await fixture<OutpostRejections>(html`<outpost-rejections .store=${c.store}></outpost-rejections>`);
+    await until(() => items(el).length === 2, 'two rejections listed');
+    const rejected = c.store.collection<StoredRejection>('$rejected');
+    const [newest] = await rejected.query({ direction: 'prev', limit: 1 });
+    // Stored as push-results.ts stores one, under a later mutation id.
+    const late: StoredRejection = { ...newest, id: newest.id + 1, mutation: { ...newest.mutation, id: newest.id + 1 }, at: Date.now() };
+    await rejected.put(late);
+    // The click comes before the list re-read the store: the person saw two.
+    expect(items(el).length).to.equal(2);
+    part(el, 'dismiss-all-button').click();
+    await until(() => items(el).length === 1 && !el.shadowRoot!.querySelector('[part=dismiss-all-button]'), 'only the late refusal listed');
+    expect((await rejected.query()).map((r) => r.id)).to.deep.equal([late.id]);
+  });
+
+  it('lists the newest `limit`, says how many older ones it does not show, and Dismiss all deletes those too', async () => {
     const c = await client();
     await refusePin(c);
     await refusePin(c);
@@ -96,6 +115,10 @@ describe('<outpost-rejections>', () => {
     expect(items(el).length).to.equal(1);
     expect(heading(el)).to.equal('Refused changes (2)');
     expect(el.shadowRoot!.querySelector('[part=more]')!.textContent).to.equal('1 older not shown.');
+    // Dismiss all takes the hidden one too.
+    part(el, 'dismiss-all-button').click();
+    await until(() => el.shadowRoot!.querySelector('[part=empty]'), 'the empty state');
+    expect(await c.store.collection('$rejected').count()).to.equal(0);
   });
 
   it('names the fix when the store was opened without the sync collections', async () => {
