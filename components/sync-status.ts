@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { SyncStatus, SyncStatusSource } from '../runtime/index.js';
 import { base } from './theme.js';
+import { observeRejections, rejectionTitle, type RejectionList, type RejectionStore } from './rejection-data.js';
 
 /** What `<outpost-sync-status>` reads: the sync engine, or anything with the same two members. */
 export type SyncStatusLike = SyncStatusSource & { readonly status?: SyncStatus };
@@ -40,17 +41,31 @@ function announcement(s: SyncStatus): string {
 }
 
 /**
+ * What is said when refusals arrive: the one refused and why, or how many; then how many wait to
+ * be reviewed, which also makes a second identical refusal new text for the live region.
+ */
+function refusal(added: number, { newest, total }: RejectionList): string {
+  const what = added === 1 ? `The server refused a change (${rejectionTitle(newest[0])}): ${newest[0].error.message}` : `The server refused ${plural(added, 'change')}.`;
+  return `${what} ${plural(total, 'refused change')} to review.`;
+}
+
+/**
  * A badge showing the sync engine's state: offline, server unreachable, syncing, "n pending", error or up to date,
- * with changes announced politely (aria-live) to screen-reader users.
+ * with changes announced politely (aria-live) to screen-reader users. Given the `store` too, it
+ * shows how many changes the server refused (the engine's `$rejected` records, live) as a button
+ * that fires `show-rejections`, and announces each new refusal with the server's reason.
  *
- * Properties: `sync` (the object `createSync()` returns, or any {@link SyncStatusLike}).
- * Attributes (reflected, for styling): `state` (`offline|unreachable|connecting|syncing|idle|error`), `pending`.
- * Parts: `badge`, `dot`, `label`, `error`.
+ * Properties: `sync` (the object `createSync()` returns, or any {@link SyncStatusLike}), `store`
+ * (optional: the store the engine writes to).
+ * Attributes (reflected, for styling): `state` (`offline|unreachable|connecting|syncing|idle|error`), `pending`, `rejected`.
+ * Events: `show-rejections` (`{ count }`: open `<outpost-rejections>` on it).
+ * Parts: `badge`, `dot`, `label`, `error`, `rejected-button`.
  * Custom properties: `--outpost-sync-status-idle`, `--outpost-sync-status-syncing`,
- * `--outpost-sync-status-offline`, `--outpost-sync-status-error` (the dot colours).
+ * `--outpost-sync-status-offline`, `--outpost-sync-status-error` (the dot colours; the last also
+ * marks the refused-changes button).
  *
  * @example
- * <outpost-sync-status .sync=${sync}></outpost-sync-status>
+ * <outpost-sync-status .sync=${sync} .store=${store} @show-rejections=${() => (rejectionsOpen = true)}></outpost-sync-status>
  */
 @customElement('outpost-sync-status')
 export class OutpostSyncStatus extends LitElement {
@@ -86,6 +101,12 @@ export class OutpostSyncStatus extends LitElement {
       .error {
         color: var(--outpost-color-danger, #a40e26);
       }
+      button {
+        font-size: inherit;
+        padding: 0.1em 0.6em;
+        margin-inline-start: 0.4em;
+        border-color: var(--outpost-sync-status-error, #cf222e);
+      }
     `,
   ];
 
@@ -98,25 +119,65 @@ export class OutpostSyncStatus extends LitElement {
   /** Mutations waiting for the server, reflected for styling. */
   @property({ type: Number, reflect: true }) accessor pending = 0;
 
+  /** The store the sync engine writes to: set, the badge also counts the changes the server refused. */
+  @property({ attribute: false }) accessor store: RejectionStore | undefined;
+
+  /** Refused changes still stored (0 without `store`), reflected for styling. */
+  @property({ type: Number, reflect: true }) accessor rejected = 0;
+
   @state() accessor #status: SyncStatus | undefined;
   @state() accessor #announced = '';
+  @state() accessor #refused = '';
 
   #unsubscribe: (() => void) | undefined;
   #subscribedTo: SyncStatusLike | undefined;
+  #stopRejections: (() => void) | undefined;
+  #observedStore: RejectionStore | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.#resubscribe();
+    this.#observeRejections();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#unsubscribe?.();
     this.#unsubscribe = this.#subscribedTo = undefined;
+    this.#stopRejections?.();
+    this.#stopRejections = this.#observedStore = undefined;
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('sync')) this.#resubscribe();
+    if (changed.has('store')) this.#observeRejections();
+  }
+
+  #observeRejections(): void {
+    if (!this.isConnected || this.#observedStore === this.store) return;
+    this.#stopRejections?.();
+    this.#observedStore = this.store;
+    this.rejected = 0;
+    if (!this.store) return;
+    // Records there before the badge showed are counted, not announced: only a new refusal is news.
+    let seen: number | undefined;
+    this.#stopRejections = observeRejections(
+      this.store,
+      1,
+      (list) => {
+        const newest = list.newest[0]?.id ?? 0;
+        // Record ids are mutation ids, which only grow: a newer newest is a new refusal. A dismissal
+        // in the same change may hide how many came; one at least did.
+        if (seen !== undefined && newest > seen) this.#refused = refusal(Math.max(list.total - this.rejected, 1), list);
+        seen = Math.max(seen ?? 0, newest);
+        this.rejected = list.total;
+      },
+      console.error,
+    );
+  }
+
+  #showRejections(): void {
+    this.dispatchEvent(new CustomEvent<{ count: number }>('show-rejections', { detail: { count: this.rejected }, bubbles: true, composed: true }));
   }
 
   #resubscribe(): void {
@@ -142,7 +203,9 @@ export class OutpostSyncStatus extends LitElement {
         <span part="label">${s ? describe(s) : 'Sync not started'}</span>
         ${s?.state === 'error' && s.lastError ? html`<span class="visually-hidden">:</span><span class="error" part="error">${s.lastError.message}</span>` : nothing}
       </span>
+      ${this.rejected ? html`<button part="rejected-button" @click=${this.#showRejections}>${plural(this.rejected, 'change')} refused</button>` : nothing}
       <span class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#announced}</span>
+      <span class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#refused}</span>
     `;
   }
 }

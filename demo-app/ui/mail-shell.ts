@@ -23,6 +23,7 @@ import type { MailThreadList } from './thread-list.js';
 import type { ComposeRequest, MailThreadView } from './thread-view.js';
 import { renderNav, renderToolbar } from './shell-parts.js';
 import { labelsSnapshot, save } from '../app/snapshots.js';
+import { refusedChangeTitle } from '../app/refused.js';
 import './thread-list.js';
 
 /** more-views.ts once fetched (or being fetched): one chunk for every shell. */
@@ -62,6 +63,7 @@ export class MailShell extends LitElement {
   @state() accessor helpOpen = false;
   @state() accessor authLost = false;
   @state() accessor conflictsOpen = false;
+  @state() accessor rejectionsOpen = false;
 
   #lastUndo: (() => Promise<void>) | undefined;
   #stops: Array<() => void> = [];
@@ -87,8 +89,8 @@ export class MailShell extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // A conversation, compose, the drafts list or the conflict inbox about to show: its chunk now.
-    if (this.threadId || this.draft || this.conflictsOpen || (this.mailbox.kind === 'system' && this.mailbox.id === 'drafts')) this.#loadMoreViews();
+    // A conversation, compose, the drafts list, the conflict inbox or the refused changes about to show: its chunk now.
+    if (this.threadId || this.draft || this.conflictsOpen || this.rejectionsOpen || (this.mailbox.kind === 'system' && this.mailbox.id === 'drafts')) this.#loadMoreViews();
     // What the list held of a conversation is painted only as it is opened from the list.
     if (changed.has('threadId') && this.#opened?.threadId !== this.threadId) this.#opened = undefined;
     // What the next cold start paints before the store opens.
@@ -320,13 +322,14 @@ export class MailShell extends LitElement {
           <form role="search" @submit=${this.#submitSearch}>
             <input type="search" aria-label="Search mail" placeholder="Search mail (from: to: subject: label: is:unread has:attachment before: after:)" .value=${searchValue} />
           </form>
-          <outpost-sync-status class="sync" .sync=${this.session?.sync}></outpost-sync-status>
+          <outpost-sync-status class="sync" .sync=${this.session?.sync} .store=${this.session?.store} @show-rejections=${() => (this.rejectionsOpen = true)}></outpost-sync-status>
           <details class="accounts">
             <summary aria-label=${`Account ${this.user}`}>${this.user}</summary>
             <div class="menu-panel" @click=${this.#closeMenuOnLink}>
               <ul>${this.accounts.map((a, i) => html`<li><a href=${mailPath(i, { kind: 'system', id: 'inbox' })} aria-current=${i === this.account ? 'page' : 'false'}>${addressOf(a.user).email}</a></li>`)}</ul>
               <a href="/signin">Add another account</a>
               <button @click=${() => (this.conflictsOpen = true)}>Sync conflicts</button>
+              <button @click=${() => (this.rejectionsOpen = true)}>Refused changes</button>
               <button @click=${() => this.dispatchEvent(new CustomEvent('sign-out', { detail: this.user, bubbles: true, composed: true }))}>Sign out ${this.user}</button>
             </div>
           </details>
@@ -353,6 +356,9 @@ export class MailShell extends LitElement {
       <outpost-toaster></outpost-toaster>
       <outpost-dialog label="Sync conflicts" .open=${this.conflictsOpen} @close=${() => (this.conflictsOpen = false)}>
         ${this.conflictsOpen ? html`<outpost-conflict-inbox .sync=${this.session?.sync}></outpost-conflict-inbox>` : ''}
+      </outpost-dialog>
+      <outpost-dialog class="refused" label="Refused changes" .open=${this.rejectionsOpen} @close=${() => (this.rejectionsOpen = false)}>
+        ${this.rejectionsOpen ? html`<outpost-rejections .store=${this.session?.store} .describe=${refusedChangeTitle}></outpost-rejections>` : ''}
       </outpost-dialog>
       <outpost-dialog class="help" label="Keyboard shortcuts" .open=${this.helpOpen} @close=${() => (this.helpOpen = false)}>
         <table class="shortcuts">

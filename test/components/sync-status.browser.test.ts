@@ -1,4 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../components/sync-status.js';
 import type { OutpostSyncStatus } from '../../components/sync-status.js';
 import { goOffline, goOnline, killStub, startStubAgain } from '../../testing/commands.js';
@@ -71,6 +71,41 @@ describe('<outpost-sync-status>', () => {
     expect(error).to.contain('Sign in again');
     expect(live(el).textContent).to.contain('Sync error:');
     await expectAccessible(el);
+  });
+
+  it('given the store, counts the changes the server refused, live, announces a new one with its reason and offers to show them', async () => {
+    const c = await client();
+    // One refused before the badge shows: counted, not announced.
+    expect((await (await c.sync.custom('pin', { key: unique('p') })).acked).status).to.equal('rejected');
+    const el = await fixture<OutpostSyncStatus>(html`<outpost-sync-status .sync=${c.sync} .store=${c.store}></outpost-sync-status>`);
+    const refused = () => el.shadowRoot!.querySelector<HTMLButtonElement>('[part=rejected-button]');
+    await until(() => refused()?.textContent === '1 change refused', '"1 change refused"');
+    expect(el.getAttribute('rejected')).to.equal('1');
+    const said = () => [...el.shadowRoot!.querySelectorAll('[role=status]')].map((r) => r.textContent).join(' ');
+    expect(said()).not.to.contain('refused');
+
+    const id = unique('r');
+    await (await c.sync.put('notes', { id, labels: 'not-a-list' })).acked;
+    expect((await (await c.sync.addToSet('notes', id, 'labels', ['x'])).acked).status).to.equal('rejected');
+    await until(() => refused()?.textContent === '2 changes refused', '"2 changes refused" without a reload');
+    const [stored] = (await c.store.collection('$rejected').query({ direction: 'prev', limit: 1 })) as Array<{ error: { message: string } }>;
+    await until(() => said().includes(`The server refused a change (addToSet on notes / ${id}): ${stored.error.message} 2 refused changes to review.`), 'the refusal announced with its reason');
+    await expectAccessible(el);
+
+    const shown = oneEvent(el, 'show-rejections');
+    refused()!.click();
+    expect((await shown).detail).to.deep.equal({ count: 2 });
+
+    await c.store.collection('$rejected').clear();
+    await until(() => !refused(), 'the button gone once every refusal is dismissed');
+    expect(el.getAttribute('rejected')).to.equal('0');
+
+    // Moved in the page (removed, put back): it follows the store again.
+    const parent = el.parentElement!;
+    el.remove();
+    parent.append(el);
+    expect((await (await c.sync.custom('pin', { key: unique('p') })).acked).status).to.equal('rejected');
+    await until(() => refused()?.textContent === '1 change refused', '"1 change refused" after being moved');
   });
 
   it('does not announce the periodic syncing blip, and stops listening when removed', async () => {

@@ -21,14 +21,14 @@ function withStaticImports(metafile: Metafile, output: string, seen = new Set<st
   return seen;
 }
 
-test('the mail route loads without the conversation view, compose, the drafts list, the conflict inbox and DOMPurify; they are built into a later chunk', async () => {
+test('the mail route loads without the conversation view, compose, the drafts list, the conflict inbox, the refused changes and DOMPurify; they are built into a later chunk', async () => {
   const options = appOptions({ root, dev: false }) as Parameters<typeof build>[0];
   const { metafile } = await build({ ...options, entryPoints: { main: join(root, 'demo-app/main.ts') }, outdir: join(root, '.tmp/chunks-test'), write: false, metafile: true, sourcemap: false, plugins: [], logLevel: 'silent' });
   const inputsOf = (outputs: Iterable<string>) => [...outputs].flatMap((o) => Object.keys(metafile.outputs[o].inputs));
   const route = Object.keys(metafile.outputs).find((o) => 'demo-app/ui/mail-shell.ts' in metafile.outputs[o].inputs);
   assert.ok(route, 'a chunk holds mail-shell.ts');
   const atStart = inputsOf(withStaticImports(metafile, route));
-  const later = /demo-app\/ui\/(thread-view|compose-panel|drafts-list|message-body)\.ts$|components\/(conflict-inbox|inspector)\.ts$|node_modules\/dompurify\//;
+  const later = /demo-app\/ui\/(thread-view|compose-panel|drafts-list|message-body)\.ts$|components\/(conflict-inbox|rejections|inspector)\.ts$|node_modules\/dompurify\//;
   assert.ok(atStart.some((i) => i.endsWith('demo-app/ui/thread-list.ts')), 'the inbox list is in the route');
   assert.deepEqual(atStart.filter((i) => later.test(i)), []);
   const all = inputsOf(Object.keys(metafile.outputs));

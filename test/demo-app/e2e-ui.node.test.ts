@@ -181,6 +181,30 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     await eventually(async () => ((await page.evaluate(() => !!window.__e2e.find('mail-compose'))) ? undefined : true), 'the compose panel to close');
   });
 
+  test('a send the server refuses shows in the sync status; its button opens the refused changes with the server\'s reason, and Dismiss clears it', async () => {
+    await page.goto(`${url}/u/0/inbox`);
+    await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
+    // Straight through the engine, past compose's own check: the server's send handler refuses 51
+    // recipients (too-many-recipients), as it would a send made before the limit was known.
+    await page.evaluate(async () => {
+      const shell = window.__e2e.find('mail-shell') as Element & { session: { sync: { custom(name: string, args: unknown): Promise<unknown> } } };
+      const n = Date.now();
+      await shell.session.sync.custom('send', { id: `msg-refused-${n}`, threadId: `thread-refused-${n}`, to: Array.from({ length: 51 }, (_, i) => `r${i}@x.io`), cc: [], subject: 'Refused', text: 'Hello', sentAt: n });
+    });
+    const refused = () => page.evaluate(() => window.__e2e.all('outpost-sync-status').map((el) => el.shadowRoot!.querySelector('[part=rejected-button]')?.textContent).join(''));
+    await eventually(async () => ((await refused()) === '1 change refused' ? true : undefined), 'the sync status to count the refused send');
+    await clickButton(page, '1 change refused');
+    const listed = async () => (await deepTexts(page, 'outpost-rejections')).join(' ');
+    await eventually(async () => ((await listed()).includes('Send “Refused”') ? true : undefined), 'the refused send, named by its subject');
+    assert.match(await listed(), /The server refused this change: A message may go to at most 50 recipients.*\(too-many-recipients\)/);
+    assert.deepEqual(await axeViolations(page), [], 'the refused changes dialog');
+    await clickButton(page, 'Dismiss Send “Refused”');
+    await eventually(async () => ((await listed()).includes('No refused changes.') ? true : undefined), 'the dismissed send to leave the list');
+    await eventually(async () => ((await refused()) ? undefined : true), 'the sync status to drop the count');
+    await page.keyboard.press('Escape');
+    await eventually(async () => ((await page.evaluate(() => (window.__e2e.all('outpost-dialog.refused')[0] as Element & { open: boolean }).open)) ? undefined : true), 'Escape to close the dialog');
+  });
+
   test('a mailbox bigger than a page: the newest 50 conversations first, the next page on scrolling to the end; Select all + Archive takes every listed one out of the inbox once', async () => {
     // The previous test's last change (an undo) must be on the server before it is compared.
     await eventually(async () => ((await deepTexts(page, 'outpost-sync-status')).some((t) => t.includes('Up to date')) ? true : undefined), 'earlier changes to reach the server');
