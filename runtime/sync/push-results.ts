@@ -1,7 +1,7 @@
 // What the server answered to a push, applied locally: acknowledgements, rejections rolled back,
 // conflicts settled by the collection's policy; and which pending entries a push may send.
 // Loaded with the network code, after the app has rendered from IndexedDB.
-import type { StoreTransaction } from '../store/index.js';
+import type { Collection, StoreTransaction } from '../store/index.js';
 import type { CurrentDocument, DocumentValue, Mutation, MutationResult, ProtocolError } from '../protocol/index.js';
 import { applyMutation, mergeFields } from './apply.js';
 import type { MutationOutcome, Outbox } from './outbox.js';
@@ -158,9 +158,23 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], answered: Mu
         outcomes.set(entry.id, await settle(o, tx, entry, r.current, collection, key, rest));
       }
     }
+    if ([...outcomes.values()].some((s) => s.status === 'rejected')) await keepNewest(tx.collection<StoredRejection>('$rejected'));
   });
   // In id order, as the handles settle: the plain acknowledgements were recorded first.
   return new Map([...outcomes].sort((a, b) => a[0] - b[0]));
+}
+
+/**
+ * The most refused mutations `$rejected` keeps: each holds its whole mutation (a put's document up
+ * to the server's limit), and nothing else removes them until a person dismisses them
+ * (`<outpost-rejections>`) or the app deletes them.
+ */
+const MAX_REJECTED = 200;
+
+/** Deletes all but the newest MAX_REJECTED records (ids grow with time). */
+async function keepNewest(rejected: Collection<StoredRejection>): Promise<void> {
+  const over = (await rejected.count()) - MAX_REJECTED;
+  if (over > 0) await rejected.bulkDelete((await rejected.query({ limit: over })).map((r) => r.id));
 }
 
 async function settle(o: Outbox, tx: Tx, entry: OutboxEntry, current: CurrentDocument, collection: string, key: string, rest: OutboxEntry[]): Promise<Settled> {

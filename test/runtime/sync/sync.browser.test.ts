@@ -164,6 +164,20 @@ describe('sync engine: mutations, push and pull', () => {
     expect(await a.store.collection('$outbox').count()).to.equal(0);
   });
 
+  it('$rejected keeps the newest 200 refusals: older ones go as new ones are stored', async () => {
+    const id = unique('r200');
+    const a = await client();
+    const ids = Array.from({ length: 205 }, (_, i) => `${id}-${i}`);
+    await Promise.all((await a.sync.batch((b) => ids.map((k) => b.put('notes', { id: k, labels: 'not-a-list' })))).map((h) => h.acked));
+    const refused = await a.sync.batch((b) => ids.map((k) => b.addToSet('notes', k, 'labels', ['x'])));
+    const outcomes = await Promise.all(refused.map((h) => h.acked));
+    expect(outcomes.every((o) => o.status === 'rejected')).to.equal(true);
+    const kept = (await a.store.collection('$rejected').query()) as Array<{ id: number; mutation: { key: string } }>;
+    expect(kept.length).to.equal(200);
+    // The first five refused are the ones gone.
+    expect(kept.map((r) => r.mutation.key).sort()).to.deep.equal(ids.slice(5).sort());
+  });
+
   it('two rejected mutations of one document roll it back to what the server has, not to the first one\'s effect', async () => {
     const id = unique('r2');
     const a = await client();
