@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { StoredConflict, Sync } from '../runtime/index.js';
 import { base } from './theme.js';
 import { conflictRows, mergedValue, type Side } from './conflict-diff.js';
+import { Subscription } from './subscription.js';
 
 /** How a conflict was resolved. */
 export type ConflictResolution = 'mine' | 'theirs' | 'merge';
@@ -98,32 +99,19 @@ export class OutpostConflictInbox extends LitElement {
   @state() accessor #busy: string | undefined;
   @state() accessor #error = '';
 
-  #stop: (() => void) | undefined;
-  #observed: ConflictSync | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#observe();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#stop?.();
-    this.#stop = this.#observed = undefined;
-  }
-
-  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('sync')) this.#observe();
-  }
-
-  #observe(): void {
-    if (!this.isConnected || this.#observed === this.sync) return;
-    this.#stop?.();
-    this.#observed = this.sync;
-    this.#conflicts = [];
-    this.#stop = this.sync?.conflicts.observe(
-      (list) => (this.#conflicts = list),
-      (err) => (this.#error = `Could not read the stored conflicts: ${(err as Error)?.message ?? err}`),
+  constructor() {
+    super();
+    // The conflicts of whichever engine `.sync` holds, while connected.
+    new Subscription(
+      this,
+      () => [this.sync] as const,
+      (sync) => {
+        this.#conflicts = [];
+        return sync?.conflicts.observe(
+          (list) => (this.#conflicts = list),
+          (err) => (this.#error = `Could not read the stored conflicts: ${(err as Error)?.message ?? err}`),
+        );
+      },
     );
   }
 

@@ -5,6 +5,7 @@ import type { Store, SyncStatus } from '../runtime/index.js';
 import type { SyncStatusLike } from './sync-status.js';
 import { formatBytes, readBrowser, readStore, type BrowserSnapshot, type StoreSnapshot } from './inspector-data.js';
 import { base } from './theme.js';
+import { Subscription } from './subscription.js';
 
 /** What the inspector asks of the service-worker client (`registerServiceWorker()`'s fits). */
 export interface InspectorServiceWorker {
@@ -92,37 +93,34 @@ export class OutpostInspector extends LitElement {
   @state() accessor #swVersion: string | undefined;
   @state() accessor #error = '';
 
-  #stops: Array<() => void> = [];
+  constructor() {
+    super();
+    // Every collection of whichever store `.store` holds, and the status of `.sync`'s engine, while connected.
+    new Subscription(
+      this,
+      () => [this.store, this.limit] as const,
+      (store, limit) =>
+        store?.observe(
+          Object.keys(store.schema.collections),
+          () => readStore(store, limit),
+          (snapshot) => (this.#store = snapshot),
+          (err) => (this.#error = `Could not read store '${store.name}': ${(err as Error)?.message ?? err}`),
+        ),
+    );
+    new Subscription(
+      this,
+      () => [this.sync] as const,
+      (sync) => sync?.subscribe((s) => (this.#status = s)),
+    );
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#watch();
     void this.refresh();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#stops.splice(0).forEach((f) => f());
-  }
-
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (this.isConnected && (changed.has('store') || changed.has('sync') || changed.has('limit')) && this.hasUpdated) this.#watch();
     if (changed.has('sw') && this.hasUpdated) void this.refresh();
-  }
-
-  #watch(): void {
-    this.#stops.splice(0).forEach((f) => f());
-    const { store, sync, limit } = this;
-    if (store) {
-      const stop = store.observe(
-        Object.keys(store.schema.collections),
-        () => readStore(store, limit),
-        (snapshot) => (this.#store = snapshot),
-        (err) => (this.#error = `Could not read store '${store.name}': ${(err as Error)?.message ?? err}`),
-      );
-      this.#stops.push(stop);
-    }
-    if (sync) this.#stops.push(sync.subscribe((s) => (this.#status = s)));
   }
 
   /** Re-reads the service worker, caches and storage estimate. */

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { StoredRejection } from '../runtime/index.js';
 import { base } from './theme.js';
 import { REJECTED, observeRejections, rejectionTitle, type RejectionStore } from './rejection-data.js';
+import { Subscription } from './subscription.js';
 
 /** Detail of the `rejection-dismissed` event. */
 export interface RejectionDismissedDetail {
@@ -91,42 +92,30 @@ export class OutpostRejections extends LitElement {
   @state() accessor #busy = false;
   @state() accessor #error = '';
 
-  #stop: (() => void) | undefined;
-  #observed: { store: RejectionStore | undefined; limit: number } | undefined;
   // Where focus goes once a dismissed record has left the list: the button it was on is gone.
   #refocus: { gone: Set<number>; index: number } | undefined;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#observe();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#stop?.();
-    this.#stop = this.#observed = undefined;
-  }
-
-  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('store') || changed.has('limit')) this.#observe();
-  }
-
-  #observe(): void {
-    if (!this.isConnected || (this.#observed?.store === this.store && this.#observed?.limit === this.limit)) return;
-    this.#stop?.();
-    this.#observed = { store: this.store, limit: this.limit };
-    this.#list = [];
-    this.#total = 0;
-    this.#error = '';
-    if (!this.store) return;
-    this.#stop = observeRejections(
-      this.store,
-      this.limit,
-      ({ newest, total }) => {
-        this.#list = newest;
-        this.#total = total;
+  constructor() {
+    super();
+    // The newest records of whichever store `.store` holds, while connected.
+    new Subscription(
+      this,
+      () => [this.store, this.limit] as const,
+      (store, limit) => {
+        this.#list = [];
+        this.#total = 0;
+        this.#error = '';
+        if (!store) return;
+        return observeRejections(
+          store,
+          limit,
+          ({ newest, total }) => {
+            this.#list = newest;
+            this.#total = total;
+          },
+          (err) => (this.#error = `Could not read the refused changes: ${(err as Error)?.message ?? err}`),
+        );
       },
-      (err) => (this.#error = `Could not read the refused changes: ${(err as Error)?.message ?? err}`),
     );
   }
 

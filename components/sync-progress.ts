@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { base } from './theme.js';
+import { Subscription } from './subscription.js';
 
 /** Detail of the sync engine's `progress` event (one per pulled page). */
 export interface SyncProgressDetail {
@@ -61,8 +62,6 @@ export class OutpostSyncProgress extends LitElement {
   /** Whether the first sync has finished (the bar never shows again). */
   @state() accessor done = false;
 
-  #listening: EventTarget | undefined;
-
   #onProgress = (e: Event) => {
     if (this.done) return;
     const detail = (e as CustomEvent<SyncProgressDetail>).detail;
@@ -74,27 +73,21 @@ export class OutpostSyncProgress extends LitElement {
     }
   };
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#listen();
+  constructor() {
+    super();
+    // The progress events of whichever engine `.sync` holds, while connected.
+    new Subscription(
+      this,
+      () => [this.sync] as const,
+      (sync) => {
+        sync?.addEventListener('progress', this.#onProgress);
+        return () => sync?.removeEventListener('progress', this.#onProgress);
+      },
+    );
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#listening?.removeEventListener('progress', this.#onProgress);
-    this.#listening = undefined;
-  }
-
-  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('sync')) this.#listen();
+  protected override willUpdate(): void {
     this.hidden = !this.#running;
-  }
-
-  #listen(): void {
-    if (!this.isConnected || this.#listening === this.sync) return;
-    this.#listening?.removeEventListener('progress', this.#onProgress);
-    this.#listening = this.sync;
-    this.sync?.addEventListener('progress', this.#onProgress);
   }
 
   override render() {

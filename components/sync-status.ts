@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { SyncStatus, SyncStatusSource } from '../runtime/index.js';
 import { base } from './theme.js';
+import { Subscription } from './subscription.js';
 import { observeRejections, rejectionTitle, type RejectionList, type RejectionStore } from './rejection-data.js';
 
 /** What `<outpost-sync-status>` reads: the sync engine, or anything with the same two members. */
@@ -129,69 +130,50 @@ export class OutpostSyncStatus extends LitElement {
   @state() accessor #announced = '';
   @state() accessor #refused = '';
 
-  #unsubscribe: (() => void) | undefined;
-  #subscribedTo: SyncStatusLike | undefined;
-  #stopRejections: (() => void) | undefined;
-  #observedStore: RejectionStore | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#resubscribe();
-    this.#observeRejections();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#unsubscribe?.();
-    this.#unsubscribe = this.#subscribedTo = undefined;
-    this.#stopRejections?.();
-    this.#stopRejections = this.#observedStore = undefined;
-  }
-
-  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('sync')) this.#resubscribe();
-    if (changed.has('store')) this.#observeRejections();
-  }
-
-  #observeRejections(): void {
-    if (!this.isConnected || this.#observedStore === this.store) return;
-    this.#stopRejections?.();
-    this.#observedStore = this.store;
-    this.rejected = 0;
-    if (!this.store) return;
-    // Records there before the badge showed are counted, not announced: only a new refusal is news.
-    let seen: number | undefined;
-    this.#stopRejections = observeRejections(
-      this.store,
-      1,
-      (list) => {
-        const newest = list.newest[0]?.id ?? 0;
-        // Record ids are mutation ids, which only grow: a newer newest is a new refusal. A dismissal
-        // in the same change may hide how many came; one at least did.
-        if (seen !== undefined && newest > seen) this.#refused = refusal(Math.max(list.total - this.rejected, 1), list);
-        seen = Math.max(seen ?? 0, newest);
-        this.rejected = list.total;
+  constructor() {
+    super();
+    // The status of whichever engine `.sync` holds, while connected.
+    new Subscription(
+      this,
+      () => [this.sync] as const,
+      (sync) =>
+        sync?.subscribe((s) => {
+          this.#status = s;
+          this.state = s.state;
+          this.pending = s.pending;
+          const said = announcement(s);
+          // Keep the live region's text while syncing so a transient state says nothing.
+          if (said) this.#announced = said;
+        }),
+    );
+    // The refused changes of whichever store `.store` holds, while connected.
+    new Subscription(
+      this,
+      () => [this.store] as const,
+      (store) => {
+        this.rejected = 0;
+        if (!store) return;
+        // Records there before the badge showed are counted, not announced: only a new refusal is news.
+        let seen: number | undefined;
+        return observeRejections(
+          store,
+          1,
+          (list) => {
+            const newest = list.newest[0]?.id ?? 0;
+            // Record ids are mutation ids, which only grow: a newer newest is a new refusal. A dismissal
+            // in the same change may hide how many came; one at least did.
+            if (seen !== undefined && newest > seen) this.#refused = refusal(Math.max(list.total - this.rejected, 1), list);
+            seen = Math.max(seen ?? 0, newest);
+            this.rejected = list.total;
+          },
+          console.error,
+        );
       },
-      console.error,
     );
   }
 
   #showRejections(): void {
     this.dispatchEvent(new CustomEvent<{ count: number }>('show-rejections', { detail: { count: this.rejected }, bubbles: true, composed: true }));
-  }
-
-  #resubscribe(): void {
-    if (!this.isConnected || this.#subscribedTo === this.sync) return;
-    this.#unsubscribe?.();
-    this.#subscribedTo = this.sync;
-    this.#unsubscribe = this.sync?.subscribe((s) => {
-      this.#status = s;
-      this.state = s.state;
-      this.pending = s.pending;
-      const said = announcement(s);
-      // Keep the live region's text while syncing so a transient state says nothing.
-      if (said) this.#announced = said;
-    });
   }
 
   override render() {
