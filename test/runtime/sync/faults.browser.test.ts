@@ -61,6 +61,22 @@ describe('sync engine: faults between client and server', () => {
     expect((await proxyCounts()).push).to.be.at.least(2);
   });
 
+  it("409 too-many-clients is the server's protocol error: its message shows in the status, the outbox is kept and pushed once the server takes the client", async () => {
+    const id = unique('cap');
+    const a = await proxied();
+    await a.sync.syncNow();
+    const message = "User 'alice' already has 2 client ids, the most this server keeps (--max-clients 2).";
+    await setProxyRules([{ route: 'push', fault: { respond: { status: 409, contentType: 'application/json', body: JSON.stringify({ error: { code: 'too-many-clients', message } }) } } }]);
+    const h = await a.sync.put('notes', { id });
+    await waitFor(() => a.sync.status.state === 'error', 'status error', undefined, () => ({ status: a.sync.status }));
+    expect(a.sync.status.lastError!.code).to.equal('protocol-error');
+    expect(a.sync.status.lastError!.message).to.include(`too-many-clients: ${message}`).and.include('Pending changes are kept');
+    expect(await a.store.collection('$outbox').count()).to.equal(1);
+    await setProxyRules([]);
+    expect(await h.acked).to.include({ status: 'applied', rev: 1 });
+    expect(await a.store.collection('$rejected').count()).to.equal(0);
+  });
+
   it('a push the server applied but whose answer was lost is applied once and acknowledged', async () => {
     const id = unique('lost');
     const a = await proxied();
