@@ -3,6 +3,7 @@
 import * as crypto from 'node:crypto';
 import { createHash, randomBytes } from 'node:crypto';
 import { HttpError } from './http.js';
+import { setNewest } from './newest-map.js';
 import { checkHash, isHashed, verifyNothing, verifyPassword } from './passwords.js';
 import { DEFAULT_SESSION_TTL_MS, type Storage } from './storage/types.js';
 
@@ -145,9 +146,7 @@ export class Auth {
     let expiresAt = session.expiresAt;
     // Sliding expiry, written at most about once per hundredth of the lifetime (not on every request).
     if (this.#stale(expiresAt, now)) await this.#storage.extendSession(hash, (expiresAt = now + this.#ttl));
-    this.#known.delete(hash);
-    if (this.#known.size >= KNOWN_LIMIT) this.#known.delete(this.#known.keys().next().value!);
-    this.#known.set(hash, { user: session.user, expiresAt });
+    setNewest(this.#known, hash, { user: session.user, expiresAt }, KNOWN_LIMIT);
     return session.user;
   }
 

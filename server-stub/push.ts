@@ -7,6 +7,7 @@ import { HttpError } from './http.js';
 import { PushCaller } from './auth.js';
 import { PushAnswer } from './push-json.js';
 import { tryPlainWrites } from './push-writes.js';
+import { setNewest } from './newest-map.js';
 import { readRecord, recordOf, replay, type RecordedOutcome } from './push-record.js';
 import { StorageUnavailable, type Storage } from './storage/types.js';
 
@@ -91,7 +92,7 @@ export async function applyPush(deps: PushDeps, caller: PushCaller | string, req
     await tx.setClient(clientId, user, last, last > before ? JSON.stringify(record) : undefined);
     return answer.json(last);
   });
-  remember(known, clientId, user);
+  setNewest(known, clientId, user, MAX_KNOWN);
   return json;
 }
 
@@ -106,12 +107,6 @@ function knownClients(storage: Storage): Map<string, string> {
   let map = seenClients.get(storage);
   if (!map) seenClients.set(storage, (map = new Map()));
   return map;
-}
-
-function remember(map: Map<string, string>, clientId: string, user: string): void {
-  map.delete(clientId);
-  map.set(clientId, user);
-  if (map.size > MAX_KNOWN) map.delete(map.keys().next().value!);
 }
 
 /** How many of the caller's documents a custom mutation's answer lists (`writes`). */

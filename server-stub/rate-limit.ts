@@ -3,6 +3,7 @@
 // number of keys active in the last period, and is capped outright.
 import { HttpError } from './http.js';
 import { parseDuration } from './duration.js';
+import { setNewest } from './newest-map.js';
 
 /** A rate: at most `count` per `periodMs`, in bursts of up to `count`. `count` 0 means unlimited. */
 export interface Rate {
@@ -37,9 +38,8 @@ export class RateLimiter {
       return Math.max(1, Math.ceil((1 - tokens) / perMs / 1000));
     }
     tokens -= 1;
-    this.#buckets.delete(key); // re-insert: Map order is then least recently used first
-    this.#buckets.set(key, { tokens, at: now });
-    if (this.#buckets.size > MAX_KEYS) this.#buckets.delete(this.#buckets.keys().next().value!);
+    // Re-inserted: the least recently used bucket goes first.
+    setNewest(this.#buckets, key, { tokens, at: now }, MAX_KEYS);
     return 0;
   }
 

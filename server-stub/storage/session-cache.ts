@@ -8,6 +8,7 @@
 // - a commit by any other connection to the database (another process on the same data directory)
 //   changes SQLite's `PRAGMA data_version`, checked on every lookup, and empties the cache.
 import type { SessionRow } from './types.js';
+import { setNewest } from '../newest-map.js';
 
 /** Sessions kept at most; past it the oldest go (a lookup that misses reads SQLite again). */
 export const SESSION_CACHE_ENTRIES = 10_000;
@@ -45,10 +46,7 @@ export class SessionCache {
 
   /** Keeps a session just read from committed state. */
   set(tokenHash: string, row: SessionRow): void {
-    this.#rows.delete(tokenHash);
-    this.#rows.set(tokenHash, row);
-    // A Map iterates in insertion order: the first key is the oldest entry.
-    if (this.#rows.size > this.#max) this.#rows.delete(this.#rows.keys().next().value!);
+    setNewest(this.#rows, tokenHash, row, this.#max);
   }
 
   /** Forgets a session that is being revoked or changed. */
