@@ -5,7 +5,7 @@
 import { DEFAULT_LIMITS, type DocumentValue, type SetElement } from '../runtime/protocol/index.js';
 import { StorageUnavailable, type StorageTx, type StoredDocument } from './storage/types.js';
 import { MutationRejected } from './app.js';
-import { jsonBytes } from './limits.js';
+import { documentTooLargeMessage, jsonBytes } from './limits.js';
 
 export type { StoredDocument };
 
@@ -153,9 +153,7 @@ export class TxDocuments {
     if (value !== null) {
       const bytes = jsonBytes(value);
       if (bytes > this.limits.documentBytes) {
-        return Promise.reject(
-          new LimitExceeded('document-too-large', `${collection}/${key} would be ${bytes} bytes of JSON; this server's limit is ${this.limits.documentBytes} (--max-document). Store large content elsewhere or split the document.`),
-        );
+        return Promise.reject(new LimitExceeded('document-too-large', documentTooLargeMessage(`${collection}/${key}`, bytes, this.limits)));
       }
       this.bytesWritten += bytes;
       this.#sizes.set(id, bytes);

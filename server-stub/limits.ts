@@ -81,12 +81,14 @@ export function putJson(m: PutMutation): { json: string; bytes: number } {
   return entry;
 }
 
+/** What is wrong with a document over `--max-document`: a push's 413 and a handler's rejection say the same. */
+export function documentTooLargeMessage(where: string, bytes: number, limits: { documentBytes: number }): string {
+  return `${where} would be ${bytes} bytes of JSON; this server's limit is ${limits.documentBytes} (--max-document). Store large content elsewhere or split the document.`;
+}
+
 /** 413 `document-too-large` naming the document, its size, the limit and its flag. */
 export function documentTooLarge(where: string, bytes: number, limits: StubLimits): HttpError {
-  return new HttpError(
-    'document-too-large',
-    `${where} would be ${bytes} bytes of JSON; this server's limit is ${limits.documentBytes} (--max-document). Store large content elsewhere or split the document.`,
-  );
+  return new HttpError('document-too-large', documentTooLargeMessage(where, bytes, limits));
 }
 
 /**
