@@ -175,7 +175,19 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     // 51 recipients: the server's send handler would refuse it (too-many-recipients) after the undo window.
     const to = Array.from({ length: 51 }, (_, i) => `r${i}@x.io`).join(' ');
     await inShadow(page, 'mail-compose', { fill: { 'input[name=to]': to, 'input[name=subject]': 'To everyone', textarea: 'Hello' }, click: 'button.send' });
-    await eventually(async () => ((await deepTexts(page, 'outpost-toaster')).some((t) => t.includes('Not sent: A message may go to at most 50 recipients')) ? true : undefined), 'a toast naming the limit');
+    try {
+      await eventually(async () => ((await deepTexts(page, 'outpost-toaster')).some((t) => t.includes('Not sent: A message may go to at most 50 recipients')) ? true : undefined), 'a toast naming the limit');
+    } catch (e) {
+      // This wait once timed out in Chromium (1 full run in 8) with nothing to go on: say what the page held.
+      const state = await page.evaluate(() => {
+        const c = window.__e2e.find('mail-compose') as (Element & { draft?: { to: string } }) | undefined;
+        const send = c?.shadowRoot?.querySelector('button.send')?.getBoundingClientRect();
+        const at = send ? document.elementFromPoint(send.x + send.width / 2, send.y + send.height / 2) : null;
+        const t = window.__e2e.find('outpost-toaster') as (Element & { queued: number }) | undefined;
+        return { compose: !!c, to: c?.draft?.to.split(' ').length, text: c?.shadowRoot?.textContent?.slice(0, 300), send, at: at?.tagName, toaster: t?.shadowRoot?.textContent, queued: t?.queued, w: innerWidth, h: innerHeight };
+      });
+      throw new Error(`${(e as Error).message}\n${JSON.stringify(state)}`, { cause: e });
+    }
     assert.equal(await page.evaluate(() => (window.__e2e.find('mail-compose')?.shadowRoot?.querySelector('input[name=subject]') as HTMLInputElement | null)?.value), 'To everyone', 'the draft stays open, as written');
     await inShadow(page, 'mail-compose', { click: 'button[type=button]' });
     await eventually(async () => ((await page.evaluate(() => !!window.__e2e.find('mail-compose'))) ? undefined : true), 'the compose panel to close');
