@@ -9,10 +9,16 @@ export interface ToastOptions {
   action?: { label: string; run: () => unknown };
   /** How long the toast stays, in ms (default 5000); 0 keeps it until dismissed. */
   timeoutMs?: number;
+  /**
+   * Shows it now in place of the toast on screen, which closes (`'replaced'`), rather than after
+   * it: for a message that supersedes the last, as a new action's Undo supersedes the previous
+   * one's. Toasts already queued still follow.
+   */
+  replace?: boolean;
 }
 
 /** Why a toast closed. */
-export type ToastCloseReason = 'timeout' | 'action' | 'dismissed';
+export type ToastCloseReason = 'timeout' | 'action' | 'dismissed' | 'replaced';
 
 /** A shown (or queued) toast. */
 export interface ToastHandle {
@@ -91,13 +97,20 @@ export class OutpostToaster extends LitElement {
     return this.#queue.length;
   }
 
-  /** Shows a toast now, or after those already queued. */
+  /** Shows a toast now, or after those already queued (with `replace`, now in place of the one shown). */
   show(options: ToastOptions): ToastHandle {
     let resolve!: (r: ToastCloseReason) => void;
     const closed = new Promise<ToastCloseReason>((r) => (resolve = r));
     const toast: Toast = { ...options, id: this.#nextId++, resolve };
-    this.#queue.push(toast);
-    if (!this.#current) this.#next();
+    // Held by the pointer or focus, the toast on screen would keep a queued one waiting: a toast
+    // that supersedes it (an action's Undo after another's) must not wait behind it.
+    if (options.replace && this.#current) {
+      this.#queue.unshift(toast);
+      this.#close(this.#current, 'replaced');
+    } else {
+      this.#queue.push(toast);
+      if (!this.#current) this.#next();
+    }
     return { id: toast.id, closed, dismiss: () => this.#close(toast, 'dismissed') };
   }
 

@@ -189,9 +189,11 @@ export class MailShell extends LitElement {
     if (leaveThread && this.threadId) this.go(mailPath(this.account, this.mailbox));
     const undo = result.undo;
     if (this.#lastUndo === undoPending) this.#lastUndo = undo;
+    // In place of the last action's toast: its Undo (and z) now undo this action.
     this.toasts.show({
       message: result.message,
       action: undo ? { label: 'Undo', run: () => this.undo() } : undefined,
+      replace: true,
     });
   }
 
@@ -201,7 +203,7 @@ export class MailShell extends LitElement {
     this.#lastUndo = undefined;
     if (!undo) return;
     await undo();
-    this.toasts.show({ message: 'Action undone.', timeoutMs: 4000 });
+    this.toasts.show({ message: 'Action undone.', timeoutMs: 4000, replace: true });
   }
 
   async #toggleStar(ids = this.targets()): Promise<void> {
@@ -235,7 +237,7 @@ export class MailShell extends LitElement {
     const args = sendArgsOf(draft, parseRecipients(draft.to), parseRecipients(draft.cc));
     // The server would refuse it: say why now, with the draft still open, not after the send.
     const problem = sendLimitProblem(args);
-    if (problem) return void this.toasts.show({ message: `Not sent: ${problem.message}` });
+    if (problem) return void this.toasts.show({ message: `Not sent: ${problem.message}`, replace: true });
     this.draft = undefined;
     const timer = setTimeout(() => {
       this.#sends.delete(timer);
@@ -252,6 +254,7 @@ export class MailShell extends LitElement {
     const toast = this.toasts.show({
       message: 'Sending…',
       timeoutMs: this.undoSendMs,
+      replace: true,
       action: { label: 'Undo', run: () => { clearTimeout(timer); this.#sends.delete(timer); this.draft = draft; } },
     });
     this.#sends.add(timer);

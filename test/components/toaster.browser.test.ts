@@ -27,6 +27,31 @@ describe('<outpost-toaster>', () => {
     expect(text(el)).to.equal(null);
   });
 
+  it('replace shows a toast at once in place of the one on screen, even one focus holds; queued toasts still follow', async () => {
+    const el = await fixture<OutpostToaster>(html`<outpost-toaster></outpost-toaster>`);
+    const first = el.show({ message: 'Archived', action: { label: 'Undo', run: () => undefined }, timeoutMs: 0 });
+    const queued = el.show({ message: 'Message sent', timeoutMs: 0 });
+    await el.updateComplete;
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part=action-button]')!.focus();
+    const closes: string[] = [];
+    el.addEventListener('toast-close', (e) => closes.push(`${(e as CustomEvent<{ id: number; reason: string }>).detail.id}:${(e as CustomEvent<{ id: number; reason: string }>).detail.reason}`));
+    const second = el.show({ message: 'Moved to Spam', timeoutMs: 0, replace: true });
+    expect(await first.closed).to.equal('replaced');
+    expect(closes).to.deep.equal([`${first.id}:replaced`]);
+    await el.updateComplete;
+    expect(text(el)).to.equal('Moved to Spam');
+    expect(el.queued).to.equal(1);
+    second.dismiss();
+    await el.updateComplete;
+    expect(text(el)).to.equal('Message sent');
+    queued.dismiss();
+    // With nothing on screen, replace simply shows it.
+    el.show({ message: 'Alone', timeoutMs: 0, replace: true });
+    await el.updateComplete;
+    expect(text(el)).to.equal('Alone');
+    expect(el.queued).to.equal(0);
+  });
+
   it('runs the action (Undo) from the keyboard and closes the toast', async () => {
     const el = await fixture<OutpostToaster>(html`<outpost-toaster></outpost-toaster>`);
     let undone = 0;

@@ -162,10 +162,19 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     await eventually(async () => ((await helpOpen()) ? undefined : true), 'Escape to close the help dialog');
     await focusPage(page);
     const first = (await threads(page))![0];
+    // How each toast closes: the Trash toast's Undo is spent once z undid it, so "Action undone." replaces it.
+    await page.evaluate(() => {
+      const w = window as unknown as { closes: string[] };
+      w.closes = [];
+      window.__e2e.find('outpost-toaster')!.addEventListener('toast-close', (e) => w.closes.push((e as CustomEvent<{ reason: string }>).detail.reason));
+    });
     await keys(page, '#');
     await eventually(async () => ((await threads(page))?.some((t) => t.threadId === first.threadId) ? undefined : true), '# to move the conversation to Trash');
     await keys(page, 'z');
     await eventually(async () => ((await threads(page))?.some((t) => t.threadId === first.threadId) ? true : undefined), 'z to undo the delete');
+    // The first toast to close: the Trash toast, replaced by "Action undone." (queued behind it, it would time out first).
+    const closed = await eventually(() => page.evaluate(() => (window as unknown as { closes: string[] }).closes[0]), 'the Trash toast to close');
+    assert.equal(closed, 'replaced', 'the Trash toast gave way to "Action undone." at once');
   });
 
   test("a message past the server's send limits is not sent: a toast names the limit and the draft stays open", async () => {
