@@ -203,6 +203,10 @@ export async function runStoreBench({ quick, reads = false, runs: wantRuns, big:
   // Ten reads in a row per sample: one read of a page takes 1–4 ms, about the step of Firefox's
   // clock (1 ms) and of the machine's noise; single reads made the medians swing 2× between runs.
   const readReps = wantReps ?? (quick ? 1 : 10);
+  // Samples per side of a read row: a sample of ten reads lasts 10–40 ms, and with 5 a burst of
+  // another tenant's work on two of one side's samples moved a median 1.5× (2026-12-06); 15 cost
+  // a few seconds a browser and take a median over such bursts.
+  const readSamples = quick ? 3 : Math.max(runs, 15);
   const rows: Row[] = [];
   const writeSet = Array.from({ length: n }, (_, i) => record(i));
 
@@ -235,11 +239,11 @@ export async function runStoreBench({ quick, reads = false, runs: wantRuns, big:
     // Who reads first turns each run: the database still settling after the load (or a write
     // row) slowed whoever came first, and Outpost always did.
     const order = ['outpost', 'raw', 'dexie'] as const;
-    for (let r = 0; r < Math.max(runs, 3); r++) for (let j = 0; j < 3; j++) {
+    for (let r = 0; r < readSamples; r++) for (let j = 0; j < 3; j++) {
       const k = order[(r + j) % 3];
       t[k].push((await time(repeated(fns[k]))) / reps);
     }
-    rows.push({ name, outpost: median(t.outpost), raw: median(t.raw), dexie: median(t.dexie), unit: 'ms', runs: Math.max(runs, 3) });
+    rows.push({ name, outpost: median(t.outpost), raw: median(t.raw), dexie: median(t.dexie), unit: 'ms', runs: readSamples });
   };
   const rawStore = () => raw.db.transaction('messages').objectStore('messages');
 
