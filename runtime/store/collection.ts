@@ -64,7 +64,7 @@ export class Collection<T extends StoredRecord = StoredRecord> {
   }
 
   #strip(value: unknown): T {
-    return stripRecord(value as T, this.#schema);
+    return stripRecord(value as T);
   }
 
   /** The records to store and their keys; a value without its key refuses them all. */

@@ -18,17 +18,13 @@ function computedOf(schema: CollectionSchema): Array<[string, ComputedIndex]> {
   return found;
 }
 
-/** Whether records of this collection carry hidden fields (words: the field layout 0 kept). */
-export function hasDerived(schema: CollectionSchema): boolean {
-  return !!schema.words?.length || computedOf(schema).length > 0;
-}
-
 /** `value` with its hidden fields (re)computed, for writing. */
 export function prepareRecord(value: Record<string, unknown>, schema: CollectionSchema): Record<string, unknown> {
-  if (!hasDerived(schema)) return value;
-  // A fresh object without stale hidden fields; they are derived from it before being added.
-  const record: Record<string, unknown> = stripRecord(value, schema);
   const computed = computedOf(schema);
+  // Records of a collection with words may carry the field layout 0 kept.
+  if (!schema.words?.length && !computed.length) return value;
+  // A fresh object without stale hidden fields; they are derived from it before being added.
+  const record: Record<string, unknown> = stripRecord(value, true);
   const values: Record<string, unknown> = {};
   for (const [name, index] of computed) {
     const key = index.compute(record);
@@ -40,10 +36,12 @@ export function prepareRecord(value: Record<string, unknown>, schema: Collection
   return record;
 }
 
-/** `value` without its hidden fields (sync's rev included), as the app stored it. */
-export function stripRecord<T>(value: T, schema: CollectionSchema): T {
-  if (value === undefined || value === null) return value;
-  if (!hasDerived(schema) && !(REV_FIELD in (value as object))) return value;
+/**
+ * `value` without its hidden fields (sync's rev included), as the app stored it: `value` itself
+ * when it has none (a page of a words-only collection is not copied row by row), unless `copy`.
+ */
+export function stripRecord<T>(value: T, copy?: boolean): T {
+  if (!copy && !(value != null && (WORDS_FIELD in (value as object) || COMPUTED_FIELD in (value as object) || REV_FIELD in (value as object)))) return value;
   const { [WORDS_FIELD]: _w, [COMPUTED_FIELD]: _c, [REV_FIELD]: _r, ...plain } = value as Record<string, unknown>;
   return plain as T;
 }

@@ -23,7 +23,7 @@ export async function readPage(source: Source, raw: IDBObjectStore | IDBIndex, q
       const rows = await (source as unknown as { getAll(o: object): Promise<unknown[]> }).getAll({ query: range, count, direction });
       let i = 1;
       try {
-        while (path && i < rows.length && indexedDB.cmp(readKey(rows[i - 1], path), readKey(rows[i], path))) i++;
+        while (path && i < rows.length && differ(readKey(rows[i - 1], path), readKey(rows[i], path))) i++;
       } catch {
         // A key path IndexedDB evaluates otherwise than readKey (a string's `length`): read the records.
         i = 0;
@@ -37,6 +37,13 @@ export async function readPage(source: Source, raw: IDBObjectStore | IDBIndex, q
   if (q.after || direction !== 'prev' || !count) return undefined;
   return (await readAgain(raw, range, count, wantNext, readKey)) ?? readBack(raw, range, count);
 }
+
+/**
+ * Whether two keys differ: two numbers or two strings by `!==` (as IndexedDB orders them: 0 and -0
+ * alike), anything else by `indexedDB.cmp`, which throws on a non-key. A page's tie check compares
+ * each row with the next: 50 `cmp`s of numbers took 16 µs in Chromium (9 in Firefox), `!==` none.
+ */
+const differ = (a: unknown, b: unknown): boolean => ((typeof a == 'number' || typeof a == 'string') && typeof b == typeof a ? a !== b : indexedDB.cmp(a, b) !== 0);
 
 interface RawRecord {
   key: Key;
@@ -60,7 +67,7 @@ async function readRecords(wrapped: Source, source: IDBObjectStore | IDBIndex, r
   const skip = after && !isStore ? 1 : 0;
   // One row past the page says whether another follows (and shows a tie at the cut).
   const records = await (wrapped as unknown as { getAllRecords(o: object): Promise<RawRecord[]> }).getAllRecords({ query, count: Number.isFinite(limit) ? limit + 1 + skip : 0, direction });
-  for (let i = 1; i < records.length && !forward; i++) if (indexedDB.cmp(records[i - 1].key, records[i].key) === 0) return undefined;
+  for (let i = 1; i < records.length && !forward; i++) if (!differ(records[i - 1].key, records[i].key)) return undefined;
   if (skip && records.length && indexedDB.cmp(records[0].key, after!.key) === 0) {
     // The token's own row comes first; another row with its key means a tie: walk.
     if (indexedDB.cmp(records[0].primaryKey, after!.primaryKey) !== 0) return undefined;
