@@ -20,8 +20,9 @@ import { close as closeFd, fdatasync, openSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Change, DocumentValue } from '../../runtime/protocol/index.js';
 import { openDb, type Db } from '../db.js';
-import { StorageUnavailable, type PlainWrite, type PushOutcome, type PullSnapshot, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
-import { Refused, applyPlain, plainStatements, type BatchReply, type PlainPush, type WriterFault } from './sqlite-plain.js';
+import { StorageUnavailable, type PlainWrite, type PushOutcome, type PullSnapshot, type SessionRow, type Storage, type StorageTx } from './types.js';
+import { Refused, applyPlain, type BatchReply, type PlainPush, type WriterFault } from './sqlite-plain.js';
+import { SqliteTx, io, rollBack, txStatements, type DocRow } from './sqlite-tx.js';
 import { WriterThread } from './sqlite-writer-thread.js';
 import { Mutex } from './mutex.js';
 import { Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from './sqlite-checkpoint.js';
@@ -30,13 +31,31 @@ import { SessionCache } from './session-cache.js';
 
 const fdatasyncAsync = promisify(fdatasync);
 
-interface DocRow {
-  collection: string;
-  key: string;
-  rev: number;
-  seq: number;
-  deleted: number;
-  value: string | null;
+/** A change as a pull sends it, from its row. */
+function toChange(r: DocRow): Change {
+  return r.deleted
+    ? { collection: r.collection, key: r.key, rev: r.rev, deleted: true }
+    : { collection: r.collection, key: r.key, rev: r.rev, value: JSON.parse(r.value!) as DocumentValue };
+}
+
+/** Every statement this storage runs: a transaction's (with the plain ones) and its own reads, compaction and sessions. */
+function statements(db: Db) {
+  return {
+    ...txStatements(db),
+    position: db.prepare<[string], { seq: number; compacted_seq: number }>('SELECT seq, compacted_seq FROM user_log WHERE user = ?'),
+    // Sizes first (no values leave SQLite), then exactly the rows of the page.
+    changeSizesAfter: db.prepare<[string, number, number], { collection: string; key: string; rev: number; seq: number; value_bytes: number | null }>(
+      'SELECT collection, key, rev, seq, length(CAST(value AS BLOB)) AS value_bytes FROM documents WHERE user = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+    changesBetween: db.prepare<[string, number, number], DocRow>('SELECT collection, key, rev, seq, deleted, value FROM documents WHERE user = ? AND seq > ? AND seq <= ? ORDER BY seq'),
+    clientsOf: db.prepare<[string], { client_id: string; last_mutation_id: number }>('SELECT client_id, last_mutation_id FROM clients WHERE user = ?'),
+    oldTombstones: db.prepare<[string, number], { maxSeq: number | null }>('SELECT max(seq) AS maxSeq FROM documents WHERE user = ? AND deleted = 1 AND changed_at <= ?'),
+    dropTombstones: db.prepare<[string, number, number]>('DELETE FROM documents WHERE user = ? AND deleted = 1 AND changed_at <= ? AND seq <= ?'),
+    raiseCompacted: db.prepare<[number, string]>('UPDATE user_log SET compacted_seq = max(compacted_seq, ?) WHERE user = ?'),
+    createSession: db.prepare<[string, string, number, number]>('INSERT INTO sessions (token_hash, user, created_at, expires_at) VALUES (?, ?, ?, ?)'),
+    extendSession: db.prepare<[number, string]>('UPDATE sessions SET expires_at = ? WHERE token_hash = ?'),
+    revokeSession: db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?'),
+  };
 }
 
 interface Job {
@@ -49,53 +68,6 @@ interface Job {
   user?: string;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
-}
-
-function toChange(r: DocRow): Change {
-  return r.deleted
-    ? { collection: r.collection, key: r.key, rev: r.rev, deleted: true }
-    : { collection: r.collection, key: r.key, rev: r.rev, value: JSON.parse(r.value!) as DocumentValue };
-}
-
-/** Runs a synchronous SQLite call, turning its failures (I/O, disk full, busy) into {@link StorageUnavailable}. */
-function io<T>(what: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof StorageUnavailable) throw err;
-    throw new StorageUnavailable(`SQLite ${what}`, err);
-  }
-}
-
-function statements(db: Db) {
-  return {
-    ...plainStatements(db),
-    getDoc: db.prepare<[string, string, string], DocRow>('SELECT collection, key, rev, seq, deleted, value FROM documents WHERE user = ? AND collection = ? AND key = ?'),
-    listDocs: db.prepare<[string, string], { key: string; rev: number; value: string }>('SELECT key, rev, value FROM documents WHERE user = ? AND collection = ? AND deleted = 0 ORDER BY key'),
-    write: db.prepare<[{ user: string; collection: string; key: string; seq: number; deleted: number; value: string | null; now: number }], { rev: number }>(
-      `INSERT INTO documents (user, collection, key, rev, seq, deleted, value, changed_at) VALUES (@user, @collection, @key, 1, @seq, @deleted, @value, @now)
-       ON CONFLICT (user, collection, key) DO UPDATE SET rev = rev + 1, seq = @seq, deleted = @deleted, value = @value, changed_at = @now RETURNING rev`,
-    ),
-    position: db.prepare<[string], { seq: number; compacted_seq: number }>('SELECT seq, compacted_seq FROM user_log WHERE user = ?'),
-    // Sizes first (no values leave SQLite), then exactly the rows of the page.
-    changeSizesAfter: db.prepare<[string, number, number], { collection: string; key: string; rev: number; seq: number; value_bytes: number | null }>(
-      'SELECT collection, key, rev, seq, length(CAST(value AS BLOB)) AS value_bytes FROM documents WHERE user = ? AND seq > ? ORDER BY seq LIMIT ?',
-    ),
-    changesBetween: db.prepare<[string, number, number], DocRow>('SELECT collection, key, rev, seq, deleted, value FROM documents WHERE user = ? AND seq > ? AND seq <= ? ORDER BY seq'),
-    clientWithOutcomes: db.prepare<[number | null, string], { user: string; last_mutation_id: number; outcomes: string | null }>(
-      'SELECT user, last_mutation_id, CASE WHEN last_mutation_id >= ? THEN outcomes END AS outcomes FROM clients WHERE client_id = ?',
-    ),
-    countClients: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM clients WHERE user = ?'),
-    clientsOf: db.prepare<[string], { client_id: string; last_mutation_id: number }>('SELECT client_id, last_mutation_id FROM clients WHERE user = ?'),
-    seedRan: db.prepare<[string]>('SELECT 1 FROM seeds WHERE name = ?'),
-    markSeed: db.prepare<[string, number]>('INSERT INTO seeds (name, ran_at) VALUES (?, ?)'),
-    oldTombstones: db.prepare<[string, number], { maxSeq: number | null }>('SELECT max(seq) AS maxSeq FROM documents WHERE user = ? AND deleted = 1 AND changed_at <= ?'),
-    dropTombstones: db.prepare<[string, number, number]>('DELETE FROM documents WHERE user = ? AND deleted = 1 AND changed_at <= ? AND seq <= ?'),
-    raiseCompacted: db.prepare<[number, string]>('UPDATE user_log SET compacted_seq = max(compacted_seq, ?) WHERE user = ?'),
-    createSession: db.prepare<[string, string, number, number]>('INSERT INTO sessions (token_hash, user, created_at, expires_at) VALUES (?, ?, ?, ?)'),
-    extendSession: db.prepare<[number, string]>('UPDATE sessions SET expires_at = ? WHERE token_hash = ?'),
-    revokeSession: db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?'),
-  };
 }
 
 /** SQLite storage in `<dataDir>/outpost.sqlite` (or in memory for `':memory:'`). */
@@ -428,12 +400,7 @@ export class SqliteStorage implements Storage {
     try {
       value = fn();
     } catch (err) {
-      if (this.#db.inTransaction) {
-        io('rollback', () => {
-          this.#s.rollbackTo.run();
-          this.#s.release.run();
-        });
-      }
+      if (this.#db.inTransaction) rollBack(this.#s);
       throw err instanceof Refused || err instanceof StorageUnavailable ? err : new StorageUnavailable('SQLite write', err);
     }
     io('savepoint release', () => this.#s.release.run());
@@ -577,88 +544,5 @@ export class SqliteStorage implements Storage {
     await this.#mutex.run(() => this.#db.close());
     while (this.#flushing.size) await Promise.all(this.#flushing);
     if (this.#walFd !== undefined) await promisify(closeFd)(this.#walFd);
-  }
-}
-
-class SqliteTx implements StorageTx {
-  readonly changed = new Set<string>();
-  ended = false;
-  readonly #db: Db;
-  readonly #s: ReturnType<typeof statements>;
-
-  constructor(db: Db, s: ReturnType<typeof statements>) {
-    this.#db = db;
-    this.#s = s;
-  }
-
-  #io<T>(what: string, fn: () => T): T {
-    // A handler still running after its push failed must not write into the next push's savepoint.
-    if (this.ended) throw new StorageUnavailable(`SQLite ${what}`, new Error('the transaction already ended (a handler kept running after its push finished)'));
-    return io(what, fn);
-  }
-
-  async lockUser(): Promise<void> {
-    // One writer connection: a transaction already excludes every other.
-  }
-
-  async getDoc(user: string, collection: string, key: string): Promise<StoredDocument | undefined> {
-    const row = this.#io('read', () => this.#s.getDoc.get(user, collection, key));
-    if (!row) return undefined;
-    return row.deleted ? { rev: row.rev, deleted: true } : { rev: row.rev, value: JSON.parse(row.value!) as DocumentValue };
-  }
-
-  async listDocs(user: string, collection: string): Promise<Array<{ key: string; rev: number; value: DocumentValue }>> {
-    return this.#io('read', () => this.#s.listDocs.all(user, collection)).map((r) => ({ key: r.key, rev: r.rev, value: JSON.parse(r.value) as DocumentValue }));
-  }
-
-  async writeDoc(user: string, collection: string, key: string, value: DocumentValue | null, now: number): Promise<number> {
-    return this.#io('write', () => {
-      const { seq } = this.#s.bump.get(user)!;
-      const { rev } = this.#s.write.get({ user, collection, key, seq, deleted: value === null ? 1 : 0, value: value === null ? null : JSON.stringify(value), now })!;
-      this.changed.add(user);
-      return rev;
-    });
-  }
-
-  async getClient(clientId: string, outcomesFrom?: number): Promise<{ user: string; lastMutationId: number; outcomes?: string } | undefined> {
-    const row = this.#io('read', () => this.#s.clientWithOutcomes.get(outcomesFrom ?? null, clientId));
-    return row && { user: row.user, lastMutationId: row.last_mutation_id, outcomes: row.outcomes ?? undefined };
-  }
-
-  async setClient(clientId: string, user: string, lastMutationId: number, outcomes?: string): Promise<void> {
-    this.#io('write', () => this.#s.setClient.run(clientId, user, lastMutationId, outcomes ?? null));
-  }
-
-  async countClients(user: string): Promise<number> {
-    return this.#io('read', () => this.#s.countClients.get(user)!.n);
-  }
-
-  async seedRan(name: string): Promise<boolean> {
-    return this.#io('read', () => this.#s.seedRan.get(name) !== undefined);
-  }
-
-  async markSeed(name: string, now: number): Promise<void> {
-    this.#io('write', () => this.#s.markSeed.run(name, now));
-  }
-
-  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
-    this.#io('savepoint', () => this.#s.savepoint.run());
-    const changedBefore = new Set(this.changed);
-    let value: T;
-    try {
-      value = await fn();
-    } catch (err) {
-      if (this.#db.inTransaction) {
-        this.#io('rollback', () => {
-          this.#s.rollbackTo.run();
-          this.#s.release.run();
-        });
-        this.changed.clear();
-        for (const user of changedBefore) this.changed.add(user);
-      }
-      throw err;
-    }
-    this.#io('savepoint release', () => this.#s.release.run());
-    return value;
   }
 }
