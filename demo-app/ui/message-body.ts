@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { MailMessage } from '../model.js';
 import { EMAIL_SANDBOX, isolatedEmailDocument, sanitizeEmailHtml } from '../mail/html-body.js';
 import { linkify } from '../mail/linkify.js';
+import { paperclip } from './icons.js';
 
 /**
  * One message's body. HTML is sanitised and shown in a sandboxed iframe (no scripts, no
@@ -18,8 +19,9 @@ export class MailMessageBody extends LitElement {
     .images { display: flex; gap: 0.5rem; align-items: center; font-size: 0.85rem; color: #5f6368; margin-bottom: 0.5rem; }
     button { font: inherit; color: #0b57d0; background: none; border: 0; cursor: pointer; padding: 0; text-decoration: underline; }
     a { color: #0b57d0; }
-    .attachments { display: flex; flex-wrap: wrap; gap: 0.5rem; margin-top: 0.75rem; }
+    .attachments { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0.75rem 0 0; padding: 0; list-style: none; }
     .attachment { border: 1px solid #dadce0; border-radius: 4px; padding: 0.25rem 0.5rem; font-size: 0.85rem; }
+    .icon { vertical-align: -0.125em; color: #5f6368; }
   `;
 
   /** The message to show. */
@@ -31,7 +33,7 @@ export class MailMessageBody extends LitElement {
     const m = this.message;
     if (!m) return '';
     const attachments = m.attachments.length
-      ? html`<ul class="attachments" aria-label="Attachments">${m.attachments.map((a) => html`<li class="attachment">📎 ${a.name} (${Math.ceil(a.size / 1024)} KB)</li>`)}</ul>`
+      ? html`<ul class="attachments" aria-label="Attachments">${m.attachments.map((a) => html`<li class="attachment">${paperclip} ${a.name} (${Math.ceil(a.size / 1024)} KB)</li>`)}</ul>`
       : '';
     if (m.html) {
       const safe = sanitizeEmailHtml(m.html, { showImages: this.#showImages });

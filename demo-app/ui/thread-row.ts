@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { MailLabel } from '../model.js';
 import type { ThreadSummary } from '../mail/threads.js';
 import { shortDate } from './format.js';
+import { paperclip } from './icons.js';
 
 /**
  * One row of the thread list. Rows render inside `<outpost-virtual-list>`'s shadow root, where the
@@ -26,6 +27,7 @@ export class MailThreadRow extends LitElement {
     .chip { display: inline-block; font-size: 0.75rem; font-weight: 500; padding: 0 0.35rem; margin-right: 0.25rem; border-radius: 4px; background: #f1f3f4; color: #202124; border-left: 4px solid var(--chip, #5f6368); }
     .badge { display: inline-block; font-size: 0.75rem; font-weight: 500; padding: 0 0.35rem; border-radius: 4px; background: #fef7e0; color: #7a4100; margin-right: 0.25rem; }
     .clip { color: #5f6368; }
+    .icon { vertical-align: -0.125em; }
     .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
     @media (max-width: 640px) {
       .row { grid-template-columns: 1.2rem 1.2rem 1fr auto; }
@@ -63,7 +65,7 @@ export class MailThreadRow extends LitElement {
         <span class="subject">${t.subject || '(no subject)'}</span>
         <span class="snippet"> — ${t.snippet}</span>
       </span>
-      <span class="date">${t.hasAttachment ? html`<span class="clip" role="img" aria-label="Has attachment">📎</span> ` : nothing}${shortDate(t.date)}</span>
+      <span class="date">${t.hasAttachment ? html`<span class="clip" role="img" aria-label="Has attachment">${paperclip}</span> ` : nothing}${shortDate(t.date)}</span>
     </div>`;
   }
 }
