@@ -42,6 +42,6 @@ export async function settled(root: ParentNode): Promise<void> {
 
 /** Focuses `heading` without scrolling; a heading is not focusable by itself, so it gets tabindex=-1. */
 export function focusHeading(heading: HTMLElement): void {
-  if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+  if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
   heading.focus({ preventScroll: true });
 }

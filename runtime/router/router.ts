@@ -327,7 +327,9 @@ export class Router extends EventTarget implements ReactiveController {
       const error = new Error(`Too many redirects: ${[...redirects, to].join(' → ')}. A guard keeps sending the router in a loop; make it return true for the path it redirects to.`);
       return this.#commitFallback(from, error);
     }
-    void this.#go(appUrl(to, this.base), from.kind === 'push' ? 'push' : 'replace', redirects);
+    // A first load's redirect is still the first load: the browser announces it, and a view must
+    // show (see #enter). A Back or Forward cannot push: it replaces.
+    void this.#go(appUrl(to, this.base), from.kind === 'pop' ? 'replace' : from.kind, redirects);
     return false;
   }
 

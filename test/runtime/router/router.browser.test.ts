@@ -86,6 +86,9 @@ describe('Router', () => {
     expect(seen).to.deep.equal(['/inbox', '/login']);
     // The first load's redirect replaced the entry: Back does not return to the guarded page.
     expect(history.length).to.equal(before);
+    // And it is still the first load, which the browser announces: focus is not moved to the view.
+    expect(host.querySelector('h1')!.hasAttribute('tabindex'), 'the heading left unfocused').to.equal(false);
+    expect(document.activeElement === document.body, 'focus where the page load left it').to.equal(true);
 
     signedIn = true;
     await host.router.navigate('/inbox');
@@ -220,6 +223,19 @@ describe('Router', () => {
     // The restoration runs every frame while it is on: two frames after the rows came, it would show.
     for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(r));
     expect(scroller()!.scrollTop).to.equal(0);
+  });
+
+  it('a first load redirected to a path whose guard refuses it shows the 404 there, not a blank page', async () => {
+    const host = await mount(
+      [
+        { path: '/old', render: () => html`<h1>Old</h1>` },
+        { path: '/closed', guard: () => false, render: () => html`<h1>Closed</h1>` },
+      ],
+      { guard: ({ path }) => path !== '/old' || '/closed' },
+      '/old',
+    );
+    expect(text(host, 'h1')).to.equal('Page not found');
+    expect(location.pathname).to.equal(`${BASE}/closed`);
   });
 
   it('moves focus to the new view\'s h1 and announces its title politely', async () => {
