@@ -8,7 +8,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /**
  * The compose panel. Every keystroke updates the draft; the draft is saved to the synced `drafts`
  * collection shortly after typing pauses (and on close), so it survives reloads and reaches other
- * devices. Fires `send-draft` (detail: the draft) when the user sends, `close` when done.
+ * devices. Fires `draft-change` (detail: the edited draft) on every edit, for the owner to bind
+ * back; `send-draft` (detail: the draft) when the user sends; `close` when done.
  */
 @customElement('mail-compose')
 export class MailCompose extends LitElement {
@@ -46,6 +47,10 @@ export class MailCompose extends LitElement {
   #edit(field: 'to' | 'cc' | 'subject' | 'text', value: string) {
     if (!this.draft) return;
     this.draft = { ...this.draft, [field]: value, updatedAt: Date.now() };
+    // The owner's binding sets `draft` again on each of its renders (Lit sets an object-valued
+    // property every time): it must hold this edit, or a render (a navigation, new labels) would
+    // put back the draft as it was opened, and the next save would store that.
+    this.dispatchEvent(new CustomEvent<MailDraft>('draft-change', { detail: this.draft }));
     this.#saved = 'saving';
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.save(), 600);

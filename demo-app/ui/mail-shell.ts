@@ -354,7 +354,7 @@ export class MailShell extends LitElement {
         </div>
       </outpost-shell>
       ${this.draft
-        ? html`<mail-compose .session=${this.session} .draft=${this.draft} @close=${() => (this.draft = undefined)} @send-draft=${(e: CustomEvent<MailDraft>) => this.sendDraft(e.detail)}></mail-compose>`
+        ? html`<mail-compose .session=${this.session} .draft=${this.draft} @draft-change=${(e: CustomEvent<MailDraft>) => (this.draft = e.detail)} @close=${() => (this.draft = undefined)} @send-draft=${(e: CustomEvent<MailDraft>) => this.sendDraft(e.detail)}></mail-compose>`
         : ''}
       <outpost-toaster></outpost-toaster>
       <outpost-dialog label="Sync conflicts" .open=${this.conflictsOpen} @close=${() => (this.conflictsOpen = false)}>

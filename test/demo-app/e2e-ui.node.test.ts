@@ -202,6 +202,28 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     await eventually(async () => ((await page.evaluate(() => !!window.__e2e.find('mail-compose'))) ? undefined : true), 'the compose panel to close');
   });
 
+  test('what is typed in compose stays when the shell renders again (another mailbox opened), on screen and in the saved draft', async () => {
+    await page.goto(`${url}/u/0/inbox`);
+    await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
+    await inShadow(page, 'mail-shell', { click: 'button.compose' });
+    await inShadow(page, 'mail-compose', { fill: { 'input[name=to]': 'bob@outpost.test', 'input[name=subject]': 'Kept across mailboxes' } });
+    const fields = () => page.evaluate(() => Object.fromEntries(['to', 'subject', 'text'].map((n) => [n, (window.__e2e.find('mail-compose')?.shadowRoot?.querySelector(`[name=${n}]`) as HTMLInputElement | null)?.value])));
+    // An in-app navigation renders the shell again, which binds the compose panel's draft again.
+    await clickOn(page, 'a[href="/u/0/starred"]', 'mail-shell');
+    await eventually(async () => ((await pathOf(page)) === '/u/0/starred' ? true : undefined), 'the starred mailbox');
+    assert.deepEqual(await fields(), { to: 'bob@outpost.test', subject: 'Kept across mailboxes', text: '' }, 'the fields as typed');
+    await inShadow(page, 'mail-compose', { fill: { textarea: 'Body after the navigation' } });
+    const saved = () => page.evaluate(async () => {
+      const c = window.__e2e.find('mail-compose') as Element & { draft: { id: string }; session: { store: { collection(n: string): { get(k: string): Promise<Record<string, unknown> | undefined> } } } };
+      const d = await c.session.store.collection('drafts').get(c.draft.id);
+      return d && { to: d.to, subject: d.subject, text: d.text };
+    });
+    await eventually(async () => ((await saved())?.text === 'Body after the navigation' ? true : undefined), 'the draft saved after the next edit');
+    assert.deepEqual(await saved(), { to: 'bob@outpost.test', subject: 'Kept across mailboxes', text: 'Body after the navigation' }, 'the saved draft keeps every field');
+    await inShadow(page, 'mail-compose', { click: 'button[type=button]' });
+    await eventually(async () => ((await page.evaluate(() => !!window.__e2e.find('mail-compose'))) ? undefined : true), 'the compose panel to close');
+  });
+
   test('a send the server refuses shows in the sync status; its button opens the refused changes with the server\'s reason, and Dismiss clears it', async () => {
     await page.goto(`${url}/u/0/inbox`);
     await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
