@@ -33,6 +33,8 @@ export const shellStyles = css`
   .new-label button { font: inherit; border: 1px solid #747775; border-radius: 4px; background: #fff; cursor: pointer; }
   .view { display: flex; flex-direction: column; height: 100%; min-height: 0; background: #fff; border-radius: 1rem 0 0 0; overflow: hidden; }
   .view > :last-child { flex: 1; min-height: 0; }
+  /* Inset as the toolbar below it; the component itself spans its box edge to edge. */
+  .view > outpost-sync-progress { padding: 0 0.75rem; }
   .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.35rem; padding: 0.5rem 0.75rem; border-bottom: 1px solid #e0e0e0; }
   .toolbar h1 { font-size: 1.05rem; margin: 0 0.5rem 0 0; }
   .toolbar button, .toolbar select { font: inherit; font-size: 0.85rem; padding: 0.3rem 0.6rem; border: 1px solid #747775; border-radius: 4px; background: #fff; color: #202124; cursor: pointer; }
