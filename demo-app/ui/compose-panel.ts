@@ -41,7 +41,13 @@ export class MailCompose extends LitElement {
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   override firstUpdated(): void {
-    (this.draft?.to ? this.renderRoot.querySelector('textarea') : this.#to)?.focus();
+    const text = this.renderRoot.querySelector('textarea');
+    if (!this.draft?.to || !text) return this.#to?.focus();
+    // A reply is written above the quoted message, as in Gmail; setting the value left the caret
+    // at its end, under the quote.
+    text.focus();
+    text.setSelectionRange(0, 0);
+    text.scrollTop = 0;
   }
 
   #edit(field: 'to' | 'cc' | 'subject' | 'text', value: string) {
