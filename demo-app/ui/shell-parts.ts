@@ -76,6 +76,8 @@ export function renderToolbar(shell: MailShell, title: string) {
         }}>Delete label</button>
       </span>`
     : '';
+  // The drafts list holds drafts, not conversations: none of these actions apply to it.
+  if (box.kind === 'system' && box.id === 'drafts' && !shell.threadId) return html`<div class="toolbar"><h1>${title}</h1></div>`;
   return html`<div class="toolbar" role="toolbar" aria-label="Conversation actions">
     ${shell.threadId
       ? html`<button aria-label="Back to ${title}" @click=${() => shell.go(mailPath(shell.account, box))}>←</button>`

@@ -202,7 +202,7 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     await eventually(async () => ((await page.evaluate(() => !!window.__e2e.find('mail-compose'))) ? undefined : true), 'the compose panel to close');
   });
 
-  test('what is typed in compose stays when the shell renders again (another mailbox opened), on screen and in the saved draft', async () => {
+  test('what is typed in compose stays when the shell renders again (another mailbox opened), on screen and in the saved draft; Drafts lists it, reopens it and Discard removes it', async () => {
     await page.goto(`${url}/u/0/inbox`);
     await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
     await inShadow(page, 'mail-shell', { click: 'button.compose' });
@@ -220,8 +220,23 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     });
     await eventually(async () => ((await saved())?.text === 'Body after the navigation' ? true : undefined), 'the draft saved after the next edit');
     assert.deepEqual(await saved(), { to: 'bob@outpost.test', subject: 'Kept across mailboxes', text: 'Body after the navigation' }, 'the saved draft keeps every field');
+    const composeOpen = () => page.evaluate(() => !!window.__e2e.find('mail-compose'));
+    await clickOn(page, 'button[aria-label="Save draft and close"]', 'mail-compose');
+    await eventually(async () => ((await composeOpen()) ? undefined : true), 'the compose panel to close');
+
+    // The Drafts mailbox lists it, with no conversation actions; opening it brings the fields back.
+    await clickOn(page, 'a[href="/u/0/drafts"]', 'mail-shell');
+    const listed = async () => (await deepTexts(page, 'mail-drafts-list')).join(' ');
+    await eventually(async () => ((await listed()).includes('Kept across mailboxes') ? true : undefined), 'the draft in Drafts');
+    assert.match(await listed(), /Draft bob@outpost\.test\s+Kept across mailboxes — Body after the navigation/);
+    const toolbar = () => page.evaluate(() => [...(window.__e2e.find('mail-shell')!.shadowRoot!.querySelector('.toolbar')?.querySelectorAll('button, select, h1') ?? [])].map((el) => el.localName));
+    assert.deepEqual(await toolbar(), ['h1'], 'the heading alone: archive, star and labels do not apply to drafts');
+    await clickOn(page, 'li button', 'mail-drafts-list');
+    await eventually(async () => ((await composeOpen()) ? true : undefined), 'the draft to open');
+    assert.deepEqual(await fields(), { to: 'bob@outpost.test', subject: 'Kept across mailboxes', text: 'Body after the navigation' }, 'the draft reopened as saved');
     await inShadow(page, 'mail-compose', { click: 'button[type=button]' });
-    await eventually(async () => ((await page.evaluate(() => !!window.__e2e.find('mail-compose'))) ? undefined : true), 'the compose panel to close');
+    await eventually(async () => ((await composeOpen()) ? undefined : true), 'Discard to close the compose panel');
+    await eventually(async () => ((await listed()).includes('Kept across mailboxes') ? undefined : true), 'the discarded draft to leave Drafts');
   });
 
   test('a send the server refuses shows in the sync status; its button opens the refused changes with the server\'s reason, and Dismiss clears it', async () => {
