@@ -45,6 +45,12 @@ export class MailSignIn extends LitElement {
     }
   }
 
+  override firstUpdated(): void {
+    // The page's one task: start in its first field, unless the person already focused something.
+    // (An in-app navigation here then moves focus to the heading, as the router does for any view.)
+    if (!document.activeElement || document.activeElement === document.body) this.renderRoot.querySelector<HTMLInputElement>('input[name=user]')?.focus();
+  }
+
   override render() {
     return html`<main>
       <form @submit=${this.#submit} aria-labelledby="title">
