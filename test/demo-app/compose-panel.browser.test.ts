@@ -13,7 +13,7 @@ describe('demo compose panel', () => {
   it('a reply opens with the caret above the quoted message: what is typed comes first', async () => {
     const compose = await fixture<MailCompose>(html`<mail-compose .draft=${draftFor('reply', 'me@example.com', message)}></mail-compose>`);
     const text = compose.shadowRoot!.querySelector('textarea')!;
-    expect(compose.shadowRoot!.activeElement, 'focus in the message').to.equal(text);
+    expect(compose.shadowRoot!.activeElement === text, 'focus in the message').to.equal(true);
     await sendKeys({ type: 'Tuesday it is.' });
     expect(text.value.startsWith('Tuesday it is.\n\nOn '), text.value).to.equal(true);
     expect(text.value.endsWith('> Shall we meet?\n> Tuesday works.'), 'the quote kept whole below').to.equal(true);
@@ -22,6 +22,6 @@ describe('demo compose panel', () => {
 
   it('a new message opens with the caret in To', async () => {
     const compose = await fixture<MailCompose>(html`<mail-compose .draft=${draftFor('new', 'me@example.com')}></mail-compose>`);
-    expect(compose.shadowRoot!.activeElement, 'focus in To').to.equal(compose.shadowRoot!.querySelector('input[name=to]'));
+    expect(compose.shadowRoot!.activeElement === compose.shadowRoot!.querySelector('input[name=to]'), 'focus in To').to.equal(true);
   });
 });
