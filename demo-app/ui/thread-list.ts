@@ -280,7 +280,7 @@ export class MailThreadList extends LitElement {
 
   override render() {
     if (!this.threads) return html`<p class="empty">Loading…</p>`;
-    if (!this.threads.length) return html`<p class="empty">No conversations here.</p>`;
+    if (!this.threads.length) return html`<p class="empty">${this.mailbox?.kind === 'search' ? `No conversations match “${this.mailbox.query}”.` : 'No conversations here.'}</p>`;
     return html`<outpost-virtual-list
       .label=${this.label}
       .items=${this.threads}

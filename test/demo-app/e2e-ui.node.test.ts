@@ -130,6 +130,7 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
         throw new Error(`${err.message} Got ${[...(await threadIdsOf(page))].join(', ')}; expected ${[...expected].join(', ')}`, { cause: err });
       });
       assert.equal(got.size, expected.size, query);
+      if (!expected.size) assert.ok((await deepTexts(page, 'mail-thread-list')).join(' ').includes(`No conversations match “${query}”.`), 'an empty search says what matched nothing');
       await typeInto(page, 'input[type=search]', '', 'mail-shell');
     }
   });
