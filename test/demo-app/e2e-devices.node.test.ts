@@ -47,7 +47,7 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
     await stub?.dispose();
   });
 
-  test('at phone width (375 px) the inbox fits the screen, the menu opens the mailboxes, a conversation opens, axe finds nothing serious', async () => {
+  test('at phone width (375 px) the inbox fits the screen, the menu opens the mailboxes, Compose floats, a conversation opens, axe finds nothing serious', async () => {
     const page = await freshPage(browser);
     await page.setViewport({ width: 375, height: 740, isMobile: true, hasTouch: true });
     await signIn(page, url, 'alice');
@@ -60,6 +60,24 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
     await eventually(async () => ((await navShown()) ? true : undefined), 'the menu to show the mailboxes');
     await clickOn(page, '.menu-button', 'outpost-shell');
     await eventually(async () => ((await navShown()) ? undefined : true), 'the menu to hide the mailboxes again');
+    // Compose, which lives in the collapsed mailboxes, floats at the bottom instead.
+    const fabShown = () => page.evaluate(() => (window.__e2e.find('mail-shell')!.shadowRoot!.querySelector('.compose-fab') as HTMLElement | null)?.checkVisibility() ?? false);
+    const composeOpen = () => page.evaluate(() => !!window.__e2e.find('mail-compose'));
+    assert.equal(await fabShown(), true, 'a floating Compose button');
+    await clickOn(page, '.compose-fab', 'mail-shell');
+    await eventually(async () => ((await composeOpen()) ? true : undefined), 'the floating button to open compose');
+    assert.equal(await fabShown(), false, 'the floating button gives way to the compose panel');
+    await clickOn(page, 'button[aria-label="Save draft and close"]', 'mail-compose');
+    await eventually(async () => ((await composeOpen()) ? undefined : true), 'compose to close');
+    assert.equal(await fabShown(), true, 'the floating button back');
+    // A toast shows above it, not over it.
+    await page.evaluate(() => (window.__e2e.find('outpost-toaster') as Element & { show(o: { message: string; action: { label: string; run(): void } }): unknown }).show({ message: 'Conversation archived.', action: { label: 'Undo', run: Function.prototype as () => void } }));
+    const overlap = () => page.evaluate(() => {
+      const fab = window.__e2e.find('mail-shell')!.shadowRoot!.querySelector('.compose-fab')!.getBoundingClientRect();
+      const toast = window.__e2e.find('outpost-toaster')!.shadowRoot!.querySelector('.toast')?.getBoundingClientRect();
+      return toast ? toast.bottom > fab.top && toast.top < fab.bottom && toast.right > fab.left && toast.left < fab.right : undefined;
+    });
+    assert.equal(await eventually(async () => (await overlap()) ?? undefined, 'the toast to show'), false, 'the toast clear of the floating button');
     const first = (await threads(page))![0];
     await clickInRow(page, first.threadId, '.text');
     await eventually(async () => ((await pathOf(page)) === `/u/0/inbox/t/${first.threadId}` ? true : undefined), 'a tap to open the conversation');

@@ -206,6 +206,7 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
   test('what is typed in compose stays when the shell renders again (another mailbox opened), on screen and in the saved draft; Drafts lists it, reopens it and Discard removes it', async () => {
     await page.goto(`${url}/u/0/inbox`);
     await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
+    assert.equal(await page.evaluate(() => (window.__e2e.find('mail-shell')!.shadowRoot!.querySelector('.compose-fab') as HTMLElement | null)?.checkVisibility()), false, 'no floating Compose beside the mailboxes');
     await inShadow(page, 'mail-shell', { click: 'button.compose' });
     await inShadow(page, 'mail-compose', { fill: { 'input[name=to]': 'bob@outpost.test', 'input[name=subject]': 'Kept across mailboxes' } });
     const fields = () => page.evaluate(() => Object.fromEntries(['to', 'subject', 'text'].map((n) => [n, (window.__e2e.find('mail-compose')?.shadowRoot?.querySelector(`[name=${n}]`) as HTMLInputElement | null)?.value])));
