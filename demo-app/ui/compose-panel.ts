@@ -7,9 +7,10 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * The compose panel. Every keystroke updates the draft; the draft is saved to the synced `drafts`
- * collection shortly after typing pauses (and on close), so it survives reloads and reaches other
- * devices. Fires `draft-change` (detail: the edited draft) on every edit, for the owner to bind
- * back; `send-draft` (detail: the draft) when the user sends; `close` when done.
+ * collection shortly after typing pauses (`autosaveMs`), on close and when the page goes hidden,
+ * so it survives reloads and reaches other devices. Fires `draft-change` (detail: the edited
+ * draft) on every edit, for the owner to bind back; `send-draft` (detail: the draft) when the user
+ * sends; `close` when done.
  */
 @customElement('mail-compose')
 export class MailCompose extends LitElement {
@@ -35,10 +36,29 @@ export class MailCompose extends LitElement {
   /** The draft being edited (its id stays the same across saves). */
   @property({ attribute: false }) accessor draft: MailDraft | undefined;
 
+  /** How long typing pauses before the draft is saved, in ms. */
+  @property({ type: Number }) accessor autosaveMs = 600;
+
   @state() accessor #saved: 'saved' | 'saving' | '' = '';
   @state() accessor #error = '';
   @query('input[name=to]') accessor #to: HTMLInputElement | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
+
+  // A page going hidden may never run again (closed, or discarded in the background): what was
+  // typed since the last save is saved now rather than after the pause.
+  #onHidden = () => {
+    if (document.visibilityState === 'hidden' && this.#saved === 'saving') void this.save();
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.#onHidden);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.#onHidden);
+  }
 
   override firstUpdated(): void {
     const text = this.renderRoot.querySelector('textarea');
@@ -59,7 +79,7 @@ export class MailCompose extends LitElement {
     this.dispatchEvent(new CustomEvent<MailDraft>('draft-change', { detail: this.draft }));
     this.#saved = 'saving';
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.save(), 600);
+    this.#timer = setTimeout(() => void this.save(), this.autosaveMs);
   }
 
   /** Saves the draft now (autosave calls this after a pause in typing). */

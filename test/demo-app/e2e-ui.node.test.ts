@@ -241,6 +241,29 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     await eventually(async () => ((await listed()).includes('Kept across mailboxes') ? undefined : true), 'the discarded draft to leave Drafts');
   });
 
+  test('a page going hidden saves what compose holds at once, without waiting for typing to pause', async () => {
+    await page.goto(`${url}/u/0/inbox`);
+    await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
+    await inShadow(page, 'mail-shell', { click: 'button.compose' });
+    // No save after a pause in this test: only the page going hidden may save.
+    await page.evaluate(() => ((window.__e2e.find('mail-compose') as Element & { autosaveMs: number }).autosaveMs = 3_600_000));
+    await inShadow(page, 'mail-compose', { fill: { 'input[name=to]': 'carol@outpost.test', 'input[name=subject]': 'Saved on hide' } });
+    const saved = () => page.evaluate(async () => {
+      const c = window.__e2e.find('mail-compose') as Element & { draft: { id: string }; session: { store: { collection(n: string): { get(k: string): Promise<Record<string, unknown> | undefined> } } } };
+      const d = await c.session.store.collection('drafts').get(c.draft.id);
+      return d && `${String(d.to)} / ${String(d.subject)}`;
+    });
+    assert.equal(await saved(), undefined, 'nothing saved while typing');
+    // Another tab in front: this one goes hidden, as when it is switched away from or closed.
+    const other = await page.browserContext().newPage();
+    await other.bringToFront();
+    await eventually(async () => ((await saved()) === 'carol@outpost.test / Saved on hide' ? true : undefined), 'the draft saved as the page went hidden');
+    await other.close();
+    await page.bringToFront();
+    await inShadow(page, 'mail-compose', { click: 'button[type=button]' });
+    await eventually(async () => ((await page.evaluate(() => !!window.__e2e.find('mail-compose'))) ? undefined : true), 'Discard to close the compose panel');
+  });
+
   test('a send the server refuses shows in the sync status; its button opens the refused changes with the server\'s reason, and Dismiss clears it', async () => {
     await page.goto(`${url}/u/0/inbox`);
     await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
