@@ -64,6 +64,8 @@ export class MailShell extends LitElement {
   @state() accessor authLost = false;
   @state() accessor conflictsOpen = false;
   @state() accessor rejectionsOpen = false;
+  /** How many conversations the list has selected (phones show the actions only then). */
+  @state() accessor selected = 0;
 
   #lastUndo: (() => Promise<void>) | undefined;
   #stops: Array<() => void> = [];
@@ -349,6 +351,7 @@ export class MailShell extends LitElement {
             : this.threadId
               ? html`<mail-thread-view .session=${this.session} .threadId=${this.threadId} .known=${this.#opened?.threadId === this.threadId ? this.#opened.messages : undefined} .labels=${this.labels} @compose=${(e: CustomEvent<ComposeRequest>) => this.openCompose(e.detail)}></mail-thread-view>`
               : html`<mail-thread-list .session=${this.session} .user=${this.user} .mailbox=${this.mailbox} .labels=${this.labels} .label=${title}
+                  @list-selection=${(e: CustomEvent<number>) => (this.selected = e.detail)}
                   @open-thread=${(e: CustomEvent<string>) => this.#open(e.detail)}
                   @row-star=${(e: CustomEvent<string>) => void this.#toggleStar([e.detail])}></mail-thread-list>`}
         </div>

@@ -78,23 +78,25 @@ export function renderToolbar(shell: MailShell, title: string) {
     : '';
   // The drafts list holds drafts, not conversations: none of these actions apply to it.
   if (box.kind === 'system' && box.id === 'drafts' && !shell.threadId) return html`<div class="toolbar"><h1>${title}</h1></div>`;
-  return html`<div class="toolbar" role="toolbar" aria-label="Conversation actions">
+  // On phones (the shell narrow) a list shows its actions only while conversations are selected,
+  // as Gmail does: three rows of buttons above the list otherwise.
+  return html`<div class="toolbar ${shell.threadId || shell.selected ? 'acting' : ''}" role="toolbar" aria-label="Conversation actions">
     ${shell.threadId
       ? html`<button aria-label="Back to ${title}" @click=${() => shell.go(mailPath(shell.account, box))}>←</button>`
       : html`<h1>${title}</h1><button @click=${() => shell.list?.toggleAll()}>Select all</button>`}
-    <button @click=${() => shell.act(ACTIONS.archive, true)}>Archive</button>
+    <button class="act" @click=${() => shell.act(ACTIONS.archive, true)}>Archive</button>
     ${inTrash
-      ? html`<button @click=${() => shell.act(ACTIONS.moveToInbox, true)}>Move to Inbox</button>`
-      : html`<button @click=${() => shell.act(ACTIONS.trash, true)}>Delete</button>`}
-    <button @click=${() => shell.run('star')}>Star</button>
-    <button @click=${() => shell.act(ACTIONS.markRead)}>Mark read</button>
-    <button @click=${() => shell.act(ACTIONS.markUnread, true)}>Mark unread</button>
-    <select aria-label="Labels" @change=${onLabel}>
+      ? html`<button class="act" @click=${() => shell.act(ACTIONS.moveToInbox, true)}>Move to Inbox</button>`
+      : html`<button class="act" @click=${() => shell.act(ACTIONS.trash, true)}>Delete</button>`}
+    <button class="act" @click=${() => shell.run('star')}>Star</button>
+    <button class="act" @click=${() => shell.act(ACTIONS.markRead)}>Mark read</button>
+    <button class="act" @click=${() => shell.act(ACTIONS.markUnread, true)}>Mark unread</button>
+    <select class="act" aria-label="Labels" @change=${onLabel}>
       <option value="">Label…</option>
       ${shell.labels.map((l) => html`<option value=${`add:${l.id}`}>Add “${l.name}”</option>`)}
       ${shell.labels.map((l) => html`<option value=${`remove:${l.id}`}>Remove “${l.name}”</option>`)}
     </select>
-    <select aria-label="Move to" @change=${onMove}>
+    <select class="act" aria-label="Move to" @change=${onMove}>
       <option value="">Move to…</option>
       <option value="INBOX">Inbox</option>
       <option value="TRASH">Trash</option>

@@ -22,7 +22,8 @@ const PAGE = 50;
  * A mailbox as a list of conversations, read through live queries: it follows every local write,
  * pulled change and other tab's edit. It reads the newest {@link PAGE} conversations and the next
  * page as the user scrolls near the end, so opening a 50k mailbox reads a few hundred messages.
- * Only the rows near the viewport exist in the DOM. Fires `open-thread` (detail: thread id).
+ * Only the rows near the viewport exist in the DOM. Fires `open-thread` (detail: thread id), and
+ * `list-selection` (detail: how many are selected) whenever the selection changes.
  */
 @customElement('mail-thread-list')
 export class MailThreadList extends LitElement {
@@ -74,6 +75,11 @@ export class MailThreadList extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#unwatch();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // For the toolbar, whatever changed the selection (a row's box, Select all, an action, a new mailbox).
+    if (changed.has('selection')) this.dispatchEvent(new CustomEvent<number>('list-selection', { detail: this.selection.size }));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

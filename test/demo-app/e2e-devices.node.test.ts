@@ -47,7 +47,7 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
     await stub?.dispose();
   });
 
-  test('at phone width (375 px) the inbox fits the screen, the menu opens the mailboxes, Compose floats, a conversation opens, axe finds nothing serious', async () => {
+  test('at phone width (375 px) the inbox fits the screen, the menu opens the mailboxes, Compose floats, actions show for a selection, a conversation opens, axe finds nothing serious', async () => {
     const page = await freshPage(browser);
     await page.setViewport({ width: 375, height: 740, isMobile: true, hasTouch: true });
     await signIn(page, url, 'alice');
@@ -78,6 +78,14 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
       return toast ? toast.bottom > fab.top && toast.top < fab.bottom && toast.right > fab.left && toast.left < fab.right : undefined;
     });
     assert.equal(await eventually(async () => (await overlap()) ?? undefined, 'the toast to show'), false, 'the toast clear of the floating button');
+    // The list's actions show only while conversations are selected (three rows of buttons otherwise).
+    const actionsShown = () => page.evaluate(() => [...window.__e2e.find('mail-shell')!.shadowRoot!.querySelectorAll('.toolbar .act')].filter((el) => (el as HTMLElement).checkVisibility()).length);
+    assert.equal(await actionsShown(), 0, 'no actions with nothing selected');
+    const picked = (await threads(page))![0];
+    await clickInRow(page, picked.threadId, '.check');
+    await eventually(async () => ((await actionsShown()) === 7 ? true : undefined), 'the seven actions once a conversation is selected');
+    await clickInRow(page, picked.threadId, '.check');
+    await eventually(async () => ((await actionsShown()) === 0 ? true : undefined), 'the actions to go with the selection');
     const first = (await threads(page))![0];
     await clickInRow(page, first.threadId, '.text');
     await eventually(async () => ((await pathOf(page)) === `/u/0/inbox/t/${first.threadId}` ? true : undefined), 'a tap to open the conversation');
