@@ -1,5 +1,5 @@
 // The demo on other screens and devices, in Chromium and Firefox: phone width, the rows' pointer shortcuts
-// (check box, star), and one account edited offline on two devices at once.
+// (check box, star), and one account edited offline on two devices at once (a conversation's labels, a label's name and colour).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'puppeteer-core';
@@ -140,6 +140,41 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
     }
     const messages = [...(await serverDocs(url, 'alice')).values()].map((c) => c.value as unknown as MailMessage).filter((m) => m?.threadId === thread.threadId);
     for (const m of messages) assert.ok(m.labels.includes('label-work') && m.labels.includes('label-travel'), `${m.id}: ${m.labels.join(', ')}`);
+    assert.deepEqual([...laptop.errors, ...phone.errors], []);
+    await laptop.browserContext().close();
+    await phone.browserContext().close();
+  });
+
+  test("two devices edit one label while offline, one its name and one its colour: both edits survive on both devices and on the server", async () => {
+    const [laptop, phone] = [await freshPage(browser), await freshPage(browser)];
+    await signIn(laptop, url, 'alice');
+    await signIn(phone, url, 'alice');
+    type Label = { id: string; name: string; color: string };
+    const labelOn = (page: Page) => page.evaluate(() => (window.__e2e.find('mail-shell') as Element & { labels: Label[] }).labels.find((l) => l.id === 'label-work'));
+    for (const page of [laptop, phone]) {
+      await clickOn(page, 'a[href="/u/0/label/label-work"]', 'mail-shell');
+      await eventually(async () => ((await pathOf(page)) === '/u/0/label/label-work' ? true : undefined), 'the Work label view');
+    }
+    await setNetworkOffline(laptop, true);
+    await setNetworkOffline(phone, true);
+    // Rename asks with the browser's prompt.
+    laptop.once('dialog', (dialog) => void dialog.accept('Work projects'));
+    await clickOn(laptop, '.label-settings button', 'mail-shell');
+    const colour = await deepElement(phone, 'select[aria-label="Label colour"]');
+    await colour.select('#9334e6');
+    await colour.dispose();
+    await eventually(async () => ((await labelOn(laptop))?.name === 'Work projects' ? true : undefined), 'the laptop to show the new name');
+    await eventually(async () => ((await labelOn(phone))?.color === '#9334e6' ? true : undefined), 'the phone to show the new colour');
+    await setNetworkOffline(laptop, false);
+    await setNetworkOffline(phone, false);
+    for (const [name, page] of [['laptop', laptop], ['phone', phone]] as const) {
+      await eventually(async () => {
+        const label = await labelOn(page);
+        return label?.name === 'Work projects' && label.color === '#9334e6' ? true : undefined;
+      }, `the ${name} to show both edits`, 45_000);
+    }
+    const stored = (await serverDocs(url, 'alice')).get('labels/label-work')?.value as Label | undefined;
+    assert.deepEqual(stored && { name: stored.name, color: stored.color }, { name: 'Work projects', color: '#9334e6' }, 'the server keeps both');
     assert.deepEqual([...laptop.errors, ...phone.errors], []);
     await laptop.browserContext().close();
     await phone.browserContext().close();
