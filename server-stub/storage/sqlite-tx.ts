@@ -133,10 +133,7 @@ export class SqliteTx implements StorageTx {
       value = await fn();
     } catch (err) {
       if (this.#db.inTransaction) {
-        this.#io('rollback', () => {
-          this.#s.rollbackTo.run();
-          this.#s.release.run();
-        });
+        this.#io('rollback', () => rollBack(this.#s));
         this.changed.clear();
         for (const user of changedBefore) this.changed.add(user);
       }
