@@ -42,9 +42,10 @@ export const shellStyles = css`
   .shortcuts { border-collapse: collapse; }
   .shortcuts td, .shortcuts th { padding: 0.25rem 0.75rem; text-align: left; border-bottom: 1px solid #e0e0e0; }
   kbd { font-family: ui-monospace, monospace; background: #f1f3f4; border: 1px solid #c4c7c5; border-radius: 4px; padding: 0 0.35rem; }
+  /* On phones a list's actions show only while conversations are selected (shell-parts.ts). */
+  outpost-shell[narrow] .toolbar:not(.acting) .act { display: none; }
   /* Where the mailboxes (and their Compose button) collapse behind the menu, Compose floats. */
   .compose-fab { display: none; }
-  outpost-shell[narrow] .toolbar:not(.acting) .act { display: none; }
   /* Toasts rise above it rather than cover it. */
   outpost-shell[narrow] ~ outpost-toaster { bottom: 5rem; }
   outpost-shell[narrow] ~ .compose-fab { display: block; position: fixed; right: 1rem; bottom: 1rem; z-index: 5; font: inherit; padding: 0.9rem 1.2rem; border: 0; border-radius: 1rem; background: #c2e7ff; color: #001d35; box-shadow: 0 2px 6px rgb(0 0 0 / 0.3); cursor: pointer; }

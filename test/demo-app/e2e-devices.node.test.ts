@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'puppeteer-core';
 import type { StubProcess } from '../../testing/index.js';
 import type { MailMessage } from '../../demo-app/model.js';
-import { axeViolations, clickOn, deepElement, forEachBrowser, eventually, focusPage, focusThread, freshPage, launchBrowser, pathOf, setNetworkOffline, serverDocs, signIn, startDemoServer, threads } from './e2e-kit.js';
+import { axeViolations, clickOn, composeOpen, deepElement, forEachBrowser, eventually, focusPage, focusThread, freshPage, launchBrowser, pathOf, setNetworkOffline, serverDocs, signIn, startDemoServer, threads } from './e2e-kit.js';
 
 /** Clicks (a real click) the centre of `selector` inside the row of `threadId`. */
 async function clickInRow(page: Page, threadId: string, selector: string): Promise<void> {
@@ -62,13 +62,12 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
     await eventually(async () => ((await navShown()) ? undefined : true), 'the menu to hide the mailboxes again');
     // Compose, which lives in the collapsed mailboxes, floats at the bottom instead.
     const fabShown = () => page.evaluate(() => (window.__e2e.find('mail-shell')!.shadowRoot!.querySelector('.compose-fab') as HTMLElement | null)?.checkVisibility() ?? false);
-    const composeOpen = () => page.evaluate(() => !!window.__e2e.find('mail-compose'));
     assert.equal(await fabShown(), true, 'a floating Compose button');
     await clickOn(page, '.compose-fab', 'mail-shell');
-    await eventually(async () => ((await composeOpen()) ? true : undefined), 'the floating button to open compose');
+    await eventually(async () => ((await composeOpen(page)) ? true : undefined), 'the floating button to open compose');
     assert.equal(await fabShown(), false, 'the floating button gives way to the compose panel');
     await clickOn(page, 'button[aria-label="Save draft and close"]', 'mail-compose');
-    await eventually(async () => ((await composeOpen()) ? undefined : true), 'compose to close');
+    await eventually(async () => ((await composeOpen(page)) ? undefined : true), 'compose to close');
     assert.equal(await fabShown(), true, 'the floating button back');
     // A toast shows above it, not over it.
     await page.evaluate(() => (window.__e2e.find('outpost-toaster') as Element & { show(o: { message: string; action: { label: string; run(): void } }): unknown }).show({ message: 'Conversation archived.', action: { label: 'Undo', run: Function.prototype as () => void } }));

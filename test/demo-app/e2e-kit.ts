@@ -403,11 +403,23 @@ export async function inShadow(page: Page, host: string, action: { fill?: Record
   if (action.click) await clickOn(page, action.click, host);
 }
 
+/** Whether the compose panel is open. */
+export const composeOpen = (page: Page): Promise<boolean> => page.evaluate(() => !!window.__e2e.find('mail-compose'));
+
+/** The open compose panel's draft as the store holds it (to, subject, text), or undefined before its first save. */
+export function savedDraft(page: Page): Promise<{ to: unknown; subject: unknown; text: unknown } | undefined> {
+  return page.evaluate(async () => {
+    const c = window.__e2e.find('mail-compose') as Element & { draft: { id: string }; session: { store: { collection(n: string): { get(k: string): Promise<Record<string, unknown> | undefined> } } } };
+    const d = await c.session.store.collection('drafts').get(c.draft.id);
+    return d && { to: d.to, subject: d.subject, text: d.text };
+  });
+}
+
 /** Composes and sends a message through the UI (the Compose button, fill the form, Send); the c shortcut has its own test. */
 export async function composeAndSend(page: Page, to: string, subject: string, text: string): Promise<void> {
   await inShadow(page, 'mail-shell', { click: 'button.compose' });
   await inShadow(page, 'mail-compose', { fill: { 'input[name=to]': to, 'input[name=subject]': subject, textarea: text }, click: 'button.send' });
-  await eventually(async () => ((await page.evaluate(() => !!window.__e2e.find('mail-compose'))) ? undefined : true), 'the compose panel to close on Send');
+  await eventually(async () => ((await composeOpen(page)) ? undefined : true), 'the compose panel to close on Send');
 }
 
 /** The sync badge of each rendered row: thread id → '' (synced), 'change' or 'send' (queued). */

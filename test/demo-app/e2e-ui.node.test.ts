@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'puppeteer-core';
 import type { StubProcess } from '../../testing/index.js';
 import type { MailMessage } from '../../demo-app/model.js';
-import { axeViolations, clickButton, clickOn, deepElement, deepTexts, forEachBrowser, eventually, focusPage, freshPage, keys, launchBrowser, pathOf, serverDocs, serverPut, signIn, startDemoServer, threads, inShadow, typeInto } from './e2e-kit.js';
+import { axeViolations, clickButton, clickOn, composeOpen, deepElement, deepTexts, forEachBrowser, eventually, focusPage, freshPage, keys, launchBrowser, pathOf, serverDocs, serverPut, signIn, startDemoServer, threads, inShadow, typeInto, savedDraft } from './e2e-kit.js';
 
 /** Vectors that must never run; each reports to /xss/<n> and sets top.xss if it does. */
 function xssCorpus(url: string): string[] {
@@ -154,7 +154,7 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     assert.equal(await page.evaluate(() => (window.__e2e.find('mail-compose')!.shadowRoot!.querySelector('input[name=to]') as HTMLInputElement).value), 'jk#e');
     assert.equal(await pathOf(page), '/u/0/inbox', 'typing in a field runs no shortcut');
     await inShadow(page, 'mail-compose', { click: 'button[type=button]' });
-    await eventually(async () => ((await page.evaluate(() => !!window.__e2e.find('mail-compose'))) ? undefined : true), 'the compose panel to close');
+    await eventually(async () => ((await composeOpen(page)) ? undefined : true), 'the compose panel to close');
     await focusPage(page);
     await keys(page, '?');
     const helpOpen = () => page.evaluate(() => !!window.__e2e.all('outpost-dialog[label="Keyboard shortcuts"]')[0]?.shadowRoot?.querySelector('dialog[open]'));
@@ -200,7 +200,7 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     }
     assert.equal(await page.evaluate(() => (window.__e2e.find('mail-compose')?.shadowRoot?.querySelector('input[name=subject]') as HTMLInputElement | null)?.value), 'To everyone', 'the draft stays open, as written');
     await inShadow(page, 'mail-compose', { click: 'button[type=button]' });
-    await eventually(async () => ((await page.evaluate(() => !!window.__e2e.find('mail-compose'))) ? undefined : true), 'the compose panel to close');
+    await eventually(async () => ((await composeOpen(page)) ? undefined : true), 'the compose panel to close');
   });
 
   test('what is typed in compose stays when the shell renders again (another mailbox opened), on screen and in the saved draft; Drafts lists it, reopens it and Discard removes it', async () => {
@@ -215,16 +215,10 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     await eventually(async () => ((await pathOf(page)) === '/u/0/starred' ? true : undefined), 'the starred mailbox');
     assert.deepEqual(await fields(), { to: 'bob@outpost.test', subject: 'Kept across mailboxes', text: '' }, 'the fields as typed');
     await inShadow(page, 'mail-compose', { fill: { textarea: 'Body after the navigation' } });
-    const saved = () => page.evaluate(async () => {
-      const c = window.__e2e.find('mail-compose') as Element & { draft: { id: string }; session: { store: { collection(n: string): { get(k: string): Promise<Record<string, unknown> | undefined> } } } };
-      const d = await c.session.store.collection('drafts').get(c.draft.id);
-      return d && { to: d.to, subject: d.subject, text: d.text };
-    });
-    await eventually(async () => ((await saved())?.text === 'Body after the navigation' ? true : undefined), 'the draft saved after the next edit');
-    assert.deepEqual(await saved(), { to: 'bob@outpost.test', subject: 'Kept across mailboxes', text: 'Body after the navigation' }, 'the saved draft keeps every field');
-    const composeOpen = () => page.evaluate(() => !!window.__e2e.find('mail-compose'));
+    await eventually(async () => ((await savedDraft(page))?.text === 'Body after the navigation' ? true : undefined), 'the draft saved after the next edit');
+    assert.deepEqual(await savedDraft(page), { to: 'bob@outpost.test', subject: 'Kept across mailboxes', text: 'Body after the navigation' }, 'the saved draft keeps every field');
     await clickOn(page, 'button[aria-label="Save draft and close"]', 'mail-compose');
-    await eventually(async () => ((await composeOpen()) ? undefined : true), 'the compose panel to close');
+    await eventually(async () => ((await composeOpen(page)) ? undefined : true), 'the compose panel to close');
 
     // The Drafts mailbox lists it, with no conversation actions; opening it brings the fields back.
     await clickOn(page, 'a[href="/u/0/drafts"]', 'mail-shell');
@@ -234,10 +228,10 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     const toolbar = () => page.evaluate(() => [...(window.__e2e.find('mail-shell')!.shadowRoot!.querySelector('.toolbar')?.querySelectorAll('button, select, h1') ?? [])].map((el) => el.localName));
     assert.deepEqual(await toolbar(), ['h1'], 'the heading alone: archive, star and labels do not apply to drafts');
     await clickOn(page, 'li button', 'mail-drafts-list');
-    await eventually(async () => ((await composeOpen()) ? true : undefined), 'the draft to open');
+    await eventually(async () => ((await composeOpen(page)) ? true : undefined), 'the draft to open');
     assert.deepEqual(await fields(), { to: 'bob@outpost.test', subject: 'Kept across mailboxes', text: 'Body after the navigation' }, 'the draft reopened as saved');
     await inShadow(page, 'mail-compose', { click: 'button[type=button]' });
-    await eventually(async () => ((await composeOpen()) ? undefined : true), 'Discard to close the compose panel');
+    await eventually(async () => ((await composeOpen(page)) ? undefined : true), 'Discard to close the compose panel');
     await eventually(async () => ((await listed()).includes('Kept across mailboxes') ? undefined : true), 'the discarded draft to leave Drafts');
   });
 
@@ -248,20 +242,16 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     // No save after a pause in this test: only the page going hidden may save.
     await page.evaluate(() => ((window.__e2e.find('mail-compose') as Element & { autosaveMs: number }).autosaveMs = 3_600_000));
     await inShadow(page, 'mail-compose', { fill: { 'input[name=to]': 'carol@outpost.test', 'input[name=subject]': 'Saved on hide' } });
-    const saved = () => page.evaluate(async () => {
-      const c = window.__e2e.find('mail-compose') as Element & { draft: { id: string }; session: { store: { collection(n: string): { get(k: string): Promise<Record<string, unknown> | undefined> } } } };
-      const d = await c.session.store.collection('drafts').get(c.draft.id);
-      return d && `${String(d.to)} / ${String(d.subject)}`;
-    });
-    assert.equal(await saved(), undefined, 'nothing saved while typing');
+    assert.equal(await savedDraft(page), undefined, 'nothing saved while typing');
     // Another tab in front: this one goes hidden, as when it is switched away from or closed.
     const other = await page.browserContext().newPage();
     await other.bringToFront();
-    await eventually(async () => ((await saved()) === 'carol@outpost.test / Saved on hide' ? true : undefined), 'the draft saved as the page went hidden');
+    await eventually(async () => ((await savedDraft(page))?.subject === 'Saved on hide' ? true : undefined), 'the draft saved as the page went hidden');
+    assert.deepEqual(await savedDraft(page), { to: 'carol@outpost.test', subject: 'Saved on hide', text: '' }, 'the draft as typed');
     await other.close();
     await page.bringToFront();
     await inShadow(page, 'mail-compose', { click: 'button[type=button]' });
-    await eventually(async () => ((await page.evaluate(() => !!window.__e2e.find('mail-compose'))) ? undefined : true), 'Discard to close the compose panel');
+    await eventually(async () => ((await composeOpen(page)) ? undefined : true), 'Discard to close the compose panel');
   });
 
   test('a send the server refuses shows in the sync status; its button opens the refused changes with the server\'s reason, and Dismiss clears it', async () => {

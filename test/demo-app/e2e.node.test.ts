@@ -8,7 +8,7 @@ import type { StubProcess } from '../../testing/index.js';
 import { accountStoreName } from '../../runtime/store/storage.js';
 import type { MailMessage } from '../../demo-app/model.js';
 import {
-  clickButton, clickOn, composeAndSend, deepElement, deepTexts, forEachBrowser, rowPending, eventually, focusPage, focusThread, freshPage, keys, launchBrowser, pathOf, setNetworkOffline,
+  clickButton, clickOn, composeAndSend, composeOpen, deepElement, deepTexts, forEachBrowser, rowPending, eventually, focusPage, focusThread, freshPage, keys, launchBrowser, pathOf, setNetworkOffline,
   inShadow, serverDocs, setAppProperty, signIn, startDemoServer, threadBySubject, threads,
 } from './e2e-kit.js';
 
@@ -199,7 +199,7 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
     const reopened = await eventually(() => alice.evaluate(() => (window.__e2e.find('mail-compose')?.shadowRoot?.querySelector('input[name=subject]') as HTMLInputElement | null)?.value), 'the compose panel to come back');
     assert.equal(reopened, undone);
     await inShadow(alice, 'mail-compose', { click: 'button[type=button]' });
-    await eventually(async () => ((await alice.evaluate(() => !!window.__e2e.find('mail-compose'))) ? undefined : true), 'the compose panel to close');
+    await eventually(async () => ((await composeOpen(alice)) ? undefined : true), 'the compose panel to close');
 
     await setAppProperty(alice, 'undoSendMs', 300);
     const subject = `Lunch? ${Date.now()}`;
