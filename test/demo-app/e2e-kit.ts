@@ -211,6 +211,7 @@ export async function pageState(page: Page): Promise<string> {
 
 /** Opens the app at `url` and signs in; resolves once the inbox lists conversations. */
 export async function signIn(page: Page, url: string, user: string): Promise<void> {
+  await page.bringToFront();
   await page.goto(`${url}/signin`);
   await inShadow(page, 'mail-sign-in', { fill: { 'input[name=user]': user, 'input[name=password]': user }, click: 'button' });
   try {
@@ -246,8 +247,9 @@ export function deepTexts(page: Page, selector: string): Promise<string[]> {
  */
 export const pathOf = (page: Page): Promise<string> => page.evaluate(() => location.pathname);
 
-/** Moves keyboard focus out of any field, so single-key shortcuts reach the app. */
+/** Brings the page to the front and moves keyboard focus out of any field, so single-key shortcuts reach the app. */
 export async function focusPage(page: Page): Promise<void> {
+  await page.bringToFront();
   await page.evaluate(() => window.__e2e.blur());
 }
 
@@ -368,6 +370,9 @@ export async function deepElement(page: Page, selector: string, host?: string): 
 
 /** Clicks with the pointer (scrolled into view, pressed at its centre) the element {@link deepElement} finds. */
 export async function clickOn(page: Page, selector: string, host?: string): Promise<void> {
+  // With two devices open, a click in the one behind waited 30–60 s in Firefox (a page behind
+  // paints no frames): a person clicks on the page in front.
+  await page.bringToFront();
   const el = await deepElement(page, selector, host);
   await el.click();
   await el.dispose();
