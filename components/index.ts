@@ -7,7 +7,7 @@ export { OutpostDialog } from './dialog.js';
 export { OutpostVirtualList } from './virtual-list.js';
 export type { VirtualListOpenDetail, VirtualListRangeDetail, VirtualListSelectionDetail } from './virtual-list.js';
 export { OutpostSyncStatus } from './sync-status.js';
-export type { SyncStatusLike } from './sync-status.js';
+export type { ConflictsSource, SyncStatusLike } from './sync-status.js';
 export { OutpostSyncProgress } from './sync-progress.js';
 export type { SyncProgressDetail } from './sync-progress.js';
 export { OutpostUpdatePrompt } from './update-prompt.js';

@@ -1,12 +1,17 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { SyncStatus, SyncStatusSource } from '../runtime/index.js';
+import type { StoredConflict, SyncStatus, SyncStatusSource } from '../runtime/index.js';
 import { base } from './theme.js';
 import { Subscription } from './subscription.js';
 import { observeRejections, rejectionTitle, type RejectionList, type RejectionStore } from './rejection-data.js';
 
-/** What `<outpost-sync-status>` reads: the sync engine, or anything with the same two members. */
-export type SyncStatusLike = SyncStatusSource & { readonly status?: SyncStatus };
+/** The live list of stored conflicts, as the sync engine's `conflicts` has it. */
+export interface ConflictsSource {
+  observe(fn: (conflicts: StoredConflict[]) => void, onError?: (err: unknown) => void): () => void;
+}
+
+/** What `<outpost-sync-status>` reads: the sync engine, or anything with the same members. */
+export type SyncStatusLike = SyncStatusSource & { readonly status?: SyncStatus; readonly conflicts?: ConflictsSource };
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
@@ -51,22 +56,35 @@ function refusal(added: number, { newest, total }: RejectionList): string {
 }
 
 /**
+ * What is said when conflicts arrive: the document and the fields both sides changed, or how
+ * many; then how many wait to be resolved. Until then the document shows the other side's version.
+ */
+function conflicted(added: StoredConflict[], total: number): string {
+  const [c] = added;
+  const what = added.length === 1 ? `Your change to ${c.collection} / ${c.key} conflicts with one made elsewhere (${c.fields.join(', ')}): the other version shows until you choose.` : `${plural(added.length, 'change')} of yours conflict with changes made elsewhere.`;
+  return `${what} ${plural(total, 'sync conflict')} to resolve.`;
+}
+
+/**
  * A badge showing the sync engine's state: offline, server unreachable, syncing, "n pending", error or up to date,
  * with changes announced politely (aria-live) to screen-reader users. Given the `store` too, it
  * shows how many changes the server refused (the engine's `$rejected` records, live) as a button
- * that fires `show-rejections`, and announces each new refusal with the server's reason.
+ * that fires `show-rejections`, and announces each new refusal with the server's reason. The
+ * conflicts the engine's policy could not settle (`sync.conflicts`, live) show the same way: a
+ * button that fires `show-conflicts`, and each new one announced.
  *
  * Properties: `sync` (the object `createSync()` returns, or any {@link SyncStatusLike}), `store`
  * (optional: the store the engine writes to).
- * Attributes (reflected, for styling): `state` (`offline|unreachable|connecting|syncing|idle|error`), `pending`, `rejected`.
- * Events: `show-rejections` (`{ count }`: open `<outpost-rejections>` on it).
- * Parts: `badge`, `dot`, `label`, `error`, `rejected-button`.
+ * Attributes (reflected, for styling): `state` (`offline|unreachable|connecting|syncing|idle|error`), `pending`, `rejected`, `conflicts`.
+ * Events: `show-rejections` (`{ count }`: open `<outpost-rejections>` on it), `show-conflicts`
+ * (`{ count }`: open `<outpost-conflict-inbox>` on it).
+ * Parts: `badge`, `dot`, `label`, `error`, `rejected-button`, `conflicts-button`.
  * Custom properties: `--outpost-sync-status-idle`, `--outpost-sync-status-syncing`,
  * `--outpost-sync-status-offline`, `--outpost-sync-status-error` (the dot colours; the last also
- * marks the refused-changes button).
+ * marks the refused-changes and conflicts buttons).
  *
  * @example
- * <outpost-sync-status .sync=${sync} .store=${store} @show-rejections=${() => (rejectionsOpen = true)}></outpost-sync-status>
+ * <outpost-sync-status .sync=${sync} .store=${store} @show-rejections=${() => (rejectionsOpen = true)} @show-conflicts=${() => (conflictsOpen = true)}></outpost-sync-status>
  */
 @customElement('outpost-sync-status')
 export class OutpostSyncStatus extends LitElement {
@@ -126,9 +144,13 @@ export class OutpostSyncStatus extends LitElement {
   /** Refused changes still stored (0 without `store`), reflected for styling. */
   @property({ type: Number, reflect: true }) accessor rejected = 0;
 
+  /** Conflicts waiting for a person's choice (0 when `sync` has no `conflicts`), reflected for styling. */
+  @property({ type: Number, reflect: true }) accessor conflicts = 0;
+
   @state() accessor #status: SyncStatus | undefined;
   @state() accessor #announced = '';
-  @state() accessor #refused = '';
+  // Refusals and conflicts as they arrive: news, apart from the status's own live region.
+  @state() accessor #news = '';
 
   constructor() {
     super();
@@ -162,7 +184,7 @@ export class OutpostSyncStatus extends LitElement {
             const newest = list.newest[0]?.id ?? 0;
             // Record ids are mutation ids, which only grow: a newer newest is a new refusal. A dismissal
             // in the same change may hide how many came; one at least did.
-            if (seen !== undefined && newest > seen) this.#refused = refusal(Math.max(list.total - this.rejected, 1), list);
+            if (seen !== undefined && newest > seen) this.#news = refusal(Math.max(list.total - this.rejected, 1), list);
             seen = Math.max(seen ?? 0, newest);
             this.rejected = list.total;
           },
@@ -170,10 +192,30 @@ export class OutpostSyncStatus extends LitElement {
         );
       },
     );
+    // The conflicts of whichever engine `.sync` holds: those stored before it showed are counted,
+    // not announced.
+    new Subscription(
+      this,
+      () => [this.sync] as const,
+      (sync) => {
+        this.conflicts = 0;
+        let seen: Set<string> | undefined;
+        return sync?.conflicts?.observe((list) => {
+          const added = seen ? list.filter((c) => !seen!.has(c.id)) : [];
+          if (added.length) this.#news = conflicted(added, list.length);
+          seen = new Set(list.map((c) => c.id));
+          this.conflicts = list.length;
+        }, console.error);
+      },
+    );
   }
 
   #showRejections(): void {
     this.dispatchEvent(new CustomEvent<{ count: number }>('show-rejections', { detail: { count: this.rejected }, bubbles: true, composed: true }));
+  }
+
+  #showConflicts(): void {
+    this.dispatchEvent(new CustomEvent<{ count: number }>('show-conflicts', { detail: { count: this.conflicts }, bubbles: true, composed: true }));
   }
 
   override render() {
@@ -186,8 +228,9 @@ export class OutpostSyncStatus extends LitElement {
         ${s?.state === 'error' && s.lastError ? html`<span class="visually-hidden">:</span><span class="error" part="error">${s.lastError.message}</span>` : nothing}
       </span>
       ${this.rejected ? html`<button part="rejected-button" @click=${this.#showRejections}>${plural(this.rejected, 'change')} refused</button>` : nothing}
+      ${this.conflicts ? html`<button part="conflicts-button" @click=${this.#showConflicts}>${plural(this.conflicts, 'conflict')}</button>` : nothing}
       <span class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#announced}</span>
-      <span class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#refused}</span>
+      <span class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#news}</span>
     `;
   }
 }

@@ -4,6 +4,7 @@ import type { OutpostSyncStatus } from '../../components/sync-status.js';
 import { goOffline, goOnline, killStub, startStubAgain } from '../../testing/commands.js';
 import { client, closeAll, unique } from '../runtime/sync/helpers.js';
 import { expectAccessible, until } from './helpers.js';
+import { conflicted } from './conflicts.js';
 
 const label = (el: OutpostSyncStatus) => el.shadowRoot!.querySelector('[part=label]')!.textContent!.trim();
 const live = (el: OutpostSyncStatus) => el.shadowRoot!.querySelector('[role=status]')!;
@@ -106,6 +107,34 @@ describe('<outpost-sync-status>', () => {
     parent.append(el);
     expect((await (await c.sync.custom('pin', { key: unique('p') })).acked).status).to.equal('rejected');
     await until(() => refused()?.textContent === '1 change refused', '"1 change refused" after being moved');
+  });
+
+  it('counts the sync conflicts, live, announces a new one with its document and fields and offers to show them', async () => {
+    let el!: OutpostSyncStatus;
+    const said = () => [...el.shadowRoot!.querySelectorAll('[role=status]')].map((r) => r.textContent).join(' ');
+    const button = () => el.shadowRoot!.querySelector<HTMLButtonElement>('[part=conflicts-button]');
+    const { id, b } = await conflicted(async (client) => {
+      el = await fixture<OutpostSyncStatus>(html`<outpost-sync-status .sync=${client.sync}></outpost-sync-status>`);
+      await until(() => label(el) !== 'Sync not started', 'the status');
+      expect(button() === null).to.equal(true);
+    });
+    await until(() => button()?.textContent === '1 conflict', '"1 conflict" without a reload');
+    expect(el.getAttribute('conflicts')).to.equal('1');
+    await until(() => said().includes(`Your change to notes / ${id} conflicts with one made elsewhere (title): the other version shows until you choose. 1 sync conflict to resolve.`), 'the conflict announced');
+    await expectAccessible(el);
+
+    const shown = oneEvent(el, 'show-conflicts');
+    button()!.click();
+    expect((await shown).detail).to.deep.equal({ count: 1 });
+
+    // One stored before the badge showed: counted, not announced.
+    const later = await fixture<OutpostSyncStatus>(html`<outpost-sync-status .sync=${b.sync}></outpost-sync-status>`);
+    await until(() => later.shadowRoot!.querySelector('[part=conflicts-button]')?.textContent === '1 conflict', 'the second badge to count it');
+    expect([...later.shadowRoot!.querySelectorAll('[role=status]')].map((r) => r.textContent).join(' ')).not.to.contain('conflict');
+
+    await b.sync.conflicts.resolve((await b.sync.conflicts.list())[0], 'theirs');
+    await until(() => !button(), 'the button gone once the conflict is resolved');
+    expect(el.getAttribute('conflicts')).to.equal('0');
   });
 
   it('does not announce the periodic syncing blip, and stops listening when removed', async () => {
