@@ -25,7 +25,8 @@ export type ConflictSync = Pick<Sync, 'conflicts'>;
  * merge (pick a side per field; the merged document is written). The list is live: conflicts
  * stored by another tab appear too.
  *
- * Properties: `sync` (the engine), `heading`.
+ * Properties: `sync` (the engine), `heading`, `describe` (a conflict's title: default
+ * `collection / key`; an app names the document as a person knows it).
  * Events: `conflict-resolved` ({@link ConflictResolvedDetail}).
  * Parts: `heading`, `empty`, `conflict`, `diff`, `actions`, `merge`, `error`.
  * Custom properties: `--outpost-conflict-inbox-changed-bg` (rows both sides changed).
@@ -92,6 +93,9 @@ export class OutpostConflictInbox extends LitElement {
 
   /** The heading text (the count is appended). */
   @property() accessor heading = 'Conflicts';
+
+  /** A conflict's title, e.g. `(c) => \`Label “${c.base?.name}”\``; default `collection / key`. */
+  @property({ attribute: false }) accessor describe: (conflict: StoredConflict) => string = (c) => `${c.collection} / ${c.key}`;
 
   @state() accessor #conflicts: StoredConflict[] = [];
   @state() accessor #merging: string | undefined;
@@ -166,7 +170,7 @@ export class OutpostConflictInbox extends LitElement {
 
   #renderConflict(c: StoredConflict, i: number) {
     const rows = conflictRows(c);
-    const title = `${c.collection} / ${c.key}`;
+    const title = this.describe(c);
     const what = !c.theirs ? 'Deleted on the server while you edited it.' : !c.mine ? 'Edited on the server while you deleted it.' : 'Edited on the server and by you.';
     const busy = !!this.#busy;
     return html`<li part="conflict" aria-labelledby="c${i}">

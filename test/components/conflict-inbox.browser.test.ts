@@ -30,6 +30,10 @@ describe('<outpost-conflict-inbox>', () => {
       ['color', 'red', 'blue'],
     ]);
     expect(el.shadowRoot!.querySelector('tbody tr')!.classList.contains('both')).to.equal(true);
+    // An app names the document as a person knows it.
+    el.describe = (c) => `Note “${(c.base as { title: string }).title}”`;
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('h3')!.textContent).to.equal('Note “base”');
     await expectAccessible(el);
   });
 
