@@ -23,6 +23,7 @@ import type { MailThreadList } from './thread-list.js';
 import type { ComposeRequest, MailThreadView } from './thread-view.js';
 import { renderNav, renderToolbar } from './shell-parts.js';
 import { labelsSnapshot, save } from '../app/snapshots.js';
+import { conflictTitle } from '../app/conflict-title.js';
 import { refusedChangeTitle } from '../app/refused.js';
 import './thread-list.js';
 
@@ -304,8 +305,16 @@ export class MailShell extends LitElement {
   }
 
   // Choosing an account (a link, which the router follows) closes the menu.
-  #closeMenuOnLink = (e: MouseEvent) => {
-    if (e.composedPath().some((n) => n instanceof HTMLAnchorElement)) (e.currentTarget as HTMLElement).closest('details')?.removeAttribute('open');
+  // Captured, so it runs before the item's own click: a dialog that item opens then takes the
+  // menu's button as where focus goes back to, not the item the closed menu hides.
+  #closeMenu = {
+    capture: true,
+    handleEvent: (e: MouseEvent) => {
+      if (!e.composedPath().some((n) => n instanceof HTMLAnchorElement || n instanceof HTMLButtonElement)) return;
+      const menu = (e.currentTarget as HTMLElement).closest('details');
+      menu?.removeAttribute('open');
+      menu?.querySelector('summary')?.focus();
+    },
   };
 
   #submitSearch(e: SubmitEvent) {
@@ -327,10 +336,10 @@ export class MailShell extends LitElement {
           <form role="search" @submit=${this.#submitSearch}>
             <input type="search" aria-label="Search mail" placeholder="Search mail (from: to: subject: label: is:unread has:attachment before: after:)" .value=${searchValue} />
           </form>
-          <outpost-sync-status class="sync" .sync=${this.session?.sync} .store=${this.session?.store} @show-rejections=${() => (this.rejectionsOpen = true)}></outpost-sync-status>
+          <outpost-sync-status class="sync" .sync=${this.session?.sync} .store=${this.session?.store} @show-rejections=${() => (this.rejectionsOpen = true)} @show-conflicts=${() => (this.conflictsOpen = true)}></outpost-sync-status>
           <details class="accounts">
             <summary aria-label=${`Account ${this.user}`}>${this.user}</summary>
-            <div class="menu-panel" @click=${this.#closeMenuOnLink}>
+            <div class="menu-panel" @click=${this.#closeMenu}>
               <ul>${this.accounts.map((a, i) => html`<li><a href=${mailPath(i, { kind: 'system', id: 'inbox' })} aria-current=${i === this.account ? 'page' : 'false'}>${addressOf(a.user).email}</a></li>`)}</ul>
               <a href="/signin">Add another account</a>
               <button @click=${() => (this.conflictsOpen = true)}>Sync conflicts</button>
@@ -362,7 +371,7 @@ export class MailShell extends LitElement {
       ${this.draft ? '' : html`<button class="compose-fab" @click=${() => this.openCompose({ kind: 'new' })}>✎ Compose</button>`}
       <outpost-toaster></outpost-toaster>
       <outpost-dialog label="Sync conflicts" .open=${this.conflictsOpen} @close=${() => (this.conflictsOpen = false)}>
-        ${this.conflictsOpen ? html`<outpost-conflict-inbox .sync=${this.session?.sync}></outpost-conflict-inbox>` : ''}
+        ${this.conflictsOpen ? html`<outpost-conflict-inbox .sync=${this.session?.sync} .describe=${conflictTitle}></outpost-conflict-inbox>` : ''}
       </outpost-dialog>
       <outpost-dialog class="refused" label="Refused changes" .open=${this.rejectionsOpen} @close=${() => (this.rejectionsOpen = false)}>
         ${this.rejectionsOpen ? html`<outpost-rejections .store=${this.session?.store} .describe=${refusedChangeTitle}></outpost-rejections>` : ''}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'puppeteer-core';
 import type { StubProcess } from '../../testing/index.js';
 import type { MailMessage } from '../../demo-app/model.js';
-import { axeViolations, clickOn, composeOpen, deepElement, forEachBrowser, eventually, focusPage, focusThread, freshPage, launchBrowser, pathOf, setNetworkOffline, serverDocs, signIn, startDemoServer, threads } from './e2e-kit.js';
+import { axeViolations, clickButton, clickOn, composeOpen, deepElement, forEachBrowser, eventually, focusPage, focusThread, freshPage, launchBrowser, pathOf, setNetworkOffline, serverDocs, signIn, startDemoServer, threads } from './e2e-kit.js';
 
 /** Clicks (a real click) the centre of `selector` inside the row of `threadId`. */
 async function clickInRow(page: Page, threadId: string, selector: string): Promise<void> {
@@ -174,6 +174,52 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
     }
     const stored = (await serverDocs(url, 'alice')).get('labels/label-work')?.value as Label | undefined;
     assert.deepEqual(stored && { name: stored.name, color: stored.color }, { name: 'Work projects', color: '#9334e6' }, 'the server keeps both');
+    assert.deepEqual([...laptop.errors, ...phone.errors], []);
+    await laptop.browserContext().close();
+    await phone.browserContext().close();
+  });
+
+  test('two devices rename one label while offline: the second to sync is told of the conflict, keeps its name from the list of conflicts, and every device and the server end with it', async () => {
+    const [laptop, phone] = [await freshPage(browser), await freshPage(browser)];
+    await signIn(laptop, url, 'alice');
+    await signIn(phone, url, 'alice');
+    const nameOn = (page: Page) => page.evaluate(() => (window.__e2e.find('mail-shell') as Element & { labels: Array<{ id: string; name: string }> }).labels.find((l) => l.id === 'label-travel')?.name);
+    const conflictsButton = (page: Page) => page.evaluate(() => window.__e2e.find('outpost-sync-status')?.shadowRoot?.querySelector('[part=conflicts-button]')?.textContent ?? null);
+    for (const page of [laptop, phone]) {
+      await clickOn(page, 'a[href="/u/0/label/label-travel"]', 'mail-shell');
+      await eventually(async () => ((await pathOf(page)) === '/u/0/label/label-travel' ? true : undefined), 'the Travel label view');
+    }
+    await setNetworkOffline(laptop, true);
+    await setNetworkOffline(phone, true);
+    laptop.once('dialog', (dialog) => void dialog.accept('Travel (laptop)'));
+    await clickOn(laptop, '.label-settings button', 'mail-shell');
+    phone.once('dialog', (dialog) => void dialog.accept('Travel (phone)'));
+    await clickOn(phone, '.label-settings button', 'mail-shell');
+    await eventually(async () => ((await nameOn(phone)) === 'Travel (phone)' ? true : undefined), 'the phone to show its name');
+    await setNetworkOffline(laptop, false);
+    await eventually(async () => ((await serverDocs(url, 'alice')).get('labels/label-travel')?.value as { name?: string } | undefined)?.name === 'Travel (laptop)' || undefined, 'the laptop\'s name on the server');
+    assert.equal(await conflictsButton(phone), null, 'no conflict before the phone syncs');
+    await setNetworkOffline(phone, false);
+    await eventually(async () => ((await conflictsButton(phone)) === '1 conflict' ? true : undefined), 'the phone\'s sync status to show the conflict', 45_000);
+    assert.equal(await nameOn(phone), 'Travel (laptop)', 'the other version shows until the phone chooses');
+    await clickOn(phone, '[part=conflicts-button]', 'outpost-sync-status');
+    await eventually(async () => (await phone.evaluate(() => window.__e2e.find('outpost-conflict-inbox')?.shadowRoot?.querySelectorAll('[part=conflict]').length)) === 1 || undefined, 'the conflict listed');
+    assert.equal(await phone.evaluate(() => window.__e2e.find('outpost-conflict-inbox')?.shadowRoot?.querySelector('[part=conflict] h3')?.textContent), 'Label “Travel”', 'named as a person knows it');
+    await clickButton(phone, 'Keep mine');
+    for (const [name, page] of [['phone', phone], ['laptop', laptop]] as const) {
+      await eventually(async () => ((await nameOn(page)) === 'Travel (phone)' ? true : undefined), `the ${name} to show the name kept`, 45_000);
+    }
+    await eventually(async () => ((await serverDocs(url, 'alice')).get('labels/label-travel')?.value as { name?: string } | undefined)?.name === 'Travel (phone)' || undefined, 'the name kept on the server');
+    await eventually(async () => ((await conflictsButton(phone)) === null ? true : undefined), 'the conflict gone from the phone\'s status');
+    // The account menu's "Sync conflicts" opens the same list (empty now) and closes the menu; closing
+    // the list gives focus back to the menu's button.
+    await phone.keyboard.press('Escape');
+    await clickOn(phone, 'details.accounts summary', 'mail-shell');
+    await clickButton(phone, 'Sync conflicts');
+    await eventually(async () => (await phone.evaluate(() => !!window.__e2e.find('outpost-conflict-inbox')?.shadowRoot?.querySelector('[part=empty]'))) || undefined, 'the empty list of conflicts');
+    assert.equal(await phone.evaluate(() => window.__e2e.find('mail-shell')!.shadowRoot!.querySelector('details.accounts')!.hasAttribute('open')), false, 'the menu closed behind the list');
+    await phone.keyboard.press('Escape');
+    await eventually(async () => ((await phone.evaluate(() => window.__e2e.find('mail-shell')!.shadowRoot!.activeElement?.matches('details.accounts summary'))) ? true : undefined), 'focus back on the account menu');
     assert.deepEqual([...laptop.errors, ...phone.errors], []);
     await laptop.browserContext().close();
     await phone.browserContext().close();
