@@ -146,12 +146,15 @@ export class TxDocuments {
    * Writes a new state for a document (null deletes); resolves to the new rev. `shared`: the
    * caller never changes `value` again (built-in mutations), so later reads in this transaction
    * take it from memory: a push of many set ops on one big document parses it once, not per op.
+   * `json`: `value` as JSON text, when the caller has it (a put's, serialised for its size check).
    */
-  write(user: string, collection: string, key: string, value: DocumentValue | null, shared = false): Promise<number> {
+  write(user: string, collection: string, key: string, value: DocumentValue | null, shared = false, json?: string): Promise<number> {
     const id = docKey(user, collection, key);
     this.#reads.delete(id);
-    if (value !== null) {
-      const bytes = jsonBytes(value);
+    // Serialised once: its size is checked here and the storage writes the same text.
+    const text = value === null ? undefined : (json ?? JSON.stringify(value));
+    if (text !== undefined) {
+      const bytes = Buffer.byteLength(text);
       if (bytes > this.limits.documentBytes) {
         return Promise.reject(new LimitExceeded('document-too-large', documentTooLargeMessage(`${collection}/${key}`, bytes, this.limits)));
       }
@@ -161,7 +164,7 @@ export class TxDocuments {
     const written = this.#run(async () => {
       refuseNul(collection, key);
       await this.tx.lockUser(user);
-      const rev = await this.tx.writeDoc(user, collection, key, value, this.now);
+      const rev = await this.tx.writeDoc(user, collection, key, value, this.now, text);
       this.changedUsers.add(user);
       this.written?.push({ user, collection, key, rev });
       return rev;

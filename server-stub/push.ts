@@ -1,7 +1,7 @@
 // Applies a push: every mutation of one request in one storage transaction, exactly once per id.
 import type { BuiltinMutation, DeleteMutation, Mutation, PatchMutation, PutMutation, MutationResult, PushRequest } from '../runtime/protocol/index.js';
 import { LimitExceeded, NotASetError, TxDocuments } from './documents.js';
-import type { StubLimits } from './limits.js';
+import { putJson, type StubLimits } from './limits.js';
 import { MutationRejected, type MutationContext, type StubApp } from './app.js';
 import { HttpError } from './http.js';
 import { PushCaller } from './auth.js';
@@ -181,7 +181,7 @@ async function applyBuiltin(docs: TxDocuments, user: string, mutation: BuiltinMu
   if (m.baseRev !== currentRev) return conflict();
   switch (m.name) {
     case 'put':
-      return { id: m.id, status: 'applied', rev: await docs.write(user, m.collection, m.key, m.value, true) };
+      return { id: m.id, status: 'applied', rev: await docs.write(user, m.collection, m.key, m.value, true, putJson(m).json) };
     case 'patch':
       if (!live) return conflict();
       return { id: m.id, status: 'applied', rev: await docs.write(user, m.collection, m.key, { ...live.value, ...m.patch }, true) };

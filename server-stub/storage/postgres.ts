@@ -338,9 +338,9 @@ class PgTx implements StorageTx {
     return rows.map((r) => ({ key: r.key, rev: Number(r.rev), value: JSON.parse(r.value!) as DocumentValue }));
   }
 
-  async writeDoc(user: string, collection: string, key: string, value: DocumentValue | null, now: number): Promise<number> {
+  async writeDoc(user: string, collection: string, key: string, value: DocumentValue | null, now: number, json?: string): Promise<number> {
     await this.lockUser(user);
-    const text = value === null ? null : JSON.stringify(value);
+    const text = value === null ? null : (json ?? JSON.stringify(value));
     const write = () => this.#sql<Array<{ rev: string }>>`
       WITH s AS (UPDATE outpost_user_log SET seq = seq + 1 WHERE owner = ${user} RETURNING seq)
       INSERT INTO outpost_documents (owner, collection, key, rev, seq, deleted, value, changed_at)

@@ -95,10 +95,10 @@ export class SqliteTx implements StorageTx {
     return this.#io('read', () => this.#s.listDocs.all(user, collection)).map((r) => ({ key: r.key, rev: r.rev, value: JSON.parse(r.value) as DocumentValue }));
   }
 
-  async writeDoc(user: string, collection: string, key: string, value: DocumentValue | null, now: number): Promise<number> {
+  async writeDoc(user: string, collection: string, key: string, value: DocumentValue | null, now: number, json?: string): Promise<number> {
     return this.#io('write', () => {
       const { seq } = this.#s.bump.get(user)!;
-      const { rev } = this.#s.write.get({ user, collection, key, seq, deleted: value === null ? 1 : 0, value: value === null ? null : JSON.stringify(value), now })!;
+      const { rev } = this.#s.write.get({ user, collection, key, seq, deleted: value === null ? 1 : 0, value: value === null ? null : (json ?? JSON.stringify(value)), now })!;
       this.changed.add(user);
       return rev;
     });

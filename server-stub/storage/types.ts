@@ -21,8 +21,11 @@ export interface StorageTx {
   getDoc(user: string, collection: string, key: string): Promise<StoredDocument | undefined>;
   /** Every live document of a collection, by key. */
   listDocs(user: string, collection: string): Promise<Array<{ key: string; rev: number; value: DocumentValue }>>;
-  /** Writes a new state (`null` deletes), taking the user's next sequence number; returns the new rev. */
-  writeDoc(user: string, collection: string, key: string, value: DocumentValue | null, now: number): Promise<number>;
+  /**
+   * Writes a new state (`null` deletes), taking the user's next sequence number; returns the new rev.
+   * `json` is `value` as JSON text when the caller has it (it need not be serialised again).
+   */
+  writeDoc(user: string, collection: string, key: string, value: DocumentValue | null, now: number, json?: string): Promise<number>;
   /**
    * The client's owner and last applied mutation id; with `outcomesFrom` (a push's first id), also
    * the outcomes its latest push recorded (server-stub/push-record.ts) when that push's ids reach
