@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { StoredConflict, SyncStatus, SyncStatusSource } from '../runtime/index.js';
+import type { StoredConflict, StoredRejection, SyncStatus, SyncStatusSource } from '../runtime/index.js';
 import { base } from './theme.js';
 import { Subscription } from './subscription.js';
 import { observeRejections, rejectionTitle, type RejectionList, type RejectionStore } from './rejection-data.js';
@@ -50,8 +50,8 @@ function announcement(s: SyncStatus): string {
  * What is said when refusals arrive: the one refused and why, or how many; then how many wait to
  * be reviewed, which also makes a second identical refusal new text for the live region.
  */
-function refusal(added: number, { newest, total }: RejectionList): string {
-  const what = added === 1 ? `The server refused a change (${rejectionTitle(newest[0])}): ${newest[0].error.message}` : `The server refused ${plural(added, 'change')}.`;
+function refusal(added: number, { newest, total }: RejectionList, title: (r: StoredRejection) => string): string {
+  const what = added === 1 ? `The server refused a change (${title(newest[0])}): ${newest[0].error.message}` : `The server refused ${plural(added, 'change')}.`;
   return `${what} ${plural(total, 'refused change')} to review.`;
 }
 
@@ -59,9 +59,9 @@ function refusal(added: number, { newest, total }: RejectionList): string {
  * What is said when conflicts arrive: the document and the fields both sides changed, or how
  * many; then how many wait to be resolved. Until then the document shows the other side's version.
  */
-function conflicted(added: StoredConflict[], total: number): string {
+function conflicted(added: StoredConflict[], total: number, title: (c: StoredConflict) => string): string {
   const [c] = added;
-  const what = added.length === 1 ? `Your change to ${c.collection} / ${c.key} conflicts with one made elsewhere (${c.fields.join(', ')}): the other version shows until you choose.` : `${plural(added.length, 'change')} of yours conflict with changes made elsewhere.`;
+  const what = added.length === 1 ? `Your change to ${title(c)} conflicts with one made elsewhere (${c.fields.join(', ')}): the other version shows until you choose.` : `${plural(added.length, 'change')} of yours conflict with changes made elsewhere.`;
   return `${what} ${plural(total, 'sync conflict')} to resolve.`;
 }
 
@@ -74,7 +74,8 @@ function conflicted(added: StoredConflict[], total: number): string {
  * button that fires `show-conflicts`, and each new one announced.
  *
  * Properties: `sync` (the object `createSync()` returns, or any {@link SyncStatusLike}), `store`
- * (optional: the store the engine writes to).
+ * (optional: the store the engine writes to), `describeRejection` and `describeConflict` (how an
+ * announcement names a refused change or a conflict's document, as the lists' `describe`).
  * Attributes (reflected, for styling): `state` (`offline|unreachable|connecting|syncing|idle|error`), `pending`, `rejected`, `conflicts`.
  * Events: `show-rejections` (`{ count }`: open `<outpost-rejections>` on it), `show-conflicts`
  * (`{ count }`: open `<outpost-conflict-inbox>` on it).
@@ -144,6 +145,12 @@ export class OutpostSyncStatus extends LitElement {
   /** Refused changes still stored (0 without `store`), reflected for styling. */
   @property({ type: Number, reflect: true }) accessor rejected = 0;
 
+  /** What a refused change is called when announced (as `<outpost-rejections>`'s `describe`). */
+  @property({ attribute: false }) accessor describeRejection: (rejection: StoredRejection) => string = rejectionTitle;
+
+  /** What a conflict's document is called when announced (as `<outpost-conflict-inbox>`'s `describe`). */
+  @property({ attribute: false }) accessor describeConflict: (conflict: StoredConflict) => string = (c) => `${c.collection} / ${c.key}`;
+
   /** Conflicts waiting for a person's choice (0 when `sync` has no `conflicts`), reflected for styling. */
   @property({ type: Number, reflect: true }) accessor conflicts = 0;
 
@@ -184,7 +191,7 @@ export class OutpostSyncStatus extends LitElement {
             const newest = list.newest[0]?.id ?? 0;
             // Record ids are mutation ids, which only grow: a newer newest is a new refusal. A dismissal
             // in the same change may hide how many came; one at least did.
-            if (seen !== undefined && newest > seen) this.#news = refusal(Math.max(list.total - this.rejected, 1), list);
+            if (seen !== undefined && newest > seen) this.#news = refusal(Math.max(list.total - this.rejected, 1), list, this.describeRejection);
             seen = Math.max(seen ?? 0, newest);
             this.rejected = list.total;
           },
@@ -202,7 +209,7 @@ export class OutpostSyncStatus extends LitElement {
         let seen: Set<string> | undefined;
         return sync?.conflicts?.observe((list) => {
           const added = seen ? list.filter((c) => !seen!.has(c.id)) : [];
-          if (added.length) this.#news = conflicted(added, list.length);
+          if (added.length) this.#news = conflicted(added, list.length, this.describeConflict);
           seen = new Set(list.map((c) => c.id));
           this.conflicts = list.length;
         }, console.error);

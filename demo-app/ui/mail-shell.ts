@@ -336,7 +336,7 @@ export class MailShell extends LitElement {
           <form role="search" @submit=${this.#submitSearch}>
             <input type="search" aria-label="Search mail" placeholder="Search mail (from: to: subject: label: is:unread has:attachment before: after:)" .value=${searchValue} />
           </form>
-          <outpost-sync-status class="sync" .sync=${this.session?.sync} .store=${this.session?.store} @show-rejections=${() => (this.rejectionsOpen = true)} @show-conflicts=${() => (this.conflictsOpen = true)}></outpost-sync-status>
+          <outpost-sync-status class="sync" .sync=${this.session?.sync} .store=${this.session?.store} .describeRejection=${refusedChangeTitle} .describeConflict=${conflictTitle} @show-rejections=${() => (this.rejectionsOpen = true)} @show-conflicts=${() => (this.conflictsOpen = true)}></outpost-sync-status>
           <details class="accounts">
             <summary aria-label=${`Account ${this.user}`}>${this.user}</summary>
             <div class="menu-panel" @click=${this.#closeMenu}>

@@ -107,6 +107,11 @@ describe('<outpost-sync-status>', () => {
     parent.append(el);
     expect((await (await c.sync.custom('pin', { key: unique('p') })).acked).status).to.equal('rejected');
     await until(() => refused()?.textContent === '1 change refused', '"1 change refused" after being moved');
+
+    // An app names what was refused as a person knows it.
+    el.describeRejection = (r) => `Pin #${r.id}`;
+    const { id: pinId } = await c.sync.custom('pin', { key: unique('p') });
+    await until(() => said().includes(`The server refused a change (Pin #${pinId}):`), 'the refusal announced by the app\'s name for it');
   });
 
   it('counts the sync conflicts, live, announces a new one with its document and fields and offers to show them', async () => {

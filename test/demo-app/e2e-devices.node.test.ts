@@ -202,6 +202,8 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
     await setNetworkOffline(phone, false);
     await eventually(async () => ((await conflictsButton(phone)) === '1 conflict' ? true : undefined), 'the phone\'s sync status to show the conflict', 45_000);
     assert.equal(await nameOn(phone), 'Travel (laptop)', 'the other version shows until the phone chooses');
+    const announced = await phone.evaluate(() => [...(window.__e2e.find('outpost-sync-status')?.shadowRoot?.querySelectorAll('[role=status]') ?? [])].map((r) => r.textContent).join(' '));
+    assert.match(announced, /Your change to Label “Travel” conflicts with one made elsewhere \(name\)/, 'announced by the name a person knows');
     await clickOn(phone, '[part=conflicts-button]', 'outpost-sync-status');
     await eventually(async () => (await phone.evaluate(() => window.__e2e.find('outpost-conflict-inbox')?.shadowRoot?.querySelectorAll('[part=conflict]').length)) === 1 || undefined, 'the conflict listed');
     assert.equal(await phone.evaluate(() => window.__e2e.find('outpost-conflict-inbox')?.shadowRoot?.querySelector('[part=conflict] h3')?.textContent), 'Label “Travel”', 'named as a person knows it');
