@@ -235,6 +235,42 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     await eventually(async () => ((await listed()).includes('Kept across mailboxes') ? undefined : true), 'the discarded draft to leave Drafts');
   });
 
+  test("an archive pressed on the last visit's rows, before the store has opened, waits for it and is applied, not dropped", async () => {
+    await page.goto(`${url}/u/0/inbox`);
+    const listed = await eventually(async () => (await threads(page))?.slice(0, 3), 'the inbox');
+    const storeName = await page.evaluate(() => (window.__e2e.find('mail-shell') as Element & { session: { store: { name: string } } }).session.store.name);
+    // Another tab of this profile holds the account's store in a write, as a first sync's pages do:
+    // the next start paints the last visit's rows and waits for the store behind it.
+    const holder = await page.browserContext().newPage();
+    await holder.goto(`${url}/icons/icon-192.png`);
+    // A string: tsx names the functions of a callback (__name), which the page does not define.
+    await holder.evaluate(`new Promise((held, failed) => {
+      const open = indexedDB.open(${JSON.stringify(storeName)});
+      open.onerror = () => failed(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        const store = db.transaction([...db.objectStoreNames], 'readwrite').objectStore(db.objectStoreNames[0]);
+        const spin = () => { if (!window.release) store.count().onsuccess = spin; };
+        spin();
+        held();
+      };
+    })`);
+    await page.bringToFront();
+    await page.reload();
+    const shown = () => page.evaluate(() => window.__e2e.all('mail-thread-row').map((r) => (r as Element & { thread: { threadId: string } }).thread.threadId));
+    await eventually(async () => ((await shown()).includes(listed[0].threadId) ? true : undefined), "the last visit's rows");
+    assert.equal(await threads(page), undefined, 'the store has not opened yet');
+    await focusPage(page);
+    await keys(page, 'e');
+    await holder.evaluate('window.release = true');
+    await holder.close();
+    await eventually(async () => ((await threads(page))?.some((t) => t.threadId === listed[0].threadId) === false ? true : undefined), 'the archived conversation to leave the inbox');
+    await eventually(async () => {
+      const messages = [...(await serverDocs(url, 'alice')).values()].map((c) => c.value as unknown as MailMessage).filter((m) => m?.threadId === listed[0].threadId);
+      return messages.length && messages.every((m) => !m.labels.includes('INBOX')) ? true : undefined;
+    }, 'the server to hold it archived');
+  });
+
   test('a page going hidden saves what compose holds at once, without waiting for typing to pause', async () => {
     await page.goto(`${url}/u/0/inbox`);
     await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
@@ -266,6 +302,8 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     });
     const refused = () => page.evaluate(() => window.__e2e.all('outpost-sync-status').map((el) => el.shadowRoot!.querySelector('[part=rejected-button]')?.textContent).join(''));
     await eventually(async () => ((await refused()) === '1 change refused' ? true : undefined), 'the sync status to count the refused send');
+    const said = await page.evaluate(() => [...(window.__e2e.find('outpost-sync-status')?.shadowRoot?.querySelectorAll('[role=status]') ?? [])].map((r) => r.textContent).join(' '));
+    assert.match(said, /The server refused a change \(Send “Refused”\): A message may go to at most 50 recipients/, 'announced by its subject');
     await clickButton(page, '1 change refused');
     const listed = async () => (await deepTexts(page, 'outpost-rejections')).join(' ');
     await eventually(async () => ((await listed()).includes('Send “Refused”') ? true : undefined), 'the refused send, named by its subject');
