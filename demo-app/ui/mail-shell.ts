@@ -225,8 +225,7 @@ export class MailShell extends LitElement {
     if (!ids.length) return;
     // The targets are read before the first await: the focus may move on while the store answers.
     const listed = this.threadId ? undefined : this.list?.threads?.filter((t) => ids.includes(t.threadId));
-    const held = this.#held(ids);
-    const messages = held ?? (await threadMessages(this.session ?? (await this.#whenOpen()), ids));
+    const messages = this.#held(ids) ?? (await threadMessages(this.session ?? (await this.#whenOpen()), ids));
     // What the person sees decides: a row shows the star of its mailbox's messages, so a row with
     // an unstarred inbox message and a starred sent one looks unstarred and its click stars.
     const starred = listed?.length ? listed.some((t) => t.starred) : messages.some((m) => m.labels.includes('STARRED'));
@@ -317,7 +316,7 @@ export class MailShell extends LitElement {
     }
   }
 
-  // Choosing an account (a link, which the router follows) closes the menu.
+  // Choosing an item closes the menu: an account (a link, which the router follows) or a button.
   // Captured, so it runs before the item's own click: a dialog that item opens then takes the
   // menu's button as where focus goes back to, not the item the closed menu hides.
   #closeMenu = {
