@@ -31,6 +31,17 @@ async function addLabel(page: Page, threadId: string, labelId: string): Promise<
 
 const labelsOf = async (page: Page, threadId: string) => (await threads(page))?.find((t) => t.threadId === threadId)?.labels ?? [];
 
+type Label = { id: string; name: string; color: string };
+
+/** A user label as the page shows it. */
+const labelOn = (page: Page, id: string) => page.evaluate((labelId) => (window.__e2e.find('mail-shell') as Element & { labels: Label[] }).labels.find((l) => l.id === labelId), id);
+
+/** Renames the label in view with its Rename button, which asks with the browser's prompt. */
+async function renameLabel(page: Page, name: string): Promise<void> {
+  page.once('dialog', (dialog) => void dialog.accept(name));
+  await clickOn(page, '.label-settings button', 'mail-shell');
+}
+
 forEachBrowser((kind) => describe(`demo mail client on phones and on two devices (${kind})`, { timeout: 480_000 }, () => {
   let stub: StubProcess;
   let url: string;
@@ -46,6 +57,18 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
     await browser?.close();
     await stub?.dispose();
   });
+
+  /** Two devices of alice's (each its own browser context), each showing the label `id`, both offline. */
+  async function offlineOnLabel(id: string) {
+    const devices = [await freshPage(browser), await freshPage(browser)] as const;
+    for (const page of devices) await signIn(page, url, 'alice');
+    for (const page of devices) {
+      await clickOn(page, `a[href="/u/0/label/${id}"]`, 'mail-shell');
+      await eventually(async () => ((await pathOf(page)) === `/u/0/label/${id}` ? true : undefined), `the view of ${id}`);
+    }
+    for (const page of devices) await setNetworkOffline(page, true);
+    return devices;
+  }
 
   test('at phone width (375 px) the inbox fits the screen, the menu opens the mailboxes, Compose floats, actions show for a selection, a conversation opens, axe finds nothing serious', async () => {
     const page = await freshPage(browser);
@@ -145,30 +168,18 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
   });
 
   test("two devices edit one label while offline, one its name and one its colour: both edits survive on both devices and on the server", async () => {
-    const [laptop, phone] = [await freshPage(browser), await freshPage(browser)];
-    await signIn(laptop, url, 'alice');
-    await signIn(phone, url, 'alice');
-    type Label = { id: string; name: string; color: string };
-    const labelOn = (page: Page) => page.evaluate(() => (window.__e2e.find('mail-shell') as Element & { labels: Label[] }).labels.find((l) => l.id === 'label-work'));
-    for (const page of [laptop, phone]) {
-      await clickOn(page, 'a[href="/u/0/label/label-work"]', 'mail-shell');
-      await eventually(async () => ((await pathOf(page)) === '/u/0/label/label-work' ? true : undefined), 'the Work label view');
-    }
-    await setNetworkOffline(laptop, true);
-    await setNetworkOffline(phone, true);
-    // Rename asks with the browser's prompt.
-    laptop.once('dialog', (dialog) => void dialog.accept('Work projects'));
-    await clickOn(laptop, '.label-settings button', 'mail-shell');
+    const [laptop, phone] = await offlineOnLabel('label-work');
+    await renameLabel(laptop, 'Work projects');
     const colour = await deepElement(phone, 'select[aria-label="Label colour"]');
     await colour.select('#9334e6');
     await colour.dispose();
-    await eventually(async () => ((await labelOn(laptop))?.name === 'Work projects' ? true : undefined), 'the laptop to show the new name');
-    await eventually(async () => ((await labelOn(phone))?.color === '#9334e6' ? true : undefined), 'the phone to show the new colour');
+    await eventually(async () => ((await labelOn(laptop, 'label-work'))?.name === 'Work projects' ? true : undefined), 'the laptop to show the new name');
+    await eventually(async () => ((await labelOn(phone, 'label-work'))?.color === '#9334e6' ? true : undefined), 'the phone to show the new colour');
     await setNetworkOffline(laptop, false);
     await setNetworkOffline(phone, false);
     for (const [name, page] of [['laptop', laptop], ['phone', phone]] as const) {
       await eventually(async () => {
-        const label = await labelOn(page);
+        const label = await labelOn(page, 'label-work');
         return label?.name === 'Work projects' && label.color === '#9334e6' ? true : undefined;
       }, `the ${name} to show both edits`, 45_000);
     }
@@ -180,21 +191,11 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
   });
 
   test('two devices rename one label while offline: the second to sync is told of the conflict, keeps its name from the list of conflicts, and every device and the server end with it', async () => {
-    const [laptop, phone] = [await freshPage(browser), await freshPage(browser)];
-    await signIn(laptop, url, 'alice');
-    await signIn(phone, url, 'alice');
-    const nameOn = (page: Page) => page.evaluate(() => (window.__e2e.find('mail-shell') as Element & { labels: Array<{ id: string; name: string }> }).labels.find((l) => l.id === 'label-travel')?.name);
+    const [laptop, phone] = await offlineOnLabel('label-travel');
+    const nameOn = async (page: Page) => (await labelOn(page, 'label-travel'))?.name;
     const conflictsButton = (page: Page) => page.evaluate(() => window.__e2e.find('outpost-sync-status')?.shadowRoot?.querySelector('[part=conflicts-button]')?.textContent ?? null);
-    for (const page of [laptop, phone]) {
-      await clickOn(page, 'a[href="/u/0/label/label-travel"]', 'mail-shell');
-      await eventually(async () => ((await pathOf(page)) === '/u/0/label/label-travel' ? true : undefined), 'the Travel label view');
-    }
-    await setNetworkOffline(laptop, true);
-    await setNetworkOffline(phone, true);
-    laptop.once('dialog', (dialog) => void dialog.accept('Travel (laptop)'));
-    await clickOn(laptop, '.label-settings button', 'mail-shell');
-    phone.once('dialog', (dialog) => void dialog.accept('Travel (phone)'));
-    await clickOn(phone, '.label-settings button', 'mail-shell');
+    await renameLabel(laptop, 'Travel (laptop)');
+    await renameLabel(phone, 'Travel (phone)');
     await eventually(async () => ((await nameOn(phone)) === 'Travel (phone)' ? true : undefined), 'the phone to show its name');
     await setNetworkOffline(laptop, false);
     await eventually(async () => ((await serverDocs(url, 'alice')).get('labels/label-travel')?.value as { name?: string } | undefined)?.name === 'Travel (laptop)' || undefined, 'the laptop\'s name on the server');
