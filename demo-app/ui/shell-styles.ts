@@ -50,7 +50,9 @@ export const shellStyles = css`
   outpost-shell[narrow] ~ outpost-toaster { bottom: 5rem; }
   outpost-shell[narrow] ~ .compose-fab { display: block; position: fixed; right: 1rem; bottom: 1rem; z-index: 5; font: inherit; padding: 0.9rem 1.2rem; border: 0; border-radius: 1rem; background: #c2e7ff; color: #001d35; box-shadow: 0 2px 6px rgb(0 0 0 / 0.3); cursor: pointer; }
   @media (max-width: 700px) {
-    .brand, .sync { display: none; }
+    /* The state's words give way on phones; "1 conflict" and "1 change refused" stay, and so does
+       what the badge announces to screen readers. */
+    .brand, .sync::part(badge) { display: none; }
     .view { border-radius: 0; }
   }
 `;

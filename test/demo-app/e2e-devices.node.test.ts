@@ -200,9 +200,17 @@ forEachBrowser((kind) => describe(`demo mail client on phones and on two devices
     await setNetworkOffline(laptop, false);
     await eventually(async () => ((await serverDocs(url, 'alice')).get('labels/label-travel')?.value as { name?: string } | undefined)?.name === 'Travel (laptop)' || undefined, 'the laptop\'s name on the server');
     assert.equal(await conflictsButton(phone), null, 'no conflict before the phone syncs');
+    // At a phone's width, where the status's words give way.
+    await phone.setViewport({ width: 375, height: 740 });
     await setNetworkOffline(phone, false);
     await eventually(async () => ((await conflictsButton(phone)) === '1 conflict' ? true : undefined), 'the phone\'s sync status to show the conflict', 45_000);
     assert.equal(await nameOn(phone), 'Travel (laptop)', 'the other version shows until the phone chooses');
+    const shown = await phone.evaluate(() => {
+      const status = window.__e2e.find('outpost-sync-status')!.shadowRoot!;
+      const [button, words] = ['[part=conflicts-button]', '[part=badge]'].map((part) => (status.querySelector(part)?.getBoundingClientRect().width ?? 0) > 0);
+      return { button, words };
+    });
+    assert.deepEqual(shown, { button: true, words: false }, 'on a phone the conflicts button shows, the state\'s words do not');
     const announced = await phone.evaluate(() => [...(window.__e2e.find('outpost-sync-status')?.shadowRoot?.querySelectorAll('[role=status]') ?? [])].map((r) => r.textContent).join(' '));
     assert.match(announced, /Your change to Label “Travel” conflicts with one made elsewhere \(name\)/, 'announced by the name a person knows');
     await clickOn(phone, '[part=conflicts-button]', 'outpost-sync-status');
