@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { StoredConflict, Sync } from '../runtime/index.js';
 import { base } from './theme.js';
 import { conflictRows, mergedValue, type Side } from './conflict-diff.js';
+import { conflictDocument } from './conflict-document.js';
 import { Subscription } from './subscription.js';
 
 /** How a conflict was resolved. */
@@ -95,7 +96,7 @@ export class OutpostConflictInbox extends LitElement {
   @property() accessor heading = 'Conflicts';
 
   /** A conflict's title, e.g. `(c) => \`Label “${c.base?.name}”\``; default `collection / key`. */
-  @property({ attribute: false }) accessor describe: (conflict: StoredConflict) => string = (c) => `${c.collection} / ${c.key}`;
+  @property({ attribute: false }) accessor describe: (conflict: StoredConflict) => string = conflictDocument;
 
   @state() accessor #conflicts: StoredConflict[] = [];
   @state() accessor #merging: string | undefined;

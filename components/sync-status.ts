@@ -4,6 +4,7 @@ import type { StoredConflict, StoredRejection, SyncStatus, SyncStatusSource } fr
 import { base } from './theme.js';
 import { Subscription } from './subscription.js';
 import { observeRejections, rejectionTitle, type RejectionList, type RejectionStore } from './rejection-data.js';
+import { conflictDocument } from './conflict-document.js';
 
 /** The live list of stored conflicts, as the sync engine's `conflicts` has it. */
 export interface ConflictsSource {
@@ -149,7 +150,7 @@ export class OutpostSyncStatus extends LitElement {
   @property({ attribute: false }) accessor describeRejection: (rejection: StoredRejection) => string = rejectionTitle;
 
   /** What a conflict's document is called when announced (as `<outpost-conflict-inbox>`'s `describe`). */
-  @property({ attribute: false }) accessor describeConflict: (conflict: StoredConflict) => string = (c) => `${c.collection} / ${c.key}`;
+  @property({ attribute: false }) accessor describeConflict: (conflict: StoredConflict) => string = conflictDocument;
 
   /** Conflicts waiting for a person's choice (0 when `sync` has no `conflicts`), reflected for styling. */
   @property({ type: Number, reflect: true }) accessor conflicts = 0;

@@ -1,5 +1,6 @@
 // How the demo names a document in conflict, for <outpost-conflict-inbox>.
 import type { StoredConflict } from 'outpost';
+import { conflictDocument } from 'outpost/components/conflict-document.js';
 
 const KINDS: Record<string, string> = { labels: 'Label', messages: 'Message', drafts: 'Draft' };
 
@@ -15,5 +16,5 @@ export function conflictTitle(conflict: StoredConflict): string {
   const doc = (conflict.base ?? conflict.theirs ?? conflict.mine) as { name?: unknown; subject?: unknown } | undefined;
   const name = typeof doc?.name === 'string' ? doc.name : typeof doc?.subject === 'string' ? doc.subject.trim() || '(no subject)' : undefined;
   const kind = KINDS[conflict.collection];
-  return kind && name !== undefined ? `${kind} “${name}”` : `${conflict.collection} / ${conflict.key}`;
+  return kind && name !== undefined ? `${kind} “${name}”` : conflictDocument(conflict);
 }

@@ -379,8 +379,7 @@ export class MailShell extends LitElement {
       </outpost-shell>
       ${this.draft
         ? html`<mail-compose .session=${this.session} .draft=${this.draft} @draft-change=${(e: CustomEvent<MailDraft>) => (this.draft = e.detail)} @close=${() => (this.draft = undefined)} @send-draft=${(e: CustomEvent<MailDraft>) => this.sendDraft(e.detail)}></mail-compose>`
-        : ''}
-      ${this.draft ? '' : html`<button class="compose-fab" @click=${() => this.openCompose({ kind: 'new' })}>✎ Compose</button>`}
+        : html`<button class="compose-fab" @click=${() => this.openCompose({ kind: 'new' })}>✎ Compose</button>`}
       <outpost-toaster></outpost-toaster>
       <outpost-dialog label="Sync conflicts" .open=${this.conflictsOpen} @close=${() => (this.conflictsOpen = false)}>
         ${this.conflictsOpen ? html`<outpost-conflict-inbox .sync=${this.session?.sync} .describe=${conflictTitle}></outpost-conflict-inbox>` : ''}
