@@ -46,11 +46,13 @@ export function mailRoutes({ accounts, server, install }: MailRoutesOptions): Ro
     const { account, mailbox, threadId } = mailRouteOf(params);
     return html`<mail-shell .session=${session} .account=${account} .accounts=${accounts.list()} .mailbox=${mailbox} .threadId=${threadId} .labels=${labels} .install=${install}></mail-shell>`;
   };
+  // One loader for every mail route: the router loads it once, not once per path pattern.
+  const load = () => import('./mail-shell.js');
   const mail = (path: string) =>
     route({
       path,
       name: 'mail',
-      load: () => import('./mail-shell.js'),
+      load,
       data: ({ store }) => labelsOf(store!),
       title: ({ params, data }) => `${titleOf(params, data)} · Outpost Mail`,
       pending: ({ params }) => {

@@ -75,6 +75,8 @@ export interface RouteConfig<D = unknown> {
   /**
    * A lazy module for this route, e.g. `() => import('./views/todo.js')`: bundlers emit one chunk per
    * route. The route renders after it resolves; if it fails, an error view with a Retry button does.
+   * It is called once per function: routes rendered by one chunk share one `load`, so moving
+   * between them waits for no `import()`.
    */
   load?: () => Promise<unknown>;
   /**

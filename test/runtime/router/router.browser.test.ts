@@ -136,6 +136,23 @@ describe('Router', () => {
     expect(deepActive()?.textContent).to.equal('Lazy view');
   });
 
+  it('routes sharing one load function call it once and render with the same module', async () => {
+    let loads = 0;
+    const load = () => (loads++, import('./fixtures/lazy-view.js'));
+    const modules: unknown[] = [];
+    const host = await mount([
+      { path: '/', render: () => html`<h1>Home</h1>` },
+      { path: '/a', load, render: ({ module }) => (modules.push(module), html`<h1>A</h1>`) },
+      { path: '/b/:id', load, render: ({ module, params }) => (modules.push(module), html`<h1>B ${params.id}</h1>`) },
+    ]);
+    await host.router.navigate('/a');
+    await host.router.navigate('/b/1');
+    await host.router.navigate('/b/2');
+    expect(text(host, 'h1')).to.equal('B 2');
+    expect(loads).to.equal(1);
+    expect(modules.length > 0 && modules.every((m) => m && m === modules[0]), 'every render got the loaded module').to.equal(true);
+  });
+
   it('restores the scroll position on back and forward', async () => {
     const tall = (name: string) => html`<h1>${name}</h1><div style="height: 5000px">${name} content</div>`;
     const host = await mount(
