@@ -23,7 +23,10 @@ export function labelQuery(label: string): Query {
 export interface MailboxSource {
   query: Query;
   keep: (m: MailMessage) => boolean;
-  /** How many to read at a time once the first chunk falls short. */
+  /**
+   * The most to read at a time once the first chunk falls short (each next chunk is sized from how
+   * many messages a conversation took so far).
+   */
   chunk: number;
 }
 
@@ -115,10 +118,12 @@ export async function mailboxThreads(session: MailSession, mailbox: Mailbox, lab
     let more = false;
     let after: Query['after'];
     // About 1.2 messages per conversation: the first chunk usually covers the whole page.
-    let chunk = Math.min(source.chunk, Math.ceil(limit * 1.5));
+    const first = Math.min(source.chunk, Math.ceil(limit * 1.5));
+    let chunk = first;
+    let read = 0;
     walk: for (;;) {
       const page = await messages.page({ ...source.query, limit: chunk, after });
-      chunk = source.chunk;
+      read += page.items.length;
       for (const m of page.items) {
         if (threadIds.has(m.threadId) || !source.keep(m)) continue;
         if (threadIds.size === limit) {
@@ -129,6 +134,11 @@ export async function mailboxThreads(session: MailSession, mailbox: Mailbox, lab
       }
       if (!page.next) break;
       after = page.next;
+      // The conversations still wanted (one past the page says whether more follow), at the rate
+      // read so far, a quarter over: a sender's replies in one conversation (2.5 messages each)
+      // read ~75 more, not the 400 a chunk holds for candidates `keep` mostly turns away.
+      const rate = read / Math.max(threadIds.size, 1);
+      chunk = Math.min(source.chunk, Math.max(first, Math.ceil((limit + 1 - threadIds.size) * rate * 1.25)));
     }
     const members = await messagesOf(messages, threadIds);
     return { threads: groupThreads(members.filter(source.keep), addressOf(session.user).email), more };
