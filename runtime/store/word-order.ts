@@ -50,22 +50,24 @@ export function results<T>(requests: Array<IDBRequest<T>>): Promise<T[]> {
   });
 }
 
-// Hits per read-only transaction and word list: the pages after the first of a search in one
-// transaction (a list reading on until it has enough) reuse them. Nothing is written meanwhile;
-// a read-write transaction may write between its pages, so it reads them again.
-const hitsIn = new WeakMap<IDBTransaction, Map<string, Promise<Map<unknown, Key>>>>();
+// Per read-only transaction, what a search's first page read of the word index (the hits of a
+// word list, the words a prefix stands for): the pages after it in one transaction (a list
+// reading on until it has enough) reuse them. Nothing is written meanwhile; a read-write
+// transaction may write between its pages, so it reads them again.
+const readIn = new WeakMap<IDBTransaction, Map<string, Promise<unknown>>>();
+
+function once<T>(side: IDBIndex, id: string, read: () => Promise<T>): Promise<T> {
+  const tx = side.objectStore.transaction;
+  if (tx.mode !== 'readonly') return read();
+  let known = readIn.get(tx);
+  if (!known) readIn.set(tx, (known = new Map()));
+  id = `${side.objectStore.name}\n${id}`;
+  if (!known.has(id)) known.set(id, read());
+  return known.get(id) as Promise<T>;
+}
 
 /** The keys of the records holding every one of `words` as a word prefix (one `getAllKeys` per word). */
-function hitsOf(side: IDBIndex, words: string[]): Promise<Map<unknown, Key>> {
-  const tx = side.objectStore.transaction;
-  if (tx.mode !== 'readonly') return readHits(side, words);
-  let known = hitsIn.get(tx);
-  if (!known) hitsIn.set(tx, (known = new Map()));
-  const id = `${side.objectStore.name}\n${words.join(' ')}`;
-  let hits = known.get(id);
-  if (!hits) known.set(id, (hits = readHits(side, words)));
-  return hits;
-}
+const hitsOf = (side: IDBIndex, words: string[]) => once(side, `hits ${words.join(' ')}`, () => readHits(side, words));
 
 async function readHits(side: IDBIndex, words: string[]): Promise<Map<unknown, Key>> {
   const lists = await results(words.map((w) => side.getAllKeys(prefixOf(side, w))));
@@ -153,6 +155,14 @@ const MAX_WORDS = 4;
  * to the next (`[word + '\0']` is the first key past a word's entries).
  */
 async function firstOfEach(side: IDBIndex, prefix: string, sign: number, after: PageToken | undefined, take: number): Promise<Key[][] | undefined> {
+  const found = await once(side, `words ${prefix}`, () => wordsOf(side, prefix));
+  return found && Promise.all(
+    found.map((w) => walkIndex(side, IDBKeyRange.bound([w, -Infinity], [w + '\0'], false, true), sign, after && { key: [w, after.key], primaryKey: after.primaryKey }, take, () => true, take)),
+  );
+}
+
+/** The words of an ordered word index that start with `prefix`, or undefined past MAX_WORDS. */
+async function wordsOf(side: IDBIndex, prefix: string): Promise<string[] | undefined> {
   const found: string[] = [];
   const cursor = side.openKeyCursor(prefixOf(side, prefix));
   for (let at = (await results([cursor]))[0]; at; at = (await results([cursor]))[0]) {
@@ -160,9 +170,7 @@ async function firstOfEach(side: IDBIndex, prefix: string, sign: number, after: 
     if (found.push(word) > MAX_WORDS) return undefined;
     at.continue([word + '\0']);
   }
-  return Promise.all(
-    found.map((w) => walkIndex(side, IDBKeyRange.bound([w, -Infinity], [w + '\0'], false, true), sign, after && { key: [w, after.key], primaryKey: after.primaryKey }, take, () => true, take)),
-  );
+  return found;
 }
 
 /** The value at a dotted key path (query.ts has the same; importing it would split the entry). */
@@ -193,19 +201,18 @@ async function walkIndex(index: IDBIndex, range: IDBKeyRange | undefined, sign: 
   const keep = (pks: Key[]) => {
     for (const pk of forward ? pks : pks.reverse()) if (out.length < take && isHit(pk)) out.push(pk);
   };
-  let from = range;
-  if (after) {
-    // The token's key first: its rows past the token's primary key.
-    const tied = await results([index.getAllKeys(IDBKeyRange.only(after.key))]);
-    keep(tied[0].filter((pk) => sign * indexedDB.cmp(pk, after.primaryKey) > 0));
-    const rest = past(range, after.key, forward);
-    if (!rest) return out;
-    from = rest;
-  }
-  if (out.length >= take) return out;
-  const cursor = index.openKeyCursor(from, forward ? 'next' : 'prev');
-  const step = () => results([cursor]).then(([c]) => c);
-  let at = await step();
+  // Null: nothing lies past the token.
+  const from = after ? past(range, after.key, forward) : range;
+  // The token's key first (its rows past the token's primary key), read beside the cursor's first
+  // step past it.
+  const tied = after && results([index.getAllKeys(IDBKeyRange.only(after.key))]);
+  const cursor = from === null ? undefined : index.openKeyCursor(from, forward ? 'next' : 'prev');
+  const step = () => results([cursor!]).then(([c]) => c);
+  const opened = cursor && step();
+  if (tied) keep((await tied)[0].filter((pk) => sign * indexedDB.cmp(pk, after!.primaryKey) > 0));
+  if (!opened || out.length >= take) return out;
+  let at = await opened;
+  const within = from ?? undefined;
   // A chunk is [start, end) in walking order: from the key the cursor stood on to the key it
   // reached `size` entries on (a run of equal keys stays whole: it starts the next chunk).
   let start: Key | undefined = at?.key;
@@ -218,7 +225,7 @@ async function walkIndex(index: IDBIndex, range: IDBKeyRange | undefined, sign: 
       size = Math.min(size * 4, MAX_CHUNK);
       continue;
     }
-    const chunk = forward ? bound(start!, end, from, true) : bound(end, start!, from, false);
+    const chunk = forward ? bound(start!, end, within, true) : bound(end, start!, within, false);
     const pks = (await results([index.getAllKeys(chunk)]))[0];
     walked += pks.length;
     keep(pks);

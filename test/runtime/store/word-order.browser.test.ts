@@ -170,6 +170,37 @@ describe(`word search in an index order${ordered ? ', the word index ordered by 
     }
   });
 
+  if (ordered)
+    it('pages of a one-word search in one read-only transaction find the words its prefix stands for once', async () => {
+      // The words starting with "alpha" (alpha, alphabet) are found by stepping a key cursor from one to the next.
+      let steps = 0;
+      const step = IDBCursor.prototype.continue;
+      IDBCursor.prototype.continue = function (this: IDBCursor, ...args: Parameters<IDBCursor['continue']>) {
+        if (this.source instanceof IDBIndex && this.source.objectStore.name === '$words/messages') steps++;
+        return step.apply(this, args);
+      };
+      const q = { words: 'alpha', index: 'byDate', direction: 'prev', limit: 30 } as const;
+      try {
+        const seen = await store.transaction(['messages'], 'readonly', async (tx) => {
+          const messages = tx.collection<Mail>('messages');
+          const ids: string[] = [];
+          let page = await messages.page(q);
+          const first = steps;
+          for (let n = 0; n < 3 && page.next; n++) {
+            ids.push(...page.items.map((m) => m.id));
+            page = await messages.page({ ...q, after: page.next });
+          }
+          ids.push(...page.items.map((m) => m.id));
+          return { ids, first };
+        });
+        expect(seen.ids).to.deep.equal(scan(all, q.words, q, byDate).slice(0, 120));
+        expect(seen.first, 'the first page steps from word to word').to.be.greaterThan(0);
+        expect(steps, 'the next three pages step no more').to.equal(seen.first);
+      } finally {
+        IDBCursor.prototype.continue = step;
+      }
+    });
+
   it('refuses a multiEntry index with a StoreError naming it', async () => {
     const err = await store.collection<Mail>('messages').query({ words: 'alpha', index: 'byLabel' }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(StoreError);
