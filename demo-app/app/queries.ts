@@ -53,7 +53,7 @@ function searchSource(query: string, labels: readonly MailLabel[]): MailboxSourc
   const words = [...q.words, ...q.subject];
   // The word index finds the matches, the date index lists them newest first: a page reads its
   // own messages, not every match.
-  if (words.length || address.some((a) => a.length > 1)) return { query: { words: [...words, ...address.flat()].join(' '), index: 'byDate', direction: 'prev' }, keep, chunk: 100 };
+  if (words.length || address.some((a) => a.length > 1)) return { query: { words: [...words, ...address.flat()].join(' '), index: 'byDate', direction: 'prev' }, keep, chunk: 400 };
   const [from] = q.from.map(wordsOf).find((a) => a.length) ?? [];
   if (from) return { query: addressQuery('bySender', from), keep, chunk: 400 };
   const [to] = q.to.map(wordsOf).find((a) => a.length) ?? [];
