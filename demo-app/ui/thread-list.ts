@@ -102,7 +102,10 @@ export class MailThreadList extends LitElement {
         this.#ahead.clear();
         this.more = false;
       }
-      this.#watch();
+      // The outbox's pending keys are the session's, whatever the mailbox: read again only for a
+      // new session (an outbox of 500 unsent archives was walked key by key on every search).
+      if (changed.has('session') || !this.#stopPending) this.#watch();
+      else this.#watchThreads();
     }
   }
 

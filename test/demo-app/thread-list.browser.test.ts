@@ -3,7 +3,7 @@
 // dropped its rows, selection and pages — Firefox's axe e2e read an inbox gone blank).
 import { expect } from '@open-wc/testing';
 import { deleteStore, openStore, type Store } from '../../runtime/store/index.js';
-import { syncCollections } from '../../runtime/sync/index.js';
+import { syncCollections, type OutboxEntry } from '../../runtime/sync/index.js';
 import { mailCollections, MAIL_STORE_VERSION } from '../../demo-app/app/mail-schema.js';
 import { mailStoreName, type MailSession } from '../../demo-app/app/mail-store.js';
 import { SNAPSHOT_ROWS, listSnapshot, rowsToSave, save } from '../../demo-app/app/snapshots.js';
@@ -79,6 +79,35 @@ describe('demo thread list', () => {
     await list.updateComplete;
     expect(list.selection.size, 'selection in another mailbox').to.equal(0);
     await until(() => list.threads?.length === 20, 'the starred mailbox');
+  });
+
+  it("another mailbox reads its own rows but not the outbox again; an outbox change still marks its rows", async () => {
+    const box = inbox();
+    try {
+      await until(() => box.threads?.length === 50, 'the inbox');
+      let outboxReads = 0;
+      const transaction = IDBDatabase.prototype.transaction;
+      IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+        if ([args[0]].flat().includes('$outbox')) outboxReads++;
+        return transaction.apply(this, args);
+      };
+      try {
+        box.mailbox = { kind: 'system', id: 'starred' };
+        await until(() => box.threads?.length === 20, 'the starred mailbox');
+      } finally {
+        IDBDatabase.prototype.transaction = transaction;
+      }
+      expect(outboxReads, 'outbox reads for another mailbox').to.equal(0);
+      // m76 is the newest starred: an unsent change to it marks its row.
+      const row = () => [...box.shadowRoot!.querySelector('outpost-virtual-list')!.shadowRoot!.querySelectorAll('mail-thread-row')].find((r) => r.thread?.threadId === 't76');
+      expect(row()?.getAttribute('pending')).to.equal('');
+      const entry: OutboxEntry = { id: 1, doc: 'messages/m76', mutation: { id: 1, name: 'addToSet', collection: 'messages', key: 'm76', field: 'labels', values: ['UNREAD'] } as never, createdAt: 0 };
+      await store.collection('$outbox').put(entry as never);
+      await until(() => row()?.getAttribute('pending') === 'change', 'the row marked pending');
+      await store.collection('$outbox').delete(1);
+    } finally {
+      box.remove();
+    }
   });
 
   it("paints the last visit's first rows of that user's mailbox before its session opens, keeps them until the store answers, then saves the store's", async () => {
