@@ -2,11 +2,12 @@
 // user's change-order row first, so one user's pushes commit in cursor order; pulls read one
 // REPEATABLE READ snapshot; serialization failures and deadlocks are retried; every failure of the
 // database (down, restarting, unreachable) becomes StorageUnavailable (503, retried by clients).
-import postgres, { type Sql, type TransactionSql } from 'postgres';
+import postgres, { type Sql } from 'postgres';
 import type { DocumentValue } from '../../runtime/protocol/index.js';
 import { CLIENT_OWNER_GUARD, migrate } from './postgres-schema.js';
 import { PgListener } from './postgres-listen.js';
 import { guardDriver } from './postgres-guard.js';
+import { inTransaction, type TxSql } from './postgres-begin.js';
 import { PushBatcher, type BatchArgs } from './postgres-batch.js';
 import { pageEnd } from './pull-page.js';
 import { StorageUnavailable, type PlainWrite, type PullSnapshot, type PushOutcome, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
@@ -34,7 +35,7 @@ const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 20;
 
 type Db = Sql<Record<string, never>>;
-type Tx = TransactionSql<Record<string, never>>;
+type Tx = TxSql;
 
 interface DocRow {
   collection: string;
@@ -115,7 +116,7 @@ export class PostgresStorage implements Storage {
       let changed = new Set<string>();
       try {
         let tx: PgTx | undefined;
-        const result = (await this.#sql.begin(async (sql) => {
+        const result = await inTransaction(this.#sql, '', async (sql) => {
           tx = new PgTx(sql);
           let value: T;
           try {
@@ -128,7 +129,7 @@ export class PostgresStorage implements Storage {
           }
           changed = tx.changed;
           return value;
-        })) as T;
+        });
         // Writes whose answer nobody waited for went out in the same pipeline as COMMIT. If one of
         // them failed, PostgreSQL ended the transaction with a rollback (COMMIT answers ROLLBACK,
         // without an error): nothing was applied, so this attempt failed.
@@ -204,7 +205,7 @@ export class PostgresStorage implements Storage {
 
   pull(user: string, afterSeq: number, limit: number, maxBytes: number): Promise<PullSnapshot> {
     return io('pull', () =>
-      this.#sql.begin('isolation level repeatable read read only', async (sql) => {
+      inTransaction(this.#sql, 'ISOLATION LEVEL REPEATABLE READ READ ONLY', async (sql) => {
         const [pos] = await sql<Array<{ seq: string; compacted_seq: string }>>`SELECT seq, compacted_seq FROM outpost_user_log WHERE owner = ${user}`;
         // Sizes first (no values leave the database), then exactly the rows of the page, in this snapshot.
         const sizes = await sql<Array<{ collection: string; key: string; rev: string; seq: string; value_bytes: number | null }>>`

@@ -1,0 +1,33 @@
+// Transactions on a connection reserved before BEGIN is sent. postgres.js 3.4's own `sql.begin`
+// reserves its connection only once BEGIN is written, and skips that when BEGIN is the query
+// that fills the connection's pipeline or meets a full socket buffer (porsager/postgres #823,
+// #1189): the call fails with UNSAFE_TRANSACTION while the server's transaction stays open on a
+// connection back in the pool, where other requests' queries then run inside it, uncommitted.
+// The stub's backend bench met it once (50 clients, a pool of 10, 2026-12-06).
+import type { ReservedSql, Sql } from 'postgres';
+
+/** A connection of the pool, reserved for one transaction. */
+export type TxSql = ReservedSql<Record<string, never>>;
+
+/**
+ * Runs `fn` between `BEGIN <mode>` and COMMIT on a connection no other query shares, and rolls
+ * back when it throws. A statement nobody awaited that failed makes COMMIT answer ROLLBACK without
+ * an error: the caller checks for such failures itself (PgTx.deferredError).
+ */
+export async function inTransaction<T>(db: Sql<Record<string, never>>, mode: string, fn: (sql: TxSql) => Promise<T>): Promise<T> {
+  const sql = await db.reserve();
+  try {
+    await sql.unsafe(`BEGIN ${mode}`);
+    let result: T;
+    try {
+      result = await fn(sql);
+    } catch (err) {
+      await sql.unsafe('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    await sql.unsafe('COMMIT');
+    return result;
+  } finally {
+    sql.release();
+  }
+}
