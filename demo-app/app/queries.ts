@@ -117,7 +117,8 @@ export async function mailboxThreads(session: MailSession, mailbox: Mailbox, lab
     const threadIds = new Set<string>();
     let more = false;
     let after: Query['after'];
-    // About 1.2 messages per conversation: the first chunk usually covers the whole page.
+    // About 1.2 messages per conversation in a mailbox, so the first chunk usually covers a page; a
+    // search's matches run 2.5-3.5 (a sender's replies, a topic's thread): the next chunk follows.
     const first = Math.min(source.chunk, Math.ceil(limit * 1.5));
     let chunk = first;
     let read = 0;

@@ -155,14 +155,14 @@ const MAX_WORDS = 4;
  * to the next (`[word + '\0']` is the first key past a word's entries).
  */
 async function firstOfEach(side: IDBIndex, prefix: string, sign: number, after: PageToken | undefined, take: number): Promise<Key[][] | undefined> {
-  const found = await once(side, `words ${prefix}`, () => wordsOf(side, prefix));
+  const found = await once(side, `words ${prefix}`, () => wordsStartingWith(side, prefix));
   return found && Promise.all(
     found.map((w) => walkIndex(side, IDBKeyRange.bound([w, -Infinity], [w + '\0'], false, true), sign, after && { key: [w, after.key], primaryKey: after.primaryKey }, take, () => true, take)),
   );
 }
 
 /** The words of an ordered word index that start with `prefix`, or undefined past MAX_WORDS. */
-async function wordsOf(side: IDBIndex, prefix: string): Promise<string[] | undefined> {
+async function wordsStartingWith(side: IDBIndex, prefix: string): Promise<string[] | undefined> {
   const found: string[] = [];
   const cursor = side.openKeyCursor(prefixOf(side, prefix));
   for (let at = (await results([cursor]))[0]; at; at = (await results([cursor]))[0]) {
