@@ -279,6 +279,7 @@ async function interactions(url, profile) {
       const id = await page.evaluate(() => window.__bench.find('mail-thread-list').threads.find((t) => !t.starred)?.threadId);
       if (!id) break;
       const starred = await watch('starred', [id, true]);
+      const starredBefore = await page.evaluate(() => window.__bench.find('mail-thread-list').threads.filter((t) => t.starred).map((t) => t.threadId));
       await clickOn((tid) => {
         const row = window.__bench.all('mail-thread-row').find((r) => r.thread?.threadId === tid);
         row?.scrollIntoView({ block: 'center' });
@@ -287,11 +288,14 @@ async function interactions(url, profile) {
       }, id);
       if (!(await timed('star1', starred))) {
         // What the page showed instead, to tell a lost star from a click elsewhere.
-        log(`star1: ${id} now ${await page.evaluate((tid) => {
+        log(`star1: ${id} now ${await page.evaluate((tid, had) => {
           const list = window.__bench.find('mail-thread-list');
           const row = window.__bench.all('mail-thread-row').find((r) => r.thread?.threadId === tid);
-          return JSON.stringify({ listed: list.threads.find((t) => t.threadId === tid)?.starred, row: row?.shadowRoot.querySelector('.row')?.dataset.starred, starredNow: list.threads.filter((t) => t.starred).length });
-        }, id)}`);
+          const now = list.threads.filter((t) => t.starred).map((t) => t.threadId);
+          // Starred or unstarred since the click: another row's star took it, or none did.
+          const moved = { starred: now.filter((t) => !had.includes(t)), unstarred: had.filter((t) => !now.includes(t)) };
+          return JSON.stringify({ listed: list.threads.find((t) => t.threadId === tid)?.starred, row: row?.shadowRoot.querySelector('.row')?.dataset.starred, starredNow: now.length, moved, opened: location.pathname });
+        }, id, starredBefore)}`);
         break;
       }
     }
