@@ -35,7 +35,6 @@ const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 20;
 
 type Db = Sql<Record<string, never>>;
-type Tx = TxSql;
 
 interface DocRow {
   collection: string;
@@ -293,14 +292,14 @@ class PgTx implements StorageTx {
   ended = false;
   /** The first failure of a statement nobody awaited; the transaction cannot commit after it. */
   deferredError: unknown;
-  readonly #sql: Tx;
+  readonly #sql: TxSql;
   readonly #locked = new Set<string>();
   // Current revs of documents read or written in this transaction under their user's lock (0: no
   // row). Nobody else can change them before commit, so a write's new rev is known without asking.
   #revs = new Map<string, number>();
   #savepoints = 0;
 
-  constructor(sql: Tx) {
+  constructor(sql: TxSql) {
     this.#sql = sql;
   }
 
