@@ -95,6 +95,15 @@ export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
   }
 }
 
+/** Whether the device may reach a network: browsers say (`navigator.onLine`), other hosts are taken at their word. */
+const online = () => typeof navigator === 'undefined' || navigator.onLine !== false;
+
+/** What a cycle that pushed and pulled all shows: `idle`, or `offline` when the device went offline after its last request. */
+export function succeeded(status: StatusCell): CycleResult {
+  status.set({ state: online() ? 'idle' : 'offline', lastSyncedAt: Date.now(), lastError: undefined });
+  return { ok: true };
+}
+
 /**
  * What a failed cycle shows and does next: the status (`error`; `unreachable` or `offline` for a
  * network failure), an `error` event on `target` with the `{ code, message }`, and for 401/426 the
@@ -103,7 +112,7 @@ export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
 export function failed(err: unknown, status: StatusCell, target: EventTarget): CycleResult {
   const e = err instanceof SyncRequestError ? err : new SyncRequestError('local-failure', `A sync step failed on this device: ${(err as Error)?.message ?? String(err)}. Retrying; pending changes are kept.`);
   // A network failure with the device online means the server, not the device, is out of reach.
-  status.set({ state: e.code !== 'network' ? 'error' : typeof navigator !== 'undefined' && navigator.onLine ? 'unreachable' : 'offline', lastError: e.info });
+  status.set({ state: e.code !== 'network' ? 'error' : online() ? 'unreachable' : 'offline', lastError: e.info });
   target.dispatchEvent(new CustomEvent('error', { detail: e.info }));
   if (e.code === 'auth-required' || e.code === 'update-required') {
     target.dispatchEvent(new Event(e.code));

@@ -330,8 +330,7 @@ export class Sync extends EventTarget {
         held = (await c.pushAll(context)).held;
         await c.pullAll(context);
       }
-      this.#status.set({ state: 'idle', lastSyncedAt: Date.now(), lastError: undefined });
-      return { ok: true };
+      return c.succeeded(this.#status);
     } catch (err) {
       if (c) return c.failed(err, this.#status, this);
       // The network code's chunk did not load (e.g. a deploy removed it): nothing ran; retried.

@@ -3,6 +3,25 @@ import { LitElement } from 'lit';
 import { closeAll, client, renaming, serverDocs, unique, waitFor } from './helpers.js';
 import { SyncStatusController } from '../../../runtime/sync/sync-status-controller.js';
 import type { Sync } from '../../../runtime/sync/index.js';
+import { goOffline, goOnline } from '../../../testing/commands.js';
+
+/** Holds a read-write transaction on `store` of database `name` (opened beside its app's connection) until `release` is called. */
+async function holdStore(name: string, store: string): Promise<{ release(): void; done: Promise<void> }> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open(name);
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  const tx = db.transaction(store, 'readwrite');
+  let held = true;
+  // A transaction commits once it has no request left: keep one in flight until released.
+  const spin = () => {
+    if (held) tx.objectStore(store).count().onsuccess = spin;
+  };
+  spin();
+  const done = new Promise<void>((resolve) => (tx.oncomplete = () => (db.close(), resolve())));
+  return { release: () => (held = false), done };
+}
 
 describe('sync engine: custom mutations', () => {
   afterEach(() => closeAll());
@@ -131,7 +150,38 @@ class StatusBadge extends LitElement {
 customElements.define('test-status-badge', StatusBadge);
 
 describe('sync status', () => {
-  afterEach(() => closeAll());
+  afterEach(async () => {
+    await goOnline();
+    await closeAll();
+  });
+
+  it('a cycle that ends after the device went offline leaves the status offline, not idle', async () => {
+    const a = await client();
+    const b = await client();
+    await a.sync.syncNow();
+    await (await b.sync.put('notes', { id: unique('off') })).acked;
+    // Only a pulls from here on: b's cycle (its pull after the push) is over and b syncs no more.
+    await b.sync.syncNow();
+    b.sync.close();
+    // The pulled page's write waits behind this transaction: the cycle has fetched all it needs
+    // and goes offline before it ends.
+    const hold = await holdStore(a.name, 'notes');
+    const pulled = new Promise<void>((resolve) => {
+      const seen = new PerformanceObserver((list) => list.getEntries().some((e) => e.name.endsWith('/sync/v1/pull')) && (seen.disconnect(), resolve()));
+      seen.observe({ type: 'resource' });
+    });
+    const cycle = a.sync.syncNow();
+    await pulled;
+    await goOffline();
+    await waitFor(() => a.sync.status.state === 'offline', 'offline', undefined, () => a.sync.status);
+    hold.release();
+    await Promise.all([hold.done, cycle]);
+    expect(a.sync.status.state).to.equal('offline');
+    expect(a.sync.status.lastError).to.equal(undefined);
+    await goOnline();
+    await a.sync.syncNow();
+    expect(a.sync.status.state).to.equal('idle');
+  });
 
   it('SyncStatusController renders the engine state and pending count as they change', async () => {
     const a = await client();
