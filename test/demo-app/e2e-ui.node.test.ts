@@ -2,10 +2,10 @@
 // search operators answered from IndexedDB, keyboard shortcuts, and axe on the main views.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import type { StubProcess } from '../../testing/index.js';
 import type { MailMessage } from '../../demo-app/model.js';
-import { axeViolations, clickButton, clickOn, composeOpen, deepElement, deepTexts, forEachBrowser, eventually, focusPage, freshPage, keys, launchBrowser, pathOf, serverDocs, serverPut, signIn, startDemoServer, threads, inShadow, typeInto, savedDraft } from './e2e-kit.js';
+import { axeViolations, clickButton, clickOn, composeAndSend, composeOpen, deepElement, deepTexts, forEachBrowser, eventually, focusPage, freshPage, keys, launchBrowser, pathOf, serverDocs, serverPut, setAppProperty, setNetworkOffline, signIn, startDemoServer, threads, inShadow, typeInto, savedDraft } from './e2e-kit.js';
 
 /** Vectors that must never run; each reports to /xss/<n> and sets top.xss if it does. */
 function xssCorpus(url: string): string[] {
@@ -201,6 +201,46 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     assert.equal(await page.evaluate(() => (window.__e2e.find('mail-compose')?.shadowRoot?.querySelector('input[name=subject]') as HTMLInputElement | null)?.value), 'To everyone', 'the draft stays open, as written');
     await inShadow(page, 'mail-compose', { click: 'button[type=button]' });
     await eventually(async () => ((await composeOpen(page)) ? undefined : true), 'the compose panel to close');
+  });
+
+  test("a send the server refuses (its message id taken there first) is rolled back: a toast says \"Message not sent\" with the server's reason, and its Edit opens the draft again", async () => {
+    await page.goto(`${url}/u/0/inbox`);
+    await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
+    await setAppProperty(page, 'undoSendMs', 100);
+    const subject = `Refused ${Date.now()}`;
+    // Queued offline, so the server can take its id before the push arrives.
+    await setNetworkOffline(page, true);
+    let id: string;
+    try {
+      await composeAndSend(page, 'bob@outpost.test', subject, 'Never delivered.');
+      id = await eventually(() => page.evaluate(async (s) => {
+        const shell = window.__e2e.find('mail-shell') as Element & { session: { store: { collection(n: string): { query(): Promise<Array<{ id: string; subject: string }>> } } } };
+        return (await shell.session.store.collection('messages').query()).find((m) => m.subject === s)?.id;
+      }, subject), 'the queued message in the store');
+      await serverPut(url, 'alice', 'messages', [{ ...message(90, '<p>first</p>', 'taken-thread'), id, subject: 'Took the id first' }]);
+    } finally {
+      await setNetworkOffline(page, false);
+    }
+    const refusal = `Message not sent: A message with id '${id}' already exists`;
+    await eventually(async () => ((await deepTexts(page, 'outpost-toaster')).some((t) => t.includes(refusal)) ? true : undefined), 'a toast saying the message was not sent, and why');
+    // The optimistic copy is gone: the store holds the server's message under that id.
+    await eventually(() => page.evaluate(async (mid) => {
+      const shell = window.__e2e.find('mail-shell') as Element & { session: { store: { collection(n: string): { get(k: string): Promise<{ subject: string } | undefined> } } } };
+      return (await shell.session.store.collection('messages').get(mid))?.subject === 'Took the id first' || undefined;
+    }, id), "the server's message in the store under that id");
+    const edit = await eventually(async () => {
+      const h = await page.evaluateHandle(() => [...(window.__e2e.find('outpost-toaster')?.shadowRoot?.querySelectorAll('button') ?? [])].find((b) => b.textContent!.trim() === 'Edit'));
+      return (h.asElement() as ElementHandle<Element> | null) ?? undefined;
+    }, "the toast's Edit");
+    await edit.click();
+    await edit.dispose();
+    const fields = () => page.evaluate(() => Object.fromEntries(['to', 'subject', 'text'].map((n) => [n, (window.__e2e.find('mail-compose')?.shadowRoot?.querySelector(`[name=${n}]`) as HTMLInputElement | null)?.value])));
+    const shown = await eventually(async () => ((await composeOpen(page)) ? fields() : undefined), 'the compose panel on Edit');
+    assert.deepEqual(shown, { to: 'bob@outpost.test', subject, text: 'Never delivered.' }, 'Edit opens the refused draft as written');
+    await inShadow(page, 'mail-compose', { click: 'button[type=button]' });
+    await eventually(async () => ((await composeOpen(page)) ? undefined : true), 'the compose panel to close');
+    // The sync status lists it too (its own test below counts refused changes from none): cleared here.
+    await page.evaluate(() => (window.__e2e.find('mail-shell') as Element & { session: { store: { collection(n: string): { clear(): Promise<void> } } } }).session.store.collection('$rejected').clear());
   });
 
   test('what is typed in compose stays when the shell renders again (another mailbox opened), on screen and in the saved draft; Drafts lists it, reopens it and Discard removes it', async () => {
