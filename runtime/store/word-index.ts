@@ -109,8 +109,9 @@ const queuedWords = new WeakMap<IDBTransaction, Queued>();
  * words or their text's fingerprint differ: a label change writes the record alone, not its ~100
  * word index entries, and does not compute its words (the fingerprint matches). Side writes are
  * queued from the reads' callbacks, which run in request order, so they keep the calls' order; the
- * transaction's commit waits for them. A batch of new records (none in its key range, one
- * `count`) puts its entries without reading each: an initial sync's pages.
+ * transaction's commit waits for them. A batch whose key range holds fewer entries than it has
+ * records finds which (one `count`, and a `getAllKeys` unless none) and reads only those: an
+ * initial sync's pages put their new records' entries without reading each.
  */
 export function write(raw: IDBObjectStore, all: Prepared[], fields: readonly string[]): Promise<void> {
   const tx = raw.transaction;
@@ -132,7 +133,7 @@ export function write(raw: IDBObjectStore, all: Prepared[], fields: readonly str
     known.set(idOf(key), record ?? null);
     return !(record && before && text === lib.textOf(before, fields) && (!order || indexedDB.cmp(pairsOf([''], before, order.path)[0], pairsOf([''], record, order.path)[0]) === 0));
   });
-  const compare = () => {
+  const compare = (items: Prepared[]) => {
     let last: IDBRequest | undefined;
     for (const { record, key, text } of items) {
       const found = (last = side.get(key));
@@ -166,25 +167,38 @@ export function write(raw: IDBObjectStore, all: Prepared[], fields: readonly str
       end.addEventListener('success', () => resolve());
       end.addEventListener('error', () => reject(tx.error ?? end.error));
     };
-    if (items.length < 2 || items.some((i) => !i.record)) return settle(compare());
+    if (items.length < 2 || items.some((i) => !i.record)) return settle(compare(items));
     let [low, high] = [items[0].key, items[0].key];
     for (const { key } of items) {
       if (indexedDB.cmp(key, low) < 0) low = key;
       if (indexedDB.cmp(key, high) > 0) high = key;
     }
-    const count = side.count(IDBKeyRange.bound(low, high));
-    count.onerror = () => reject(tx.error ?? count.error);
-    count.onsuccess = () => {
+    const range = IDBKeyRange.bound(low, high);
+    // Keys with an entry stored or queued are read and compared; the others are new (decided
+    // before any is queued: a key twice in the batch is new both times, the last one wins).
+    const split = (present: Set<unknown>) => {
       const queued = queuedWords.get(tx)!;
-      // Entries in the range, or writes to these keys queued but not yet run: read and compare
-      // (resolving once they are decided, so a caller's next write comes after).
-      if (count.result || items.some((i) => queued.has(idOf(i.key)))) return settle(compare());
-      for (const { key, record, text } of items) {
-        const entry = entryOf(key, record, text!, order);
-        queued.set(idOf(key), entry);
+      const known = new Set(items.filter((i) => present.has(idOf(i.key)) || queued.has(idOf(i.key))));
+      for (const item of items) {
+        if (known.has(item)) continue;
+        const entry = entryOf(item.key, item.record, item.text!, order);
+        queued.set(idOf(item.key), entry);
         if (entry) side.put(entry);
       }
-      resolve();
+      // Resolved once the known ones are decided, so that a caller's next write comes after.
+      settle(compare([...known]));
+    };
+    const count = side.count(range);
+    count.onerror = () => reject(tx.error ?? count.error);
+    count.onsuccess = () => {
+      // As many entries in the range as the batch has records (a relabel): read each.
+      if (count.result >= items.length) return settle(compare(items));
+      if (!count.result) return split(new Set());
+      // Fewer (ids such as `t12-m3` put earlier pages' keys inside a later page's range): which
+      // they are, in one request.
+      const stored = side.getAllKeys(range);
+      stored.onerror = () => reject(tx.error ?? stored.error);
+      stored.onsuccess = () => split(new Set(stored.result.map(idOf)));
     };
   });
 }

@@ -131,6 +131,22 @@ describe('word index side store', () => {
     expect(await sideWrites(() => messages.bulkPut([mail(5, { subject: 'alpha', labels: [] }), mail(8, { subject: 'alpha beta', labels: [] })]))).to.equal(0);
   });
 
+  it("a batch whose key range holds stored entries reads only its stored keys' entries: new records' entries are put unread", async () => {
+    const messages = store.collection<Mail>('messages');
+    await messages.bulkPut([mail(1, { subject: 'alpha' }), mail(5, { subject: 'beta' }), mail(9, { subject: 'gamma' })]);
+    let reads = 0;
+    const counted = (fn: () => Promise<unknown>) => watchCalls(IDBObjectStore.prototype, ['get'], (os) => void (os.name === SIDE && reads++), fn);
+    // 2–8 around the stored 5: new keys, one of them twice (the last one wins).
+    await counted(() => messages.bulkPut([2, 3, 4, 6, 7, 8].map((i) => mail(i, { subject: `alpha ${i}` })).concat(mail(3, { subject: 'delta' }))));
+    expect(reads, 'new records').to.equal(0);
+    await expectExact(store, name);
+    // 5 and 7 stored (5's words change, 7's do not), 10–15 new; 5–9 stored in the range.
+    reads = 0;
+    await counted(() => messages.bulkPut([mail(5, { subject: 'beta de' }), mail(7, { subject: 'alpha 7', labels: [] }), ...[10, 11, 12, 13, 14, 15].map((i) => mail(i, { subject: `zz be ${i}` }))]));
+    expect(reads, 'two stored records').to.equal(2);
+    await expectExact(store, name);
+  });
+
   it('a transaction that fails rolls its side-store writes back with the records', async () => {
     const messages = store.collection<Mail>('messages');
     await messages.bulkPut([mail(1, { subject: 'alpha' }), mail(2, { subject: 'beta' })]);
