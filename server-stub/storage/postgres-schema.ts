@@ -2,6 +2,7 @@
 // nodes starting together migrate once.
 import { randomBytes } from 'node:crypto';
 import type { Sql } from 'postgres';
+import { inTransaction } from './postgres-begin.js';
 
 
 // Migration 2's function as shipped; migration 3 restates it with the client guard.
@@ -204,7 +205,8 @@ const MIGRATION_LOCK = 0x6f7574706f7374n;
  * store's epoch (created on first start).
  */
 export async function migrate(sql: Sql<Record<string, never>>, target = PG_SCHEMA_VERSION): Promise<string> {
-  return sql.begin(async (tx) => {
+  // Not `sql.begin`: see postgres-begin.ts (a transaction it leaves open on a pooled connection).
+  return inTransaction(sql, '', async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK.toString()}::bigint)`;
     const [{ exists }] = await tx<Array<{ exists: boolean }>>`SELECT to_regclass('outpost_meta') IS NOT NULL AS exists`;
     let current = 0;
