@@ -14,16 +14,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import puppeteer from 'puppeteer-core';
-import { tsImport } from 'tsx/esm/api';
 import { buildDemo } from './app-builds.mjs';
-import { PAGE_KIT, firstRowsProbe } from './page-probe.mjs';
+import { firstRowsProbe, storeRowsProbe } from './page-probe.mjs';
+import { launch, probePage, signedInProfile } from './signed-in-profile.mjs';
 import { TRACE_CATEGORIES, longTasks, printInclusive } from './trace-tasks.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({ options: { size: { type: 'string', default: '10000' }, runs: { type: 'string', default: '3' }, browser: { type: 'string', default: 'chromium' }, profile: { type: 'boolean', default: false }, trace: { type: 'boolean', default: false }, inclusive: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } } });
 const SIZE = Number(values.size);
-const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
 
 /** Page source: logs IndexedDB opens and transactions (created → complete) in `window.__idb`. */
 const IDB_LOG = `(() => {
@@ -48,10 +46,6 @@ const IDB_LOG = `(() => {
   };
 })();`;
 
-const launch = (profile) =>
-  values.browser === 'firefox'
-    ? puppeteer.launch({ browser: 'firefox', executablePath: process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr', headless: true, userDataDir: profile, protocolTimeout: 900_000 })
-    : puppeteer.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'], userDataDir: profile, protocolTimeout: 900_000 });
 
 /** Main-thread time from navigation to `until` ms: busy vs idle, and the top self time. */
 function printProfile(profile, until, timeOrigin) {
@@ -92,31 +86,13 @@ function printTrace(all, until) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'outpost-trace-start-'));
-const profile = join(work, 'profile');
 try {
   const site = join(work, 'demo');
   await buildDemo(site, { minify: false });
-  const stub = new StubProcess({ args: ['--app', join(root, 'demo-app/server/app.ts'), '--seed', 'demo', '--seed-size', String(SIZE), '--static', site], dataDir: join(work, 'data'), onStderr: () => {} });
-  const url = await stub.start();
-  let browser = await launch(profile);
-  const page = (await browser.pages())[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(900_000);
-  await page.evaluateOnNewDocument(PAGE_KIT);
-  await page.goto(`${url}/signin`);
-  await page.locator('>>> mail-sign-in >>> input[name=user]').fill('alice');
-  await page.locator('>>> mail-sign-in >>> input[name=password]').fill('alice');
-  await page.locator('>>> mail-sign-in >>> button').click();
-  // Synced: the progress bar is gone and the service worker controls the page.
-  await page.waitForFunction(() => !!window.__bench.find('mail-thread-row') && !window.__bench.find('outpost-sync-progress')?.shadowRoot?.querySelector('progress'), { polling: 500 });
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller, { timeout: 60_000 });
-  await new Promise((r) => setTimeout(r, 2000));
-  await browser.close();
-  await stub.kill();
+  const { url, profile } = await signedInProfile({ root, site, dir: work, size: SIZE, browser: values.browser });
   for (let run = 1; run <= Number(values.runs); run++) {
-    browser = await launch(profile);
-    const p = (await browser.pages())[0] ?? (await browser.newPage());
-    await p.setViewport({ width: 1280, height: 800 });
-    await p.evaluateOnNewDocument(PAGE_KIT + firstRowsProbe('mail-thread-row') + IDB_LOG);
+    const browser = await launch(values.browser, profile);
+    const p = await probePage(browser, firstRowsProbe('mail-thread-row') + storeRowsProbe() + IDB_LOG);
     const cdp = values.profile ? await p.createCDPSession() : undefined;
     if (cdp) {
       await cdp.send('Profiler.enable');
@@ -138,11 +114,12 @@ try {
       ];
       return out.sort((a, b) => a.at - b.at);
     });
-    console.log(`\n${values.browser} cold start ${run}: rows painted at ${Math.round(rows)} ms`);
+    const storeRows = await p.evaluate(() => window.__storeRows);
+    console.log(`\n${values.browser} cold start ${run}: rows painted at ${Math.round(rows)} ms, rows from the store at ${Math.round(storeRows)} ms`);
     for (const e of events.filter((x) => x.at <= rows + 50)) console.log(`  ${String(Math.round(e.at)).padStart(5)} → ${e.end === undefined ? ' open' : String(Math.round(e.end)).padStart(5)}  ${e.what}`);
     await browser.close();
   }
 } finally {
-  if (values.keep) console.log(`kept ${work} (the built demo: ${join(work, 'site')})`);
+  if (values.keep) console.log(`kept ${work} (the built demo: ${join(work, 'demo')})`);
   else rmSync(work, { recursive: true, force: true });
 }

@@ -6,10 +6,11 @@ import { buildDemoServer } from './build-demo-server.mjs';
 import { ICONS } from './make-icons.mjs';
 
 /**
- * What a signed-in start runs, loaded with the entry: the mail route, and the store, sync and
- * service-worker client chunks of Outpost.
+ * What a signed-in start runs before its first rows, loaded with the entry: the mail route and
+ * Outpost's store chunks. Sync and the service-worker client start after the first view and load
+ * then: preloaded too, their chunks made Firefox's offline start ~50 ms later (docs/benchmarks.md).
  */
-export const DEMO_PRELOAD = ['demo-app/ui/mail-shell.ts', 'outpost/store', 'outpost/sync', 'outpost/service-worker'];
+export const DEMO_PRELOAD = ['demo-app/ui/mail-shell.ts', 'outpost/store'];
 
 /** The demo's build options, relative to the repository root. */
 function demoOptions({ root, dev, liveReloadUrl, outdir = 'dist/demo-app' }) {

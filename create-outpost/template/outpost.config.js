@@ -1,8 +1,8 @@
 // `outpost build` options: src/main.ts, index.html, public/ and src/sw.ts into dist/ (the defaults),
-// plus the web app manifest that makes the app installable, and the parts of Outpost the start runs
-// (preloaded with the entry).
+// plus the web app manifest that makes the app installable, and the part of Outpost the first view
+// reads with (preloaded with the entry).
 export default {
-  preload: ['outpost/store', 'outpost/sync', 'outpost/service-worker'],
+  preload: ['outpost/store'],
   manifest: {
     name: 'To-do',
     short_name: 'To-do',
