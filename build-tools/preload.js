@@ -10,7 +10,8 @@ import { relative, resolve } from 'node:path';
  * live queries for the first `observe`), `outpost/sync` (`createSync`: the sync loop and tab
  * election), `outpost/service-worker` (`createApp` or `registerServiceWorker`: the worker's
  * client). Not preloaded unless listed: an app's bundle holds these chunks whenever it imports
- * `outpost`, used or not. Matched against the bundle's inputs, from source
+ * `outpost`, used or not. `createApp` starts sync and the worker after the first view: list them
+ * only if something before it runs them (preloaded, they delayed the demo's first rows). Matched against the bundle's inputs, from source
  * (`runtime/store/live.ts`) or from the package (`…/outpost/dist/runtime/store/live.js`).
  */
 export const FRAMEWORK_PRELOADS = {
