@@ -6,7 +6,9 @@
 // the snapshot), the store's rows painted, DOMContentLoaded. A difference that a loaded machine
 // hides in five starts shows in forty (each takes about a second).
 //
-//   node bench/ab-start.mjs --dirs /path/a,/path/b [--size 2000] [--runs 20] [--browser firefox|chromium]
+// --driver-network both measures each checkout with the driver's network events on and off too.
+//
+//   node bench/ab-start.mjs --dirs /path/a,/path/b [--size 2000] [--runs 20] [--browser firefox|chromium] [--driver-network off|on|both]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -14,9 +16,11 @@ import { parseArgs } from 'node:util';
 import { firstRowsProbe, storeRowsProbe } from './page-probe.mjs';
 import { launch, probePage, signedInProfile } from './signed-in-profile.mjs';
 
-const { values } = parseArgs({ options: { dirs: { type: 'string' }, size: { type: 'string', default: '2000' }, runs: { type: 'string', default: '20' }, browser: { type: 'string', default: 'chromium' } } });
+const { values } = parseArgs({ options: { dirs: { type: 'string' }, size: { type: 'string', default: '2000' }, runs: { type: 'string', default: '20' }, browser: { type: 'string', default: 'chromium' }, 'driver-network': { type: 'string', default: 'off' } } });
 const dirs = values.dirs?.split(',').filter(Boolean) ?? [];
-if (dirs.length < 2) throw new Error('ab-start: --dirs needs two or more checkouts, comma-separated, e.g. --dirs /work/main,/tmp/wt-change');
+const modes = { off: [false], on: [true], both: [false, true] }[values['driver-network']];
+if (!modes) throw new Error(`ab-start: --driver-network is off, on or both, not '${values['driver-network']}'`);
+if (dirs.length * modes.length < 2) throw new Error('ab-start: --dirs needs two or more checkouts, comma-separated, e.g. --dirs /work/main,/tmp/wt-change (or one with --driver-network both)');
 const median = (xs) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
 
 const work = mkdtempSync(join(tmpdir(), 'outpost-ab-start-'));
@@ -28,11 +32,11 @@ try {
     const { buildDemo } = await import(join(root, 'bench/app-builds.mjs'));
     await buildDemo(site);
     const { url, profile } = await signedInProfile({ root, site, dir, size: Number(values.size), browser: values.browser });
-    variants.push({ name: `${i}:${basename(root)}`, url, profile, rows: [], store: [], dcl: [] });
+    for (const networkEvents of modes) variants.push({ name: `${i}:${basename(root)}${networkEvents ? ' (network events)' : ''}`, url, profile, networkEvents, rows: [], store: [], dcl: [] });
   }
   for (let run = 0; run < Number(values.runs); run++) {
     for (const v of run % 2 ? [...variants].reverse() : variants) {
-      const browser = await launch(values.browser, v.profile);
+      const browser = await launch(values.browser, v.profile, { networkEvents: v.networkEvents });
       try {
         const page = await probePage(browser, firstRowsProbe('mail-thread-row') + storeRowsProbe());
         await page.goto(`${v.url}/u/0/inbox`, { waitUntil: 'domcontentloaded' });

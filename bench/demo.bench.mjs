@@ -53,10 +53,18 @@ const log = (...a) => console.log('demo-bench:', ...a);
 const work = mkdtempSync(join(tmpdir(), 'outpost-bench-demo-'));
 /** The browser under test (set per pass of the main loop below). */
 let KIND = 'chromium';
+/**
+ * How the browsers are driven. The driver's network events are off (`networkEnabled`): nothing here
+ * reads them, and with them each request of the page is also reported to puppeteer (WebDriver BiDi
+ * network events, observed on Firefox's parent main thread; CDP's Network domain in Chromium),
+ * work a person's browser never does, which weighs on the demo's 17 start files more than on the
+ * blank page's few (docs/benchmarks.md, 2026-12-06 evening).
+ */
+const DRIVER = { headless: true, protocolTimeout: 600_000, networkEnabled: false };
 const launch = (profile) =>
   KIND === 'firefox'
-    ? puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, userDataDir: profile, protocolTimeout: 600_000 })
-    : puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, userDataDir: profile, protocolTimeout: 600_000 });
+    ? puppeteer.launch({ ...DRIVER, browser: 'firefox', executablePath: FIREFOX, userDataDir: profile })
+    : puppeteer.launch({ ...DRIVER, executablePath: CHROMIUM, args: ARGS, userDataDir: profile });
 
 /** A page of `browser`, 1280×800, with the probe kit installed (and `extra` source after it). */
 async function probePage(browser, extra = '') {

@@ -10,11 +10,14 @@ import { PAGE_KIT } from './page-probe.mjs';
 const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
 const { tolerateScreenOrientation } = await tsImport('../testing/firefox-esr.ts', import.meta.url);
 
-/** Launches Debian's Chromium or Firefox ESR headless on `profile`. */
-export const launch = (browser, profile) =>
+/**
+ * Launches Debian's Chromium or Firefox ESR headless on `profile`, with the driver's network
+ * events off unless `networkEvents` (demo.bench.mjs `DRIVER` says why).
+ */
+export const launch = (browser, profile, { networkEvents = false } = {}) =>
   browser === 'firefox'
-    ? puppeteer.launch({ browser: 'firefox', executablePath: process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr', headless: true, userDataDir: profile, protocolTimeout: 900_000 })
-    : puppeteer.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'], userDataDir: profile, protocolTimeout: 900_000 });
+    ? puppeteer.launch({ browser: 'firefox', executablePath: process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr', headless: true, userDataDir: profile, protocolTimeout: 900_000, networkEnabled: networkEvents })
+    : puppeteer.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'], userDataDir: profile, protocolTimeout: 900_000, networkEnabled: networkEvents });
 
 /** The browser's page, 1280×800, with the probe kit and `extra` page source installed. */
 export async function probePage(browser, extra = '') {
