@@ -12,12 +12,13 @@ const { tolerateScreenOrientation } = await tsImport('../testing/firefox-esr.ts'
 
 /**
  * Launches Debian's Chromium or Firefox ESR headless on `profile`, with the driver's network
- * events off unless `networkEvents` (demo.bench.mjs `DRIVER` says why).
+ * events off unless `networkEvents` (demo.bench.mjs `DRIVER` says why), and `env` added to the
+ * browser's environment.
  */
-export const launch = (browser, profile, { networkEvents = false } = {}) =>
+export const launch = (browser, profile, { networkEvents = false, env } = {}) =>
   browser === 'firefox'
-    ? puppeteer.launch({ browser: 'firefox', executablePath: process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr', headless: true, userDataDir: profile, protocolTimeout: 900_000, networkEnabled: networkEvents })
-    : puppeteer.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'], userDataDir: profile, protocolTimeout: 900_000, networkEnabled: networkEvents });
+    ? puppeteer.launch({ browser: 'firefox', executablePath: process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr', headless: true, userDataDir: profile, protocolTimeout: 900_000, networkEnabled: networkEvents, env: { ...process.env, ...env } })
+    : puppeteer.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'], userDataDir: profile, protocolTimeout: 900_000, networkEnabled: networkEvents, env: { ...process.env, ...env } });
 
 /** The browser's page, 1280×800, with the probe kit and `extra` page source installed. */
 export async function probePage(browser, extra = '') {

@@ -7,21 +7,25 @@
 //
 // With --profile (Chromium), each start is also CPU-profiled: how much of the time to the rows the
 // main thread was busy, and with what JS; with --trace (Chromium), traced: the main thread's tasks
-// to the rows, and the trace events inside them by self time (compile, script, style, layout…).
+// to the rows, and the trace events inside them by self time (compile, script, style, layout…);
+// with --gecko-profile (Firefox), run under Firefox's own profiler: the page's main thread to the
+// rows by category, label and JS function (gecko-profile.mjs; every figure ~3× slow under it).
 //
-//   node bench/trace-start.mjs [--size 10000] [--runs 3] [--browser chromium|firefox] [--profile [--inclusive] | --trace] [--keep]
+//   node bench/trace-start.mjs [--size 10000] [--runs 3] [--browser chromium|firefox] [--profile [--inclusive] | --trace | --gecko-profile] [--keep]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildDemo } from './app-builds.mjs';
+import { geckoProfileEnv, printGeckoProfile } from './gecko-profile.mjs';
 import { firstRowsProbe, storeRowsProbe } from './page-probe.mjs';
 import { launch, probePage, signedInProfile } from './signed-in-profile.mjs';
 import { TRACE_CATEGORIES, longTasks, printInclusive } from './trace-tasks.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const { values } = parseArgs({ options: { size: { type: 'string', default: '10000' }, runs: { type: 'string', default: '3' }, browser: { type: 'string', default: 'chromium' }, profile: { type: 'boolean', default: false }, trace: { type: 'boolean', default: false }, inclusive: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { size: { type: 'string', default: '10000' }, runs: { type: 'string', default: '3' }, browser: { type: 'string', default: 'chromium' }, profile: { type: 'boolean', default: false }, trace: { type: 'boolean', default: false }, inclusive: { type: 'boolean', default: false }, 'gecko-profile': { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } } });
 const SIZE = Number(values.size);
+if (values['gecko-profile'] && values.browser !== 'firefox') throw new Error('trace-start: --gecko-profile profiles Firefox; add --browser firefox (or use --profile for Chromium)');
 
 /** Page source: logs IndexedDB opens and transactions (created → complete) in `window.__idb`. */
 const IDB_LOG = `(() => {
@@ -91,7 +95,8 @@ try {
   await buildDemo(site, { minify: false });
   const { url, profile } = await signedInProfile({ root, site, dir: work, size: SIZE, browser: values.browser });
   for (let run = 1; run <= Number(values.runs); run++) {
-    const browser = await launch(values.browser, profile);
+    const geckoFile = values['gecko-profile'] ? join(work, `gecko-${run}.json`) : undefined;
+    const browser = await launch(values.browser, profile, { env: geckoFile && geckoProfileEnv(geckoFile) });
     const p = await probePage(browser, firstRowsProbe('mail-thread-row') + storeRowsProbe() + IDB_LOG);
     const cdp = values.profile ? await p.createCDPSession() : undefined;
     if (cdp) {
@@ -117,7 +122,10 @@ try {
     const storeRows = await p.evaluate(() => window.__storeRows);
     console.log(`\n${values.browser} cold start ${run}: rows painted at ${Math.round(rows)} ms, rows from the store at ${Math.round(storeRows)} ms`);
     for (const e of events.filter((x) => x.at <= rows + 50)) console.log(`  ${String(Math.round(e.at)).padStart(5)} → ${e.end === undefined ? ' open' : String(Math.round(e.end)).padStart(5)}  ${e.what}`);
+    const timeOrigin = await p.evaluate(() => performance.timeOrigin);
+    // Firefox writes the profile as it quits.
     await browser.close();
+    if (geckoFile) printGeckoProfile(geckoFile, { timeOrigin, until: rows, site: url });
   }
 } finally {
   if (values.keep) console.log(`kept ${work} (the built demo: ${join(work, 'demo')})`);
