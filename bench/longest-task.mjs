@@ -5,28 +5,36 @@
 // Used by sync.bench.ts (imported) and the demo bench (as source text: `(${startLongestTask})()`).
 
 /**
- * Starts watching; the returned `stop()` resolves to `{ ms, method }`, `ms` the longest task
- * (0 when the Long Tasks API saw none of 50 ms or more) and `method` 'longtask' or 'raf-gap'.
+ * Starts watching; the returned `stop()` resolves to `{ ms, method, at }`, `ms` the longest task
+ * (0 when the Long Tasks API saw none of 50 ms or more), `method` 'longtask' or 'raf-gap', and `at`
+ * when it began, in ms after the start (which part of the run it was in).
  */
 export function startLongestTask() {
+  const start = performance.now();
   let longest = 0;
+  let at = 0;
+  const see = (ms, began) => {
+    if (ms <= longest) return;
+    longest = ms;
+    at = began - start;
+  };
   if (typeof PerformanceObserver !== 'undefined' && PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
     const po = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) longest = Math.max(longest, e.duration);
+      for (const e of list.getEntries()) see(e.duration, e.startTime);
     });
     po.observe({ type: 'longtask' });
     return {
       stop: async () => {
-        for (const e of po.takeRecords()) longest = Math.max(longest, e.duration);
+        for (const e of po.takeRecords()) see(e.duration, e.startTime);
         po.disconnect();
-        return { ms: Math.round(longest), method: 'longtask' };
+        return { ms: Math.round(longest), method: 'longtask', at: Math.round(at) };
       },
     };
   }
   let running = true;
   let last = performance.now();
   const tick = (now) => {
-    longest = Math.max(longest, now - last);
+    see(now - last, last);
     last = now;
     if (running) requestAnimationFrame(tick);
   };
@@ -34,7 +42,8 @@ export function startLongestTask() {
   return {
     stop: async () => {
       running = false;
-      return { ms: Math.round(Math.max(longest, performance.now() - last)), method: 'raf-gap' };
+      see(performance.now() - last, last);
+      return { ms: Math.round(longest), method: 'raf-gap', at: Math.round(at) };
     },
   };
 }
