@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { firstRowsProbe, storeRowsProbe } from './page-probe.mjs';
-import { launch, probePage, signedInProfile } from './signed-in-profile.mjs';
+import { launch, probePage } from './browsers.mjs';
+import { signedInProfile } from './signed-in-profile.mjs';
 
 const { values } = parseArgs({ options: { dirs: { type: 'string' }, size: { type: 'string', default: '2000' }, runs: { type: 'string', default: '20' }, browser: { type: 'string', default: 'chromium' }, 'driver-network': { type: 'string', default: 'off' } } });
 const dirs = values.dirs?.split(',').filter(Boolean) ?? [];

@@ -23,10 +23,10 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import puppeteer from 'puppeteer-core';
 import { tsImport } from 'tsx/esm/api';
 import { buildBlank, buildDemo } from './app-builds.mjs';
-import { PAGE_KIT, firstRowsProbe, selectForLabel, selectNewest, storeRowsProbe } from './page-probe.mjs';
+import { element, launch as launchBrowser, probePage as probePageOf, waitFor } from './browsers.mjs';
+import { firstRowsProbe, selectForLabel, selectNewest, storeRowsProbe } from './page-probe.mjs';
 import { startLongestTask } from './longest-task.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -40,40 +40,18 @@ const MANY = Number(values.many);
 const MANY_TIMEOUT_MS = Number(values['many-timeout']) * 1000;
 /** How long any other interaction may take before it is recorded as unfinished. */
 const STEP_TIMEOUT_MS = Number(values['step-timeout']) * 1000;
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const FIREFOX = process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr';
 const BROWSERS = values.browsers.split(',');
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--no-default-browser-check'];
 
 const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
-const { tolerateScreenOrientation } = await tsImport('../testing/firefox-esr.ts', import.meta.url);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const log = (...a) => console.log('demo-bench:', ...a);
 
 const work = mkdtempSync(join(tmpdir(), 'outpost-bench-demo-'));
 /** The browser under test (set per pass of the main loop below). */
 let KIND = 'chromium';
-/**
- * How the browsers are driven. The driver's network events are off (`networkEnabled`): nothing here
- * reads them, and with them each request of the page is also reported to puppeteer (WebDriver BiDi
- * network events, observed on Firefox's parent main thread; CDP's Network domain in Chromium),
- * work a person's browser never does, which weighs on the demo's 17 start files more than on the
- * blank page's few (docs/benchmarks.md, 2026-12-06 evening).
- */
-const DRIVER = { headless: true, protocolTimeout: 600_000, networkEnabled: false };
-const launch = (profile) =>
-  KIND === 'firefox'
-    ? puppeteer.launch({ ...DRIVER, browser: 'firefox', executablePath: FIREFOX, userDataDir: profile })
-    : puppeteer.launch({ ...DRIVER, executablePath: CHROMIUM, args: ARGS, userDataDir: profile });
-
-/** A page of `browser`, 1280×800, with the probe kit installed (and `extra` source after it). */
-async function probePage(browser, extra = '') {
-  const page = tolerateScreenOrientation((await browser.pages())[0] ?? (await browser.newPage()));
-  await page.setViewport({ width: 1280, height: 800 });
-  page.setDefaultTimeout(600_000);
-  await page.evaluateOnNewDocument(PAGE_KIT + extra);
-  return page;
-}
+// The driver's network events are off (see browsers.mjs `launch`, on both sides of every row).
+const launch = (profile) => launchBrowser(KIND, profile, { timeoutMs: 600_000 });
+const probePage = (browser, extra = '') => probePageOf(browser, extra, 600_000);
 
 /** Messages stored in the page's IndexedDB database whose name mentions `user`. */
 function storedMessages(page, user) {
@@ -95,25 +73,6 @@ function storedMessages(page, user) {
       db.close();
     }
   }, user);
-}
-
-async function waitFor(check, what, ms = 900_000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > until) throw new Error(`demo bench: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/**
- * The element `selector` matches (`>>>` pierces shadow roots), once it exists. Polled: puppeteer's
- * locators wait on animation frames, and in Firefox ESR 140 they timed out on a rendered page.
- */
-async function element(page, selector) {
-  let found = null;
-  await waitFor(async () => (found = await page.$(selector)) !== null, selector, 60_000);
-  return found;
 }
 
 /** First visit: the app installs its service worker (and for the demo: sign-in and the first sync). */

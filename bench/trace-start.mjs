@@ -19,7 +19,8 @@ import { parseArgs } from 'node:util';
 import { buildDemo } from './app-builds.mjs';
 import { geckoProfileEnv, printGeckoProfile } from './gecko-profile.mjs';
 import { firstRowsProbe, storeRowsProbe } from './page-probe.mjs';
-import { launch, probePage, signedInProfile } from './signed-in-profile.mjs';
+import { launch, probePage } from './browsers.mjs';
+import { signedInProfile } from './signed-in-profile.mjs';
 import { TRACE_CATEGORIES, longTasks, printInclusive } from './trace-tasks.mjs';
 
 const root = new URL('..', import.meta.url).pathname;

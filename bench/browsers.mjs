@@ -1,0 +1,52 @@
+// How the whole-app benchmarks and their tools (demo.bench.mjs, trace-start.mjs, ab-start.mjs)
+// drive Debian's Chromium and Firefox ESR: one launch, one probed page, and polling waits that
+// work in both (puppeteer's locators time out in Firefox ESR 140, and `waitForFunction` compiles
+// its predicate with Function(), which the demo's CSP blocks).
+import puppeteer from 'puppeteer-core';
+import { tsImport } from 'tsx/esm/api';
+import { PAGE_KIT } from './page-probe.mjs';
+
+const { tolerateScreenOrientation } = await tsImport('../testing/firefox-esr.ts', import.meta.url);
+
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const FIREFOX = process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--no-default-browser-check'];
+
+/**
+ * Launches `kind` ('chromium' or 'firefox') headless on `profile`, `env` added to its environment.
+ * The driver's network events are off unless `networkEvents`: nothing here reads them, and with
+ * them each request of the page is also reported to puppeteer (WebDriver BiDi network events,
+ * observed on Firefox's parent main thread; CDP's Network domain in Chromium), work a person's
+ * browser never does, which weighs on the demo's 17 start files more than on the blank page's few
+ * (docs/benchmarks.md, 2026-12-06 evening).
+ */
+export const launch = (kind, profile, { networkEvents = false, env, timeoutMs = 900_000 } = {}) => {
+  const driver = { headless: true, userDataDir: profile, protocolTimeout: timeoutMs, networkEnabled: networkEvents, env: { ...process.env, ...env } };
+  return kind === 'firefox' ? puppeteer.launch({ ...driver, browser: 'firefox', executablePath: FIREFOX }) : puppeteer.launch({ ...driver, executablePath: CHROMIUM, args: ARGS });
+};
+
+/** A page of `browser`, 1280×800, with the probe kit installed (and `extra` source after it). */
+export async function probePage(browser, extra = '', timeoutMs = 900_000) {
+  const page = tolerateScreenOrientation((await browser.pages())[0] ?? (await browser.newPage()));
+  await page.setViewport({ width: 1280, height: 800 });
+  page.setDefaultTimeout(timeoutMs);
+  await page.evaluateOnNewDocument(PAGE_KIT + extra);
+  return page;
+}
+
+/** Resolves once `check()` (node-side) resolves truthy, polled every 250 ms; throws after `ms`. */
+export async function waitFor(check, what, ms = 900_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > until) throw new Error(`bench: timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The element `selector` matches (`>>>` pierces shadow roots), once it exists (polled, 60 s). */
+export async function element(page, selector) {
+  let found = null;
+  await waitFor(async () => (found = await page.$(selector)) !== null, selector, 60_000);
+  return found;
+}
