@@ -12,10 +12,10 @@
 import { context } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appContexts } from './build-app.mjs';
+import { freePort } from './free-port.mjs';
 import { demoServerOptions } from './build-demo-server.mjs';
 import { buildServiceWorker } from '../build-tools/index.js';
 
@@ -44,16 +44,6 @@ mkdirSync(site, { recursive: true });
 // The dev origin's /sw.js: see scripts/dev-kill-switch.sw.ts.
 await buildServiceWorker({ entry: join(root, 'scripts/dev-kill-switch.sw.ts'), outDir: site, dev: true, precache: false, conditions: ['source'] });
 
-/** `wanted` if it is free on 127.0.0.1, else one the system picks (esbuild serves on it just after). */
-const freePort = (wanted) =>
-  new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', (err) => (err.code === 'EADDRINUSE' && wanted ? resolvePort(freePort(0)) : reject(err)));
-    probe.listen(wanted, '127.0.0.1', () => {
-      const { port: got } = probe.address();
-      probe.close(() => resolvePort(got));
-    });
-  });
 const reloadPort = await freePort(port + 1);
 const [app] = await appContexts({ root, liveReloadUrl: `http://127.0.0.1:${reloadPort}/esbuild`, outdir: site });
 await app.watch();

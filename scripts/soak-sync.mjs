@@ -6,8 +6,8 @@
 // time (each its own browser, stub and ports). Prints runs and failures per browser (with a replay
 // command and the cause for each failure) and the wall time.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
+import { freePort } from './free-port.mjs';
 
 // Seeds are 32-bit signed: `--seed -704470361`, as the test prints it, would read as an option.
 const args = [];
@@ -30,17 +30,8 @@ const browsers = values.browsers.split(',').filter(Boolean);
 if (!(total > 0) || !(perSession > 0) || !(parallel > 0)) throw new Error(`soak: --runs, --per-session and --parallel take positive numbers (got ${values.runs}, ${values['per-session']}, ${values.parallel}).`);
 if (!browsers.every((b) => b === 'chromium' || b === 'firefox')) throw new Error(`soak: --browsers takes chromium and/or firefox, comma-separated (got '${values.browsers}').`);
 
-/** A port free now: parallel sessions would race for web-test-runner's default one. */
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function session(browser, runs, seed, path) {
+  // A port of its own: parallel sessions would race for web-test-runner's default one.
   const port = await freePort();
   return new Promise((resolve) => {
     const env = { ...process.env, OUTPOST_BROWSERS: browser, OUTPOST_SOAK_RUNS: String(runs), OUTPOST_TEST_FILES: 'test/runtime/sync/convergence.browser.test.ts' };
