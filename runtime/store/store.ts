@@ -181,7 +181,13 @@ export class Store extends EventTarget {
           // A read's result is final once its requests succeed: waiting for the read-only
           // transaction's 'complete' costs another round trip to the database for nothing.
           if (mode === 'readonly') tx.done.catch(() => undefined);
-          else await tx.done;
+          else {
+            // Nothing else joins a call's transaction: committing as its last request is queued
+            // saves the round trip in which the browser finds it idle (a live query's write →
+            // callback). Still in that request's callback here, so the transaction is active.
+            tx.commit();
+            await tx.done;
+          }
           return result;
         } catch (err) {
           if (this.#cut.has(tx)) return scope.run(collection, mode, fn);
