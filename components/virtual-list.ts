@@ -4,7 +4,7 @@ import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-la
 import type { RangeChangedEvent, VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
 // Named, not left to the virtualizer's default: that one loads with a dynamic import after the
 // first items arrive, one more round trip before the first rows paint.
-import { FlowLayout } from '@lit-labs/virtualizer/layouts/flow.js';
+import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import { base } from './theme.js';
 
 /** Detail of the `open` event: the item the user opened (Enter or click). */
@@ -25,46 +25,7 @@ export interface VirtualListRangeDetail {
   last: number;
 }
 
-/** What the virtualizer keeps rendered past the viewport once the first screen has painted, px (its default). */
-const OVERHANG = 1000;
-
-/**
- * A row's height until rows are measured, px: a one-line row (text and the default padding, 31–37
- * px). The flow layout's own guess is 100, so its first pass rendered a third of a screen of such
- * rows, measured them and rendered the rest; guessed short, the first pass fills the screen.
- */
-const FIRST_GUESS = 32;
-
-/**
- * The flow layout, painting its first screen with the rows in view only: the rows it keeps ready
- * past the viewport (a thousand pixels, some thirty rows of a mail list) follow in a task after
- * that frame, so the first rows cost one screenful of rendering and layout instead of three (a
- * list filling while a first sync wrote its pages held a frame 50–66 ms in Firefox).
- */
-class FirstScreenFlow extends FlowLayout {
-  #widened = false;
-
-  constructor(...args: ConstructorParameters<typeof FlowLayout>) {
-    super(...args);
-    this._overhang = 0;
-    this._itemSize = { width: FIRST_GUESS, height: FIRST_GUESS };
-  }
-
-  override _reflow(): void {
-    super._reflow();
-    if (this.#widened || this._last < 0 || !this._viewDim1) return;
-    this.#widened = true;
-    // After the frame that paints the first rows (a frame callback runs before that frame's paint).
-    requestAnimationFrame(() =>
-      setTimeout(() => {
-        this._overhang = OVERHANG;
-        this._triggerReflow();
-      }),
-    );
-  }
-}
-
-const FLOW = { type: FirstScreenFlow };
+const FLOW = flow();
 
 /**
  * A keyboard-operable, virtualized list box on `@lit-labs/virtualizer`: only the rows near the

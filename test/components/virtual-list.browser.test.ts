@@ -50,45 +50,6 @@ describe('<outpost-virtual-list>', () => {
     await expectAccessible(el);
   });
 
-  it('paints its first rows with the screen\'s rows only; the rows kept ready past it follow after that frame', async () => {
-    // Each change of the rows as it happens (a mutation record's microtask), and how many frames
-    // had begun by then: whether any row lay wholly below the list's bottom edge.
-    let frames = 0;
-    let counting = true;
-    const count = () => {
-      frames++;
-      if (counting) requestAnimationFrame(count);
-    };
-    requestAnimationFrame(count);
-    const changes: Array<{ frames: number; rows: number; past: boolean }> = [];
-    const el = document.createElement('outpost-virtual-list') as OutpostVirtualList<Row>;
-    el.style.height = '400px';
-    el.keyFunction = (r) => r.id;
-    el.renderItem = (r) => html`<span class="subject">${r.subject}</span>`;
-    el.items = rows;
-    const seen = new MutationObserver(() => {
-      const listbox = el.shadowRoot!.querySelector('[role=listbox]');
-      const bottom = listbox?.getBoundingClientRect().bottom ?? 0;
-      const shown = options(el);
-      if (shown.length) changes.push({ frames, rows: shown.length, past: shown.some((o) => o.getBoundingClientRect().top >= bottom) });
-    });
-    document.body.append(el);
-    seen.observe(el.shadowRoot!, { childList: true, subtree: true });
-    try {
-      await until(() => changes.some((c) => c.past), 'rows past the bottom edge to render');
-      const first = changes[0];
-      const later = changes.find((c) => c.past)!;
-      expect(first.past, 'the first rows lie within the screen').to.equal(false);
-      expect(first.rows, 'the first rows fill the screen').to.be.greaterThan(6);
-      expect(later.frames, 'the rows past the screen came after a frame').to.be.greaterThan(first.frames);
-      expect(later.rows).to.be.greaterThan(first.rows + 10);
-    } finally {
-      counting = false;
-      seen.disconnect();
-      el.remove();
-    }
-  });
-
   it('reports the rows in view as the list scrolls (visible-range-change), so an app can load the next page', async () => {
     const el = await list(rows.slice(0, 300));
     const ranges: VirtualListRangeDetail[] = [];
