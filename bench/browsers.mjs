@@ -1,7 +1,7 @@
-// How the whole-app benchmarks and their tools (demo.bench.mjs, trace-start.mjs, ab-start.mjs)
-// drive Debian's Chromium and Firefox ESR: one launch, one probed page, and polling waits that
-// work in both (puppeteer's locators time out in Firefox ESR 140, and `waitForFunction` compiles
-// its predicate with Function(), which the demo's CSP blocks).
+// How the whole-app benchmarks and their tools (demo.bench.mjs, trace-start.mjs, ab-start.mjs,
+// sync-gaps.mjs) drive Debian's Chromium and Firefox ESR: one launch, one probed page, polling
+// waits that work in both (puppeteer's locators time out in Firefox ESR 140, and `waitForFunction`
+// compiles its predicate with Function(), which the demo's CSP blocks), and the demo's sign-in.
 import puppeteer from 'puppeteer-core';
 import { tsImport } from 'tsx/esm/api';
 import { PAGE_KIT } from './page-probe.mjs';
@@ -50,3 +50,16 @@ export async function element(page, selector) {
   await waitFor(async () => (found = await page.$(selector)) !== null, selector, 60_000);
   return found;
 }
+
+/**
+ * Types `user`'s demo credentials (the demo's password is the user name) into the sign-in form of
+ * `page` and resolves to its button: the caller clicks it, after arming what it measures.
+ */
+export async function fillSignIn(page, user = 'alice') {
+  await (await element(page, '>>> mail-sign-in >>> input[name=user]')).type(user);
+  await (await element(page, '>>> mail-sign-in >>> input[name=password]')).type(user);
+  return element(page, '>>> mail-sign-in >>> button');
+}
+
+/** Page-side (`page.evaluate`): the demo's first sync is done (its progress bar gone) and the inbox shows rows. */
+export const firstSyncDone = () => !window.__bench.find('outpost-sync-progress')?.shadowRoot?.querySelector('progress') && window.__bench.all('mail-thread-row').some(window.__bench.rendered);

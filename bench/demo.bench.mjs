@@ -25,7 +25,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
 import { buildBlank, buildDemo } from './app-builds.mjs';
-import { element, launch as launchBrowser, probePage as probePageOf, waitFor } from './browsers.mjs';
+import { fillSignIn, launch as launchBrowser, probePage as probePageOf, waitFor } from './browsers.mjs';
 import { firstRowsProbe, selectForLabel, selectNewest, storeRowsProbe } from './page-probe.mjs';
 import { startLongestTask } from './longest-task.mjs';
 
@@ -85,11 +85,10 @@ async function firstVisit(url, profile, demo) {
     let heapMB = null;
     if (demo) {
       await page.goto(`${url}/signin`);
-      await (await element(page, '>>> mail-sign-in >>> input[name=user]')).type('alice');
-      await (await element(page, '>>> mail-sign-in >>> input[name=password]')).type('alice');
+      const signIn = await fillSignIn(page);
       await page.evaluate(`window.__longest = (${startLongestTask})()`);
       const t0 = Date.now();
-      await (await element(page, '>>> mail-sign-in >>> button')).click();
+      await signIn.click();
       await waitFor(async () => (await storedMessages(page, 'alice')) >= SIZE, `alice's ${SIZE} messages in IndexedDB`);
       syncMs = Date.now() - t0;
       await page.evaluate(() => window.__bench.frameWhen(() => window.__bench.all('mail-thread-row').some(window.__bench.rendered)));

@@ -65,8 +65,10 @@ export function printGeckoProfile(file, { timeOrigin, from: spanFrom = 0, until,
     }
     add(sums.category, category ?? '?', ms);
     add(sums.label, category === 'Idle' ? 'idle' : `${label ?? '?'}`, ms);
-    if (category !== 'Idle') add(sums.js, js ?? '(no JS of the page)', ms);
-    if (category !== 'Idle') add(sums.outer, outer ?? `(no JS of the page) ${label ?? '?'}`, ms);
+    if (category !== 'Idle') {
+      add(sums.js, js ?? '(no JS of the page)', ms);
+      add(sums.outer, outer ?? `(no JS of the page) ${label ?? '?'}`, ms);
+    }
     const what = category === 'Idle' ? 'idle' : outer ?? `${label ?? '?'}`;
     if (runs.at(-1)?.what === what) runs.at(-1).ms += ms;
     else runs.push({ at: s[1] - origin, what, ms });

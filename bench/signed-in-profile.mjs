@@ -4,7 +4,7 @@
 // page the browser and the stub are closed — nothing answers on the site's port after.
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
-import { element, launch, probePage, waitFor } from './browsers.mjs';
+import { fillSignIn, firstSyncDone, launch, probePage, waitFor } from './browsers.mjs';
 
 const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
 
@@ -21,12 +21,9 @@ export async function signedInProfile({ root, site, dir, size, browser }) {
   try {
     const page = await probePage(b);
     await page.goto(`${url}/signin`);
-    await (await element(page, '>>> mail-sign-in >>> input[name=user]')).type('alice');
-    await (await element(page, '>>> mail-sign-in >>> input[name=password]')).type('alice');
-    await (await element(page, '>>> mail-sign-in >>> button')).click();
-    // Synced: the progress bar is gone and the service worker controls the page.
-    const synced = () => !!window.__bench.find('mail-thread-row') && !window.__bench.find('outpost-sync-progress')?.shadowRoot?.querySelector('progress');
-    await waitFor(() => page.evaluate(synced), 'the first sync');
+    await (await fillSignIn(page)).click();
+    // Synced: the progress bar is gone, rows show and the service worker controls the page.
+    await waitFor(() => page.evaluate(firstSyncDone), 'the first sync');
     await waitFor(() => page.evaluate(() => !!navigator.serviceWorker.controller), 'the service worker to control the page', 60_000);
     // Let the worker finish precaching and the app settle before the profile is closed.
     await new Promise((r) => setTimeout(r, 2000));

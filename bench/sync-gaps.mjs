@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
 import { buildDemo } from './app-builds.mjs';
-import { element, launch, probePage, waitFor } from './browsers.mjs';
+import { fillSignIn, firstSyncDone, launch, probePage, waitFor } from './browsers.mjs';
 import { geckoProfileEnv, printGeckoProfile, readGeckoProfile } from './gecko-profile.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -44,16 +44,12 @@ try {
   const browser = await launch('firefox', join(work, 'profile'), { env: values.unprofiled ? undefined : geckoProfileEnv(file, { intervalMs: Number(values.interval), entries: 60_000_000 }) });
   const page = await probePage(browser);
   await page.goto(`${url}/signin`);
-  await (await element(page, '>>> mail-sign-in >>> input[name=user]')).type('alice');
-  await (await element(page, '>>> mail-sign-in >>> input[name=password]')).type('alice');
+  const signIn = await fillSignIn(page);
   await page.evaluate(GAPS(Number(values.min)));
   const clicked = await page.evaluate(() => performance.now());
-  await (await element(page, '>>> mail-sign-in >>> button')).click();
-  // Done when the progress bar is gone (every page stored) and the list shows rows.
-  await waitFor(() => page.evaluate(() => !window.__bench.find('outpost-sync-progress')?.shadowRoot?.querySelector('progress') && window.__bench.all('mail-thread-row').some(window.__bench.rendered)), 'the first sync to finish');
-  const done = await page.evaluate(() => performance.now());
-  const gaps = await page.evaluate(() => window.__gaps);
-  const timeOrigin = await page.evaluate(() => performance.timeOrigin);
+  await signIn.click();
+  await waitFor(() => page.evaluate(firstSyncDone), 'the first sync to finish');
+  const { done, gaps, timeOrigin } = await page.evaluate(() => ({ done: performance.now(), gaps: window.__gaps, timeOrigin: performance.timeOrigin }));
   await browser.close();
   const during = gaps.filter((g) => g.at >= clicked).sort((a, b) => b.ms - a.ms);
   console.log(`first sync of ${SIZE}: ${Math.round(done - clicked)} ms; gaps ≥ ${values.min} ms between frames: ${during.length}`);
