@@ -19,6 +19,12 @@ import './thread-row.js';
 const PAGE = 50;
 
 /**
+ * A row's height guessed before rows are measured, px: just over a one-line row (33.4 in Firefox,
+ * 31.4 in Chromium), so the frame that fills the list renders its first page in one pass.
+ */
+const ROW_HEIGHT = 34;
+
+/**
  * A mailbox as a list of conversations, read through live queries: it follows every local write,
  * pulled change and other tab's edit. It reads the newest {@link PAGE} conversations and the next
  * page as the user scrolls near the end, so opening a 50k mailbox reads a few hundred messages.
@@ -292,6 +298,7 @@ export class MailThreadList extends LitElement {
     if (!this.threads.length) return html`<p class="empty">${this.mailbox?.kind === 'search' ? `No conversations match “${this.mailbox.query}”.` : 'No conversations here.'}</p>`;
     return html`<outpost-virtual-list
       .label=${this.label}
+      .estimatedRowHeight=${ROW_HEIGHT}
       .items=${this.threads}
       .keyFunction=${(t: ThreadSummary) => t.threadId}
       .renderItem=${this.#renderRow}

@@ -163,4 +163,46 @@ describe('<outpost-virtual-list>', () => {
     expect(el.activeIndex).to.equal(4);
     expect(el.items[el.activeIndex].id).to.equal('r4');
   });
+
+  it('rows guessed at their height (estimatedRowHeight) render in one pass; guessed at the default 100 px, a few render, are measured, then the rest', async () => {
+    /** The batches of rows added until the list is filled, each a count of rows. */
+    const batches = async (estimate?: number): Promise<number[]> => {
+      const el = document.createElement('outpost-virtual-list') as OutpostVirtualList<Row>;
+      // Rows exactly 31 px tall (30 px of content and the 1 px border).
+      el.style.cssText = 'display: block; height: 400px; --outpost-virtual-list-row-padding: 0';
+      el.keyFunction = (r) => r.id;
+      el.renderItem = (r) => html`<span style="display: block; height: 30px">${r.subject}</span>`;
+      if (estimate) el.estimatedRowHeight = estimate;
+      el.items = rows.slice(0, 500);
+      const added: number[] = [];
+      const observer = new MutationObserver((records) => {
+        const count = records.flatMap((r) => [...r.addedNodes]).filter((n) => n instanceof HTMLElement && n.getAttribute('role') === 'option').length;
+        if (count) added.push(count);
+      });
+      // Its shadow root exists once connected; its first render comes a microtask later.
+      document.body.append(el);
+      observer.observe(el.shadowRoot!, { childList: true, subtree: true });
+      try {
+        await until(() => options(el).length, 'the first rows');
+        // Filled: the row count held for three frames.
+        for (let same = 0, last = -1; same < 3; ) {
+          await new Promise((r) => requestAnimationFrame(r));
+          same = options(el).length === last ? same + 1 : 0;
+          last = options(el).length;
+        }
+        expect(options(el)[0].getBoundingClientRect().height).to.equal(31);
+        return added;
+      } finally {
+        observer.disconnect();
+        el.remove();
+      }
+    };
+    const guessed = await batches(31);
+    expect(guessed.length, `batches of rows: ${guessed.join(', ')}`).to.equal(1);
+    // 400 px in view and the 1,000 px the virtualizer keeps rendered past it, 31 px a row.
+    expect(guessed[0]).to.be.within(45, 47);
+    const defaults = await batches();
+    expect(defaults.length, `batches of rows: ${defaults.join(', ')}`).to.be.greaterThan(1);
+    expect(defaults.reduce((a, b) => a + b)).to.equal(guessed[0]);
+  });
 });

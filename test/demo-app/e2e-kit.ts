@@ -121,6 +121,7 @@ const FIREFOX_FRAME_NOISE = /^(Error: )?Permission denied to access property "le
 export async function freshPage(browser: Browser): Promise<Page & { errors: string[] }> {
   const context = await browser.createBrowserContext();
   const page = Object.assign(tolerateScreenOrientation(await context.newPage()), { errors: [] as string[] });
+  const log: string[] = [];
   await page.setViewport({ width: 1280, height: 800 });
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => {
@@ -129,9 +130,10 @@ export async function freshPage(browser: Browser): Promise<Page & { errors: stri
     // email frames) loads, with no stack: no script of the page threw it. Anything else counts.
     const frames = (error.stack ?? '').split('\n').slice(1).some((line) => line.trim());
     if (FIREFOX_FRAME_NOISE.test(error.message) && !frames) return;
-    page.errors.push(error.message);
+    // Where and when, and what the page logged just before: a test asserting none may fail on an
+    // error an earlier test of its file caused (the page is shared).
+    page.errors.push(`${error.message} [at ${page.url()}, ${new Date().toISOString().slice(11, 23)} UTC; console before it: ${log.slice(-3).join(' | ') || '(empty)'}]`);
   });
-  const log: string[] = [];
   consoleOf.set(page, log);
   page.on('console', (m) => void log.push(`${m.type()}: ${m.text()}`));
   await page.evaluateOnNewDocument(PAGE_HELPERS);
