@@ -242,6 +242,47 @@ describe('Router', () => {
     expect(scroller()!.scrollTop).to.equal(0);
   });
 
+  it('reads no scroll position once a pushed view has rendered (a read would lay it out in the navigation\'s task), only when it is left', async () => {
+    let reads = 0;
+    let atRender: number | undefined;
+    const scroller = document.createElement('div');
+    for (const side of ['scrollTop', 'scrollLeft']) Object.defineProperty(scroller, side, { get: () => (reads++, 0), configurable: true });
+    scroller.scrollTo = () => undefined;
+    const host = await mount(
+      [
+        { path: '/a', render: () => html`<h1>A</h1>` },
+        { path: '/b', render: () => ((atRender ??= reads), html`<h1>B</h1>`) },
+      ],
+      { scrollContainer: () => scroller },
+      '/a',
+    );
+    const toB = nextNavigation(host.router);
+    await host.router.navigate('/b');
+    expect((await toB).path).to.equal('/b');
+    expect(atRender, 'reads as /a was left, before /b rendered').to.be.greaterThan(0);
+    for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(r));
+    expect(reads, 'reads once /b rendered').to.equal(atRender);
+    await host.router.navigate('/a');
+    expect(reads, 'reads when /b is left').to.be.greaterThan(atRender!);
+  });
+
+  it("moves focus to a pushed view's h1 after the frame that paints the view (focusing lays it out), before navigate() resolves", async () => {
+    let inFirstFrame: string | undefined;
+    const host = await mount(
+      [
+        { path: '/a', render: () => html`<h1>A</h1>` },
+        { path: '/b', render: () => (requestAnimationFrame(() => (inFirstFrame ??= deepActive()?.textContent ?? '')), html`<h1>B</h1>`) },
+      ],
+      {},
+      '/a',
+    );
+    await host.router.navigate('/b');
+    expect(deepActive()?.textContent).to.equal('B');
+    // The frame callback the render asked for runs before this one.
+    await new Promise((r) => requestAnimationFrame(r));
+    expect(inFirstFrame, 'focus in the first frame after the render').to.not.equal('B');
+  });
+
   it('a first load redirected to a path whose guard refuses it shows the 404 there, not a blank page', async () => {
     const host = await mount(
       [
