@@ -153,8 +153,27 @@ async function interactions(url, profile) {
      * Clicks (a real, trusted click) the centre of the element `locate()` returns in the page, once
      * it stays put for two frames: a row scrolled into view can move when the virtualizer measures
      * the rows it just rendered, and a click at its first place could land on the row beside it.
+     * A `locate` centres its row once (at the bottom a toast may cover it: a star click at 3k
+     * pressed the toast's Undo), then leaves it where it is: centring it at every check hid such a
+     * move (a star click of a full run, 01:20 UTC 2026-12-07, landed on the next row).
      */
     const clickOn = async (locate, arg) => {
+      // A list still changing (the sync's echo of the last action read back into it) can move the
+      // row under the pointer between the last check and the click: first wait until its rows
+      // held for ten frames (at most 3 s). The time is taken from the click, not from here.
+      await page.evaluate(() => new Promise((resolve) => {
+        const until = performance.now() + 3000;
+        let last;
+        let same = 0;
+        const tick = () => {
+          const now = window.__bench.find('mail-thread-list')?.threads;
+          same = now === last ? same + 1 : 0;
+          last = now;
+          if (same >= 10 || performance.now() > until) resolve();
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }));
       let box = await page.evaluate(locate, arg);
       for (let i = 0; i < 20 && box; i++) {
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -197,7 +216,10 @@ async function interactions(url, profile) {
       const opened = await watch('threadOpen');
       await clickOn((n) => {
         const row = window.__bench.all('mail-thread-row')[n];
-        row?.scrollIntoView({ block: 'center' });
+        if (row && !(window.__centred ??= new WeakSet()).has(row)) {
+          window.__centred.add(row);
+          row.scrollIntoView({ block: 'center' });
+        }
         const r = row?.getBoundingClientRect();
         return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
       }, i);
@@ -248,7 +270,10 @@ async function interactions(url, profile) {
       const starredBefore = await page.evaluate(() => window.__bench.find('mail-thread-list').threads.filter((t) => t.starred).map((t) => t.threadId));
       await clickOn((tid) => {
         const row = window.__bench.all('mail-thread-row').find((r) => r.thread?.threadId === tid);
-        row?.scrollIntoView({ block: 'center' });
+        if (row && !(window.__centred ??= new WeakSet()).has(row)) {
+          window.__centred.add(row);
+          row.scrollIntoView({ block: 'center' });
+        }
         const r = row?.shadowRoot.querySelector('.star')?.getBoundingClientRect();
         return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
       }, id);
