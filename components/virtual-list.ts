@@ -287,7 +287,8 @@ export class OutpostVirtualList<T = unknown> extends LitElement {
     >${this.renderItem(item, index)}</div>`;
   };
 
-  // The config the virtualizer hands its layout on every render (a layout of the same type is kept).
+  // The config the virtualizer hands its layout on every render (a layout of the same type is
+  // kept). Built in a variable: the virtualizer's config type names none of a layout's options.
   #layout(): ReturnType<typeof flow> {
     const layout = { type: EstimatedFlow, estimatedRowHeight: this.estimatedRowHeight };
     return layout;
