@@ -216,10 +216,7 @@ async function interactions(url, profile) {
       const opened = await watch('threadOpen');
       await clickOn((n) => {
         const row = window.__bench.all('mail-thread-row')[n];
-        if (row && !(window.__centred ??= new WeakSet()).has(row)) {
-          window.__centred.add(row);
-          row.scrollIntoView({ block: 'center' });
-        }
+        window.__bench.centreOnce(row);
         const r = row?.getBoundingClientRect();
         return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
       }, i);
@@ -270,10 +267,7 @@ async function interactions(url, profile) {
       const starredBefore = await page.evaluate(() => window.__bench.find('mail-thread-list').threads.filter((t) => t.starred).map((t) => t.threadId));
       await clickOn((tid) => {
         const row = window.__bench.all('mail-thread-row').find((r) => r.thread?.threadId === tid);
-        if (row && !(window.__centred ??= new WeakSet()).has(row)) {
-          window.__centred.add(row);
-          row.scrollIntoView({ block: 'center' });
-        }
+        window.__bench.centreOnce(row);
         const r = row?.shadowRoot.querySelector('.star')?.getBoundingClientRect();
         return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
       }, id);

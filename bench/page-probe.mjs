@@ -16,12 +16,22 @@ export const PAGE_KIT = `(() => {
     }
     return out;
   };
+  const centred = new WeakSet();
   const bench = {
     all,
     find: (name) => all(name)[0],
     /** A custom element that has rendered content into its shadow root. */
     rendered: (el) => !!el.shadowRoot && el.shadowRoot.childElementCount > 0,
     lastInput: 0,
+    /**
+     * Scrolls el to the middle of its scroller the first time it is asked, and leaves it there
+     * after: a click's stability check then sees the row move, where centring it again would not.
+     */
+    centreOnce(el) {
+      if (!el || centred.has(el)) return;
+      centred.add(el);
+      el.scrollIntoView({ block: 'center' });
+    },
     frameWhen(check, timeoutMs = 300000) {
       return new Promise((resolve, reject) => {
         const until = performance.now() + timeoutMs;
