@@ -27,7 +27,7 @@ export const ENTRY_PLACEHOLDER = '%ENTRY%';
  * @property {number} [maxFileBytes] Per-file precache limit (see `buildServiceWorker`).
  * @property {string[]} [preload] What the first view loads lazily, preloaded with the entry: the
  *   app's modules (e.g. its route's `src/ui/inbox-page.ts`) and the parts of Outpost its start runs
- *   (`outpost/store`, `outpost/sync`, `outpost/service-worker`). The entry's own imports are always
+ *   (`outpost/store`, `outpost/sync`, `outpost/service-worker`, `outpost/router`). The entry's own imports are always
  *   preloaded (see build-tools/preload.js).
  */
 

@@ -9,15 +9,19 @@ import { relative, resolve } from 'node:path';
  * lists in `preload`: `outpost/store` (`openStore`: page reads, word index, error messages, and
  * live queries for the first `observe`), `outpost/sync` (`createSync`: the sync loop and tab
  * election), `outpost/service-worker` (`createApp` or `registerServiceWorker`: the worker's
- * client). Not preloaded unless listed: an app's bundle holds these chunks whenever it imports
- * `outpost`, used or not. `createApp` starts sync and the worker after the first view: list them
- * only if something before it runs them (preloaded, they delayed the demo's first rows). Matched against the bundle's inputs, from source
- * (`runtime/store/live.ts`) or from the package (`…/outpost/dist/runtime/store/live.js`).
+ * client), `outpost/router` (the URLPattern polyfill a router loads before its first match where
+ * the browser lacks URLPattern, as Firefox ESR 140 does; elsewhere it is fetched, never run). Not
+ * preloaded unless listed: an app's bundle holds these chunks whenever it imports `outpost`, used
+ * or not. `createApp` starts sync and the worker after the first view: list them only if something
+ * before it runs them (preloaded, they delayed the demo's first rows). Matched against the bundle's
+ * inputs, from source (`runtime/store/live.ts`) or from the package
+ * (`…/outpost/dist/runtime/store/live.js`).
  */
 export const FRAMEWORK_PRELOADS = {
   'outpost/store': ['runtime/store/error-messages', 'runtime/store/page-read', 'runtime/store/word-index', 'runtime/store/live'],
   'outpost/sync': ['runtime/sync/cycle', 'runtime/sync/tabs'],
   'outpost/service-worker': ['runtime/sw-client/service-worker-client'],
+  'outpost/router': ['runtime/router/url-pattern'],
 };
 
 /** @param {string[]} modules */

@@ -1,8 +1,9 @@
 // `outpost build` options: src/main.ts, index.html, public/ and src/sw.ts into dist/ (the defaults),
-// plus the web app manifest that makes the app installable, and the part of Outpost the first view
-// reads with (preloaded with the entry).
+// plus the web app manifest that makes the app installable, and the parts of Outpost the first
+// view runs, preloaded with the entry: the store's reads, and the router's URLPattern polyfill
+// (fetched and not run where the browser has URLPattern).
 export default {
-  preload: ['outpost/store'],
+  preload: ['outpost/store', 'outpost/router'],
   manifest: {
     name: 'To-do',
     short_name: 'To-do',

@@ -48,7 +48,7 @@ export function interceptableUrl(event: MouseEvent, base: string): URL | undefin
 /** Loads the URLPattern polyfill where the browser lacks URLPattern (the router matches with it). */
 export async function ensureURLPattern(): Promise<void> {
   if (typeof (globalThis as { URLPattern?: unknown }).URLPattern === 'function') return;
-  // The class, installed here: the module installs it only when first evaluated, so a URLPattern
-  // removed after that (a test, or a page script) would not come back.
-  (globalThis as { URLPattern?: unknown }).URLPattern = (await import('urlpattern-polyfill')).URLPattern;
+  // Installed here, not by the polyfill's own entry (which installs it only when first evaluated),
+  // so a URLPattern removed after that (a test, or a page script) comes back.
+  (globalThis as { URLPattern?: unknown }).URLPattern = (await import('./url-pattern.js')).URLPattern;
 }

@@ -60,7 +60,7 @@ describe('modulepreload', () => {
       await assert.rejects(buildApp({ root: dir, serviceWorker: null, dev: true, preload: ['src/inbx.ts'] }), /preload names 'src\/inbx\.ts', which the bundle does not hold/);
       // The app imports nothing of Outpost: its store's chunks are not in the bundle.
       await assert.rejects(buildApp({ root: dir, serviceWorker: null, dev: true, preload: ['outpost/store'] }), /preload names 'outpost\/store', which the bundle does not hold/);
-      await assert.rejects(buildApp({ root: dir, serviceWorker: null, dev: true, preload: ['outpost/stor'] }), /'outpost\/stor', which is not a part of Outpost that loads lazily\. Use one of outpost\/store, outpost\/sync, outpost\/service-worker/);
+      await assert.rejects(buildApp({ root: dir, serviceWorker: null, dev: true, preload: ['outpost/stor'] }), /'outpost\/stor', which is not a part of Outpost that loads lazily\. Use one of outpost\/store, outpost\/sync, outpost\/service-worker, outpost\/router/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

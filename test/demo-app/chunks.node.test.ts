@@ -35,18 +35,19 @@ test('the mail route loads without the conversation view, compose, the drafts li
   for (const view of ['thread-view', 'compose-panel', 'drafts-list']) assert.ok(all.some((i) => i.endsWith(`demo-app/ui/${view}.ts`)), `${view} is built`);
 });
 
-test("the built page preloads the mail route's chunks and the store's, not sync, the service-worker client, the later views, the sign-in page or a schema upgrade", async () => {
+test("the built page preloads the mail route's chunks, the store's and the URLPattern polyfill, not sync, the service-worker client, the later views, the sign-in page or a schema upgrade", async () => {
   const outdir = join(root, '.tmp/chunks-test-page');
   const options = appOptions({ root, dev: false, outdir }) as Parameters<typeof build>[0];
   const { metafile } = await build({ ...options, sourcemap: false, logLevel: 'silent' });
   const html = readFileSync(join(outdir, 'index.html'), 'utf8');
   const preloaded = [...html.matchAll(/<link rel="modulepreload" href="\/([^"]+)"/g)].map((m) => relative(root, join(outdir, m[1])));
   const inputs = preloaded.flatMap((o) => Object.keys(metafile!.outputs[o]?.inputs ?? {}));
-  for (const path of ['demo-app/ui/mail-shell.ts', 'demo-app/ui/thread-list.ts', 'runtime/store/live.ts', 'runtime/store/page-read.ts']) {
+  for (const path of ['demo-app/ui/mail-shell.ts', 'demo-app/ui/thread-list.ts', 'runtime/store/live.ts', 'runtime/store/page-read.ts', 'runtime/router/url-pattern.ts']) {
     assert.ok(inputs.includes(path), `${path} is preloaded`);
   }
+  assert.ok(inputs.some((i) => /node_modules\/urlpattern-polyfill\/dist\//.test(i)), 'the polyfill itself is preloaded (Firefox ESR 140 has no URLPattern)');
   // Sync and the service worker start after the first view: preloaded, they delayed its rows.
-  const lazy = /demo-app\/ui\/(thread-view|compose-panel|sign-in-page)\.ts$|runtime\/store\/upgrade\.ts$|runtime\/sync\/(conflict-resolve|cycle|election)\.ts$|runtime\/sw-client\/service-worker-client\.ts$|node_modules\/(dompurify|urlpattern-polyfill|workbox-window)\//;
+  const lazy = /demo-app\/ui\/(thread-view|compose-panel|sign-in-page)\.ts$|runtime\/store\/upgrade\.ts$|runtime\/sync\/(conflict-resolve|cycle|election)\.ts$|runtime\/sw-client\/service-worker-client\.ts$|node_modules\/(dompurify|workbox-window)\//;
   assert.deepEqual(inputs.filter((i) => lazy.test(i)), []);
 });
 
@@ -58,7 +59,7 @@ test("a page that lists none of Outpost's parts in preload (the blank anchor) pr
   const preloaded = [...html.matchAll(/<link rel="modulepreload" href="\/([^"]+)"/g)].map((m) => relative(root, join(outdir, m[1])));
   const inputs = preloaded.flatMap((o) => Object.keys(metafile!.outputs[o]?.inputs ?? {}));
   const all = Object.keys(metafile!.outputs).flatMap((o) => Object.keys(metafile!.outputs[o].inputs));
-  const lazyParts = /runtime\/(store\/(page-read|live|word-index)|sync\/cycle|sw-client\/service-worker-client)\.ts$/;
+  const lazyParts = /runtime\/(store\/(page-read|live|word-index)|sync\/cycle|sw-client\/service-worker-client|router\/url-pattern)\.ts$/;
   assert.ok(all.some((i) => lazyParts.test(i)), 'the bundle holds some of them');
   assert.deepEqual(inputs.filter((i) => lazyParts.test(i)), []);
 });
