@@ -314,6 +314,7 @@ async function interactions(url, profile) {
       // The newest MANY conversations selected (as select-all selects what is listed), then Archive.
       // The list reads a page at a time: first list MANY (what scrolling down does), untimed.
       const many = await page.evaluate(selectNewest, MANY);
+      if (!many.length) break;
       out.archiveManyCount = many.length;
       const [gone, stored] = [await watch(GONE, many, MANY_TIMEOUT_MS), await watch(GONE_STORED, many, MANY_TIMEOUT_MS)];
       await clickOn(archiveButton);
