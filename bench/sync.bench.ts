@@ -180,6 +180,62 @@ async function mutationsDuringSync(url: string, token: string, n: number, docs: 
   ];
 }
 
+/**
+ * Read → result while an initial sync of alice's mailbox is pulling: the newest 50 by date, one
+ * read every ~20 ms once a tenth is in (what a list's next page or a search reads), beside the same
+ * read in raw IndexedDB (a `prev` cursor over the same index), in a database of its own holding as
+ * many records, at the same moments. A read of the synced collections waits for the page's
+ * transaction in flight.
+ */
+async function readsDuringSync(url: string, token: string, n: number, docs: number): Promise<Row[]> {
+  const name = `bench-read-${Math.random()}`;
+  const store = await openStore(schema(name));
+  const rawName = `${name}-raw`;
+  const db = await rawMailDb(rawName);
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction('messages', 'readwrite');
+    for (let i = 0; i < Math.min(docs, 5000); i++) tx.objectStore('messages').put({ id: `m${i}`, threadId: `t${i >> 2}`, date: 1_700_000_000_000 + i, labels: ['INBOX'], subject: `Message ${i}`, text: 'lorem ipsum dolor sit amet '.repeat(34) });
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+  const rawNewest = () =>
+    new Promise<void>((resolve, reject) => {
+      const request = db.transaction('messages').objectStore('messages').index('byDate').openCursor(null, 'prev');
+      let left = 50;
+      request.onsuccess = () => (request.result && --left > 0 ? request.result.continue() : resolve());
+      request.onerror = () => reject(request.error);
+    });
+  const sync = await createSync({ store, url, auth: { token }, collections: { messages: {} }, events: false, periodicMs: 3_600_000 });
+  let done = false;
+  sync.addEventListener('progress', (e) => (done = (e as CustomEvent<{ done: boolean }>).detail.done));
+  await whenDone(sync, Math.min(docs / 10, 5000));
+  const ours: number[] = [];
+  const raw: number[] = [];
+  const timed = async (into: number[], read: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await read();
+    into.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 10));
+  };
+  for (let i = 0; i < n && (!done || i === 0); i++) {
+    const own = () => timed(ours, () => store.collection('messages').query({ index: 'byDate', direction: 'prev', limit: 50 }));
+    const floor = () => timed(raw, rawNewest);
+    if (i % 2) await floor().then(own);
+    else await own().then(floor);
+  }
+  await (done ? Promise.resolve() : whenDone(sync));
+  sync.close();
+  store.close();
+  db.close();
+  await deleteStore(name);
+  indexedDB.deleteDatabase(rawName);
+  const at = `while an initial sync of ${docs} pulls (one every 20 ms once ${Math.min(docs / 10, 5000)} are in), beside raw IndexedDB at the same moments (a prev cursor, a database of its own)`;
+  return [
+    { name: `read newest 50 by date → result ${at}, p50`, outpost: median(ours), raw: median(raw), dexie: null, unit: 'ms', runs: ours.length },
+    { name: `read newest 50 by date → result ${at}, p95`, outpost: p95(ours), raw: p95(raw), dexie: null, unit: 'ms', runs: ours.length },
+  ];
+}
+
 /** A mail-like record: ~2 KB of text, a thread, labels. */
 const mail = (i: number) => ({ id: `b${i}`, threadId: `t${i >> 2}`, date: 1_700_000_000_000 + i * 60_000, labels: ['INBOX', ...(i % 3 ? [] : ['UNREAD'])], subject: `Budget review #${i}`, text: `Flight plans and the offsite agenda for week ${i}. `.repeat(40) });
 
@@ -340,6 +396,7 @@ export async function runSyncBench({ quick, url, docs }: { quick: boolean; url: 
   if (heap.length) rows.push({ name: `initial sync of ${docs}: JS heap in use after it (performance.memory, no UI)`, outpost: median(heap), raw: null, dexie: null, unit: 'MB', runs: heap.length, samples: heap });
   const during = await mutationsDuringSync(url, token, quick ? 10 : 50, docs);
   rows.push(...during);
+  rows.push(...(await readsDuringSync(url, token, quick ? 10 : 100, docs)));
 
   const resumed: number[] = [];
   for (let r = 0; r < runs; r++) resumed.push(await resumeFromMiddle(url, token, docs));

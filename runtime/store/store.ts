@@ -170,6 +170,14 @@ export class Store extends EventTarget {
     return tx;
   }
 
+  /**
+   * @internal How many of this store's transactions this tab has under way: a long writer (a
+   * pulled page) commits what it has when others wait behind it.
+   */
+  get busy(): number {
+    return this.#live.size;
+  }
+
   /** A collection; each of its calls runs in its own transaction. */
   collection<T extends Record<string, unknown> = Record<string, unknown>>(name: string): Collection<T> {
     this.#assertCollection(name);

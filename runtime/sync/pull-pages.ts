@@ -51,6 +51,15 @@ const BUSY_SLICE_MS = 2;
 const BUSY_FOR_MS = 1000;
 
 /**
+ * How long a page's transaction stays open before it commits what it has and the rest of the page
+ * goes in a new one: a read of the synced collections waits for the transaction in flight, and
+ * another tab's reads (a second tab starting during a first sync) cannot be seen from here. Each
+ * split costs a commit and the next transaction's outbox read: at 50 ms the demo's first sync of
+ * 10k took 15–30% longer, at 250 ms 3–8% (docs/benchmarks.md).
+ */
+const OPEN_MS = 250;
+
+/**
  * Documents per slice, per outbox, carried from page to page: each page starting again at 100
  * made its first slice the longest task of a sync (100 mails with their word and computed
  * indexes: 0.3–0.4 s at load 11–17, docs/benchmarks.md). It starts small, grows at most
@@ -83,10 +92,11 @@ interface Slice {
  * after the page (re-applying part of a page is harmless: each document is set to the server's
  * value with the pending mutations on top). Each document is one write: its rev is kept on its
  * record. A page is one transaction, written in slices of about {@link SLICE_MS}; when a local
- * mutation is waiting (`Outbox.writing`) after a slice, the transaction commits what it has and
- * the rest of the page goes in a new one, queued after the mutation's (IndexedDB runs
- * overlapping transactions in the order they were created), so the mutation is durable without
- * waiting for the page. Entries the server already applied (per `lastMutationId`) leave the
+ * mutation is waiting (`Outbox.writing`) after a slice, or another transaction of this tab's
+ * store (a read), or the transaction has been open {@link OPEN_MS}, it commits what it has and
+ * the rest of the page goes in a new one, queued after theirs (IndexedDB runs overlapping
+ * transactions in the order they were created), so the mutation is durable and the read answered
+ * without waiting for the page. Entries the server already applied (per `lastMutationId`) leave the
  * outbox; `onAcked` gets their ids as soon as the transaction that removed them committed, before
  * the rest of the page: a tab closed meanwhile would otherwise never tell the others, whose handles
  * then wait for good. `done` (the last page) ends a pull epoch. While a custom mutation is pending
@@ -131,6 +141,7 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
     const pendingDocs = new Set(pending.map((e) => e.doc));
     // Documents whose next edit waits for the rev of one acknowledged without it.
     const waiting = new Set([...unknown, ...pending.filter((e) => e.rebaseAfter !== undefined).map((e) => e.doc)]);
+    const opened = performance.now();
     let i = 0;
     while (i < docs.length) {
       const t0 = performance.now();
@@ -148,8 +159,11 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
       // ends this task: the page renders and handles input between slices.
       await Promise.all([...byCollection].map(([c, list]) => writeDocs(BULK_LIB, tx, c, list)));
       const now = performance.now();
-      const aside = yieldToLocal && o.writing > 0 && i < docs.length;
-      if (aside) slice.steppedAside = now;
+      // Committed early for a local mutation, for any other transaction of this tab (a read queued
+      // behind this one: a list's next page, a search), or once open OPEN_MS. Only a mutation
+      // shrinks the slices: the user is acting.
+      const aside = yieldToLocal && i < docs.length && (o.writing > 0 || o.config.store.busy > 1 || now - opened >= OPEN_MS);
+      if (aside && o.writing > 0) slice.steppedAside = now;
       const target = now - slice.steppedAside < BUSY_FOR_MS ? BUSY_SLICE_MS : SLICE_MS;
       slice.size = nextSliceSize(slice.size, part.length, now - t0, target);
       if (aside) return { acked: acked.map((e) => e.id), rest: docs.slice(i) };

@@ -1,6 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { resetStub } from '../../../testing/commands.js';
-import { closeAll, closeClient, client, localDocs, login, serverDocs, unique } from './helpers.js';
+import { openStore, type Store } from '../../../runtime/store/index.js';
+import { syncCollections } from '../../../runtime/sync/index.js';
+import { closeAll, closeClient, client, localDocs, login, serverDocs, unique, type Client } from './helpers.js';
 
 describe('sync engine: initial sync', () => {
   afterEach(() => closeAll());
@@ -107,4 +109,66 @@ describe('sync engine: initial sync', () => {
     expect(await reader.store.collection('$conflicts').count()).to.equal(0);
     expect((await serverDocs(prefix, 'bob')).get(`notes/${id(2)}`)?.value).to.deep.equal({ id: id(2), i: 2, edited: true });
   });
+
+  /**
+   * A reader of 400 notes in one page whose first pulled put (mid-write of the page) calls
+   * `during` once; resolves when the page is written, with what `during` resolved to.
+   */
+  async function duringPage<T>(during: (reader: Client, id: (i: number) => string) => Promise<T>, { stall = 0, before }: { stall?: number; before?: (reader: Client) => Promise<void> } = {}): Promise<{ reader: Client; id: (i: number) => string; seen: T }> {
+    await resetStub();
+    const token = await login('bob');
+    const prefix = unique('rd');
+    const id = (i: number) => `${prefix}-${String(i).padStart(4, '0')}`;
+    const writer = await client({ token });
+    await writer.sync.batch((b) => {
+      for (let i = 0; i < 400; i++) b.put('notes', { id: id(i), i });
+    });
+    await writer.sync.syncNow();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const reader = await client({ token, sync: { pullLimit: 400, auth: () => gate.then(() => token) } });
+    await before?.(reader);
+    let seen: Promise<T> | undefined;
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      const record = value as { id?: string; $rev?: number };
+      if (!seen && record.id === id(0) && record.$rev !== undefined) {
+        seen = during(reader, id);
+        // A slice that runs long (a page of big records on a busy machine): the transaction has
+        // been open longer than the pull keeps one open once it ends.
+        for (const end = performance.now() + stall; performance.now() < end; );
+      }
+      return put.call(this, value, key);
+    };
+    try {
+      release();
+      await reader.sync.syncNow();
+    } finally {
+      IDBObjectStore.prototype.put = put;
+    }
+    expect(seen, 'the hook saw the page being written').to.not.equal(undefined);
+    return { reader, id, seen: await seen! };
+  }
+
+  it("answers this tab's read made while a page is being written before the rest of the page is written", async () => {
+    // The page's last document is not there yet: the read did not wait for the whole page.
+    const { reader, id, seen } = await duringPage((r, id) => Promise.all([r.store.collection('notes').get(id(2)), r.store.collection('notes').get(id(399))]));
+    expect(seen).to.deep.equal([{ id: id(2), i: 2 }, undefined]);
+    expect(await reader.store.collection('notes').count({ startsWith: id(0).slice(0, -5) })).to.equal(400);
+  });
+
+  it("answers another connection's read (another tab's) before the rest of a page whose transaction has been open long", async () => {
+    // A second connection to the reader's database, open before the page: its reads are not the
+    // reader's store's to see.
+    let other: Store | undefined;
+    const { reader, id, seen } = await duringPage((_, id) => other!.collection('notes').get(id(399)), {
+      // Longer than the pull keeps a page's transaction open (OPEN_MS, 250 ms).
+      stall: 300,
+      before: async (r) => void (other = await openStore({ name: r.name, version: 1, collections: { notes: { keyPath: 'id' }, tasks: { keyPath: 'id' }, ...syncCollections } })),
+    });
+    other!.close();
+    expect(seen).to.equal(undefined);
+    expect(await reader.store.collection('notes').get(id(399))).to.deep.equal({ id: id(399), i: 399 });
+  });
 });
+
