@@ -374,19 +374,22 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     const expected = await inboxDates();
     assert.ok(expected.length > 200, `the inbox has ${expected.length} conversations`);
     await page.goto(`${url}/u/0/inbox`);
+    // A pulled page is committed in parts while the list reads (a read does not wait for a whole
+    // page): the list shows the newest 50 once the pull has stored them.
+    const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
     const first = await eventually(async () => {
       const listed = await threads(page);
-      return listed?.length === 50 && listed.some((t) => t.threadId.startsWith('bulk-')) ? listed : undefined;
-    }, 'the first page of 50 conversations, bulk ones included');
-    assert.deepEqual(first.map((t) => t.date), expected.slice(0, 50));
+      return listed?.length === 50 && same(listed.map((t) => t.date), expected.slice(0, 50)) ? listed : undefined;
+    }, 'the first page: the newest 50 conversations, bulk ones included');
+    assert.ok(first.some((t) => t.threadId.startsWith('bulk-')));
     // Scroll the list to its end with the mouse wheel: the list reads the next page.
     const box = (await (await deepElement(page, 'outpost-virtual-list', 'mail-thread-list')).boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const more = await eventually(async () => {
       await page.mouse.wheel({ deltaY: 4000 });
-      return (await threads(page))!.length > 50 ? (await threads(page))! : undefined;
-    }, 'the next page after scrolling to the end');
-    assert.deepEqual(more.map((t) => t.date), expected.slice(0, more.length));
+      const listed = (await threads(page))!;
+      return listed.length > 50 && same(listed.map((t) => t.date), expected.slice(0, listed.length)) ? listed : undefined;
+    }, 'the next page after scrolling to the end, newest first');
     await clickButton(page, 'Select all');
     // The list may still be reading a page the wheel asked for: Select all takes what is listed at
     // the click, so the selection holds at least what was listed before it, and nothing unlisted.
