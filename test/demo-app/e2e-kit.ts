@@ -113,6 +113,13 @@ export function launchChromium(): Promise<Browser> {
 }
 
 const FIREFOX_FRAME_NOISE = /^(Error: )?Permission denied to access property "length"$/;
+// Firefox ESR 140 now and then fails scripts its service worker is answering, every one in flight
+// at the same instant ("A ServiceWorker intercepted the request and encountered an unexpected
+// error"): seen in full `npm test` runs on 2026-12-06 and 12-07 (the last one in the axe test:
+// sync's and the worker client's chunks, loaded after the first view), never in 30 navigations
+// timed to cut those loads (a probe, 2026-12-07). No script of the page is on its stack, and the
+// app handles a chunk that fails to load; printed, not counted.
+const FIREFOX_WORKER_NOISE = /^Failed to load ‘[^’]+’\. A ServiceWorker intercepted the request and encountered an unexpected error\.$/;
 
 /**
  * A page in a fresh browser context (its own storage, like another device), 1280×800, with page
@@ -130,6 +137,7 @@ export async function freshPage(browser: Browser): Promise<Page & { errors: stri
     // email frames) loads, with no stack: no script of the page threw it. Anything else counts.
     const frames = (error.stack ?? '').split('\n').slice(1).some((line) => line.trim());
     if (FIREFOX_FRAME_NOISE.test(error.message) && !frames) return;
+    if (FIREFOX_WORKER_NOISE.test(error.message) && !frames) return void console.warn(`e2e: Firefox failed a script its service worker was answering (not counted): ${error.message} [at ${page.url()}]`);
     // Where and when, and what the page logged just before: a test asserting none may fail on an
     // error an earlier test of its file caused (the page is shared).
     page.errors.push(`${error.message} [at ${page.url()}, ${new Date().toISOString().slice(11, 23)} UTC; console before it: ${log.slice(-3).join(' | ') || '(empty)'}]`);
