@@ -7,6 +7,64 @@ import { closeAll, closeClient, client, localDocs, login, serverDocs, unique, ty
 describe('sync engine: initial sync', () => {
   afterEach(() => closeAll());
 
+  /**
+   * A reader of 400 notes in one page (bob's log holds only them) whose first pulled put
+   * (mid-write of the page) calls `during` once; resolves when the page is written, with what
+   * `during` resolved to. `before` runs once the reader is made, before its first request.
+   */
+  async function duringPage<T>(during: (reader: Client, id: (i: number) => string) => Promise<T>, { stall = 0, before }: { stall?: number; before?: (reader: Client) => Promise<void> } = {}): Promise<{ reader: Client; id: (i: number) => string; seen: T }> {
+    await resetStub();
+    const token = await login('bob');
+    const prefix = unique('rd');
+    const id = (i: number) => `${prefix}-${String(i).padStart(4, '0')}`;
+    const writer = await client({ token });
+    await writer.sync.batch((b) => {
+      for (let i = 0; i < 400; i++) b.put('notes', { id: id(i), i });
+    });
+    await writer.sync.syncNow();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const reader = await client({ token, sync: { pullLimit: 400, auth: () => gate.then(() => token) } });
+    await before?.(reader);
+    let seen: Promise<T> | undefined;
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      const record = value as { id?: string; $rev?: number };
+      if (!seen && record.id === id(0) && record.$rev !== undefined) {
+        seen = during(reader, id);
+        // A slice that runs long (a page of big records on a busy machine): the transaction has
+        // been open longer than the pull keeps one open once it ends.
+        for (const end = performance.now() + stall; performance.now() < end; );
+      }
+      return put.call(this, value, key);
+    };
+    try {
+      release();
+      await reader.sync.syncNow();
+    } finally {
+      IDBObjectStore.prototype.put = put;
+    }
+    expect(seen, 'the hook saw the page being written').to.not.equal(undefined);
+    return { reader, id, seen: await seen! };
+  }
+
+  it('lets a local mutation made while a page is being written commit before the rest of the page', async () => {
+    const order: string[] = [];
+    // The user edits one of the documents written with the page's first (a slice holds at least 5).
+    const { reader, id } = await duringPage((r, id) => r.sync.patch('notes', id(2), { edited: true }).then(() => void order.push('mutation')), {
+      before: async (r) => r.sync.addEventListener('progress', (e) => (e as CustomEvent<{ done: boolean }>).detail.done && order.push('page')),
+    });
+    // Durable before the page finished: it did not wait for the page's last document and cursor.
+    expect(order).to.deep.equal(['mutation', 'page']);
+    // The rest of the page was written after it, and the edit, based on the pulled rev, applies.
+    const prefix = id(0).slice(0, -'-0000'.length);
+    expect(await reader.store.collection('notes').count({ startsWith: prefix })).to.equal(400);
+    expect(await reader.store.collection('notes').get(id(2))).to.deep.equal({ id: id(2), i: 2, edited: true });
+    await reader.sync.syncNow();
+    expect(await reader.store.collection('$conflicts').count()).to.equal(0);
+    expect((await serverDocs(prefix, 'bob')).get(`notes/${id(2)}`)?.value).to.deep.equal({ id: id(2), i: 2, edited: true });
+  });
+
   it('reports progress page by page and resumes after a reload from the last committed page', async () => {
     const token = await login('bob');
     const prefix = unique('i');
@@ -62,93 +120,6 @@ describe('sync engine: initial sync', () => {
     expect((await reader.store.collection('$revs').get(`notes/${prefix}-b`))?.rev).to.equal(gone.rev);
     expect((await (await reader.sync.put('notes', { id: `${prefix}-b`, title: 'back' })).acked).status).to.equal('applied');
   });
-
-  it('lets a local mutation made while a page is being written commit before the rest of the page', async () => {
-    // Bob's log holds only this test's documents, so the reader's one page is exactly them.
-    await resetStub();
-    const token = await login('bob');
-    const prefix = unique('m');
-    const id = (i: number) => `${prefix}-${String(i).padStart(4, '0')}`;
-    const writer = await client({ token });
-    await writer.sync.batch((b) => {
-      for (let i = 0; i < 400; i++) b.put('notes', { id: id(i), i });
-    });
-    await writer.sync.syncNow();
-
-    // The reader's first request waits until the hook below is in place.
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const reader = await client({ token, sync: { pullLimit: 400, auth: () => gate.then(() => token) } });
-    const order: string[] = [];
-    reader.sync.addEventListener('progress', (e) => (e as CustomEvent<{ done: boolean }>).detail.done && order.push('page'));
-    let mutation: Promise<unknown> | undefined;
-    const put = IDBObjectStore.prototype.put;
-    // When the reader stores the page's first document (mid-write of the page), the user edits one
-    // of the documents written with it (a slice holds at least 5: the edit is of a stored document).
-    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
-      const record = value as { id?: string; $rev?: number };
-      if (!mutation && record.id === id(0) && record.$rev !== undefined) {
-        mutation = reader.sync.patch('notes', id(2), { edited: true }).then(() => order.push('mutation'));
-      }
-      return put.call(this, value, key);
-    };
-    try {
-      release();
-      await reader.sync.syncNow();
-    } finally {
-      IDBObjectStore.prototype.put = put;
-    }
-    await mutation;
-    expect(mutation, 'the hook saw the page being written').to.not.equal(undefined);
-    // Durable before the page finished: it did not wait for the page's last document and cursor.
-    expect(order).to.deep.equal(['mutation', 'page']);
-    // The rest of the page was written after it, and the edit, based on the pulled rev, applies.
-    expect(await reader.store.collection('notes').count({ startsWith: prefix })).to.equal(400);
-    expect(await reader.store.collection('notes').get(id(2))).to.deep.equal({ id: id(2), i: 2, edited: true });
-    await reader.sync.syncNow();
-    expect(await reader.store.collection('$conflicts').count()).to.equal(0);
-    expect((await serverDocs(prefix, 'bob')).get(`notes/${id(2)}`)?.value).to.deep.equal({ id: id(2), i: 2, edited: true });
-  });
-
-  /**
-   * A reader of 400 notes in one page whose first pulled put (mid-write of the page) calls
-   * `during` once; resolves when the page is written, with what `during` resolved to.
-   */
-  async function duringPage<T>(during: (reader: Client, id: (i: number) => string) => Promise<T>, { stall = 0, before }: { stall?: number; before?: (reader: Client) => Promise<void> } = {}): Promise<{ reader: Client; id: (i: number) => string; seen: T }> {
-    await resetStub();
-    const token = await login('bob');
-    const prefix = unique('rd');
-    const id = (i: number) => `${prefix}-${String(i).padStart(4, '0')}`;
-    const writer = await client({ token });
-    await writer.sync.batch((b) => {
-      for (let i = 0; i < 400; i++) b.put('notes', { id: id(i), i });
-    });
-    await writer.sync.syncNow();
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const reader = await client({ token, sync: { pullLimit: 400, auth: () => gate.then(() => token) } });
-    await before?.(reader);
-    let seen: Promise<T> | undefined;
-    const put = IDBObjectStore.prototype.put;
-    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
-      const record = value as { id?: string; $rev?: number };
-      if (!seen && record.id === id(0) && record.$rev !== undefined) {
-        seen = during(reader, id);
-        // A slice that runs long (a page of big records on a busy machine): the transaction has
-        // been open longer than the pull keeps one open once it ends.
-        for (const end = performance.now() + stall; performance.now() < end; );
-      }
-      return put.call(this, value, key);
-    };
-    try {
-      release();
-      await reader.sync.syncNow();
-    } finally {
-      IDBObjectStore.prototype.put = put;
-    }
-    expect(seen, 'the hook saw the page being written').to.not.equal(undefined);
-    return { reader, id, seen: await seen! };
-  }
 
   it("answers this tab's read made while a page is being written before the rest of the page is written", async () => {
     // The page's last document is not there yet: the read did not wait for the whole page.
