@@ -161,19 +161,17 @@ async function interactions(url, profile) {
       // A list still changing (the sync's echo of the last action read back into it) can move the
       // row under the pointer between the last check and the click: first wait until its rows
       // held for ten frames (at most 3 s). The time is taken from the click, not from here.
-      await page.evaluate(() => new Promise((resolve) => {
-        const until = performance.now() + 3000;
+      await page.evaluate(() => {
         let last;
         let same = 0;
-        const tick = () => {
+        const held = () => {
           const now = window.__bench.find('mail-thread-list')?.threads;
           same = now === last ? same + 1 : 0;
           last = now;
-          if (same >= 10 || performance.now() > until) resolve();
-          else requestAnimationFrame(tick);
+          return same >= 10;
         };
-        requestAnimationFrame(tick);
-      }));
+        return window.__bench.frameWhen(held, 3000).catch(() => {});
+      });
       let box = await page.evaluate(locate, arg);
       for (let i = 0; i < 20 && box; i++) {
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
