@@ -1,7 +1,7 @@
 // Sync workloads against a real stub: mutation → live query / durable, and initial sync of many
 // ~1 KB documents beside the floor (fetching the same pages + raw IndexedDB puts) in the same run.
-import { deleteStore, openStore } from '../runtime/store/index.js';
-import { createSync, syncCollections } from '../runtime/sync/index.js';
+import { deleteStore, openStore, type Store } from '../runtime/store/index.js';
+import { createSync, syncCollections, type Sync } from '../runtime/sync/index.js';
 import type { Change } from '../runtime/protocol/index.js';
 import { jsHeapMB, startLongestTask } from './longest-task.mjs';
 
@@ -127,19 +127,27 @@ function rawPatch(db: IDBDatabase, id: string, patch: Record<string, unknown>): 
 }
 
 /**
- * Mutation → durable while an initial sync of alice's mailbox is pulling: patches of documents it
- * already has (alice keeps the same number of documents for the next browser), one every ~20 ms.
- * Between them (the order alternating), the floor: the same patch in raw IndexedDB, in a database
- * of its own holding the same records, while the same sync writes.
+ * Times `n` pairs of steps while an initial sync of alice's mailbox pulls, from once a tenth (at
+ * most 5,000) is in, ~20 ms apart, which of the pair goes first alternating: `ours` with the sync
+ * and the store it fills, `floor` on a raw database of its own holding `rawRecords` mail-like
+ * records (`m0`…). At least one pair, even when a small (quick) sync ends before the first.
  */
-async function mutationsDuringSync(url: string, token: string, n: number, docs: number): Promise<Row[]> {
+async function duringInitialSync(
+  url: string,
+  token: string,
+  docs: number,
+  n: number,
+  rawRecords: number,
+  ours: (sync: Sync, store: Store, i: number) => Promise<unknown>,
+  floor: (db: IDBDatabase, i: number) => Promise<unknown>,
+): Promise<{ ours: number[]; raw: number[] }> {
   const name = `bench-during-${Math.random()}`;
   const store = await openStore(schema(name));
   const rawName = `${name}-raw`;
   const db = await rawMailDb(rawName);
   await new Promise<void>((resolve, reject) => {
     const tx = db.transaction('messages', 'readwrite');
-    for (let i = 0; i < n; i++) tx.objectStore('messages').put({ id: `m${i}`, threadId: `t${i >> 2}`, date: 1_700_000_000_000 + i, labels: ['INBOX'], subject: `Message ${i}`, text: 'lorem ipsum dolor sit amet '.repeat(34) });
+    for (let i = 0; i < rawRecords; i++) tx.objectStore('messages').put({ id: `m${i}`, threadId: `t${i >> 2}`, date: 1_700_000_000_000 + i, labels: ['INBOX'], subject: `Message ${i}`, text: 'lorem ipsum dolor sit amet '.repeat(34) });
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error);
   });
@@ -147,22 +155,19 @@ async function mutationsDuringSync(url: string, token: string, n: number, docs: 
   let done = false;
   sync.addEventListener('progress', (e) => (done = (e as CustomEvent<{ done: boolean }>).detail.done));
   await whenDone(sync, Math.min(docs / 10, 5000));
-  const durable: number[] = [];
-  const raw: number[] = [];
-  const timed = async (into: number[], write: () => Promise<unknown>) => {
+  const times = { ours: [] as number[], raw: [] as number[] };
+  const timed = async (into: number[], step: () => Promise<unknown>) => {
     const t0 = performance.now();
-    await write();
+    await step();
     into.push(performance.now() - t0);
     await new Promise((r) => setTimeout(r, 10));
   };
-  // At least one patch, even when a small (quick) sync ends before the first.
   for (let i = 0; i < n && (!done || i === 0); i++) {
-    const ours = () => timed(durable, () => sync.patch('messages', `m${i}`, { touched: i }));
-    const floor = () => timed(raw, () => rawPatch(db, `m${i}`, { touched: i }));
-    if (i % 2) await floor().then(ours);
-    else await ours().then(floor);
+    const own = () => timed(times.ours, () => ours(sync, store, i));
+    const raw = () => timed(times.raw, () => floor(db, i));
+    if (i % 2) await raw().then(own);
+    else await own().then(raw);
   }
-  const during = durable.length;
   await (done ? Promise.resolve() : whenDone(sync));
   await sync.syncNow();
   sync.close();
@@ -170,6 +175,18 @@ async function mutationsDuringSync(url: string, token: string, n: number, docs: 
   db.close();
   await deleteStore(name);
   indexedDB.deleteDatabase(rawName);
+  return times;
+}
+
+/**
+ * Mutation → durable while an initial sync of alice's mailbox is pulling: patches of documents it
+ * already has (alice keeps the same number of documents for the next browser), one every ~20 ms.
+ * Between them (the order alternating), the floor: the same patch in raw IndexedDB, in a database
+ * of its own holding the same records, while the same sync writes.
+ */
+async function mutationsDuringSync(url: string, token: string, n: number, docs: number): Promise<Row[]> {
+  const { ours: durable, raw } = await duringInitialSync(url, token, docs, n, n, (sync, _, i) => sync.patch('messages', `m${i}`, { touched: i }), (db, i) => rawPatch(db, `m${i}`, { touched: i }));
+  const during = durable.length;
   const at = `while an initial sync of ${docs} pulls (a patch every 20 ms once ${Math.min(docs / 10, 5000)} are in, a raw one between)`;
   const floorOf = 'beside raw IndexedDB at the same moments (read the record, put it changed and an outbox entry, one transaction, a database of its own)';
   return [
@@ -180,6 +197,15 @@ async function mutationsDuringSync(url: string, token: string, n: number, docs: 
   ];
 }
 
+/** The newest 50 by date in raw IndexedDB: a `prev` cursor over the index (no backwards `getAll` where `getAllRecords` is missing). */
+const rawNewest = (db: IDBDatabase) =>
+  new Promise<void>((resolve, reject) => {
+    const request = db.transaction('messages').objectStore('messages').index('byDate').openCursor(null, 'prev');
+    let left = 50;
+    request.onsuccess = () => (request.result && --left > 0 ? request.result.continue() : resolve());
+    request.onerror = () => reject(request.error);
+  });
+
 /**
  * Read → result while an initial sync of alice's mailbox is pulling: the newest 50 by date, one
  * read every ~20 ms once a tenth is in (what a list's next page or a search reads), beside the same
@@ -188,47 +214,7 @@ async function mutationsDuringSync(url: string, token: string, n: number, docs: 
  * transaction in flight.
  */
 async function readsDuringSync(url: string, token: string, n: number, docs: number): Promise<Row[]> {
-  const name = `bench-read-${Math.random()}`;
-  const store = await openStore(schema(name));
-  const rawName = `${name}-raw`;
-  const db = await rawMailDb(rawName);
-  await new Promise<void>((resolve, reject) => {
-    const tx = db.transaction('messages', 'readwrite');
-    for (let i = 0; i < Math.min(docs, 5000); i++) tx.objectStore('messages').put({ id: `m${i}`, threadId: `t${i >> 2}`, date: 1_700_000_000_000 + i, labels: ['INBOX'], subject: `Message ${i}`, text: 'lorem ipsum dolor sit amet '.repeat(34) });
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-  });
-  const rawNewest = () =>
-    new Promise<void>((resolve, reject) => {
-      const request = db.transaction('messages').objectStore('messages').index('byDate').openCursor(null, 'prev');
-      let left = 50;
-      request.onsuccess = () => (request.result && --left > 0 ? request.result.continue() : resolve());
-      request.onerror = () => reject(request.error);
-    });
-  const sync = await createSync({ store, url, auth: { token }, collections: { messages: {} }, events: false, periodicMs: 3_600_000 });
-  let done = false;
-  sync.addEventListener('progress', (e) => (done = (e as CustomEvent<{ done: boolean }>).detail.done));
-  await whenDone(sync, Math.min(docs / 10, 5000));
-  const ours: number[] = [];
-  const raw: number[] = [];
-  const timed = async (into: number[], read: () => Promise<unknown>) => {
-    const t0 = performance.now();
-    await read();
-    into.push(performance.now() - t0);
-    await new Promise((r) => setTimeout(r, 10));
-  };
-  for (let i = 0; i < n && (!done || i === 0); i++) {
-    const own = () => timed(ours, () => store.collection('messages').query({ index: 'byDate', direction: 'prev', limit: 50 }));
-    const floor = () => timed(raw, rawNewest);
-    if (i % 2) await floor().then(own);
-    else await own().then(floor);
-  }
-  await (done ? Promise.resolve() : whenDone(sync));
-  sync.close();
-  store.close();
-  db.close();
-  await deleteStore(name);
-  indexedDB.deleteDatabase(rawName);
+  const { ours, raw } = await duringInitialSync(url, token, docs, n, Math.min(docs, 5000), (_, store) => store.collection('messages').query({ index: 'byDate', direction: 'prev', limit: 50 }), rawNewest);
   const at = `while an initial sync of ${docs} pulls (one every 20 ms once ${Math.min(docs / 10, 5000)} are in), beside raw IndexedDB at the same moments (a prev cursor, a database of its own)`;
   return [
     { name: `read newest 50 by date → result ${at}, p50`, outpost: median(ours), raw: median(raw), dexie: null, unit: 'ms', runs: ours.length },
