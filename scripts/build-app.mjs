@@ -8,8 +8,9 @@ import { ICONS } from './make-icons.mjs';
 /**
  * What a signed-in start runs before its first rows, loaded with the entry: the mail route,
  * Outpost's store chunks and the router's URLPattern polyfill (Firefox ESR 140 has no URLPattern;
- * fetched once the router was made, it held Firefox's first rows back 31–43 ms). Sync and the service-worker client start after the first view and load
- * then: preloaded too, their chunks made Firefox's offline start ~50 ms later (docs/benchmarks.md).
+ * fetched once the router was made, it held Firefox's first rows back 29–43 ms). Sync and the
+ * service-worker client start after the first view and load then: preloaded too, their chunks
+ * made Firefox's offline start ~50 ms later (docs/benchmarks.md).
  */
 export const DEMO_PRELOAD = ['demo-app/ui/mail-shell.ts', 'outpost/store', 'outpost/router'];
 

@@ -2,6 +2,7 @@
 // search operators answered from IndexedDB, keyboard shortcuts, and axe on the main views.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import type { StubProcess } from '../../testing/index.js';
 import type { MailMessage } from '../../demo-app/model.js';
@@ -376,10 +377,9 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     await page.goto(`${url}/u/0/inbox`);
     // A pulled page is committed in parts while the list reads (a read does not wait for a whole
     // page): the list shows the newest 50 once the pull has stored them.
-    const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
     const first = await eventually(async () => {
       const listed = await threads(page);
-      return listed?.length === 50 && same(listed.map((t) => t.date), expected.slice(0, 50)) ? listed : undefined;
+      return listed?.length === 50 && isDeepStrictEqual(listed.map((t) => t.date), expected.slice(0, 50)) ? listed : undefined;
     }, 'the first page: the newest 50 conversations, bulk ones included');
     assert.ok(first.some((t) => t.threadId.startsWith('bulk-')));
     // Scroll the list to its end with the mouse wheel: the list reads the next page.
@@ -388,7 +388,7 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     const more = await eventually(async () => {
       await page.mouse.wheel({ deltaY: 4000 });
       const listed = (await threads(page))!;
-      return listed.length > 50 && same(listed.map((t) => t.date), expected.slice(0, listed.length)) ? listed : undefined;
+      return listed.length > 50 && isDeepStrictEqual(listed.map((t) => t.date), expected.slice(0, listed.length)) ? listed : undefined;
     }, 'the next page after scrolling to the end, newest first');
     await clickButton(page, 'Select all');
     // The list may still be reading a page the wheel asked for: Select all takes what is listed at
