@@ -9,21 +9,46 @@ import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
 import { cpus, totalmem } from 'node:os';
 import { launch } from 'puppeteer-core';
 import { measureAll } from './bundle-size.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const out = opt('--out', quick || args.includes('--pages') ? join(root, '.tmp/bench-quick.json') : join(root, 'bench/results/latest.json'));
-const browsers = opt('--browsers', 'chromium,firefox').split(',');
+const USAGE = `usage: npm run bench [-- --quick] [--out <file>] [--browsers chromium,firefox] [--pages store,sync] [--page-opts '<json>'] [--docs-from <results.json> [--docs <file>]]`;
+// Strict: a mistyped flag (or --help) stops here instead of starting a full run that rewrites
+// the recorded results.
+let values;
+try {
+  ({ values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, browsers: { type: 'string' }, pages: { type: 'string' }, 'page-opts': { type: 'string' }, 'docs-from': { type: 'string' }, docs: { type: 'string' }, help: { type: 'boolean' } } }));
+} catch (err) {
+  console.error(`bench: ${err.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const quick = !!values.quick;
+const out = values.out ?? (quick || values.pages ? join(root, '.tmp/bench-quick.json') : join(root, 'bench/results/latest.json'));
+const browsers = (values.browsers ?? 'chromium,firefox').split(',');
+const unknownBrowser = browsers.find((b) => b !== 'chromium' && b !== 'firefox');
 // `--pages sync` (or `store`): only those page benchmarks, written to --out (default .tmp/), nothing else.
-const only = opt('--pages', undefined)?.split(',');
+const only = values.pages?.split(',');
+const unknownPage = only?.find((p) => p !== 'store' && p !== 'sync');
+if (unknownBrowser || unknownPage) {
+  console.error(`bench: ${unknownBrowser ? `unknown browser '${unknownBrowser}' in --browsers: use chromium and/or firefox` : `unknown page '${unknownPage}' in --pages: use store and/or sync`}.\n${USAGE}`);
+  process.exit(2);
+}
 // `--page-opts '{"big":20000,"runs":5}'`: extra options for the pages' functions (e.g. runStoreBench's `big`, `runs`, `reads`).
-const pageOpts = JSON.parse(opt('--page-opts', '{}'));
+let pageOpts;
+try {
+  pageOpts = JSON.parse(values['page-opts'] ?? '{}');
+} catch (err) {
+  console.error(`bench: --page-opts is not JSON (${err.message}); quote it, e.g. --page-opts '{"reads":true,"big":20000}'.`);
+  process.exit(2);
+}
 
 const CHROMIUM_ARGS = ['--enable-precise-memory-info', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--no-default-browser-check'];
 const LAUNCH = {
@@ -213,9 +238,9 @@ function writeDocs(all, docPath) {
 }
 
 // `--docs-from <results.json> [--docs <file>]`: only rewrite the doc tables from recorded rows.
-const docsFrom = opt('--docs-from', undefined);
+const docsFrom = values['docs-from'];
 if (docsFrom) {
-  writeDocs(JSON.parse(readFileSync(docsFrom, 'utf8')), opt('--docs', join(root, 'docs/benchmarks.md')));
+  writeDocs(JSON.parse(readFileSync(docsFrom, 'utf8')), values.docs ?? join(root, 'docs/benchmarks.md'));
   process.exit(0);
 }
 
