@@ -9,7 +9,7 @@ import { docId, type OutboxEntry } from './schema.js';
 import { REV_FIELD } from '../protocol/fields.js';
 import { readDoc } from './revs.js';
 import { writeDocs, type BulkDoc, type BulkLib } from './outbox-bulk.js';
-import { docOf, docsOf, keyed, META, REV_UNKNOWN, rebased, rebuild, rerunCustom, revUnknown, waitForRev } from './rebase.js';
+import { docOf, docsOf, keyed, META, notePulled, REV_UNKNOWN, rebased, rebuild, rerunCustom, revUnknown, waitForRev } from './rebase.js';
 
 /** What outbox-bulk.ts takes from the modules it does not import (see its note). */
 const BULK_LIB: BulkLib = { readDoc, applyMutation, docId, revField: REV_FIELD };
@@ -139,6 +139,8 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
     // Kept until the pull's last slice is written: the page may step aside for a local edit first.
     await revUnknown(o, tx, ackedDocs, stored);
     const pendingDocs = new Set(pending.map((e) => e.doc));
+    // Built-in edits' documents and those pending custom mutators wrote.
+    const touched = new Set(pending.flatMap(docsOf));
     // Documents whose next edit waits for the rev of one acknowledged without it.
     const waiting = new Set([...unknown, ...pending.filter((e) => e.rebaseAfter !== undefined).map((e) => e.doc)]);
     const opened = performance.now();
@@ -147,17 +149,19 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
       const t0 = performance.now();
       const part = docs.slice(i, (i += slice.size));
       const byCollection = new Map<string, BulkDoc[]>();
+      const pulled = new Map<string, DocumentValue | undefined>();
       for (const [doc, c] of part) {
         const server = c.deleted ? undefined : keyed(o, c.collection, c.key, c.value);
         const value = pendingDocs.has(doc) ? rebased(o, c.collection, doc, server, pending) : server;
         if (waiting.has(doc)) await markMoved(tx, pending.find((e) => e.doc === doc && 'baseRev' in e.mutation), server);
+        if (touched.has(doc)) pulled.set(doc, server);
         const list = byCollection.get(c.collection) ?? [];
         list.push({ collection: c.collection, key: c.key, value: value as DocumentValue | undefined, rev: c.rev });
         byCollection.set(c.collection, list);
       }
       // One bulk write per collection and kind (outbox-bulk.ts). Awaiting the slice's requests
       // ends this task: the page renders and handles input between slices.
-      await Promise.all([...byCollection].map(([c, list]) => writeDocs(BULK_LIB, tx, c, list)));
+      await Promise.all([...byCollection].map(([c, list]) => writeDocs(BULK_LIB, tx, c, list)).concat(notePulled(o, tx, pulled, pending)));
       const now = performance.now();
       // Committed early for a local mutation, for any other transaction of this tab (a read queued
       // behind this one: a list's next page, a search), or once open OPEN_MS. Only a mutation

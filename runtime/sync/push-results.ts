@@ -9,7 +9,7 @@ import { docId, type CustomWrite, type OutboxEntry, type StoredConflict, type St
 import { REV_FIELD } from '../protocol/fields.js';
 import type { IDBPTransaction } from 'idb';
 import { revOf, stored, writeDoc } from './revs.js';
-import { docOf, docsOf, keyed, META, REV_UNKNOWN, rebuild, rerunCustom, revUnknown } from './rebase.js';
+import { before, docOf, docsOf, keyed, META, notePulled, REV_UNKNOWN, rebuild, rerunCustom, revUnknown } from './rebase.js';
 
 type Tx = StoreTransaction;
 
@@ -23,7 +23,7 @@ async function rollBackCustom(o: Outbox, tx: Tx, entry: OutboxEntry): Promise<vo
   const docs = new Set(entry.writes!.map((w) => w.doc));
   for (const w of entry.writes!) {
     const { collection, key } = docOf(w.doc);
-    await rebuild(o, tx, collection, key, w.base, await outbox.query({ index: 'byDoc', equals: w.doc }));
+    await rebuild(o, tx, collection, key, before(w), await outbox.query({ index: 'byDoc', equals: w.doc }));
   }
   const later = (await outbox.query()).filter((e) => e.id > entry.id && !e.doc && e.writes?.some((w) => docs.has(w.doc)));
   await rerunCustom(o, tx, later);
@@ -36,17 +36,20 @@ async function rollBackCustom(o: Outbox, tx: Tx, entry: OutboxEntry): Promise<vo
  * not the first one's optimistic effect.
  */
 async function handDown(tx: Tx, entry: OutboxEntry, sent: Map<number, OutboxEntry>): Promise<void> {
-  const before: CustomWrite[] = entry.doc ? [{ doc: entry.doc, base: entry.base }] : (entry.writes ?? []);
-  if (!before.length) return;
+  const wrote: CustomWrite[] = entry.doc ? [{ doc: entry.doc, base: entry.base, pulled: entry.pulled }] : (entry.writes ?? []);
+  if (!wrote.length) return;
   const outbox = tx.collection<OutboxEntry>('$outbox');
   const later = (await outbox.query()).filter((e) => e.id > entry.id);
-  for (const { doc, base } of before) {
+  for (const { doc, base, pulled } of wrote) {
     const next = later.find((e) => e.doc === doc || e.writes?.some((w) => w.doc === doc));
     if (!next) continue;
-    const value = base === undefined ? { doc } : { doc, base };
+    // What the server had before both, when a pull brought it (see Pulled).
+    const value: CustomWrite = { doc, ...(base === undefined ? {} : { base }), ...(pulled ? { pulled } : {}) };
     if (next.doc) {
       delete next.base;
+      delete next.pulled;
       if (base !== undefined) next.base = base;
+      if (pulled) next.pulled = pulled;
     } else next.writes = next.writes!.map((w) => (w.doc === doc ? value : w));
     await outbox.put(next);
     // Later in this push: its result, when rejected too, rolls back from what it holds now.
@@ -150,7 +153,7 @@ export async function applyResults(o: Outbox, batch: OutboxEntry[], answered: Mu
         outcomes.set(entry.id, { status: 'applied', rev });
       } else if (r.status === 'rejected') {
         await handDown(tx, entry, sent);
-        if (entry.doc) await rebuild(o, tx, collection, key, entry.base, rest);
+        if (entry.doc) await rebuild(o, tx, collection, key, before(entry), rest);
         else if (entry.writes?.length) await rollBackCustom(o, tx, entry);
         await tx.collection('$rejected').put({ id: entry.id, mutation: entry.mutation, error: r.error, at: Date.now() } satisfies StoredRejection);
         outcomes.set(entry.id, { status: 'rejected', error: r.error });
@@ -196,6 +199,8 @@ async function settle(o: Outbox, tx: Tx, entry: OutboxEntry, current: CurrentDoc
   } else resolved = policy({ collection, key, base: entry.base, mine, theirs });
   if (resolved === undefined) {
     await rebuild(o, tx, collection, key, theirs, rest, rev);
+    // The document's later edits were made on this one's effect, which the server never had.
+    await notePulled(o, tx, new Map([[entry.doc, theirs]]), rest);
     if (policy !== 'server-wins') {
       const conflict: StoredConflict = { id: `${entry.doc}#${entry.id}`, collection, key, mutationId: entry.id, base: entry.base, mine, theirs, theirsRev: current.rev, fields, at: Date.now() };
       await tx.collection('$conflicts').put(conflict);
@@ -217,7 +222,7 @@ async function settle(o: Outbox, tx: Tx, entry: OutboxEntry, current: CurrentDoc
   let value = resolved === 'delete' ? undefined : resolved;
   let next = id + 1;
   for (const e of rest) {
-    const { base: _b, rebaseAfter: _r, moved: _m, ...kept } = e;
+    const { base: _b, rebaseAfter: _r, moved: _m, pulled: _p, ...kept } = e;
     const to = next++;
     const later: OutboxEntry = { ...kept, id: to, mutation: { ...e.mutation, id: to } };
     if (value !== undefined) later.base = value;

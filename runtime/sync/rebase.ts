@@ -5,7 +5,7 @@ import type { StoreTransaction } from '../store/index.js';
 import type { DocumentValue } from '../protocol/index.js';
 import { applyMutation } from './apply.js';
 import type { Outbox } from './outbox.js';
-import { docId, type OutboxEntry } from './schema.js';
+import { docId, type OutboxEntry, type Pulled } from './schema.js';
 import { revOf, writeDoc } from './revs.js';
 
 type Tx = StoreTransaction;
@@ -39,6 +39,36 @@ export function rebased(o: Outbox, collection: string, doc: string, server: Docu
   for (const e of pending) if (e.doc === doc) value = applyMutation(value, e.mutation, o.config.keyPaths[collection]);
   return value;
 }
+
+/**
+ * Records on each pending entry that writes one of `pulled`'s documents (`pending`, in id order)
+ * that document before it as the server now has it: the pulled value (undefined: gone there) with
+ * the earlier pending edits of it on top. A rejection then rolls back to that, not to the value the
+ * entry was made on, which another client's change pulled since has replaced. Entries are read
+ * afresh (the caller's copies may predate its own writes of them: a rev wait, a move), all at once:
+ * a page of many edited documents costs two round trips, not two per entry.
+ */
+export async function notePulled(o: Outbox, tx: Tx, pulled: Map<string, DocumentValue | undefined>, pending: OutboxEntry[]): Promise<void> {
+  const mine = pending.filter((e) => docsOf(e).some((d) => pulled.has(d)));
+  if (!mine.length) return;
+  const outbox = tx.collection<OutboxEntry>('$outbox');
+  const fresh = await Promise.all(mine.map((e) => outbox.get(e.id)));
+  const value = new Map(pulled);
+  const at = (doc: string): Pulled => (value.get(doc) === undefined ? {} : { value: value.get(doc) });
+  // The callbacks run in id order, so each document's value builds up entry by entry.
+  await Promise.all(
+    fresh.map((e) => {
+      if (!e) return;
+      if (!e.doc) return outbox.put({ ...e, writes: e.writes!.map((w) => (value.has(w.doc) ? { ...w, pulled: at(w.doc) } : w)) });
+      const next = outbox.put({ ...e, pulled: at(e.doc) });
+      value.set(e.doc, applyMutation(value.get(e.doc), e.mutation, o.config.keyPaths[docOf(e.doc).collection]));
+      return next;
+    }),
+  );
+}
+
+/** The value a rejection of an edit restores: as the server last had it, else the one it was made on. */
+export const before = (e: { base?: DocumentValue; pulled?: Pulled }): DocumentValue | undefined => (e.pulled ? e.pulled.value : e.base);
 
 /**
  * Sets a document to `server` with pending mutations re-applied on top, based on server rev `rev`

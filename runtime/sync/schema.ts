@@ -28,6 +28,8 @@ export interface OutboxEntry {
   doc: string;
   /** The document's value before this mutation (undefined when it did not exist). */
   base?: DocumentValue;
+  /** See {@link Pulled}: what a rejection restores instead of `base` once a pull brought the document. */
+  pulled?: Pulled;
   /**
    * Set when an earlier mutation of this document was acknowledged without its rev (a `duplicate`
    * after a lost answer, or through `lastMutationIds`): this entry's `baseRev` is unknown until a
@@ -50,6 +52,19 @@ export interface CustomWrite {
   [field: string]: unknown;
   doc: string;
   base?: DocumentValue;
+  /** See {@link Pulled}. */
+  pulled?: Pulled;
+}
+
+/**
+ * A pending entry's document before it as the server had it at the last pull that brought the
+ * document (`value` absent: the server had deleted it), with the earlier pending edits of it on
+ * top: `base` is the value the edit was made on, which another client's change pulled since has
+ * replaced, so a rejection restores this instead.
+ */
+export interface Pulled {
+  [field: string]: unknown;
+  value?: DocumentValue;
 }
 
 /** A conflict the policy could not resolve, kept in `$conflicts`. */

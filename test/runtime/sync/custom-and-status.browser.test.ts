@@ -1,8 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
-import { closeAll, client, renaming, serverDocs, unique, waitFor } from './helpers.js';
+import { closeAll, client, duringPull, renaming, serverDocs, unique, waitFor } from './helpers.js';
 import { SyncStatusController } from '../../../runtime/sync/sync-status-controller.js';
-import type { Sync } from '../../../runtime/sync/index.js';
+import type { Sync, SyncOptions } from '../../../runtime/sync/index.js';
 import { goOffline, goOnline } from '../../../testing/commands.js';
 
 /** Holds a read-write transaction on `store` of database `name` (opened beside its app's connection) until `release` is called. */
@@ -118,6 +118,29 @@ describe('sync engine: custom mutations', () => {
     // No pull has brought the note since (the server's copy did not change): this is the rollback's doing.
     expect(await a.store.collection('notes').get(id), 'both tags undone').to.deep.equal({ id, text: 'a' });
     expect(await a.store.collection('$rejected').count()).to.equal(2);
+  });
+
+  it('a rejected custom mutation rolls back to the document a pull brought after it was made', async () => {
+    const id = unique('rbp');
+    const pin: Partial<SyncOptions> = {
+      mutators: {
+        // No server handler: the stub rejects it.
+        pin: async (tx, args) => {
+          const { key } = args as { key: string };
+          await tx.put('notes', { ...(await tx.get('notes', key)), id: key, pinned: true });
+        },
+      },
+    };
+    const a = await client({ sync: pin });
+    await (await a.sync.put('notes', { id, text: 'a' })).acked;
+    const b = await client();
+    await b.sync.syncNow();
+    expect(await (await b.sync.patch('notes', id, { text: 'b' })).acked).to.include({ status: 'applied' });
+    // Made while a's pull of b's change is on its way: re-run on the pulled note, pushed after.
+    const h = await duringPull(a, () => a.sync.custom('pin', { key: id }));
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, text: 'b', pinned: true });
+    expect((await h.acked).status).to.equal('rejected');
+    expect(await a.store.collection('notes').get(id), "the server's note, b's change kept").to.deep.equal({ id, text: 'b' });
   });
 
   it('a mutator that throws fails only its own mutation: nothing is written or queued, later ones go through', async () => {

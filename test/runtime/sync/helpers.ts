@@ -101,3 +101,28 @@ export async function whileCut<T>(c: Client, fn: () => Promise<T>): Promise<T> {
     c.sync.setAuth({ token: c.token });
   }
 }
+
+/**
+ * Runs `edit` on `c` while its next cycle's pull is on its way: the cycle starts with nothing to
+ * push, its pull waits at the token until `edit` is done, then brings its page. The edit is thus
+ * pending when a pulled page is applied, and pushed only after it (by the cycle that follows).
+ */
+export async function duringPull<T>(c: Client, edit: () => Promise<T>): Promise<T> {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let waiting = false;
+  c.sync.setAuth(async () => {
+    waiting = true;
+    await gate;
+    return c.token;
+  });
+  const synced = c.sync.syncNow();
+  try {
+    await waitFor(() => waiting, 'the pull to ask for its token', CONDITION_TIMEOUT_MS, () => c.sync.status);
+    return await edit();
+  } finally {
+    c.sync.setAuth({ token: c.token });
+    release();
+    await synced;
+  }
+}

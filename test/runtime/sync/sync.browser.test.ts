@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { closeAll, closeClient, client, localDocs, login, serverDocs, unique, waitFor } from './helpers.js';
+import { closeAll, closeClient, client, duringPull, localDocs, login, renaming, serverDocs, unique, waitFor, whileCut } from './helpers.js';
 import { goOffline, goOnline, killStub, resetStub, startStubAgain, stubUrl } from '../../../testing/commands.js';
 
 describe('sync engine: mutations, push and pull', () => {
@@ -191,6 +191,90 @@ describe('sync engine: mutations, push and pull', () => {
     expect((await h2.acked).status).to.equal('rejected');
     // No pull has brought the note since (the server's copy did not change): this is the rollback's doing.
     expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, labels: 'not-a-list' });
+  });
+
+  it('a rejected mutation rolls back to the document a pull brought after it was made, not to the one it was made on', async () => {
+    const id = unique('rp');
+    const a = await client();
+    await (await a.sync.put('notes', { id, labels: 'not-a-list', title: 'one' })).acked;
+    const b = await client();
+    await b.sync.syncNow();
+    expect(await (await b.sync.patch('notes', id, { title: 'two' })).acked).to.include({ status: 'applied' });
+    // Made while a's pull of b's change is on its way: applied on top of the pulled note, pushed after.
+    const h = await duringPull(a, () => a.sync.addToSet('notes', id, 'labels', ['x']));
+    expect(await a.store.collection('notes').get(id), 'the pulled note with the edit on top').to.deep.equal({ id, labels: ['x'], title: 'two' });
+    expect((await h.acked).status).to.equal('rejected');
+    expect(await a.store.collection('notes').get(id), "the server's note, b's change kept").to.deep.equal({ id, labels: 'not-a-list', title: 'two' });
+    expect((await serverDocs(id)).get(`notes/${id}`)!.value).to.deep.equal({ id, labels: 'not-a-list', title: 'two' });
+  });
+
+  it('after a rejection the document\'s next edit, rejected too, rolls back to the pulled document', async () => {
+    const id = unique('rp2');
+    const a = await client();
+    await (await a.sync.put('notes', { id, labels: 'not-a-list', title: 'one' })).acked;
+    const b = await client();
+    await b.sync.syncNow();
+    expect(await (await b.sync.patch('notes', id, { title: 'two' })).acked).to.include({ status: 'applied' });
+    const [h1, h2] = await duringPull(a, () =>
+      a.sync.batch((m) => {
+        m.addToSet('notes', id, 'labels', ['x']);
+        m.addToSet('notes', id, 'labels', ['y']);
+      }),
+    );
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, labels: ['x', 'y'], title: 'two' });
+    expect((await h1.acked).status).to.equal('rejected');
+    expect((await h2.acked).status).to.equal('rejected');
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, labels: 'not-a-list', title: 'two' });
+  });
+
+  it('a later edit rejected after the server won a conflict rolls back to the server\'s document, not to the dropped edit', async () => {
+    const id = unique('rc');
+    const a = await client({ sync: renaming });
+    await (await a.sync.put('notes', { id, labels: 'not-a-list', title: 'one' })).acked;
+    const b = await client();
+    await b.sync.syncNow();
+    const [h1, h2] = await whileCut(a, async () => {
+      expect(await (await b.sync.patch('notes', id, { title: 'two' })).acked).to.include({ status: 'applied' });
+      return a.sync.batch((m) => {
+        m.patch('notes', id, { title: 'mine' });
+        m.addToSet('notes', id, 'labels', ['x']);
+      });
+    });
+    expect(await h1.acked).to.include({ status: 'conflict', resolution: 'server' });
+    expect((await h2.acked).status).to.equal('rejected');
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, labels: 'not-a-list', title: 'two' });
+  });
+
+  it('an edit moved behind a conflict\'s resubmission and rejected rolls back to the settled document, not to an older pull\'s', async () => {
+    const id = unique('rm');
+    const a = await client();
+    await (await a.sync.put('notes', { id, labels: 'not-a-list', title: 'one', n: 0 })).acked;
+    const b = await client();
+    await b.sync.syncNow();
+    expect(await (await b.sync.patch('notes', id, { n: 1 })).acked).to.include({ status: 'applied' });
+    // a's pull (of n: 1) waits until a has made two edits; every request after it is refused.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let asked = 0;
+    a.sync.setAuth(async () => (++asked === 1 ? (await gate, a.token) : 'refused-for-the-test'));
+    const synced = a.sync.syncNow();
+    await waitFor(() => asked > 0, "a's pull to ask for its token");
+    const [h1, h2] = await a.sync.batch((m) => {
+      m.patch('notes', id, { title: 'mine' });
+      m.addToSet('notes', id, 'labels', ['x']);
+    });
+    release();
+    await synced;
+    await waitFor(() => asked > 1 && a.sync.status.state === 'error', "a's push to be refused", undefined, () => a.sync.status);
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, labels: ['x'], title: 'mine', n: 1 });
+    // The server moves on after that pull; a's first edit then meets a conflict, merged and resubmitted.
+    expect(await (await b.sync.patch('notes', id, { n: 2 })).acked).to.include({ status: 'applied' });
+    a.sync.setAuth({ token: a.token });
+    // Its handle settles with the resubmission: applied on b's rev 3.
+    expect(await h1.acked).to.include({ status: 'applied', rev: 4 });
+    expect((await h2.acked).status).to.equal('rejected');
+    expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, labels: 'not-a-list', title: 'mine', n: 2 });
+    expect((await serverDocs(id)).get(`notes/${id}`)!.value).to.deep.equal({ id, labels: 'not-a-list', title: 'mine', n: 2 });
   });
 
   it('the stub killed and restarted mid-push loses nothing and applies each mutation once', async () => {
