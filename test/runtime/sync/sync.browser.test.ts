@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { closeAll, closeClient, client, duringPull, localDocs, login, renaming, serverDocs, unique, waitFor, whileCut } from './helpers.js';
+import { closeAll, closeClient, client, duringPull, localDocs, login, renaming, serverDocs, unique, waitFor, whileCut, type Client } from './helpers.js';
 import { goOffline, goOnline, killStub, resetStub, startStubAgain, stubUrl } from '../../../testing/commands.js';
 
 describe('sync engine: mutations, push and pull', () => {
@@ -193,13 +193,22 @@ describe('sync engine: mutations, push and pull', () => {
     expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, labels: 'not-a-list' });
   });
 
-  it('a rejected mutation rolls back to the document a pull brought after it was made, not to the one it was made on', async () => {
-    const id = unique('rp');
+  /**
+   * Client a, which has note `id` as `{ labels: 'not-a-list', title: 'one' }` (an addToSet of
+   * labels is rejected), and another client's change of its title to 'two' on the server since.
+   */
+  async function changedElsewhere(id: string): Promise<Client> {
     const a = await client();
     await (await a.sync.put('notes', { id, labels: 'not-a-list', title: 'one' })).acked;
     const b = await client();
     await b.sync.syncNow();
     expect(await (await b.sync.patch('notes', id, { title: 'two' })).acked).to.include({ status: 'applied' });
+    return a;
+  }
+
+  it('a rejected mutation rolls back to the document a pull brought after it was made, not to the one it was made on', async () => {
+    const id = unique('rp');
+    const a = await changedElsewhere(id);
     // Made while a's pull of b's change is on its way: applied on top of the pulled note, pushed after.
     const h = await duringPull(a, () => a.sync.addToSet('notes', id, 'labels', ['x']));
     expect(await a.store.collection('notes').get(id), 'the pulled note with the edit on top').to.deep.equal({ id, labels: ['x'], title: 'two' });
@@ -210,11 +219,7 @@ describe('sync engine: mutations, push and pull', () => {
 
   it('after a rejection the document\'s next edit, rejected too, rolls back to the pulled document', async () => {
     const id = unique('rp2');
-    const a = await client();
-    await (await a.sync.put('notes', { id, labels: 'not-a-list', title: 'one' })).acked;
-    const b = await client();
-    await b.sync.syncNow();
-    expect(await (await b.sync.patch('notes', id, { title: 'two' })).acked).to.include({ status: 'applied' });
+    const a = await changedElsewhere(id);
     const [h1, h2] = await duringPull(a, () =>
       a.sync.batch((m) => {
         m.addToSet('notes', id, 'labels', ['x']);
