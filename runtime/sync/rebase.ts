@@ -43,10 +43,11 @@ export function rebased(o: Outbox, collection: string, doc: string, server: Docu
 /**
  * Records on each pending entry that writes one of `pulled`'s documents (`pending`, in id order)
  * that document before it as the server now has it: the pulled value (undefined: gone there) with
- * the earlier pending edits of it on top. A rejection then rolls back to that, not to the value the
- * entry was made on, which another client's change pulled since has replaced. Entries are read
- * afresh (the caller's copies may predate its own writes of them: a rev wait, a move), all at once:
- * a page of many edited documents costs two round trips, not two per entry.
+ * the earlier pending built-in edits of it on top (a custom mutation's effect is its server
+ * handler's to decide; the pull after it brings that). A rejection then rolls back to this, not to
+ * the value the entry was made on, which another client's change pulled since has replaced.
+ * Entries are read afresh (the caller's copies may predate its own writes of them: a rev wait, a
+ * move), all at once: a page of many edited documents costs two round trips, not two per entry.
  */
 export async function notePulled(o: Outbox, tx: Tx, pulled: Map<string, DocumentValue | undefined>, pending: OutboxEntry[]): Promise<void> {
   const mine = pending.filter((e) => docsOf(e).some((d) => pulled.has(d)));
