@@ -61,5 +61,36 @@ export async function fillSignIn(page, user = 'alice') {
   return element(page, '>>> mail-sign-in >>> button');
 }
 
-/** Page-side (`page.evaluate`): the demo's first sync is done (its progress bar gone) and the inbox shows rows. */
-export const firstSyncDone = () => !window.__bench.find('outpost-sync-progress')?.shadowRoot?.querySelector('progress') && window.__bench.all('mail-thread-row').some(window.__bench.rendered);
+/** Page-side (`page.evaluate`): the demo's progress bar is gone and the inbox shows rows. */
+const syncShown = () => !window.__bench.find('outpost-sync-progress')?.shadowRoot?.querySelector('progress') && window.__bench.all('mail-thread-row').some(window.__bench.rendered);
+
+/** Messages stored in the page's IndexedDB database whose name mentions `user`. */
+export function storedMessages(page, user) {
+  return page.evaluate(async (u) => {
+    const info = (await indexedDB.databases()).find((d) => d.name?.includes(u) && d.name.includes('mail'));
+    if (!info) return 0;
+    const db = await new Promise((resolve, reject) => {
+      const r = indexedDB.open(info.name);
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    try {
+      if (!db.objectStoreNames.contains('messages')) return 0;
+      return await new Promise((resolve) => {
+        const r = db.transaction('messages').objectStore('messages').count();
+        r.onsuccess = () => resolve(r.result);
+      });
+    } finally {
+      db.close();
+    }
+  }, user);
+}
+
+/**
+ * Waits until the demo's first sync of `size` messages for `user` is done: all stored, the
+ * progress bar gone and rows shown. Rows and no bar alone come with the first pulled page, before
+ * the bar shows, so the count is what says the sync ended.
+ */
+export async function firstSyncDone(page, size, user = 'alice', ms = 900_000) {
+  await waitFor(async () => (await storedMessages(page, user)) >= size && (await page.evaluate(syncShown)), `${user}'s ${size} messages stored and the progress bar gone`, ms);
+}

@@ -25,7 +25,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
 import { buildBlank, buildDemo } from './app-builds.mjs';
-import { fillSignIn, launch as launchBrowser, probePage as probePageOf, waitFor } from './browsers.mjs';
+import { fillSignIn, launch as launchBrowser, probePage as probePageOf, storedMessages, waitFor } from './browsers.mjs';
 import { firstRowsProbe, selectForLabel, selectNewest, storeRowsProbe } from './page-probe.mjs';
 import { startLongestTask } from './longest-task.mjs';
 
@@ -53,27 +53,6 @@ let KIND = 'chromium';
 const launch = (profile) => launchBrowser(KIND, profile, { timeoutMs: 600_000 });
 const probePage = (browser, extra = '') => probePageOf(browser, extra, 600_000);
 
-/** Messages stored in the page's IndexedDB database whose name mentions `user`. */
-function storedMessages(page, user) {
-  return page.evaluate(async (u) => {
-    const info = (await indexedDB.databases()).find((d) => d.name?.includes(u) && d.name.includes('mail'));
-    if (!info) return 0;
-    const db = await new Promise((resolve, reject) => {
-      const r = indexedDB.open(info.name);
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    try {
-      if (!db.objectStoreNames.contains('messages')) return 0;
-      return await new Promise((resolve) => {
-        const r = db.transaction('messages').objectStore('messages').count();
-        r.onsuccess = () => resolve(r.result);
-      });
-    } finally {
-      db.close();
-    }
-  }, user);
-}
 
 /** First visit: the app installs its service worker (and for the demo: sign-in and the first sync). */
 async function firstVisit(url, profile, demo) {

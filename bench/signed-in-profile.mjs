@@ -22,8 +22,9 @@ export async function signedInProfile({ root, site, dir, size, browser }) {
     const page = await probePage(b);
     await page.goto(`${url}/signin`);
     await (await fillSignIn(page)).click();
-    // Synced: the progress bar is gone, rows show and the service worker controls the page.
-    await waitFor(() => page.evaluate(firstSyncDone), 'the first sync');
+    // Synced: every message stored, the progress bar gone, rows shown, and the service worker
+    // controls the page.
+    await firstSyncDone(page, size);
     await waitFor(() => page.evaluate(() => !!navigator.serviceWorker.controller), 'the service worker to control the page', 60_000);
     // Let the worker finish precaching and the app settle before the profile is closed.
     await new Promise((r) => setTimeout(r, 2000));

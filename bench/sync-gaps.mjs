@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
 import { buildDemo } from './app-builds.mjs';
-import { fillSignIn, firstSyncDone, launch, probePage, waitFor } from './browsers.mjs';
+import { fillSignIn, firstSyncDone, launch, probePage } from './browsers.mjs';
 import { geckoProfileEnv, printGeckoProfile, readGeckoProfile } from './gecko-profile.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -48,7 +48,7 @@ try {
   await page.evaluate(GAPS(Number(values.min)));
   const clicked = await page.evaluate(() => performance.now());
   await signIn.click();
-  await waitFor(() => page.evaluate(firstSyncDone), 'the first sync to finish');
+  await firstSyncDone(page, SIZE);
   const { done, gaps, timeOrigin } = await page.evaluate(() => ({ done: performance.now(), gaps: window.__gaps, timeOrigin: performance.timeOrigin }));
   await browser.close();
   const during = gaps.filter((g) => g.at >= clicked).sort((a, b) => b.ms - a.ms);
