@@ -108,6 +108,9 @@ export async function whileCut<T>(c: Client, fn: () => Promise<T>): Promise<T> {
  * pending when a pulled page is applied, and pushed only after it (by the cycle that follows).
  */
 export async function duringPull<T>(c: Client, edit: () => Promise<T>): Promise<T> {
+  // A cycle under way (a previous edit's) would be the one the syncNow() below resolves with, and
+  // its pull may have left before the gate: let it end first.
+  await c.sync.syncNow();
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   let waiting = false;

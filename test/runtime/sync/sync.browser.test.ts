@@ -258,6 +258,7 @@ describe('sync engine: mutations, push and pull', () => {
     await b.sync.syncNow();
     expect(await (await b.sync.patch('notes', id, { n: 1 })).acked).to.include({ status: 'applied' });
     // a's pull (of n: 1) waits until a has made two edits; every request after it is refused.
+    await a.sync.syncNow();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let asked = 0;
