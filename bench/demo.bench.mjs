@@ -53,7 +53,6 @@ let KIND = 'chromium';
 const launch = (profile) => launchBrowser(KIND, profile, { timeoutMs: 600_000 });
 const probePage = (browser, extra = '') => probePageOf(browser, extra, 600_000);
 
-
 /** First visit: the app installs its service worker (and for the demo: sign-in and the first sync). */
 async function firstVisit(url, profile, demo) {
   const browser = await launch(profile);

@@ -33,14 +33,8 @@ if (values.help) {
 const quick = !!values.quick;
 const out = values.out ?? (quick || values.pages ? join(root, '.tmp/bench-quick.json') : join(root, 'bench/results/latest.json'));
 const browsers = (values.browsers ?? 'chromium,firefox').split(',');
-const unknownBrowser = browsers.find((b) => b !== 'chromium' && b !== 'firefox');
 // `--pages sync` (or `store`): only those page benchmarks, written to --out (default .tmp/), nothing else.
 const only = values.pages?.split(',');
-const unknownPage = only?.find((p) => p !== 'store' && p !== 'sync');
-if (unknownBrowser || unknownPage) {
-  console.error(`bench: ${unknownBrowser ? `unknown browser '${unknownBrowser}' in --browsers: use chromium and/or firefox` : `unknown page '${unknownPage}' in --pages: use store and/or sync`}.\n${USAGE}`);
-  process.exit(2);
-}
 // `--page-opts '{"big":20000,"runs":5}'`: extra options for the pages' functions (e.g. runStoreBench's `big`, `runs`, `reads`).
 let pageOpts;
 try {
@@ -57,10 +51,19 @@ const LAUNCH = {
 };
 
 /** Browser-page benchmark modules: each exposes `globalThis[fn]({ quick })` → rows. */
-const PAGES = [
+const ALL_PAGES = [
   { entry: 'bench/store.bench.ts', fn: 'runStoreBench', section: 'store' },
   { entry: 'bench/sync.bench.ts', fn: 'runSyncBench', section: 'sync' },
-].filter((p) => !only || only.includes(p.section));
+];
+const PAGES = ALL_PAGES.filter((p) => !only || only.includes(p.section));
+
+const unknownBrowser = browsers.find((b) => !Object.hasOwn(LAUNCH, b));
+const unknownPage = only?.find((p) => !ALL_PAGES.some((page) => page.section === p));
+if (unknownBrowser || unknownPage) {
+  const [what, flag, known] = unknownBrowser ? [`browser '${unknownBrowser}'`, '--browsers', Object.keys(LAUNCH)] : [`page '${unknownPage}'`, '--pages', ALL_PAGES.map((p) => p.section)];
+  console.error(`bench: unknown ${what} in ${flag}: use ${known.join(' and/or ')}.\n${USAGE}`);
+  process.exit(2);
+}
 
 /** Documents the stub is seeded with for the initial-sync workload. */
 const SYNC_DOCS = quick ? 2000 : 50_000;
