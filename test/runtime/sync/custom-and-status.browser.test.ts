@@ -1,8 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
-import { closeAll, client, duringPull, renaming, serverDocs, unique, waitFor } from './helpers.js';
+import { closeAll, client, duringPull, editElsewhere, renaming, serverDocs, unique, waitFor } from './helpers.js';
 import { SyncStatusController } from '../../../runtime/sync/sync-status-controller.js';
-import type { Sync, SyncOptions } from '../../../runtime/sync/index.js';
+import type { OutboxEntry, Sync, SyncOptions } from '../../../runtime/sync/index.js';
 import { goOffline, goOnline } from '../../../testing/commands.js';
 
 /** Holds a read-write transaction on `store` of database `name` (opened beside its app's connection) until `release` is called. */
@@ -133,11 +133,12 @@ describe('sync engine: custom mutations', () => {
     };
     const a = await client({ sync: pin });
     await (await a.sync.put('notes', { id, text: 'a' })).acked;
-    const b = await client();
-    await b.sync.syncNow();
-    expect(await (await b.sync.patch('notes', id, { text: 'b' })).acked).to.include({ status: 'applied' });
+    await a.sync.syncNow();
+    await editElsewhere(id, { text: 'b' });
     // Made while a's pull of b's change is on its way: re-run on the pulled note, pushed after.
     const h = await duringPull(a, () => a.sync.custom('pin', { key: id }));
+    const [entry] = (await a.store.collection('$outbox').query()) as OutboxEntry[];
+    expect(entry.writes?.[0]?.base, 'made on the note before the pull brought b\'s change').to.include({ text: 'a' });
     expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, text: 'b', pinned: true });
     expect((await h.acked).status).to.equal('rejected');
     expect(await a.store.collection('notes').get(id), "the server's note, b's change kept").to.deep.equal({ id, text: 'b' });

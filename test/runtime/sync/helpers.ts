@@ -103,28 +103,41 @@ export async function whileCut<T>(c: Client, fn: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Another client of the same user, synced, that patches note `id` on the server (applied, else
+ * this throws): the change a test's client has not pulled yet.
+ */
+export async function editElsewhere(id: string, patch: Record<string, unknown>): Promise<Client> {
+  const b = await client();
+  await b.sync.syncNow();
+  const outcome = await (await b.sync.patch('notes', id, patch)).acked;
+  if (outcome.status !== 'applied') throw new Error(`editElsewhere: the other client's patch of ${id} was ${JSON.stringify(outcome)}, not applied.`);
+  return b;
+}
+
+/**
  * Runs `edit` on `c` while its next cycle's pull is on its way: the cycle starts with nothing to
  * push, its pull waits at the token until `edit` is done, then brings its page. The edit is thus
  * pending when a pulled page is applied, and pushed only after it (by the cycle that follows).
+ * With `refuseAfter`, every request after that pull is refused (the engine pauses with
+ * `auth-required`) until the test gives the token back with `setAuth`. `c` must have no cycle under
+ * way (`await c.sync.syncNow()` after its last edit): a syncNow() made during a cycle resolves with
+ * that cycle, and its pull may bring the page before the edit is made.
  */
-export async function duringPull<T>(c: Client, edit: () => Promise<T>): Promise<T> {
-  // A cycle under way (a previous edit's) would be the one the syncNow() below resolves with, and
-  // its pull may have left before the gate: let it end first.
-  await c.sync.syncNow();
+export async function duringPull<T>(c: Client, edit: () => Promise<T>, { refuseAfter = false } = {}): Promise<T> {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  let waiting = false;
+  let asked = 0;
   c.sync.setAuth(async () => {
-    waiting = true;
+    if (++asked > 1) return refuseAfter ? 'refused-for-the-test' : c.token;
     await gate;
     return c.token;
   });
   const synced = c.sync.syncNow();
   try {
-    await waitFor(() => waiting, 'the pull to ask for its token', CONDITION_TIMEOUT_MS, () => c.sync.status);
+    await waitFor(() => asked > 0, 'the pull to ask for its token', CONDITION_TIMEOUT_MS, () => c.sync.status);
     return await edit();
   } finally {
-    c.sync.setAuth({ token: c.token });
+    if (!refuseAfter) c.sync.setAuth({ token: c.token });
     release();
     await synced;
   }

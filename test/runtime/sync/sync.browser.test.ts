@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { closeAll, closeClient, client, duringPull, localDocs, login, renaming, serverDocs, unique, waitFor, whileCut, type Client } from './helpers.js';
+import { closeAll, closeClient, client, duringPull, editElsewhere, localDocs, login, renaming, serverDocs, unique, waitFor, whileCut, type Client } from './helpers.js';
 import { goOffline, goOnline, killStub, resetStub, startStubAgain, stubUrl } from '../../../testing/commands.js';
+import type { OutboxEntry } from '../../../runtime/sync/index.js';
 
 describe('sync engine: mutations, push and pull', () => {
   afterEach(async () => {
@@ -195,14 +196,14 @@ describe('sync engine: mutations, push and pull', () => {
 
   /**
    * Client a, which has note `id` as `{ labels: 'not-a-list', title: 'one' }` (an addToSet of
-   * labels is rejected), and another client's change of its title to 'two' on the server since.
+   * labels is rejected) and no cycle under way, and another client's change of its title to 'two'
+   * on the server since.
    */
   async function changedElsewhere(id: string): Promise<Client> {
     const a = await client();
     await (await a.sync.put('notes', { id, labels: 'not-a-list', title: 'one' })).acked;
-    const b = await client();
-    await b.sync.syncNow();
-    expect(await (await b.sync.patch('notes', id, { title: 'two' })).acked).to.include({ status: 'applied' });
+    await a.sync.syncNow();
+    await editElsewhere(id, { title: 'two' });
     return a;
   }
 
@@ -211,6 +212,8 @@ describe('sync engine: mutations, push and pull', () => {
     const a = await changedElsewhere(id);
     // Made while a's pull of b's change is on its way: applied on top of the pulled note, pushed after.
     const h = await duringPull(a, () => a.sync.addToSet('notes', id, 'labels', ['x']));
+    const [entry] = (await a.store.collection('$outbox').query()) as OutboxEntry[];
+    expect(entry.base, 'made on the note before the pull brought b\'s change').to.include({ title: 'one' });
     expect(await a.store.collection('notes').get(id), 'the pulled note with the edit on top').to.deep.equal({ id, labels: ['x'], title: 'two' });
     expect((await h.acked).status).to.equal('rejected');
     expect(await a.store.collection('notes').get(id), "the server's note, b's change kept").to.deep.equal({ id, labels: 'not-a-list', title: 'two' });
@@ -226,6 +229,7 @@ describe('sync engine: mutations, push and pull', () => {
         m.addToSet('notes', id, 'labels', ['y']);
       }),
     );
+    expect(((await a.store.collection('$outbox').query()) as OutboxEntry[]).map((e) => e.base?.title), 'made before the pull').to.deep.equal(['one', 'one']);
     expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, labels: ['x', 'y'], title: 'two' });
     expect((await h1.acked).status).to.equal('rejected');
     expect((await h2.acked).status).to.equal('rejected');
@@ -236,10 +240,8 @@ describe('sync engine: mutations, push and pull', () => {
     const id = unique('rc');
     const a = await client({ sync: renaming });
     await (await a.sync.put('notes', { id, labels: 'not-a-list', title: 'one' })).acked;
-    const b = await client();
-    await b.sync.syncNow();
     const [h1, h2] = await whileCut(a, async () => {
-      expect(await (await b.sync.patch('notes', id, { title: 'two' })).acked).to.include({ status: 'applied' });
+      await editElsewhere(id, { title: 'two' });
       return a.sync.batch((m) => {
         m.patch('notes', id, { title: 'mine' });
         m.addToSet('notes', id, 'labels', ['x']);
@@ -254,24 +256,20 @@ describe('sync engine: mutations, push and pull', () => {
     const id = unique('rm');
     const a = await client();
     await (await a.sync.put('notes', { id, labels: 'not-a-list', title: 'one', n: 0 })).acked;
-    const b = await client();
-    await b.sync.syncNow();
-    expect(await (await b.sync.patch('notes', id, { n: 1 })).acked).to.include({ status: 'applied' });
-    // a's pull (of n: 1) waits until a has made two edits; every request after it is refused.
     await a.sync.syncNow();
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let asked = 0;
-    a.sync.setAuth(async () => (++asked === 1 ? (await gate, a.token) : 'refused-for-the-test'));
-    const synced = a.sync.syncNow();
-    await waitFor(() => asked > 0, "a's pull to ask for its token");
-    const [h1, h2] = await a.sync.batch((m) => {
-      m.patch('notes', id, { title: 'mine' });
-      m.addToSet('notes', id, 'labels', ['x']);
-    });
-    release();
-    await synced;
-    await waitFor(() => asked > 1 && a.sync.status.state === 'error', "a's push to be refused", undefined, () => a.sync.status);
+    const b = await editElsewhere(id, { n: 1 });
+    // Made while a's pull (of n: 1) is on its way; every request after that pull is refused.
+    const [h1, h2] = await duringPull(
+      a,
+      () =>
+        a.sync.batch((m) => {
+          m.patch('notes', id, { title: 'mine' });
+          m.addToSet('notes', id, 'labels', ['x']);
+        }),
+      { refuseAfter: true },
+    );
+    await waitFor(() => a.sync.status.lastError?.code === 'auth-required', "a's push to be refused", undefined, () => a.sync.status);
+    expect(((await a.store.collection('$outbox').query()) as OutboxEntry[]).map((e) => e.base?.n), 'made before the pull').to.deep.equal([0, 0]);
     expect(await a.store.collection('notes').get(id)).to.deep.equal({ id, labels: ['x'], title: 'mine', n: 1 });
     // The server moves on after that pull; a's first edit then meets a conflict, merged and resubmitted.
     expect(await (await b.sync.patch('notes', id, { n: 2 })).acked).to.include({ status: 'applied' });
