@@ -16,13 +16,13 @@ import { parseArgs } from 'node:util';
 import { firstRowsProbe, storeRowsProbe } from './page-probe.mjs';
 import { launch, probePage } from './browsers.mjs';
 import { signedInProfile } from './signed-in-profile.mjs';
+import { median } from './stats.mjs';
 
 const { values } = parseArgs({ options: { dirs: { type: 'string' }, size: { type: 'string', default: '2000' }, runs: { type: 'string', default: '20' }, browser: { type: 'string', default: 'chromium' }, 'driver-network': { type: 'string', default: 'off' } } });
 const dirs = values.dirs?.split(',').filter(Boolean) ?? [];
 const modes = { off: [false], on: [true], both: [false, true] }[values['driver-network']];
 if (!modes) throw new Error(`ab-start: --driver-network is off, on or both, not '${values['driver-network']}'`);
 if (dirs.length * modes.length < 2) throw new Error('ab-start: --dirs needs two or more checkouts, comma-separated, e.g. --dirs /work/main,/tmp/wt-change (or one with --driver-network both)');
-const median = (xs) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
 
 const work = mkdtempSync(join(tmpdir(), 'outpost-ab-start-'));
 try {
@@ -52,7 +52,7 @@ try {
       }
     }
   }
-  for (const v of variants) console.log(`${v.name}: rows median ${median(v.rows)} ms (${v.rows.map(Math.round).sort((a, b) => a - b).join(' ')}), store rows ${median(v.store)}, DOMContentLoaded ${median(v.dcl)}`);
+  for (const v of variants) console.log(`${v.name}: rows median ${Math.round(median(v.rows))} ms (${v.rows.map(Math.round).sort((a, b) => a - b).join(' ')}), store rows ${Math.round(median(v.store))}, DOMContentLoaded ${Math.round(median(v.dcl))}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

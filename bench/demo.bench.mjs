@@ -28,6 +28,7 @@ import { buildBlank, buildDemo } from './app-builds.mjs';
 import { fillSignIn, launch as launchBrowser, probePage as probePageOf, storedMessages, waitFor } from './browsers.mjs';
 import { firstRowsProbe, selectForLabel, selectNewest, storeRowsProbe } from './page-probe.mjs';
 import { startLongestTask } from './longest-task.mjs';
+import { median, p95 } from './stats.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({ options: { size: { type: 'string', default: '50000' }, runs: { type: 'string', default: '5' }, many: { type: 'string', default: '500' }, 'many-timeout': { type: 'string', default: '300' }, 'step-timeout': { type: 'string', default: '120' }, browsers: { type: 'string', default: 'chromium' }, out: { type: 'string', default: join(root, 'bench/results/demo.json') } } });
@@ -43,7 +44,6 @@ const STEP_TIMEOUT_MS = Number(values['step-timeout']) * 1000;
 const BROWSERS = values.browsers.split(',');
 
 const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const log = (...a) => console.log('demo-bench:', ...a);
 
 const work = mkdtempSync(join(tmpdir(), 'outpost-bench-demo-'));
@@ -374,9 +374,8 @@ try {
     };
     // The p95 of a kind's samples (their 95th percentile, nearest rank); none when it did not finish.
     const p95row = (kind, name) => {
-      const xs = [...it[kind]].sort((a, b) => a - b);
       const r = row(name, it[kind]);
-      return { ...r, outpost: xs.length && it.unfinished[kind] === undefined ? Math.round(xs[Math.ceil(xs.length * 0.95) - 1]) : null };
+      return { ...r, outpost: it[kind].length && it.unfinished[kind] === undefined ? Math.round(p95(it[kind])) : null };
     };
     rows.push(irow('open', `interaction, ${SIZE} messages: open a thread (click → messages painted)`));
     rows.push(irow('search', `interaction, ${SIZE} messages: search from:<name> (Enter → results painted)`));

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundleStub, cpuSeconds, onePutPush } from './push-load.mjs';
+import { median } from './stats.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -90,7 +91,6 @@ try {
     const side = (r) => `${r.rps.toFixed(0)} pushes/s, CPU ${r.cpuUs.toFixed(0)} µs/push (event loop ${r.loopUs.toFixed(0)}), p99 ${r.p99} ms${r.failed ? `, ${r.failed} failed` : ''}`;
     console.log(`round ${i}: before ${side(b)} | after ${side(a)} | after/before: pushes ${(a.rps / b.rps).toFixed(2)}, CPU ${(a.cpuUs / b.cpuUs).toFixed(2)}, loop ${(a.loopUs / b.loopUs).toFixed(2)}  (load ${loadavg()[0].toFixed(1)})`);
   }
-  const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
   console.log(
     `median after/before: pushes ${median(rows.map((r) => r.a.rps / r.b.rps)).toFixed(2)}, CPU per push ${median(rows.map((r) => r.a.cpuUs / r.b.cpuUs)).toFixed(2)}, event loop per push ${median(rows.map((r) => r.a.loopUs / r.b.loopUs)).toFixed(2)}`,
   );

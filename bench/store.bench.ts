@@ -3,6 +3,7 @@
 import { Dexie, liveQuery } from 'dexie';
 import { deleteStore, openStore, type Store } from '../runtime/store/index.js';
 import { wordsOf } from '../runtime/store/words.js';
+import { median, p95 } from './stats.mjs';
 
 interface Row {
   name: string;
@@ -32,7 +33,6 @@ function record(i: number): Mail {
   return { id: `m${String(i).padStart(7, '0')}`, threadId: `t${Math.floor(i / 4)}`, date: 1_700_000_000_000 + i * 60_000, labels: i % 3 ? ['INBOX'] : ['INBOX', 'STARRED'], subject: `${w(0)} ${w(4)} #${i}`, body };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
@@ -284,11 +284,10 @@ export async function runStoreBench({ quick, reads = false, runs: wantRuns, big:
   // Live queries: write → callback with the new result. Raw has no live queries: its figure is the
   // write's own commit, the floor any notification sits on. Each write starts once the query's
   // first result is in.
-  const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
   const lq = { outpost: [] as number[], raw: [] as number[], dexie: [] as number[] };
   const rerun: number[] = [];
   const list = { outpost: [] as number[], raw: [] as number[], dexie: [] as number[] };
-  // 60 samples: a p95 of 20 is their second slowest, one stall on a busy machine moves it.
+  // 60 samples: a p95 of 20 is their slowest but one, one stall on a busy machine moves it.
   for (let r = 0; r < Math.max(runs, 60); r++) {
     const id = `live-${r}`;
     const put = (k: number) => () => void messages.put({ ...record(big + r), id: `${id}-${k}` });

@@ -27,6 +27,7 @@ import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
 import { startBarePushServer } from './bare-push-anchor.mjs';
 import { onePutPush } from './push-load.mjs';
+import { median, p95 } from './stats.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -213,8 +214,7 @@ async function pokeLatency(pgUrl, samples = 40) {
       times.push(performance.now() - started);
     }
     await reader.cancel();
-    times.sort((x, y) => x - y);
-    return { p50: times[Math.floor(samples * 0.5)], p95: times[Math.floor(samples * 0.95)] };
+    return { p50: median(times), p95: p95(times) };
   } finally {
     await target.stop();
     await db.drop();

@@ -18,6 +18,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
 import { spawnAnchorServer } from './bare-push-anchor.mjs';
+import { median, quantile } from './stats.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -126,20 +127,17 @@ async function load(url) {
   }));
   const seconds = (performance.now() - started) / 1000;
   for (const c of clients) c.agent.destroy();
-  const all = [...pushMs, ...pullMs].sort((a, b) => a - b);
-  const q = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))];
-  pushMs.sort((a, b) => a - b);
+  const all = [...pushMs, ...pullMs];
   return {
     rps: all.length / seconds,
     mutations: pushMs.length / seconds,
     pulled: pulledChanges / seconds,
-    p50: q(all, 0.5),
-    p99: q(all, 0.99),
-    pushP99: q(pushMs, 0.99),
+    p50: median(all),
+    p99: quantile(all, 0.99),
+    pushP99: quantile(pushMs, 0.99),
   };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
 // Off: the per-user push limit (1200 a minute) is a guard the stub's tests check; the load here is

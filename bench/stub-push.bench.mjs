@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
 import { startBarePushServer } from './bare-push-anchor.mjs';
 import { putPush } from './push-load.mjs';
+import { median } from './stats.mjs';
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, runs: { type: 'string', default: '3' }, connections: { type: 'string', default: '50' }, out: { type: 'string', default: new URL('./results/stub-push.json', import.meta.url).pathname } } });
 const DURATION = Number(values.duration);
@@ -38,7 +39,6 @@ async function load(url, headers, batch) {
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // 50 clients of one user push as fast as they can: the per-user push rate limit would measure itself.
 const stub = new StubProcess({ args: ['--push-rate', 'off'], onStderr: (l) => process.stderr.write(`[stub] ${l}\n`) });

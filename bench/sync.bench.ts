@@ -4,6 +4,7 @@ import { deleteStore, openStore, type Store } from '../runtime/store/index.js';
 import { createSync, syncCollections, type Sync } from '../runtime/sync/index.js';
 import type { Change } from '../runtime/protocol/index.js';
 import { jsHeapMB, startLongestTask } from './longest-task.mjs';
+import { median, p95 } from './stats.mjs';
 
 interface Row {
   name: string;
@@ -17,8 +18,6 @@ interface Row {
   samples?: number[];
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
 
 async function login(url: string, user = 'alice'): Promise<string> {
   const res = await fetch(`${url}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, password: user }) });
