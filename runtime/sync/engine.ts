@@ -68,9 +68,6 @@ export interface MutationBatch {
 
 type MutationInput = { name: string } & Record<string, unknown>;
 
-/** The page's document, absent in a service worker (typed structurally: this module compiles for both). */
-const page = (globalThis as { document?: { visibilityState: string } & Pick<EventTarget, 'addEventListener' | 'removeEventListener'> }).document;
-
 const tokenSource = (auth: SyncOptions['auth']): TokenSource => (typeof auth === 'function' ? auth : () => auth.token);
 
 /**
@@ -92,6 +89,8 @@ export class Sync extends EventTarget {
   // Set while this tab leads: its term (ends when the lock is stolen or given up) and the id it
   // claims in $meta, by which a leader that was stuck learns another tab took over.
   #term: { signal?: AbortSignal; id: number; claimed?: boolean } | undefined;
+  // What syncNow() does while another tab leads (shared-status.ts), once loaded.
+  #ask: (() => Promise<void>) | undefined;
   // Everything this instance started (lock, channel, timers, listeners, streams) ends with it.
   readonly #abort = new AbortController();
   /** The conflicts the policy could not settle: a live list and `resolve` ({@link SyncConflicts}). */
@@ -145,8 +144,6 @@ export class Sync extends EventTarget {
     this.#clientId = await this.#outbox.clientId(this.#o.clientId);
     this.#status.subscribe((s) => this.dispatchEvent(new CustomEvent('status', { detail: s })));
     const signal = this.#abort.signal;
-    const stop = this.#o.store.observe(['$outbox'], () => this.#o.store.collection('$outbox').count(), (pending) => this.#status.set({ pending }));
-    signal.addEventListener('abort', stop, { once: true });
     const { name } = this.#o.store;
     if (typeof BroadcastChannel !== 'undefined') {
       const channel = (this.#channel = new BroadcastChannel(lockNameOf(name)));
@@ -156,14 +153,14 @@ export class Sync extends EventTarget {
     const isLeader = () => !!this.#term;
     // Only the leader knows how sync goes: it shares its status with the other tabs. Leadership
     // (the Web Lock, taken over from a leader that stops answering) loads with it.
-    void import('./tabs.js').then((m) => (m.shareStatus(name, this.#status, isLeader, signal), m.elect(lockNameOf(name), isLeader, holdsLock ? undefined : (term) => this.#becomeLeader(term), signal)));
+    void import('./tabs.js').then((m) => (m.countPending(this.#o.store, this.#status, signal), (this.#ask = m.shareStatus(name, this.#status, isLeader, () => (this.#scheduler.noteWrite(), this.#scheduler.syncNow()), signal)), m.elect(lockNameOf(name), isLeader, holdsLock ? undefined : (term) => this.#becomeLeader(term, m), signal)));
     // Every tab loads the network code now, with the page just loaded (online, or from the service
     // worker's precache): a follower may take over offline, and Firefox keeps a failed dynamic
     // import failed for the document's life (its engine then could not sync until a reload).
     cycle().catch(() => {});
   }
 
-  #becomeLeader(signal: AbortSignal): void {
+  #becomeLeader(signal: AbortSignal, tabs: typeof import('./tabs.js')): void {
     if (signal.aborted) return;
     this.#term = { signal, id: Math.random() };
     this.#status.set({ leader: true });
@@ -174,14 +171,7 @@ export class Sync extends EventTarget {
       this.#status.set({ leader: false });
     });
     const schedule = () => this.schedule(0);
-    if (page) {
-      addEventListener('online', schedule, { signal });
-      addEventListener('offline', () => this.#status.set({ state: 'offline' }), { signal });
-      addEventListener('focus', schedule, { signal });
-      page.addEventListener('visibilitychange', () => page.visibilityState === 'visible' && schedule(), { signal });
-    }
-    const interval = setInterval(schedule, this.#o.periodicMs);
-    signal.addEventListener('abort', () => clearInterval(interval), { once: true });
+    tabs.wakeLeader(schedule, this.#status, this.#o.periodicMs, signal);
     // A chunk that fails to load shows in the next cycle's status; it must not be an unhandled rejection.
     if (this.#o.events) cycle().then((c) => c.listen(this.#context(), schedule, () => this.#scheduler.resume()), () => {});
     schedule();
@@ -299,10 +289,12 @@ export class Sync extends EventTarget {
   /**
    * Pushes the outbox and pulls until up to date; resolves when that cycle ends. Called during a
    * cycle, it resolves with that cycle, unless this tab made a mutation after the cycle started:
-   * then with the cycle that follows (the running one may have read the outbox before it).
+   * then with the cycle that follows (the running one may have read the outbox before it). In a
+   * tab that does not lead, the leader runs it (a cycle that starts after the call), or this tab
+   * once it leads.
    */
   syncNow(): Promise<void> {
-    return this.#scheduler.syncNow();
+    return this.#term ? this.#scheduler.syncNow() : this.#ask ? this.#ask() : import('./tabs.js').then(() => this.syncNow());
   }
 
   #context(): CycleContext {
@@ -319,6 +311,9 @@ export class Sync extends EventTarget {
   }
 
   async #cycle(): Promise<CycleResult> {
+    // Only a leader syncs: two tabs pushing one client's outbox would apply a late answer over a
+    // newer one (setAuth resumes a follower's scheduler too; its syncNow asks the leader).
+    if (!this.#term) return { ok: true };
     this.#status.set({ state: this.#status.value.lastSyncedAt ? 'syncing' : 'connecting' });
     let c: Awaited<ReturnType<typeof cycle>> | undefined;
     try {

@@ -1,4 +1,34 @@
 // What the engine loads after start for the other tabs of its store, in one chunk: the leader's
-// status shared with them (shared-status.ts) and who leads (election.ts).
+// status shared with them (shared-status.ts), who leads (election.ts), the pending count and what
+// wakes the leader.
+import type { Store } from '../store/index.js';
+import type { StatusCell } from './status.js';
+
 export { shareStatus } from './shared-status.js';
 export { elect } from './election.js';
+
+/** Keeps `cell`'s pending count at the outbox's size until `signal` aborts. */
+export function countPending(store: Store, cell: StatusCell, signal: AbortSignal): void {
+  if (signal.aborted) return;
+  const stop = store.observe(['$outbox'], () => store.collection('$outbox').count(), (pending) => cell.set({ pending }));
+  signal.addEventListener('abort', stop, { once: true });
+}
+
+/** The page's document, absent in a service worker (typed structurally: this module compiles for both). */
+const page = (globalThis as { document?: { visibilityState: string } & Pick<EventTarget, 'addEventListener'> }).document;
+
+/**
+ * Runs the leader's `schedule` every `periodicMs` and when the page comes back online, gets the
+ * focus or is shown again; sets `cell` offline when the network goes. Until `term` aborts.
+ */
+export function wakeLeader(schedule: () => void, cell: StatusCell, periodicMs: number, term: AbortSignal): void {
+  const signal = term;
+  if (page) {
+    addEventListener('online', schedule, { signal });
+    addEventListener('offline', () => cell.set({ state: 'offline' }), { signal });
+    addEventListener('focus', schedule, { signal });
+    page.addEventListener('visibilitychange', () => page.visibilityState === 'visible' && schedule(), { signal });
+  }
+  const interval = setInterval(schedule, periodicMs);
+  signal.addEventListener('abort', () => clearInterval(interval), { once: true });
+}

@@ -1,0 +1,118 @@
+import { expect } from '@open-wc/testing';
+import { openStore } from '../../../runtime/store/index.js';
+import { syncCollections } from '../../../runtime/sync/index.js';
+import { syncOnce } from '../../../runtime/sync/engine.js';
+import { stubUrl } from '../../../testing/commands.js';
+import { client, closeAll, closeClient, login, serverDocs, unique, waitFor } from './helpers.js';
+
+// The tabs of one store share one client id and outbox: only the tab (or worker) holding the lock
+// may talk to the server, or a late answer to one would be applied over the other's newer state.
+
+/** The sync requests made with `token` (the tabs here share the page's fetch), and a gate on their answers. */
+function watchRequests(token: string): { count: () => number; hold: () => void; release: () => void; held: () => number; restore: () => void } {
+  const real = window.fetch;
+  let sent = 0;
+  let held = 0;
+  let gate: Promise<void> | undefined;
+  let open = () => {};
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const mine = new Headers(init?.headers).get('authorization') === `Bearer ${token}` && String(input).includes('/sync/v1/');
+    if (mine) sent++;
+    const res = await real(input, init);
+    if (mine && gate) {
+      held++;
+      await gate;
+    }
+    return res;
+  };
+  return {
+    count: () => sent,
+    hold: () => void (gate = new Promise<void>((r) => (open = r))),
+    release: () => open(),
+    held: () => held,
+    restore: () => (open(), (window.fetch = real)),
+  };
+}
+
+/** The first message on BroadcastChannel `name` that `ok` accepts. */
+function nextMessage(name: string, ok: (m: { type?: string }) => boolean): Promise<void> {
+  const channel = new BroadcastChannel(name);
+  return new Promise((resolve) => (channel.onmessage = (e) => ok(e.data) && (channel.close(), resolve())));
+}
+
+describe('sync from a tab that does not lead', () => {
+  const restores: (() => void)[] = [];
+  afterEach(async () => {
+    // Newest first: each fetch watcher restores the one it wrapped.
+    restores.splice(0).reverse().forEach((restore) => restore());
+    await closeAll();
+  });
+
+  it("a follower's syncNow() has the leader push its edit and pull the server's changes, and sends no request itself", async () => {
+    const a = await client();
+    await waitFor(() => a.sync.status.leader, 'the first tab to lead');
+    const b = await client({ name: a.name, token: await login() });
+    const requests = watchRequests(b.token);
+    restores.push(requests.restore);
+    const [mine, theirs] = [unique('f'), unique('f')];
+    const other = await client();
+    expect(await (await other.sync.put('notes', { id: theirs })).acked).to.include({ status: 'applied' });
+    await b.sync.put('notes', { id: mine });
+    await b.sync.syncNow();
+    expect(requests.count(), "the follower's own sync requests").to.equal(0);
+    expect(b.sync.status.leader).to.equal(false);
+    expect((await serverDocs(mine)).has(`notes/${mine}`), 'the edit on the server').to.equal(true);
+    expect(await b.store.collection('notes').get(theirs), "the other client's note pulled").to.deep.equal({ id: theirs });
+    expect(await b.sync.pendingFor('notes', mine)).to.equal(0);
+  });
+
+  it("a tab opened while a service worker's syncOnce holds the lock asks it instead of syncing beside it, then leads once the worker is done", async () => {
+    const name = unique('sw');
+    const url = await stubUrl();
+    const [workerToken, tabToken] = await Promise.all([login(), login()]);
+    const workerStore = await openStore({ name, version: 1, collections: { notes: { keyPath: 'id' }, tasks: { keyPath: 'id' }, ...syncCollections } });
+    const worker = watchRequests(workerToken);
+    const tabRequests = watchRequests(tabToken);
+    restores.push(worker.restore, tabRequests.restore, () => workerStore.close());
+    worker.hold();
+    const synced = syncOnce({ store: workerStore, url, auth: { token: workerToken }, collections: { notes: {}, tasks: {} } });
+    await waitFor(() => worker.held() > 0, "the worker's first answer to be held");
+    const tab = await client({ name, token: tabToken });
+    const id = unique('n');
+    await tab.sync.put('notes', { id });
+    const asked = nextMessage(`outpost-sync-status:${name}`, (m) => m.type === 'sync');
+    const done = tab.sync.syncNow();
+    await asked;
+    expect(tabRequests.count(), "the tab's requests while the worker holds the lock").to.equal(0);
+    worker.release();
+    expect(await synced).to.equal('synced');
+    await done;
+    expect(tab.sync.status.leader, 'the tab leads once the worker is done').to.equal(true);
+    expect((await serverDocs(id)).has(`notes/${id}`), "the tab's edit on the server").to.equal(true);
+  });
+
+  it("a follower's syncNow() left unanswered by a leader that closed is answered by the tab that leads next", async () => {
+    const a = await client();
+    await waitFor(() => a.sync.status.leader, 'the first tab to lead');
+    await a.sync.syncNow();
+    const c = await client({ name: a.name, token: await login() });
+    // c queues for the lock (with its status channel) before b: the lock goes to c when a closes.
+    await waitFor(() => c.sync.status.lastSyncedAt !== undefined, "c to show the leader's status");
+    const b = await client({ name: a.name, token: await login() });
+    const leader = watchRequests(a.token);
+    const follower = watchRequests(b.token);
+    restores.push(leader.restore, follower.restore);
+    leader.hold();
+    const id = unique('n');
+    await b.sync.put('notes', { id });
+    await waitFor(() => leader.held() > 0, "the leader's push of the edit to be held");
+    const done = b.sync.syncNow();
+    closeClient(a);
+    await done;
+    expect(c.sync.status.leader, 'c leads').to.equal(true);
+    expect(b.sync.status.leader, 'b still follows').to.equal(false);
+    expect(follower.count(), "b's own sync requests").to.equal(0);
+    expect((await serverDocs(id)).has(`notes/${id}`)).to.equal(true);
+    expect(await b.sync.pendingFor('notes', id)).to.equal(0);
+  });
+});
