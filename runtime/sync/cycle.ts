@@ -3,7 +3,7 @@
 import { push, pull, listenForPokes, type TokenSource } from './transport.js';
 import type { PullResponse } from '../protocol/types.js';
 import { applyResults, rejectLocally, sendable } from './push-results.js';
-import { applyPage, resetForResync } from './pull-pages.js';
+import { applyPage, resetForResync, startOf } from './pull-pages.js';
 import { SyncRequestError } from './request-error.js';
 import type { Outbox } from './outbox.js';
 import type { Handles } from './handles.js';
@@ -132,11 +132,13 @@ export async function pullAll(c: CycleContext): Promise<void> {
   let received = 0;
   let pages = 0;
   let next: Promise<PullResponse> | undefined;
+  // Where this pull started: its pages store their cursor with what it covers (pull-pages.ts).
+  let start!: Awaited<ReturnType<typeof startOf>>;
   for (;;) {
     if (c.signal.aborted) return;
     let page;
     try {
-      page = await (next ?? pull(c.url, c.clientId, (await c.outbox.meta<string>('cursor')) ?? null, c.pullLimit, c.token, c.requestTimeoutMs));
+      page = await (next ?? pull(c.url, c.clientId, (start = await startOf(c.outbox)).value, c.pullLimit, c.token, c.requestTimeoutMs));
     } catch (err) {
       next = undefined;
       if (err instanceof SyncRequestError && err.code === 'cursor-expired') {
@@ -151,7 +153,7 @@ export async function pullAll(c: CycleContext): Promise<void> {
     if (!(await stillLeading(c))) return;
     // Applied by the server but whose push response was lost (crash, network): now known.
     const acked = (ids: number[]) => ids.forEach((id) => c.handles.settle(id, { status: 'applied' }, true));
-    await applyPage(c.outbox, page.changes, page.cursor, page.lastMutationIds[c.clientId] ?? 0, acked, !page.hasMore, c.signal);
+    await applyPage(c.outbox, page.changes, { ...start, value: page.cursor }, page.lastMutationIds[c.clientId] ?? 0, acked, !page.hasMore, c.signal);
     received += page.changes.length;
     pages++;
     c.onProgress({ received, pages, done: !page.hasMore });

@@ -87,6 +87,38 @@ interface Slice {
   steppedAside: number;
 }
 
+/** Where a cursor was before clients syncing fewer collections moved it, and what it covered there. */
+type Older = { value: string; covers: string[] };
+
+/**
+ * The `cursor` record of `$meta`: the cursor and the collections whose changes before it are
+ * applied here (a page's other changes are dropped, see {@link applyPage}), and `older` while some
+ * collection is covered only from an earlier cursor. A record without `covers` (stored before it
+ * was kept) is taken to cover the synced collections: an upgrade does not re-pull everything.
+ */
+export interface Cursor extends Older {
+  older?: Older;
+}
+
+const within = (a: string[], b: string[]) => a.every((c) => b.includes(c));
+
+/**
+ * Where a pull starts (`value`, null: from the start) and the record its pages store: the stored
+ * cursor if it covers every collection this client syncs, else the older one if that does (a
+ * service worker syncing fewer pulled meanwhile), else the start (an update added a collection).
+ * Re-applying what a client already has is harmless (each document is set to the server's value).
+ */
+export async function startOf(o: Outbox): Promise<{ value: string | null; covers: string[]; older?: Older }> {
+  const synced = o.synced;
+  const stored = (await o.config.store.collection(META).get('cursor')) as Cursor | undefined;
+  if (!stored) return { value: null, covers: synced };
+  const { value, covers = synced, older } = stored;
+  // Fewer than covered: the others' changes from here on are dropped; a client syncing them pulls from here.
+  if (within(synced, covers)) return { value, covers: synced, older: within(covers, synced) ? older : (older ?? { value, covers }) };
+  if (older && within(synced, older.covers)) return { value: older.value, covers: synced, older: within(older.covers, synced) ? undefined : older };
+  return { value: null, covers: synced };
+}
+
 /**
  * Applies one pulled page and commits the cursor with its last document, so a reload resumes
  * after the page (re-applying part of a page is harmless: each document is set to the server's
@@ -102,8 +134,9 @@ interface Slice {
  * then wait for good. `done` (the last page) ends a pull epoch. While a custom mutation is pending
  * the page is one transaction, so its mutator is re-run once.
  */
-export async function applyPage(o: Outbox, changes: Change[], cursor: string, lastMutationId: number, onAcked: (ids: number[]) => void, done = false, term?: AbortSignal): Promise<void> {
-  // The last change of each document wins (a page lists a document once; this keeps it so).
+export async function applyPage(o: Outbox, changes: Change[], cursor: Cursor, lastMutationId: number, onAcked: (ids: number[]) => void, done = false, term?: AbortSignal): Promise<void> {
+  // The last change of each document wins (a page lists a document once; this keeps it so). Other
+  // collections' changes are dropped: the stored cursor says which it covers ({@link startOf}).
   const byDoc = new Map<string, Change>();
   for (const c of changes) if (o.synced.includes(c.collection)) byDoc.set(docId(c.collection, c.key), c);
   const custom = (await o.config.store.collection<OutboxEntry>('$outbox').query()).some((e) => !e.doc && e.id > lastMutationId);
@@ -121,7 +154,7 @@ export async function applyPage(o: Outbox, changes: Change[], cursor: string, la
  * One transaction of {@link applyPage}: writes `docs` slice by slice and, when they are all
  * written, the cursor; returns the documents left when it stepped aside for a local mutation.
  */
-function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: number, end: { cursor: string; done: boolean }, slice: Slice, yieldToLocal: boolean, term?: AbortSignal): Promise<{ acked: number[]; rest: Array<[string, Change]> }> {
+function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: number, end: { cursor: Cursor; done: boolean }, slice: Slice, yieldToLocal: boolean, term?: AbortSignal): Promise<{ acked: number[]; rest: Array<[string, Change]> }> {
   return o.config.store.transaction(o.all, 'readwrite', async (tx) => {
     // A page older than what the tab that now leads has applied must not overwrite it.
     if (term?.aborted) return { acked: [], rest: [] };
@@ -175,7 +208,7 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
     if (docs.length) await rerunCustom(o, tx, pending);
     if (end.done && unknown.size) await tx.collection(META).delete(REV_UNKNOWN);
     if (end.done) await tx.collection(META).put({ key: 'pullEpoch', value: ((await o.meta<number>('pullEpoch', tx)) ?? 0) + 1 });
-    await tx.collection(META).put({ key: 'cursor', value: end.cursor });
+    await tx.collection(META).put({ key: 'cursor', ...end.cursor });
     return { acked: acked.map((e) => e.id), rest: [] };
   });
 }
