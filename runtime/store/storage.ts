@@ -30,7 +30,7 @@ export function accountStoreName(app: string, account: string): string {
 /** Asks the browser to keep this origin's data under storage pressure; resolves to whether it will. */
 export async function persistStorage(): Promise<boolean> {
   // `persist()` is window-only; typed structurally so this module also compiles for workers.
-  const storage = (typeof navigator === 'undefined' ? undefined : navigator.storage) as
+  const storage = globalThis.navigator?.storage as
     | (StorageManager & { persist?: () => Promise<boolean> })
     | undefined;
   if (!storage?.persist) return false;
@@ -40,7 +40,7 @@ export async function persistStorage(): Promise<boolean> {
 
 /** How much storage this origin uses and may use, in bytes (undefined where unsupported). */
 export async function storageEstimate(): Promise<{ usage: number; quota: number; persisted: boolean } | undefined> {
-  if (typeof navigator === 'undefined' || !navigator.storage?.estimate) return undefined;
+  if (!globalThis.navigator?.storage?.estimate) return undefined;
   const [{ usage = 0, quota = 0 }, persisted] = await Promise.all([navigator.storage.estimate(), navigator.storage.persisted?.() ?? false]);
   return { usage, quota, persisted };
 }
