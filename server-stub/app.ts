@@ -26,9 +26,11 @@ export interface MutationContext {
 
 /**
  * A custom mutation handler. It runs inside the push transaction: everything it writes commits with
- * the push or not at all. `await` every `ctx.docs` call. If the storage fails (disk full, database
- * down) the whole push answers 503 and the client retries it, even if the handler caught the error;
- * only `ctx.reject()` (or throwing) gives a final `rejected`. On SQLite, pushes wait for each other
+ * the push or not at all. `await` every `ctx.docs` call: one not awaited is waited for before the
+ * mutation is answered, one that failed (even if caught) rejects the mutation as if the handler had
+ * thrown its error, and one made after the handler finished does nothing (it rejects). If the
+ * storage fails (disk full, database down) the whole push answers 503 and the client retries it,
+ * even if the handler caught the error; only `ctx.reject()` (or throwing) gives a final `rejected`. On SQLite, pushes wait for each other
  * while a handler runs, so do no slow I/O (network calls) in one.
  */
 export type MutationHandler = (ctx: MutationContext, args: unknown) => void | Promise<void>;

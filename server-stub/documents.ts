@@ -11,8 +11,8 @@ export type { StoredDocument };
 
 /**
  * A user's documents, as seen by server code (custom mutation handlers and seeds). Writes happen
- * inside the surrounding transaction. Every method is async: `await` each call, or its write may
- * land after the push committed (and fail).
+ * inside the surrounding transaction. Every method is async: `await` each call (a handler's calls
+ * that fail reject its mutation even if caught; one made after the handler finished does nothing).
  *
  * `put`, `patch`, `delete`, `addToSet` and `removeFromSet` are **unconditional** (no baseRev): they
  * overwrite whatever is there, so never use them with a key another user chose on a document

@@ -7,6 +7,7 @@ import { HttpError } from './http.js';
 import { PushCaller } from './auth.js';
 import { PushAnswer } from './push-json.js';
 import { tryPlainWrites } from './push-writes.js';
+import { handlerDocuments } from './handler-docs.js';
 import { setNewest } from './newest-map.js';
 import { readRecord, recordOf, replay, type RecordedOutcome } from './push-record.js';
 import { StorageUnavailable, type Storage } from './storage/types.js';
@@ -126,13 +127,14 @@ async function applyOne(deps: PushDeps, docs: TxDocuments, user: string, clientI
   if (!handler) {
     return { id: m.id, status: 'rejected', error: { code: 'unknown-mutation', message: `The server has no handler for mutation '${m.name}'. Register it in the app module's 'mutations'.` } };
   }
+  const access = handlerDocuments(docs, `the handler of mutation '${m.name}' (id ${m.id})`, (err) => deps.log(`mutation handler '${m.name}' used ctx after it finished (request ${requestId})`, err));
   const ctx: MutationContext = {
     user,
     clientId,
     mutationId: m.id,
     users: deps.users,
-    docs: docs.forUser(user),
-    forUser: (other) => docs.forUser(other),
+    docs: access.forUser(user),
+    forUser: (other) => access.forUser(other),
     now: docs.now,
     reject(code, message) {
       throw new MutationRejected(code, message);
@@ -142,9 +144,10 @@ async function applyOne(deps: PushDeps, docs: TxDocuments, user: string, clientI
   try {
     // A savepoint: a handler that throws leaves no partial writes behind.
     await docs.tx.savepoint(async () => {
-      await handler(ctx, 'args' in m ? m.args : undefined);
+      const problem = await access.run(() => handler(ctx, 'args' in m ? m.args : undefined));
       // A handler that swallowed a storage error must not commit what it wrote before it.
       if (docs.failure) throw docs.failure;
+      if (problem) throw problem.err;
     });
     // The caller's documents it wrote, each with its last rev: the client bases later edits on them.
     // At most MAX_LISTED_WRITES, so a handler that rewrites a whole mailbox keeps a small answer.
@@ -163,6 +166,7 @@ async function applyOne(deps: PushDeps, docs: TxDocuments, user: string, clientI
       error: { code: 'mutation-failed', message: `The server's handler for '${m.name}' failed: ${(err as Error)?.message ?? String(err)} (request ${requestId}; see the server log).` },
     };
   } finally {
+    access.end();
     docs.written = undefined;
   }
 }

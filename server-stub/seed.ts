@@ -1,6 +1,7 @@
 // Runs an app's named seed once per data store.
 import type { StubApp } from './app.js';
 import { TxDocuments } from './documents.js';
+import { handlerDocuments } from './handler-docs.js';
 import type { Storage } from './storage/types.js';
 
 /**
@@ -16,8 +17,11 @@ export async function runSeed(storage: Storage, app: StubApp, name: string, user
   return storage.transaction(async (tx) => {
     if (await tx.seedRan(name)) return 'already-ran';
     const docs = new TxDocuments(tx, now);
-    await seed({ users, forUser: (user) => docs.forUser(user), now, size });
+    const access = handlerDocuments(docs, `seed '${name}'`);
+    const problem = await access.run(() => seed({ users, forUser: (user) => access.forUser(user), now, size }));
+    access.end();
     if (docs.failure) throw docs.failure;
+    if (problem) throw problem.err;
     await tx.markSeed(name, now);
     return 'ran';
   });

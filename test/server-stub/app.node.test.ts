@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { eachBackend, stubFor, login, client, tempDir } from './helpers.js';
-import { startStub } from '../../server-stub/index.js';
+import { startStub, type MutationContext } from '../../server-stub/index.js';
 
 const APP = fileURLToPath(new URL('./fixtures/test-app.mjs', import.meta.url));
 
@@ -57,6 +57,45 @@ eachBackend('an app without handlers rejects every custom mutation with unknown-
   const alice = client(stub.url, await login(stub.url));
   const r = await alice.push({ name: 'sendNote', args: {} });
   assert.equal(r.body.results[0].error.code, 'unknown-mutation');
+});
+
+eachBackend('a write a handler does not await that fails answers as if the handler had thrown, and the server keeps serving', async (t, backend) => {
+  const app = {
+    mutations: {
+      // Forgot the await: before, the rejection went unhandled and Node exited.
+      unawaited(ctx: MutationContext, args: unknown) {
+        void ctx.docs.put('notes', 'n1', args as Record<string, string>);
+      },
+      async awaited(ctx: MutationContext, args: unknown) {
+        await ctx.docs.put('notes', 'n2', args as Record<string, string>);
+      },
+    },
+  };
+  const stub = await stubFor(t, { app, limits: { documentBytes: 1000, pushResponseBytes: 8000 } }, backend);
+  const alice = client(stub.url, await login(stub.url));
+  const big = { text: 'x'.repeat(2000) };
+  const [unawaited, awaited] = (await alice.push({ name: 'unawaited', args: big }, { name: 'awaited', args: big })).body.results;
+  assert.equal(unawaited.status, 'rejected');
+  assert.equal(unawaited.error.code, 'document-too-large');
+  assert.deepEqual(unawaited.error, { ...awaited.error, message: awaited.error.message.replace('n2', 'n1') }, 'the same answer as a handler that awaited (and so threw)');
+  assert.equal((await fetch(`${stub.url}/healthz`)).status, 200);
+  assert.deepEqual((await alice.pullAll()).changes, []);
+});
+
+test("a handler's document call after it finished rejects with an error saying so, writes nothing and never crashes the server", async (t) => {
+  let saved: MutationContext | undefined;
+  const logged: string[] = [];
+  const app = { mutations: { keep: (ctx: MutationContext) => void (saved = ctx) } };
+  const stub = await stubFor(t, { app, logError: (message) => logged.push(message) });
+  const alice = client(stub.url, await login(stub.url));
+  assert.equal((await alice.push({ name: 'keep' })).body.results[0].status, 'applied');
+  // Unawaited too: nothing may reach Node's unhandled-rejection handler (the test runner fails on one).
+  void saved!.docs.put('notes', 'late', {});
+  await assert.rejects(saved!.forUser('bob').put('notes', 'late', {}), /put\(\) on ctx's documents was called after the handler of mutation 'keep' \(id 1\) had finished, so nothing was done.*Await every/);
+  assert.equal(logged.length, 2, 'each late call is logged: the app has a bug');
+  assert.match(logged[0]!, /mutation handler 'keep' used ctx after it finished/);
+  assert.equal((await fetch(`${stub.url}/healthz`)).status, 200);
+  assert.deepEqual((await alice.pullAll()).changes, [], 'nothing written');
 });
 
 test('a seed runs once per data directory; an unknown seed fails start-up naming the known ones', async () => {
