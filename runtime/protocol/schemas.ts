@@ -3,7 +3,7 @@
 // two cannot drift apart.
 import * as v from 'valibot';
 import { MAX_MUTATIONS_PER_PUSH, PROTOCOL_VERSION } from './version.js';
-import { MAX_NESTING_DEPTH, checkJsonValue, isWellFormed } from './values.js';
+import { MAX_NESTING_DEPTH, RESERVED_FIELDS, checkJsonValue, isWellFormed, reservedFieldMessage } from './values.js';
 import type {
   BuiltinMutationName,
   DocumentValue,
@@ -64,7 +64,11 @@ const setOp = v.object({
   name: v.picklist(['addToSet', 'removeFromSet']),
   collection,
   key,
-  field: name('field', 128),
+  // A set op writes its field at the document's top level, like a put's value: the same names are refused.
+  field: v.pipe(
+    name('field', 128),
+    v.check((f) => !RESERVED_FIELDS.includes(f), (issue) => reservedFieldMessage(String(issue.input))),
+  ),
   values: boundedArray(
     v.union([v.pipe(v.string(), v.check(isWellFormed, 'set values must be well-formed Unicode (a lone UTF-16 surrogate)')), v.number()]),
     'values must be an array of strings or numbers',

@@ -12,6 +12,11 @@ import { COMPUTED_FIELD, REV_FIELD, WORDS_FIELD } from './fields.js';
  */
 export const RESERVED_FIELDS: readonly string[] = ['__proto__', WORDS_FIELD, COMPUTED_FIELD, REV_FIELD];
 
+/** Why `field` cannot be used: the message every refusal of a {@link RESERVED_FIELDS} name gives. */
+export function reservedFieldMessage(field: string): string {
+  return `'${field}' is a reserved field name (${RESERVED_FIELDS.join(', ')}); rename the field`;
+}
+
 /** Deepest nesting of objects and arrays any server must accept; servers may be configured lower. */
 export const MAX_NESTING_DEPTH = 64;
 
@@ -65,7 +70,7 @@ export function checkJsonValue(value: unknown, options: { depth: number; topLeve
       const at = `${item.path}.${key}`;
       if (!isWellFormed(key)) return `${item.path}: the field name ${JSON.stringify(key)} has a lone UTF-16 surrogate (not well-formed Unicode)`;
       if (key === '__proto__' || (options.topLevel && item.depth === 0 && RESERVED_FIELDS.includes(key))) {
-        return `${at}: '${key}' is a reserved field name (${RESERVED_FIELDS.join(', ')}); rename the field`;
+        return `${at}: ${reservedFieldMessage(key)}`;
       }
       stack.push({ value: (v as Record<string, unknown>)[key], path: at, depth: item.depth + 1 });
     }

@@ -71,6 +71,22 @@ test('__proto__ and the store\'s hidden fields are refused as field names (never
   assert.deepEqual((await c.pullAll()).changes[0].value, value);
 });
 
+test("addToSet and removeFromSet refuse __proto__ and the store's hidden fields as their field, like a put; other fields apply", async (t) => {
+  const stub = await stubFor(t);
+  const c = client(stub.url, await login(stub.url));
+  for (const name of ['addToSet', 'removeFromSet']) {
+    for (const field of ['__proto__', '$rev', '$words', '$computed']) {
+      const r = await c.push({ name, collection: 'notes', key: 'k', field, values: ['x'] });
+      assert.equal(r.status, 400, `${name} ${field}`);
+      assert.equal(r.body.error.code, 'invalid-request');
+      assert.match(r.body.error.message, new RegExp(`mutations\\.0\\.field: '\\${field}' is a reserved field name .*; rename the field`));
+    }
+  }
+  const ok = await c.push({ name: 'addToSet', collection: 'notes', key: 'k', field: 'tags', values: ['x'] });
+  assert.equal(ok.body.results[0].status, 'applied');
+  assert.deepEqual((await c.pullAll()).changes.map((ch: { key: string; value: unknown }) => [ch.key, ch.value]), [['k', { tags: ['x'] }]], 'nothing else was written');
+});
+
 test('nesting far beyond the limit answers 400 (never a 5xx or a crash), and the server keeps serving', async (t) => {
   const errors: unknown[] = [];
   const stub = await stubFor(t, { logError: (_m, err) => errors.push(err) });
