@@ -4,6 +4,7 @@ import * as crypto from 'node:crypto';
 import { createHash, randomBytes } from 'node:crypto';
 import { HttpError } from './http.js';
 import { setNewest } from './newest-map.js';
+import { DEFAULT_STUB_LIMITS } from './limits.js';
 import { checkHash, isHashed, verifyNothing, verifyPassword } from './passwords.js';
 import { DEFAULT_SESSION_TTL_MS, type Storage } from './storage/types.js';
 
@@ -38,6 +39,8 @@ export interface AuthOptions {
   sessionTtlMs?: number;
   /** The clock (ms since epoch). Default `Date.now`. */
   now?: () => number;
+  /** Live sessions kept per user; a sign-in past it ends the least recently used. Default 100 (`--max-sessions`). */
+  maxSessions?: number;
 }
 
 /** The SHA-256 (hex) of a bearer token: what the storage keeps instead of the token. */
@@ -103,6 +106,7 @@ export class Auth {
   readonly #ttl: number;
   readonly #now: () => number;
   readonly #anyHashed: boolean;
+  readonly #maxSessions: number;
   readonly #known = new Map<string, { user: string; expiresAt: number }>();
 
   constructor(storage: Storage, users: readonly StubUser[], options: AuthOptions = {}) {
@@ -113,6 +117,7 @@ export class Auth {
     // `infinity` from --session-ttl: a century, which every storage can hold as an integer.
     this.#ttl = Math.min(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, 100 * 365 * 86_400_000);
     this.#now = options.now ?? Date.now;
+    this.#maxSessions = options.maxSessions ?? DEFAULT_STUB_LIMITS.sessionsPerUser;
   }
 
   /** The configured user names. */
@@ -129,7 +134,9 @@ export class Auth {
       throw new HttpError('bad-credentials', `Unknown user '${user}' or wrong password. The stub's users are set with --users name:password.`);
     }
     const token = randomBytes(24).toString('base64url');
-    await this.#storage.createSession(tokenHash(token), user, this.#now() + this.#ttl);
+    // Expired sessions and the user's oldest beyond the cap go with it: the table stays bounded.
+    const now = this.#now();
+    await this.#storage.createSession(tokenHash(token), user, now + this.#ttl, now, this.#maxSessions);
     return token;
   }
 

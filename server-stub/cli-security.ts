@@ -12,6 +12,7 @@ export const SECURITY_HELP = `  --max-document <size>      largest document, e.g
   --max-push-response <size> a push whose answer passes this many bytes is refused (default 32m)
   --max-push-writes <size>   a push stops once it has written this many bytes; the rest is sent again (default 8m)
   --max-clients <n>          most client ids (devices, browser profiles) per user (default 1000)
+  --max-sessions <n>         most sign-ins kept per user; a new one ends the least recently used (default 100)
   --push-rate <n>/<t>        pushes per user, e.g. 1200/1m, or off (default 1200/1m)
   --login-rate <n>/<t>       failed sign-ins per name and per address (default 10/1m)
   --jwt-issuer <iss>         accept JWTs from the app's identity provider with this issuer
@@ -30,6 +31,7 @@ export const SECURITY_FLAGS = {
   'max-push-response': { type: 'string' },
   'max-push-writes': { type: 'string' },
   'max-clients': { type: 'string' },
+  'max-sessions': { type: 'string' },
   'push-rate': { type: 'string' },
   'login-rate': { type: 'string' },
   'jwt-issuer': { type: 'string' },
@@ -55,6 +57,7 @@ export function securityOptions(values: Values, env: NodeJS.ProcessEnv = process
   if (values['max-push-response'] !== undefined) limits.pushResponseBytes = parseBytes(values['max-push-response'], '--max-push-response');
   if (values['max-push-writes'] !== undefined) limits.pushWriteBytes = parseBytes(values['max-push-writes'], '--max-push-writes');
   if (values['max-clients'] !== undefined) limits.clientsPerUser = count(values['max-clients'], '--max-clients');
+  if (values['max-sessions'] !== undefined) limits.sessionsPerUser = count(values['max-sessions'], '--max-sessions');
   if (values['push-rate'] !== undefined) limits.pushRate = parseRate(values['push-rate'], '--push-rate');
   if (values['login-rate'] !== undefined) limits.loginRate = parseRate(values['login-rate'], '--login-rate');
   const issuer = values['jwt-issuer'];

@@ -37,6 +37,8 @@ const MIGRATIONS: Array<string | ((db: Db) => void)> = [
   // 3: each client's latest push's outcomes (server-stub/push-record.ts), so a retry after a lost
   // answer hears how its mutations went. NULL for clients of older versions: bare duplicates.
   `ALTER TABLE clients ADD COLUMN outcomes TEXT;`,
+  // 4: each sign-in keeps at most --max-sessions of its user's sessions, found by this index.
+  `CREATE INDEX sessions_by_user ON sessions (user, expires_at);`,
 ];
 
 /** The schema version this build writes. */

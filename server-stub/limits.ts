@@ -32,6 +32,12 @@ export interface StubLimits {
    * end. Default 1000 (a new client id comes with each new browser profile or cleared site data).
    */
   clientsPerUser: number;
+  /**
+   * Live sessions (sign-ins) per user (`--max-sessions`): each sign-in past it ends the user's least
+   * recently used ones. Every sign-in also deletes expired sessions, so the table cannot grow
+   * without end. Default 100.
+   */
+  sessionsPerUser: number;
   /** Pushes per user (`--push-rate`). Default 1200 per minute. */
   pushRate: Rate;
   /** Failed logins per user name and per client address (`--login-rate`). Default 10 per minute. */
@@ -44,6 +50,7 @@ export const DEFAULT_STUB_LIMITS: StubLimits = {
   pushResponseBytes: 32 * 1024 * 1024,
   pushWriteBytes: 8 * 1024 * 1024,
   clientsPerUser: 1000,
+  sessionsPerUser: 100,
   pushRate: { count: 1200, periodMs: 60_000 },
   loginRate: { count: 10, periodMs: 60_000 },
 };
@@ -51,7 +58,7 @@ export const DEFAULT_STUB_LIMITS: StubLimits = {
 /** Fills in defaults and checks ranges. @throws Error naming the option. */
 export function resolveLimits(partial: Partial<StubLimits> = {}): StubLimits {
   const limits = { ...DEFAULT_STUB_LIMITS, ...partial };
-  for (const key of ['documentBytes', 'depth', 'setSize', 'pullBytes', 'pushResponseBytes', 'pushWriteBytes', 'clientsPerUser'] as const) {
+  for (const key of ['documentBytes', 'depth', 'setSize', 'pullBytes', 'pushResponseBytes', 'pushWriteBytes', 'clientsPerUser', 'sessionsPerUser'] as const) {
     if (!Number.isSafeInteger(limits[key]) || limits[key] < 1) throw new Error(`limits.${key} must be a whole number of 1 or more, got ${limits[key]}.`);
   }
   // One conflict carries a whole document: below this, a single mutation could never be answered.

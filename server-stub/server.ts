@@ -130,7 +130,7 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
   const logError = options.logError ?? ((message: string, err: unknown) => (err === undefined ? console.error(`outpost-stub: ${message}`) : console.error(`outpost-stub: ${message}`, err)));
   const now = options.now ?? Date.now;
   const storage = await openStorage({ db: options.db, dataDir, poolSize: options.dbPoolSize, log: logError });
-  const auth = new Auth(storage, options.users ?? (options.identity ? [] : (app.users ?? DEFAULT_USERS)), { sessionTtlMs: options.sessionTtlMs, now });
+  const auth = new Auth(storage, options.users ?? (options.identity ? [] : (app.users ?? DEFAULT_USERS)), { sessionTtlMs: options.sessionTtlMs, now, maxSessions: limits.sessionsPerUser });
   try {
     if (options.seed !== undefined) await runSeed(storage, app, options.seed, auth.users, now(), options.seedSize);
   } catch (err) {

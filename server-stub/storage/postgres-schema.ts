@@ -192,6 +192,8 @@ const MIGRATIONS: string[] = [
   // (Same minutes, load 33-37: ~0.57x of migration 4's backend CPU per push, batches of 16.)
   PUSH_BATCH_V5,
   MIGRATION_6,
+  // Each sign-in keeps at most --max-sessions of its user's sessions, found by this index.
+  `CREATE INDEX outpost_sessions_by_owner ON outpost_sessions (owner, expires_at);`,
 ];
 
 /** The schema version this build writes. */

@@ -10,7 +10,7 @@ import { guardDriver } from './postgres-guard.js';
 import { inTransaction, type TxSql } from './postgres-begin.js';
 import { PushBatcher, type BatchArgs } from './postgres-batch.js';
 import { pageEnd } from './pull-page.js';
-import { StorageUnavailable, type PlainWrite, type PullSnapshot, type PushOutcome, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
+import { EXPIRED_SESSIONS_PER_LOGIN, StorageUnavailable, type PlainWrite, type PullSnapshot, type PushOutcome, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
 
 /** Options of {@link PostgresStorage.open}. */
 export interface PostgresOptions {
@@ -249,8 +249,21 @@ export class PostgresStorage implements Storage {
     });
   }
 
-  async createSession(tokenHash: string, user: string, expiresAt: number): Promise<void> {
-    await io('write', () => this.#sql`INSERT INTO outpost_sessions (token_hash, owner, created_at, expires_at) VALUES (${tokenHash}, ${user}, ${Date.now()}, ${expiresAt})`);
+  async createSession(tokenHash: string, user: string, expiresAt: number, now: number, maxPerUser: number): Promise<void> {
+    // One statement, one round trip. Its DELETEs see the table as before the INSERT: the user keeps
+    // the newest maxPerUser - 1 sessions besides the new one. Expired rows another node is deleting
+    // at the same time are skipped, not waited for.
+    await io(
+      'write',
+      () => this.#sql`WITH added AS (
+          INSERT INTO outpost_sessions (token_hash, owner, created_at, expires_at) VALUES (${tokenHash}, ${user}, ${Date.now()}, ${expiresAt})
+        ), expired AS (
+          DELETE FROM outpost_sessions WHERE token_hash IN (
+            SELECT token_hash FROM outpost_sessions WHERE expires_at <= ${now} LIMIT ${EXPIRED_SESSIONS_PER_LOGIN} FOR UPDATE SKIP LOCKED)
+        )
+        DELETE FROM outpost_sessions WHERE owner = ${user} AND token_hash NOT IN (
+          SELECT token_hash FROM outpost_sessions WHERE owner = ${user} ORDER BY expires_at DESC, created_at DESC LIMIT ${maxPerUser - 1})`,
+    );
   }
 
   findSession(tokenHash: string, now: number): Promise<SessionRow | undefined> {

@@ -20,7 +20,7 @@ import { close as closeFd, fdatasync, openSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Change, DocumentValue } from '../../runtime/protocol/index.js';
 import { openDb, type Db } from '../db.js';
-import { StorageUnavailable, type PlainWrite, type PushOutcome, type PullSnapshot, type SessionRow, type Storage, type StorageTx } from './types.js';
+import { EXPIRED_SESSIONS_PER_LOGIN, StorageUnavailable, type PlainWrite, type PushOutcome, type PullSnapshot, type SessionRow, type Storage, type StorageTx } from './types.js';
 import { Refused, applyPlain, type BatchReply, type PlainPush, type WriterFault } from './sqlite-plain.js';
 import { SqliteTx, io, rollBack, txStatements, type DocRow } from './sqlite-tx.js';
 import { WriterThread } from './sqlite-writer-thread.js';
@@ -55,6 +55,12 @@ function statements(db: Db) {
     createSession: db.prepare<[string, string, number, number]>('INSERT INTO sessions (token_hash, user, created_at, expires_at) VALUES (?, ?, ?, ?)'),
     extendSession: db.prepare<[number, string]>('UPDATE sessions SET expires_at = ? WHERE token_hash = ?'),
     revokeSession: db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?'),
+    dropExpiredSessions: db.prepare<[number, number], { token_hash: string }>(
+      'DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE expires_at <= ? LIMIT ?) RETURNING token_hash',
+    ),
+    dropSessionsOverCap: db.prepare<[string, string, number], { token_hash: string }>(
+      'DELETE FROM sessions WHERE user = ? AND rowid NOT IN (SELECT rowid FROM sessions WHERE user = ? ORDER BY expires_at DESC, created_at DESC LIMIT ?) RETURNING token_hash',
+    ),
   };
 }
 
@@ -487,9 +493,13 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  createSession(tokenHash: string, user: string, expiresAt: number): Promise<void> {
+  createSession(tokenHash: string, user: string, expiresAt: number, now: number, maxPerUser: number): Promise<void> {
     // Not cached here: the commit may still fail. The first request with the token reads it.
-    return this.#enqueueSync(() => void this.#s.createSession.run(tokenHash, user, Date.now(), expiresAt));
+    return this.#enqueueSync(() => {
+      this.#s.createSession.run(tokenHash, user, Date.now(), expiresAt);
+      const dropped = [...this.#s.dropExpiredSessions.all(now, EXPIRED_SESSIONS_PER_LOGIN), ...this.#s.dropSessionsOverCap.all(user, user, maxPerUser)];
+      for (const row of dropped) this.#sessions.delete(row.token_hash);
+    });
   }
 
   findSession(tokenHash: string, now: number): Promise<SessionRow | undefined> {

@@ -6,6 +6,9 @@ import type { Change, CurrentDocument, DocumentValue } from '../../runtime/proto
 /** How long a session lasts after its last use unless configured otherwise: 30 days. */
 export const DEFAULT_SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
+/** Expired sessions (of any user) each sign-in deletes at most: the sweep's work per login is bounded. */
+export const EXPIRED_SESSIONS_PER_LOGIN = 1000;
+
 /** A document as stored: live (`value`) or a tombstone (`deleted`). */
 export type StoredDocument = CurrentDocument;
 
@@ -129,8 +132,12 @@ export interface Storage {
   position(user: string): Promise<{ seq: number; compactedSeq: number }>;
   /** Removes the user's tombstones last changed at or before `cutoff` (ms) and raises compactedSeq. */
   compact(user: string, cutoff: number): Promise<void>;
-  /** Stores a new session. `tokenHash` is the SHA-256 of the token: tokens are never stored. */
-  createSession(tokenHash: string, user: string, expiresAt: number): Promise<void>;
+  /**
+   * Stores a new session (`tokenHash` is the SHA-256 of the token: tokens are never stored), then
+   * deletes up to {@link EXPIRED_SESSIONS_PER_LOGIN} sessions expired at `now` (any user's) and the
+   * user's sessions beyond the newest `maxPerUser`, least recently used (earliest expiry) first.
+   */
+  createSession(tokenHash: string, user: string, expiresAt: number, now: number, maxPerUser: number): Promise<void>;
   /** The unexpired session with this token hash, if any. */
   findSession(tokenHash: string, now: number): Promise<SessionRow | undefined>;
   /** Moves a session's expiry (sliding expiry). */

@@ -121,7 +121,7 @@ for (const from of [3, 4]) test(`a PostgreSQL data store at schema ${from} is mi
     }
     const [{ value }] = await sql<Array<{ value: string }>>`SELECT value FROM outpost_meta WHERE key = 'schema_version'`;
     assert.equal(Number(value), PG_SCHEMA_VERSION);
-    assert.equal(PG_SCHEMA_VERSION, 6);
+    assert.equal(PG_SCHEMA_VERSION, 7);
     const [{ now }] = await sql<Array<{ now: string }>>`SELECT md5(prosrc) AS now FROM pg_proc WHERE proname IN ('outpost_push_batch', 'outpost_push_writes') AND pronamespace = current_schema()::regnamespace ORDER BY proname LIMIT 1`;
     assert.notEqual(now, source, 'migration 5 replaced the batch function (or migration 4 installed it)');
   } finally {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import { Auth } from '../../server-stub/auth.js';
+import { securityOptions } from '../../server-stub/cli-security.js';
 import { openStorage } from '../../server-stub/storage/index.js';
 import { SessionCache } from '../../server-stub/storage/session-cache.js';
 import { eachBackend, storageFor, stubFor, login, post, tempDir } from './helpers.js';
@@ -40,6 +41,44 @@ eachBackend('sessions store only a SHA-256 of the token; a token works until it 
   const expired = await pull();
   assert.equal(expired.status, 401);
   assert.match(expired.body.error.message, /expired/);
+});
+
+/** The stored sessions of a stub: [user, expires_at] rows. */
+async function storedSessions(stub: { dataDir: string; db?: string }, backend: string): Promise<Array<{ user: string; expires: number }>> {
+  if (backend === 'sqlite') {
+    const db = new Database(join(stub.dataDir, 'outpost.sqlite'), { readonly: true });
+    const rows = db.prepare('SELECT user, expires_at AS expires FROM sessions').all() as Array<{ user: string; expires: number }>;
+    db.close();
+    return rows;
+  }
+  const sql = postgres(stub.db!, { max: 1 });
+  const rows = await sql<Array<{ user: string; expires: string }>>`SELECT owner AS user, expires_at AS expires FROM outpost_sessions`;
+  await sql.end();
+  return rows.map((r) => ({ user: r.user, expires: Number(r.expires) }));
+}
+
+eachBackend('each sign-in deletes expired sessions and keeps at most --max-sessions per user, ending the least recently used', async (t, backend) => {
+  let now = 1_700_000_000_000;
+  const stub = await stubFor(t, { sessionTtlMs: 100_000, now: () => now, users: [{ user: 'alice', password: 'alice' }, { user: 'bob', password: 'bob' }] }, backend);
+  // Before, each of these stayed a row forever.
+  for (let i = 0; i < 150; i++) await login(stub.url);
+  await login(stub.url, 'bob');
+  assert.deepEqual((await storedSessions(stub, backend)).filter((r) => r.user === 'alice').length, 100, 'the default --max-sessions is 100');
+  now += 200_000;
+  await login(stub.url, 'bob');
+  assert.deepEqual((await storedSessions(stub, backend)).map((r) => r.user), ['bob'], "every expired session went, other users' too");
+
+  const capped = await stubFor(t, { sessionTtlMs: 100_000, now: () => now, limits: { sessionsPerUser: 3 } }, backend);
+  const pull = (token: string) => post(`${capped.url}/sync/v1/pull`, { protocol: 1, clientId: 'c', cursor: null }, { token });
+  const [first, second, third] = [await login(capped.url), await login(capped.url), await login(capped.url)];
+  now += 5_000;
+  assert.equal((await pull(first!)).status, 200, 'used: its expiry moves past the others');
+  const fourth = await login(capped.url);
+  assert.equal((await pull(second!)).status, 401, 'the least recently used sign-in ended');
+  for (const token of [first!, third!, fourth]) assert.equal((await pull(token)).status, 200);
+  assert.equal((await storedSessions(capped, backend)).length, 3);
+  assert.deepEqual(securityOptions({ 'max-sessions': '5' }).limits, { sessionsPerUser: 5 });
+  assert.throws(() => securityOptions({ 'max-sessions': '0' }), /--max-sessions must be a whole number of 1 or more, got '0'/);
 });
 
 eachBackend('a revoked token answers 401 at once', async (t, backend) => {

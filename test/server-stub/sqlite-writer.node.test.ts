@@ -101,8 +101,8 @@ test('SQLite writer thread: a session revoked on the main connection or by anoth
   const { dir, storage } = await open(t);
   const hash = (token: string) => createHash('sha256').update(token).digest('hex');
   const far = Date.now() + 3_600_000;
-  await storage.createSession(hash('one'), 'alice', far);
-  await storage.createSession(hash('two'), 'alice', far);
+  await storage.createSession(hash('one'), 'alice', far, Date.now(), 100);
+  await storage.createSession(hash('two'), 'alice', far, Date.now(), 100);
   assert.equal(await storage.applyWrites('alice', 'c1', 1, 1, [put('a')], Date.now(), hash('one')), 'applied');
   assert.equal(await storage.applyWrites('alice', 'c2', 1, 1, [put('b')], Date.now(), hash('two')), 'applied', 'both sessions now cached by the thread');
   assert.equal(await storage.applyWrites('bob', 'c3', 1, 1, [put('c')], Date.now(), hash('one')), 'unauthorized', "alice's session does not admit bob");
