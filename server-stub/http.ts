@@ -122,9 +122,24 @@ export function checkProtocol(body: unknown): void {
   if (body && typeof body === 'object' && 'protocol' in body && body.protocol !== undefined && body.protocol !== PROTOCOL_VERSION) {
     throw new HttpError(
       'unsupported-protocol',
-      `This server speaks sync protocol ${PROTOCOL_VERSION}, the request asked for ${JSON.stringify(body.protocol)}. Update the client or the server so they match.`,
+      `This server speaks sync protocol ${PROTOCOL_VERSION}, the request asked for ${describeValue(body.protocol)}. Update the client or the server so they match.`,
     );
   }
+}
+
+/** Longest part of a string a message quotes from a request. */
+const QUOTED_CHARS = 40;
+
+/**
+ * A short description of a value taken from a request, for an error message: a string or number
+ * quoted (clipped to 40 characters), an object or array by its type. Never serialised whole: a
+ * 1 MB string came back whole in the answer, and a deeply nested array overflowed the stack.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > QUOTED_CHARS ? `${value.slice(0, QUOTED_CHARS)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /**

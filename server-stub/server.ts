@@ -9,7 +9,7 @@ import { resolveLimits, type StubLimits } from './limits.js';
 import { BASE_HEADERS, allowedOrigin, hostName, isLoopback, loopbackHostHeader, parseOrigins } from './headers.js';
 import { Auth, DEFAULT_USERS, type StubUser } from './auth.js';
 import { EventHub } from './events.js';
-import { HttpError, sendError, sendJson } from './http.js';
+import { HttpError, describeValue, sendError, sendJson } from './http.js';
 import { handleRoute, headCursor, type RouteDeps } from './routes.js';
 import { loadApp, type StubApp } from './app.js';
 import { runSeed } from './seed.js';
@@ -157,7 +157,7 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
     : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://x');
+    const url = requestUrl(req);
     if (await handleRoute(deps, req, res, url, requestId)) return;
     if (serveStatic && (await serveStatic(req, res))) return;
     req.resume();
@@ -261,6 +261,16 @@ function crossOrigin(req: IncomingMessage): boolean {
     return new URL(origin).host !== req.headers.host;
   } catch {
     return true; // `null` (sandboxed frames, file: pages) and garbage are not this origin
+  }
+}
+
+/** The request target as a URL; 400 naming it when it is none (`//`, `//a:b`, `//[` make URL throw). */
+function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', 'http://x');
+  } catch {
+    req.resume();
+    throw new HttpError('invalid-request', `The request target ${describeValue(req.url)} is not a valid path. Send a path that starts with a single '/', e.g. /sync/v1/pull.`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { stubFor, login, post, client } from './helpers.js';
 
 const expectError = (r: { status: number; body: { error?: { code: string; message: string } } }, status: number, code: string) => {
@@ -72,6 +73,44 @@ test('bad bodies answer 400/415/422/426 JSON errors and the server keeps serving
   const bad = await post(push, { protocol: 1, clientId: 'c', mutations: [{ id: 1, name: 'put', collection: 'n', key: 'k', baseRev: 'x', value: {} }] }, { token });
   assert.match(bad.body.error.message, /mutations\.0\.baseRev/);
   assert.deepEqual((await fetch(`${stub.url}/healthz`).then((r) => r.json())), { ok: true });
+});
+
+test('request targets URL cannot parse answer 400 naming the target, and nothing is logged as a failure', async (t) => {
+  const logged: string[] = [];
+  const stub = await stubFor(t, { logError: (message) => logged.push(message) });
+  for (const target of ['//', '//a:b', '//[']) {
+    // Raw: fetch would normalise these before sending them.
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(stub.port, '127.0.0.1', () => socket.end(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+      let text = '';
+      socket.on('data', (chunk) => (text += String(chunk)));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    assert.match(raw, /^HTTP\/1\.1 400 /, target);
+    const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
+    assert.equal(body.error.code, 'invalid-request');
+    assert.ok(body.error.message.includes(`The request target ${JSON.stringify(target)} is not a valid path`), body.error.message);
+  }
+  assert.deepEqual(logged, []);
+});
+
+test("a protocol value that is deeply nested or huge answers a short 426 describing it, and nothing is logged as a failure", async (t) => {
+  const logged: string[] = [];
+  const stub = await stubFor(t, { logError: (message) => logged.push(message) });
+  const token = await login(stub.url);
+  const deep = `${'['.repeat(400_000)}${']'.repeat(400_000)}`;
+  for (const [path, rest] of [['/auth/v1/login', '"user":"a","password":"b"'], ['/sync/v1/push', '"clientId":"c","mutations":[]']]) {
+    // Before, JSON.stringify of it overflowed the stack: a 500 and a logged stack.
+    const nested = await post(`${stub.url}${path}`, `{"protocol":${deep},${rest}}`, { token, raw: true });
+    expectError(nested, 426, 'unsupported-protocol');
+    assert.match(nested.body.error.message, /asked for an array\. Update the client or the server/);
+  }
+  const huge = await post(`${stub.url}/auth/v1/login`, { protocol: 'x'.repeat(1_000_000), user: 'a', password: 'b' });
+  expectError(huge, 426, 'unsupported-protocol');
+  assert.ok(JSON.stringify(huge.body).length < 300, 'the value is clipped, not echoed whole');
+  assert.match(huge.body.error.message, /asked for "x{40}…"/);
+  assert.deepEqual(logged, []);
 });
 
 test('unknown routes answer 404 and wrong methods 405 with an Allow header', async (t) => {
