@@ -3,6 +3,7 @@ import type { StubOptions } from './server.js';
 import type { StubLimits } from './limits.js';
 import { parseRate } from './rate-limit.js';
 import { hashPassword } from './passwords.js';
+import { isIP } from 'node:net';
 
 /** Help lines for these flags. */
 export const SECURITY_HELP = `  --max-document <size>      largest document, e.g. 256k, 1m (default 256k)
@@ -15,6 +16,9 @@ export const SECURITY_HELP = `  --max-document <size>      largest document, e.g
   --max-sessions <n>         most sign-ins kept per user; a new one ends the least recently used (default 100)
   --push-rate <n>/<t>        pushes per user, e.g. 1200/1m, or off (default 1200/1m)
   --login-rate <n>/<t>       failed sign-ins per name and per address (default 10/1m)
+  --trust-proxy <list>       your reverse proxies' addresses, e.g. 127.0.0.1,::1: a request from one
+                             counts under the right-most X-Forwarded-For address that is not one
+                             (default none: X-Forwarded-For is ignored)
   --jwt-issuer <iss>         accept JWTs from the app's identity provider with this issuer
   --jwt-audience <aud>       ... and this audience; the key is $OUTPOST_JWT_SECRET (HS256)
   --jwks-url <url>           ... or the provider's JWKS (RS256/ES256)
@@ -34,6 +38,7 @@ export const SECURITY_FLAGS = {
   'max-sessions': { type: 'string' },
   'push-rate': { type: 'string' },
   'login-rate': { type: 'string' },
+  'trust-proxy': { type: 'string' },
   'jwt-issuer': { type: 'string' },
   'jwt-audience': { type: 'string' },
   'jwks-url': { type: 'string' },
@@ -48,7 +53,7 @@ type Values = { [K in keyof typeof SECURITY_FLAGS]?: (typeof SECURITY_FLAGS)[K][
  * (a secret on the command line would show in `ps` and shell history).
  * @throws Error naming the flag whose value is wrong.
  */
-export function securityOptions(values: Values, env: NodeJS.ProcessEnv = process.env): Pick<StubOptions, 'limits' | 'identity' | 'allowDemoUsers'> {
+export function securityOptions(values: Values, env: NodeJS.ProcessEnv = process.env): Pick<StubOptions, 'limits' | 'identity' | 'allowDemoUsers' | 'trustProxy'> {
   const limits: Partial<StubLimits> = {};
   if (values['max-document'] !== undefined) limits.documentBytes = parseBytes(values['max-document'], '--max-document');
   if (values['max-depth'] !== undefined) limits.depth = count(values['max-depth'], '--max-depth');
@@ -71,6 +76,7 @@ export function securityOptions(values: Values, env: NodeJS.ProcessEnv = process
     limits,
     identity: wantsJwt ? { issuer: issuer!, audience: audience!, ...(jwksUrl !== undefined ? { jwksUrl } : { secret }) } : undefined,
     allowDemoUsers: values['allow-demo-users'],
+    trustProxy: values['trust-proxy'] === undefined ? undefined : trustedProxies(values['trust-proxy']),
   };
 }
 
@@ -81,6 +87,13 @@ export async function hashPasswordFromStdin(): Promise<string> {
   const password = text.replace(/\r?\n$/, '');
   if (!password) throw new Error('--hash-password reads the password on stdin, e.g. outpost-stub --hash-password < password.txt');
   return hashPassword(password);
+}
+
+function trustedProxies(text: string): string[] {
+  const list = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.find((address) => !isIP(address));
+  if (!list.length || bad !== undefined) throw new Error(`--trust-proxy must list IP addresses, e.g. --trust-proxy 127.0.0.1,::1, got '${bad ?? text}'.`);
+  return list;
 }
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };

@@ -1,6 +1,7 @@
 // Who is calling, and whether they may right now: bearer tokens (app-issued JWTs or built-in
 // sessions) and the per-user push and per-name/per-address login rate limits.
 import type { IncomingMessage } from 'node:http';
+import { isIPv4 } from 'node:net';
 import { PushCaller, type Auth } from './auth.js';
 import { HttpError, bearerToken } from './http.js';
 import { JwtVerifier } from './jwt.js';
@@ -14,9 +15,12 @@ export class Guard {
   readonly #limits: StubLimits;
   readonly #pushes: RateLimiter;
   readonly #failedLogins: RateLimiter;
+  readonly #trustProxy: ReadonlySet<string>;
 
-  constructor(auth: Auth, limits: StubLimits, jwt: JwtVerifier | undefined, now: () => number) {
+  /** @param trustProxy peer addresses of reverse proxies whose X-Forwarded-For is believed (see {@link clientAddress}). */
+  constructor(auth: Auth, limits: StubLimits, jwt: JwtVerifier | undefined, now: () => number, trustProxy: readonly string[] = []) {
     this.#auth = auth;
+    this.#trustProxy = new Set(trustProxy.map(plainAddress));
     this.#jwt = jwt;
     this.#limits = limits;
     this.#pushes = new RateLimiter(limits.pushRate, now);
@@ -51,7 +55,7 @@ export class Guard {
    * only failures count, so signing in again and again on the right password is never throttled.
    */
   async login<T>(req: IncomingMessage, user: string, attempt: () => Promise<T>): Promise<T> {
-    const keys = [`user:${user}`, `addr:${req.socket.remoteAddress ?? ''}`];
+    const keys = [`user:${user}`, `addr:${clientAddress(req, this.#trustProxy)}`];
     const blocked = Math.max(...keys.map((k) => this.#failedLogins.peek(k)));
     if (blocked) throw tooMany('failed sign-ins for this name or address', '--login-rate', this.#limits.loginRate, blocked);
     // Counted as failed while the password check runs (a scrypt check takes ~0.1 s): counted only
@@ -67,4 +71,25 @@ export class Guard {
       if (!failed) for (const k of keys) this.#failedLogins.refund(k);
     }
   }
+}
+
+/**
+ * The address a request came from: the peer's, unless the peer is a trusted proxy; then the
+ * right-most X-Forwarded-For hop that is not itself a trusted proxy (hops to its left are whatever
+ * the client claimed). Without trusted proxies the header is ignored: anyone can send it.
+ */
+export function clientAddress(req: IncomingMessage, trusted: ReadonlySet<string>): string {
+  const peer = plainAddress(req.socket.remoteAddress ?? '');
+  const header = req.headers['x-forwarded-for'];
+  if (!trusted.has(peer) || header === undefined) return peer;
+  const hops = (Array.isArray(header) ? header.join(',') : header).split(',').map((hop) => plainAddress(hop.trim())).filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) if (!trusted.has(hops[i]!)) return hops[i]!;
+  // Every hop a trusted proxy: the request started at the left-most one.
+  return hops[0] ?? peer;
+}
+
+/** An IPv4 address as itself, not as the IPv4-mapped IPv6 form a dual-stack socket reports. */
+function plainAddress(address: string): string {
+  const lower = address.toLowerCase();
+  return lower.startsWith('::ffff:') && isIPv4(lower.slice(7)) ? lower.slice(7) : lower;
 }

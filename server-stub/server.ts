@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createStaticHandler } from './static.js';
 import { checkStaticDir } from './static-dir.js';
@@ -60,6 +60,13 @@ export interface StubOptions {
    * this machine forwards with). Loopback names are always allowed.
    */
   allowedHosts?: string[];
+  /**
+   * Peer addresses of your reverse proxies (e.g. `['127.0.0.1']`). A request from one of them is
+   * counted, for the failed sign-in limit, under the right-most X-Forwarded-For address that is not
+   * one of them. Default none: X-Forwarded-For is ignored (any client can send it), and every
+   * client behind a proxy shares the proxy's address. See docs/security.md.
+   */
+  trustProxy?: string[];
   /** Serve source maps (`*.map`) from `staticDir`. Default false: they reveal the app's source. */
   sourceMaps?: boolean;
   /** Content-Security-Policy of served HTML pages. Default `DEFAULT_CSP` (see docs/security.md). */
@@ -118,6 +125,10 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
   // Bound to loopback, only loopback Host names are real: any other is a DNS-rebinding page.
   const checkHost = isLoopback(listenHost);
   const limits = resolveLimits(options.limits);
+  const trustProxy = options.trustProxy ?? [];
+  for (const address of trustProxy) {
+    if (!isIP(address)) throw new Error(`trustProxy (--trust-proxy) lists '${address}', which is not an IP address. List your reverse proxies' addresses as this server sees them, e.g. --trust-proxy 127.0.0.1,::1.`);
+  }
   const jwt = options.identity ? new JwtVerifier(options.identity) : undefined;
   // With the app's own identity provider and no explicit users there are no built-in accounts at all.
   const demoUsers = options.users === undefined && options.identity === undefined;
@@ -149,7 +160,7 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
     tombstoneRetentionMs: options.tombstoneRetentionMs ?? DEFAULT_TOMBSTONE_RETENTION_MS,
     limits,
     pullBytes: limits.pullBytes,
-    guard: new Guard(auth, limits, jwt, Date.now),
+    guard: new Guard(auth, limits, jwt, Date.now, trustProxy),
   };
   forwardPokes(storage, events, (user) => headCursor(deps, user), logError);
   const serveStatic = options.staticDir

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
 import { startStub } from '../../server-stub/index.js';
 import { hashPassword } from '../../server-stub/passwords.js';
+import { securityOptions } from '../../server-stub/cli-security.js';
 import { stubFor, login, client, post } from './helpers.js';
 
 test('users configured with scrypt hashes sign in with the password, never with the hash; a malformed hash stops the start', async (t) => {
@@ -71,4 +72,26 @@ test('failed sign-ins sent at once cannot get past --login-rate: an attempt coun
   const rights = await Promise.all(Array.from({ length: 2 }, () => post(`${ok.url}/auth/v1/login`, { user: 'carol', password: 'right' })));
   assert.deepEqual(rights.map((r) => r.status), [200, 200]);
   for (let i = 0; i < 3; i++) assert.equal((await post(`${ok.url}/auth/v1/login`, { user: 'carol', password: 'right' })).status, 200);
+});
+
+test('behind a trusted proxy (trustProxy) failed sign-ins count per X-Forwarded-For client: one client cannot lock out the others; untrusted, the header is ignored', async (t) => {
+  const attempt = (url: string, forwardedFor: string, user: string, password: string) =>
+    fetch(`${url}/auth/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': forwardedFor }, body: JSON.stringify({ user, password }) }).then((r) => r.status);
+  // The client claims an address (left); the proxy appends the one it saw (right-most).
+  const fromA = '192.0.2.77, 198.51.100.1';
+  const fromB = '198.51.100.2';
+  const proxied = await stubFor(t, { trustProxy: ['127.0.0.1'] });
+  for (let i = 0; i < 10; i++) assert.equal(await attempt(proxied.url, fromA, `mallory${i}`, 'wrong'), 401);
+  assert.equal(await attempt(proxied.url, fromA, 'mallory10', 'wrong'), 429, "A's own address is limited");
+  assert.equal(await attempt(proxied.url, fromB, 'bob', 'bob'), 200, 'another client behind the same proxy signs in');
+  assert.equal(await attempt(proxied.url, '198.51.100.1', 'alice', 'alice'), 429, 'the right-most hop is the address counted, not what the client claimed');
+
+  // Before, and still by default: the bucket is the socket's, whatever the header says.
+  const direct = await stubFor(t);
+  for (let i = 0; i < 10; i++) assert.equal(await attempt(direct.url, fromA, `mallory${i}`, 'wrong'), 401);
+  assert.equal(await attempt(direct.url, fromB, 'bob', 'bob'), 429, 'X-Forwarded-For is not trusted without trustProxy');
+
+  assert.deepEqual(securityOptions({ 'trust-proxy': '127.0.0.1, ::1' }).trustProxy, ['127.0.0.1', '::1']);
+  assert.throws(() => securityOptions({ 'trust-proxy': 'proxy.local' }), /--trust-proxy must list IP addresses.*got 'proxy\.local'/);
+  await assert.rejects(startStub({ port: 0, dataDir: ':memory:', trustProxy: ['nope'] }), /trustProxy \(--trust-proxy\) lists 'nope'/);
 });
