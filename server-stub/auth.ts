@@ -125,6 +125,11 @@ export class Auth {
     return [...this.#users.keys()];
   }
 
+  /** True when `user` is a built-in account (one of {@link Auth.users}). */
+  has(user: string): boolean {
+    return this.#users.has(user);
+  }
+
   /** Issues a token for a user whose password matches; 401 `bad-credentials` otherwise. */
   async login(user: string, password: string): Promise<string> {
     // Own entries only (a Map), and the same work for unknown names as for known ones.

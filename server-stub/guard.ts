@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import { isIPv4 } from 'node:net';
 import { PushCaller, type Auth } from './auth.js';
-import { HttpError, bearerToken } from './http.js';
+import { HttpError, bearerToken, describeValue } from './http.js';
 import { JwtVerifier } from './jwt.js';
 import type { StubLimits } from './limits.js';
 import { RateLimiter, tooMany } from './rate-limit.js';
@@ -30,7 +30,7 @@ export class Guard {
   /** The user of the request's bearer token: an app-issued JWT when configured, else a session. */
   async user(req: IncomingMessage, url: URL): Promise<string> {
     const token = bearerToken(req, url);
-    if (token && this.#jwt && JwtVerifier.looksLikeJwt(token)) return this.#jwt.userFor(token);
+    if (token && this.#jwt && JwtVerifier.looksLikeJwt(token)) return this.#jwtUser(token);
     return this.#auth.userFor(token);
   }
 
@@ -40,8 +40,22 @@ export class Guard {
    */
   async pushCaller(req: IncomingMessage, url: URL): Promise<PushCaller> {
     const token = bearerToken(req, url);
-    if (token && this.#jwt && JwtVerifier.looksLikeJwt(token)) return new PushCaller(await this.#jwt.userFor(token), undefined);
+    if (token && this.#jwt && JwtVerifier.looksLikeJwt(token)) return new PushCaller(await this.#jwtUser(token), undefined);
     return this.#auth.pushCaller(token);
+  }
+
+  // Data is kept by user name alone: a provider's `sub` equal to a built-in account's name would
+  // read and write that account's documents, so such a token is refused.
+  async #jwtUser(token: string): Promise<string> {
+    const user = await this.#jwt!.userFor(token);
+    if (this.#auth.has(user)) {
+      throw new HttpError(
+        'unauthorized',
+        `The token's 'sub' claim (${describeValue(user)}) is also the name of a built-in account of this server (--users), and the two must not share data, so the token is refused. Remove that account from --users, or have the identity provider issue other user ids.`,
+        { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+      );
+    }
+    return user;
   }
 
   /** 429 with Retry-After once `user` pushed more than the push rate allows. */

@@ -95,3 +95,20 @@ test('behind a trusted proxy (trustProxy) failed sign-ins count per X-Forwarded-
   assert.throws(() => securityOptions({ 'trust-proxy': 'proxy.local' }), /--trust-proxy must list IP addresses.*got 'proxy\.local'/);
   await assert.rejects(startStub({ port: 0, dataDir: ':memory:', trustProxy: ['nope'] }), /trustProxy \(--trust-proxy\) lists 'nope'/);
 });
+
+test("with JWT identity beside --users, a provider token whose sub names a built-in account is refused, never given that account's data", async (t) => {
+  const secret = 'shared-secret-shared-secret-shared-secret';
+  const stub = await stubFor(t, { identity: { issuer: 'https://id.test/', audience: 'mail', secret }, users: [{ user: 'alice', password: 'alice' }] });
+  const jwt = (sub: string) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://id.test/').setAudience('mail').setSubject(sub).setExpirationTime('5m').sign(new TextEncoder().encode(secret));
+  const alice = client(stub.url, await login(stub.url));
+  assert.equal((await alice.push({ name: 'put', collection: 'n', key: 'secret', baseRev: 0, value: { of: 'alice' } })).body.results[0].status, 'applied');
+  // Before, this token pulled the built-in alice's documents.
+  const impostor = client(stub.url, await jwt('alice'));
+  for (const r of [await impostor.pull(), await impostor.push({ name: 'put', collection: 'n', key: 'secret', baseRev: 1, value: { of: 'mallory' } })]) {
+    assert.equal(r.status, 401);
+    assert.equal(r.body.error.code, 'unauthorized');
+    assert.match(r.body.error.message, /'sub' claim \("alice"\) is also the name of a built-in account of this server \(--users\).*Remove that account from --users, or have the identity provider issue other user ids/);
+  }
+  assert.deepEqual((await alice.pullAll()).changes.map((c: { value: unknown }) => c.value), [{ of: 'alice' }]);
+  assert.equal((await client(stub.url, await jwt('dave')).pull()).status, 200, 'other subs work');
+});
