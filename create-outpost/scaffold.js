@@ -1,8 +1,11 @@
 // The starter app's copy step of create-outpost (index.js is the CLI).
 import { cpSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const here = new URL('.', import.meta.url).pathname;
+// Not URL.pathname: it keeps %20 for a space and gives /C:/… on Windows, so npx's cache under
+// "C:\Users\John Smith" would not be found.
+const here = fileURLToPath(new URL('.', import.meta.url));
 const { version } = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
 
 /**

@@ -1,0 +1,36 @@
+// create-outpost as npx runs it: the package copied out of the repository into a folder of its own
+// (npx unpacks it into a cache under the user's home, which may hold a space: "C:\Users\John Smith"),
+// its CLI run with node from another working directory.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const source = fileURLToPath(new URL('../../create-outpost', import.meta.url));
+
+/** Copies the files create-outpost publishes into `<tmp>/<parent>/package`; returns that folder and the work folder. */
+function installCopy(parent: string): { pkg: string; work: string; cleanup: () => void } {
+  const tmp = mkdtempSync(join(tmpdir(), 'outpost-cli-'));
+  const pkg = join(tmp, parent, 'package');
+  const { files } = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8')) as { files: string[] };
+  for (const f of ['package.json', ...files]) cpSync(join(source, f), join(pkg, f), { recursive: true });
+  const work = join(tmp, 'work');
+  mkdirSync(work);
+  return { pkg, work, cleanup: () => rmSync(tmp, { recursive: true, force: true }) };
+}
+
+test('create-outpost scaffolds when installed under a folder whose name has a space', () => {
+  const { pkg, work, cleanup } = installCopy('John Smith');
+  try {
+    execFileSync(process.execPath, [join(pkg, 'index.js'), 'my-app', '--no-install'], { cwd: work, encoding: 'utf8', stdio: 'pipe' });
+    const app = JSON.parse(readFileSync(join(work, 'my-app', 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
+    assert.equal(app.name, 'my-app');
+    assert.equal(app.dependencies.outpost, `^${(JSON.parse(readFileSync(join(source, 'package.json'), 'utf8')) as { version: string }).version}`);
+    assert.ok(existsSync(join(work, 'my-app', 'src/main.ts')));
+  } finally {
+    cleanup();
+  }
+});
