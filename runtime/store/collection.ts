@@ -50,7 +50,7 @@ function writeAll(os: ObjectStore, items: Prepared[], schema: CollectionSchema):
  * One collection of records. Each call is its own transaction, unless the collection came from
  * `store.transaction(…)`, where every call joins that transaction.
  */
-export class Collection<T extends StoredRecord = StoredRecord> {
+export class Collection<T extends object = StoredRecord> {
   /** The collection's name. */
   readonly name: string;
   readonly #schema: CollectionSchema;
@@ -76,7 +76,8 @@ export class Collection<T extends StoredRecord = StoredRecord> {
     }
     const words = this.#schema.words;
     return values.map((value) => {
-      const record = prepareRecord(value, this.#schema);
+      // Checked an object with its key above; its fields are read by name from here on.
+      const record = prepareRecord(value as StoredRecord, this.#schema);
       return { record, key: readKey(value, keyPath) as Key, text: words && textOf(record, words) };
     });
   }

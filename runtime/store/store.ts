@@ -1,5 +1,5 @@
 import { openDB, unwrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
-import { Collection, type Scope } from './collection.js';
+import { Collection, type Scope, type StoredRecord } from './collection.js';
 import { failure, loadMessages, StoreError, toStoreError } from './errors.js';
 import { mergeChanges, Observer, type ChangeMessage, type ChangeSet, type Follower, type WrittenValues } from './observers.js';
 import type { Key } from './query.js';
@@ -17,7 +17,8 @@ export interface OpenStoreOptions {
 
 /** The collections of one transaction, see {@link Store.transaction}. */
 export interface StoreTransaction {
-  collection<T extends Record<string, unknown> = Record<string, unknown>>(name: string): Collection<T>;
+  /** A collection of this transaction; `T` is its records' type (an interface or a type alias). */
+  collection<T extends object = StoredRecord>(name: string): Collection<T>;
   /** The underlying idb transaction, for what the collection API does not cover. */
   readonly raw: IDBPTransaction<unknown, string[], IDBTransactionMode>;
   /**
@@ -178,8 +179,11 @@ export class Store extends EventTarget {
     return this.#live.size;
   }
 
-  /** A collection; each of its calls runs in its own transaction. */
-  collection<T extends Record<string, unknown> = Record<string, unknown>>(name: string): Collection<T> {
+  /**
+   * A collection; each of its calls runs in its own transaction. `T` is its records' type, any
+   * object type (an interface needs no index signature); nothing checks it at run time.
+   */
+  collection<T extends object = StoredRecord>(name: string): Collection<T> {
     this.#assertCollection(name);
     const scope: Scope = {
       run: async (collection, mode, fn) => {

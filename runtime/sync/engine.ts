@@ -58,8 +58,8 @@ export interface SyncOptions {
  * name.
  */
 export interface MutationBatch {
-  put(collection: string, value: DocumentValue): void;
-  patch(collection: string, key: string, patch: DocumentValue): void;
+  put(collection: string, value: object): void;
+  patch(collection: string, key: string, patch: object): void;
   delete(collection: string, key: string): void;
   addToSet(collection: string, key: string, field: string, values: SetElement[]): void;
   removeFromSet(collection: string, key: string, field: string, values: SetElement[]): void;
@@ -203,7 +203,7 @@ export class Sync extends EventTarget {
     return {
       put: (collection, value) => {
         const keyPath = this.#o.store.schema.collections[collection]?.keyPath;
-        const key = value[keyPath!];
+        const key = (value as DocumentValue)[keyPath!];
         if (typeof key !== 'string') throw new TypeError(`sync.put('${collection}'): the value needs a string '${keyPath}' (its key).`);
         add({ name: 'put', collection, key, value });
       },
@@ -219,13 +219,16 @@ export class Sync extends EventTarget {
     return (await this.batch(record))[0];
   }
 
-  /** Creates or replaces a document (its key is read from the collection's key path). */
-  put(collection: string, value: DocumentValue): Promise<MutationHandle> {
+  /**
+   * Creates or replaces a document (its key is read from the collection's key path). `value` is
+   * any object type, an interface too; it is stored and sent as its JSON (a Date as its string).
+   */
+  put(collection: string, value: object): Promise<MutationHandle> {
     return this.#one((b) => b.put(collection, value));
   }
 
-  /** Sets some top-level fields of a document. */
-  patch(collection: string, key: string, patch: DocumentValue): Promise<MutationHandle> {
+  /** Sets some top-level fields of a document (`patch`: any object type, e.g. `Partial<Task>`). */
+  patch(collection: string, key: string, patch: object): Promise<MutationHandle> {
     return this.#one((b) => b.patch(collection, key, patch));
   }
 
