@@ -32,8 +32,14 @@ export interface MutationContext {
  * storage fails (disk full, database down) the whole push answers 503 and the client retries it,
  * even if the handler caught the error; only `ctx.reject()` (or throwing) gives a final `rejected`. On SQLite, pushes wait for each other
  * while a handler runs, so do no slow I/O (network calls) in one.
+ *
+ * `args` is what the client pushed: in TypeScript (or JSDoc), annotate it with its type (`args: SendArgs`,
+ * or write `MutationHandler<A>`), but nothing checks it against that type: check what you rely on
+ * and `ctx.reject()` the rest.
  */
-export type MutationHandler = (ctx: MutationContext, args: unknown) => void | Promise<void>;
+// A method's type, not a function's: TypeScript compares method parameters both ways, so a handler
+// whose `args` is annotated still fits `MutationHandler` (`unknown` args) in `mutations`.
+export type MutationHandler<A = unknown> = { handle(ctx: MutationContext, args: A): void | Promise<void> }['handle'];
 
 /** What a seed function receives. */
 export interface SeedContext {
@@ -59,8 +65,7 @@ export type SeedFunction = (ctx: SeedContext) => void | Promise<void>;
  * export default defineStubApp({
  *   users: [{ user: 'alice', password: 'alice' }, { user: 'bob', password: 'bob' }],
  *   mutations: {
- *     async sendMail(ctx, args) {
- *       const { id, to, subject } = args as { id: string; to: string; subject: string };
+ *     async sendMail(ctx, { id, to, subject }) {
  *       if (!ctx.users.includes(to)) ctx.reject('invalid-args', `No user '${to}' to send to.`);
  *       await ctx.docs.put('mail', id, { from: ctx.user, to, subject, labels: ['sent'] });
  *       await ctx.forUser(to).put('mail', id, { from: ctx.user, to, subject, labels: ['inbox'] });

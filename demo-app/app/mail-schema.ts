@@ -57,9 +57,8 @@ export const MAIL_APP = 'outpost-mail';
 export type SendMutationArgs = SendArgs & { sentAt: number };
 
 /** The optimistic SENT copy: what the server will write, minus its clock. */
-export function sendMutator(user: string): Mutator {
-  return async (tx, raw) => {
-    const args = raw as SendMutationArgs;
+export function sendMutator(user: string): Mutator<SendMutationArgs> {
+  return async (tx, args) => {
     const address = (email: string) => {
       const local = localUser(email);
       return local ? addressOf(local) : { name: email, email };

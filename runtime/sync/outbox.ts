@@ -14,13 +14,23 @@ export type ConflictPolicy =
   | 'merge'
   | ((conflict: { collection: string; key: string; base?: DocumentValue; mine?: DocumentValue; theirs?: DocumentValue }) => DocumentValue | undefined);
 
-/** A custom mutation's optimistic effect, run in the mutation's local transaction (and on rebase). */
-export type Mutator = (tx: MutatorTransaction, args: unknown) => Promise<void> | void;
+/**
+ * A custom mutation's optimistic effect, run in the mutation's local transaction (and on rebase).
+ * `args` is what `sync.custom(name, args)` was given: annotate it with its type, e.g.
+ * `mutators: { clearDone: async (tx, args: { ids: string[] }) => … }`, or write `Mutator<A>`.
+ * Nothing checks `args` against that type at run time.
+ */
+// A method's type, not a function's: TypeScript compares method parameters both ways, so a mutator
+// whose `args` is annotated still fits `Mutator` (`unknown` args) in `mutators: Record<string, Mutator>`.
+export type Mutator<A = unknown> = { mutate(tx: MutatorTransaction, args: A): Promise<void> | void }['mutate'];
 
 /** What a mutator may read and write: the synced collections. */
 export interface MutatorTransaction {
-  get(collection: string, key: string): Promise<DocumentValue | undefined>;
-  put(collection: string, value: DocumentValue): Promise<void>;
+  /** The document with this key, or undefined; `T` is its type (e.g. `tx.get<Task>('tasks', id)`), unchecked. */
+  get<T extends object = DocumentValue>(collection: string, key: string): Promise<T | undefined>;
+  /** Writes a document (its key is read from the collection's key path); any object type. */
+  put(collection: string, value: object): Promise<void>;
+  /** Deletes the document with this key. */
   delete(collection: string, key: string): Promise<void>;
 }
 
@@ -103,12 +113,13 @@ export class Outbox {
   mutatorTx(tx: Tx, beforeWrite?: (collection: string, key: string) => Promise<void>): MutatorTransaction {
     const check = (c: string) => this.checkSynced(c);
     return {
-      get: async (c, key) => {
+      get: async <T extends object>(c: string, key: string) => {
         check(c);
-        return (await tx.collection(c).get(key)) as DocumentValue | undefined;
+        return await tx.collection<T>(c).get(key);
       },
       // The document keeps the server rev it had: the mutator changes its value, not what it is based on.
-      put: async (c, value) => {
+      // Any object type comes in (MutatorTransaction.put); its fields are read by name here.
+      put: async (c, value: DocumentValue) => {
         check(c);
         const key = value[this.config.keyPaths[c]];
         if (typeof key !== 'string') return void (await tx.collection(c).put(value));
