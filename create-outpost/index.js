@@ -32,7 +32,9 @@ function main() {
       return;
     }
   }
-  console.log(`\nNext:\n  cd ${shown}${values['no-install'] ? '\n  npm install' : ''}\n  npm start   # the app on http://127.0.0.1:8787\n  npm test    # its tests in headless Chromium`);
+  // Before the packages are on npm, `npm install` answers 404: the packed ones install instead.
+  const install = "\n  npm install   # before Outpost is on npm: its packed packages instead (Outpost's README, 'Start an app')";
+  console.log(`\nNext:\n  cd ${shown}${values['no-install'] ? install : ''}\n  npm start   # the app on http://127.0.0.1:8787\n  npm test    # its tests in headless Chromium`);
 }
 
 try {

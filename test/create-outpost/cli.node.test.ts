@@ -34,3 +34,14 @@ test('create-outpost scaffolds when installed under a folder whose name has a sp
     cleanup();
   }
 });
+
+test('with --no-install, the next steps say how to install before the packages are on npm', () => {
+  const { pkg, work, cleanup } = installCopy('npx');
+  try {
+    const out = execFileSync(process.execPath, [join(pkg, 'index.js'), 'my-app', '--no-install'], { cwd: work, encoding: 'utf8', stdio: 'pipe' });
+    const next = out.slice(out.indexOf('Next:'));
+    assert.match(next, /\n {2}cd my-app\n {2}npm install +# before Outpost is on npm: its packed packages instead \(Outpost's README, 'Start an app'\)\n {2}npm start /);
+  } finally {
+    cleanup();
+  }
+});
