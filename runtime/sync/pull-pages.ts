@@ -205,7 +205,8 @@ function applyChunk(o: Outbox, docs: Array<[string, Change]>, lastMutationId: nu
       slice.size = nextSliceSize(slice.size, part.length, now - t0, target);
       if (aside) return { acked: acked.map((e) => e.id), rest: docs.slice(i) };
     }
-    if (docs.length) await rerunCustom(o, tx, pending);
+    // This transaction set these documents to the server's value; the others keep the mutators' effects.
+    if (docs.length) await rerunCustom(o, tx, pending, new Set(docs.map(([doc]) => doc)));
     if (end.done && unknown.size) await tx.collection(META).delete(REV_UNKNOWN);
     if (end.done) await tx.collection(META).put({ key: 'pullEpoch', value: ((await o.meta<number>('pullEpoch', tx)) ?? 0) + 1 });
     await tx.collection(META).put({ key: 'cursor', ...end.cursor });

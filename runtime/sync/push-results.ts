@@ -26,7 +26,7 @@ async function rollBackCustom(o: Outbox, tx: Tx, entry: OutboxEntry): Promise<vo
     await rebuild(o, tx, collection, key, before(w), await outbox.query({ index: 'byDoc', equals: w.doc }));
   }
   const later = (await outbox.query()).filter((e) => e.id > entry.id && !e.doc && e.writes?.some((w) => docs.has(w.doc)));
-  await rerunCustom(o, tx, later);
+  await rerunCustom(o, tx, later, docs);
 }
 
 /**

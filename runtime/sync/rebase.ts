@@ -80,12 +80,29 @@ export async function rebuild(o: Outbox, tx: Tx, collection: string, key: string
   await writeDoc(tx, collection, key, value, rev ?? (await revOf(tx, collection, key)));
 }
 
-export async function rerunCustom(o: Outbox, tx: Tx, pending: OutboxEntry[]): Promise<void> {
+/**
+ * Re-runs pending custom mutators after their documents in `reset` were set back to the server's
+ * value (all documents when absent: a resync rebuilt everything). A write to any other document is
+ * skipped: that document still holds the mutator's effect, and applying it again would count a
+ * counter twice, once more for every pulled page.
+ */
+export async function rerunCustom(o: Outbox, tx: Tx, pending: OutboxEntry[], reset?: Set<string>): Promise<void> {
   for (const e of pending) {
     const mutator = e.doc ? undefined : o.config.mutators[e.mutation.name];
     if (!mutator) continue;
+    const all = o.mutatorTx(tx);
+    const mtx: typeof all = reset
+      ? {
+          get: all.get,
+          put: async (c, value) => {
+            const key = (value as Record<string, unknown>)[o.config.keyPaths[c]];
+            if (typeof key !== 'string' || reset.has(docId(c, key))) await all.put(c, value);
+          },
+          delete: async (c, key) => void (reset.has(docId(c, key)) && (await all.delete(c, key))),
+        }
+      : all;
     try {
-      await mutator(o.mutatorTx(tx), (e.mutation as { args?: unknown }).args);
+      await mutator(mtx, (e.mutation as { args?: unknown }).args);
     } catch {
       // A mutator that fails on rebase only loses its own optimistic effect; the server decides.
     }
