@@ -3,7 +3,7 @@
 // two cannot drift apart.
 import * as v from 'valibot';
 import { MAX_MUTATIONS_PER_PUSH, PROTOCOL_VERSION } from './version.js';
-import { MAX_NESTING_DEPTH, RESERVED_FIELDS, checkJsonValue, isWellFormed, reservedFieldMessage } from './values.js';
+import { MAX_CLIENT_ID_LENGTH, MAX_NESTING_DEPTH, RESERVED_FIELDS, checkJsonValue, isWellFormed, reservedFieldMessage } from './values.js';
 import type {
   BuiltinMutationName,
   DocumentValue,
@@ -44,7 +44,7 @@ const checkedJson = <T>(what: string, topLevel: boolean) =>
 
 const collection = v.pipe(name('collection', 64), v.regex(/^[A-Za-z0-9_.-]+$/, 'collection may only use letters, digits, _ . -'));
 const key = name('key', 512);
-const clientId = name('clientId', 128);
+const clientId = name('clientId', MAX_CLIENT_ID_LENGTH);
 const mutationId = v.pipe(v.number('id must be a number'), v.safeInteger('id must be an integer'), v.minValue(1, 'id must be at least 1'));
 const rev = v.pipe(v.number('baseRev must be a number'), v.safeInteger('baseRev must be an integer'), v.minValue(0, 'baseRev must be 0 or more'));
 // Not valibot's record(): it accepts arrays and silently drops `__proto__`/`constructor` keys.

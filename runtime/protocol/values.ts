@@ -77,3 +77,23 @@ export function checkJsonValue(value: unknown, options: { depth: number; topLeve
   }
   return undefined;
 }
+
+/**
+ * Longest `clientId` a request may carry (in UTF-16 code units, as JavaScript counts a string's
+ * length; docs/protocol.md). Kept here, with the check clients make ({@link clientIdProblem}), not
+ * in version.ts: only the network code needs it, and that module is in every app's start-up bundle.
+ */
+export const MAX_CLIENT_ID_LENGTH = 128;
+
+/**
+ * What is wrong with a client id (undefined: nothing), by the rules every request's `clientId`
+ * must meet (docs/protocol.md): 1 to {@link MAX_CLIENT_ID_LENGTH} characters of well-formed
+ * Unicode without U+0000 (a server's storage, e.g. PostgreSQL text, cannot hold it). A server
+ * refuses any other with 400 `invalid-request`, whatever the push carries.
+ */
+export function clientIdProblem(id: string): string | undefined {
+  if (!id.length || id.length > MAX_CLIENT_ID_LENGTH) return `it has ${id.length} characters; a client id has 1 to ${MAX_CLIENT_ID_LENGTH}`;
+  if (id.includes('\0')) return 'it contains the character U+0000 (NUL), which servers cannot store';
+  if (!isWellFormed(id)) return 'it has a lone UTF-16 surrogate (not well-formed Unicode)';
+  return undefined;
+}

@@ -5,6 +5,7 @@ import type { PullResponse } from '../protocol/types.js';
 import { applyResults, rejectLocally, sendable } from './push-results.js';
 import { applyPage, resetForResync, startOf } from './pull-pages.js';
 import { SyncRequestError } from './request-error.js';
+import { clientIdProblem } from '../protocol/values.js';
 import type { Outbox } from './outbox.js';
 import type { Handles } from './handles.js';
 import type { OutboxEntry } from './schema.js';
@@ -46,9 +47,35 @@ async function stillLeading(c: CycleContext): Promise<boolean> {
 }
 
 /**
+ * Throws `invalid-client-id` for a `clientId` option the protocol refuses (Outbox.clientId calls
+ * it, so createSync rejects): every push with it would be answered 400, and the app is the one who
+ * can fix it. Here, with the network code, to keep its message out of the start-up bundle.
+ */
+export function checkClientId(id: string): void {
+  const problem = clientIdProblem(id);
+  if (problem) {
+    const shown = JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id);
+    throw new SyncRequestError('invalid-client-id', `createSync: the clientId option ${shown} is one the sync protocol refuses: ${problem}. The server would refuse every push with it (400 invalid-request). Pass an id such as crypto.randomUUID(), or leave clientId out to have one generated.`);
+  }
+}
+
+/**
+ * The index of the mutation a push's 400 `invalid-request` names, by the path its message gives
+ * (`mutations.2.key: …` from the schema, `mutations[2].key …` from the stub's own checks); -1 when
+ * it names none (the clientId, the protocol field: the request itself is refused). The protocol
+ * error has only a code and a message, so the path in the message is all that says which.
+ */
+function namedMutation(message: string): number {
+  const m = /\bmutations(?:\.(\d+)|\[(\d+)\])/.exec(message);
+  return m ? Number(m[1] ?? m[2]) : -1;
+}
+
+/**
  * Pushes the outbox in id order until it is empty or `held` (an entry waits for a pull to learn its
- * baseRev). Only a push error docs/protocol.md defines as final drops anything: the batch is
- * narrowed to one mutation, and that one is rejected.
+ * baseRev). Only the sync server's own answer that docs/protocol.md defines as final drops
+ * anything, and only the one mutation it is about: the batch is narrowed to one mutation (for a
+ * 400 `invalid-request` only when it names a mutation), and that one is rejected when the error is
+ * about it.
  */
 export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
   let batchSize = c.pushBatch;
@@ -72,18 +99,22 @@ export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
     try {
       res = await push(c.url, { clientId: c.clientId, mutations: batch.map((e) => e.mutation) }, c.token, c.requestTimeoutMs);
     } catch (err) {
-      if (err instanceof SyncRequestError && err.code === 'request-refused') {
-        // The sync server refuses the request as such: find the culprit alone and drop only it.
-        if (batch.length > 1) {
-          batchSize = 1;
-          continue;
-        }
-        const error = { code: err.protocolCode ?? `http-${err.status}`, message: err.message };
-        await rejectLocally(c.outbox, batch[0], error);
-        c.handles.settle(batch[0].id, { status: 'rejected', error }, true);
+      if (!(err instanceof SyncRequestError)) throw err;
+      if (err.code !== 'request-refused') throw err;
+      const named = err.status === 413 ? 0 : namedMutation(err.message);
+      // The 400 is about a mutation: push one at a time to find it, and drop only it.
+      if (named >= 0 && batch.length > 1) {
+        batchSize = 1;
         continue;
       }
-      throw err;
+      // About the request itself (its clientId, say): no mutation is to blame, none is dropped.
+      if (named !== 0) {
+        throw new SyncRequestError('protocol-error', `${err.message} The sync server refuses the push itself, not one of its mutations: pending changes are kept and retried. Check the client id and the sync URL; update the app if this lasts.`, err.status, undefined, err.protocolCode);
+      }
+      const error = { code: err.protocolCode ?? `http-${err.status}`, message: err.message };
+      await rejectLocally(c.outbox, batch[0], error);
+      c.handles.settle(batch[0].id, { status: 'rejected', error }, true);
+      continue;
     }
     if (!(await stillLeading(c))) return { held: false };
     const outcomes = await applyResults(c.outbox, batch, res.results, c.signal);

@@ -93,8 +93,15 @@ export class Outbox {
     return rec?.value as T | undefined;
   }
 
-  /** The persisted client id, created on first use. */
+  /**
+   * The persisted client id, created on first use. A `preferred` id the protocol refuses throws
+   * `invalid-client-id` (createSync rejects): every push with it would be refused. The check and
+   * its message come with the network code, which every tab loads at start anyway, to keep them
+   * out of the start-up bundle; should that chunk not load, the server's 400 still keeps the
+   * outbox (it is reported, never blamed on a mutation).
+   */
   async clientId(preferred?: string): Promise<string> {
+    if (preferred !== undefined) (await import('./cycle.js').catch(() => undefined))?.checkClientId(preferred);
     return this.config.store.transaction([META], 'readwrite', async (tx) => {
       const existing = await this.meta<string>('clientId', tx);
       if (existing) return existing;
@@ -112,24 +119,25 @@ export class Outbox {
   /** @internal `beforeWrite` is awaited before each write, with the document it is about to change. */
   mutatorTx(tx: Tx, beforeWrite?: (collection: string, key: string) => Promise<void>): MutatorTransaction {
     const check = (c: string) => this.checkSynced(c);
+    // The document keeps the server rev it had: the mutator changes its value, not what it is based on.
+    const write = async (c: string, key: string, value?: DocumentValue) => {
+      await beforeWrite?.(c, key);
+      await writeDoc(tx, c, key, value, await revOf(tx, c, key));
+    };
     return {
       get: async <T extends object>(c: string, key: string) => {
         check(c);
         return await tx.collection<T>(c).get(key);
       },
-      // The document keeps the server rev it had: the mutator changes its value, not what it is based on.
       // Any object type comes in (MutatorTransaction.put); its fields are read by name here.
       put: async (c, value: DocumentValue) => {
         check(c);
         const key = value[this.config.keyPaths[c]];
-        if (typeof key !== 'string') return void (await tx.collection(c).put(value));
-        await beforeWrite?.(c, key);
-        await writeDoc(tx, c, key, value, await revOf(tx, c, key));
+        await (typeof key === 'string' ? write(c, key, value) : tx.collection(c).put(value));
       },
       delete: async (c, key) => {
         check(c);
-        await beforeWrite?.(c, key);
-        await writeDoc(tx, c, key, undefined, await revOf(tx, c, key));
+        await write(c, key);
       },
     };
   }

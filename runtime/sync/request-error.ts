@@ -8,14 +8,18 @@
  *   portal's HTML page, a wrong URL, an unknown error code). Retried with backoff; nothing is lost.
  * - `server-busy`: 429 or 5xx. Retried after `Retry-After` or with backoff; nothing is lost.
  * - `protocol-error`: a protocol error that is not final for the request (e.g. 409
- *   `client-id-taken`). Retried with backoff; nothing is lost.
+ *   `client-id-taken`), or a push's 400 `invalid-request` that names none of its mutations (the
+ *   server refuses the request itself, e.g. its clientId). Retried with backoff; nothing is lost.
  * - `auth-required`: 401. Syncing pauses until `setAuth()`; nothing is lost.
  * - `update-required`: 426. Syncing pauses; the app must update; nothing is lost.
  * - `cursor-expired`: 410 `cursor-expired` or 400 `invalid-cursor` on a pull: the engine resyncs
  *   from the start, keeping the outbox (never shown as `lastError`).
  * - `request-refused`: a push error docs/protocol.md defines as final (400 `invalid-request`, 413
- *   `body-too-large`): the engine isolates the one mutation and records it as rejected.
+ *   `body-too-large`): the engine isolates the one mutation the error is about (a 400 must name it
+ *   by its path, `mutations.0…`) and records it as rejected (never shown as `lastError`).
  * - `local-failure`: the engine's own step failed (e.g. IndexedDB). Retried with backoff.
+ * - `invalid-client-id`: thrown by `createSync` (never a status): its `clientId` option is one the
+ *   protocol refuses (too long, empty, U+0000, a lone surrogate).
  */
 export type SyncErrorCode =
   | 'network'
@@ -26,7 +30,8 @@ export type SyncErrorCode =
   | 'update-required'
   | 'cursor-expired'
   | 'request-refused'
-  | 'local-failure';
+  | 'local-failure'
+  | 'invalid-client-id';
 
 /** The status's `lastError`: a code for programs and a message for people. */
 export interface SyncErrorInfo {

@@ -24,15 +24,16 @@ export type CycleResult = { ok: true } | { ok: false; retryAfterMs?: number } | 
 export interface SchedulerOptions {
   /** Runs one cycle; never rejects (a failure is a result). */
   cycle: () => Promise<CycleResult>;
-  /** Backoff cap (default 30 s). */
-  maxBackoffMs?: number;
-  /** First backoff step (default 250 ms, doubled per consecutive failure). */
-  baseBackoffMs?: number;
   /** Source of jitter (default Math.random). */
   random?: () => number;
 }
 
 const nothing = () => undefined;
+
+// The backoff: 250 ms doubled per consecutive failure, capped at 30 s (constants, not options:
+// nothing set them, and each option cost the start-up bundle bytes).
+const BASE_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 30_000;
 
 /**
  * Runs sync cycles one at a time: coalesces requests made while one runs into one more cycle,
@@ -56,7 +57,7 @@ export class Scheduler {
   #writesAtStart = 0;
 
   constructor(options: SchedulerOptions) {
-    this.#o = { maxBackoffMs: 30_000, baseBackoffMs: 250, random: Math.random, ...options };
+    this.#o = { random: Math.random, ...options };
   }
 
   /** Notes a local write: a `syncNow()` after it waits for a cycle that starts after it. */
@@ -121,7 +122,7 @@ export class Scheduler {
       return undefined;
     }
     this.#failures++;
-    const backoff = this.#o.random() * Math.min(this.#o.maxBackoffMs, this.#o.baseBackoffMs * 2 ** this.#failures);
+    const backoff = this.#o.random() * Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** this.#failures);
     this.#notBefore = result.retryAfterMs === undefined ? 0 : Date.now() + result.retryAfterMs;
     // Whatever was asked during a failed cycle waits for the backoff too.
     return result.retryAfterMs ?? backoff;

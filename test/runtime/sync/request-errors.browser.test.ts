@@ -1,0 +1,116 @@
+// Push errors about the request rather than one mutation: a mutation is rejected only when the
+// sync server's own answer is about it; everything else keeps the outbox and is retried.
+import { expect } from '@open-wc/testing';
+import { closeAll, closeClient, client, login, serverDocs, unique, waitFor, type Client } from './helpers.js';
+import { stubUrl } from '../../../testing/commands.js';
+import { openStore, deleteStore, type Store } from '../../../runtime/store/index.js';
+import { createSync, syncCollections, SyncRequestError, type SyncErrorInfo } from '../../../runtime/sync/index.js';
+
+const collections = { notes: { keyPath: 'id' }, tasks: { keyPath: 'id' }, ...syncCollections };
+
+/** Opens client store `name` (as the helpers' client() does), for a test to write to before an engine runs. */
+const openClientStore = (name: string): Promise<Store> => openStore({ name, version: 1, collections });
+
+/** Every `error` event the engine fires from now on. */
+function recordErrors(c: Client): SyncErrorInfo[] {
+  const errors: SyncErrorInfo[] = [];
+  c.sync.addEventListener('error', (e) => errors.push((e as CustomEvent<SyncErrorInfo>).detail));
+  return errors;
+}
+
+describe('sync engine: request errors', () => {
+  afterEach(closeAll);
+
+  it('createSync refuses a clientId the protocol refuses (too long, empty, U+0000, a lone surrogate) with invalid-client-id, storing nothing', async () => {
+    const name = unique('badid');
+    const store = await openClientStore(name);
+    const options = { store, url: await stubUrl(), auth: { token: await login() }, collections: { notes: {} }, events: false };
+    try {
+      const cases: Array<[string, string]> = [
+        [`c-${'x'.repeat(200)}`, 'it has 202 characters; a client id has 1 to 128'],
+        ['', 'it has 0 characters'],
+        ['a\u0000b', 'U+0000'],
+        ['a\uD800b', 'lone UTF-16 surrogate'],
+      ];
+      for (const [clientId, why] of cases) {
+        const err = await createSync({ ...options, clientId }).then(
+          (s) => (s.close(), undefined),
+          (e: unknown) => e,
+        );
+        expect(err, JSON.stringify(clientId)).to.be.instanceOf(SyncRequestError);
+        const { code, message } = err as SyncRequestError;
+        expect(code).to.equal('invalid-client-id');
+        expect(message).to.include('createSync: the clientId option').and.include(why).and.include('crypto.randomUUID()');
+      }
+      expect(await store.collection('$meta').get('clientId'), 'no refused id is kept').to.equal(undefined);
+      // The longest id the protocol takes is taken.
+      const longest = 'c'.repeat(128);
+      const sync = await createSync({ ...options, clientId: longest });
+      expect(sync.clientId).to.equal(longest);
+      sync.close();
+    } finally {
+      store.close();
+      await deleteStore(name);
+    }
+  });
+
+  it('a push refused for its clientId (a 400 naming no mutation) rejects nothing: the edits stay pending, protocol-error shows, the push is retried, and it goes through once the id is fixed', async () => {
+    const prefix = unique('reqlevel');
+    const name = unique('storedid');
+    // A client id kept from before createSync checked it: the stub answers every push (and pull)
+    // 400 invalid-request about `clientId`, whatever the mutations.
+    const seeded = await openClientStore(name);
+    await seeded.collection('$meta').put({ key: 'clientId', value: `c-${'x'.repeat(200)}` });
+    seeded.close();
+    const a = await client({ name });
+    const errors = recordErrors(a);
+    const handles = await a.sync.batch((b) => {
+      for (let i = 0; i < 3; i++) b.put('notes', { id: `${prefix}-${i}`, i });
+    });
+    // Retried with backoff by the engine itself, not by a syncNow() from here.
+    await waitFor(() => errors.length >= 2, 'a second failed push', undefined, () => a.sync.status);
+    expect(handles.map((h) => h.status)).to.not.include('rejected');
+    expect(await a.store.collection('$rejected').count()).to.equal(0);
+    expect(await a.store.collection('$outbox').count()).to.equal(3);
+    expect((await a.store.collection('notes').query({ startsWith: prefix })).length, 'the edits are still shown').to.equal(3);
+    const { state, lastError } = a.sync.status;
+    expect(state).to.equal('error');
+    expect(lastError!.code).to.equal('protocol-error');
+    expect(lastError!.message).to.include('/sync/v1/push answered 400').and.include('invalid-request').and.include('clientId').and.include('not one of its mutations');
+    // The app fixes the id (a fresh one); the same edits are then pushed and applied.
+    closeClient(a);
+    const fixing = await openClientStore(name);
+    await fixing.collection('$meta').put({ key: 'clientId', value: unique('fixed') });
+    fixing.close();
+    const again = await client({ name, token: a.token });
+    await again.sync.syncNow();
+    await waitFor(() => again.sync.status.state === 'idle' && again.sync.status.pending === 0, 'idle with nothing pending', undefined, () => again.sync.status);
+    expect([...(await serverDocs(prefix)).values()].map((d) => d.rev)).to.deep.equal([1, 1, 1]);
+  });
+
+  it('a 400 naming one mutation of a batch (mutations.0.key, mutations[0].key) rejects that one only; the others are applied', async () => {
+    const prefix = unique('culprit');
+    const a = await client();
+    // A key over the schema's 512 characters (`mutations.0.key: …`) and one with U+0000 (the stub's own check: `mutations[0].key …`).
+    const long = `${prefix}-${'k'.repeat(600)}`;
+    const nul = `${prefix}-a\u0000b`;
+    const handles = await a.sync.batch((b) => {
+      b.put('notes', { id: `${prefix}-1` });
+      b.put('notes', { id: long });
+      b.put('notes', { id: `${prefix}-2` });
+      b.put('notes', { id: nul });
+      b.put('notes', { id: `${prefix}-3` });
+    });
+    const outcomes = await Promise.all(handles.map((h) => h.acked));
+    expect(outcomes.map((o) => [o.status, o.error?.code])).to.deep.equal([
+      ['applied', undefined],
+      ['rejected', 'invalid-request'],
+      ['applied', undefined],
+      ['rejected', 'invalid-request'],
+      ['applied', undefined],
+    ]);
+    expect(outcomes[1].error!.message).to.include('mutations.0.key');
+    expect(outcomes[3].error!.message).to.include('mutations[0].key');
+    expect((await serverDocs(prefix)).size).to.equal(3);
+  });
+});
