@@ -20,7 +20,13 @@ export type ProxyFault =
    * Forwards a push and passes its answer on without the `original` of its `duplicate` results: a
    * server that does not keep first answers (they are optional, docs/protocol.md).
    */
-  | { forwardWithoutOriginals: true };
+  | { forwardWithoutOriginals: true }
+  /**
+   * Answers a request whose body passes `bodyLimit` bytes with nginx's HTML 413 (its
+   * `client_max_body_size`), never reaching the stub; forwards the others. Only refusals count as
+   * `faulted`.
+   */
+  | { bodyLimit: number };
 
 /** A fault for the next `times` requests (default: until cleared) to one sync route. */
 export interface ProxyRule {
@@ -127,14 +133,27 @@ export class FaultProxy {
     const rule = route ? this.#rules.find((r) => r.route === route && !!r.preflight === preflight && r.left > 0) : undefined;
     if (rule) {
       rule.left--;
-      this.#counts.faulted++;
+      if (!('bodyLimit' in rule.fault)) this.#counts.faulted++;
     }
     const fault = rule?.fault;
     if (fault && 'respond' in fault) {
       req.resume();
-      const r = fault.respond;
-      res.writeHead(r.status, { 'Content-Type': r.contentType ?? 'text/html; charset=utf-8', 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': '*', ...r.headers });
-      res.end(r.body ?? `<html><head><title>${r.status}</title></head><body><h1>Blocked by proxy</h1></body></html>`);
+      this.#respond(res, fault.respond);
+      return;
+    }
+    if (fault && 'bodyLimit' in fault) {
+      const chunks: Buffer[] = [];
+      try {
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+      } catch {
+        return void res.socket?.destroy();
+      }
+      const body = Buffer.concat(chunks);
+      if (body.length <= fault.bodyLimit) return this.#forward(req, res, route, undefined, body);
+      this.#counts.faulted++;
+      // nginx's own page, as it answers a body over client_max_body_size.
+      const page = '<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+      this.#respond(res, { status: 413, body: page });
       return;
     }
     if (fault && 'holdUntilRulesChange' in fault) {
@@ -144,7 +163,14 @@ export class FaultProxy {
     this.#forward(req, res, route, fault);
   }
 
-  #forward(req: IncomingMessage, res: ServerResponse, route: ProxyRule['route'] | undefined, fault: ProxyFault | undefined): void {
+  /** Answers the client itself (CORS-readable, as a same-origin proxy's answer would be). */
+  #respond(res: ServerResponse, r: { status: number; body?: string; contentType?: string; headers?: Record<string, string> }): void {
+    res.writeHead(r.status, { 'Content-Type': r.contentType ?? 'text/html; charset=utf-8', 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': '*', ...r.headers });
+    res.end(r.body ?? `<html><head><title>${r.status}</title></head><body><h1>Blocked by proxy</h1></body></html>`);
+  }
+
+  /** Forwards a request to the stub; `body`: the request's body, already read (else it is piped). */
+  #forward(req: IncomingMessage, res: ServerResponse, route: ProxyRule['route'] | undefined, fault: ProxyFault | undefined, body?: Buffer): void {
     const upstream = request(new URL(req.url ?? '/', this.#target()), { method: req.method, headers: { ...req.headers, host: new URL(this.#target()).host } });
     const cut = () => res.socket?.destroy();
     upstream.on('error', cut);
@@ -170,7 +196,8 @@ export class FaultProxy {
     req.on('error', () => upstream.destroy());
     res.on('close', () => upstream.destroy());
     if (fault && 'killStub' in fault) upstream.on('finish', () => void this.#killStub());
-    req.pipe(upstream);
+    if (body) upstream.end(body);
+    else req.pipe(upstream);
   }
 
   /** Passes a push answer on with its duplicates bare (see the `forwardWithoutOriginals` fault). */

@@ -73,9 +73,9 @@ function namedMutation(message: string): number {
 /**
  * Pushes the outbox in id order until it is empty or `held` (an entry waits for a pull to learn its
  * baseRev). Only the sync server's own answer that docs/protocol.md defines as final drops
- * anything, and only the one mutation it is about: the batch is narrowed to one mutation (for a
- * 400 `invalid-request` only when it names a mutation), and that one is rejected when the error is
- * about it.
+ * anything, and only the one mutation it is about: a 400 `invalid-request` naming a mutation
+ * narrows the batch to one, and rejects that one when the 400 names it; any 413 (a proxy's too)
+ * halves a batch, and rejects a single mutation only when the sync server sent it.
  */
 export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
   let batchSize = c.pushBatch;
@@ -100,6 +100,12 @@ export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
       res = await push(c.url, { clientId: c.clientId, mutations: batch.map((e) => e.mutation) }, c.token, c.requestTimeoutMs);
     } catch (err) {
       if (!(err instanceof SyncRequestError)) throw err;
+      // Too large for the server or for a proxy before it (whose HTML 413 says nothing more):
+      // fewer mutations may pass. Halved, so a batch near the limit still goes in a few pushes.
+      if (err.status === 413 && batch.length > 1) {
+        batchSize = Math.ceil(batch.length / 2);
+        continue;
+      }
       if (err.code !== 'request-refused') throw err;
       const named = err.status === 413 ? 0 : namedMutation(err.message);
       // The 400 is about a mutation: push one at a time to find it, and drop only it.

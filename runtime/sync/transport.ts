@@ -54,6 +54,15 @@ async function failure(res: Response, url: URL, route: Route): Promise<SyncReque
   if (s === 426) return new SyncRequestError('update-required', `${where} (${said}): the server needs a newer app version. Update the app; pending changes are kept.`, s);
   if (s === 429 || s >= 500) return new SyncRequestError('server-busy', `${where} (${said}). Retrying later; pending changes are kept.`, s, retryAfter(res), p?.code);
   if (!p) {
+    // A proxy's own limit, not the sync server's answer: only that may refuse a mutation. A batch
+    // is halved on any 413 (cycle.ts), so this shows once a single mutation is refused.
+    if (s === 413 && route === 'push') {
+      return new SyncRequestError(
+        'unexpected-response',
+        `${where} with a body that is not the sync protocol's (${said}): a proxy or load balancer in front of the sync server refuses even a push of one mutation as too large. Raise its request body limit (e.g. nginx client_max_body_size) to the 1 MiB every sync server accepts. The mutation is kept and retried, never rejected for a proxy's answer.`,
+        s,
+      );
+    }
     return new SyncRequestError(
       'unexpected-response',
       `${where} with a body that is not the sync protocol's (${said}): a proxy, captive portal or wrong sync URL is in the way. Pending changes are kept and retried; check the network and the sync URL.`,

@@ -2,7 +2,7 @@
 // sync server's own answer is about it; everything else keeps the outbox and is retried.
 import { expect } from '@open-wc/testing';
 import { closeAll, closeClient, client, login, serverDocs, unique, waitFor, type Client } from './helpers.js';
-import { stubUrl } from '../../../testing/commands.js';
+import { proxyCounts, proxyUrl, setProxyRules, stubUrl } from '../../../testing/commands.js';
 import { openStore, deleteStore, type Store } from '../../../runtime/store/index.js';
 import { createSync, syncCollections, SyncRequestError, type SyncErrorInfo } from '../../../runtime/sync/index.js';
 
@@ -19,7 +19,10 @@ function recordErrors(c: Client): SyncErrorInfo[] {
 }
 
 describe('sync engine: request errors', () => {
-  afterEach(closeAll);
+  afterEach(async () => {
+    await setProxyRules([]);
+    await closeAll();
+  });
 
   it('createSync refuses a clientId the protocol refuses (too long, empty, U+0000, a lone surrogate) with invalid-client-id, storing nothing', async () => {
     const name = unique('badid');
@@ -111,6 +114,66 @@ describe('sync engine: request errors', () => {
     ]);
     expect(outcomes[1].error!.message).to.include('mutations.0.key');
     expect(outcomes[3].error!.message).to.include('mutations[0].key');
+    expect((await serverDocs(prefix)).size).to.equal(3);
+  });
+
+  it("a proxy's HTML 413 to a push of many mutations halves the batch until it passes: every mutation applied, none rejected", async () => {
+    const prefix = unique('proxy413');
+    const a = await client({ sync: { url: await proxyUrl() } });
+    await a.sync.syncNow();
+    // ~1.1 KB a mutation: a push of 5 passes the proxy's 6,000 bytes, one of 20 (or 10) does not.
+    await setProxyRules([{ route: 'push', fault: { bodyLimit: 6000 } }]);
+    const text = 't'.repeat(1000);
+    const handles = await a.sync.batch((b) => {
+      for (let i = 0; i < 20; i++) b.put('notes', { id: `${prefix}-${i}`, text });
+    });
+    await waitFor(() => a.sync.status.pending === 0, 'every mutation pushed', undefined, () => a.sync.status);
+    const outcomes = await Promise.all(handles.map((h) => h.acked));
+    expect(outcomes.map((o) => o.status)).to.deep.equal(Array(20).fill('applied'));
+    expect(await a.store.collection('$rejected').count()).to.equal(0);
+    expect((await serverDocs(prefix)).size).to.equal(20);
+    const counts = await proxyCounts();
+    expect(counts.faulted, 'the pushes of 20 and of 10 were refused').to.be.at.least(2);
+  });
+
+  it("a proxy's HTML 413 to a push of one mutation keeps it pending with an error naming the proxy's limit; it is applied once the limit allows it", async () => {
+    const id = unique('proxy413one');
+    const a = await client({ sync: { url: await proxyUrl() } });
+    await a.sync.syncNow();
+    const errors = recordErrors(a);
+    await setProxyRules([{ route: 'push', fault: { bodyLimit: 1000 } }]);
+    const h = await a.sync.put('notes', { id, text: 't'.repeat(2000) });
+    await waitFor(() => errors.length >= 2, 'a second failed push: retried', undefined, () => a.sync.status);
+    const { state, lastError } = a.sync.status;
+    expect(state).to.equal('error');
+    expect(lastError!.code).to.equal('unexpected-response');
+    expect(lastError!.message).to.include('answered 413').and.include('413 Request Entity Too Large').and.include('client_max_body_size').and.include('never rejected');
+    expect(h.status).to.not.equal('rejected');
+    expect(await a.store.collection('$outbox').count()).to.equal(1);
+    expect(await a.store.collection('$rejected').count()).to.equal(0);
+    await setProxyRules([]);
+    expect(await h.acked).to.include({ status: 'applied', rev: 1 });
+  });
+
+  it("the sync server's own 413 (document-too-large) in a batch rejects only the mutation too large for it; the others are applied", async () => {
+    const prefix = unique('server413');
+    const a = await client();
+    // Over the stub's 256 KiB a document (--max-document), well under its 1 MiB a body.
+    const big = 'b'.repeat(300 * 1024);
+    const handles = await a.sync.batch((b) => {
+      b.put('notes', { id: `${prefix}-1` });
+      b.put('notes', { id: `${prefix}-big`, big });
+      b.put('notes', { id: `${prefix}-2` });
+      b.put('notes', { id: `${prefix}-3` });
+    });
+    const outcomes = await Promise.all(handles.map((h) => h.acked));
+    expect(outcomes.map((o) => [o.status, o.error?.code])).to.deep.equal([
+      ['applied', undefined],
+      ['rejected', 'document-too-large'],
+      ['applied', undefined],
+      ['applied', undefined],
+    ]);
+    expect(await a.store.collection('notes').get(`${prefix}-big`), 'rolled back').to.equal(undefined);
     expect((await serverDocs(prefix)).size).to.equal(3);
   });
 });
