@@ -72,7 +72,7 @@ export class Scheduler {
       this.#again = true;
       return;
     }
-    const wait = Math.max(delayMs, this.#notBefore - Date.now());
+    const wait = Math.max(delayMs, this.#notBefore - performance.now());
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.syncNow(), wait);
   }
@@ -123,7 +123,9 @@ export class Scheduler {
     }
     this.#failures++;
     const backoff = this.#o.random() * Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** this.#failures);
-    this.#notBefore = result.retryAfterMs === undefined ? 0 : Date.now() + result.retryAfterMs;
+    // On the monotonic clock: a wall-clock jump (a time sync, the user changing the time) moves
+    // neither the wait nor the triggers it holds off. Without Retry-After, `now` holds off nothing.
+    this.#notBefore = performance.now() + (result.retryAfterMs ?? 0);
     // Whatever was asked during a failed cycle waits for the backoff too.
     return result.retryAfterMs ?? backoff;
   }

@@ -8,13 +8,23 @@ export { SyncRequestError };
 /** How the engine gets a bearer token. */
 export type TokenSource = () => string | undefined | Promise<string | undefined>;
 
-function retryAfter(res: Response): number | undefined {
-  const h = res.headers.get('retry-after');
-  if (!h) return undefined;
-  const s = Number(h);
-  if (Number.isFinite(s)) return Math.max(0, s * 1000);
-  const at = Date.parse(h);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+/**
+ * The longest a `Retry-After` may hold sync off (1 hour, docs/sync.md): a header with a mistaken
+ * value, or an HTTP-date read against a device clock that is far off, cannot stall sync for longer.
+ */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/**
+ * A `Retry-After` header as a delay in milliseconds (undefined: none or unreadable), clamped to 0
+ * to {@link MAX_RETRY_AFTER_MS}. Seconds are taken as they are; an HTTP-date can only be read
+ * against the device's clock (`now`), so it is turned into a delay here, once: the scheduler then
+ * waits on the monotonic clock, which no later change of the device's time moves.
+ */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const s = Number(header);
+  const ms = Number.isFinite(s) ? s * 1000 : Date.parse(header) - now;
+  return Number.isNaN(ms) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 
 type Route = keyof typeof FINAL_ERRORS;
@@ -52,7 +62,7 @@ async function failure(res: Response, url: URL, route: Route): Promise<SyncReque
   const said = p ? `${p.code}: ${p.message}` : `"${snippet(text)}"`;
   if (s === 401) return new SyncRequestError('auth-required', `${where} (${said}): the token was refused. Sign in again; pending changes are kept.`, s);
   if (s === 426) return new SyncRequestError('update-required', `${where} (${said}): the server needs a newer app version. Update the app; pending changes are kept.`, s);
-  if (s === 429 || s >= 500) return new SyncRequestError('server-busy', `${where} (${said}). Retrying later; pending changes are kept.`, s, retryAfter(res), p?.code);
+  if (s === 429 || s >= 500) return new SyncRequestError('server-busy', `${where} (${said}). Retrying later; pending changes are kept.`, s, retryAfterMs(res.headers.get('retry-after')), p?.code);
   if (!p) {
     // A proxy's own limit, not the sync server's answer: only that may refuse a mutation. A batch
     // is halved on any 413 (cycle.ts), so this shows once a single mutation is refused.

@@ -24,9 +24,21 @@ function harness(options: { random?: () => number } = {}) {
   return { scheduler, starts, end, running: () => ends.length > 0 };
 }
 
+// The scheduler waits out Retry-After on the monotonic clock (performance.now), which node's fake
+// timers do not fake: here it follows the fake time, less `skew`, what a test moves the wall
+// clock (Date) by without any time passing.
+let skew = 0;
+
 describe('sync scheduler', () => {
-  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 }));
-  afterEach(() => mock.timers.reset());
+  beforeEach(() => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
+    skew = 0;
+    mock.method(performance, 'now', () => Date.now() - skew);
+  });
+  afterEach(() => {
+    mock.timers.reset();
+    mock.restoreAll();
+  });
 
   it('debounces: several schedule() calls within the delay run one cycle, when the last delay passes', async () => {
     const { scheduler, starts } = harness();
@@ -117,6 +129,25 @@ describe('sync scheduler', () => {
     await end({ ok: false, retryAfterMs: 5000 });
     void scheduler.syncNow();
     assert.equal(starts.length, 3, 'the app asked explicitly');
+  });
+
+  it('a wall-clock jump back during a Retry-After wait does not lengthen it: a trigger then still runs when the wait ends', async () => {
+    const HOUR = 3_600_000;
+    // A wall clock that can go back an hour (fake time starts at 0, and cannot go below it).
+    mock.timers.setTime(2 * HOUR);
+    skew = 2 * HOUR;
+    const { scheduler, starts, end } = harness();
+    void scheduler.syncNow();
+    await end({ ok: false, retryAfterMs: 2000 });
+    // The device's time is set back an hour (a time sync, the user); no time passes.
+    mock.timers.setTime(Date.now() - HOUR);
+    skew -= HOUR;
+    // A trigger (a write, focus) during the wait: it runs once the server's 2 s are over, not an hour later.
+    scheduler.schedule(0);
+    mock.timers.tick(1999);
+    assert.equal(starts.length, 1, 'no cycle inside the Retry-After window');
+    mock.timers.tick(1);
+    assert.equal(starts.length, 2, 'the cycle runs when the 2 s Retry-After ends, whatever the wall clock did');
   });
 
   it('a failed cycle drops requests made during it: they wait for the backoff', async () => {
