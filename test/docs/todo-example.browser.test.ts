@@ -11,6 +11,9 @@ import { login, serverDocs } from '../runtime/sync/helpers.js';
 // (test/docs/guide-files.node.test.ts), which docs/guide.md shows; run as written.
 describe("the guide's to-do app (create-outpost's starter)", () => {
   const runnerUrl = location.href;
+  // One stub serves both browsers at once: each signs in as its own user, so the other's to-dos
+  // (pulled by the first sync) never count in this one's "N left".
+  const user = navigator.userAgent.includes('Firefox') ? 'bob' : 'alice';
   let app: App | undefined;
   let root: HTMLElement;
 
@@ -19,7 +22,7 @@ describe("the guide's to-do app (create-outpost's starter)", () => {
     root.remove();
     history.replaceState(null, '', runnerUrl);
     await goOnline();
-    await deleteStore(todoSchema('alice').name).catch(() => undefined);
+    await deleteStore(todoSchema(user).name).catch(() => undefined);
     await deleteStore(sessionStoreName('todo')).catch(() => undefined);
   });
 
@@ -28,8 +31,8 @@ describe("the guide's to-do app (create-outpost's starter)", () => {
     root = document.createElement('div');
     document.body.append(root);
     const session = await openSessionStore('todo');
-    await session.signIn({ user: 'alice', token: await login('alice') });
-    app = await startTodoApp({ root, url: await stubUrl(), token: session.token, user: 'alice', base: '/todo-guide/' });
+    await session.signIn({ user, token: await login(user) });
+    app = await startTodoApp({ root, url: await stubUrl(), token: session.token, user, base: '/todo-guide/' });
     await app.ready;
     const items = () => [...root.querySelectorAll('li a')].map((a) => a.textContent);
     const add = async (title: string) => {
@@ -62,7 +65,7 @@ describe("the guide's to-do app (create-outpost's starter)", () => {
     await goOnline();
     await app.sync!.syncNow();
     await until(() => app!.sync!.status.pending === 0, 'the outbox to drain');
-    const titles = [...(await serverDocs('')).values()].filter((c) => c.collection === 'todos').map((c) => c.value?.title);
+    const titles = [...(await serverDocs('', user)).values()].filter((c) => c.collection === 'todos').map((c) => c.value?.title);
     expect(titles).to.include.members([title, 'Written offline']);
     session.close();
   });
