@@ -153,7 +153,7 @@ export class Sync extends EventTarget {
     const isLeader = () => !!this.#term;
     // Only the leader knows how sync goes: it shares its status with the other tabs. Leadership
     // (the Web Lock, taken over from a leader that stops answering) loads with it.
-    void import('./tabs.js').then((m) => (m.countPending(this.#o.store, this.#status, signal), (this.#ask = m.shareStatus(name, this.#status, isLeader, () => (this.#scheduler.noteWrite(), this.#scheduler.syncNow()), signal)), m.elect(lockNameOf(name), isLeader, holdsLock ? undefined : (term) => this.#becomeLeader(term, m), signal)));
+    void import('./tabs.js').then((m) => (m.followStore(this.#o.store, this.#status, () => this.close(), signal), (this.#ask = m.shareStatus(name, this.#status, isLeader, () => (this.#scheduler.noteWrite(), this.#scheduler.syncNow()), signal)), m.elect(lockNameOf(name), isLeader, holdsLock ? undefined : (term) => this.#becomeLeader(term, m), signal)));
     // Every tab loads the network code now, with the page just loaded (online, or from the service
     // worker's precache): a follower may take over offline, and Firefox keeps a failed dynamic
     // import failed for the document's life (its engine then could not sync until a reload).

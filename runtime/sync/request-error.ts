@@ -20,6 +20,8 @@
  * - `local-failure`: the engine's own step failed (e.g. IndexedDB). Retried with backoff.
  * - `invalid-client-id`: thrown by `createSync` (never a status): its `clientId` option is one the
  *   protocol refuses (too long, empty, U+0000, a lone surrogate).
+ * - `store-outdated`: a newer version of the app upgraded the store from another tab; this tab's
+ *   engine has ended (the newer tab syncs, pending changes included). Reload the tab.
  */
 export type SyncErrorCode =
   | 'network'
@@ -31,7 +33,8 @@ export type SyncErrorCode =
   | 'cursor-expired'
   | 'request-refused'
   | 'local-failure'
-  | 'invalid-client-id';
+  | 'invalid-client-id'
+  | 'store-outdated';
 
 /** The status's `lastError`: a code for programs and a message for people. */
 export interface SyncErrorInfo {

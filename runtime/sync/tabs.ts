@@ -7,11 +7,20 @@ import type { StatusCell } from './status.js';
 export { shareStatus } from './shared-status.js';
 export { elect } from './election.js';
 
-/** Keeps `cell`'s pending count at the outbox's size until `signal` aborts. */
-export function countPending(store: Store, cell: StatusCell, signal: AbortSignal): void {
+/**
+ * Keeps `cell`'s pending count at the outbox's size until `signal` aborts, and ends the engine
+ * (`close`) when a newer version of the app upgrades the store from another tab: this tab can
+ * write nothing more, and while it held the lock (answering the others' pings) no tab would sync.
+ */
+export function followStore(store: Store, cell: StatusCell, close: () => void, signal: AbortSignal): void {
   if (signal.aborted) return;
   const stop = store.observe(['$outbox'], () => store.collection('$outbox').count(), (pending) => cell.set({ pending }));
   signal.addEventListener('abort', stop, { once: true });
+  const outdated = () => {
+    cell.set({ state: 'error', lastError: { code: 'store-outdated', message: `Store '${store.name}' was upgraded by a newer version of the app in another tab, so this tab no longer syncs. Reload it; its pending changes are stored and the newer tab pushes them.` } });
+    close();
+  };
+  store.addEventListener('store-outdated', outdated, { signal });
 }
 
 /** The page's document, absent in a service worker (typed structurally: this module compiles for both). */

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { openStore } from '../../../runtime/store/index.js';
-import { syncCollections } from '../../../runtime/sync/index.js';
+import { createSync, syncCollections } from '../../../runtime/sync/index.js';
 import { syncOnce } from '../../../runtime/sync/engine.js';
 import { stubUrl } from '../../../testing/commands.js';
 import { client, closeAll, closeClient, login, serverDocs, unique, waitFor } from './helpers.js';
@@ -114,5 +114,18 @@ describe('sync from a tab that does not lead', () => {
     expect(follower.count(), "b's own sync requests").to.equal(0);
     expect((await serverDocs(id)).has(`notes/${id}`)).to.equal(true);
     expect(await b.sync.pendingFor('notes', id)).to.equal(0);
+  });
+
+  it('a leading tab whose store a newer version of the app upgraded ends its sync: the newer tab leads and pushes', async () => {
+    const a = await client();
+    await waitFor(() => a.sync.status.leader, 'the old tab to lead');
+    // The newer version: the same store one version up (a new index), in another tab.
+    const store = await openStore({ name: a.name, version: 2, collections: { notes: { keyPath: 'id', indexes: { byText: 'text' } }, tasks: { keyPath: 'id' }, ...syncCollections } });
+    const b = await createSync({ store, url: await stubUrl(), auth: { token: await login() }, collections: { notes: {}, tasks: {} }, events: false });
+    restores.push(() => (b.close(), store.close()));
+    expect(a.sync.status.lastError?.code, "the old tab's status").to.equal('store-outdated');
+    await waitFor(() => b.status.leader, 'the newer tab to lead');
+    const id = unique('v2');
+    expect(await (await b.put('notes', { id, text: 'new' })).acked).to.include({ status: 'applied' });
   });
 });
