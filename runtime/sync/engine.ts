@@ -328,8 +328,10 @@ export class Sync extends EventTarget {
         held = (await c.pushAll(context)).held;
         await c.pullAll(context);
       }
-      return c.succeeded(this.#status);
+      // A cycle that ends after close() leaves the status as it was then (e.g. store-outdated).
+      return this.#abort.signal.aborted ? { ok: true } : c.succeeded(this.#status);
     } catch (err) {
+      if (this.#abort.signal.aborted) return { ok: true };
       if (c) return c.failed(err, this.#status, this);
       // The network code's chunk did not load (e.g. a deploy removed it): nothing ran; retried.
       this.#status.set({ state: 'error', lastError: { code: 'local-failure', message: `Sync could not load its network code (${err}). Retrying; pending changes are kept; reload the app if this lasts.` } });

@@ -116,14 +116,23 @@ describe('sync from a tab that does not lead', () => {
     expect(await b.sync.pendingFor('notes', id)).to.equal(0);
   });
 
-  it('a leading tab whose store a newer version of the app upgraded ends its sync: the newer tab leads and pushes', async () => {
+  it('a leading tab whose store a newer version of the app upgraded ends its sync, even mid-cycle: the newer tab leads and pushes', async () => {
     const a = await client();
     await waitFor(() => a.sync.status.leader, 'the old tab to lead');
+    await a.sync.syncNow();
+    // The old tab's next cycle waits for its pull's answer while the upgrade happens.
+    const requests = watchRequests(a.token);
+    restores.push(requests.restore);
+    requests.hold();
+    const cycle = a.sync.syncNow();
+    await waitFor(() => requests.held() > 0, "the old tab's pull to be held");
     // The newer version: the same store one version up (a new index), in another tab.
     const store = await openStore({ name: a.name, version: 2, collections: { notes: { keyPath: 'id', indexes: { byText: 'text' } }, tasks: { keyPath: 'id' }, ...syncCollections } });
     const b = await createSync({ store, url: await stubUrl(), auth: { token: await login() }, collections: { notes: {}, tasks: {} }, events: false });
     restores.push(() => (b.close(), store.close()));
-    expect(a.sync.status.lastError?.code, "the old tab's status").to.equal('store-outdated');
+    requests.release();
+    await cycle;
+    expect(a.sync.status.lastError?.code, "the old tab's status once its cycle ended").to.equal('store-outdated');
     await waitFor(() => b.status.leader, 'the newer tab to lead');
     const id = unique('v2');
     expect(await (await b.put('notes', { id, text: 'new' })).acked).to.include({ status: 'applied' });
