@@ -211,6 +211,10 @@ export const CHECKS: Check[] = [
       const token = c.token;
       expectError(await send(ctx.url, SYNC_PATHS.push, { token, raw: '{"protocol":1,' }), 400, 'malformed-json', 'truncated JSON');
       expectError(await send(ctx.url, SYNC_PATHS.push, { token, body: { protocol: 1, clientId: 'x', mutations: 'all' } }), 400, 'invalid-request', 'mutations not an array');
+      // A client rejects a mutation only on a 400 naming it by its path (docs/protocol.md, "Final errors").
+      const named = await send(ctx.url, SYNC_PATHS.push, { token, body: { protocol: 1, clientId: c.clientId, mutations: [{ id: 1, name: 'put', collection: ctx.collection, key: 7, baseRev: 0, value: {} }] } });
+      expectError(named, 400, 'invalid-request', 'a mutation whose key is a number');
+      expect(/\bmutations(\.0\b|\[0\])/.test(named.body.error.message), `a 400 about one mutation should name it by its path (mutations.0… or mutations[0]…), got '${named.body.error.message}'`);
       expectError(await send(ctx.url, SYNC_PATHS.pull, { token, body: { protocol: 1, clientId: 'x', cursor: '\u0000garbage' } }), 400, 'invalid-cursor', 'a cursor the server never issued');
       expectError(await send(ctx.url, SYNC_PATHS.pull, { token, body: { protocol: 99, clientId: 'x', cursor: null } }), 426, 'unsupported-protocol', 'protocol 99');
       expectError(await send(ctx.url, SYNC_PATHS.pull, { token, raw: '{}', contentType: 'text/plain' }), 415, 'unsupported-media-type', 'text/plain body');
