@@ -116,13 +116,15 @@ export class Outbox {
     if (!this.synced.includes(c)) throw new Error(`Collection '${c}' is not synced. List it in createSync({ collections }) to use it in mutations and mutators.`);
   }
 
-  /** @internal `beforeWrite` is awaited before each write, with the document it is about to change. */
-  mutatorTx(tx: Tx, beforeWrite?: (collection: string, key: string) => Promise<void>): MutatorTransaction {
+  /**
+   * @internal `beforeWrite` is awaited before each write, with the document it is about to change;
+   * resolving false skips that write (a rebase re-runs a mutator only on the documents it reset).
+   */
+  mutatorTx(tx: Tx, beforeWrite?: (collection: string, key: string) => Promise<unknown>): MutatorTransaction {
     const check = (c: string) => this.checkSynced(c);
     // The document keeps the server rev it had: the mutator changes its value, not what it is based on.
     const write = async (c: string, key: string, value?: DocumentValue) => {
-      await beforeWrite?.(c, key);
-      await writeDoc(tx, c, key, value, await revOf(tx, c, key));
+      if ((await beforeWrite?.(c, key)) !== false) await writeDoc(tx, c, key, value, await revOf(tx, c, key));
     };
     return {
       get: async <T extends object>(c: string, key: string) => {

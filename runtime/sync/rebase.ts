@@ -90,17 +90,7 @@ export async function rerunCustom(o: Outbox, tx: Tx, pending: OutboxEntry[], res
   for (const e of pending) {
     const mutator = e.doc ? undefined : o.config.mutators[e.mutation.name];
     if (!mutator) continue;
-    const all = o.mutatorTx(tx);
-    const mtx: typeof all = reset
-      ? {
-          get: all.get,
-          put: async (c, value) => {
-            const key = (value as Record<string, unknown>)[o.config.keyPaths[c]];
-            if (typeof key !== 'string' || reset.has(docId(c, key))) await all.put(c, value);
-          },
-          delete: async (c, key) => void (reset.has(docId(c, key)) && (await all.delete(c, key))),
-        }
-      : all;
+    const mtx = o.mutatorTx(tx, async (c, key) => !reset || reset.has(docId(c, key)));
     try {
       await mutator(mtx, (e.mutation as { args?: unknown }).args);
     } catch {
