@@ -71,6 +71,12 @@ function namedMutation(message: string): number {
 }
 
 /**
+ * The batch size a 413 halved the push to, per outbox, for the engine's life: each cycle starting
+ * from the full batch again met the same limit with the same refused pushes first.
+ */
+const passed = new WeakMap<Outbox, number>();
+
+/**
  * Pushes the outbox in id order until it is empty or `held` (an entry waits for a pull to learn its
  * baseRev). Only the sync server's own answer that docs/protocol.md defines as final drops
  * anything, and only the one mutation it is about: a 400 `invalid-request` naming a mutation
@@ -78,7 +84,7 @@ function namedMutation(message: string): number {
  * halves a batch, and rejects a single mutation only when the sync server sent it.
  */
 export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
-  let batchSize = c.pushBatch;
+  let batchSize = Math.min(c.pushBatch, passed.get(c.outbox) ?? Infinity);
   // Another tab leads: it pushes (and nothing here waits for a pull of this tab's).
   if (!(await stillLeading(c))) return { held: false };
   for (;;) {
@@ -103,7 +109,7 @@ export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
       // Too large for the server or for a proxy before it (whose HTML 413 says nothing more):
       // fewer mutations may pass. Halved, so a batch near the limit still goes in a few pushes.
       if (err.status === 413 && batch.length > 1) {
-        batchSize = Math.ceil(batch.length / 2);
+        passed.set(c.outbox, (batchSize = Math.ceil(batch.length / 2)));
         continue;
       }
       if (err.code !== 'request-refused') throw err;

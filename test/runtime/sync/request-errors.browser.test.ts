@@ -137,6 +137,13 @@ describe('sync engine: request errors', () => {
     expect((await serverDocs(prefix)).size).to.equal(20);
     const counts = await proxyCounts();
     expect(counts.faulted, 'the pushes of 20 and of 10 were refused').to.be.at.least(2);
+    // The next cycles push at the size that passed instead of meeting the limit again.
+    const more = await a.sync.batch((b) => {
+      for (let i = 20; i < 40; i++) b.put('notes', { id: `${prefix}-${i}`, text });
+    });
+    expect((await Promise.all(more.map((h) => h.acked))).every((o) => o.status === 'applied')).to.equal(true);
+    expect((await proxyCounts()).faulted, 'no push refused again').to.equal(counts.faulted);
+    expect((await serverDocs(prefix)).size).to.equal(40);
   });
 
   it("a proxy's HTML 413 to a push of one mutation keeps it pending with an error naming the proxy's limit; it is applied once the limit allows it", async () => {
