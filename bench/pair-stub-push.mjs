@@ -37,7 +37,7 @@ async function startStub(root, name) {
   const outdir = fileURLToPath(new URL(`../node_modules/.outpost-profile/pair-${name}-${process.pid}`, import.meta.url));
   const outfile = await bundleStub(root, outdir);
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-pair-'));
-  const child = spawn(process.execPath, [outfile, '--port', '0', '--data', dataDir, '--users', users.map((u) => `${u}:${u}`).join(','), '--push-rate', 'off'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [outfile, '--port', '0', '--data', dataDir, '--users', users.map((u) => `${u}:${u}`).join(','), '--push-rate', 'off', '--pull-rate', 'off'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d) => {

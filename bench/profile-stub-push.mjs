@@ -84,7 +84,7 @@ async function startStub(profileDir) {
   }
   const cli = await bundle();
   const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const args = [...prof, cli, '--port', '0', '--data', dataDir, '--users', users.map((u) => `${u}:${u}`).join(','), '--push-rate', 'off', ...(db ? ['--db', db.stubUrl, '--db-pool', '20'] : [])];
+  const args = [...prof, cli, '--port', '0', '--data', dataDir, '--users', users.map((u) => `${u}:${u}`).join(','), '--push-rate', 'off', '--pull-rate', 'off', ...(db ? ['--db', db.stubUrl, '--db-pool', '20'] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     child.stdout.setEncoding('utf8');

@@ -98,7 +98,7 @@ async function startStubs(count, db) {
     u.searchParams.set('application_name', APP_NAME);
     db = u.toString();
   }
-  const args = ['--users', usersArg, '--push-rate', 'off', ...(db ? ['--db', db, '--db-pool', String(POOL)] : [])];
+  const args = ['--users', usersArg, '--push-rate', 'off', '--pull-rate', 'off', ...(db ? ['--db', db, '--db-pool', String(POOL)] : [])];
   const nodes = Array.from({ length: count }, () => new StubProcess({ args, onStderr: (l) => process.stderr.write(`[stub] ${l}\n`) }));
   const urls = [];
   for (const n of nodes) urls.push(await n.start());

@@ -142,7 +142,7 @@ async function load(url) {
 const { StubProcess } = await tsImport('../testing/stub-process.ts', import.meta.url);
 // Off: the per-user push limit (1200 a minute) is a guard the stub's tests check; the load here is
 // its throughput, and on a fast machine 4 devices per user pass that limit within the runs.
-const stub = new StubProcess({ args: ['--users', USER_NAMES.map((u) => `${u}:${u}`).join(','), '--push-rate', 'off'], onStderr: (l) => process.stderr.write(`[stub] ${l}\n`) });
+const stub = new StubProcess({ args: ['--users', USER_NAMES.map((u) => `${u}:${u}`).join(','), '--push-rate', 'off', '--pull-rate', 'off'], onStderr: (l) => process.stderr.write(`[stub] ${l}\n`) });
 const stubUrl = await stub.start();
 const raw = await startRaw();
 const idle = { outpost: rss(stub.pid).now, raw: rss(raw.pid).now };

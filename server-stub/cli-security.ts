@@ -15,6 +15,7 @@ export const SECURITY_HELP = `  --max-document <size>      largest document, e.g
   --max-clients <n>          most client ids (devices, browser profiles) per user (default 1000)
   --max-sessions <n>         most sign-ins kept per user; a new one ends the least recently used (default 100)
   --push-rate <n>/<t>        pushes per user, e.g. 1200/1m, or off (default 1200/1m)
+  --pull-rate <n>/<t>        pulls per user, e.g. 3600/1m, or off (default 3600/1m)
   --login-rate <n>/<t>       failed sign-ins per name and per address (default 10/1m)
   --trust-proxy <list>       your reverse proxies' addresses, e.g. 127.0.0.1,::1: a request from one
                              counts under the right-most X-Forwarded-For address that is not one
@@ -37,6 +38,7 @@ export const SECURITY_FLAGS = {
   'max-clients': { type: 'string' },
   'max-sessions': { type: 'string' },
   'push-rate': { type: 'string' },
+  'pull-rate': { type: 'string' },
   'login-rate': { type: 'string' },
   'trust-proxy': { type: 'string' },
   'jwt-issuer': { type: 'string' },
@@ -64,6 +66,7 @@ export function securityOptions(values: Values, env: NodeJS.ProcessEnv = process
   if (values['max-clients'] !== undefined) limits.clientsPerUser = count(values['max-clients'], '--max-clients');
   if (values['max-sessions'] !== undefined) limits.sessionsPerUser = count(values['max-sessions'], '--max-sessions');
   if (values['push-rate'] !== undefined) limits.pushRate = parseRate(values['push-rate'], '--push-rate');
+  if (values['pull-rate'] !== undefined) limits.pullRate = parseRate(values['pull-rate'], '--pull-rate');
   if (values['login-rate'] !== undefined) limits.loginRate = parseRate(values['login-rate'], '--login-rate');
   const issuer = values['jwt-issuer'];
   const audience = values['jwt-audience'];

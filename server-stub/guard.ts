@@ -1,5 +1,5 @@
 // Who is calling, and whether they may right now: bearer tokens (app-issued JWTs or built-in
-// sessions) and the per-user push and per-name/per-address login rate limits.
+// sessions) and the per-user push and pull and per-name/per-address login rate limits.
 import type { IncomingMessage } from 'node:http';
 import { isIPv4 } from 'node:net';
 import { PushCaller, type Auth } from './auth.js';
@@ -14,6 +14,7 @@ export class Guard {
   readonly #jwt: JwtVerifier | undefined;
   readonly #limits: StubLimits;
   readonly #pushes: RateLimiter;
+  readonly #pulls: RateLimiter;
   readonly #failedLogins: RateLimiter;
   readonly #trustProxy: ReadonlySet<string>;
 
@@ -24,6 +25,7 @@ export class Guard {
     this.#jwt = jwt;
     this.#limits = limits;
     this.#pushes = new RateLimiter(limits.pushRate, now);
+    this.#pulls = new RateLimiter(limits.pullRate, now);
     this.#failedLogins = new RateLimiter(limits.loginRate, now);
   }
 
@@ -62,6 +64,12 @@ export class Guard {
   checkPush(user: string): void {
     const wait = this.#pushes.take(user);
     if (wait) throw tooMany(`pushes for user '${user}'`, '--push-rate', this.#limits.pushRate, wait);
+  }
+
+  /** 429 with Retry-After once `user` pulled more than the pull rate allows. */
+  checkPull(user: string): void {
+    const wait = this.#pulls.take(user);
+    if (wait) throw tooMany(`pulls for user '${user}'`, '--pull-rate', this.#limits.pullRate, wait);
   }
 
   /**

@@ -40,6 +40,12 @@ export interface StubLimits {
   sessionsPerUser: number;
   /** Pushes per user (`--push-rate`). Default 1200 per minute. */
   pushRate: Rate;
+  /**
+   * Pulls per user (`--pull-rate`). Each pull is bounded (`pullBytes`, 1000 changes), but without a
+   * rate one token could have the server read and send pages without end. Default 3600 per
+   * minute: a first sync's pages come back to back, from each of a user's devices.
+   */
+  pullRate: Rate;
   /** Failed logins per user name and per client address (`--login-rate`). Default 10 per minute. */
   loginRate: Rate;
 }
@@ -52,6 +58,7 @@ export const DEFAULT_STUB_LIMITS: StubLimits = {
   clientsPerUser: 1000,
   sessionsPerUser: 100,
   pushRate: { count: 1200, periodMs: 60_000 },
+  pullRate: { count: 3600, periodMs: 60_000 },
   loginRate: { count: 10, periodMs: 60_000 },
 };
 

@@ -79,6 +79,7 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
     }
     case SYNC_PATHS.pull: {
       const user = await deps.guard.user(req, url);
+      deps.guard.checkPull(user);
       const body = await readJson(req);
       checkProtocol(body);
       sendJson(res, 200, await applyPull(deps, user, valid(parseProtocol(PullRequestSchema, body))));

@@ -78,9 +78,10 @@ export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestR
     async serverStart({ config }) {
       // Test pages come from the test runner's origin: the only one (besides the stub's own) that may call it.
       args.push('--cors-origin', `http://${config.hostname ?? 'localhost'}:${config.port}`);
-      // One stub serves every test file of the run, mostly as alice: the per-user push rate limit
-      // (tested on its own in the stub's tests) would only slow the run down.
+      // One stub serves every test file of the run, mostly as alice: the per-user push and pull
+      // rate limits (tested on their own in the stub's tests) would only slow the run down.
       if (!args.includes('--push-rate')) args.push('--push-rate', 'off');
+      if (!args.includes('--pull-rate')) args.push('--pull-rate', 'off');
       // Likewise the client ids per user: each test's store is a new client of the same few users.
       if (!args.includes('--max-clients')) args.push('--max-clients', '1000000');
       await stub.start();

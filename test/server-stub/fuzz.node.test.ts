@@ -69,7 +69,7 @@ const request = fc.record({
 
 test('every route, method and body field under fuzzing: never a 5xx, never a hang, memory bounded, the server keeps serving', async (t) => {
   const errors: unknown[] = [];
-  const stub = await stubFor(t, { logError: (_m, err) => errors.push(err), limits: { pushRate: { count: 0, periodMs: 1 }, loginRate: { count: 0, periodMs: 1 } } });
+  const stub = await stubFor(t, { logError: (_m, err) => errors.push(err), limits: { pushRate: { count: 0, periodMs: 1 }, pullRate: { count: 0, periodMs: 1 }, loginRate: { count: 0, periodMs: 1 } } });
   const token = await login(stub.url);
   const heapBefore = process.memoryUsage().heapUsed;
   await fc.assert(

@@ -113,6 +113,22 @@ test('pushes per user over --push-rate and failed sign-ins over --login-rate ans
   assert.ok(Number(throttled.headers.get('retry-after')) >= 1);
 });
 
+test('pulls per user over --pull-rate answer 429 with Retry-After naming the flag; another user still pulls', async (t) => {
+  const stub = await stubFor(t, { limits: { pullRate: { count: 2, periodMs: 3_600_000 } } });
+  const alice = client(stub.url, await login(stub.url));
+  const bob = client(stub.url, await login(stub.url, 'bob'));
+  for (let i = 0; i < 2; i++) assert.equal((await alice.pull(null)).status, 200);
+  const limited = await alice.pull(null);
+  assert.equal(limited.status, 429);
+  assert.equal(limited.body.error.code, 'too-many-requests');
+  assert.match(limited.body.error.message, /pulls for user 'alice'.*--pull-rate/);
+  assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+  assert.equal((await bob.pull(null)).status, 200, 'another user is not limited');
+  assert.deepEqual(securityOptions({ 'pull-rate': '10/30s' }).limits!.pullRate, { count: 10, periodMs: 30_000 });
+  assert.deepEqual(securityOptions({ 'pull-rate': 'off' }).limits!.pullRate, { count: 0, periodMs: 1 });
+  assert.throws(() => securityOptions({ 'pull-rate': 'often' }), /--pull-rate/);
+});
+
 eachBackend('a push whose conflicts would answer past --max-push-response is refused with 413, nothing applied, memory bounded; a normal push still works', async (t, backend) => {
   const stub = await stubFor(t, {}, backend);
   const c = client(stub.url, await login(stub.url));
