@@ -60,7 +60,11 @@ export class Observer<R> implements Follower {
     this.#running = true;
     const seen = this.#changes;
     this.#changes = undefined;
-    this.#run(seen).then(
+    // A run that throws before returning its promise (app code reading state gone since) fails
+    // as one that rejects. Thrown from here it would end this observer for good, and reach the
+    // store's notify: the committed write rejected, and the followers after this one, other tabs
+    // and 'change' listeners never told of it.
+    new Promise<R>((resolve) => resolve(this.#run(seen))).then(
       (result) => {
         if (!this.#stopped) this.#onResult(result);
       },

@@ -279,7 +279,8 @@ export class Store extends EventTarget {
   /**
    * Re-runs `run` whenever a committed write (in this tab or another) touches one of
    * `collections`, and once at the start. Each re-run gets the keys written since the previous
-   * run began (an empty list: unknown, e.g. after clear()). Returns a function that stops it.
+   * run began (an empty list: unknown, e.g. after clear()). A run that throws or rejects calls
+   * `onError` and runs again on the next write. Returns a function that stops it.
    * For a query over one collection, `collection.observe(query, …)` patches the result instead.
    *
    * @example
