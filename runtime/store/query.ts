@@ -46,7 +46,8 @@ export interface Query {
   startsWith?: string;
   /**
    * Prefix search over the collection's word index; every word must match some indexed word.
-   * Alone, results come in the word index's order; with `index` (not multiEntry), in that index's
+   * Alone, results come in the word index's order, each record once, at its first matching word
+   * (on pages read with `after` too); with `index` (not multiEntry), in that index's
    * order and range, e.g. `{ words: 'invoice', index: 'byDate', direction: 'prev', limit: 50 }`
    * for the newest 50: the word index finds the records, the index orders them, and only the
    * page's records are read.
@@ -163,7 +164,7 @@ export function rangeFrom(range: IDBKeyRange | undefined, key: Key, forward: boo
 /**
  * Walks a raw cursor with plain request callbacks: a promise per step (idb's cursor wrapper)
  * costs several times more on long walks. Starts after `after` (a key range, then at most one
- * jump to its primary key), dedupes multiEntry word hits and filters the remaining words.
+ * jump to its primary key), lists a word search's records at their first hits and filters the remaining words.
  */
 async function walk(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | undefined, direction: IDBCursorDirection, limit: number, after: PageToken | undefined, words: string[] | undefined): Promise<{ rows: unknown[]; next?: PageToken }> {
   const isStore = source instanceof IDBObjectStore;
@@ -174,7 +175,6 @@ async function walk(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | unde
   const rest = words?.slice(1);
   return new Promise((resolve, reject) => {
     const rows: unknown[] = [];
-    const seen = words ? new Set<unknown>() : undefined;
     let lastKey: Key | undefined;
     let lastPrimaryKey: Key | undefined;
     // An index's first row may share the token's key and sort at or before its primary key.
@@ -195,17 +195,17 @@ async function walk(source: IDBObjectStore | IDBIndex, range: IDBKeyRange | unde
         }
         placed = true;
       }
-      if (rows.length >= limit) return resolve({ rows, next: { key: lastKey!, primaryKey: lastPrimaryKey! } });
-      lastKey = cursor.key;
-      lastPrimaryKey = cursor.primaryKey;
+      const key = cursor.key;
       const value = (cursor as IDBCursorWithValue).value as Record<string, unknown>;
-      if (seen) {
-        const id = idOf(lastPrimaryKey);
-        if (!seen.has(id)) {
-          seen.add(id);
-          if (matchesRest(value, rest!)) rows.push(value);
-        }
-      } else rows.push(value);
+      // A word search has a hit per matching word of a record, and lists the record at its first
+      // in walking order: a later hit is skipped, also on a page after a token whose first hit
+      // was on an earlier page (a set of the page's own records repeated those). The range is the
+      // first word's prefix; startsWith tests it in JS (a record has ~100 words).
+      if (rest && ((value.w as string[]).some((w) => w.startsWith(words![0]) && (forward ? w < (key as string) : w > (key as string))) || !matchesRest(value, rest))) return cursor.continue();
+      if (rows.length >= limit) return resolve({ rows, next: { key: lastKey!, primaryKey: lastPrimaryKey! } });
+      lastKey = key;
+      lastPrimaryKey = cursor.primaryKey;
+      rows.push(value);
       cursor.continue();
     };
   });
