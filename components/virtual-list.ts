@@ -44,7 +44,8 @@ class EstimatedFlow extends FlowLayout {
  * item is the same object gets the same values, so Lit writes nothing to it (a row element given
  * the item does not update). A list patched from a write (the rows of `collection.observe` or of
  * a `LiveQueryController` on a collection keep the objects of rows that did not change) thus
- * updates only the rows that changed; the selection and the active row follow their keys.
+ * updates only the rows that changed; the selection and the active row follow their keys, and a
+ * focused row's focus goes with it (or, when its item left, to the row now in its place).
  *
  * Rows are `role="option"` with `aria-selected`, `aria-setsize` and `aria-posinset` (screen readers
  * learn the full length although few rows exist). What `renderItem` returns is the option's
@@ -245,6 +246,17 @@ export class OutpostVirtualList<T = unknown> extends LitElement {
   #onRange = (e: RangeChangedEvent) => {
     this.#rendered = { first: e.first, last: e.last };
     this.#activeRendered = this.activeIndex >= e.first && this.activeIndex <= e.last;
+    // The virtualizer renders the new rows right after this listener. When `items` changed, a
+    // focused row whose item left goes with them (a moved one is taken out and put back), and the
+    // browser drops focus to the page: a keyboard or screen-reader user of a live list loses
+    // their place. It goes to the row holding the Tab stop, which willUpdate kept with its item or
+    // put in its place, when that row is rendered (a row scrolled away keeps the Tab stop alone).
+    const root = this.renderRoot as ShadowRoot;
+    if (root.activeElement && root.activeElement !== this.#listbox) {
+      queueMicrotask(() => {
+        if (!root.activeElement && (document.activeElement ?? document.body) === document.body) this.#row(this.activeIndex)?.focus({ preventScroll: true });
+      });
+    }
   };
 
   #onVisibility = (e: VisibilityChangedEvent) => {

@@ -164,6 +164,27 @@ describe('<outpost-virtual-list>', () => {
     expect(el.items[el.activeIndex].id).to.equal('r4');
   });
 
+  it('keeps keyboard focus in the list when the focused row leaves it or moves (a live update): on the row in its place, or on the moved row', async () => {
+    const small = rows.slice(0, 10);
+    const el = await list(small);
+    const focusedText = () => (deepActive() as HTMLElement | null)?.textContent ?? '';
+    await el.focusIndex(3);
+    await until(() => focusedIndex() === 3, 'row 3 to take focus');
+    el.items = small.filter((r) => r.id !== 'r3');
+    await until(() => focusedIndex() === 3 && focusedText().includes('Message 4'), 'focus on Message 4, now in the left row\'s place');
+    // The focused item moves to the top (rewritten with a newer date): focus goes with it.
+    await el.focusIndex(5);
+    await until(() => focusedText().includes('Message 6'), 'Message 6 to take focus');
+    const r6 = el.items[5];
+    el.items = [r6, ...el.items.filter((r) => r !== r6)];
+    await until(() => focusedIndex() === 0 && focusedText().includes('Message 6'), 'focus to follow Message 6 to the top');
+    await el.focusIndex(el.items.length - 1);
+    await until(() => focusedText().includes('Message 9'), 'the last row to take focus');
+    // The last row leaves: the new last row takes focus.
+    el.items = el.items.slice(0, -1);
+    await until(() => focusedIndex() === el.items.length - 1 && focusedText().includes('Message 8'), 'focus on the new last row');
+  });
+
   it('rows guessed at their height (estimatedRowHeight) render in one pass; guessed at the default 100 px, a few render, are measured, then the rest', async () => {
     /** The batches of rows added until the list is filled, each a count of rows. */
     const batches = async (estimate?: number): Promise<number[]> => {
