@@ -5,6 +5,7 @@ import { PrecacheController, PrecacheRoute, type PrecacheEntry } from 'workbox-p
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CLIENT_READY } from '../runtime/protocol/sw-messages.js';
 import { SYNC_PATHS } from '../runtime/protocol/version.js';
+import { laterRoutes } from './later-routes.js';
 
 /** Options for {@link precacheAppShell}. */
 export interface AppShellOptions {
@@ -37,8 +38,9 @@ export function precacheAppShell(scope: ServiceWorkerGlobalScope, manifest: Arra
   scope.addEventListener('install', (event) => void controller.install(event));
   registerRoute(new PrecacheRoute(controller, { cleanURLs: false }));
   // Files of an older build still in the cache (a tab on the old build asks for its lazy chunk).
+  // Media go to cacheMedia when it is used: caught here, the app's own images were never cached.
   registerRoute(
-    ({ url, request }) => url.origin === scope.location.origin && request.mode !== 'navigate' && !SYNC_ROUTE.test(url.pathname),
+    ({ url, request }) => url.origin === scope.location.origin && request.mode !== 'navigate' && !SYNC_ROUTE.test(url.pathname) && !laterRoutes.some((m) => m(request)),
     async ({ request }) => (await caches.match(request, { ignoreSearch: true })) ?? fetch(request),
   );
   const shell = options.shell ?? '/index.html';

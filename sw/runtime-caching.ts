@@ -3,6 +3,8 @@
 import { registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
+import { cacheNames } from 'workbox-core';
+import { laterRoutes } from './later-routes.js';
 
 /** Options for {@link cacheMedia}. */
 export interface MediaCacheOptions {
@@ -21,11 +23,18 @@ export interface MediaCacheOptions {
  * cacheMedia({ maxEntries: 500 });
  */
 export function cacheMedia(options: MediaCacheOptions = {}): void {
+  const isMedia = (request: Request) => request.destination === 'image' || request.destination === 'video' || request.destination === 'audio';
+  laterRoutes.push(isMedia);
   registerRoute(
-    ({ request }) => request.destination === 'image' || request.destination === 'video' || request.destination === 'audio',
+    ({ request }) => isMedia(request),
     new CacheFirst({
       cacheName: options.cacheName ?? 'outpost-media',
-      plugins: [new ExpirationPlugin({ maxEntries: options.maxEntries ?? 200, maxAgeSeconds: options.maxAgeSeconds ?? 30 * 24 * 3600, purgeOnQuotaError: true })],
+      plugins: [
+        new ExpirationPlugin({ maxEntries: options.maxEntries ?? 200, maxAgeSeconds: options.maxAgeSeconds ?? 30 * 24 * 3600, purgeOnQuotaError: true }),
+        // An image of the build (precached; an older build's while a tab still runs it) is not
+        // fetched again: offline, the network would not have it.
+        { cachedResponseWillBeUsed: async ({ request, cachedResponse }) => cachedResponse ?? (await caches.match(request, { cacheName: cacheNames.precache, ignoreSearch: true })) ?? null },
+      ],
     }),
   );
 }
