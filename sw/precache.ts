@@ -55,13 +55,32 @@ export function precacheAppShell(scope: ServiceWorkerGlobalScope, manifest: Arra
       (async () => {
         // Pages reload as this worker activates, so their message can come before it is done.
         await activated(scope);
-        if (scope.registration.waiting) return;
+        if (newerVersion(scope)) return;
         const windows = await scope.clients.matchAll({ type: 'window' });
-        if (windows.every((c) => ready.has(c.id))) await controller.activate(event);
+        if (windows.every((c) => ready.has(c.id))) await dropOtherBuilds(scope, controller);
       })(),
     );
   });
   return controller;
+}
+
+/**
+ * A newer version installing or installed: it puts its files in this same cache, so they are not
+ * in this worker's manifest, yet are not old (deleting them left it short of files it never fetches
+ * again, and it then failed to start offline).
+ */
+const newerVersion = (scope: ServiceWorkerGlobalScope) => !!(scope.registration.installing || scope.registration.waiting);
+
+/** PrecacheController.activate, but stopping as soon as a newer version starts to install. */
+async function dropOtherBuilds(scope: ServiceWorkerGlobalScope, controller: PrecacheController): Promise<void> {
+  const cache = await caches.open(controller.strategy.cacheName);
+  // Files a version puts after this list are not on it; one that started before shows as installing.
+  const cached = await cache.keys();
+  const mine = new Set(controller.getURLsToCacheKeys().values());
+  for (const request of cached) {
+    if (newerVersion(scope)) return;
+    if (!mine.has(request.url)) await cache.delete(request);
+  }
 }
 
 function activated(scope: ServiceWorkerGlobalScope): Promise<void> {

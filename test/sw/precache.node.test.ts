@@ -1,0 +1,97 @@
+// The precache across a deploy, with the new version's install slowed by a proxy (Chromium,
+// puppeteer-core): what the running version deletes must never be the new version's files.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { StubProcess } from '../../testing/index.js';
+import { buildFixtureApp } from './fixture-app.js';
+import { appReady, controlled, eventually, launchChromium, openApp } from './browser.js';
+import { HoldProxy } from './hold-proxy.js';
+
+interface FixtureWindow {
+  app: { version: string; sw: { applyUpdate(): Promise<void>; version(): Promise<string | undefined> } };
+}
+declare const window: FixtureWindow & typeof globalThis;
+
+/** The precache keys (path and revision query) of the build in `dir`, read from its sw.js. */
+function precacheKeys(dir: string): string[] {
+  const sw = readFileSync(join(dir, 'sw.js'), 'utf8');
+  const keys = [...sw.matchAll(/\{"revision":(null|"[^"]*"),"url":"([^"]+)"\}/g)].map(([, rev, url]) => `/${url}${rev === 'null' ? '' : `?__WB_REVISION__=${JSON.parse(rev)}`}`);
+  assert.ok(keys.length >= 3, `read the precache manifest from sw.js (found ${keys.length} entries)`);
+  return keys;
+}
+
+const cachedKeys = (page: Page) =>
+  page.evaluate(async () => {
+    const keys: string[] = [];
+    for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) keys.push(new URL(r.url).pathname + new URL(r.url).search);
+    return keys;
+  });
+
+describe('precache: a deploy while the app is open (Chromium)', () => {
+  let dir: string;
+  let stub: StubProcess;
+  let proxy: HoldProxy;
+  let browser: Browser;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'outpost-precache-'));
+    await buildFixtureApp(dir, 'v1');
+    stub = new StubProcess({ args: ['--static', dir] });
+    await stub.start();
+    proxy = new HoldProxy(() => stub.url);
+    await proxy.start();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await proxy?.close();
+    await stub?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a page ready on the running version while the next one installs leaves the next one its files: the app then starts offline on it', async () => {
+    const url = proxy.url;
+    const page = await openApp(browser, `${url}/`);
+    await controlled(page);
+    const v1 = precacheKeys(dir);
+    for (const f of readdirSync(dir)) rmSync(join(dir, f), { recursive: true, force: true });
+    await buildFixtureApp(dir, 'v2');
+    const v2 = precacheKeys(dir);
+    // The install fetches what v1 lacks, one file at a time: hold the second, so the first is cached.
+    const fresh = new Set(v2.filter((k) => !v1.includes(k)).map((k) => k.split('?')[0]));
+    assert.ok(fresh.size >= 2, 'v2 has at least two new files (its entry chunk, index.html)');
+    let seen = 0;
+    const held = proxy.holdWhen((path) => fresh.has(path) && ++seen === 2);
+    // Not awaited: the update's promise may wait for the install, which the proxy holds.
+    await page.evaluate(() => void navigator.serviceWorker.getRegistration().then((r) => r!.update()));
+    await held;
+
+    // A page's CLIENT_READY (it runs v1) reaches v1 meanwhile: its start raced the install, or the
+    // message waited for the worker to start. (A page that starts now waits for the install: its
+    // registration is the job after it.)
+    await page.evaluate(() => navigator.serviceWorker.controller!.postMessage({ type: 'OUTPOST_CLIENT_READY' }));
+    // Answered after CLIENT_READY (one page's messages arrive in order): v1 has handled it.
+    assert.equal(await page.evaluate(() => window.app.sw.version()), 'v1');
+    proxy.release();
+    await eventually(() => page.evaluate(async () => ((await navigator.serviceWorker.getRegistration())?.waiting ? true : undefined)), 'v2 to wait');
+
+    const reloaded = page.waitForNavigation({ timeout: 90_000 });
+    await page.evaluate(() => window.app.sw.applyUpdate());
+    await reloaded;
+    await appReady(page);
+    assert.equal(await page.evaluate(() => window.app.version), 'v2');
+    const cached = await cachedKeys(page);
+    assert.deepEqual(v2.filter((k) => !cached.includes(k)), [], 'every file of v2 is in the precache');
+
+    await stub.kill();
+    await page.goto(`${url}/inbox`);
+    await appReady(page);
+    assert.equal(await page.$eval('h1', (h) => h.textContent), 'Fixture v2 at /inbox');
+    await page.close();
+  });
+});
