@@ -32,13 +32,22 @@ export function handleBackgroundSync(scope: ServiceWorkerGlobalScope, run: () =>
     if (e.tag === SYNC_TAG) e.waitUntil(once().catch(() => undefined));
   });
   scope.addEventListener('message', (event) => {
-    if ((event.data as { type?: unknown } | null)?.type !== SYNC_NOW) return;
+    const data = event.data as { type?: unknown; ack?: unknown } | null;
+    if (data?.type !== SYNC_NOW) return;
     const port = event.ports[0];
+    // The page stops waiting for a worker that does not take its request (syncInWorker).
+    if (data.ack) port?.postMessage({ started: true });
     event.waitUntil(
       once().then(
         () => port?.postMessage({ ok: true }),
-        (err: unknown) => port?.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) }),
+        (err: unknown) => port?.postMessage({ ok: false, code: codeOf(err), error: err instanceof Error ? err.message : String(err) }),
       ),
     );
   });
+}
+
+/** A failed run's error code (a SyncRequestError's, a StoreError's), else `sync-failed`. */
+function codeOf(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'sync-failed';
 }

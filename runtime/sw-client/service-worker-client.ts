@@ -20,6 +20,14 @@ export interface SyncLike extends EventTarget {
   subscribe(fn: (status: { state: string; pending: number }) => void): () => void;
 }
 
+/** What {@link ServiceWorkerClient.syncInWorker} resolves with: `code` says why when not `ok`. */
+export interface WorkerSyncAnswer {
+  ok: boolean;
+  /** `no-worker`, `worker-no-answer`, or the failed sync's code (`sync-failed` when it had none). */
+  code?: string;
+  error?: string;
+}
+
 interface SyncManagerLike {
   register(tag: string): Promise<void>;
 }
@@ -173,13 +181,24 @@ export class ServiceWorkerClient extends EventTarget {
     }
   }
 
-  /** Asks the controlling worker to run a sync cycle now; resolves with its answer. */
-  async syncInWorker(): Promise<{ ok: boolean; error?: string }> {
+  /**
+   * Asks the controlling worker to run a sync cycle now; resolves with its answer. A worker that
+   * does not take the request within 10 s answers `worker-no-answer` for it: a worker without
+   * `handleBackgroundSync`, or a message lost while it started, left this promise pending for good.
+   */
+  async syncInWorker(): Promise<WorkerSyncAnswer> {
     const sw = navigator.serviceWorker.controller;
-    if (!sw) return { ok: false, error: 'No service worker controls this page yet.' };
+    if (!sw) return { ok: false, code: 'no-worker', error: 'syncInWorker(): no service worker controls this page yet (first visit, or a hard reload). Pending changes stay in the outbox and the tabs push them; try again once offline-ready has fired.' };
     const { port1, port2 } = new MessageChannel();
-    const answer = new Promise<{ ok: boolean; error?: string }>((resolve) => (port1.onmessage = (e) => resolve(e.data)));
-    sw.postMessage({ type: SYNC_NOW }, [port2]);
+    const answer = new Promise<WorkerSyncAnswer>((resolve) => {
+      const silent = setTimeout(() => resolve({ ok: false, code: 'worker-no-answer', error: `syncInWorker(): the service worker ${sw.scriptURL} did not take the request within 10 s: its script does not call handleBackgroundSync(self, run) from outpost/sw, or the message was lost while it started. Pending changes stay in the outbox and the tabs push them; call handleBackgroundSync in the worker, or try again.` }), 10_000);
+      port1.onmessage = (e: MessageEvent<WorkerSyncAnswer | { started: true }>) => {
+        clearTimeout(silent);
+        if (!('started' in e.data)) resolve(e.data);
+      };
+    });
+    // `ack`: the worker says at once that it took the request (a worker before it answers only at the end).
+    sw.postMessage({ type: SYNC_NOW, ack: true }, [port2]);
     return answer;
   }
 

@@ -85,4 +85,14 @@ describe('ServiceWorkerClient', () => {
       expect(await sw.requestBackgroundSync()).to.equal(false);
     }
   });
+
+  it('answers syncInWorker with a coded error when the controlling worker does not take the request, instead of never settling', async () => {
+    // sw-smoke.js has no handleBackgroundSync: nothing answers OUTPOST_SYNC_NOW.
+    sw = await registerServiceWorker('/test/fixtures/sw-smoke.js', { scope: '/', updateIntervalMs: 0, reloadOnUpdate: false });
+    if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    const answer = await sw.syncInWorker();
+    expect(answer.ok).to.equal(false);
+    expect(answer.code).to.equal('worker-no-answer');
+    expect(answer.error).to.contain('sw-smoke.js').and.contain('handleBackgroundSync');
+  });
 });

@@ -1,0 +1,42 @@
+// handleBackgroundSync answering a page's syncInWorker() in the fixture app's worker (Chromium,
+// puppeteer-core): the worker takes the request at once, then answers with the run's result.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { StubProcess } from '../../testing/index.js';
+import { buildFixtureApp } from './fixture-app.js';
+import { controlled, launchChromium, openApp } from './browser.js';
+
+declare const window: { app: { sw: { syncInWorker(): Promise<{ ok: boolean; code?: string; error?: string }> } } };
+
+describe('background sync: a page asks the worker (Chromium)', () => {
+  let dir: string;
+  let stub: StubProcess;
+  let url: string;
+  let browser: Browser;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'outpost-bg-sync-'));
+    await buildFixtureApp(dir, 'v1');
+    stub = new StubProcess({ args: ['--static', dir] });
+    url = await stub.start();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stub?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('syncInWorker resolves with the run’s result from a worker that calls handleBackgroundSync', async () => {
+    const page = await openApp(browser, `${url}/`);
+    await controlled(page);
+    // The tab leads, so the worker's syncOnce leaves the push to it ('leader-busy'): a run that succeeded.
+    assert.deepEqual(await page.evaluate(() => window.app.sw.syncInWorker()), { ok: true });
+    await page.close();
+  });
+});
