@@ -149,7 +149,13 @@ export class LiveQuery<T> implements Follower {
     // A collection with `wordsOrder` lists a word search without `index` in that index's order.
     const name = q.index ?? (this.#words && o.schema.wordsOrder);
     this.#byWords = !!this.#words && !name;
-    this.#range = this.#lib.rangeOf(q, this.#byWords ? this.#words![0] : undefined);
+    try {
+      this.#range = this.#lib.rangeOf(q, this.#byWords ? this.#words![0] : undefined);
+    } catch {
+      // A range IndexedDB refuses (bounds reversed, a bound that is no key): thrown here, nothing
+      // would ever call back. The first read fails on it too and #drain reports its StoreError;
+      // each later write runs the query again (stale) and reports it again.
+    }
     const index = name ? this.#lib.indexesOf(o.schema)[name] : undefined;
     this.#keyPath = index?.keyPath;
     this.#multiEntry = !!index?.multiEntry;
