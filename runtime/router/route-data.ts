@@ -5,8 +5,11 @@ import type { LiveQuery } from './types.js';
 
 /** A running live query of the current route. */
 export interface RouteData {
-  /** The query it runs: a navigation whose route returns this very object keeps it running. */
-  query: LiveQuery<unknown>;
+  /**
+   * The query it runs: a navigation whose route returns this very object keeps it running.
+   * Undefined once stopped (the host disconnected): no navigation keeps a query that no longer runs.
+   */
+  query: LiveQuery<unknown> | undefined;
   value: unknown;
   error: unknown;
   stop(): void;
@@ -29,7 +32,7 @@ export function startRouteData(store: Store, query: LiveQuery<unknown>, onChange
       }
     };
     try {
-      data.stop = store.observe(
+      const stop = store.observe(
         query.collections,
         query.run,
         (value) => {
@@ -42,6 +45,10 @@ export function startRouteData(store: Store, query: LiveQuery<unknown>, onChange
           settle();
         },
       );
+      data.stop = () => {
+        stop();
+        data.query = undefined;
+      };
     } catch (error) {
       // An unknown collection: the store names it and the fix.
       data.error = error;
