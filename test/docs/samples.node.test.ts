@@ -15,10 +15,13 @@
 //   (guide.md's `layout` option to paste into createApp({ … })) and is not checked. Keep those few: a sample that can
 //   be a whole module should be one.
 // README.md's "Test" says so for contributors. One compiler program for the page samples and one
-// for the service worker samples, built once for all docs.
+// for the service worker samples (and one for the server's), built once for all docs.
 //
-// Not covered: ```js blocks. The starter's configs among them are compared with the template by
-// guide-files.node.test.ts; protocol.md's JSDoc-typed app module and security.md's are not checked.
+// - A ```js block of server code (it imports `outpost-server`: protocol.md's app module typed
+//   with JSDoc, security.md's startStub call) is checked as a JavaScript module (`checkJs`) with
+//   Node's types, in a program of its own.
+// Not covered: the other ```js blocks, configs: the starter's are compared with the template by
+// guide-files.node.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -37,9 +40,11 @@ interface Sample {
   code: string;
   /** The module's (virtual) path in samples-app/. */
   path: string;
-  /** Checked as service worker code (it imports `outpost/sw`). */
-  worker: boolean;
+  /** Where its code runs: a page, the service worker (it imports `outpost/sw`), or the server (a ```js block importing `outpost-server`). */
+  kind: Kind;
 }
+
+type Kind = 'page' | 'worker' | 'server';
 
 /** The TypeScript blocks of a doc: those to check, and how many are marked `fragment`. */
 function extract(doc: string): { samples: Sample[]; fragments: number } {
@@ -56,7 +61,8 @@ function extract(doc: string): { samples: Sample[]; fragments: number } {
     let end = i + 1;
     while (end < lines.length && !closes(lines[end]!)) end++;
     assert.ok(end < lines.length, `${doc}:${i + 1}: the code block is not closed`);
-    if (lang === 'ts' || lang === 'typescript') {
+    const server = lang === 'js' && /from 'outpost-server'/.test(lines.slice(i + 1, end).join('\n'));
+    if (lang === 'ts' || lang === 'typescript' || server) {
       if (/\bfragment\b/.test(info)) fragments++;
       else {
         const code = lines
@@ -69,8 +75,8 @@ function extract(doc: string): { samples: Sample[]; fragments: number } {
           doc,
           line: i + 1,
           code: `${code}\n`,
-          path: file ? join(appDir, 'starter', file) : join(appDir, `${base}-L${i + 1}.ts`),
-          worker: /from 'outpost\/sw'/.test(code),
+          path: file ? join(appDir, 'starter', file) : join(appDir, `${base}-L${i + 1}.${server ? 'js' : 'ts'}`),
+          kind: server ? 'server' : /from 'outpost\/sw'/.test(code) ? 'worker' : 'page',
         });
       }
     }
@@ -79,15 +85,18 @@ function extract(doc: string): { samples: Sample[]; fragments: number } {
   return { samples, fragments };
 }
 
-/** The starter's compiler options (its tsconfig.json, and tsconfig.sw.json for a service worker). */
-function starterOptions(worker: boolean): ts.CompilerOptions {
+/**
+ * The starter's compiler options (its tsconfig.json, and tsconfig.sw.json for a service worker);
+ * server code is JavaScript checked with Node's types.
+ */
+function starterOptions(kind: Kind): ts.CompilerOptions {
   const template = join(root, 'create-outpost/template');
   const read = (file: string) => {
     const { config, error } = ts.readConfigFile(join(template, file), ts.sys.readFile);
     assert.ok(!error, `create-outpost/template/${file}: ${error && ts.flattenDiagnosticMessageText(error.messageText, '\n')}`);
     return (config as { compilerOptions: object }).compilerOptions;
   };
-  const json = { ...read('tsconfig.json'), ...(worker ? read('tsconfig.sw.json') : {}) };
+  const json = { ...read('tsconfig.json'), ...(kind === 'worker' ? read('tsconfig.sw.json') : {}), ...(kind === 'server' ? { types: ['node'], allowJs: true, checkJs: true } : {}) };
   const { options, errors } = ts.convertCompilerOptionsFromJson(json, template);
   assert.deepEqual(errors, []);
   // As an app resolves `outpost`, but to the sources this repository has (not a build's .d.ts).
@@ -95,16 +104,16 @@ function starterOptions(worker: boolean): ts.CompilerOptions {
 }
 
 /**
- * Checks the page samples (`worker` false) or the service worker ones, all in one program, and adds
- * the compiler's errors in them (and in samples-app/) to `byDoc` as `doc:line (…): TSnnnn message`.
+ * Checks the samples of one kind (page, worker, server), all in one program, and adds the
+ * compiler's errors in them (and in samples-app/) to `byDoc` as `doc:line (…): TSnnnn message`.
  */
-function check(samples: Sample[], worker: boolean, byDoc: Map<string, string[]>): void {
+function check(samples: Sample[], kind: Kind, byDoc: Map<string, string[]>): void {
   // Every sample is there to be imported (the starter's sw.ts imports its schema.ts); only the
   // program's own ones are its roots.
   const virtual = new Map(samples.map((s) => [s.path, s]));
   const dirs = new Set<string>();
   for (const path of virtual.keys()) for (let d = dirname(path); d !== appDir && d.startsWith(appDir); d = dirname(d)) dirs.add(d);
-  const options = starterOptions(worker);
+  const options = starterOptions(kind);
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile, directoryExists } = host;
   host.getCurrentDirectory = () => root;
@@ -115,8 +124,8 @@ function check(samples: Sample[], worker: boolean, byDoc: Map<string, string[]>)
     const s = virtual.get(f);
     return s ? ts.createSourceFile(f, s.code, lang) : getSourceFile.call(host, f, lang, ...rest);
   };
-  const stubs = worker ? [] : [join(appDir, 'globals.d.ts')];
-  const roots = samples.filter((s) => s.worker === worker).map((s) => s.path);
+  const stubs = kind === 'page' ? [join(appDir, 'globals.d.ts')] : [];
+  const roots = samples.filter((s) => s.kind === kind).map((s) => s.path);
   const program = ts.createProgram({ rootNames: [...roots, ...stubs], options, host });
 
   const report = (doc: string, message: string) => byDoc.set(doc, [...new Set([...(byDoc.get(doc) ?? []), message])]);
@@ -125,7 +134,9 @@ function check(samples: Sample[], worker: boolean, byDoc: Map<string, string[]>)
   for (const file of program.getSourceFiles()) {
     if (!file.fileName.startsWith(`${appDir}/`)) continue;
     const sample = virtual.get(file.fileName);
-    if (sample && sample.worker !== worker) continue; // checked in its own program
+    if (sample && sample.kind !== kind) continue; // checked in its own program
+    // The page stubs are checked with the page samples.
+    if (!sample && kind !== 'page') continue;
     const found = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
     for (const d of found.sort((a, b) => (a.start ?? 0) - (b.start ?? 0))) {
       const line = d.start === undefined ? 0 : file.getLineAndCharacterOfPosition(d.start).line;
@@ -141,15 +152,15 @@ let errors: Map<string, string[]> | undefined;
 const errorsOf = (doc: string) => {
   if (!errors) {
     errors = new Map();
-    check(all, false, errors);
-    check(all, true, errors);
+    for (const kind of ['page', 'worker', 'server'] as const) check(all, kind, errors);
   }
   return errors.get(doc) ?? [];
 };
 
 test('the docs have TypeScript samples, few of them marked fragment', () => {
   assert.ok(all.length >= 40, `found only ${all.length} samples: is the extraction broken?`);
-  assert.ok(all.some((s) => s.worker), 'no service worker sample found');
+  assert.ok(all.some((s) => s.kind === 'worker'), 'no service worker sample found');
+  assert.ok(all.some((s) => s.kind === 'server'), 'no server sample found');
   const paths = all.map((s) => relative(root, s.path));
   assert.deepEqual(paths.filter((p, i) => paths.indexOf(p) !== i), [], 'two blocks are the same file');
   const fragments = extracted.reduce((n, d) => n + d.fragments, 0);
