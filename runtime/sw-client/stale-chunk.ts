@@ -6,29 +6,34 @@ import { reloadPage } from './reload.js';
 
 const KEY = 'outpost:stale-chunk-reload';
 
-/** True for the errors browsers raise when a dynamic `import()` cannot fetch its module. */
+/**
+ * True for the errors browsers raise when a dynamic `import()` cannot fetch its module. A failed
+ * `fetch()` of data ("Failed to fetch" in Chromium) is not one.
+ */
 export function isChunkLoadError(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
-  return /dynamically imported module|Importing a module script failed|Failed to fetch/i.test(message);
+  return /dynamically imported module|Importing a module script failed/i.test(String((error as Error | undefined)?.message ?? error));
 }
 
 /**
  * Recovers from a lazy chunk that failed to load: updates the service worker, lets the new
  * version take over and reloads, at most once a minute (sessionStorage remembers), so a chunk that
- * is really missing shows the error instead of a reload loop. Resolves `false` when it did not
- * reload (not a chunk error, or reloaded recently): show the error view then.
+ * is really missing shows the error instead of a reload loop. Never reloads offline, or when the
+ * worker's update check gets no answer from the server: the app stays up and shows the error.
+ * Resolves `false` when it did not reload (not a chunk error, offline, or reloaded recently): show
+ * the error view then.
  *
  * @example
  * try { await import('./views/thread.js'); } catch (e) { if (!(await recoverFromStaleChunk(e))) showError(e); }
  */
 export async function recoverFromStaleChunk(error: unknown, registration?: ServiceWorkerRegistration): Promise<boolean> {
   if (!isChunkLoadError(error)) return false;
-  const { sessionStorage } = globalThis as { sessionStorage?: { getItem(k: string): string | null; setItem(k: string, v: string): void } };
-  const last = Number(sessionStorage?.getItem(KEY) ?? 0);
-  if (Date.now() - last < 60_000) return false;
-  sessionStorage?.setItem(KEY, String(Date.now()));
+  if (Date.now() - Number(sessionStorage.getItem(KEY)) < 60_000) return false;
+  // Offline the chunk failed because the network did, and a reload that no worker answers lands on
+  // the browser's error page, ending the running app. The update check doubles as the server probe;
+  // the once-a-minute allowance stays for when the network is back.
   const reg = registration ?? (await navigator.serviceWorker?.getRegistration());
-  await reg?.update().catch(() => undefined);
+  if (!navigator.onLine || (await reg?.update().then(() => 0, () => 1))) return false;
+  sessionStorage.setItem(KEY, String(Date.now()));
   if (reg?.waiting) {
     // The new worker takes over; ServiceWorkerClient reloads every tab on `controllerchange`.
     reg.waiting.postMessage({ type: SKIP_WAITING });
