@@ -9,6 +9,7 @@ import { Outbox, type ConflictPolicy, type Mutator } from './outbox.js';
 import { SyncConflicts } from './conflicts.js';
 import { docId, syncCollections } from './schema.js';
 import { StatusCell, type SyncStatus } from './status.js';
+import { SyncRequestError } from './request-error.js';
 import { Scheduler, type CycleResult } from './scheduler.js';
 import { lockNameOf, type ChannelMessage } from './leader.js';
 import { broadcast } from '../store/broadcast.js';
@@ -353,7 +354,8 @@ export type SyncOnceResult = 'synced' | 'leader-busy';
  * One sync cycle (push the outbox, pull until up to date) without staying around: what a service
  * worker runs when woken by Background Sync. It takes the same Web Lock as the tab leader, and
  * leaves the work to that leader if one holds it (`leader-busy`). Rejects when the cycle fails, so
- * a Background Sync event is retried by the browser later.
+ * a Background Sync event is retried by the browser later, with a {@link SyncRequestError} whose
+ * `code` is the cycle's (`status.lastError.code`, e.g. `auth-required`).
  *
  * @example
  * // in a service worker
@@ -366,7 +368,8 @@ export async function syncOnce(options: SyncOptions): Promise<SyncOnceResult> {
       await sync.prepare(true);
       await sync.syncNow();
       const { state, lastError } = sync.status;
-      if (state !== 'idle') throw new Error(`syncOnce('${options.store.name}'): the sync cycle ended ${state}: ${lastError?.message ?? 'no detail'}. Pending changes stay in the outbox and are pushed on the next try.`);
+      // The cycle's code travels with the error: the worker's answer to a page (handleBackgroundSync) reports it.
+      if (state !== 'idle') throw new SyncRequestError(lastError?.code ?? 'network', `syncOnce('${options.store.name}'): the sync cycle ended ${state}: ${lastError?.message ?? 'no detail.'} Pending changes stay in the outbox and are pushed on the next try.`);
       return 'synced';
     } finally {
       sync.close();
