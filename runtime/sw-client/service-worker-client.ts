@@ -212,9 +212,12 @@ export class ServiceWorkerClient extends EventTarget {
     });
     const onUpdateRequired = () => void this.update();
     sync.addEventListener('update-required', onUpdateRequired);
+    // Stopped, it leaves #cleanups too: kept there, it held each watched engine for the client's life.
     const stop = () => {
       unsubscribe();
       sync.removeEventListener('update-required', onUpdateRequired);
+      const at = this.#cleanups.indexOf(stop);
+      if (at >= 0) this.#cleanups.splice(at, 1);
     };
     this.#cleanups.push(stop);
     return stop;
