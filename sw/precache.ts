@@ -57,6 +57,8 @@ export function precacheAppShell(scope: ServiceWorkerGlobalScope, manifest: Arra
         await activated(scope);
         if (newerVersion(scope)) return;
         const windows = await scope.clients.matchAll({ type: 'window' });
+        // A closed page never comes back (a reload is a new client): kept, ids piled up for the worker's life.
+        for (const id of ready) if (!windows.some((c) => c.id === id)) ready.delete(id);
         if (windows.every((c) => ready.has(c.id))) await dropOtherBuilds(scope, controller);
       })(),
     );

@@ -95,3 +95,51 @@ describe('precache: a deploy while the app is open (Chromium)', () => {
     await page.close();
   });
 });
+
+describe('precache: the pages it waits for (Chromium)', () => {
+  let dir: string;
+  let stub: StubProcess;
+  let url: string;
+  let browser: Browser;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'outpost-precache-pages-'));
+    await buildFixtureApp(dir, 'v1');
+    stub = new StubProcess({ args: ['--static', dir] });
+    url = await stub.start();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stub?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the worker forgets a closed page once another page says it is ready (it kept every page id for its life)', async () => {
+    const first = await openApp(browser, `${url}/`);
+    await controlled(first);
+    const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/sw.js'));
+    // DevTools attached also keeps the worker (and its memory) alive between the steps.
+    const worker = await target.createCDPSession();
+    const run = async <T>(expression: string): Promise<T> => ((await worker.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true })).result.value as T);
+    /** Whether a Set in the worker's heap holds `id` (queryObjects collects garbage first). */
+    const held = async (id: string) => {
+      const { result } = await worker.send('Runtime.evaluate', { expression: 'Set.prototype' });
+      const { objects } = await worker.send('Runtime.queryObjects', { prototypeObjectId: result.objectId! });
+      const { result: found } = await worker.send('Runtime.callFunctionOn', { objectId: objects.objectId!, functionDeclaration: 'function (id) { return this.some((s) => s.has(id)); }', arguments: [{ value: id }], returnByValue: true });
+      await worker.send('Runtime.releaseObject', { objectId: objects.objectId! });
+      return found.value as boolean;
+    };
+    const idOf = (path: string) => run<string | undefined>(`clients.matchAll({ type: 'window' }).then((all) => all.find((c) => new URL(c.url).pathname === '${path}')?.id)`);
+
+    const closing = await openApp(browser, `${url}/closing`);
+    const closingId = await eventually(() => idOf('/closing'), 'the worker to see the page');
+    await eventually(async () => ((await held(closingId)) ? true : undefined), 'the page’s CLIENT_READY to reach the worker');
+    await closing.close();
+    const next = await openApp(browser, `${url}/next`);
+    await eventually(async () => ((await held(closingId)) ? undefined : true), 'the worker to forget the closed page');
+    await next.close();
+    await first.close();
+  });
+});
