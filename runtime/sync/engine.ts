@@ -154,7 +154,7 @@ export class Sync extends EventTarget {
     const isLeader = () => !!this.#term;
     // Only the leader knows how sync goes: it shares its status with the other tabs. Leadership
     // (the Web Lock, taken over from a leader that stops answering) loads with it.
-    void import('./tabs.js').then((m) => (m.followStore(this.#o.store, this.#status, () => this.close(), signal), (this.#ask = m.shareStatus(name, this.#status, isLeader, () => (this.#scheduler.noteWrite(), this.#scheduler.syncNow()), signal)), m.elect(lockNameOf(name), isLeader, holdsLock ? undefined : (term) => this.#becomeLeader(term, m), signal)));
+    void import('./tabs.js').then((m) => (m.followStore(this.#o.store, this.#status, () => this.close(), signal), (this.#ask = m.shareStatus(name, this.#status, isLeader, () => this.#scheduler.syncNow(), signal)), m.elect(lockNameOf(name), isLeader, holdsLock ? undefined : (term) => this.#becomeLeader(term, m), signal)));
     // Every tab loads the network code now, with the page just loaded (online, or from the service
     // worker's precache): a follower may take over offline, and Firefox keeps a failed dynamic
     // import failed for the document's life (its engine then could not sync until a reload).
@@ -191,7 +191,6 @@ export class Sync extends EventTarget {
   async #mutate(inputs: MutationInput[]): Promise<MutationHandle[]> {
     if (!inputs.length) return [];
     const ids = await this.#outbox.enqueue(inputs as never);
-    this.#scheduler.noteWrite();
     this.schedule(this.#o.debounceMs);
     return ids.map((id) => this.#handles.handle(id));
   }
@@ -291,11 +290,10 @@ export class Sync extends EventTarget {
   }
 
   /**
-   * Pushes the outbox and pulls until up to date; resolves when that cycle ends. Called during a
-   * cycle, it resolves with that cycle, unless this tab made a mutation after the cycle started:
-   * then with the cycle that follows (the running one may have read the outbox before it). In a
-   * tab that does not lead, the leader runs it (a cycle that starts after the call), or this tab
-   * once it leads.
+   * Pushes the outbox and pulls until up to date; resolves when that cycle ends, always one that
+   * starts after the call: called during a cycle, with the one that follows it (the running one
+   * may have pulled before the server had what the caller waits for). In a tab that does not
+   * lead, the leader runs it, or this tab once it leads.
    */
   syncNow(): Promise<void> {
     return this.#term ? this.#scheduler.syncNow() : this.#ask ? this.#ask() : import('./tabs.js').then(() => this.syncNow());

@@ -52,17 +52,9 @@ export class Scheduler {
   #closed = false;
   // Bumped by cancel(): a cycle that started before it schedules nothing after it.
   #generation = 0;
-  // Writes noted, and how many there were when the running cycle started.
-  #writes = 0;
-  #writesAtStart = 0;
 
   constructor(options: SchedulerOptions) {
     this.#o = { random: Math.random, ...options };
-  }
-
-  /** Notes a local write: a `syncNow()` after it waits for a cycle that starts after it. */
-  noteWrite(): void {
-    this.#writes++;
   }
 
   /** Runs a cycle after `delayMs` (replacing a pending timer), or once the running one ends. */
@@ -78,16 +70,13 @@ export class Scheduler {
   }
 
   /**
-   * Runs a cycle now; resolves when it ends. Called during a cycle, it resolves with that cycle
-   * unless a write was noted after it started: then with the cycle that follows.
+   * Runs a cycle now; resolves when it ends. Called during a cycle, it resolves with the one that
+   * follows it (one for every call made meanwhile): the running cycle may have pulled before the
+   * server had what the caller waits for, or read the outbox before the caller's write.
    */
   syncNow(): Promise<void> {
     if (this.#closed || this.#paused) return Promise.resolve();
     if (this.#running) {
-      if (this.#writesAtStart === this.#writes) {
-        this.#again = true;
-        return this.#running;
-      }
       this.#queued ??= this.#running.then(nothing, nothing).then(() => {
         this.#queued = undefined;
         return this.syncNow();
@@ -96,7 +85,6 @@ export class Scheduler {
     }
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#writesAtStart = this.#writes;
     const generation = this.#generation;
     this.#running = this.#run().then((next) => {
       this.#running = undefined;

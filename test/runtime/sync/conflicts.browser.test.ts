@@ -11,9 +11,10 @@ async function race(policy: ConflictPolicy, mine: Record<string, unknown>, their
   const a: Client = await client({ sync });
   const b: Client = await client({ sync });
   await (await a.sync.put('notes', base)).acked;
-  // syncNow during a cycle b started before a's put was in (its first, as leader) resolves with
-  // that cycle: ask again until b holds the document, or b's edit would have no base.
-  await waitFor(async () => (await b.sync.syncNow(), (await b.store.collection('notes').get(id)) !== undefined), 'b to pull the base document');
+  // b's syncNow resolves with a cycle that starts after a's put is in (not one b started before
+  // it), so b holds the document: b's edit needs that base.
+  await b.sync.syncNow();
+  expect(await b.store.collection('notes').get(id), 'b pulled the base document').to.not.equal(undefined);
   // b edits what it held: a's edit must not reach it first.
   const h = await whileCut(b, async () => {
     await (await a.sync.patch('notes', id, theirs)).acked;
@@ -102,7 +103,8 @@ describe('sync engine: resets and auth', () => {
     const a = await client();
     const b = await client();
     await (await a.sync.put('notes', { id, title: 'base', body: 'base', color: 'red' })).acked;
-    await waitFor(async () => (await b.sync.syncNow(), (await b.store.collection('notes').get(id)) !== undefined), 'b to pull the base document');
+    await b.sync.syncNow();
+    expect(await b.store.collection('notes').get(id), 'b pulled the base document').to.not.equal(undefined);
     // b's two edits meet a's on the server: the first conflicts and merges; the second was made on it.
     const [first, second] = await whileCut(b, async () => {
       await (await a.sync.patch('notes', id, { title: 'theirs' })).acked;

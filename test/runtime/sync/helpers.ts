@@ -120,8 +120,8 @@ export async function editElsewhere(id: string, patch: Record<string, unknown>):
  * pending when a pulled page is applied, and pushed only after it (by the cycle that follows).
  * With `refuseAfter`, every request after that pull is refused (the engine pauses with
  * `auth-required`) until the test gives the token back with `setAuth`. `c` must have no cycle under
- * way (`await c.sync.syncNow()` after its last edit): a syncNow() made during a cycle resolves with
- * that cycle, and its pull may bring the page before the edit is made.
+ * way (`await c.sync.syncNow()` after its last edit): that cycle's pull would ask for the held
+ * token and bring the page before the edit is made.
  */
 export async function duringPull<T>(c: Client, edit: () => Promise<T>, { refuseAfter = false } = {}): Promise<T> {
   let release!: () => void;
