@@ -183,7 +183,9 @@ export class Router extends EventTarget implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    // Also ends a navigation still under way (see #afterRender).
     this.#listening?.abort();
+    // Not tied to the signal: a navigation started before the host connected may have added it.
     this.#scrollTarget?.removeEventListener('scroll', this.#onScroll);
     this.#scrollTarget = undefined;
     this.#current?.data?.stop();
@@ -213,6 +215,8 @@ export class Router extends EventTarget implements ReactiveController {
   }
 
   async #go(url: URL, kind: NavigationKind, redirects: string[]): Promise<void> {
+    // The connection this navigation runs in: a disconnect ends it.
+    const signal = this.#listening?.signal;
     await this.#ready;
     const id = ++this.#navId;
     const path = appPath(url.pathname, this.base) ?? url.pathname;
@@ -223,7 +227,7 @@ export class Router extends EventTarget implements ReactiveController {
     if (this.#current) this.#early = undefined;
     const current = this.#current;
     if (current?.navigation.id !== id) return;
-    await this.#afterRender(current);
+    await this.#afterRender(current, signal);
   }
 
   #context(route: RouteConfig | FallbackRoute, navigation: Navigation, params: RouteParams, store = this.#options.store): GuardContext {
@@ -377,23 +381,12 @@ export class Router extends EventTarget implements ReactiveController {
     return { ...base, module: current.module, data: current.data?.value, dataError: current.data?.error };
   }
 
-  /**
-   * Scrolls back to `to`; while the view's content is still loading (too short to get there), again
-   * on the next frames, until the person takes over, another navigation starts, or about 10 s.
-   */
-  #restore(to: [number, number], current: Current, frames: number): void {
-    // Checked before scrolling: a frame already asked for must not scroll once the person took over.
-    if (this.#current !== current || this.#restoring !== current.navigation.id) return;
-    this.#scrollTo(to);
-    const [x, y] = this.#scrollPosition();
-    if ((x - to[0]) ** 2 + (y - to[1]) ** 2 > 2 && frames) requestAnimationFrame(() => this.#restore(to, current, frames - 1));
-  }
-
-  async #afterRender(current: Current): Promise<void> {
+  async #afterRender(current: Current, signal: AbortSignal | undefined): Promise<void> {
+    const live = () => this.#current === current && !signal?.aborted;
     await this.#host.updateComplete;
     const root = (this.#host as { renderRoot?: ParentNode }).renderRoot ?? (this.#host as unknown as ParentNode);
     await settled(root);
-    if (this.#current !== current) return;
+    if (!live()) return;
     const { kind, url } = current.navigation;
     const heading = findHeading(root);
     const { title } = current.route;
@@ -409,8 +402,19 @@ export class Router extends EventTarget implements ReactiveController {
     if (kind === 'pop') {
       const id = (this.#restoring = current.navigation.id);
       // The person scrolling, pointing or typing takes over from a restoration still under way.
-      for (const type of ['wheel', 'touchstart', 'pointerdown', 'keydown']) addEventListener(type, () => this.#restoring === id && (this.#restoring = 0), { once: true, capture: true, passive: true });
-      this.#restore(this.#positions.get(this.#key) ?? ((history.state ?? {}) as EntryState).outpostScroll ?? [0, 0], current, 600);
+      for (const type of ['wheel', 'touchstart', 'pointerdown', 'keydown']) addEventListener(type, () => this.#restoring === id && (this.#restoring = 0), { once: true, capture: true, passive: true, signal });
+      const to = this.#positions.get(this.#key) ?? ((history.state ?? {}) as EntryState).outpostScroll ?? [0, 0];
+      // Scrolls back to `to`; while the view's content is still loading (too short to get there),
+      // again on the next frames, until the person takes over, another navigation starts, the host
+      // disconnects, or about 10 s. Checked before scrolling: a frame already asked for must not
+      // scroll once the person took over.
+      const restore = (frames: number) => {
+        if (!live() || this.#restoring !== id) return;
+        this.#scrollTo(to);
+        const [x, y] = this.#scrollPosition();
+        if ((x - to[0]) ** 2 + (y - to[1]) ** 2 > 2 && frames) requestAnimationFrame(() => restore(frames - 1));
+      };
+      restore(600);
     } else if (kind === 'push') {
       const anchor = url.hash ? root.querySelector(`[id="${CSS.escape(decodeURIComponent(url.hash.slice(1)))}"]`) : null;
       if (anchor) anchor.scrollIntoView();
@@ -426,7 +430,7 @@ export class Router extends EventTarget implements ReactiveController {
       // first paint (13–16 ms of the demo's route to the inbox, a 58–86 ms task).
       // A hidden page paints no frame: it focuses at once.
       if (!document.hidden) await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
-      if (this.#current !== current) return;
+      if (!live()) return;
       if (heading) focusHeading(heading);
       // Lazy (see announcer.ts); offline without a service worker the chunk may be missing: no announcement then.
       import('./announcer.js').then((m) => m.Announcer.announce(text), () => undefined);
