@@ -1,5 +1,5 @@
 import { unwrap, type IDBPObjectStore } from 'idb';
-import { failure, toStoreError } from './errors.js';
+import { failure, refusal, toStoreError } from './errors.js';
 import { idOf, rangeOf, readKey, runQuery, sourceOf, wordIndex, type Key, type Page, type Query } from './query.js';
 import { indexesOf, type CollectionSchema } from './schema.js';
 import { textOf, tokenize, wordsOf } from './words.js';
@@ -72,7 +72,7 @@ export class Collection<T extends object = StoredRecord> {
     const { keyPath } = this.#schema;
     for (const value of values) {
       const what = value === null ? 'null' : typeof value;
-      if (what !== 'object' || readKey(value, keyPath) == null) throw await failure('missing-key', this.name, keyPath, what);
+      if (what !== 'object' || readKey(value, keyPath) == null) throw refusal('missing-key', this.name, keyPath, what);
     }
     const words = this.#schema.words;
     return values.map((value) => {

@@ -50,8 +50,8 @@ export function explain(Err: typeof StoreError, err: Error, names: string | stri
   }
 }
 
-/** What the store itself refuses on its asynchronous paths (see `failure` in errors.ts). */
-export type Failure = 'connection-closed/outdated' | 'connection-closed' | 'version-blocked/upgrade' | 'version-blocked/delete' | 'unknown-collection/transaction' | 'missing-key' | 'unknown-index' | 'invalid-query/words-multiEntry';
+/** What the store itself refuses (see `failure` and `refusal` in errors.ts). */
+export type Failure = 'connection-closed/outdated' | 'connection-closed' | 'version-blocked/upgrade' | 'version-blocked/delete' | 'unknown-collection' | 'unknown-collection/transaction' | 'missing-key' | 'unknown-index' | 'invalid-query/words-multiEntry' | 'invalid-query/limit' | 'invalid-schema/version';
 
 /** The StoreError for one of the store's own refusals: `name` is the store's, or the collection's. */
 export function failure(Err: typeof StoreError, what: Failure, name: string, detail = '', extra = ''): StoreError {
@@ -67,6 +67,12 @@ export function failure(Err: typeof StoreError, what: Failure, name: string, det
     case 'invalid-query/words-multiEntry':
       // detail: the index.
       return new Err('invalid-query', `A word search on collection '${name}' cannot be listed in the order of index '${detail}': it is multiEntry (a record has several keys there, so a page has no single position). Order it by a plain, compound or computed index that is not multiEntry (e.g. a date), or filter the word search's results instead.`, { collection: name });
+    case 'invalid-query/limit':
+      // detail: the limit.
+      return new Err('invalid-query', `A query on collection '${name}' has limit ${detail}: a limit is a whole number of rows, 0 or more. Pass one, e.g. { limit: 50 }, or leave limit out to read every row.`, { collection: name });
+    case 'invalid-schema/version':
+      // name: the store's; detail: the version.
+      return new Err('invalid-schema', `Store '${name}' has version ${detail}: a schema version is a positive integer. Start at version: 1 and raise it by one whenever collections, indexes or migrations change.`);
     case 'connection-closed/outdated':
       return new Err('connection-closed', `Store '${name}' was closed because another tab upgraded it to a newer version. Reload the page to use the new version.`);
     case 'connection-closed':
@@ -75,6 +81,9 @@ export function failure(Err: typeof StoreError, what: Failure, name: string, det
       return new Err('version-blocked', `Store '${name}' cannot upgrade to version ${detail}: another tab keeps the old version open. Close or reload the other tabs of this app.`);
     case 'version-blocked/delete':
       return new Err('version-blocked', `Store '${name}' cannot be deleted: a connection to it stays open. Close it (store.close()) or reload the other tabs.`);
+    case 'unknown-collection':
+      // detail: the store; extra: its collections.
+      return new Err('unknown-collection', `Store '${detail}' has no collection '${name}'. Declared: ${extra}. Add it to the schema and raise the version.`, { collection: name });
     case 'unknown-collection/transaction':
       // detail: the transaction's collections; none for a live query started inside one.
       return new Err('unknown-collection', detail ? `Collection '${name}' is not part of this transaction (${detail}). List it in store.transaction([...]).` : `observe() cannot start inside a transaction: call it on store.collection('${name}').`, { collection: name });

@@ -35,10 +35,11 @@ export class StoreError extends Error {
   }
 }
 
-let messages: Promise<typeof import('./error-messages.js') | undefined> | undefined;
+let messages: Promise<unknown> | undefined;
+let loaded: typeof import('./error-messages.js') | undefined;
 
-/** Loads the error messages once (openStore starts it); undefined when the chunk cannot load. */
-export const loadMessages = () => (messages ??= import('./error-messages.js').catch(() => undefined));
+/** Loads the error messages once (openStore awaits it); `loaded` stays undefined when the chunk cannot load. */
+export const loadMessages = () => (messages ??= import('./error-messages.js').then((m) => (loaded = m), () => undefined));
 
 /**
  * Turns a DOMException from IndexedDB into a StoreError that says what to do. The messages are a
@@ -48,7 +49,8 @@ export const loadMessages = () => (messages ??= import('./error-messages.js').ca
 export async function toStoreError(err: unknown, collection?: string | string[], value?: unknown): Promise<unknown> {
   if (Array.isArray(err)) return failure(...(err as Refusal));
   if (err instanceof StoreError || !(err instanceof Error)) return err;
-  return (await loadMessages())?.explain(StoreError, err, collection, value) ?? err;
+  await loadMessages();
+  return loaded?.explain(StoreError, err, collection, value) ?? err;
 }
 
 /**
@@ -58,7 +60,11 @@ export async function toStoreError(err: unknown, collection?: string | string[],
 export type Refusal = [what: Failure, name: string, detail?: string, extra?: string];
 
 
-/** A StoreError for one of the store's own refusals, its message from the lazy chunk (a bare one where that cannot load). */
-export async function failure(what: Failure, name: string, detail?: string, extra?: string): Promise<StoreError> {
-  return (await loadMessages())?.failure(StoreError, what, name, detail, extra) ?? new StoreError(what.split('/')[0] as StoreErrorCode, `${what}: '${name}' ${detail ?? ''}`);
-}
+/**
+ * A StoreError for one of the store's own refusals, at once: its message from the lazy chunk,
+ * which openStore awaited (a bare message where the chunk could not load).
+ */
+export const refusal = (...[what, name, detail, extra]: Refusal): StoreError => loaded?.failure(StoreError, what, name, detail, extra) ?? new StoreError(what.split('/')[0] as StoreErrorCode, `${what}: '${name}' ${detail ?? ''}`);
+
+/** {@link refusal}, once the messages are in (or could not load). */
+export const failure = async (...r: Refusal): Promise<StoreError> => (await loadMessages(), refusal(...r));

@@ -54,6 +54,7 @@ export interface Query {
    */
   words?: string;
   direction?: 'next' | 'prev';
+  /** At most this many rows: a whole number, 0 or more (0 reads none). Omit it for every row. */
   limit?: number;
   /** Continue after this position (from a previous page's `next`) without re-reading earlier rows. */
   after?: PageToken;
@@ -94,8 +95,11 @@ export function sourceOf(store: IDBPObjectStore<unknown, string[], string, IDBTr
   const tx = store.transaction;
   const words = q.words !== undefined;
   const name = words ? wordsStore(collection) : q.index;
+  // Thrown as Refusals: the read's catch turns them into the StoreError (see toStoreError).
+  // IndexedDB would refuse a negative limit with a bare TypeError, take 1.5 as 1 and 0 as no limit.
+  const limit = q.limit ?? 0;
+  if (!(limit >= 0) || limit % 1) throw ['invalid-query/limit', collection, String(limit)] satisfies Refusal;
   if (name === undefined) return store;
-  // Thrown as a Refusal: the read's catch turns it into the StoreError (see toStoreError).
   if (!(words ? tx.objectStoreNames : store.indexNames).contains(name)) throw ['unknown-index', collection, words ? '' : name, [...store.indexNames].join(', ')] satisfies Refusal;
   return words ? tx.objectStore(name).index('w') : store.index(name);
 }
@@ -124,7 +128,7 @@ export const noteStored = (tx: IDBTransaction, collection: string, key: Key, rec
  */
 export async function runQuery(source: Source, q: Query, wantNext = false): Promise<{ rows: unknown[]; next?: PageToken }> {
   const words = q.words === undefined ? undefined : tokenize(q.words).sort((a, b) => b.length - a.length);
-  if (words && words.length === 0) return { rows: [] };
+  if (q.limit === 0 || words?.length === 0) return { rows: [] };
   // A word search reads the words' side store (word-index.ts, loaded when the store opened).
   if (words) return wordIndex().search(source, q, wantNext, words);
   return search(source, q, wantNext, words);

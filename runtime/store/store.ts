@@ -1,6 +1,6 @@
 import { openDB, unwrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { Collection, type Scope, type StoredRecord } from './collection.js';
-import { failure, loadMessages, StoreError, toStoreError } from './errors.js';
+import { failure, loadMessages, refusal, StoreError, toStoreError } from './errors.js';
 import { mergeChanges, Observer, type ChangeMessage, type ChangeSet, type Follower, type WrittenValues } from './observers.js';
 import type { Key } from './query.js';
 import { idbVersion, indexesOf, type StoreSchema } from './schema.js';
@@ -148,7 +148,7 @@ export class Store extends EventTarget {
 
   #assertCollection(name: string): void {
     if (!Object.hasOwn(this.schema.collections, name)) {
-      throw new StoreError('unknown-collection', `Store '${this.name}' has no collection '${name}'. Declared: ${Object.keys(this.schema.collections).join(', ')}. Add it to the schema and raise the version.`, { collection: name });
+      throw refusal('unknown-collection', name, this.name, Object.keys(this.schema.collections).join(', '));
     }
   }
 
@@ -333,7 +333,7 @@ export class Store extends EventTarget {
  */
 export async function openStore(schema: StoreSchema, options: OpenStoreOptions = {}): Promise<Store> {
   if (!Number.isInteger(schema.version) || schema.version < 1) {
-    throw new TypeError(`openStore: version must be a positive integer, got ${schema.version}.`);
+    throw await failure('invalid-schema/version', schema.name, String(schema.version));
   }
   const store = new Store(schema, options);
   try {
