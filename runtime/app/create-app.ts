@@ -1,5 +1,6 @@
 // One lifecycle for every Outpost app: local data first, the network after.
 import type { Store } from '../store/index.js';
+import { refusal } from '../store/errors.js';
 import type { Sync } from '../sync/index.js';
 import { registerServiceWorker } from '../sw-client/register.js';
 import type { ServiceWorkerClient, ServiceWorkerOptions } from '../sw-client/service-worker-client.js';
@@ -16,7 +17,7 @@ export type AppStep = 'store' | 'render' | 'sync' | 'service-worker' | 'persiste
 
 /** Options for {@link createApp}. */
 export interface AppOptions {
-  /** The element the app renders into (or a CSS selector for it). Its content is replaced. */
+  /** The element the app renders into (or a CSS selector for it). Its content is replaced as the app mounts. */
   root: Element | string;
   /** The routes (see `Router`). */
   routes: RouteConfig[];
@@ -185,13 +186,14 @@ function watchFirstSync(app: RunningApp, sync: Sync): void {
   app.cleanups.push(stop);
 }
 
-/** Every collection a route declares must exist in the store, or the route cannot work offline. */
+/**
+ * Every collection a route declares must exist in the store, or the route cannot work offline.
+ * Its StoreError's message is in the store's lazy chunk, which openStore loaded.
+ */
 function checkCollections(routes: RouteConfig[], store: Store): void {
   for (const route of routes) {
     for (const name of route.collections ?? []) {
-      if (!Object.hasOwn(store.schema.collections, name)) {
-        throw new Error(`createApp: route '${route.path}' needs collection '${name}', which store '${store.name}' does not declare. Add it to openStore({ collections }) (and to createSync's collections to sync it), or fix the route's collections.`);
-      }
+      if (!Object.hasOwn(store.schema.collections, name)) throw refusal('unknown-collection/route', name, route.path, store.name);
     }
   }
 }

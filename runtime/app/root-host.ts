@@ -38,8 +38,10 @@ export class RootHost implements ReactiveControllerHost, EventTarget {
     return this.#update ?? Promise.resolve(true);
   }
 
-  /** Connects the controllers and renders. */
+  /** Replaces the root's content (e.g. a "Loading…" placeholder), connects the controllers and renders. */
   connect(): void {
+    // Comments stay: a disposed app's Lit part, which an app mounted again in the root renders into.
+    for (const node of [...this.renderRoot.childNodes]) if (node.nodeType != 8) node.remove();
     this.#connected = true;
     this.#controllers.forEach((c) => c.hostConnected?.());
     this.requestUpdate();

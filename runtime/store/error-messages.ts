@@ -51,7 +51,7 @@ export function explain(Err: typeof StoreError, err: Error, names: string | stri
 }
 
 /** What the store itself refuses (see `failure` and `refusal` in errors.ts). */
-export type Failure = 'connection-closed/outdated' | 'connection-closed' | 'version-blocked/upgrade' | 'version-blocked/delete' | 'unknown-collection' | 'unknown-collection/transaction' | 'missing-key' | 'unknown-index' | 'invalid-query/words-multiEntry' | 'invalid-query/limit' | 'invalid-schema/version';
+export type Failure = 'connection-closed/outdated' | 'connection-closed' | 'version-blocked/upgrade' | 'version-blocked/delete' | 'unknown-collection' | 'unknown-collection/transaction' | 'unknown-collection/route' | 'missing-key' | 'unknown-index' | 'invalid-query/words-multiEntry' | 'invalid-query/limit' | 'invalid-schema/version';
 
 /** The StoreError for one of the store's own refusals: `name` is the store's, or the collection's. */
 export function failure(Err: typeof StoreError, what: Failure, name: string, detail = '', extra = ''): StoreError {
@@ -84,6 +84,9 @@ export function failure(Err: typeof StoreError, what: Failure, name: string, det
     case 'unknown-collection':
       // detail: the store; extra: its collections.
       return new Err('unknown-collection', `Store '${detail}' has no collection '${name}'. Declared: ${extra}. Add it to the schema and raise the version.`, { collection: name });
+    case 'unknown-collection/route':
+      // detail: the route's path; extra: the store.
+      return new Err('unknown-collection', `createApp: route '${detail}' needs collection '${name}', which store '${extra}' does not declare. Add it to openStore({ collections }) (and to createSync's collections to sync it), or fix the route's collections.`, { collection: name });
     case 'unknown-collection/transaction':
       // detail: the transaction's collections; none for a live query started inside one.
       return new Err('unknown-collection', detail ? `Collection '${name}' is not part of this transaction (${detail}). List it in store.transaction([...]).` : `observe() cannot start inside a transaction: call it on store.collection('${name}').`, { collection: name });

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { html } from 'lit';
 import { createApp, type App } from '../../../runtime/app/index.js';
 import { liveQuery, route } from '../../../runtime/router/index.js';
-import { deleteStore, openStore, type Store } from '../../../runtime/store/index.js';
+import { deleteStore, openStore, StoreError, type Store } from '../../../runtime/store/index.js';
 import { createSync, syncCollections } from '../../../runtime/sync/index.js';
 import { killStub, startStubAgain, stubUrl } from '../../../testing/commands.js';
 import { until } from '../../components/helpers.js';
@@ -126,6 +126,18 @@ describe('createApp', () => {
     app = undefined;
   });
 
+  it("replaces the root's content (a loading placeholder) as it mounts, leaves nothing of it or the app after dispose, and mounts again in the same root", async () => {
+    const options = { root, router: { base: BASE }, routes: [{ path: '/', render: () => html`<h1>Home</h1>` }] };
+    for (const round of ['first app', 'second app in the same root']) {
+      root.insertAdjacentHTML('beforeend', '<p class="loading">Loading…</p>');
+      app = await createApp(options);
+      expect([...root.children].map((el) => el.outerHTML), round).to.deep.equal(['<h1>Home</h1>']);
+      app.dispose();
+      app = undefined;
+      expect(root.children.length, `${round}: elements left after dispose`).to.equal(0);
+    }
+  });
+
   it('works without store or sync, wraps the outlet in a layout, and names the fix for bad options', async () => {
     app = await createApp({
       root: root,
@@ -157,6 +169,7 @@ describe('createApp', () => {
       error = e as Error;
     }
     store.close();
+    expect(error).to.be.instanceOf(StoreError).with.property('code', 'unknown-collection');
     expect(error?.message).to.contain("route '/' needs collection 'notes'");
     expect(error?.message).to.contain('Add it to openStore({ collections })');
   });
