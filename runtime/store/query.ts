@@ -54,7 +54,7 @@ export interface Query {
    */
   words?: string;
   direction?: 'next' | 'prev';
-  /** At most this many rows: a whole number, 0 or more (0 reads none). Omit it for every row. */
+  /** At most this many rows: a whole number, 0 or more (0 reads none). Omit it (or pass Infinity) for every row. */
   limit?: number;
   /** Continue after this position (from a previous page's `next`) without re-reading earlier rows. */
   after?: PageToken;
@@ -97,8 +97,9 @@ export function sourceOf(store: IDBPObjectStore<unknown, string[], string, IDBTr
   const name = words ? wordsStore(collection) : q.index;
   // Thrown as Refusals: the read's catch turns them into the StoreError (see toStoreError).
   // IndexedDB would refuse a negative limit with a bare TypeError, take 1.5 as 1 and 0 as no limit.
+  // Infinity reads every row, as an omitted limit does (Infinity % 1 is NaN).
   const limit = q.limit ?? 0;
-  if (!(limit >= 0) || limit % 1) throw ['invalid-query/limit', collection, String(limit)] satisfies Refusal;
+  if (!(limit >= 0) || limit % 1 > 0) throw ['invalid-query/limit', collection, String(limit)] satisfies Refusal;
   if (name === undefined) return store;
   if (!(words ? tx.objectStoreNames : store.indexNames).contains(name)) throw ['unknown-index', collection, words ? '' : name, [...store.indexNames].join(', ')] satisfies Refusal;
   return words ? tx.objectStore(name).index('w') : store.index(name);

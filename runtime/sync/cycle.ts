@@ -84,7 +84,8 @@ const passed = new WeakMap<Outbox, number>();
  * halves a batch, and rejects a single mutation only when the sync server sent it.
  */
 export async function pushAll(c: CycleContext): Promise<{ held: boolean }> {
-  let batchSize = Math.min(c.pushBatch, passed.get(c.outbox) ?? Infinity);
+  // At least one: a pushBatch of 0 (or less) would send nothing, ever.
+  let batchSize = Math.max(1, Math.min(c.pushBatch, passed.get(c.outbox) ?? Infinity));
   // Another tab leads: it pushes (and nothing here waits for a pull of this tab's).
   if (!(await stillLeading(c))) return { held: false };
   for (;;) {

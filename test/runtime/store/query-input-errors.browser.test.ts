@@ -43,6 +43,8 @@ describe('query and schema input errors', () => {
         expect((err as StoreError).message).to.contain(`limit ${limit}`).and.contain('whole number');
       }
     }
+    // Infinity is no limit, as an omitted one.
+    expect(await messages.query({ limit: Infinity })).to.have.length(3).and.deep.equal(await messages.query());
   });
 
   it('a schema version that is not a positive integer is refused with invalid-schema naming the store, the version and the fix', async () => {

@@ -146,6 +146,16 @@ describe('sync engine: request errors', () => {
     expect((await serverDocs(prefix)).size).to.equal(40);
   });
 
+  it('a pushBatch of 0 still pushes (one mutation at a time): a batch of none would have left every edit pending for good', async () => {
+    const prefix = unique('batch0');
+    const a = await client({ sync: { pushBatch: 0 } });
+    const handles = await a.sync.batch((b) => {
+      for (let i = 0; i < 3; i++) b.put('notes', { id: `${prefix}-${i}` });
+    });
+    expect((await Promise.all(handles.map((h) => h.acked))).map((o) => o.status)).to.deep.equal(['applied', 'applied', 'applied']);
+    expect((await serverDocs(prefix)).size).to.equal(3);
+  });
+
   it("a proxy's HTML 413 to a push of one mutation keeps it pending with an error naming the proxy's limit; it is applied once the limit allows it", async () => {
     const id = unique('proxy413one');
     const a = await client({ sync: { url: await proxyUrl() } });
