@@ -2,13 +2,9 @@
 // puppeteer-core): the worker takes the request at once, then answers with the run's result.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
-import { StubProcess } from '../../testing/index.js';
-import { buildFixtureApp } from './fixture-app.js';
-import { controlled, eventually, launchChromium, openApp } from './browser.js';
+import { controlled, eventually, openApp } from './browser.js';
+import { serveFixtureApp, type ServedApp } from './served-app.js';
 
 declare const window: {
   app: {
@@ -19,24 +15,12 @@ declare const window: {
 };
 
 describe('background sync: a page asks the worker (Chromium)', () => {
-  let dir: string;
-  let stub: StubProcess;
+  let served: ServedApp;
   let url: string;
   let browser: Browser;
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'outpost-bg-sync-'));
-    await buildFixtureApp(dir, 'v1');
-    stub = new StubProcess({ args: ['--static', dir] });
-    url = await stub.start();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stub?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  before(async () => ({ url, browser } = served = await serveFixtureApp('outpost-bg-sync-')));
+  after(() => served?.close());
 
   test('syncInWorker resolves with the run’s result from a worker that calls handleBackgroundSync', async () => {
     const page = await openApp(browser, `${url}/`);

@@ -10,6 +10,7 @@ import { StubProcess } from '../../testing/index.js';
 import { buildFixtureApp } from './fixture-app.js';
 import { appReady, controlled, eventually, launchChromium, openApp } from './browser.js';
 import { HoldProxy } from './hold-proxy.js';
+import { serveFixtureApp, type ServedApp } from './served-app.js';
 
 interface FixtureWindow {
   app: { version: string; sw: { applyUpdate(): Promise<void>; version(): Promise<string | undefined> } };
@@ -97,24 +98,12 @@ describe('precache: a deploy while the app is open (Chromium)', () => {
 });
 
 describe('precache: the pages it waits for (Chromium)', () => {
-  let dir: string;
-  let stub: StubProcess;
+  let served: ServedApp;
   let url: string;
   let browser: Browser;
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'outpost-precache-pages-'));
-    await buildFixtureApp(dir, 'v1');
-    stub = new StubProcess({ args: ['--static', dir] });
-    url = await stub.start();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stub?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  before(async () => ({ url, browser } = served = await serveFixtureApp('outpost-precache-pages-')));
+  after(() => served?.close());
 
   test('the worker forgets a closed page once another page says it is ready (it kept every page id for its life)', async () => {
     const first = await openApp(browser, `${url}/`);

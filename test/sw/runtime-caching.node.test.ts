@@ -2,13 +2,12 @@
 // know, served by the app's own origin, cached first so they show offline.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { StubProcess } from '../../testing/index.js';
-import { buildFixtureApp } from './fixture-app.js';
-import { appReady, controlled, eventually, launchChromium, openApp } from './browser.js';
+import { appReady, controlled, eventually, openApp } from './browser.js';
+import { serveFixtureApp, type ServedApp } from './served-app.js';
 
 /** Whether `src` loads as an image in the page. */
 const showsImage = (page: Page, src: string) =>
@@ -24,27 +23,19 @@ const showsImage = (page: Page, src: string) =>
   );
 
 describe('media cache: the app origin’s own images (Chromium)', () => {
-  let dir: string;
+  let served: ServedApp;
   let stub: StubProcess;
   let url: string;
   let browser: Browser;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'outpost-media-'));
-    await buildFixtureApp(dir, 'v1');
-    // Added after the build, so not precached: an attachment or avatar the server serves.
-    mkdirSync(join(dir, 'media'));
-    copyFileSync(join(dir, 'icons', 'icon-192.png'), join(dir, 'media', 'photo.png'));
-    stub = new StubProcess({ args: ['--static', dir] });
-    url = await stub.start();
-    browser = await launchChromium();
+    ({ url, browser, stub } = served = await serveFixtureApp('outpost-media-', (dir) => {
+      // Added after the build, so not precached: an attachment or avatar the server serves.
+      mkdirSync(join(dir, 'media'));
+      copyFileSync(join(dir, 'icons', 'icon-192.png'), join(dir, 'media', 'photo.png'));
+    }));
   });
-
-  after(async () => {
-    await browser?.close();
-    await stub?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => served?.close());
 
   test('an image from the app’s origin seen online shows again offline', async () => {
     const page = await openApp(browser, `${url}/`);

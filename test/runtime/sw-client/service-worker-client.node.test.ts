@@ -2,13 +2,9 @@
 // from the page's heap (CDP Runtime.queryObjects collects garbage before it counts).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, JSHandle, Page } from 'puppeteer-core';
-import { StubProcess } from '../../../testing/index.js';
-import { buildFixtureApp } from '../../sw/fixture-app.js';
-import { launchChromium, openApp } from '../../sw/browser.js';
+import { openApp } from '../../sw/browser.js';
+import { serveFixtureApp, type ServedApp } from '../../sw/served-app.js';
 
 interface Watchable {
   constructor: new (options: object) => Watchable;
@@ -26,24 +22,12 @@ async function live(page: Page, prototype: JSHandle): Promise<number> {
 }
 
 describe('ServiceWorkerClient in an app (Chromium)', () => {
-  let dir: string;
-  let stub: StubProcess;
+  let served: ServedApp;
   let url: string;
   let browser: Browser;
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'outpost-sw-client-'));
-    await buildFixtureApp(dir, 'v1');
-    stub = new StubProcess({ args: ['--static', dir] });
-    url = await stub.start();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stub?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  before(async () => ({ url, browser } = served = await serveFixtureApp('outpost-sw-client-')));
+  after(() => served?.close());
 
   test('a sync engine whose watch() was stopped is let go (the client kept every engine it ever watched)', async () => {
     const page = await openApp(browser, `${url}/`);

@@ -3,13 +3,10 @@
 // without it lands on the browser's error page, ending the app.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { StubProcess } from '../../../testing/index.js';
-import { buildFixtureApp } from '../../sw/fixture-app.js';
-import { appReady, launchChromium } from '../../sw/browser.js';
+import { appReady } from '../../sw/browser.js';
+import { serveFixtureApp, type ServedApp } from '../../sw/served-app.js';
 
 declare const window: { app: { recover(error: unknown): Promise<boolean> } };
 
@@ -19,24 +16,13 @@ const importGone = () => import(`/assets/chunk-GONE${Date.now()}.js`).then(() =>
 const fetchData = () => fetch('/api/data.json').then(() => 'fetched', (e: unknown) => window.app.recover(e));
 
 describe('recoverFromStaleChunk without a service worker serving the tab (Chromium)', () => {
-  let dir: string;
+  let served: ServedApp;
   let stub: StubProcess;
   let url: string;
   let browser: Browser;
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'outpost-stale-chunk-'));
-    await buildFixtureApp(dir, 'v1');
-    stub = new StubProcess({ args: ['--static', dir] });
-    url = await stub.start();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stub?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  before(async () => ({ url, browser, stub } = served = await serveFixtureApp('outpost-stale-chunk-')));
+  after(() => served?.close());
 
   async function openUnserved(): Promise<Page> {
     const page = await browser.newPage();
