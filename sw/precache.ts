@@ -11,9 +11,18 @@ import { laterRoutes } from './later-routes.js';
 export interface AppShellOptions {
   /** The page every navigation gets (default `/index.html`): deep links work offline. */
   shell?: string;
-  /** Navigations that must reach the network (sync and auth routes are always added). */
+  /**
+   * Navigations that must reach the network (sync and auth routes are always added). Default: paths whose
+   * last segment has a file extension (`/files/report.pdf`, matched by `/\/[^/?]+\.[^/]+$/`), so
+   * a link to a file the server serves downloads it instead of opening the app; the build's own
+   * files come from the precache whatever this says. A list of your own replaces the default: pass
+   * `[]` when app routes end in a dotted segment (`/people/jane.doe`) and must open offline.
+   */
   networkOnly?: RegExp[];
 }
+
+/** A path whose last segment has a file extension: a file, not an app route (create-react-app's rule). */
+const FILE_PATH = /\/[^/?]+\.[^/]+$/;
 
 /**
  * Paths of the sync protocol. No Outpost route answers them, so the browser sends them straight to
@@ -44,7 +53,7 @@ export function precacheAppShell(scope: ServiceWorkerGlobalScope, manifest: Arra
     async ({ request }) => (await caches.match(request, { ignoreSearch: true })) ?? fetch(request),
   );
   const shell = options.shell ?? '/index.html';
-  registerRoute(new NavigationRoute(controller.createHandlerBoundToURL(shell), { denylist: [SYNC_ROUTE, ...(options.networkOnly ?? [])] }));
+  registerRoute(new NavigationRoute(controller.createHandlerBoundToURL(shell), { denylist: [SYNC_ROUTE, ...(options.networkOnly ?? [FILE_PATH])] }));
 
   const ready = new Set<string>();
   scope.addEventListener('message', (event) => {

@@ -2,7 +2,7 @@
 // puppeteer-core): what the running version deletes must never be the new version's files.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
@@ -130,5 +130,32 @@ describe('precache: the pages it waits for (Chromium)', () => {
     await eventually(async () => ((await held(closingId)) ? undefined : true), 'the worker to forget the closed page');
     await next.close();
     await first.close();
+  });
+});
+
+describe('precache: navigations to files (Chromium)', () => {
+  let served: ServedApp;
+  let url: string;
+  let browser: Browser;
+
+  before(async () => {
+    ({ url, browser } = served = await serveFixtureApp('outpost-precache-files-', (dir) => {
+      // A file the server serves beside the app (an export, an attachment), not in the build.
+      mkdirSync(join(dir, 'files'));
+      writeFileSync(join(dir, 'files', 'report.txt'), 'the report');
+    }));
+  });
+  after(() => served?.close());
+
+  test('a link to a file the server serves opens the file, not the app shell; an app route (a deep link) still gets the shell', async () => {
+    const page = await openApp(browser, `${url}/`);
+    await controlled(page);
+    const file = await page.goto(`${url}/files/report.txt`);
+    assert.equal(await file!.text(), 'the report');
+    assert.equal(file!.fromServiceWorker(), false, 'the worker left it to the network');
+    const route = await page.goto(`${url}/inbox/thread/42`);
+    assert.equal(route!.fromServiceWorker(), true, 'the shell from the worker');
+    await appReady(page);
+    await page.close();
   });
 });
