@@ -6,7 +6,8 @@ import { base } from './theme.js';
  * A modal dialog on the native `<dialog>` element: `showModal()` gives focus trapping, the inert
  * background and Escape for free. Labelled by its heading (`label` or the `title` slot).
  *
- * Events: `close` (detail `{ returnValue }`) after it closes, however it closed.
+ * Events: `close` (detail `{ returnValue }`) after it closes, however it closed (removed from
+ * the page while open too, with an empty return value).
  * Parts: `dialog`, `header`, `title`, `close-button`, `body`, `actions`.
  * Custom properties: `--outpost-dialog-width`, `--outpost-dialog-backdrop`, `--outpost-color-bg`.
  *
@@ -87,6 +88,13 @@ export class OutpostDialog extends LitElement {
   close(returnValue = ''): void {
     if (this.#dialog?.open) this.#dialog.close(returnValue);
     else this.open = false;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // Removed while open, a <dialog> leaves the top layer with no close event: an app waiting for
+    // `close` would wait for good, and the dialog, put back, would show without being modal.
+    if (this.#dialog?.open) this.#dialog.close();
   }
 
   protected override updated(): void {

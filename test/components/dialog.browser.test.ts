@@ -78,4 +78,19 @@ describe('<outpost-dialog>', () => {
     expect((await closed).detail).to.deep.equal({ returnValue: '' });
     expect(dialog.returnValue).to.equal('');
   });
+
+  it('removed from the page while open, it closes: close fires with an empty return value and open turns false (browsers fire none for a removed dialog)', async () => {
+    const { root, dialog, native } = await setup();
+    dialog.show();
+    await dialog.updateComplete;
+    const closed = oneEvent(dialog, 'close');
+    dialog.remove();
+    expect((await closed).detail).to.deep.equal({ returnValue: '' });
+    expect(dialog.open).to.equal(false);
+    expect(native.open).to.equal(false);
+    // Put back, it stays closed rather than showing without being modal.
+    root.append(dialog);
+    await dialog.updateComplete;
+    expect(native.open).to.equal(false);
+  });
 });
