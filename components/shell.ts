@@ -5,7 +5,8 @@ import { base } from './theme.js';
 /**
  * The responsive app frame: a top bar, a navigation drawer and the main area. Below `breakpoint`
  * pixels wide the drawer collapses behind a menu button (with `aria-expanded`); opened, it
- * overlays the main area, Escape or choosing a link closes it and focus returns to the button.
+ * overlays the main area, which is inert meanwhile (Tab cannot reach what the overlay hides),
+ * Escape or choosing a link closes it and focus returns to the button.
  *
  * Slots: `top` (top bar content), `nav` (drawer content, e.g. links), default (main content).
  * Properties: `navLabel` (the navigation landmark's name), `menuLabel` (the button's name),
@@ -166,7 +167,7 @@ export class OutpostShell extends LitElement {
         <div class="top"><slot name="top"></slot></div>
       </header>
       <nav id="drawer" part="drawer" aria-label=${this.navLabel} tabindex="-1" @keydown=${this.#onNavKeyDown} @click=${this.#onNavClick}><slot name="nav"></slot></nav>
-      <main part="main"><slot></slot></main>
+      <main part="main" ?inert=${this.narrow && this.drawerOpen}><slot></slot></main>
     `;
   }
 }

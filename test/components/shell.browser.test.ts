@@ -69,6 +69,28 @@ describe('<outpost-shell>', () => {
     expect(deepActive()).to.equal(button);
   });
 
+  it('while the narrow drawer is open, the main area behind it is inert: Tab past its last link never reaches the page under the overlay', async () => {
+    await setViewport({ width: 600, height: 800 });
+    const el = await shell();
+    const behind = document.createElement('button');
+    behind.textContent = 'Archive';
+    el.append(behind);
+    await until(() => el.narrow, 'the narrow layout');
+    await el.toggleDrawer(true);
+    await el.updateComplete;
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Tab' });
+    expect(deepActive()!.textContent).to.equal('Sent');
+    await sendKeys({ press: 'Tab' });
+    expect(deepActive()).to.not.equal(behind);
+    behind.focus();
+    expect(deepActive(), 'not focusable at all').to.not.equal(behind);
+    await el.toggleDrawer(false);
+    await el.updateComplete;
+    behind.focus();
+    expect(deepActive(), 'closed, the main area is live again').to.equal(behind);
+  });
+
   it('closes the overlay when a link in it is chosen, and leaves narrow mode when widened', async () => {
     await setViewport({ width: 600, height: 800 });
     const el = await shell();
