@@ -75,6 +75,11 @@ describe('<outpost-shell>', () => {
     const behind = document.createElement('button');
     behind.textContent = 'Archive';
     el.append(behind);
+    // Something to Tab to past the shell: Tab out of the last focusable element would leave the
+    // page for the browser's own UI (Firefox keeps it there, and later tests' keys go astray).
+    const next = document.createElement('button');
+    next.textContent = 'After the shell';
+    el.after(next);
     await until(() => el.narrow, 'the narrow layout');
     await el.toggleDrawer(true);
     await el.updateComplete;
@@ -82,13 +87,14 @@ describe('<outpost-shell>', () => {
     await sendKeys({ press: 'Tab' });
     expect(deepActive()!.textContent).to.equal('Sent');
     await sendKeys({ press: 'Tab' });
-    expect(deepActive()).to.not.equal(behind);
+    expect(deepActive(), 'Tab skips the main area').to.equal(next);
     behind.focus();
     expect(deepActive(), 'not focusable at all').to.not.equal(behind);
     await el.toggleDrawer(false);
     await el.updateComplete;
     behind.focus();
     expect(deepActive(), 'closed, the main area is live again').to.equal(behind);
+    next.remove();
   });
 
   it('closes the overlay when a link in it is chosen, and leaves narrow mode when widened', async () => {
