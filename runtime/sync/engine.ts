@@ -350,31 +350,36 @@ export type SyncOnceResult = 'synced' | 'leader-busy';
 
 /**
  * One sync cycle (push the outbox, pull until up to date) without staying around: what a service
- * worker runs when woken by Background Sync. It takes the same Web Lock as the tab leader, and
- * leaves the work to that leader if one holds it (`leader-busy`). Rejects when the cycle fails, so
- * a Background Sync event is retried by the browser later, with a {@link SyncRequestError} whose
- * `code` is the cycle's (`status.lastError.code`, e.g. `auth-required`).
+ * worker runs when woken by Background Sync. It takes the same Web Lock as the tab leader; when a
+ * tab holds it, it asks that tab for a cycle (as a follower tab's `syncNow()` does) and resolves
+ * `leader-busy` once that cycle ended well, or runs the cycle itself (`synced`) if the tab closes
+ * or stops answering first. Rejects when the cycle fails (its own or the leader's), so a Background
+ * Sync event is retried by the browser later, with a {@link SyncRequestError} whose `code` is the
+ * cycle's (`status.lastError.code`, e.g. `auth-required`).
  *
  * @example
  * // in a service worker
  * self.addEventListener('sync', (e) => e.waitUntil(syncOnce({ store, url, auth, collections })));
  */
 export async function syncOnce(options: SyncOptions): Promise<SyncOnceResult> {
-  const run = async (): Promise<SyncOnceResult> => {
+  // `holdsLock` false: another context leads; this engine follows (asks it) and queues for the lock.
+  const run = async (holdsLock: boolean): Promise<SyncOnceResult> => {
     const sync = new Sync({ ...options, events: false });
     try {
-      await sync.prepare(true);
+      await sync.prepare(holdsLock);
       await sync.syncNow();
-      const { state, lastError } = sync.status;
+      const { state, lastError, leader } = sync.status;
       // The cycle's code travels with the error: the worker's answer to a page (handleBackgroundSync) reports it.
       if (state !== 'idle') throw new SyncRequestError(lastError?.code ?? 'network', `syncOnce('${options.store.name}'): the sync cycle ended ${state}: ${lastError?.message ?? 'no detail.'} Pending changes stay in the outbox and are pushed on the next try.`);
-      return 'synced';
+      return holdsLock || leader ? 'synced' : 'leader-busy';
     } finally {
       sync.close();
     }
   };
-  if (typeof navigator === 'undefined' || !navigator.locks) return run();
-  return navigator.locks.request(lockNameOf(options.store.name), { ifAvailable: true }, (lock) => (lock ? run() : 'leader-busy'));
+  if (typeof navigator === 'undefined' || !navigator.locks) return run(false);
+  // Answering `leader-busy` at once counted the Background Sync done: a leader tab closed before
+  // it pushed then left the edits for the next visit, with no sync event left to push them.
+  return (await navigator.locks.request(lockNameOf(options.store.name), { ifAvailable: true }, (lock) => lock && run(true))) ?? run(false);
 }
 
 /**

@@ -91,6 +91,62 @@ describe('sync from a tab that does not lead', () => {
     expect((await serverDocs(id)).has(`notes/${id}`), "the tab's edit on the server").to.equal(true);
   });
 
+  it("a service worker's syncOnce while a tab leads waits for the tab's cycle, and pushes itself when the tab closes before it pushed", async () => {
+    const a = await client();
+    await waitFor(() => a.sync.status.leader, 'the tab to lead');
+    // The tab's sync requests wait here and never reach the server: it closes before it pushes.
+    const real = window.fetch;
+    let stuck = 0;
+    let cut = () => {};
+    const gate = new Promise<void>((r) => (cut = r));
+    window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (new Headers(init?.headers).get('authorization') !== `Bearer ${a.token}` || !String(input).includes('/sync/v1/')) return real(input, init);
+      stuck++;
+      await gate;
+      throw new TypeError('cut by the test: the tab closed');
+    };
+    restores.push(() => (cut(), (window.fetch = real)));
+    const id = unique('n');
+    await a.sync.put('notes', { id });
+    await waitFor(() => stuck > 0, "the tab's push to be under way");
+    const workerStore = await openStore({ name: a.name, version: 1, collections: { notes: { keyPath: 'id' }, tasks: { keyPath: 'id' }, ...syncCollections } });
+    restores.push(() => workerStore.close());
+    const asked = nextMessage(`outpost-sync-status:${a.name}`, (m) => m.type === 'sync');
+    const once = syncOnce({ store: workerStore, url: await stubUrl(), auth: { token: await login() }, collections: { notes: {}, tasks: {} } });
+    // Before: it answered 'leader-busy' at once, so the Background Sync event counted as done.
+    expect(await Promise.race([once.then((r) => `resolved ${r}`), asked.then(() => 'asked the tab')]), 'syncOnce beside a leading tab').to.equal('asked the tab');
+    closeClient(a);
+    expect(await once, 'the worker ran the cycle the closed tab did not').to.equal('synced');
+    expect((await serverDocs(id)).has(`notes/${id}`), 'the edit on the server').to.equal(true);
+    expect(await workerStore.collection('$outbox').count()).to.equal(0);
+  });
+
+  it("a service worker's syncOnce while a tab leads resolves leader-busy only once the tab's cycle pushed, and rejects with the code of a cycle that failed", async () => {
+    const a = await client();
+    await waitFor(() => a.sync.status.leader, 'the tab to lead');
+    const requests = watchRequests(a.token);
+    restores.push(requests.restore);
+    requests.hold();
+    const id = unique('n');
+    await a.sync.put('notes', { id });
+    await waitFor(() => requests.held() > 0, "the tab's push answer to be held");
+    const workerStore = await openStore({ name: a.name, version: 1, collections: { notes: { keyPath: 'id' }, tasks: { keyPath: 'id' }, ...syncCollections } });
+    restores.push(() => workerStore.close());
+    const options = { store: workerStore, url: await stubUrl(), auth: { token: await login() }, collections: { notes: {}, tasks: {} } };
+    const asked = nextMessage(`outpost-sync-status:${a.name}`, (m) => m.type === 'sync');
+    const once = syncOnce(options);
+    expect(await Promise.race([once.then((r) => `resolved ${r}`), asked.then(() => 'asked the tab')]), 'syncOnce beside a leading tab').to.equal('asked the tab');
+    requests.release();
+    expect(await once).to.equal('leader-busy');
+    expect(await a.sync.pendingFor('notes', id), 'pending once the worker is answered').to.equal(0);
+    expect(a.sync.status.leader, 'the tab still leads').to.equal(true);
+    // The tab's cycle fails (its token refused): the worker's run fails with that code, and the browser retries it.
+    a.sync.setAuth({ token: 'revoked-for-the-test' });
+    await waitFor(() => a.sync.status.lastError?.code === 'auth-required', 'the tab to pause on auth-required');
+    const failed = await syncOnce(options).then(() => undefined, (err: { code?: string }) => err.code);
+    expect(failed, "the worker's run beside a tab whose cycle fails").to.equal('auth-required');
+  });
+
   it("a follower's syncNow() left unanswered by a leader that closed is answered by the tab that leads next", async () => {
     const a = await client();
     await waitFor(() => a.sync.status.leader, 'the first tab to lead');
