@@ -33,7 +33,15 @@ export interface SessionStore {
   readonly current: Session | undefined;
   /** Every signed-in account in sign-in order: `accounts[n]` is `/u/<n>`. */
   readonly accounts: readonly Session[];
-  /** A token source for `createSync({ auth: session.token })`: the first account's token, read at each request. */
+  /**
+   * A token source for `createSync({ auth: session.token })` on the first account's store: that
+   * account's token, read at each request. Each read of `session.token` is bound to the account
+   * first then (or, read while signed out, to the first one that signs in): once it signs out or
+   * another account takes its place (a sign-in in another tab), it gives `undefined` (the engine's
+   * next request is refused, `auth-required`, and the outbox kept), never the other account's
+   * token, which would push this account's pending edits into the other's data. Read it again
+   * for the store of the account signed in next.
+   */
   readonly token: () => string | undefined;
   /** A token source for `user`'s sync: their current token, `undefined` once they signed out. */
   tokenOf(user: string): () => string | undefined;
@@ -128,7 +136,15 @@ export async function openSessionStore(app: string): Promise<SessionStore> {
     get accounts() {
       return accounts;
     },
-    token: () => accounts[0]?.token,
+    // A getter: each read is bound to its account (see SessionStore.token).
+    get token() {
+      let user = accounts[0]?.user;
+      return () => {
+        const first = accounts[0];
+        user ??= first?.user;
+        return first?.user === user ? first?.token : undefined;
+      };
+    },
     tokenOf: (user) => () => accounts.find((s) => s.user === user)?.token,
     async signIn(account, { add = false } = {}) {
       checkAccount(account, 'SessionStore.signIn');

@@ -1,0 +1,50 @@
+import { expect } from '@open-wc/testing';
+import { openSessionStore, sessionStoreName } from '../../../runtime/session/index.js';
+import { deleteStore } from '../../../runtime/store/index.js';
+import { client, closeAll, login, serverDocs, unique, waitFor } from './helpers.js';
+
+// A store holds one account's data and outbox; its engine reads `session.token` at each request.
+// Another tab signing a second account in (in the first one's place) must not hand this engine
+// that account's token: the server would take the pending edits as the second account's (a client
+// id it has not seen yet is registered to whoever pushes first).
+
+describe("the engine of one account's store after another account signs in", () => {
+  afterEach(closeAll);
+
+  it("never pushes alice's pending edit with bob's token; it stays pending and goes to alice's data once she signs in again", async () => {
+    const app = unique('app');
+    const tab1 = await openSessionStore(app);
+    const tab2 = await openSessionStore(app);
+    const real = window.fetch;
+    let offline = true;
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => (offline && String(input).includes('/sync/v1/') ? Promise.reject(new TypeError('offline (test)')) : real(input, init));
+    try {
+      await tab1.signIn({ user: 'alice', token: await login('alice') });
+      // An edit made offline: alice's client id has never reached the server.
+      const alice = await client({ sync: { auth: tab1.token } });
+      const id = unique('switch');
+      await alice.sync.put('notes', { id, by: 'alice' });
+      // Another tab signs bob in, in alice's place; this tab's app has not reacted yet.
+      await tab2.signIn({ user: 'bob', token: await login('bob') });
+      await waitFor(() => tab1.current?.user === 'bob', 'the first tab to see the sign-in');
+      offline = false;
+      await alice.sync.syncNow();
+      expect((await serverDocs(id, 'bob')).size, "alice's note in bob's data").to.equal(0);
+      expect(alice.sync.status.lastError?.code).to.equal('auth-required');
+      expect(await alice.sync.pendingFor('notes', id), "alice's edit still pending").to.equal(1);
+      // Alice signs in again: her edit goes to her data, once.
+      await tab2.signIn({ user: 'alice', token: await login('alice') });
+      await waitFor(() => tab1.current?.user === 'alice', 'the first tab to see alice again');
+      alice.sync.setAuth(tab1.token);
+      await alice.sync.syncNow();
+      expect((await serverDocs(id, 'alice')).get(`notes/${id}`)?.rev).to.equal(1);
+      expect((await serverDocs(id, 'bob')).size).to.equal(0);
+      expect(await alice.sync.pendingFor('notes', id)).to.equal(0);
+    } finally {
+      window.fetch = real;
+      tab1.close();
+      tab2.close();
+      await deleteStore(sessionStoreName(app));
+    }
+  });
+});
