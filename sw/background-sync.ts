@@ -2,6 +2,7 @@
 // Wakes the sync engine in the worker: Background Sync, Periodic Background Sync (Chromium) and
 // a page's request. The engine's own Web Lock keeps it from pushing beside a tab leader.
 import { SYNC_NOW, SYNC_TAG } from '../runtime/protocol/sw-messages.js';
+import { sharedRuns } from './shared-runs.js';
 
 interface SyncEventLike extends ExtendableEvent {
   readonly tag: string;
@@ -10,7 +11,8 @@ interface SyncEventLike extends ExtendableEvent {
 /**
  * Runs `run` (typically {@link syncOnce} for each signed-in account) when the browser fires the
  * `outpost-sync` Background Sync or Periodic Background Sync event, and when a page posts
- * `OUTPOST_SYNC_NOW`. A rejected run makes the browser retry the Background Sync later.
+ * `OUTPOST_SYNC_NOW`. A wake-up during a run is answered by a run that starts after it. A rejected
+ * run makes the browser retry the Background Sync later.
  *
  * @example
  * handleBackgroundSync(self, async () => {
@@ -20,9 +22,8 @@ interface SyncEventLike extends ExtendableEvent {
  * });
  */
 export function handleBackgroundSync(scope: ServiceWorkerGlobalScope, run: () => Promise<unknown>): void {
-  let running: Promise<unknown> | undefined;
-  // Events can overlap (a sync and a page message): share one run rather than racing for the lock.
-  const once = () => (running ??= run().finally(() => (running = undefined)));
+  // Events can overlap (a sync and a page message): they share runs (see sharedRuns).
+  const once = sharedRuns(run);
   scope.addEventListener('sync' as 'message', (event) => {
     const e = event as unknown as SyncEventLike;
     if (e.tag === SYNC_TAG) e.waitUntil(once());
