@@ -3,7 +3,7 @@
 // precaches what the others wrote), the service worker.
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync, cpSync, existsSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { buildServiceWorker } from './service-worker.js';
 import { writeWebManifest } from './manifest.js';
 import { indexPage } from './preload.js';
@@ -17,7 +17,7 @@ export const ENTRY_PLACEHOLDER = '%ENTRY%';
  * @property {string} [entry] The page's entry module (default `src/main.ts`).
  * @property {string} [html] The HTML template; its `%ENTRY%` becomes the hashed entry's URL (default `index.html`).
  * @property {string} [publicDir] Files copied as they are, e.g. icons (default `public`; skipped when missing).
- * @property {string} [outDir] Where the build goes; emptied first (default `dist`).
+ * @property {string} [outDir] Where the build goes; emptied first (default `dist`), so one that holds the app's folder or an input is refused.
  * @property {string | null} [serviceWorker] The worker's entry, built to `<outDir>/sw.js` (default `src/sw.ts`; `null`: none).
  * @property {import('./manifest.js').WebManifest} [manifest] Written to `<outDir>/manifest.webmanifest` after its icons are checked.
  * @property {boolean} [dev] Unminified, `import.meta.env.DEV` true, worker version `dev`.
@@ -101,6 +101,31 @@ function defaultVersion(root) {
 }
 
 /**
+ * Throws, before anything is deleted, when emptying `out` would delete the app's own files: `out`
+ * is the app's folder or a folder above it (`--out .`), or holds one of the build's inputs (the
+ * entry, the HTML template, the public files, the worker's entry; `outDir: 'src'`).
+ *
+ * @param {string} out The output folder, absolute.
+ * @param {AppBuildOptions} options
+ */
+function checkOutDir(out, { root = process.cwd(), entry = 'src/main.ts', html = 'index.html', publicDir = 'public', serviceWorker = 'src/sw.ts' }) {
+  /** @type {(path: string) => boolean} `path` is `out` or inside it. */
+  const within = (path) => {
+    const rel = relative(out, path);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  };
+  /** @type {Array<[string, string | null]>} */
+  const inputs = [['the app\'s folder (root)', '.'], ['the entry', entry], ['the HTML template (html)', html], ['the public files (publicDir)', publicDir], ['the service worker (serviceWorker)', serviceWorker]];
+  const held = inputs.filter(([, path]) => path !== null && within(resolve(root, path)));
+  if (held.length) {
+    throw new Error(
+      `outpost build: the output folder ${out} holds ${held.map(([what, path]) => `${what} ${resolve(root, /** @type {string} */ (path))}`).join(', ')}; ` +
+        `the build empties its output folder first, so it would delete them. Set outDir (or --out) to a folder of its own, e.g. dist.`,
+    );
+  }
+}
+
+/**
  * Builds the app into `outDir`: page bundle, index.html, public files, web manifest, service worker.
  *
  * @param {AppBuildOptions} [options]
@@ -112,6 +137,7 @@ function defaultVersion(root) {
 export async function buildApp(options = {}) {
   const { root = process.cwd(), outDir = 'dist', serviceWorker = 'src/sw.ts', manifest, dev = false, define = {}, conditions = [], maxFileBytes } = options;
   const out = resolve(root, outDir);
+  checkOutDir(out, options);
   // Emptied first: stale hashed chunks would otherwise be precached forever.
   rmSync(out, { recursive: true, force: true });
   await build(appBuildOptions({ ...options, root, outDir }));

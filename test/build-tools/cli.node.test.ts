@@ -66,6 +66,28 @@ describe('outpost build', () => {
     }
   });
 
+  test('refuses an output folder that holds the app (--out .) or its sources, and deletes nothing', async () => {
+    const dir = appFolder();
+    try {
+      // The build empties its output folder first: `--out .` emptied the app's folder, sources,
+      // package.json and config included; an outDir of 'src' deleted the sources.
+      await assert.rejects(run(process.execPath, [CLI, 'build', '--out', '.'], { cwd: dir }), (err: { stderr: string; code: number }) => {
+        assert.equal(err.code, 1);
+        assert.match(err.stderr, /the output folder \S+ holds the app's folder \(root\) .*so it would delete them\. Set outDir \(or --out\) to a folder of its own, e\.g\. dist\./);
+        return true;
+      });
+      writeFileSync(join(dir, 'outpost.config.js'), `export default { outDir: 'src' };\n`);
+      await assert.rejects(run(process.execPath, [CLI, 'build'], { cwd: dir }), (err: { stderr: string; code: number }) => {
+        assert.equal(err.code, 1);
+        assert.match(err.stderr, /holds the entry \S+main\.ts, the service worker \(serviceWorker\) \S+sw\.ts;/);
+        return true;
+      });
+      for (const f of ['package.json', 'index.html', 'src/main.ts', 'src/sw.ts', 'public/icons/icon-192.png']) assert.ok(existsSync(join(dir, f)), `${f} is still there`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('fails naming the template when index.html has no %ENTRY%, and on an unknown command', async () => {
     const dir = appFolder('<!doctype html><title>T</title>');
     try {
