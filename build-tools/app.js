@@ -126,6 +126,24 @@ function checkOutDir(out, { root = process.cwd(), entry = 'src/main.ts', html = 
 }
 
 /**
+ * Throws, before the output folder is emptied, when an input file is missing, naming it and the
+ * option that sets it (esbuild's "Could not resolve" and a bare ENOENT named neither).
+ *
+ * @param {AppBuildOptions} options
+ */
+function checkInputs({ root = process.cwd(), entry = 'src/main.ts', html = 'index.html', serviceWorker = 'src/sw.ts' }) {
+  const inputs = [
+    { what: 'the entry', path: entry, fix: "Create it, or set entry in outpost.config.js to the page's main module" },
+    { what: 'the HTML template', path: html, fix: `Create it with <script type="module" src="${ENTRY_PLACEHOLDER}"></script> where the app's script goes, or set html in outpost.config.js` },
+  ];
+  if (serviceWorker !== null) {
+    inputs.push({ what: "the service worker's entry", path: serviceWorker, fix: 'Create it (docs/guide.md, "The service worker"), set serviceWorker in outpost.config.js to its path, or to null to build without a worker' });
+  }
+  const missing = inputs.filter(({ path }) => !existsSync(resolve(root, path)));
+  if (missing.length) throw new Error(missing.map(({ what, path, fix }) => `outpost build: ${what} ${resolve(root, path)} does not exist. ${fix}.`).join('\n'));
+}
+
+/**
  * Builds the app into `outDir`: page bundle, index.html, public files, web manifest, service worker.
  *
  * @param {AppBuildOptions} [options]
@@ -138,6 +156,7 @@ export async function buildApp(options = {}) {
   const { root = process.cwd(), outDir = 'dist', serviceWorker = 'src/sw.ts', manifest, dev = false, define = {}, conditions = [], maxFileBytes } = options;
   const out = resolve(root, outDir);
   checkOutDir(out, options);
+  checkInputs(options);
   // Emptied first: stale hashed chunks would otherwise be precached forever.
   rmSync(out, { recursive: true, force: true });
   await build(appBuildOptions({ ...options, root, outDir }));

@@ -88,6 +88,29 @@ describe('outpost build', () => {
     }
   });
 
+  test('a missing entry, template or worker entry fails naming the file and the option that sets it, and keeps the last build', async () => {
+    const dir = appFolder();
+    try {
+      await run(process.execPath, [CLI, 'build'], { cwd: dir });
+      rmSync(join(dir, 'src/main.ts'));
+      rmSync(join(dir, 'index.html'));
+      rmSync(join(dir, 'src/sw.ts'));
+      // esbuild said `Could not resolve "/…/src/main.ts"` (and a missing index.html, a bare ENOENT
+      // from inside esbuild's plugin runner), naming no option, after the last build was deleted.
+      await assert.rejects(run(process.execPath, [CLI, 'build'], { cwd: dir }), (err: { stderr: string; code: number }) => {
+        assert.equal(err.code, 1);
+        assert.match(err.stderr, /^outpost build: the entry \S+\/src\/main\.ts does not exist\. Create it, or set entry in outpost\.config\.js/m);
+        assert.match(err.stderr, /^outpost build: the HTML template \S+\/index\.html does not exist\. Create it with <script type="module" src="%ENTRY%"><\/script>.*or set html in outpost\.config\.js/m);
+        assert.match(err.stderr, /^outpost build: the service worker's entry \S+\/src\/sw\.ts does not exist\. .*or to null to build without a worker\.$/m);
+        assert.doesNotMatch(err.stderr, /Could not resolve|ENOENT/);
+        return true;
+      });
+      assert.ok(existsSync(join(dir, 'dist/index.html')) && existsSync(join(dir, 'dist/sw.js')), 'the last build is still there');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('fails naming the template when index.html has no %ENTRY%, and on an unknown command', async () => {
     const dir = appFolder('<!doctype html><title>T</title>');
     try {
