@@ -6,6 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The extensions of the built files the worker precaches. */
+export const PRECACHED_TYPES = ['html', 'js', 'mjs', 'css', 'webmanifest', 'json', 'txt', 'xml', 'wasm', 'png', 'svg', 'ico', 'jpg', 'jpeg', 'gif', 'webp', 'avif', 'woff', 'woff2', 'ttf', 'otf'];
+
 /** Default per-file precache limit: a bigger file is a build error, not a silent miss. */
 export const MAX_PRECACHE_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -44,7 +47,9 @@ export async function buildServiceWorker({ entry, outDir, swName = 'sw.js', dev 
       swSrc,
       swDest: join(outDir, swName),
       globDirectory: outDir,
-      globPatterns: ['**/*.{html,js,css,webmanifest,json,png,svg,ico,woff2}'],
+      // Every file type a page loads from the build (public/'s images and fonts too); audio and
+      // video are left to the media cache (`cacheMedia`), being large and loaded in ranges.
+      globPatterns: [`**/*.{${PRECACHED_TYPES.join(',')}}`],
       globIgnores: [swName, `${swName}.map`, '**/*.map', 'server/**'],
       // esbuild's content hashes (`name-HASH.ext`) make cache-busting revisions unnecessary.
       dontCacheBustURLsMatching: /-[A-Z0-9]{8}\.[a-z0-9]+$/,
