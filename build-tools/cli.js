@@ -16,10 +16,19 @@ outpost.config.js (export default { entry, html, publicDir, outDir, serviceWorke
   --out <dir>      the output folder (default: the config's outDir, else dist)`;
 
 async function main() {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { dev: { type: 'boolean' }, config: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { dev: { type: 'boolean' }, config: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (err) {
+    // Node's message for an unknown option advises passing it after `--` as a positional: wrong here.
+    console.error(`outpost: ${optionError(err)} Run 'outpost --help' for the options.`);
+    process.exitCode = 2;
+    return;
+  }
+  const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return console.log(USAGE);
   if (positionals[0] !== 'build' || positionals.length > 1) {
     console.error(`outpost: unknown command '${positionals.join(' ')}'.\n\n${USAGE}`);
@@ -30,6 +39,15 @@ async function main() {
   const config = await loadConfig({ file: values.config });
   const { outDir, version, precached } = await buildApp({ ...config, ...(values.out ? { outDir: values.out } : {}), ...(values.dev ? { dev: true } : {}) });
   console.log(`outpost build: ${relative(process.cwd(), outDir) || '.'} (version ${version}, ${precached.count} files precached) in ${Date.now() - started} ms`);
+}
+
+/**
+ * parseArgs's error, without its advice to pass an unknown option after `--`, as a sentence.
+ * @param {unknown} err
+ */
+function optionError(err) {
+  const message = (err instanceof Error ? err.message : String(err)).replace(/\. To specify a positional argument[\s\S]*$/, '');
+  return message.endsWith('.') ? message : `${message}.`;
 }
 
 main().catch((err) => {

@@ -111,7 +111,7 @@ describe('outpost build', () => {
     }
   });
 
-  test('fails naming the template when index.html has no %ENTRY%, and on an unknown command', async () => {
+  test('fails naming the template when index.html has no %ENTRY%, and on an unknown command or option', async () => {
     const dir = appFolder('<!doctype html><title>T</title>');
     try {
       await assert.rejects(run(process.execPath, [CLI, 'build'], { cwd: dir }), (err: { stderr: string; code: number }) => {
@@ -120,6 +120,12 @@ describe('outpost build', () => {
         return true;
       });
       await assert.rejects(run(process.execPath, [CLI, 'bild'], { cwd: dir }), (err: { stderr: string; code: number }) => err.code === 2 && /unknown command 'bild'/.test(err.stderr));
+      // Node's own message advised passing the option after `--` (as a command), exit code 1.
+      await assert.rejects(run(process.execPath, [CLI, 'build', '--watch'], { cwd: dir }), (err: { stderr: string; code: number }) => {
+        assert.equal(err.code, 2);
+        assert.equal(err.stderr, "outpost: Unknown option '--watch'. Run 'outpost --help' for the options.\n");
+        return true;
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
