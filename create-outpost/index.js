@@ -12,7 +12,18 @@ Creates an offline-first Outpost app in <folder>: store, sync, router, a compone
 and manifest, build/serve/test scripts. Then: cd <folder> && npm start (and npm test).`;
 
 function main() {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'no-install': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { 'no-install': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (err) {
+    // Node's message for an unknown option advises passing it after `--` as a positional: here
+    // that names a second folder. Only --no-install and --help exist.
+    const message = (err instanceof Error ? err.message : String(err)).replace(/\. To specify a positional argument[\s\S]*$/, '').replace(/\.?$/, '.');
+    console.error(`create-outpost: ${message} The options: --no-install, --help.\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const { values, positionals } = parsed;
   if (values.help) return console.log(USAGE);
   if (positionals.length !== 1) {
     console.error(`create-outpost: name the folder to create.\n\n${USAGE}`);

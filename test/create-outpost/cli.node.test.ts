@@ -3,7 +3,7 @@
 // its CLI run with node from another working directory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,19 @@ test('with --no-install, the next steps say how to install before the packages a
     const out = execFileSync(process.execPath, [join(pkg, 'index.js'), 'my-app', '--no-install'], { cwd: work, encoding: 'utf8', stdio: 'pipe' });
     const next = out.slice(out.indexOf('Next:'));
     assert.match(next, /\n {2}cd my-app\n {2}npm install +# before Outpost is on npm: its packed packages instead \(Outpost's README, 'Start an app'\)\n {2}npm start /);
+  } finally {
+    cleanup();
+  }
+});
+
+test('an unknown option fails with the options there are, the usage and exit code 2, creating nothing', () => {
+  const { pkg, work, cleanup } = installCopy('npx');
+  try {
+    // Node's own message advised passing it after `--`, which makes it a second folder name; exit code 1.
+    const r = spawnSync(process.execPath, [join(pkg, 'index.js'), 'my-app', '--typescript'], { cwd: work, encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^create-outpost: Unknown option '--typescript'\. The options: --no-install, --help\.\n\nUsage: npm create outpost@latest <folder>/);
+    assert.equal(existsSync(join(work, 'my-app')), false);
   } finally {
     cleanup();
   }
