@@ -29,6 +29,9 @@ function meant(name) {
 /** The file names `outpost build` looks for in the app's folder, in order. */
 export const CONFIG_FILES = ['outpost.config.js', 'outpost.config.mjs'];
 
+/** Config file names an author may try that `outpost build` does not read (Node runs no TypeScript). */
+const IGNORED_CONFIG_FILES = ['outpost.config.ts', 'outpost.config.mts', 'outpost.config.cts', 'outpost.config.cjs', 'outpost.config.json'];
+
 /**
  * The default export of the app's config file (`file`, or the first of {@link CONFIG_FILES} in
  * `root`), with `root` set; `{ root }` when there is none.
@@ -38,7 +41,12 @@ export const CONFIG_FILES = ['outpost.config.js', 'outpost.config.mjs'];
  */
 export async function loadConfig({ root = process.cwd(), file } = {}) {
   const path = file ? resolve(root, file) : CONFIG_FILES.map((f) => resolve(root, f)).find((f) => existsSync(f));
-  if (!path) return { root };
+  if (!path) {
+    // A config under another name would be ignored without a word: a build with no manifest.
+    const other = file ? undefined : IGNORED_CONFIG_FILES.map((f) => resolve(root, f)).find((f) => existsSync(f));
+    if (other) throw new Error(`outpost build: ${other} is not read; outpost build reads ${CONFIG_FILES.join(' or ')}. Rename it to outpost.config.js (an ES module: export default { … }; TypeScript types through a JSDoc @type comment).`);
+    return { root };
+  }
   if (!existsSync(path)) throw new Error(`outpost build: the config file ${path} does not exist. Fix the --config path or create the file.`);
   const config = (await import(pathToFileURL(path).href)).default;
   if (!config || typeof config !== 'object') {

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -83,6 +83,22 @@ describe('outpost build', () => {
         return true;
       });
       for (const f of ['package.json', 'index.html', 'src/main.ts', 'src/sw.ts', 'public/icons/icon-192.png']) assert.ok(existsSync(join(dir, f)), `${f} is still there`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an outpost.config.ts (or .cjs, .json) is not skipped without a word: the build fails saying to rename it', async () => {
+    const dir = appFolder();
+    try {
+      // It was ignored: the build passed with the defaults, no web manifest and no preloads.
+      renameSync(join(dir, 'outpost.config.js'), join(dir, 'outpost.config.ts'));
+      await assert.rejects(run(process.execPath, [CLI, 'build'], { cwd: dir }), (err: { stderr: string; code: number }) => {
+        assert.equal(err.code, 1);
+        assert.match(err.stderr, /^outpost build: \S+\/outpost\.config\.ts is not read; outpost build reads outpost\.config\.js or outpost\.config\.mjs\. Rename it to outpost\.config\.js/);
+        return true;
+      });
+      assert.equal(existsSync(join(dir, 'dist')), false, 'nothing built');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
