@@ -1,5 +1,5 @@
 // The starter app's copy step of create-outpost (index.js is the CLI).
-import { cpSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +14,8 @@ const { version } = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'))
  * @returns {string} the app's package name
  */
 export function scaffold(dir) {
+  if (!dir.trim()) throw new Error("create-outpost: the folder name is empty. Name the folder to create, e.g. 'npm create outpost@latest my-app'.");
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(`create-outpost: ${dir} is a file, not a folder. Pick a new folder name.`);
   if (existsSync(dir) && readdirSync(dir).length) throw new Error(`create-outpost: ${dir} is not empty. Pick a new folder name.`);
   const name = basename(resolve(dir)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'outpost-app';
   cpSync(join(here, 'template'), dir, { recursive: true });

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,24 @@ test('an unknown option fails with the options there are, the usage and exit cod
     assert.equal(r.status, 2);
     assert.match(r.stderr, /^create-outpost: Unknown option '--typescript'\. The options: --no-install, --help\.\n\nUsage: npm create outpost@latest <folder>/);
     assert.equal(existsSync(join(work, 'my-app')), false);
+  } finally {
+    cleanup();
+  }
+});
+
+test('an empty folder name or the name of a file fails saying so, not with a bare ENOENT or ENOTDIR', () => {
+  const { pkg, work, cleanup } = installCopy('npx');
+  try {
+    writeFileSync(join(work, 'notes'), 'mine');
+    const cli = (name: string) => spawnSync(process.execPath, [join(pkg, 'index.js'), name, '--no-install'], { cwd: work, encoding: 'utf8' });
+    // Were "ENOENT: no such file or directory, mkdir ''" and "ENOTDIR: not a directory, scandir 'notes'".
+    const empty = cli('');
+    assert.equal(empty.status, 1);
+    assert.equal(empty.stderr, "create-outpost: the folder name is empty. Name the folder to create, e.g. 'npm create outpost@latest my-app'.\n");
+    const file = cli('notes');
+    assert.equal(file.status, 1);
+    assert.equal(file.stderr, 'create-outpost: notes is a file, not a folder. Pick a new folder name.\n');
+    assert.equal(readFileSync(join(work, 'notes'), 'utf8'), 'mine');
   } finally {
     cleanup();
   }
