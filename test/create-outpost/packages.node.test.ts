@@ -56,6 +56,18 @@ describe('packages', () => {
     assert.deepEqual(list.filter((f) => f.startsWith('dist/runtime/') && !f.startsWith('dist/runtime/protocol/')), []);
   });
 
+  test('`npx <package>` runs each package with a CLI: a bin named after it, or its only bin', () => {
+    // npm exec runs a package's only bin or the one named after it; outpost-server's two
+    // (outpost-stub, outpost-conformance) left `npx outpost-server` with "could not determine executable to run".
+    for (const name of ['outpost-server', 'outpost-build', 'create-outpost']) {
+      const { bin = {} } = JSON.parse(readFileSync(join(root, folder[name]!, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
+      const runs = bin[name] ?? (Object.keys(bin).length === 1 ? Object.values(bin)[0] : undefined);
+      assert.ok(runs && files(name).includes(runs.replace(/^\.\//, '')), `npx ${name} runs a shipped file (bins: ${JSON.stringify(bin)})`);
+    }
+    const server = JSON.parse(readFileSync(join(root, 'server-stub/package.json'), 'utf8')) as { bin: Record<string, string> };
+    assert.equal(server.bin['outpost-server'], server.bin['outpost-stub'], 'npx outpost-server is outpost-stub');
+  });
+
   test('outpost-build ships the declarations its exports map names', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'build-tools/package.json'), 'utf8')) as { exports: { '.': { types: string } } };
     const list = files('outpost-build');
