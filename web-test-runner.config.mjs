@@ -71,7 +71,7 @@ export default {
   // docs/examples: the guide's starter app and its test (create-outpost's template), as written.
   files: targeted ?? ['test/**/*.browser.test.ts', 'docs/examples/**/*.browser.test.ts', `!${QUOTA_TEST}`],
   groups: targeted ? [] : [{ name: 'own-browser', files: QUOTA_TEST, browsers: launchers() }],
-  nodeResolve: { exportConditions: ['source', 'browser'] },
+  nodeResolve: { exportConditions: ['outpost-source', 'browser'] },
   concurrency: 1,
   concurrentBrowsers: 1,
   browsers,

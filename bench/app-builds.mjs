@@ -26,7 +26,7 @@ async function buildOne({ outDir, entryFile, htmlFile, swEntry, name, minify = t
   writeFileSync(join(outDir, 'index.html'), indexPage(readFileSync(htmlFile, 'utf8'), { metafile: result.metafile, root, out: outDir, entryOutput, preload, placeholder: ENTRY_PLACEHOLDER }));
   cpSync(join(root, 'demo-app/public'), outDir, { recursive: true });
   writeWebManifest({ outDir, manifest: { ...DEMO_MANIFEST, name, short_name: name } });
-  await buildServiceWorker({ entry: swEntry, outDir, conditions: ['source'], define: { APP_VERSION: JSON.stringify(`bench-${Date.now().toString(36)}`) } });
+  await buildServiceWorker({ entry: swEntry, outDir, conditions: ['outpost-source'], define: { APP_VERSION: JSON.stringify(`bench-${Date.now().toString(36)}`) } });
 }
 
 /** Builds the demo (production; `minify: false` keeps names readable in a CPU profile) into `outDir`. */

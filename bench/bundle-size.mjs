@@ -56,7 +56,7 @@ export async function measure(source) {
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    conditions: ['source'],
+    conditions: ['outpost-source'],
     write: false,
     metafile: true,
     logLevel: 'silent',

@@ -113,7 +113,7 @@ async function runPages() {
     format: 'esm',
     target: 'es2022',
     minify: true,
-    conditions: ['source'],
+    conditions: ['outpost-source'],
     logLevel: 'warning',
   });
   writeFileSync(join(dir, 'index.html'), `<!doctype html><title>bench</title>${PAGES.map((p) => `<script type="module" src="/${p.entry.split('/').pop().replace('.ts', '.js')}"></script>`).join('')}`);

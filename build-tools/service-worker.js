@@ -20,7 +20,7 @@ export const MAX_PRECACHE_FILE_BYTES = 2 * 1024 * 1024;
  * @param {{ entry: string, outDir: string, swName?: string, dev?: boolean,
  *   define?: Record<string, string>, maxFileBytes?: number, precache?: boolean, conditions?: string[] }} options
  *   `precache: false` builds a worker with no manifest (a kill switch). `conditions`: extra package
- *   export conditions (Outpost's own repository builds from its sources with `['source']`).
+ *   export conditions (Outpost's own repository builds from its sources with `['outpost-source']`).
  * @returns {Promise<{ count: number, size: number }>}
  * @example
  * await buildServiceWorker({ entry: 'src/sw.ts', outDir: 'dist', define: { APP_VERSION: '"1.0.0"' } });

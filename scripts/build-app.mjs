@@ -26,7 +26,7 @@ function demoOptions({ root, dev, liveReloadUrl, outdir = 'dist/demo-app' }) {
     preload: DEMO_PRELOAD,
     dev,
     // Resolve `outpost/*` self-imports to the TypeScript sources (see package.json exports).
-    conditions: ['source'],
+    conditions: ['outpost-source'],
     define: { 'import.meta.env.LIVE_RELOAD_URL': JSON.stringify(liveReloadUrl ?? '') },
   };
 }

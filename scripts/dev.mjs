@@ -42,7 +42,7 @@ const serverBundle = join(out, 'demo-server/app.js');
 mkdirSync(site, { recursive: true });
 
 // The dev origin's /sw.js: see scripts/dev-kill-switch.sw.ts.
-await buildServiceWorker({ entry: join(root, 'scripts/dev-kill-switch.sw.ts'), outDir: site, dev: true, precache: false, conditions: ['source'] });
+await buildServiceWorker({ entry: join(root, 'scripts/dev-kill-switch.sw.ts'), outDir: site, dev: true, precache: false, conditions: ['outpost-source'] });
 
 const reloadPort = await freePort(port + 1);
 const [app] = await appContexts({ root, liveReloadUrl: `http://127.0.0.1:${reloadPort}/esbuild`, outdir: site });
@@ -52,7 +52,7 @@ await app.serve({ host: '127.0.0.1', port: reloadPort, servedir: site, cors: { o
 
 // The stub runs from sources (tsx), so `outpost/*` in the server code needs no library build.
 const stubArgs = () => {
-  const args = ['--import', 'tsx', '--conditions=source', join(root, 'server-stub/cli.ts'), '--port', String(port), '--data', values.data, '--app', serverBundle, '--seed', values.seed, '--static', site];
+  const args = ['--import', 'tsx', '--conditions=outpost-source', join(root, 'server-stub/cli.ts'), '--port', String(port), '--data', values.data, '--app', serverBundle, '--seed', values.seed, '--static', site];
   if (values['seed-size']) args.push('--seed-size', values['seed-size']);
   return args;
 };

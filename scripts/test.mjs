@@ -92,7 +92,7 @@ if (!only || only === 'node') {
   const args = [
     '--import', 'tsx',
     // Resolve `outpost/*` self-imports to the TypeScript sources, like the build and wtr do.
-    '--conditions=source',
+    '--conditions=outpost-source',
     '--test',
     '--test-concurrency=1',
     '--test-reporter=spec', '--test-reporter-destination=stdout',

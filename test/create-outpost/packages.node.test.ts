@@ -68,6 +68,27 @@ describe('packages', () => {
     assert.equal(server.bin['outpost-server'], server.bin['outpost-stub'], 'npx outpost-server is outpost-stub');
   });
 
+  test("every target of the exports maps, under every condition an author's tools may set, is a shipped file", () => {
+    // `outpost-source` (the repository's own builds and tests, from the TypeScript sources) is the
+    // only condition that names unshipped files. It was `source`, which authors set for their own
+    // workspace packages (`outpost build`'s `conditions`, esbuild, node --conditions): Outpost then
+    // failed to resolve ("./runtime/index.ts was not found").
+    type Target = string | { [condition: string]: Target };
+    for (const name of ['outpost', 'outpost-server', 'outpost-build']) {
+      const { exports } = JSON.parse(readFileSync(join(root, folder[name]!, 'package.json'), 'utf8')) as { exports: Record<string, Target> };
+      const list = files(name);
+      const missing: string[] = [];
+      const visit = (target: Target, at: string) => {
+        if (typeof target !== 'string') return Object.entries(target).forEach(([condition, t]) => condition !== 'outpost-source' && visit(t, `${at} ${condition}`));
+        const [before, after = ''] = target.replace(/^\.\//, '').split('*');
+        const shipped = target.includes('*') ? list.some((f) => f.startsWith(before!) && f.endsWith(after)) : list.includes(before!);
+        if (!shipped) missing.push(`${at} → ${target}`);
+      };
+      for (const [entry, target] of Object.entries(exports)) visit(target, `${name} ${entry}`);
+      assert.deepEqual(missing, [], `${name}: exports targets not in the package`);
+    }
+  });
+
   test('outpost-build ships the declarations its exports map names', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'build-tools/package.json'), 'utf8')) as { exports: { '.': { types: string } } };
     const list = files('outpost-build');

@@ -53,7 +53,7 @@ test("the built page preloads the mail route's chunks, the store's and the URLPa
 
 test("a page that lists none of Outpost's parts in preload (the blank anchor) preloads none of their chunks, though its bundle holds them", async () => {
   const outdir = join(root, '.tmp/chunks-test-blank');
-  const options = appBuildOptions({ root, entry: 'bench/blank-app/main.ts', html: 'bench/blank-app/index.html', outDir: outdir, publicDir: 'demo-app/public', conditions: ['source'] }) as Parameters<typeof build>[0];
+  const options = appBuildOptions({ root, entry: 'bench/blank-app/main.ts', html: 'bench/blank-app/index.html', outDir: outdir, publicDir: 'demo-app/public', conditions: ['outpost-source'] }) as Parameters<typeof build>[0];
   const { metafile } = await build({ ...options, sourcemap: false, logLevel: 'silent' });
   const html = readFileSync(join(outdir, 'index.html'), 'utf8');
   const preloaded = [...html.matchAll(/<link rel="modulepreload" href="\/([^"]+)"/g)].map((m) => relative(root, join(outdir, m[1])));

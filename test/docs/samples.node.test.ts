@@ -100,7 +100,7 @@ function starterOptions(kind: Kind): ts.CompilerOptions {
   const { options, errors } = ts.convertCompilerOptionsFromJson(json, template);
   assert.deepEqual(errors, []);
   // As an app resolves `outpost`, but to the sources this repository has (not a build's .d.ts).
-  return { ...options, noEmit: true, customConditions: ['source'] };
+  return { ...options, noEmit: true, customConditions: ['outpost-source'] };
 }
 
 /**

@@ -13,7 +13,7 @@ async function inputsOf(source: string): Promise<string[]> {
     metafile: true,
     format: 'esm',
     platform: 'neutral',
-    conditions: ['source'],
+    conditions: ['outpost-source'],
     logLevel: 'silent',
   });
   return Object.keys(result.metafile.inputs);

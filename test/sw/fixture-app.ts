@@ -27,7 +27,7 @@ export async function buildFixtureApp(outDir: string, version: string, options: 
     splitting: true,
     format: 'esm',
     target: 'es2022',
-    conditions: ['source'],
+    conditions: ['outpost-source'],
     minify: true,
     metafile: true,
     logLevel: 'warning',

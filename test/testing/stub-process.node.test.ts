@@ -74,7 +74,7 @@ test('StubProcess with spare: starts after a kill through the process it loaded 
 });
 
 test('StubProcess children end when the process that started them is SIGKILLed (no stub left holding its port)', { timeout: 60_000 }, async (t) => {
-  const owner = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', fileURLToPath(new URL('./fixtures/stub-owner.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const owner = spawn(process.execPath, ['--import', 'tsx', '--conditions=outpost-source', fileURLToPath(new URL('./fixtures/stub-owner.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
   t.after(() => owner.kill('SIGKILL'));
   const pids = await new Promise<number[]>((resolve, reject) => {
     let out = '';
