@@ -2,7 +2,7 @@
 // transaction, for every backend. Every write bumps the user's sequence number and stamps it on the
 // document, so "changes after cursor N" is one indexed range scan and a document changed twice
 // appears once, with its latest state.
-import { DEFAULT_LIMITS, type DocumentValue, type SetElement } from '../runtime/protocol/index.js';
+import { DEFAULT_LIMITS, isWellFormed, type DocumentValue, type SetElement } from '../runtime/protocol/index.js';
 import { StorageUnavailable, type StorageTx, type StoredDocument } from './storage/types.js';
 import { MutationRejected } from './app.js';
 import { documentTooLargeMessage, jsonBytes } from './limits.js';
@@ -136,7 +136,7 @@ export class TxDocuments {
   /** Current state of a document, after locking the user's change order. */
   get(user: string, collection: string, key: string): Promise<StoredDocument | undefined> {
     return this.#run(async () => {
-      refuseNul(collection, key);
+      checkNames(user, collection, key);
       await this.tx.lockUser(user);
       return this.tx.getDoc(user, collection, key);
     });
@@ -162,7 +162,7 @@ export class TxDocuments {
       this.#sizes.set(id, bytes);
     } else this.#sizes.delete(id);
     const written = this.#run(async () => {
-      refuseNul(collection, key);
+      checkNames(user, collection, key);
       await this.tx.lockUser(user);
       const rev = await this.tx.writeDoc(user, collection, key, value, this.now, text);
       this.changedUsers.add(user);
@@ -191,7 +191,7 @@ export class TxDocuments {
       get: (collection, key) => this.get(user, collection, key),
       list: (collection) =>
         this.#run(async () => {
-          refuseNul(collection, '');
+          checkNames(user, collection, undefined);
           await this.tx.lockUser(user);
           return this.tx.listDocs(user, collection);
         }),
@@ -244,12 +244,35 @@ export class TxDocuments {
 /** A document's key in this transaction's in-memory maps (reads, sizes). */
 const docKey = (user: string, collection: string, key: string) => JSON.stringify([user, collection, key]);
 
-// Handlers' keys often come from a client's args. PostgreSQL text cannot hold U+0000: the write
-// would fail as a storage error (503, and the client retries forever) instead of a final answer.
-function refuseNul(collection: string, key: string): void {
-  if (collection.includes('\0') || key.includes('\0')) {
-    throw new MutationRejected('invalid-key', `${JSON.stringify(collection)}/${JSON.stringify(key)} contains the character U+0000 (NUL), which this server cannot store in a collection or key. Remove it from the name.`);
+// The longest user name (a sign-in's `user`, a JWT's `sub`), collection and key a client can name
+// (runtime/protocol/schemas.ts): a handler's write past them could never be pushed to by a client.
+const MAX_NAME = { user: 128, collection: 64, key: 512 } as const;
+
+// Handlers' users, collections and keys often come from a client's args, unchecked. PostgreSQL
+// text cannot hold U+0000, and a name too long for its index fails the write ("index row size
+// exceeds maximum"): either was a storage error (503, and the client retried the push forever)
+// where SQLite applied it. Refused on every backend, as a final answer: the mutation is rejected.
+function checkNames(user: string, collection: string, key: string | undefined): void {
+  // The common case without allocating: every push's reads and writes come through here.
+  if (fits(user, MAX_NAME.user) && fits(collection, MAX_NAME.collection) && (key === undefined || fits(key, MAX_NAME.key))) return;
+  for (const [what, name] of [['user', user], ['collection', collection], ['key', key]] as const) {
+    if (name === undefined) continue;
+    const problem = name.includes('\0')
+      ? 'contains the character U+0000 (NUL), which this server cannot store'
+      : name.length > MAX_NAME[what]
+        ? `is ${name.length} characters long; the most this server stores is ${MAX_NAME[what]}`
+        : !isWellFormed(name)
+          ? 'has a lone UTF-16 surrogate (not well-formed Unicode), which storage would turn into U+FFFD'
+          : undefined;
+    if (problem) {
+      const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+      throw new MutationRejected('invalid-key', `The ${what} name ${shown} ${problem}. Check names a handler takes from a mutation's args before passing them to ctx.docs or ctx.forUser().`);
+    }
   }
+}
+
+function fits(name: string, max: number): boolean {
+  return name.length <= max && !name.includes('\0') && isWellFormed(name);
 }
 
 function without(list: SetElement[], remove: ReadonlySet<SetElement>): SetElement[] {

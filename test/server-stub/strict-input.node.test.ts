@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import type { MutationContext } from '../../server-stub/index.js';
 import { eachBackend, stubFor, login, client } from './helpers.js';
 
 const APP = fileURLToPath(new URL('./fixtures/test-app.mjs', import.meta.url));
@@ -124,4 +126,37 @@ eachBackend('U+0000 in a key or client id answers 400 naming the path, a handler
   assert.equal(viaHandler.status, 200, JSON.stringify(viaHandler.body));
   assert.equal(viaHandler.body.results[0].status, 'rejected');
   assert.match(viaHandler.body.results[0].error.message, /U\+0000/);
+});
+
+// A handler's user, collection and key often come from a client's args. On PostgreSQL a user with
+// U+0000, or a key or user too long for the documents' index, failed the write as a storage error:
+// 503 for ever (the client retried the push, its outbox stuck behind it) where SQLite applied it.
+eachBackend("a handler's write to a user or key it took from args that storage cannot keep (U+0000, too long) is rejected, the same on every backend, and the next push applies", async (t, backend) => {
+  const app = {
+    mutations: {
+      async deliver(ctx: MutationContext, args: unknown) {
+        const { to, key } = args as { to: string; key: string };
+        await ctx.forUser(to).put('inbox', key, { from: ctx.user });
+      },
+    },
+  };
+  const stub = await stubFor(t, { app }, backend);
+  const alice = client(stub.url, await login(stub.url));
+  // Random, so PostgreSQL cannot compress them below its index row limit.
+  const long = randomBytes(2250).toString('base64');
+  for (const [to, key, why] of [
+    ['bob\u0000', 'k', /user name "bob\\u0000" contains the character U\+0000/],
+    ['bob', long, /key name .* is 3000 characters long; the most this server stores is 512/],
+    [long, 'k', /user name .* is 3000 characters long; the most this server stores is 128/],
+  ] as const) {
+    const r = await alice.push({ name: 'deliver', args: { to, key } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.results[0].status, 'rejected');
+    assert.equal(r.body.results[0].error.code, 'invalid-key');
+    assert.match(r.body.results[0].error.message, why);
+  }
+  const ok = await alice.push({ name: 'deliver', args: { to: 'bob', key: 'k' } });
+  assert.equal(ok.body.results[0].status, 'applied');
+  const bob = client(stub.url, await login(stub.url, 'bob'));
+  assert.deepEqual((await bob.pullAll()).changes, [{ collection: 'inbox', key: 'k', rev: 1, value: { from: 'alice' } }]);
 });
