@@ -11,20 +11,54 @@ export const MAX_STREAMS_PER_USER = 32;
 // only the newest cursor, so on reconnecting it loses nothing.
 const MAX_UNSENT_BYTES = 64 * 1024;
 
-/** Open event streams, by user. */
+/** What ends a stream besides its client: its session (a token hash) ending, or its JWT's expiry. */
+export interface StreamAuth {
+  /** The token hash of the built-in session it was opened with. */
+  session?: string;
+  /** When the JWT it was opened with expires (ms since the epoch). */
+  expiresAt?: number;
+}
+
+/** Options of {@link EventHub}. */
+export interface EventHubOptions {
+  /** Which of these token hashes still have a live session; checked at every heartbeat. */
+  liveSessions?: (tokenHashes: string[]) => Promise<Set<string>>;
+  /** The clock JWT expiries are compared with (ms since the epoch; the server's `now`). Default `Date.now`. */
+  now?: () => number;
+}
+
+interface Stream extends StreamAuth {
+  user: string;
+}
+
+/**
+ * Open event streams, by user. A stream lasts no longer than what opened it: signing out ends the
+ * session's streams here at once, and at every heartbeat the streams whose session was revoked
+ * elsewhere (another node), expired or was ended by the session cap, and those whose JWT expired,
+ * are ended. A stolen token's streams would otherwise hear of the user's every change, and hold
+ * the user's stream slots, for as long as the thief kept them open, signed out or not.
+ */
 export class EventHub {
   readonly #streams = new Map<string, Set<ServerResponse>>();
+  readonly #open = new Map<ServerResponse, Stream>();
+  readonly #bySession = new Map<string, Set<ServerResponse>>();
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #liveSessions: EventHubOptions['liveSessions'];
+  readonly #now: () => number;
+  #checking = false;
 
-  constructor(heartbeatMs: number) {
+  constructor(heartbeatMs: number, options: EventHubOptions = {}) {
+    this.#liveSessions = options.liveSessions;
+    this.#now = options.now ?? Date.now;
     this.#heartbeat = setInterval(() => {
       for (const set of this.#streams.values()) for (const res of set) send(res, ': heartbeat\n\n');
+      void this.#check();
     }, heartbeatMs);
     this.#heartbeat.unref();
   }
 
   /** Opens a stream for `user`; sends `cursor` at once unless the client's Last-Event-ID already has it. */
-  open(req: IncomingMessage, res: ServerResponse, user: string, cursor: string, requestId: string): void {
+  open(req: IncomingMessage, res: ServerResponse, user: string, cursor: string, requestId: string, auth: StreamAuth = {}): void {
     // The client hung up while the route awaited its session and cursor: 'close' has fired already,
     // so a stream added now would hold one of the user's slots for ever.
     if (res.destroyed) return;
@@ -36,6 +70,12 @@ export class EventHub {
     }
     this.#streams.set(user, set);
     set.add(res);
+    this.#open.set(res, { user, ...auth });
+    if (auth.session !== undefined) {
+      const same = this.#bySession.get(auth.session) ?? new Set();
+      this.#bySession.set(auth.session, same);
+      same.add(res);
+    }
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -45,12 +85,51 @@ export class EventHub {
     });
     res.write('retry: 1000\n\n');
     if (req.headers['last-event-id'] !== cursor) res.write(poke(cursor));
-    const drop = () => {
-      set.delete(res);
-      if (set.size === 0 && this.#streams.get(user) === set) this.#streams.delete(user);
-    };
     req.socket.setTimeout(0);
-    res.on('close', drop);
+    res.on('close', () => this.#drop(res));
+  }
+
+  #drop(res: ServerResponse): void {
+    const stream = this.#open.get(res);
+    if (!stream) return;
+    this.#open.delete(res);
+    const set = this.#streams.get(stream.user);
+    set?.delete(res);
+    if (set?.size === 0) this.#streams.delete(stream.user);
+    if (stream.session !== undefined) {
+      const same = this.#bySession.get(stream.session);
+      same?.delete(res);
+      if (same?.size === 0) this.#bySession.delete(stream.session);
+    }
+  }
+
+  /** Ends a stream: the client reconnects, and its token answers 401 if it is no longer good. */
+  #end(res: ServerResponse): void {
+    this.#drop(res);
+    res.end();
+  }
+
+  /** Ends the streams opened with this session (the token was revoked). */
+  endSession(tokenHash: string): void {
+    for (const res of [...(this.#bySession.get(tokenHash) ?? [])]) this.#end(res);
+  }
+
+  /** Ends the streams whose JWT expired or whose session is no longer live. */
+  async #check(): Promise<void> {
+    if (this.#checking) return;
+    this.#checking = true;
+    try {
+      const now = this.#now();
+      for (const [res, stream] of this.#open) if (stream.expiresAt !== undefined && stream.expiresAt <= now) this.#end(res);
+      const sessions = [...this.#bySession.keys()];
+      if (sessions.length === 0 || !this.#liveSessions) return;
+      const live = await this.#liveSessions(sessions);
+      for (const session of sessions) if (!live.has(session)) this.endSession(session);
+    } catch {
+      // The storage is down: the streams stay until a check can tell.
+    } finally {
+      this.#checking = false;
+    }
   }
 
   /** Tells every open stream of `user` the newest cursor. */
@@ -73,6 +152,8 @@ export class EventHub {
     clearInterval(this.#heartbeat);
     for (const set of this.#streams.values()) for (const res of set) res.end();
     this.#streams.clear();
+    this.#open.clear();
+    this.#bySession.clear();
   }
 }
 

@@ -2,11 +2,20 @@
 // sessions) and the per-user push and pull and per-name/per-address login rate limits.
 import type { IncomingMessage } from 'node:http';
 import { isIPv4 } from 'node:net';
-import { PushCaller, type Auth } from './auth.js';
+import { PushCaller, tokenHash, type Auth } from './auth.js';
 import { HttpError, bearerToken, describeValue } from './http.js';
 import { JwtVerifier } from './jwt.js';
 import type { StubLimits } from './limits.js';
 import { RateLimiter, tooMany } from './rate-limit.js';
+
+/** Who opens an event stream, and what ends it (see {@link Guard.streamCaller}). */
+export interface StreamCaller {
+  user: string;
+  /** The token hash of a built-in session. */
+  session?: string;
+  /** When the JWT expires (ms since the epoch). */
+  expiresAt?: number;
+}
 
 /** Authentication and rate limits for the routes. */
 export class Guard {
@@ -37,6 +46,16 @@ export class Guard {
   }
 
   /**
+   * The caller of an event stream, as {@link Guard.user}, with what ends the stream: the session's
+   * token hash (its stream ends when the session is revoked or expires) or the JWT's expiry.
+   */
+  async streamCaller(req: IncomingMessage, url: URL): Promise<StreamCaller> {
+    const token = bearerToken(req, url);
+    if (token && this.#jwt && JwtVerifier.looksLikeJwt(token)) return this.#jwtCaller(token);
+    return { user: await this.#auth.userFor(token), session: tokenHash(token!) };
+  }
+
+  /**
    * The caller of a push: as {@link Guard.user}, except that a built-in session this node saw
    * recently is left for the push's own statement to check (see {@link PushCaller}).
    */
@@ -49,7 +68,11 @@ export class Guard {
   // Data is kept by user name alone: a provider's `sub` equal to a built-in account's name would
   // read and write that account's documents, so such a token is refused.
   async #jwtUser(token: string): Promise<string> {
-    const user = await this.#jwt!.userFor(token);
+    return (await this.#jwtCaller(token)).user;
+  }
+
+  async #jwtCaller(token: string): Promise<StreamCaller> {
+    const { user, expiresAt } = await this.#jwt!.verify(token);
     if (this.#auth.has(user)) {
       throw new HttpError(
         'unauthorized',
@@ -57,7 +80,7 @@ export class Guard {
         { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
       );
     }
-    return user;
+    return { user, expiresAt };
   }
 
   /** 429 with Retry-After once `user` pushed more than the push rate allows. */

@@ -58,7 +58,13 @@ export class JwtVerifier {
 
   /** The user (`sub`) of a valid token; 401 naming what is wrong otherwise. */
   async userFor(token: string): Promise<string> {
+    return (await this.verify(token)).user;
+  }
+
+  /** The user (`sub`) of a valid token and when it expires (`exp`, ms since the epoch); 401 naming what is wrong otherwise. */
+  async verify(token: string): Promise<{ user: string; expiresAt: number }> {
     let sub: unknown;
+    let exp: number;
     try {
       const { payload } = await jwtVerify(token, this.#key as Uint8Array, {
         issuer: this.#identity.issuer,
@@ -68,6 +74,7 @@ export class JwtVerifier {
         requiredClaims: ['exp', 'sub'],
       });
       sub = payload.sub;
+      exp = payload.exp!;
     } catch (err) {
       throw new HttpError('unauthorized', `The bearer token is not a valid token from this app's identity provider: ${reason(err)}. Get a fresh token from the provider and sign in again.`, UNAUTHORIZED);
     }
@@ -76,7 +83,7 @@ export class JwtVerifier {
     if (typeof sub !== 'string' || sub === '' || sub.length > 128 || !isWellFormed(sub) || sub.includes('\0')) {
       throw new HttpError('unauthorized', "The token's 'sub' claim (the user) must be a string of 1 to 128 characters of well-formed Unicode without U+0000. Have the identity provider issue such user ids.", UNAUTHORIZED);
     }
-    return sub;
+    return { user: sub, expiresAt: exp * 1000 };
   }
 }
 

@@ -8,7 +8,7 @@ import {
   SYNC_PATHS,
   parseProtocol,
 } from '../runtime/protocol/index.js';
-import type { Auth } from './auth.js';
+import { tokenHash, type Auth } from './auth.js';
 import type { EventHub } from './events.js';
 import { HttpError, bearerToken, checkProtocol, readJson, sendJson, sendJsonText } from './http.js';
 import type { Guard } from './guard.js';
@@ -57,7 +57,10 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
       const token = bearerToken(req, url);
       if (!token) throw new HttpError('unauthorized', 'Send the token to revoke as Authorization: Bearer <token>.', { 'WWW-Authenticate': 'Bearer' });
       // Idempotent: an unknown, expired or already revoked token is simply not revoked again.
-      sendJson(res, 200, { revoked: await deps.auth.revoke(token) });
+      const revoked = await deps.auth.revoke(token);
+      // Its event streams here end now (other nodes' at their next heartbeat).
+      deps.events.endSession(tokenHash(token));
+      sendJson(res, 200, { revoked });
       return true;
     }
     case SYNC_PATHS.push: {
@@ -88,8 +91,8 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
     case SYNC_PATHS.events: {
       const protocol = url.searchParams.get('protocol');
       if (protocol !== null && protocol !== String(PROTOCOL_VERSION)) checkProtocol({ protocol });
-      const user = await deps.guard.user(req, url);
-      deps.events.open(req, res, user, await headCursor(deps, user), requestId);
+      const { user, ...auth } = await deps.guard.streamCaller(req, url);
+      deps.events.open(req, res, user, await headCursor(deps, user), requestId, auth);
       return true;
     }
   }

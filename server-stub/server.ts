@@ -148,7 +148,8 @@ export async function startStub(options: StubOptions = {}): Promise<RunningStub>
     await storage.close();
     throw err;
   }
-  const events = new EventHub(options.heartbeatMs ?? 15_000);
+  // A stream ends with its session (revoked on any node, expired) or its JWT: see EventHub.
+  const events = new EventHub(options.heartbeatMs ?? 15_000, { liveSessions: (hashes) => storage.liveSessions(hashes, now()), now });
   const deps: RouteDeps = {
     storage,
     now,

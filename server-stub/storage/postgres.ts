@@ -273,6 +273,18 @@ export class PostgresStorage implements Storage {
     });
   }
 
+  liveSessions(tokenHashes: readonly string[], now: number): Promise<Set<string>> {
+    return io('read', async () => {
+      const live = new Set<string>();
+      // In slices: one statement's array stays small however many streams a node holds.
+      for (let from = 0; from < tokenHashes.length; from += 1000) {
+        const rows = await this.#sql<Array<{ token_hash: string }>>`SELECT token_hash FROM outpost_sessions WHERE token_hash = ANY(${tokenHashes.slice(from, from + 1000) as string[]}::text[]) AND expires_at > ${now}`;
+        for (const row of rows) live.add(row.token_hash);
+      }
+      return live;
+    });
+  }
+
   async extendSession(tokenHash: string, expiresAt: number): Promise<void> {
     await io('write', () => this.#sql`UPDATE outpost_sessions SET expires_at = ${expiresAt} WHERE token_hash = ${tokenHash}`);
   }

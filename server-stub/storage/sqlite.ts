@@ -518,6 +518,12 @@ export class SqliteStorage implements Storage {
     });
   }
 
+  async liveSessions(tokenHashes: readonly string[], now: number): Promise<Set<string>> {
+    const live = new Set<string>();
+    for (const hash of tokenHashes) if (await this.findSession(hash, now)) live.add(hash);
+    return live;
+  }
+
   extendSession(tokenHash: string, expiresAt: number): Promise<void> {
     this.#sessions.delete(tokenHash);
     return this.#enqueueSync(() => {

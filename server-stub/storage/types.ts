@@ -140,6 +140,8 @@ export interface Storage {
   createSession(tokenHash: string, user: string, expiresAt: number, now: number, maxPerUser: number): Promise<void>;
   /** The unexpired session with this token hash, if any. */
   findSession(tokenHash: string, now: number): Promise<SessionRow | undefined>;
+  /** Which of these token hashes have an unexpired session now (open event streams are checked with it). */
+  liveSessions(tokenHashes: readonly string[], now: number): Promise<Set<string>>;
   /** Moves a session's expiry (sliding expiry). */
   extendSession(tokenHash: string, expiresAt: number): Promise<void>;
   /** Deletes a session; true when there was one. */

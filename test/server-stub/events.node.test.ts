@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { EventHub } from '../../server-stub/events.js';
-import { eachBackend, stubFor, login, client } from './helpers.js';
+import { SignJWT } from 'jose';
+import { startStub } from '../../server-stub/index.js';
+import { eachBackend, stubFor, login, client, tempDir } from './helpers.js';
 
 const APP = fileURLToPath(new URL('./fixtures/test-app.mjs', import.meta.url));
 
@@ -161,4 +163,66 @@ test('a stream whose client stops reading is dropped once its unsent pokes pass 
   }
   assert.equal(hub.has('alice'), false, `a non-reading stream is dropped (it buffers ${res.writableLength} bytes)`);
   assert.ok(res.destroyed);
+});
+
+/** Reads `stream` until it ends (a block at a time; heartbeats keep coming while it is open). */
+async function ends(stream: Awaited<ReturnType<typeof openStream>>): Promise<void> {
+  // A generous deadline (a stream left open fails here instead of hanging the run).
+  for (const deadline = Date.now() + 60_000; ; ) {
+    if (Date.now() > deadline) throw new Error('the stream is still open');
+    try {
+      await stream.next();
+    } catch (err) {
+      if ((err as Error).message === 'stream ended') return;
+      throw err;
+    }
+  }
+}
+
+// A stolen token's streams heard of every change of the user, and held the user's 32 stream slots,
+// for as long as the thief kept them open: signing out (the remedy) revoked the token for pushes
+// and pulls, never for its open streams.
+eachBackend("signing out ends the token's open event streams at once; the user's other sessions keep theirs", async (t, backend) => {
+  const stub = await stubFor(t, { heartbeatMs: 60_000 }, backend);
+  const stolen = await login(stub.url);
+  const own = await login(stub.url);
+  const theirs = await openStream(`${stub.url}/sync/v1/events`, { Authorization: `Bearer ${stolen}` });
+  const mine = await openStream(`${stub.url}/sync/v1/events`, { Authorization: `Bearer ${own}` });
+  t.after(() => (theirs.close(), mine.close()));
+  await theirs.nextPoke();
+  const before = await mine.nextPoke();
+  const out = await fetch(`${stub.url}/auth/v1/logout`, { method: 'POST', headers: { Authorization: `Bearer ${stolen}` } });
+  assert.deepEqual(await out.json(), { revoked: true });
+  await ends(theirs);
+  await client(stub.url, own).push({ name: 'put', collection: 'n', key: 'k', baseRev: 0, value: {} });
+  assert.notEqual((await mine.nextPoke()).cursor, before.cursor, 'the other session\'s stream is still poked');
+});
+
+test('a stream whose session was revoked on another node ends at that node\'s next heartbeat', async (t) => {
+  const a = await stubFor(t, {}, 'postgres');
+  const b = await startStub({ port: 0, dataDir: tempDir(), db: a.db, heartbeatMs: 50 });
+  t.after(() => b.close());
+  const token = await login(a.url);
+  const stream = await openStream(`${b.url}/sync/v1/events`, { Authorization: `Bearer ${token}` });
+  t.after(() => stream.close());
+  await stream.nextPoke();
+  assert.equal((await fetch(`${a.url}/auth/v1/logout`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } })).status, 200);
+  await ends(stream);
+});
+
+test("a stream ends once its session expires, or its JWT's exp passes (the server's clock)", async (t) => {
+  let clock = Date.now();
+  const secret = 'shared-secret-shared-secret-shared-secret';
+  const stub = await stubFor(t, { heartbeatMs: 50, now: () => clock, sessionTtlMs: 3_600_000, users: [{ user: 'alice', password: 'alice' }], identity: { issuer: 'https://id.test/', audience: 'mail', secret } });
+  const session = await openStream(`${stub.url}/sync/v1/events`, { Authorization: `Bearer ${await login(stub.url)}` });
+  const jwt = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://id.test/').setAudience('mail').setSubject('dave').setExpirationTime('2h').sign(new TextEncoder().encode(secret));
+  const provider = await openStream(`${stub.url}/sync/v1/events`, { Authorization: `Bearer ${jwt}` });
+  t.after(() => (session.close(), provider.close()));
+  await session.nextPoke();
+  await provider.nextPoke();
+  clock += 90 * 60_000; // past the session's hour, within the JWT's two
+  await ends(session);
+  assert.equal(await provider.next(), ': heartbeat', 'the JWT stream is still open');
+  clock += 60 * 60_000;
+  await ends(provider);
 });
