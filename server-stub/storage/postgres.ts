@@ -7,7 +7,7 @@ import type { DocumentValue } from '../../runtime/protocol/index.js';
 import { CLIENT_OWNER_GUARD, migrate } from './postgres-schema.js';
 import { PgListener } from './postgres-listen.js';
 import { guardDriver } from './postgres-guard.js';
-import { inTransaction, type TxSql } from './postgres-begin.js';
+import { CommitOutcomeUnknown, inTransaction, outcomeUnknown, type TxSql } from './postgres-begin.js';
 import { PushBatcher, type BatchArgs } from './postgres-batch.js';
 import { pageEnd } from './pull-page.js';
 import { EXPIRED_SESSIONS_PER_LOGIN, StorageUnavailable, type PlainWrite, type PullSnapshot, type PushOutcome, type SessionRow, type Storage, type StorageTx, type StoredDocument } from './types.js';
@@ -141,7 +141,7 @@ export class PostgresStorage implements Storage {
           continue;
         }
         if (err === fnError || err instanceof StorageUnavailable) throw err;
-        throw new StorageUnavailable('PostgreSQL transaction', err);
+        throw new StorageUnavailable('PostgreSQL transaction', err, err instanceof CommitOutcomeUnknown);
       }
     }
   }
@@ -177,7 +177,8 @@ export class PostgresStorage implements Storage {
           await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
           continue;
         }
-        throw new StorageUnavailable('PostgreSQL push', err);
+        // The call is its own transaction: a connection lost before its answer may have committed it.
+        throw new StorageUnavailable('PostgreSQL push', err, outcomeUnknown(err));
       }
     }
   }
