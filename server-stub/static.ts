@@ -49,6 +49,7 @@ export function createStaticHandler(dir: string, options: StaticOptions = {}) {
   const base = realpathSync(resolve(dir));
   const worker = options.serviceWorker ?? '/sw.js';
   const csp = options.contentSecurityPolicy ?? DEFAULT_CSP;
+  const sourceMaps = options.sourceMaps === true;
   return async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     let pathname: string;
@@ -57,14 +58,14 @@ export function createStaticHandler(dir: string, options: StaticOptions = {}) {
     } catch {
       return false;
     }
-    if (pathname.includes('\0') || !servable(pathname, options.sourceMaps === true)) return false;
+    if (pathname.includes('\0') || !servable(pathname, sourceMaps)) return false;
     const file = resolve(join(base, pathname));
     if (!inside(base, file)) return false;
-    const found = await openInside(base, file);
+    const found = await openInside(base, file, sourceMaps);
     if (found) return send(req, res, found, { worker: pathname === worker, csp });
     // A navigation (no extension) to an unknown path is a client-side route.
     if (!extname(pathname) && acceptsHtml(req)) {
-      const index = await openInside(base, join(base, 'index.html'));
+      const index = await openInside(base, join(base, 'index.html'), sourceMaps);
       if (index) return send(req, res, index, { worker: false, csp });
     }
     return false;
@@ -90,18 +91,19 @@ interface OpenFile {
 }
 
 /**
- * Opens a regular file (or a folder's index.html) whose real path is inside `base`. The size comes
- * from the open handle, so a file replaced or removed after the check can neither crash the server
- * nor be read past its end; undefined when there is nothing servable.
+ * Opens a regular file (or a folder's index.html) whose real path is inside `base` and servable
+ * itself: a symlink with a plain name to a dotfile or a source map serves nothing either. The size
+ * comes from the open handle, so a file replaced or removed after the check can neither crash the
+ * server nor be read past its end; undefined when there is nothing servable.
  */
-async function openInside(base: string, path: string, depth = 0): Promise<OpenFile | undefined> {
+async function openInside(base: string, path: string, sourceMaps: boolean, depth = 0): Promise<OpenFile | undefined> {
   let real: string;
   try {
     real = await realpath(path);
   } catch {
     return undefined;
   }
-  if (!inside(base, real)) return undefined;
+  if (!inside(base, real) || !servable(`/${relative(base, real)}`, sourceMaps)) return undefined;
   let handle: FileHandle;
   try {
     handle = await open(real, 'r');
@@ -112,7 +114,7 @@ async function openInside(base: string, path: string, depth = 0): Promise<OpenFi
     const s = await handle.stat();
     if (s.isFile()) return { handle, path: real, size: s.size };
     await handle.close();
-    return s.isDirectory() && depth === 0 ? openInside(base, join(real, 'index.html'), 1) : undefined;
+    return s.isDirectory() && depth === 0 ? openInside(base, join(real, 'index.html'), sourceMaps, 1) : undefined;
   } catch {
     await handle.close().catch(() => {});
     return undefined;

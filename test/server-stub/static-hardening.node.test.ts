@@ -26,17 +26,23 @@ function site() {
   symlinkSync(join(root, 'outside.txt'), join(dir, 'link-out.txt'));
   symlinkSync(join(root, 'outside-dir'), join(dir, 'dir-out'));
   symlinkSync(join(dir, 'sw.js'), join(dir, 'link-in.js'));
+  // Plainly named links to what is never served: the name asked for is not what is read.
+  symlinkSync(join(dir, '.env'), join(dir, 'env.txt'));
+  symlinkSync(join(dir, '.git'), join(dir, 'repo'));
+  symlinkSync(join(dir, 'assets/main-ABCD1234.js.map'), join(dir, 'assets/map.json'));
   return { root, dir };
 }
 
 test('static hosting refuses dotfiles, symlinks that lead out of the folder and source maps (unless --source-maps)', async (t) => {
   const { dir } = site();
   const stub = await stubFor(t, { staticDir: dir });
-  for (const path of ['/.env', '/.git/config', '/assets/.hidden', '/%2eenv', '/link-out.txt', '/dir-out/file.txt', '/assets/main-ABCD1234.js.map']) {
+  for (const path of ['/.env', '/.git/config', '/assets/.hidden', '/%2eenv', '/link-out.txt', '/dir-out/file.txt', '/assets/main-ABCD1234.js.map', '/assets/map.json', '/env.txt']) {
     const res = await fetch(`${stub.url}${path}`, { headers: { accept: '*/*' } });
     assert.equal(res.status, 404, `${path} must not be served`);
     assert.doesNotMatch(await res.text(), /SECRET=1|\[core\]|HIDDEN-CONTENT|OUTSIDE-CONTENT|secret\.ts/);
   }
+  // No extension: a client-side route, so index.html; never the file behind the link.
+  assert.doesNotMatch(await (await fetch(`${stub.url}/repo/config`, { headers: { accept: '*/*' } })).text(), /\[core\]/, '/repo/config must not be served');
   const inside = await fetch(`${stub.url}/link-in.js`);
   assert.equal(inside.status, 200, 'a symlink to a file inside the folder is served');
   const withMaps = await stubFor(t, { staticDir: dir, sourceMaps: true });
