@@ -2,7 +2,7 @@
 // transaction, for every backend. Every write bumps the user's sequence number and stamps it on the
 // document, so "changes after cursor N" is one indexed range scan and a document changed twice
 // appears once, with its latest state.
-import { DEFAULT_LIMITS, isWellFormed, type DocumentValue, type SetElement } from '../runtime/protocol/index.js';
+import { DEFAULT_LIMITS, MAX_NAME_LENGTH, isWellFormed, type DocumentValue, type SetElement } from '../runtime/protocol/index.js';
 import { StorageUnavailable, type StorageTx, type StoredDocument } from './storage/types.js';
 import { MutationRejected } from './app.js';
 import { documentTooLargeMessage, jsonBytes } from './limits.js';
@@ -244,23 +244,20 @@ export class TxDocuments {
 /** A document's key in this transaction's in-memory maps (reads, sizes). */
 const docKey = (user: string, collection: string, key: string) => JSON.stringify([user, collection, key]);
 
-// The longest user name (a sign-in's `user`, a JWT's `sub`), collection and key a client can name
-// (runtime/protocol/schemas.ts): a handler's write past them could never be pushed to by a client.
-const MAX_NAME = { user: 128, collection: 64, key: 512 } as const;
-
-// Handlers' users, collections and keys often come from a client's args, unchecked. PostgreSQL
+// Handlers' users, collections and keys often come from a client's args, unchecked; past the
+// longest a client can send (MAX_NAME_LENGTH), no client could ever push to them. PostgreSQL
 // text cannot hold U+0000, and a name too long for its index fails the write ("index row size
 // exceeds maximum"): either was a storage error (503, and the client retried the push forever)
 // where SQLite applied it. Refused on every backend, as a final answer: the mutation is rejected.
 function checkNames(user: string, collection: string, key: string | undefined): void {
   // The common case without allocating: every push's reads and writes come through here.
-  if (fits(user, MAX_NAME.user) && fits(collection, MAX_NAME.collection) && (key === undefined || fits(key, MAX_NAME.key))) return;
+  if (fits(user, MAX_NAME_LENGTH.user) && fits(collection, MAX_NAME_LENGTH.collection) && (key === undefined || fits(key, MAX_NAME_LENGTH.key))) return;
   for (const [what, name] of [['user', user], ['collection', collection], ['key', key]] as const) {
     if (name === undefined) continue;
     const problem = name.includes('\0')
       ? 'contains the character U+0000 (NUL), which this server cannot store'
-      : name.length > MAX_NAME[what]
-        ? `is ${name.length} characters long; the most this server stores is ${MAX_NAME[what]}`
+      : name.length > MAX_NAME_LENGTH[what]
+        ? `is ${name.length} characters long; the most this server stores is ${MAX_NAME_LENGTH[what]}`
         : !isWellFormed(name)
           ? 'has a lone UTF-16 surrogate (not well-formed Unicode), which storage would turn into U+FFFD'
           : undefined;

@@ -3,7 +3,7 @@
 // two cannot drift apart.
 import * as v from 'valibot';
 import { MAX_MUTATIONS_PER_PUSH, PROTOCOL_VERSION } from './version.js';
-import { MAX_CLIENT_ID_LENGTH, MAX_NESTING_DEPTH, RESERVED_FIELDS, checkJsonValue, isWellFormed, reservedFieldMessage } from './values.js';
+import { MAX_CLIENT_ID_LENGTH, MAX_NAME_LENGTH, MAX_NESTING_DEPTH, RESERVED_FIELDS, checkJsonValue, isWellFormed, reservedFieldMessage } from './values.js';
 import type {
   BuiltinMutationName,
   DocumentValue,
@@ -42,8 +42,8 @@ const checkedJson = <T>(what: string, topLevel: boolean) =>
     if (problem) addIssue({ message: problem });
   });
 
-const collection = v.pipe(name('collection', 64), v.regex(/^[A-Za-z0-9_.-]+$/, 'collection may only use letters, digits, _ . -'));
-const key = name('key', 512);
+const collection = v.pipe(name('collection', MAX_NAME_LENGTH.collection), v.regex(/^[A-Za-z0-9_.-]+$/, 'collection may only use letters, digits, _ . -'));
+const key = name('key', MAX_NAME_LENGTH.key);
 const clientId = name('clientId', MAX_CLIENT_ID_LENGTH);
 const mutationId = v.pipe(v.number('id must be a number'), v.safeInteger('id must be an integer'), v.minValue(1, 'id must be at least 1'));
 const rev = v.pipe(v.number('baseRev must be a number'), v.safeInteger('baseRev must be an integer'), v.minValue(0, 'baseRev must be 0 or more'));
@@ -106,7 +106,7 @@ export const PullRequestSchema: v.GenericSchema<unknown, PullRequest> = v.object
 /** Body of `POST /auth/v1/login`. */
 export const LoginRequestSchema: v.GenericSchema<unknown, LoginRequest> = v.object({
   protocol: v.optional(protocol),
-  user: name('user', 128),
+  user: name('user', MAX_NAME_LENGTH.user),
   password: v.pipe(v.string('password must be a string'), v.maxLength(1024)),
 });
 

@@ -79,6 +79,13 @@ export function checkJsonValue(value: unknown, options: { depth: number; topLeve
 }
 
 /**
+ * Longest user name, collection and document key (in UTF-16 code units) a request may name, and so
+ * the longest the server stores: a sign-in's `user` or a JWT's `sub`, a mutation's `collection` and
+ * `key` (docs/protocol.md). The server holds its handlers' writes to the same limits.
+ */
+export const MAX_NAME_LENGTH = { user: 128, collection: 64, key: 512 } as const;
+
+/**
  * Longest `clientId` a request may carry (in UTF-16 code units, as JavaScript counts a string's
  * length; docs/protocol.md). Kept here, with the check clients make ({@link clientIdProblem}), not
  * in version.ts: only the network code needs it, and that module is in every app's start-up bundle.
