@@ -1,6 +1,6 @@
 // Opens the stub's SQLite database and brings its schema up to date.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { DEFAULT_SESSION_TTL_MS } from './storage/types.js';
@@ -52,8 +52,12 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export function openDb(dataDir: string): { db: Db; epoch: string; file: string } {
   let file = ':memory:';
   if (dataDir !== ':memory:') {
-    mkdirSync(dataDir, { recursive: true });
+    // Only the server's own account reads the data (password and session hashes, every user's
+    // documents), whatever the umask: a folder it creates is 0700 and a database file 0600 (SQLite
+    // gives its -wal and -shm files the database's mode). An existing folder or file keeps its own.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     file = join(resolve(dataDir), 'outpost.sqlite');
+    closeSync(openSync(file, 'a', 0o600));
   }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
