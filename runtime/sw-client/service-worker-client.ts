@@ -30,6 +30,7 @@ export interface WorkerSyncAnswer {
 
 interface SyncManagerLike {
   register(tag: string): Promise<void>;
+  getTags(): Promise<string[]>;
 }
 
 /**
@@ -168,13 +169,15 @@ export class ServiceWorkerClient extends EventTarget {
   /**
    * Asks the worker to push pending changes even if every tab closes: a Background Sync
    * registration where the browser has it (Chromium), else nothing (tabs push on their next
-   * start, focus or `online`). Resolves with whether the browser took the request.
+   * start, focus or `online`). Resolves with whether the browser took the request. A tag the
+   * browser still holds (waiting, firing, or kept for a retry) is not registered again: that made a
+   * firing sync fire again at once, and with a tab leading, a loop of failed cycles past the backoff.
    */
   async requestBackgroundSync(): Promise<boolean> {
     const reg = this.#registration as (ServiceWorkerRegistration & { sync?: SyncManagerLike }) | undefined;
     if (!reg?.sync) return false;
     try {
-      await reg.sync.register(SYNC_TAG);
+      if (!(await reg.sync.getTags()).includes(SYNC_TAG)) await reg.sync.register(SYNC_TAG);
       return true;
     } catch {
       return false;
