@@ -6,4 +6,4 @@
  * @module
  */
 export { openSessionStore, readSession, readSessions, sessionStoreName, writeSessions } from './session-store.js';
-export type { Session, SessionStore, SignInOptions } from './session-store.js';
+export type { Session, SessionStore, SessionToken, SignInOptions } from './session-store.js';

@@ -15,6 +15,16 @@ export interface Session {
   readonly signedInAt: number;
 }
 
+/**
+ * A token source for `createSync({ auth })`: the account's token at each call, and `subscribe`,
+ * which calls `onChange` when that token changes (a sign-in, a new token, a sign-out): an engine
+ * paused at `auth-required` tries again then, with no `setAuth`.
+ */
+export interface SessionToken {
+  (): string | undefined;
+  subscribe(onChange: () => void): () => void;
+}
+
 /** Options for {@link SessionStore.signIn}. */
 export interface SignInOptions {
   /**
@@ -40,11 +50,12 @@ export interface SessionStore {
    * another account takes its place (a sign-in in another tab), it gives `undefined` (the engine's
    * next request is refused, `auth-required`, and the outbox kept), never the other account's
    * token, which would push this account's pending edits into the other's data. Read it again
-   * for the store of the account signed in next.
+   * for the store of the account signed in next. When the account signs in again (here or in
+   * another tab), an engine it paused at `auth-required` resumes by itself ({@link SessionToken}).
    */
-  readonly token: () => string | undefined;
+  readonly token: SessionToken;
   /** A token source for `user`'s sync: their current token, `undefined` once they signed out. */
-  tokenOf(user: string): () => string | undefined;
+  tokenOf(user: string): SessionToken;
   /** Keeps `user` signed in with `token` (see {@link SignInOptions.add}) and resolves with the session. */
   signIn(account: { user: string; token: string }, options?: SignInOptions): Promise<Session>;
   /** Forgets `user`'s session, or every session when `user` is omitted (the accounts' data stores are the app's to delete: `deleteStore`). */
@@ -129,6 +140,19 @@ export async function openSessionStore(app: string): Promise<SessionStore> {
   };
   // Writes here and in other tabs: the first run repeats the read above and changes nothing.
   const stop = db.observe([COLLECTION], () => readAll(db), update);
+  /**
+   * `read` as a token source that says when its token changes (TokenSource.subscribe): an engine
+   * paused at `auth-required` tries again when its account signs in again, here or in another tab.
+   */
+  const changing = (read: () => string | undefined): SessionToken =>
+    Object.assign(read, {
+      subscribe(onChange: () => void) {
+        let last = read();
+        const listener = () => last !== (last = read()) && onChange();
+        listeners.add(listener);
+        return () => void listeners.delete(listener);
+      },
+    });
   return {
     get current() {
       return accounts[0];
@@ -139,13 +163,13 @@ export async function openSessionStore(app: string): Promise<SessionStore> {
     // A getter: each read is bound to its account (see SessionStore.token).
     get token() {
       let user = accounts[0]?.user;
-      return () => {
+      return changing(() => {
         const first = accounts[0];
         user ??= first?.user;
         return first?.user === user ? first?.token : undefined;
-      };
+      });
     },
-    tokenOf: (user) => () => accounts.find((s) => s.user === user)?.token,
+    tokenOf: (user) => changing(() => accounts.find((s) => s.user === user)?.token),
     async signIn(account, { add = false } = {}) {
       checkAccount(account, 'SessionStore.signIn');
       const { user, token } = account;

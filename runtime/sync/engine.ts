@@ -172,7 +172,7 @@ export class Sync extends EventTarget {
       this.#status.set({ leader: false });
     });
     const schedule = () => this.schedule(0);
-    tabs.wakeLeader(schedule, this.#status, this.#o.periodicMs, signal);
+    tabs.wakeLeader(schedule, this.#status, this.#o.periodicMs, signal, this.#token, () => this.#scheduler.resume());
     // A chunk that fails to load shows in the next cycle's status; it must not be an unhandled rejection.
     if (this.#o.events) cycle().then((c) => c.listen(this.#context(), schedule, () => this.#scheduler.resume()), () => {});
     schedule();

@@ -3,6 +3,7 @@
 // wakes the leader.
 import type { Store } from '../store/index.js';
 import type { StatusCell } from './status.js';
+import type { TokenSource } from './transport.js';
 
 export { shareStatus } from './shared-status.js';
 export { elect } from './election.js';
@@ -28,10 +29,16 @@ const page = (globalThis as { document?: { visibilityState: string } & Pick<Even
 
 /**
  * Runs the leader's `schedule` every `periodicMs` and when the page comes back online, gets the
- * focus or is shown again; sets `cell` offline when the network goes. Until `term` aborts.
+ * focus or is shown again; sets `cell` offline when the network goes; and `resume`s a pause at
+ * `auth-required` when `token` says its token changed (a sign-in: `session.token`'s subscribe).
+ * Until `term` aborts.
  */
-export function wakeLeader(schedule: () => void, cell: StatusCell, periodicMs: number, term: AbortSignal): void {
+export function wakeLeader(schedule: () => void, cell: StatusCell, periodicMs: number, term: AbortSignal, token?: TokenSource, resume?: () => void): void {
   const signal = term;
+  // Without it, a paused engine waited for `setAuth`, which no app following the guide calls: the
+  // edits of an account signed in again (after another took its place in another tab) stayed unsent.
+  const off = token?.subscribe?.(() => cell.value.lastError?.code === 'auth-required' && resume?.());
+  if (off) signal.addEventListener('abort', off, { once: true });
   if (page) {
     addEventListener('online', schedule, { signal });
     addEventListener('offline', () => cell.set({ state: 'offline' }), { signal });

@@ -5,8 +5,16 @@ import { SyncRequestError } from './request-error.js';
 
 export { SyncRequestError };
 
-/** How the engine gets a bearer token. */
-export type TokenSource = () => string | undefined | Promise<string | undefined>;
+/**
+ * How the engine gets a bearer token: a function it calls before each request. One that can say
+ * when its token changes (`session.token` from outpost/session) has `subscribe`: an engine paused at
+ * `auth-required` tries again at each change, so a sign-in resumes it with no `setAuth`.
+ */
+export interface TokenSource {
+  (): string | undefined | Promise<string | undefined>;
+  /** Calls `onChange` when the token may have changed; returns a function that stops it. */
+  subscribe?(onChange: () => void): () => void;
+}
 
 /**
  * The longest a `Retry-After` may hold sync off (1 hour, docs/sync.md): a header with a mistaken

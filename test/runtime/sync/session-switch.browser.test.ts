@@ -47,4 +47,42 @@ describe("the engine of one account's store after another account signs in", () 
       await deleteStore(sessionStoreName(app));
     }
   });
+
+  it("resumes alice's engine paused at auth-required by itself once she signs in again in another tab, with no setAuth (an app as the guide shows)", async () => {
+    const app = unique('app');
+    const tab1 = await openSessionStore(app);
+    const tab2 = await openSessionStore(app);
+    const real = window.fetch;
+    // Counts the event streams that opened: one open with alice's token stays open through the
+    // switch, so its reopening (which resumes a paused engine) does not come to the rescue.
+    let streams = 0;
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+      const answer = real(input, init);
+      if (String(input).includes('/sync/v1/events')) answer.then((r) => void (r.ok && streams++), () => undefined);
+      return answer;
+    };
+    try {
+      await tab1.signIn({ user: 'alice', token: await login('alice') });
+      // As the guide's app: `auth: session.token`, and the event stream on (createSync's default).
+      const alice = await client({ sync: { auth: tab1.token, events: true } });
+      await waitFor(() => streams > 0 && alice.sync.status.state === 'idle', "alice's engine to sync with its event stream open", undefined, () => alice.sync.status);
+      // Another tab signs bob in, in alice's place; alice's next edit is refused (no token for her).
+      await tab2.signIn({ user: 'bob', token: await login('bob') });
+      await waitFor(() => tab1.current?.user === 'bob', 'the first tab to see the sign-in');
+      const id = unique('resume');
+      await alice.sync.put('notes', { id, by: 'alice' });
+      await waitFor(() => alice.sync.status.lastError?.code === 'auth-required', "alice's engine to stop at auth-required", undefined, () => alice.sync.status);
+      // Alice signs in again in the other tab: nothing else is done here (no setAuth, no syncNow).
+      await tab2.signIn({ user: 'alice', token: await login('alice') });
+      await waitFor(async () => (await alice.sync.pendingFor('notes', id)) === 0, "alice's edit to be pushed once she signed in again", undefined, () => alice.sync.status);
+      expect((await serverDocs(id, 'alice')).get(`notes/${id}`)?.rev).to.equal(1);
+      expect((await serverDocs(id, 'bob')).size, "alice's note in bob's data").to.equal(0);
+      expect(alice.sync.status.lastError).to.equal(undefined);
+    } finally {
+      window.fetch = real;
+      tab1.close();
+      tab2.close();
+      await deleteStore(sessionStoreName(app));
+    }
+  });
 });
