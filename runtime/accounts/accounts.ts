@@ -1,7 +1,7 @@
 // Several signed-in accounts side by side, as gmail's /u/0 and /u/1: each with its own store and
 // sync, opened once on first use, and sign-out wiping only that account's data. The accounts are
 // outpost/session's: the same records, mirrored into its database after every change.
-import { writeSessions } from '../session/session-store.js';
+import { writeSessions, type SessionToken } from '../session/session-store.js';
 import { clearSnapshots } from '../snapshot/snapshot.js';
 import { accountStoreName, deleteStore, type Store } from '../store/index.js';
 
@@ -31,9 +31,10 @@ export interface AccountsOptions<S extends AccountSession> {
   storeName?: (user: string) => string;
   /**
    * Opens an account's store and starts its sync, e.g. with `createSync({ auth: token })`.
-   * `token` reads the account's current token at each call, so a new sign-in's token is used at once.
+   * `token` reads the account's current token at each call, so a new sign-in's token is used at
+   * once (an engine paused at `auth-required` resumes with it: see {@link Accounts.token}).
    */
-  open(account: Account, token: () => string | undefined): Promise<S>;
+  open(account: Account, token: SessionToken): Promise<S>;
 }
 
 /**
@@ -122,9 +123,21 @@ export class Accounts<S extends AccountSession> extends EventTarget {
     return this.list()[index];
   }
 
-  /** A token source for the account: its current token, read at each call (undefined once signed out). */
-  token(user: string): () => string | undefined {
-    return () => this.list().find((a) => a.user === user)?.token;
+  /**
+   * A token source for the account: its current token, read at each call (undefined once signed
+   * out). Its `subscribe` says when that token changes (a sign-in here or in another tab), so an
+   * engine paused at `auth-required` (a token the server revoked) resumes with the new one.
+   */
+  token(user: string): SessionToken {
+    const read = () => this.list().find((a) => a.user === user)?.token;
+    return Object.assign(read, {
+      subscribe: (onChange: () => void) => {
+        let last = read();
+        const listener = () => last !== (last = read()) && onChange();
+        this.addEventListener('change', listener);
+        return () => this.removeEventListener('change', listener);
+      },
+    });
   }
 
   /** Adds an account, or refreshes the token of one already signed in (an open sync uses it at once); returns its index. */

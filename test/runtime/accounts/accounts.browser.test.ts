@@ -6,7 +6,7 @@ import { accountStoreName, openStore, type Store } from '../../../runtime/store/
 import { createSync, syncCollections, type Sync } from '../../../runtime/sync/index.js';
 import { stubUrl } from '../../../testing/commands.js';
 import { until } from '../../components/helpers.js';
-import { login, serverDocs, unique } from '../sync/helpers.js';
+import { login, serverDocs, unique, waitFor } from '../sync/helpers.js';
 
 interface NoteSession {
   store: Store;
@@ -63,6 +63,25 @@ describe('openAccounts', () => {
     expect(accounts.signIn(again)).to.equal(0);
     expect(accounts.token('alice')()).to.equal(again.token);
     await (await a1.sync.put('notes', { id, title: 'again' })).acked;
+  });
+
+  it('an open sync paused at auth-required (its token revoked) resumes by itself when the account signs in again, with no setAuth', async () => {
+    const { accounts } = await notesAccounts();
+    const first = await account('alice');
+    accounts.signIn(first);
+    const alice = await accounts.session('alice');
+    await (await alice.sync.put('notes', { id: unique('n') })).acked;
+    // The server forgets the token (a sign-out elsewhere, an expiry): the next push is refused.
+    const url = await stubUrl();
+    await fetch(`${url}/auth/v1/logout`, { method: 'POST', headers: { Authorization: `Bearer ${first.token}` } });
+    const id = unique('resume');
+    await alice.sync.put('notes', { id, by: 'alice' });
+    await waitFor(() => alice.sync.status.lastError?.code === 'auth-required', 'the push with the revoked token to be refused', undefined, () => alice.sync.status);
+    // Signing in again refreshes the token in the list; nothing else is called.
+    accounts.signIn(await account('alice'));
+    await waitFor(async () => (await alice.sync.pendingFor('notes', id)) === 0, 'the edit to be pushed with the new token', undefined, () => alice.sync.status);
+    expect((await serverDocs(id, 'alice')).get(`notes/${id}`)?.rev).to.equal(1);
+    expect(alice.sync.status.lastError).to.equal(undefined);
   });
 
   it('signing one account out closes its sync and deletes only its store; the list outlives the instance; an unknown index is a RangeError', async () => {
