@@ -17,7 +17,7 @@ export function scaffold(dir) {
   if (!dir.trim()) throw new Error("create-outpost: the folder name is empty. Name the folder to create, e.g. 'npm create outpost@latest my-app'.");
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(`create-outpost: ${dir} is a file, not a folder. Pick a new folder name.`);
   if (existsSync(dir) && readdirSync(dir).length) throw new Error(`create-outpost: ${dir} is not empty. Pick a new folder name.`);
-  const name = basename(resolve(dir)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'outpost-app';
+  const name = packageName(basename(resolve(dir)));
   cpSync(join(here, 'template'), dir, { recursive: true });
   // npm never packs a file named .gitignore, so the template carries it without the dot.
   renameSync(join(dir, 'gitignore'), join(dir, '.gitignore'));
@@ -26,4 +26,15 @@ export function scaffold(dir) {
     writeFileSync(path, readFileSync(path, 'utf8').replaceAll('%NAME%', name).replaceAll('%OUTPOST_VERSION%', `^${version}`));
   }
   return name;
+}
+
+/**
+ * An npm package name from a folder name: accented letters keep their base letter ("Über App" is
+ * `uber-app`, not `ber-app`), anything else outside `a-z0-9._-` becomes `-`.
+ * @param {string} folder
+ * @returns {string}
+ */
+export function packageName(folder) {
+  const ascii = folder.normalize('NFKD').replace(/\p{M}+/gu, '');
+  return ascii.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'outpost-app';
 }

@@ -76,3 +76,16 @@ test('an empty folder name or the name of a file fails saying so, not with a bar
     cleanup();
   }
 });
+
+test('a folder name with accented letters gives a package name with their base letters, not one missing them', () => {
+  const { pkg, work, cleanup } = installCopy('npx');
+  try {
+    // Were `ber-app` and `a-va-caf-`: the letters outside a-z were dropped with their accents.
+    for (const [folder, name] of [['Über App', 'uber-app'], ['Ça va Café', 'ca-va-cafe'], ['ﬁeld notes', 'field-notes']]) {
+      const out = execFileSync(process.execPath, [join(pkg, 'index.js'), folder, '--no-install'], { cwd: work, encoding: 'utf8', stdio: 'pipe' });
+      assert.equal((JSON.parse(readFileSync(join(work, folder, 'package.json'), 'utf8')) as { name: string }).name, name, out);
+    }
+  } finally {
+    cleanup();
+  }
+});
