@@ -5,6 +5,8 @@ import { join, relative, resolve, sep, isAbsolute, extname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DEFAULT_CSP, htmlSecurityHeaders } from './headers.js';
 
+// Every type the build precaches (PRECACHED_TYPES in build-tools/service-worker.js) has its own:
+// served as application/octet-stream, a font or image may be refused (nosniff) or mis-rendered.
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -19,9 +21,15 @@ const MIME: Record<string, string> = {
   '.jpeg': 'image/jpeg',
   '.gif': 'image/gif',
   '.webp': 'image/webp',
+  '.avif': 'image/avif',
   '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
   '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
   '.txt': 'text/plain; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  // WebAssembly.instantiateStreaming refuses any other type.
   '.wasm': 'application/wasm',
 };
 

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { startStub } from '../../server-stub/index.js';
+// @ts-expect-error -- build scripts are plain JavaScript without declarations.
+import { PRECACHED_TYPES } from '../../build-tools/service-worker.js';
 
 function site() {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-static-'));
@@ -70,4 +72,36 @@ test('GET /healthz answers { ok: true }', async (t) => {
   t.after(() => stub.close());
   const res = await fetch(`${stub.url}/healthz`);
   assert.deepEqual(await res.json(), { ok: true });
+});
+
+test('static hosting sends each type the build precaches with its own content type; wasm instantiates streaming', async (t) => {
+  const dir = site();
+  const expected: Record<string, RegExp> = {
+    avif: /^image\/avif$/,
+    woff: /^font\/woff$/,
+    ttf: /^font\/ttf$/,
+    otf: /^font\/otf$/,
+    xml: /^application\/xml/,
+    mjs: /^text\/javascript/,
+    wasm: /^application\/wasm$/,
+  };
+  // The smallest WebAssembly module: its magic number and version.
+  const wasm = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  for (const type of PRECACHED_TYPES as string[]) writeFileSync(join(dir, `file.${type}`), type === 'wasm' ? wasm : 'x');
+  const stub = await startStub({ port: 0, dataDir: ':memory:', staticDir: dir });
+  t.after(() => stub.close());
+  assert.match(stub.url, /^http:\/\/127\.0\.0\.1:/);
+  const generic: string[] = [];
+  for (const type of PRECACHED_TYPES as string[]) {
+    const res = await fetch(`${stub.url}/file.${type}`);
+    assert.equal(res.status, 200, type);
+    await res.arrayBuffer();
+    const contentType = res.headers.get('content-type') ?? '';
+    // Were application/octet-stream for avif, woff, ttf, otf and xml, which nosniff keeps as such.
+    if (contentType === 'application/octet-stream') generic.push(type);
+    if (expected[type]) assert.match(contentType, expected[type], type);
+  }
+  assert.deepEqual(generic, [], 'sent as application/octet-stream');
+  const { instance } = await WebAssembly.instantiateStreaming(fetch(`${stub.url}/file.wasm`));
+  assert.ok(instance instanceof WebAssembly.Instance);
 });
