@@ -20,7 +20,7 @@ export const ENTRY_PLACEHOLDER = '%ENTRY%';
  * @property {string} [outDir] Where the build goes; emptied first (default `dist`), so one that holds the app's folder or an input is refused.
  * @property {string | null} [serviceWorker] The worker's entry, built to `<outDir>/sw.js` (default `src/sw.ts`; `null`: none).
  * @property {import('./manifest.js').WebManifest} [manifest] Written to `<outDir>/manifest.webmanifest` after its icons are checked.
- * @property {boolean} [dev] Unminified, `import.meta.env.DEV` true, worker version `dev`.
+ * @property {boolean} [dev] Unminified, `import.meta.env.DEV` true (in the page and the worker), worker version `dev`.
  * @property {string} [version] The app version the worker reports (`APP_VERSION`; default `<package.json version>+<build time>`).
  * @property {Record<string, string>} [define] More esbuild `define`s for both bundles.
  * @property {string[]} [conditions] Extra package export conditions.

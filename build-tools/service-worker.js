@@ -40,7 +40,9 @@ export async function buildServiceWorker({ entry, outDir, swName = 'sw.js', dev 
       target: 'es2022',
       minify: !dev,
       logLevel: 'warning',
-      define: { 'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production'), ...define },
+      // What the page's bundle gets under import.meta.env too (appBuildOptions): a classic script has
+      // no import.meta, so esbuild would leave `import.meta.env.DEV` an error in the author's worker.
+      define: { 'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production'), 'import.meta.env.DEV': JSON.stringify(dev), ...define },
     });
     if (!precache) return { count: 0, size: 0 };
     const { count, size, warnings } = await injectManifest({

@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runInNewContext } from 'node:vm';
 // @ts-expect-error -- build scripts are plain JavaScript without declarations.
 import { buildServiceWorker, writeWebManifest } from '../../build-tools/index.js';
 // @ts-expect-error -- build scripts are plain JavaScript without declarations.
@@ -60,6 +61,29 @@ describe('buildServiceWorker', () => {
       assert.deepEqual(files.filter((f) => !urls.includes(f)), [], 'not precached');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("defines import.meta.env.DEV in the worker as in the page: false, or true for a dev build", async () => {
+    const src = mkdtempSync(join(tmpdir(), 'outpost-build-sw-src-'));
+    const entry = join(src, 'sw.ts');
+    // An author's worker that logs more in development, as its page does.
+    writeFileSync(entry, 'declare const self: { __WB_MANIFEST: unknown; dev?: boolean };\nself.__WB_MANIFEST;\nself.dev = import.meta.env.DEV;\n');
+    try {
+      for (const dev of [false, true]) {
+        const dir = outDir({ 'index.html': '<!doctype html>' });
+        try {
+          await buildServiceWorker({ entry, outDir: dir, define, dev });
+          const self: { dev?: boolean } = {};
+          // Was `{}.env.DEV` (esbuild empties import.meta in a classic script): a TypeError as the worker starts.
+          runInNewContext(readFileSync(join(dir, 'sw.js'), 'utf8'), { self });
+          assert.equal(self.dev, dev);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    } finally {
+      rmSync(src, { recursive: true, force: true });
     }
   });
 
