@@ -2,9 +2,9 @@
 // index.html pointing at the entry, public files copied, then the web manifest and, last (it
 // precaches what the others wrote), the service worker.
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync, mkdirSync, cpSync, existsSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, cpSync, existsSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { buildServiceWorker } from './service-worker.js';
+import { buildServiceWorker, HASHED_OUTPUT } from './service-worker.js';
 import { writeWebManifest } from './manifest.js';
 import { indexPage } from './preload.js';
 
@@ -144,6 +144,25 @@ function checkInputs({ root = process.cwd(), entry = 'src/main.ts', html = 'inde
 }
 
 /**
+ * Throws when a public file would be taken for one of esbuild's content-hashed outputs
+ * (`public/assets/NotoSans-SEMIBOLD.woff2` is copied to `assets/`, named like them): precached with
+ * no revision and served immutable, its edits would never reach the users who had it.
+ *
+ * @param {AppBuildOptions} options
+ */
+function checkPublicFiles({ root = process.cwd(), publicDir = 'public' }) {
+  const assets = resolve(root, publicDir, 'assets');
+  if (!existsSync(assets)) return;
+  const lookalikes = readdirSync(assets).filter((name) => HASHED_OUTPUT.test(`assets/${name}`));
+  if (lookalikes.length) {
+    throw new Error(
+      `outpost build: ${lookalikes.map((name) => join(assets, name)).join(', ')} ${lookalikes.length > 1 ? 'are' : 'is'} named like the build's content-hashed files (assets/<name>-<8 characters A-Z, 2-7>.<ext>), ` +
+        `which are precached without a revision and served immutable: an edit would never reach the browsers that have it. Move it out of ${join(publicDir, 'assets')} (e.g. to ${join(publicDir, 'fonts')}) or rename it.`,
+    );
+  }
+}
+
+/**
  * Builds the app into `outDir`: page bundle, index.html, public files, web manifest, service worker.
  *
  * @param {AppBuildOptions} [options]
@@ -157,6 +176,7 @@ export async function buildApp(options = {}) {
   const out = resolve(root, outDir);
   checkOutDir(out, options);
   checkInputs(options);
+  checkPublicFiles(options);
   // Emptied first: stale hashed chunks would otherwise be precached forever.
   rmSync(out, { recursive: true, force: true });
   await build(appBuildOptions({ ...options, root, outDir }));

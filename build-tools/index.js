@@ -4,7 +4,7 @@
  * @module
  */
 export { buildApp, appBuildOptions, ENTRY_PLACEHOLDER } from './app.js';
-export { buildServiceWorker, MAX_PRECACHE_FILE_BYTES } from './service-worker.js';
+export { buildServiceWorker, MAX_PRECACHE_FILE_BYTES, HASHED_OUTPUT } from './service-worker.js';
 export { writeWebManifest, pngSize } from './manifest.js';
 export { loadConfig, CONFIG_FILES } from './config.js';
 

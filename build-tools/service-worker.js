@@ -9,6 +9,18 @@ import { join } from 'node:path';
 /** The extensions of the built files the worker precaches. */
 export const PRECACHED_TYPES = ['html', 'js', 'mjs', 'css', 'webmanifest', 'json', 'txt', 'xml', 'wasm', 'png', 'svg', 'ico', 'jpg', 'jpeg', 'gif', 'webp', 'avif', 'woff', 'woff2', 'ttf', 'otf'];
 
+/**
+ * The files the build names after their content, which therefore need no revision: esbuild's
+ * outputs, `assets/<name>-<HASH>.<ext>` (app.js's entryNames, chunkNames and assetNames), HASH being
+ * 8 characters of base32 (A-Z, 2-7). The folder is what tells them from a public file that merely
+ * looks hashed (`fonts/NotoSans-SEMIBOLD.woff2`, `banner-20241201.png`): precached without a
+ * revision, such a file stayed stale after an edit; the build refuses one in `public/assets/`.
+ * Paths relative to the output folder, as in the precache manifest. outpost-server's static
+ * handler marks the same files immutable (HASHED in server-stub/static.ts, which cannot import this
+ * package): change both together.
+ */
+export const HASHED_OUTPUT = /^assets\/[^/]+-[A-Z2-7]{8}\.[a-z0-9]+$/;
+
 /** Default per-file precache limit: a bigger file is a build error, not a silent miss. */
 export const MAX_PRECACHE_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -53,8 +65,8 @@ export async function buildServiceWorker({ entry, outDir, swName = 'sw.js', dev 
       // video are left to the media cache (`cacheMedia`), being large and loaded in ranges.
       globPatterns: [`**/*.{${PRECACHED_TYPES.join(',')}}`],
       globIgnores: [swName, `${swName}.map`, '**/*.map', 'server/**'],
-      // esbuild's content hashes (`name-HASH.ext`) make cache-busting revisions unnecessary.
-      dontCacheBustURLsMatching: /-[A-Z0-9]{8}\.[a-z0-9]+$/,
+      // esbuild's content hashes make cache-busting revisions unnecessary for its outputs only.
+      dontCacheBustURLsMatching: HASHED_OUTPUT,
       maximumFileSizeToCacheInBytes: maxFileBytes,
     });
     const tooBig = warnings.filter((w) => /maximumFileSizeToCacheInBytes|will not be precached/.test(w));

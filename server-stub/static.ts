@@ -33,8 +33,16 @@ const MIME: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-// esbuild names hashed files `<name>-<HASH>.<ext>`, HASH being 8 upper-case base32 characters.
-const HASHED = /-[A-Z0-9]{8}\.[a-z0-9]+$/;
+/**
+ * The files sent `immutable`: `outpost build` writes its content-hashed outputs (and only those) as
+ * `/assets/<name>-<HASH>.<ext>`, HASH being 8 characters of esbuild's base32 (A-Z, 2-7); it refuses
+ * public files there that would look like them. The folder matters: a public file that merely looks
+ * hashed (`/fonts/NotoSans-SEMIBOLD.woff2`, `/banner-20241201.png`) was sent immutable and stayed
+ * stale in browsers after an edit. Other builds' names (lower-case or hex hashes, another folder) do
+ * not match, so their files are revalidated: slower, never stale. The same rule as HASHED_OUTPUT in
+ * build-tools/service-worker.js (this package cannot depend on outpost-build): change both together.
+ */
+export const HASHED = /^\/assets\/[^/]+-[A-Z2-7]{8}\.[a-z0-9]+$/;
 
 /** Options for {@link createStaticHandler}. */
 export interface StaticOptions {
@@ -70,11 +78,11 @@ export function createStaticHandler(dir: string, options: StaticOptions = {}) {
     const file = resolve(join(base, pathname));
     if (!inside(base, file)) return false;
     const found = await openInside(base, file, sourceMaps);
-    if (found) return send(req, res, found, { worker: pathname === worker, csp });
+    if (found) return send(req, res, found, { worker: pathname === worker, hashed: HASHED.test(pathname), csp });
     // A navigation (no extension) to an unknown path is a client-side route.
     if (!extname(pathname) && acceptsHtml(req)) {
       const index = await openInside(base, join(base, 'index.html'), sourceMaps);
-      if (index) return send(req, res, index, { worker: false, csp });
+      if (index) return send(req, res, index, { worker: false, hashed: false, csp });
     }
     return false;
   };
@@ -134,14 +142,13 @@ function acceptsHtml(req: IncomingMessage): boolean {
   return accept === '' || accept.includes('text/html') || accept.includes('*/*');
 }
 
-function send(req: IncomingMessage, res: ServerResponse, file: OpenFile, how: { worker: boolean; csp: string }): boolean {
+function send(req: IncomingMessage, res: ServerResponse, file: OpenFile, how: { worker: boolean; hashed: boolean; csp: string }): boolean {
   const ext = extname(file.path);
-  const name = file.path.split(sep).pop() ?? '';
   res.setHeader('Content-Type', MIME[ext] ?? 'application/octet-stream');
   res.setHeader('Content-Length', file.size);
   if (ext === '.html') for (const [header, value] of Object.entries(htmlSecurityHeaders(how.csp))) res.setHeader(header, value);
   if (how.worker) res.setHeader('Service-Worker-Allowed', '/');
-  const revalidate = ext === '.html' || how.worker || ext === '.webmanifest' || !HASHED.test(name);
+  const revalidate = ext === '.html' || how.worker || ext === '.webmanifest' || !how.hashed;
   res.setHeader('Cache-Control', revalidate ? 'no-cache' : 'public, max-age=31536000, immutable');
   res.statusCode = 200;
   if (req.method === 'HEAD') {

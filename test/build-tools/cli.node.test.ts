@@ -37,15 +37,53 @@ describe('outpost build', () => {
       const { stdout } = await run(process.execPath, [CLI, 'build'], { cwd: dir });
       assert.match(stdout, /outpost build: dist \(version 1\.2\.3\+\w+, \d+ files precached\)/);
       const out = join(dir, 'dist');
-      const entry = /src="\/(assets\/main-[A-Z0-9]{8}\.js)"/.exec(readFileSync(join(out, 'index.html'), 'utf8'))?.[1];
+      const entry = /src="\/(assets\/main-[A-Z2-7]{8}\.js)"/.exec(readFileSync(join(out, 'index.html'), 'utf8'))?.[1];
       assert.ok(entry && existsSync(join(out, entry)), 'index.html points at the hashed entry');
       const sw = readFileSync(join(out, 'sw.js'), 'utf8');
       const precached = JSON.parse(/console\.log\(JSON\.stringify\((\[.*?\])\)\)/s.exec(sw)![1]!) as Array<{ url: string }>;
       const urls = precached.map((e) => e.url).sort();
       for (const url of ['index.html', entry, 'manifest.webmanifest', 'icons/icon-192.png']) assert.ok(urls.includes(url!), `${url} is precached: ${urls.join(', ')}`);
-      assert.ok(urls.some((u) => /^assets\/chunk-[A-Z0-9]{8}\.js$/.test(u)), 'the lazy chunk is precached');
+      assert.ok(urls.some((u) => /^assets\/chunk-[A-Z2-7]{8}\.js$/.test(u)), 'the lazy chunk is precached');
       assert.match(sw, /1\.2\.3\+/, 'the worker carries the version');
       assert.equal(JSON.parse(readFileSync(join(out, 'manifest.webmanifest'), 'utf8')).name, 'T app');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("precaches only esbuild's hashed outputs without a revision; a public file that merely looks hashed gets one", async () => {
+    const dir = appFolder();
+    try {
+      // Public files named like esbuild's outputs (`-` then 8 of A-Z, 0-9) were precached with no
+      // revision: an edited font or banner under the same name stayed stale in every worker.
+      mkdirSync(join(dir, 'public/fonts'));
+      writeFileSync(join(dir, 'public/fonts/NotoSans-SEMIBOLD.woff2'), 'font');
+      writeFileSync(join(dir, 'public/banner-20241201.png'), 'png');
+      await run(process.execPath, [CLI, 'build'], { cwd: dir });
+      const sw = readFileSync(join(dir, 'dist/sw.js'), 'utf8');
+      const precached = JSON.parse(/console\.log\(JSON\.stringify\((\[.*?\])\)\)/s.exec(sw)![1]!) as Array<{ url: string; revision: string | null }>;
+      const revision = Object.fromEntries(precached.map((e) => [e.url, e.revision]));
+      const hashed = precached.filter((e) => e.url.startsWith('assets/') && e.url.endsWith('.js')).map((e) => e.url);
+      assert.equal(hashed.length, 2, `the entry and the lazy chunk: ${hashed.join(', ')}`);
+      for (const url of hashed) assert.equal(revision[url], null, `${url} needs no revision`);
+      for (const url of ['fonts/NotoSans-SEMIBOLD.woff2', 'banner-20241201.png', 'icons/icon-192.png', 'index.html']) assert.match(revision[url] ?? '', /^[0-9a-f]{32}$/, `${url} has a revision`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("refuses a public file in public/assets/ named like esbuild's hashed outputs, naming it and the fix", async () => {
+    const dir = appFolder();
+    try {
+      mkdirSync(join(dir, 'public/assets'));
+      writeFileSync(join(dir, 'public/assets/logo.png'), 'fine');
+      writeFileSync(join(dir, 'public/assets/NotoSans-SEMIBOLD.woff2'), 'font');
+      await assert.rejects(run(process.execPath, [CLI, 'build'], { cwd: dir }), (err: { stderr: string; code: number }) => {
+        assert.equal(err.code, 1);
+        assert.match(err.stderr, /^outpost build: \S+\/public\/assets\/NotoSans-SEMIBOLD\.woff2 is named like the build's content-hashed files .* Move it out of public\/assets \(e\.g\. to public\/fonts\) or rename it\.$/m);
+        assert.doesNotMatch(err.stderr, /logo\.png/);
+        return true;
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

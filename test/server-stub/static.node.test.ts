@@ -6,14 +6,15 @@ import { join } from 'node:path';
 import { request } from 'node:http';
 import { startStub } from '../../server-stub/index.js';
 // @ts-expect-error -- build scripts are plain JavaScript without declarations.
-import { PRECACHED_TYPES } from '../../build-tools/service-worker.js';
+import { PRECACHED_TYPES, HASHED_OUTPUT } from '../../build-tools/service-worker.js';
+import { HASHED } from '../../server-stub/static.js';
 
 function site() {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-static-'));
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>app</title>');
   writeFileSync(join(dir, 'sw.js'), 'self.x=1');
-  writeFileSync(join(dir, 'assets/main-ABCD1234.js'), 'export {}');
+  writeFileSync(join(dir, 'assets/main-ABCD2345.js'), 'export {}');
   writeFileSync(join(dir, 'secret-outside.txt'), 'no');
   return dir;
 }
@@ -34,7 +35,7 @@ function rawGet(url: string, path: string, accept = 'text/html'): Promise<{ stat
 test('static hosting serves hashed assets immutable and HTML/sw.js no-cache with correct MIME types', async (t) => {
   const stub = await startStub({ port: 0, dataDir: ':memory:', staticDir: site() });
   t.after(() => stub.close());
-  const asset = await fetch(`${stub.url}/assets/main-ABCD1234.js`);
+  const asset = await fetch(`${stub.url}/assets/main-ABCD2345.js`);
   assert.equal(asset.status, 200);
   assert.match(asset.headers.get('content-type')!, /^text\/javascript/);
   assert.match(asset.headers.get('cache-control')!, /immutable/);
@@ -104,4 +105,31 @@ test('static hosting sends each type the build precaches with its own content ty
   assert.deepEqual(generic, [], 'sent as application/octet-stream');
   const { instance } = await WebAssembly.instantiateStreaming(fetch(`${stub.url}/file.wasm`));
   assert.ok(instance instanceof WebAssembly.Instance);
+});
+
+test("static hosting sends only esbuild's hashed outputs immutable, not public files that merely look hashed", async (t) => {
+  const dir = site();
+  mkdirSync(join(dir, 'fonts'));
+  const files = ['fonts/NotoSans-SEMIBOLD.woff2', 'banner-20241201.png', 'assets/logo-20241201.png', 'assets/chunk-QWERTY23.js', 'assets/sub/main-ABCD2345.js'];
+  mkdirSync(join(dir, 'assets/sub'));
+  for (const f of files) writeFileSync(join(dir, f), 'x');
+  const stub = await startStub({ port: 0, dataDir: ':memory:', staticDir: dir });
+  t.after(() => stub.close());
+  const cacheControl = async (path: string) => {
+    const res = await fetch(`${stub.url}/${path}`);
+    await res.arrayBuffer();
+    assert.equal(res.status, 200, path);
+    return res.headers.get('cache-control');
+  };
+  // Were immutable: an edited font or banner under the same name stayed stale in browsers for a year.
+  for (const f of ['fonts/NotoSans-SEMIBOLD.woff2', 'banner-20241201.png', 'assets/logo-20241201.png', 'assets/sub/main-ABCD2345.js']) assert.equal(await cacheControl(f), 'no-cache', f);
+  for (const f of ['assets/chunk-QWERTY23.js', 'assets/main-ABCD2345.js']) assert.match((await cacheControl(f))!, /immutable/, f);
+});
+
+test("the server's immutable files are the build's unrevisioned precache entries (two copies of one rule)", () => {
+  // server-stub cannot import outpost-build: the two rules must agree on every kind of name.
+  const paths = ['assets/main-ABCD2345.js', 'assets/chunk-QWERTY23.js', 'assets/logo-MZXW6YTB.png', 'assets/styles-ABCDEFGH.css', 'assets/logo-20241201.png', 'assets/main-abcd2345.js', 'assets/main-ABCD234.js', 'assets/sub/main-ABCD2345.js', 'fonts/NotoSans-SEMIBOLD.woff2', 'banner-20241201.png', 'main-ABCD2345.js', 'index.html'];
+  const build = paths.filter((p) => (HASHED_OUTPUT as RegExp).test(p));
+  assert.deepEqual(build, ['assets/main-ABCD2345.js', 'assets/chunk-QWERTY23.js', 'assets/logo-MZXW6YTB.png', 'assets/styles-ABCDEFGH.css']);
+  assert.deepEqual(paths.filter((p) => HASHED.test(`/${p}`)), build);
 });
