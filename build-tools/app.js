@@ -11,11 +11,32 @@ import { indexPage } from './preload.js';
 /** What the page's `<script type="module">` in the HTML template is replaced with. */
 export const ENTRY_PLACEHOLDER = '%ENTRY%';
 
+/** Replaced in the HTML template with the app's base path (`/`, or `base`: `/my-app/`). */
+export const BASE_PLACEHOLDER = '%BASE%';
+
+/**
+ * `base` as the build uses it: a path from the site's root that starts and ends with `/`
+ * (`/my-app` is `/my-app/`); `/` when not set.
+ * @param {string | undefined} base
+ * @returns {string}
+ */
+export function normalizeBase(base) {
+  if (base === undefined || base === '') return '/';
+  if (typeof base !== 'string' || !base.startsWith('/') || base.startsWith('//') || /[?#\\]|\/\.\.?(\/|$)/.test(base)) {
+    throw new Error(`outpost build: base ${JSON.stringify(base)} is not a path from the site's root. Set base (or --base) to the path the app is served under, starting with /, e.g. /my-app/.`);
+  }
+  return base.endsWith('/') ? base : `${base}/`;
+}
+
 /**
  * @typedef {object} AppBuildOptions
  * @property {string} [root] The app's folder; other paths are relative to it (default: the current directory).
  * @property {string} [entry] The page's entry module (default `src/main.ts`).
- * @property {string} [html] The HTML template; its `%ENTRY%` becomes the hashed entry's URL (default `index.html`).
+ * @property {string} [html] The HTML template; its `%ENTRY%` becomes the hashed entry's URL, its `%BASE%` the base path (default `index.html`).
+ * @property {string} [base] The path the app is served under (default `/`; e.g. `/my-app/`): the
+ *   entry's and preloads' URLs, the web manifest's `start_url`, `scope` and icons start with it, and
+ *   the page and the worker read it as `import.meta.env.BASE_URL` (to register `BASE_URL + 'sw.js'`,
+ *   and as the router's `base`).
  * @property {string} [publicDir] Files copied as they are, e.g. icons (default `public`; skipped when missing).
  * @property {string} [outDir] Where the build goes; emptied first (default `dist`), so one that holds the app's folder or an input is refused.
  * @property {string | null} [serviceWorker] The worker's entry, built to `<outDir>/sw.js` (default `src/sw.ts`; `null`: none).
@@ -36,8 +57,9 @@ export const ENTRY_PLACEHOLDER = '%ENTRY%';
  * @param {AppBuildOptions} [options]
  * @returns {import('esbuild').BuildOptions}
  */
-export function appBuildOptions({ root = process.cwd(), entry = 'src/main.ts', html = 'index.html', publicDir = 'public', outDir = 'dist', dev = false, define = {}, conditions = [], preload = [] } = {}) {
+export function appBuildOptions({ root = process.cwd(), entry = 'src/main.ts', html = 'index.html', publicDir = 'public', outDir = 'dist', base, dev = false, define = {}, conditions = [], preload = [] } = {}) {
   const out = resolve(root, outDir);
+  const basePath = normalizeBase(base);
   const entryPath = resolve(root, entry);
   return {
     absWorkingDir: resolve(root),
@@ -46,6 +68,8 @@ export function appBuildOptions({ root = process.cwd(), entry = 'src/main.ts', h
     entryNames: '[name]-[hash]',
     chunkNames: 'chunk-[hash]',
     assetNames: '[name]-[hash]',
+    // The URL of a file an import gives (`loader: file`); chunks import each other relatively.
+    publicPath: `${basePath}assets`,
     bundle: true,
     // Lazy routes (`import()`) and the URLPattern polyfill become chunks loaded on demand.
     splitting: true,
@@ -58,18 +82,27 @@ export function appBuildOptions({ root = process.cwd(), entry = 'src/main.ts', h
     sourcemap: true,
     metafile: true,
     logLevel: 'warning',
-    define: { 'import.meta.env.DEV': JSON.stringify(dev), ...define },
-    plugins: [htmlPlugin({ root: resolve(root), entryPath, out, html: resolve(root, html), publicDir: resolve(root, publicDir), preload })],
+    define: { ...envDefines({ dev, base: basePath }), ...define },
+    plugins: [htmlPlugin({ root: resolve(root), entryPath, out, html: resolve(root, html), publicDir: resolve(root, publicDir), preload, base: basePath })],
   };
+}
+
+/**
+ * What the page and the worker read under `import.meta.env`: `DEV` and `BASE_URL`.
+ * @param {{ dev: boolean, base: string }} options
+ * @returns {Record<string, string>}
+ */
+export function envDefines({ dev, base }) {
+  return { 'import.meta.env.DEV': JSON.stringify(dev), 'import.meta.env.BASE_URL': JSON.stringify(base) };
 }
 
 /**
  * Writes index.html pointing at the hashed entry, with the chunks a start needs preloaded, and
  * copies the public files, after every (re)build.
- * @param {{ root: string, entryPath: string, out: string, html: string, publicDir: string, preload: string[] }} paths
+ * @param {{ root: string, entryPath: string, out: string, html: string, publicDir: string, preload: string[], base: string }} paths
  * @returns {import('esbuild').Plugin}
  */
-function htmlPlugin({ root, entryPath, out, html, publicDir, preload }) {
+function htmlPlugin({ root, entryPath, out, html, publicDir, preload, base }) {
   return {
     name: 'outpost-html',
     setup(b) {
@@ -77,12 +110,12 @@ function htmlPlugin({ root, entryPath, out, html, publicDir, preload }) {
         if (result.errors.length || !result.metafile) return;
         const entry = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint && resolve(root, o.entryPoint) === entryPath);
         if (!entry) return;
-        const template = readFileSync(html, 'utf8');
+        const template = readFileSync(html, 'utf8').replaceAll(BASE_PLACEHOLDER, base);
         if (!template.includes(ENTRY_PLACEHOLDER)) {
           throw new Error(`outpost build: ${html} has no ${ENTRY_PLACEHOLDER}. Add <script type="module" src="${ENTRY_PLACEHOLDER}"></script> where the app's script goes.`);
         }
         mkdirSync(out, { recursive: true });
-        writeFileSync(join(out, 'index.html'), indexPage(template, { metafile: result.metafile, root, out, entryOutput: entry[0], preload, placeholder: ENTRY_PLACEHOLDER }));
+        writeFileSync(join(out, 'index.html'), indexPage(template, { metafile: result.metafile, root, out, entryOutput: entry[0], preload, placeholder: ENTRY_PLACEHOLDER, base }));
         if (existsSync(publicDir)) cpSync(publicDir, out, { recursive: true });
       });
     },
@@ -174,16 +207,17 @@ function checkPublicFiles({ root = process.cwd(), publicDir = 'public' }) {
 export async function buildApp(options = {}) {
   const { root = process.cwd(), outDir = 'dist', serviceWorker = 'src/sw.ts', manifest, dev = false, define = {}, conditions = [], maxFileBytes } = options;
   const out = resolve(root, outDir);
+  const base = normalizeBase(options.base);
   checkOutDir(out, options);
   checkInputs(options);
   checkPublicFiles(options);
   // Emptied first: stale hashed chunks would otherwise be precached forever.
   rmSync(out, { recursive: true, force: true });
-  await build(appBuildOptions({ ...options, root, outDir }));
-  if (manifest) writeWebManifest({ outDir: out, manifest });
+  await build(appBuildOptions({ ...options, root, outDir, base }));
+  if (manifest) writeWebManifest({ outDir: out, manifest, base });
   const version = options.version ?? (dev ? 'dev' : defaultVersion(root));
   const precached = serviceWorker
-    ? await buildServiceWorker({ entry: resolve(root, serviceWorker), outDir: out, dev, conditions, maxFileBytes, define: { APP_VERSION: JSON.stringify(version), ...define } })
+    ? await buildServiceWorker({ entry: resolve(root, serviceWorker), outDir: out, dev, base, conditions, maxFileBytes, define: { APP_VERSION: JSON.stringify(version), ...define } })
     : { count: 0, size: 0 };
   return { outDir: out, version, precached };
 }

@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 
-const USAGE = `Usage: outpost build [--dev] [--config <file>] [--out <dir>]
+const USAGE = `Usage: outpost build [--dev] [--config <file>] [--out <dir>] [--base <path>]
 
 Builds the app in the current folder: the page bundle (src/main.ts), index.html, public/, the web
 manifest and the precaching service worker (src/sw.ts), into dist/. Options come from
@@ -13,14 +13,15 @@ outpost.config.js (export default { entry, html, publicDir, outDir, serviceWorke
 
   --dev            unminified, import.meta.env.DEV true, worker version "dev"
   --config <file>  the config file (default: outpost.config.js or outpost.config.mjs)
-  --out <dir>      the output folder (default: the config's outDir, else dist)`;
+  --out <dir>      the output folder (default: the config's outDir, else dist)
+  --base <path>    the path the app is served under, e.g. /my-app/ (default: the config's base, else /)`;
 
 async function main() {
   let parsed;
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { dev: { type: 'boolean' }, config: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { dev: { type: 'boolean' }, config: { type: 'string' }, out: { type: 'string' }, base: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
     // Node's message for an unknown option advises passing it after `--` as a positional: wrong here.
@@ -37,7 +38,7 @@ async function main() {
   }
   const started = Date.now();
   const config = await loadConfig({ file: values.config });
-  const { outDir, version, precached } = await buildApp({ ...config, ...(values.out ? { outDir: values.out } : {}), ...(values.dev ? { dev: true } : {}) });
+  const { outDir, version, precached } = await buildApp({ ...config, ...(values.out ? { outDir: values.out } : {}), ...(values.base !== undefined ? { base: values.base } : {}), ...(values.dev ? { dev: true } : {}) });
   console.log(`outpost build: ${relative(process.cwd(), outDir) || '.'} (version ${version}, ${precached.count} files precached) in ${Date.now() - started} ms`);
 }
 

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** The options an `outpost.config.js` may set (AppBuildOptions in app.js). */
-export const CONFIG_OPTIONS = ['root', 'entry', 'html', 'publicDir', 'outDir', 'serviceWorker', 'manifest', 'dev', 'version', 'define', 'conditions', 'maxFileBytes', 'preload'];
+export const CONFIG_OPTIONS = ['root', 'entry', 'html', 'publicDir', 'outDir', 'base', 'serviceWorker', 'manifest', 'dev', 'version', 'define', 'conditions', 'maxFileBytes', 'preload'];
 
 /**
  * The known option `name` was most likely meant to be (a typo within two edits), if any.

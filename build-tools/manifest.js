@@ -22,7 +22,8 @@ export function pngSize(path) {
 
 /**
  * The web app manifest as an app's config gives it (`start_url`, `scope` and `display` default to
- * `/`, `/` and `standalone`; an icon's `type` to `image/png`).
+ * `/`, `/` and `standalone`; an icon's `type` to `image/png`). Paths from the root (`/icons/a.png`)
+ * are the app's own: under a `base`, they start with it.
  * @typedef {object} WebManifest
  * @property {string} name
  * @property {string} short_name
@@ -40,10 +41,11 @@ export function pngSize(path) {
  * exists in `outDir` with the size it states, and that 192, 512 and a maskable icon are present
  * (what browsers need to offer installation).
  *
- * @param {{ outDir: string, manifest: WebManifest }} options
+ * @param {{ outDir: string, manifest: WebManifest, base?: string }} options `base`: the path the app
+ *   is served under (default `/`), which `start_url`, `scope` and the icons' paths from the root start with.
  * @returns {WebManifest} the manifest as written, defaults filled in
  */
-export function writeWebManifest({ outDir, manifest }) {
+export function writeWebManifest({ outDir, manifest, base = '/' }) {
   /** @type {string[]} */
   const problems = [];
   for (const icon of manifest.icons) {
@@ -60,7 +62,11 @@ export function writeWebManifest({ outDir, manifest }) {
   if (!has('512x512', 'any')) problems.push('no 512x512 icon');
   if (!manifest.icons.some((i) => (i.purpose ?? '').split(' ').includes('maskable'))) problems.push('no maskable icon');
   if (problems.length) throw new Error(`Web app manifest for '${manifest.name}': ${problems.join('; ')}. Fix the icons or the manifest's icon list.`);
-  const full = { start_url: '/', scope: '/', display: 'standalone', ...manifest, icons: manifest.icons.map((i) => ({ type: 'image/png', ...i })) };
+  /** @type {(url: string) => string} A path from the root, as the app's: under `base`. */
+  const inApp = (url) => (url.startsWith('/') && !url.startsWith('//') ? base + url.slice(1) : url);
+  const full = { start_url: '/', scope: '/', display: 'standalone', ...manifest, icons: manifest.icons.map((i) => ({ type: 'image/png', ...i, src: inApp(i.src) })) };
+  full.start_url = inApp(full.start_url);
+  full.scope = inApp(full.scope);
   writeFileSync(join(outDir, 'manifest.webmanifest'), JSON.stringify(full, null, 2));
   return full;
 }

@@ -85,13 +85,14 @@ export function chunksToPreload({ metafile, root, out, entryOutput, preload = []
  * asked for first, as a service worker answers the requests one after another.
  *
  * @param {string} template The page's HTML, holding `placeholder`.
- * @param {{ entry: string, chunks: string[], placeholder: string }} page URLs from the site's root (`/assets/…`).
+ * @param {{ entry: string, chunks: string[], placeholder: string, base?: string }} page `entry`: its URL
+ *   (`/assets/…`, `/my-app/assets/…`); `chunks`: paths in the build (`assets/…`), preloaded from `base` (default `/`).
  * @returns {string}
  */
-export function pageWithPreloads(template, { entry, chunks, placeholder }) {
+export function pageWithPreloads(template, { entry, chunks, placeholder, base = '/' }) {
   const html = template.replace(placeholder, entry);
   if (!chunks.length) return html;
-  const links = chunks.map((c) => `\n    <link rel="modulepreload" href="/${c}" />`).join('');
+  const links = chunks.map((c) => `\n    <link rel="modulepreload" href="${base}${c}" />`).join('');
   const script = html.search(new RegExp(`<script\\b[^>]*${entry.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   const end = script >= 0 ? html.indexOf('</script>', script) : -1;
   if (end >= 0) return html.slice(0, end + 9) + links + html.slice(end + 9);
@@ -104,10 +105,11 @@ export function pageWithPreloads(template, { entry, chunks, placeholder }) {
  * {@link chunksToPreload} picks, preloaded.
  *
  * @param {string} template
- * @param {{ metafile: import('esbuild').Metafile, root: string, out: string, entryOutput: string, preload?: string[], placeholder: string }} build
+ * @param {{ metafile: import('esbuild').Metafile, root: string, out: string, entryOutput: string, preload?: string[], placeholder: string, base?: string }} build
+ *   `base`: the path the app is served under (default `/`), which the URLs start with.
  * @returns {string}
  */
-export function indexPage(template, { metafile, root, out, entryOutput, preload, placeholder }) {
+export function indexPage(template, { metafile, root, out, entryOutput, preload, placeholder, base = '/' }) {
   const chunks = chunksToPreload({ metafile, root, out, entryOutput, preload });
-  return pageWithPreloads(template, { entry: '/' + relative(out, resolve(root, entryOutput)).split('\\').join('/'), chunks, placeholder });
+  return pageWithPreloads(template, { entry: base + relative(out, resolve(root, entryOutput)).split('\\').join('/'), chunks, placeholder, base });
 }

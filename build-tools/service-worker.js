@@ -29,15 +29,16 @@ export const MAX_PRECACHE_FILE_BYTES = 2 * 1024 * 1024;
  * in `outDir` (hashed chunks, lazy route chunks, HTML, CSS, icons, the web manifest). Run it after
  * the app's own build. Throws when a file is over the precache size limit.
  *
- * @param {{ entry: string, outDir: string, swName?: string, dev?: boolean,
+ * @param {{ entry: string, outDir: string, swName?: string, dev?: boolean, base?: string,
  *   define?: Record<string, string>, maxFileBytes?: number, precache?: boolean, conditions?: string[] }} options
+ *   `base`: the path the app is served under (default `/`), the worker's `import.meta.env.BASE_URL`.
  *   `precache: false` builds a worker with no manifest (a kill switch). `conditions`: extra package
  *   export conditions (Outpost's own repository builds from its sources with `['outpost-source']`).
  * @returns {Promise<{ count: number, size: number }>}
  * @example
  * await buildServiceWorker({ entry: 'src/sw.ts', outDir: 'dist', define: { APP_VERSION: '"1.0.0"' } });
  */
-export async function buildServiceWorker({ entry, outDir, swName = 'sw.js', dev = false, define = {}, maxFileBytes = MAX_PRECACHE_FILE_BYTES, precache = true, conditions = [] }) {
+export async function buildServiceWorker({ entry, outDir, swName = 'sw.js', dev = false, base = '/', define = {}, maxFileBytes = MAX_PRECACHE_FILE_BYTES, precache = true, conditions = [] }) {
   const tmp = mkdtempSync(join(tmpdir(), 'outpost-sw-'));
   const swSrc = join(tmp, swName);
   try {
@@ -54,7 +55,7 @@ export async function buildServiceWorker({ entry, outDir, swName = 'sw.js', dev 
       logLevel: 'warning',
       // What the page's bundle gets under import.meta.env too (appBuildOptions): a classic script has
       // no import.meta, so esbuild would leave `import.meta.env.DEV` an error in the author's worker.
-      define: { 'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production'), 'import.meta.env.DEV': JSON.stringify(dev), ...define },
+      define: { 'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production'), 'import.meta.env.DEV': JSON.stringify(dev), 'import.meta.env.BASE_URL': JSON.stringify(base), ...define },
     });
     if (!precache) return { count: 0, size: 0 };
     const { count, size, warnings } = await injectManifest({

@@ -9,7 +9,10 @@ import { laterRoutes } from './later-routes.js';
 
 /** Options for {@link precacheAppShell}. */
 export interface AppShellOptions {
-  /** The page every navigation gets (default `/index.html`): deep links work offline. */
+  /**
+   * The page every navigation gets (default: `index.html` beside the worker's script, `/index.html`
+   * for `/sw.js`, `/my-app/index.html` for an app built with `base: '/my-app/'`): deep links work offline.
+   */
   shell?: string;
   /**
    * Navigations that must reach the network (sync and auth routes are always added). Default: paths whose
@@ -52,7 +55,8 @@ export function precacheAppShell(scope: ServiceWorkerGlobalScope, manifest: Arra
     ({ url, request }) => url.origin === scope.location.origin && request.mode !== 'navigate' && !SYNC_ROUTE.test(url.pathname) && !laterRoutes.some((m) => m(request)),
     async ({ request }) => (await caches.match(request, { ignoreSearch: true })) ?? fetch(request),
   );
-  const shell = options.shell ?? '/index.html';
+  // Beside the worker, as the precache manifest's own (relative) URLs are: under a base path too.
+  const shell = options.shell ?? new URL('index.html', scope.location.href).pathname;
   registerRoute(new NavigationRoute(controller.createHandlerBoundToURL(shell), { denylist: [SYNC_ROUTE, ...(options.networkOnly ?? [FILE_PATH])] }));
 
   const ready = new Set<string>();

@@ -89,6 +89,20 @@ describe('outpost build', () => {
     }
   });
 
+  test('a base that is not a path from the root fails naming it and the fix, before anything is built', async () => {
+    const dir = appFolder();
+    try {
+      await assert.rejects(run(process.execPath, [CLI, 'build', '--base', 'my-app'], { cwd: dir }), (err: { stderr: string; code: number }) => {
+        assert.equal(err.code, 1);
+        assert.equal(err.stderr, 'outpost build: base "my-app" is not a path from the site\'s root. Set base (or --base) to the path the app is served under, starting with /, e.g. /my-app/.\n');
+        return true;
+      });
+      assert.equal(existsSync(join(dir, 'dist')), false, 'nothing built');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('fails naming an option the config misspells (a preloads list would preload nothing) and the one it meant', async () => {
     const dir = appFolder();
     try {
