@@ -125,8 +125,15 @@ try {
   step("a TypeScript build script against outpost-build's types");
   typeCheckBuildScript();
 
-  step('npm run typecheck, npm run build');
+  step('npm run typecheck; a build under a path of the site (--base), then npm run build');
   sh('npm', ['run', 'typecheck'], app);
+  // The starter served under /my-app/: its own URLs, its worker's and the router's base follow.
+  sh('npx', ['outpost', 'build', '--base', '/my-app/'], app);
+  const based = readFileSync(join(app, 'dist/index.html'), 'utf8');
+  for (const url of ['/my-app/manifest.webmanifest', '/my-app/icons/icon-192.png']) assert.ok(based.includes(`"${url}"`), `the built index.html links ${url}`);
+  const entry = /<script type="module" src="([^"]+)"/.exec(based)?.[1] ?? '';
+  assert.ok(entry.startsWith('/my-app/assets/'), `the entry is under the base: ${entry}`);
+  assert.ok(readFileSync(join(app, 'dist', entry.slice('/my-app/'.length)), 'utf8').includes('"/my-app/"'), 'the page reads the base (import.meta.env.BASE_URL) for its worker and router');
   sh('npm', ['run', 'build'], app);
 
   step('one visit online, then the server stops and the app reloads');

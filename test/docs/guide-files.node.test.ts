@@ -31,7 +31,7 @@ test('testing.md’s config and test are the starter app’s', () => {
 });
 
 test('docs/examples/todo, which the browser tests run, is the template’s copy', () => {
-  for (const path of ['src/schema.ts', 'src/todo-app.ts', 'src/main.ts', 'test/todo-app.browser.test.ts']) {
+  for (const path of ['src/schema.ts', 'src/todo-app.ts', 'src/main.ts', 'src/env.d.ts', 'test/todo-app.browser.test.ts']) {
     assert.equal(readFileSync(join(root, 'docs/examples/todo', path), 'utf8').trimEnd(), template(path), `docs/examples/todo/${path} differs from create-outpost/template/${path}: copy it over`);
   }
 });

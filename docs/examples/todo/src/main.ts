@@ -13,4 +13,7 @@ if (!session.current) {
   await session.signIn({ user, token: ((await res.json()) as { token: string }).token });
 }
 
-await startTodoApp({ root: document.body, url: location.origin, user: session.current!.user, token: session.token, serviceWorker: '/sw.js' });
+// BASE_URL is where the app is served (`base` in outpost.config.js, `/` by default): its worker and
+// routes live under it; the sync server's routes (/sync/v1, /auth/v1) stay at the origin's root.
+const base = import.meta.env.BASE_URL;
+await startTodoApp({ root: document.body, url: location.origin, user: session.current!.user, token: session.token, base, serviceWorker: `${base}sw.js` });
