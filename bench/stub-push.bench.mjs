@@ -41,7 +41,7 @@ async function load(url, headers, batch) {
 
 
 // 50 clients of one user push as fast as they can: the per-user push rate limit would measure itself.
-const stub = new StubProcess({ args: ['--push-rate', 'off', '--pull-rate', 'off'], onStderr: (l) => process.stderr.write(`[stub] ${l}\n`) });
+const stub = new StubProcess({ args: ['--push-rate', 'off', '--pull-rate', 'off', '--max-in-flight', 'off'], onStderr: (l) => process.stderr.write(`[stub] ${l}\n`) });
 const stubUrl = await stub.start();
 const login = await fetch(`${stubUrl}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'alice', password: 'alice' }) });
 const { token } = await login.json();

@@ -14,6 +14,8 @@ export const SECURITY_HELP = `  --max-document <size>      largest document, e.g
   --max-push-writes <size>   a push stops once it has written this many bytes; the rest is sent again (default 8m)
   --max-clients <n>          most client ids (devices, browser profiles) per user (default 1000)
   --max-sessions <n>         most sign-ins kept per user; a new one ends the least recently used (default 100)
+  --max-in-flight <n>        most pushes and pulls per user at once on this node, each until its
+                             answer is sent, or off (default 32)
   --push-rate <n>/<t>        pushes per user, e.g. 1200/1m, or off (default 1200/1m)
   --pull-rate <n>/<t>        pulls per user, e.g. 3600/1m, or off (default 3600/1m)
   --login-rate <n>/<t>       failed sign-ins per name and per address (default 10/1m)
@@ -37,6 +39,7 @@ export const SECURITY_FLAGS = {
   'max-push-writes': { type: 'string' },
   'max-clients': { type: 'string' },
   'max-sessions': { type: 'string' },
+  'max-in-flight': { type: 'string' },
   'push-rate': { type: 'string' },
   'pull-rate': { type: 'string' },
   'login-rate': { type: 'string' },
@@ -65,6 +68,7 @@ export function securityOptions(values: Values, env: NodeJS.ProcessEnv = process
   if (values['max-push-writes'] !== undefined) limits.pushWriteBytes = parseBytes(values['max-push-writes'], '--max-push-writes');
   if (values['max-clients'] !== undefined) limits.clientsPerUser = count(values['max-clients'], '--max-clients');
   if (values['max-sessions'] !== undefined) limits.sessionsPerUser = count(values['max-sessions'], '--max-sessions');
+  if (values['max-in-flight'] !== undefined) limits.requestsInFlightPerUser = values['max-in-flight'] === 'off' ? Infinity : count(values['max-in-flight'], '--max-in-flight');
   if (values['push-rate'] !== undefined) limits.pushRate = parseRate(values['push-rate'], '--push-rate');
   if (values['pull-rate'] !== undefined) limits.pullRate = parseRate(values['pull-rate'], '--pull-rate');
   if (values['login-rate'] !== undefined) limits.loginRate = parseRate(values['login-rate'], '--login-rate');

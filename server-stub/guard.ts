@@ -1,6 +1,6 @@
 // Who is calling, and whether they may right now: bearer tokens (app-issued JWTs or built-in
 // sessions) and the per-user push and pull and per-name/per-address login rate limits.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIPv4 } from 'node:net';
 import { PushCaller, tokenHash, type Auth } from './auth.js';
 import { HttpError, bearerToken, describeValue } from './http.js';
@@ -26,6 +26,7 @@ export class Guard {
   readonly #pulls: RateLimiter;
   readonly #failedLogins: RateLimiter;
   readonly #trustProxy: ReadonlySet<string>;
+  readonly #inFlight = new Map<string, number>();
 
   /** @param trustProxy peer addresses of reverse proxies whose X-Forwarded-For is believed (see {@link clientAddress}). */
   constructor(auth: Auth, limits: StubLimits, jwt: JwtVerifier | undefined, now: () => number, trustProxy: readonly string[] = []) {
@@ -87,6 +88,27 @@ export class Guard {
   checkPush(user: string): void {
     const wait = this.#pushes.take(user);
     if (wait) throw tooMany(`pushes for user '${user}'`, '--push-rate', this.#limits.pushRate, wait);
+  }
+
+  /**
+   * Counts a push or pull of `user` until `res` closes (its answer sent, or the client gone); 429
+   * past `--max-in-flight` (see StubLimits.requestsInFlightPerUser).
+   */
+  admit(user: string, res: ServerResponse): void {
+    const count = this.#inFlight.get(user) ?? 0;
+    if (count >= this.#limits.requestsInFlightPerUser) {
+      throw new HttpError(
+        'too-many-requests',
+        `User '${user}' already has ${count} pushes and pulls in flight on this server, the most it takes at once (--max-in-flight; an answer counts until the client has read it). Wait for the answers before sending more; one sync engine per device needs one at a time.`,
+        { 'Retry-After': '1' },
+      );
+    }
+    this.#inFlight.set(user, count + 1);
+    res.once('close', () => {
+      const left = (this.#inFlight.get(user) ?? 1) - 1;
+      if (left > 0) this.#inFlight.set(user, left);
+      else this.#inFlight.delete(user);
+    });
   }
 
   /** 429 with Retry-After once `user` pulled more than the pull rate allows. */

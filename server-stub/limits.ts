@@ -38,6 +38,13 @@ export interface StubLimits {
    * without end. Default 100.
    */
   sessionsPerUser: number;
+  /**
+   * Pushes and pulls per user in flight at once on a node (`--max-in-flight`), each counted until
+   * its answer is sent to the client; past it, 429. An engine has one at a time, so this is room
+   * for many devices; without it, a token that sends many pulls and never reads the answers would
+   * hold all their bytes in the server's memory. Default 32; `Infinity` (`off`) for load tests.
+   */
+  requestsInFlightPerUser: number;
   /** Pushes per user (`--push-rate`). Default 1200 per minute. */
   pushRate: Rate;
   /**
@@ -57,6 +64,7 @@ export const DEFAULT_STUB_LIMITS: StubLimits = {
   pushWriteBytes: 8 * 1024 * 1024,
   clientsPerUser: 1000,
   sessionsPerUser: 100,
+  requestsInFlightPerUser: 32,
   pushRate: { count: 1200, periodMs: 60_000 },
   pullRate: { count: 3600, periodMs: 60_000 },
   loginRate: { count: 10, periodMs: 60_000 },
@@ -67,6 +75,9 @@ export function resolveLimits(partial: Partial<StubLimits> = {}): StubLimits {
   const limits = { ...DEFAULT_STUB_LIMITS, ...partial };
   for (const key of ['documentBytes', 'depth', 'setSize', 'pullBytes', 'pushResponseBytes', 'pushWriteBytes', 'clientsPerUser', 'sessionsPerUser'] as const) {
     if (!Number.isSafeInteger(limits[key]) || limits[key] < 1) throw new Error(`limits.${key} must be a whole number of 1 or more, got ${limits[key]}.`);
+  }
+  if (limits.requestsInFlightPerUser !== Infinity && (!Number.isSafeInteger(limits.requestsInFlightPerUser) || limits.requestsInFlightPerUser < 1)) {
+    throw new Error(`limits.requestsInFlightPerUser (--max-in-flight) must be a whole number of 1 or more, or Infinity (off), got ${limits.requestsInFlightPerUser}.`);
   }
   // One conflict carries a whole document: below this, a single mutation could never be answered.
   if (limits.pushResponseBytes < limits.documentBytes + 4096) {

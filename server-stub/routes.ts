@@ -66,6 +66,7 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
     case SYNC_PATHS.push: {
       const caller = await deps.guard.pushCaller(req, url);
       try {
+        deps.guard.admit(caller.user, res);
         deps.guard.checkPush(caller.user);
         const body = await readJson(req);
         checkProtocol(body);
@@ -82,6 +83,7 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
     }
     case SYNC_PATHS.pull: {
       const user = await deps.guard.user(req, url);
+      deps.guard.admit(user, res);
       deps.guard.checkPull(user);
       const body = await readJson(req);
       checkProtocol(body);
