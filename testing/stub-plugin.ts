@@ -82,6 +82,8 @@ export function outpostStubPlugin(options: OutpostStubPluginOptions = {}): TestR
       // rate limits (tested on their own in the stub's tests) would only slow the run down.
       if (!args.includes('--push-rate')) args.push('--push-rate', 'off');
       if (!args.includes('--pull-rate')) args.push('--pull-rate', 'off');
+      // And the requests in flight per user: test files run side by side, many engines as alice.
+      if (!args.includes('--max-in-flight')) args.push('--max-in-flight', 'off');
       // Likewise the client ids per user: each test's store is a new client of the same few users.
       if (!args.includes('--max-clients')) args.push('--max-clients', '1000000');
       await stub.start();
