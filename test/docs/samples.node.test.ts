@@ -2,7 +2,7 @@
 // the starter app's strict tsconfig (create-outpost/template/tsconfig.json; a sample that imports
 // `outpost/sw` under its tsconfig.sw.json, the WebWorker lib), importing Outpost as an app does:
 // `outpost`, `outpost/components`, `outpost/sw`… resolved to this repository's sources by the
-// package's `source` export condition. A failure names the doc, the line, and the compiler's message.
+// package's `outpost-source` export condition. A failure names the doc, the line, and the compiler's message.
 //
 // How a block is checked:
 // - A block is one module of test/docs/samples-app/ (held in memory, never written): the free
