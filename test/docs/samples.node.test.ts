@@ -124,7 +124,9 @@ function check(samples: Sample[], kind: Kind, byDoc: Map<string, string[]>): voi
     const s = virtual.get(f);
     return s ? ts.createSourceFile(f, s.code, lang) : getSourceFile.call(host, f, lang, ...rest);
   };
-  const stubs = kind === 'page' ? [join(appDir, 'globals.d.ts')] : [];
+  // The page program has what the starter's tsconfig.json includes beside its modules: src/env.d.ts
+  // types `import.meta.env` (its main.ts reads BASE_URL), as `outpost build` defines it.
+  const stubs = kind === 'page' ? [join(appDir, 'globals.d.ts'), join(root, 'create-outpost/template/src/env.d.ts')] : [];
   const roots = samples.filter((s) => s.kind === kind).map((s) => s.path);
   const program = ts.createProgram({ rootNames: [...roots, ...stubs], options, host });
 
