@@ -1,4 +1,4 @@
-// `npm run test:soak -- [--runs 5000] [--browsers chromium,firefox] [--per-session 50] [--parallel 1]
+// `npm run test:soak -- [--runs 2000] [--browsers chromium,firefox] [--per-session 50] [--parallel 1]
 // [--seed N --path P]`: the sync convergence property for `--runs` runs in each browser, split into
 // web-test-runner sessions short enough for its 300 s limit, each with a fresh seed (drawn here and
 // printed as the session starts, so even a session stopped from outside can be replayed: `--seed S

@@ -46,8 +46,9 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
  * Opens (creating if needed) `<dataDir>/outpost.sqlite`, or an in-memory database for `':memory:'`.
- * WAL with `synchronous = FULL`: a committed transaction is on disk before the commit returns, so an
- * acknowledged push survives SIGKILL or power loss.
+ * WAL with `synchronous = FULL` here (the migrations' commits); the SQLite storage then switches to
+ * `NORMAL` and makes each group commit durable with its own fdatasync of the log before any push of
+ * it is answered (storage/sqlite.ts), so an acknowledged push survives SIGKILL or power loss.
  */
 export function openDb(dataDir: string): { db: Db; epoch: string; file: string } {
   let file = ':memory:';

@@ -80,7 +80,7 @@ export async function startTodoApp({ root, url, user, token, base = '/', service
     store: () => openStore(todoSchema(user)),
     sync: (store) => createSync({ store, url, auth: typeof token === 'string' ? { token } : token, collections: synced }),
     routes: [list, detail],
-    ...(serviceWorker ? { serviceWorker, manifest: '/manifest.webmanifest' } : {}),
+    ...(serviceWorker ? { serviceWorker, manifest: `${base}manifest.webmanifest` } : {}),
     layout: (outlet, { sync }) => html`<outpost-shell>
       <span slot="top">To-do <outpost-sync-status .sync=${sync}></outpost-sync-status></span>
       ${outlet}
