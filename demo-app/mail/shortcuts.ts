@@ -39,16 +39,21 @@ function keyName(e: KeyboardEvent): string {
   return e.shiftKey && /^[a-z]$/i.test(e.key) ? `Shift+${e.key.toUpperCase()}` : e.key;
 }
 
-/** True when the event comes from somewhere the user types text. */
+/** Controls Enter activates: the key is theirs (a link followed, a button pressed), not "open". */
+const ACTIVATES = 'a[href], area[href], button, summary, [role=button], [role=link], [role=menuitem], [role=tab], [role=checkbox], [role=switch]';
+
+/** True when the event comes from somewhere the user types text, or is Enter on a control it activates. */
 function isTyping(e: KeyboardEvent): boolean {
   const target = (e.composedPath()[0] ?? e.target) as HTMLElement | null;
   if (!target || !('tagName' in target)) return false;
+  if (e.key === 'Enter' && target.matches(ACTIVATES)) return true;
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
 /**
- * Listens for shortcuts on `target` and calls `onCommand`. Ignores keys typed into fields and
- * keys pressed with Ctrl, Alt or Meta (the browser's own shortcuts). Returns a function that stops
+ * Listens for shortcuts on `target` and calls `onCommand`. Ignores keys typed into fields, Enter
+ * on a link or button (it follows or presses it) and keys pressed with Ctrl, Alt or Meta (the
+ * browser's own shortcuts). Returns a function that stops
  * listening.
  */
 export function listenForShortcuts(target: EventTarget, onCommand: (command: MailCommand) => void): () => void {

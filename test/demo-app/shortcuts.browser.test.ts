@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import { listenForShortcuts, type MailCommand } from '../../demo-app/mail/shortcuts.js';
 
 function press(target: EventTarget, key: string, init: KeyboardEventInit = {}) {
@@ -48,6 +49,36 @@ describe('mail keyboard shortcuts', () => {
     press(textarea, 'e');
     press(host, 'j', { ctrlKey: true });
     expect(seen).to.deep.equal([]);
+  });
+
+  it('leaves Enter on a link or a button to it: the button is pressed, not "open" run (real key presses)', async () => {
+    const pressed: string[] = [];
+    const button = document.createElement('button');
+    button.textContent = 'Send';
+    button.addEventListener('click', () => pressed.push('button'));
+    const link = document.createElement('a');
+    link.href = '#shortcut-test-link';
+    link.textContent = 'Starred';
+    link.addEventListener('click', (e) => (e.preventDefault(), pressed.push('link')));
+    // A button inside a shadow root, as the app's are.
+    const shadowHost = document.createElement('div');
+    const inner = document.createElement('button');
+    inner.textContent = 'Keyboard shortcuts';
+    inner.addEventListener('click', () => pressed.push('inner'));
+    shadowHost.attachShadow({ mode: 'open' }).append(inner);
+    host.append(button, link, shadowHost);
+    for (const el of [button, link, inner]) {
+      el.focus();
+      await sendKeys({ press: 'Enter' });
+    }
+    expect(pressed).to.deep.equal(['button', 'link', 'inner']);
+    expect(seen).to.deep.equal([]);
+    // Other shortcuts still work with a button focused (Gmail's too), and Enter elsewhere opens.
+    button.focus();
+    await sendKeys({ press: 'j' });
+    (document.activeElement as HTMLElement).blur();
+    await sendKeys({ press: 'Enter' });
+    expect(seen).to.deep.equal(['next', 'open']);
   });
 
   it('stops listening when asked', () => {
