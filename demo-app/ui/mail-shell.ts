@@ -287,7 +287,11 @@ export class MailShell extends LitElement {
     // a task after Escape, and a key pressed in between (a user quick after Escape, or a test
     // under load) was dropped ("#" after closing the help did nothing).
     const helpShowing = this.#help?.showing ?? false;
-    if (helpShowing && command !== 'help') return;
+    // A modal dialog (help, sync conflicts, refused changes) has the keyboard: the conversations
+    // behind it are inert to the pointer, and must be to keys too ("#" in the conflicts dialog
+    // trashed the conversation focused behind it). Only "?" (closing the help) goes through.
+    const modal = [...this.renderRoot.querySelectorAll<OutpostDialog>('outpost-dialog')].some((d) => d.showing);
+    if (modal && !(helpShowing && command === 'help')) return;
     const inList = !this.threadId;
     switch (command) {
       case 'next': return inList ? this.list?.move(1) : undefined;

@@ -179,6 +179,28 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     assert.equal(closed, 'replaced', 'the Trash toast gave way to "Action undone." at once');
   });
 
+  test('shortcuts do not reach the conversations behind a modal dialog: # and e in "Sync conflicts" trash and archive nothing', async () => {
+    await page.goto(`${url}/u/0/inbox`);
+    await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
+    await focusPage(page);
+    const first = (await threads(page))![0];
+    const dialogOpen = () => page.evaluate(() => !!window.__e2e.all('outpost-dialog[label="Sync conflicts"]')[0]?.shadowRoot?.querySelector('dialog[open]'));
+    await clickOn(page, 'details.accounts summary', 'mail-shell');
+    await clickButton(page, 'Sync conflicts');
+    await eventually(async () => ((await dialogOpen()) ? true : undefined), 'the Sync conflicts dialog');
+    await keys(page, '#', 'e', 'Shift+U', '?');
+    const listed = (await threads(page))!.find((t) => t.threadId === first.threadId);
+    assert.ok(listed, `the focused conversation is still in the inbox (# or e behind the dialog took it out)`);
+    assert.equal(await page.evaluate(() => !!window.__e2e.all('outpost-dialog[label="Keyboard shortcuts"]')[0]?.shadowRoot?.querySelector('dialog[open]')), false, '? opens no second dialog over it');
+    await page.keyboard.press('Escape');
+    await eventually(async () => ((await dialogOpen()) ? undefined : true), 'Escape to close the dialog');
+    // Closed, the keys reach the list again: s stars the same conversation (and says the row was the one focused).
+    await focusPage(page);
+    await keys(page, 's');
+    await eventually(async () => ((await threads(page))?.find((t) => t.threadId === first.threadId)?.starred === !first.starred ? true : undefined), 's to star the conversation once the dialog closed');
+    assert.equal((await threads(page))!.find((t) => t.threadId === first.threadId)!.unread, first.unread, 'Shift+U behind the dialog marked nothing unread');
+  });
+
   test("a message past the server's send limits is not sent: a toast names the limit and the draft stays open", async () => {
     await page.goto(`${url}/u/0/inbox`);
     await eventually(async () => ((await threads(page))?.length ? true : undefined), 'the inbox');
