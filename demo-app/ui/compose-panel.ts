@@ -47,7 +47,7 @@ export class MailCompose extends LitElement {
   // A page going hidden may never run again (closed, or discarded in the background): what was
   // typed since the last save is saved now rather than after the pause.
   #onHidden = () => {
-    if (document.visibilityState === 'hidden' && this.#saved === 'saving') void this.save();
+    if (document.visibilityState === 'hidden') void this.flush();
   };
 
   override connectedCallback(): void {
@@ -90,8 +90,13 @@ export class MailCompose extends LitElement {
     this.#saved = 'saved';
   }
 
-  async #close() {
+  /** Saves what was typed since the last save, if anything (into the session it was given). */
+  async flush(): Promise<void> {
     if (this.#saved === 'saving') await this.save();
+  }
+
+  async #close() {
+    await this.flush();
     this.dispatchEvent(new CustomEvent('close'));
   }
 

@@ -93,7 +93,24 @@ export class MailShell extends LitElement {
     clearTimeout(this.#later);
   }
 
+  /** The account the shell showed at its last update. */
+  #shownUser = '';
+
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // Another account now (the account menu, a sign-out moving /u/<n>): the router keeps this
+    // element, but what was one account's must not act in the other's. The open draft is saved in
+    // the account it was written in and closed (compose writes and sends as the session shown: it
+    // went into the other account's drafts and would have been sent from it), and z no longer
+    // undoes the other account's last action.
+    const user = this.user;
+    if (this.#shownUser && user !== this.#shownUser) {
+      if (this.draft) {
+        void this.compose?.flush().catch((error: unknown) => console.warn(`The draft of ${this.#shownUser} could not be saved: ${(error as Error)?.message ?? error}`));
+        this.draft = undefined;
+      }
+      this.#lastUndo = undefined;
+    }
+    this.#shownUser = user;
     // A conversation, compose, the drafts list, the conflict inbox or the refused changes about to show: its chunk now.
     if (this.threadId || this.draft || this.conflictsOpen || this.rejectionsOpen || (this.mailbox.kind === 'system' && this.mailbox.id === 'drafts')) this.#loadMoreViews();
     // What the list held of a conversation is painted only as it is opened from the list.
@@ -262,7 +279,7 @@ export class MailShell extends LitElement {
         // A send the server refuses is rolled back (the draft comes back): say so, and offer it.
         const outcome = await handle.acked;
         if (outcome.status === 'rejected') {
-          this.toasts.show({ message: `Message not sent: ${outcome.error?.message ?? 'the server refused it.'}`, action: { label: 'Edit', run: () => (this.draft = draft) } });
+          this.toasts.show({ message: `Message not sent: ${outcome.error?.message ?? 'the server refused it.'}`, action: { label: 'Edit', run: () => this.#reopen(session, draft) } });
         }
       });
     }, this.undoSendMs);
@@ -270,15 +287,24 @@ export class MailShell extends LitElement {
       message: 'Sending…',
       timeoutMs: this.undoSendMs,
       replace: true,
-      action: { label: 'Undo', run: () => { clearTimeout(timer); this.#sends.delete(timer); this.draft = draft; } },
+      action: { label: 'Undo', run: () => { clearTimeout(timer); this.#sends.delete(timer); this.#reopen(session, draft); } },
     });
     this.#sends.add(timer);
     this.#lastUndo = async () => {
       clearTimeout(timer);
       this.#sends.delete(timer);
       toast.dismiss();
-      this.draft = draft;
+      this.#reopen(session, draft);
     };
+  }
+
+  /**
+   * Opens `session`'s draft again (an undone or refused send) if that account is still the one
+   * shown; else it stays in that account's Drafts (compose writes and sends as the account shown).
+   */
+  #reopen(session: MailSession, draft: MailDraft): void {
+    if (this.session?.user === session.user) this.draft = draft;
+    else this.toasts.show({ message: `The draft stays in ${session.user}'s Drafts: switch to that account to edit it.`, replace: true });
   }
 
   /** Runs a keyboard command. */

@@ -73,6 +73,33 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
     await page.browserContext().close();
   });
 
+  test("a draft open in one account stays that account's: switching to the other account closes compose, the draft is in its own account's Drafts, not the other's", async () => {
+    const page = await freshPage(browser);
+    await signIn(page, url, 'alice');
+    await signIn(page, url, 'bob');
+    await page.goto(`${url}/u/0/inbox`);
+    await eventually(async () => ((await threads(page))?.[0]?.threadId.startsWith('alice-') ? true : undefined), "alice's inbox at /u/0");
+    const subject = `Alice's private draft ${Date.now()}`;
+    await inShadow(page, 'mail-shell', { click: 'button.compose' });
+    await inShadow(page, 'mail-compose', { fill: { 'input[name=to]': 'carol@example.com', 'input[name=subject]': subject } });
+    // Straight to bob from the account menu, with what was typed not saved yet.
+    await clickOn(page, 'details.accounts summary', 'mail-shell');
+    await clickOn(page, 'details.accounts li:nth-child(2) a', 'mail-shell');
+    await eventually(async () => ((await pathOf(page)) === '/u/1/inbox' && (await threads(page))?.[0]?.threadId.startsWith('bob-') ? true : undefined), "bob's inbox at /u/1");
+    assert.equal(await composeOpen(page), false, "alice's compose panel does not stay open over bob's mail (it would save into and send from bob's account)");
+    // Alice's draft reaches her mailbox on the server; bob's store never held it.
+    await eventually(async () => ([...(await serverDocs(url, 'alice')).values()].some((c) => c.collection === 'drafts' && c.value?.subject === subject) ? true : undefined), "alice's draft in her Drafts on the server");
+    const bobDrafts = await page.evaluate(async () => {
+      const shell = window.__e2e.find('mail-shell') as Element & { session: { user: string; store: { collection(n: string): { query(q: object): Promise<Array<{ subject: string }>> } } } };
+      return { user: shell.session.user, subjects: (await shell.session.store.collection('drafts').query({})).map((d) => d.subject) };
+    });
+    assert.equal(bobDrafts.user, 'bob');
+    assert.ok(!bobDrafts.subjects.includes(subject), `bob's drafts: ${bobDrafts.subjects.join(', ')}`);
+    assert.ok(![...(await serverDocs(url, 'bob')).values()].some((c) => c.collection === 'drafts' && c.value?.subject === subject), "bob's Drafts on the server");
+    assert.deepEqual(page.errors, []);
+    await page.browserContext().close();
+  });
+
   test('offline: archive, star, label and send; reload offline shows it all; back online the server has each change exactly once', async () => {
     const page = await freshPage(browser);
     await signIn(page, url, 'alice');
