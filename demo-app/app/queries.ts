@@ -179,3 +179,8 @@ export async function pendingKeys(session: MailSession): Promise<Map<string, 'se
   });
   return keys;
 }
+
+/** How many changes (mutations, sends included) of the account the server has not acknowledged yet. */
+export function unsentCount(session: MailSession): Promise<number> {
+  return session.store.transaction(['$outbox'], 'readonly', (tx) => tx.raw.objectStore('$outbox').count());
+}

@@ -13,7 +13,7 @@ import { addressOf, sendLimitProblem, type MailLabel, type MailMessage } from '.
 import { SHORTCUTS, listenForShortcuts, type MailCommand } from '../mail/shortcuts.js';
 import type { Account } from '../app/accounts.js';
 import { ACTIONS, labelAction, type MailAction } from '../app/actions.js';
-import { threadMessages } from '../app/queries.js';
+import { threadMessages, unsentCount } from '../app/queries.js';
 import { draftFor, parseRecipients, sendArgsOf } from '../app/drafts.js';
 import type { MailDraft, MailSession } from '../app/mail-store.js';
 import { mailPath, mailboxTitle, sameMailbox, type Mailbox } from '../app/routes.js';
@@ -307,6 +307,27 @@ export class MailShell extends LitElement {
     else this.toasts.show({ message: `The draft stays in ${session.user}'s Drafts: switch to that account to edit it.`, replace: true });
   }
 
+  /**
+   * Signs the account out (fires `sign-out`), which deletes its data on this device. What the
+   * server does not have yet (offline work, a send in its undo window) would go with it: the person
+   * is asked first, and nothing is deleted unless they agree.
+   */
+  async signOut(): Promise<void> {
+    const user = this.user;
+    const session = this.session;
+    if (session) {
+      // Online, what is queued goes out first (a cycle ends, sent or not: an unreachable server fails it).
+      if (navigator.onLine) await session.sync.syncNow().catch(() => undefined);
+      const unsent = (await unsentCount(session).catch(() => 0)) + this.#sends.size;
+      const ask = `${unsent} change${unsent === 1 ? '' : 's'} of ${user} (sent messages, archives, labels…) have not reached the server yet: you are offline or it cannot be reached. Signing out deletes them from this device for good.\n\nSign out anyway? Cancel keeps them; they go out when you are back online.`;
+      if (unsent && !confirm(ask)) return;
+      // Agreed: sends still in their undo window would run on a closed session.
+      for (const timer of this.#sends) clearTimeout(timer);
+      this.#sends.clear();
+    }
+    this.dispatchEvent(new CustomEvent('sign-out', { detail: user, bubbles: true, composed: true }));
+  }
+
   /** Runs a keyboard command. */
   async run(command: MailCommand): Promise<void> {
     // The dialog's own state, not helpOpen: that turns false only with the dialog's `close` event,
@@ -386,7 +407,7 @@ export class MailShell extends LitElement {
               <a href="/signin">Add another account</a>
               <button @click=${() => (this.conflictsOpen = true)}>Sync conflicts</button>
               <button @click=${() => (this.rejectionsOpen = true)}>Refused changes</button>
-              <button @click=${() => this.dispatchEvent(new CustomEvent('sign-out', { detail: this.user, bubbles: true, composed: true }))}>Sign out ${this.user}</button>
+              <button @click=${() => void this.signOut()}>Sign out ${this.user}</button>
             </div>
           </details>
           <outpost-install-button class="install" .install=${this.install}>Install</outpost-install-button>

@@ -100,6 +100,37 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
     await page.browserContext().close();
   });
 
+  test('signing out with changes the server does not have yet asks first: Cancel keeps the account and its outbox, which goes out once online; then sign-out asks nothing', async () => {
+    const page = await freshPage(browser);
+    await signIn(page, url, 'alice');
+    const asked: string[] = [];
+    let answer = false;
+    page.on('dialog', (d) => void (asked.push(d.message()), answer ? d.accept() : d.dismiss()));
+    const target = (await threads(page))![0];
+    await setNetworkOffline(page, true);
+    await focusPage(page);
+    await keys(page, 'e');
+    await eventually(async () => ((await threads(page))?.some((t) => t.threadId === target.threadId) ? undefined : true), 'the archived conversation to leave the inbox');
+    await clickOn(page, 'details.accounts summary', 'mail-shell');
+    await clickButton(page, 'Sign out alice');
+    const question = await eventually(async () => asked[0], 'a question before signing out with unsent changes');
+    assert.match(question, /\d+ changes? of alice .* have not reached the server yet/);
+    // Cancelled: nothing is deleted, the account stays signed in.
+    assert.deepEqual(await page.evaluate(() => JSON.parse(localStorage.getItem('outpost-mail:accounts') ?? '[]').map((a: { user: string }) => a.user)), ['alice']);
+    assert.ok((await databases(page)).includes(accountStoreName('mail', 'alice')), "alice's store is kept");
+    assert.equal(await pathOf(page), '/u/0/inbox');
+    // Back online the kept archive reaches the server, and signing out now asks nothing.
+    await setNetworkOffline(page, false);
+    await eventually(async () => ((await serverMessages(url, 'alice')).filter((m) => m.threadId === target.threadId).every((m) => !m.labels.includes('INBOX')) ? true : undefined), 'the archive to reach the server');
+    answer = true;
+    await clickOn(page, 'details.accounts summary', 'mail-shell');
+    await clickButton(page, 'Sign out alice');
+    await eventually(async () => ((await pathOf(page)) === '/signin' ? true : undefined), 'the sign-in page after signing out');
+    assert.equal(asked.length, 1, `asked again: ${asked.slice(1).join(' | ')}`);
+    assert.deepEqual(page.errors, []);
+    await page.browserContext().close();
+  });
+
   test('offline: archive, star, label and send; reload offline shows it all; back online the server has each change exactly once', async () => {
     const page = await freshPage(browser);
     await signIn(page, url, 'alice');
