@@ -1,4 +1,4 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { MailMessage } from '../model.js';
 import { EMAIL_SANDBOX, isolatedEmailDocument, sanitizeEmailHtml } from '../mail/html-body.js';
@@ -28,6 +28,13 @@ export class MailMessageBody extends LitElement {
   @property({ attribute: false }) accessor message: MailMessage | undefined;
 
   @state() accessor #showImages = false;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // "Show images" is consent for one message: Lit reuses this element for another one (the
+    // conversation's messages render by position, so one arriving earlier in it shifts them),
+    // whose remote images, trackers included, must wait for their own click.
+    if (changed.has('message') && (changed.get('message') as MailMessage | undefined)?.id !== this.message?.id) this.#showImages = false;
+  }
 
   override render() {
     const m = this.message;

@@ -1,5 +1,8 @@
-import { expect } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { EMAIL_SANDBOX, isolatedEmailDocument, sanitizeEmailHtml } from '../../demo-app/mail/html-body.js';
+import type { MailMessage } from '../../demo-app/model.js';
+import type { MailMessageBody } from '../../demo-app/ui/message-body.js';
+import '../../demo-app/ui/message-body.js';
 
 // Each vector, if it ran, would set a flag on the top window.
 const VECTORS = [
@@ -72,5 +75,29 @@ describe('HTML email bodies', () => {
     const shown = sanitizeEmailHtml(dirty, { showImages: true });
     expect(shown.blockedImages).to.equal(0);
     expect(shown.html).to.contain('https://tracker.example.com/p.gif');
+  });
+
+  it('"Show images" for one message does not show another\'s: the element given a new message holds its images back again', async () => {
+    const from = { name: 'Shop', email: 'news@shop.example' };
+    const mail = (id: string, src: string): MailMessage => ({ id, threadId: 't1', from, to: [from], cc: [], subject: id, snippet: '', text: '', html: `<p>${id}</p><img src="${src}">`, date: 1_700_000_000_000, labels: ['INBOX'], attachments: [] });
+    const trusted = mail('m1', 'https://images.shop.example/logo.png');
+    const tracker = mail('m2', 'https://tracker.example/open?user=alice');
+    const body = await fixture<MailMessageBody>(html`<mail-message-body .message=${trusted}></mail-message-body>`);
+    const srcdoc = () => body.shadowRoot!.querySelector('iframe')!.srcdoc;
+    body.shadowRoot!.querySelector<HTMLButtonElement>('.images button')!.click();
+    await body.updateComplete;
+    expect(srcdoc()).to.contain('src="https://images.shop.example/logo.png"');
+    body.message = tracker;
+    await body.updateComplete;
+    expect(srcdoc()).to.contain('<p>m2</p>');
+    expect(srcdoc(), "the other message's remote image is held back").not.to.match(/\ssrc="https:\/\/tracker/);
+    expect(body.shadowRoot!.querySelector('.images')?.textContent).to.contain('1 remote image(s) blocked');
+    // The same message again (a live update of it) keeps the reader's choice.
+    body.message = { ...tracker };
+    body.shadowRoot!.querySelector<HTMLButtonElement>('.images button')!.click();
+    await body.updateComplete;
+    body.message = { ...tracker, labels: [] };
+    await body.updateComplete;
+    expect(srcdoc()).to.match(/\ssrc="https:\/\/tracker\.example\/open\?user=alice"/);
   });
 });
