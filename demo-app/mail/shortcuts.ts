@@ -42,17 +42,26 @@ function keyName(e: KeyboardEvent): string {
 /** Controls Enter activates: the key is theirs (a link followed, a button pressed), not "open". */
 const ACTIVATES = 'a[href], area[href], button, summary, [role=button], [role=link], [role=menuitem], [role=tab], [role=checkbox], [role=switch]';
 
+/**
+ * Marks a region whose keys are its own (the compose panel): from anywhere in it, on its Send or
+ * close button too, a key is never a shortcut, or `e` would archive the conversation behind it.
+ */
+export const OWN_KEYS_ATTRIBUTE = 'data-own-keys';
+
 /** True when the event comes from somewhere the user types text, or is Enter on a control it activates. */
 function isTyping(e: KeyboardEvent): boolean {
-  const target = (e.composedPath()[0] ?? e.target) as HTMLElement | null;
+  const path = e.composedPath();
+  const target = (path[0] ?? e.target) as HTMLElement | null;
   if (!target || !('tagName' in target)) return false;
+  if (path.some((n) => n instanceof Element && n.hasAttribute(OWN_KEYS_ATTRIBUTE))) return true;
   if (e.key === 'Enter' && target.matches(ACTIVATES)) return true;
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
 /**
- * Listens for shortcuts on `target` and calls `onCommand`. Ignores keys typed into fields, Enter
- * on a link or button (it follows or presses it) and keys pressed with Ctrl, Alt or Meta (the
+ * Listens for shortcuts on `target` and calls `onCommand`. Ignores keys typed into fields or
+ * pressed in a region marked {@link OWN_KEYS_ATTRIBUTE}, Enter on a link or button (it follows or
+ * presses it) and keys pressed with Ctrl, Alt or Meta (the
  * browser's own shortcuts). Returns a function that stops
  * listening.
  */

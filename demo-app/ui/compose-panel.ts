@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { parseRecipients } from '../app/drafts.js';
+import { OWN_KEYS_ATTRIBUTE } from '../mail/shortcuts.js';
 import type { MailDraft, MailSession } from '../app/mail-store.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -52,6 +53,8 @@ export class MailCompose extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Its keys are its own: `e` on the Send button must not archive the conversation behind it.
+    this.setAttribute(OWN_KEYS_ATTRIBUTE, '');
     document.addEventListener('visibilitychange', this.#onHidden);
   }
 

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { listenForShortcuts, type MailCommand } from '../../demo-app/mail/shortcuts.js';
+import '../../demo-app/ui/compose-panel.js';
 
 function press(target: EventTarget, key: string, init: KeyboardEventInit = {}) {
   target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true, ...init }));
@@ -79,6 +80,18 @@ describe('mail keyboard shortcuts', () => {
     (document.activeElement as HTMLElement).blur();
     await sendKeys({ press: 'Enter' });
     expect(seen).to.deep.equal(['next', 'open']);
+  });
+
+  it('stays quiet for keys pressed anywhere in the compose panel, on its buttons too', () => {
+    const compose = document.createElement('mail-compose');
+    host.append(compose);
+    const send = document.createElement('button');
+    compose.append(send);
+    for (const key of ['e', '#', 's', 'j']) press(send, key, { shiftKey: key === '#' });
+    press(compose, 'e');
+    expect(seen).to.deep.equal([]);
+    press(host, 'e');
+    expect(seen).to.deep.equal(['archive']);
   });
 
   it('stops listening when asked', () => {
