@@ -69,6 +69,8 @@ export class MailShell extends LitElement {
   @state() accessor selected = 0;
 
   #lastUndo: (() => Promise<void>) | undefined;
+  // The writes of the last action, settled or not: a star toggled again waits for them.
+  #writes: Promise<unknown> = Promise.resolve();
   // Actions taken on the last visit's rows, painted before the store opens, wait here for it.
   readonly #waiting: Array<(session: MailSession) => void> = [];
   #stops: Array<() => void> = [];
@@ -204,6 +206,7 @@ export class MailShell extends LitElement {
     const selection = this.threadId ? undefined : this.list?.selection;
     if (selection?.size && ids.length === selection.size && ids.every((id) => selection.has(id))) this.list!.selection = new Set();
     const pending = session ? run(session, ids, messages) : this.#whenOpen().then((s) => run(s, ids, messages));
+    this.#writes = pending.catch(() => undefined);
     pending.then((r) => settle?.(!!r.undo), () => settle?.(false));
     // z pressed while the action's writes are still going in must undo this action, not the last one.
     const undoPending = async () => (await pending).undo?.();
@@ -242,10 +245,17 @@ export class MailShell extends LitElement {
     if (!ids.length) return;
     // The targets are read before the first await: the focus may move on while the store answers.
     const listed = this.threadId ? undefined : this.list?.threads?.filter((t) => ids.includes(t.threadId));
-    const messages = this.#held(ids) ?? (await threadMessages(this.session ?? (await this.#whenOpen()), ids));
+    let messages = this.#held(ids) ?? (await threadMessages(this.session ?? (await this.#whenOpen()), ids));
     // What the person sees decides: a row shows the star of its mailbox's messages, so a row with
     // an unstarred inbox message and a starred sent one looks unstarred and its click stars.
     const starred = listed?.length ? listed.some((t) => t.starred) : messages.some((m) => m.labels.includes('STARRED'));
+    // A row shows an action at once, before its write is in and read back: s pressed again then
+    // found the held messages as they were, and the unstar changed nothing (the row stayed starred).
+    // The messages after the actions under way decide then.
+    if (!messages.some((m) => m.labels.includes('STARRED') === starred)) {
+      await this.#writes;
+      messages = await threadMessages(this.session ?? (await this.#whenOpen()), ids);
+    }
     // The action reuses these messages (one read of the conversations per star at most).
     await this.act(starred ? ACTIONS.unstar : ACTIONS.star, false, ids, messages);
   }

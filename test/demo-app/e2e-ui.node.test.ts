@@ -493,6 +493,29 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     }, 'the server to hold both messages starred', 30_000);
   });
 
+  test('s pressed twice, the second before the first star is written, stars then unstars: the conversation ends unstarred', async () => {
+    const date = Date.now() + 2 * 86_400_000;
+    await serverPut(url, 'alice', 'messages', [
+      { id: 'star-twice-1', threadId: 'star-twice', from: { name: 'Bob', email: 'bob@example.com' }, to: [{ name: 'Alice', email: 'alice@outpost.test' }], cc: [], subject: 'Star me twice', snippet: 'Hi', text: 'Hi', attachments: [], date, labels: ['INBOX'] },
+    ]);
+    await page.goto(`${url}/u/0/inbox`);
+    await eventually(async () => ((await threads(page))?.[0]?.threadId === 'star-twice' ? true : undefined), 'the conversation first in the inbox');
+    // The keyboard's row to the top (it stayed with the conversation it was on when this one came in above).
+    await focusPage(page);
+    await keys(page, 'k', 'k', 'k');
+    // Both presses in one task: the second comes while the row shows the star and nothing is written yet.
+    await page.evaluate(() => {
+      for (let i = 0; i < 2; i++) document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 's', bubbles: true, composed: true, cancelable: true }));
+    });
+    // Written twice (starred, then unstarred): rev 3 on the server, without the star.
+    const doc = await eventually(async () => {
+      const d = (await serverDocs(url, 'alice')).get('messages/star-twice-1');
+      return d && d.rev >= 3 ? d : undefined;
+    }, 'the star and the unstar to reach the server', 30_000);
+    assert.ok(!(doc.value as { labels: string[] }).labels.includes('STARRED'), JSON.stringify(doc.value));
+    await eventually(async () => ((await threads(page))?.find((t) => t.threadId === 'star-twice')?.starred === false ? true : undefined), 'the row unstarred');
+  });
+
   test('an action takes the selection when it starts: a selection made while its write goes in is kept', async () => {
     await page.goto(`${url}/u/0/inbox`);
     await eventually(async () => ((await threads(page))?.length ?? 0) >= 2 || undefined, 'two conversations listed');
