@@ -71,7 +71,8 @@ test('a token from node A works on B and C; a write on A pokes a stream on B; cl
 });
 
 test('50 concurrent pushers of one user spread over three nodes, pulling from saved cursors, never miss a change', HANG, async (t) => {
-  const stubs = await nodes(t, 3, { dbPoolSize: 6 });
+  // 50 at once of one user: more than the default --max-in-flight (32) could land on one node.
+  const stubs = await nodes(t, 3, { dbPoolSize: 6, limits: { requestsInFlightPerUser: Infinity } });
   const token = await login(stubs[0]!.url);
   const ROUNDS = 2;
   const replicas = await Promise.all(

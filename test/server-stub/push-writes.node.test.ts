@@ -141,7 +141,8 @@ eachBackend('a push of puts and deletes answers as the general path: applied, co
 });
 
 test('50 concurrent pushers of one user, puts only, pulling from saved cursors, never miss a change [postgres]', { timeout: 300_000 }, async (t) => {
-  const stub = await stubFor(t, { dbPoolSize: 8 }, 'postgres');
+  // 50 at once of one user: past the default --max-in-flight (32), which is not what this tests.
+  const stub = await stubFor(t, { dbPoolSize: 8, limits: { requestsInFlightPerUser: Infinity } }, 'postgres');
   const token = await login(stub.url);
   const ROUNDS = 3;
   const replicas = await Promise.all(
