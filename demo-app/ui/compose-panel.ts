@@ -1,4 +1,4 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { parseRecipients } from '../app/drafts.js';
 import { OWN_KEYS_ATTRIBUTE } from '../mail/shortcuts.js';
@@ -61,6 +61,17 @@ export class MailCompose extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.#onHidden);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const was = changed.get('draft') as MailDraft | undefined;
+    // Another draft in the panel (Compose pressed again, a reply): what was typed in the last one
+    // since its last save is saved now; its autosave would have saved the new draft instead.
+    if (was && was.id !== this.draft?.id && this.#saved === 'saving' && this.session) {
+      clearTimeout(this.#timer);
+      void this.session.sync.put('drafts', { ...was });
+      this.#saved = '';
+    }
   }
 
   override firstUpdated(): void {

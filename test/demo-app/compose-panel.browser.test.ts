@@ -4,6 +4,12 @@ import { sendKeys } from '@web/test-runner-commands';
 import { draftFor } from '../../demo-app/app/drafts.js';
 import type { MailMessage } from '../../demo-app/model.js';
 import type { MailCompose } from '../../demo-app/ui/compose-panel.js';
+import type { MailDraft } from '../../demo-app/app/mail-store.js';
+import { deleteStore, openStore } from '../../runtime/store/index.js';
+import { createSync, syncCollections } from '../../runtime/sync/index.js';
+import { stubUrl } from '../../testing/commands.js';
+import { mailCollections, MAIL_STORE_VERSION, syncedMailCollections } from '../../demo-app/app/mail-schema.js';
+import { waitFor } from '../runtime/sync/helpers.js';
 import '../../demo-app/ui/compose-panel.js';
 
 const from = { name: 'Ada', email: 'ada@example.com' };
@@ -23,5 +29,27 @@ describe('demo compose panel', () => {
   it('a new message opens with the caret in To', async () => {
     const compose = await fixture<MailCompose>(html`<mail-compose .draft=${draftFor('new', 'me@example.com')}></mail-compose>`);
     expect(compose.shadowRoot!.activeElement === compose.shadowRoot!.querySelector('input[name=to]'), 'focus in To').to.equal(true);
+  });
+
+  it('another draft put in the panel before the last one was saved saves what was typed in the last one', async () => {
+    const name = `compose-${Math.random().toString(36).slice(2)}`;
+    const store = await openStore({ name, version: MAIL_STORE_VERSION, collections: { ...mailCollections, ...syncCollections } });
+    // No token: the engine keeps its writes local, which is all a draft save needs here.
+    const sync = await createSync({ store, url: await stubUrl(), auth: () => undefined, collections: syncedMailCollections, events: false });
+    try {
+      const first = draftFor('new', 'me@example.com');
+      const compose = await fixture<MailCompose>(html`<mail-compose .session=${{ user: 'me', store, sync, close: () => undefined }} .draft=${first} autosaveMs="600000"></mail-compose>`);
+      await sendKeys({ type: 'bob@example.com' });
+      // Compose pressed again at once: a new draft in the same panel, the first one's autosave not due.
+      compose.draft = draftFor('new', 'me@example.com');
+      await compose.updateComplete;
+      let saved: MailDraft | undefined;
+      await waitFor(async () => !!(saved = await store.collection<MailDraft>('drafts').get(first.id)), 'the first draft saved');
+      expect(saved!.to).to.equal('bob@example.com');
+    } finally {
+      sync.close();
+      store.close();
+      await deleteStore(name);
+    }
   });
 });
