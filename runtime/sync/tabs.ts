@@ -37,8 +37,25 @@ export function wakeLeader(schedule: () => void, cell: StatusCell, periodicMs: n
   const signal = term;
   // Without it, a paused engine waited for `setAuth`, which no app following the guide calls: the
   // edits of an account signed in again (after another took its place in another tab) stayed unsent.
-  const off = token?.subscribe?.(() => cell.value.lastError?.code === 'auth-required' && resume?.());
-  if (off) signal.addEventListener('abort', off, { once: true });
+  // A change during a cycle counts when that cycle ends: it may have sent the old token before the
+  // change, and its 401 then paused the engine with the new token at hand (a refresh mid-cycle).
+  let changes = 0;
+  let seen = 0;
+  let running = false;
+  const off = token?.subscribe?.(() => (changes++, !running && cell.value.lastError?.code === 'auth-required' && resume?.()));
+  if (off) {
+    const stop = cell.subscribe(({ state, lastError }) => {
+      const now = state === 'syncing' || state === 'connecting';
+      if (now && !running) seen = changes;
+      running = now;
+      // After the scheduler took the cycle's pause (a task later), so that resume() ends it.
+      if (!now && lastError?.code === 'auth-required' && seen !== changes) {
+        seen = changes;
+        setTimeout(() => signal.aborted || resume?.());
+      }
+    });
+    signal.addEventListener('abort', () => (off(), stop()), { once: true });
+  }
   if (page) {
     addEventListener('online', schedule, { signal });
     addEventListener('offline', () => cell.set({ state: 'offline' }), { signal });

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { openSessionStore, sessionStoreName } from '../../../runtime/session/index.js';
 import { deleteStore } from '../../../runtime/store/index.js';
 import { client, closeAll, login, serverDocs, unique, waitFor } from './helpers.js';
+import { stubUrl } from '../../../testing/commands.js';
 
 // A store holds one account's data and outbox; its engine reads `session.token` at each request.
 // Another tab signing a second account in (in the first one's place) must not hand this engine
@@ -82,6 +83,47 @@ describe("the engine of one account's store after another account signs in", () 
       window.fetch = real;
       tab1.close();
       tab2.close();
+      await deleteStore(sessionStoreName(app));
+    }
+  });
+
+  it("resumes by itself when the account's token changed while the request that was refused (401) was on its way: a token refreshed mid-cycle", async () => {
+    const app = unique('app');
+    const session = await openSessionStore(app);
+    const real = window.fetch;
+    // Holds alice's pushes (each already carrying the token it was sent with) until released.
+    let hold: Promise<void> | undefined;
+    let held = 0;
+    window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (hold && String(input).includes('/sync/v1/push')) {
+        held++;
+        await hold;
+      }
+      return real(input, init);
+    };
+    try {
+      const old = await login('alice');
+      await session.signIn({ user: 'alice', token: old });
+      const alice = await client({ sync: { auth: session.token } });
+      await waitFor(() => alice.sync.status.leader && alice.sync.status.state === 'idle', "alice's engine to lead and sync", undefined, () => alice.sync.status);
+      // The server ends the old token's session (an expiry, a sign-out elsewhere).
+      const url = await stubUrl();
+      await real(`${url}/auth/v1/logout`, { method: 'POST', headers: { Authorization: `Bearer ${old}` } });
+      let release!: () => void;
+      hold = new Promise((resolve) => (release = resolve));
+      const id = unique('midcycle');
+      await alice.sync.put('notes', { id, by: 'alice' });
+      await waitFor(() => held > 0, 'the push with the old token to be on its way');
+      // The app gets a new token for alice while that push is on its way (a refresh, a sign-in in another tab).
+      await session.signIn({ user: 'alice', token: await login('alice') });
+      hold = undefined;
+      release();
+      // The held push is refused (401: the old token); nothing else is called.
+      await waitFor(async () => (await alice.sync.pendingFor('notes', id)) === 0 && !alice.sync.status.lastError, "alice's edit to be pushed with the token she has", undefined, () => alice.sync.status);
+      expect((await serverDocs(id, 'alice')).get(`notes/${id}`)?.rev).to.equal(1);
+    } finally {
+      window.fetch = real;
+      session.close();
       await deleteStore(sessionStoreName(app));
     }
   });
