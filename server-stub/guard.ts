@@ -95,6 +95,9 @@ export class Guard {
    * past `--max-in-flight` (see StubLimits.requestsInFlightPerUser).
    */
   admit(user: string, res: ServerResponse): void {
+    // The client hung up while its token was checked: 'close' has fired already and will not again,
+    // so a place taken now would stay taken for the server's life (32 such: the user refused for good).
+    if (res.destroyed) return;
     const count = this.#inFlight.get(user) ?? 0;
     if (count >= this.#limits.requestsInFlightPerUser) {
       throw new HttpError(

@@ -1,7 +1,9 @@
 // Pushes and pulls one user has in flight on a node: each counts until its answer is sent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, type Socket } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { createServer } from 'node:http';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { startStub } from '../../server-stub/index.js';
 import { DEFAULT_STUB_LIMITS } from '../../server-stub/limits.js';
 import { securityOptions } from '../../server-stub/cli-security.js';
@@ -58,4 +60,38 @@ test('--max-in-flight takes a count or off', () => {
   assert.equal(securityOptions({ 'max-in-flight': '4' }).limits!.requestsInFlightPerUser, 4);
   assert.equal(securityOptions({ 'max-in-flight': 'off' }).limits!.requestsInFlightPerUser, Infinity);
   assert.throws(() => securityOptions({ 'max-in-flight': 'many' }), /--max-in-flight/);
+});
+
+test("a push or pull whose client hung up while its token was being checked frees its place: the user is not refused for good", async (t) => {
+  // The provider's JWKS answers only when told: the token check (before the request is counted)
+  // is still on its way when the client hangs up.
+  const rsa = await generateKeyPair('RS256');
+  const jwks = { keys: [{ ...(await exportJWK(rsa.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] };
+  let asked = 0;
+  let release!: () => void;
+  const answered = new Promise<void>((resolve) => (release = resolve));
+  const provider = createServer((_req, res) => {
+    asked++;
+    void answered.then(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks)));
+  });
+  await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+  t.after(() => provider.close());
+  const identity = { issuer: 'https://id.example.test/', audience: 'outpost-test', jwksUrl: `http://127.0.0.1:${(provider.address() as AddressInfo).port}/jwks.json` };
+  const stub = await startStub({ port: 0, dataDir: ':memory:', identity, limits: { requestsInFlightPerUser: 2 } });
+  t.after(() => stub.close());
+  const token = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(identity.issuer).setAudience(identity.audience).setSubject('carol').setExpirationTime('5m').sign(rsa.privateKey);
+  const gone = [await heldRequest(stub.url, '/sync/v1/pull', token), await heldRequest(stub.url, '/sync/v1/push', token)];
+  const until = Date.now() + CONDITION_TIMEOUT_MS;
+  while (asked === 0) {
+    assert.ok(Date.now() < until, 'the token check never asked the provider');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  // Both hang up while their token is being checked; then the provider answers.
+  await Promise.all(gone.map((s) => new Promise((resolve) => s.once('close', resolve).destroy())));
+  release();
+  const carol = client(stub.url, token);
+  for (let i = 0; i < 3; i++) {
+    const r = await carol.pull();
+    assert.equal(r.status, 200, `pull ${i + 1}: ${JSON.stringify(r.body)}`);
+  }
 });
