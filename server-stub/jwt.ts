@@ -61,7 +61,10 @@ export class JwtVerifier {
     return (await this.verify(token)).user;
   }
 
-  /** The user (`sub`) of a valid token and when it expires (`exp`, ms since the epoch); 401 naming what is wrong otherwise. */
+  /**
+   * The user (`sub`) of a valid token and when this server stops taking it (`exp` plus the clock
+   * tolerance, ms since the epoch); 401 naming what is wrong otherwise.
+   */
   async verify(token: string): Promise<{ user: string; expiresAt: number }> {
     let sub: unknown;
     let exp: number;
@@ -83,7 +86,8 @@ export class JwtVerifier {
     if (typeof sub !== 'string' || sub === '' || sub.length > MAX_NAME_LENGTH.user || !isWellFormed(sub) || sub.includes('\0')) {
       throw new HttpError('unauthorized', `The token's 'sub' claim (the user) must be a string of 1 to ${MAX_NAME_LENGTH.user} characters of well-formed Unicode without U+0000. Have the identity provider issue such user ids.`, UNAUTHORIZED);
     }
-    return { user: sub, expiresAt: exp * 1000 };
+    // Taken until exp plus the tolerance: an event stream ended at exp would reconnect and be taken.
+    return { user: sub, expiresAt: (exp + (this.#identity.clockToleranceS ?? 30)) * 1000 };
   }
 }
 

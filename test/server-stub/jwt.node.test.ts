@@ -64,3 +64,12 @@ test("a sub the storage cannot keep as sent is refused: a lone surrogate (two su
   for (const sub of ['\ud800', 'x\udbff', 'a\u0000b']) await refused(verifier, await jwt().setSubject(sub).sign(key), /'sub' claim/);
   assert.equal(await verifier.userFor(await jwt().setSubject('😀 ünï').sign(key)), '😀 ünï');
 });
+
+test("a token is taken until its exp plus the clock tolerance, and verify() says so (an event stream opened with it ends then, not at exp: it would reconnect and be taken again)", async () => {
+  const key = new TextEncoder().encode(SECRET);
+  const exp = Math.floor(Date.now() / 1000) + 300;
+  // 20 s past exp, within the default 30 s tolerance: still taken.
+  assert.equal(await new JwtVerifier({ issuer: ISSUER, audience: AUDIENCE, secret: SECRET }).userFor(await jwt().setExpirationTime(Math.floor(Date.now() / 1000) - 20).sign(key)), 'alice');
+  assert.equal((await new JwtVerifier({ issuer: ISSUER, audience: AUDIENCE, secret: SECRET }).verify(await jwt().setExpirationTime(exp).sign(key))).expiresAt, (exp + 30) * 1000);
+  assert.equal((await new JwtVerifier({ issuer: ISSUER, audience: AUDIENCE, secret: SECRET, clockToleranceS: 5 }).verify(await jwt().setExpirationTime(exp).sign(key))).expiresAt, (exp + 5) * 1000);
+});
