@@ -116,11 +116,12 @@ export class EventHub {
 
   /** Ends the streams whose JWT expired or whose session is no longer live. */
   async #check(): Promise<void> {
+    // Apart from the storage's check: one that hangs (the database unreachable) must not stop these.
+    const now = this.#now();
+    for (const [res, stream] of this.#open) if (stream.expiresAt !== undefined && stream.expiresAt <= now) this.#end(res);
     if (this.#checking) return;
     this.#checking = true;
     try {
-      const now = this.#now();
-      for (const [res, stream] of this.#open) if (stream.expiresAt !== undefined && stream.expiresAt <= now) this.#end(res);
       const sessions = [...this.#bySession.keys()];
       if (sessions.length === 0 || !this.#liveSessions) return;
       const live = await this.#liveSessions(sessions);
