@@ -116,7 +116,8 @@ function htmlPlugin({ root, entryPath, out, html, publicDir, preload, base }) {
         }
         mkdirSync(out, { recursive: true });
         writeFileSync(join(out, 'index.html'), indexPage(template, { metafile: result.metafile, root, out, entryOutput: entry[0], preload, placeholder: ENTRY_PLACEHOLDER, base }));
-        if (existsSync(publicDir)) cpSync(publicDir, out, { recursive: true });
+        // Not when it is the output folder itself (outDir 'public' for an app with no public files).
+        if (existsSync(publicDir) && resolve(publicDir) !== resolve(out)) cpSync(publicDir, out, { recursive: true });
       });
     },
   };
@@ -149,7 +150,8 @@ function checkOutDir(out, { root = process.cwd(), entry = 'src/main.ts', html = 
   };
   /** @type {Array<[string, string | null]>} */
   const inputs = [['the app\'s folder (root)', '.'], ['the entry', entry], ['the HTML template (html)', html], ['the public files (publicDir)', publicDir], ['the service worker (serviceWorker)', serviceWorker]];
-  const held = inputs.filter(([, path]) => path !== null && within(resolve(root, path)));
+  // Only inputs that exist: `outDir: 'public'` (Firebase's folder) is fine for an app with no public files.
+  const held = inputs.filter(([, path]) => path !== null && within(resolve(root, path)) && existsSync(resolve(root, path)));
   if (held.length) {
     throw new Error(
       `outpost build: the output folder ${out} holds ${held.map(([what, path]) => `${what} ${resolve(root, /** @type {string} */ (path))}`).join(', ')}; ` +

@@ -140,6 +140,18 @@ describe('outpost build', () => {
     }
   });
 
+  test("builds into a folder named like an input the app does not have: outDir 'public' with no public files", async () => {
+    const dir = appFolder();
+    try {
+      rmSync(join(dir, 'public'), { recursive: true });
+      writeFileSync(join(dir, 'outpost.config.js'), `export default { outDir: 'public' };\n`);
+      await run(process.execPath, [CLI, 'build'], { cwd: dir });
+      assert.ok(existsSync(join(dir, 'public/index.html')) && existsSync(join(dir, 'public/sw.js')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('an outpost.config.ts (or .cjs, .json) is not skipped without a word: the build fails saying to rename it', async () => {
     const dir = appFolder();
     try {
