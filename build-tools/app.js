@@ -135,6 +135,19 @@ function defaultVersion(root) {
 }
 
 /**
+ * Whether the public folder is the output folder and holds an earlier build's output, not public
+ * files: content-hashed outputs in its assets/ (a public file named like them is refused, see
+ * checkPublicFiles). `outDir: 'public'` for an app with no public files, after its first build.
+ *
+ * @param {string} out The output folder, absolute.
+ * @param {string} publicDir The public folder, absolute.
+ */
+function publicIsOutput(out, publicDir) {
+  const assets = join(publicDir, 'assets');
+  return resolve(publicDir) === resolve(out) && existsSync(assets) && readdirSync(assets).some((name) => HASHED_OUTPUT.test(`assets/${name}`));
+}
+
+/**
  * Throws, before anything is deleted, when emptying `out` would delete the app's own files: `out`
  * is the app's folder or a folder above it (`--out .`), or holds one of the build's inputs (the
  * entry, the HTML template, the public files, the worker's entry; `outDir: 'src'`).
@@ -150,8 +163,9 @@ function checkOutDir(out, { root = process.cwd(), entry = 'src/main.ts', html = 
   };
   /** @type {Array<[string, string | null]>} */
   const inputs = [['the app\'s folder (root)', '.'], ['the entry', entry], ['the HTML template (html)', html], ['the public files (publicDir)', publicDir], ['the service worker (serviceWorker)', serviceWorker]];
-  // Only inputs that exist: `outDir: 'public'` (Firebase's folder) is fine for an app with no public files.
-  const held = inputs.filter(([, path]) => path !== null && within(resolve(root, path)) && existsSync(resolve(root, path)));
+  // Only inputs that exist: `outDir: 'public'` (Firebase's folder) is fine for an app with no public
+  // files, also once the first build made it (then it holds that build's output, not public files).
+  const held = inputs.filter(([, path]) => path !== null && within(resolve(root, path)) && existsSync(resolve(root, path)) && !(path === publicDir && publicIsOutput(out, resolve(root, path))));
   if (held.length) {
     throw new Error(
       `outpost build: the output folder ${out} holds ${held.map(([what, path]) => `${what} ${resolve(root, /** @type {string} */ (path))}`).join(', ')}; ` +
@@ -185,9 +199,9 @@ function checkInputs({ root = process.cwd(), entry = 'src/main.ts', html = 'inde
  *
  * @param {AppBuildOptions} options
  */
-function checkPublicFiles({ root = process.cwd(), publicDir = 'public' }) {
+function checkPublicFiles({ root = process.cwd(), publicDir = 'public', outDir = 'dist' }) {
   const assets = resolve(root, publicDir, 'assets');
-  if (!existsSync(assets)) return;
+  if (!existsSync(assets) || publicIsOutput(resolve(root, outDir), resolve(root, publicDir))) return;
   const lookalikes = readdirSync(assets).filter((name) => HASHED_OUTPUT.test(`assets/${name}`));
   if (lookalikes.length) {
     throw new Error(

@@ -147,6 +147,11 @@ describe('outpost build', () => {
       writeFileSync(join(dir, 'outpost.config.js'), `export default { outDir: 'public' };\n`);
       await run(process.execPath, [CLI, 'build'], { cwd: dir });
       assert.ok(existsSync(join(dir, 'public/index.html')) && existsSync(join(dir, 'public/sw.js')));
+      // And again: the folder the first build made is its output, not public files the build would delete.
+      writeFileSync(join(dir, 'public/stale.txt'), 'left by an older build\n');
+      await run(process.execPath, [CLI, 'build'], { cwd: dir });
+      assert.ok(existsSync(join(dir, 'public/index.html')) && existsSync(join(dir, 'public/sw.js')));
+      assert.ok(!existsSync(join(dir, 'public/stale.txt')), 'the output folder is emptied first');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
