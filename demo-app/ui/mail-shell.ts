@@ -74,8 +74,9 @@ export class MailShell extends LitElement {
   // Actions taken on the last visit's rows, painted before the store opens, wait here for it.
   readonly #waiting: Array<(session: MailSession) => void> = [];
   #stops: Array<() => void> = [];
-  // Sends waiting for their undo window to end.
-  readonly #sends = new Set<ReturnType<typeof setTimeout>>();
+  // Sends waiting for their undo window to end, each with the account it goes from (a send goes on
+  // after a switch to another account; signing that other account out must leave it alone).
+  readonly #sends = new Map<ReturnType<typeof setTimeout>, string>();
 
   @query('mail-thread-list') accessor list: MailThreadList | null = null;
   @query('mail-thread-view') accessor thread: MailThreadView | null = null;
@@ -299,7 +300,7 @@ export class MailShell extends LitElement {
       replace: true,
       action: { label: 'Undo', run: () => { clearTimeout(timer); this.#sends.delete(timer); this.#reopen(session, draft); } },
     });
-    this.#sends.add(timer);
+    this.#sends.set(timer, session.user);
     this.#lastUndo = async () => {
       clearTimeout(timer);
       this.#sends.delete(timer);
@@ -328,12 +329,16 @@ export class MailShell extends LitElement {
     if (session) {
       // Online, what is queued goes out first (a cycle ends, sent or not: an unreachable server fails it).
       if (navigator.onLine) await session.sync.syncNow().catch(() => undefined);
-      const unsent = (await unsentCount(session).catch(() => 0)) + this.#sends.size;
+      const sends = [...this.#sends].filter(([, from]) => from === user).map(([timer]) => timer);
+      const unsent = (await unsentCount(session).catch(() => 0)) + sends.length;
       const ask = `${unsent} change${unsent === 1 ? '' : 's'} of ${user} (sent messages, archives, labels…) have not reached the server yet: you are offline or it cannot be reached. Signing out deletes them from this device for good.\n\nSign out anyway? Cancel keeps them; they go out when you are back online.`;
       if (unsent && !confirm(ask)) return;
-      // Agreed: sends still in their undo window would run on a closed session.
-      for (const timer of this.#sends) clearTimeout(timer);
-      this.#sends.clear();
+      // Agreed: its sends still in their undo window would run on a closed session (another
+      // account's go on).
+      for (const timer of sends) {
+        clearTimeout(timer);
+        this.#sends.delete(timer);
+      }
     }
     this.dispatchEvent(new CustomEvent('sign-out', { detail: user, bubbles: true, composed: true }));
   }

@@ -131,6 +131,33 @@ forEachBrowser((kind) => describe(`demo mail client in ${kind} (built demo on th
     await page.browserContext().close();
   });
 
+  test("signing out one account leaves the other's send in its undo window alone: bob's sign-out asks nothing of alice's send, which stays on its way", async () => {
+    const page = await freshPage(browser);
+    await signIn(page, url, 'alice');
+    await signIn(page, url, 'bob');
+    await page.goto(`${url}/u/0/inbox`);
+    await eventually(async () => ((await threads(page))?.[0]?.threadId.startsWith('alice-') ? true : undefined), "alice's inbox at /u/0");
+    const asked: string[] = [];
+    page.on('dialog', (d) => void (asked.push(d.message()), d.accept()));
+    // A long undo window: alice's send is still in it when bob signs out.
+    await setAppProperty(page, 'undoSendMs', 600_000);
+    const subject = `Alice's send across a sign-out ${Date.now()}`;
+    await composeAndSend(page, 'carol@example.com', subject, 'Sent before bob signed out.');
+    const pendingSends = () => page.evaluate(() => (window.__e2e.find('mail-shell') as Element & { pendingSends: number }).pendingSends);
+    assert.equal(await pendingSends(), 1);
+    await clickOn(page, 'details.accounts summary', 'mail-shell');
+    await clickOn(page, 'details.accounts li:nth-child(2) a', 'mail-shell');
+    await eventually(async () => ((await pathOf(page)) === '/u/1/inbox' && (await threads(page))?.[0]?.threadId.startsWith('bob-') ? true : undefined), "bob's inbox at /u/1");
+    await clickOn(page, 'details.accounts summary', 'mail-shell');
+    await clickButton(page, 'Sign out bob');
+    await eventually(async () => ((await pathOf(page)) === '/u/0/inbox' ? true : undefined), 'the app to go to alice after bob signed out');
+    // Bob had nothing unsent: nothing to ask; alice's send is hers, and is still on its way.
+    assert.deepEqual(asked, [], 'bob was asked about a change of alice');
+    assert.equal(await pendingSends(), 1, "alice's send in its undo window was dropped by bob's sign-out");
+    assert.deepEqual(page.errors, []);
+    await page.browserContext().close();
+  });
+
   test('offline: archive, star, label and send; reload offline shows it all; back online the server has each change exactly once', async () => {
     const page = await freshPage(browser);
     await signIn(page, url, 'alice');
