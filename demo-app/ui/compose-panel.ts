@@ -69,7 +69,8 @@ export class MailCompose extends LitElement {
     // since its last save is saved now; its autosave would have saved the new draft instead.
     if (was && was.id !== this.draft?.id && this.#saved === 'saving' && this.session) {
       clearTimeout(this.#timer);
-      void this.session.sync.put('drafts', { ...was });
+      // A failure says so in the panel (the text is not lost from view: it was the last draft's).
+      this.session.sync.put('drafts', { ...was }).catch((err: unknown) => (this.#error = `The draft "${was.subject || 'New message'}" was not saved: ${(err as Error).message}`));
       this.#saved = '';
     }
   }

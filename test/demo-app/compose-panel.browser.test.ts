@@ -10,6 +10,7 @@ import { createSync, syncCollections } from '../../runtime/sync/index.js';
 import { stubUrl } from '../../testing/commands.js';
 import { mailCollections, MAIL_STORE_VERSION, syncedMailCollections } from '../../demo-app/app/mail-schema.js';
 import { waitFor } from '../runtime/sync/helpers.js';
+import { until } from '../components/helpers.js';
 import '../../demo-app/ui/compose-panel.js';
 
 const from = { name: 'Ada', email: 'ada@example.com' };
@@ -46,6 +47,26 @@ describe('demo compose panel', () => {
       let saved: MailDraft | undefined;
       await waitFor(async () => !!(saved = await store.collection<MailDraft>('drafts').get(first.id)), 'the first draft saved');
       expect(saved!.to).to.equal('bob@example.com');
+    } finally {
+      sync.close();
+      store.close();
+      await deleteStore(name);
+    }
+  });
+
+  it('a failed save of the last draft, when another is put in the panel, says so in the panel', async () => {
+    const name = `compose-${Math.random().toString(36).slice(2)}`;
+    const store = await openStore({ name, version: MAIL_STORE_VERSION, collections: { ...mailCollections, ...syncCollections } });
+    const sync = await createSync({ store, url: await stubUrl(), auth: () => undefined, collections: syncedMailCollections, events: false });
+    try {
+      const compose = await fixture<MailCompose>(html`<mail-compose .session=${{ user: 'me', store, sync, close: () => undefined }} .draft=${{ ...draftFor('new', 'me@example.com'), subject: 'Lunch' }} autosaveMs="600000"></mail-compose>`);
+      await sendKeys({ type: 'bob@example.com' });
+      // The store closed (the account signing out): the save is refused.
+      sync.close();
+      store.close();
+      compose.draft = draftFor('new', 'me@example.com');
+      await until(() => compose.shadowRoot!.querySelector('.error'), 'the error in the panel');
+      expect(compose.shadowRoot!.querySelector('.error')!.textContent).to.contain('The draft "Lunch" was not saved');
     } finally {
       sync.close();
       store.close();
