@@ -2,7 +2,8 @@
 // transaction, for every backend. Every write bumps the user's sequence number and stamps it on the
 // document, so "changes after cursor N" is one indexed range scan and a document changed twice
 // appears once, with its latest state.
-import { DEFAULT_LIMITS, MAX_NAME_LENGTH, isWellFormed, type DocumentValue, type SetElement } from '../runtime/protocol/index.js';
+import { DEFAULT_LIMITS, type DocumentValue, type SetElement } from '../runtime/protocol/index.js';
+import { nameProblem } from './names.js';
 import { StorageUnavailable, type StorageTx, type StoredDocument } from './storage/types.js';
 import { MutationRejected } from './app.js';
 import { documentTooLargeMessage, jsonBytes } from './limits.js';
@@ -250,26 +251,9 @@ const docKey = (user: string, collection: string, key: string) => JSON.stringify
 // exceeds maximum"): either was a storage error (503, and the client retried the push forever)
 // where SQLite applied it. Refused on every backend, as a final answer: the mutation is rejected.
 function checkNames(user: string, collection: string, key: string | undefined): void {
-  // The common case without allocating: every push's reads and writes come through here.
-  if (fits(user, MAX_NAME_LENGTH.user) && fits(collection, MAX_NAME_LENGTH.collection) && (key === undefined || fits(key, MAX_NAME_LENGTH.key))) return;
-  for (const [what, name] of [['user', user], ['collection', collection], ['key', key]] as const) {
-    if (name === undefined) continue;
-    const problem = name.includes('\0')
-      ? 'contains the character U+0000 (NUL), which this server cannot store'
-      : name.length > MAX_NAME_LENGTH[what]
-        ? `is ${name.length} characters long; the most this server stores is ${MAX_NAME_LENGTH[what]}`
-        : !isWellFormed(name)
-          ? 'has a lone UTF-16 surrogate (not well-formed Unicode), which storage would turn into U+FFFD'
-          : undefined;
-    if (problem) {
-      const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
-      throw new MutationRejected('invalid-key', `The ${what} name ${shown} ${problem}. Check names a handler takes from a mutation's args before passing them to ctx.docs or ctx.forUser().`);
-    }
-  }
-}
-
-function fits(name: string, max: number): boolean {
-  return name.length <= max && !name.includes('\0') && isWellFormed(name);
+  // The common case allocates nothing: every push's reads and writes come through here.
+  const problem = nameProblem('user', user) ?? nameProblem('collection', collection) ?? (key === undefined ? undefined : nameProblem('key', key));
+  if (problem) throw new MutationRejected('invalid-key', `${problem} Check names a handler takes from a mutation's args before passing them to ctx.docs or ctx.forUser().`);
 }
 
 function without(list: SetElement[], remove: ReadonlySet<SetElement>): SetElement[] {

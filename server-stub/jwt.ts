@@ -1,7 +1,8 @@
 // Bring your own identity: bearer tokens that are JWTs issued by the app's identity provider,
 // verified with `jose` — an HS256 shared secret, or RS256/ES256 keys fetched from a JWKS URL.
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { MAX_NAME_LENGTH, isWellFormed } from '../runtime/protocol/index.js';
+import { MAX_NAME_LENGTH } from '../runtime/protocol/index.js';
+import { nameProblem } from './names.js';
 import { HttpError } from './http.js';
 
 /** How to verify app-issued JWTs. Exactly one of `secret` or `jwksUrl`. */
@@ -83,7 +84,7 @@ export class JwtVerifier {
     }
     // The storage keeps users as UTF-8 text: a lone surrogate becomes U+FFFD (two such subs would
     // share one user's data) and PostgreSQL cannot hold U+0000 at all (every request a 503).
-    if (typeof sub !== 'string' || sub === '' || sub.length > MAX_NAME_LENGTH.user || !isWellFormed(sub) || sub.includes('\0')) {
+    if (typeof sub !== 'string' || sub === '' || nameProblem('user', sub)) {
       throw new HttpError('unauthorized', `The token's 'sub' claim (the user) must be a string of 1 to ${MAX_NAME_LENGTH.user} characters of well-formed Unicode without U+0000. Have the identity provider issue such user ids.`, UNAUTHORIZED);
     }
     // Taken until exp plus the tolerance: an event stream ended at exp would reconnect and be taken.
