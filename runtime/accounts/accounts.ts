@@ -1,7 +1,7 @@
 // Several signed-in accounts side by side, as gmail's /u/0 and /u/1: each with its own store and
 // sync, opened once on first use, and sign-out wiping only that account's data. The accounts are
 // outpost/session's: the same records, mirrored into its database after every change.
-import { writeSessions, type SessionToken } from '../session/session-store.js';
+import { tokenSource, writeSessions, type SessionToken } from '../session/session-store.js';
 import { clearSnapshots } from '../snapshot/snapshot.js';
 import { accountStoreName, deleteStore, type Store } from '../store/index.js';
 
@@ -129,15 +129,10 @@ export class Accounts<S extends AccountSession> extends EventTarget {
    * engine paused at `auth-required` (a token the server revoked) resumes with the new one.
    */
   token(user: string): SessionToken {
-    const read = () => this.list().find((a) => a.user === user)?.token;
-    return Object.assign(read, {
-      subscribe: (onChange: () => void) => {
-        let last = read();
-        const listener = () => last !== (last = read()) && onChange();
-        this.addEventListener('change', listener);
-        return () => this.removeEventListener('change', listener);
-      },
-    });
+    return tokenSource(
+      () => this.list().find((a) => a.user === user)?.token,
+      (listener) => (this.addEventListener('change', listener), () => this.removeEventListener('change', listener)),
+    );
   }
 
   /** Adds an account, or refreshes the token of one already signed in (an open sync uses it at once); returns its index. */

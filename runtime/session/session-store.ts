@@ -25,6 +25,20 @@ export interface SessionToken {
   subscribe(onChange: () => void): () => void;
 }
 
+/**
+ * @internal `read` as a {@link SessionToken} whose `subscribe` calls back when what `read` gives
+ * changes; `listen` registers a callback for every change of the accounts (and returns its undo).
+ * An engine paused at `auth-required` tries again when its account signs in again.
+ */
+export function tokenSource(read: () => string | undefined, listen: (listener: () => void) => () => void): SessionToken {
+  return Object.assign(read, {
+    subscribe(onChange: () => void) {
+      let last = read();
+      return listen(() => last !== (last = read()) && onChange());
+    },
+  });
+}
+
 /** Options for {@link SessionStore.signIn}. */
 export interface SignInOptions {
   /**
@@ -140,19 +154,8 @@ export async function openSessionStore(app: string): Promise<SessionStore> {
   };
   // Writes here and in other tabs: the first run repeats the read above and changes nothing.
   const stop = db.observe([COLLECTION], () => readAll(db), update);
-  /**
-   * `read` as a token source that says when its token changes (TokenSource.subscribe): an engine
-   * paused at `auth-required` tries again when its account signs in again, here or in another tab.
-   */
-  const changing = (read: () => string | undefined): SessionToken =>
-    Object.assign(read, {
-      subscribe(onChange: () => void) {
-        let last = read();
-        const listener = () => last !== (last = read()) && onChange();
-        listeners.add(listener);
-        return () => void listeners.delete(listener);
-      },
-    });
+  const changing = (read: () => string | undefined) =>
+    tokenSource(read, (listener) => (listeners.add(listener), () => void listeners.delete(listener)));
   return {
     get current() {
       return accounts[0];
