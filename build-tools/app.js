@@ -135,6 +135,20 @@ function defaultVersion(root) {
 }
 
 /**
+ * @typedef {{ root: string, entry: string, html: string, publicDir: string, outDir: string, serviceWorker: string | null }} InputPaths
+ */
+
+/**
+ * The build's inputs and output folder with their defaults, once for the checks and the build
+ * (as appBuildOptions' own signature spells them for its other callers).
+ * @param {AppBuildOptions} options
+ * @returns {InputPaths}
+ */
+function inputPaths({ root = process.cwd(), entry = 'src/main.ts', html = 'index.html', publicDir = 'public', outDir = 'dist', serviceWorker = 'src/sw.ts' }) {
+  return { root, entry, html, publicDir, outDir, serviceWorker };
+}
+
+/**
  * Whether the public folder is the output folder and holds an earlier build's output, not public
  * files: content-hashed outputs in its assets/ (a public file named like them is refused, see
  * checkPublicFiles). `outDir: 'public'` for an app with no public files, after its first build.
@@ -153,9 +167,9 @@ function publicIsOutput(out, publicDir) {
  * entry, the HTML template, the public files, the worker's entry; `outDir: 'src'`).
  *
  * @param {string} out The output folder, absolute.
- * @param {AppBuildOptions} options
+ * @param {InputPaths} paths
  */
-function checkOutDir(out, { root = process.cwd(), entry = 'src/main.ts', html = 'index.html', publicDir = 'public', serviceWorker = 'src/sw.ts' }) {
+function checkOutDir(out, { root, entry, html, publicDir, serviceWorker }) {
   /** @type {(path: string) => boolean} `path` is `out` or inside it. */
   const within = (path) => {
     const rel = relative(out, path);
@@ -178,9 +192,9 @@ function checkOutDir(out, { root = process.cwd(), entry = 'src/main.ts', html = 
  * Throws, before the output folder is emptied, when an input file is missing, naming it and the
  * option that sets it (esbuild's "Could not resolve" and a bare ENOENT named neither).
  *
- * @param {AppBuildOptions} options
+ * @param {InputPaths} paths
  */
-function checkInputs({ root = process.cwd(), entry = 'src/main.ts', html = 'index.html', serviceWorker = 'src/sw.ts' }) {
+function checkInputs({ root, entry, html, serviceWorker }) {
   const inputs = [
     { what: 'the entry', path: entry, fix: "Create it, or set entry in outpost.config.js to the page's main module" },
     { what: 'the HTML template', path: html, fix: `Create it with <script type="module" src="${ENTRY_PLACEHOLDER}"></script> where the app's script goes, or set html in outpost.config.js` },
@@ -197,9 +211,9 @@ function checkInputs({ root = process.cwd(), entry = 'src/main.ts', html = 'inde
  * (`public/assets/NotoSans-SEMIBOLD.woff2` is copied to `assets/`, named like them): precached with
  * no revision and served immutable, its edits would never reach the users who had it.
  *
- * @param {AppBuildOptions} options
+ * @param {InputPaths} paths
  */
-function checkPublicFiles({ root = process.cwd(), publicDir = 'public', outDir = 'dist' }) {
+function checkPublicFiles({ root, publicDir, outDir }) {
   const assets = resolve(root, publicDir, 'assets');
   if (!existsSync(assets) || publicIsOutput(resolve(root, outDir), resolve(root, publicDir))) return;
   const lookalikes = readdirSync(assets).filter((name) => HASHED_OUTPUT.test(`assets/${name}`));
@@ -221,12 +235,14 @@ function checkPublicFiles({ root = process.cwd(), publicDir = 'public', outDir =
  * await buildApp({ entry: 'src/main.ts', serviceWorker: 'src/sw.ts', manifest: { name: 'To-do', … } });
  */
 export async function buildApp(options = {}) {
-  const { root = process.cwd(), outDir = 'dist', serviceWorker = 'src/sw.ts', manifest, dev = false, define = {}, conditions = [], maxFileBytes } = options;
+  const paths = inputPaths(options);
+  const { root, outDir, serviceWorker } = paths;
+  const { manifest, dev = false, define = {}, conditions = [], maxFileBytes } = options;
   const out = resolve(root, outDir);
   const base = normalizeBase(options.base);
-  checkOutDir(out, options);
-  checkInputs(options);
-  checkPublicFiles(options);
+  checkOutDir(out, paths);
+  checkInputs(paths);
+  checkPublicFiles(paths);
   // Emptied first: stale hashed chunks would otherwise be precached forever.
   rmSync(out, { recursive: true, force: true });
   await build(appBuildOptions({ ...options, root, outDir, base }));
