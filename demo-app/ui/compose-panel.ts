@@ -68,9 +68,8 @@ export class MailCompose extends LitElement {
     // Another draft in the panel (Compose pressed again, a reply): what was typed in the last one
     // since its last save is saved now; its autosave would have saved the new draft instead.
     if (was && was.id !== this.draft?.id && this.#saved === 'saving' && this.session) {
-      clearTimeout(this.#timer);
       // A failure says so in the panel (the text is not lost from view: it was the last draft's).
-      this.session.sync.put('drafts', { ...was }).catch((err: unknown) => (this.#error = `The draft "${was.subject || 'New message'}" was not saved: ${(err as Error).message}`));
+      this.#put(this.session, was).catch((err: unknown) => (this.#error = `The draft "${was.subject || 'New message'}" was not saved: ${(err as Error).message}`));
       this.#saved = '';
     }
   }
@@ -99,10 +98,15 @@ export class MailCompose extends LitElement {
 
   /** Saves the draft now (autosave calls this after a pause in typing). */
   async save(): Promise<void> {
-    clearTimeout(this.#timer);
     if (!this.session || !this.draft) return;
-    await this.session.sync.put('drafts', { ...this.draft });
+    await this.#put(this.session, this.draft);
     this.#saved = 'saved';
+  }
+
+  /** Writes `draft` to the synced drafts, ending the autosave wait. */
+  #put(session: MailSession, draft: MailDraft) {
+    clearTimeout(this.#timer);
+    return session.sync.put('drafts', { ...draft });
   }
 
   /** Saves what was typed since the last save, if anything (into the session it was given). */
