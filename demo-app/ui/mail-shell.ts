@@ -321,24 +321,27 @@ export class MailShell extends LitElement {
   /**
    * Signs the account out (fires `sign-out`), which deletes its data on this device. What the
    * server does not have yet (offline work, a send in its undo window) would go with it: the person
-   * is asked first, and nothing is deleted unless they agree.
+   * is asked first, and nothing is deleted unless they agree. Where how much is not known (the
+   * store still opening on a cold start, or the count failing), they are asked too.
    */
   async signOut(): Promise<void> {
     const user = this.user;
     const session = this.session;
-    if (session) {
-      // Online, what is queued goes out first (a cycle ends, sent or not: an unreachable server fails it).
-      if (navigator.onLine) await session.sync.syncNow().catch(() => undefined);
-      const sends = [...this.#sends].filter(([, from]) => from === user).map(([timer]) => timer);
-      const unsent = (await unsentCount(session).catch(() => 0)) + sends.length;
-      const ask = `${unsent} change${unsent === 1 ? '' : 's'} of ${user} (sent messages, archives, labels…) have not reached the server yet: you are offline or it cannot be reached. Signing out deletes them from this device for good.\n\nSign out anyway? Cancel keeps them; they go out when you are back online.`;
-      if (unsent && !confirm(ask)) return;
-      // Agreed: its sends still in their undo window would run on a closed session (another
-      // account's go on).
-      for (const timer of sends) {
-        clearTimeout(timer);
-        this.#sends.delete(timer);
-      }
+    // Online, what is queued goes out first (a cycle ends, sent or not: an unreachable server fails it).
+    if (session && navigator.onLine) await session.sync.syncNow().catch(() => undefined);
+    const sends = [...this.#sends].filter(([, from]) => from === user).map(([timer]) => timer);
+    let unknown = session ? '' : 'its mail on this device is still opening';
+    const queued = session ? await unsentCount(session).catch((error: unknown) => ((unknown = `they could not be counted: ${(error as Error)?.message ?? error}`), 0)) : 0;
+    const unsent = queued + sends.length;
+    const lost = unknown
+      ? `Whether ${user} has changes (sent messages, archives, labels…) that have not reached the server yet is not known: ${unknown}. Signing out deletes any from this device for good.`
+      : `${unsent} change${unsent === 1 ? '' : 's'} of ${user} (sent messages, archives, labels…) have not reached the server yet: you are offline or it cannot be reached. Signing out deletes them from this device for good.`;
+    if ((unsent || unknown) && !confirm(`${lost}\n\nSign out anyway? Cancel keeps them; they go out when you are back online.`)) return;
+    // Agreed: its sends still in their undo window would run on a closed session (another
+    // account's go on).
+    for (const timer of sends) {
+      clearTimeout(timer);
+      this.#sends.delete(timer);
     }
     this.dispatchEvent(new CustomEvent('sign-out', { detail: user, bubbles: true, composed: true }));
   }
