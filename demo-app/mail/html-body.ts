@@ -11,7 +11,15 @@ export interface SanitizedEmail {
   blockedImages: number;
 }
 
-const REMOTE = /^(https?:)?\/\//i;
+/**
+ * Whether an image source loads from the network: anything but a `data:` URL. Read as the URL
+ * parser reads it (tabs and newlines dropped, spaces trimmed), which also takes `https:\\host`,
+ * `http:/host` and relative paths (the frame's base is the app's page) for network loads.
+ */
+const isRemote = (src: string): boolean => {
+  const url = src.replace(/[\t\n\r]/g, '').replace(/^[\0- ]+|[\0- ]+$/g, '');
+  return url !== '' && !/^data:/i.test(url);
+};
 
 /**
  * Sanitises an email's HTML body: no scripts, event handlers, forms, frames or styles that load
@@ -28,7 +36,7 @@ export function sanitizeEmailHtml(dirty: string, options: { showImages?: boolean
     }
     if (node.tagName === 'IMG') {
       const src = node.getAttribute('src') ?? '';
-      if (REMOTE.test(src) && !options.showImages) {
+      if (isRemote(src) && !options.showImages) {
         node.removeAttribute('src');
         node.removeAttribute('srcset');
         node.setAttribute('data-blocked-src', src);
@@ -50,7 +58,7 @@ export function sanitizeEmailHtml(dirty: string, options: { showImages?: boolean
  */
 export function isolatedEmailDocument(safeHtml: string, options: { showImages?: boolean } = {}): string {
   const img = options.showImages ? 'img-src data: https: http:' : 'img-src data:';
-  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; ${img}; style-src 'unsafe-inline'; font-src 'none'"><base target="_blank"><style>body{font:14px/1.5 system-ui,sans-serif;margin:0;color:#202124;word-wrap:break-word}img{max-width:100%}</style></head><body>${safeHtml}</body></html>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="x-dns-prefetch-control" content="off"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; ${img}; style-src 'unsafe-inline'; font-src 'none'"><base target="_blank"><style>body{font:14px/1.5 system-ui,sans-serif;margin:0;color:#202124;word-wrap:break-word}img{max-width:100%}</style></head><body>${safeHtml}</body></html>`;
 }
 
 /** The `sandbox` attribute for the email iframe: links may open new tabs; nothing may run. */

@@ -77,6 +77,20 @@ describe('HTML email bodies', () => {
     expect(shown.html).to.contain('https://tracker.example.com/p.gif');
   });
 
+  it('holds back every image the browser would fetch, however its URL is spelled (backslashes, one slash, tabs, spaces, relative), and keeps data: images', () => {
+    const sources = ['https:\\\\tracker.example.com/a.gif', 'HTTP:/tracker.example.com/b.gif', ' \thttps://tracker.example.com/c.gif', 'ht\ntps://tracker.example.com/d.gif', '//tracker.example.com/e.gif', 'f.gif'];
+    const blocked = sanitizeEmailHtml(sources.map((s) => `<img src="${s}">`).join('') + '<img src=" data:image/gif;base64,R0lGODlhAQABAAAAACw=">');
+    const imgs = [...new DOMParser().parseFromString(blocked.html, 'text/html').querySelectorAll('img')];
+    expect(blocked.blockedImages).to.equal(sources.length);
+    expect(imgs.slice(0, -1).map((i) => i.getAttribute('src'))).to.deep.equal(sources.map(() => null));
+    expect(imgs.at(-1)!.getAttribute('src')).to.match(/data:/);
+  });
+
+  it("the mail's document turns the browser's DNS prefetching of its links off", () => {
+    const doc = new DOMParser().parseFromString(isolatedEmailDocument('<a href="https://tracker.example.com/">x</a>'), 'text/html');
+    expect(doc.querySelector('meta[http-equiv="x-dns-prefetch-control" i]')?.getAttribute('content')).to.equal('off');
+  });
+
   it('"Show images" for one message does not show another\'s: the element given a new message holds its images back again', async () => {
     const from = { name: 'Shop', email: 'news@shop.example' };
     const mail = (id: string, src: string): MailMessage => ({ id, threadId: 't1', from, to: [from], cc: [], subject: id, snippet: '', text: '', html: `<p>${id}</p><img src="${src}">`, date: 1_700_000_000_000, labels: ['INBOX'], attachments: [] });
