@@ -30,3 +30,12 @@ export function longDate(ms: number): string {
 export function newId(prefix: string): string {
   return `${prefix}-${crypto.randomUUID()}`;
 }
+
+/**
+ * A label's colour as it may go into a `style` attribute: a hex colour or a colour keyword, else
+ * '' (none). Labels are synced data: a colour such as `red;background:url(…)` would otherwise add
+ * declarations to the attribute, loading what it names.
+ */
+export function cssColor(color: unknown): string {
+  return typeof color == 'string' && /^(#[0-9a-f]{3,8}|[a-z]{3,30})$/i.test(color) ? color : '';
+}

@@ -5,6 +5,7 @@ import { ACTIONS, moveTo } from '../app/actions.js';
 import { createLabel, deleteLabel, updateLabel, LABEL_COLORS } from '../app/labels.js';
 import { mailPath, type Mailbox } from '../app/routes.js';
 import type { MailShell } from './mail-shell.js';
+import { cssColor } from './format.js';
 
 const BOXES: Array<{ id: 'inbox' | 'starred' | 'sent' | 'drafts' | 'all' | 'trash'; name: string }> = [
   { id: 'inbox', name: 'Inbox' },
@@ -21,7 +22,7 @@ const same = (a: Mailbox, b: Mailbox) => JSON.stringify(a) === JSON.stringify(b)
 export function renderNav(shell: MailShell) {
   const link = (box: Mailbox, name: string, color?: string) =>
     html`<li><a href=${mailPath(shell.account, box)} aria-current=${same(box, shell.mailbox) ? 'page' : 'false'}>
-      ${color ? html`<span class="dot" style="background:${color}"></span>` : ''}${name}</a></li>`;
+      ${color ? html`<span class="dot" style="background:${cssColor(color)}"></span>` : ''}${name}</a></li>`;
   const onCreate = async (e: SubmitEvent) => {
     e.preventDefault();
     const input = (e.target as HTMLFormElement).elements.namedItem('label') as HTMLInputElement;

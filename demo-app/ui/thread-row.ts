@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { MailLabel } from '../model.js';
 import type { ThreadSummary } from '../mail/threads.js';
-import { shortDate } from './format.js';
+import { cssColor, shortDate } from './format.js';
 import { paperclip } from './icons.js';
 
 /**
@@ -61,7 +61,7 @@ export class MailThreadRow extends LitElement {
       <span class="senders">${t.unread ? html`<span class="sr">Unread, </span>` : nothing}${t.senders.join(', ')}${t.messageIds.length > 1 ? html` <span class="count">${t.messageIds.length}</span>` : nothing}</span>
       <span class="text">
         ${this.pending ? html`<span class="badge" title="Not on the server yet">${this.pending === 'send' ? 'Queued' : 'Syncing'}</span>` : nothing}
-        ${this.chips.map((l) => html`<span class="chip" style="--chip:${l.color}">${l.name}</span>`)}
+        ${this.chips.map((l) => html`<span class="chip" style="--chip:${cssColor(l.color)}">${l.name}</span>`)}
         <span class="subject">${t.subject || '(no subject)'}</span>
         <span class="snippet"> — ${t.snippet}</span>
       </span>

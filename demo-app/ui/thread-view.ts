@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { MailLabel, MailMessage } from '../model.js';
 import type { MailSession, StoredMessage } from '../app/mail-store.js';
 import { relabel } from '../app/actions.js';
-import { longDate } from './format.js';
+import { cssColor, longDate } from './format.js';
 import './message-body.js';
 
 /** What "reply", "reply all" and "forward" ask the compose panel for. */
@@ -125,7 +125,7 @@ export class MailThreadView extends LitElement {
     // The heading is there from the first render, before the messages are read: the router moves
     // focus to it after the navigation, and it keeps focus when the subject fills it in.
     return html`
-      <h1>${messages?.length ? html`${messages[0].subject || '(no subject)'} ${labels.map((l) => html`<span class="chip" style="--chip:${l.color}">${l.name}</span>`)}` : 'Conversation'}</h1>
+      <h1>${messages?.length ? html`${messages[0].subject || '(no subject)'} ${labels.map((l) => html`<span class="chip" style="--chip:${cssColor(l.color)}">${l.name}</span>`)}` : 'Conversation'}</h1>
       ${this.#error
         ? html`<p role="alert">${this.#error}</p>`
         : !messages

@@ -37,3 +37,17 @@ describe('demo attachment mark', () => {
     expect(drawn(item!.querySelector('svg')), 'the paperclip drawn as SVG').to.be.greaterThan(8);
   });
 });
+
+describe('demo label colours', () => {
+  it("a synced label's colour that is not a colour (more CSS declarations) is left out of the chip's style, so nothing it names loads", async () => {
+    const chips = [
+      { id: 'l1', name: 'Evil', color: 'red;background-image:url(https://tracker.example.com/x.gif)' },
+      { id: 'l2', name: 'Work', color: '#1a73e8' },
+    ];
+    const row = await fixture<MailThreadRow>(html`<mail-thread-row .thread=${thread(false)} .chips=${chips}></mail-thread-row>`);
+    const [evil, work] = row.shadowRoot!.querySelectorAll<HTMLElement>('.chip');
+    expect(evil.style.backgroundImage).to.equal('');
+    expect(evil.getAttribute('style')).to.not.contain('url(');
+    expect(work.style.getPropertyValue('--chip').trim()).to.equal('#1a73e8');
+  });
+});
