@@ -71,8 +71,9 @@ export class MailShell extends LitElement {
   #lastUndo: (() => Promise<void>) | undefined;
   // The writes of the last action, settled or not: a star toggled again waits for them.
   #writes: Promise<unknown> = Promise.resolve();
-  // Actions taken on the last visit's rows, painted before the store opens, wait here for it.
-  readonly #waiting: Array<(session: MailSession) => void> = [];
+  // Actions taken on the last visit's rows, painted before the store opens, wait here for it: each
+  // for the session of the account whose rows it acted on (another account may open first).
+  readonly #waiting: Array<{ user: string; run: (session: MailSession) => void }> = [];
   #stops: Array<() => void> = [];
   // Sends waiting for their undo window to end, each with the account it goes from (a send goes on
   // after a switch to another account; signing that other account out must leave it alone).
@@ -124,7 +125,10 @@ export class MailShell extends LitElement {
     this.#stops.splice(1).forEach((f) => f());
     const session = this.session;
     if (!session) return;
-    for (const run of this.#waiting.splice(0)) run(session);
+    for (const waiter of this.#waiting.splice(0)) {
+      if (waiter.user === session.user) waiter.run(session);
+      else this.#waiting.push(waiter);
+    }
     const onAuth = () => (this.authLost = true);
     session.sync.addEventListener('auth-required', onAuth);
     this.authLost = false;
@@ -198,6 +202,7 @@ export class MailShell extends LitElement {
   async act(run: MailAction, leaveThread = false, ids = this.targets(), messages = this.#held(ids)): Promise<void> {
     if (!ids.length) return;
     const session = this.session;
+    const user = this.user;
     // The list shows the change now (rows it takes out of the mailbox leave, the others show their
     // new labels); the write commits after (a bulk archive of 500 conversations takes most of a
     // second to write).
@@ -213,6 +218,12 @@ export class MailShell extends LitElement {
     const undoPending = async () => (await pending).undo?.();
     this.#lastUndo = undoPending;
     const result = await pending;
+    // Another account shown meanwhile: its view stays, and the toast offers no Undo (this.undo()
+    // undoes that account's last action); z no longer reaches this one (willUpdate).
+    if (this.user !== user) {
+      this.toasts.show({ message: `${user}: ${result.message}`, replace: true });
+      return;
+    }
     if (leaveThread && this.threadId) this.go(mailPath(this.account, this.mailbox));
     const undo = result.undo;
     if (this.#lastUndo === undoPending) this.#lastUndo = undo;
@@ -227,10 +238,11 @@ export class MailShell extends LitElement {
   /**
    * The session once the store is open. A cold start paints the last visit's rows first, and a
    * person may act on them (an archive, a star) before it opens: ~0.1 s on a cold start, seconds
-   * while another tab writes a first sync. Such an action waits rather than being dropped.
+   * while another tab writes a first sync. Such an action waits rather than being dropped, for the
+   * session of the account shown when it was taken, not whichever opens next (a switch meanwhile).
    */
-  #whenOpen(): Promise<MailSession> {
-    return new Promise((resolve) => this.#waiting.push(resolve));
+  #whenOpen(user = this.user): Promise<MailSession> {
+    return new Promise((run) => this.#waiting.push({ user, run }));
   }
 
   /** Reverses the last undoable action (z, or the toast's Undo). */
@@ -246,7 +258,9 @@ export class MailShell extends LitElement {
     if (!ids.length) return;
     // The targets are read before the first await: the focus may move on while the store answers.
     const listed = this.threadId ? undefined : this.list?.threads?.filter((t) => ids.includes(t.threadId));
-    let messages = this.#held(ids) ?? (await threadMessages(this.session ?? (await this.#whenOpen()), ids));
+    const user = this.user;
+    const sessionOf = async () => (this.session?.user === user ? this.session : this.#whenOpen(user));
+    let messages = this.#held(ids) ?? (await threadMessages(await sessionOf(), ids));
     // What the person sees decides: a row shows the star of its mailbox's messages, so a row with
     // an unstarred inbox message and a starred sent one looks unstarred and its click stars.
     const starred = listed?.length ? listed.some((t) => t.starred) : messages.some((m) => m.labels.includes('STARRED'));
@@ -255,8 +269,10 @@ export class MailShell extends LitElement {
     // The messages after the actions under way decide then.
     if (!messages.some((m) => m.labels.includes('STARRED') === starred)) {
       await this.#writes;
-      messages = await threadMessages(this.session ?? (await this.#whenOpen()), ids);
+      messages = await threadMessages(await sessionOf(), ids);
     }
+    // Another account shown meanwhile: the star was for the rows of the one before.
+    if (this.user !== user) return;
     // The action reuses these messages (one read of the conversations per star at most).
     await this.act(starred ? ACTIONS.unstar : ACTIONS.star, false, ids, messages);
   }
