@@ -48,6 +48,9 @@ export async function upgrade(
   for (const [name, collection] of Object.entries(schema.collections)) {
     const existed = existing.has(name);
     const store = tx.objectStore(name);
+    // IndexedDB keeps an object store's key path for good: reads and writes by the new one would
+    // miss every record (a put keyed by the old field, its result and gets by the new).
+    if (!same(collection.keyPath, store.keyPath)) throw new lib.StoreError('invalid-schema', `Collection '${name}' is stored by key path '${store.keyPath}', and the schema now says '${collection.keyPath}': a collection's key path cannot change. Keep '${store.keyPath}', or declare a new collection with the new key path and copy the records into it in a migration.`, { collection: name });
     const wanted = indexesOf(collection);
     let backfill = false;
     for (const have of [...store.indexNames]) {

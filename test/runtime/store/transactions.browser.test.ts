@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { deleteStore, openStore, StoreError, type Store } from '../../../runtime/store/index.js';
-import { mail, mailSchema, openMail, uniqueName, type Mail } from './helpers.js';
+import { mail, mailSchema, openMail, uniqueName, withRawDb, type Mail } from './helpers.js';
 
 async function rejection(p: Promise<unknown>): Promise<StoreError> {
   try {
@@ -116,6 +116,23 @@ describe('store transactions, migrations and errors', () => {
       grown.close();
     }
     store = await openMail(name);
+  });
+
+  it('an upgrade that changes a collection\'s key path is refused with invalid-schema and leaves the database as it was', async () => {
+    await store.collection<Mail>('messages').bulkPut([mail(1), mail(2)]);
+    store.close();
+    const rekeyed = mailSchema(name, 2);
+    rekeyed.collections.threads.indexes = { byDate: 'date' };
+    rekeyed.collections.messages = { ...rekeyed.collections.messages, keyPath: 'subject' };
+    const err = await rejection(openStore(rekeyed));
+    expect(err).to.be.instanceOf(StoreError);
+    expect(err.code).to.equal('invalid-schema');
+    expect(err.collection).to.equal('messages');
+    expect(err.message).to.contain("key path 'id'").and.contain("'subject'").and.contain('migration');
+    // Nothing of the upgrade was kept: still version 1, its records and indexes as they were.
+    store = await openMail(name);
+    expect((await store.collection<Mail>('messages').query({ index: 'byDate' })).map((m) => m.id)).to.deep.equal(['m0001', 'm0002']);
+    expect(await withRawDb(name, async (db) => [db.version, [...db.transaction('threads').objectStore('threads').indexNames]])).to.deep.equal([1001, []]);
   });
 
   it('a range whose bounds are reversed is refused with a StoreError saying how to order them', async () => {
