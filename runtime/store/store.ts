@@ -133,7 +133,8 @@ export class Store extends EventTarget {
           clearTimeout(timer);
           if (gaveUp || this.#closed) {
             db.close();
-            return;
+            // Closed while it reopened: the operations waiting for it hear so instead of hanging.
+            return void failure('connection-closed', schema.name).then(reject);
           }
           this.#db = db;
           resolve(db);

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { deleteStore, openStore, StoreError, type Store } from '../../../runtime/store/index.js';
 import { mail, mailSchema, openMail, uniqueName, waitFor, type Mail } from './helpers.js';
+import { CONDITION_TIMEOUT_MS } from '../../timeouts.js';
 
 describe('live queries and several connections (tabs)', () => {
   let name: string;
@@ -115,6 +116,21 @@ describe('live queries and several connections (tabs)', () => {
     // Simulate the browser dropping the connection by closing the idb handle underneath.
     (await store.connect()).close();
     expect(await store.collection('messages').get('m0001')).to.deep.equal(mail(1));
+  });
+
+  it('an operation reopening the connection when the store is closed fails with connection-closed instead of hanging', async () => {
+    const store = await open();
+    await store.collection<Mail>('messages').put(mail(1));
+    // Its connection ended (a freeze): the next operation reopens it, and the app closes the store meanwhile.
+    document.dispatchEvent(new Event('freeze'));
+    const read = store.collection('messages').get('m0001');
+    store.close();
+    const err = await Promise.race([
+      read.then(() => 'resolved', (e: unknown) => e),
+      new Promise((resolve) => setTimeout(resolve, CONDITION_TIMEOUT_MS, 'still pending')),
+    ]);
+    expect(err).to.be.instanceOf(StoreError);
+    expect((err as StoreError).code).to.equal('connection-closed');
   });
 });
 
