@@ -118,12 +118,7 @@ export class Store extends EventTarget {
           }, this.#options.blockedTimeoutMs ?? 5000);
         },
         // Another tab wants a newer version: step aside so it never hangs, and tell the app.
-        blocking: () => {
-          this.#db?.close();
-          this.#db = undefined;
-          this.#outdated = true;
-          this.dispatchEvent(new Event('store-outdated'));
-        },
+        blocking: () => this.#outdate(),
         // The browser closed the connection (e.g. storage cleared): the next operation reopens.
         terminated: () => {
           this.#db = undefined;
@@ -141,10 +136,23 @@ export class Store extends EventTarget {
         },
         (err: unknown) => {
           clearTimeout(timer);
+          // A newer version upgraded the database while this tab held no connection (its tab
+          // frozen, or the browser closed it): outdated all the same, and told so.
+          if ((err as Error).name === 'VersionError') {
+            this.#outdate();
+            err = ['connection-closed/outdated', schema.name];
+          }
           void toStoreError(err).then(reject);
         },
       );
     });
+  }
+
+  #outdate(): void {
+    this.#db?.close();
+    this.#db = undefined;
+    this.#outdated = true;
+    this.dispatchEvent(new Event('store-outdated'));
   }
 
   #assertCollection(name: string): void {

@@ -97,6 +97,28 @@ describe('live queries and several connections (tabs)', () => {
     expect(err!.message).to.contain('Reload');
   });
 
+  it('a tab that held no connection while another upgraded (frozen) gets store-outdated and connection-closed, not a raw VersionError', async () => {
+    const oldTab = await open(1);
+    let outdated = 0;
+    oldTab.addEventListener('store-outdated', () => outdated++);
+    await oldTab.collection<Mail>('messages').put(mail(1));
+    // As Chromium freezing a background tab: the store closes its connection, so the upgrade
+    // below never sends it a versionchange.
+    document.dispatchEvent(new Event('freeze'));
+    const newTab = await open(2);
+    expect(await newTab.collection('messages').get('m0001')).to.deep.equal(mail(1));
+    // Thawed, its next operation reopens at its own, older version.
+    const err = await oldTab.collection('messages').get('m0001').then(() => undefined, (e: unknown) => e);
+    expect(err).to.be.instanceOf(StoreError);
+    expect((err as StoreError).code).to.equal('connection-closed');
+    expect((err as StoreError).message).to.contain('Reload');
+    expect(outdated).to.equal(1);
+    // A tab started with the older code after the upgrade is refused the same way.
+    const late = await open(1).then(() => undefined, (e: unknown) => e);
+    expect(late).to.be.instanceOf(StoreError);
+    expect((late as StoreError).code).to.equal('connection-closed');
+  });
+
   it('an upgrade blocked by a connection that will not close fails with version-blocked instead of hanging', async () => {
     // A raw connection that ignores versionchange, like a tab running foreign code.
     await (await open(1)).close();
