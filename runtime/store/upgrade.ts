@@ -113,5 +113,27 @@ export async function upgrade(
     .map(Number)
     .filter((v) => v > oldVersion && v <= newVersion)
     .sort((a, b) => a - b);
-  for (const v of steps) await schema.migrations![v](tx);
+  for (const v of steps) {
+    await alive(tx, schema.migrations![v](tx)).catch((err: unknown) => {
+      if ((err as Error)?.name !== 'TransactionInactiveError') throw err;
+      throw new lib.StoreError('aborted', `Store '${schema.name}': migration ${v} made a request after awaiting something else (a fetch, a timer, crypto.subtle), when IndexedDB takes none (only while one of the transaction's requests calls back), so nothing of the upgrade was kept. Do that work before openStore(), or await only requests of tx in a migration.`, { cause: err });
+    });
+  }
+}
+
+/**
+ * `work`'s outcome, with a request kept pending on `tx` until it settles: IndexedDB commits a
+ * transaction that has none, so a migration awaiting anything else had the upgrade committed half
+ * way (the version raised, the rest of the migration failing unseen, openStore resolved). Kept
+ * open, the request it makes after is refused and the whole upgrade aborted. A read of a key no
+ * record has (`[]`) costs little.
+ */
+async function alive<R>(tx: IDBPTransaction<unknown, string[], 'versionchange'>, work: R): Promise<Awaited<R>> {
+  let settled = false;
+  const done = Promise.resolve(work).finally(() => (settled = true));
+  const keep = async () => {
+    // Named again each time: a migration may delete an object store.
+    for (let name; !settled && (name = tx.objectStoreNames[0]) !== undefined; ) await tx.objectStore(name).get([]);
+  };
+  return (await Promise.all([done, keep()]))[0];
 }

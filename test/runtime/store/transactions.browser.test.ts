@@ -135,6 +135,28 @@ describe('store transactions, migrations and errors', () => {
     expect(await withRawDb(name, async (db) => [db.version, [...db.transaction('threads').objectStore('threads').indexNames]])).to.deep.equal([1001, []]);
   });
 
+  it('a migration that makes a request after awaiting something else fails with aborted and leaves the database as it was', async () => {
+    await store.collection<Mail>('messages').put(mail(1));
+    store.close();
+    const v2 = mailSchema(name, 2);
+    v2.migrations = {
+      2: async (tx) => {
+        await tx.objectStore('threads').put({ id: 't1' });
+        // Another task, as a fetch or crypto.subtle: IndexedDB had committed the upgrade meanwhile.
+        await new Promise((resolve) => setTimeout(resolve));
+        await tx.objectStore('threads').put({ id: 't2' });
+      },
+    };
+    const err = await rejection(openStore(v2));
+    expect(err).to.be.instanceOf(StoreError);
+    expect(err.code).to.equal('aborted');
+    expect(err.message).to.contain('migration 2').and.contain('before openStore()');
+    // Still version 1 (opening it works), without the thread the migration wrote first.
+    store = await openMail(name);
+    expect(await store.collection('threads').count()).to.equal(0);
+    expect(await store.collection('messages').get('m0001')).to.deep.equal(mail(1));
+  });
+
   it('a range whose bounds are reversed is refused with a StoreError saying how to order them', async () => {
     const err = await rejection(store.collection('messages').query({ index: 'byDate', between: [5, 1] }));
     expect(err).to.be.instanceOf(StoreError);
