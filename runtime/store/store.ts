@@ -107,8 +107,12 @@ export class Store extends EventTarget {
           })().catch((err) => {
             // The open request reports the abort; idb's `done` promise would reject unobserved.
             tx.done.catch(() => undefined);
-            tx.abort();
             reject(err);
+            try {
+              tx.abort();
+            } catch {
+              // Already over: IndexedDB aborted it (a unique index over records sharing a value).
+            }
           });
         },
         blocked: () => {

@@ -58,16 +58,26 @@ export async function upgrade(
       const want = wanted[have];
       if (!want || !same(want.keyPath, index.keyPath) || want.multiEntry !== index.multiEntry || want.unique !== index.unique) store.deleteIndex(have);
     }
+    const unique: string[] = [];
     for (const [indexName, spec] of Object.entries(wanted)) {
       if (store.indexNames.contains(indexName)) continue;
       store.createIndex(indexName, spec.keyPath, { multiEntry: spec.multiEntry, unique: spec.unique });
       backfill ||= existed && spec.derived;
+      if (existed && spec.unique) unique.push(indexName);
     }
-    // A new computed index starts empty: fill the hidden fields of the records it missed.
-    if (backfill) {
-      for (let cursor = await store.openCursor(); cursor; cursor = await cursor.continue()) {
-        await cursor.update(prepareRecord(cursor.value as Record<string, unknown>, collection));
+    try {
+      // A new computed index starts empty: fill the hidden fields of the records it missed.
+      if (backfill) {
+        for (let cursor = await store.openCursor(); cursor; cursor = await cursor.continue()) {
+          await cursor.update(prepareRecord(cursor.value as Record<string, unknown>, collection));
+        }
       }
+      // Records sharing a value of a new unique index abort the upgrade; a request after it fails.
+      if (unique.length) await store.count();
+    } catch (err) {
+      // IndexedDB's own error is a bare abort (or a ConstraintError naming no store): say which.
+      if (!unique.length) throw err;
+      throw new lib.StoreError('constraint', `Store '${schema.name}' cannot upgrade to version ${newVersion}: records of collection '${name}' share a value of its new unique index ${unique.map((n) => `'${n}'`).join(', ')}, so nothing of the upgrade was kept. Remove the duplicates first (a release that deduplicates them in a migration, then one adding the index), or declare the index without unique.`, { collection: name, cause: err });
     }
     const side = `${WORDS_FIELD}/${name}`; // as words.ts wordsStore
     if (!collection.words?.length) {

@@ -157,6 +157,25 @@ describe('store transactions, migrations and errors', () => {
     expect(await store.collection('messages').get('m0001')).to.deep.equal(mail(1));
   });
 
+  it('an upgrade adding a unique index over records that share its value is refused with constraint naming the index, and changes nothing', async () => {
+    await store.collection<Mail>('messages').bulkPut([mail(1, { subject: 'same' }), mail(2, { subject: 'same' })]);
+    store.close();
+    for (const spec of [{ keyPath: 'subject', unique: true }, { compute: (m: Record<string, unknown>) => m.subject as string, unique: true }]) {
+      const v2 = mailSchema(name, 2);
+      v2.collections.messages.indexes = { ...v2.collections.messages.indexes, bySubjectOnce: spec };
+      v2.collections.drafts = { keyPath: 'id' };
+      const err = await rejection(openStore(v2));
+      expect(err).to.be.instanceOf(StoreError);
+      expect(err.code).to.equal('constraint');
+      expect(err.collection).to.equal('messages');
+      expect(err.message).to.contain("'bySubjectOnce'").and.contain('without unique');
+    }
+    // Still version 1 (opening it works), with no drafts collection and both records.
+    store = await openMail(name);
+    expect(await withRawDb(name, async (db) => [db.version, db.objectStoreNames.contains('drafts')])).to.deep.equal([1001, false]);
+    expect(await store.collection('messages').count()).to.equal(2);
+  });
+
   it('a range whose bounds are reversed is refused with a StoreError saying how to order them', async () => {
     const err = await rejection(store.collection('messages').query({ index: 'byDate', between: [5, 1] }));
     expect(err).to.be.instanceOf(StoreError);
