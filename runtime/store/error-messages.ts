@@ -80,7 +80,7 @@ export function failure(Err: typeof StoreError, what: Failure, name: string, det
     case 'version-blocked/upgrade':
       return new Err('version-blocked', `Store '${name}' cannot upgrade to version ${detail}: another tab keeps the old version open. Close or reload the other tabs of this app.`);
     case 'version-blocked/delete':
-      return new Err('version-blocked', `Store '${name}' cannot be deleted: a connection to it stays open. Close it (store.close()) or reload the other tabs.`);
+      return new Err('version-blocked', `Store '${name}' is not deleted yet: a connection to it stays open (another tab, or code of this page that ignores versionchange). It is deleted as soon as that connection closes, and opening the store waits until then: close it (store.close()) or the other tabs rather than go on using its data.`);
     case 'unknown-collection':
       // detail: the store; extra: its collections.
       return new Err('unknown-collection', `Store '${detail}' has no collection '${name}'. Declared: ${extra}. Add it to the schema and raise the version.`, { collection: name });

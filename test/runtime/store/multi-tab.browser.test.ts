@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { deleteStore, openStore, StoreError, type Store } from '../../../runtime/store/index.js';
-import { mail, mailSchema, openMail, uniqueName, waitFor, type Mail } from './helpers.js';
+import { mail, mailSchema, openMail, uniqueName, waitFor, withRawDb, type Mail } from './helpers.js';
 import { CONDITION_TIMEOUT_MS } from '../../timeouts.js';
 
 describe('live queries and several connections (tabs)', () => {
@@ -130,6 +130,23 @@ describe('live queries and several connections (tabs)', () => {
     expect(err).to.be.instanceOf(StoreError);
     expect(err!.code).to.equal('version-blocked');
     stubborn.close();
+  });
+
+  it('a delete blocked by a connection that will not close says it is done once that connection closes, and it is', async () => {
+    const store = await open(1);
+    await store.collection<Mail>('messages').put(mail(1));
+    store.close();
+    const stubborn = await new Promise<IDBDatabase>((resolve) => {
+      const req = indexedDB.open(name);
+      req.onsuccess = () => resolve(req.result);
+    });
+    const err = await deleteStore(name, { blockedTimeoutMs: 200 }).then(() => undefined, (e: unknown) => e);
+    stubborn.close();
+    expect(err).to.be.instanceOf(StoreError);
+    expect((err as StoreError).code).to.equal('version-blocked');
+    expect((err as StoreError).message).to.contain('deleted as soon as');
+    // An open queued behind the delete finds the database made afresh: the delete went ahead.
+    expect(await withRawDb(name, async (db) => [db.version, db.objectStoreNames.length])).to.deep.equal([1, 0]);
   });
 
   it('the browser closing the connection is survived: the next operation reopens', async () => {
