@@ -15,24 +15,30 @@ export interface AppShellOptions {
    */
   shell?: string;
   /**
-   * Navigations that must reach the network (sync and auth routes are always added). Default: paths whose
-   * last segment has a file extension (`/files/report.pdf`, matched by `/\/[^/?]+\.[^/]+$/`), so
-   * a link to a file the server serves downloads it instead of opening the app; the build's own
-   * files come from the precache whatever this says. A list of your own replaces the default: pass
-   * `[]` when app routes end in a dotted segment (`/people/jane.doe`) and must open offline.
+   * Navigations that must reach the network (sync and auth routes are always added), each tested
+   * against the URL's path and query (`/files/a.pdf?dl=1`). Default: paths whose last segment has a
+   * file extension (`/files/report.pdf`; a dot in the query, `/share?url=https://x.org/a.html`, does
+   * not count), so a link to a file the server serves downloads it instead of opening the app; the
+   * build's own files come from the precache whatever this says. A list of your own replaces the
+   * default: pass `[]` when app routes end in a dotted segment (`/people/jane.doe`) and must open offline.
    */
   networkOnly?: RegExp[];
 }
 
-/** A path whose last segment has a file extension: a file, not an app route (create-react-app's rule). */
-const FILE_PATH = /\/[^/?]+\.[^/]+$/;
+/**
+ * A path whose last segment has a file extension: a file, not an app route (create-react-app's rule).
+ * Navigation deny-lists see the path and the query: a `/` and a dot in the query (a shared link)
+ * made an app route a file, which then failed offline.
+ */
+const FILE_PATH = /^[^?]*\/[^/?]+\.[^/?]+(\?|$)/;
 
 /**
  * Paths of the sync protocol. No Outpost route answers them, so the browser sends them straight to
  * the network: never from a cache, and a long-lived event stream does not hold the worker (an
- * in-flight fetch event would delay the next version's activation).
+ * in-flight fetch event would delay the next version's activation). Matches a path, or a path and
+ * its query (`/healthz?probe=1`), as navigation deny-lists test it.
  */
-export const SYNC_ROUTE = new RegExp(`^(${Object.values(SYNC_PATHS).map((p) => p.replace(/\//g, '\\/')).join('|')})(\\/|$)`);
+export const SYNC_ROUTE = new RegExp(`^(${Object.values(SYNC_PATHS).map((p) => p.replace(/\//g, '\\/')).join('|')})(\\/|\\?|$)`);
 
 /**
  * Precaches the build's files and answers navigations with the app shell.

@@ -156,6 +156,25 @@ describe('precache: navigations to files (Chromium)', () => {
     const route = await page.goto(`${url}/inbox/thread/42`);
     assert.equal(route!.fromServiceWorker(), true, 'the shell from the worker');
     await appReady(page);
+    // The deny-lists see the path and the query: a sync route with a query is the server's still.
+    const health = await page.goto(`${url}/healthz?probe=1`);
+    assert.equal(health!.fromServiceWorker(), false, 'the sync server answers its route');
     await page.close();
+  });
+
+  test('offline, an app route whose query holds a path with a dot (a shared link) opens the app: the dot is not a file extension', async () => {
+    const page = await openApp(browser, `${url}/`);
+    await controlled(page);
+    await served.stub.kill();
+    try {
+      // A share target's or a redirect's parameter: before, the worker left it to the network, and the browser showed its offline page.
+      const shared = await page.goto(`${url}/share?url=https://example.com/posts/hello.html&next=/files/a.b`);
+      assert.equal(shared!.fromServiceWorker(), true, 'the shell from the worker');
+      await appReady(page);
+      assert.equal(await page.$eval('h1', (h) => h.textContent), 'Fixture v1 at /share');
+    } finally {
+      await served.stub.start();
+      await page.close();
+    }
   });
 });
