@@ -5,7 +5,6 @@ import { PrecacheController, PrecacheRoute, type PrecacheEntry } from 'workbox-p
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CLIENT_READY } from '../runtime/protocol/sw-messages.js';
 import { SYNC_PATHS } from '../runtime/protocol/version.js';
-import { laterRoutes } from './later-routes.js';
 
 /** Options for {@link precacheAppShell}. */
 export interface AppShellOptions {
@@ -56,10 +55,16 @@ export function precacheAppShell(scope: ServiceWorkerGlobalScope, manifest: Arra
   scope.addEventListener('install', (event) => void controller.install(event));
   registerRoute(new PrecacheRoute(controller, { cleanURLs: false }));
   // Files of an older build still in the cache (a tab on the old build asks for its lazy chunk).
-  // Media go to cacheMedia when it is used: caught here, the app's own images were never cached.
-  registerRoute(
-    ({ url, request }) => url.origin === scope.location.origin && request.mode !== 'navigate' && !SYNC_ROUTE.test(url.pathname) && !laterRoutes.some((m) => m(request)),
-    async ({ request }) => (await caches.match(request, { ignoreSearch: true })) ?? fetch(request),
+  // Registered once the worker's script has run: Workbox answers with the first route that matches,
+  // and this one, registered at once, took every same-origin request from the routes registered
+  // after this call (the app's own, cacheMedia's). Only files (an extension, as the build's have):
+  // an API call or a long poll went through the worker, whose pending fetch held the next version's
+  // activation (applyUpdate did nothing for minutes).
+  queueMicrotask(() =>
+    registerRoute(
+      ({ url, request }) => url.origin === scope.location.origin && request.mode !== 'navigate' && FILE_PATH.test(url.pathname) && !SYNC_ROUTE.test(url.pathname),
+      async ({ request }) => (await caches.match(request, { ignoreSearch: true })) ?? fetch(request),
+    ),
   );
   // Beside the worker, as the precache manifest's own (relative) URLs are: under a base path too.
   const shell = options.shell ?? new URL('index.html', scope.location.href).pathname;

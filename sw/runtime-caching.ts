@@ -4,7 +4,6 @@ import { registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
 import { cacheNames } from 'workbox-core';
-import { laterRoutes } from './later-routes.js';
 
 /** Options for {@link cacheMedia}. */
 export interface MediaCacheOptions {
@@ -24,7 +23,6 @@ export interface MediaCacheOptions {
  */
 export function cacheMedia(options: MediaCacheOptions = {}): void {
   const isMedia = (request: Request) => request.destination === 'image' || request.destination === 'video' || request.destination === 'audio';
-  laterRoutes.push(isMedia);
   registerRoute(
     ({ request }) => isMedia(request),
     new CacheFirst({

@@ -11,8 +11,11 @@ import { ICONS, writeIcons } from '../../scripts/make-icons.mjs';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/sw-app/', import.meta.url));
 
-/** Builds the fixture app at `version` into `outDir` (overwriting what was there). */
-export async function buildFixtureApp(outDir: string, version: string, options: { killSwitch?: boolean } = {}): Promise<void> {
+/**
+ * Builds the fixture app at `version` into `outDir` (overwriting what was there); `worker` names
+ * another worker entry of the fixture (`own-route.sw.ts`).
+ */
+export async function buildFixtureApp(outDir: string, version: string, options: { killSwitch?: boolean; worker?: string } = {}): Promise<void> {
   const define = { APP_VERSION: JSON.stringify(version) };
   if (options.killSwitch) {
     await buildServiceWorker({ entry: join(FIXTURE, 'kill.sw.ts'), outDir, define, precache: false });
@@ -46,5 +49,5 @@ export async function buildFixtureApp(outDir: string, version: string, options: 
       icons: ICONS,
     },
   });
-  await buildServiceWorker({ entry: join(FIXTURE, 'service-worker.sw.ts'), outDir, define, });
+  await buildServiceWorker({ entry: join(FIXTURE, options.worker ?? 'service-worker.sw.ts'), outDir, define });
 }

@@ -18,10 +18,11 @@ export interface ServedApp {
 }
 
 /**
- * Builds the fixture app (version v1) into a new directory named from `prefix`, lets `prepare`
- * add files the build does not precache, serves it with the stub (`--static`) and launches Chromium.
+ * Builds the fixture app (version v1, with the worker entry `worker` if given) into a new directory
+ * named from `prefix`, lets `prepare` add files the build does not precache, serves it with the
+ * stub (`--static`) and launches Chromium.
  */
-export async function serveFixtureApp(prefix: string, prepare?: (dir: string) => void): Promise<ServedApp> {
+export async function serveFixtureApp(prefix: string, prepare?: (dir: string) => void, worker?: string): Promise<ServedApp> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const stub = new StubProcess({ args: ['--static', dir] });
   let browser: Browser | undefined;
@@ -31,7 +32,7 @@ export async function serveFixtureApp(prefix: string, prepare?: (dir: string) =>
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await buildFixtureApp(dir, 'v1');
+    await buildFixtureApp(dir, 'v1', { worker });
     prepare?.(dir);
     const url = await stub.start();
     browser = await launchChromium();
