@@ -17,6 +17,7 @@ export interface MediaCacheOptions {
 
 /**
  * Images (and other media) cache-first with expiration; a quota error empties this cache first.
+ * Only complete answers (200) are kept, and never one the server marks `Cache-Control: no-store`.
  *
  * @example
  * cacheMedia({ maxEntries: 500 });
@@ -29,6 +30,10 @@ export function cacheMedia(options: MediaCacheOptions = {}): void {
       cacheName: options.cacheName ?? 'outpost-media',
       plugins: [
         new ExpirationPlugin({ maxEntries: options.maxEntries ?? 200, maxAgeSeconds: options.maxAgeSeconds ?? 30 * 24 * 3600, purgeOnQuotaError: true }),
+        // What Workbox stores without a plugin (a 200: no opaque, error or partial answer), and not
+        // what the server said must not be stored: a private attachment outlived the sign-out, shown
+        // to whoever used the device next.
+        { cacheWillUpdate: async ({ response }) => (response.status === 200 && !/no-store/i.test(response.headers.get('cache-control') ?? '') ? response : null) },
         // An image of the build (precached; an older build's while a tab still runs it) is not
         // fetched again: offline, the network would not have it.
         { cachedResponseWillBeUsed: async ({ request, cachedResponse }) => cachedResponse ?? (await caches.match(request, { cacheName: cacheNames.precache, ignoreSearch: true })) ?? null },
