@@ -4,7 +4,7 @@
  * @module
  */
 export { registerServiceWorker } from './register.js';
-export type { ServiceWorkerClient, ServiceWorkerOptions, SyncLike, WorkerSyncAnswer } from './service-worker-client.js';
+export type { ServiceWorkerClient, ServiceWorkerOptions, ServiceWorkerRegistrationError, SyncLike, WorkerSyncAnswer } from './service-worker-client.js';
 export { requestPersistence } from './persistence.js';
 export type { StorageReport } from './persistence.js';
 export { isChunkLoadError, recoverFromStaleChunk } from './stale-chunk.js';

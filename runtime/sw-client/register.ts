@@ -3,7 +3,9 @@
 import type { ServiceWorkerClient, ServiceWorkerOptions } from './service-worker-client.js';
 
 /**
- * Registers the app's service worker and follows its lifecycle.
+ * Registers the app's service worker and follows its lifecycle. Rejects with a
+ * `ServiceWorkerRegistrationError` (`code` `sw-unsupported` or `sw-registration-failed`) when there
+ * is no worker: the app still runs, online only.
  *
  * @example
  * const sw = await registerServiceWorker('/sw.js');
@@ -11,7 +13,6 @@ import type { ServiceWorkerClient, ServiceWorkerOptions } from './service-worker
  * sw.watch(sync);
  */
 export async function registerServiceWorker(scriptUrl = '/sw.js', options: ServiceWorkerOptions = {}): Promise<ServiceWorkerClient> {
-  if (!('serviceWorker' in navigator)) throw new Error(`registerServiceWorker('${scriptUrl}'): this browser context has no service workers (private mode or an insecure origin). The app still runs, online only.`);
   const { ServiceWorkerClient } = await import('./service-worker-client.js');
   const client = new ServiceWorkerClient(scriptUrl, options);
   await client.start(options);

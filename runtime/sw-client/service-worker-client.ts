@@ -28,6 +28,14 @@ export interface WorkerSyncAnswer {
   error?: string;
 }
 
+/** What {@link registerServiceWorker} rejects with when there is no worker: `code` says why. */
+export interface ServiceWorkerRegistrationError extends Error {
+  /** `sw-unsupported`: this browsing context has no service workers; `sw-registration-failed`: the browser did not register the script (`cause` holds its error). */
+  readonly code: 'sw-unsupported' | 'sw-registration-failed';
+}
+
+const registrationError = (code: ServiceWorkerRegistrationError['code'], message: string, cause?: unknown): ServiceWorkerRegistrationError => Object.assign(new Error(message, { cause }), { code });
+
 interface SyncManagerLike {
   register(tag: string): Promise<void>;
   getTags(): Promise<string[]>;
@@ -51,6 +59,7 @@ export class ServiceWorkerClient extends EventTarget {
   /** @internal Use `registerServiceWorker()`. */
   constructor(readonly scriptUrl: string, options: ServiceWorkerOptions) {
     super();
+    if (!('serviceWorker' in navigator)) throw registrationError('sw-unsupported', `registerServiceWorker('${scriptUrl}'): this browser context has no service workers (private mode or an insecure origin). The app still runs, online only.`);
     this.#wb = new Workbox(scriptUrl, options.scope ? { scope: options.scope } : {});
     this.#reload = options.reloadOnUpdate ?? true;
   }
@@ -90,8 +99,13 @@ export class ServiceWorkerClient extends EventTarget {
     };
     navigator.serviceWorker.addEventListener('controllerchange', onControllerChange);
     this.#cleanups.push(() => navigator.serviceWorker.removeEventListener('controllerchange', onControllerChange));
-    this.#registration = await this.#wb.register({ immediate: true });
-    if (!this.#registration) throw new Error(`registerServiceWorker('${this.scriptUrl}'): the browser refused the registration. Serve the app over https or from localhost, and the worker from the app's origin.`);
+    // A failed registration (a 404 or non-JavaScript script, an insecure origin) is the browser's
+    // TypeError or SecurityError: given a code and the fix, and nothing left listening.
+    this.#registration = await this.#wb.register({ immediate: true }).catch((cause: unknown) => {
+      this.dispose();
+      throw registrationError('sw-registration-failed', `registerServiceWorker('${this.scriptUrl}'): the browser did not register the worker (${cause instanceof Error ? cause.message : String(cause)}). Serve the script at that URL from the app's origin, as JavaScript, over https or from localhost. The app still runs, online only.`, cause);
+    });
+    if (!this.#registration) throw registrationError('sw-registration-failed', `registerServiceWorker('${this.scriptUrl}'): the browser refused the registration. Serve the app over https or from localhost, and the worker from the app's origin.`);
     if (this.#registration.waiting && navigator.serviceWorker.controller) this.#setUpdateAvailable();
     if (navigator.serviceWorker.controller) {
       this.#setOfflineReady();

@@ -39,6 +39,18 @@ describe('ServiceWorkerClient', () => {
     expect(sw.updateAvailable).to.equal(false);
   });
 
+  it('rejects with a coded error naming the script when the browser does not register it (a 404)', async () => {
+    const error = await registerServiceWorker('/test/fixtures/no-such-worker.js', { scope: '/', updateIntervalMs: 0, reloadOnUpdate: false }).then(
+      () => undefined,
+      (e: unknown) => e as Error & { code?: string; cause?: unknown },
+    );
+    expect(error, 'the registration failed').to.be.instanceOf(Error);
+    expect(error!.code).to.equal('sw-registration-failed');
+    expect(error!.message).to.contain("registerServiceWorker('/test/fixtures/no-such-worker.js')");
+    expect(error!.cause, "the browser's error").to.be.instanceOf(Error);
+    expect(await navigator.serviceWorker.getRegistrations()).to.deep.equal([]);
+  });
+
   it('checks for an update when the sync engine reports the server needs a newer app (HTTP 426)', async () => {
     sw = await registerServiceWorker('/test/fixtures/sw-smoke.js', { scope: '/', updateIntervalMs: 0, reloadOnUpdate: false });
     const reg = sw.registration!;
