@@ -44,7 +44,7 @@ interface SyncManagerLike {
 /**
  * A registered service worker, as the app sees it. Events (vite-plugin-pwa's names):
  * `offline-ready` (first install done: the app now starts with no network), `update-available`
- * (a new version waits; call {@link applyUpdate} when the user agrees), `controlling` (a new
+ * (a new version waits, and again for a newer one replacing it; call {@link applyUpdate} when the user agrees), `controlling` (a new
  * version took over this tab).
  */
 export class ServiceWorkerClient extends EventTarget {
@@ -52,6 +52,8 @@ export class ServiceWorkerClient extends EventTarget {
   readonly #reload: boolean;
   #registration: ServiceWorkerRegistration | undefined;
   #updateAvailable = false;
+  /** The waiting version `update-available` was fired for: a newer one replacing it is announced too. */
+  #announced: ServiceWorker | undefined;
   #offlineReady = false;
   #reloading = false;
   readonly #cleanups: Array<() => void> = [];
@@ -82,7 +84,7 @@ export class ServiceWorkerClient extends EventTarget {
   /** @internal */
   async start(options: ServiceWorkerOptions): Promise<void> {
     let wasControlled = !!navigator.serviceWorker.controller;
-    this.#wb.addEventListener('waiting', () => this.#setUpdateAvailable());
+    this.#wb.addEventListener('waiting', (e) => this.#setUpdateAvailable(e.sw));
     this.#wb.addEventListener('installed', (e) => {
       if (!e.isUpdate) this.#setOfflineReady();
     });
@@ -106,7 +108,7 @@ export class ServiceWorkerClient extends EventTarget {
       throw registrationError('sw-registration-failed', `registerServiceWorker('${this.scriptUrl}'): the browser did not register the worker (${cause instanceof Error ? cause.message : String(cause)}). Serve the script at that URL from the app's origin, as JavaScript, over https or from localhost. The app still runs, online only.`, cause);
     });
     if (!this.#registration) throw registrationError('sw-registration-failed', `registerServiceWorker('${this.scriptUrl}'): the browser refused the registration. Serve the app over https or from localhost, and the worker from the app's origin.`);
-    if (this.#registration.waiting && navigator.serviceWorker.controller) this.#setUpdateAvailable();
+    if (navigator.serviceWorker.controller) this.#setUpdateAvailable(this.#registration.waiting);
     if (navigator.serviceWorker.controller) {
       this.#setOfflineReady();
       navigator.serviceWorker.controller.postMessage({ type: CLIENT_READY });
@@ -120,8 +122,9 @@ export class ServiceWorkerClient extends EventTarget {
     }
   }
 
-  #setUpdateAvailable(): void {
-    if (this.#updateAvailable) return;
+  #setUpdateAvailable(waiting: ServiceWorker | null | undefined): void {
+    if (!waiting || waiting === this.#announced) return;
+    this.#announced = waiting;
     this.#updateAvailable = true;
     this.dispatchEvent(new Event('update-available'));
   }
@@ -140,7 +143,7 @@ export class ServiceWorkerClient extends EventTarget {
     } catch {
       // Offline or the worker script is unreachable: the next check tries again.
     }
-    if (this.#registration?.waiting && navigator.serviceWorker.controller) this.#setUpdateAvailable();
+    if (navigator.serviceWorker.controller) this.#setUpdateAvailable(this.#registration?.waiting);
     return this.#updateAvailable;
   }
 

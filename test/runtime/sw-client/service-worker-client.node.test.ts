@@ -2,14 +2,17 @@
 // from the page's heap (CDP Runtime.queryObjects collects garbage before it counts).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, JSHandle, Page } from 'puppeteer-core';
-import { openApp } from '../../sw/browser.js';
+import { controlled, eventually, openApp } from '../../sw/browser.js';
+import { buildFixtureApp } from '../../sw/fixture-app.js';
 import { serveFixtureApp, type ServedApp } from '../../sw/served-app.js';
 
 interface Watchable {
   constructor: new (options: object) => Watchable;
 }
-declare const window: { app: { store: object; sync: Watchable; sw: { watch(sync: Watchable): () => void } } };
+declare const window: { app: { store: object; sync: Watchable; sw: EventTarget & { watch(sync: Watchable): () => void; update(): Promise<boolean> } }; announced: number };
 
 /** How many objects with `prototype` the page's heap holds once garbage is collected. */
 async function live(page: Page, prototype: JSHandle): Promise<number> {
@@ -39,6 +42,38 @@ describe('ServiceWorkerClient in an app (Chromium)', () => {
       window.app.sw.watch(engine)();
     });
     assert.equal(await live(page, engine), engines, 'no engine more than before');
+    await page.close();
+  });
+});
+
+describe('ServiceWorkerClient: one version after another (Chromium)', () => {
+  let served: ServedApp;
+  let url: string;
+  let browser: Browser;
+
+  before(async () => ({ url, browser } = served = await serveFixtureApp('outpost-sw-client-updates-')));
+  after(() => served?.close());
+
+  /** Replaces the deployed build with version `v`. */
+  async function deploy(v: string) {
+    for (const f of readdirSync(served.dir)) rmSync(join(served.dir, f), { recursive: true, force: true });
+    await buildFixtureApp(served.dir, v);
+  }
+
+  test('a newer version replacing the one that waits is announced too (update-available fired once per tab, so a banner put off with Later never came back)', async () => {
+    const page = await openApp(browser, `${url}/`);
+    await controlled(page);
+    await page.evaluate(() => {
+      window.announced = 0;
+      window.app.sw.addEventListener('update-available', () => window.announced++);
+    });
+    await deploy('v2');
+    assert.equal(await page.evaluate(() => window.app.sw.update()), true, 'v2 waits');
+    await eventually(async () => ((await page.evaluate(() => window.announced)) === 1 ? true : undefined), 'v2 announced');
+    // The user chose Later; v3 (say, the one the server asks for with a 426) replaces v2.
+    await deploy('v3');
+    assert.equal(await page.evaluate(() => window.app.sw.update()), true, 'v3 waits');
+    await eventually(async () => ((await page.evaluate(() => window.announced)) === 2 ? true : undefined), 'v3 announced');
     await page.close();
   });
 });
