@@ -9,7 +9,10 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEn
 declare const APP_VERSION: string;
 
 handleLifecycle(self, { version: APP_VERSION });
-precacheAppShell(self, self.__WB_MANIFEST);
+// Every navigation is an app route (the demo links to no file the server serves), and a search for
+// an address or a file name (`/u/0/search/report.pdf`) ends in a dotted segment: the default rule
+// took it for a file, left it to the network, and a reload of it failed offline.
+precacheAppShell(self, self.__WB_MANIFEST, { networkOnly: [] });
 cacheMedia();
 handleBackgroundSync(self, async () => {
   // The signed-in accounts are the framework's (outpost/accounts writes them to outpost/session's

@@ -59,6 +59,12 @@ describe('the built demo is an installable PWA (Chromium)', () => {
     // chunk that must come from the precache too.
     await page.waitForFunction(() => !!document.querySelector('#app mail-sign-in')?.shadowRoot?.querySelector('h1'), { timeout: 15_000 });
     assert.equal(new URL(page.url()).pathname, '/signin');
+    // A search for an address or a file name ends in a dotted segment, as a file's path does: the
+    // demo's routes are all the app's (it links to no file of the server), so it opens offline too.
+    for (const search of ['/u/0/search/from%3Aalice%40example.com', '/u/0/search/report.pdf']) {
+      const found = await page.goto(`${url}${search}`).catch((e: Error) => assert.fail(`${search} did not open offline: ${e.message}`));
+      assert.ok(found?.fromServiceWorker(), `${search}: the shell came from the service worker`);
+    }
     await page.close();
     await stub.start();
   });
