@@ -18,7 +18,8 @@ export function isChunkLoadError(error: unknown): boolean {
  * Recovers from a lazy chunk that failed to load: updates the service worker, lets the new
  * version take over and reloads, at most once a minute (sessionStorage remembers), so a chunk that
  * is really missing shows the error instead of a reload loop. Never reloads offline, or when the
- * worker's update check gets no answer from the server: the app stays up and shows the error.
+ * worker's update check (with no worker registered, a HEAD request for the page) gets no answer
+ * from the server: the app stays up and shows the error.
  * Resolves `false` when it did not reload (not a chunk error, offline, or reloaded recently): show
  * the error view then.
  *
@@ -32,7 +33,10 @@ export async function recoverFromStaleChunk(error: unknown, registration?: Servi
   // the browser's error page, ending the running app. The update check doubles as the server probe;
   // the once-a-minute allowance stays for when the network is back.
   const reg = registration ?? (await navigator.serviceWorker?.getRegistration());
-  if (!navigator.onLine || (await reg?.update().then(() => 0, () => 1))) return false;
+  // With no worker registered (a browser without them, an app that registers none) there is no
+  // update check: the page's own URL is the probe (the reload needs it most there).
+  const probe = reg ? reg.update() : fetch(location.href, { method: 'HEAD', cache: 'no-store' });
+  if (!navigator.onLine || (await probe.then(() => 0, () => 1))) return false;
   sessionStorage.setItem(KEY, String(Date.now()));
   if (reg?.waiting) {
     // The new worker takes over; ServiceWorkerClient reloads every tab on `controllerchange`.

@@ -60,4 +60,20 @@ describe('recoverFromStaleChunk without a service worker serving the tab (Chromi
     }
     await page.close();
   });
+
+  test('with no worker registered at all (a browser without them, an app that registers none) and the server down, a chunk that fails to load leaves the app running', async () => {
+    const page = await openUnserved();
+    await page.evaluate(async () => {
+      for (const reg of await navigator.serviceWorker.getRegistrations()) await reg.unregister();
+    });
+    await stub.kill();
+    try {
+      // Before, there was no update check to probe the server with: the tab reloaded onto the browser's error page.
+      assert.equal(await page.evaluate(importGone), false, 'no reload onto the browser’s error page');
+      assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', 'the app still runs');
+    } finally {
+      await stub.start();
+    }
+    await page.close();
+  });
 });
