@@ -43,7 +43,7 @@ interface SyncManagerLike {
 
 /**
  * A registered service worker, as the app sees it. Events (vite-plugin-pwa's names):
- * `offline-ready` (first install done: the app now starts with no network), `update-available`
+ * `offline-ready` (a worker controls the app: it now starts with no network), `update-available`
  * (a new version waits, and again for a newer one replacing it; call {@link applyUpdate} when the user agrees), `controlling` (a new
  * version took over this tab).
  */
@@ -85,15 +85,15 @@ export class ServiceWorkerClient extends EventTarget {
   async start(options: ServiceWorkerOptions): Promise<void> {
     let wasControlled = !!navigator.serviceWorker.controller;
     this.#wb.addEventListener('waiting', (e) => this.#setUpdateAvailable(e.sw));
-    this.#wb.addEventListener('installed', (e) => {
-      if (!e.isUpdate) this.#setOfflineReady();
-    });
     // Every open tab reloads once when a new version takes over, so no tab keeps running old code
     // against a new precache; the first install (no previous controller) needs no reload.
     const onControllerChange = () => {
       this.dispatchEvent(new Event('controlling'));
       const replaced = wasControlled;
       wasControlled = true;
+      // Ready once a worker serves the page, not once one installed: a kill switch installs too,
+      // then unregisters (the app said it worked offline, and did not).
+      this.#setOfflineReady();
       if (replaced && this.#reload && !this.#reloading) {
         this.#reloading = true;
         reloadPage();

@@ -12,7 +12,7 @@ import { serveFixtureApp, type ServedApp } from '../../sw/served-app.js';
 interface Watchable {
   constructor: new (options: object) => Watchable;
 }
-declare const window: { app: { store: object; sync: Watchable; sw: EventTarget & { watch(sync: Watchable): () => void; update(): Promise<boolean> } }; announced: number };
+declare const window: { app: { store: object; sync: Watchable; sw: EventTarget & { offlineReady: boolean; watch(sync: Watchable): () => void; update(): Promise<boolean> } }; announced: number };
 
 /** How many objects with `prototype` the page's heap holds once garbage is collected. */
 async function live(page: Page, prototype: JSHandle): Promise<number> {
@@ -74,6 +74,33 @@ describe('ServiceWorkerClient: one version after another (Chromium)', () => {
     await deploy('v3');
     assert.equal(await page.evaluate(() => window.app.sw.update()), true, 'v3 waits');
     await eventually(async () => ((await page.evaluate(() => window.announced)) === 2 ? true : undefined), 'v3 announced');
+    await page.close();
+  });
+});
+
+describe('ServiceWorkerClient: offline-ready (Chromium)', () => {
+  let served: ServedApp;
+  let url: string;
+  let browser: Browser;
+
+  before(async () => ({ url, browser } = served = await serveFixtureApp('outpost-sw-client-ready-')));
+  after(() => served?.close());
+
+  test('is reported once the worker controls the page, and not for a kill switch, which installs and then removes itself (the app said it works offline, and did not)', async () => {
+    const first = await openApp(browser, `${url}/`);
+    await controlled(first);
+    await eventually(async () => ((await first.evaluate(() => window.app.sw.offlineReady)) ? true : undefined), 'offline-ready on the first visit');
+    await first.evaluate(async () => {
+      for (const reg of await navigator.serviceWorker.getRegistrations()) await reg.unregister();
+    });
+    await first.close();
+
+    // A visit while the kill switch is deployed: it installs, activates, and unregisters.
+    await buildFixtureApp(served.dir, 'kill', { killSwitch: true });
+    const page = await openApp(browser, `${url}/`);
+    await eventually(async () => ((await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length)) === 0 ? true : undefined), 'the kill switch to unregister');
+    assert.equal(await page.evaluate(() => !!navigator.serviceWorker.controller), false);
+    assert.equal(await page.evaluate(() => window.app.sw.offlineReady), false, 'not offline-ready: no worker serves the app');
     await page.close();
   });
 });
