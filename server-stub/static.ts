@@ -79,8 +79,10 @@ export function createStaticHandler(dir: string, options: StaticOptions = {}) {
     if (!inside(base, file)) return false;
     const found = await openInside(base, file, sourceMaps);
     if (found) return send(req, res, found, { worker: pathname === worker, hashed: HASHED.test(pathname), csp });
-    // A navigation (no extension) to an unknown path is a client-side route.
-    if (!extname(pathname) && acceptsHtml(req)) {
+    // A navigation to an unknown path is a client-side route: one without an extension, or any the
+    // browser says is a page load (`/u/0/search/report.pdf`, a search for a file name, opened
+    // before a service worker answers navigations); a missing script or image stays a 404.
+    if ((!extname(pathname) && acceptsHtml(req)) || req.headers['sec-fetch-mode'] === 'navigate') {
       const index = await openInside(base, join(base, 'index.html'), sourceMaps);
       if (index) return send(req, res, index, { worker: false, hashed: false, csp });
     }

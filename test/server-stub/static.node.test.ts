@@ -20,9 +20,9 @@ function site() {
 }
 
 /** A raw GET that keeps `..` segments as typed (fetch would normalise them away). */
-function rawGet(url: string, path: string, accept = 'text/html'): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function rawGet(url: string, path: string, accept = 'text/html', headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { headers: { accept } }, (res) => {
+    const req = request(`${url}${path}`, { headers: { accept, ...headers } }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
@@ -56,6 +56,17 @@ test('static hosting falls back to index.html for client-side routes but 404s mi
   const missing = await fetch(`${stub.url}/assets/missing-ZZZZ9999.js`);
   assert.equal(missing.status, 404);
   assert.equal((await missing.json()).error.code, 'not-found');
+});
+
+test('static hosting answers a page load of a client-side route whose last segment looks like a file (a search for report.pdf) with index.html; a missing script loaded by a page stays a 404', async (t) => {
+  const stub = await startStub({ port: 0, dataDir: ':memory:', staticDir: site() });
+  t.after(() => stub.close());
+  // As a browser sends a navigation (fetch() may not set Sec-Fetch-*: the raw request does).
+  const page = await rawGet(stub.url, '/u/0/search/report.pdf', 'text/html,application/xhtml+xml', { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' });
+  assert.equal(page.status, 200);
+  assert.match(page.body, /<title>app<\/title>/);
+  const script = await rawGet(stub.url, '/assets/missing-ZZZZ9999.js', '*/*', { 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'script' });
+  assert.equal(script.status, 404);
 });
 
 test('static hosting never serves files outside its folder, however the path is spelled', async (t) => {
