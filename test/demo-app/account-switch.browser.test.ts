@@ -29,7 +29,7 @@ describe('mail shell: an action and an account switch', () => {
     const tag = Math.random().toString(36).slice(2);
     const [alice, bob] = [await open(`alice-${tag}`), await open(`bob-${tag}`)];
     const m = message(`m-${tag}`);
-    await alice.store.collection('messages').put(m);
+    await alice.store.collection<MailMessage>('messages').put(m);
     const shell = await fixture<MailShell>(html`<mail-shell .accounts=${[{ user: alice.user, token: 't' }, { user: bob.user, token: 't' }]} .account=${0}></mail-shell>`);
     // Cold start: alice's rows painted from the snapshot, her store not open yet.
     const archived = shell.act(ACTIONS.archive, false, [m.threadId], [m]);
@@ -41,14 +41,14 @@ describe('mail shell: an action and an account switch', () => {
     shell.session = alice;
     await archived;
     expect(await bob.store.collection('messages').get(m.id), "alice's archive written into bob's store").to.equal(undefined);
-    expect(((await alice.store.collection('messages').get(m.id)) as MailMessage).labels).to.deep.equal([]);
+    expect((await alice.store.collection<MailMessage>('messages').get(m.id))?.labels).to.deep.equal([]);
   });
 
   it("an action ending after a switch to another account offers no Undo in that account's toast (it would undo that account's last action)", async () => {
     const tag = Math.random().toString(36).slice(2);
     const [alice, bob] = [await open(`alice-${tag}`), await open(`bob-${tag}`)];
     const m = message(`m-${tag}`);
-    await alice.store.collection('messages').put(m);
+    await alice.store.collection<MailMessage>('messages').put(m);
     const shell = await fixture<MailShell>(html`<mail-shell .accounts=${[{ user: alice.user, token: 't' }, { user: bob.user, token: 't' }]} .account=${0} .session=${alice}></mail-shell>`);
     const archived = shell.act(ACTIONS.archive, false, [m.threadId], [m]);
     // Switched before the archive's write is in.
