@@ -170,13 +170,15 @@ export class Store extends EventTarget {
     // A collection's words are written and searched with it.
     names = names.flatMap((n) => (this.schema.collections[n]?.words?.length ? [n, wordsStore(n)] : [n]));
     let tx;
-    try {
-      tx = (await this.connect()).transaction(names, mode, options);
-    } catch (err) {
-      // A collection the database lacks (a schema grown without a new version): a StoreError.
-      if (!(err instanceof DOMException && err.name === 'InvalidStateError')) throw await toStoreError(err, names);
-      this.#db = undefined;
-      tx = (await this.connect()).transaction(names, mode, options);
+    for (let retry = 1; !tx; retry = 0) {
+      try {
+        tx = (await this.connect()).transaction(names, mode, options);
+      } catch (err) {
+        // A collection the database lacks (a schema grown without a new version), also once
+        // reopened, and names or a mode IndexedDB refuses: a StoreError.
+        if (!retry || (err as Error).name !== 'InvalidStateError') throw await toStoreError(err, names);
+        this.#db = undefined;
+      }
     }
     this.#live.add(tx);
     const off = () => this.#live.delete(tx);

@@ -118,6 +118,24 @@ describe('store transactions, migrations and errors', () => {
     store = await openMail(name);
   });
 
+  it('a collection missing from the database is refused with invalid-schema after the connection reopens too', async () => {
+    store.close();
+    const grown = await openStore({ ...mailSchema(name), collections: { ...mailSchema(name).collections, notes: { keyPath: 'id' } } });
+    try {
+      // The browser closed the connection: each call reopens it, then finds no 'notes'.
+      for (const call of [() => grown.collection('notes').put({ id: 'n1' }), () => grown.transaction(['notes'], 'readwrite', (tx) => tx.collection('notes').put({ id: 'n1' }))]) {
+        (await grown.connect()).close();
+        const err = await rejection(call());
+        expect(err).to.be.instanceOf(StoreError);
+        expect(err.code).to.equal('invalid-schema');
+        expect(err.message).to.contain("collection 'notes'");
+      }
+    } finally {
+      grown.close();
+    }
+    store = await openMail(name);
+  });
+
   it('an upgrade that changes a collection\'s key path is refused with invalid-schema and leaves the database as it was', async () => {
     await store.collection<Mail>('messages').bulkPut([mail(1), mail(2)]);
     store.close();
