@@ -45,6 +45,15 @@ export function explain(Err: typeof StoreError, err: Error, names: string | stri
     case 'DataError':
       // Also a range whose bounds are reversed: Firefox's message does not tell the two apart.
       return new Err('missing-key', `A key or range${where} is not valid for IndexedDB (${err.message}). Keys are strings, numbers, dates or arrays of them, and a range's first bound may not be above its second (between: [low, high]).`, { collection, cause: err });
+    case 'InvalidAccessError':
+    case 'TypeError':
+      // Refusals of IndexedDB's transaction(), the only caller passing its names as a list and
+      // the mode as the value (store.ts #begin): no name, or a mode it does not take (a
+      // migration's TypeError, from the connection it reopens, is not one).
+      if (Array.isArray(names) && (!names.length || /mode/i.test(err.message))) {
+        return new Err('invalid-query', names.length ? `store.transaction() cannot run in mode '${String(value)}': IndexedDB takes 'readonly' or 'readwrite' only. Pass one, e.g. store.transaction(['${listed[0]}'], 'readwrite', fn).` : `store.transaction() was given no collection. List those its callback uses: store.transaction(['messages'], 'readwrite', fn).`, { collection, cause: err });
+      }
+      return err;
     default:
       return err;
   }

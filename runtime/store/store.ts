@@ -176,7 +176,7 @@ export class Store extends EventTarget {
       } catch (err) {
         // A collection the database lacks (a schema grown without a new version), also once
         // reopened, and names or a mode IndexedDB refuses: a StoreError.
-        if (!retry || (err as Error).name !== 'InvalidStateError') throw await toStoreError(err, names);
+        if (!retry || (err as Error).name !== 'InvalidStateError') throw await toStoreError(err, names, mode);
         this.#db = undefined;
       }
     }

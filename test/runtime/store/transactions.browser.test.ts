@@ -81,6 +81,15 @@ describe('store transactions, migrations and errors', () => {
     expect(await store.collection('unique').count()).to.equal(30);
   });
 
+  it('a transaction over no collection, or in a mode other than readonly or readwrite, is refused with invalid-query', async () => {
+    for (const [names, mode, says] of [[[], 'readonly', 'no collection'], [['messages'], 'versionchange', "'versionchange'"], [['messages'], 'write', "'write'"]] as const) {
+      const err = await rejection(store.transaction([...names], mode as IDBTransactionMode, () => undefined));
+      expect(err, `${names.length} collections, ${mode}`).to.be.instanceOf(StoreError);
+      expect(err.code).to.equal('invalid-query');
+      expect(err.message).to.contain(says).and.contain('store.transaction(');
+    }
+  });
+
   it('a record without its key is refused with missing-key naming the collection and field', async () => {
     const err = await rejection(store.collection('messages').put({ subject: 'no id' }));
     expect(err.code).to.equal('missing-key');
