@@ -153,8 +153,8 @@ export class Store extends EventTarget {
   }
 
   #outdate(): void {
-    this.#db?.close();
-    this.#db = undefined;
+    // As close(): its live queries stop, instead of failing on each write another tab announces.
+    this.close();
     this.#outdated = true;
     this.dispatchEvent(new Event('store-outdated'));
   }

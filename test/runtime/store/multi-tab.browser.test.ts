@@ -97,6 +97,31 @@ describe('live queries and several connections (tabs)', () => {
     expect(err!.message).to.contain('Reload');
   });
 
+  it('an outdated tab\'s live queries stop: the newer tab\'s writes re-run none of them', async () => {
+    const oldTab = await open(1);
+    const errors: unknown[] = [];
+    const runs: number[] = [];
+    oldTab.observe(['messages'], () => oldTab.collection('messages').count(), (n) => runs.push(n), (e) => errors.push(e));
+    oldTab.collection<Mail>('messages').observe({}, (rows) => runs.push(rows.length), (e) => errors.push(e));
+    await waitFor(runs, () => runs.length === 2);
+    const newTab = await open(2);
+    // The newer tab's writes reach every tab's channel: this one hears them after the old tab's.
+    const heard: unknown[] = [];
+    const channel = new BroadcastChannel(`outpost-store:${name}`);
+    channel.onmessage = (e) => heard.push(e.data);
+    try {
+      await newTab.collection<Mail>('messages').put(mail(1));
+      await newTab.collection<Mail>('messages').put(mail(2));
+      await waitFor(heard, () => heard.length === 2);
+      // A re-run fails without reading (connection-closed at once): a few turns are plenty.
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      channel.close();
+    }
+    expect(errors).to.deep.equal([]);
+    expect(runs).to.deep.equal([0, 0]);
+  });
+
   it('a tab that held no connection while another upgraded (frozen) gets store-outdated and connection-closed, not a raw VersionError', async () => {
     const oldTab = await open(1);
     let outdated = 0;
