@@ -38,7 +38,9 @@ export function explain(Err: typeof StoreError, err: Error, names: string | stri
       if (/clos/i.test(err.message)) return new Err('connection-closed', `The database connection closed during the operation${where}; its outcome is unknown. Read the record back before retrying.`, { collection, cause: err });
       return err;
     case 'AbortError':
-      return new Err('aborted', `The transaction${where} was aborted and nothing it wrote was kept: ${err.message}`, { collection, cause: err });
+      // idb's own AbortError (its message its name) comes of an abort by code: the store's, after
+      // a call failed in the transaction (store.ts), or the app's through tx.raw.
+      return new Err('aborted', `The transaction${where} was aborted and nothing it wrote was kept: ${err.message == err.name ? 'a call in it failed (the error that call rejected with says why), or code aborted it' : err.message}`, { collection, cause: err });
     case 'NotFoundError':
       // The schema declares a collection or index the database lacks: it grew without a new version.
       return new Err('invalid-schema', `The database has no object store or index for ${collection ? `collection '${collection}' (or one of its indexes)` : 'a collection (or index) the schema declares'}: it was created at an earlier version of the schema. Raise \`version\` in openStore() whenever you add a collection or an index, so the store adds it.`, { collection, cause: err });
@@ -60,7 +62,7 @@ export function explain(Err: typeof StoreError, err: Error, names: string | stri
 }
 
 /** What the store itself refuses (see `failure` and `refusal` in errors.ts). */
-export type Failure = 'connection-closed/outdated' | 'connection-closed' | 'version-blocked/upgrade' | 'version-blocked/delete' | 'unknown-collection' | 'unknown-collection/transaction' | 'unknown-collection/route' | 'missing-key' | 'unknown-index' | 'invalid-query/words-multiEntry' | 'invalid-query/limit' | 'invalid-schema/version';
+export type Failure = 'aborted' | 'connection-closed/outdated' | 'connection-closed' | 'version-blocked/upgrade' | 'version-blocked/delete' | 'unknown-collection' | 'unknown-collection/transaction' | 'unknown-collection/route' | 'missing-key' | 'unknown-index' | 'invalid-query/words-multiEntry' | 'invalid-query/limit' | 'invalid-schema/version';
 
 /** The StoreError for one of the store's own refusals: `name` is the store's, or the collection's. */
 export function failure(Err: typeof StoreError, what: Failure, name: string, detail = '', extra = ''): StoreError {
@@ -96,6 +98,9 @@ export function failure(Err: typeof StoreError, what: Failure, name: string, det
     case 'unknown-collection/route':
       // detail: the route's path; extra: the store.
       return new Err('unknown-collection', `createApp: route '${detail}' needs collection '${name}', which store '${extra}' does not declare. Add it to openStore({ collections }) (and to createSync's collections to sync it), or fix the route's collections.`, { collection: name });
+    case 'aborted':
+      // name: the collection.
+      return new Err('aborted', `A call on collection '${name}' came after an earlier call of this read-write transaction failed: that failure aborted the transaction, and nothing it wrote is kept. Let the transaction fail (store.transaction() rejects with aborted), then run it again without the failing call.`, { collection: name });
     case 'unknown-collection/transaction':
       // detail: the transaction's collections; none for a live query started inside one.
       return new Err('unknown-collection', detail ? `Collection '${name}' is not part of this transaction (${detail}). List it in store.transaction([...]).` : `observe() cannot start inside a transaction: call it on store.collection('${name}').`, { collection: name });

@@ -9,6 +9,16 @@ import { wordsOf, wordsStore } from './words.js';
 import { loadPageRead, loadWordIndex, noteStored } from './query.js';
 import { broadcast } from './broadcast.js';
 
+/** Aborts `tx` unless it is over already (aborted by its failing request, or committing): whether it did. */
+function abort(tx: { abort(): void }): true | undefined {
+  try {
+    tx.abort();
+    return true;
+  } catch {
+    // Over: nothing more to undo.
+  }
+}
+
 /** Options for {@link openStore} besides the schema. */
 export interface OpenStoreOptions {
   /** How long an upgrade may wait for other tabs to close their connection (default 5000 ms). */
@@ -62,14 +72,8 @@ export class Store extends EventTarget {
     // on first use. (The listener stays for the page's life: a closed store has nothing to end,
     // and removing it on close would cost the start-up bundle bytes it does not have.)
     (globalThis as { document?: EventTarget }).document?.addEventListener('freeze', () => {
-      for (const tx of this.#live) {
-        try {
-          tx.abort();
-          this.#cut.add(tx);
-        } catch {
-          // Already committing: it no longer waits for this tab.
-        }
-      }
+      // One already committing no longer waits for this tab.
+      for (const tx of this.#live) if (abort(tx)) this.#cut.add(tx);
       this.#db?.close();
       this.#db = undefined;
     });
@@ -108,11 +112,8 @@ export class Store extends EventTarget {
             // The open request reports the abort; idb's `done` promise would reject unobserved.
             tx.done.catch(() => undefined);
             reject(err);
-            try {
-              tx.abort();
-            } catch {
-              // Already over: IndexedDB aborted it (a unique index over records sharing a value).
-            }
+            // Perhaps over already: IndexedDB aborted it (a unique index over records sharing a value).
+            abort(tx);
           });
         },
         blocked: () => {
@@ -219,11 +220,7 @@ export class Store extends EventTarget {
         } catch (err) {
           if (this.#cut.has(tx)) return scope.run(collection, mode, fn);
           // A write that threw part way (a value IndexedDB cannot clone) commits none of what it queued.
-          try {
-            tx.abort();
-          } catch {
-            // Already aborted by the failing request, or over.
-          }
+          abort(tx);
           throw err;
         }
       },
@@ -253,12 +250,22 @@ export class Store extends EventTarget {
     const changes: ChangeSet = new Map();
     // The records written, while every write of a collection had them (else its followers read).
     const values: WrittenValues = new Map();
+    let failed: unknown;
     const scope: Scope = {
       run: async (collection, _mode, op) => {
-        if (!names.includes(collection)) {
-          throw await failure('unknown-collection/transaction', collection, names.join(', '));
+        if (failed || !names.includes(collection)) {
+          throw refusal(failed ? 'aborted' : 'unknown-collection/transaction', collection, names.join(', '));
         }
-        return op(tx.objectStore(collection));
+        try {
+          return await op(tx.objectStore(collection));
+        } catch (err) {
+          // A write that threw part way (a value IndexedDB cannot clone, a key it refuses) had
+          // queued requests before: caught by the app, they would commit. So a failed call ends a
+          // read-write transaction, all or none (as IndexedDB does on a failed request); the calls
+          // after it are refused.
+          if (mode != 'readonly') abort((failed = tx));
+          throw err;
+        }
       },
       changed: (collection, keys, written) => {
         const whole = !changes.has(collection) || values.has(collection);
@@ -278,11 +285,7 @@ export class Store extends EventTarget {
       result = await fn({ collection: (name) => (this.#assertCollection(name), new Collection(name, this.schema.collections[name], scope)), raw: tx, stored });
       await tx.done;
     } catch (err) {
-      try {
-        tx.abort();
-      } catch {
-        // Already aborted by the failing request, or over.
-      }
+      abort(tx);
       await tx.done.catch(() => undefined);
       if (this.#cut.has(tx)) return this.transaction(names, mode, fn, options);
       throw await toStoreError(err);

@@ -81,6 +81,35 @@ describe('store transactions, migrations and errors', () => {
     expect(await store.collection('unique').count()).to.equal(30);
   });
 
+  it('a bulkPut that fails part way inside a transaction, even caught, aborts it: none of its records or words commit', async () => {
+    // A value IndexedDB cannot clone (a collection with words), and a key it refuses (one without).
+    const cases: Array<[string, Record<string, unknown>[], string]> = [
+      ['messages', [mail(1), { ...mail(2), onOpen: () => 1 }], 'not-cloneable'],
+      ['threads', [{ id: 't1' }, { id: true }], 'missing-key'],
+    ];
+    for (const [collection, records, code] of cases) {
+      const err = await rejection(
+        store.transaction([collection, 'unique'], 'readwrite', async (tx) => {
+          await tx.collection('unique').put({ id: 'u1', email: 'u1@example.com' });
+          const failed = await rejection(tx.collection(collection).bulkPut(records));
+          expect(failed.code).to.equal(code);
+          // The app carries on: what follows fails too, saying why.
+          const later = await rejection(tx.collection('unique').put({ id: 'u2', email: 'u2@example.com' }));
+          expect(later).to.be.instanceOf(StoreError);
+          expect(later.code).to.equal('aborted');
+          expect(later.message).to.contain("collection 'unique'").and.contain('earlier call of this read-write transaction failed');
+        }),
+      );
+      expect(err).to.be.instanceOf(StoreError);
+      expect(err.code).to.equal('aborted');
+      expect(err.message).to.contain('a call in it failed');
+      expect(await store.collection(collection).count()).to.equal(0);
+      expect(await store.collection('unique').count()).to.equal(0);
+    }
+    expect(await store.collection('messages').query({ words: 'subject' })).to.deep.equal([]);
+    expect(await withRawDb(name, async (db) => new Promise((resolve) => (db.transaction('$words/messages').objectStore('$words/messages').count().onsuccess = (e) => resolve((e.target as IDBRequest).result))))).to.equal(0);
+  });
+
   it('a transaction over no collection, or in a mode other than readonly or readwrite, is refused with invalid-query', async () => {
     for (const [names, mode, says] of [[[], 'readonly', 'no collection'], [['messages'], 'versionchange', "'versionchange'"], [['messages'], 'write', "'write'"]] as const) {
       const err = await rejection(store.transaction([...names], mode as IDBTransactionMode, () => undefined));
