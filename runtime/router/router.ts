@@ -175,7 +175,14 @@ export class Router extends EventTarget implements ReactiveController {
       event.preventDefault();
       void this.#go(url, url.href === location.href ? 'replace' : 'push', []);
     }, { signal });
-    addEventListener('popstate', () => void this.#go(new URL(location.href), 'pop', []), { signal });
+    addEventListener('popstate', () => {
+      const url = new URL(location.href);
+      const at = this.#current?.location.url;
+      // An in-page `#hash` link (left to the browser) fires popstate too, on a new entry with no
+      // state: the view stays where the browser scrolled it, and the entry gets a key of its own.
+      if (!history.state && at?.pathname === url.pathname && at.search === url.search) history.replaceState({ outpostKey: (this.#key = newKey()) } satisfies EntryState, '');
+      else void this.#go(url, 'pop', []);
+    }, { signal });
     addEventListener('pagehide', this.#saveScroll, { signal });
     // The router restores positions itself, after the view rendered (the browser would do it too early).
     history.scrollRestoration = 'manual';

@@ -1,0 +1,38 @@
+// `#hash` targets: an in-page link the router leaves to the browser.
+import { expect } from '@open-wc/testing';
+import { html } from 'lit';
+import { mount, nextNavigation, unmountAll } from './helpers.js';
+
+/** A long view with a `#part` target far below its top. */
+const doc = () => html`<h1>Doc</h1>
+  <a id="jump" href="#part">To the part</a>
+  <div style="height: 3000px"></div>
+  <h2 id="part">Part</h2>
+  <div style="height: 3000px"></div>`;
+
+const frames = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(r));
+};
+
+describe('Router, #hash targets', () => {
+  afterEach(unmountAll);
+
+  it('leaves the view where an in-page #hash link scrolled it (its popstate is no Back), and Back returns to the top', async () => {
+    const host = await mount([{ path: '/doc', render: doc }], {}, '/doc');
+    const part = host.querySelector('#part')!;
+    const changed = new Promise((r) => addEventListener('hashchange', r, { once: true }));
+    (host.querySelector('#jump') as HTMLAnchorElement).click();
+    await changed;
+    // A restoration the router ran would have shown by now (it scrolls as the view has rendered).
+    await frames(2);
+    expect(location.hash).to.equal('#part');
+    expect(Math.abs(part.getBoundingClientRect().top), 'the target at the top of the viewport').to.be.lessThan(2);
+    expect(host.router.location?.path).to.equal('/doc');
+
+    const back = nextNavigation(host.router);
+    history.back();
+    await back;
+    expect(location.hash).to.equal('');
+    expect(scrollY).to.equal(0);
+  });
+});
