@@ -40,8 +40,9 @@ export function interceptableUrl(event: MouseEvent, base: string): URL | undefin
   const url = new URL(href);
   if (url.origin !== location.origin || (url.protocol !== 'http:' && url.protocol !== 'https:')) return undefined;
   if (appPath(url.pathname, base) === undefined) return undefined;
-  // Same document, only the fragment changes: the browser scrolls to the target itself.
-  if (url.hash && url.pathname === location.pathname && url.search === location.search) return undefined;
+  // Same document, only the fragment changes (`href="#"` too, whose URL's hash is ''): the browser
+  // scrolls to the target itself.
+  if (href.includes('#') && url.pathname === location.pathname && url.search === location.search) return undefined;
   return url;
 }
 

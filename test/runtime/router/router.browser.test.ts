@@ -387,6 +387,7 @@ describe('Router', () => {
           <a id="other-origin" href="https://example.invalid/target">other origin</a>
           <a id="outside-base" href="/somewhere-else">outside the base</a>
           <a id="hash" href="#section">same page</a>
+          <a id="empty-hash" href="#">page top</a>
           <router-shadow-link></router-shadow-link>`,
       },
       { path: '/target', render: ({ query }) => html`<h1>Target ${query.get('from')}</h1>` },
@@ -402,12 +403,12 @@ describe('Router', () => {
     addEventListener('click', record);
     try {
       const click = (a: Element, init: MouseEventInit = {}) => a.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true, button: 0, ...init }));
-      for (const id of ['blank', 'download', 'external-rel', 'other-origin', 'outside-base', 'hash']) click(host.querySelector(`#${id}`)!);
+      for (const id of ['blank', 'download', 'external-rel', 'other-origin', 'outside-base', 'hash', 'empty-hash']) click(host.querySelector(`#${id}`)!);
       click(host.querySelector('#inside')!, { ctrlKey: true });
       const ctrl = taken.get('inside');
       click(host.querySelector('#inside')!, { button: 1 });
       const middle = taken.get('inside');
-      expect(Object.fromEntries(taken)).to.deep.equal({ blank: false, download: false, 'external-rel': false, 'other-origin': false, 'outside-base': false, hash: false, inside: false });
+      expect(Object.fromEntries(taken)).to.deep.equal({ blank: false, download: false, 'external-rel': false, 'other-origin': false, 'outside-base': false, hash: false, 'empty-hash': false, inside: false });
       expect([ctrl, middle]).to.deep.equal([false, false]);
       expect(text(host, 'h1')).to.equal('Links');
 
