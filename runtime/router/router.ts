@@ -423,7 +423,12 @@ export class Router extends EventTarget implements ReactiveController {
       };
       restore(600);
     } else if (kind === 'push') {
-      const anchor = url.hash ? root.querySelector(`[id="${CSS.escape(decodeURIComponent(url.hash.slice(1)))}"]`) : null;
+      let anchor;
+      try {
+        anchor = url.hash && root.querySelector(`[id="${CSS.escape(decodeURIComponent(url.hash.slice(1)))}"]`);
+      } catch {
+        // No valid percent-encoding (`#100%`): no target to scroll to, and the navigation goes on.
+      }
       if (anchor) anchor.scrollIntoView();
       else this.#scrollTo([0, 0]);
     }

@@ -1,4 +1,5 @@
-// `#hash` targets: an in-page link the router leaves to the browser.
+// `#hash` targets: an in-page link the router leaves to the browser, a fragment that is no valid
+// percent-encoding.
 import { expect } from '@open-wc/testing';
 import { html } from 'lit';
 import { mount, nextNavigation, unmountAll } from './helpers.js';
@@ -34,5 +35,21 @@ describe('Router, #hash targets', () => {
     await back;
     expect(location.hash).to.equal('');
     expect(scrollY).to.equal(0);
+  });
+
+  it('goes on with a navigation whose #hash is no valid percent-encoding (#100%): the view renders, focus moves, navigate() resolves', async () => {
+    const host = await mount(
+      [
+        { path: '/a', render: () => html`<h1>A</h1>` },
+        { path: '/doc', title: 'Doc', render: doc },
+      ],
+      {},
+      '/a',
+    );
+    const nav = nextNavigation(host.router);
+    await host.router.navigate('/doc#100%');
+    expect((await nav).path).to.equal('/doc');
+    expect(location.hash).to.equal('#100%');
+    expect(document.activeElement?.textContent).to.equal('Doc');
   });
 });
