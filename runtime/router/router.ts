@@ -422,7 +422,8 @@ export class Router extends EventTarget implements ReactiveController {
         if ((x - to[0]) ** 2 + (y - to[1]) ** 2 > 2 && frames) requestAnimationFrame(() => restore(frames - 1));
       };
       restore(600);
-    } else if (kind === 'push') {
+    } else {
+      // On a first load too: the browser looked for the `#hash` target before the view existed.
       let anchor;
       try {
         anchor = url.hash && root.querySelector(`[id="${CSS.escape(decodeURIComponent(url.hash.slice(1)))}"]`);
@@ -430,7 +431,7 @@ export class Router extends EventTarget implements ReactiveController {
         // No valid percent-encoding (`#100%`): no target to scroll to, and the navigation goes on.
       }
       if (anchor) anchor.scrollIntoView();
-      else this.#scrollTo([0, 0]);
+      else if (kind === 'push') this.#scrollTo([0, 0]);
     }
     // No read of where the view now is: it would lay the new view out within this task (14 ms of
     // the demo's route to the inbox). Scroll events keep the position, and #commit reads it when

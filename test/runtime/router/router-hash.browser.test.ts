@@ -1,5 +1,5 @@
-// `#hash` targets: an in-page link the router leaves to the browser, a fragment that is no valid
-// percent-encoding.
+// `#hash` targets: an in-page link the router leaves to the browser, a first load with a fragment,
+// a fragment that is no valid percent-encoding.
 import { expect } from '@open-wc/testing';
 import { html } from 'lit';
 import { mount, nextNavigation, unmountAll } from './helpers.js';
@@ -35,6 +35,11 @@ describe('Router, #hash targets', () => {
     await back;
     expect(location.hash).to.equal('');
     expect(scrollY).to.equal(0);
+  });
+
+  it("scrolls a first load's #hash target into view once the view rendered (the browser looked for it before)", async () => {
+    const host = await mount([{ path: '/doc', render: doc }], {}, '/doc#part');
+    expect(Math.abs(host.querySelector('#part')!.getBoundingClientRect().top)).to.be.lessThan(2);
   });
 
   it('goes on with a navigation whose #hash is no valid percent-encoding (#100%): the view renders, focus moves, navigate() resolves', async () => {
