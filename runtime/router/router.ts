@@ -173,7 +173,7 @@ export class Router extends EventTarget implements ReactiveController {
       const url = interceptableUrl(event as MouseEvent, this.base);
       if (!url) return;
       event.preventDefault();
-      void this.#go(url, url.href === location.href ? 'replace' : 'push', []);
+      void this.#go(url, 'push', []);
     }, { signal });
     addEventListener('popstate', () => {
       const url = new URL(location.href);
@@ -224,6 +224,8 @@ export class Router extends EventTarget implements ReactiveController {
   async #go(url: URL, kind: NavigationKind, redirects: string[]): Promise<void> {
     // The connection this navigation runs in: a disconnect ends it.
     const signal = this.#listening?.signal;
+    // To the address bar's URL (a link to it, navigate() or a redirect there): no second entry.
+    if (kind === 'push' && url.href === location.href) kind = 'replace';
     await this.#ready;
     const id = ++this.#navId;
     const path = appPath(url.pathname, this.base) ?? url.pathname;

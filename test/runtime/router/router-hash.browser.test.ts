@@ -1,5 +1,6 @@
-// `#hash` targets: an in-page link the router leaves to the browser, a first load with a fragment,
-// a fragment that is no valid percent-encoding.
+// `#hash` targets and the history entries of the router's own URL: an in-page link the router leaves
+// to the browser, a first load with a fragment, a fragment that is no valid percent-encoding, and a
+// navigation to the URL the address bar shows.
 import { expect } from '@open-wc/testing';
 import { html } from 'lit';
 import { mount, nextNavigation, unmountAll } from './helpers.js';
@@ -15,7 +16,7 @@ const frames = async (n: number) => {
   for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(r));
 };
 
-describe('Router, #hash targets', () => {
+describe('Router, #hash targets and same-URL navigations', () => {
   afterEach(unmountAll);
 
   it('leaves the view where an in-page #hash link scrolled it (its popstate is no Back), and Back returns to the top', async () => {
@@ -56,5 +57,22 @@ describe('Router, #hash targets', () => {
     expect((await nav).path).to.equal('/doc');
     expect(location.hash).to.equal('#100%');
     expect(document.activeElement?.textContent).to.equal('Doc');
+  });
+
+  it("replaces the entry of a navigate() to the address bar's URL, as for a link to it: one Back leaves it", async () => {
+    const host = await mount(
+      [
+        { path: '/a', render: () => html`<h1>A</h1>` },
+        { path: '/b', render: () => html`<h1>B</h1>` },
+      ],
+      {},
+      '/a',
+    );
+    await host.router.navigate('/b?x=1');
+    await host.router.navigate('/b?x=1');
+    expect(location.search).to.equal('?x=1');
+    const back = nextNavigation(host.router);
+    history.back();
+    expect((await back).path).to.equal('/a');
   });
 });
