@@ -1,7 +1,10 @@
 // The shapes an app declares routes with, and what a route's render and guard receive.
 import type { Store } from '../store/index.js';
 
-/** Path parameters matched by a route's pattern, e.g. `{ id: '42' }` for `/todos/:id`. */
+/**
+ * Path parameters matched by a route's pattern, e.g. `{ id: '42' }` for `/todos/:id`: as the URL has
+ * them, percent-encoded (URLPattern's groups), so `decodeURIComponent(params.id)` gives the text.
+ */
 export type RouteParams = Record<string, string | undefined>;
 
 /** A live query a route reads: re-run whenever a committed write touches one of `collections`. */

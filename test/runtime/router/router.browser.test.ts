@@ -31,6 +31,9 @@ describe('Router', () => {
     expect(text(host, 'h1')).to.equal('Todo 7');
     expect(text(host, '.tab')).to.equal('history');
     expect(host.router.location?.query.get('tab')).to.equal('history');
+    // As the URL has them (docs/router.md): an app decodes them itself.
+    await host.router.navigate('/todos/caf%C3%A9 1');
+    expect(host.router.location?.params.id).to.equal('caf%C3%A9%201');
   });
 
   it('serves the app under a base path: routes are relative to it, href() adds it', async () => {
