@@ -6,6 +6,9 @@ import { render } from 'lit/html.js';
 /** Renders `template()` into `renderRoot` whenever a controller asks for an update. */
 export class RootHost implements ReactiveControllerHost, EventTarget {
   readonly #controllers = new Set<ReactiveController>();
+  // Removes what was added through addEventListener: on disconnect, so the element (which outlives
+  // the app) holds none of it, e.g. @lit-labs/router's listener for nested Routes, never removed.
+  #listeners: Array<() => void> = [];
   #update: Promise<boolean> | undefined;
   #connected = false;
 
@@ -51,12 +54,14 @@ export class RootHost implements ReactiveControllerHost, EventTarget {
   disconnect(): void {
     this.#connected = false;
     this.#controllers.forEach((c) => c.hostDisconnected?.());
+    this.#listeners.splice(0).forEach((remove) => remove());
     render(null, this.renderRoot);
   }
 
   // Events (link clicks, route connections) are the element's.
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: AddEventListenerOptions | boolean): void {
     (this.renderRoot as EventTarget).addEventListener(type, listener, options);
+    this.#listeners.push(() => this.removeEventListener(type, listener, options));
   }
 
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: EventListenerOptions | boolean): void {

@@ -153,12 +153,12 @@ export class Router extends EventTarget implements ReactiveController {
    * new view rendered, or the navigation was redirected, cancelled or superseded.
    */
   navigate(path: string, options: NavigateOptions = {}): Promise<void> {
-    return this.#go(appUrl(path, this.base), options.replace ? 'replace' : 'push', []);
+    return this.#go(options.replace ? 'replace' : 'push', appUrl(path, this.base));
   }
 
   /** Runs the current navigation again, e.g. after a lazy module failed to load. */
   retry(): Promise<void> {
-    return this.#go(this.#current?.location.url ?? new URL(location.href), 'replace', []);
+    return this.#go('replace', this.#current?.location.url);
   }
 
   /** What the host renders where the view goes. */
@@ -173,7 +173,7 @@ export class Router extends EventTarget implements ReactiveController {
       const url = interceptableUrl(event as MouseEvent, this.base);
       if (!url) return;
       event.preventDefault();
-      void this.#go(url, 'push', []);
+      void this.#go('push', url);
     }, { signal });
     addEventListener('popstate', () => {
       const url = new URL(location.href);
@@ -181,12 +181,12 @@ export class Router extends EventTarget implements ReactiveController {
       // An in-page `#hash` link (left to the browser) fires popstate too, on a new entry with no
       // state: the view stays where the browser scrolled it, and the entry gets a key of its own.
       if (!history.state && at?.pathname === url.pathname && at.search === url.search) history.replaceState({ outpostKey: (this.#key = newKey()) } satisfies EntryState, '');
-      else void this.#go(url, 'pop', []);
+      else void this.#go('pop', url);
     }, { signal });
     addEventListener('pagehide', this.#saveScroll, { signal });
     // The router restores positions itself, after the view rendered (the browser would do it too early).
     history.scrollRestoration = 'manual';
-    void this.#go(new URL(location.href), 'initial', []);
+    void this.#go('initial');
   }
 
   hostDisconnected(): void {
@@ -221,7 +221,7 @@ export class Router extends EventTarget implements ReactiveController {
     (this.#container() ?? window).scrollTo(x, y);
   }
 
-  async #go(url: URL, kind: NavigationKind, redirects: string[]): Promise<void> {
+  async #go(kind: NavigationKind, url = new URL(location.href), redirects: string[] = []): Promise<void> {
     // The connection this navigation runs in: a disconnect ends it.
     const signal = this.#listening?.signal;
     // To the address bar's URL (a link to it, navigate() or a redirect there): no second entry.
@@ -345,7 +345,7 @@ export class Router extends EventTarget implements ReactiveController {
     }
     // A first load's redirect is still the first load: the browser announces it, and a view must
     // show (see #enter). A Back or Forward cannot push: it replaces.
-    void this.#go(appUrl(to, this.base), from.kind === 'pop' ? 'replace' : from.kind, redirects);
+    void this.#go(from.kind === 'pop' ? 'replace' : from.kind, appUrl(to, this.base), redirects);
     return false;
   }
 

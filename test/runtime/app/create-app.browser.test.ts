@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { html } from 'lit';
+import { RoutesConnectedEvent, type Routes } from '@lit-labs/router/routes.js';
 import { createApp, type App } from '../../../runtime/app/index.js';
 import { liveQuery, route } from '../../../runtime/router/index.js';
 import { deleteStore, openStore, StoreError, type Store } from '../../../runtime/store/index.js';
@@ -136,6 +137,17 @@ describe('createApp', () => {
       app = undefined;
       expect(root.children.length, `${round}: elements left after dispose`).to.equal(0);
     }
+  });
+
+  it('leaves no listener on the root after dispose: nothing there keeps the disposed app alive', async () => {
+    app = await createApp({ root, router: { base: BASE }, routes: [{ path: '/', render: () => html`<h1>Home</h1>` }] });
+    app.dispose();
+    app = undefined;
+    // The router's @lit-labs/router Routes listens on its host for nested Routes connecting: a
+    // listener still on the root answers this event (it adopts the sender as a child).
+    const event = new RoutesConnectedEvent({} as Routes);
+    root.dispatchEvent(event);
+    expect(typeof event.onDisconnect, 'a disposed router answered').to.equal('undefined');
   });
 
   it('works without store or sync, wraps the outlet in a layout, and names the fix for bad options', async () => {
