@@ -1,5 +1,4 @@
 import type { IDBPTransaction } from 'idb';
-import { StoreError } from './errors.js';
 import { COMPUTED_FIELD } from './derived.js';
 
 /**
@@ -65,12 +64,9 @@ export interface NormalizedIndex {
   derived: boolean;
 }
 
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-
 /** Expands the short index forms. */
 export function normalizeIndex(spec: IndexSpec, name = ''): NormalizedIndex {
   if (typeof spec === 'object' && 'compute' in spec) {
-    if (!IDENTIFIER.test(name)) throw new StoreError('invalid-schema', `Computed index '${name}' needs a name that is a JavaScript identifier (it names a hidden field). Rename it, e.g. 'byLabelDate'.`);
     return { keyPath: `${COMPUTED_FIELD}.${name}`, multiEntry: spec.multiEntry ?? false, unique: spec.unique ?? false, derived: true };
   }
   if (typeof spec === 'string') {
