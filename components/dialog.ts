@@ -101,6 +101,10 @@ export class OutpostDialog extends LitElement {
     const dialog = this.#dialog;
     if (this.open && !dialog.open) {
       this.#opener = deepActiveElement();
+      // A <dialog> keeps its returnValue across showModal(), and a close with no value (Escape,
+      // `open = false`, removal) leaves it: a dialog once closed with 'discard' would report
+      // 'discard' again for an Escape.
+      dialog.returnValue = '';
       dialog.showModal();
     } else if (!this.open && dialog.open) {
       dialog.close();

@@ -79,6 +79,25 @@ describe('<outpost-dialog>', () => {
     expect(dialog.returnValue).to.equal('');
   });
 
+  it('Escape, `open = false` and removal close with an empty return value, not the value an earlier close(value) left on the <dialog>', async () => {
+    const { dialog } = await setup();
+    const closeWith = async (close: () => unknown) => {
+      dialog.show();
+      await dialog.updateComplete;
+      const closed = oneEvent(dialog, 'close');
+      await close();
+      return (await closed).detail.returnValue as string;
+    };
+    expect(await closeWith(() => dialog.close('discard'))).to.equal('discard');
+    // A native <dialog> keeps its returnValue across showModal(); one closed without a value reports the old one.
+    expect(await closeWith(() => sendKeys({ press: 'Escape' }))).to.equal('');
+    expect(dialog.returnValue).to.equal('');
+    await closeWith(() => dialog.close('discard'));
+    expect(await closeWith(() => (dialog.open = false))).to.equal('');
+    await closeWith(() => dialog.close('discard'));
+    expect(await closeWith(() => dialog.remove())).to.equal('');
+  });
+
   it('removed from the page while open, it closes: close fires with an empty return value and open turns false (browsers fire none for a removed dialog)', async () => {
     const { root, dialog, native } = await setup();
     dialog.show();
