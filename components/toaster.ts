@@ -144,7 +144,7 @@ export class OutpostToaster extends LitElement {
 
   #resume(): void {
     const toast = this.#current;
-    if (!toast || this.#hovered || this.#focused || toast.timeoutMs === 0 || this.#timer !== undefined) return;
+    if (!toast || !this.isConnected || this.#hovered || this.#focused || toast.timeoutMs === 0 || this.#timer !== undefined) return;
     this.#startedAt = Date.now();
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
@@ -164,10 +164,17 @@ export class OutpostToaster extends LitElement {
     await toast.action?.run();
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Put back (moved in the page), the toast on screen counts down what it had left.
+    this.#resume();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#pause();
+    // Out of the page no pointer or focus can hold it, and no leave or blur may follow to release it.
+    this.#hovered = this.#focused = false;
   }
 
   override render() {

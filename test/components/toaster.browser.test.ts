@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../components/toaster.js';
 import type { OutpostToaster } from '../../components/toaster.js';
-import { deepActive, expectAccessible } from './helpers.js';
+import { deepActive, expectAccessible, until } from './helpers.js';
 
 const text = (el: OutpostToaster) => el.shadowRoot!.querySelector('[part=message]')?.textContent ?? null;
 
@@ -83,5 +83,27 @@ describe('<outpost-toaster>', () => {
     expect(deepActive()?.getAttribute('part')).to.equal('action-button');
     await sendKeys({ press: 'Escape' });
     expect(await toast.closed).to.equal('dismissed');
+  });
+
+  it('counts a toast down again once the toaster is moved in the page (disconnected, then put back)', async () => {
+    const root = await fixture<HTMLDivElement>(html`<div><outpost-toaster></outpost-toaster><section></section></div>`);
+    const el = root.querySelector('outpost-toaster')!;
+    const toast = el.show({ message: 'Archived', timeoutMs: 50 });
+    await el.updateComplete;
+    let settled: string | undefined;
+    void toast.closed.then((r) => (settled = r));
+    root.querySelector('section')!.append(el);
+    await until(() => settled, 'the moved toast to time out');
+    expect(settled).to.equal('timeout');
+    // Not shown in the page, a toast does not count down; it starts once the toaster is put in.
+    const detached = document.createElement('outpost-toaster');
+    const later = detached.show({ message: 'Sent', timeoutMs: 20 });
+    let laterSettled: string | undefined;
+    void later.closed.then((r) => (laterSettled = r));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(laterSettled).to.equal(undefined);
+    root.append(detached);
+    await until(() => laterSettled, 'the toast to time out once shown');
+    detached.remove();
   });
 });
