@@ -177,6 +177,15 @@ export class OutpostToaster extends LitElement {
     this.#hovered = this.#focused = false;
   }
 
+  protected override updated(): void {
+    // The next toast is drawn in the element of the last, which the pointer or focus may still be
+    // on (its × or Escape pressed there): it is held as the last one was, not timed out under them.
+    const el = this.renderRoot.querySelector('.toast');
+    if (!el) return;
+    this.#hold('hover', el.matches(':hover'));
+    this.#hold('focus', el.matches(':focus-within'));
+  }
+
   override render() {
     const t = this.#current;
     return html`<div part="region" role="status" aria-live="polite" aria-atomic="true">

@@ -85,6 +85,27 @@ describe('<outpost-toaster>', () => {
     expect(await toast.closed).to.equal('dismissed');
   });
 
+  it('a toast shown where focus still is (the last one dismissed from the keyboard) is held by it too', async () => {
+    const el = await fixture<OutpostToaster>(html`<outpost-toaster></outpost-toaster>`);
+    const first = el.show({ message: 'Archived', action: { label: 'Undo', run: () => undefined }, timeoutMs: 0 });
+    const second = el.show({ message: 'Moved to Spam', action: { label: 'Undo', run: () => undefined }, timeoutMs: 30 });
+    await el.updateComplete;
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part=action-button]')!.focus();
+    await sendKeys({ press: 'Escape' });
+    expect(await first.closed).to.equal('dismissed');
+    await el.updateComplete;
+    expect(text(el)).to.equal('Moved to Spam');
+    // Focus stayed on the Undo button, now the second toast's.
+    expect(deepActive()?.getAttribute('part')).to.equal('action-button');
+    let settled: string | undefined;
+    void second.closed.then((r) => (settled = r));
+    // Well past its timeout: focus holds it.
+    await new Promise((r) => setTimeout(r, 150));
+    expect(settled).to.equal(undefined);
+    await sendKeys({ press: 'Escape' });
+    expect(await second.closed).to.equal('dismissed');
+  });
+
   it('counts a toast down again once the toaster is moved in the page (disconnected, then put back)', async () => {
     const root = await fixture<HTMLDivElement>(html`<div><outpost-toaster></outpost-toaster><section></section></div>`);
     const el = root.querySelector('outpost-toaster')!;
