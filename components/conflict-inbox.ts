@@ -104,6 +104,11 @@ export class OutpostConflictInbox extends LitElement {
   @state() accessor #busy: string | undefined;
   @state() accessor #error = '';
 
+  // Where focus goes once an action took away the button it was on: Merge… and Cancel swap the
+  // buttons for the merge form and back, and a resolved conflict leaves the list. Left there, focus
+  // falls to the page and a keyboard or screen-reader user starts over from its top.
+  #refocus: { id: string; to: 'merge' | 'actions' | 'next'; index: number } | undefined;
+
   constructor() {
     super();
     // The conflicts of whichever engine `.sync` holds, while connected.
@@ -126,11 +131,13 @@ export class OutpostConflictInbox extends LitElement {
       this.#error = 'Set .sync on <outpost-conflict-inbox> to resolve conflicts.';
       return;
     }
+    const index = this.#conflicts.findIndex((c) => c.id === conflict.id);
     this.#busy = conflict.id;
     this.#error = '';
     try {
       await sync.conflicts.resolve(conflict, resolution === 'merge' ? { merged: mergedValue(conflict, this.#picks) } : resolution);
       this.#merging = undefined;
+      this.#refocus = { id: conflict.id, to: 'next', index };
       this.dispatchEvent(new CustomEvent<ConflictResolvedDetail>('conflict-resolved', { detail: { conflict, resolution }, bubbles: true, composed: true }));
     } catch (err) {
       this.#error = `Could not resolve the conflict on ${conflict.collection}/${conflict.key}: ${(err as Error)?.message ?? err}. Nothing was lost; try again.`;
@@ -141,7 +148,42 @@ export class OutpostConflictInbox extends LitElement {
 
   #startMerge(conflict: StoredConflict): void {
     this.#merging = conflict.id;
+    this.#refocus = { id: conflict.id, to: 'merge', index: 0 };
     this.#picks = new Map(conflictRows(conflict).map((r) => [r.field, r.suggested]));
+  }
+
+  #cancelMerge(conflict: StoredConflict): void {
+    this.#merging = undefined;
+    this.#refocus = { id: conflict.id, to: 'actions', index: 0 };
+  }
+
+  protected override updated(): void {
+    const refocus = this.#refocus;
+    // A resolved conflict moves focus once it has left the list (the store's next read).
+    if (!refocus || (refocus.to === 'next' && this.#conflicts.some((c) => c.id === refocus.id))) return;
+    this.#refocus = undefined;
+    if (!this.#focusHere()) return;
+    const items = [...this.renderRoot.querySelectorAll<HTMLElement>('[part=conflict]')];
+    let target: HTMLElement | null | undefined;
+    if (refocus.to === 'next') {
+      const next = items[Math.min(refocus.index, items.length - 1)];
+      target = next ? next.querySelector<HTMLElement>('[part=actions] button') : this.renderRoot.querySelector<HTMLElement>('[part=heading]');
+    } else {
+      const item = items[this.#conflicts.findIndex((c) => c.id === refocus.id)];
+      target = refocus.to === 'merge' ? item?.querySelector<HTMLElement>('[part=merge] input:checked') : item?.querySelector<HTMLElement>('[part=actions] button:last-child');
+    }
+    target?.focus();
+  }
+
+  // Whether focus is in this element or was dropped to an element around it (the body, a dialog):
+  // not when the person has gone on to another control meanwhile.
+  #focusHere(): boolean {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    if (!active || this.shadowRoot!.contains(active)) return true;
+    const up = (n: Node): Node | null => (n instanceof ShadowRoot ? n.host : ((n as Element).assignedSlot ?? n.parentNode));
+    for (let n = up(this); n; n = up(n)) if (n === active) return true;
+    return false;
   }
 
   #pick(field: string, side: Side): void {
@@ -164,7 +206,7 @@ export class OutpostConflictInbox extends LitElement {
       )}
       <div class="actions" role="group" aria-label="Merge">
         <button class="primary" ?disabled=${!!this.#busy} @click=${() => this.#resolve(c, 'merge')}>Save merge</button>
-        <button ?disabled=${!!this.#busy} @click=${() => (this.#merging = undefined)}>Cancel</button>
+        <button ?disabled=${!!this.#busy} @click=${() => this.#cancelMerge(c)}>Cancel</button>
       </div>
     </div>`;
   }
@@ -205,7 +247,7 @@ export class OutpostConflictInbox extends LitElement {
   override render() {
     const n = this.#conflicts.length;
     return html`<section aria-labelledby="heading">
-      <h2 id="heading" part="heading">${this.heading} (${n})</h2>
+      <h2 id="heading" part="heading" tabindex="-1">${this.heading} (${n})</h2>
       ${this.#error ? html`<p class="error" part="error" role="alert">${this.#error}</p>` : nothing}
       ${n ? html`<ul>${this.#conflicts.map((c, i) => this.#renderConflict(c, i))}</ul>` : html`<p part="empty">No conflicts: every change has been reconciled.</p>`}
     </section>`;

@@ -1,10 +1,12 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../components/conflict-inbox.js';
+import '../../components/dialog.js';
 import type { OutpostConflictInbox } from '../../components/conflict-inbox.js';
+import type { OutpostDialog } from '../../components/dialog.js';
 import { closeAll, serverDocs, type Client } from '../runtime/sync/helpers.js';
 import { conflicted } from './conflicts.js';
-import { expectAccessible, until } from './helpers.js';
+import { deepActive, expectAccessible, until } from './helpers.js';
 
 async function inbox(b: Client) {
   const el = await fixture<OutpostConflictInbox>(html`<outpost-conflict-inbox .sync=${b.sync}></outpost-conflict-inbox>`);
@@ -87,5 +89,27 @@ describe('<outpost-conflict-inbox>', () => {
     await b.sync.syncNow();
     expect((await serverDocs(id)).get(`notes/${id}`)!.value).to.deep.equal({ id, title: 'mine', body: 'mine body', color: 'blue' });
     expect(await b.store.collection('$conflicts').count()).to.equal(0);
+  });
+
+  it('keeps keyboard focus in the inbox (in a dialog, as an app shows it): Merge… moves it into the form, Cancel back to Merge…, resolving the last conflict to the heading', async () => {
+    const { b } = await conflicted();
+    const dialog = await fixture<OutpostDialog>(html`<outpost-dialog label="Sync conflicts"><outpost-conflict-inbox .sync=${b.sync}></outpost-conflict-inbox></outpost-dialog>`);
+    const el = dialog.querySelector('outpost-conflict-inbox')!;
+    dialog.show();
+    await until(() => el.shadowRoot!.querySelector('[part=conflict]'), 'the stored conflict to be listed');
+    button(el, 'Merge…').focus();
+    await sendKeys({ press: 'Enter' });
+    // The title's radio pre-set to theirs (both sides changed it).
+    const titleTheirs = () => el.shadowRoot!.querySelectorAll('fieldset')[0]?.querySelectorAll('input')[1];
+    await until(() => titleTheirs() && deepActive() === titleTheirs(), 'focus on the merge form\'s first choice');
+    button(el, 'Cancel').focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => deepActive() === button(el, 'Merge…'), 'focus back on Merge…');
+    const resolved = oneEvent(el, 'conflict-resolved');
+    button(el, 'Keep mine').focus();
+    await sendKeys({ press: 'Enter' });
+    await resolved;
+    await until(() => emptyShown(el) && deepActive() === el.shadowRoot!.querySelector('[part=heading]'), 'focus on the heading of the emptied list');
+    await expectAccessible(el);
   });
 });
