@@ -157,7 +157,9 @@ export class OutpostInspector extends LitElement {
       ...s.outbox.map((e) => ({ id: e.id, name: e.mutation.name, doc: e.doc || '(custom)', at: e.createdAt, status: pendingStatus, error: '' })),
       ...s.rejected.map((r) => ({ id: r.id, name: r.mutation.name, doc: 'collection' in r.mutation ? `${String(r.mutation.collection)}/${String((r.mutation as { key?: unknown }).key)}` : '(custom)', at: r.at, status: 'rejected', error: `${r.error.code}: ${r.error.message}` })),
     ];
-    return html`<p>${s.outboxTotal.toLocaleString()} pending, ${s.rejected.length} rejected, ${s.conflicts} conflicts.</p>
+    // The rows are the newest `limit`; the counts are of every record stored.
+    const rejected = s.counts.find((c) => c.name === '$rejected')?.count ?? 0;
+    return html`<p>${s.outboxTotal.toLocaleString()} pending, ${rejected.toLocaleString()} rejected, ${s.conflicts} conflicts.</p>
       ${rows.length
         ? html`<table part="table" aria-labelledby="h-outbox">
             <thead><tr><th scope="col">Id</th><th scope="col">Mutation</th><th scope="col">Document</th><th scope="col">Created</th><th scope="col">Status</th></tr></thead>

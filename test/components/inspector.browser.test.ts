@@ -90,4 +90,15 @@ describe('<outpost-inspector>', () => {
     await until(() => text(el, 'h-browser').includes(extra), 'the new cache after Refresh');
     await caches.delete(extra);
   });
+
+  it('counts every rejected change stored, not only the `limit` it lists', async () => {
+    const c = await client();
+    // The default stub has no 'pin' handler: the server refuses each (unknown-mutation).
+    for (let i = 0; i < 3; i++) expect((await (await c.sync.custom('pin', { key: unique('p') })).acked).status).to.equal('rejected');
+    const el = await fixture<OutpostInspector>(html`<outpost-inspector .store=${c.store} .sync=${c.sync} limit="2"></outpost-inspector>`);
+    await until(() => cell(el, '$rejected') === '3', 'the $rejected count');
+    const rows = [...section(el, 'h-outbox').querySelectorAll('tbody tr')];
+    expect(rows.length).to.equal(2);
+    expect(text(el, 'h-outbox')).to.contain('0 pending, 3 rejected, 0 conflicts.');
+  });
 });
