@@ -63,7 +63,11 @@ export class OutpostUpdatePrompt extends LitElement {
   @state() accessor #error = '';
 
   #listening: UpdateSource | undefined;
+  // The source whose waiting version the person put off with Later: the banner stays away when
+  // the element is put back in the page (moved), until that source announces an update again.
+  #dismissed: UpdateSource | undefined;
   #onUpdate = () => {
+    this.#dismissed = undefined;
     this.#waiting = true;
     this.#error = '';
   };
@@ -88,7 +92,7 @@ export class OutpostUpdatePrompt extends LitElement {
     this.#listening?.removeEventListener('update-available', this.#onUpdate);
     this.#listening = this.sw;
     this.sw?.addEventListener('update-available', this.#onUpdate);
-    this.#waiting = !!this.sw?.updateAvailable;
+    this.#waiting = !!this.sw?.updateAvailable && this.#dismissed !== this.sw;
   }
 
   async #reload(): Promise<void> {
@@ -106,6 +110,7 @@ export class OutpostUpdatePrompt extends LitElement {
 
   #dismiss(): void {
     this.#waiting = false;
+    this.#dismissed = this.sw;
     this.dispatchEvent(new CustomEvent('update-dismissed', { bubbles: true, composed: true }));
   }
 

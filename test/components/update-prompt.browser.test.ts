@@ -65,4 +65,21 @@ describe('<outpost-update-prompt>', () => {
     await el.updateComplete;
     expect(banner(el)).to.equal(null);
   });
+
+  it('Later holds when the prompt is moved in the page; the next update shows it again', async () => {
+    const sw = new FakeUpdates();
+    sw.updateAvailable = true;
+    const root = await fixture<HTMLDivElement>(html`<div><outpost-update-prompt .sw=${sw}></outpost-update-prompt><section></section></div>`);
+    const el = root.querySelector('outpost-update-prompt')!;
+    button(el, 'dismiss-button').click();
+    await el.updateComplete;
+    expect(!!banner(el)).to.equal(false);
+    // A layout that re-parents it disconnects and connects it again.
+    root.querySelector('section')!.append(el);
+    await el.updateComplete;
+    expect(!!banner(el), 'the update the person put off').to.equal(false);
+    sw.arrive();
+    await el.updateComplete;
+    expect(!!banner(el)).to.equal(true);
+  });
 });
