@@ -178,12 +178,11 @@ export class OutpostToaster extends LitElement {
   }
 
   protected override updated(): void {
-    // The next toast is drawn in the element of the last, which the pointer or focus may still be
-    // on (its × or Escape pressed there): it is held as the last one was, not timed out under them.
+    // The next toast is drawn in the element of the last, where focus may still be (Escape or ×
+    // pressed there): it is held as the last one was, not timed out under the focus (Enter there
+    // would act on it). A pointer left at rest where a click closed the last one does not hold it.
     const el = this.renderRoot.querySelector('.toast');
-    if (!el) return;
-    this.#hold('hover', el.matches(':hover'));
-    this.#hold('focus', el.matches(':focus-within'));
+    if (el) this.#hold('focus', el.matches(':focus-within'));
   }
 
   override render() {
