@@ -59,8 +59,11 @@ export class OutpostSyncProgress extends LitElement {
   @state() accessor #received = 0;
   @state() accessor #running = false;
 
-  /** Whether the first sync has finished (the bar never shows again). */
+  /** Whether the first sync has finished (the bar never shows again for this engine). */
   @state() accessor done = false;
+
+  // The engine `done` and the count are of.
+  #engine: EventTarget | undefined;
 
   #onProgress = (e: Event) => {
     if (this.done) return;
@@ -87,6 +90,13 @@ export class OutpostSyncProgress extends LitElement {
   }
 
   protected override willUpdate(): void {
+    // Given another engine (an account switched to in the same page), that one's first sync is
+    // still to come: the last one's end must not hide it, nor its count show meanwhile.
+    if (this.sync && this.sync !== this.#engine) {
+      if (this.#engine) this.done = this.#running = false;
+      this.#received = 0;
+      this.#engine = this.sync;
+    }
     this.hidden = !this.#running;
   }
 

@@ -67,4 +67,35 @@ describe('<outpost-sync-progress>', () => {
     expect(el.shadowRoot!.getElementById(labelId)!.textContent).to.equal('Downloading your data');
     await expectAccessible(el);
   });
+
+  it("given another engine (another account's, in the same page), shows that one's first sync", async () => {
+    const first = new EventTarget();
+    const el = await fixture<OutpostSyncProgress>(html`<outpost-sync-progress .sync=${first}></outpost-sync-progress>`);
+    first.dispatchEvent(progress({ received: 20, pages: 2, done: true }));
+    await el.updateComplete;
+    expect(el.done).to.equal(true);
+
+    const second = new EventTarget();
+    el.sync = second;
+    await el.updateComplete;
+    expect(el.done).to.equal(false);
+    second.dispatchEvent(progress({ received: 10, pages: 1, done: false }));
+    await el.updateComplete;
+    expect(el.hidden).to.equal(false);
+    expect(el.shadowRoot!.textContent).to.contain('10 items received');
+    const finished = oneEvent(el, 'sync-progress-done');
+    second.dispatchEvent(progress({ received: 30, pages: 3, done: true }));
+    expect(((await finished) as CustomEvent<SyncProgressDetail>).detail.received).to.equal(30);
+    await el.updateComplete;
+    expect(el.hidden).to.equal(true);
+
+    // Set again after a gap (no engine while the next account's store opens), the same engine keeps its done.
+    el.sync = undefined;
+    await el.updateComplete;
+    el.sync = second;
+    await el.updateComplete;
+    second.dispatchEvent(progress({ received: 10, pages: 1, done: false }));
+    await el.updateComplete;
+    expect(el.hidden).to.equal(true);
+  });
 });
