@@ -148,6 +148,7 @@ export class OutpostShell extends LitElement {
     else this.renderRoot.querySelector<HTMLElement>('.menu-button')!.focus();
   }
 
+  // On the drawer and on the button that opened it (Shift+Tab from the drawer's first link lands there).
   #onNavKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && this.narrow && this.drawerOpen) {
       e.stopPropagation();
@@ -163,7 +164,7 @@ export class OutpostShell extends LitElement {
   override render() {
     return html`
       <header part="top-bar">
-        <button class="menu-button" part="menu-button" aria-label=${this.menuLabel} aria-controls="drawer" aria-expanded=${this.drawerOpen ? 'true' : 'false'} @click=${() => this.toggleDrawer()}>☰</button>
+        <button class="menu-button" part="menu-button" aria-label=${this.menuLabel} aria-controls="drawer" aria-expanded=${this.drawerOpen ? 'true' : 'false'} @click=${() => this.toggleDrawer()} @keydown=${this.#onNavKeyDown}>☰</button>
         <div class="top"><slot name="top"></slot></div>
       </header>
       <nav id="drawer" part="drawer" aria-label=${this.navLabel} tabindex="-1" @keydown=${this.#onNavKeyDown} @click=${this.#onNavClick}><slot name="nav"></slot></nav>

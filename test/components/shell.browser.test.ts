@@ -67,6 +67,16 @@ describe('<outpost-shell>', () => {
     expect(el.drawerOpen).to.equal(false);
     expect(visible(nav)).to.equal(false);
     expect(deepActive()).to.equal(button);
+
+    // Escape on the menu button (reached from the drawer by Shift+Tab) closes it too.
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(el.drawerOpen).to.equal(true);
+    button.focus();
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(el.drawerOpen).to.equal(false);
+    expect(button.getAttribute('aria-expanded')).to.equal('false');
   });
 
   it('while the narrow drawer is open, the main area behind it is inert: Tab past its last link never reaches the page under the overlay', async () => {
