@@ -29,6 +29,8 @@ export interface EventHubOptions {
 
 interface Stream extends StreamAuth {
   user: string;
+  /** Set until its first cursor is read: pokes meanwhile are kept here (the newest), not written. */
+  opening?: { cursor?: string };
 }
 
 /**
@@ -51,15 +53,21 @@ export class EventHub {
     this.#liveSessions = options.liveSessions;
     this.#now = options.now ?? Date.now;
     this.#heartbeat = setInterval(() => {
-      for (const set of this.#streams.values()) for (const res of set) send(res, ': heartbeat\n\n');
+      for (const [res, stream] of this.#open) if (!stream.opening) send(res, ': heartbeat\n\n');
       void this.#check();
     }, heartbeatMs);
     this.#heartbeat.unref();
   }
 
-  /** Opens a stream for `user`; sends `cursor` at once unless the client's Last-Event-ID already has it. */
-  open(req: IncomingMessage, res: ServerResponse, user: string, cursor: string, requestId: string, auth: StreamAuth = {}): void {
-    // The client hung up while the route awaited its session and cursor: 'close' has fired already,
+  /**
+   * Opens a stream for `user` and sends the cursor `head` reads at once, unless the client's
+   * Last-Event-ID already has it. The stream counts as the user's before that read: a change
+   * committed while it runs pokes the stream too (right after that cursor), where it would
+   * otherwise find no stream to poke and the client, caught up to the older cursor, would not sync.
+   * Rejects as `head` does (nothing sent then).
+   */
+  async open(req: IncomingMessage, res: ServerResponse, user: string, head: () => Promise<string>, requestId: string, auth: StreamAuth = {}): Promise<void> {
+    // The client hung up while the route awaited its session: 'close' has fired already,
     // so a stream added now would hold one of the user's slots for ever.
     if (res.destroyed) return;
     const set = this.#streams.get(user) ?? new Set();
@@ -70,12 +78,25 @@ export class EventHub {
     }
     this.#streams.set(user, set);
     set.add(res);
-    this.#open.set(res, { user, ...auth });
+    const opening: NonNullable<Stream['opening']> = {};
+    const stream: Stream = { user, ...auth, opening };
+    this.#open.set(res, stream);
     if (auth.session !== undefined) {
       const same = this.#bySession.get(auth.session) ?? new Set();
       this.#bySession.set(auth.session, same);
       same.add(res);
     }
+    res.on('close', () => this.#drop(res));
+    let cursor: string;
+    try {
+      cursor = await head();
+    } catch (err) {
+      this.#drop(res);
+      throw err;
+    } finally {
+      stream.opening = undefined;
+    }
+    if (res.destroyed) return;
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -84,9 +105,11 @@ export class EventHub {
       'X-Request-Id': requestId,
     });
     res.write('retry: 1000\n\n');
+    // Ended while its cursor was read (its session revoked, the server closing): the client reconnects.
+    if (!this.#open.has(res)) return void res.end();
     if (req.headers['last-event-id'] !== cursor) res.write(poke(cursor));
+    if (opening.cursor !== undefined && opening.cursor !== cursor) res.write(poke(opening.cursor));
     req.socket.setTimeout(0);
-    res.on('close', () => this.#drop(res));
   }
 
   #drop(res: ServerResponse): void {
@@ -105,8 +128,10 @@ export class EventHub {
 
   /** Ends a stream: the client reconnects, and its token answers 401 if it is no longer good. */
   #end(res: ServerResponse): void {
+    const opening = this.#open.get(res)?.opening;
     this.#drop(res);
-    res.end();
+    // One still opening is ended by open() once its cursor is read (nothing was written to it yet).
+    if (!opening) res.end();
   }
 
   /** Ends the streams opened with this session (the token was revoked). */
@@ -135,7 +160,11 @@ export class EventHub {
 
   /** Tells every open stream of `user` the newest cursor. */
   poke(user: string, cursor: string): void {
-    for (const res of this.#streams.get(user) ?? []) send(res, poke(cursor));
+    for (const res of this.#streams.get(user) ?? []) {
+      const opening = this.#open.get(res)?.opening;
+      if (opening) opening.cursor = cursor;
+      else send(res, poke(cursor));
+    }
   }
 
   /** Users with at least one open stream here. */
@@ -151,7 +180,7 @@ export class EventHub {
   /** Ends every stream (server shutdown). */
   close(): void {
     clearInterval(this.#heartbeat);
-    for (const set of this.#streams.values()) for (const res of set) res.end();
+    for (const [res, stream] of this.#open) if (!stream.opening) res.end();
     this.#streams.clear();
     this.#open.clear();
     this.#bySession.clear();

@@ -94,7 +94,7 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
       const protocol = url.searchParams.get('protocol');
       if (protocol !== null && protocol !== String(PROTOCOL_VERSION)) checkProtocol({ protocol });
       const { user, ...auth } = await deps.guard.streamCaller(req, url);
-      deps.events.open(req, res, user, await headCursor(deps, user), requestId, auth);
+      await deps.events.open(req, res, user, () => headCursor(deps, user), requestId, auth);
       return true;
     }
   }

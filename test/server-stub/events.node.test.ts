@@ -122,7 +122,7 @@ test('more than 32 open event streams for one user answer 429 with Retry-After',
 /** An http server whose every request opens `hub`'s stream for alice, after `before` resolves (the route awaits the session and cursor first). */
 async function hubServer(t: TestContext, hub: EventHub, before: (req: IncomingMessage, res: ServerResponse) => Promise<void>) {
   const opened: ServerResponse[] = [];
-  const server = createServer((req, res) => void before(req, res).then(() => (hub.open(req, res, 'alice', 'k.1.0', 'r'), opened.push(res))));
+  const server = createServer((req, res) => void before(req, res).then(() => (void hub.open(req, res, 'alice', async () => 'k.1.0', 'r'), opened.push(res))));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => {
     hub.close();
@@ -173,7 +173,7 @@ test("a session check that hangs (the database unreachable) does not stop the st
   const server = createServer((req, res) => {
     const which = req.url === '/session' ? 'session' : 'jwt';
     res.once('close', () => closed.push(which));
-    hub.open(req, res, 'alice', 'k.1.0', 'r', which === 'session' ? { session: 'hash-of-a-session' } : { expiresAt: clock + 60_000 });
+    void hub.open(req, res, 'alice', async () => 'k.1.0', 'r', which === 'session' ? { session: 'hash-of-a-session' } : { expiresAt: clock + 60_000 });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => (hub.close(), server.closeAllConnections(), server.close()));
@@ -186,6 +186,27 @@ test("a session check that hangs (the database unreachable) does not stop the st
   clock += 120_000;
   await ends(jwt);
   assert.deepEqual(closed, ['jwt'], 'the JWT stream ended; the session stream waits for a check that can tell');
+});
+
+test("pokes while a stream's first cursor is read follow that cursor; a stream whose session ends meanwhile is ended, not left open", async (t) => {
+  const hub = new EventHub(60_000);
+  const reads: Array<(cursor: string) => void> = [];
+  const server = createServer((req, res) => void hub.open(req, res, 'alice', () => new Promise<string>((r) => reads.push(r)), 'r', { session: req.url === '/revoked' ? 'gone' : 'live' }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => (hub.close(), server.closeAllConnections(), server.close()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const opening = [openStream(`${url}/kept`), openStream(`${url}/revoked`)];
+  while (reads.length < 2) await new Promise((r) => setTimeout(r, 10));
+  // A change, and a sign-out, while both streams' cursors are being read.
+  hub.poke('alice', 'k.2.0');
+  hub.endSession('gone');
+  for (const read of reads) read('k.1.0');
+  const [kept, revoked] = await Promise.all(opening);
+  t.after(() => (kept!.close(), revoked!.close()));
+  assert.equal((await kept!.nextPoke()).cursor, 'k.1.0');
+  assert.equal((await kept!.nextPoke()).cursor, 'k.2.0', 'the change pokes the stream that was opening');
+  await ends(revoked!);
+  assert.equal(hub.users().length, 1);
 });
 
 /** Reads `stream` until it ends (a block at a time; heartbeats keep coming while it is open). */
