@@ -2,6 +2,7 @@
 // user's change-order row first, so one user's pushes commit in cursor order; pulls read one
 // REPEATABLE READ snapshot; serialization failures and deadlocks are retried; every failure of the
 // database (down, restarting, unreachable) becomes StorageUnavailable (503, retried by clients).
+import { createHash } from 'node:crypto';
 import postgres, { type Sql } from 'postgres';
 import type { DocumentValue } from '../../runtime/protocol/index.js';
 import { CLIENT_OWNER_GUARD, migrate } from './postgres-schema.js';
@@ -22,12 +23,19 @@ export interface PostgresOptions {
   pushCalls?: number;
 }
 
+// PostgreSQL's longest name (NAMEDATALEN - 1), a channel's too.
+const MAX_CHANNEL_BYTES = 63;
+
 /**
  * The channel commits NOTIFY on, with the changed user's name as payload: `outpost_changes` plus
  * the schema, so data stores in different schemas of one database do not poke each other.
  */
 function changesChannel(schema: string): string {
-  return schema === 'public' ? 'outpost_changes' : `outpost_changes.${schema}`;
+  if (schema === 'public') return 'outpost_changes';
+  const channel = `outpost_changes.${schema}`;
+  // A channel is a name: LISTEN cuts a longer one to 63 bytes and pg_notify refuses it, so no poke
+  // would ever arrive. A schema name too long for that goes by its hash instead.
+  return Buffer.byteLength(channel) <= MAX_CHANNEL_BYTES ? channel : `outpost_changes.${createHash('sha256').update(schema).digest('hex').slice(0, 40)}`;
 }
 
 // Conflicts between concurrent transactions: running the transaction again resolves them.

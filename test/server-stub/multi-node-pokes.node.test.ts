@@ -1,5 +1,5 @@
 // Pokes across PostgreSQL nodes at their edges: a change committed on one node while another node
-// opens a stream. Real nodes on one real database; the storage's methods are wrapped only to make
+// opens a stream; a schema whose name is too long for a channel name. Real nodes on one real database; the storage's methods are wrapped only to make
 // the change land inside the window the test is about.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,9 +12,9 @@ import { eventStream, seqOf } from './nodes.js';
 // Waits are on conditions (a poke, a notice); this only ends a run that broke and would wait forever.
 const HANG = { timeout: 120_000 };
 
-/** Starts `n` in-process nodes on a fresh database. */
-async function nodes(t: TestContext, n: number): Promise<RunningStub[]> {
-  const database = await freshDatabase();
+/** Starts `n` in-process nodes on a fresh database (a schema named `outpost_t_<random><suffix>`). */
+async function nodes(t: TestContext, n: number, suffix = ''): Promise<RunningStub[]> {
+  const database = await freshDatabase(undefined, suffix);
   const stubs: RunningStub[] = [];
   t.after(async () => {
     for (const stub of stubs) await stub.close();
@@ -69,4 +69,17 @@ test("a change committed on node A while node B reads a new stream's first curso
   const head = (await onA.pullAll(caughtUp)).cursor;
   assert.ok(seqOf(head) > seqOf(caughtUp));
   assert.equal(await stream.poke((cursor) => seqOf(cursor) >= seqOf(head)), head, 'the change pokes the stream');
+});
+
+test('nodes on a schema whose name is too long for a channel name still poke each other', HANG, async (t) => {
+  // 63 characters, the most PostgreSQL takes: `outpost_changes.` and it is past a channel name's 63 bytes.
+  const [a, b] = await nodes(t, 2, '_' + 'x'.repeat(63 - 'outpost_t_'.length - 12 - 1));
+  const token = await login(a!.url);
+  const stream = await eventStream(b!.url, token);
+  t.after(() => stream.close());
+  const first = await stream.poke(() => true);
+  const onA = client(a!.url, token);
+  assert.equal((await onA.push({ name: 'put', collection: 'notes', key: 'n', baseRev: 0, value: {} })).status, 200);
+  const head = (await onA.pullAll(first)).cursor;
+  assert.equal(await stream.poke((cursor) => seqOf(cursor) >= seqOf(head)), head, "A's change pokes the stream on B");
 });

@@ -24,12 +24,12 @@ export async function adminConnection(url = TEST_PG_URL) {
 }
 
 /**
- * Creates an empty schema; resolves to a URL whose connections use it (`?search_path=`) and a
- * function dropping it. Close every stub using it first.
+ * Creates an empty schema (named `outpost_t_<random>`, then `suffix`); resolves to a URL whose
+ * connections use it (`?search_path=`) and a function dropping it. Close every stub using it first.
  */
-export async function freshDatabase(base = TEST_PG_URL): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshDatabase(base = TEST_PG_URL, suffix = ''): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = await adminConnection(base);
-  const name = `outpost_t_${randomBytes(6).toString('hex')}`;
+  const name = `outpost_t_${randomBytes(6).toString('hex')}${suffix}`;
   await admin.unsafe(`CREATE SCHEMA ${name}`);
   const url = new URL(base);
   url.searchParams.set('search_path', name);
