@@ -38,6 +38,9 @@ function changesChannel(schema: string): string {
   return Buffer.byteLength(channel) <= MAX_CHANNEL_BYTES ? channel : `outpost_changes.${createHash('sha256').update(schema).digest('hex').slice(0, 40)}`;
 }
 
+// pg_advisory_xact_lock's first key for seeds (the second is the seed name's hash): "outp" in ASCII.
+const SEED_LOCK = 0x6f757470;
+
 // Conflicts between concurrent transactions: running the transaction again resolves them.
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 20;
@@ -421,6 +424,10 @@ class PgTx implements StorageTx {
   }
 
   async seedRan(name: string): Promise<boolean> {
+    // The seed's lock first, held to commit: a node starting at the same time with the same seed
+    // waits here, then sees it ran. Without it both would run it, and the second's markSeed would
+    // fail that node's start. The read is a statement of its own, so it sees the other's commit.
+    this.#defer('lock', () => this.#sql`SELECT pg_advisory_xact_lock(${SEED_LOCK}::int, hashtext(${name}))`);
     return (await this.#io('read', () => this.#sql`SELECT 1 FROM outpost_seeds WHERE name = ${name}`)).length > 0;
   }
 

@@ -42,7 +42,10 @@ export interface StorageTx {
   setClient(clientId: string, user: string, lastMutationId: number, outcomes?: string): Promise<void>;
   /** How many client ids `user` has (rows setClient wrote). */
   countClients(user: string): Promise<number>;
-  /** True when seed `name` already ran on this data store. */
+  /**
+   * True when seed `name` already ran on this data store. Another transaction checking the same
+   * seed (a node starting at the same time) waits until this one ends, so a seed runs once.
+   */
   seedRan(name: string): Promise<boolean>;
   /** Records that seed `name` ran. */
   markSeed(name: string, now: number): Promise<void>;
