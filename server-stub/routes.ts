@@ -15,6 +15,7 @@ import type { Guard } from './guard.js';
 import { checkPushLimits } from './limits.js';
 import { applyPull, formatCursor, type PullDeps } from './pull.js';
 import { applyPush, type PushDeps } from './push.js';
+import { StorageUnavailable } from './storage/types.js';
 
 /** What the routes need from the running stub. */
 export interface RouteDeps extends PushDeps, PullDeps {
@@ -75,8 +76,11 @@ export async function handleRoute(deps: RouteDeps, req: IncomingMessage, res: Se
         // Resolves once committed; the storage then tells every node, and each pokes its own streams.
         sendJsonText(res, 200, await applyPush(deps, caller, push, requestId));
       } catch (err) {
-        // A token whose session nothing read yet gets the 401 it had before, not this error.
-        await caller.confirm();
+        // A token whose session nothing read yet gets the 401 it had before, not this error. When the
+        // storage cannot tell either, the push's own failure stands: it says whether it may have applied.
+        await caller.confirm().catch((confirmErr: unknown) => {
+          if (!(err instanceof StorageUnavailable && confirmErr instanceof StorageUnavailable)) throw confirmErr;
+        });
         throw err;
       }
       return true;

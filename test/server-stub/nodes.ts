@@ -1,5 +1,5 @@
 // Helpers for the multi-node tests: a round-robin proxy in front of several stub nodes, an event
-// stream reader, and a throwaway PostgreSQL instance a test may restart without disturbing others.
+// stream reader, a TCP proxy in front of PostgreSQL whose connections a test can cut, and a throwaway PostgreSQL instance a test may restart without disturbing others.
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execFile, execFileSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { createServer as createNetServer } from 'node:net';
+import { connect as netConnect, createServer as createNetServer, type Socket } from 'node:net';
 
 /** An HTTP proxy on 127.0.0.1 sending each request to the next node in turn (streams pass through). */
 export async function roundRobinProxy(nodes: string[]): Promise<{ url: string; close(): Promise<void> }> {
@@ -123,4 +123,36 @@ export async function throwawayPostgres(): Promise<{ url: string; restart(): Pro
       }
     },
   };
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of the PostgreSQL of `dbUrl` (as a connection pooler or load
+ * balancer between nodes and their database); `url` is `dbUrl` through it. `cut()` closes every
+ * connection and refuses new ones (the proxy going down, PostgreSQL untouched: what a backend was
+ * doing carries on); `mend()` accepts connections again on the same port.
+ */
+export async function databaseLink(dbUrl: string): Promise<{ url: string; cut(): Promise<void>; mend(): Promise<void>; close(): Promise<void> }> {
+  const target = new URL(dbUrl);
+  const sockets = new Set<Socket>();
+  const server = createNetServer((client) => {
+    const upstream = netConnect(Number(target.port || 5432), target.hostname);
+    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+      sockets.add(from);
+      from.on('error', () => to.destroy());
+      from.on('close', () => (sockets.delete(from), to.destroy()));
+      from.pipe(to);
+    }
+  });
+  const listen = (port: number) => new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  await listen(0);
+  const port = (server.address() as AddressInfo).port;
+  const url = new URL(dbUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  const cut = async () => {
+    const closed = new Promise((r) => server.close(r));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  };
+  return { url: url.toString(), cut, mend: () => listen(port), close: () => (server.listening ? cut() : Promise.resolve()) };
 }
