@@ -19,7 +19,7 @@ export interface RouterOptions {
   fallback?: FallbackRoute;
   /** A guard run before every route's own, e.g. signed-out → `/login`. */
   guard?: Guard;
-  /** The view for a route whose `load` or guard failed (default: a message and a Retry button). */
+  /** The view for a route whose `load`, guard, `data`, `render` or `title` failed (default: a message and a Retry button). */
   errorView?: (ctx: ErrorViewContext) => unknown;
   /**
    * The store route `data` reads from: one store, or a function of the navigation giving the
@@ -61,6 +61,7 @@ interface Current {
   error: unknown;
   data: RouteData | undefined;
   store: Store | undefined;
+  title?: string;
 }
 
 interface EntryState {
@@ -378,11 +379,19 @@ export class Router extends EventTarget implements ReactiveController {
   #render(): unknown {
     const current = this.#current;
     if (!current) return undefined;
-    const ctx = this.#renderContext(current);
-    if (current.error !== undefined) {
-      return (this.#options.errorView ?? defaultErrorView)({ error: current.error, path: current.location.path, retry: () => this.retry() });
+    const { route } = current;
+    // The route's own code throwing is its error: the error view shows it (a throw here would
+    // leave the page blank, and the navigation unfinished).
+    if (current.error === undefined) {
+      try {
+        const ctx = this.#renderContext(current);
+        current.title = typeof route.title === 'function' ? route.title(ctx) : route.title;
+        return route.render(ctx);
+      } catch (e) {
+        current.error = e;
+      }
     }
-    return current.route.render(ctx);
+    return (this.#options.errorView ?? defaultErrorView)({ error: current.error, path: current.location.path, retry: () => this.retry() });
   }
 
   #renderContext(current: Current): RouteContext {
@@ -398,9 +407,10 @@ export class Router extends EventTarget implements ReactiveController {
     if (!live()) return;
     const { kind, url } = current.navigation;
     const heading = findHeading(root);
-    const { title } = current.route;
-    const text = (current.error !== undefined ? undefined : typeof title === 'function' ? title(this.#renderContext(current)) : title) ?? heading?.textContent?.trim() ?? document.title;
-    if (title && current.error === undefined) document.title = text;
+    // Computed as the view rendered (#render).
+    const title = current.error === undefined ? current.title : undefined;
+    const text = title ?? heading?.textContent?.trim() ?? document.title;
+    if (title) document.title = title;
 
     const target = this.#container() ?? window;
     if (this.#scrollTarget !== target) {

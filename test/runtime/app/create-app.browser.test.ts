@@ -150,6 +150,34 @@ describe('createApp', () => {
     expect(typeof event.onDisconnect, 'a disposed router answered').to.equal('undefined');
   });
 
+  it("settles with the error view when the first route's render throws, instead of a blank page and a promise that never settles", async () => {
+    const unhandled: unknown[] = [];
+    const record = (e: PromiseRejectionEvent) => unhandled.push(e.reason);
+    addEventListener('unhandledrejection', record);
+    try {
+      let settled = false;
+      void createApp({
+        root,
+        router: { base: BASE },
+        routes: [
+          {
+            path: '/',
+            render: () => {
+              throw new Error('render broke');
+            },
+          },
+        ],
+      }).then((a) => ((app = a), (settled = true)));
+      await until(() => settled, 'createApp to resolve');
+      expect(root.querySelector('[data-outpost-view=error]')?.textContent).to.contain('render broke');
+      // An unhandledrejection is dispatched in a task queued as the microtasks ran out: two tasks later, it has been.
+      for (let i = 0; i < 2; i++) await new Promise((r) => setTimeout(r));
+      expect(unhandled.map(String)).to.deep.equal([]);
+    } finally {
+      removeEventListener('unhandledrejection', record);
+    }
+  });
+
   it('works without store or sync, wraps the outlet in a layout, and names the fix for bad options', async () => {
     app = await createApp({
       root: root,

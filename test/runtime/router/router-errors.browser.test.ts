@@ -1,0 +1,57 @@
+// A route whose own code throws (`render`, `title`), a stale-chunk recovery that cannot run, and
+// the page title of views without one: never a blank page, an unhandled rejection or a wrong tab name.
+import { expect } from '@open-wc/testing';
+import { html } from 'lit';
+import { until } from '../../components/helpers.js';
+import { mount, nextNavigation, text, unmountAll, type RouterHost } from './helpers.js';
+
+const broken = (what: string) => () => {
+  throw new Error(`${what} broke`);
+};
+
+describe('Router, errors in a route and page titles', () => {
+  const unhandled: unknown[] = [];
+  const record = (e: PromiseRejectionEvent) => unhandled.push(e.reason);
+  const pageTitle = document.title;
+  beforeEach(() => {
+    unhandled.length = 0;
+    addEventListener('unhandledrejection', record);
+  });
+  afterEach(() => {
+    removeEventListener('unhandledrejection', record);
+    unmountAll();
+    document.title = pageTitle;
+  });
+
+  /** An `unhandledrejection` is dispatched in a task queued as the microtasks ran out: two tasks later, it has been. */
+  const noneUnhandled = async () => {
+    for (let i = 0; i < 2; i++) await new Promise((r) => setTimeout(r));
+    expect(unhandled.map(String)).to.deep.equal([]);
+  };
+
+  const errorView = (host: RouterHost) => host.querySelector('[data-outpost-view=error]');
+
+  for (const part of ['render', 'title'] as const) {
+    it(`shows the error view when a route's ${part} throws, on a first load and after a navigation`, async () => {
+      const routes = [
+        { path: '/', title: 'Home', render: () => html`<h1>Home</h1>` },
+        { path: '/bad', title: 'Bad', render: () => html`<h1>Bad</h1>`, [part]: broken(part) },
+      ];
+      // Awaited by condition: a first navigation that never finishes fails the test instead of hanging it.
+      let host: RouterHost | undefined;
+      void mount(routes, {}, '/bad').then((h) => (host = h));
+      await until(() => host, 'the first navigation to finish');
+      expect(errorView(host)?.textContent).to.contain(`${part} broke`);
+      await noneUnhandled();
+
+      await host.router.navigate('/');
+      expect(text(host, 'h1')).to.equal('Home');
+      const failed = nextNavigation(host.router);
+      await host.router.navigate('/bad');
+      expect((await failed).path).to.equal('/bad');
+      expect(errorView(host)?.textContent).to.contain(`${part} broke`);
+      expect(text(host, 'h1')).to.equal("This page didn't load");
+      await noneUnhandled();
+    });
+  }
+});
