@@ -28,7 +28,7 @@ export interface AppOptions {
   router?: RouterOptions;
   /** Wraps the routed view, e.g. in `<outpost-shell>`; re-rendered as the lifecycle advances. */
   layout?: (outlet: unknown, app: App) => unknown;
-  /** The store, opened before anything renders. Route `data` reads from it. */
+  /** The store, opened before anything renders. Route `data` reads from it. The app closes it on dispose, or when createApp fails. */
   store?: Provided<Store>;
   /** The sync engine, started once the first view rendered from the store (a factory gets the store). */
   sync?: Provided<Sync, [Store]>;
@@ -193,7 +193,11 @@ function watchFirstSync(app: RunningApp, sync: Sync): void {
 function checkCollections(routes: RouteConfig[], store: Store): void {
   for (const route of routes) {
     for (const name of route.collections ?? []) {
-      if (!Object.hasOwn(store.schema.collections, name)) throw refusal('unknown-collection/route', name, route.path, store.name);
+      if (!Object.hasOwn(store.schema.collections, name)) {
+        // The app never ran: its store is closed as dispose() would (a factory's has no other owner).
+        store.close();
+        throw refusal('unknown-collection/route', name, route.path, store.name);
+      }
     }
   }
 }

@@ -178,6 +178,28 @@ describe('createApp', () => {
     }
   });
 
+  it('closes the store its factory opened when the routes need a collection it lacks', async () => {
+    const name = unique('app');
+    stores.push(name);
+    let opened: Store | undefined;
+    const error = await createApp({
+      root,
+      router: { base: BASE },
+      store: async () => (opened = await openStore({ name, version: 1, collections: { tasks: { keyPath: 'id' } } })),
+      routes: [{ path: '/', collections: ['notes'], render: () => html`<h1>x</h1>` }],
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(StoreError).with.property('code', 'unknown-collection');
+    // Nobody else holds that store: left open, its connection and channel live as long as the page.
+    const read = await opened!.collection('tasks').get('x').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(read, 'the store was closed').to.be.instanceOf(StoreError).with.property('code', 'connection-closed');
+  });
+
   it('works without store or sync, wraps the outlet in a layout, and names the fix for bad options', async () => {
     app = await createApp({
       root: root,
