@@ -97,6 +97,8 @@ export class Router extends EventTarget implements ReactiveController {
   readonly #modules = new Map<() => Promise<unknown>, unknown>();
   readonly #positions = new Map<string, [number, number]>();
   readonly #ready = ensureURLPattern();
+  /** The page's title as the router started: what a view without a `title` shows. */
+  readonly #title = document.title;
   #pending: Navigation | undefined;
   #current: Current | undefined;
   /** The first navigation's route's `pending` view, shown until a view commits. */
@@ -409,8 +411,9 @@ export class Router extends EventTarget implements ReactiveController {
     const heading = findHeading(root);
     // Computed as the view rendered (#render).
     const title = current.error === undefined ? current.title : undefined;
+    // A view without a title of its own is the app's page, not the one left (tab, history list).
+    document.title = title || this.#title;
     const text = title ?? heading?.textContent?.trim() ?? document.title;
-    if (title) document.title = title;
 
     const target = this.#container() ?? window;
     if (this.#scrollTarget !== target) {

@@ -54,4 +54,20 @@ describe('Router, errors in a route and page titles', () => {
       await noneUnhandled();
     });
   }
+
+  it("names the page by the app's own title, as at start, on a route without a title and on the error view", async () => {
+    document.title = 'Notes';
+    const host = await mount([
+      { path: '/', title: 'All notes · Notes', render: () => html`<h1>All notes</h1>` },
+      { path: '/about', render: () => html`<h1>About</h1>` },
+      { path: '/bad', title: 'Bad · Notes', load: () => Promise.reject(new Error('no module')), render: () => html`<h1>Bad</h1>` },
+    ]);
+    expect(document.title).to.equal('All notes · Notes');
+    await host.router.navigate('/about');
+    expect(document.title, 'a route without a title').to.equal('Notes');
+    await host.router.navigate('/');
+    await host.router.navigate('/bad');
+    expect(errorView(host)?.textContent).to.contain('no module');
+    expect(document.title, 'the error view').to.equal('Notes');
+  });
 });
