@@ -20,29 +20,35 @@ export function isChunkLoadError(error: unknown): boolean {
  * is really missing shows the error instead of a reload loop. Never reloads offline, or when the
  * worker's update check (with no worker registered, a HEAD request for the page) gets no answer
  * from the server: the app stays up and shows the error.
- * Resolves `false` when it did not reload (not a chunk error, offline, or reloaded recently): show
- * the error view then.
+ * Resolves `false` when it did not reload (not a chunk error, offline, reloaded recently, or the
+ * browser refuses it storage or service workers): show the error view then.
  *
  * @example
  * try { await import('./views/thread.js'); } catch (e) { if (!(await recoverFromStaleChunk(e))) showError(e); }
  */
 export async function recoverFromStaleChunk(error: unknown, registration?: ServiceWorkerRegistration): Promise<boolean> {
-  if (!isChunkLoadError(error)) return false;
-  if (Date.now() - Number(sessionStorage.getItem(KEY)) < 60_000) return false;
-  // Offline the chunk failed because the network did, and a reload that no worker answers lands on
-  // the browser's error page, ending the running app. The update check doubles as the server probe;
-  // the once-a-minute allowance stays for when the network is back.
-  const reg = registration ?? (await navigator.serviceWorker?.getRegistration());
-  // With no worker registered (a browser without them, an app that registers none) there is no
-  // update check: the page's own URL is the probe (the reload needs it most there).
-  const probe = reg ? reg.update() : fetch(location.href, { method: 'HEAD', cache: 'no-store' });
-  if (!navigator.onLine || (await probe.then(() => 0, () => 1))) return false;
-  sessionStorage.setItem(KEY, String(Date.now()));
-  if (reg?.waiting) {
-    // The new worker takes over; ServiceWorkerClient reloads every tab on `controllerchange`.
-    reg.waiting.postMessage({ type: SKIP_WAITING });
-    await new Promise((r) => setTimeout(r, 3000));
+  try {
+    if (!isChunkLoadError(error)) return false;
+    if (Date.now() - Number(sessionStorage.getItem(KEY)) < 60_000) return false;
+    // Offline the chunk failed because the network did, and a reload that no worker answers lands on
+    // the browser's error page, ending the running app. The update check doubles as the server probe;
+    // the once-a-minute allowance stays for when the network is back.
+    const reg = registration ?? (await navigator.serviceWorker?.getRegistration());
+    // With no worker registered (a browser without them, an app that registers none) there is no
+    // update check: the page's own URL is the probe (the reload needs it most there).
+    const probe = reg ? reg.update() : fetch(location.href, { method: 'HEAD', cache: 'no-store' });
+    if (!navigator.onLine || (await probe.then(() => 0, () => 1))) return false;
+    sessionStorage.setItem(KEY, String(Date.now()));
+    if (reg?.waiting) {
+      // The new worker takes over; ServiceWorkerClient reloads every tab on `controllerchange`.
+      reg.waiting.postMessage({ type: SKIP_WAITING });
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+    reloadPage();
+    return true;
+  } catch {
+    // sessionStorage or navigator.serviceWorker refused (Firefox throws a SecurityError with the
+    // site's cookies blocked): with no memory of the last reload, no reload; the error shows.
+    return false;
   }
-  reloadPage();
-  return true;
 }

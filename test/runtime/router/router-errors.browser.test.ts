@@ -2,6 +2,7 @@
 // the page title of views without one: never a blank page, an unhandled rejection or a wrong tab name.
 import { expect } from '@open-wc/testing';
 import { html } from 'lit';
+import { recoverFromStaleChunk } from '../../../runtime/sw-client/stale-chunk.js';
 import { until } from '../../components/helpers.js';
 import { mount, nextNavigation, text, unmountAll, type RouterHost } from './helpers.js';
 
@@ -70,4 +71,38 @@ describe('Router, errors in a route and page titles', () => {
     expect(errorView(host)?.textContent).to.contain('no module');
     expect(document.title, 'the error view').to.equal('Notes');
   });
+
+  // Firefox with cookies blocked for the site throws a SecurityError on either: made to throw here.
+  const blocked: Array<[string, object]> = [
+    ['sessionStorage', window],
+    ['serviceWorker', navigator],
+  ];
+  for (const [name, owner] of blocked) {
+    it(`shows the error view for a chunk that failed to load where reading ${name} throws (cookies blocked)`, async () => {
+      const own = Object.getOwnPropertyDescriptor(owner, name);
+      Object.defineProperty(owner, name, {
+        configurable: true,
+        get: () => {
+          throw new DOMException('The operation is insecure.', 'SecurityError');
+        },
+      });
+      try {
+        const missing = `/router-test-app/assets/missing-${Date.now()}.js`;
+        const chunkError = await import(/* @vite-ignore */ missing).then(() => undefined, (e: unknown) => e);
+        expect(await recoverFromStaleChunk(chunkError), 'recovered').to.equal(false);
+
+        const host = await mount([
+          { path: '/', render: () => html`<h1>Home</h1>` },
+          { path: '/lazy', load: () => import(/* @vite-ignore */ missing), render: () => html`<h1>Lazy</h1>` },
+        ]);
+        await host.router.navigate('/lazy');
+        expect(text(host, 'h1')).to.equal("This page didn't load");
+        expect(errorView(host)?.textContent).to.contain('could not be downloaded');
+        await noneUnhandled();
+      } finally {
+        if (own) Object.defineProperty(owner, name, own);
+        else delete (owner as Record<string, unknown>)[name];
+      }
+    });
+  }
 });
