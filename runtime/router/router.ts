@@ -421,11 +421,14 @@ export class Router extends EventTarget implements ReactiveController {
       target.addEventListener('scroll', this.#onScroll, { passive: true });
       this.#scrollTarget = target;
     }
-    if (kind === 'pop') {
+    const saved = ((history.state ?? {}) as EntryState).outpostScroll;
+    // A first load with a position saved (pagehide) is a reload, or a return the back-forward cache
+    // did not keep: back to where the page was, as Back and Forward.
+    if (kind === 'pop' || (kind === 'initial' && saved)) {
       const id = (this.#restoring = current.navigation.id);
       // The person scrolling, pointing or typing takes over from a restoration still under way.
       for (const type of ['wheel', 'touchstart', 'pointerdown', 'keydown']) addEventListener(type, () => this.#restoring === id && (this.#restoring = 0), { once: true, capture: true, passive: true, signal });
-      const to = this.#positions.get(this.#key) ?? ((history.state ?? {}) as EntryState).outpostScroll ?? [0, 0];
+      const to = this.#positions.get(this.#key) ?? saved ?? [0, 0];
       // Scrolls back to `to`; while the view's content is still loading (too short to get there),
       // again on the next frames, until the person takes over, another navigation starts, the host
       // disconnects, or about 10 s. Checked before scrolling: a frame already asked for must not
