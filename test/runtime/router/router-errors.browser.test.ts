@@ -39,9 +39,9 @@ describe('Router, errors in a route and page titles', () => {
         { path: '/bad', title: 'Bad', render: () => html`<h1>Bad</h1>`, [part]: broken(part) },
       ];
       // Awaited by condition: a first navigation that never finishes fails the test instead of hanging it.
-      let host: RouterHost | undefined;
-      void mount(routes, {}, '/bad').then((h) => (host = h));
-      await until(() => host, 'the first navigation to finish');
+      let mounted: RouterHost | undefined;
+      void mount(routes, {}, '/bad').then((h) => (mounted = h));
+      const host = await until(() => mounted, 'the first navigation to finish');
       expect(errorView(host)?.textContent).to.contain(`${part} broke`);
       await noneUnhandled();
 
