@@ -426,7 +426,7 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     assert.deepEqual((await threads(page))!.map((t) => t.date), expected.slice(archived.size, archived.size + (await threads(page))!.length));
   });
 
-  test("the router's focus and scroll: a conversation opened from a scrolled list gets focus on its subject; back, the list is where it was and its heading has focus", async () => {
+  test("the router's focus and scroll: a conversation opened from a scrolled list gets focus on its subject; back, the list is where it was and its heading has focus; a reload returns there too", async () => {
     const reader = await freshPage(browser);
     await reader.setViewport({ width: 1280, height: 450 });
     await signIn(reader, url, 'bob');
@@ -464,6 +464,10 @@ forEachBrowser((kind) => describe(`demo mail client reading surface in ${kind}`,
     await eventually(async () => ((await pathOf(reader)) === '/u/0/inbox' ? true : undefined), 'back to the inbox');
     await eventually(async () => (Math.abs((await scrollTop()) - top) <= 2 ? true : undefined), `the list scrolled back to ${top} px`);
     await eventually(async () => ((await focused()) === 'h1:Inbox' ? true : undefined), "focus on the list's heading");
+    // A reload too: the browser restores nothing (the router set scrollRestoration to 'manual'),
+    // the router does from the position the page saved as it hid.
+    await reader.reload();
+    await eventually(async () => (Math.abs((await scrollTop()) - top) <= 2 ? true : undefined), `the list back at ${top} px after a reload`);
     assert.deepEqual(reader.errors, []);
     await reader.browserContext().close();
   });
