@@ -99,6 +99,8 @@ export class Router extends EventTarget implements ReactiveController {
   readonly #ready = ensureURLPattern();
   /** The page's title as the router started: what a view without a `title` shows. */
   readonly #title = document.title;
+  /** Whether the last view's title was the route's (set by the router). */
+  #named = false;
   #pending: Navigation | undefined;
   #current: Current | undefined;
   /** The first navigation's route's `pending` view, shown until a view commits. */
@@ -412,7 +414,9 @@ export class Router extends EventTarget implements ReactiveController {
     // Computed as the view rendered (#render).
     const title = current.error === undefined ? current.title : undefined;
     // A view without a title of its own is the app's page, not the one left (tab, history list).
-    document.title = title || this.#title;
+    // Only where the router named the page before: an app naming pages itself is left alone.
+    if (title || this.#named) document.title = title || this.#title;
+    this.#named = !!title;
     const text = title ?? heading?.textContent?.trim() ?? document.title;
 
     const target = this.#container() ?? window;

@@ -72,6 +72,17 @@ describe('Router, errors in a route and page titles', () => {
     expect(document.title, 'the error view').to.equal('Notes');
   });
 
+  it('leaves document.title to an app that names its pages itself (no route has a title)', async () => {
+    document.title = 'Notes';
+    const host = await mount([
+      { path: '/', render: () => html`<h1>All notes</h1>` },
+      { path: '/about', render: () => html`<h1>About</h1>` },
+    ]);
+    document.title = 'Inbox (3) · Notes';
+    await host.router.navigate('/about');
+    expect(document.title).to.equal('Inbox (3) · Notes');
+  });
+
   // Firefox with cookies blocked for the site throws a SecurityError on either: made to throw here.
   const blocked: Array<[string, object]> = [
     ['sessionStorage', window],
