@@ -100,7 +100,7 @@ export function failure(Err: typeof StoreError, what: Failure, name: string, det
       return new Err('unknown-collection', `createApp: route '${detail}' needs collection '${name}', which store '${extra}' does not declare. Add it to openStore({ collections }) (and to createSync's collections to sync it), or fix the route's collections.`, { collection: name });
     case 'aborted':
       // name: the collection.
-      return new Err('aborted', `A call on collection '${name}' came after an earlier call of this read-write transaction failed: that failure aborted the transaction, and nothing it wrote is kept. Let the transaction fail (store.transaction() rejects with aborted), then run it again without the failing call.`, { collection: name });
+      return new Err('aborted', `A call on collection '${name}' came after an earlier write of this read-write transaction failed: that failure aborted the transaction, and nothing it wrote is kept. Let the transaction fail (store.transaction() rejects with aborted), then run it again without the failing write.`, { collection: name });
     case 'unknown-collection/transaction':
       // detail: the transaction's collections; none for a live query started inside one.
       return new Err('unknown-collection', detail ? `Collection '${name}' is not part of this transaction (${detail}). List it in store.transaction([...]).` : `observe() cannot start inside a transaction: call it on store.collection('${name}').`, { collection: name });

@@ -252,7 +252,7 @@ export class Store extends EventTarget {
     const values: WrittenValues = new Map();
     let failed: unknown;
     const scope: Scope = {
-      run: async (collection, _mode, op) => {
+      run: async (collection, call, op) => {
         if (failed || !names.includes(collection)) {
           throw refusal(failed ? 'aborted' : 'unknown-collection/transaction', collection, names.join(', '));
         }
@@ -260,10 +260,11 @@ export class Store extends EventTarget {
           return await op(tx.objectStore(collection));
         } catch (err) {
           // A write that threw part way (a value IndexedDB cannot clone, a key it refuses) had
-          // queued requests before: caught by the app, they would commit. So a failed call ends a
-          // read-write transaction, all or none (as IndexedDB does on a failed request); the calls
-          // after it are refused.
-          if (mode != 'readonly') abort((failed = tx));
+          // queued requests before: caught by the app, they would commit. So a failed write ends
+          // the transaction, all or none (as IndexedDB does on a failed request); the calls after
+          // it are refused. A read queues no write: one refused at once (a key or index it lacks)
+          // leaves it going, as before (sync carries on past a custom mutator failing on rebase).
+          if (call != 'readonly') abort((failed = tx));
           throw err;
         }
       },
@@ -278,7 +279,7 @@ export class Store extends EventTarget {
     let result: R;
     try {
       const stored = async (c: string, key: Key) => {
-        const record = (await scope.run(c, mode, (os) => os.get(key))) as Record<string, unknown> | undefined;
+        const record = (await scope.run(c, 'readonly', (os) => os.get(key))) as Record<string, unknown> | undefined;
         noteStored(unwrap(tx), c, key, record);
         return record;
       };

@@ -97,7 +97,7 @@ describe('store transactions, migrations and errors', () => {
           const later = await rejection(tx.collection('unique').put({ id: 'u2', email: 'u2@example.com' }));
           expect(later).to.be.instanceOf(StoreError);
           expect(later.code).to.equal('aborted');
-          expect(later.message).to.contain("collection 'unique'").and.contain('earlier call of this read-write transaction failed');
+          expect(later.message).to.contain("collection 'unique'").and.contain('earlier write of this read-write transaction failed');
         }),
       );
       expect(err).to.be.instanceOf(StoreError);
@@ -108,6 +108,26 @@ describe('store transactions, migrations and errors', () => {
     }
     expect(await store.collection('messages').query({ words: 'subject' })).to.deep.equal([]);
     expect(await withRawDb(name, async (db) => new Promise((resolve) => (db.transaction('$words/messages').objectStore('$words/messages').count().onsuccess = (e) => resolve((e.target as IDBRequest).result))))).to.equal(0);
+  });
+
+  it('a read refused inside a read-write transaction, caught, leaves the transaction going: its writes commit', async () => {
+    // A read queues no write, and IndexedDB keeps the transaction after a request it refuses at
+    // once. Sync re-runs custom mutators in its pull's transaction and carries on past one that
+    // fails (rebase.ts rerunCustom): one read by a key the pulled document no longer has must not
+    // abort the pull, again on every pull while the mutation waits.
+    await store.transaction(['messages', 'threads'], 'readwrite', async (tx) => {
+      await tx.collection<Mail>('messages').put(mail(1));
+      const refused = [
+        await rejection(tx.collection('threads').get(undefined as unknown as string)),
+        await rejection(tx.collection('messages').query({ index: 'noSuchIndex' })),
+        await rejection(tx.stored('threads', {} as unknown as string)),
+      ];
+      // stored() is sync's raw read: IndexedDB's own DataError.
+      expect(refused.map((e) => (e instanceof StoreError ? e.code : e.name))).to.deep.equal(['missing-key', 'unknown-index', 'DataError']);
+      await tx.collection('threads').put({ id: 't1' });
+    });
+    expect(await store.collection('messages').get('m0001')).to.deep.equal(mail(1));
+    expect(await store.collection('threads').get('t1')).to.deep.equal({ id: 't1' });
   });
 
   it('a transaction over no collection, or in a mode other than readonly or readwrite, is refused with invalid-query', async () => {

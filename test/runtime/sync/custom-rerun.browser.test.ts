@@ -26,6 +26,25 @@ describe('sync engine: pending custom mutations re-run on a rebase', () => {
     expect(await a.store.collection('notes').get(counter)).to.deep.equal({ id: counter, n: 1 });
   });
 
+  it('a pending mutator that fails on a read as a pulled page re-runs it does not hold the page back', async () => {
+    const [note, parent] = [unique('n'), unique('p')];
+    // Reads the note's parent by the key the note holds: once the server drops it, a key IndexedDB
+    // refuses, so the re-run fails (and loses only its own effect, as rerunCustom says).
+    const link: Mutator<{ key: string }> = async (tx, { key }) => {
+      const n = await tx.get<{ id: string; parent?: string }>('notes', key);
+      const p = await tx.get<{ title?: string }>('notes', n!.parent as string);
+      await tx.put('notes', { ...n, id: key, parentTitle: p?.title });
+    };
+    const a = await client({ sync: { mutators: { link } } });
+    await (await a.sync.put('notes', { id: parent, title: 'P' })).acked;
+    await (await a.sync.put('notes', { id: note, parent })).acked;
+    await a.sync.syncNow();
+    await editElsewhere(note, { parent: null });
+    await duringPull(a, () => a.sync.custom('link', { key: note }), { refuseAfter: true });
+    expect(await a.store.collection('$outbox').count(), 'the link still pending').to.equal(1);
+    expect(await a.store.collection('notes').get(note), 'the page applied').to.deep.equal({ id: note, parent: null });
+  });
+
   it("a rejected custom mutation's rollback re-runs the later ones only on its documents: a counter it did not write counts once", async () => {
     const [id, counter] = [unique('r'), unique('c')];
     const a = await client({
