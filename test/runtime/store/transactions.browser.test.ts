@@ -123,7 +123,7 @@ describe('store transactions, migrations and errors', () => {
         await rejection(tx.stored('threads', {} as unknown as string)),
       ];
       // stored() is sync's raw read: IndexedDB's own DataError.
-      expect(refused.map((e) => (e instanceof StoreError ? e.code : e.name))).to.deep.equal(['missing-key', 'unknown-index', 'DataError']);
+      expect(refused.map((e: Error) => (e instanceof StoreError ? e.code : e.name))).to.deep.equal(['missing-key', 'unknown-index', 'DataError']);
       await tx.collection('threads').put({ id: 't1' });
     });
     expect(await store.collection('messages').get('m0001')).to.deep.equal(mail(1));
