@@ -43,7 +43,8 @@ interface SyncManagerLike {
 
 /**
  * A registered service worker, as the app sees it. Events (vite-plugin-pwa's names):
- * `offline-ready` (a worker controls the app: it now starts with no network), `update-available`
+ * `offline-ready` (a worker controls the app, or one that does not claim pages is active: it now
+ * starts with no network), `update-available`
  * (a new version waits, and again for a newer one replacing it; call {@link applyUpdate} when the user agrees), `controlling` (a new
  * version took over this tab).
  */
@@ -85,6 +86,12 @@ export class ServiceWorkerClient extends EventTarget {
   async start(options: ServiceWorkerOptions): Promise<void> {
     let wasControlled = !!navigator.serviceWorker.controller;
     this.#wb.addEventListener('waiting', (e) => this.#setUpdateAvailable(e.sw));
+    // A worker that does not claim the page (an app's own, not handleLifecycle's) serves it from
+    // the next load: ready too once the first one is active, unless it removed itself as it
+    // activated (a kill switch), which leaves no registration.
+    this.#wb.addEventListener('activated', (e) => {
+      if (!e.isUpdate) void navigator.serviceWorker.getRegistration(this.#registration?.scope).then((reg) => reg?.active && this.#setOfflineReady());
+    });
     // Every open tab reloads once when a new version takes over, so no tab keeps running old code
     // against a new precache; the first install (no previous controller) needs no reload.
     const onControllerChange = () => {

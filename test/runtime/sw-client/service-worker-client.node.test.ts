@@ -99,8 +99,27 @@ describe('ServiceWorkerClient: offline-ready (Chromium)', () => {
     await buildFixtureApp(served.dir, 'kill', { killSwitch: true });
     const page = await openApp(browser, `${url}/`);
     await eventually(async () => ((await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length)) === 0 ? true : undefined), 'the kill switch to unregister');
+    // And its worker gone from the page's registration object: each state it went through (activated too) has been reported to the page.
+    await eventually(async () => ((await page.evaluate(() => { const r = (window.app.sw as unknown as { registration: ServiceWorkerRegistration }).registration; return !r.installing && !r.waiting && !r.active; })) ? true : undefined), 'the kill switch worker to be gone');
     assert.equal(await page.evaluate(() => !!navigator.serviceWorker.controller), false);
     assert.equal(await page.evaluate(() => window.app.sw.offlineReady), false, 'not offline-ready: no worker serves the app');
+    await page.close();
+  });
+});
+
+describe('ServiceWorkerClient: offline-ready with a worker that does not claim the page (Chromium)', () => {
+  let served: ServedApp;
+  let url: string;
+  let browser: Browser;
+
+  before(async () => ({ url, browser } = served = await serveFixtureApp('outpost-sw-client-no-claim-', undefined, 'no-claim.sw.ts')));
+  after(() => served?.close());
+
+  test('is reported once the first worker is active: the app starts offline from the next load, though this page stays uncontrolled', async () => {
+    const page = await openApp(browser, `${url}/`);
+    await eventually(async () => ((await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state)) === 'activated' ? true : undefined), 'the worker to activate');
+    assert.equal(await page.evaluate(() => !!navigator.serviceWorker.controller), false, 'not claimed');
+    await eventually(async () => ((await page.evaluate(() => window.app.sw.offlineReady)) ? true : undefined), 'offline-ready on the first visit');
     await page.close();
   });
 });
