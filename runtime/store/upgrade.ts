@@ -80,7 +80,8 @@ export async function upgrade(
       if (unique.length) await store.count();
     } catch (err) {
       // IndexedDB's own error is a bare abort (or a ConstraintError naming no store): say which.
-      if (!unique.length) throw err;
+      // Any other (a computed index's function throwing in the backfill) is the app's, as it is.
+      if (!unique.length || !['AbortError', 'ConstraintError'].includes((err as Error)?.name)) throw err;
       throw new lib.StoreError('constraint', `Store '${schema.name}' cannot upgrade to version ${newVersion}: records of collection '${name}' share a value of its new unique index ${unique.map((n) => `'${n}'`).join(', ')}, so nothing of the upgrade was kept. Remove the duplicates first (a release that deduplicates them in a migration, then one adding the index), or declare the index without unique.`, { collection: name, cause: err });
     }
     const side = `${WORDS_FIELD}/${name}`; // as words.ts wordsStore

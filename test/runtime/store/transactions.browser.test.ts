@@ -252,6 +252,27 @@ describe('store transactions, migrations and errors', () => {
     expect(await store.collection('messages').count()).to.equal(2);
   });
 
+  it("an upgrade adding a unique index beside a computed one whose function throws fails with that function's error, not a shared value of the unique index", async () => {
+    await store.collection('threads').bulkPut([{ id: 't1', code: 'a' }, { id: 't2', code: 'b' }]);
+    store.close();
+    const v2 = mailSchema(name, 2);
+    const broken = new TypeError('compute: no title');
+    v2.collections.threads.indexes = {
+      byTitle: {
+        compute: (t: Record<string, unknown>) => {
+          if (t.title === undefined) throw broken;
+          return t.title as string;
+        },
+      },
+      byCode: { keyPath: 'code', unique: true },
+    };
+    const err = await rejection(openStore(v2));
+    // No two threads share a code: the app's function failed, and the error must say so.
+    expect(err).to.equal(broken);
+    store = await openMail(name);
+    expect(await store.collection('threads').count()).to.equal(2);
+  });
+
   it('a range whose bounds are reversed is refused with a StoreError saying how to order them', async () => {
     const err = await rejection(store.collection('messages').query({ index: 'byDate', between: [5, 1] }));
     expect(err).to.be.instanceOf(StoreError);
