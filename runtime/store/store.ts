@@ -264,7 +264,7 @@ export class Store extends EventTarget {
           // the transaction, all or none (as IndexedDB does on a failed request); the calls after
           // it are refused. A read queues no write: one refused at once (a key or index it lacks)
           // leaves it going, as before (sync carries on past a custom mutator failing on rebase).
-          if (call != 'readonly') abort((failed = tx));
+          if (mode != 'readonly' && call != 'readonly') abort((failed = tx));
           throw err;
         }
       },

@@ -130,6 +130,16 @@ describe('store transactions, migrations and errors', () => {
     expect(await store.collection('threads').get('t1')).to.deep.equal({ id: 't1' });
   });
 
+  it('a write refused in a read-only transaction, caught, leaves its reads going', async () => {
+    await store.collection<Mail>('messages').put(mail(1));
+    const read = await store.transaction(['messages'], 'readonly', async (tx) => {
+      const refused = await rejection(tx.collection<Mail>('messages').put(mail(2)));
+      expect(refused.name).to.equal('ReadOnlyError');
+      return tx.collection<Mail>('messages').get('m0001');
+    });
+    expect(read).to.deep.equal(mail(1));
+  });
+
   it('a transaction over no collection, or in a mode other than readonly or readwrite, is refused with invalid-query', async () => {
     for (const [names, mode, says] of [[[], 'readonly', 'no collection'], [['messages'], 'versionchange', "'versionchange'"], [['messages'], 'write', "'write'"]] as const) {
       const err = await rejection(store.transaction([...names], mode as IDBTransactionMode, () => undefined));
