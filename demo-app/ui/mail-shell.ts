@@ -73,7 +73,7 @@ export class MailShell extends LitElement {
   #writes: Promise<unknown> = Promise.resolve();
   // Actions taken on the last visit's rows, painted before the store opens, wait here for it: each
   // for the session of the account whose rows it acted on (another account may open first).
-  readonly #waiting: Array<{ user: string; run: (session: MailSession) => void }> = [];
+  readonly #waiting: Array<{ user: string; run: (session: MailSession) => void; drop: (error: Error) => void }> = [];
   #stops: Array<() => void> = [];
   // Sends waiting for their undo window to end, each with the account it goes from (a send goes on
   // after a switch to another account; signing that other account out must leave it alone).
@@ -121,6 +121,13 @@ export class MailShell extends LitElement {
     if (changed.has('threadId') && this.#opened?.threadId !== this.threadId) this.#opened = undefined;
     // What the next cold start paints before the store opens.
     if (changed.has('labels') && this.session) save(labelsSnapshot(this.session.user), this.labels);
+    // An account signed out meanwhile: its waiting actions end, nothing written (they would wait for good).
+    if (changed.has('accounts')) {
+      for (const waiter of this.#waiting.splice(0)) {
+        if (this.accounts.some((a) => a.user === waiter.user)) this.#waiting.push(waiter);
+        else waiter.drop(new Error(`${waiter.user} signed out before it was written`));
+      }
+    }
     if (!changed.has('session')) return;
     this.#stops.splice(1).forEach((f) => f());
     const session = this.session;
@@ -217,7 +224,13 @@ export class MailShell extends LitElement {
     // z pressed while the action's writes are still going in must undo this action, not the last one.
     const undoPending = async () => (await pending).undo?.();
     this.#lastUndo = undoPending;
-    const result = await pending;
+    let result: Awaited<typeof pending>;
+    try {
+      result = await pending;
+    } catch (error) {
+      this.toasts.show({ message: `${user}: the action was not done: ${(error as Error)?.message ?? error}`, replace: true });
+      return;
+    }
     // Another account shown meanwhile: its view stays, and the toast offers no Undo (this.undo()
     // undoes that account's last action); z no longer reaches this one (willUpdate).
     if (this.user !== user) {
@@ -242,7 +255,7 @@ export class MailShell extends LitElement {
    * session of the account shown when it was taken, not whichever opens next (a switch meanwhile).
    */
   #whenOpen(user = this.user): Promise<MailSession> {
-    return new Promise((run) => this.#waiting.push({ user, run }));
+    return new Promise((run, drop) => this.#waiting.push({ user, run, drop }));
   }
 
   /** Reverses the last undoable action (z, or the toast's Undo). */
@@ -259,8 +272,10 @@ export class MailShell extends LitElement {
     // The targets are read before the first await: the focus may move on while the store answers.
     const listed = this.threadId ? undefined : this.list?.threads?.filter((t) => ids.includes(t.threadId));
     const user = this.user;
-    const sessionOf = async () => (this.session?.user === user ? this.session : this.#whenOpen(user));
-    let messages = this.#held(ids) ?? (await threadMessages(await sessionOf(), ids));
+    // Undefined when the account signed out while its store opened: nothing to star.
+    const read = () => (this.session?.user === user ? Promise.resolve(this.session) : this.#whenOpen(user)).then((s) => threadMessages(s, ids)).catch(() => undefined);
+    let messages = this.#held(ids) ?? (await read());
+    if (!messages) return;
     // What the person sees decides: a row shows the star of its mailbox's messages, so a row with
     // an unstarred inbox message and a starred sent one looks unstarred and its click stars.
     const starred = listed?.length ? listed.some((t) => t.starred) : messages.some((m) => m.labels.includes('STARRED'));
@@ -269,7 +284,8 @@ export class MailShell extends LitElement {
     // The messages after the actions under way decide then.
     if (!messages.some((m) => m.labels.includes('STARRED') === starred)) {
       await this.#writes;
-      messages = await threadMessages(await sessionOf(), ids);
+      messages = await read();
+      if (!messages) return;
     }
     // Another account shown meanwhile: the star was for the rows of the one before.
     if (this.user !== user) return;

@@ -60,4 +60,21 @@ describe('mail shell: an action and an account switch', () => {
     expect(toast.querySelector('[part~="message"]')?.textContent).to.contain(alice.user);
     expect(toast.querySelector('[part~="action-button"]'), 'an Undo button').to.equal(null);
   });
+
+  it("an action waiting for an account's store ends, writing nothing, when that account signs out before it opens", async () => {
+    const tag = Math.random().toString(36).slice(2);
+    const bob = await open(`bob-${tag}`);
+    const alice = `alice-${tag}`;
+    const m = message(`m-${tag}`);
+    const shell = await fixture<MailShell>(html`<mail-shell .accounts=${[{ user: alice, token: 't' }, { user: bob.user, token: 't' }]} .account=${0}></mail-shell>`);
+    // Cold start: alice's rows painted from the snapshot, her store not open; she signs out.
+    const archived = shell.act(ACTIONS.archive, false, [m.threadId], [m]);
+    shell.accounts = [{ user: bob.user, token: 't' }];
+    shell.account = 0;
+    shell.session = bob;
+    await archived;
+    await shell.toasts.updateComplete;
+    expect(shell.toasts.shadowRoot!.querySelector('[part~="message"]')?.textContent).to.match(new RegExp(`${alice}: the action was not done: ${alice} signed out`));
+    expect(await bob.store.collection<MailMessage>('messages').get(m.id)).to.equal(undefined);
+  });
 });
