@@ -38,7 +38,12 @@ function writeAll(os: ObjectStore, items: Prepared[], schema: CollectionSchema):
   if (schema.words?.length) return wordIndex().write(raw, items, schema.words);
   // Queued before the promise: a value IndexedDB cannot clone throws here, as idb's put does.
   let last: IDBRequest | undefined;
-  for (const { record, key } of items) last = record ? raw.put(record) : raw.delete(key);
+  try {
+    for (const { record, key } of items) last = record ? raw.put(record) : raw.delete(key);
+  } catch (err) {
+    // Part way, what was queued would commit: marked so the transaction ends (store.ts).
+    throw last ? Object.assign(err as Error, { queued: 1 }) : err;
+  }
   return new Promise<void>((resolve, reject) => {
     if (!last) return resolve();
     last.onsuccess = () => resolve();

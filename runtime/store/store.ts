@@ -260,11 +260,11 @@ export class Store extends EventTarget {
           return await op(tx.objectStore(collection));
         } catch (err) {
           // A write that threw part way (a value IndexedDB cannot clone, a key it refuses) had
-          // queued requests before: caught by the app, they would commit. So a failed write ends
-          // the transaction, all or none (as IndexedDB does on a failed request); the calls after
-          // it are refused. A read queues no write: one refused at once (a key or index it lacks)
-          // leaves it going, as before (sync carries on past a custom mutator failing on rebase).
-          if (mode != 'readonly' && call != 'readonly') abort((failed = tx));
+          // queued requests before: caught by the app, they would commit. So it ends the
+          // transaction, all or none (as IndexedDB does on a failed request); the calls after it
+          // are refused. A call refused before it queued anything (a read, a record without its
+          // key) leaves it going, as before (sync carries on past a custom mutator failing on rebase).
+          if ((err as { queued?: 1 }).queued) abort((failed = tx));
           throw err;
         }
       },

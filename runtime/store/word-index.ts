@@ -120,9 +120,16 @@ export function write(raw: IDBObjectStore, all: Prepared[], fields: readonly str
   const order: Order = name === undefined ? undefined : { name, path: raw.index(name).keyPath };
   if (!queuedWords.has(tx)) queuedWords.set(tx, new Map());
   // Queued before the promise: a value IndexedDB cannot clone throws here, as idb's put does.
-  for (const { record, key } of all) {
-    if (record) raw.put(record);
-    else raw.delete(key);
+  let queued = 0;
+  try {
+    for (const { record, key } of all) {
+      if (record) raw.put(record);
+      else raw.delete(key);
+      queued = 1;
+    }
+  } catch (err) {
+    // Part way, what was queued would commit: marked so the transaction ends (store.ts).
+    throw queued ? Object.assign(err as Error, { queued }) : err;
   }
   // A record this transaction read or wrote before, rewritten with the same text and order key (a
   // label change after sync read the document): its side entry stays as it is, unread.

@@ -130,6 +130,19 @@ describe('store transactions, migrations and errors', () => {
     expect(await store.collection('threads').get('t1')).to.deep.equal({ id: 't1' });
   });
 
+  it('a write refused before it queued anything (a record without its key, one IndexedDB cannot clone), caught, leaves a read-write transaction going', async () => {
+    // As a read: a custom mutator re-run on a pulled page that writes a record keyed by a field the
+    // server since emptied must not abort the pull (again on every pull while it waits).
+    await store.transaction(['messages', 'threads'], 'readwrite', async (tx) => {
+      await tx.collection<Mail>('messages').put(mail(1));
+      const refused = [await rejection(tx.collection('threads').put({ name: 'no id' })), await rejection(tx.collection('threads').put({ id: 't0', onOpen: () => 1 }))];
+      expect(refused.map((e) => e.code)).to.deep.equal(['missing-key', 'not-cloneable']);
+      await tx.collection('threads').put({ id: 't1' });
+    });
+    expect(await store.collection('messages').get('m0001')).to.deep.equal(mail(1));
+    expect(await store.collection('threads').get('t1')).to.deep.equal({ id: 't1' });
+  });
+
   it('a write refused in a read-only transaction, caught, leaves its reads going', async () => {
     await store.collection<Mail>('messages').put(mail(1));
     const read = await store.transaction(['messages'], 'readonly', async (tx) => {
