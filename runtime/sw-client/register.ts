@@ -2,6 +2,10 @@
 // app's first render from IndexedDB, so they are not part of what the browser parses to show it.
 import type { ServiceWorkerClient, ServiceWorkerOptions } from './service-worker-client.js';
 
+// The worker that served this page, read as it loads: a newer one can take over before the client
+// starts (another tab applied an update), and the page then runs the old build.
+const loadedWith = globalThis.navigator?.serviceWorker?.controller;
+
 /**
  * Registers the app's service worker and follows its lifecycle. Rejects with a
  * `ServiceWorkerRegistrationError` (`code` `sw-unsupported` or `sw-registration-failed`) when there
@@ -15,6 +19,6 @@ import type { ServiceWorkerClient, ServiceWorkerOptions } from './service-worker
 export async function registerServiceWorker(scriptUrl = '/sw.js', options: ServiceWorkerOptions = {}): Promise<ServiceWorkerClient> {
   const { ServiceWorkerClient } = await import('./service-worker-client.js');
   const client = new ServiceWorkerClient(scriptUrl, options);
-  await client.start(options);
+  await client.start(options, loadedWith);
   return client;
 }

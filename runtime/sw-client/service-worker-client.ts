@@ -83,8 +83,8 @@ export class ServiceWorkerClient extends EventTarget {
   }
 
   /** @internal */
-  async start(options: ServiceWorkerOptions): Promise<void> {
-    let wasControlled = !!navigator.serviceWorker.controller;
+  async start(options: ServiceWorkerOptions, loadedWith = navigator.serviceWorker.controller): Promise<void> {
+    let wasControlled = !!loadedWith;
     this.#wb.addEventListener('waiting', (e) => this.#setUpdateAvailable(e.sw));
     // A worker that does not claim the page (an app's own, not handleLifecycle's) serves it from
     // the next load: ready too once the first one is active, unless it removed itself as it
@@ -108,6 +108,10 @@ export class ServiceWorkerClient extends EventTarget {
     };
     navigator.serviceWorker.addEventListener('controllerchange', onControllerChange);
     this.#cleanups.push(() => navigator.serviceWorker.removeEventListener('controllerchange', onControllerChange));
+    // Taken over before this listened (another tab applied an update while this one booted): the
+    // controllerchange it missed. Told it was ready, the new worker deleted the old build's files
+    // under this page, still running it.
+    if (loadedWith && navigator.serviceWorker.controller !== loadedWith) onControllerChange();
     // A failed registration (a 404 or non-JavaScript script, an insecure origin) is the browser's
     // TypeError or SecurityError: given a code and the fix, and nothing left listening.
     this.#registration = await this.#wb.register({ immediate: true }).catch((cause: unknown) => {
@@ -116,10 +120,10 @@ export class ServiceWorkerClient extends EventTarget {
     });
     if (!this.#registration) throw registrationError('sw-registration-failed', `registerServiceWorker('${this.scriptUrl}'): the browser refused the registration. Serve the app over https or from localhost, and the worker from the app's origin.`);
     if (navigator.serviceWorker.controller) this.#setUpdateAvailable(this.#registration.waiting);
-    if (navigator.serviceWorker.controller) {
-      this.#setOfflineReady();
-      navigator.serviceWorker.controller.postMessage({ type: CLIENT_READY });
-    }
+    const controller = navigator.serviceWorker.controller;
+    if (controller) this.#setOfflineReady();
+    // Ready only on the worker that served this build (or, on a first visit, the network did).
+    if (controller && (!loadedWith || controller === loadedWith)) controller.postMessage({ type: CLIENT_READY });
     const interval = options.updateIntervalMs ?? 60 * 60 * 1000;
     if (interval > 0) {
       const timer = setInterval(() => void this.update(), interval);
