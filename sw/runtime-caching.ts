@@ -35,8 +35,9 @@ export function cacheMedia(options: MediaCacheOptions = {}): void {
         // to whoever used the device next.
         { cacheWillUpdate: async ({ response }) => (response.status === 200 && !/no-store/i.test(response.headers.get('cache-control') ?? '') ? response : null) },
         // An image of the build (precached; an older build's while a tab still runs it) is not
-        // fetched again: offline, the network would not have it.
-        { cachedResponseWillBeUsed: async ({ request, cachedResponse }) => cachedResponse ?? (await caches.match(request, { cacheName: cacheNames.precache, ignoreSearch: true })) ?? null },
+        // fetched again: offline, the network would not have it. Asked for with a query of its own
+        // (`icon.png?v=2`), it is not the build's: the precache's copy hid the server's.
+        { cachedResponseWillBeUsed: async ({ request, cachedResponse }) => cachedResponse ?? (await caches.match(request, { cacheName: cacheNames.precache, ignoreSearch: !new URL(request.url).search })) ?? null },
       ],
     }),
   );

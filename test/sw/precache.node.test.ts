@@ -178,3 +178,40 @@ describe('precache: navigations to files (Chromium)', () => {
     }
   });
 });
+
+describe('precache: an older build’s files, and what is not one (Chromium)', () => {
+  let served: ServedApp;
+  let url: string;
+  let browser: Browser;
+
+  before(async () => {
+    ({ url, browser } = served = await serveFixtureApp('outpost-precache-query-', (dir) => {
+      // An image the server serves beside the app (an avatar, an attachment), not in the build.
+      mkdirSync(join(dir, 'files'));
+      writeFileSync(join(dir, 'files', 'photo.png'), readFileSync(join(dir, 'icons', 'icon-512.png')));
+    }));
+  });
+  after(() => served?.close());
+
+  test('a request with a query the precache does not hold (a cache-busting `?t=`) gets the server’s answer, not another cached copy of the path', async () => {
+    const page = await openApp(browser, `${url}/`);
+    await controlled(page);
+    // An image the app shows, kept by the media cache; then the server's copies change (a deploy).
+    await page.evaluate(() => new Promise((resolve, reject) => Object.assign(new Image(), { onload: resolve, onerror: reject, src: '/files/photo.png' })));
+    await eventually(async () => ((await cachedKeys(page)).includes('/files/photo.png') ? true : undefined), 'the media cache to keep the image');
+    const manifest = JSON.parse(readFileSync(join(served.dir, 'manifest.webmanifest'), 'utf8')) as { name: string };
+    writeFileSync(join(served.dir, 'manifest.webmanifest'), JSON.stringify({ ...manifest, name: 'Changed' }));
+    writeFileSync(join(served.dir, 'files', 'photo.png'), readFileSync(join(served.dir, 'icons', 'icon-192.png')));
+    writeFileSync(join(served.dir, 'icons', 'icon-192.png'), readFileSync(join(served.dir, 'icons', 'icon-512.png')));
+
+    // An app polling for a new deploy: the precache held the path with its revision.
+    assert.equal(await page.evaluate(async () => ((await (await fetch(`/manifest.webmanifest?t=${Date.now()}`)).json()) as { name: string }).name), 'Changed');
+    // The media cache held the path without the query; the precache, the icon with its revision.
+    const size = (src: string) => page.evaluate((s) => new Promise<number>((resolve, reject) => Object.assign(new Image(), { onload(this: HTMLImageElement) { resolve(this.naturalWidth); }, onerror: reject, src: s })), src);
+    assert.equal(await page.evaluate(async () => (await createImageBitmap(await (await fetch('/files/photo.png?fresh')).blob())).width), 192, 'a fetch() of the image gets the server’s');
+    assert.equal(await size('/icons/icon-192.png?v=2'), 512, 'an <img> with a new query gets the server’s');
+    // The build's own files, asked for as they are, still come from the precache.
+    assert.equal(await page.evaluate(async () => ((await (await fetch('/manifest.webmanifest')).json()) as { name: string }).name), manifest.name);
+    await page.close();
+  });
+});
