@@ -16,10 +16,11 @@ export function isChunkLoadError(error: unknown): boolean {
 
 /**
  * Recovers from a lazy chunk that failed to load: updates the service worker, lets the new
- * version take over and reloads, at most once a minute (sessionStorage remembers), so a chunk that
- * is really missing shows the error instead of a reload loop. Never reloads offline, or when the
- * worker's update check (with no worker registered, a HEAD request for the page) gets no answer
- * from the server: the app stays up and shows the error.
+ * version take over once it installed (30 s at most) and reloads, at most once a minute
+ * (sessionStorage remembers), so a chunk that is really missing shows the error instead of a
+ * reload loop. Never reloads offline, or when the worker's update check (with no worker
+ * registered, a HEAD request for the page) gets no answer from the server: the app stays up and
+ * shows the error.
  * Resolves `false` when it did not reload (not a chunk error, offline, reloaded recently, or the
  * browser refuses it storage or service workers): show the error view then.
  *
@@ -39,10 +40,17 @@ export async function recoverFromStaleChunk(error: unknown, registration?: Servi
     const probe = reg ? reg.update() : fetch(location.href, { method: 'HEAD', cache: 'no-store' });
     if (!navigator.onLine || (await probe.then(() => 0, () => 1))) return false;
     sessionStorage.setItem(KEY, String(Date.now()));
-    if (reg?.waiting) {
-      // The new worker takes over; ServiceWorkerClient reloads every tab on `controllerchange`.
-      reg.waiting.postMessage({ type: SKIP_WAITING });
-      await new Promise((r) => setTimeout(r, 3000));
+    // update() resolves as the new version starts to install: the reload waits until it installed
+    // and took over (ServiceWorkerClient reloads every tab then); it went at once, onto the old
+    // version. Bounded: a download that takes longer reloads onto the old one, which shows the error.
+    const next = reg?.installing ?? reg?.waiting;
+    if (next) {
+      await new Promise((done) => {
+        const step = () => (next.state == 'installed' ? next.postMessage({ type: SKIP_WAITING }) : next.state != 'installing' && done(0));
+        next.addEventListener('statechange', step);
+        step();
+        setTimeout(done, 30_000);
+      });
     }
     reloadPage();
     return true;
