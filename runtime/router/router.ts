@@ -185,8 +185,12 @@ export class Router extends EventTarget implements ReactiveController {
       const at = this.#current?.location.url;
       // An in-page `#hash` link (left to the browser) fires popstate too, on a new entry with no
       // state: the view stays where the browser scrolled it, and the entry gets a key of its own.
-      if (!history.state && at?.pathname === url.pathname && at.search === url.search) history.replaceState({ outpostKey: (this.#key = newKey()) } satisfies EntryState, '');
-      else void this.#go('pop', url);
+      // The location takes the new hash, and the view renders again with it (tabs by `#hash`).
+      if (!history.state && at?.pathname === url.pathname && at.search === url.search) {
+        history.replaceState({ outpostKey: (this.#key = newKey()) } satisfies EntryState, '');
+        at.hash = url.hash;
+        this.#host.requestUpdate();
+      } else void this.#go('pop', url);
     }, { signal });
     addEventListener('pagehide', this.#saveScroll, { signal });
     // The router restores positions itself, after the view rendered (the browser would do it too early).

@@ -38,6 +38,19 @@ describe('Router, #hash targets and same-URL navigations', () => {
     expect(scrollY).to.equal(0);
   });
 
+  it('keeps the location and the view up to date with an in-page #hash change: a view rendered from the #hash (tabs) follows it', async () => {
+    const host = await mount([{ path: '/doc', render: ({ url }) => html`<h1>Doc</h1><a id="to-b" href="#b">B</a><p id="tab">${url.hash || '#a'}</p>` }], {}, '/doc');
+    const changed = new Promise((r) => addEventListener('hashchange', r, { once: true }));
+    (host.querySelector('#to-b') as HTMLAnchorElement).click();
+    await changed;
+    expect(host.router.location?.url.hash, "the router's location").to.equal('#b');
+    await host.updateComplete;
+    expect(host.querySelector('#tab')?.textContent, 'the view, rendered again').to.equal('#b');
+    // Retry runs the navigation of the address bar's URL, not the one before the #hash changed.
+    await host.router.retry();
+    expect(location.hash).to.equal('#b');
+  });
+
   it("scrolls a first load's #hash target into view once the view rendered (the browser looked for it before)", async () => {
     const host = await mount([{ path: '/doc', render: doc }], {}, '/doc#part');
     expect(Math.abs(host.querySelector('#part')!.getBoundingClientRect().top)).to.be.lessThan(2);
