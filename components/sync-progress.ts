@@ -62,8 +62,10 @@ export class OutpostSyncProgress extends LitElement {
   /** Whether the first sync has finished (the bar never shows again for this engine). */
   @state() accessor done = false;
 
-  // The engine `done` and the count are of.
+  // The engine `done` and the count are of, and those whose first sync finished (an account
+  // switched back to keeps its engine, whose later cycles must not show the bar).
   #engine: EventTarget | undefined;
+  readonly #finished = new WeakSet<EventTarget>();
 
   #onProgress = (e: Event) => {
     if (this.done) return;
@@ -72,6 +74,7 @@ export class OutpostSyncProgress extends LitElement {
     this.#running = !detail.done;
     if (detail.done) {
       this.done = true;
+      this.#finished.add(e.target!);
       this.dispatchEvent(new CustomEvent<SyncProgressDetail>('sync-progress-done', { detail, bubbles: true, composed: true }));
     }
   };
@@ -93,7 +96,8 @@ export class OutpostSyncProgress extends LitElement {
     // Given another engine (an account switched to in the same page), that one's first sync is
     // still to come: the last one's end must not hide it, nor its count show meanwhile.
     if (this.sync && this.sync !== this.#engine) {
-      if (this.#engine) this.done = this.#running = false;
+      this.done = this.#finished.has(this.sync);
+      this.#running = false;
       this.#received = 0;
       this.#engine = this.sync;
     }

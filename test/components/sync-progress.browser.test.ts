@@ -98,4 +98,19 @@ describe('<outpost-sync-progress>', () => {
     await el.updateComplete;
     expect(el.hidden).to.equal(true);
   });
+
+  it('switched back to an engine whose first sync finished, stays hidden for its later cycles (accounts A, B, A)', async () => {
+    const alice = new EventTarget();
+    const el = await fixture<OutpostSyncProgress>(html`<outpost-sync-progress .sync=${alice}></outpost-sync-progress>`);
+    alice.dispatchEvent(progress({ received: 20, pages: 2, done: true }));
+    el.sync = new EventTarget();
+    await el.updateComplete;
+    el.sync = alice;
+    await el.updateComplete;
+    expect(el.done, "alice's first sync finished").to.equal(true);
+    // A later cycle of alice's catching up over several pages.
+    alice.dispatchEvent(progress({ received: 10, pages: 1, done: false }));
+    await el.updateComplete;
+    expect(el.hidden).to.equal(true);
+  });
 });
