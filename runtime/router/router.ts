@@ -375,8 +375,10 @@ export class Router extends EventTarget implements ReactiveController {
       this.#key = newKey();
       history.pushState({ outpostKey: this.#key } satisfies EntryState, '', url);
     } else {
-      // A replace keeps its entry's key; a first load, Back or Forward takes the entry's own.
-      this.#key = (kind === 'replace' && this.#key) || state.outpostKey || newKey();
+      // Every entry keeps its own key, a new one when it has none (a first load, or an entry the
+      // app pushed itself, which a navigate() to the address bar's URL replaces): a key shared
+      // with another entry would restore that one's scroll position.
+      this.#key = state.outpostKey || newKey();
       history.replaceState({ ...state, outpostKey: this.#key } satisfies EntryState, '', url);
     }
     if (this.#current?.data !== data) this.#current?.data?.stop();

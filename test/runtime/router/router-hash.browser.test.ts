@@ -88,4 +88,31 @@ describe('Router, #hash targets and same-URL navigations', () => {
     history.back();
     expect((await back).path).to.equal('/a');
   });
+
+  it("keeps each entry's scroll position when navigate() renders an entry the app pushed itself (history.pushState, then navigate to it)", async () => {
+    const tall = (name: string) => html`<h1>${name}</h1><div style="height: 5000px"></div>`;
+    const host = await mount(
+      [
+        { path: '/a', render: () => tall('A') },
+        { path: '/b', render: () => tall('B') },
+      ],
+      {},
+      '/a',
+    );
+    const scrolled = (y: number) => {
+      const s = new Promise((r) => addEventListener('scroll', r, { once: true }));
+      scrollTo(0, y);
+      return s;
+    };
+    await scrolled(1500);
+    // The app's own entry for /b, which it then asks the router to render.
+    history.pushState(null, '', `${location.pathname.replace(/\/a$/, '/b')}`);
+    await host.router.navigate('/b');
+    await scrolled(300);
+
+    const back = nextNavigation(host.router);
+    history.back();
+    expect((await back).path).to.equal('/a');
+    expect(scrollY, "/a's own position").to.equal(1500);
+  });
 });
