@@ -110,7 +110,10 @@ export class OutpostUpdatePrompt extends LitElement {
 
   #dismiss(): void {
     this.#waiting = false;
-    this.#dismissed = this.sw;
+    const sw = (this.#dismissed = this.sw);
+    // Heard out of the page too (#listening is not): a version announced while the element is
+    // away is not the one put off, and shows when it is back.
+    sw?.addEventListener('update-available', () => this.#dismissed === sw && (this.#dismissed = undefined), { once: true });
     this.dispatchEvent(new CustomEvent('update-dismissed', { bubbles: true, composed: true }));
   }
 

@@ -82,4 +82,19 @@ describe('<outpost-update-prompt>', () => {
     await el.updateComplete;
     expect(!!banner(el)).to.equal(true);
   });
+
+  it('Later, then out of the page while a newer update arrives: put back, it shows that update', async () => {
+    const sw = new FakeUpdates();
+    sw.updateAvailable = true;
+    const root = await fixture<HTMLDivElement>(html`<div><outpost-update-prompt .sw=${sw}></outpost-update-prompt></div>`);
+    const el = root.querySelector('outpost-update-prompt')!;
+    button(el, 'dismiss-button').click();
+    await el.updateComplete;
+    // Out of the page (a view that does not show it) while the next version is deployed.
+    el.remove();
+    sw.arrive();
+    root.append(el);
+    await el.updateComplete;
+    expect(!!banner(el), 'the newer update').to.equal(true);
+  });
 });
