@@ -274,3 +274,17 @@ function installed(worker: ServiceWorker | null | undefined): Promise<void> {
     check();
   });
 }
+
+/**
+ * Waits until `next` has installed, asks it to take over, and resolves once it is no longer
+ * installing or waiting (activating: every tab reloads then), or after 30 s (recoverFromStaleChunk).
+ * @internal
+ */
+export function takeOver(next: ServiceWorker): Promise<unknown> {
+  return new Promise((done) => {
+    const step = () => (next.state == 'installed' ? next.postMessage({ type: SKIP_WAITING }) : next.state != 'installing' && done(0));
+    next.addEventListener('statechange', step);
+    step();
+    setTimeout(done, 30_000);
+  });
+}

@@ -1,7 +1,6 @@
 // A tab still on an old build asks for a lazy chunk the server no longer has (a deploy happened).
 // The fix is to move the tab to the new build once, never to retry in a loop.
 
-import { SKIP_WAITING } from '../protocol/sw-messages.js';
 import { reloadPage } from './reload.js';
 
 const KEY = 'outpost:stale-chunk-reload';
@@ -43,15 +42,9 @@ export async function recoverFromStaleChunk(error: unknown, registration?: Servi
     // update() resolves as the new version starts to install: the reload waits until it installed
     // and took over (ServiceWorkerClient reloads every tab then); it went at once, onto the old
     // version. Bounded: a download that takes longer reloads onto the old one, which shows the error.
+    // (In the client's lazy chunk, off the start-up bundle: loaded already where a worker is.)
     const next = reg?.installing ?? reg?.waiting;
-    if (next) {
-      await new Promise((done) => {
-        const step = () => (next.state == 'installed' ? next.postMessage({ type: SKIP_WAITING }) : next.state != 'installing' && done(0));
-        next.addEventListener('statechange', step);
-        step();
-        setTimeout(done, 30_000);
-      });
-    }
+    if (next) await (await import('./service-worker-client.js')).takeOver(next);
     reloadPage();
     return true;
   } catch {
