@@ -41,8 +41,8 @@ function writeAll(os: ObjectStore, items: Prepared[], schema: CollectionSchema):
   try {
     for (const { record, key } of items) last = record ? raw.put(record) : raw.delete(key);
   } catch (err) {
-    // Part way, what was queued would commit: marked so the transaction ends (store.ts).
-    throw last ? Object.assign(err as Error, { queued: 1 }) : err;
+    // Part way, what was queued would commit: marked (`q`) so the transaction ends (store.ts).
+    throw last ? Object.assign(err as Error, { q: 1 }) : err;
   }
   return new Promise<void>((resolve, reject) => {
     if (!last) return resolve();

@@ -264,7 +264,7 @@ export class Store extends EventTarget {
           // transaction, all or none (as IndexedDB does on a failed request); the calls after it
           // are refused. A call refused before it queued anything (a read, a record without its
           // key) leaves it going, as before (sync carries on past a custom mutator failing on rebase).
-          if ((err as { queued?: 1 }).queued) abort((failed = tx));
+          if ((err as { q?: 1 }).q) abort((failed = tx));
           throw err;
         }
       },

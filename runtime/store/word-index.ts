@@ -128,8 +128,8 @@ export function write(raw: IDBObjectStore, all: Prepared[], fields: readonly str
       queued = 1;
     }
   } catch (err) {
-    // Part way, what was queued would commit: marked so the transaction ends (store.ts).
-    throw queued ? Object.assign(err as Error, { queued }) : err;
+    // Part way, what was queued would commit: marked (`q`) so the transaction ends (store.ts).
+    throw queued ? Object.assign(err as Error, { q: 1 }) : err;
   }
   // A record this transaction read or wrote before, rewritten with the same text and order key (a
   // label change after sync read the document): its side entry stays as it is, unread.
