@@ -2,15 +2,13 @@
 // puppeteer-core): those an app's own route answers, and calls to the app's API.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
-import { StubProcess } from '../../testing/index.js';
 import { buildFixtureApp } from './fixture-app.js';
-import { appReady, controlled, launchChromium, openApp } from './browser.js';
+import { appReady, controlled, openApp } from './browser.js';
 import { HoldProxy } from './hold-proxy.js';
-import { serveFixtureApp, type ServedApp } from './served-app.js';
+import { serveFixtureApp, serveFixtureAppHeld, type ServedApp } from './served-app.js';
 
 interface FixtureWindow {
   app: { version: string; sw: { update(): Promise<boolean>; applyUpdate(): Promise<void> } };
@@ -40,27 +38,13 @@ describe('app routes: a route the app registers after precacheAppShell (Chromium
 });
 
 describe('app routes: a call to the app’s API waiting on the server during an update (Chromium)', () => {
+  let app: Awaited<ReturnType<typeof serveFixtureAppHeld>> | undefined;
   let dir: string;
-  let stub: StubProcess;
   let proxy: HoldProxy;
   let browser: Browser;
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'outpost-app-api-'));
-    await buildFixtureApp(dir, 'v1');
-    stub = new StubProcess({ args: ['--static', dir] });
-    await stub.start();
-    proxy = new HoldProxy(() => stub.url);
-    await proxy.start();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await proxy?.close();
-    await stub?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  before(async () => ({ dir, proxy, browser } = app = await serveFixtureAppHeld('outpost-app-api-')));
+  after(() => app?.close());
 
   test('does not hold the new version: applyUpdate reloads the tab on it (the worker proxied the call, and its pending fetch kept the old version active)', async () => {
     const page = await openApp(browser, `${proxy.url}/`);

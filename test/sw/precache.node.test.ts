@@ -2,15 +2,14 @@
 // puppeteer-core): what the running version deletes must never be the new version's files.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { StubProcess } from '../../testing/index.js';
+import type { StubProcess } from '../../testing/index.js';
 import { buildFixtureApp } from './fixture-app.js';
-import { appReady, controlled, eventually, launchChromium, openApp } from './browser.js';
+import { appReady, controlled, eventually, openApp } from './browser.js';
 import { HoldProxy } from './hold-proxy.js';
-import { serveFixtureApp, type ServedApp } from './served-app.js';
+import { serveFixtureApp, serveFixtureAppHeld, type ServedApp } from './served-app.js';
 
 interface FixtureWindow {
   app: { version: string; sw: { applyUpdate(): Promise<void>; version(): Promise<string | undefined> } };
@@ -33,27 +32,14 @@ const cachedKeys = (page: Page) =>
   });
 
 describe('precache: a deploy while the app is open (Chromium)', () => {
+  let app: Awaited<ReturnType<typeof serveFixtureAppHeld>> | undefined;
   let dir: string;
   let stub: StubProcess;
   let proxy: HoldProxy;
   let browser: Browser;
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'outpost-precache-'));
-    await buildFixtureApp(dir, 'v1');
-    stub = new StubProcess({ args: ['--static', dir] });
-    await stub.start();
-    proxy = new HoldProxy(() => stub.url);
-    await proxy.start();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await proxy?.close();
-    await stub?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  before(async () => ({ dir, stub, proxy, browser } = app = await serveFixtureAppHeld('outpost-precache-')));
+  after(() => app?.close());
 
   test('a page ready on the running version while the next one installs leaves the next one its files: the app then starts offline on it', async () => {
     const url = proxy.url;

@@ -7,6 +7,7 @@ import type { Browser } from 'puppeteer-core';
 import { StubProcess } from '../../testing/index.js';
 import { buildFixtureApp } from './fixture-app.js';
 import { launchChromium } from './browser.js';
+import { HoldProxy } from './hold-proxy.js';
 
 /** A served fixture app; `close()` ends the browser and the stub and removes the build. */
 export interface ServedApp {
@@ -41,4 +42,20 @@ export async function serveFixtureApp(prefix: string, prepare?: (dir: string) =>
     await close();
     throw err;
   }
+}
+
+/**
+ * {@link serveFixtureApp} behind a HoldProxy, which can hold chosen requests (a deploy's files, an
+ * API call): `url` is the proxy's, and `close()` ends it too.
+ */
+export async function serveFixtureAppHeld(prefix: string): Promise<ServedApp & { proxy: HoldProxy }> {
+  const app = await serveFixtureApp(prefix);
+  const proxy = new HoldProxy(() => app.stub.url);
+  try {
+    await proxy.start();
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  return { ...app, url: proxy.url, proxy, close: async () => (await proxy.close(), await app.close()) };
 }
