@@ -35,7 +35,6 @@ export type Prepared = { record?: StoredRecord; key: Key; text?: string };
  */
 function writeAll(os: ObjectStore, items: Prepared[], schema: CollectionSchema): Promise<void> {
   const raw = (unwrap as (x: unknown) => IDBObjectStore)(os);
-  if (schema.words?.length) return wordIndex().write(raw, items, schema.words);
   // Queued before the promise: a value IndexedDB cannot clone throws here, as idb's put does.
   let last: IDBRequest | undefined;
   try {
@@ -44,6 +43,8 @@ function writeAll(os: ObjectStore, items: Prepared[], schema: CollectionSchema):
     // Part way, what was queued would commit: marked (`q`) so the transaction ends (store.ts).
     throw last ? Object.assign(err as Error, { q: 1 }) : err;
   }
+  // The side entries go after the records' writes, in the same transaction.
+  if (schema.words?.length) return wordIndex().write(raw, items, schema.words);
   return new Promise<void>((resolve, reject) => {
     if (!last) return resolve();
     last.onsuccess = () => resolve();

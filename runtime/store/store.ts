@@ -252,7 +252,7 @@ export class Store extends EventTarget {
     const values: WrittenValues = new Map();
     let failed: unknown;
     const scope: Scope = {
-      run: async (collection, call, op) => {
+      run: async (collection, _mode, op) => {
         if (failed || !names.includes(collection)) {
           throw refusal(failed ? 'aborted' : 'unknown-collection/transaction', collection, names.join(', '));
         }
@@ -279,7 +279,7 @@ export class Store extends EventTarget {
     let result: R;
     try {
       const stored = async (c: string, key: Key) => {
-        const record = (await scope.run(c, 'readonly', (os) => os.get(key))) as Record<string, unknown> | undefined;
+        const record = (await scope.run(c, mode, (os) => os.get(key))) as Record<string, unknown> | undefined;
         noteStored(unwrap(tx), c, key, record);
         return record;
       };

@@ -104,8 +104,8 @@ type Queued = Map<unknown, Entry | null> & { cleared?: boolean };
 const queuedWords = new WeakMap<IDBTransaction, Queued>();
 
 /**
- * Queues the writes of records (an item without a record deletes) and of their side entries as plain
- * requests (see collection.ts writeAll). A side entry is read first and written only when the
+ * Queues the writes of the side entries of records whose own writes (an item without a record
+ * deletes) collection.ts writeAll has just queued, as plain requests. A side entry is read first and written only when the
  * words or their text's fingerprint differ: a label change writes the record alone, not its ~100
  * word index entries, and does not compute its words (the fingerprint matches). Side writes are
  * queued from the reads' callbacks, which run in request order, so they keep the calls' order; the
@@ -119,18 +119,6 @@ export function write(raw: IDBObjectStore, all: Prepared[], fields: readonly str
   const name = orderOf(side.index('w'));
   const order: Order = name === undefined ? undefined : { name, path: raw.index(name).keyPath };
   if (!queuedWords.has(tx)) queuedWords.set(tx, new Map());
-  // Queued before the promise: a value IndexedDB cannot clone throws here, as idb's put does.
-  let queued = 0;
-  try {
-    for (const { record, key } of all) {
-      if (record) raw.put(record);
-      else raw.delete(key);
-      queued = 1;
-    }
-  } catch (err) {
-    // Part way, what was queued would commit: marked (`q`) so the transaction ends (store.ts).
-    throw queued ? Object.assign(err as Error, { q: 1 }) : err;
-  }
   // A record this transaction read or wrote before, rewritten with the same text and order key (a
   // label change after sync read the document): its side entry stays as it is, unread.
   const known = knownIn(tx, raw.name);
