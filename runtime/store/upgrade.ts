@@ -51,10 +51,6 @@ export async function upgrade(
     // IndexedDB keeps an object store's key path for good: reads and writes by the new one would
     // miss every record (a put keyed by the old field, its result and gets by the new).
     if (!same(collection.keyPath, store.keyPath)) throw new lib.StoreError('invalid-schema', `Collection '${name}' is stored by key path '${store.keyPath}', and the schema now says '${collection.keyPath}': a collection's key path cannot change. Keep '${store.keyPath}', or declare a new collection with the new key path and copy the records into it in a migration.`, { collection: name });
-    // Checked here, in the upgrade's lazy chunk, where a schema's indexes are first laid out.
-    for (const [index, spec] of Object.entries(collection.indexes ?? {})) {
-      if (typeof spec == 'object' && 'compute' in spec && !IDENTIFIER.test(index)) throw new lib.StoreError('invalid-schema', `Computed index '${index}' needs a name that is a JavaScript identifier (it names a hidden field). Rename it, e.g. 'byLabelDate'.`, { collection: name });
-    }
     const wanted = indexesOf(collection);
     let backfill = false;
     for (const have of [...store.indexNames]) {
@@ -64,6 +60,8 @@ export async function upgrade(
     }
     const unique: string[] = [];
     for (const [indexName, spec] of Object.entries(wanted)) {
+      // Checked here, in the upgrade's lazy chunk, where a schema's indexes are laid out.
+      if (spec.derived && !IDENTIFIER.test(indexName)) throw new lib.StoreError('invalid-schema', `Computed index '${indexName}' needs a name that is a JavaScript identifier (it names a hidden field). Rename it, e.g. 'byLabelDate'.`, { collection: name });
       if (store.indexNames.contains(indexName)) continue;
       store.createIndex(indexName, spec.keyPath, { multiEntry: spec.multiEntry, unique: spec.unique });
       backfill ||= existed && spec.derived;
