@@ -5,6 +5,7 @@ import { PrecacheController, PrecacheRoute, type PrecacheEntry } from 'workbox-p
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CLIENT_READY } from '../runtime/protocol/sw-messages.js';
 import { SYNC_PATHS } from '../runtime/protocol/version.js';
+import { precached } from './precached.js';
 
 /** Options for {@link precacheAppShell}. */
 export interface AppShellOptions {
@@ -63,10 +64,9 @@ export function precacheAppShell(scope: ServiceWorkerGlobalScope, manifest: Arra
   queueMicrotask(() =>
     registerRoute(
       ({ url, request }) => url.origin === scope.location.origin && request.mode !== 'navigate' && FILE_PATH.test(url.pathname) && !SYNC_ROUTE.test(url.pathname),
-      // Only the precache, and the query ignored only when there is none (the revision a key
-      // carries): any cache and any query answered a cache-busting `/version.json?t=…` with the
-      // precached copy, and a fetch() of an image with the media cache's.
-      async ({ url, request }) => (await caches.match(request, { cacheName: controller.strategy.cacheName, ignoreSearch: !url.search })) ?? fetch(request),
+      // Only the precache (see precached): any cache and any query answered a cache-busting
+      // `/version.json?t=…` with the precached copy, and a fetch() of an image with the media cache's.
+      async ({ request }) => (await precached(request)) ?? fetch(request),
     ),
   );
   // Beside the worker, as the precache manifest's own (relative) URLs are: under a base path too.

@@ -3,7 +3,7 @@
 import { registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
-import { cacheNames } from 'workbox-core';
+import { precached } from './precached.js';
 
 /** Options for {@link cacheMedia}. */
 export interface MediaCacheOptions {
@@ -37,7 +37,7 @@ export function cacheMedia(options: MediaCacheOptions = {}): void {
         // An image of the build (precached; an older build's while a tab still runs it) is not
         // fetched again: offline, the network would not have it. Asked for with a query of its own
         // (`icon.png?v=2`), it is not the build's: the precache's copy hid the server's.
-        { cachedResponseWillBeUsed: async ({ request, cachedResponse }) => cachedResponse ?? (await caches.match(request, { cacheName: cacheNames.precache, ignoreSearch: !new URL(request.url).search })) ?? null },
+        { cachedResponseWillBeUsed: async ({ request, cachedResponse }) => cachedResponse ?? (await precached(request)) ?? null },
       ],
     }),
   );
