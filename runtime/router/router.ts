@@ -97,7 +97,7 @@ export class Router extends EventTarget implements ReactiveController {
   readonly #modules = new Map<() => Promise<unknown>, unknown>();
   readonly #positions = new Map<string, [number, number]>();
   readonly #ready = ensureURLPattern();
-  /** The page's title as the router started: what a view without a `title` shows. */
+  /** The page's title as the router started: what a view without a `title` shows after one with. */
   readonly #title = document.title;
   /** Whether the last view's title was the route's (set by the router). */
   #named = false;

@@ -71,7 +71,7 @@ export interface RouteConfig<D = unknown> {
   path: string;
   /** A name for `RouteController` and events. */
   name?: string;
-  /** The title: set as `document.title` and announced to screen readers after the navigation (without one, `document.title` is the page's own, as when the router started). */
+  /** The title: set as `document.title` and announced to screen readers after the navigation (without one, `document.title` goes back to the page's own, as when the router started, where the view before had a route title). */
   title?: string | RouteTitle<D>;
   /** Runs before the route renders; see {@link GuardResult}. */
   guard?: Guard;
