@@ -121,10 +121,12 @@ export class MailShell extends LitElement {
     if (changed.has('threadId') && this.#opened?.threadId !== this.threadId) this.#opened = undefined;
     // What the next cold start paints before the store opens.
     if (changed.has('labels') && this.session) save(labelsSnapshot(this.session.user), this.labels);
-    // An account signed out meanwhile: its waiting actions end, nothing written (they would wait for good).
-    if (changed.has('accounts')) {
+    // Actions waiting for a store run once their account's session is here; those of an account
+    // signed out meanwhile end, nothing written (they would wait for good).
+    if (changed.has('accounts') || changed.has('session')) {
       for (const waiter of this.#waiting.splice(0)) {
-        if (this.accounts.some((a) => a.user === waiter.user)) this.#waiting.push(waiter);
+        if (this.session?.user === waiter.user) waiter.run(this.session);
+        else if (this.accounts.some((a) => a.user === waiter.user)) this.#waiting.push(waiter);
         else waiter.drop(new Error(`${waiter.user} signed out before it was written`));
       }
     }
@@ -132,10 +134,6 @@ export class MailShell extends LitElement {
     this.#stops.splice(1).forEach((f) => f());
     const session = this.session;
     if (!session) return;
-    for (const waiter of this.#waiting.splice(0)) {
-      if (waiter.user === session.user) waiter.run(session);
-      else this.#waiting.push(waiter);
-    }
     const onAuth = () => (this.authLost = true);
     session.sync.addEventListener('auth-required', onAuth);
     this.authLost = false;
