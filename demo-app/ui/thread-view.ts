@@ -51,6 +51,8 @@ export class MailThreadView extends LitElement {
   @state() accessor #pending = new Set<string>();
   /** Why the conversation could not be read, shown instead of a silent "Loading…". */
   @state() accessor #error: string | undefined;
+  /** The ids shown so far: a message opens (unread, or the newest) only when first seen. */
+  #seen = new Set<string>();
   #stop: (() => void) | undefined;
   #markedRead = '';
 
@@ -73,6 +75,8 @@ export class MailThreadView extends LitElement {
     this.#stop?.();
     this.messages = undefined;
     this.#error = undefined;
+    this.#seen = new Set();
+    this.#expanded = new Set();
     const session = this.session;
     const threadId = this.threadId;
     if (!session || !threadId || !this.isConnected) return;
@@ -100,9 +104,17 @@ export class MailThreadView extends LitElement {
     );
   }
 
-  /** Shows `messages` (oldest first); the first shown opens the newest and the unread ones. */
+  /**
+   * Shows `messages` (oldest first), opening each one seen for the first time that is unread or
+   * the newest: the conversation may be read before all of it is here (a deep link during the
+   * first sync, the list's few held messages), and one arriving while it is open opens as in any
+   * mail client. A message already seen keeps the state the reader gave it.
+   */
   #show(messages: MailMessage[]): void {
-    if (!this.messages) this.#expanded = new Set(messages.filter((m, i) => i === messages.length - 1 || m.labels.includes('UNREAD')).map((m) => m.id));
+    const newest = messages.at(-1);
+    const opened = messages.filter((m) => !this.#seen.has(m.id) && (m === newest || m.labels.includes('UNREAD')));
+    for (const m of messages) this.#seen.add(m.id);
+    if (opened.length) this.#expanded = new Set([...this.#expanded, ...opened.map((m) => m.id)]);
     this.messages = messages;
   }
 

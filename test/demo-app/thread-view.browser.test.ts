@@ -37,16 +37,19 @@ describe('demo thread view', () => {
     await deleteStore(name);
   });
 
-  const open = (known: MailMessage[] | undefined) => {
+  const open = (known: MailMessage[] | undefined, threadId = 't1') => {
     const view = document.createElement('mail-thread-view') as MailThreadView;
     view.session = session;
-    view.threadId = 't1';
+    view.threadId = threadId;
     view.known = known;
     document.body.append(view);
     views.push(view);
     return view;
   };
   const senders = (view: MailThreadView) => [...view.shadowRoot!.querySelectorAll('article')].map((a) => a.getAttribute('aria-label'));
+  /** The ids of the messages shown open (their body rendered). */
+  const opened = (view: MailThreadView) => [...view.shadowRoot!.querySelectorAll('mail-message-body')].map((b) => b.message?.id);
+  const unread = (m: MailMessage): MailMessage => ({ ...m, labels: [...m.labels, 'UNREAD'] });
 
   it("paints the list's messages of the conversation in its first render, oldest first, then the store's", async () => {
     const view = open([2, 0, 1].map((i) => message('t1', i, `held ${i}`)));
@@ -64,5 +67,28 @@ describe('demo thread view', () => {
       expect(senders(view), `nothing before the store answers (known: ${view.known?.length})`).to.deep.equal([]);
       await until(() => view.messages?.length === 3, "the store's messages");
     }
+  });
+
+  it('a conversation read before its messages are here opens the unread and the newest as they arrive (a deep link during the first sync)', async () => {
+    const view = open(undefined, 't3');
+    await until(() => view.messages?.length === 0, 'the empty conversation');
+    await store.collection('messages').bulkPut([message('t3', 0, 'a'), unread(message('t3', 1, 'b')), message('t3', 2, 'c')] as never[]);
+    await until(() => view.messages?.length === 3, 'the messages that arrived');
+    await view.updateComplete;
+    expect(opened(view)).to.deep.equal(['t3-m1', 't3-m2']);
+    await store.collection('messages').put(message('t3', 3, 'd') as never);
+    await until(() => view.messages?.length === 4, 'the message that arrived while it was open');
+    await view.updateComplete;
+    expect(opened(view), 'a new message opens; the ones shown keep their state').to.deep.equal(['t3-m1', 't3-m2', 't3-m3']);
+    await until(() => view.messages?.every((m) => !m.labels.includes('UNREAD')), 'the conversation marked read');
+  });
+
+  it("opens the unread messages the list did not hold once the store's read brings them", async () => {
+    await store.collection('messages').bulkPut([unread(message('t4', 0, 'a')), message('t4', 1, 'b'), message('t4', 2, 'c')] as never[]);
+    const view = open([message('t4', 2, 'c')], 't4');
+    await until(() => view.messages?.length === 3, "the store's messages");
+    await view.updateComplete;
+    expect(opened(view)).to.deep.equal(['t4-m0', 't4-m2']);
+    await until(() => view.messages?.every((m) => !m.labels.includes('UNREAD')), 'the conversation marked read');
   });
 });
