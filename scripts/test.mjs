@@ -3,7 +3,7 @@
 // Ends with one plain line for the whole suite: `N passed, N failed, N skipped`.
 // `--only node|browser|packages|static` runs one stage; extra arguments after `--` go to that stage.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, readdirSync, statSync, rmSync, existsSync } from 'node:fs';
+import { closeSync, openSync, mkdirSync, readFileSync, readdirSync, statSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -29,21 +29,21 @@ function run(label, cmd, cmdArgs, env = {}) {
 /** Like {@link run}, in the background: output goes to `logFile` and is printed when it ends. */
 function runInBackground(label, cmd, cmdArgs, logFile) {
   console.log(`\n▶ ${label} (in the background; output follows the browser tests)`);
-  const log = createWriteStream(logFile);
-  const child = spawn(cmd, cmdArgs, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.pipe(log, { end: false });
-  child.stderr.pipe(log, { end: false });
+  // The child writes to the file itself, as it goes: the stages that follow run with spawnSync,
+  // which blocks this process's event loop, so output piped through here reached the file only
+  // after the browser tests (a stage could not be watched while it ran).
+  const log = openSync(logFile, 'w');
+  const child = spawn(cmd, cmdArgs, { cwd: root, env: process.env, stdio: ['ignore', log, log] });
+  closeSync(log);
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
-      log.end(() => {
-        console.log(`\n▶ ${label} (output)`);
-        process.stdout.write(readFileSync(logFile, 'utf8'));
-        if (code !== 0) {
-          console.error(`✖ ${label} failed (exit ${code ?? signal})`);
-          stageFailed = true;
-        }
-        resolve();
-      });
+      console.log(`\n▶ ${label} (output)`);
+      process.stdout.write(readFileSync(logFile, 'utf8'));
+      if (code !== 0) {
+        console.error(`✖ ${label} failed (exit ${code ?? signal})`);
+        stageFailed = true;
+      }
+      resolve();
     });
   });
 }
