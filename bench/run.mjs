@@ -126,22 +126,28 @@ async function runPages() {
       // A browser of its own (a fresh profile) for each page: Chromium cleans up the databases a
       // page deleted in the background for a while, and the next page's writes, run in the same
       // browser, waited behind that (the sync page's 1,500 label changes took 834–883 ms after the
-      // store page, 366–377 alone).
-      for (const p of PAGES) {
-        // A whole page of workloads is one evaluate call: minutes on a loaded machine.
-        const browser = await launch({ headless: true, protocolTimeout: 3_600_000, timeout: 120_000, ...LAUNCH[name] });
-        versions[name] = await browser.version();
-        try {
-          const page = await browser.newPage();
-          page.setDefaultTimeout(600_000);
-          await page.goto(server.url);
-          await page.waitForFunction((fn) => typeof globalThis[fn] === 'function', {}, p.fn);
-          console.log(`bench: ${p.section} in ${name}…`);
-          const pageRows = await page.evaluate((fn, opts) => globalThis[fn](opts), p.fn, { quick, url: stub.url, docs: SYNC_DOCS, ...pageOpts });
-          for (const r of pageRows) rows.push({ ...r, browser: name, section: p.section });
-        } finally {
-          await browser.close();
+      // store page, 366–377 alone). A quick run records nothing: its pages share one browser.
+      let shared;
+      try {
+        for (const p of PAGES) {
+          // A whole page of workloads is one evaluate call: minutes on a loaded machine.
+          const browser = (quick && shared) || (await launch({ headless: true, protocolTimeout: 3_600_000, timeout: 120_000, ...LAUNCH[name] }));
+          if (quick) shared = browser;
+          versions[name] = await browser.version();
+          try {
+            const page = await browser.newPage();
+            page.setDefaultTimeout(600_000);
+            await page.goto(server.url);
+            await page.waitForFunction((fn) => typeof globalThis[fn] === 'function', {}, p.fn);
+            console.log(`bench: ${p.section} in ${name}…`);
+            const pageRows = await page.evaluate((fn, opts) => globalThis[fn](opts), p.fn, { quick, url: stub.url, docs: SYNC_DOCS, ...pageOpts });
+            for (const r of pageRows) rows.push({ ...r, browser: name, section: p.section });
+          } finally {
+            if (!quick) await browser.close();
+          }
         }
+      } finally {
+        await shared?.close();
       }
     }
   } finally {
@@ -158,7 +164,7 @@ async function runPages() {
 const NODE_BENCHES = [
   { script: 'bench/stub-push.bench.mjs', out: 'stub-push.json', quickArgs: ['--duration', '1', '--runs', '1'] },
   { script: 'bench/stub-load.bench.mjs', out: 'stub-load.json', quickArgs: ['--duration', '1', '--runs', '1'] },
-  { script: 'bench/stub-backends.bench.mjs', out: 'stub-backends.json', quickArgs: ['--duration', '1'] },
+  { script: 'bench/stub-backends.bench.mjs', out: 'stub-backends.json', quickArgs: ['--duration', '1', '--quick'] },
   { script: 'bench/demo.bench.mjs', out: 'demo.json', quickArgs: ['--size', '200', '--runs', '1', '--many', '5'], section: 'app' },
 ];
 

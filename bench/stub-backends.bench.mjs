@@ -3,7 +3,9 @@
 // of stub-push.bench.mjs (the ceiling of this machine and load generator) and `pgbench -N` against
 // the same PostgreSQL server (what the database does with a push-sized transaction, no HTTP).
 //
-//   node bench/stub-backends.bench.mjs [--duration 5] [--pg postgres://…] [--out file]
+//   node bench/stub-backends.bench.mjs [--duration 5] [--pg postgres://…] [--out file] [--quick]
+//
+// `--quick` (npm run bench -- --quick, a smoke run): a small pgbench table, 5 poke samples.
 //
 // Targets: SQLite with group commit, PostgreSQL with one node, PostgreSQL with two nodes (load split
 // evenly, one autocannon per node), each at 50 and 200 clients; one put per push, 200 users (pushes
@@ -32,6 +34,7 @@ import { median, p95 } from './stats.mjs';
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '5' },
+    quick: { type: 'boolean', default: false },
     pg: { type: 'string', default: process.env.OUTPOST_TEST_PG_URL || 'postgres://outpost:outpost@127.0.0.1:5432/outpost' },
     out: { type: 'string', default: new URL('./results/stub-backends.json', import.meta.url).pathname },
   },
@@ -127,7 +130,7 @@ function pgbench(url, clients) {
   const u = new URL(url);
   const env = { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username), PGPASSWORD: decodeURIComponent(u.password), PGDATABASE: 'outpost_pgbench' };
   spawnSync('createdb', [], { env, stdio: 'ignore' });
-  const init = spawnSync('pgbench', ['-i', '-q', '-s', '10'], { env, encoding: 'utf8' });
+  const init = spawnSync('pgbench', ['-i', '-q', '-s', values.quick ? '1' : '10'], { env, encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`pgbench -i failed: ${init.stderr}`);
   return runPgbench(['-N'], clients, env, 'pgbench -N');
 }
@@ -139,7 +142,7 @@ function pgbench(url, clients) {
  */
 function runPgbench(args, clients, env, what) {
   const common = [...args, '-M', 'prepared', '-c', String(clients), '-j', '2'];
-  for (const limit of [['-T', String(Math.max(DURATION, 2))], ['-t', '20']]) {
+  for (const limit of [['-T', String(Math.max(DURATION, values.quick ? 1 : 2))], ['-t', '20']]) {
     const run = spawnSync('pgbench', [...common, ...limit], { env, encoding: 'utf8' });
     const tps = /tps = ([\d.]+)/.exec(run.stdout);
     if (tps) return Number(tps[1]);
@@ -275,7 +278,7 @@ for (const [label, nodes, pg] of [['SQLite (group commit)', 1, false], ['Postgre
   }
 }
 await monitor.end();
-const poke = await pokeLatency(values.pg);
+const poke = await pokeLatency(values.pg, values.quick ? 5 : 40);
 console.log(`cross-node poke: p50 ${poke.p50.toFixed(1)} ms, p95 ${poke.p95.toFixed(1)} ms`);
 rows.push({ name: 'stub cross-node poke latency p50, PostgreSQL, push on node A → poke on node B', browser: 'node', outpost: Math.round(poke.p50 * 10) / 10, raw: null, unit: 'ms', runs: 1 });
 rows.push({ name: 'stub cross-node poke latency p95, PostgreSQL, push on node A → poke on node B', browser: 'node', outpost: Math.round(poke.p95 * 10) / 10, raw: null, unit: 'ms', runs: 1 });

@@ -1,6 +1,7 @@
 // A web-test-runner reporter that counts passed/failed/skipped tests across every browser
 // and writes them as JSON, so scripts/test.mjs can print one summary line for the whole suite,
-// with the failures named last (CI keeps only the tail of the log).
+// with the failures named last (CI keeps only the tail of the log) and the slowest files (where CI
+// time goes).
 import { relative } from 'node:path';
 import { writeFileSync } from 'node:fs';
 
@@ -8,13 +9,14 @@ import { writeFileSync } from 'node:fs';
 export function countingReporter(outFile) {
   return {
     onTestRunFinished({ sessions }) {
-      const counts = { passed: 0, failed: 0, skipped: 0, browsers: [], failures: [] };
+      const counts = { passed: 0, failed: 0, skipped: 0, browsers: [], failures: [], slowest: [] };
+      const files = [];
       const browsers = new Set();
       for (const session of sessions) {
         browsers.add(session.browser.name);
         const where = `${session.browser.name} ${relative(process.cwd(), session.testFile)}`;
         const before = counts.failed;
-        walk(session.testResults, counts, where, []);
+        files.push({ file: where, ms: Math.round(walk(session.testResults, counts, where, [])) });
         // A file that failed to load or threw outside a test has no failing test to count.
         if (!session.passed && counts.failed === before) {
           counts.failed += 1;
@@ -23,6 +25,7 @@ export function countingReporter(outFile) {
         }
       }
       counts.browsers = [...browsers];
+      counts.slowest = files.sort((a, b) => b.ms - a.ms).slice(0, 10);
       if (outFile) writeFileSync(outFile, JSON.stringify(counts));
     },
   };
@@ -32,9 +35,12 @@ function firstLine(text) {
   return String(text).split('\n')[0].slice(0, 300);
 }
 
+/** Counts the tests of `suite` into `counts`; returns the time they took (ms). */
 function walk(suite, counts, where, path) {
-  if (!suite) return;
+  if (!suite) return 0;
+  let ms = 0;
   for (const test of suite.tests ?? []) {
+    ms += test.duration ?? 0;
     if (test.skipped) counts.skipped++;
     else if (test.passed) counts.passed++;
     else {
@@ -42,5 +48,6 @@ function walk(suite, counts, where, path) {
       counts.failures.push(`${where} › ${[...path, test.name].join(' › ')}: ${firstLine(test.error?.message ?? 'failed')}`);
     }
   }
-  for (const child of suite.suites ?? []) walk(child, counts, where, [...path, child.name]);
+  for (const child of suite.suites ?? []) ms += walk(child, counts, where, [...path, child.name]);
+  return ms;
 }
