@@ -37,7 +37,8 @@ interface Toast extends ToastOptions {
 /**
  * Short messages with an optional action (Undo), one at a time from a queue, in a polite live
  * region. The timer pauses while the pointer or focus is on the toast, so it never vanishes
- * under someone reading it or reaching for its button; Escape dismisses it.
+ * under someone reading it or reaching for its button; Escape dismisses it, and focus goes back
+ * to where it was before it entered the toast.
  *
  * Methods: `show(options)` → {@link ToastHandle}.
  * Events: `toast-close` (detail `{ id, reason }`).
@@ -91,6 +92,8 @@ export class OutpostToaster extends LitElement {
   #startedAt = 0;
   #hovered = false;
   #focused = false;
+  /** Where focus was before it entered the toast: it goes back there when the toast goes. */
+  #returnTo: HTMLElement | undefined;
 
   /** Toasts waiting behind the one shown. */
   get queued(): number {
@@ -131,7 +134,12 @@ export class OutpostToaster extends LitElement {
       clearTimeout(this.#timer);
       this.#timer = undefined;
       this.#hovered = this.#focused = false;
+      // A next toast is drawn in the same element, under the focus; without one, the focused
+      // button goes and focus would fall to the page's start (a keyboard user loses their place).
+      const focused = !this.#queue.length && !!this.renderRoot.querySelector('.toast:focus-within');
       this.#next();
+      if (focused && this.#returnTo?.isConnected) this.#returnTo.focus();
+      this.#returnTo = undefined;
     }
   }
 
@@ -194,7 +202,11 @@ export class OutpostToaster extends LitElement {
             part="toast"
             @pointerenter=${() => this.#hold('hover', true)}
             @pointerleave=${() => this.#hold('hover', false)}
-            @focusin=${() => this.#hold('focus', true)}
+            @focusin=${(e: FocusEvent) => {
+              const from = e.relatedTarget;
+              if (from instanceof HTMLElement && !this.renderRoot.contains(from)) this.#returnTo = from;
+              this.#hold('focus', true);
+            }}
             @focusout=${() => this.#hold('focus', false)}
             @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.#close(t, 'dismissed')}
           >

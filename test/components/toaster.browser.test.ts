@@ -4,6 +4,7 @@ import '../../components/toaster.js';
 import type { OutpostToaster } from '../../components/toaster.js';
 import { deepActive, expectAccessible, until } from './helpers.js';
 
+const focused = () => `${deepActive()?.localName}#${deepActive()?.id}`;
 const text = (el: OutpostToaster) => el.shadowRoot!.querySelector('[part=message]')?.textContent ?? null;
 
 describe('<outpost-toaster>', () => {
@@ -104,6 +105,31 @@ describe('<outpost-toaster>', () => {
     expect(settled).to.equal(undefined);
     await sendKeys({ press: 'Escape' });
     expect(await second.closed).to.equal('dismissed');
+  });
+
+  it('focus goes back to where it came from when the toast it moved to goes (Escape, ×, the action), not to the page start', async () => {
+    const root = await fixture<HTMLDivElement>(html`<div><button id="archive">Archive</button><outpost-toaster></outpost-toaster></div>`);
+    const el = root.querySelector('outpost-toaster')!;
+    const archive = root.querySelector<HTMLButtonElement>('#archive')!;
+    for (const [part, close] of [['action-button', () => sendKeys({ press: 'Enter' })], ['dismiss-button', () => sendKeys({ press: 'Enter' })], ['action-button', () => sendKeys({ press: 'Escape' })]] as const) {
+      archive.focus();
+      const toast = el.show({ message: 'Archived', action: { label: 'Undo', run: () => undefined }, timeoutMs: 0 });
+      await el.updateComplete;
+      el.shadowRoot!.querySelector<HTMLButtonElement>(`[part=${part}]`)!.focus();
+      await close();
+      await toast.closed;
+      await el.updateComplete;
+      // Compared by name: a failing assertion on elements has the runner serialise the page's body.
+      expect(focused(), `closed from its ${part}`).to.equal('button#archive');
+    }
+    // Moved into the toast from nowhere (nothing had focus), it is left where the page puts it.
+    (document.activeElement as HTMLElement | null)?.blur();
+    const toast = el.show({ message: 'Sent', timeoutMs: 0 });
+    await el.updateComplete;
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part=dismiss-button]')!.focus();
+    await sendKeys({ press: 'Escape' });
+    await toast.closed;
+    expect(focused()).to.not.equal('button#archive');
   });
 
   it('counts a toast down again once the toaster is moved in the page (disconnected, then put back)', async () => {
