@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { FocusReturn } from './focus-return.js';
 import { base } from './theme.js';
 
 /** A toast to show. */
@@ -92,8 +93,7 @@ export class OutpostToaster extends LitElement {
   #startedAt = 0;
   #hovered = false;
   #focused = false;
-  /** Where focus was before it entered the toast: it goes back there when the toast goes. */
-  #returnTo: HTMLElement | undefined;
+  readonly #focusReturn = new FocusReturn();
 
   /** Toasts waiting behind the one shown. */
   get queued(): number {
@@ -138,8 +138,7 @@ export class OutpostToaster extends LitElement {
       // button goes and focus would fall to the page's start (a keyboard user loses their place).
       const focused = !this.#queue.length && !!this.renderRoot.querySelector('.toast:focus-within');
       this.#next();
-      if (focused && this.#returnTo?.isConnected) this.#returnTo.focus();
-      this.#returnTo = undefined;
+      this.#focusReturn.restore(focused);
     }
   }
 
@@ -202,11 +201,7 @@ export class OutpostToaster extends LitElement {
             part="toast"
             @pointerenter=${() => this.#hold('hover', true)}
             @pointerleave=${() => this.#hold('hover', false)}
-            @focusin=${(e: FocusEvent) => {
-              const from = e.relatedTarget;
-              if (from instanceof HTMLElement && !this.renderRoot.contains(from)) this.#returnTo = from;
-              this.#hold('focus', true);
-            }}
+            @focusin=${(e: FocusEvent) => (this.#focusReturn.entered(e, this.renderRoot), this.#hold('focus', true))}
             @focusout=${() => this.#hold('focus', false)}
             @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.#close(t, 'dismissed')}
           >

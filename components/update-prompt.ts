@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { FocusReturn } from './focus-return.js';
 import { base } from './theme.js';
 
 /**
@@ -63,6 +64,7 @@ export class OutpostUpdatePrompt extends LitElement {
   @state() accessor #error = '';
 
   #listening: UpdateSource | undefined;
+  readonly #focusReturn = new FocusReturn();
   // The source whose waiting version the person put off with Later: the banner stays away when
   // the element is put back in the page (moved), until that source announces an update again.
   #dismissed: UpdateSource | undefined;
@@ -110,6 +112,8 @@ export class OutpostUpdatePrompt extends LitElement {
 
   #dismiss(): void {
     this.#waiting = false;
+    // Later goes with the banner: focus returns to where it was before it came to the banner.
+    this.#focusReturn.restore(!!this.renderRoot.querySelector('.banner:focus-within'));
     const sw = (this.#dismissed = this.sw);
     // Heard out of the page too (#listening is not): a version announced while the element is
     // away is not the one put off, and shows when it is back.
@@ -121,7 +125,7 @@ export class OutpostUpdatePrompt extends LitElement {
     // The live region stays in the DOM so the banner's arrival is announced.
     return html`<div role="status" aria-live="polite">
       ${this.#waiting
-        ? html`<div class="banner" part="banner">
+        ? html`<div class="banner" part="banner" @focusin=${(e: FocusEvent) => this.#focusReturn.entered(e, this.renderRoot)}>
             <span class="message" part="message">${this.message}</span>
             <button class="primary" part="reload-button" ?disabled=${this.#applying} @click=${this.#reload}>${this.#applying ? 'Reloading…' : 'Reload'}</button>
             <button part="dismiss-button" @click=${this.#dismiss}>Later</button>

@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../components/update-prompt.js';
 import type { OutpostUpdatePrompt, UpdateSource } from '../../components/update-prompt.js';
-import { expectAccessible } from './helpers.js';
+import { deepActive, expectAccessible } from './helpers.js';
 
 /** A service-worker client stand-in: the component only needs this structural shape. */
 class FakeUpdates extends EventTarget implements UpdateSource {
@@ -64,6 +64,21 @@ describe('<outpost-update-prompt>', () => {
     await dismissed;
     await el.updateComplete;
     expect(banner(el)).to.equal(null);
+  });
+
+  it('Later from the keyboard gives focus back to where it was before the banner, not to the page start', async () => {
+    const sw = new FakeUpdates();
+    const root = await fixture<HTMLDivElement>(html`<div><button id="compose">Compose</button><outpost-update-prompt .sw=${sw}></outpost-update-prompt></div>`);
+    const el = root.querySelector('outpost-update-prompt')!;
+    root.querySelector<HTMLButtonElement>('#compose')!.focus();
+    sw.arrive();
+    await el.updateComplete;
+    button(el, 'dismiss-button').focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(banner(el)).to.equal(null);
+    // Compared by name: a failing assertion on elements has the runner serialise the page's body.
+    expect(`${deepActive()?.localName}#${deepActive()?.id}`).to.equal('button#compose');
   });
 
   it('Later holds when the prompt is moved in the page; the next update shows it again', async () => {
