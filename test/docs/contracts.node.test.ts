@@ -26,7 +26,7 @@ function occurrences(pattern: RegExp): Array<{ at: string; name: string }> {
 }
 
 /** Flags of outside tools the docs show (npm, node, Chromium), not parsed by anything here. */
-const OUTSIDE_FLAGS = ['--workspaces', '--include-workspace-root', '--pack-destination', '--yes', '--package', '--test', '--conditions', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'];
+const OUTSIDE_FLAGS = ['--workspaces', '--ignore-scripts', '--include-workspace-root', '--pack-destination', '--yes', '--package', '--test', '--conditions', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'];
 
 test('every --flag the docs name is one a CLI or script of the repository takes', () => {
   const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
