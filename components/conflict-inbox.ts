@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { StoredConflict, Sync } from '../runtime/index.js';
+import { deepActiveElement } from './focus.js';
 import { base } from './theme.js';
 import { conflictRows, mergedValue, type Side } from './conflict-diff.js';
 import { conflictDocument } from './conflict-document.js';
@@ -178,8 +179,7 @@ export class OutpostConflictInbox extends LitElement {
   // Whether focus is in this element or was dropped to an element around it (the body, a dialog):
   // not when the person has gone on to another control meanwhile.
   #focusHere(): boolean {
-    let active = document.activeElement;
-    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    const active = deepActiveElement();
     if (!active || this.shadowRoot!.contains(active)) return true;
     const up = (n: Node): Node | null => (n instanceof ShadowRoot ? n.host : ((n as Element).assignedSlot ?? n.parentNode));
     for (let n = up(this); n; n = up(n)) if (n === active) return true;

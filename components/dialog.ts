@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
+import { deepActiveElement } from './focus.js';
 import { base } from './theme.js';
 
 /**
@@ -133,13 +134,6 @@ export class OutpostDialog extends LitElement {
       </dialog>
     `;
   }
-}
-
-/** The focused element, looking inside shadow roots. */
-function deepActiveElement(): HTMLElement | null {
-  let el = document.activeElement;
-  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-  return el as HTMLElement | null;
 }
 
 declare global {

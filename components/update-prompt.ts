@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { FocusReturn } from './focus-return.js';
+import { FocusReturn } from './focus.js';
 import { base } from './theme.js';
 
 /**

@@ -1,3 +1,4 @@
+// Focus helpers the components share (internal: not exported from components/index.ts).
 /**
  * Where focus was before it entered a part of a component that will go (a toast, a banner):
  * given back when that part goes with the focus in it, so a keyboard user keeps their place
@@ -17,4 +18,11 @@ export class FocusReturn {
     if (hadFocus && this.#to?.isConnected) this.#to.focus();
     this.#to = undefined;
   }
+}
+
+/** The focused element, looking inside shadow roots. */
+export function deepActiveElement(): HTMLElement | null {
+  let el = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el as HTMLElement | null;
 }
