@@ -134,11 +134,11 @@ export class OutpostToaster extends LitElement {
       clearTimeout(this.#timer);
       this.#timer = undefined;
       this.#hovered = this.#focused = false;
-      // A next toast is drawn in the same element, under the focus; without one, the focused
-      // button goes and focus would fall to the page's start (a keyboard user loses their place).
-      const focused = !this.#queue.length && !!this.renderRoot.querySelector('.toast:focus-within');
+      const focused = !!this.renderRoot.querySelector('.toast:focus-within');
       this.#next();
-      this.#focusReturn.restore(focused);
+      // A next toast is drawn in the same element, under the focus, and keeps the place to return
+      // to; without one, the focused button goes and focus would fall to the page's start.
+      if (!this.#current) this.#focusReturn.restore(focused);
     }
   }
 

@@ -122,6 +122,19 @@ describe('<outpost-toaster>', () => {
       // Compared by name: a failing assertion on elements has the runner serialise the page's body.
       expect(focused(), `closed from its ${part}`).to.equal('button#archive');
     }
+    // Two toasts, the second drawn under the focus the first had: focus goes back after the second.
+    archive.focus();
+    const [first, second] = [el.show({ message: 'Archived', timeoutMs: 0 }), el.show({ message: 'Moved', timeoutMs: 0 })];
+    await el.updateComplete;
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part=dismiss-button]')!.focus();
+    await sendKeys({ press: 'Escape' });
+    await first.closed;
+    await el.updateComplete;
+    expect(text(el)).to.equal('Moved');
+    await sendKeys({ press: 'Escape' });
+    await second.closed;
+    await el.updateComplete;
+    expect(focused(), 'after the toast drawn under the focus').to.equal('button#archive');
     // Moved into the toast from nowhere (nothing had focus), it is left where the page puts it.
     (document.activeElement as HTMLElement | null)?.blur();
     const toast = el.show({ message: 'Sent', timeoutMs: 0 });
