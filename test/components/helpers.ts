@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 // axe-core is a UMD bundle: imported for its side effect, it sets `window.axe`.
 import 'axe-core';
 import type { AxeResults, Result } from 'axe-core';
+import { deepActiveElement } from '../../components/focus.js';
 import { CONDITION_TIMEOUT_MS } from '../timeouts.js';
 
 type Axe = { run(context: Element, options?: object): Promise<AxeResults> };
@@ -15,11 +16,16 @@ export async function expectAccessible(el: Element): Promise<void> {
   expect(bad.length, report).to.equal(0);
 }
 
-/** The element focused now, looking inside shadow roots. */
-export function deepActive(): Element | null {
-  let el = document.activeElement;
-  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-  return el;
+/** The element focused now, looking inside shadow roots (the components' own helper). */
+export { deepActiveElement as deepActive };
+
+/**
+ * The focused element as `tag#id`: compare this, not elements, since a failing assertion on
+ * elements has the runner serialise the page's body and lose the browser.
+ */
+export function focusedName(): string {
+  const el = deepActiveElement();
+  return `${el?.localName}#${el?.id}`;
 }
 
 /** Resolves once `check` returns truthy (polling each frame), or rejects after `ms` with `what`. */

@@ -2,9 +2,8 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../components/toaster.js';
 import type { OutpostToaster } from '../../components/toaster.js';
-import { deepActive, expectAccessible, until } from './helpers.js';
+import { deepActive, expectAccessible, focusedName, until } from './helpers.js';
 
-const focused = () => `${deepActive()?.localName}#${deepActive()?.id}`;
 const text = (el: OutpostToaster) => el.shadowRoot!.querySelector('[part=message]')?.textContent ?? null;
 
 describe('<outpost-toaster>', () => {
@@ -119,8 +118,7 @@ describe('<outpost-toaster>', () => {
       await close();
       await toast.closed;
       await el.updateComplete;
-      // Compared by name: a failing assertion on elements has the runner serialise the page's body.
-      expect(focused(), `closed from its ${part}`).to.equal('button#archive');
+      expect(focusedName(), `closed from its ${part}`).to.equal('button#archive');
     }
     // Two toasts, the second drawn under the focus the first had: focus goes back after the second.
     archive.focus();
@@ -134,7 +132,7 @@ describe('<outpost-toaster>', () => {
     await sendKeys({ press: 'Escape' });
     await second.closed;
     await el.updateComplete;
-    expect(focused(), 'after the toast drawn under the focus').to.equal('button#archive');
+    expect(focusedName(), 'after the toast drawn under the focus').to.equal('button#archive');
     // Moved into the toast from nowhere (nothing had focus), it is left where the page puts it.
     (document.activeElement as HTMLElement | null)?.blur();
     const toast = el.show({ message: 'Sent', timeoutMs: 0 });
@@ -142,7 +140,7 @@ describe('<outpost-toaster>', () => {
     el.shadowRoot!.querySelector<HTMLButtonElement>('[part=dismiss-button]')!.focus();
     await sendKeys({ press: 'Escape' });
     await toast.closed;
-    expect(focused()).to.not.equal('button#archive');
+    expect(focusedName()).to.not.equal('button#archive');
   });
 
   it('counts a toast down again once the toaster is moved in the page (disconnected, then put back)', async () => {
