@@ -91,8 +91,8 @@ if (!only || only === 'build') first.push(runInBackground('build', process.execP
 await Promise.all(first);
 
 // The Node tests and the browser tests run side by side (each is mostly one process waiting on
-// browsers and the stub). The Node tests' output is kept and
-// printed after the browser tests so the two logs do not interleave.
+// browsers and the stub). The Node tests' output is kept and printed after the browser tests so
+// the two logs do not interleave.
 const nodeOut = join(tmp, 'node-summary.json');
 const nodeLog = join(tmp, 'node-tests.log');
 let nodeStage;
